@@ -1,0 +1,118 @@
+"""Users and logging in. On SQLite a user logs in with a password stored as a salted scrypt
+hash; on PostgreSQL the server checks the password and the database user is the sipdesk login."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import re
+import secrets
+
+from .errors import AuthError, ValidationError
+from .models import Role, Unit, User
+
+_N, _R, _P = 2**14, 8, 1
+_LOGIN = re.compile(r"^[a-z0-9._-]{2,100}$")
+MIN_PASSWORD = 8
+
+
+def hash_password(password: str) -> str:
+    salt = secrets.token_bytes(16)
+    digest = hashlib.scrypt(password.encode(), salt=salt, n=_N, r=_R, p=_P, dklen=32)
+    enc = base64.b64encode
+    return f"scrypt${_N}${_R}${_P}${enc(salt).decode()}${enc(digest).decode()}"
+
+
+def verify_password(password: str, stored: str | None) -> bool:
+    if not stored or not stored.startswith("scrypt$"):
+        return False
+    try:
+        _, n, r, p, salt, digest = stored.split("$")
+        expected = base64.b64decode(digest)
+        actual = hashlib.scrypt(
+            password.encode(), salt=base64.b64decode(salt), n=int(n), r=int(r), p=int(p),
+            dklen=len(expected),
+        )
+    except (ValueError, TypeError):
+        return False
+    return hmac.compare_digest(actual, expected)
+
+
+def validate_login(login: str) -> str:
+    login = login.strip().lower()
+    if not _LOGIN.match(login):
+        raise ValidationError(
+            "Användarnamnet ska vara 2–100 tecken: små bokstäver a–z, siffror, punkt, "
+            "bindestreck eller understreck.",
+            field="login",
+        )
+    return login
+
+
+def validate_password(password: str, repeated: str | None = None) -> None:
+    if len(password) < MIN_PASSWORD:
+        raise ValidationError(
+            f"Lösenordet måste ha minst {MIN_PASSWORD} tecken.", field="password"
+        )
+    if repeated is not None and password != repeated:
+        raise ValidationError("Lösenorden är inte lika.", field="password_repeat")
+
+
+def create_user(
+    *,
+    login: str,
+    full_name: str,
+    initials: str,
+    unit: Unit,
+    role: Role,
+    profession: str = "",
+    phone: str = "",
+    email: str = "",
+    password: str | None = None,
+) -> User:
+    """Create a user; validates every field with a Swedish message."""
+    login = validate_login(login)
+    if not full_name.strip():
+        raise ValidationError("Ange för- och efternamn.", field="full_name")
+    initials = initials.strip().upper()
+    if not 1 <= len(initials) <= 10:
+        raise ValidationError("Ange initialer (1–10 tecken).", field="initials")
+    if email and "@" not in email:
+        raise ValidationError("E-postadressen ser inte riktig ut.", field="email")
+    if User.select().where(User.login == login).exists():
+        raise ValidationError(f"Användarnamnet {login} är upptaget.", field="login")
+    return User.create(
+        login=login,
+        full_name=full_name.strip(),
+        initials=initials,
+        unit=unit,
+        role=role.value,
+        profession=profession.strip(),
+        phone=phone.strip(),
+        email=email.strip(),
+        password_hash=hash_password(password) if password else None,
+    )
+
+
+def active_users() -> list[User]:
+    return list(User.select().where(User.active == True).order_by(User.full_name))  # noqa: E712
+
+
+def authenticate(login: str, password: str) -> User:
+    """The active user with this login and password (SQLite), or AuthError."""
+    user = User.get_or_none(User.login == login.strip().lower())
+    if user is None or not user.active or not verify_password(password, user.password_hash):
+        raise AuthError("Fel användarnamn eller lösenord.", field="password")
+    return user
+
+
+def user_for_database_login(login: str) -> User:
+    """The sipdesk user matching a PostgreSQL login (the server already checked the password)."""
+    user = User.get_or_none(User.login == login.strip().lower())
+    if user is None or not user.active:
+        raise AuthError(
+            f"Databasanvändaren {login} är inte upplagd som användare i sipdesk. "
+            "Be en administratör lägga upp dig.",
+        )
+    return user

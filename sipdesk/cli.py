@@ -1,0 +1,101 @@
+"""The command line: `sipdesk migrate`, `sipdesk demo`, and the options the GUI shares.
+
+The parser lives here so the core commands run without Qt; `ui.main` adds the GUI on top.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import logging
+import sys
+import time
+
+import peewee
+
+from . import __version__, schema
+from .db import ConnectionProblem, DatabaseUrl, Engine, ProblemKind, connect, resolve_url
+from .passwords import get_password
+
+log = logging.getLogger("sipdesk.cli")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="sipdesk",
+        description="sipdesk — samordnad individuell plan (SIP) för kommunala enheter.",
+    )
+    parser.add_argument("--version", action="version", version=f"sipdesk {__version__}")
+    parser.add_argument(
+        "--database", metavar="URL",
+        help="sqlite:///sökväg eller postgresql://användare@server:port/databas",
+    )
+    parser.add_argument(
+        "--smoke-test", action="store_true",
+        help="starta fönstret, visa ärendelistan, skriv ut tiden och avsluta",
+    )
+    sub = parser.add_subparsers(dest="command", metavar="KOMMANDO")
+    sub.add_parser("migrate", help="uppdatera databasens schema till den här versionen")
+    demo = sub.add_parser("demo", help="fyll en tom databas med påhittade exempeldata")
+    demo.add_argument("--cases", type=int, default=200, help="antal ärenden (standard 200)")
+    demo.add_argument("--seed", type=int, default=1, help="slumpfrö för upprepbara data")
+    return parser
+
+
+def open_for_cli(url: DatabaseUrl) -> peewee.Database:
+    """Connect, asking for a PostgreSQL password on the terminal when the keyring has none."""
+    try:
+        return connect(url, get_password(url) if url.engine is Engine.POSTGRESQL else None)
+    except ConnectionProblem as problem:
+        if problem.kind not in (ProblemKind.PASSWORD_NEEDED, ProblemKind.WRONG_PASSWORD):
+            raise
+        if not sys.stdin.isatty():
+            raise
+        return connect(url, getpass.getpass(f"Lösenord för {url.user}@{url.host}: "))
+
+
+def cmd_migrate(url: DatabaseUrl) -> int:
+    db = open_for_cli(url)
+    applied, backup = schema.migrate(db, url)
+    if backup:
+        print(f"Säkerhetskopia: {backup}")
+    if applied:
+        print(f"Uppdaterade databasen: {', '.join(applied)}")
+    else:
+        print(f"Databasen är redan aktuell (schemaversion {schema.latest_version()}).")
+    return 0
+
+
+def cmd_demo(url: DatabaseUrl, cases: int, seed: int) -> int:
+    from .demo import DEMO_LOGIN, DEMO_PASSWORD, fill_demo
+    from .setup import is_initialized
+
+    if cases < 0:
+        print("Antalet ärenden kan inte vara negativt.", file=sys.stderr)
+        return 2
+    db = open_for_cli(url)
+    schema.migrate(db, url)
+    if is_initialized():
+        print("Databasen innehåller redan data — exempeldata läggs bara i en tom databas.",
+              file=sys.stderr)
+        return 1
+    started = time.perf_counter()
+    made = fill_demo(cases=cases, seed=seed)
+    print(f"{made} påhittade ärenden skapade på {time.perf_counter() - started:.1f} s.")
+    print(f"Logga in som {DEMO_LOGIN} (eller någon annan exempelanvändare) "
+          f"med lösenordet {DEMO_PASSWORD}.")
+    return 0
+
+
+def run_core_command(args: argparse.Namespace) -> int:
+    """Run a command that needs no screen; the exit code for the process."""
+    try:
+        url = resolve_url(args.database)
+        if args.command == "migrate":
+            return cmd_migrate(url)
+        if args.command == "demo":
+            return cmd_demo(url, args.cases, args.seed)
+    except ConnectionProblem as problem:
+        print(problem.message, file=sys.stderr)
+        return 1
+    raise SystemExit(f"okänt kommando: {args.command}")

@@ -1,0 +1,227 @@
+"""The database: one URL decides the engine.
+
+`sqlite:///path/to/file.sqlite3` is the embedded default; `postgresql://user@host:port/db` a
+shared server. A PostgreSQL password never appears in a URL: it is passed in separately (from
+the keyring or a dialog). Connection failures become `ConnectionProblem` with a Swedish message.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from dataclasses import dataclass
+from enum import StrEnum
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import peewee
+
+from . import settings
+from .errors import SipError
+from .paths import default_database_path
+
+log = logging.getLogger("sipdesk.db")
+
+database = peewee.DatabaseProxy()
+
+SQLITE_PRAGMAS = {
+    "foreign_keys": 1,
+    "journal_mode": "wal",
+    "busy_timeout": 10_000,
+    "synchronous": "normal",
+}
+
+
+class BaseModel(peewee.Model):
+    class Meta:
+        database = database
+        legacy_table_names = False
+
+
+class Engine(StrEnum):
+    SQLITE = "sqlite"
+    POSTGRESQL = "postgresql"
+
+
+@dataclass(frozen=True)
+class DatabaseUrl:
+    """A parsed database URL. `display` is safe to show and log (no password, ever)."""
+
+    engine: Engine
+    path: Path | None = None
+    host: str = "localhost"
+    port: int = 5432
+    name: str = ""
+    user: str = ""
+
+    @property
+    def display(self) -> str:
+        if self.engine is Engine.SQLITE:
+            return f"SQLite: {self.path}"
+        return f"PostgreSQL: {self.user}@{self.host}:{self.port}/{self.name}"
+
+    @property
+    def url(self) -> str:
+        if self.engine is Engine.SQLITE:
+            return f"sqlite:///{self.path}"
+        return f"postgresql://{self.user}@{self.host}:{self.port}/{self.name}"
+
+    @property
+    def keyring_key(self) -> str:
+        """The keyring entry for this server and user (never contains the password)."""
+        return f"{self.user}@{self.host}:{self.port}/{self.name}"
+
+
+class ProblemKind(StrEnum):
+    BAD_URL = "bad_url"
+    SERVER_DOWN = "server_down"
+    WRONG_PASSWORD = "wrong_password"
+    PASSWORD_NEEDED = "password_needed"
+    NO_DATABASE = "no_database"
+    NOT_A_FILE = "not_a_file"
+    WRONG_SCHEMA = "wrong_schema"
+    OTHER = "other"
+
+
+class ConnectionProblem(SipError):
+    """The database could not be opened; `kind` says why, the message says it in Swedish."""
+
+    def __init__(self, kind: ProblemKind, message: str) -> None:
+        super().__init__(message)
+        self.kind = kind
+
+
+def parse_url(url: str) -> DatabaseUrl:
+    """Parse a database URL; refuse one that carries a password."""
+    parts = urlsplit(url.strip())
+    if parts.scheme == "sqlite":
+        raw = unquote(parts.path)
+        if parts.netloc:
+            raw = unquote(parts.netloc) + raw
+        # sqlite:///relative and sqlite:////absolute: strip the one slash that separates.
+        path = Path(raw[1:] if raw.startswith("//") else raw)
+        if not str(path) or str(path) == "/":
+            raise ConnectionProblem(ProblemKind.BAD_URL, "Databasadressen saknar filnamn.")
+        return DatabaseUrl(Engine.SQLITE, path=path.expanduser())
+    if parts.scheme in ("postgresql", "postgres"):
+        if parts.password:
+            raise ConnectionProblem(
+                ProblemKind.BAD_URL,
+                "Skriv inte lösenordet i databasadressen — sipdesk frågar efter det "
+                "och kan spara det i systemets nyckelring.",
+            )
+        name = parts.path.lstrip("/")
+        if not name:
+            raise ConnectionProblem(ProblemKind.BAD_URL, "Databasadressen saknar databasnamn.")
+        try:
+            port = parts.port or 5432
+        except ValueError:
+            raise ConnectionProblem(ProblemKind.BAD_URL, "Portnumret är ogiltigt.") from None
+        return DatabaseUrl(
+            Engine.POSTGRESQL,
+            host=parts.hostname or "localhost",
+            port=port,
+            name=unquote(name),
+            user=unquote(parts.username or os.environ.get("USER", "")),
+        )
+    raise ConnectionProblem(
+        ProblemKind.BAD_URL,
+        "Okänd databasadress. Använd sqlite:///sökväg eller postgresql://användare@server:port/databas.",
+    )
+
+
+def resolve_url(cli_url: str | None = None) -> DatabaseUrl:
+    """The database to use: --database, then SIPDESK_DATABASE, then the saved setting,
+    then the embedded default in the user's data folder."""
+    for candidate in (cli_url, os.environ.get("SIPDESK_DATABASE"), settings.get("database_url")):
+        if candidate:
+            return parse_url(candidate)
+    return DatabaseUrl(Engine.SQLITE, path=default_database_path())
+
+
+def _pg_problem(exc: Exception, url: DatabaseUrl) -> ConnectionProblem:
+    text = str(exc).lower()
+    if "password authentication failed" in text:
+        return ConnectionProblem(
+            ProblemKind.WRONG_PASSWORD,
+            f"Fel lösenord för användaren {url.user}. Försök igen.",
+        )
+    if "no password supplied" in text or "password is required" in text:
+        return ConnectionProblem(ProblemKind.PASSWORD_NEEDED, "Servern kräver ett lösenord.")
+    if "does not exist" in text and "database" in text:
+        return ConnectionProblem(
+            ProblemKind.NO_DATABASE,
+            f"Databasen {url.name} finns inte på servern {url.host}. "
+            "Kontrollera namnet eller be er administratör skapa den.",
+        )
+    if "role" in text and "does not exist" in text:
+        return ConnectionProblem(
+            ProblemKind.WRONG_PASSWORD,
+            f"Användaren {url.user} finns inte på databasservern.",
+        )
+    if any(s in text for s in ("connection refused", "could not connect", "timeout", "timed out",
+                                "no route", "name or service not known", "could not translate")):
+        return ConnectionProblem(
+            ProblemKind.SERVER_DOWN,
+            f"Det gick inte att nå databasservern {url.host}:{url.port}. "
+            "Kontrollera adressen och att servern är igång.",
+        )
+    return ConnectionProblem(ProblemKind.OTHER, "Det gick inte att ansluta till databasen.")
+
+
+def make_database(url: DatabaseUrl, password: str | None = None) -> peewee.Database:
+    """A peewee database for `url`, not yet connected."""
+    if url.engine is Engine.SQLITE:
+        assert url.path is not None
+        return peewee.SqliteDatabase(str(url.path), pragmas=SQLITE_PRAGMAS, timeout=10)
+    params: dict[str, object] = {
+        "host": url.host,
+        "port": url.port,
+        "user": url.user,
+        "connect_timeout": 5,
+        "application_name": "sipdesk",
+    }
+    if password:
+        params["password"] = password
+    return peewee.PostgresqlDatabase(url.name, prefer_psycopg3=True, **params)
+
+
+def connect(url: DatabaseUrl, password: str | None = None) -> peewee.Database:
+    """Open the database and bind the models to it. Raises ConnectionProblem."""
+    if url.engine is Engine.SQLITE:
+        assert url.path is not None
+        if url.path.exists() and not url.path.is_file():
+            raise ConnectionProblem(ProblemKind.NOT_A_FILE, f"{url.path} är inte en databasfil.")
+        url.path.parent.mkdir(parents=True, exist_ok=True)
+    db = make_database(url, password)
+    try:
+        db.connect(reuse_if_open=True)
+        if url.engine is Engine.SQLITE:
+            db.execute_sql("SELECT count(*) FROM sqlite_master")
+    except peewee.DatabaseError as exc:
+        db.close()
+        if url.engine is Engine.SQLITE:
+            raise ConnectionProblem(
+                ProblemKind.NOT_A_FILE, f"{url.path} går inte att öppna som sipdesk-databas."
+            ) from None
+        raise _pg_problem(exc, url) from None
+    database.initialize(db)
+    log.info("connected to %s database", url.engine.value)
+    return db
+
+
+def check_connection(url: DatabaseUrl, password: str | None = None) -> None:
+    """Open and close a connection without binding the models. Raises ConnectionProblem."""
+    db = make_database(url, password)
+    try:
+        db.connect()
+        db.execute_sql("SELECT 1")
+    except peewee.DatabaseError as exc:
+        raise _pg_problem(exc, url) from None
+    finally:
+        db.close()
+
+
+def engine_of(db: peewee.Database | None = None) -> Engine:
+    target = db if db is not None else database.obj
+    return Engine.POSTGRESQL if isinstance(target, peewee.PostgresqlDatabase) else Engine.SQLITE

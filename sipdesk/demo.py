@@ -1,0 +1,240 @@
+"""Fictional demo data: one municipality, one region, several units, ten users and N cases.
+
+Persons carry Skatteverket's test personal numbers (resources/testpersonnummer.txt) and names
+put together at random from common Swedish first and last names — nobody real, and never the
+names in the seed documents. Rows are inserted in bulk so 100,000 cases take seconds.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from itertools import islice
+
+from .auth import hash_password
+from .cases import format_case_number
+from .db import database
+from .models import (
+    Case,
+    CaseStatus,
+    ContactKind,
+    Law,
+    Person,
+    PersonContact,
+    Principal,
+    PrincipalKind,
+    Role,
+    Unit,
+    User,
+)
+from .paths import resource_dir
+from .people import name_keys
+
+DEMO_PASSWORD = "demo1234"
+DEMO_LOGIN = "anna.berg"  # the case officer the "Prova med exempeldata" button logs in as
+
+FIRST_NAMES = (
+    "Anna", "Eva", "Maria", "Karin", "Sara", "Lena", "Kerstin", "Emma", "Ingrid", "Marie",
+    "Malin", "Birgitta", "Sofia", "Elin", "Ida", "Julia", "Hanna", "Linnea", "Astrid", "Greta",
+    "Lars", "Mikael", "Anders", "Johan", "Per", "Erik", "Karl", "Peter", "Jan", "Thomas",
+    "Daniel", "Fredrik", "Hans", "Bengt", "Nils", "Gustav", "Oskar", "Axel", "Elias", "Liam",
+    "Åsa", "Örjan", "Ängla", "Ödön",
+)
+LAST_NAMES = (
+    "Andersson", "Johansson", "Karlsson", "Nilsson", "Eriksson", "Larsson", "Olsson",
+    "Persson", "Svensson", "Gustafsson", "Pettersson", "Jonsson", "Jansson", "Hansson",
+    "Bengtsson", "Jönsson", "Lindberg", "Jakobsson", "Magnusson", "Lindström", "Olofsson",
+    "Lindqvist", "Lindgren", "Berg", "Axelsson", "Bergström", "Lundberg", "Lind", "Lundgren",
+    "Mattsson", "Berglund", "Fredriksson", "Sandberg", "Henriksson", "Forsberg", "Sjöberg",
+    "Åberg", "Öberg", "Ekström", "Holmgren",
+)
+STREETS = (
+    "Storgatan", "Skolgatan", "Kyrkvägen", "Björkvägen", "Tallstigen", "Ängsvägen",
+    "Åkervägen", "Sjögatan", "Parkvägen", "Rönnvägen",
+)
+RELATIONS = ("dotter", "son", "make", "maka", "syster", "bror", "granne")
+LANGUAGES = ("svenska",) * 17 + ("arabiska", "finska", "somaliska")
+
+# Weights of the statuses in the demo: most cases open and in the middle of the flow.
+STATUS_WEIGHTS: dict[CaseStatus, int] = {
+    CaseStatus.NEED_REGISTERED: 8,
+    CaseStatus.CONSENT_GIVEN: 8,
+    CaseStatus.HARM_ASSESSED: 2,
+    CaseStatus.INVITED: 8,
+    CaseStatus.MEETING_CANCELLED: 2,
+    CaseStatus.MEETING_HELD: 5,
+    CaseStatus.DOCUMENTATION: 6,
+    CaseStatus.PLAN_APPROVED: 10,
+    CaseStatus.FOLLOW_UP_PLANNED: 20,
+    CaseStatus.CLOSED: 25,
+    CaseStatus.DECLINED: 4,
+    CaseStatus.REFUSED: 2,
+}
+
+
+@dataclass(frozen=True)
+class DemoUser:
+    login: str
+    full_name: str
+    initials: str
+    profession: str
+    role: Role
+    unit: str
+
+
+UNITS: tuple[tuple[str, str, Law], ...] = (
+    ("Exempelby kommun", "Biståndsenheten", Law.SOL),
+    ("Exempelby kommun", "Hemtjänst Norr", Law.SOL),
+    ("Exempelby kommun", "Hemtjänst Söder", Law.SOL),
+    ("Exempelby kommun", "LSS-enheten", Law.LSS),
+    ("Exempelby kommun", "Kommunal hälso- och sjukvård", Law.HSL),
+    ("Region Exempelland", "Vårdcentralen Exempelby", Law.HSL),
+    ("Region Exempelland", "Psykiatrimottagningen Exempelby", Law.HSL),
+)
+
+USERS: tuple[DemoUser, ...] = (
+    DemoUser("anna.berg", "Anna Berg", "AB", "Biståndshandläggare", Role.CASE_OFFICER,
+             "Biståndsenheten"),
+    DemoUser("karl.lind", "Karl Lind", "KL", "Biståndshandläggare", Role.CASE_OFFICER,
+             "Biståndsenheten"),
+    DemoUser("sara.ek", "Sara Ek", "SE", "Biståndshandläggare", Role.CASE_OFFICER,
+             "LSS-enheten"),
+    DemoUser("maria.holm", "Maria Holm", "MH", "Enhetschef hemtjänst", Role.UNIT_MANAGER,
+             "Hemtjänst Norr"),
+    DemoUser("johan.sten", "Johan Sten", "JS", "Enhetschef hemtjänst", Role.UNIT_MANAGER,
+             "Hemtjänst Söder"),
+    DemoUser("lena.strand", "Lena Strand", "LS", "Omsorgshandledare", Role.STAFF,
+             "Hemtjänst Norr"),
+    DemoUser("erik.falk", "Erik Falk", "EF", "Sjuksköterska", Role.STAFF,
+             "Kommunal hälso- och sjukvård"),
+    DemoUser("ida.moberg", "Ida Moberg", "IM", "Arbetsterapeut", Role.STAFF,
+             "Kommunal hälso- och sjukvård"),
+    DemoUser("per.nord", "Per Nord", "PN", "Distriktssköterska", Role.STAFF,
+             "Vårdcentralen Exempelby"),
+    DemoUser("admin", "Eva Admin", "EA", "Systemförvaltare", Role.ADMINISTRATOR,
+             "Biståndsenheten"),
+)
+
+
+def skatteverket_test_numbers() -> list[str]:
+    """Skatteverket's test personal numbers in canonical form `YYYYMMDD-NNNN`."""
+    path = resource_dir() / "testpersonnummer.txt"
+    numbers = []
+    for line in path.read_text(encoding="ascii").splitlines():
+        line = line.strip()
+        if len(line) == 12 and line.isdigit():
+            numbers.append(f"{line[:8]}-{line[8:]}")
+    return numbers
+
+
+def _chunks(rows: Sequence[tuple[object, ...]], size: int) -> Iterator[Sequence[tuple[object, ...]]]:
+    iterator = iter(rows)
+    while chunk := list(islice(iterator, size)):
+        yield chunk
+
+
+def _base_organisation() -> tuple[dict[str, Unit], list[User]]:
+    principals = {
+        "Exempelby kommun": Principal.create(
+            name="Exempelby kommun", kind=PrincipalKind.MUNICIPALITY.value),
+        "Region Exempelland": Principal.create(
+            name="Region Exempelland", kind=PrincipalKind.REGION.value),
+    }
+    units = {
+        name: Unit.create(principal=principals[p], name=name, law=law.value)
+        for p, name, law in UNITS
+    }
+    password_hash = hash_password(DEMO_PASSWORD)
+    users = [
+        User.create(
+            login=u.login, full_name=u.full_name, initials=u.initials, profession=u.profession,
+            role=u.role.value, unit=units[u.unit], phone="0000-12 34 56",
+            email=f"{u.login}@exempelby.example", password_hash=password_hash,
+        )
+        for u in USERS
+    ]
+    return units, users
+
+
+def fill_demo(*, cases: int, seed: int = 1, today: dt.date | None = None) -> int:
+    """Fill an empty, migrated database with demo data; returns the number of cases made."""
+    rng = random.Random(seed)
+    today = today or dt.date.today()
+    stamp = dt.datetime.combine(today, dt.time(9, 0))
+    numbers = skatteverket_test_numbers()
+    rng.shuffle(numbers)
+    with database.atomic():
+        units, users = _base_organisation()
+        municipal_units = [u for u in units.values() if u.principal.name == "Exempelby kommun"]
+        coordinators = [u for u in users if u.role in (Role.CASE_OFFICER, Role.UNIT_MANAGER)]
+
+        person_count = max(1, min(len(numbers), cases))
+        person_rows = []
+        for number in numbers[:person_count]:
+            first, last = rng.choice(FIRST_NAMES), rng.choice(LAST_NAMES)
+            key, key_rev = name_keys(first, last)
+            language = rng.choice(LANGUAGES)
+            person_rows.append((
+                number, number.replace("-", "")[2:], first, last, key, key_rev,
+                f"{rng.choice(STREETS)} {rng.randint(1, 60)}", f"{rng.randint(100, 999)} "
+                f"{rng.randint(10, 99)}", "Exempelby", f"070-{rng.randint(1000000, 9999999)}",
+                language, language != "svenska", rng.random() < 0.15, rng.random() < 0.08,
+                stamp, stamp,
+            ))
+        fields = [
+            Person.personal_number, Person.pnr_short, Person.first_name, Person.last_name,
+            Person.name_key, Person.name_key_reversed, Person.address, Person.postal_code,
+            Person.city, Person.phone, Person.language, Person.needs_interpreter,
+            Person.easy_read, Person.picture_support, Person.created_at, Person.updated_at,
+        ]
+        for chunk in _chunks(person_rows, 1000):
+            Person.insert_many(chunk, fields=fields).execute()
+        person_ids = [pid for (pid,) in Person.select(Person.id).order_by(Person.id).tuples()]
+
+        contact_rows = []
+        for pid in person_ids[: min(len(person_ids), 5000)]:
+            if rng.random() < 0.4:
+                contact_rows.append((
+                    pid, ContactKind.RELATIVE.value,
+                    f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}",
+                    rng.choice(RELATIONS), f"070-{rng.randint(1000000, 9999999)}",
+                ))
+        for chunk in _chunks(contact_rows, 1000):
+            PersonContact.insert_many(chunk, fields=[
+                PersonContact.person, PersonContact.kind, PersonContact.name,
+                PersonContact.relation, PersonContact.phone,
+            ]).execute()
+
+        statuses = list(STATUS_WEIGHTS)
+        weights = list(STATUS_WEIGHTS.values())
+        first_year = today.year - 6
+        per_year: dict[int, int] = {}
+        case_rows = []
+        for index in range(cases):
+            # Persons beyond the first round reappear in older, closed cases.
+            person_id = person_ids[index % len(person_ids)]
+            repeated = index >= len(person_ids)
+            year = rng.randint(first_year, today.year - 1) if repeated else rng.randint(
+                first_year, today.year)
+            status = CaseStatus.CLOSED if repeated else rng.choices(statuses, weights)[0]
+            sequence = per_year[year] = per_year.get(year, 0) + 1
+            coordinator = rng.choice(coordinators)
+            created = dt.datetime(year, rng.randint(1, 12), rng.randint(1, 28), 9, 0)
+            created = min(created, stamp)
+            next_date = (
+                today + dt.timedelta(days=rng.randint(1, 120))
+                if status.is_open and status is not CaseStatus.NEED_REGISTERED else None
+            )
+            case_rows.append((
+                format_case_number(year, sequence), year, sequence, person_id,
+                rng.choice(municipal_units).id, coordinator.id, status.value, next_date,
+                created, created,
+            ))
+        for chunk in _chunks(case_rows, 1000):
+            Case.insert_many(chunk, fields=[
+                Case.number, Case.year, Case.sequence, Case.person, Case.unit, Case.coordinator,
+                Case.status, Case.next_date, Case.created_at, Case.updated_at,
+            ]).execute()
+    return len(case_rows)

@@ -1,0 +1,47 @@
+"""Errors the core raises, each carrying a Swedish message meant for the user."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+class SipError(Exception):
+    """Base for every error with a user-facing Swedish message."""
+
+    def __init__(self, message: str, *, field: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+class ValidationError(SipError):
+    """Bad input; `field` names the input the message belongs to."""
+
+
+class NotFoundError(SipError):
+    """A record the user asked for does not exist (any more)."""
+
+
+class PermissionDenied(SipError):
+    """The acting user may not do this."""
+
+
+class AuthError(SipError):
+    """Login failed."""
+
+
+class ConflictError(SipError):
+    """Someone else saved the record after it was opened.
+
+    `theirs` holds the values now in the database and `mine` the values the user
+    tried to save, so a dialog can show both and nothing typed is lost.
+    """
+
+    def __init__(self, *, what: str, mine: dict[str, Any], theirs: dict[str, Any]) -> None:
+        super().__init__(
+            f"{what} har ändrats av någon annan sedan du öppnade den. "
+            "Dina ändringar är inte sparade men finns kvar i formuläret — "
+            "jämför med den nya versionen och spara igen."
+        )
+        self.mine = mine
+        self.theirs = theirs

@@ -1,0 +1,128 @@
+"""Shared fixtures: every test gets its own data and config folders, an in-memory keyring and,
+through `db`, a migrated database — a temporary SQLite file or a fresh PostgreSQL database on
+the local server. No test touches a real user's state.
+
+PostgreSQL: `SIPDESK_TEST_PG` (default postgresql://root@127.0.0.1:5432/test) names a server
+where the test user may create databases. In CI (CI=true) a missing server fails the run;
+elsewhere the PostgreSQL half of each storage test is skipped with the reason.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import keyring
+import peewee
+import psycopg
+import pytest
+from keyring.backend import KeyringBackend
+
+from sipdesk import schema
+from sipdesk.db import DatabaseUrl, Engine, connect, database, parse_url
+
+PG_ADMIN_URL = os.environ.get("SIPDESK_TEST_PG", "postgresql://root@127.0.0.1:5432/test")
+IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
+
+
+class MemoryKeyring(KeyringBackend):
+    """A keyring that forgets everything when the test ends."""
+
+    priority = 1  # type: ignore[assignment]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.store: dict[tuple[str, str], str] = {}
+
+    def get_password(self, service: str, username: str) -> str | None:
+        return self.store.get((service, username))
+
+    def set_password(self, service: str, username: str, password: str) -> None:
+        self.store[(service, username)] = password
+
+    def delete_password(self, service: str, username: str) -> None:
+        self.store.pop((service, username), None)
+
+
+@pytest.fixture(autouse=True)
+def isolated_user_state(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[MemoryKeyring]:
+    """Data and config folders in tmp, no database from the environment, a fake keyring."""
+    monkeypatch.setenv("SIPDESK_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("SIPDESK_CONFIG_DIR", str(tmp_path / "config"))
+    monkeypatch.delenv("SIPDESK_DATABASE", raising=False)
+    previous = keyring.get_keyring()
+    ring = MemoryKeyring()
+    keyring.set_keyring(ring)
+    yield ring
+    keyring.set_keyring(previous)
+
+
+def _pg_admin_conninfo() -> str:
+    url = parse_url(PG_ADMIN_URL)
+    return f"host={url.host} port={url.port} user={url.user} dbname={url.name} connect_timeout=3"
+
+
+@pytest.fixture(scope="session")
+def pg_url() -> Iterator[DatabaseUrl]:
+    """A fresh PostgreSQL database for this test session, migrated once, dropped at the end."""
+    try:
+        admin = psycopg.connect(_pg_admin_conninfo(), autocommit=True)
+    except psycopg.OperationalError as exc:
+        message = f"PostgreSQL is not reachable at {PG_ADMIN_URL}: {exc}".strip()
+        if IN_CI:
+            pytest.fail(message + " — CI must run the PostgreSQL tests.", pytrace=False)
+        pytest.skip(message)
+    name = f"sipdesk_test_{uuid.uuid4().hex[:10]}"
+    admin.execute(f'CREATE DATABASE "{name}"')
+    base = parse_url(PG_ADMIN_URL)
+    url = DatabaseUrl(Engine.POSTGRESQL, host=base.host, port=base.port, name=name, user=base.user)
+    db = connect(url)
+    schema.migrate(db, url)
+    db.close()
+    yield url
+    admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    admin.close()
+
+
+def _truncate_all(db: peewee.Database) -> None:
+    tables = [t for t in db.get_tables() if t != schema.HISTORY_TABLE]
+    if tables:
+        db.execute_sql(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE")
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> DatabaseUrl:
+    """The URL of an empty, migrated database on each engine."""
+    if request.param == "sqlite":
+        url = DatabaseUrl(Engine.SQLITE, path=tmp_path / "test.sqlite3")
+        created = connect(url)
+        schema.migrate(created, url)
+        created.close()
+        return url
+    return request.getfixturevalue("pg_url")
+
+
+@pytest.fixture
+def db(db_url: DatabaseUrl) -> Iterator[peewee.Database]:
+    """Models bound to an empty, migrated database (SQLite file or PostgreSQL)."""
+    opened = connect(db_url)
+    yield opened
+    if db_url.engine is Engine.POSTGRESQL:
+        opened.close()
+        opened.connect()
+        _truncate_all(opened)
+    opened.close()
+    database.initialize(None)
+
+
+@pytest.fixture
+def sqlite_db(tmp_path: Path) -> Iterator[peewee.Database]:
+    """A migrated SQLite database, for tests that are about the embedded engine only."""
+    url = DatabaseUrl(Engine.SQLITE, path=tmp_path / "only.sqlite3")
+    opened = connect(url)
+    schema.migrate(opened, url)
+    yield opened
+    opened.close()
+    database.initialize(None)

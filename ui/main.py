@@ -1,0 +1,22 @@
+"""Entry point of the `sipdesk` command: core commands without Qt, otherwise the GUI."""
+
+from __future__ import annotations
+
+import logging
+import sys
+
+from sipdesk.cli import build_parser, run_core_command
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    if args.command:
+        return run_core_command(args)
+    from ui.app import run_gui  # Qt is imported only for the GUI
+
+    return run_gui(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

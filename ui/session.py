@@ -1,0 +1,20 @@
+"""Who is logged in to which database: handed from the start-up flow to the main window."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sipdesk.db import DatabaseUrl
+from sipdesk.models import User
+
+
+@dataclass
+class Session:
+    url: DatabaseUrl
+    user: User
+
+    @property
+    def status_text(self) -> str:
+        """Status-bar text: database, user and unit (no personal data of any person)."""
+        unit = self.user.unit
+        return f"{self.url.display}  ·  {self.user.full_name} ({self.user.initials})  ·  {unit.name}"
