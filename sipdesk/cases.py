@@ -125,8 +125,8 @@ class CaseRow:
 _Coordinator = User.alias("coordinator")
 
 
-def _sort_columns(key: SortKey) -> list[peewee.Node]:
-    return {
+def _sort_columns(key: SortKey) -> list[peewee.ColumnBase]:
+    columns: dict[SortKey, list[peewee.ColumnBase]] = {
         SortKey.NUMBER: [Case.year, Case.sequence],
         SortKey.NAME: [Person.last_name, Person.first_name],
         SortKey.PERSONAL_NUMBER: [Person.personal_number],
@@ -134,7 +134,8 @@ def _sort_columns(key: SortKey) -> list[peewee.Node]:
         SortKey.COORDINATOR: [_Coordinator.full_name],
         SortKey.UNIT: [Unit.name],
         SortKey.NEXT_DATE: [Case.next_date],
-    }[key]
+    }
+    return columns[key]
 
 
 def _conditions(flt: CaseFilter, user: User) -> list[peewee.Expression]:
@@ -159,7 +160,9 @@ def _conditions(flt: CaseFilter, user: User) -> list[peewee.Expression]:
     return conds
 
 
-def _base(select: peewee.Select, flt: CaseFilter, user: User, *, for_count: bool) -> peewee.Select:
+def _base(
+    select: peewee.ModelSelect[Case], flt: CaseFilter, user: User, *, for_count: bool
+) -> peewee.ModelSelect[Case]:
     query = select.join(Person, on=(Case.person == Person.id))
     if not for_count:
         query = (
@@ -200,6 +203,6 @@ def fetch_cases(
             id=row[0], number=row[1], person_name=f"{row[2]} {row[3]}", personal_number=row[4],
             status=CaseStatus(row[5]), coordinator=row[6], unit=row[7], next_date=row[8],
         )
-        for row in query.tuples()
+        for row in query.tuples().iterator()
     ]
 

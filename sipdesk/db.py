@@ -12,6 +12,7 @@ import os
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
+from typing import Any
 from urllib.parse import unquote, urlsplit
 
 import peewee
@@ -33,6 +34,8 @@ SQLITE_PRAGMAS = {
 
 
 class BaseModel(peewee.Model):
+    id = peewee.AutoField()  # declared so type checkers see it
+
     class Meta:
         database = database
         legacy_table_names = False
@@ -174,7 +177,7 @@ def make_database(url: DatabaseUrl, password: str | None = None) -> peewee.Datab
     if url.engine is Engine.SQLITE:
         assert url.path is not None
         return peewee.SqliteDatabase(str(url.path), pragmas=SQLITE_PRAGMAS, timeout=10)
-    params: dict[str, object] = {
+    params: dict[str, Any] = {
         "host": url.host,
         "port": url.port,
         "user": url.user,

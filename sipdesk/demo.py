@@ -129,7 +129,10 @@ def skatteverket_test_numbers() -> list[str]:
     return numbers
 
 
-def _chunks(rows: Sequence[tuple[object, ...]], size: int) -> Iterator[Sequence[tuple[object, ...]]]:
+Row = tuple[object, ...]
+
+
+def _chunks(rows: Sequence[Row], size: int) -> Iterator[Sequence[Row]]:
     iterator = iter(rows)
     while chunk := list(islice(iterator, size)):
         yield chunk
@@ -191,7 +194,9 @@ def fill_demo(*, cases: int, seed: int = 1, today: dt.date | None = None) -> int
         ]
         for chunk in _chunks(person_rows, 1000):
             Person.insert_many(chunk, fields=fields).execute()
-        person_ids = [pid for (pid,) in Person.select(Person.id).order_by(Person.id).tuples()]
+        person_ids: list[int] = [
+            row[0] for row in Person.select(Person.id).order_by(Person.id).tuples()  # type: ignore[index]
+        ]
 
         contact_rows = []
         for pid in person_ids[: min(len(person_ids), 5000)]:

@@ -126,7 +126,7 @@ class VersionedModel(BaseModel):
     def save_versioned(self) -> None:
         """Save the changed fields unless someone else saved since this copy was read."""
         cls = type(self)
-        if self.id is None:  # type: ignore[attr-defined]
+        if self.id is None:
             self.save()
             return
         dirty = [f for f in self.dirty_fields if f.name != "version"]
@@ -136,18 +136,18 @@ class VersionedModel(BaseModel):
         changes[cls.version] = cls.version + 1
         updated = (
             cls.update(changes)
-            .where((cls._meta.primary_key == self.id) & (cls.version == self.version))  # type: ignore[attr-defined]
+            .where((cls.id == self.id) & (cls.version == self.version))
             .execute()
         )
         if updated != 1:
-            current = cls.get_or_none(cls._meta.primary_key == self.id)  # type: ignore[attr-defined]
+            current = cls.get_or_none(cls.id == self.id)
             theirs = current.__data__ if current is not None else {}
             raise ConflictError(what=self.what, mine=dict(self.__data__), theirs=dict(theirs))
         for field, value in changes.items():
             if field.name == "updated_at":
                 setattr(self, field.name, value)
         self.version += 1
-        self._dirty.clear()
+        self._dirty.clear()  # type: ignore[attr-defined]
 
 
 class Principal(VersionedModel):

@@ -6,6 +6,7 @@ says so once and asks for the password each time.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 
 import keyring
@@ -51,7 +52,5 @@ def store_password(url: DatabaseUrl, password: str) -> bool:
 def forget_password(url: DatabaseUrl) -> None:
     if not keyring_works():
         return
-    try:
+    with contextlib.suppress(KeyringError):
         keyring.delete_password(SERVICE, url.keyring_key)
-    except KeyringError:
-        pass

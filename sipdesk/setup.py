@@ -57,7 +57,9 @@ def first_run_setup(data: SetupInput, *, needs_password: bool) -> User:
         name = f"{name} kommun"
     with database.atomic():
         principal = Principal.create(name=name, kind=PrincipalKind.MUNICIPALITY.value)
-        unit = Unit.create(principal=principal, name=data.unit_name.strip(), law=data.unit_law.value)
+        unit = Unit.create(
+            principal=principal, name=data.unit_name.strip(), law=data.unit_law.value
+        )
         return create_user(
             login=data.login, full_name=data.full_name, initials=data.initials, unit=unit,
             role=data.role, profession=data.profession, phone=data.phone, email=data.email,
