@@ -116,3 +116,14 @@ def user_for_database_login(login: str) -> User:
             "Be en administratör lägga upp dig.",
         )
     return user
+
+
+def active_users_with_unit() -> list[User]:
+    """Active users by name, each with its unit loaded in the same query (the login list)."""
+    query = (
+        User.select(User, Unit)
+        .join(Unit)
+        .where(User.active == True)  # noqa: E712
+        .order_by(User.full_name)
+    )
+    return list(query)
