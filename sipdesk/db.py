@@ -102,10 +102,10 @@ def parse_url(url: str) -> DatabaseUrl:
         if parts.netloc:
             raw = unquote(parts.netloc) + raw
         # sqlite:///relative and sqlite:////absolute: strip the one slash that separates.
-        path = Path(raw[1:] if raw.startswith("//") else raw)
-        if not str(path) or str(path) == "/":
+        raw = raw[1:] if raw.startswith("//") else raw
+        if raw in ("", "/"):
             raise ConnectionProblem(ProblemKind.BAD_URL, "Databasadressen saknar filnamn.")
-        return DatabaseUrl(Engine.SQLITE, path=path.expanduser())
+        return DatabaseUrl(Engine.SQLITE, path=Path(raw).expanduser())
     if parts.scheme in ("postgresql", "postgres"):
         if parts.password:
             raise ConnectionProblem(

@@ -179,6 +179,9 @@ class User(VersionedModel):
     active = pw.BooleanField(default=True)
     password_hash = pw.CharField(max_length=300, null=True)
 
+    class Meta:
+        table_name = "app_user"  # "user" is reserved in PostgreSQL
+
 
 class Person(VersionedModel):
     what = "Personuppgifterna"

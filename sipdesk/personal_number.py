@@ -57,8 +57,8 @@ def _birth_date(year: int, month: int, day: int) -> tuple[dt.date, bool]:
 def parse(text: str, *, today: dt.date | None = None) -> PersonalNumber:
     """Validate `text` and return the number; raise ValidationError with a Swedish message.
 
-    For the ten-digit forms the century is the latest that does not put the birth in the
-    future; a `+` separator means the person is 100 or older (Folkbokföringslagen 18 §).
+    For the ten-digit forms with `-` the century is the latest that does not put the birth in
+    the future; `+` means the person turns 100 this year or is older (Folkbokföringslagen 18 §).
     """
     today = today or dt.date.today()
     cleaned = re.sub(r"\s", "", text or "")
@@ -78,12 +78,14 @@ def parse(text: str, *, today: dt.date | None = None) -> PersonalNumber:
             )
         year = int(century + yymmdd[:2])
     else:
-        yy = int(yymmdd[:2])
-        year = (today.year // 100) * 100 + yy
-        if year > today.year:
-            year -= 100
+        year = (today.year // 100) * 100 + int(yymmdd[:2])
+        real_day = day - COORDINATION_OFFSET if day > COORDINATION_OFFSET else day
         if sep == "+":
-            year -= 100
+            # "+": the person turns 100 this year or has already.
+            while year > today.year - 100:
+                year -= 100
+        elif (year, month, real_day) > (today.year, today.month, today.day):
+            year -= 100  # "-": the latest birth date that is not in the future
     try:
         born, coordination = _birth_date(year, month, day)
     except ValueError:

@@ -89,7 +89,8 @@ def pg_url() -> Iterator[DatabaseUrl]:
 def _truncate_all(db: peewee.Database) -> None:
     tables = [t for t in db.get_tables() if t != schema.HISTORY_TABLE]
     if tables:
-        db.execute_sql(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE")
+        quoted = ", ".join(f'"{t}"' for t in tables)
+        db.execute_sql(f"TRUNCATE {quoted} RESTART IDENTITY CASCADE")
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

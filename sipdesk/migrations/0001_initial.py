@@ -50,6 +50,9 @@ def up(migrator, db):
         active = BooleanField(default=True)
         password_hash = CharField(max_length=300, null=True)
 
+        class Meta:
+            table_name = "app_user"
+
     class Person(Base):
         personal_number = CharField(max_length=13, unique=True)
         pnr_short = CharField(max_length=10, index=True)
