@@ -11,7 +11,7 @@ import peewee
 from .db import database
 from .errors import NotFoundError, PermissionDenied, ValidationError
 from .models import FIRST_STATUS, Case, CaseStatus, Person, Unit, User
-from .people import person_search_condition, prefix
+from .people import PersonInput, create_person, person_search_condition, prefix
 
 CASE_PREFIX = "SIP"
 
@@ -59,6 +59,16 @@ def create_case(
         except peewee.IntegrityError:
             continue
     raise ValidationError("Det gick inte att ta fram ett ärendenummer — försök igen.")
+
+
+def create_case_for_new_person(
+    actor: User, *, person: PersonInput, coordinator: User | None = None,
+    today: dt.date | None = None,
+) -> Case:
+    """Register a new person and open a case for them, both or neither (one transaction)."""
+    with database.atomic():
+        created = create_person(person)
+        return create_case(actor, person=created, coordinator=coordinator, today=today)
 
 
 def get_case(case_id: int) -> Case:

@@ -42,19 +42,34 @@ class PersonInput:
     picture_support: bool = False
 
 
-def validate_person(data: PersonInput, *, today: dt.date | None = None) -> str:
-    """Check every field; returns the canonical personal number."""
-    number = pnr.parse(data.personal_number, today=today).canonical
+def person_problems(data: PersonInput, *, today: dt.date | None = None) -> dict[str, str]:
+    """Every field's problem at once, in form order, keyed by field name (empty: all fine).
+
+    The new-case dialog uses this to validate as the user types; `validate_person` raises the
+    first. A number already registered is not checked here (see `find_by_number`).
+    """
+    problems: dict[str, str] = {}
+    try:
+        pnr.parse(data.personal_number, today=today)
+    except ValidationError as problem:
+        problems["personal_number"] = problem.message
     if not data.first_name.strip():
-        raise ValidationError("Ange förnamn.", field="first_name")
+        problems["first_name"] = "Ange förnamn."
     if not data.last_name.strip():
-        raise ValidationError("Ange efternamn.", field="last_name")
+        problems["last_name"] = "Ange efternamn."
     code = data.postal_code.replace(" ", "")
     if code and not (code.isdigit() and len(code) == 5):
-        raise ValidationError("Postnumret ska ha fem siffror, t.ex. 123 45.", field="postal_code")
+        problems["postal_code"] = "Postnumret ska ha fem siffror, t.ex. 123 45."
     if not data.language.strip():
-        raise ValidationError("Ange språk (t.ex. svenska).", field="language")
-    return number
+        problems["language"] = "Ange språk (t.ex. svenska)."
+    return problems
+
+
+def validate_person(data: PersonInput, *, today: dt.date | None = None) -> str:
+    """Check every field; returns the canonical personal number."""
+    for field, message in person_problems(data, today=today).items():
+        raise ValidationError(message, field=field)
+    return pnr.parse(data.personal_number, today=today).canonical
 
 
 def find_by_number(text: str) -> Person | None:
@@ -136,4 +151,18 @@ def add_contact(
     return PersonContact.create(
         person=person, kind=kind.value, name=name.strip(), relation=relation.strip(),
         phone=phone.strip(), email=email.strip(), address=address.strip(),
+    )
+
+
+def contacts_of(person: Person) -> list[PersonContact]:
+    """The person's relatives, guardians and legal representatives, guardians first."""
+    order = peewee.Case(
+        PersonContact.kind,
+        [(ContactKind.GUARDIAN.value, 0), (ContactKind.LEGAL_REPRESENTATIVE.value, 1)],
+        2,
+    )
+    return list(
+        PersonContact.select()
+        .where(PersonContact.person == person.id)
+        .order_by(order, PersonContact.name, PersonContact.id)
     )
