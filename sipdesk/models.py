@@ -233,6 +233,10 @@ class Case(VersionedModel):
     next_date = pw.DateField(null=True)
     created_at = pw.DateTimeField(default=now)
     updated_at = pw.DateTimeField(default=now)
+    # Kept by sipdesk.consent so the case list shows consent in the same single query:
+    # "consent" or "harm_assessment" (menprövning), and the last day a consent is valid.
+    consent_basis = pw.CharField(max_length=20, null=True)
+    consent_valid_until = pw.DateField(null=True)
 
     class Meta:
         table_name = "sip_case"  # "case" is an SQL keyword

@@ -1,0 +1,318 @@
+"""Consent (samtycke) and menprövning — DOMAIN.md step 2, seeds 000 "Samtycke" and 003 step 1.
+
+A consent is oral or written, taken by someone on a date, covers an agreed question and named
+principals, may exclude things, lists relatives to invite, and is valid at most one year. For a
+child every registered guardian consents. It can be withdrawn at any time, which closes the
+case; nothing earlier is deleted. When the person cannot consent, a menprövning decides.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+import peewee as pw
+
+from . import audit, lifecycle
+from .audit import AuditAction
+from .db import BaseModel, database
+from .errors import ValidationError
+from .lifecycle import Action, ClosureReason
+from .models import Case, CaseStatus, ContactKind, Person, PersonContact, Principal, User, now
+from .personal_number import parse as parse_personal_number
+
+ADULT_AGE = 18
+WARN_DAYS = 30
+
+
+class ConsentKind(StrEnum):
+    ORAL = "oral"
+    WRITTEN = "written"
+
+    @property
+    def label(self) -> str:
+        return {"oral": "Muntligt", "written": "Skriftligt"}[self.value]
+
+
+class Consent(BaseModel):
+    case = pw.ForeignKeyField(Case, backref="consents", on_delete="RESTRICT")
+    kind = pw.CharField(max_length=10)
+    given_on = pw.DateField()
+    taken_by = pw.ForeignKeyField(User, on_delete="RESTRICT")
+    covers = pw.TextField()  # the question agreed with the person
+    exclusions = pw.TextField(default="")  # what the person does not want it to cover
+    relatives_to_invite = pw.TextField(default="")
+    valid_until = pw.DateField()
+    superseded_by = pw.ForeignKeyField("self", null=True, on_delete="RESTRICT")
+    withdrawn_on = pw.DateField(null=True)
+    withdrawn_how = pw.CharField(max_length=200, default="")
+    withdrawn_recorded_by = pw.ForeignKeyField(User, null=True, on_delete="RESTRICT",
+                                               backref="recorded_withdrawals")
+    created_at = pw.DateTimeField(default=now)
+
+
+class ConsentPrincipal(BaseModel):
+    """A principal the person allows to take part and share information."""
+
+    consent = pw.ForeignKeyField(Consent, backref="principal_links", on_delete="CASCADE")
+    principal = pw.ForeignKeyField(Principal, on_delete="RESTRICT")
+
+    class Meta:
+        indexes = ((("consent", "principal"), True),)
+
+
+class GuardianConsent(BaseModel):
+    """For a child: one guardian's consent."""
+
+    consent = pw.ForeignKeyField(Consent, backref="guardian_consents", on_delete="CASCADE")
+    guardian = pw.ForeignKeyField(PersonContact, on_delete="RESTRICT")
+    how = pw.CharField(max_length=10)  # oral / written
+
+
+class HarmConclusion(StrEnum):
+    NO_HARM = "no_harm"
+    HARM = "harm"
+
+    @property
+    def label(self) -> str:
+        return {
+            "no_harm": "SIP skadar inte den enskilde — arbetet kan fortsätta",
+            "harm": "SIP skulle skada den enskilde — ingen SIP upprättas",
+        }[self.value]
+
+
+class HarmAssessment(BaseModel):
+    case = pw.ForeignKeyField(Case, backref="harm_assessments", on_delete="RESTRICT")
+    assessed_by = pw.ForeignKeyField(User, on_delete="RESTRICT")
+    assessed_on = pw.DateField()
+    contacts = pw.TextField()  # who was contacted and what they said about the person's wishes
+    conclusion = pw.CharField(max_length=10)
+    created_at = pw.DateTimeField(default=now)
+
+
+def one_year_after(day: dt.date) -> dt.date:
+    """The same date next year; 29 February gives 28 February."""
+    try:
+        return day.replace(year=day.year + 1)
+    except ValueError:
+        return day.replace(year=day.year + 1, day=28)
+
+
+def is_child(person: Person, on: dt.date) -> bool:
+    return parse_personal_number(person.personal_number, today=on).age_on(on) < ADULT_AGE
+
+
+def guardians_of(person: Person) -> list[PersonContact]:
+    return list(PersonContact.select()
+                .where((PersonContact.person == person)
+                       & (PersonContact.kind == ContactKind.GUARDIAN.value))
+                .order_by(PersonContact.id))
+
+
+@dataclass
+class ConsentInput:
+    kind: ConsentKind
+    given_on: dt.date
+    covers: str
+    principals: Sequence[Principal]
+    taken_by: User | None = None  # defaults to the one recording it
+    exclusions: str = ""
+    relatives_to_invite: str = ""
+    valid_until: dt.date | None = None  # default and maximum: one year after given_on
+    guardians: Sequence[PersonContact] = field(default_factory=list)  # for a child
+
+
+def consent_problems(case: Case, data: ConsentInput, *, today: dt.date) -> dict[str, str]:
+    """Every problem with the input at once, by field — for validation as you type."""
+    problems: dict[str, str] = {}
+    if data.given_on > today:
+        problems["given_on"] = "Datumet kan inte ligga i framtiden."
+    if not data.covers.strip():
+        problems["covers"] = "Skriv vilken fråga samtycket gäller, så som ni kom överens."
+    if not data.principals:
+        problems["principals"] = "Välj vilka huvudmän som får delta och dela information."
+    limit = one_year_after(data.given_on)
+    if data.valid_until is not None:
+        if data.valid_until > limit:
+            problems["valid_until"] = (
+                f"Ett samtycke gäller högst ett år — senast {limit:%Y-%m-%d}.")
+        elif data.valid_until < data.given_on:
+            problems["valid_until"] = "Slutdatumet ligger före datumet för samtycket."
+    person = case.person
+    if is_child(person, data.given_on):
+        registered = guardians_of(person)
+        chosen = {g.id for g in data.guardians}
+        if not registered:
+            problems["guardians"] = (
+                "Barnet är under 18 år: registrera vårdnadshavare på personen först — "
+                "det är vårdnadshavarna som samtycker.")
+        elif chosen != {g.id for g in registered}:
+            problems["guardians"] = (
+                "Båda vårdnadshavarna behöver samtycka." if len(registered) == 2 else
+                "Alla vårdnadshavare behöver samtycka.")
+    return problems
+
+
+def active_consent(case: Case) -> Consent | None:
+    """The consent now in force (not withdrawn, not replaced), expired or not."""
+    return (Consent.select()
+            .where((Consent.case == case) & Consent.withdrawn_on.is_null()
+                   & Consent.superseded_by.is_null())
+            .order_by(Consent.id.desc()).first())
+
+
+def register_consent(actor: User, case: Case, data: ConsentInput,
+                     *, today: dt.date | None = None) -> Consent:
+    """Register a consent, or renew one: the earlier consent is kept, marked as replaced."""
+    today = today or dt.date.today()
+    lifecycle.ensure_open(case)
+    problems = consent_problems(case, data, today=today)
+    if problems:
+        name, message = next(iter(problems.items()))
+        raise ValidationError(message, field=name)
+    valid_until = data.valid_until or one_year_after(data.given_on)
+    with database.atomic():
+        previous = active_consent(case)
+        consent = Consent.create(
+            case=case, kind=data.kind.value, given_on=data.given_on,
+            taken_by=data.taken_by or actor, covers=data.covers.strip(),
+            exclusions=data.exclusions.strip(),
+            relatives_to_invite=data.relatives_to_invite.strip(), valid_until=valid_until,
+        )
+        ConsentPrincipal.insert_many(
+            [(consent.id, p.id) for p in data.principals],
+            fields=[ConsentPrincipal.consent, ConsentPrincipal.principal],
+        ).execute()
+        if data.guardians:
+            GuardianConsent.insert_many(
+                [(consent.id, g.id, data.kind.value) for g in data.guardians],
+                fields=[GuardianConsent.consent, GuardianConsent.guardian, GuardianConsent.how],
+            ).execute()
+        if previous is not None:
+            previous.superseded_by = consent
+            previous.save()
+        names = ", ".join(p.name for p in data.principals)
+        audit.record(
+            actor, action=AuditAction.CREATE, entity="consent", entity_id=consent.id,
+            case=case,
+            summary=(f"{'Samtycket förnyat' if previous else 'Samtycke registrerat'} "
+                     f"({data.kind.label.lower()}), gäller till och med {valid_until:%Y-%m-%d}"),
+            changes={"principals": [None, names], "valid_until": [None, valid_until.isoformat()]},
+        )
+        case.consent_basis = "consent"
+        case.consent_valid_until = valid_until
+        if CaseStatus(case.status) in (CaseStatus.NEED_REGISTERED, CaseStatus.HARM_ASSESSED):
+            lifecycle.transition(actor, case, Action.GIVE_CONSENT, today=today)
+        else:
+            case.save_versioned()
+    return consent
+
+
+def withdraw_consent(actor: User, case: Case, *, withdrawn_on: dt.date, how: str,
+                     today: dt.date | None = None) -> lifecycle.Closure:
+    """The person takes the consent back: recorded, and the case is closed."""
+    today = today or dt.date.today()
+    consent = active_consent(case)
+    problem = lifecycle.check(case, Action.WITHDRAW_CONSENT, today=today)
+    if problem or consent is None:
+        raise ValidationError(problem or "Det finns inget samtycke att återkalla.",
+                              field="status")
+    if withdrawn_on > today:
+        raise ValidationError("Datumet kan inte ligga i framtiden.", field="withdrawn_on")
+    if withdrawn_on < consent.given_on:
+        raise ValidationError("Datumet ligger före samtycket.", field="withdrawn_on")
+    if not how.strip():
+        raise ValidationError("Skriv hur den enskilde återkallade samtycket, t.ex. "
+                              "muntligt per telefon.", field="how")
+    with database.atomic():
+        consent.withdrawn_on = withdrawn_on
+        consent.withdrawn_how = how.strip()
+        consent.withdrawn_recorded_by = actor
+        consent.save()
+        audit.record(actor, action=AuditAction.UPDATE, entity="consent", entity_id=consent.id,
+                     case=case, summary=f"Samtycket återkallat ({how.strip()})",
+                     changes={"withdrawn_on": [None, withdrawn_on.isoformat()]})
+        return lifecycle.close_case(actor, case, closed_on=withdrawn_on,
+                                    reason=ClosureReason.CONSENT_WITHDRAWN, today=today)
+
+
+def record_declined(actor: User, case: Case, *, declined_on: dt.date, note: str,
+                    today: dt.date | None = None) -> Case:
+    """The person says no although the principals see the need: the case ends as declined."""
+    today = today or dt.date.today()
+    if declined_on > today:
+        raise ValidationError("Datumet kan inte ligga i framtiden.", field="declined_on")
+    if not note.strip():
+        raise ValidationError("Skriv kort hur den enskilde tackade nej och vem som frågade.",
+                              field="note")
+    return lifecycle.transition(actor, case, Action.DECLINE,
+                                reason=f"{declined_on:%Y-%m-%d}: {note.strip()}", today=today)
+
+
+def record_harm_assessment(
+    actor: User, case: Case, *, assessed_on: dt.date, contacts: str,
+    conclusion: HarmConclusion, assessed_by: User | None = None, today: dt.date | None = None,
+) -> HarmAssessment:
+    """Menprövning: no harm → the SIP may go on; harm → no SIP, the case ends as refused."""
+    today = today or dt.date.today()
+    problem = lifecycle.check(case, Action.HARM_ASSESSED, today=today)
+    if problem:
+        raise ValidationError(problem, field="status")
+    if assessed_on > today:
+        raise ValidationError("Datumet kan inte ligga i framtiden.", field="assessed_on")
+    if not contacts.strip():
+        raise ValidationError(
+            "Skriv vilka närstående, vårdnadshavare eller företrädare som kontaktades och vad "
+            "de sa om den enskildes inställning.", field="contacts")
+    with database.atomic():
+        assessment = HarmAssessment.create(
+            case=case, assessed_by=assessed_by or actor, assessed_on=assessed_on,
+            contacts=contacts.strip(), conclusion=conclusion.value)
+        audit.record(actor, action=AuditAction.CREATE, entity="harm_assessment",
+                     entity_id=assessment.id, case=case,
+                     summary=f"Menprövning: {conclusion.label}")
+        if conclusion is HarmConclusion.NO_HARM:
+            case.consent_basis = "harm_assessment"
+            case.consent_valid_until = None
+            lifecycle.transition(actor, case, Action.HARM_ASSESSED, today=today)
+        else:
+            lifecycle.transition(actor, case, Action.REFUSE, today=today,
+                                 reason="Menprövningen visar att SIP skulle skada den enskilde")
+    return assessment
+
+
+@dataclass(frozen=True)
+class ConsentState:
+    """What the case view and the case list say about consent."""
+
+    text: str
+    days_left: int | None
+    warn: bool  # lapsing within 30 days, or lapsed
+
+
+def consent_state(basis: str | None, valid_until: dt.date | None,
+                  *, today: dt.date | None = None) -> ConsentState:
+    today = today or dt.date.today()
+    if basis == "harm_assessment":
+        return ConsentState("Menprövning gjord", None, False)
+    if basis != "consent" or valid_until is None:
+        return ConsentState("Samtycke saknas", None, False)
+    days = (valid_until - today).days
+    if days < 0:
+        return ConsentState(f"Gick ut {valid_until:%Y-%m-%d}", days, True)
+    if days <= WARN_DAYS:
+        return ConsentState(
+            f"Går ut om {days} {'dag' if days == 1 else 'dagar'} ({valid_until:%Y-%m-%d})",
+            days, True)
+    return ConsentState(f"Gäller till och med {valid_until:%Y-%m-%d}", days, False)
+
+
+def principals_of(consent: Consent) -> list[Principal]:
+    return list(Principal.select().join(ConsentPrincipal)
+                .where(ConsentPrincipal.consent == consent).order_by(Principal.name))
+
+
+def consents_of(case: Case) -> list[Consent]:
+    return list(Consent.select().where(Consent.case == case).order_by(Consent.id.desc()))

@@ -1,0 +1,358 @@
+"""The life of a case (DOMAIN.md steps 1, 2 and 11): one state machine, in one place.
+
+Every state and allowed transition is in TRANSITIONS; `check()` says in Swedish what is missing
+when an action is not allowed, `transition()` moves the case, writes its history and the audit
+entry in one transaction. Later parts (kallelse, plan) call `transition()` for their actions.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+from enum import StrEnum
+
+import peewee as pw
+
+from . import audit
+from .audit import AuditAction
+from .db import BaseModel, database
+from .errors import PermissionDenied, ValidationError
+from .models import Case, CaseStatus, User, now
+
+S = CaseStatus
+
+
+class Action(StrEnum):
+    GIVE_CONSENT = "give_consent"
+    HARM_ASSESSED = "harm_assessed"
+    DECLINE = "decline"
+    REFUSE = "refuse"
+    INVITE = "invite"
+    CANCEL_MEETING = "cancel_meeting"
+    HOLD_MEETING = "hold_meeting"
+    START_DOCUMENTATION = "start_documentation"
+    APPROVE_PLAN = "approve_plan"
+    PLAN_FOLLOW_UP = "plan_follow_up"
+    WITHDRAW_CONSENT = "withdraw_consent"
+    CLOSE = "close"
+
+    @property
+    def label(self) -> str:
+        return _ACTION_LABELS[self]
+
+
+_ACTION_LABELS = {
+    Action.GIVE_CONSENT: "Registrera samtycke",
+    Action.HARM_ASSESSED: "Registrera menprövning",
+    Action.DECLINE: "Den enskilde tackar nej",
+    Action.REFUSE: "Neka SIP (med skäl)",
+    Action.INVITE: "Kalla till möte",
+    Action.CANCEL_MEETING: "Ställ in mötet",
+    Action.HOLD_MEETING: "Markera mötet som hållet",
+    Action.START_DOCUMENTATION: "Börja dokumentera",
+    Action.APPROVE_PLAN: "Godkänn planen",
+    Action.PLAN_FOLLOW_UP: "Planera uppföljning",
+    Action.WITHDRAW_CONSENT: "Samtycket återkallas",
+    Action.CLOSE: "Avsluta ärendet",
+}
+
+OPEN_STATES = [s for s in CaseStatus if s.is_open]
+CONSENT_BASED = [S.CONSENT_GIVEN, S.HARM_ASSESSED, S.INVITED, S.MEETING_CANCELLED, S.MEETING_HELD,
+                 S.DOCUMENTATION, S.PLAN_APPROVED, S.FOLLOW_UP_PLANNED]
+
+# action -> (states it may start from, state it leads to)
+TRANSITIONS: dict[Action, tuple[list[CaseStatus], CaseStatus]] = {
+    Action.GIVE_CONSENT: ([S.NEED_REGISTERED, S.HARM_ASSESSED], S.CONSENT_GIVEN),
+    Action.HARM_ASSESSED: ([S.NEED_REGISTERED], S.HARM_ASSESSED),
+    Action.DECLINE: ([S.NEED_REGISTERED], S.DECLINED),
+    Action.REFUSE: ([S.NEED_REGISTERED, S.CONSENT_GIVEN, S.HARM_ASSESSED], S.REFUSED),
+    Action.INVITE: ([S.CONSENT_GIVEN, S.HARM_ASSESSED, S.MEETING_CANCELLED, S.PLAN_APPROVED,
+                     S.FOLLOW_UP_PLANNED], S.INVITED),
+    Action.CANCEL_MEETING: ([S.INVITED], S.MEETING_CANCELLED),
+    Action.HOLD_MEETING: ([S.INVITED], S.MEETING_HELD),
+    Action.START_DOCUMENTATION: ([S.MEETING_HELD], S.DOCUMENTATION),
+    Action.APPROVE_PLAN: ([S.DOCUMENTATION], S.PLAN_APPROVED),
+    Action.PLAN_FOLLOW_UP: ([S.PLAN_APPROVED], S.FOLLOW_UP_PLANNED),
+    Action.WITHDRAW_CONSENT: (CONSENT_BASED, S.CLOSED),
+    Action.CLOSE: (OPEN_STATES, S.CLOSED),
+}
+
+# What is missing, said the way a colleague would, when an action does not fit the state.
+_MISSING: dict[Action, str] = {
+    Action.INVITE: "Samtycke saknas — registrera samtycke eller menprövning innan kallelse.",
+    Action.CANCEL_MEETING: "Det finns inget kallat möte att ställa in.",
+    Action.HOLD_MEETING: "Ingen kallelse är skickad — kalla till möte först.",
+    Action.START_DOCUMENTATION: "Mötet är inte markerat som hållet.",
+    Action.APPROVE_PLAN: "Planen är inte dokumenterad ännu.",
+    Action.PLAN_FOLLOW_UP: "Planen är inte godkänd ännu.",
+    Action.WITHDRAW_CONSENT: "Det finns inget samtycke att återkalla.",
+    Action.DECLINE: "Den enskilde har redan tagit ställning — ett givet samtycke återkallas "
+                    "i stället.",
+    Action.HARM_ASSESSED: "Menprövning görs innan samtycke eller kallelse, när den enskilde "
+                          "inte kan samtycka.",
+    Action.GIVE_CONSENT: "Samtycke finns redan — förnya det i stället.",
+    Action.REFUSE: "SIP kan bara nekas innan någon kallats.",
+}
+
+READ_ONLY = "Ärendet är avslutat och kan bara läsas."
+
+
+class CaseStatusChange(BaseModel):
+    """The history of a case's states."""
+
+    case = pw.ForeignKeyField(Case, backref="status_changes", on_delete="RESTRICT")
+    from_status = pw.CharField(max_length=30)
+    to_status = pw.CharField(max_length=30)
+    at = pw.DateTimeField(default=now)
+    by = pw.ForeignKeyField(User, on_delete="RESTRICT")
+    reason = pw.TextField(default="")
+
+
+def ensure_open(case: Case) -> None:
+    """Refuse any change to a case that has ended."""
+    if not CaseStatus(case.status).is_open:
+        raise PermissionDenied(READ_ONLY)
+
+
+def check(case: Case, action: Action, *, today: dt.date | None = None) -> str | None:
+    """None when `action` is allowed now, otherwise what is missing, in Swedish."""
+    status = CaseStatus(case.status)
+    if not status.is_open:
+        return READ_ONLY
+    sources, _target = TRANSITIONS[action]
+    if status not in sources:
+        return _MISSING.get(action, f"Går inte när ärendet har status {status.label.lower()}.")
+    if action is Action.INVITE:
+        return invitation_basis_problem(case, today=today)
+    if action is Action.WITHDRAW_CONSENT and case.consent_basis != "consent":
+        return _MISSING[Action.WITHDRAW_CONSENT]
+    return None
+
+
+def invitation_basis_problem(case: Case, *, today: dt.date | None = None) -> str | None:
+    """Consent (or a menprövning) must stand on the day of the invitation."""
+    today = today or dt.date.today()
+    if case.consent_basis == "harm_assessment":
+        return None
+    if case.consent_basis != "consent" or case.consent_valid_until is None:
+        return _MISSING[Action.INVITE]
+    if case.consent_valid_until < today:
+        return (
+            f"Samtycket gällde till och med {case.consent_valid_until:%Y-%m-%d} — "
+            "förnya samtycket innan kallelse."
+        )
+    return None
+
+
+@dataclass(frozen=True)
+class ActionState:
+    action: Action
+    allowed: bool
+    why_not: str  # empty when allowed; the tooltip when not
+
+
+def actions(case: Case, *, today: dt.date | None = None) -> list[ActionState]:
+    """Every action with whether it is allowed now and, if not, why — for the GUI."""
+    result = []
+    for action in Action:
+        problem = check(case, action, today=today)
+        result.append(ActionState(action, problem is None, problem or ""))
+    return result
+
+
+def transition(
+    actor: User, case: Case, action: Action, *, reason: str = "", today: dt.date | None = None
+) -> Case:
+    """Move the case; refused with the Swedish reason when the state does not allow it.
+    Call inside the caller's transaction when the move is part of a larger write."""
+    problem = check(case, action, today=today)
+    if problem:
+        raise ValidationError(problem, field="status")
+    if action is Action.REFUSE and not reason.strip():
+        raise ValidationError("Ange skälet till att SIP inte upprättas.", field="reason")
+    before = CaseStatus(case.status)
+    after = TRANSITIONS[action][1]
+    with database.atomic():
+        case.status = after.value
+        case.save_versioned()
+        CaseStatusChange.create(case=case, from_status=before.value, to_status=after.value,
+                                by=actor, reason=reason.strip())
+        summary = f"{before.label} → {after.label}"
+        if reason.strip():
+            summary += f" ({reason.strip()})"
+        audit.record(actor, action=AuditAction.STATE, entity="sip_case", entity_id=case.id,
+                     case=case, summary=summary,
+                     changes={"status": [before.value, after.value]})
+    return case
+
+
+def history(case: Case) -> list[CaseStatusChange]:
+    return list(CaseStatusChange.select().where(CaseStatusChange.case == case)
+                .order_by(CaseStatusChange.at, CaseStatusChange.id))
+
+
+# ---- the need (DOMAIN step 1) ------------------------------------------------------------------
+
+class NoticedBy(StrEnum):
+    PERSON = "person"
+    RELATIVE = "relative"
+    STAFF = "staff"
+
+    @property
+    def label(self) -> str:
+        return {"person": "Den enskilde", "relative": "Närstående", "staff": "Personal"}[
+            self.value
+        ]
+
+
+class NeedRecord(BaseModel):
+    case = pw.ForeignKeyField(Case, backref="needs", unique=True, on_delete="RESTRICT")
+    noticed_by = pw.CharField(max_length=20)
+    noticed_by_user = pw.ForeignKeyField(User, null=True, on_delete="RESTRICT")
+    noticed_by_name = pw.CharField(max_length=200, default="")  # a relative or outside contact
+    noticed_on = pw.DateField()
+    need = pw.TextField()  # in the person's own words
+    question = pw.TextField()  # what the SIP should answer
+    version = pw.IntegerField(default=1)
+
+
+@dataclass
+class NeedInput:
+    noticed_by: NoticedBy
+    noticed_on: dt.date
+    need: str
+    question: str
+    noticed_by_user: User | None = None
+    noticed_by_name: str = ""
+
+
+def need_of(case: Case) -> NeedRecord | None:
+    return NeedRecord.get_or_none(NeedRecord.case == case)
+
+
+def register_need(actor: User, case: Case, data: NeedInput,
+                  *, today: dt.date | None = None) -> NeedRecord:
+    """Record (or correct) who noticed the need, when, the need and the question."""
+    ensure_open(case)
+    today = today or dt.date.today()
+    if data.noticed_on > today:
+        raise ValidationError("Datumet kan inte ligga i framtiden.", field="noticed_on")
+    if not data.need.strip():
+        raise ValidationError("Beskriv behovet, gärna med den enskildes egna ord.", field="need")
+    if not data.question.strip():
+        raise ValidationError("Skriv vilken fråga SIP:en ska besvara.", field="question")
+    if data.noticed_by is NoticedBy.STAFF and data.noticed_by_user is None \
+            and not data.noticed_by_name.strip():
+        raise ValidationError("Ange vilken personal som uppmärksammade behovet.",
+                              field="noticed_by_name")
+    if data.noticed_by is NoticedBy.RELATIVE and not data.noticed_by_name.strip():
+        raise ValidationError("Ange vilken närstående som uppmärksammade behovet.",
+                              field="noticed_by_name")
+    values = {
+        "noticed_by": data.noticed_by.value,
+        "noticed_by_user": data.noticed_by_user.id if data.noticed_by_user else None,
+        "noticed_by_name": data.noticed_by_name.strip(),
+        "noticed_on": data.noticed_on,
+        "need": data.need.strip(),
+        "question": data.question.strip(),
+    }
+    with database.atomic():
+        existing = need_of(case)
+        if existing is None:
+            record = NeedRecord.create(case=case, **values)
+            audit.record(actor, action=AuditAction.CREATE, entity="need_record",
+                         entity_id=record.id, case=case, summary="Behovet registrerat",
+                         changes=audit.diff({}, values))
+            return record
+        before = {k: getattr(existing, k if k != "noticed_by_user" else "noticed_by_user_id")
+                  for k in values}
+        changes = audit.diff(before, values)
+        updated = (NeedRecord.update(**values, version=NeedRecord.version + 1)
+                   .where((NeedRecord.id == existing.id)
+                          & (NeedRecord.version == existing.version)).execute())
+        if updated != 1:
+            raise ValidationError("Behovet har ändrats av någon annan — öppna ärendet igen.")
+        if changes:
+            audit.record(actor, action=AuditAction.UPDATE, entity="need_record",
+                         entity_id=existing.id, case=case, summary="Behovet ändrat",
+                         changes=changes)
+        return NeedRecord.get_by_id(existing.id)
+
+
+# ---- closure (DOMAIN step 11) ------------------------------------------------------------------
+
+class ClosureReason(StrEnum):
+    GOALS_MET = "goals_met"
+    NO_MORE_NEED = "no_more_need"
+    DIED = "died"
+    CONSENT_WITHDRAWN = "consent_withdrawn"
+    REPLACED = "replaced"
+
+    @property
+    def label(self) -> str:
+        return {
+            "goals_met": "Målen är uppfyllda",
+            "no_more_need": "Behov av samordning finns inte längre",
+            "died": "Den enskilde har avlidit",
+            "consent_withdrawn": "Samtycket återkallat",
+            "replaced": "Ersätts av en ny SIP",
+        }[self.value]
+
+
+class Closure(BaseModel):
+    case = pw.ForeignKeyField(Case, backref="closures", unique=True, on_delete="RESTRICT")
+    closed_on = pw.DateField()
+    reason = pw.CharField(max_length=30)
+    replaced_by = pw.ForeignKeyField(Case, null=True, on_delete="RESTRICT",
+                                     backref="replaces")
+    person_agreed = pw.BooleanField(default=False)
+    note = pw.TextField(default="")
+    closed_by = pw.ForeignKeyField(User, on_delete="RESTRICT")
+    created_at = pw.DateTimeField(default=now)
+
+
+# The inbox adds a hook here that sends "Ärendet avslutas" with kvittens to all participants.
+# Hooks run inside the closing transaction: a hook that fails undoes the closure.
+ClosureHook = Callable[[User, Case, Closure], None]
+CLOSURE_HOOKS: list[ClosureHook] = []
+
+
+def close_case(
+    actor: User, case: Case, *, closed_on: dt.date, reason: ClosureReason,
+    replaced_by: Case | None = None, person_agreed: bool = False, note: str = "",
+    today: dt.date | None = None,
+) -> Closure:
+    """Close the case with a date and one of the reasons of DOMAIN step 11."""
+    today = today or dt.date.today()
+    if closed_on > today:
+        raise ValidationError("Avslutsdatumet kan inte ligga i framtiden.", field="closed_on")
+    if closed_on < case.created_at.date():
+        raise ValidationError("Avslutsdatumet ligger före ärendets start.", field="closed_on")
+    if reason is ClosureReason.REPLACED:
+        if replaced_by is None:
+            raise ValidationError("Välj den nya SIP som ersätter den här.", field="replaced_by")
+        if replaced_by.id == case.id or replaced_by.person.id != case.person.id:
+            raise ValidationError("Den nya SIP:en måste gälla samma person.",
+                                  field="replaced_by")
+        if not person_agreed:
+            raise ValidationError("Den enskilde måste ha gått med på att en ny SIP ersätter "
+                                  "den här.", field="person_agreed")
+    action = Action.WITHDRAW_CONSENT if reason is ClosureReason.CONSENT_WITHDRAWN \
+        else Action.CLOSE
+    with database.atomic():
+        transition(actor, case, action, reason=reason.label, today=today)
+        closure = Closure.create(case=case, closed_on=closed_on, reason=reason.value,
+                                 replaced_by=replaced_by, person_agreed=person_agreed,
+                                 note=note.strip(), closed_by=actor)
+        audit.record(actor, action=AuditAction.CREATE, entity="closure", entity_id=closure.id,
+                     case=case, summary=f"Ärendet avslutat: {reason.label}",
+                     changes={"closed_on": [None, closed_on.isoformat()],
+                              "reason": [None, reason.value]})
+        for hook in CLOSURE_HOOKS:
+            hook(actor, case, closure)
+    return closure
+
+
+def closure_of(case: Case) -> Closure | None:
+    return Closure.get_or_none(Closure.case == case)
