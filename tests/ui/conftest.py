@@ -1,0 +1,100 @@
+"""Fixtures for the GUI tests: window state in a temporary folder, message boxes that record
+instead of blocking, and logged-in sessions on a migrated database.
+
+pytest-qt's `qapp` provides the QApplication; no test makes its own.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import peewee
+import pytest
+from PySide6.QtCore import QSettings
+
+from sipdesk.db import DatabaseUrl, Engine
+from sipdesk.models import Role
+from tests.factories import make_unit, make_user
+from ui import messages
+from ui.session import Session
+
+HERE = Path(__file__).resolve().parent
+
+# The offscreen platform plugin (used headless and in CI) says this when a top-level window is
+# shown; it is about the plugin, not about sipdesk, so it does not fail a GUI test.
+OFFSCREEN_NOTICE = "This plugin does not support propagateSizeHints"
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if HERE in item.path.resolve().parents:
+            item.add_marker(pytest.mark.qt_log_ignore(OFFSCREEN_NOTICE))
+
+
+@pytest.fixture(autouse=True)
+def window_state_in_tmp(tmp_path: Path) -> Iterator[Path]:
+    """QSettings (window geometry, columns, filters) go to a folder of this test only."""
+    folder = tmp_path / "qsettings"
+    folder.mkdir()
+    for scope in (QSettings.Scope.UserScope, QSettings.Scope.SystemScope):
+        QSettings.setPath(QSettings.Format.IniFormat, scope, str(folder))
+    yield folder
+
+
+@dataclass
+class MessageLog:
+    """Message boxes shown during a test: (kind, title, text)."""
+
+    shown: list[tuple[str, str, str]] = field(default_factory=list)
+    confirm_answer: bool = True
+
+    def texts(self) -> list[str]:
+        return [text for _kind, _title, text in self.shown]
+
+
+@pytest.fixture(autouse=True)
+def message_log(monkeypatch: pytest.MonkeyPatch) -> MessageLog:
+    """No modal message box may block a test: they are recorded instead."""
+    log = MessageLog()
+
+    def recorder(kind: str):  # type: ignore[no-untyped-def]
+        def show(_parent: object, title: str, text: str) -> None:
+            log.shown.append((kind, title, text))
+        return show
+
+    def confirm(_parent: object, title: str, text: str, **_kwargs: object) -> bool:
+        log.shown.append(("confirm", title, text))
+        return log.confirm_answer
+
+    for kind in ("information", "warning", "error"):
+        monkeypatch.setattr(messages, kind, recorder(kind))
+    monkeypatch.setattr(messages, "confirm", confirm)
+    return log
+
+
+def _session(url: DatabaseUrl) -> Session:
+    unit = make_unit("Hemtjänst Norr")
+    user = make_user("anna.berg", unit=unit, full_name="Anna Berg")
+    return Session(url=url, user=user)
+
+
+@pytest.fixture
+def session(db: peewee.Database, db_url: DatabaseUrl) -> Session:
+    """Anna Berg (case officer, Hemtjänst Norr) logged in, on SQLite and on PostgreSQL."""
+    return _session(db_url)
+
+
+@pytest.fixture
+def sqlite_session(sqlite_db: peewee.Database, tmp_path: Path) -> Session:
+    """Anna Berg logged in on a SQLite file: for flows that are about the widgets."""
+    return _session(DatabaseUrl(Engine.SQLITE, path=tmp_path / "only.sqlite3"))
+
+
+@pytest.fixture
+def colleague(sqlite_session: Session) -> Session:
+    """Karl Lind, another case officer in another unit (the same SQLite database)."""
+    unit = make_unit("Biståndsenheten")
+    user = make_user("karl.lind", unit=unit, full_name="Karl Lind", role=Role.CASE_OFFICER)
+    return Session(url=sqlite_session.url, user=user)

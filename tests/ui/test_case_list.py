@@ -1,0 +1,379 @@
+"""The case list: the paged model (on both engines), filtering, sorting and remembering."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import Any
+
+import peewee
+import pytest
+from PySide6.QtCore import QModelIndex, QPoint, Qt
+from PySide6.QtWidgets import QToolButton
+from pytestqt.qtbot import QtBot
+
+from sipdesk import cases, people
+from sipdesk import personal_number as pnr
+from sipdesk.cases import CaseFilter, Scope, SortKey
+from sipdesk.models import Case, CaseStatus, Role, User
+from tests.factories import make_unit, make_user
+from ui.case_list import model as model_module
+from ui.case_list.filter_bar import SEARCH_PLACEHOLDER, count_text
+from ui.case_list.model import COLUMNS, CaseListModel
+from ui.case_list.view import CaseListView
+from ui.session import Session
+
+FIRST_NAMES = ("Åsa", "Bertil", "Cecilia", "David", "Elsa", "Fredrik", "Greta", "Hugo")
+LAST_NAMES = ("Öberg", "Lind", "Ek", "Åkesson", "Berg", "Holm", "Strand", "Falk")
+
+
+def fictional_numbers(count: int) -> list[str]:
+    """Valid personal numbers of people born in the 1890s: nobody alive has them."""
+    numbers = []
+    day = dt.date(1890, 1, 1)
+    while len(numbers) < count:
+        nine = day.strftime("%y%m%d") + "980"
+        numbers.append(f"{day:%Y%m%d}-980{pnr.check_digit(nine)}")
+        day += dt.timedelta(days=1)
+    return numbers
+
+
+def make_people_and_cases(
+    count: int, *, coordinators: list[User], actor: User,
+) -> list[Case]:
+    """`count` cases for `count` persons, coordinators taken in turn, names in a fixed cycle."""
+    made = []
+    for index, number in enumerate(fictional_numbers(count)):
+        person = people.create_person(people.PersonInput(
+            number, FIRST_NAMES[index % len(FIRST_NAMES)],
+            LAST_NAMES[(index // len(FIRST_NAMES)) % len(LAST_NAMES)],
+        ))
+        made.append(cases.create_case(
+            actor, person=person, coordinator=coordinators[index % len(coordinators)],
+        ))
+    return made
+
+
+def display(model: CaseListModel, row: int, column: int) -> Any:
+    return model.data(model.index(row, column), Qt.ItemDataRole.DisplayRole)
+
+
+def column_of(header: str) -> int:
+    return [c.header for c in COLUMNS].index(header)
+
+
+# ---- the model, on SQLite and PostgreSQL -------------------------------------------------------
+
+
+def test_qtmodeltester_with_data(session: Session, qtmodeltester: Any) -> None:
+    make_people_and_cases(25, coordinators=[session.user], actor=session.user)
+    model = CaseListModel(session.user, page_size=7)
+    model.set_filter(CaseFilter())
+    assert model.rowCount() == 25
+    qtmodeltester.check(model)
+    model.sort(column_of("Namn"), Qt.SortOrder.AscendingOrder)
+    qtmodeltester.check(model)
+
+
+def test_columns_show_case_data(session: Session) -> None:
+    [case] = make_people_and_cases(1, coordinators=[session.user], actor=session.user)
+    Case.update(next_date=dt.date(2026, 3, 14)).where(Case.id == case.id).execute()
+    model = CaseListModel(session.user)
+    model.set_filter(CaseFilter())
+    assert [model.headerData(c, Qt.Orientation.Horizontal) for c in range(len(COLUMNS))] == [
+        "Ärendenummer", "Namn", "Personnummer", "Status", "Samordningsansvarig", "Enhet",
+        "Nästa datum",
+    ]
+    assert [display(model, 0, c) for c in range(len(COLUMNS))] == [
+        case.number, "Åsa Öberg", fictional_numbers(1)[0], "Behov registrerat", "Anna Berg",
+        "Hemtjänst Norr", "2026-03-14",
+    ]
+    assert model.case_id(0) == case.id
+
+
+def test_rows_are_fetched_a_page_at_a_time(
+    session: Session, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    made = make_people_and_cases(23, coordinators=[session.user], actor=session.user)
+    fetched: list[tuple[int, int]] = []
+    real_fetch: Callable[..., Any] = cases.fetch_cases
+
+    def counting_fetch(*args: Any, **kwargs: Any) -> Any:
+        fetched.append((kwargs["offset"], kwargs["limit"]))
+        return real_fetch(*args, **kwargs)
+
+    monkeypatch.setattr(model_module.cases, "fetch_cases", counting_fetch)
+    model = CaseListModel(session.user, page_size=10)
+    model.set_filter(CaseFilter())
+    assert model.rowCount() == 23
+    assert fetched == []  # counting only: no rows until the view asks
+    assert display(model, 0, 0) == made[-1].number  # newest first
+    assert display(model, 9, 0) == made[-10].number
+    assert fetched == [(0, 10)]
+    assert display(model, 22, 0) == made[0].number
+    assert fetched == [(0, 10), (20, 10)]
+    assert model.is_page_loaded(0) and not model.is_page_loaded(1)
+    assert display(model, 23, 0) is None  # past the end
+
+
+def test_sorting_by_each_column(session: Session) -> None:
+    colleague = make_user("karl.lind", unit=make_unit("Biståndsenheten"), full_name="Karl Lind")
+    make_people_and_cases(12, coordinators=[session.user, colleague], actor=session.user)
+    model = CaseListModel(session.user)
+    model.set_filter(CaseFilter())
+    for column in range(len(COLUMNS)):
+        for order in (Qt.SortOrder.AscendingOrder, Qt.SortOrder.DescendingOrder):
+            model.sort(column, order)
+            assert model.sort_key is COLUMNS[column].sort_key
+            values = [display(model, row, column) for row in range(model.rowCount())]
+            assert len(values) == 12
+            if column in (column_of("Ärendenummer"), column_of("Personnummer"),
+                          column_of("Samordningsansvarig"), column_of("Enhet")):
+                expected = sorted(values, reverse=order == Qt.SortOrder.DescendingOrder)
+                assert values == expected, COLUMNS[column].header
+
+    model.sort(column_of("Namn"), Qt.SortOrder.AscendingOrder)
+    names = [display(model, row, column_of("Namn")) for row in range(12)]
+    keys = [(n.split()[1], n.split()[0]) for n in names]
+    assert keys == sorted(keys)  # by last name, then first name
+
+
+def test_sort_resets_the_model(session: Session, qtbot: QtBot) -> None:
+    make_people_and_cases(3, coordinators=[session.user], actor=session.user)
+    model = CaseListModel(session.user)
+    model.set_filter(CaseFilter())
+    display(model, 0, 0)
+    with qtbot.waitSignal(model.modelReset, timeout=1000):
+        model.sort(column_of("Namn"), Qt.SortOrder.AscendingOrder)
+    assert not model.is_page_loaded(0)
+
+
+def test_scope_and_status_filters(session: Session) -> None:
+    other_unit = make_unit("Biståndsenheten")
+    colleague = make_user("karl.lind", unit=other_unit, full_name="Karl Lind")
+    made = make_people_and_cases(6, coordinators=[session.user, colleague], actor=session.user)
+    Case.update(status=CaseStatus.CLOSED.value).where(Case.id == made[0].id).execute()
+    model = CaseListModel(session.user)
+
+    model.set_filter(CaseFilter(scope=Scope.MINE))
+    assert model.rowCount() == 3
+    mine = {model.case_id(r) for r in range(3)}
+    assert mine == {c.id for c in made if c.coordinator_id == session.user.id}  # type: ignore[attr-defined]
+    model.set_filter(CaseFilter(scope=Scope.UNIT))
+    assert model.rowCount() == 3  # the colleague's cases belong to the colleague's unit
+    model.set_filter(CaseFilter(scope=Scope.ALL))
+    assert model.rowCount() == 6
+    model.set_filter(CaseFilter(scope=Scope.ALL, open_only=True))
+    assert model.rowCount() == 5
+    model.set_filter(CaseFilter(statuses=frozenset({CaseStatus.CLOSED})))
+    assert model.rowCount() == 1 and model.case_id(0) == made[0].id
+
+
+def test_database_failure_shows_a_message_not_a_crash(
+    session: Session, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    make_people_and_cases(2, coordinators=[session.user], actor=session.user)
+    model = CaseListModel(session.user)
+    model.set_filter(CaseFilter())
+
+    def broken(*_args: Any, **_kwargs: Any) -> Any:
+        raise peewee.OperationalError("server closed the connection")
+
+    monkeypatch.setattr(model_module.cases, "fetch_cases", broken)
+    with qtbot.waitSignal(model.load_failed, timeout=1000) as failed:
+        assert display(model, 0, 0) is None
+    assert "F5" in failed.args[0]
+    assert display(model, 1, 0) is None  # reported once, not once per cell
+
+
+# ---- the page: widgets on SQLite ------------------------------------------------------------
+
+
+def show_list(qtbot: QtBot, session: Session) -> CaseListView:
+    view = CaseListView(session.user)
+    qtbot.addWidget(view)
+    view.resize(1100, 500)
+    view.show()
+    qtbot.waitExposed(view)
+    return view
+
+
+def test_filter_bar_texts(sqlite_session: Session, qtbot: QtBot) -> None:
+    view = show_list(qtbot, sqlite_session)
+    bar = view.filter_bar
+    assert bar.search.placeholderText() == SEARCH_PLACEHOLDER
+    assert [bar.status.itemText(i) for i in range(3)] == [
+        "Alla statusar", "Pågående", "Behov registrerat",
+    ]
+    assert bar.status.count() == 2 + len(CaseStatus)
+    assert [b.text() for b in bar.scope_buttons.buttons()] == ["Mina ärenden", "Enhetens", "Alla"]
+    assert bar.count_label.text() == "0 ärenden"
+    assert count_text(1) == "1 ärende"
+    assert count_text(100000) == "100\u00a0000 ärenden"
+
+
+def search_for(qtbot: QtBot, view: CaseListView, text: str) -> None:
+    """Type `text` into the cleared search field and wait until the list shows its result."""
+    view.filter_bar.search.clear()
+    qtbot.keyClicks(view.filter_bar.search, text)
+    qtbot.waitUntil(lambda: view.model.case_filter.text == text, timeout=2000)
+
+
+def test_search_as_you_type(sqlite_session: Session, qtbot: QtBot) -> None:
+    made = make_people_and_cases(20, coordinators=[sqlite_session.user], actor=sqlite_session.user)
+    view = show_list(qtbot, sqlite_session)
+    assert view.filter_bar.count_label.text() == "20 ärenden"
+
+    search_for(qtbot, view, "cecilia")
+    assert view.model.rowCount() == 3
+    assert view.filter_bar.count_label.text() == "3 ärenden"
+    assert all(display(view.model, r, 1).startswith("Cecilia") for r in range(3))
+
+    search_for(qtbot, view, made[4].number)
+    assert view.model.rowCount() == 1
+    assert view.model.case_id(0) == made[4].id
+
+    search_for(qtbot, view, "18900103")
+    assert view.model.rowCount() == 1
+    assert display(view.model, 0, 2) == fictional_numbers(3)[2]
+
+    search_for(qtbot, view, "lind cecilia")  # last name first works too
+    assert view.model.rowCount() == 1
+
+    search_for(qtbot, view, "Zlatan")
+    assert view.model.rowCount() == 0
+    assert view.filter_bar.count_label.text() == "0 ärenden"
+    assert "Inga ärenden matchar sökningen" in view.table._empty_text
+
+
+def test_search_waits_for_a_pause_in_typing(sqlite_session: Session, qtbot: QtBot) -> None:
+    make_people_and_cases(3, coordinators=[sqlite_session.user], actor=sqlite_session.user)
+    view = show_list(qtbot, sqlite_session)
+    announced: list[object] = []
+    view.filter_bar.filter_changed.connect(announced.append)
+    qtbot.keyClicks(view.filter_bar.search, "åsa")
+    assert announced == []  # nothing queried for each letter
+    qtbot.waitUntil(lambda: len(announced) == 1, timeout=1000)
+    qtbot.wait(200)
+    assert len(announced) == 1
+
+
+def test_mina_arenden_scope(sqlite_session: Session, qtbot: QtBot) -> None:
+    colleague = make_user("karl.lind", unit=make_unit("Biståndsenheten"), full_name="Karl Lind",
+                          role=Role.CASE_OFFICER)
+    make_people_and_cases(10, coordinators=[sqlite_session.user, colleague],
+                          actor=sqlite_session.user)
+    view = show_list(qtbot, sqlite_session)
+    bar = view.filter_bar
+    all_button = bar.findChild(QToolButton, "scope_all")
+    mine_button = bar.findChild(QToolButton, "scope_mine")
+    qtbot.mouseClick(all_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: view.model.rowCount() == 10, timeout=1000)
+    qtbot.mouseClick(mine_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: view.model.rowCount() == 5, timeout=1000)
+    assert bar.count_label.text() == "5 ärenden"
+    coordinator_column = column_of("Samordningsansvarig")
+    assert {display(view.model, r, coordinator_column) for r in range(5)} == {"Anna Berg"}
+
+
+def test_status_filter_pagaende(sqlite_session: Session, qtbot: QtBot) -> None:
+    made = make_people_and_cases(4, coordinators=[sqlite_session.user], actor=sqlite_session.user)
+    Case.update(status=CaseStatus.CLOSED.value).where(Case.id == made[1].id).execute()
+    view = show_list(qtbot, sqlite_session)
+    bar = view.filter_bar
+    assert bar.status.currentText() == "Pågående"  # the default: open cases
+    assert view.model.rowCount() == 3
+    bar.status.setCurrentIndex(bar.status.findText("Alla statusar"))
+    assert view.model.rowCount() == 4
+    bar.status.setCurrentIndex(bar.status.findText("Avslutat"))
+    assert view.model.rowCount() == 1 and view.model.case_id(0) == made[1].id
+
+
+def test_enter_and_double_click_open_the_case(sqlite_session: Session, qtbot: QtBot) -> None:
+    made = make_people_and_cases(3, coordinators=[sqlite_session.user], actor=sqlite_session.user)
+    view = show_list(qtbot, sqlite_session)
+    view.table.setFocus()
+    view.table.selectRow(1)
+    with qtbot.waitSignal(view.open_case, timeout=1000) as opened:
+        qtbot.keyClick(view.table, Qt.Key.Key_Return)
+    assert opened.args == [made[1].id]
+
+    rect = view.table.visualRect(view.model.index(2, 1))
+    with qtbot.waitSignal(view.open_case, timeout=1000) as opened:
+        # A real double-click starts with a press, which QTest's mouseDClick leaves out.
+        qtbot.mouseClick(view.table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+        qtbot.mousePress(view.table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+        qtbot.mouseDClick(view.table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    assert opened.args == [made[0].id]
+
+
+def test_enter_in_search_opens_a_single_match(sqlite_session: Session, qtbot: QtBot) -> None:
+    made = make_people_and_cases(3, coordinators=[sqlite_session.user], actor=sqlite_session.user)
+    view = show_list(qtbot, sqlite_session)
+    qtbot.keyClicks(view.filter_bar.search, made[2].person.personal_number)
+    with qtbot.waitSignal(view.open_case, timeout=1000) as opened:
+        qtbot.keyClick(view.filter_bar.search, Qt.Key.Key_Return)
+    assert opened.args == [made[2].id]
+
+
+def test_first_painted_once(sqlite_session: Session, qtbot: QtBot) -> None:
+    make_people_and_cases(2, coordinators=[sqlite_session.user], actor=sqlite_session.user)
+    view = CaseListView(sqlite_session.user)
+    qtbot.addWidget(view)
+    painted: list[bool] = []
+    view.first_painted.connect(lambda: painted.append(True))
+    with qtbot.waitSignal(view.first_painted, timeout=2000):
+        view.show()
+    assert view.model.is_page_loaded(0)
+    view.table.viewport().repaint()
+    assert painted == [True]
+
+
+def test_empty_list_explains_itself(sqlite_session: Session, qtbot: QtBot) -> None:
+    view = show_list(qtbot, sqlite_session)
+    assert "samordningsansvarig" in view.table._empty_text
+    with qtbot.waitSignal(view.first_painted, timeout=2000, raising=False):
+        view.table.viewport().repaint()
+
+
+def test_sort_and_column_widths_are_remembered(sqlite_session: Session, qtbot: QtBot) -> None:
+    make_people_and_cases(3, coordinators=[sqlite_session.user], actor=sqlite_session.user)
+    view = show_list(qtbot, sqlite_session)
+    header = view.table.horizontalHeader()
+    name_column = column_of("Namn")
+    header.resizeSection(name_column, 321)
+    x = header.sectionViewportPosition(name_column) + 20
+    qtbot.mouseClick(header.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(x, 5))
+    assert view.model.sort_key is SortKey.NAME
+    order = header.sortIndicatorOrder()
+    view.close()
+
+    again = show_list(qtbot, sqlite_session)
+    again_header = again.table.horizontalHeader()
+    assert again_header.sectionSize(name_column) == 321
+    assert again_header.sortIndicatorSection() == name_column
+    assert again_header.sortIndicatorOrder() == order
+    assert again.model.sort_key is SortKey.NAME
+
+
+def test_scope_and_status_are_remembered(sqlite_session: Session, qtbot: QtBot) -> None:
+    view = show_list(qtbot, sqlite_session)
+    qtbot.mouseClick(view.filter_bar.findChild(QToolButton, "scope_unit"),
+                     Qt.MouseButton.LeftButton)
+    view.filter_bar.status.setCurrentIndex(view.filter_bar.status.findText("Kallad"))
+    view.close()
+    again = show_list(qtbot, sqlite_session)
+    assert again.filter_bar.scope() is Scope.UNIT
+    assert again.filter_bar.status.currentText() == "Kallad"
+    assert again.model.case_filter.statuses == frozenset({CaseStatus.INVITED})
+
+
+def test_model_index_helpers(sqlite_session: Session) -> None:
+    make_people_and_cases(2, coordinators=[sqlite_session.user], actor=sqlite_session.user)
+    model = CaseListModel(sqlite_session.user)
+    model.set_filter(CaseFilter())
+    assert model.rowCount(model.index(0, 0)) == 0  # a table: no children
+    assert model.data(QModelIndex()) is None
+    with pytest.raises(IndexError):
+        model.case_id(5)
+    assert model.row_of_case(model.case_id(1)) == 1

@@ -1,0 +1,232 @@
+"""The case list as a Qt table model over the database (Anki's browser DataModel habit).
+
+The model never holds all rows: `rowCount()` is the count for the current filter, and rows are
+fetched a page at a time (`sipdesk.cases.fetch_cases`) when the view first asks for one of them
+in `data()`. Pages are cached, and only the most recently used ones are kept, so scrolling
+through 100,000 cases stays within a few thousand rows in memory. Sorting and a new filter reset
+the model (`beginResetModel`/`endResetModel`). No SQL here: the core does the querying.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import OrderedDict
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import peewee
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    Qt,
+    Signal,
+)
+
+from sipdesk import cases
+from sipdesk.cases import CaseFilter, CaseRow, SortKey
+from sipdesk.models import User
+
+log = logging.getLogger("sipdesk.ui.case_list")
+
+PAGE_SIZE = 200
+MAX_CACHED_PAGES = 30  # 6,000 rows: several screens in each direction
+
+CASE_ID_ROLE = Qt.ItemDataRole.UserRole + 1
+
+ModelIndex = QModelIndex | QPersistentModelIndex
+
+
+@dataclass(frozen=True)
+class Column:
+    header: str
+    sort_key: SortKey
+    text: Callable[[CaseRow], str]
+
+
+COLUMNS: tuple[Column, ...] = (
+    Column("Ärendenummer", SortKey.NUMBER, lambda r: r.number),
+    Column("Namn", SortKey.NAME, lambda r: r.person_name),
+    Column("Personnummer", SortKey.PERSONAL_NUMBER, lambda r: r.personal_number),
+    Column("Status", SortKey.STATUS, lambda r: r.status.label),
+    Column("Samordningsansvarig", SortKey.COORDINATOR, lambda r: r.coordinator),
+    Column("Enhet", SortKey.UNIT, lambda r: r.unit),
+    # ISO 8601 is the Swedish date format (SS-ISO 8601): 2026-03-14.
+    Column("Nästa datum", SortKey.NEXT_DATE,
+           lambda r: r.next_date.isoformat() if r.next_date else ""),
+)
+
+
+class CaseListModel(QAbstractTableModel):
+    """Cases matching a `CaseFilter`, seen by `user`, in pages of `page_size` rows."""
+
+    count_changed = Signal(int)
+    load_failed = Signal(str)  # a Swedish message; the rows stay empty until the next reset
+
+    def __init__(
+        self, user: User, parent: QObject | None = None, *, page_size: int = PAGE_SIZE,
+    ) -> None:
+        super().__init__(parent)
+        self._user = user
+        self._page_size = page_size
+        self._filter = CaseFilter()
+        self._sort_key = SortKey.NUMBER
+        self._descending = True
+        self._count = 0
+        self._pages: OrderedDict[int, list[CaseRow]] = OrderedDict()
+        self._failed = False
+
+    # ---- state ------------------------------------------------------------------------
+
+    @property
+    def case_filter(self) -> CaseFilter:
+        return self._filter
+
+    @property
+    def sort_key(self) -> SortKey:
+        return self._sort_key
+
+    @property
+    def descending(self) -> bool:
+        return self._descending
+
+    def set_filter(self, flt: CaseFilter) -> None:
+        """Show the cases matching `flt` (counts them again; rows are fetched when shown)."""
+        self._filter = flt
+        self.refresh()
+
+    def refresh(self) -> None:
+        """Forget every fetched row and count again, e.g. after a case was created."""
+        self.beginResetModel()
+        self._pages.clear()
+        self._failed = False
+        self._count = self._fetch_count()
+        self.endResetModel()
+        self.count_changed.emit(self._count)
+
+    def is_page_loaded(self, page: int) -> bool:
+        return page in self._pages
+
+    def first_page_ready(self) -> bool:
+        """True once the rows of the first page are here (or there are none to show)."""
+        return self._count == 0 or self._failed or 0 in self._pages
+
+    def case_id(self, row: int) -> int:
+        """The id of the case shown in `row` (fetches its page if needed)."""
+        case_row = self._row(row)
+        if case_row is None:
+            raise IndexError(row)
+        return case_row.id
+
+    def row_of_case(self, case_id: int) -> int | None:
+        """The row of `case_id` among the rows already fetched, if it is one of them."""
+        for page, rows in self._pages.items():
+            for offset, case_row in enumerate(rows):
+                if case_row.id == case_id:
+                    return page * self._page_size + offset
+        return None
+
+    # ---- fetching -----------------------------------------------------------------------
+
+    def _fetch_count(self) -> int:
+        try:
+            return cases.count_cases(self._filter, self._user)
+        except peewee.DatabaseError as exc:
+            self._report_failure(exc)
+            return 0
+
+    def _row(self, row: int) -> CaseRow | None:
+        if not 0 <= row < self._count:
+            return None
+        page_number, offset = divmod(row, self._page_size)
+        page = self._pages.get(page_number)
+        if page is None:
+            if self._failed:
+                return None
+            page = self._fetch_page(page_number)
+            if page is None:
+                return None
+        else:
+            self._pages.move_to_end(page_number)
+        return page[offset] if offset < len(page) else None
+
+    def _fetch_page(self, page_number: int) -> list[CaseRow] | None:
+        try:
+            rows = cases.fetch_cases(
+                self._filter, self._user, sort=self._sort_key, descending=self._descending,
+                offset=page_number * self._page_size, limit=self._page_size,
+            )
+        except peewee.DatabaseError as exc:
+            self._report_failure(exc)
+            return None
+        self._pages[page_number] = rows
+        while len(self._pages) > MAX_CACHED_PAGES:
+            self._pages.popitem(last=False)
+        return rows
+
+    def _report_failure(self, exc: Exception) -> None:
+        # The exception type only: its text may quote the search, which can be a name.
+        log.error("case list query failed: %s", type(exc).__name__)
+        if not self._failed:
+            self._failed = True
+            self.load_failed.emit(
+                "Det gick inte att hämta ärendena från databasen. "
+                "Kontrollera anslutningen och tryck F5 för att försöka igen."
+            )
+
+    # ---- QAbstractTableModel --------------------------------------------------------------
+
+    def rowCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else self._count
+
+    def columnCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or index.column() >= len(COLUMNS):
+            return None
+        if role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole, CASE_ID_ROLE):
+            return None
+        case_row = self._row(index.row())
+        if case_row is None:
+            return None
+        if role == CASE_ID_ROLE:
+            return case_row.id
+        return COLUMNS[index.column()].text(case_row)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation,
+        role: int = Qt.ItemDataRole.DisplayRole,
+    ) -> Any:
+        if (
+            orientation == Qt.Orientation.Horizontal
+            and role == Qt.ItemDataRole.DisplayRole
+            and 0 <= section < len(COLUMNS)
+        ):
+            return COLUMNS[section].header
+        return None
+
+    def flags(self, index: ModelIndex) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        return (
+            Qt.ItemFlag.ItemIsEnabled
+            | Qt.ItemFlag.ItemIsSelectable
+            | Qt.ItemFlag.ItemNeverHasChildren
+        )
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        if not 0 <= column < len(COLUMNS):
+            return
+        key = COLUMNS[column].sort_key
+        descending = order == Qt.SortOrder.DescendingOrder
+        if key is self._sort_key and descending == self._descending:
+            return
+        self._sort_key, self._descending = key, descending
+        # The count does not change with the order: only the fetched rows are dropped.
+        self.beginResetModel()
+        self._pages.clear()
+        self._failed = False
+        self.endResetModel()

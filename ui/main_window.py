@@ -1,0 +1,255 @@
+"""The main window: navigation on the left, the current page on the right.
+
+It composes the pages, it does not contain them: the case list (`ui.case_list.view`), the case
+overview (`ui.case_view`) and, for what later versions bring, honest placeholder pages. The
+toolbar and the "Arkiv" menu hold the commands; the status bar says which database, user and
+unit are in use. Window geometry is remembered between sessions.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from PySide6.QtCore import QByteArray, QSize, Qt, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QSplitter,
+    QStackedWidget,
+    QStyle,
+    QToolBar,
+    QVBoxLayout,
+    QWidget,
+)
+
+from sipdesk import cases, people
+from sipdesk.errors import NotFoundError
+
+from . import messages
+from .case_list.view import CaseListView
+from .case_view import CaseView
+from .dialogs.new_case import NewCaseDialog
+from .session import Session
+from .window_state import window_state
+
+log = logging.getLogger("sipdesk.ui.main_window")
+
+KEY_GEOMETRY = "main_window/geometry"
+
+# Navigation entries that later versions fill in; until then their page says so.
+COMING_LATER = ("Inkorg", "Att göra", "Kontakter")
+
+
+class PlaceholderPage(QWidget):
+    """A page for something sipdesk does not do yet — says so plainly."""
+
+    def __init__(self, title: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        heading = QLabel(title)
+        font = heading.font()
+        font.setPointSizeF(font.pointSizeF() * 1.4)
+        font.setBold(True)
+        heading.setFont(font)
+        text = QLabel("Kommer i en senare version.")
+        text.setObjectName("placeholder_text")
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(24, 24, 24, 24)
+        layout.addWidget(heading)
+        layout.addWidget(text)
+        layout.addStretch(1)
+
+
+class MainWindow(QMainWindow):
+    """sipdesk's window for a logged-in session."""
+
+    settings_requested = Signal()
+    case_list_painted = Signal()  # once: the case list has painted with its first rows
+
+    def __init__(self, session: Session, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.session = session
+        self.setWindowTitle("sipdesk")
+        self.case_view: CaseView | None = None
+        self._painted_once = False
+
+        self.case_list = CaseListView(session.user)
+        self.case_list.setObjectName("case_list_page")
+        self.case_list.open_case.connect(self.open_case)
+        self.case_list.first_painted.connect(self._case_list_painted)
+
+        self.stack = QStackedWidget()
+        self.stack.addWidget(self.case_list)
+        self.navigation = QListWidget()
+        self.navigation.setObjectName("navigation")
+        self.navigation.setAccessibleName("Navigering")
+        self._pages: list[QWidget] = [self.case_list]
+        self._add_navigation("Ärenden")
+        for title in COMING_LATER:
+            page = PlaceholderPage(title)
+            self.stack.addWidget(page)
+            self._pages.append(page)
+            self._add_navigation(f"{title} (kommer)", tooltip="Kommer i en senare version")
+        self.navigation.setCurrentRow(0)
+        self.navigation.currentRowChanged.connect(self._navigate)
+        width = max(self.navigation.sizeHintForColumn(0) + 32, 160)
+        self.navigation.setFixedWidth(width)
+
+        splitter = QSplitter()
+        splitter.setChildrenCollapsible(False)
+        splitter.addWidget(self.navigation)
+        splitter.addWidget(self.stack)
+        splitter.setStretchFactor(1, 1)
+        self.setCentralWidget(splitter)
+
+        self._build_actions()
+        self._build_menus_and_toolbar()
+        self.status_label = QLabel(session.status_text)
+        self.status_label.setObjectName("status_text")
+        self.statusBar().addPermanentWidget(self.status_label, 1)
+
+        geometry = window_state().value(KEY_GEOMETRY)
+        if not isinstance(geometry, QByteArray) or not self.restoreGeometry(geometry):
+            self.resize(QSize(1200, 760))
+
+    # ---- building -----------------------------------------------------------------------
+
+    def _add_navigation(self, text: str, *, tooltip: str = "") -> None:
+        item = QListWidgetItem(text)
+        if tooltip:
+            item.setToolTip(tooltip)
+        self.navigation.addItem(item)
+
+    def _build_actions(self) -> None:
+        style = self.style()
+        self.new_case_action = QAction(
+            style.standardIcon(QStyle.StandardPixmap.SP_FileIcon), "Nytt ärende…", self
+        )
+        self.new_case_action.setIconText("Nytt ärende")
+        self.new_case_action.setShortcut(QKeySequence("Ctrl+N"))
+        self.new_case_action.setToolTip("Skapa ett nytt SIP-ärende (Ctrl+N)")
+        self.new_case_action.triggered.connect(self.new_case)
+
+        self.search_action = QAction("Sök ärende", self)
+        self.search_action.setShortcut(QKeySequence("Ctrl+F"))
+        self.search_action.triggered.connect(self.show_search)
+
+        self.refresh_action = QAction(
+            style.standardIcon(QStyle.StandardPixmap.SP_BrowserReload), "Uppdatera listan", self
+        )
+        self.refresh_action.setIconText("Uppdatera")
+        self.refresh_action.setShortcut(QKeySequence("F5"))
+        self.refresh_action.setToolTip("Hämta ärendelistan på nytt (F5)")
+        self.refresh_action.triggered.connect(self.refresh_case_list)
+
+        self.settings_action = QAction("Inställningar…", self)
+        self.settings_action.setMenuRole(QAction.MenuRole.PreferencesRole)
+        self.settings_action.triggered.connect(self.settings_requested)
+
+        self.quit_action = QAction("Avsluta", self)
+        self.quit_action.setShortcut(QKeySequence("Ctrl+Q"))
+        self.quit_action.setMenuRole(QAction.MenuRole.QuitRole)
+        self.quit_action.triggered.connect(self.close)
+
+    def _build_menus_and_toolbar(self) -> None:
+        archive = self.menuBar().addMenu("&Arkiv")
+        archive.addAction(self.new_case_action)
+        archive.addSeparator()
+        archive.addAction(self.settings_action)
+        archive.addSeparator()
+        archive.addAction(self.quit_action)
+        view = self.menuBar().addMenu("&Visa")
+        view.addAction(self.search_action)
+        view.addAction(self.refresh_action)
+
+        toolbar = QToolBar("Verktygsfält")
+        toolbar.setObjectName("main_toolbar")
+        toolbar.setMovable(False)
+        toolbar.setFloatable(False)
+        toolbar.toggleViewAction().setEnabled(False)
+        toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        toolbar.addAction(self.new_case_action)
+        toolbar.addAction(self.refresh_action)
+        self.addToolBar(Qt.ToolBarArea.TopToolBarArea, toolbar)
+        self.toolbar = toolbar
+
+    # ---- commands -------------------------------------------------------------------------
+
+    def new_case(self) -> None:
+        """Ask for the person and coordinator; show the new case when it is created."""
+        case = NewCaseDialog.ask(self, self.session)
+        if case is None:
+            return
+        self.case_list.refresh()
+        self.open_case(case.id)
+
+    def open_case(self, case_id: int) -> None:
+        """Show the overview of a case in place of the list."""
+        try:
+            case = cases.get_case(case_id)
+            contacts = people.contacts_of(case.person)
+        except NotFoundError as problem:
+            messages.warning(self, "Ärendet kan inte visas", problem.message)
+            self.case_list.refresh()
+            return
+        self._close_case_view()
+        view = CaseView(case, contacts=contacts)
+        view.setObjectName("case_view")
+        view.back_requested.connect(self.show_case_list)
+        self.stack.addWidget(view)
+        self.case_view = view
+        self._select_navigation(0)
+        self.stack.setCurrentWidget(view)
+        view.back_button.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def show_case_list(self) -> None:
+        """Back to the list, with the case that was open selected when it is on screen."""
+        closed = self.case_view.case_id if self.case_view is not None else None
+        self._close_case_view()
+        self._select_navigation(0)
+        self.stack.setCurrentWidget(self.case_list)
+        if closed is not None and self.case_list.select_case(closed):
+            self.case_list.table.setFocus(Qt.FocusReason.OtherFocusReason)
+        else:
+            self.case_list.focus_search()
+
+    def show_search(self) -> None:
+        self.show_case_list()
+        self.case_list.focus_search()
+
+    def refresh_case_list(self) -> None:
+        self.case_list.refresh()
+
+    # ---- internals ------------------------------------------------------------------------
+
+    def _close_case_view(self) -> None:
+        if self.case_view is not None:
+            self.stack.removeWidget(self.case_view)
+            self.case_view.deleteLater()
+            self.case_view = None
+
+    def _select_navigation(self, row: int) -> None:
+        self.navigation.blockSignals(True)
+        self.navigation.setCurrentRow(row)
+        self.navigation.blockSignals(False)
+
+    def _navigate(self, row: int) -> None:
+        if row == 0:
+            # Back to "Ärenden": the open case if there is one, otherwise the list.
+            if self.case_view is not None:
+                self.stack.setCurrentWidget(self.case_view)
+            else:
+                self.show_case_list()
+        elif 0 < row < len(self._pages):
+            self.stack.setCurrentWidget(self._pages[row])
+
+    def _case_list_painted(self) -> None:
+        if not self._painted_once:
+            self._painted_once = True
+            self.case_list_painted.emit()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        window_state().setValue(KEY_GEOMETRY, self.saveGeometry())
+        super().closeEvent(event)
