@@ -95,7 +95,8 @@ def test_any_single_wrong_digit_is_refused(
 ) -> None:
     """Luhn covers the ten digits after the century, so any one changed digit is caught."""
     digits = build(born, serial).replace("-", "")
-    changed = digits[:position - 1] + str((int(digits[position - 1]) + delta) % 10) + digits[position:]
+    wrong = str((int(digits[position - 1]) + delta) % 10)
+    changed = digits[: position - 1] + wrong + digits[position:]
     assume(changed != digits)
     with pytest.raises(ValidationError):
         pnr.parse(changed, today=TODAY)

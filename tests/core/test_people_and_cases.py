@@ -1,0 +1,196 @@
+"""Persons and cases on both engines: registering, finding, numbering and the case list."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import peewee
+import pytest
+from playhouse.test_utils import count_queries
+
+from sipdesk import cases, people
+from sipdesk.cases import CaseFilter, Scope, SortKey
+from sipdesk.errors import PermissionDenied, ValidationError
+from sipdesk.models import Case, CaseStatus, ContactKind, Law, User
+from tests.factories import (
+    PNR_ADULT,
+    PNR_CHILD,
+    PNR_OTHER,
+    make_case,
+    make_person,
+    make_unit,
+    make_user,
+)
+
+
+def test_person_is_stored_with_one_canonical_personal_number(db: peewee.Database) -> None:
+    short = PNR_ADULT[2:]  # YYMMDD-NNNN
+    person = people.create_person(people.PersonInput(short, " Åsa ", "Öberg"))
+    assert person.personal_number == PNR_ADULT
+    assert person.full_name == "Åsa Öberg"
+    assert people.find_by_number(PNR_ADULT.replace("-", "")) == person
+
+
+def test_the_same_person_cannot_be_registered_twice(db: peewee.Database) -> None:
+    make_person(PNR_ADULT)
+    with pytest.raises(ValidationError) as info:
+        people.create_person(people.PersonInput(PNR_ADULT[2:], "Annan", "Person"))
+    assert info.value.field == "personal_number"
+    assert "finns redan" in info.value.message
+
+
+@pytest.mark.parametrize(
+    ("field", "data"),
+    [
+        ("personal_number", people.PersonInput(PNR_ADULT[:-1] + "0", "Åsa", "Öberg")),
+        ("first_name", people.PersonInput(PNR_ADULT, " ", "Öberg")),
+        ("last_name", people.PersonInput(PNR_ADULT, "Åsa", "")),
+        ("postal_code", people.PersonInput(PNR_ADULT, "Åsa", "Öberg", postal_code="12")),
+    ],
+)
+def test_each_bad_person_field_is_named(db: peewee.Database, field: str,
+                                        data: people.PersonInput) -> None:
+    with pytest.raises(ValidationError) as info:
+        people.create_person(data)
+    assert info.value.field == field
+
+
+def test_find_persons_by_name_start_in_any_case_and_order(db: peewee.Database) -> None:
+    asa = make_person(PNR_ADULT, "Åsa", "Öberg")
+    make_person(PNR_OTHER, "Bo", "Ek")
+    for text in ("åsa", "ÅSA Ö", "öberg", "Öberg Åsa", "  öb "):
+        assert people.search_persons(text) == [asa], text
+    assert people.search_persons("berg") == []  # prefix, not substring
+
+
+def test_find_persons_by_personal_number_in_any_form(db: peewee.Database) -> None:
+    child = make_person(PNR_CHILD, "Liv", "Åkesson")
+    make_person(PNR_ADULT)
+    digits = PNR_CHILD.replace("-", "")
+    for text in (digits[:8], digits[2:8], PNR_CHILD, PNR_CHILD[2:], digits, digits[2:]):
+        assert people.search_persons(text) == [child], text
+
+
+def test_contacts_of_a_person(db: peewee.Database) -> None:
+    person = make_person()
+    people.add_contact(person, kind=ContactKind.GUARDIAN, name="Greta Öberg", phone="070-1")
+    assert [(c.kind, c.name) for c in person.contacts] == [("guardian", "Greta Öberg")]
+    with pytest.raises(ValidationError):
+        people.add_contact(person, kind=ContactKind.RELATIVE, name="")
+
+
+# ---- cases ---------------------------------------------------------------------------------
+
+def test_new_case_starts_in_the_first_state_with_a_phone_readable_number(
+    db: peewee.Database,
+) -> None:
+    officer = make_user()
+    first = cases.create_case(officer, person=make_person(), today=dt.date(2026, 3, 1))
+    second = cases.create_case(officer, person=make_person(PNR_OTHER, "Bo", "Ek"),
+                               today=dt.date(2026, 3, 2))
+    assert (first.number, second.number) == ("SIP-2026-0001", "SIP-2026-0002")
+    assert first.status == CaseStatus.NEED_REGISTERED
+    assert first.coordinator == officer  # defaults to the one who creates it
+    assert first.unit == officer.unit
+    assert first.created_at is not None and first.updated_at is not None
+    next_year = cases.create_case(officer, person=first.person, today=dt.date(2027, 1, 2))
+    assert next_year.number == "SIP-2027-0001"
+
+
+def test_case_with_another_coordinator_and_inactive_users(db: peewee.Database) -> None:
+    officer = make_user()
+    manager = make_user("maria.holm", full_name="Maria Holm", unit=officer.unit)
+    case = cases.create_case(officer, person=make_person(), coordinator=manager)
+    assert case.coordinator == manager
+    User.update(active=False).where(User.id == manager.id).execute()
+    manager = User.get_by_id(manager.id)
+    with pytest.raises(ValidationError) as info:
+        cases.create_case(officer, person=make_person(PNR_OTHER), coordinator=manager)
+    assert info.value.field == "coordinator"
+    with pytest.raises(PermissionDenied):
+        cases.create_case(manager, person=make_person(PNR_CHILD))
+
+
+@pytest.fixture
+def listed(db: peewee.Database) -> dict[str, object]:
+    """Three cases in two units with two coordinators."""
+    north = make_unit("Hemtjänst Norr")
+    south = make_unit("Hemtjänst Söder")
+    anna = make_user("anna.berg", unit=north)
+    karl = make_user("karl.lind", unit=south, full_name="Karl Lind")
+    c1 = cases.create_case(anna, person=make_person(PNR_ADULT, "Åsa", "Öberg"))
+    c2 = cases.create_case(karl, person=make_person(PNR_OTHER, "Bo", "Ek"))
+    c3 = cases.create_case(anna, person=make_person(PNR_CHILD, "Liv", "Åkesson"))
+    Case.update(status=CaseStatus.CLOSED.value).where(Case.id == c3.id).execute()
+    return {"anna": anna, "karl": karl, "c1": c1, "c2": c2, "c3": c3}
+
+
+def numbers(rows: list[cases.CaseRow]) -> list[str]:
+    return [r.number for r in rows]
+
+
+def test_case_list_scopes(listed: dict) -> None:
+    anna, karl = listed["anna"], listed["karl"]
+    mine = CaseFilter(scope=Scope.MINE)
+    assert numbers(cases.fetch_cases(mine, anna)) == ["SIP-2026-0003", "SIP-2026-0001"]
+    assert cases.count_cases(CaseFilter(scope=Scope.UNIT), karl) == 1
+    assert cases.count_cases(CaseFilter(scope=Scope.ALL), karl) == 3
+
+
+def test_case_list_status_filters(listed: dict) -> None:
+    anna = listed["anna"]
+    assert cases.count_cases(CaseFilter(open_only=True), anna) == 2
+    closed = CaseFilter(statuses=frozenset({CaseStatus.CLOSED}))
+    assert numbers(cases.fetch_cases(closed, anna)) == ["SIP-2026-0003"]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("åsa", ["SIP-2026-0001"]),
+        ("ek", ["SIP-2026-0002"]),
+        (PNR_CHILD[2:8], ["SIP-2026-0003"]),
+        ("sip-2026-0002", ["SIP-2026-0002"]),
+        ("2026-0003", ["SIP-2026-0003"]),
+        ("SIP-2026-000", ["SIP-2026-0003", "SIP-2026-0002", "SIP-2026-0001"]),
+        ("ingen alls", []),
+    ],
+)
+def test_case_list_search_on_name_personal_number_and_case_number(
+    listed: dict, text: str, expected: list[str]
+) -> None:
+    flt = CaseFilter(text=text)
+    rows = cases.fetch_cases(flt, listed["anna"])
+    assert numbers(rows) == expected
+    assert cases.count_cases(flt, listed["anna"]) == len(expected)
+
+
+def test_case_list_rows_carry_what_the_columns_show(listed: dict) -> None:
+    row = cases.fetch_cases(CaseFilter(text="bo ek"), listed["anna"])[0]
+    assert (row.person_name, row.personal_number, row.status, row.coordinator, row.unit) == (
+        "Bo Ek", PNR_OTHER, CaseStatus.NEED_REGISTERED, "Karl Lind", "Hemtjänst Söder")
+
+
+def test_case_list_sorting_and_paging(listed: dict) -> None:
+    anna = listed["anna"]
+    by_name = cases.fetch_cases(CaseFilter(), anna, sort=SortKey.NAME, descending=False)
+    assert [r.person_name for r in by_name] == ["Bo Ek", "Liv Åkesson", "Åsa Öberg"]
+    pages = [cases.fetch_cases(CaseFilter(), anna, offset=i, limit=1) for i in range(3)]
+    assert [numbers(p)[0] for p in pages] == numbers(cases.fetch_cases(CaseFilter(), anna))
+
+
+def test_a_page_of_the_case_list_is_one_query(db: peewee.Database) -> None:
+    officer = make_user()
+    for number in (PNR_ADULT, PNR_OTHER, PNR_CHILD):
+        make_case(officer, make_person(number, "Åsa", "Öberg"))
+    with count_queries() as counter:
+        rows = cases.fetch_cases(CaseFilter(), officer, limit=200)
+        _ = [(r.person_name, r.coordinator, r.unit) for r in rows]
+    assert len(rows) == 3
+    assert counter.count == 1
+
+
+def test_find_case_by_number(listed: dict) -> None:
+    case = cases.find_case_by_number("sip-2026-0002")
+    assert case.person.full_name == "Bo Ek"
+    assert case.unit.law == Law.SOL
