@@ -109,19 +109,19 @@ class Startup(QObject):
             try:
                 self._connect(url, typed_password)
                 if not self._ensure_schema(url):
-                    self._close()
+                    self.close()
                     return None
                 user = self._log_in(url)
             except ConnectionProblem as trouble:
-                self._close()
+                self.close()
                 problem = trouble
                 continue
             except AuthError as refused:  # PostgreSQL: the database user is no sipdesk user
-                self._close()
+                self.close()
                 problem = refused.message
                 continue
             if user is None:
-                self._close()
+                self.close()
                 return None
             self.url = url
             self.session = Session(url=url, user=user)
@@ -163,7 +163,7 @@ class Startup(QObject):
         return ConnectionDialog.ask(None, url, problem, password=typed_password or "")
 
     def _connect(self, url: DatabaseUrl, typed_password: str | None) -> None:
-        self._close()
+        self.close()
         if url.engine is Engine.SQLITE:
             self._db = connect(url)
             return
@@ -171,7 +171,8 @@ class Startup(QObject):
         password = typed_password if typed_password is not None else passwords.get_password(url)
         self._db = connect(url, password)
 
-    def _close(self) -> None:
+    def close(self) -> None:
+        """Close this start's own database connection (the app closes it on exit)."""
         if self._db is not None:
             self._db.close()
             self._db = None

@@ -149,7 +149,7 @@ class SettingsDialog(QDialog):
         uses_server = self.saved_url is not None and self.saved_url.engine is Engine.POSTGRESQL
         (self.shared if uses_server else self.embedded).setChecked(True)
         self.shared.toggled.connect(self._choice_changed)
-        self.server.busy_changed.connect(lambda busy: self.save_button.setEnabled(not busy))
+        self.server.busy_changed.connect(self._busy_changed)
         self.server.edited.connect(self.forget_status.clear)
         self._choice_changed()
 
@@ -159,6 +159,10 @@ class SettingsDialog(QDialog):
         dialog = cls(parent, current=current)
         dialog.exec()
         return dialog.saved
+
+    def _busy_changed(self, busy: bool) -> None:
+        self.save_button.setEnabled(not busy)
+        self.save_button.setDefault(True)  # disabling dropped its default role (Enter)
 
     def _choice_changed(self) -> None:
         shared = self.shared.isChecked()

@@ -362,6 +362,7 @@ class ConnectionDialog(QDialog):
 
     def _busy_changed(self, busy: bool) -> None:
         self.connect_button.setEnabled(not busy)
+        self.connect_button.setDefault(True)  # disabling drops the default role (Enter)
         self.embedded_button.setEnabled(not busy)
 
     def _connect_clicked(self) -> None:

@@ -157,6 +157,7 @@ class LoginDialog(QDialog):
     def _set_busy(self, busy: bool) -> None:
         self.busy = busy
         self.login_button.setEnabled(not busy)
+        self.login_button.setDefault(True)  # a disabled button loses its default role: Enter
         self.login_button.setText("Loggar in …" if busy else "Logga in")
         self.user_combo.setEnabled(not busy)
         self.password.setEnabled(not busy)

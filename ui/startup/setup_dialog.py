@@ -334,6 +334,7 @@ class SetupDialog(QDialog):
         for widget in (*self.form.inputs.values(), self.start_button, self.demo_button,
                        self.cancel_button):
             widget.setEnabled(True)
+        self.start_button.setDefault(True)  # disabling dropped its default role (Enter)
 
     def reject(self) -> None:
         if self.busy:  # the database is being written: let that finish first
