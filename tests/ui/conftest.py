@@ -12,7 +12,10 @@ from pathlib import Path
 
 import peewee
 import pytest
-from PySide6.QtCore import QSettings
+from PySide6.QtCore import QEvent, QSettings, Qt
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import QApplication, QWidget
+from pytestqt.qtbot import QtBot
 
 from sipdesk.db import DatabaseUrl, Engine
 from sipdesk.models import Role
@@ -41,6 +44,21 @@ def window_state_in_tmp(tmp_path: Path) -> Iterator[Path]:
     for scope in (QSettings.Scope.UserScope, QSettings.Scope.SystemScope):
         QSettings.setPath(QSettings.Format.IniFormat, scope, str(folder))
     yield folder
+
+
+def type_text(qtbot: QtBot, widget: QWidget, text: str) -> None:
+    """Type `text` into `widget` key by key, like qtbot.keyClicks, Swedish letters included:
+    QTest has no key for a lower-case å, ä or ö (it aborts), so those are sent as the key
+    events a keyboard makes."""
+    for char in text:
+        if char.isascii():
+            qtbot.keyClicks(widget, char)
+            continue
+        key = Qt.Key(ord(char.upper())) if ord(char.upper()) < 0x100 else Qt.Key.Key_unknown
+        for kind in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease):
+            QApplication.sendEvent(
+                widget, QKeyEvent(kind, key, Qt.KeyboardModifier.NoModifier, char)
+            )
 
 
 @dataclass

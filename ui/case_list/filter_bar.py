@@ -50,7 +50,8 @@ class CaseFilterBar(QWidget):
         self.search.setPlaceholderText(SEARCH_PLACEHOLDER)
         self.search.setClearButtonEnabled(True)
         self.search.setAccessibleName("Sök ärende")
-        self.search.setMinimumWidth(self.fontMetrics().horizontalAdvance(SEARCH_PLACEHOLDER) + 60)
+        # Wide enough for the placeholder when there is room, narrower on a small screen.
+        self.search.setMinimumWidth(self.fontMetrics().horizontalAdvance("0") * 20)
         self.search.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
 
         self._timer = QTimer(self)
@@ -94,17 +95,16 @@ class CaseFilterBar(QWidget):
         self.count_label.setAlignment(
             Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
         )
-        self.count_label.setMinimumWidth(self.fontMetrics().horizontalAdvance("000 000 ärenden"))
 
         row = QHBoxLayout(self)
         row.setContentsMargins(0, 0, 0, 0)
         row.addWidget(self.search, 1)
-        row.addSpacing(12)
+        row.addSpacing(8)
         row.addLayout(scope_box)
-        row.addSpacing(12)
+        row.addSpacing(8)
         row.addWidget(QLabel("Status:"))
         row.addWidget(self.status)
-        row.addSpacing(12)
+        row.addSpacing(8)
         row.addWidget(self.count_label)
 
     def current_filter(self) -> CaseFilter:
