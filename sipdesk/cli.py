@@ -39,6 +39,11 @@ def build_parser() -> argparse.ArgumentParser:
     demo = sub.add_parser("demo", help="fyll en tom databas med påhittade exempeldata")
     demo.add_argument("--cases", type=int, default=200, help="antal ärenden (standard 200)")
     demo.add_argument("--seed", type=int, default=1, help="slumpfrö för upprepbara data")
+    printing = sub.add_parser("print", help="skriv ut en blankett eller plan som PDF")
+    printing.add_argument("document", choices=["consent"],
+                          help="consent = samtyckesblankett")
+    printing.add_argument("case_number", metavar="ÄRENDENUMMER", help="t.ex. SIP-2026-0042")
+    printing.add_argument("--out", required=True, metavar="FIL", help="PDF-filen att skriva")
     return parser
 
 

@@ -11,6 +11,10 @@ from sipdesk.cli import build_parser, run_core_command
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    if args.command == "print":
+        from reports.cli import run_print_command  # ReportLab only when printing
+
+        return run_print_command(args)
     if args.command:
         return run_core_command(args)
     from ui.app import run_gui  # Qt is imported only for the GUI

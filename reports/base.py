@@ -1,0 +1,170 @@
+"""The base of every printed document: the municipality's letterhead, a bundled Unicode font
+(DejaVu Sans, resources/fonts, with its licence), "Sida X av Y" and the print date on every
+page, and escaping of user text before it enters a Paragraph.
+
+ReportLab is imported here, and `reports` is imported only when the user prints.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, Any
+
+from reportlab.lib import colors
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.pdfgen import canvas
+from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate
+
+from sipdesk import settings
+from sipdesk.models import Principal, PrincipalKind
+from sipdesk.paths import resource_dir
+
+FONT = "DejaVuSans"
+_FONT_FILES = {
+    FONT: "DejaVuSans.ttf",
+    f"{FONT}-Bold": "DejaVuSans-Bold.ttf",
+    f"{FONT}-Oblique": "DejaVuSans-Oblique.ttf",
+    f"{FONT}-BoldOblique": "DejaVuSans-BoldOblique.ttf",
+}
+MARGIN = 18 * mm
+HEADER_HEIGHT = 20 * mm
+BOX_EMPTY = "\u2610"  # ☐
+BOX_TICKED = "\u2612"  # ☒
+
+Target = str | Path | IO[bytes]
+
+
+def register_fonts() -> None:
+    """Register the bundled family once (bold and italic resolve inside <b>/<i>)."""
+    if FONT in pdfmetrics.getRegisteredFontNames():
+        return
+    folder = resource_dir() / "fonts"
+    for name, filename in _FONT_FILES.items():
+        pdfmetrics.registerFont(TTFont(name, str(folder / filename)))
+    pdfmetrics.registerFontFamily(FONT, normal=FONT, bold=f"{FONT}-Bold",
+                                  italic=f"{FONT}-Oblique", boldItalic=f"{FONT}-BoldOblique")
+
+
+def esc(text: str | None) -> str:
+    """User text made safe for a Paragraph: markup escaped, line breaks kept."""
+    return html.escape(text or "", quote=False).replace("\n", "<br/>")
+
+
+@dataclass(frozen=True)
+class Letterhead:
+    organisation: str
+    unit: str = ""
+    logo: Path | None = None
+
+
+def municipality_letterhead(unit_name: str = "") -> Letterhead:
+    """The municipality's name (its first principal of kind kommun) and the logo setting."""
+    municipality = (Principal.select()
+                    .where(Principal.kind == PrincipalKind.MUNICIPALITY.value)
+                    .order_by(Principal.id).first())
+    logo_setting = settings.get("municipality_logo")
+    logo = Path(logo_setting) if logo_setting and Path(logo_setting).is_file() else None
+    return Letterhead(municipality.name if municipality else "", unit_name, logo)
+
+
+def styles(*, large: bool = False) -> dict[str, ParagraphStyle]:
+    """Paragraph styles; `large` is the easy-read size (body 14 pt and up)."""
+    register_fonts()
+    body_size = 14 if large else 10
+    base = ParagraphStyle("body", fontName=FONT, fontSize=body_size, leading=body_size * 1.4,
+                          spaceAfter=body_size * 0.5)
+    return {
+        "body": base,
+        "title": ParagraphStyle("title", parent=base, fontName=f"{FONT}-Bold",
+                                fontSize=body_size + 8, leading=(body_size + 8) * 1.25,
+                                spaceAfter=8),
+        "h2": ParagraphStyle("h2", parent=base, fontName=f"{FONT}-Bold", fontSize=body_size + 2,
+                             leading=(body_size + 2) * 1.3, spaceBefore=7, spaceAfter=3,
+                             keepWithNext=True),
+        "small": ParagraphStyle("small", parent=base, fontSize=body_size - 2,
+                                leading=(body_size - 2) * 1.35,
+                                textColor=colors.HexColor("#444444")),
+        "box": ParagraphStyle("box", parent=base, leftIndent=6 * mm, firstLineIndent=-6 * mm,
+                              spaceAfter=2),
+    }
+
+
+class NumberedCanvas(canvas.Canvas):
+    """Holds the pages back until the end, then writes "Sida X av Y" and the print date."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._pages: list[dict[str, Any]] = []
+        self.printed_on = dt.date.today()
+
+    def showPage(self) -> None:
+        self._pages.append(dict(self.__dict__))
+        self._startPage()
+
+    def save(self) -> None:
+        total = len(self._pages)
+        for number, state in enumerate(self._pages, start=1):
+            self.__dict__.update(state)
+            self._footer(number, total)
+            super().showPage()
+        super().save()
+
+    def _footer(self, number: int, total: int) -> None:
+        width, _height = self._pagesize
+        self.saveState()
+        self.setFont(FONT, 8)
+        self.setFillColor(colors.HexColor("#444444"))
+        self.drawString(MARGIN, 12 * mm, f"Utskrivet {self.printed_on:%Y-%m-%d}")
+        self.drawRightString(width - MARGIN, 12 * mm, f"Sida {number} av {total}")
+        self.restoreState()
+
+
+class SipDocTemplate(BaseDocTemplate):
+    """A4 with the letterhead at the top of every page."""
+
+    def __init__(self, target: Target, *, title: str, letterhead: Letterhead,
+                 subject: str = "") -> None:
+        register_fonts()
+        super().__init__(
+            target if not isinstance(target, Path) else str(target), pagesize=A4,
+            leftMargin=MARGIN, rightMargin=MARGIN, topMargin=MARGIN + HEADER_HEIGHT,
+            bottomMargin=MARGIN, title=title, subject=subject, author=letterhead.organisation,
+            creator="sipdesk",
+        )
+        self.letterhead = letterhead
+        frame = Frame(self.leftMargin, self.bottomMargin, self.width, self.height, id="body",
+                      leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
+        self.addPageTemplates([PageTemplate(id="letter", frames=[frame],
+                                            onPage=self._draw_letterhead)])
+
+    def _draw_letterhead(self, canv: canvas.Canvas, doc: BaseDocTemplate) -> None:
+        width, height = A4
+        top = height - MARGIN
+        canv.saveState()
+        x = MARGIN
+        if self.letterhead.logo is not None:
+            logo_height = 14 * mm
+            canv.drawImage(str(self.letterhead.logo), MARGIN, top - logo_height,
+                           height=logo_height, width=40 * mm, preserveAspectRatio=True,
+                           anchor="sw", mask="auto")
+            x = MARGIN + 44 * mm
+        canv.setFont(f"{FONT}-Bold", 13)
+        canv.drawString(x, top - 6 * mm, self.letterhead.organisation)
+        if self.letterhead.unit:
+            canv.setFont(FONT, 9)
+            canv.drawString(x, top - 11 * mm, self.letterhead.unit)
+        canv.setStrokeColor(colors.HexColor("#999999"))
+        canv.setLineWidth(0.5)
+        canv.line(MARGIN, top - 16 * mm, width - MARGIN, top - 16 * mm)
+        canv.restoreState()
+
+
+def build(doc: SipDocTemplate, story: list[Flowable]) -> None:
+    doc.build(story, canvasmaker=NumberedCanvas)

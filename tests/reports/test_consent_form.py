@@ -1,0 +1,89 @@
+"""The consent form on paper: read back as text, on both engines, and printed from the CLI."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from pathlib import Path
+
+import peewee
+import pytest
+from pypdf import PdfReader
+
+from reports.consent_form import render_consent_form
+from sipdesk import consent, people
+from sipdesk.db import DatabaseUrl
+from sipdesk.models import Case, ContactKind, Principal, PrincipalKind, User
+from tests.factories import PNR_CHILD, make_case, make_person, make_user
+from ui.main import main
+
+
+def pdf_text(data: bytes) -> tuple[int, str]:
+    reader = PdfReader(io.BytesIO(data))
+    return len(reader.pages), "\n".join(page.extract_text() for page in reader.pages)
+
+
+def render(case: Case) -> tuple[int, str]:
+    buffer = io.BytesIO()
+    render_consent_form(case.id, buffer)
+    return pdf_text(buffer.getvalue())
+
+
+@pytest.fixture
+def officer(db: peewee.Database) -> User:
+    user = make_user()
+    Principal.create(name="Region Exempelland", kind=PrincipalKind.REGION.value)
+    return user
+
+
+def test_consent_form_for_an_adult_is_one_page_with_the_persons_data(officer: User) -> None:
+    case = make_case(officer, make_person(first="Åsa", last="Öberg-Ärlig"))
+    region = Principal.get(Principal.name == "Region Exempelland")
+    consent.register_consent(officer, case, consent.ConsentInput(
+        kind=consent.ConsentKind.ORAL, given_on=dt.date(2026, 11, 2),
+        principals=[officer.unit.principal, region],
+        covers="Hjälp hemma efter fallet <b>inte fetstil</b> & mer",
+        exclusions="Inget om ekonomin"))
+    pages, text = render(case)
+    assert pages == 1
+    assert "Samtycke till samordnad individuell plan (SIP)" in text
+    assert "Åsa Öberg-Ärlig" in text
+    assert case.person.personal_number in text
+    assert "Exempelby kommun" in text and "Region Exempelland" in text
+    assert "<b>inte fetstil</b> & mer" in text  # user text escaped, shown as typed
+    assert "Inget om ekonomin" in text
+    assert "2026-11-02 till och med 2027-11-02" in text
+    assert "ta tillbaka ditt samtycke" in text
+    assert "Sida 1 av 1" in text
+    assert "Den enskilde" in text and "Vårdnadshavare" not in text
+
+
+def test_blank_form_lists_every_principal_with_a_box(officer: User) -> None:
+    _pages, text = render(make_case(officer))
+    assert "\u2610" in text or "☐" in text
+    assert "Exempelby kommun" in text and "Region Exempelland" in text
+    assert "högst ett år" in text
+
+
+def test_child_form_has_a_signature_block_per_guardian(officer: User) -> None:
+    child = make_person(PNR_CHILD, "Liv", "Åkesson")
+    people.add_contact(child, kind=ContactKind.GUARDIAN, name="Eva Åkesson")
+    people.add_contact(child, kind=ContactKind.GUARDIAN, name="Per Åkesson")
+    pages, text = render(make_case(officer, child))
+    assert "Vårdnadshavare 1" in text and "Vårdnadshavare 2" in text
+    assert "Eva Åkesson" in text and "Per Åkesson" in text
+    assert f"Sida {pages} av {pages}" in text
+
+
+def test_print_consent_from_the_command_line(
+    officer: User, db_url: DatabaseUrl, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    case = make_case(officer)
+    out = tmp_path / "samtycke.pdf"
+    code = main(["--database", db_url.url, "print", "consent", case.number, "--out", str(out)])
+    assert code == 0, capsys.readouterr().err
+    _pages, text = pdf_text(out.read_bytes())
+    assert case.number in text
+    assert main(["--database", db_url.url, "print", "consent", "SIP-1999-0001",
+                 "--out", str(out)]) == 1
+    assert "Det finns inget ärende med nummer SIP-1999-0001" in capsys.readouterr().err
