@@ -153,7 +153,7 @@ def _conditions(flt: CaseFilter, user: User) -> list[peewee.Expression]:
     if flt.scope is Scope.MINE:
         conds.append(Case.coordinator == user.id)
     elif flt.scope is Scope.UNIT:
-        conds.append(Case.unit == user.unit_id)  # type: ignore[attr-defined]
+        conds.append(Case.unit == user.unit_id)
     if flt.statuses:
         conds.append(Case.status.in_([s.value for s in flt.statuses]))
     elif flt.open_only:

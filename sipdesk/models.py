@@ -159,6 +159,7 @@ class Principal(VersionedModel):
 class Unit(VersionedModel):
     what = "Enheten"
     principal = pw.ForeignKeyField(Principal, backref="units", on_delete="RESTRICT")
+    principal_id: int  # the foreign key column, for type checkers
     name = pw.CharField(max_length=200)
     law = pw.CharField(max_length=20)
 
@@ -173,6 +174,7 @@ class User(VersionedModel):
     initials = pw.CharField(max_length=10)
     profession = pw.CharField(max_length=100, default="")
     unit = pw.ForeignKeyField(Unit, backref="users", on_delete="RESTRICT")
+    unit_id: int
     phone = pw.CharField(max_length=50, default="")
     email = pw.CharField(max_length=200, default="")
     role = pw.CharField(max_length=30)
@@ -213,6 +215,7 @@ class PersonContact(VersionedModel):
 
     what = "Kontaktpersonen"
     person = pw.ForeignKeyField(Person, backref="contacts", on_delete="CASCADE")
+    person_id: int
     kind = pw.CharField(max_length=30)
     name = pw.CharField(max_length=200)
     relation = pw.CharField(max_length=100, default="")
@@ -227,8 +230,11 @@ class Case(VersionedModel):
     year = pw.IntegerField()
     sequence = pw.IntegerField()
     person = pw.ForeignKeyField(Person, backref="cases", on_delete="RESTRICT")
+    person_id: int
     unit = pw.ForeignKeyField(Unit, backref="cases", on_delete="RESTRICT")
+    unit_id: int
     coordinator = pw.ForeignKeyField(User, backref="coordinated_cases", on_delete="RESTRICT")
+    coordinator_id: int
     status = pw.CharField(max_length=30, default=FIRST_STATUS.value)
     next_date = pw.DateField(null=True)
     created_at = pw.DateTimeField(default=now)
