@@ -14,7 +14,7 @@ from enum import StrEnum
 
 import peewee as pw
 
-from . import audit
+from . import audit, messaging
 from .audit import AuditAction
 from .db import BaseModel, database
 from .errors import PermissionDenied, ValidationError
@@ -312,10 +312,23 @@ class Closure(BaseModel):
     created_at = pw.DateTimeField(default=now)
 
 
-# The inbox adds a hook here that sends "Ärendet avslutas" with kvittens to all participants.
+def notify_participants_of_closure(actor: User, case: Case, closure: Closure) -> None:
+    """DOMAIN step 11: everyone is told with a message requiring acknowledgement."""
+    recipients = [u for u in messaging.case_users(case) if u.id != actor.id]
+    if not recipients:
+        return
+    reason = ClosureReason(closure.reason).label
+    messaging.send(
+        actor, to=recipients, case=case, kind=messaging.MessageKind.CLOSURE, requires_ack=True,
+        subject=f"Ärendet avslutas: {case.number}",
+        body=(f"SIP-ärendet {case.number} avslutas från och med {closure.closed_on:%Y-%m-%d}.\n"
+              f"Skäl: {reason}.\n\nKvittera att du har tagit del av avslutet."),
+    )
+
+
 # Hooks run inside the closing transaction: a hook that fails undoes the closure.
 ClosureHook = Callable[[User, Case, Closure], None]
-CLOSURE_HOOKS: list[ClosureHook] = []
+CLOSURE_HOOKS: list[ClosureHook] = [notify_participants_of_closure]
 
 
 def close_case(

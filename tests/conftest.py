@@ -10,6 +10,7 @@ elsewhere the PostgreSQL half of each storage test is skipped with the reason.
 from __future__ import annotations
 
 import os
+import shutil
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -93,15 +94,26 @@ def _truncate_all(db: peewee.Database) -> None:
         db.execute_sql(f"TRUNCATE {quoted} RESTART IDENTITY CASCADE")
 
 
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """An empty SQLite database migrated once; each test gets a copy (much faster than
+    running every migration again)."""
+    path = tmp_path_factory.mktemp("template") / "template.sqlite3"
+    url = DatabaseUrl(Engine.SQLITE, path=path)
+    created = connect(url)
+    schema.migrate(created, url)
+    created.close()
+    database.initialize(None)
+    return path
+
+
 @pytest.fixture(params=["sqlite", "postgresql"])
-def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> DatabaseUrl:
+def db_url(request: pytest.FixtureRequest, tmp_path: Path, sqlite_template: Path) -> DatabaseUrl:
     """The URL of an empty, migrated database on each engine."""
     if request.param == "sqlite":
-        url = DatabaseUrl(Engine.SQLITE, path=tmp_path / "test.sqlite3")
-        created = connect(url)
-        schema.migrate(created, url)
-        created.close()
-        return url
+        path = tmp_path / "test.sqlite3"
+        shutil.copyfile(sqlite_template, path)
+        return DatabaseUrl(Engine.SQLITE, path=path)
     return request.getfixturevalue("pg_url")
 
 
@@ -119,11 +131,11 @@ def db(db_url: DatabaseUrl) -> Iterator[peewee.Database]:
 
 
 @pytest.fixture
-def sqlite_db(tmp_path: Path) -> Iterator[peewee.Database]:
+def sqlite_db(tmp_path: Path, sqlite_template: Path) -> Iterator[peewee.Database]:
     """A migrated SQLite database, for tests that are about the embedded engine only."""
-    url = DatabaseUrl(Engine.SQLITE, path=tmp_path / "only.sqlite3")
-    opened = connect(url)
-    schema.migrate(opened, url)
+    path = tmp_path / "only.sqlite3"
+    shutil.copyfile(sqlite_template, path)
+    opened = connect(DatabaseUrl(Engine.SQLITE, path=path))
     yield opened
     opened.close()
     database.initialize(None)

@@ -1,0 +1,459 @@
+"""Messages with kvittens (acknowledgement) — DOMAIN.md "meddelande med kvittens", steps 4, 5,
+10, 11 and seed 000.
+
+A message belongs to a case (or, for administrative notes, to none), goes to users (a unit as a
+recipient means its active users at the time of sending), and each recipient has a receipt:
+delivered, read (first opened), acknowledged (explicit). Messages and receipts are never
+deleted; a withdrawn message stays visible, struck through, with the reason. Every other part of
+sipdesk sends through `send()`. On PostgreSQL each send and receipt change is announced with
+NOTIFY, delivered to listening clients when the transaction commits.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+
+import peewee as pw
+
+from . import audit
+from .access import can_see
+from .audit import AuditAction
+from .db import BaseModel, Engine, database, engine_of
+from .errors import NotFoundError, PermissionDenied, ValidationError
+from .models import Case, Unit, User, now
+
+CHANNEL = "sipdesk_events"
+MAX_SUBJECT = 200
+
+
+class MessageKind(StrEnum):
+    FREE_TEXT = "free_text"
+    INVITATION = "invitation"
+    CANCELLATION = "cancellation"
+    FOLLOW_UP = "follow_up"
+    CLOSURE = "closure"
+    REQUEST_TO_CONVENE = "request_to_convene"
+    APPROVAL = "approval"
+    ANSWER = "answer"
+
+    @property
+    def label(self) -> str:
+        return {
+            "free_text": "Meddelande",
+            "invitation": "Kallelse",
+            "cancellation": "Inställt möte",
+            "follow_up": "Uppföljning",
+            "closure": "Avslut",
+            "request_to_convene": "Begäran om SIP",
+            "approval": "Godkännande",
+            "answer": "Svar",
+        }[self.value]
+
+
+class Message(BaseModel):
+    case = pw.ForeignKeyField(Case, null=True, backref="messages", on_delete="RESTRICT")
+    case_id: int | None
+    sender = pw.ForeignKeyField(User, backref="sent_messages", on_delete="RESTRICT")
+    sender_id: int
+    subject = pw.CharField(max_length=MAX_SUBJECT)
+    body = pw.TextField()
+    kind = pw.CharField(max_length=30, default=MessageKind.FREE_TEXT.value)
+    requires_ack = pw.BooleanField(default=False)
+    sent_at = pw.DateTimeField(default=now, index=True)
+    parent = pw.ForeignKeyField("self", null=True, backref="replies", on_delete="RESTRICT")
+    parent_id: int | None
+    thread = pw.ForeignKeyField("self", null=True, on_delete="RESTRICT", backref="thread_members")
+    thread_id: int | None
+    forwarded_from = pw.ForeignKeyField("self", null=True, on_delete="RESTRICT",
+                                        backref="forwards")
+    to_units = pw.CharField(max_length=500, default="")  # unit names as written on sending
+    withdrawn_at = pw.DateTimeField(null=True)
+    withdrawn_reason = pw.TextField(default="")
+    withdrawn_by = pw.ForeignKeyField(User, null=True, on_delete="RESTRICT",
+                                      backref="withdrawn_messages")
+
+
+class Receipt(BaseModel):
+    """One recipient's copy: delivered, read, acknowledged."""
+
+    message = pw.ForeignKeyField(Message, backref="receipts", on_delete="RESTRICT")
+    message_id: int
+    recipient = pw.ForeignKeyField(User, backref="receipts", on_delete="RESTRICT")
+    recipient_id: int
+    delivered_at = pw.DateTimeField(default=now)
+    read_at = pw.DateTimeField(null=True)
+    acknowledged_at = pw.DateTimeField(null=True)
+    # True while the recipient still owes a kvittens: kept so the badge is one indexed count.
+    needs_ack = pw.BooleanField(default=False)
+
+    class Meta:
+        indexes = (
+            (("message", "recipient"), True),
+            (("recipient", "needs_ack"), False),
+            (("recipient", "read_at"), False),
+        )
+
+
+# ---- notifications ------------------------------------------------------------------------------
+
+def _notify(event: str, message_id: int, users: Iterable[int]) -> None:
+    """Tell listening clients (PostgreSQL); delivered on commit, dropped on rollback."""
+    if engine_of() is not Engine.POSTGRESQL:
+        return  # SQLite clients notice changes through PRAGMA data_version
+    payload = json.dumps({"event": event, "message": message_id, "users": sorted(set(users))})
+    database.execute_sql("SELECT pg_notify(%s, %s)", (CHANNEL, payload))
+
+
+# ---- sending ------------------------------------------------------------------------------------
+
+def _recipients(users: Sequence[User], units: Sequence[Unit]) -> list[User]:
+    chosen: dict[int, User] = {}
+    for user in users:
+        if not user.active:
+            raise ValidationError(
+                f"{user.full_name} är inte längre aktiv och kan inte få meddelanden.",
+                field="recipients")
+        chosen[user.id] = user
+    for unit in units:
+        members = list(User.select().where((User.unit == unit) & (User.active == True)))  # noqa: E712
+        if not members:
+            raise ValidationError(f"{unit.name} har inga aktiva användare.", field="recipients")
+        for member in members:
+            chosen.setdefault(member.id, member)
+    return list(chosen.values())
+
+
+def send(
+    sender: User,
+    *,
+    subject: str,
+    body: str,
+    to: Sequence[User] = (),
+    to_units: Sequence[Unit] = (),
+    case: Case | None = None,
+    kind: MessageKind = MessageKind.FREE_TEXT,
+    requires_ack: bool = False,
+    reply_to: Message | None = None,
+    forwarded_from: Message | None = None,
+) -> Message:
+    """Send a message: one receipt per recipient, the audit entry, and the notification — all in
+    one transaction (call it inside a larger one to make it part of that write)."""
+    subject, body = subject.strip(), body.strip()
+    if not subject:
+        raise ValidationError("Skriv en rubrik.", field="subject")
+    if len(subject) > MAX_SUBJECT:
+        raise ValidationError(f"Rubriken får vara högst {MAX_SUBJECT} tecken.", field="subject")
+    if not body:
+        raise ValidationError("Skriv ett meddelande.", field="body")
+    if not to and not to_units:
+        raise ValidationError("Välj minst en mottagare.", field="recipients")
+    if not sender.active:
+        raise PermissionDenied("Ditt konto är inaktiverat.")
+    if case is not None and not can_see(sender, case):
+        raise PermissionDenied("Du har inte behörighet till det ärendet.")
+    recipients = _recipients(to, to_units)
+    recipients = [r for r in recipients if r.id != sender.id] or recipients
+    with database.atomic():
+        message = Message.create(
+            case=case, sender=sender, subject=subject, body=body, kind=kind.value,
+            requires_ack=requires_ack, parent=reply_to,
+            thread=(reply_to.thread_id or reply_to.id) if reply_to else None,
+            forwarded_from=forwarded_from, to_units=", ".join(u.name for u in to_units),
+        )
+        stamp = message.sent_at
+        Receipt.insert_many(
+            [(message.id, r.id, stamp, requires_ack) for r in recipients],
+            fields=[Receipt.message, Receipt.recipient, Receipt.delivered_at, Receipt.needs_ack],
+        ).execute()
+        if case is not None:
+            audit.record(sender, action=AuditAction.CREATE, entity="message",
+                         entity_id=message.id, case=case,
+                         summary=(f"{MessageKind(kind).label} skickat"
+                                  f"{' med kvittens' if requires_ack else ''} till "
+                                  f"{len(recipients)} mottagare: {subject}"))
+        _notify("message", message.id, [r.id for r in recipients])
+    return message
+
+
+def reply(sender: User, message: Message, *, body: str, requires_ack: bool = False) -> Message:
+    """Answer the sender (and keep the thread)."""
+    _ensure_involved(sender, message)
+    subject = message.subject if message.subject.startswith("Sv: ") else f"Sv: {message.subject}"
+    target = message.sender if message.sender_id != sender.id else None
+    recipients = [target] if target else list(
+        User.select().join(Receipt, on=(Receipt.recipient == User.id))
+        .where(Receipt.message == message))
+    return send(sender, subject=subject[:MAX_SUBJECT], body=body, to=recipients,
+                case=message.case, kind=MessageKind.ANSWER, requires_ack=requires_ack,
+                reply_to=message)
+
+
+def forward(sender: User, message: Message, *, to: Sequence[User], note: str = "") -> Message:
+    """Forward within your own organisation, keeping the link to the case."""
+    _ensure_involved(sender, message)
+    own = sender.unit.principal_id
+    for user in to:
+        if user.unit.principal_id != own:
+            raise ValidationError(
+                f"{user.full_name} hör till en annan organisation — vidarebefordra bara "
+                "inom din egen.", field="recipients")
+    body = (f"{note.strip()}\n\n" if note.strip() else "") + (
+        f"--- Vidarebefordrat meddelande från {message.sender.full_name}, "
+        f"{message.sent_at:%Y-%m-%d %H:%M} ---\n{message.body}")
+    return send(sender, subject=f"Vb: {message.subject}"[:MAX_SUBJECT], body=body, to=to,
+                case=message.case, kind=MessageKind(message.kind),
+                requires_ack=message.requires_ack, forwarded_from=message)
+
+
+def _ensure_involved(user: User, message: Message) -> None:
+    if message.sender_id == user.id:
+        return
+    if not Receipt.select().where((Receipt.message == message)
+                                  & (Receipt.recipient == user)).exists():
+        raise PermissionDenied("Meddelandet är inte skickat till dig.")
+
+
+# ---- receipts -----------------------------------------------------------------------------------
+
+def _own_receipt(user: User, message_id: int) -> Receipt:
+    receipt = Receipt.get_or_none((Receipt.message == message_id) & (Receipt.recipient == user))
+    if receipt is None:
+        if Receipt.select().where(Receipt.message == message_id).exists():
+            raise PermissionDenied("Du kan bara kvittera dina egna meddelanden.")
+        raise NotFoundError("Meddelandet finns inte.")
+    return receipt
+
+
+def mark_read(user: User, message_id: int) -> bool:
+    """Note the first opening; True when this was it."""
+    with database.atomic():
+        changed = (Receipt.update(read_at=now())
+                   .where((Receipt.message == message_id) & (Receipt.recipient == user)
+                          & Receipt.read_at.is_null()).execute())
+        if changed:
+            message = Message.get_by_id(message_id)
+            _notify("read", message_id, [message.sender_id, user.id])
+    return bool(changed)
+
+
+def acknowledge(user: User, message_id: int) -> Receipt:
+    """Kvittera: only your own receipt, once. Safe when many acknowledge at the same moment:
+    the update only succeeds on a receipt not yet acknowledged."""
+    receipt = _own_receipt(user, message_id)
+    message = Message.get_by_id(message_id)
+    if not message.requires_ack:
+        raise ValidationError("Meddelandet behöver ingen kvittens.")
+    if message.withdrawn_at is not None:
+        raise ValidationError("Meddelandet är makulerat och behöver ingen kvittens.")
+    stamp = now()
+    with database.atomic():
+        changed = (Receipt.update(acknowledged_at=stamp, needs_ack=False,
+                                  read_at=pw.fn.COALESCE(Receipt.read_at, stamp))
+                   .where((Receipt.id == receipt.id) & Receipt.acknowledged_at.is_null())
+                   .execute())
+        if not changed:
+            raise ValidationError("Du har redan kvitterat meddelandet.")
+        if message.case_id is not None:
+            audit.record(user, action=AuditAction.UPDATE, entity="receipt", entity_id=receipt.id,
+                         case=message.case_id, summary=f"Kvitterade: {message.subject}")
+        _notify("acknowledged", message_id, [message.sender_id, user.id])
+    return Receipt.get_by_id(receipt.id)
+
+
+def withdraw(user: User, message_id: int, *, reason: str) -> Message:
+    """Makulera: the sender withdraws a message, with a reason; recipients still see it."""
+    message = Message.get_or_none(Message.id == message_id)
+    if message is None:
+        raise NotFoundError("Meddelandet finns inte.")
+    if message.sender_id != user.id:
+        raise PermissionDenied("Du kan bara makulera meddelanden som du själv har skickat.")
+    if message.withdrawn_at is not None:
+        raise ValidationError("Meddelandet är redan makulerat.")
+    if not reason.strip():
+        raise ValidationError("Skriv varför meddelandet makuleras.", field="reason")
+    with database.atomic():
+        Message.update(withdrawn_at=now(), withdrawn_reason=reason.strip(), withdrawn_by=user
+                       ).where(Message.id == message_id).execute()
+        Receipt.update(needs_ack=False).where(Receipt.message == message_id).execute()
+        if message.case_id is not None:
+            audit.record(user, action=AuditAction.UPDATE, entity="message", entity_id=message_id,
+                         case=message.case_id,
+                         summary=f"Makulerade meddelandet {message.subject}: {reason.strip()}")
+        recipients = [r.recipient_id for r in
+                      Receipt.select(Receipt.recipient).where(Receipt.message == message_id)]
+        _notify("withdrawn", message_id, [*recipients, user.id])
+    return Message.get_by_id(message_id)
+
+
+# ---- reading ----------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Badge:
+    unread: int
+    unacknowledged: int
+
+
+def badge(user: User) -> Badge:
+    """The two numbers on the Inkorg entry: two indexed counts."""
+    unread = Receipt.select().where((Receipt.recipient == user) & Receipt.read_at.is_null()).count()
+    unacked = Receipt.select().where((Receipt.recipient == user)
+                                     & (Receipt.needs_ack == True)).count()  # noqa: E712
+    return Badge(unread, unacked)
+
+
+@dataclass(frozen=True)
+class ReceiptLine:
+    recipient: str
+    unit: str
+    read_at: dt.datetime | None
+    acknowledged_at: dt.datetime | None
+
+    @property
+    def state(self) -> str:
+        if self.acknowledged_at:
+            return f"Kvitterat {self.acknowledged_at:%Y-%m-%d %H:%M}"
+        if self.read_at:
+            return f"Läst {self.read_at:%Y-%m-%d %H:%M}"
+        return "Inte läst än"
+
+
+def receipts_of(user: User, message_id: int) -> list[ReceiptLine]:
+    """The sender's view of who has read and acknowledged (only the sender may see it)."""
+    message = Message.get_by_id(message_id)
+    if message.sender_id != user.id:
+        raise PermissionDenied("Bara avsändaren ser vilka som har kvitterat.")
+    query = (Receipt.select(Receipt, User, Unit).join(User).join(Unit)
+             .where(Receipt.message == message_id).order_by(User.full_name))
+    return [ReceiptLine(r.recipient.full_name, r.recipient.unit.name, r.read_at,
+                        r.acknowledged_at) for r in query]
+
+
+def ack_summary(message_id: int) -> str:
+    """E.g. "3 av 5 har kvitterat"."""
+    total = Receipt.select().where(Receipt.message == message_id).count()
+    done = Receipt.select().where((Receipt.message == message_id)
+                                  & Receipt.acknowledged_at.is_null(False)).count()
+    return f"{done} av {total} har kvitterat"
+
+
+def thread_of(message: Message) -> list[Message]:
+    """The whole conversation the message belongs to, oldest first."""
+    root = message.thread_id or message.id
+    return list(Message.select().where((Message.id == root) | (Message.thread == root))
+                .order_by(Message.sent_at, Message.id))
+
+
+# ---- the mailbox lists --------------------------------------------------------------------------
+
+class Folder(StrEnum):
+    INBOX = "inbox"
+    SENT = "sent"
+    AWAITING_MY_ACK = "awaiting_my_ack"
+    AWAITING_OTHERS = "awaiting_others"
+
+    @property
+    def label(self) -> str:
+        return {
+            "inbox": "Inkorg",
+            "sent": "Skickat",
+            "awaiting_my_ack": "Kräver min kvittens",
+            "awaiting_others": "Väntar på andras kvittens",
+        }[self.value]
+
+
+@dataclass(frozen=True, slots=True)
+class MailRow:
+    message_id: int
+    sent_at: dt.datetime
+    subject: str
+    sender: str
+    case_id: int | None
+    case_number: str
+    kind: MessageKind
+    requires_ack: bool
+    withdrawn: bool
+    read: bool  # for me as recipient; always True in sent folders
+    acknowledged: bool  # for me as recipient
+
+
+_Sender = User.alias("sender")
+
+
+def _folder_query(
+    user: User, folder: Folder, text: str, case_id: int | None
+) -> pw.ModelSelect[Message]:
+    received = folder in (Folder.INBOX, Folder.AWAITING_MY_ACK)
+    columns = [Message.id, Message.sent_at, Message.subject, _Sender.full_name, Message.case,
+               Case.number, Message.kind, Message.requires_ack, Message.withdrawn_at]
+    if received:
+        query = (Message.select(*columns, Receipt.read_at, Receipt.acknowledged_at)
+                 .join(Receipt, on=(Receipt.message == Message.id))
+                 .where(Receipt.recipient == user))
+        if folder is Folder.AWAITING_MY_ACK:
+            query = query.where(Receipt.needs_ack == True)  # noqa: E712
+    else:
+        query = Message.select(*columns).where(Message.sender == user)
+        if folder is Folder.AWAITING_OTHERS:
+            pending = Receipt.select(Receipt.id).where(
+                (Receipt.message == Message.id) & (Receipt.needs_ack == True))  # noqa: E712
+            query = query.where(pw.fn.EXISTS(pending))
+    query = (query.switch(Message).join(_Sender, on=(Message.sender == _Sender.id))
+             .switch(Message).join(Case, pw.JOIN.LEFT_OUTER, on=(Message.case == Case.id)))
+    if case_id is not None:
+        query = query.where(Message.case == case_id)
+    words = text.strip()
+    if words:
+        like = f"%{words.replace('%', '').replace('_', '')}%"
+        query = query.where(Message.subject ** like | Message.body ** like | Case.number ** like
+                            | _Sender.full_name ** like)
+    return query
+
+
+def folder_count(user: User, folder: Folder, *, text: str = "",
+                 case_id: int | None = None) -> int:
+    return int(_folder_query(user, folder, text, case_id).count())
+
+
+def folder_rows(user: User, folder: Folder, *, text: str = "", case_id: int | None = None,
+                offset: int = 0, limit: int = 100) -> list[MailRow]:
+    """One page of a folder, newest first, in one query."""
+    received = folder in (Folder.INBOX, Folder.AWAITING_MY_ACK)
+    query = (_folder_query(user, folder, text, case_id)
+             .order_by(Message.sent_at.desc(), Message.id.desc()).offset(offset).limit(limit))
+    rows = []
+    for row in query.tuples().iterator():
+        rows.append(MailRow(
+            message_id=row[0], sent_at=row[1], subject=row[2], sender=row[3], case_id=row[4],
+            case_number=row[5] or "", kind=MessageKind(row[6]), requires_ack=bool(row[7]),
+            withdrawn=row[8] is not None,
+            read=row[9] is not None if received else True,
+            acknowledged=row[10] is not None if received else False,
+        ))
+    return rows
+
+
+def open_message(user: User, message_id: int) -> Message:
+    """A message the user sent or received, marked read on first opening."""
+    message = Message.get_or_none(Message.id == message_id)
+    if message is None:
+        raise NotFoundError("Meddelandet finns inte.")
+    _ensure_involved(user, message)
+    if message.sender_id != user.id:
+        mark_read(user, message_id)
+    return message
+
+
+def case_users(case: Case) -> list[User]:
+    """Users with accounts involved in the case so far: the coordinator and everyone who has
+    sent or received a message on it. (The kallelse adds the meeting's participants.)"""
+    senders = Message.select(Message.sender).where(Message.case == case)
+    receivers = (Receipt.select(Receipt.recipient).join(Message)
+                 .where(Message.case == case))
+    return list(User.select().where(
+        (User.active == True)  # noqa: E712
+        & ((User.id == case.coordinator_id) | User.id.in_(senders) | User.id.in_(receivers)))
+        .order_by(User.full_name))
