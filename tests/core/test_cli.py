@@ -1,0 +1,166 @@
+"""The command line without a screen: `sipdesk --version`, `sipdesk migrate`, `sipdesk demo`,
+through `ui.main.main([...])` as the installed `sipdesk` command calls it, on both engines."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import psycopg
+import pytest
+from playhouse.migrations import Runner
+
+from sipdesk import __version__, schema
+from sipdesk.db import DatabaseUrl, Engine, connect, database, parse_url
+from sipdesk.paths import resource_dir
+from tests.conftest import IN_CI, PG_ADMIN_URL
+from ui.main import main
+
+needs_demo_numbers = pytest.mark.skipif(
+    not (resource_dir() / "testpersonnummer.txt").exists(),
+    reason="resources/testpersonnummer.txt (demo data) is not in the repo yet",
+)
+
+
+@pytest.fixture
+def blank_pg_url() -> Iterator[DatabaseUrl]:
+    """A brand-new PostgreSQL database without any schema, dropped afterwards."""
+    admin_url = parse_url(PG_ADMIN_URL)
+    conninfo = (f"host={admin_url.host} port={admin_url.port} user={admin_url.user} "
+                f"dbname={admin_url.name} connect_timeout=3")
+    try:
+        admin = psycopg.connect(conninfo, autocommit=True)
+    except psycopg.OperationalError as exc:
+        if IN_CI:
+            pytest.fail(f"PostgreSQL is not reachable at {PG_ADMIN_URL}: {exc}", pytrace=False)
+        pytest.skip(f"PostgreSQL is not reachable at {PG_ADMIN_URL}")
+    name = f"sipdesk_cli_{uuid.uuid4().hex[:10]}"
+    admin.execute(f'CREATE DATABASE "{name}"')
+    yield DatabaseUrl(Engine.POSTGRESQL, host=admin_url.host, port=admin_url.port, name=name,
+                      user=admin_url.user)
+    admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    admin.close()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def blank_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[DatabaseUrl]:
+    """A database without schema on each engine; the models are unbound afterwards."""
+    if request.param == "sqlite":
+        url = DatabaseUrl(Engine.SQLITE, path=tmp_path / "cli.sqlite3")
+    else:
+        url = request.getfixturevalue("blank_pg_url")
+    yield url
+    if database.obj is not None:
+        database.close()
+        database.initialize(None)
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    if database.obj is not None:
+        database.close()  # each command is its own process in real life
+    return code, out, err
+
+
+def test_version(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exited:
+        main(["--version"])
+    assert exited.value.code == 0
+    assert capsys.readouterr().out.strip() == f"sipdesk {__version__}"
+
+
+def test_migrate_creates_then_reports_current(
+    capsys: pytest.CaptureFixture[str], blank_url: DatabaseUrl,
+) -> None:
+    code, out, _err = run(capsys, "--database", blank_url.url, "migrate")
+    assert code == 0
+    assert out.startswith("Uppdaterade databasen: 0001_initial")
+    assert "Säkerhetskopia" not in out  # nothing to copy in an empty database
+
+    code, out, _err = run(capsys, "--database", blank_url.url, "migrate")
+    assert code == 0
+    assert out.strip() == (
+        f"Databasen är redan aktuell (schemaversion {schema.latest_version()})."
+    )
+
+
+def test_migrate_uses_the_environment_when_no_option_is_given(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    target = tmp_path / "från-miljön.sqlite3"
+    monkeypatch.setenv("SIPDESK_DATABASE", f"sqlite:///{target}")
+    code, out, _err = run(capsys, "migrate")
+    assert code == 0 and "Uppdaterade databasen" in out
+    assert target.exists()
+
+
+def test_migrate_an_older_sqlite_database_writes_a_backup_first(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path,
+) -> None:
+    url = DatabaseUrl(Engine.SQLITE, path=tmp_path / "gammal.sqlite3")
+    db = connect(url)
+    Runner(db, str(schema.MIGRATIONS_DIR), table_name=schema.HISTORY_TABLE).up("0001_initial")
+    db.close()
+
+    code, out, _err = run(capsys, "--database", url.url, "migrate")
+
+    assert code == 0
+    [backup] = tmp_path.glob("gammal.backup-*.sqlite3")
+    assert f"Säkerhetskopia: {backup}" in out
+    assert "0001_initial" not in out.split("Uppdaterade databasen:")[1]  # only what was missing
+
+
+def test_migrate_refuses_a_newer_database(
+    capsys: pytest.CaptureFixture[str], blank_url: DatabaseUrl,
+) -> None:
+    db = connect(blank_url)
+    schema.migrate(db, blank_url)
+    db.execute_sql(f"INSERT INTO {schema.HISTORY_TABLE} (name, applied) "
+                   "VALUES ('9999_future', CURRENT_TIMESTAMP)")
+    db.close()
+    code, _out, err = run(capsys, "--database", blank_url.url, "migrate")
+    assert code == 1
+    assert "Databasen har skapats av en nyare version av sipdesk" in err
+
+
+def test_bad_url_and_unreachable_server_are_said_in_swedish(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    code, _out, err = run(capsys, "--database", "mysql://nej/db", "migrate")
+    assert code == 1 and err.startswith("Okänd databasadress.")
+    code, _out, err = run(capsys, "--database", "postgresql://root@127.0.0.1:1/sip", "migrate")
+    assert code == 1
+    assert "Det gick inte att nå databasservern 127.0.0.1:1" in err
+
+
+def test_password_in_the_url_is_refused(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run(capsys, "--database", "postgresql://rut:hemligt@db/sip", "migrate")
+    assert code == 1 and "Skriv inte lösenordet i databasadressen" in err
+    assert "hemligt" not in out + err
+
+
+@needs_demo_numbers
+def test_demo_fills_an_empty_database_once(
+    capsys: pytest.CaptureFixture[str], blank_url: DatabaseUrl,
+) -> None:
+    from sipdesk.demo import DEMO_LOGIN, DEMO_PASSWORD
+
+    code, out, _err = run(capsys, "--database", blank_url.url, "demo", "--cases", "30",
+                          "--seed", "7")
+    assert code == 0
+    assert out.startswith("30 påhittade ärenden skapade på ")
+    assert DEMO_LOGIN in out and DEMO_PASSWORD in out
+
+    code, _out, err = run(capsys, "--database", blank_url.url, "demo", "--cases", "5")
+    assert code == 1
+    assert "Databasen innehåller redan data" in err
+
+
+def test_demo_refuses_a_negative_count(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path,
+) -> None:
+    url = DatabaseUrl(Engine.SQLITE, path=tmp_path / "d.sqlite3")
+    code, _out, err = run(capsys, "--database", url.url, "demo", "--cases", "-1")
+    assert code == 2 and "negativt" in err
