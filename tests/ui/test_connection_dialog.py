@@ -19,8 +19,6 @@ from sipdesk.paths import default_database_path
 from tests.conftest import MemoryKeyring
 from ui.startup.connection_dialog import NO_KEYRING, WORKS, ConnectionDialog
 
-pytestmark = pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")
-
 WAIT_MS = 15_000
 SECRET = "Sommar-2026!"
 

@@ -16,8 +16,6 @@ from tests.ui.conftest import MessageLog
 from ui.dialogs.settings_dialog import APPLIES_NEXT_START, SettingsDialog
 from ui.startup.connection_dialog import WORKS
 
-pytestmark = pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")
-
 WAIT_MS = 15_000
 SECRET = "Vinter-2026!"
 SERVER = DatabaseUrl(Engine.POSTGRESQL, host="sip-db.exempelby.se", port=5433, name="sip",

@@ -35,9 +35,6 @@ from ui.startup.connection_dialog import ConnectionDialog
 from ui.startup.login_dialog import WRONG_PASSWORD, LoginDialog
 from ui.startup.setup_dialog import SetupDialog, SetupResult
 
-# The offscreen platform plugin says this whenever a window with a layout is shown.
-pytestmark = pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")
-
 HAS_DEMO_NUMBERS = (resource_dir() / "testpersonnummer.txt").exists()
 needs_demo_numbers = pytest.mark.skipif(
     not HAS_DEMO_NUMBERS, reason="resources/testpersonnummer.txt (demo data) is not in the repo yet"
@@ -279,6 +276,28 @@ def test_setup_validates_each_field_as_you_type(qtbot: QtBot, sqlite_db: peewee.
     assert dialog.result_value is None and dialog.isVisible()
     assert QApplication.focusWidget() is dialog.municipality or not dialog.isActiveWindow()
     assert not User.select().exists()
+
+
+def focus_chain(start: QWidget) -> list[str]:
+    """Object names of the enabled, visible widgets Tab visits, starting at `start`."""
+    names, widget = [], start
+    while True:
+        if (widget.focusPolicy() & Qt.FocusPolicy.TabFocus and widget.isEnabled()
+                and widget.isVisible() and widget.objectName()):
+            names.append(widget.objectName())
+        widget = widget.nextInFocusChain()
+        if widget is start:
+            return names
+
+
+def test_setup_tab_order_follows_the_form(qtbot: QtBot, sqlite_db: peewee.Database) -> None:
+    dialog = SetupDialog(None, needs_password=True)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    assert focus_chain(dialog.municipality) == [
+        "municipality", "unit_name", "unit_law", "full_name", "initials", "profession", "role",
+        "login", "password", "password_repeat", "start", "cancel", "demo",
+    ]
 
 
 def test_setup_escape_cancels(qtbot: QtBot, sqlite_db: peewee.Database) -> None:

@@ -135,6 +135,7 @@ class SettingsDialog(QDialog):
         self.save_button.setObjectName("save")
         self.save_button.setDefault(True)
         cancel = self.buttons.addButton("Avbryt", QDialogButtonBox.ButtonRole.RejectRole)
+        cancel.setObjectName("cancel")
         self.save_button.clicked.connect(self.save)
         cancel.clicked.connect(self.reject)
 

@@ -297,6 +297,7 @@ class ConnectionDialog(QDialog):
         self.cancel_button = self.buttons.addButton(
             "Avbryt", QDialogButtonBox.ButtonRole.RejectRole
         )
+        self.cancel_button.setObjectName("cancel")
         self.embedded_button = self.buttons.addButton(
             "Använd den inbyggda databasen", QDialogButtonBox.ButtonRole.ResetRole
         )

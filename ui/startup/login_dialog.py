@@ -78,6 +78,7 @@ class LoginDialog(QDialog):
         self.cancel_button = self.buttons.addButton(
             "Avbryt", QDialogButtonBox.ButtonRole.RejectRole
         )
+        self.cancel_button.setObjectName("cancel")
         self.login_button.clicked.connect(self.submit)
         self.cancel_button.clicked.connect(self.reject)
 

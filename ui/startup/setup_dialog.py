@@ -154,6 +154,7 @@ class SetupDialog(QDialog):
         self.cancel_button = self.buttons.addButton(
             "Avbryt", QDialogButtonBox.ButtonRole.RejectRole
         )
+        self.cancel_button.setObjectName("cancel")
         self.demo_button: QPushButton = self.buttons.addButton(
             "Prova med exempeldata", QDialogButtonBox.ButtonRole.ResetRole
         )
@@ -277,6 +278,7 @@ class SetupDialog(QDialog):
         """"Prova med exempeldata": fictional demo data, then log in as the demo user."""
         if self.busy:
             return
+        self.form.clear_errors()  # what was typed does not matter for the demo
         self._set_busy(f"Fyller databasen med {DEMO_CASES} påhittade ärenden …")
 
         def work() -> User:
