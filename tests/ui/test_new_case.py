@@ -49,7 +49,7 @@ def test_create_case_for_a_new_person(sqlite_session: Session, qtbot: QtBot) -> 
     assert dialog.windowTitle() == "Nytt ärende"
     assert dialog.create_button.text() == "Skapa ärende"
     assert not dialog.create_button.isEnabled()
-    fill_new_person(qtbot, dialog, number="189001019802")  # without the dash
+    fill_new_person(qtbot, dialog, number=PNR_ADULT.replace("-", ""))  # without the dash
     type_into(qtbot, dialog.fields["language"], "finska")
     qtbot.mouseClick(dialog.needs_interpreter, Qt.MouseButton.LeftButton)
     qtbot.mouseClick(dialog.easy_read, Qt.MouseButton.LeftButton)
