@@ -35,6 +35,7 @@ from sipdesk.db import (
     ConnectionProblem,
     DatabaseUrl,
     Engine,
+    ProblemKind,
     connect,
     database,
     resolve_url,
@@ -94,20 +95,22 @@ class Startup(QObject):
         Raises StartupFailed when there is nothing the user can do about the problem here.
         """
         problem: ConnectionProblem | str | None = None
-        typed_password: str | None = None
+        # None until the connection dialog has been shown; then exactly what the user typed
+        # there ("" for no password), which beats anything in the keyring.
+        typed: str | None = None
         try:
             url = resolve_url(self.database_arg)
         except ConnectionProblem as bad_url:
             url, problem = _blank_server_url(), bad_url
         while True:
             if problem is not None:
-                choice = self._ask_for_database(url, problem, typed_password)
+                choice = self._ask_for_database(url, problem, typed)
                 if choice is None:
                     return None
-                url, typed_password = choice
+                url, typed = choice[0], choice[1] or ""
                 problem = None
             try:
-                self._connect(url, typed_password)
+                self._connect(url, typed)
                 if not self._ensure_schema(url):
                     self.close()
                     return None
@@ -119,6 +122,15 @@ class Startup(QObject):
             except AuthError as refused:  # PostgreSQL: the database user is no sipdesk user
                 self.close()
                 problem = refused.message
+                continue
+            except peewee.DatabaseError:
+                # Opened, but not readable as a sipdesk database (another program's file, say).
+                log.exception("database unreadable")
+                self.close()
+                problem = ConnectionProblem(ProblemKind.OTHER, (
+                    f"{url.display} går inte att läsa som en sipdesk-databas. "
+                    "Välj en annan databas."
+                ))
                 continue
             if user is None:
                 self.close()
@@ -162,14 +174,21 @@ class Startup(QObject):
 
         return ConnectionDialog.ask(None, url, problem, password=typed_password or "")
 
-    def _connect(self, url: DatabaseUrl, typed_password: str | None) -> None:
+    def _connect(self, url: DatabaseUrl, typed: str | None) -> None:
         self.close()
         if url.engine is Engine.SQLITE:
-            self._db = connect(url)
+            try:
+                self._db = connect(url)
+            except OSError:  # e.g. a folder the user may not write to
+                raise ConnectionProblem(
+                    ProblemKind.NOT_A_FILE,
+                    f"Databasfilen {url.path} går inte att skapa eller öppna här.",
+                ) from None
             return
-        # What the user typed wins; otherwise the keyring's password, or none (trust auth).
-        password = typed_password if typed_password is not None else passwords.get_password(url)
-        self._db = connect(url, password)
+        # What the user typed wins; before the dialog, the keyring's password or none at all
+        # (a server that trusts this computer needs none).
+        password = typed if typed is not None else passwords.get_password(url)
+        self._db = connect(url, password or None)
 
     def close(self) -> None:
         """Close this start's own database connection (the app closes it on exit)."""

@@ -487,6 +487,53 @@ def test_postgresql_password_from_the_keyring_then_the_dialog_when_it_is_wrong(
     assert isinstance(problem, ConnectionProblem) and problem.kind is ProblemKind.WRONG_PASSWORD
 
 
+@only_postgresql
+def test_postgresql_empty_password_typed_in_the_dialog_beats_the_keyring(
+    qtbot: QtBot, db: peewee.Database, db_url: DatabaseUrl, startups: list[Startup],
+    no_dialogs: None, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Once the user has answered the dialog, the keyring's (wrong) password is not tried."""
+    from sipdesk import passwords
+
+    make_user(db_url.user, full_name="Rut Oskarsson")
+    passwords.store_password(db_url, "gammalt-lösen")
+    real_connect = app_module.connect
+    tried: list[str | None] = []
+
+    def server(url: DatabaseUrl, password: str | None = None) -> peewee.Database:
+        tried.append(password)
+        if password is not None:
+            raise ConnectionProblem(ProblemKind.WRONG_PASSWORD, "Fel lösenord.")
+        return real_connect(url, None)
+
+    monkeypatch.setattr(app_module, "connect", server)
+    monkeypatch.setattr(ConnectionDialog, "ask", classmethod(
+        lambda _cls, _parent, url, _problem, **_kw: (url, None)))
+    assert make_startup(startups, db_url).open_session() is not None
+    assert tried == ["gammalt-lösen", None]
+
+
+def test_a_file_that_is_no_database_lets_the_user_choose_another(
+    qtbot: QtBot, tmp_path: Path, startups: list[Startup], no_dialogs: None,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    not_a_database = tmp_path / "anteckningar.sqlite3"
+    not_a_database.write_text("inte en databas\n" * 100, encoding="utf-8")
+    asked: list[object] = []
+
+    def ask(_cls: type, _parent: object, url: DatabaseUrl, problem: object,
+            **_kw: object) -> None:
+        asked.append((url, problem))
+        return None
+
+    monkeypatch.setattr(ConnectionDialog, "ask", classmethod(ask))
+    url = DatabaseUrl(Engine.SQLITE, path=not_a_database)
+    assert make_startup(startups, url).open_session() is None
+    [(offered, problem)] = asked
+    assert offered.engine is Engine.POSTGRESQL and offered.host == ""  # a blank server form
+    assert problem == f"{not_a_database} går inte att öppna som sipdesk-databas."
+
+
 # --- schema versions ------------------------------------------------------------------
 
 

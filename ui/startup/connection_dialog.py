@@ -261,8 +261,8 @@ class ConnectionDialog(QDialog):
         self.result_value: tuple[DatabaseUrl, str | None] | None = None
 
         intro = QLabel(
-            "sipdesk använder er gemensamma databasserver. Ange uppgifterna du har fått "
-            "av er systemförvaltare."
+            "Ange uppgifterna till er gemensamma databasserver – du får dem av er "
+            "systemförvaltare. Du kan också arbeta i den inbyggda databasen på den här datorn."
         )
         intro.setWordWrap(True)
         self.banner = QLabel()
