@@ -118,13 +118,17 @@ USERS: tuple[DemoUser, ...] = (
 )
 
 
+OLDEST_BIRTH_YEAR = 1920  # the list starts in 1890; nobody in the demo is over ~105
+
+
 def skatteverket_test_numbers() -> list[str]:
-    """Skatteverket's test personal numbers in canonical form `YYYYMMDD-NNNN`."""
+    """Skatteverket's test personal numbers in canonical form `YYYYMMDD-NNNN`, born 1920 or
+    later (resources/testpersonnummer.txt, Skatteverket's open data)."""
     path = resource_dir() / "testpersonnummer.txt"
     numbers = []
     for line in path.read_text(encoding="ascii").splitlines():
         line = line.strip()
-        if len(line) == 12 and line.isdigit():
+        if len(line) == 12 and line.isdigit() and int(line[:4]) >= OLDEST_BIRTH_YEAR:
             numbers.append(f"{line[:8]}-{line[8:]}")
     return numbers
 

@@ -7,8 +7,8 @@ from sipdesk.auth import create_user
 from sipdesk.models import Case, Law, Person, Principal, PrincipalKind, Role, Unit, User
 
 # Skatteverket test personal numbers (resources/testpersonnummer.txt).
-PNR_ADULT = "18900101-9802"  # replaced below once the list is in
-PNR_OTHER = "18900102-9819"
+PNR_ADULT = "19400107-9120"
+PNR_OTHER = "19400116-7743"
 PNR_CHILD = "20170101-2393"
 PASSWORD = "hemligt123"
 

@@ -23,6 +23,9 @@ from tests.factories import (
 )
 
 
+WRONG_CHECK_DIGIT = PNR_ADULT[:-1] + str((int(PNR_ADULT[-1]) + 1) % 10)
+
+
 def test_person_is_stored_with_one_canonical_personal_number(db: peewee.Database) -> None:
     short = PNR_ADULT[2:]  # YYMMDD-NNNN
     person = people.create_person(people.PersonInput(short, " Åsa ", "Öberg"))
@@ -42,7 +45,7 @@ def test_the_same_person_cannot_be_registered_twice(db: peewee.Database) -> None
 @pytest.mark.parametrize(
     ("field", "data"),
     [
-        ("personal_number", people.PersonInput(PNR_ADULT[:-1] + "0", "Åsa", "Öberg")),
+        ("personal_number", people.PersonInput(WRONG_CHECK_DIGIT, "Åsa", "Öberg")),
         ("first_name", people.PersonInput(PNR_ADULT, " ", "Öberg")),
         ("last_name", people.PersonInput(PNR_ADULT, "Åsa", "")),
         ("postal_code", people.PersonInput(PNR_ADULT, "Åsa", "Öberg", postal_code="12")),

@@ -1,0 +1,54 @@
+"""Demo data: fictional people with Skatteverket's test personal numbers, every state, users who
+can log in — on both engines."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import peewee
+
+from sipdesk import auth, demo, personal_number
+from sipdesk.db import DatabaseUrl, Engine, connect, database
+from sipdesk.models import Case, CaseStatus, Person, User
+from sipdesk.paths import resource_dir
+
+SKATTEVERKET = {
+    f"{line[:8]}-{line[8:]}"
+    for line in (resource_dir() / "testpersonnummer.txt").read_text().split()
+}
+
+
+def test_the_bundled_list_is_skatteverkets_test_numbers_and_all_valid() -> None:
+    assert len(SKATTEVERKET) == 20_452
+    assert all(personal_number.is_valid(number) for number in list(SKATTEVERKET)[::97])
+
+
+def test_demo_fills_every_state_with_test_numbers_only(db: peewee.Database) -> None:
+    made = demo.fill_demo(cases=400, seed=7)
+    assert made == Case.select().count() == 400
+    numbers = {p.personal_number for p in Person.select()}
+    assert numbers <= SKATTEVERKET
+    assert min(int(n[:4]) for n in numbers) >= demo.OLDEST_BIRTH_YEAR
+    assert {CaseStatus(c.status) for c in Case.select()} == set(CaseStatus)
+    assert len({c.number for c in Case.select()}) == 400
+    assert User.select().count() == len(demo.USERS) == 10
+    assert auth.authenticate(demo.DEMO_LOGIN, demo.DEMO_PASSWORD).full_name == "Anna Berg"
+
+
+def test_demo_is_repeatable_with_the_same_seed(tmp_path: Path, sqlite_template: Path) -> None:
+    def generate(name: str, seed: int) -> list[tuple[str, str, str, str]]:
+        path = tmp_path / name
+        shutil.copyfile(sqlite_template, path)
+        opened = connect(DatabaseUrl(Engine.SQLITE, path=path))
+        try:
+            demo.fill_demo(cases=60, seed=seed)
+            return [(c.number, c.person.personal_number, c.person.full_name, c.status)
+                    for c in Case.select().order_by(Case.id)]
+        finally:
+            opened.close()
+            database.initialize(None)
+
+    first, again, other = generate("a.sqlite3", 3), generate("b.sqlite3", 3), generate("c", 4)
+    assert first == again
+    assert first != other
