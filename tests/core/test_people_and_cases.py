@@ -22,7 +22,6 @@ from tests.factories import (
     make_user,
 )
 
-
 WRONG_CHECK_DIGIT = PNR_ADULT[:-1] + str((int(PNR_ADULT[-1]) + 1) % 10)
 
 
