@@ -751,3 +751,68 @@ def test_process_start_is_before_now() -> None:
     assert since in ("process start", "run_gui")
     if os.path.exists("/proc/self/stat"):
         assert since == "process start"
+
+
+# --- run_gui: the application around the flow ----------------------------------------
+
+
+@pytest.fixture
+def app_settings_restored(qapp: QApplication) -> Iterator[QApplication]:
+    """run_gui configures the shared QApplication; put style, locale and translators back."""
+    from PySide6.QtCore import QLocale
+
+    style, locale = qapp.style().name(), QLocale()
+    quit_on_close = qapp.quitOnLastWindowClosed()
+    yield qapp
+    qapp.setStyle(style)
+    QLocale.setDefault(locale)
+    qapp.setQuitOnLastWindowClosed(quit_on_close)
+    for translator in app_module._translators:
+        qapp.removeTranslator(translator)
+    app_module._translators.clear()
+
+
+def test_run_gui_logs_in_and_shows_the_window_in_swedish(
+    qtbot: QtBot, two_users: DatabaseUrl, no_dialogs: None, monkeypatch: pytest.MonkeyPatch,
+    app_settings_restored: QApplication,
+) -> None:
+    from argparse import Namespace
+
+    from PySide6.QtCore import QLocale
+
+    monkeypatch.setattr(LoginDialog, "ask", classmethod(login_driver(qtbot, [], PASSWORD)))
+    shown: list[QWidget] = []
+
+    def exec_(_self: object = None) -> int:  # the event loop would block: look, then leave
+        shown.extend(w for w in QApplication.topLevelWidgets()
+                     if w.isVisible() and w.objectName() != "login_dialog")
+        return 0
+
+    monkeypatch.setattr(QApplication, "exec", exec_)
+    code = app_module.run_gui(Namespace(database=two_users.url, smoke_test=False))
+
+    assert code == 0
+    app = app_settings_restored
+    assert app.applicationName() == "sipdesk"
+    assert QLocale().language() is QLocale.Language.Swedish
+    assert app.style().name().lower() == "fusion"
+    assert app.quitOnLastWindowClosed()
+    windows = [w for w in shown if w.metaObject().className() == "MainWindow"]
+    assert len(windows) == 1
+    for window in windows:
+        qtbot.addWidget(window)
+    assert settings.get("last_login") == "anna.berg"
+
+
+def test_run_gui_says_why_it_cannot_start_and_exits_1(
+    qtbot: QtBot, no_dialogs: None, monkeypatch: pytest.MonkeyPatch, message_log: MessageLog,
+    app_settings_restored: QApplication,
+) -> None:
+    from argparse import Namespace
+
+    make_newer(DatabaseUrl(Engine.SQLITE, path=default_database_path()))
+    monkeypatch.setattr(QApplication, "exec", lambda _self=None: pytest.fail("no event loop"))
+    assert app_module.run_gui(Namespace(database=None, smoke_test=False)) == 1
+    [(kind, title, text)] = message_log.shown
+    assert kind == "error" and title == "sipdesk kan inte starta"
+    assert "nyare version av sipdesk" in text
