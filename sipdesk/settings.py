@@ -32,6 +32,8 @@ SETTINGS: dict[str, Setting] = {
         Setting("last_login", str, "", "Senast inloggade användare"),
         Setting("municipality_logo", str, "", "Kommunens logotyp (bildfil) för utskrifter"),
         Setting("remember_password", bool, False, "Kom ihåg lösenordet till databasservern"),
+        Setting("reminder_workdays", int, 2,
+                "Påminn om meddelanden som inte kvitterats efter så här många arbetsdagar"),
     )
 }
 

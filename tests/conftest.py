@@ -117,17 +117,27 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path, sqlite_template: Path
     return request.getfixturevalue("pg_url")
 
 
-@pytest.fixture
-def db(db_url: DatabaseUrl) -> Iterator[peewee.Database]:
-    """Models bound to an empty, migrated database (SQLite file or PostgreSQL)."""
-    opened = connect(db_url)
+def _bound(url: DatabaseUrl) -> Iterator[peewee.Database]:
+    opened = connect(url)
     yield opened
-    if db_url.engine is Engine.POSTGRESQL:
+    if url.engine is Engine.POSTGRESQL:
         opened.close()
         opened.connect()
         _truncate_all(opened)
     opened.close()
     database.initialize(None)
+
+
+@pytest.fixture
+def db(db_url: DatabaseUrl) -> Iterator[peewee.Database]:
+    """Models bound to an empty, migrated database (SQLite file or PostgreSQL)."""
+    yield from _bound(db_url)
+
+
+@pytest.fixture
+def pg_db(pg_url: DatabaseUrl) -> Iterator[peewee.Database]:
+    """Models bound to the empty, migrated PostgreSQL database (for PostgreSQL-only features)."""
+    yield from _bound(pg_url)
 
 
 @pytest.fixture

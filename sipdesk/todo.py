@@ -1,0 +1,111 @@
+"""Att göra: what needs me today, computed from the data each time (never copied to a table).
+
+Rows: messages waiting for my kvittens; messages I sent that others have not acknowledged after
+N working days (setting `reminder_workdays`, default 2); consents lapsing within 30 days on
+cases I coordinate. Later parts add meetings, documentation deadlines and follow-ups. Each row
+says what, which case, since when, and where to go.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from enum import StrEnum
+
+import peewee as pw
+
+from . import settings
+from .consent import WARN_DAYS
+from .messaging import Message, Receipt
+from .models import Case, CaseStatus, User
+from .workdays import add_workdays
+
+
+class Target(StrEnum):
+    MESSAGE = "message"
+    CASE_CONSENT = "case_consent"
+
+
+@dataclass(frozen=True)
+class TodoRow:
+    what: str
+    case_id: int | None
+    case_number: str
+    since: dt.date
+    target: Target
+    target_id: int  # message id or case id
+    overdue: bool = False
+
+
+def _open_statuses() -> list[str]:
+    return [s.value for s in CaseStatus if s.is_open]
+
+
+def waiting_for_my_ack(user: User) -> list[TodoRow]:
+    query = (Receipt.select(Receipt.delivered_at, Message.id, Message.subject, Case.id,
+                            Case.number)
+             .join(Message).join(Case, pw.JOIN.LEFT_OUTER, on=(Message.case == Case.id))
+             .where((Receipt.recipient == user) & (Receipt.needs_ack == True))  # noqa: E712
+             .order_by(Receipt.delivered_at))
+    return [TodoRow(f"Kvittera: {subject}", case_id, number or "", delivered.date(),
+                    Target.MESSAGE, message_id)
+            for delivered, message_id, subject, case_id, number in query.tuples().iterator()]
+
+
+def others_not_acknowledged(user: User, *, today: dt.date, workdays: int) -> list[TodoRow]:
+    pending = (Receipt.select(Receipt.message, pw.fn.COUNT(Receipt.id).alias("left"))
+               .where(Receipt.needs_ack == True)  # noqa: E712
+               .group_by(Receipt.message))
+    query = (Message.select(Message.id, Message.subject, Message.sent_at, Case.id, Case.number,
+                            pending.c.left)
+             .join(pending, on=(pending.c.message_id == Message.id))
+             .switch(Message).join(Case, pw.JOIN.LEFT_OUTER, on=(Message.case == Case.id))
+             .where((Message.sender == user) & Message.withdrawn_at.is_null())
+             .order_by(Message.sent_at))
+    rows = []
+    for message_id, subject, sent_at, case_id, number, left in query.tuples().iterator():
+        due = add_workdays(sent_at.date(), workdays)
+        if due <= today:
+            who = "1 mottagare" if left == 1 else f"{left} mottagare"
+            rows.append(TodoRow(f"{who} har inte kvitterat: {subject}", case_id, number or "",
+                                sent_at.date(), Target.MESSAGE, message_id, overdue=True))
+    return rows
+
+
+def lapsing_consents(user: User, *, today: dt.date) -> list[TodoRow]:
+    limit = today + dt.timedelta(days=WARN_DAYS)
+    query = (Case.select(Case.id, Case.number, Case.consent_valid_until)
+             .where((Case.coordinator == user) & (Case.consent_basis == "consent")
+                    & (Case.consent_valid_until <= limit)
+                    & Case.status.in_(_open_statuses()))
+             .order_by(Case.consent_valid_until))
+    rows = []
+    for case_id, number, until in query.tuples().iterator():
+        lapsed = until < today
+        what = (f"Samtycket gick ut {until:%Y-%m-%d} — förnya det" if lapsed
+                else f"Samtycket går ut {until:%Y-%m-%d}")
+        rows.append(TodoRow(what, case_id, number, until - dt.timedelta(days=WARN_DAYS),
+                            Target.CASE_CONSENT, case_id, overdue=lapsed))
+    return rows
+
+
+def todo_for(user: User, *, today: dt.date | None = None) -> list[TodoRow]:
+    """Everything waiting for `user`, oldest first."""
+    today = today or dt.date.today()
+    workdays = int(settings.get("reminder_workdays"))
+    rows = [*waiting_for_my_ack(user),
+            *others_not_acknowledged(user, today=today, workdays=workdays),
+            *lapsing_consents(user, today=today)]
+    return sorted(rows, key=lambda r: (r.since, r.case_number))
+
+
+def cases_waiting_for(user: User, *, today: dt.date | None = None) -> pw.Expression:
+    """SQL condition, per case row: something in this case waits for `user` — used by the
+    case list for its marker, inside the same single query."""
+    today = today or dt.date.today()
+    my_acks = (Receipt.select(Receipt.id).join(Message)
+               .where((Message.case == Case.id) & (Receipt.recipient == user)
+                      & (Receipt.needs_ack == True)))  # noqa: E712
+    lapsing = ((Case.coordinator == user) & (Case.consent_basis == "consent")
+               & (Case.consent_valid_until <= today + dt.timedelta(days=WARN_DAYS)))
+    return pw.fn.EXISTS(my_acks) | lapsing
