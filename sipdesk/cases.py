@@ -8,7 +8,7 @@ from enum import StrEnum
 
 import peewee
 
-from .db import database
+from .db import Engine, database, engine_of
 from .errors import NotFoundError, PermissionDenied, ValidationError
 from .models import FIRST_STATUS, Case, CaseStatus, Person, Unit, User
 from .people import PersonInput, create_person, person_search_condition, prefix
@@ -148,6 +148,22 @@ def _sort_columns(key: SortKey) -> list[peewee.ColumnBase]:
     return columns[key]
 
 
+def _text_condition(text: str) -> peewee.Expression:
+    """Cases whose person's name or personal number, or whose case number, starts with `text`.
+
+    The person part is `person_id IN (SELECT id FROM person WHERE …)` rather than a condition on
+    a joined person row: the count then needs no join, and both engines can start from the
+    person indexes and go on through the (person_id, year, sequence) index — also when it is
+    OR'ed with the case number, which on a joined row forced a scan of every case."""
+    cond = Case.person.in_(Person.select(Person.id).where(person_search_condition(text)))
+    upper = text.upper().replace(" ", "")
+    if upper.startswith(CASE_PREFIX):
+        cond = cond | prefix(Case.number, upper)
+    elif upper[:4].isdigit() and upper[4:5] == "-":  # "2026-0042" without the prefix
+        cond = cond | prefix(Case.number, f"{CASE_PREFIX}-{upper}")
+    return cond
+
+
 def _conditions(flt: CaseFilter, user: User) -> list[peewee.Expression]:
     conds: list[peewee.Expression] = []
     if flt.scope is Scope.MINE:
@@ -160,54 +176,90 @@ def _conditions(flt: CaseFilter, user: User) -> list[peewee.Expression]:
         conds.append(Case.status.not_in([s.value for s in CaseStatus if not s.is_open]))
     text = flt.text.strip()
     if text:
-        cond = person_search_condition(text)
-        upper = text.upper().replace(" ", "")
-        if upper.startswith(CASE_PREFIX):
-            cond = cond | prefix(Case.number, upper)
-        elif upper[:4].isdigit() and upper[4:5] == "-":  # "2026-0042" without the prefix
-            cond = cond | prefix(Case.number, f"{CASE_PREFIX}-{upper}")
-        conds.append(cond)
+        conds.append(_text_condition(text))
     return conds
 
 
-def _base(
-    select: peewee.ModelSelect[Case], flt: CaseFilter, user: User, *, for_count: bool
-) -> peewee.ModelSelect[Case]:
-    query = select.join(Person, on=(Case.person == Person.id))
-    if not for_count:
-        query = (
-            query.switch(Case)
-            .join(Unit, on=(Case.unit == Unit.id))
-            .switch(Case)
-            .join(_Coordinator, on=(Case.coordinator == _Coordinator.id))
-        )
-    conds = _conditions(flt, user)
-    if conds:
-        query = query.where(*conds)
+def _joined(query: peewee.ModelSelect[Case], *tables: str) -> peewee.ModelSelect[Case]:
+    """`query` joined to the named tables: "person", "unit", "coordinator"."""
+    joins = {
+        "person": (Person, Case.person == Person.id),
+        "unit": (Unit, Case.unit == Unit.id),
+        "coordinator": (_Coordinator, Case.coordinator == _Coordinator.id),
+    }
+    for name in tables:
+        table, on = joins[name]
+        query = query.switch(Case).join(table, on=on)
     return query
 
 
+# The joins a page's order needs (the shown columns are joined after the page is chosen).
+_SORT_JOINS: dict[SortKey, tuple[str, ...]] = {
+    SortKey.NAME: ("person",),
+    SortKey.PERSONAL_NUMBER: ("person",),
+    SortKey.COORDINATOR: ("coordinator",),
+    SortKey.UNIT: ("unit",),
+}
+
+
 def count_cases(flt: CaseFilter, user: User) -> int:
-    """How many cases the filter matches."""
-    return int(_base(Case.select(peewee.fn.COUNT(Case.id)), flt, user, for_count=True).scalar())
+    """How many cases the filter matches (every condition is on sip_case: no join)."""
+    query = Case.select(peewee.fn.COUNT(Case.id))
+    conds = _conditions(flt, user)
+    if conds:
+        query = query.where(*conds)
+    return int(query.scalar())
+
+
+def _not_from_index(column: peewee.ColumnBase) -> peewee.ColumnBase:
+    """`+column` on SQLite: the same value, but the planner cannot walk an index for the order.
+
+    With a search text, SQLite would otherwise walk the whole list in (year, sequence) order
+    and test every case until it has a page — fast when most cases match, a scan of all
+    100,000 when few do. Sorting the matches is never slow, since a search matches few enough.
+    PostgreSQL keeps statistics and weighs both plans itself."""
+    if engine_of() is Engine.SQLITE:
+        return peewee.NodeList((peewee.SQL("+"), column), glue="")
+    return column
 
 
 def fetch_cases(
     flt: CaseFilter, user: User, *, sort: SortKey = SortKey.NUMBER, descending: bool = True,
     offset: int = 0, limit: int = 200,
 ) -> list[CaseRow]:
-    """One page of the case list: a single query, plain tuples, no per-row lookups."""
+    """One page of the case list: plain tuples, no per-row lookups.
+
+    Without a search text and in case-number order the page comes straight from the
+    (year, sequence) index. Otherwise the page's case ids are found and sorted first, with only
+    the joins the order needs, and the shown columns are joined for those ids alone (a
+    "deferred join"): sorting thousands of matches then moves ids, not whole rows."""
     columns = _sort_columns(sort)
-    order = [c.desc() if descending else c.asc() for c in columns]
     if sort is not SortKey.NUMBER:
-        order.append(Case.id.desc() if descending else Case.id.asc())
-    query = _base(
+        columns = [*columns, Case.id]
+    order = [c.desc() if descending else c.asc() for c in columns]
+    details = _joined(
         Case.select(
             Case.id, Case.number, Person.first_name, Person.last_name, Person.personal_number,
             Case.status, _Coordinator.full_name, Unit.name, Case.next_date,
         ),
-        flt, user, for_count=False,
-    ).order_by(*order).limit(limit).offset(offset)
+        "person", "unit", "coordinator",
+    )
+    conds = _conditions(flt, user)
+    searching = bool(flt.text.strip())
+    if not searching and sort is SortKey.NUMBER:
+        query = details.where(*conds) if conds else details
+        query = query.order_by(*order).limit(limit).offset(offset)
+    else:
+        if searching:
+            page_columns = [_not_from_index(c) for c in columns]
+            page_order = [c.desc() if descending else c.asc() for c in page_columns]
+        else:
+            page_order = order
+        page_ids = _joined(Case.select(Case.id), *_SORT_JOINS.get(sort, ()))
+        if conds:
+            page_ids = page_ids.where(*conds)
+        page_ids = page_ids.order_by(*page_order).limit(limit).offset(offset)
+        query = details.where(Case.id.in_(page_ids)).order_by(*order)
     return [
         CaseRow(
             id=row[0], number=row[1], person_name=f"{row[2]} {row[3]}", personal_number=row[4],
