@@ -72,7 +72,8 @@ def _value(text: str, *, name: str) -> QLabel:
     label = QLabel(text)
     label.setObjectName(name)
     label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-    label.setWordWrap(True)
+    # No word wrap: a wrapping label in a form row is given one line's height and loses the
+    # rest of its text. The values are short; the page scrolls if one is not.
     return label
 
 

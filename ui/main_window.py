@@ -13,11 +13,11 @@ import logging
 from PySide6.QtCore import QByteArray, QSize, Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
+    QHBoxLayout,
     QLabel,
     QListWidget,
     QListWidgetItem,
     QMainWindow,
-    QSplitter,
     QStackedWidget,
     QStyle,
     QToolBar,
@@ -97,15 +97,17 @@ class MainWindow(QMainWindow):
             self._add_navigation(f"{title} (kommer)", tooltip="Kommer i en senare version")
         self.navigation.setCurrentRow(0)
         self.navigation.currentRowChanged.connect(self._navigate)
-        width = max(self.navigation.sizeHintForColumn(0) + 32, 160)
-        self.navigation.setFixedWidth(width)
+        self.navigation.setSpacing(2)
+        self.navigation.setStyleSheet("QListWidget::item { padding: 6px 10px; }")
+        self.navigation.setFixedWidth(max(self.navigation.sizeHintForColumn(0) + 40, 170))
 
-        splitter = QSplitter()
-        splitter.setChildrenCollapsible(False)
-        splitter.addWidget(self.navigation)
-        splitter.addWidget(self.stack)
-        splitter.setStretchFactor(1, 1)
-        self.setCentralWidget(splitter)
+        central = QWidget()
+        row = QHBoxLayout(central)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.setSpacing(0)
+        row.addWidget(self.navigation)
+        row.addWidget(self.stack, 1)
+        self.setCentralWidget(central)
 
         self._build_actions()
         self._build_menus_and_toolbar()

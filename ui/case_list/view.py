@@ -38,7 +38,7 @@ KEY_SCOPE = "case_list/scope"
 KEY_STATUS = "case_list/status"
 
 # Roughly what each column needs, in characters of the current font ("0" wide).
-DEFAULT_WIDTHS_CHARS = (15, 24, 15, 19, 20, 22, 12)
+DEFAULT_WIDTHS_CHARS = (15, 22, 15, 20, 20, 28, 12)
 
 
 class CaseTableView(QTableView):

@@ -205,6 +205,8 @@ class NewCaseDialog(QDialog):
         page = QWidget()
         self.person_form = FieldForm(page)
         self.person_form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
+        # Labels stay beside their input when a message opens up below it.
+        self.person_form.setLabelAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
         self.fields: dict[str, QLineEdit] = {}
         for name, label, placeholder in TEXT_FIELDS:
             edit = QLineEdit()
