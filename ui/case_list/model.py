@@ -35,6 +35,12 @@ PAGE_SIZE = 200
 MAX_CACHED_PAGES = 30  # 6,000 rows: several screens in each direction
 
 CASE_ID_ROLE = Qt.ItemDataRole.UserRole + 1
+_ROLES_SHOWN = frozenset(
+    {int(Qt.ItemDataRole.DisplayRole), int(Qt.ItemDataRole.ToolTipRole), int(CASE_ID_ROLE)}
+)
+_ROW_FLAGS = (
+    Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemNeverHasChildren
+)
 
 ModelIndex = QModelIndex | QPersistentModelIndex
 
@@ -185,16 +191,16 @@ class CaseListModel(QAbstractTableModel):
         return 0 if parent.isValid() else len(COLUMNS)
 
     def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or index.column() >= len(COLUMNS):
+        # Called for every role of every visible cell on each paint: the cheap test first.
+        if role not in _ROLES_SHOWN or not index.isValid():
             return None
-        if role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole, CASE_ID_ROLE):
-            return None
+        column = index.column()
         case_row = self._row(index.row())
-        if case_row is None:
+        if case_row is None or column >= len(COLUMNS):
             return None
         if role == CASE_ID_ROLE:
             return case_row.id
-        return COLUMNS[index.column()].text(case_row)
+        return COLUMNS[column].text(case_row)
 
     def headerData(
         self, section: int, orientation: Qt.Orientation,
@@ -209,13 +215,7 @@ class CaseListModel(QAbstractTableModel):
         return None
 
     def flags(self, index: ModelIndex) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return (
-            Qt.ItemFlag.ItemIsEnabled
-            | Qt.ItemFlag.ItemIsSelectable
-            | Qt.ItemFlag.ItemNeverHasChildren
-        )
+        return _ROW_FLAGS if index.isValid() else Qt.ItemFlag.NoItemFlags
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         if not 0 <= column < len(COLUMNS):
