@@ -10,11 +10,11 @@ from PySide6.QtCore import Qt, QThreadPool
 from pytestqt.qtbot import QtBot
 
 from sipdesk import passwords, settings
-from sipdesk.db import DatabaseUrl, Engine, resolve_url
+from sipdesk.db import ConnectionProblem, DatabaseUrl, Engine, ProblemKind, resolve_url
 from sipdesk.paths import default_database_path
 from tests.ui.conftest import MessageLog
 from ui.dialogs.settings_dialog import APPLIES_NEXT_START, SettingsDialog
-from ui.startup.connection_dialog import WORKS
+from ui.startup.connection_dialog import SERVER_WANTS_PASSWORD, WORKS
 
 WAIT_MS = 15_000
 SECRET = "Vinter-2026!"
@@ -156,3 +156,16 @@ def test_escape_cancels_without_saving(qtbot: QtBot, dialogs: list[SettingsDialo
     with qtbot.waitSignal(dialog.rejected, timeout=WAIT_MS):
         qtbot.keyClick(dialog.server.host, Qt.Key.Key_Escape)
     assert settings.get("database_url") == ""
+
+
+def test_a_server_that_wants_a_password_is_good_news_here(
+    qtbot: QtBot, dialogs: list[SettingsDialog],
+) -> None:
+    """The settings have no password field: "needs a password" means the server answered."""
+    dialog = open_dialog(qtbot, dialogs)
+    dialog.server.show_problem(
+        ConnectionProblem(ProblemKind.PASSWORD_NEEDED, "Servern kräver ett lösenord."))
+    assert dialog.server.status.text() == SERVER_WANTS_PASSWORD
+    dialog.server.show_problem(
+        ConnectionProblem(ProblemKind.WRONG_PASSWORD, "Fel lösenord för användaren rut."))
+    assert dialog.server.status.text() == "Fel lösenord för användaren rut."

@@ -42,6 +42,9 @@ WORKS = "Anslutningen fungerar"
 CONNECTING = "Ansluter …"
 OK_STYLE = "color: #1b5e20;"
 GENERIC_PROBLEM = "Det gick inte att ansluta till databasen."
+SERVER_WANTS_PASSWORD = (
+    "Servern svarar och vill ha ett lösenord – du anger det när du startar sipdesk."
+)
 
 # Which input a connection problem is about; the rest are shown above the form.
 _PROBLEM_FIELD: dict[ProblemKind, str] = {
@@ -168,6 +171,10 @@ class ServerFields(QWidget):
 
     def show_problem(self, problem: ConnectionProblem) -> None:
         """Put the message at its field (and focus it), or in the status line."""
+        if problem.kind is ProblemKind.PASSWORD_NEEDED and not self.with_password:
+            # Without a password field (the settings) this is good news: the server answers.
+            self.show_status(SERVER_WANTS_PASSWORD, ok=True)
+            return
         field = problem_field(problem, has_password=self.with_password)
         if field is None:
             self.show_status(problem.message, ok=False)
