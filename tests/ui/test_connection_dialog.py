@@ -162,7 +162,7 @@ def test_without_a_keyring_the_box_is_off_and_says_why(
     qtbot: QtBot, dialogs: list[ConnectionDialog], monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     class NoKeyring(MemoryKeyring):
-        priority = 0  # type: ignore[assignment]
+        priority = 0
 
     keyring.set_keyring(NoKeyring())
     assert not passwords.keyring_works()

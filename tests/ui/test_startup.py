@@ -280,14 +280,16 @@ def test_setup_validates_each_field_as_you_type(qtbot: QtBot, sqlite_db: peewee.
 
 def focus_chain(start: QWidget) -> list[str]:
     """Object names of the enabled, visible widgets Tab visits, starting at `start`."""
-    names, widget = [], start
-    while True:
+    names: list[str] = []
+    widget: QWidget | None = start
+    while widget is not None:
         if (widget.focusPolicy() & Qt.FocusPolicy.TabFocus and widget.isEnabled()
                 and widget.isVisible() and widget.objectName()):
             names.append(widget.objectName())
         widget = widget.nextInFocusChain()
         if widget is start:
-            return names
+            break
+    return names
 
 
 def test_setup_tab_order_follows_the_form(qtbot: QtBot, sqlite_db: peewee.Database) -> None:
@@ -519,7 +521,7 @@ def test_a_file_that_is_no_database_lets_the_user_choose_another(
 ) -> None:
     not_a_database = tmp_path / "anteckningar.sqlite3"
     not_a_database.write_text("inte en databas\n" * 100, encoding="utf-8")
-    asked: list[object] = []
+    asked: list[tuple[DatabaseUrl, object]] = []
 
     def ask(_cls: type, _parent: object, url: DatabaseUrl, problem: object,
             **_kw: object) -> None:
