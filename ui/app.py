@@ -43,7 +43,7 @@ from sipdesk.db import (
 from sipdesk.errors import AuthError, SipError
 from sipdesk.models import User
 from sipdesk.paths import default_database_path
-from ui import messages, qt_fixes
+from ui import messages
 from ui.session import Session
 
 if TYPE_CHECKING:
@@ -397,7 +397,6 @@ def run_gui(args: argparse.Namespace) -> int:
     started, since = process_start()
     existing = QApplication.instance()
     app = existing if isinstance(existing, QApplication) else QApplication(sys.argv[:1])
-    qt_fixes.apply()  # before the first signal is emitted from Python
     configure_application(app)
     if getattr(args, "smoke_test", False):
         return _run_smoke_test(app, args, started=started, since=since)

@@ -58,4 +58,4 @@ class FieldForm(QFormLayout):
 
     def error_text(self, name: str) -> str:
         label = self.errors[name]
-        return label.text() if label.isVisibleTo(label.parentWidget()) else ""
+        return "" if label.isHidden() else label.text()

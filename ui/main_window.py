@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 from sipdesk import cases, people
 from sipdesk.errors import NotFoundError
 
-from . import messages, qt_fixes
+from . import messages
 from .case_list.view import CaseListView
 from .case_view import CaseView
 from .dialogs.new_case import NewCaseDialog
@@ -37,8 +37,6 @@ from .window_state import window_state
 
 log = logging.getLogger("sipdesk.ui.main_window")
 
-# PySide6 6.12.0 on CPython 3.11 loses references to None/True (see ui/qt_fixes.py).
-qt_fixes.apply()
 
 KEY_GEOMETRY = "main_window/geometry"
 

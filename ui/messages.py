@@ -17,7 +17,9 @@ def error(parent: QWidget | None, title: str, text: str) -> None:
     QMessageBox.critical(parent, title, text)
 
 
-def confirm(parent: QWidget | None, title: str, text: str, *, yes: str = "Ja", no: str = "Avbryt") -> bool:
+def confirm(
+    parent: QWidget | None, title: str, text: str, *, yes: str = "Ja", no: str = "Avbryt"
+) -> bool:
     box = QMessageBox(QMessageBox.Icon.Question, title, text, parent=parent)
     yes_button = box.addButton(yes, QMessageBox.ButtonRole.AcceptRole)
     box.addButton(no, QMessageBox.ButtonRole.RejectRole)

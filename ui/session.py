@@ -17,4 +17,5 @@ class Session:
     def status_text(self) -> str:
         """Status-bar text: database, user and unit (no personal data of any person)."""
         unit = self.user.unit
-        return f"{self.url.display}  ·  {self.user.full_name} ({self.user.initials})  ·  {unit.name}"
+        who = f"{self.user.full_name} ({self.user.initials})"
+        return f"{self.url.display}  ·  {who}  ·  {unit.name}"

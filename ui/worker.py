@@ -41,6 +41,10 @@ class _Job(QRunnable):
                 database.close()
 
 
+def _log_failure(exc: Exception) -> None:
+    log.error("background job failed: %s", type(exc).__name__)
+
+
 def run_in_background(
     parent: QObject,
     fn: Callable[[], Any],
@@ -50,7 +54,7 @@ def run_in_background(
 ) -> None:
     relay = _Relay(parent)  # parented: lives until the parent goes, delivers on its thread
     relay.succeeded.connect(success)
-    relay.failed.connect(failure or (lambda exc: log.error("background job failed: %s", type(exc).__name__)))
+    relay.failed.connect(failure or _log_failure)
     relay.succeeded.connect(relay.deleteLater)
     relay.failed.connect(relay.deleteLater)
     QThreadPool.globalInstance().start(_Job(fn, relay))

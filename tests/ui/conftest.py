@@ -20,13 +20,11 @@ from pytestqt.qtbot import QtBot
 from sipdesk.db import DatabaseUrl, Engine
 from sipdesk.models import Role
 from tests.factories import make_unit, make_user
-from ui import messages, qt_fixes
+from ui import messages
 from ui.session import Session
 
 HERE = Path(__file__).resolve().parent
 
-# PySide6 6.12.0 on CPython 3.11 frees None/True after enough Qt calls (see ui/qt_fixes.py).
-qt_fixes.apply()
 
 # The offscreen platform plugin (used headless and in CI) says this when a top-level window is
 # shown; it is about the plugin, not about sipdesk, so it does not fail a GUI test.
