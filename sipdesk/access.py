@@ -14,3 +14,4 @@ def can_see(user: User, case: Case) -> bool:
         return True
     case_unit = Unit.get_by_id(case.unit_id)
     return bool(case_unit.principal_id == user.unit.principal_id)
+

@@ -8,10 +8,14 @@ from enum import StrEnum
 
 import peewee
 
+from . import audit
+from .access import can_see
+from .audit import AuditAction
 from .db import Engine, database, engine_of
 from .errors import NotFoundError, PermissionDenied, ValidationError
 from .models import FIRST_STATUS, Case, CaseStatus, Person, Unit, User
 from .people import PersonInput, create_person, person_search_condition, prefix
+from .todo import cases_waiting_for
 
 CASE_PREFIX = "SIP"
 
@@ -47,7 +51,7 @@ def create_case(
         try:
             with database.atomic():
                 sequence = _next_sequence(year)
-                return Case.create(
+                case = Case.create(
                     number=format_case_number(year, sequence),
                     year=year,
                     sequence=sequence,
@@ -56,6 +60,11 @@ def create_case(
                     coordinator=coordinator,
                     status=FIRST_STATUS.value,
                 )
+                audit.record(actor, action=AuditAction.CREATE, entity="sip_case",
+                             entity_id=case.id, case=case,
+                             summary=(f"Ärendet skapat i {unit.name}, samordningsansvarig "
+                                      f"{coordinator.full_name}"))
+                return case
         except peewee.IntegrityError:
             continue
     raise ValidationError("Det gick inte att ta fram ett ärendenummer — försök igen.")
@@ -67,7 +76,7 @@ def create_case_for_new_person(
 ) -> Case:
     """Register a new person and open a case for them, both or neither (one transaction)."""
     with database.atomic():
-        created = create_person(person)
+        created = create_person(person, actor=actor)
         return create_case(actor, person=created, coordinator=coordinator, today=today)
 
 
@@ -80,6 +89,17 @@ def get_case(case_id: int) -> Case:
     )
     if case is None:
         raise NotFoundError("Ärendet finns inte längre.")
+    return case
+
+
+def open_case(user: User, case_id: int) -> Case:
+    """The case for reading, if the user may see it; every opening is logged (Data protection:
+    a log of who read what)."""
+    case = get_case(case_id)
+    if not can_see(user, case):
+        raise PermissionDenied("Du har inte behörighet till det ärendet.")
+    audit.record(user, action=AuditAction.OPEN, entity="sip_case", entity_id=case.id, case=case,
+                 summary="Ärendet öppnat")
     return case
 
 
@@ -130,6 +150,9 @@ class CaseRow:
     coordinator: str
     unit: str
     next_date: dt.date | None
+    consent_basis: str | None = None  # "consent", "harm_assessment" or None
+    consent_valid_until: dt.date | None = None
+    waiting: bool = False  # something in the case waits for the user (see sipdesk.todo)
 
 
 _Coordinator = User.alias("coordinator")
@@ -148,20 +171,33 @@ def _sort_columns(key: SortKey) -> list[peewee.ColumnBase]:
     return columns[key]
 
 
+def _in(column: peewee.ColumnBase, subquery: peewee.SelectQuery) -> peewee.Expression:
+    """`column IN (subquery)`. Spelt so that peewee does not render the subquery an extra time
+    to see whether it is an empty list (it never is): peewee does that at every level of
+    nesting, so the page query's innermost select was rendered 8 times — 5 ms a keystroke,
+    more than the query took to run."""
+    return peewee.Expression(column, "in", subquery)
+
+
 def _text_condition(text: str) -> peewee.Expression:
     """Cases whose person's name or personal number, or whose case number, starts with `text`.
 
-    The person part is `person_id IN (SELECT id FROM person WHERE …)` rather than a condition on
-    a joined person row: the count then needs no join, and both engines can start from the
-    person indexes and go on through the (person_id, year, sequence) index — also when it is
-    OR'ed with the case number, which on a joined row forced a scan of every case."""
-    cond = Case.person.in_(Person.select(Person.id).where(person_search_condition(text)))
+    The person part is `person_id IN (SELECT id FROM person WHERE …)`, not a condition on a
+    joined person row, so the count needs no join and both engines go from the person indexes
+    through the (person_id, year, sequence, id) index without reading case rows. A case-number
+    term is joined by UNION, not OR: neither engine can use an index for an OR across the
+    person subquery and the case number, and scanned all cases instead."""
+    persons = Person.select(Person.id).where(person_search_condition(text))
     upper = text.upper().replace(" ", "")
     if upper.startswith(CASE_PREFIX):
-        cond = cond | prefix(Case.number, upper)
+        number = upper
     elif upper[:4].isdigit() and upper[4:5] == "-":  # "2026-0042" without the prefix
-        cond = cond | prefix(Case.number, f"{CASE_PREFIX}-{upper}")
-    return cond
+        number = f"{CASE_PREFIX}-{upper}"
+    else:
+        return _in(Case.person, persons)
+    by_person = Case.select(Case.id).where(_in(Case.person, persons))
+    by_number = Case.select(Case.id).where(prefix(Case.number, number))
+    return _in(Case.id, by_person | by_number)
 
 
 def _conditions(flt: CaseFilter, user: User) -> list[peewee.Expression]:
@@ -225,7 +261,7 @@ def _not_from_index(column: peewee.ColumnBase) -> peewee.ColumnBase:
 
 def fetch_cases(
     flt: CaseFilter, user: User, *, sort: SortKey = SortKey.NUMBER, descending: bool = True,
-    offset: int = 0, limit: int = 200,
+    offset: int = 0, limit: int = 200, today: dt.date | None = None,
 ) -> list[CaseRow]:
     """One page of the case list: plain tuples, no per-row lookups.
 
@@ -241,6 +277,8 @@ def fetch_cases(
         Case.select(
             Case.id, Case.number, Person.first_name, Person.last_name, Person.personal_number,
             Case.status, _Coordinator.full_name, Unit.name, Case.next_date,
+            Case.consent_basis, Case.consent_valid_until,
+            cases_waiting_for(user, today=today).alias("waiting"),
         ),
         "person", "unit", "coordinator",
     )
@@ -259,12 +297,22 @@ def fetch_cases(
         if conds:
             page_ids = page_ids.where(*conds)
         page_ids = page_ids.order_by(*page_order).limit(limit).offset(offset)
-        query = details.where(Case.id.in_(page_ids)).order_by(*order)
+        query = details.where(_in(Case.id, page_ids)).order_by(*order)
+    # Straight from the cursor: peewee's per-value conversion cost more than the query itself.
+    rows = database.execute(query).fetchall()
     return [
         CaseRow(
             id=row[0], number=row[1], person_name=f"{row[2]} {row[3]}", personal_number=row[4],
-            status=CaseStatus(row[5]), coordinator=row[6], unit=row[7], next_date=row[8],
+            status=CaseStatus(row[5]), coordinator=row[6], unit=row[7],
+            next_date=_as_date(row[8]), consent_basis=row[9],
+            consent_valid_until=_as_date(row[10]), waiting=bool(row[11]),
         )
-        for row in query.tuples().iterator()
+        for row in rows
     ]
 
+
+def _as_date(value: dt.date | str | None) -> dt.date | None:
+    """A DateField value as the driver returns it: a date (psycopg) or ISO text (sqlite3)."""
+    if value is None or isinstance(value, dt.date):
+        return value
+    return dt.date.fromisoformat(value)

@@ -7,10 +7,12 @@ from dataclasses import dataclass
 
 import peewee
 
+from . import audit
 from . import personal_number as pnr
+from .audit import AuditAction
 from .db import Engine, database, engine_of
 from .errors import ValidationError
-from .models import ContactKind, Person, PersonContact
+from .models import ContactKind, Person, PersonContact, User
 
 
 def name_keys(first_name: str, last_name: str) -> tuple[str, str]:
@@ -81,8 +83,8 @@ def find_by_number(text: str) -> Person | None:
     return Person.get_or_none(Person.personal_number == canonical)
 
 
-def create_person(data: PersonInput) -> Person:
-    """Register a person; a personal number already registered is refused."""
+def create_person(data: PersonInput, *, actor: User) -> Person:
+    """Register a person (logged); a personal number already registered is refused."""
     canonical = validate_person(data)
     key, key_rev = name_keys(data.first_name, data.last_name)
     if Person.select().where(Person.personal_number == canonical).exists():
@@ -93,7 +95,7 @@ def create_person(data: PersonInput) -> Person:
     code = data.postal_code.replace(" ", "")
     try:
         with database.atomic():
-            return Person.create(
+            person = Person.create(
                 personal_number=canonical,
                 pnr_short=canonical.replace("-", "")[2:],
                 first_name=data.first_name.strip(),
@@ -109,6 +111,9 @@ def create_person(data: PersonInput) -> Person:
                 easy_read=data.easy_read,
                 picture_support=data.picture_support,
             )
+            audit.record(actor, action=AuditAction.CREATE, entity="person", entity_id=person.id,
+                         summary="Person registrerad")
+            return person
     except peewee.IntegrityError:
         # Another user registered the same number a moment ago.
         raise ValidationError(
@@ -143,15 +148,20 @@ def person_search_condition(text: str) -> peewee.Expression:
 
 
 def add_contact(
-    person: Person, *, kind: ContactKind, name: str, relation: str = "", phone: str = "",
-    email: str = "", address: str = "",
+    person: Person, *, actor: User, kind: ContactKind, name: str, relation: str = "",
+    phone: str = "", email: str = "", address: str = "",
 ) -> PersonContact:
+    """Add a relative, guardian or legal representative (logged)."""
     if not name.strip():
         raise ValidationError("Ange namn på kontaktpersonen.", field="contact_name")
-    return PersonContact.create(
-        person=person, kind=kind.value, name=name.strip(), relation=relation.strip(),
-        phone=phone.strip(), email=email.strip(), address=address.strip(),
-    )
+    with database.atomic():
+        contact = PersonContact.create(
+            person=person, kind=kind.value, name=name.strip(), relation=relation.strip(),
+            phone=phone.strip(), email=email.strip(), address=address.strip(),
+        )
+        audit.record(actor, action=AuditAction.CREATE, entity="person_contact",
+                     entity_id=contact.id, summary=f"{kind.label} tillagd")
+    return contact
 
 
 def contacts_of(person: Person) -> list[PersonContact]:

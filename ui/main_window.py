@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from sipdesk import cases, people
-from sipdesk.errors import NotFoundError
+from sipdesk.errors import NotFoundError, PermissionDenied
 
 from . import messages
 from .case_list.view import CaseListView
@@ -191,9 +191,9 @@ class MainWindow(QMainWindow):
     def open_case(self, case_id: int) -> None:
         """Show the overview of a case in place of the list."""
         try:
-            case = cases.get_case(case_id)
+            case = cases.open_case(self.session.user, case_id)  # logged: who opened what
             contacts = people.contacts_of(case.person)
-        except NotFoundError as problem:
+        except (NotFoundError, PermissionDenied) as problem:
             messages.warning(self, "Ärendet kan inte visas", problem.message)
             self.case_list.refresh()
             return

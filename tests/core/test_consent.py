@@ -118,8 +118,10 @@ def test_child_needs_every_guardians_consent(officer: User,
     assert info.value.field == "guardians"
     assert "registrera vårdnadshavare" in info.value.message
 
-    mother = people.add_contact(child, kind=ContactKind.GUARDIAN, name="Eva Åkesson")
-    father = people.add_contact(child, kind=ContactKind.GUARDIAN, name="Per Åkesson")
+    mother = people.add_contact(child, actor=officer, kind=ContactKind.GUARDIAN,
+                                name="Eva Åkesson")
+    father = people.add_contact(child, actor=officer, kind=ContactKind.GUARDIAN,
+                                name="Per Åkesson")
     with pytest.raises(ValidationError) as info:
         consent.register_consent(officer, case, oral(principals, guardians=[mother]),
                                  today=TODAY)

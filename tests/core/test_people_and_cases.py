@@ -11,7 +11,7 @@ from playhouse.test_utils import count_queries
 from sipdesk import cases, people
 from sipdesk.cases import CaseFilter, Scope, SortKey
 from sipdesk.errors import PermissionDenied, ValidationError
-from sipdesk.models import Case, CaseStatus, ContactKind, Law, User
+from sipdesk.models import Case, CaseStatus, ContactKind, Law, PrincipalKind, User
 from tests.factories import (
     PNR_ADULT,
     PNR_CHILD,
@@ -27,7 +27,7 @@ WRONG_CHECK_DIGIT = PNR_ADULT[:-1] + str((int(PNR_ADULT[-1]) + 1) % 10)
 
 def test_person_is_stored_with_one_canonical_personal_number(db: peewee.Database) -> None:
     short = PNR_ADULT[2:]  # YYMMDD-NNNN
-    person = people.create_person(people.PersonInput(short, " Åsa ", "Öberg"))
+    person = people.create_person(people.PersonInput(short, " Åsa ", "Öberg"), actor=make_user())
     assert person.personal_number == PNR_ADULT
     assert person.full_name == "Åsa Öberg"
     assert people.find_by_number(PNR_ADULT.replace("-", "")) == person
@@ -36,7 +36,8 @@ def test_person_is_stored_with_one_canonical_personal_number(db: peewee.Database
 def test_the_same_person_cannot_be_registered_twice(db: peewee.Database) -> None:
     make_person(PNR_ADULT)
     with pytest.raises(ValidationError) as info:
-        people.create_person(people.PersonInput(PNR_ADULT[2:], "Annan", "Person"))
+        people.create_person(people.PersonInput(PNR_ADULT[2:], "Annan", "Person"),
+                             actor=User.get())
     assert info.value.field == "personal_number"
     assert "finns redan" in info.value.message
 
@@ -53,7 +54,7 @@ def test_the_same_person_cannot_be_registered_twice(db: peewee.Database) -> None
 def test_each_bad_person_field_is_named(db: peewee.Database, field: str,
                                         data: people.PersonInput) -> None:
     with pytest.raises(ValidationError) as info:
-        people.create_person(data)
+        people.create_person(data, actor=make_user())
     assert info.value.field == field
 
 
@@ -75,10 +76,12 @@ def test_find_persons_by_personal_number_in_any_form(db: peewee.Database) -> Non
 
 def test_contacts_of_a_person(db: peewee.Database) -> None:
     person = make_person()
-    people.add_contact(person, kind=ContactKind.GUARDIAN, name="Greta Öberg", phone="070-1")
+    officer = User.get()
+    people.add_contact(person, actor=officer, kind=ContactKind.GUARDIAN, name="Greta Öberg",
+                       phone="070-1")
     assert [(c.kind, c.name) for c in person.contacts] == [("guardian", "Greta Öberg")]
     with pytest.raises(ValidationError):
-        people.add_contact(person, kind=ContactKind.RELATIVE, name="")
+        people.add_contact(person, actor=officer, kind=ContactKind.RELATIVE, name="")
 
 
 # ---- cases ---------------------------------------------------------------------------------
@@ -196,3 +199,55 @@ def test_find_case_by_number(listed: dict) -> None:
     case = cases.find_case_by_number("sip-2026-0002")
     assert case.person.full_name == "Bo Ek"
     assert case.unit.law == Law.SOL
+
+
+def test_every_write_and_every_opening_is_logged_with_user_and_case(db: peewee.Database) -> None:
+    """Data protection (DOMAIN.md): a log of who read and changed what."""
+    from sipdesk import audit
+    from sipdesk.audit import AuditAction, AuditEntry
+
+    officer = make_user()
+    person = people.create_person(people.PersonInput(PNR_OTHER, "Bo", "Ek"), actor=officer)
+    people.add_contact(person, actor=officer, kind=ContactKind.RELATIVE, name="Eva Ek")
+    case = cases.create_case(officer, person=person)
+    opened = cases.open_case(officer, case.id)
+    assert opened == case
+    log = audit.case_log(case.id)
+    assert [(line.action, line.user, line.summary) for line in log] == [
+        (AuditAction.OPEN, "Anna Berg", "Ärendet öppnat"),
+        (AuditAction.CREATE, "Anna Berg",
+         "Ärendet skapat i Hemtjänst Norr, samordningsansvarig Anna Berg"),
+    ]
+    person_entries = AuditEntry.select().where(AuditEntry.entity.in_(["person", "person_contact"]))
+    assert [(e.entity, e.user_id, e.summary) for e in person_entries] == [
+        ("person", officer.id, "Person registrerad"),
+        ("person_contact", officer.id, "Närstående tillagd"),
+    ]
+
+
+def test_a_case_outside_ones_organisation_cannot_be_opened(db: peewee.Database) -> None:
+    officer = make_user()
+    case = make_case(officer)
+    region_nurse = make_user("per.nord", full_name="Per Nord", unit=make_unit(
+        "Vårdcentralen", law=Law.HSL, principal="Region Exempelland",
+        kind=PrincipalKind.REGION))
+    with pytest.raises(PermissionDenied):
+        cases.open_case(region_nurse, case.id)
+
+
+def test_case_rows_show_consent_and_a_marker_when_something_waits(db: peewee.Database) -> None:
+    from sipdesk import messaging
+
+    officer = make_user()
+    colleague = make_user("maria.holm", unit=officer.unit, full_name="Maria Holm")
+    case = make_case(officer)
+    Case.update(consent_basis="consent", consent_valid_until=dt.date(2027, 6, 1)).where(
+        Case.id == case.id).execute()
+    row = cases.fetch_cases(CaseFilter(), colleague, today=dt.date(2026, 11, 22))[0]
+    assert (row.consent_basis, row.consent_valid_until, row.waiting) == (
+        "consent", dt.date(2027, 6, 1), False)
+    messaging.send(officer, subject="Kvittera", body="Tack", to=[colleague], case=case,
+                   requires_ack=True)
+    assert cases.fetch_cases(CaseFilter(), colleague)[0].waiting
+    assert not cases.fetch_cases(CaseFilter(), officer, today=dt.date(2026, 11, 22))[0].waiting
+    assert cases.fetch_cases(CaseFilter(), officer, today=dt.date(2027, 5, 10))[0].waiting

@@ -67,8 +67,8 @@ def test_blank_form_lists_every_principal_with_a_box(officer: User) -> None:
 
 def test_child_form_has_a_signature_block_per_guardian(officer: User) -> None:
     child = make_person(PNR_CHILD, "Liv", "Åkesson")
-    people.add_contact(child, kind=ContactKind.GUARDIAN, name="Eva Åkesson")
-    people.add_contact(child, kind=ContactKind.GUARDIAN, name="Per Åkesson")
+    for guardian in ("Eva Åkesson", "Per Åkesson"):
+        people.add_contact(child, actor=officer, kind=ContactKind.GUARDIAN, name=guardian)
     pages, text = render(make_case(officer, child))
     assert "Vårdnadshavare 1" in text and "Vårdnadshavare 2" in text
     assert "Eva Åkesson" in text and "Per Åkesson" in text

@@ -41,7 +41,7 @@ def make_people_and_cases(
         person = people.create_person(people.PersonInput(
             number, FIRST_NAMES[index % len(FIRST_NAMES)],
             LAST_NAMES[(index // len(FIRST_NAMES)) % len(LAST_NAMES)],
-        ))
+        ), actor=actor)
         made.append(cases.create_case(
             actor, person=person, coordinator=coordinators[index % len(coordinators)],
         ))

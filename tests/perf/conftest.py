@@ -1,0 +1,163 @@
+"""Benchmark fixtures: 100,000 demo cases made once per bench session, and the results table.
+
+`make bench` runs this folder (the normal suite ignores it: `--ignore=tests/perf` in addopts).
+The demo data is made with `sipdesk.demo.fill_demo` — the same code as `sipdesk demo` — into a
+temporary SQLite file and into a fresh PostgreSQL database (`SIPDESK_TEST_PG`, default
+postgresql://root@127.0.0.1:5432/test names the server; the bench database is created and
+dropped here). Every test adds its figures to one table, printed at the end of the session.
+"""
+
+from __future__ import annotations
+
+import statistics
+import time
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import psycopg
+import pytest
+
+from sipdesk import schema
+from sipdesk.db import DatabaseUrl, Engine, connect, database, parse_url
+from sipdesk.demo import fill_demo
+from tests.conftest import IN_CI, PG_ADMIN_URL
+
+BENCH_CASES = 100_000
+DEMO_SEED = 1
+DEMO_INSERT_TARGET_S = 60.0  # issue 2: 100,000 cases must take under a minute on SQLite
+
+
+@dataclass
+class Figure:
+    """One line of the results table. `baseline`/`ratio` are empty where there is none."""
+
+    what: str
+    engine: str
+    value: float
+    unit: str
+    baseline: float | None = None
+    target: str = ""
+    passed: bool | None = None  # None: no target, only reported
+
+    @property
+    def ratio(self) -> float | None:
+        return self.value / self.baseline if self.baseline else None
+
+
+@dataclass
+class BenchReport:
+    figures: list[Figure] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    def add(self, figure: Figure) -> Figure:
+        self.figures.append(figure)
+        return figure
+
+    def table(self) -> str:
+        header = ("figure", "engine", "measured", "baseline", "ratio", "target", "result")
+        rows = [header]
+        for f in self.figures:
+            rows.append((
+                f.what,
+                f.engine,
+                f"{f.value:,.1f} {f.unit}",
+                f"{f.baseline:,.1f} {f.unit}" if f.baseline is not None else "",
+                f"{f.ratio:.2f}×" if f.ratio is not None else "",
+                f.target,
+                {True: "PASS", False: "FAIL", None: "—"}[f.passed],
+            ))
+        widths = [max(len(str(row[i])) for row in rows) for i in range(len(header))]
+        lines = ["  ".join(str(cell).ljust(w) for cell, w in zip(row, widths, strict=True))
+                 for row in rows]
+        lines.insert(1, "  ".join("-" * w for w in widths))
+        return "\n".join(lines)
+
+
+REPORT = BenchReport()
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    if not REPORT.figures:
+        return
+    terminalreporter.section("sipdesk benchmark results (100,000 demo cases)")
+    terminalreporter.write_line(REPORT.table())
+    for note in REPORT.notes:
+        terminalreporter.write_line(note)
+
+
+@pytest.fixture(scope="session")
+def bench_report() -> BenchReport:
+    return REPORT
+
+
+def median_ms(samples: list[float]) -> float:
+    return statistics.median(samples) * 1000
+
+
+@dataclass(frozen=True)
+class BenchDatabase:
+    url: DatabaseUrl
+    insert_seconds: float
+
+
+def _fill(url: DatabaseUrl) -> float:
+    """Migrate `url`, fill it with the demo cases; the seconds the fill took."""
+    db = connect(url)
+    try:
+        schema.migrate(db, url)
+        started = time.perf_counter()
+        made = fill_demo(cases=BENCH_CASES, seed=DEMO_SEED)
+        seconds = time.perf_counter() - started
+        assert made == BENCH_CASES
+        if url.engine is Engine.POSTGRESQL:
+            # The server's autovacuum analyses a table this size within a minute of the insert;
+            # done here so the plans do not depend on when it happens to run. SQLite is left as
+            # `sipdesk demo` leaves it (no ANALYZE): that is what a user's file looks like.
+            db.execute_sql("ANALYZE")
+    finally:
+        db.close()
+        database.initialize(None)
+    return seconds
+
+
+@pytest.fixture(scope="session")
+def sqlite_100k(tmp_path_factory: pytest.TempPathFactory) -> BenchDatabase:
+    path = tmp_path_factory.mktemp("bench") / "bench-100k.sqlite3"
+    url = DatabaseUrl(Engine.SQLITE, path=path)
+    seconds = _fill(url)
+    print(f"\n[bench] demo data, SQLite: {BENCH_CASES:,} cases in {seconds:.1f} s")
+    return BenchDatabase(url=url, insert_seconds=seconds)
+
+
+@pytest.fixture(scope="session")
+def postgresql_100k() -> Iterator[BenchDatabase]:
+    admin_url = parse_url(PG_ADMIN_URL)
+    try:
+        admin = psycopg.connect(
+            f"host={admin_url.host} port={admin_url.port} user={admin_url.user} "
+            f"dbname={admin_url.name} connect_timeout=3",
+            autocommit=True,
+        )
+    except psycopg.OperationalError as exc:
+        message = f"PostgreSQL is not reachable at {PG_ADMIN_URL}: {exc}".strip()
+        if IN_CI:
+            pytest.fail(message, pytrace=False)
+        pytest.skip(message)
+    name = f"sipdesk_bench_{uuid.uuid4().hex[:10]}"
+    admin.execute(f'CREATE DATABASE "{name}"')
+    try:
+        url = DatabaseUrl(Engine.POSTGRESQL, host=admin_url.host, port=admin_url.port,
+                          name=name, user=admin_url.user)
+        seconds = _fill(url)
+        print(f"\n[bench] demo data, PostgreSQL: {BENCH_CASES:,} cases in {seconds:.1f} s")
+        yield BenchDatabase(url=url, insert_seconds=seconds)
+    finally:
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.close()
+
+
+def sqlite_path(bench: BenchDatabase) -> Path:
+    assert bench.url.path is not None
+    return bench.url.path

@@ -1,0 +1,192 @@
+"""One search keystroke to the updated case list, on 100,000 cases, SQLite and PostgreSQL.
+
+Targets (issue 2): ≤ 30 ms on SQLite, ≤ 50 ms on PostgreSQL, and ≤ 2× the raw indexed SQL
+query for the same rows.
+
+What is timed for a keystroke: `CaseListModel.set_filter(CaseFilter(text=…))` (which counts
+the matches) and then `data()` for every cell of the first screen of rows (30 rows × all
+columns), which fetches the model's first page — what the view does when it repaints. The
+debounce timer of the filter bar is not included: it is a deliberate wait, not work.
+
+The baseline is the same answer got by hand-written SQL through the driver itself (sqlite3 or
+psycopg, no peewee, no Qt): the count, then the first page (the model's page size) with the
+same joins, the same predicates, the same order, written the fast way (the matching persons'
+ids by their indexes, the page's case ids sorted first, then their columns). The bench checks
+that both return the same count and the same case ids before comparing them. Each side runs
+alternately; medians count.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+import peewee
+import psycopg
+import pytest
+
+from sipdesk import personal_number as pnr
+from sipdesk.cases import CaseFilter
+from sipdesk.db import DatabaseUrl, Engine, connect, database
+from sipdesk.demo import DEMO_LOGIN
+from sipdesk.models import User
+from tests.perf.conftest import BenchDatabase, BenchReport, Figure, median_ms
+from ui.case_list.model import CASE_ID_ROLE, PAGE_SIZE, CaseListModel
+
+REPEATS = 15
+VISIBLE_ROWS = 30  # one screen of the list
+RATIO_TARGET = 2.0
+TARGET_MS = {Engine.SQLITE: 30.0, Engine.POSTGRESQL: 50.0}
+ENGINE_LABEL = {Engine.SQLITE: "SQLite", Engine.POSTGRESQL: "PostgreSQL"}
+
+# Realistic texts: a surname prefix, a year of birth, a case number typed up to the sequence.
+SEARCHES = ("lind", "1945", "SIP-2024-01")
+
+
+# ---- the raw baseline: hand-written SQL, straight through the driver -------------------------
+
+def _raw_predicate(text: str, engine: Engine) -> tuple[str, list[str]]:
+    """The WHERE clause on sip_case a person would write for the search box — the rules of
+    sipdesk.people.person_search_condition and sipdesk.cases._text_condition — and its
+    parameters: the matching persons by their indexed keys, or the case number."""
+    op, wild = ("GLOB", "*") if engine is Engine.SQLITE else ("LIKE", "%")
+    digits = pnr.search_digits(text)
+    if digits is not None and len(digits) <= 8:
+        person = f"pnr_short {op} ? OR personal_number {op} ?"
+        params = [digits + wild, digits + wild]
+    elif digits is not None:
+        raise ValueError("longer personal numbers are not among the bench searches")
+    else:
+        key = " ".join(text.casefold().split())
+        person = f"name_key {op} ? OR name_key_reversed {op} ?"
+        params = [key + wild, key + wild]
+    where = f"c.person_id IN (SELECT id FROM person WHERE {person})"
+    upper = text.upper().replace(" ", "")
+    if upper.startswith("SIP"):
+        where += f" OR c.number {op} ?"
+        params.append(upper + wild)
+    where = f"({where})"
+    if engine is Engine.POSTGRESQL:
+        where = where.replace("?", "%s")
+    return where, params
+
+
+COUNT_SQL = "SELECT count(*) FROM sip_case c WHERE {where}"
+# The page's ids first (sorted from the (person_id, year, sequence) index on SQLite: `+` keeps
+# it from walking the whole list in order), then the shown columns for those ids.
+PAGE_SQL = (
+    "SELECT c.id, c.number, p.first_name, p.last_name, p.personal_number, c.status,"
+    " u.full_name, un.name, c.next_date"
+    " FROM sip_case c JOIN person p ON c.person_id = p.id"
+    " JOIN unit un ON c.unit_id = un.id JOIN app_user u ON c.coordinator_id = u.id"
+    " WHERE c.id IN (SELECT c.id FROM sip_case c WHERE {where}"
+    " ORDER BY {plus}c.year DESC, {plus}c.sequence DESC LIMIT {limit})"
+    " ORDER BY c.year DESC, c.sequence DESC"
+)
+
+
+@dataclass(frozen=True)
+class Answer:
+    count: int
+    first_ids: list[int]
+
+
+class RawQuery:
+    """Runs the count and first page on a plain DB-API connection."""
+
+    def __init__(self, url: DatabaseUrl) -> None:
+        self.engine = url.engine
+        if url.engine is Engine.SQLITE:
+            assert url.path is not None
+            self.connection: sqlite3.Connection | psycopg.Connection = sqlite3.connect(url.path)
+        else:
+            self.connection = psycopg.connect(
+                host=url.host, port=url.port, user=url.user, dbname=url.name, autocommit=True,
+            )
+
+    def run(self, text: str) -> Answer:
+        where, params = _raw_predicate(text, self.engine)
+        cursor = self.connection.cursor()
+        cursor.execute(COUNT_SQL.format(where=where), params)
+        (count,) = cursor.fetchone()
+        plus = "+" if self.engine is Engine.SQLITE else ""
+        cursor.execute(PAGE_SQL.format(where=where, plus=plus, limit=PAGE_SIZE), params)
+        rows = cursor.fetchall()
+        return Answer(count=count, first_ids=[row[0] for row in rows[:VISIBLE_ROWS]])
+
+    def close(self) -> None:
+        self.connection.close()
+
+
+# ---- the model: what one keystroke costs the app ---------------------------------------------
+
+def _keystroke(model: CaseListModel, text: str) -> Answer:
+    model.set_filter(CaseFilter(text=text))
+    shown = min(VISIBLE_ROWS, model.rowCount())
+    ids = []
+    for row in range(shown):
+        for column in range(model.columnCount()):
+            model.data(model.index(row, column))
+        ids.append(model.data(model.index(row, 0), CASE_ID_ROLE))
+    return Answer(count=model.rowCount(), first_ids=ids)
+
+
+def _timed(fn: Callable[[], Answer]) -> tuple[float, Answer]:
+    started = time.perf_counter()
+    answer = fn()
+    return time.perf_counter() - started, answer
+
+
+@pytest.fixture(params=[Engine.SQLITE, Engine.POSTGRESQL], ids=["sqlite", "postgresql"])
+def bench_db(request: pytest.FixtureRequest) -> Iterator[tuple[DatabaseUrl, peewee.Database]]:
+    fixture = "sqlite_100k" if request.param is Engine.SQLITE else "postgresql_100k"
+    bench: BenchDatabase = request.getfixturevalue(fixture)
+    opened = connect(bench.url)
+    yield bench.url, opened
+    opened.close()
+    database.initialize(None)
+
+
+def test_search_keystroke(
+    bench_db: tuple[DatabaseUrl, peewee.Database], bench_report: BenchReport, qapp: object,
+) -> None:
+    url, _db = bench_db
+    engine = url.engine
+    label = ENGINE_LABEL[engine]
+    user = User.get(User.login == DEMO_LOGIN)
+    model = CaseListModel(user)
+    raw = RawQuery(url)
+    failures = []
+    try:
+        for text in SEARCHES:
+            # One untimed round each, so neither side pays for a cold cache alone.
+            expected = raw.run(text)
+            got = _keystroke(model, text)
+            assert got == expected, f"{label} {text!r}: model {got} ≠ raw SQL {expected}"
+            assert expected.count > 0, f"{label} {text!r}: the demo data has no match"
+            model.set_filter(CaseFilter())
+            model_s: list[float] = []
+            raw_s: list[float] = []
+            for _ in range(REPEATS):
+                model.set_filter(CaseFilter(text="x-no-match"))  # the keystroke before
+                seconds, _answer = _timed(lambda text=text: _keystroke(model, text))
+                model_s.append(seconds)
+                seconds, _answer = _timed(lambda text=text: raw.run(text))
+                raw_s.append(seconds)
+            model_ms, raw_ms = median_ms(model_s), median_ms(raw_s)
+            target = TARGET_MS[engine]
+            figure = bench_report.add(Figure(
+                f"search {text!r} → list ({expected.count:,} matches)", label, model_ms, "ms",
+                baseline=raw_ms, target=f"≤ {target:g} ms and ≤ {RATIO_TARGET:g}× raw SQL",
+                passed=model_ms <= target and model_ms <= RATIO_TARGET * raw_ms,
+            ))
+            print(f"\n[bench] {label} search {text!r}: model {model_ms:.1f} ms "
+                  f"(max {max(model_s) * 1000:.1f}), raw SQL {raw_ms:.1f} ms "
+                  f"(max {max(raw_s) * 1000:.1f}), ratio {figure.ratio:.2f}")
+            if not figure.passed:
+                failures.append(f"{text!r}: {model_ms:.1f} ms, raw {raw_ms:.1f} ms")
+    finally:
+        raw.close()
+    assert not failures, f"{label} search targets missed: " + "; ".join(failures)
