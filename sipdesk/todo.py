@@ -2,8 +2,10 @@
 
 Rows: messages waiting for my kvittens; messages I sent that others have not acknowledged after
 N working days (setting `reminder_workdays`, default 2); consents lapsing within 30 days on
-cases I coordinate. Later parts add meetings, documentation deadlines and follow-ups. Each row
-says what, which case, since when, and where to go.
+cases I coordinate; for meetings I called: invitations without answers and letters or calls not
+done; meetings in the next 7 days I take part in; deviations to handle (unit managers). Later
+parts add documentation deadlines and follow-ups. Each row says what, which case, since when,
+and where to go.
 """
 
 from __future__ import annotations
@@ -16,6 +18,8 @@ import peewee as pw
 
 from . import settings
 from .consent import WARN_DAYS
+from .invitation import Answer, Meeting, MeetingStatus, Participant, ParticipantKind
+from .meeting import open_deviations_for
 from .messaging import Message, Receipt
 from .models import Case, CaseStatus, User
 from .workdays import add_workdays
@@ -24,6 +28,7 @@ from .workdays import add_workdays
 class Target(StrEnum):
     MESSAGE = "message"
     CASE_CONSENT = "case_consent"
+    CASE_MEETING = "case_meeting"
 
 
 @dataclass(frozen=True)
@@ -89,13 +94,60 @@ def lapsing_consents(user: User, *, today: dt.date) -> list[TodoRow]:
     return rows
 
 
+def meeting_rows(user: User, *, today: dt.date) -> list[TodoRow]:
+    """Meetings: answers missing and calls/letters not done on those I called; meetings in the
+    next 7 days that I take part in or called."""
+    planned = (Meeting.select(Meeting, Case).join(Case)
+               .where((Meeting.status == MeetingStatus.PLANNED.value)
+                      & (Meeting.starts_at >= dt.datetime.combine(today, dt.time.min))))
+    mine = planned.where(Meeting.created_by == user)
+    rows: list[TodoRow] = []
+    for meeting in mine:
+        people = list(Participant.select().where(Participant.meeting == meeting))
+        silent = [p for p in people if p.answer == Answer.NO_ANSWER.value
+                  and p.kind == ParticipantKind.PROFESSIONAL.value]
+        if silent:
+            rows.append(TodoRow(
+                f"{len(silent)} av {len(people)} har inte svarat på kallelsen till "
+                f"{meeting.starts_at:%Y-%m-%d}", meeting.case.id, meeting.case.number,
+                meeting.created_at.date(), Target.CASE_MEETING, meeting.case.id))
+        undone = [p for p in people if not p.has_account and not p.invitation_done]
+        if undone:
+            rows.append(TodoRow(
+                f"Ring eller skicka brev till {len(undone)} deltagare utan konto",
+                meeting.case.id, meeting.case.number, meeting.created_at.date(),
+                Target.CASE_MEETING, meeting.case.id))
+    week = dt.datetime.combine(today + dt.timedelta(days=7), dt.time.max)
+    involved = Participant.select(Participant.meeting).where(Participant.user == user)
+    soon = planned.where((Meeting.starts_at <= week)
+                         & ((Meeting.created_by == user) | Meeting.id.in_(involved)))
+    for meeting in soon.order_by(Meeting.starts_at):
+        rows.append(TodoRow(f"SIP-möte {meeting.starts_at:%Y-%m-%d kl. %H:%M}",
+                            meeting.case.id, meeting.case.number, meeting.starts_at.date(),
+                            Target.CASE_MEETING, meeting.case.id))
+    return rows
+
+
+def deviation_rows(user: User) -> list[TodoRow]:
+    rows = []
+    for deviation in open_deviations_for(user):
+        case = deviation.meeting.case
+        rows.append(TodoRow(
+            f"Avvikelse: {deviation.principal_name} ({deviation.unit_name}) kom inte till "
+            f"SIP-mötet {deviation.meeting_date:%Y-%m-%d}", case.id, case.number,
+            deviation.meeting_date, Target.CASE_MEETING, case.id, overdue=True))
+    return rows
+
+
 def todo_for(user: User, *, today: dt.date | None = None) -> list[TodoRow]:
     """Everything waiting for `user`, oldest first."""
     today = today or dt.date.today()
     workdays = int(settings.get("reminder_workdays"))
     rows = [*waiting_for_my_ack(user),
             *others_not_acknowledged(user, today=today, workdays=workdays),
-            *lapsing_consents(user, today=today)]
+            *lapsing_consents(user, today=today),
+            *meeting_rows(user, today=today),
+            *deviation_rows(user)]
     return sorted(rows, key=lambda r: (r.since, r.case_number))
 
 

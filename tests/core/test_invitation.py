@@ -373,3 +373,32 @@ def test_wizard_draft_survives_and_round_trips(world: dict) -> None:
     assert InvitationDraft.from_json(loaded) == draft
     drafts.delete_draft(world["officer"], world["case"], "kallelse")
     assert drafts.load_draft(world["officer"], world["case"], "kallelse") is None
+
+
+def test_att_gora_gains_meetings_answers_calls_and_deviations(world: dict) -> None:
+    from sipdesk import todo
+
+    meeting_row = invitation.send_invitation(world["officer"], world["case"], good_draft(world),
+                                             current=NOW)
+    whats = [r.what for r in todo.todo_for(world["officer"], today=NOW.date())]
+    assert "3 av 4 har inte svarat på kallelsen till 2026-12-10" in whats
+    assert "Ring eller skicka brev till 2 deltagare utan konto" in whats
+    assert not any(w.startswith("SIP-möte") for w in whats)  # more than 7 days ahead
+    soon = [r.what for r in todo.todo_for(world["nurse"], today=dt.date(2026, 12, 4))]
+    assert "SIP-möte 2026-12-10 kl. 13:00" in soon
+    for p in invitation.call_list(meeting_row):
+        invitation.mark_invitation_done(world["officer"], p)
+    whats = [r.what for r in todo.todo_for(world["officer"], today=NOW.date())]
+    assert not any(w.startswith("Ring eller skicka brev") for w in whats)
+
+    people = invitation.participants_of(meeting_row)
+    meeting.mark_held(world["officer"], meeting_row,
+                      {p.id: p.name != "Per Nord" for p in people},
+                      current=MEETING + dt.timedelta(hours=1))
+    case_unit_manager = make_user("chef", unit=world["officer"].unit, full_name="Chef Chefsson",
+                                  role=Role.UNIT_MANAGER)
+    rows = todo.todo_for(case_unit_manager, today=MEETING.date())
+    assert [r.what for r in rows] == [
+        "Avvikelse: Region Exempelland (Vårdcentralen Exempelby) kom inte till SIP-mötet "
+        "2026-12-10"]
+    assert rows[0].target is todo.Target.CASE_MEETING and rows[0].overdue
