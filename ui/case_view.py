@@ -28,6 +28,8 @@ from PySide6.QtWidgets import (
 
 from sipdesk.models import Case, CaseStatus, ContactKind, Person, PersonContact
 
+from .session import Session
+
 NOT_GIVEN = "Ej angivet"
 
 
@@ -91,11 +93,14 @@ class CaseView(QWidget):
     """The overview of one case; the main window shows it in place of the list."""
 
     back_requested = Signal()
+    case_changed = Signal()  # something in the case was saved: the case list is out of date
 
     def __init__(
-        self, case: Case, *, contacts: list[PersonContact], parent: QWidget | None = None,
+        self, case: Case, *, contacts: list[PersonContact], session: Session | None = None,
+        parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
+        self.session = session
         self.case_id: int = case.id
         person: Person = case.person
         status = CaseStatus(case.status)

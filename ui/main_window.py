@@ -198,9 +198,10 @@ class MainWindow(QMainWindow):
             self.case_list.refresh()
             return
         self._close_case_view()
-        view = CaseView(case, contacts=contacts)
+        view = CaseView(case, contacts=contacts, session=self.session)
         view.setObjectName("case_view")
         view.back_requested.connect(self.show_case_list)
+        view.case_changed.connect(self.case_list.refresh)  # shown fresh when we go back
         self.stack.addWidget(view)
         self.case_view = view
         self._select_navigation(0)
