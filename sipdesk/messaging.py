@@ -24,7 +24,7 @@ from .access import can_see
 from .audit import AuditAction
 from .db import BaseModel, Engine, database, engine_of
 from .errors import NotFoundError, PermissionDenied, ValidationError
-from .models import Case, Unit, User, now
+from .models import Case, Principal, Unit, User, now
 
 CHANNEL = "sipdesk_events"
 MAX_SUBJECT = 200
@@ -424,6 +424,10 @@ def folder_rows(user: User, folder: Folder, *, text: str = "", case_id: int | No
     received = folder in (Folder.INBOX, Folder.AWAITING_MY_ACK)
     query = (_folder_query(user, folder, text, case_id)
              .order_by(Message.sent_at.desc(), Message.id.desc()).offset(offset).limit(limit))
+    return _mail_rows(query, received=received)
+
+
+def _mail_rows(query: pw.ModelSelect[Message], *, received: bool) -> list[MailRow]:
     rows = []
     for row in query.tuples().iterator():
         rows.append(MailRow(
@@ -457,3 +461,80 @@ def case_users(case: Case) -> list[User]:
         (User.active == True)  # noqa: E712
         & ((User.id == case.coordinator_id) | User.id.in_(senders) | User.id.in_(receivers)))
         .order_by(User.full_name))
+
+
+# ---- for the inbox window -----------------------------------------------------------------------
+
+def mail_row(user: User, message_id: int) -> MailRow | None:
+    """The message as it shows in the user's lists — as received if it was sent to them, else as
+    sent — without marking it read (for a notification, or to refresh one row). None when the
+    user neither sent nor received it."""
+    for folder in (Folder.INBOX, Folder.SENT):
+        query = _folder_query(user, folder, "", None).where(Message.id == message_id)
+        rows = _mail_rows(query, received=folder is Folder.INBOX)
+        if rows:
+            return rows[0]
+    return None
+
+
+@dataclass(frozen=True)
+class Recipients:
+    """Who a message went to (names, sorted) and how many have acknowledged it."""
+
+    names: tuple[str, ...]
+    acknowledged: int
+
+    @property
+    def total(self) -> int:
+        return len(self.names)
+
+
+def recipients_of(message_ids: Iterable[int]) -> dict[int, Recipients]:
+    """The recipients of several messages in one query (e.g. one page of the Skickat list)."""
+    ids = sorted(set(message_ids))
+    if not ids:
+        return {}
+    names: dict[int, list[str]] = {i: [] for i in ids}
+    acknowledged: dict[int, int] = dict.fromkeys(ids, 0)
+    query = (Receipt.select(Receipt.message, User.full_name, Receipt.acknowledged_at)
+             .join(User, on=(Receipt.recipient == User.id))
+             .where(Receipt.message.in_(ids)).order_by(User.full_name))
+    for message_id, name, acked in query.tuples().iterator():
+        names[message_id].append(name)
+        if acked is not None:
+            acknowledged[message_id] += 1
+    return {i: Recipients(tuple(names[i]), acknowledged[i]) for i in ids}
+
+
+def thread_for(user: User, message: Message) -> list[Message]:
+    """The conversation as this user may see it: only the messages they sent or received,
+    oldest first, each with its sender loaded."""
+    root = message.thread_id or message.id
+    mine = Receipt.select(Receipt.message).where(Receipt.recipient == user)
+    query = (Message.select(Message, _Sender)
+             .join(_Sender, on=(Message.sender == _Sender.id), attr="sender")
+             .where(((Message.id == root) | (Message.thread == root))
+                    & ((Message.sender == user) | Message.id.in_(mine)))
+             .order_by(Message.sent_at, Message.id))
+    return list(query)
+
+
+@dataclass(frozen=True)
+class UnitChoice:
+    """A unit that can receive messages: it has active users."""
+
+    unit: Unit
+    principal: str
+    active_users: int
+
+
+def recipient_units() -> list[UnitChoice]:
+    """Units with at least one active user, by name (for choosing a whole unit as recipient)."""
+    members = pw.fn.COUNT(User.id)
+    query = (Unit.select(Unit, Principal.name, members.alias("members"))
+             .join(User, on=(User.unit == Unit.id))
+             .switch(Unit).join(Principal)
+             .where(User.active == True)  # noqa: E712
+             .group_by(Unit.id, Principal.name)
+             .order_by(Unit.name))
+    return [UnitChoice(unit, unit.principal.name, int(unit.members)) for unit in query]

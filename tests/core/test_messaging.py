@@ -216,3 +216,46 @@ def test_two_clients_acknowledging_at_the_same_moment(team: dict) -> None:
     assert errors == []
     assert messaging.ack_summary(message.id) == "2 av 2 har kvitterat"
     assert messaging.receipts_of(team["anna"], message.id)[0].acknowledged_at is not None
+
+
+def test_mail_row_shows_a_message_without_marking_it_read(team: dict) -> None:
+    anna, maria, per = team["anna"], team["maria"], team["per"]
+    message = send_ack(team, [maria])
+    row = messaging.mail_row(maria, message.id)
+    assert row is not None and row.subject == "Kallelse till SIP-möte" and row.sender == "Anna Berg"
+    assert not row.read and row.requires_ack and row.case_number == team["case"].number
+    assert messaging.badge(maria).unread == 1  # looking at the row is not reading
+    sent = messaging.mail_row(anna, message.id)
+    assert sent is not None and sent.read  # as sent
+    assert messaging.mail_row(per, message.id) is None
+
+
+def test_recipients_of_several_messages_in_one_go(team: dict) -> None:
+    anna, maria, per = team["anna"], team["maria"], team["per"]
+    first = send_ack(team, [per, maria])
+    second = messaging.send(anna, subject="Info", body="Hej", to=[maria])
+    messaging.acknowledge(per, first.id)
+    got = messaging.recipients_of([first.id, second.id])
+    assert got[first.id] == messaging.Recipients(("Maria Holm", "Per Nord"), acknowledged=1)
+    assert got[first.id].total == 2
+    assert got[second.id].names == ("Maria Holm",) and got[second.id].acknowledged == 0
+    assert messaging.recipients_of([]) == {}
+
+
+def test_thread_for_shows_only_what_the_user_sent_or_received(team: dict) -> None:
+    anna, maria, per = team["anna"], team["maria"], team["per"]
+    first = messaging.send(anna, subject="Fråga", body="Kan ni komma?", to=[maria, per])
+    answer = messaging.reply(maria, first, body="Ja")  # to Anna only
+    assert [m.id for m in messaging.thread_for(anna, answer)] == [first.id, answer.id]
+    assert [m.id for m in messaging.thread_for(per, first)] == [first.id]
+    assert messaging.thread_for(maria, first)[1].sender.full_name == "Maria Holm"
+
+
+def test_recipient_units_are_those_with_active_users(team: dict) -> None:
+    make_unit("Tom enhet")
+    per = team["per"]
+    per.active = False
+    per.save()
+    choices = messaging.recipient_units()
+    assert [(c.unit.name, c.principal, c.active_users) for c in choices] == [
+        ("Hemtjänst Norr", "Exempelby kommun", 3)]
