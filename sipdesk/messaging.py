@@ -537,4 +537,5 @@ def recipient_units() -> list[UnitChoice]:
              .where(User.active == True)  # noqa: E712
              .group_by(Unit.id, Principal.name)
              .order_by(Unit.name))
-    return [UnitChoice(unit, unit.principal.name, int(unit.members)) for unit in query]
+    return [UnitChoice(unit, unit.principal.name, int(unit.members))  # type: ignore[attr-defined]
+            for unit in query]
