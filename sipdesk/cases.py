@@ -103,6 +103,14 @@ def open_case(user: User, case_id: int) -> Case:
     return case
 
 
+def cases_of_person(person: Person, *, exclude: Case | None = None) -> list[Case]:
+    """The person's other cases, newest first (e.g. the new SIP that replaces an old one)."""
+    query = Case.select().where(Case.person == person.id)
+    if exclude is not None:
+        query = query.where(Case.id != exclude.id)
+    return list(query.order_by(Case.year.desc(), Case.sequence.desc()))
+
+
 def find_case_by_number(number: str) -> Case:
     case = Case.get_or_none(Case.number == number.strip().upper())
     if case is None:
@@ -130,6 +138,7 @@ class SortKey(StrEnum):
     COORDINATOR = "coordinator"
     UNIT = "unit"
     NEXT_DATE = "next_date"
+    CONSENT = "consent"  # by the last day the consent is valid
 
 
 @dataclass(frozen=True)
@@ -167,6 +176,7 @@ def _sort_columns(key: SortKey) -> list[peewee.ColumnBase]:
         SortKey.COORDINATOR: [_Coordinator.full_name],
         SortKey.UNIT: [Unit.name],
         SortKey.NEXT_DATE: [Case.next_date],
+        SortKey.CONSENT: [Case.consent_valid_until],
     }
     return columns[key]
 

@@ -20,7 +20,17 @@ from .audit import AuditAction
 from .db import BaseModel, database
 from .errors import ValidationError
 from .lifecycle import Action, ClosureReason
-from .models import Case, CaseStatus, ContactKind, Person, PersonContact, Principal, User, now
+from .models import (
+    Case,
+    CaseStatus,
+    ContactKind,
+    Person,
+    PersonContact,
+    Principal,
+    PrincipalKind,
+    User,
+    now,
+)
 from .personal_number import parse as parse_personal_number
 
 ADULT_AGE = 18
@@ -210,6 +220,20 @@ def register_consent(actor: User, case: Case, data: ConsentInput,
     return consent
 
 
+def withdrawal_problems(consent: Consent, *, withdrawn_on: dt.date, how: str,
+                        today: dt.date) -> dict[str, str]:
+    """Every problem of a withdrawal's input at once, by field — for validation as you type."""
+    problems: dict[str, str] = {}
+    if withdrawn_on > today:
+        problems["withdrawn_on"] = "Datumet kan inte ligga i framtiden."
+    elif withdrawn_on < consent.given_on:
+        problems["withdrawn_on"] = "Datumet ligger före samtycket."
+    if not how.strip():
+        problems["how"] = ("Skriv hur den enskilde återkallade samtycket, t.ex. "
+                           "muntligt per telefon.")
+    return problems
+
+
 def withdraw_consent(actor: User, case: Case, *, withdrawn_on: dt.date, how: str,
                      today: dt.date | None = None) -> lifecycle.Closure:
     """The person takes the consent back: recorded, and the case is closed."""
@@ -219,13 +243,9 @@ def withdraw_consent(actor: User, case: Case, *, withdrawn_on: dt.date, how: str
     if problem or consent is None:
         raise ValidationError(problem or "Det finns inget samtycke att återkalla.",
                               field="status")
-    if withdrawn_on > today:
-        raise ValidationError("Datumet kan inte ligga i framtiden.", field="withdrawn_on")
-    if withdrawn_on < consent.given_on:
-        raise ValidationError("Datumet ligger före samtycket.", field="withdrawn_on")
-    if not how.strip():
-        raise ValidationError("Skriv hur den enskilde återkallade samtycket, t.ex. "
-                              "muntligt per telefon.", field="how")
+    for name, message in withdrawal_problems(consent, withdrawn_on=withdrawn_on, how=how,
+                                             today=today).items():
+        raise ValidationError(message, field=name)
     with database.atomic():
         consent.withdrawn_on = withdrawn_on
         consent.withdrawn_how = how.strip()
@@ -238,17 +258,38 @@ def withdraw_consent(actor: User, case: Case, *, withdrawn_on: dt.date, how: str
                                     reason=ClosureReason.CONSENT_WITHDRAWN, today=today)
 
 
+def declined_problems(*, declined_on: dt.date, note: str, today: dt.date) -> dict[str, str]:
+    """Every problem of a "tackar nej" input at once, by field."""
+    problems: dict[str, str] = {}
+    if declined_on > today:
+        problems["declined_on"] = "Datumet kan inte ligga i framtiden."
+    if not note.strip():
+        problems["note"] = "Skriv kort hur den enskilde tackade nej och vem som frågade."
+    return problems
+
+
 def record_declined(actor: User, case: Case, *, declined_on: dt.date, note: str,
                     today: dt.date | None = None) -> Case:
     """The person says no although the principals see the need: the case ends as declined."""
     today = today or dt.date.today()
-    if declined_on > today:
-        raise ValidationError("Datumet kan inte ligga i framtiden.", field="declined_on")
-    if not note.strip():
-        raise ValidationError("Skriv kort hur den enskilde tackade nej och vem som frågade.",
-                              field="note")
+    for name, message in declined_problems(declined_on=declined_on, note=note,
+                                           today=today).items():
+        raise ValidationError(message, field=name)
     return lifecycle.transition(actor, case, Action.DECLINE,
                                 reason=f"{declined_on:%Y-%m-%d}: {note.strip()}", today=today)
+
+
+def harm_assessment_problems(*, assessed_on: dt.date, contacts: str,
+                             today: dt.date) -> dict[str, str]:
+    """Every problem of a menprövning's input at once, by field."""
+    problems: dict[str, str] = {}
+    if assessed_on > today:
+        problems["assessed_on"] = "Datumet kan inte ligga i framtiden."
+    if not contacts.strip():
+        problems["contacts"] = (
+            "Skriv vilka närstående, vårdnadshavare eller företrädare som kontaktades och vad "
+            "de sa om den enskildes inställning.")
+    return problems
 
 
 def record_harm_assessment(
@@ -260,12 +301,9 @@ def record_harm_assessment(
     problem = lifecycle.check(case, Action.HARM_ASSESSED, today=today)
     if problem:
         raise ValidationError(problem, field="status")
-    if assessed_on > today:
-        raise ValidationError("Datumet kan inte ligga i framtiden.", field="assessed_on")
-    if not contacts.strip():
-        raise ValidationError(
-            "Skriv vilka närstående, vårdnadshavare eller företrädare som kontaktades och vad "
-            "de sa om den enskildes inställning.", field="contacts")
+    for name, message in harm_assessment_problems(assessed_on=assessed_on, contacts=contacts,
+                                                  today=today).items():
+        raise ValidationError(message, field=name)
     with database.atomic():
         assessment = HarmAssessment.create(
             case=case, assessed_by=assessed_by or actor, assessed_on=assessed_on,
@@ -316,3 +354,21 @@ def principals_of(consent: Consent) -> list[Principal]:
 
 def consents_of(case: Case) -> list[Consent]:
     return list(Consent.select().where(Consent.case == case).order_by(Consent.id.desc()))
+
+
+def guardians_who_consented(consent: Consent) -> list[PersonContact]:
+    """For a child's consent: the guardians who gave it."""
+    return list(PersonContact.select().join(GuardianConsent)
+                .where(GuardianConsent.consent == consent).order_by(PersonContact.id))
+
+
+def harm_assessments_of(case: Case) -> list[HarmAssessment]:
+    """The case's menprövningar, newest first, with who assessed."""
+    return list(HarmAssessment.select(HarmAssessment, User).join(User)
+                .where(HarmAssessment.case == case).order_by(HarmAssessment.id.desc()))
+
+
+def principal_choices() -> list[Principal]:
+    """Every principal a consent can name: municipalities, then regions, then others."""
+    order = {PrincipalKind.MUNICIPALITY.value: 0, PrincipalKind.REGION.value: 1}
+    return sorted(Principal.select(), key=lambda p: (order.get(p.kind, 2), p.name.casefold()))
