@@ -12,7 +12,7 @@ from enum import StrEnum
 
 import peewee as pw
 
-from .errors import PermissionDenied, ValidationError
+from .errors import NotFoundError, PermissionDenied, ValidationError
 from .models import Law, Principal, PrincipalKind, Role, Unit, User, VersionedModel
 
 
@@ -84,6 +84,25 @@ def ensure_principal(name: str, kind: PrincipalKind) -> Principal:
     return principal
 
 
+def principals() -> list[Principal]:
+    """Every principal, by name (for choosing one in the directory's dialogs)."""
+    return list(Principal.select().order_by(Principal.name))
+
+
+def organisation_problems(*, name: str, principal_name: str) -> dict[str, str]:
+    """Every problem of a new organisation's input at once, by field (empty: all fine)."""
+    problems: dict[str, str] = {}
+    if not name.strip():
+        problems["name"] = "Ange organisationens namn."
+    if not " ".join(principal_name.split()):
+        problems["principal"] = "Ange huvudman, t.ex. Region Exempelland."
+    elif name.strip() and Organisation.select().join(Principal).where(
+            (Principal.name == " ".join(principal_name.split()))
+            & (Organisation.name == name.strip())).exists():
+        problems["name"] = f"{name.strip()} finns redan hos {' '.join(principal_name.split())}."
+    return problems
+
+
 def add_organisation(actor: User, *, name: str, principal: Principal, kind: OrganisationKind,
                      law: Law, phone: str = "", address: str = "") -> Organisation:
     _require_editor(actor)
@@ -99,13 +118,9 @@ def add_organisation(actor: User, *, name: str, principal: Principal, kind: Orga
 def add_contact(actor: User, organisation: Organisation, *, name: str, role: str = "",
                 phone: str = "", email: str = "", address: str = "") -> Contact:
     _require_editor(actor)
-    if not name.strip():
-        raise ValidationError("Ange kontaktens namn.", field="name")
-    if email.strip() and "@" not in email:
-        raise ValidationError("E-postadressen ser inte riktig ut.", field="email")
-    if not (phone.strip() or email.strip() or address.strip() or organisation.phone):
-        raise ValidationError("Ange minst ett sätt att nå kontakten (telefon, e-post eller "
-                              "adress).", field="phone")
+    for field, message in contact_problems(organisation, name=name, phone=phone, email=email,
+                                           address=address).items():
+        raise ValidationError(message, field=field)
     return Contact.create(organisation=organisation, name=name.strip(), role=role.strip(),
                           phone=phone.strip(), email=email.strip(), address=address.strip(),
                           name_key=name.strip().casefold())
@@ -114,8 +129,39 @@ def add_contact(actor: User, organisation: Organisation, *, name: str, role: str
 def update_contact(actor: User, contact: Contact) -> Contact:
     """Save changes made to a contact read earlier (refused if someone saved in between)."""
     _require_editor(actor)
-    contact.name_key = contact.name.strip().casefold()
+    organisation = Organisation.get_by_id(contact.organisation_id)
+    for field, message in contact_problems(organisation, name=contact.name, phone=contact.phone,
+                                           email=contact.email,
+                                           address=contact.address).items():
+        raise ValidationError(message, field=field)
+    for name in ("name", "role", "phone", "email", "address"):
+        setattr(contact, name, getattr(contact, name).strip())
+    contact.name_key = contact.name.casefold()
     contact.save_versioned()
+    return contact
+
+
+def contact_problems(organisation: Organisation | None, *, name: str, phone: str = "",
+                     email: str = "", address: str = "") -> dict[str, str]:
+    """Every problem of a contact's input at once, by field, in form order (empty: fine)."""
+    problems: dict[str, str] = {}
+    if organisation is None:
+        problems["organisation"] = "Välj vilken organisation kontakten hör till."
+    if not name.strip():
+        problems["name"] = "Ange kontaktens namn."
+    if not (phone.strip() or email.strip() or address.strip()
+            or (organisation is not None and organisation.phone)):
+        problems["phone"] = "Ange minst ett sätt att nå kontakten (telefon, e-post eller adress)."
+    if email.strip() and "@" not in email:
+        problems["email"] = "E-postadressen ser inte riktig ut."
+    return problems
+
+
+def get_contact(contact_id: int) -> Contact:
+    """A contact with its organisation, read for editing."""
+    contact = Contact.get_or_none(Contact.id == contact_id)
+    if contact is None:
+        raise NotFoundError("Kontakten finns inte längre — någon kan ha tagit bort den.")
     return contact
 
 
@@ -167,20 +213,27 @@ def _contact_entry(contact: Contact, org: Organisation, principal: Principal) ->
         address=contact.address or org.address)
 
 
+def _matches(entry: DirectoryEntry, words: list[str]) -> bool:
+    haystack = " ".join((entry.name, entry.role, entry.organisation, entry.principal,
+                         entry.law.value, entry.phone, entry.email)).casefold()
+    return all(word in haystack for word in words)
+
+
 def search_directory(text: str = "", *, limit: int = 100) -> list[DirectoryEntry]:
-    """Contacts and active users whose name, role or organisation contains `text`."""
-    like = f"%{text.strip().replace('%', '').replace('_', '')}%"
+    """Contacts and active users matching every word of `text` in their name, role,
+    organisation, principal ("region" finds the region's people), law, phone or e-mail.
+
+    The directory is small (a municipality's usual actors), so the matching is done here with
+    Python's case folding: SQLite's LIKE folds only A–Z, and "öberg" must find "Öberg".
+    """
+    words = text.casefold().split()
     users = (User.select(User, Unit, Principal).join(Unit).join(Principal)
-             .where((User.active == True)  # noqa: E712
-                    & (User.full_name ** like | User.profession ** like | Unit.name ** like))
-             .order_by(User.full_name).limit(limit))
-    contacts = (Contact.select(Contact, Organisation, Principal).join(Organisation)
-                .join(Principal)
-                .where(Contact.name ** like | Contact.role ** like | Organisation.name ** like)
-                .order_by(Contact.name).limit(limit))
+             .where(User.active == True))  # noqa: E712
+    contacts = Contact.select(Contact, Organisation, Principal).join(Organisation).join(Principal)
     entries = [_user_entry(u, u.unit, u.unit.principal) for u in users]
     entries += [_contact_entry(c, c.organisation, c.organisation.principal) for c in contacts]
-    return sorted(entries, key=lambda e: e.name.casefold())[:limit]
+    found = [e for e in entries if _matches(e, words)]
+    return sorted(found, key=lambda e: (e.name.casefold(), e.organisation.casefold()))[:limit]
 
 
 def entry(kind: EntryKind, entry_id: int) -> DirectoryEntry:
@@ -195,3 +248,11 @@ def organisations() -> list[Organisation]:
     return list(Organisation.select(Organisation, Principal).join(Principal)
                 .order_by(Principal.name, Organisation.name))
 
+
+
+def interpreters() -> list[DirectoryEntry]:
+    """The contacts at interpreter services (tolkförmedling), to propose in the kallelse."""
+    rows = (Contact.select(Contact, Organisation, Principal).join(Organisation).join(Principal)
+            .where(Organisation.kind == OrganisationKind.INTERPRETER.value)
+            .order_by(Organisation.name, Contact.name))
+    return [_contact_entry(c, c.organisation, c.organisation.principal) for c in rows]

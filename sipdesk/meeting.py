@@ -283,3 +283,24 @@ def handle_deviation(actor: User, deviation: Deviation) -> None:
     meeting = Meeting.get_by_id(deviation.meeting_id)  # type: ignore[attr-defined]
     audit.record(actor, action=AuditAction.UPDATE, entity="deviation", entity_id=deviation.id,
                  case=meeting.case_id, summary=f"Avvikelse hanterad: {deviation.principal_name}")
+
+
+# ---- reading back, for the case's kallelse tab -----------------------------------------------
+
+def staff_record_of(meeting: Meeting) -> StaffMeetingRecord | None:
+    return StaffMeetingRecord.get_or_none(StaffMeetingRecord.meeting == meeting)
+
+
+def mobile_team_check_of(meeting: Meeting) -> MobileTeamCheck | None:
+    return MobileTeamCheck.get_or_none(MobileTeamCheck.meeting == meeting)
+
+
+def surveys_of(meeting: Meeting) -> list[StatusSurvey]:
+    return list(StatusSurvey.select(StatusSurvey, User).join(User)
+                .where(StatusSurvey.meeting == meeting)
+                .order_by(StatusSurvey.written_at, StatusSurvey.id))
+
+
+def deviations_of(meeting: Meeting) -> list[Deviation]:
+    return list(Deviation.select().where(Deviation.meeting == meeting)
+                .order_by(Deviation.principal_name, Deviation.id))
