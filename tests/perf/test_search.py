@@ -65,7 +65,10 @@ def _raw_predicate(text: str, engine: Engine) -> tuple[str, list[str]]:
     where = f"c.person_id IN (SELECT id FROM person WHERE {person})"
     upper = text.upper().replace(" ", "")
     if upper.startswith("SIP"):
-        where += f" OR c.number {op} ?"
+        # UNION, not OR: an OR across the person subquery and the case number scans every case.
+        where = (f"c.id IN (SELECT id FROM sip_case WHERE person_id IN"
+                 f" (SELECT id FROM person WHERE {person})"
+                 f" UNION SELECT id FROM sip_case WHERE number {op} ?)")
         params.append(upper + wild)
     where = f"({where})"
     if engine is Engine.POSTGRESQL:
