@@ -161,6 +161,13 @@ def actions(case: Case, *, today: dt.date | None = None) -> list[ActionState]:
     return result
 
 
+def refusal_problems(reason: str) -> dict[str, str]:
+    """Refusing a SIP needs its reason written down (DOMAIN step 1)."""
+    if not reason.strip():
+        return {"reason": "Ange skälet till att SIP inte upprättas."}
+    return {}
+
+
 def transition(
     actor: User, case: Case, action: Action, *, reason: str = "", today: dt.date | None = None
 ) -> Case:
@@ -169,8 +176,9 @@ def transition(
     problem = check(case, action, today=today)
     if problem:
         raise ValidationError(problem, field="status")
-    if action is Action.REFUSE and not reason.strip():
-        raise ValidationError("Ange skälet till att SIP inte upprättas.", field="reason")
+    if action is Action.REFUSE:
+        for name, message in refusal_problems(reason).items():
+            raise ValidationError(message, field=name)
     before = CaseStatus(case.status)
     after = TRANSITIONS[action][1]
     with database.atomic():
@@ -231,24 +239,30 @@ def need_of(case: Case) -> NeedRecord | None:
     return NeedRecord.get_or_none(NeedRecord.case == case)
 
 
+def need_problems(data: NeedInput, *, today: dt.date) -> dict[str, str]:
+    """Every problem of the need's input at once, by field — for validation as you type."""
+    problems: dict[str, str] = {}
+    if data.noticed_on > today:
+        problems["noticed_on"] = "Datumet kan inte ligga i framtiden."
+    if not data.need.strip():
+        problems["need"] = "Beskriv behovet, gärna med den enskildes egna ord."
+    if not data.question.strip():
+        problems["question"] = "Skriv vilken fråga SIP:en ska besvara."
+    if data.noticed_by is NoticedBy.STAFF and data.noticed_by_user is None \
+            and not data.noticed_by_name.strip():
+        problems["noticed_by_name"] = "Ange vilken personal som uppmärksammade behovet."
+    if data.noticed_by is NoticedBy.RELATIVE and not data.noticed_by_name.strip():
+        problems["noticed_by_name"] = "Ange vilken närstående som uppmärksammade behovet."
+    return problems
+
+
 def register_need(actor: User, case: Case, data: NeedInput,
                   *, today: dt.date | None = None) -> NeedRecord:
     """Record (or correct) who noticed the need, when, the need and the question."""
     ensure_open(case)
     today = today or dt.date.today()
-    if data.noticed_on > today:
-        raise ValidationError("Datumet kan inte ligga i framtiden.", field="noticed_on")
-    if not data.need.strip():
-        raise ValidationError("Beskriv behovet, gärna med den enskildes egna ord.", field="need")
-    if not data.question.strip():
-        raise ValidationError("Skriv vilken fråga SIP:en ska besvara.", field="question")
-    if data.noticed_by is NoticedBy.STAFF and data.noticed_by_user is None \
-            and not data.noticed_by_name.strip():
-        raise ValidationError("Ange vilken personal som uppmärksammade behovet.",
-                              field="noticed_by_name")
-    if data.noticed_by is NoticedBy.RELATIVE and not data.noticed_by_name.strip():
-        raise ValidationError("Ange vilken närstående som uppmärksammade behovet.",
-                              field="noticed_by_name")
+    for name, message in need_problems(data, today=today).items():
+        raise ValidationError(message, field=name)
     values = {
         "noticed_by": data.noticed_by.value,
         "noticed_by_user": data.noticed_by_user.id if data.noticed_by_user else None,
@@ -331,6 +345,27 @@ ClosureHook = Callable[[User, Case, Closure], None]
 CLOSURE_HOOKS: list[ClosureHook] = [notify_participants_of_closure]
 
 
+def closure_problems(
+    case: Case, *, closed_on: dt.date, reason: ClosureReason, replaced_by: Case | None = None,
+    person_agreed: bool = False, today: dt.date,
+) -> dict[str, str]:
+    """Every problem of a closure's input at once, by field — for validation as you type."""
+    problems: dict[str, str] = {}
+    if closed_on > today:
+        problems["closed_on"] = "Avslutsdatumet kan inte ligga i framtiden."
+    elif closed_on < case.created_at.date():
+        problems["closed_on"] = "Avslutsdatumet ligger före ärendets start."
+    if reason is ClosureReason.REPLACED:
+        if replaced_by is None:
+            problems["replaced_by"] = "Välj den nya SIP som ersätter den här."
+        elif replaced_by.id == case.id or replaced_by.person_id != case.person_id:
+            problems["replaced_by"] = "Den nya SIP:en måste gälla samma person."
+        if not person_agreed:
+            problems["person_agreed"] = ("Den enskilde måste ha gått med på att en ny SIP "
+                                         "ersätter den här.")
+    return problems
+
+
 def close_case(
     actor: User, case: Case, *, closed_on: dt.date, reason: ClosureReason,
     replaced_by: Case | None = None, person_agreed: bool = False, note: str = "",
@@ -338,19 +373,10 @@ def close_case(
 ) -> Closure:
     """Close the case with a date and one of the reasons of DOMAIN step 11."""
     today = today or dt.date.today()
-    if closed_on > today:
-        raise ValidationError("Avslutsdatumet kan inte ligga i framtiden.", field="closed_on")
-    if closed_on < case.created_at.date():
-        raise ValidationError("Avslutsdatumet ligger före ärendets start.", field="closed_on")
-    if reason is ClosureReason.REPLACED:
-        if replaced_by is None:
-            raise ValidationError("Välj den nya SIP som ersätter den här.", field="replaced_by")
-        if replaced_by.id == case.id or replaced_by.person.id != case.person.id:
-            raise ValidationError("Den nya SIP:en måste gälla samma person.",
-                                  field="replaced_by")
-        if not person_agreed:
-            raise ValidationError("Den enskilde måste ha gått med på att en ny SIP ersätter "
-                                  "den här.", field="person_agreed")
+    for name, message in closure_problems(case, closed_on=closed_on, reason=reason,
+                                          replaced_by=replaced_by, person_agreed=person_agreed,
+                                          today=today).items():
+        raise ValidationError(message, field=name)
     action = Action.WITHDRAW_CONSENT if reason is ClosureReason.CONSENT_WITHDRAWN \
         else Action.CLOSE
     with database.atomic():

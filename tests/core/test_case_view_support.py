@@ -10,10 +10,11 @@ import datetime as dt
 import peewee
 import pytest
 
-from sipdesk import cases, consent, people
+from sipdesk import cases, consent, lifecycle, people
 from sipdesk.cases import CaseFilter, SortKey
 from sipdesk.consent import ConsentInput, ConsentKind, HarmConclusion
 from sipdesk.errors import ValidationError
+from sipdesk.lifecycle import ClosureReason
 from sipdesk.models import Case, ContactKind, Principal, PrincipalKind, User
 from tests.factories import PNR_CHILD, PNR_OTHER, make_case, make_person, make_user
 
@@ -114,3 +115,46 @@ def test_cases_of_person_and_sorting_by_consent(officer: User) -> None:
     rows = cases.fetch_cases(CaseFilter(), officer, sort=SortKey.CONSENT, descending=True)
     dated = [r.id for r in rows if r.consent_valid_until is not None]
     assert dated == [new.id, old.id]
+
+
+def test_need_problems_match_what_register_need_raises(officer: User) -> None:
+    need = lifecycle.NeedInput(noticed_by=lifecycle.NoticedBy.RELATIVE, noticed_on=TODAY,
+                               need="", question="")
+    problems = lifecycle.need_problems(need, today=TODAY)
+    assert list(problems) == ["need", "question", "noticed_by_name"]
+    assert problems["noticed_by_name"] == "Ange vilken närstående som uppmärksammade behovet."
+    with pytest.raises(ValidationError) as info:
+        lifecycle.register_need(officer, make_case(officer), need, today=TODAY)
+    assert (info.value.field, info.value.message) == ("need", problems["need"])
+    fine = lifecycle.NeedInput(noticed_by=lifecycle.NoticedBy.STAFF, noticed_on=TODAY,
+                               need="Jag klarar inte trappan", question="Hur kan jag bo kvar?",
+                               noticed_by_user=officer)
+    assert lifecycle.need_problems(fine, today=TODAY) == {}
+
+
+def test_closure_and_refusal_problems(officer: User) -> None:
+    person = make_person()
+    old, new = make_case(officer, person), make_case(officer, person)
+    stranger = make_case(officer, make_person(PNR_OTHER, "Bo", "Ek"))
+    today = dt.date.today()
+    replaced = ClosureReason.REPLACED
+    assert lifecycle.closure_problems(old, closed_on=today, reason=replaced,
+                                      today=today) == {
+        "replaced_by": "Välj den nya SIP som ersätter den här.",
+        "person_agreed": "Den enskilde måste ha gått med på att en ny SIP ersätter den här.",
+    }
+    assert lifecycle.closure_problems(old, closed_on=today, reason=replaced,
+                                      replaced_by=stranger, person_agreed=True,
+                                      today=today) == {
+        "replaced_by": "Den nya SIP:en måste gälla samma person."}
+    assert lifecycle.closure_problems(old, closed_on=today, reason=replaced, replaced_by=new,
+                                      person_agreed=True, today=today) == {}
+    assert list(lifecycle.closure_problems(old, closed_on=today + dt.timedelta(days=1),
+                                           reason=ClosureReason.GOALS_MET, today=today)) == [
+        "closed_on"]
+    with pytest.raises(ValidationError) as info:
+        lifecycle.close_case(officer, old, closed_on=today, reason=replaced, replaced_by=new)
+    assert info.value.field == "person_agreed"
+    assert lifecycle.refusal_problems("  ") == {
+        "reason": "Ange skälet till att SIP inte upprättas."}
+    assert lifecycle.refusal_problems("Behovet tillgodoses redan") == {}
