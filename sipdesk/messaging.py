@@ -112,8 +112,15 @@ def _notify(event: str, message_id: int, users: Iterable[int]) -> None:
 
 def _recipients(users: Sequence[User], units: Sequence[Unit]) -> list[User]:
     chosen: dict[int, User] = {}
+    # Asked of the database, not of the objects: a window may hold a user since before they
+    # were deactivated.
+    active: set[int] = set()
+    if users:
+        query = User.select(User.id).where(User.id.in_([u.id for u in users])
+                                           & (User.active == True))  # noqa: E712
+        active = {found.id for found in query}
     for user in users:
-        if not user.active:
+        if user.id not in active:
             raise ValidationError(
                 f"{user.full_name} är inte längre aktiv och kan inte få meddelanden.",
                 field="recipients")
@@ -154,7 +161,7 @@ def send(
     if not sender.active:
         raise PermissionDenied("Ditt konto är inaktiverat.")
     if case is not None and not can_see(sender, case):
-        raise PermissionDenied("Du har inte behörighet till det ärendet.")
+        raise PermissionDenied("Du har inte behörighet till det ärendet.", field="case")
     recipients = _recipients(to, to_units)
     recipients = [r for r in recipients if r.id != sender.id] or recipients
     with database.atomic():

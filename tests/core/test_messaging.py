@@ -96,10 +96,22 @@ def test_inactive_recipient_is_refused(team: dict) -> None:
     assert "Maria Holm är inte längre aktiv" in info.value.message
 
 
+def test_a_recipient_deactivated_after_being_chosen_is_refused(team: dict) -> None:
+    """The object a window holds may be older than the deactivation: the database decides."""
+    chosen = team["maria"]
+    User.update(active=False).where(User.id == chosen.id).execute()
+    assert chosen.active  # stale
+    with pytest.raises(ValidationError) as info:
+        messaging.send(team["anna"], subject="R", body="T", to=[chosen])
+    assert info.value.field == "recipients"
+    assert "Maria Holm är inte längre aktiv" in info.value.message
+
+
 def test_message_to_a_case_the_sender_cannot_see_is_refused(team: dict) -> None:
     with pytest.raises(PermissionDenied) as info:
         messaging.send(team["per"], subject="R", body="T", to=[team["anna"]], case=team["case"])
     assert info.value.message == "Du har inte behörighet till det ärendet."
+    assert info.value.field == "case"
 
 
 def test_acknowledging_twice_or_someone_elses_is_refused(team: dict) -> None:
