@@ -34,6 +34,7 @@ class Action(StrEnum):
     START_DOCUMENTATION = "start_documentation"
     APPROVE_PLAN = "approve_plan"
     PLAN_FOLLOW_UP = "plan_follow_up"
+    REOPEN_PLAN = "reopen_plan"
     WITHDRAW_CONSENT = "withdraw_consent"
     CLOSE = "close"
 
@@ -53,6 +54,7 @@ _ACTION_LABELS = {
     Action.START_DOCUMENTATION: "Börja dokumentera",
     Action.APPROVE_PLAN: "Godkänn planen",
     Action.PLAN_FOLLOW_UP: "Planera uppföljning",
+    Action.REOPEN_PLAN: "Öppna planen igen",
     Action.WITHDRAW_CONSENT: "Samtycket återkallas",
     Action.CLOSE: "Avsluta ärendet",
 }
@@ -74,6 +76,7 @@ TRANSITIONS: dict[Action, tuple[list[CaseStatus], CaseStatus]] = {
     Action.START_DOCUMENTATION: ([S.MEETING_HELD], S.DOCUMENTATION),
     Action.APPROVE_PLAN: ([S.DOCUMENTATION], S.PLAN_APPROVED),
     Action.PLAN_FOLLOW_UP: ([S.PLAN_APPROVED], S.FOLLOW_UP_PLANNED),
+    Action.REOPEN_PLAN: ([S.PLAN_APPROVED, S.FOLLOW_UP_PLANNED], S.DOCUMENTATION),
     Action.WITHDRAW_CONSENT: (CONSENT_BASED, S.CLOSED),
     Action.CLOSE: (OPEN_STATES, S.CLOSED),
 }
@@ -86,6 +89,7 @@ _MISSING: dict[Action, str] = {
     Action.START_DOCUMENTATION: "Mötet är inte markerat som hållet.",
     Action.APPROVE_PLAN: "Planen är inte dokumenterad ännu.",
     Action.PLAN_FOLLOW_UP: "Planen är inte godkänd ännu.",
+    Action.REOPEN_PLAN: "Det finns ingen godkänd plan att öppna igen.",
     Action.WITHDRAW_CONSENT: "Det finns inget samtycke att återkalla.",
     Action.DECLINE: "Den enskilde har redan tagit ställning — ett givet samtycke återkallas "
                     "i stället.",

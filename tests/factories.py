@@ -25,6 +25,7 @@ def make_user(login: str = "anna.berg", *, unit: Unit | None = None,
     return create_user(
         login=login, full_name=full_name, initials="".join(p[0] for p in full_name.split()),
         unit=unit or make_unit(), role=role, profession="Biståndshandläggare", password=PASSWORD,
+        phone="0000-12 34 56", email=f"{login}@exempelby.example",
     )
 
 
