@@ -1,0 +1,1 @@
+"""Kontakter: the directory of the usual actors and sipdesk's users (model, page)."""

@@ -1,0 +1,293 @@
+"""The Kontakter page: the directory of the usual actors and sipdesk's users, searched as you
+type over name, role, organisation, principal, law, phone and e-mail.
+
+Administrators and unit managers (`sipdesk.contacts.can_edit`) add organisations and contacts
+and change contacts; everyone else reads, and the buttons say why they are greyed out. Enter or a
+double-click on a contact opens "Ändra…"; Down in the search field moves into the table.
+"""
+
+from __future__ import annotations
+
+import logging
+
+import peewee
+from PySide6.QtCore import QEvent, QModelIndex, QObject, QRect, Qt, QTimer
+from PySide6.QtGui import QKeyEvent, QPainter, QPaintEvent, QShowEvent
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from sipdesk import contacts
+from sipdesk.contacts import DirectoryEntry, EntryKind
+from sipdesk.models import User
+
+from ..dialogs.contacts_contact import ContactDialog
+from ..dialogs.contacts_organisation import OrganisationDialog
+from .model import DirectoryModel
+
+log = logging.getLogger("sipdesk.ui.contacts")
+
+SEARCH_DELAY_MS = 150
+LIMIT = 200
+READ_ONLY_TIP = "Bara administratörer och enhetschefer kan ändra i kontakterna."
+# Roughly what each column needs, in characters of the current font.
+WIDTHS_CHARS = (16, 15, 22, 17, 8, 8, 8, 12, 20)
+
+
+class DirectoryTable(QTableView):
+    """Whole rows, one selected; Enter activates; an empty table says why it is empty."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.empty_text = ""
+        self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.setAlternatingRowColors(True)
+        self.setWordWrap(False)
+        self.setTabKeyNavigation(False)
+        self.setCornerButtonEnabled(False)
+        self.verticalHeader().hide()
+        self.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 10)
+        header = self.horizontalHeader()
+        header.setHighlightSections(False)
+        header.setStretchLastSection(True)
+        header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.currentIndex().isValid():
+            self.activated.emit(self.currentIndex())
+            event.accept()
+            return
+        super().keyPressEvent(event)
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        super().paintEvent(event)
+        model = self.model()
+        if model is not None and model.rowCount() == 0 and self.empty_text:
+            painter = QPainter(self.viewport())
+            painter.setPen(self.palette().placeholderText().color())
+            area = self.viewport().rect().adjusted(24, 24, -24, -24)
+            painter.drawText(QRect(area), int(Qt.AlignmentFlag.AlignHCenter
+                                              | Qt.AlignmentFlag.AlignTop)
+                             | int(Qt.TextFlag.TextWordWrap), self.empty_text)
+            painter.end()
+
+
+class ContactsPage(QWidget):
+    """"Kontakter" in the main window's navigation."""
+
+    def __init__(self, user: User, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.user = user
+        self.editable = contacts.can_edit(user)
+
+        heading = QLabel("Kontakter")
+        font = heading.font()
+        font.setPointSizeF(font.pointSizeF() * 1.4)
+        font.setBold(True)
+        heading.setFont(font)
+        intro = QLabel("Organisationer och personer som ni brukar kalla till SIP, och sipdesks "
+                       "användare. Användare får kallelser som meddelanden i sipdesk; övriga "
+                       "kallas med brev, telefon eller e-post.")
+        intro.setWordWrap(True)
+
+        self.search = QLineEdit()
+        self.search.setObjectName("contact_search")
+        self.search.setPlaceholderText(
+            "Sök på namn, roll, organisation, huvudman, lag, telefon eller e-post")
+        self.search.setClearButtonEnabled(True)
+        self.search.setAccessibleName("Sök kontakt")
+        self.count_label = QLabel()
+        self.count_label.setObjectName("contact_count")
+
+        self.new_organisation_button = QPushButton("Ny organisation…")
+        self.new_organisation_button.setObjectName("new_organisation")
+        self.new_contact_button = QPushButton("Ny kontakt…")
+        self.new_contact_button.setObjectName("new_contact")
+        self.edit_button = QPushButton("Ändra…")
+        self.edit_button.setObjectName("edit_contact")
+        for button in (self.new_organisation_button, self.new_contact_button, self.edit_button):
+            button.setAutoDefault(False)
+        self.new_organisation_button.clicked.connect(self.new_organisation)
+        self.new_contact_button.clicked.connect(self.new_contact)
+        self.edit_button.clicked.connect(self.edit_selected)
+        self.read_only_note = QLabel("Du kan söka och läsa. " + READ_ONLY_TIP)
+        self.read_only_note.setObjectName("read_only_note")
+        self.read_only_note.setEnabled(False)
+        self.read_only_note.setVisible(not self.editable)
+
+        self.model = DirectoryModel(self)
+        self.table = DirectoryTable()
+        self.table.setObjectName("directory_table")
+        self.table.setAccessibleName("Kontakter")
+        self.table.setModel(self.model)
+        metrics = self.fontMetrics()
+        for column, chars in enumerate(WIDTHS_CHARS[:-1]):
+            self.table.setColumnWidth(column, metrics.horizontalAdvance("0") * chars)
+        self.table.activated.connect(self._activated)
+        self.table.selectionModel().selectionChanged.connect(lambda *_: self._update_buttons())
+
+        search_row = QHBoxLayout()
+        search_row.addWidget(self.search, 1)
+        search_row.addWidget(self.count_label)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.read_only_note, 1)
+        buttons.addStretch(1)
+        buttons.addWidget(self.new_organisation_button)
+        buttons.addWidget(self.new_contact_button)
+        buttons.addWidget(self.edit_button)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(24, 24, 24, 24)
+        layout.setSpacing(10)
+        layout.addWidget(heading)
+        layout.addWidget(intro)
+        layout.addLayout(search_row)
+        layout.addLayout(buttons)
+        layout.addWidget(self.table, 1)
+
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(SEARCH_DELAY_MS)
+        self._timer.timeout.connect(self.refresh)
+        self.search.textChanged.connect(self._timer.start)
+        self.search.returnPressed.connect(self.refresh)
+        self.search.installEventFilter(self)
+        self.refresh()
+
+    # ---- searching --------------------------------------------------------------------------
+
+    def refresh(self) -> None:
+        """Search again with the text in the search field, keeping the selected row."""
+        self._timer.stop()
+        selected = self.selected_entry()
+        text = self.search.text()
+        try:
+            found = contacts.search_directory(text, limit=LIMIT + 1)
+        except peewee.DatabaseError as exc:
+            log.error("directory search failed: %s", type(exc).__name__)
+            self.model.set_entries([])
+            self.table.empty_text = ("Kontakterna kunde inte hämtas. Kontrollera anslutningen "
+                                     "och sök igen.")
+            self.count_label.setText("")
+            self._update_buttons()
+            return
+        self.model.set_entries(found[:LIMIT])
+        if found:
+            shown = min(len(found), LIMIT)
+            self.count_label.setText(
+                f"Visar de {LIMIT} första — skriv mer för att hitta rätt" if len(found) > LIMIT
+                else ("1 träff" if shown == 1 else f"{shown} träffar"))
+        else:
+            self.count_label.setText("Inga träffar")
+        if text.strip():
+            self.table.empty_text = f"Ingen kontakt matchar ”{text.strip()}”."
+        elif self.editable:
+            self.table.empty_text = ("Kontaktlistan är tom. Lägg till vårdcentralen, psykiatrin "
+                                     "och de andra ni brukar kalla med ”Ny organisation…”.")
+        else:
+            self.table.empty_text = "Kontaktlistan är tom."
+        if selected is not None:
+            row = self.model.row_of(selected.kind, selected.id)
+            if row is not None:
+                self.table.selectRow(row)
+        self.table.viewport().update()
+        self._update_buttons()
+
+    def selected_entry(self) -> DirectoryEntry | None:
+        rows = self.table.selectionModel().selectedRows() if self.table.selectionModel() else []
+        return self.model.entry(rows[0].row()) if rows else None
+
+    def select(self, kind: EntryKind, entry_id: int) -> bool:
+        row = self.model.row_of(kind, entry_id)
+        if row is None:
+            return False
+        self.table.selectRow(row)
+        self.table.scrollTo(self.model.index(row, 0))
+        return True
+
+    # ---- editing ------------------------------------------------------------------------------
+
+    def _update_buttons(self) -> None:
+        entry = self.selected_entry()
+        for button in (self.new_organisation_button, self.new_contact_button):
+            button.setEnabled(self.editable)
+            button.setToolTip("" if self.editable else READ_ONLY_TIP)
+        if not self.editable:
+            self.edit_button.setEnabled(False)
+            self.edit_button.setToolTip(READ_ONLY_TIP)
+        elif entry is None:
+            self.edit_button.setEnabled(False)
+            self.edit_button.setToolTip("Välj en kontakt i listan.")
+        elif entry.kind is EntryKind.USER:
+            self.edit_button.setEnabled(False)
+            self.edit_button.setToolTip(
+                f"{entry.name} är användare i sipdesk; användarens uppgifter ändras inte här.")
+        else:
+            self.edit_button.setEnabled(True)
+            self.edit_button.setToolTip(f"Ändra {entry.name} (Enter)")
+
+    def new_organisation(self) -> None:
+        if not self.editable:
+            return
+        created = OrganisationDialog.ask(self, self.user)
+        if created is not None:
+            self.refresh()
+
+    def new_contact(self) -> None:
+        if not self.editable:
+            return
+        entry = self.selected_entry()
+        organisation_id = None
+        if entry is not None and entry.kind is EntryKind.CONTACT:
+            organisation_id = contacts.get_contact(entry.id).organisation_id
+        saved = ContactDialog.ask(self, self.user, organisation_id=organisation_id)
+        if saved is not None:
+            self.search.clear()
+            self.refresh()
+            self.select(EntryKind.CONTACT, saved.id)
+
+    def edit_selected(self) -> None:
+        entry = self.selected_entry()
+        if not self.editable or entry is None or entry.kind is not EntryKind.CONTACT:
+            return
+        saved = ContactDialog.ask(self, self.user, contact_id=entry.id)
+        if saved is not None:
+            self.refresh()
+            if not self.select(EntryKind.CONTACT, saved.id):
+                self.search.clear()
+                self.refresh()
+                self.select(EntryKind.CONTACT, saved.id)
+        self.table.setFocus()
+
+    def _activated(self, index: QModelIndex) -> None:
+        if index.isValid():
+            self.table.selectRow(index.row())
+            self.edit_selected()
+
+    # ---- events -------------------------------------------------------------------------------
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if (watched is self.search and event.type() == QEvent.Type.KeyPress
+                and isinstance(event, QKeyEvent) and event.key() == Qt.Key.Key_Down):
+            if self._timer.isActive():
+                self.refresh()  # typed faster than the pause: search now
+            if self.model.rowCount() > 0:
+                self.table.setFocus()
+                self.table.selectRow(0)
+                return True
+        return super().eventFilter(watched, event)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        self.refresh()  # someone else may have added a contact since the page was last shown
