@@ -336,11 +336,21 @@ def notify_participants_of_closure(actor: User, case: Case, closure: Closure) ->
     if not recipients:
         return
     reason = ClosureReason(closure.reason).label
+    body = (f"SIP-ärendet {case.number} avslutas från och med {closure.closed_on:%Y-%m-%d}.\n"
+            f"Skäl: {reason}.\n")
+    # Imported here: the plan builds on this module.
+    from .plan import latest_version, participants
+
+    current = latest_version(case)
+    if current is not None:
+        names = [f"{p.name} ({p.organisation})" if p.organisation else p.name
+                 for p in participants(current)]
+        if names:
+            body += "\nDeltagare i planen:\n" + "\n".join(f"– {n}" for n in names) + "\n"
     messaging.send(
         actor, to=recipients, case=case, kind=messaging.MessageKind.CLOSURE, requires_ack=True,
         subject=f"Ärendet avslutas: {case.number}",
-        body=(f"SIP-ärendet {case.number} avslutas från och med {closure.closed_on:%Y-%m-%d}.\n"
-              f"Skäl: {reason}.\n\nKvittera att du har tagit del av avslutet."),
+        body=body + "\nKvittera att du har tagit del av avslutet.",
     )
 
 

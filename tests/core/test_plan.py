@@ -292,3 +292,15 @@ def test_closure_still_works_from_a_plan(world: dict) -> None:
                          reason=lifecycle.ClosureReason.NO_MORE_NEED)
     with pytest.raises(PermissionDenied):
         plan.update_fields(world["officer"], world["plan"], {"main_goal": ("", "x")})
+
+
+def test_closure_message_lists_the_plans_participants(world: dict) -> None:
+    case = Case.get_by_id(world["case"].id)
+    lifecycle.close_case(world["officer"], case, closed_on=dt.date.today(),
+                         reason=lifecycle.ClosureReason.GOALS_MET)
+    row = messaging.folder_rows(world["nurse"], messaging.Folder.AWAITING_MY_ACK)[0]
+    assert row.subject == f"Ärendet avslutas: {case.number}"
+    body = messaging.Message.get_by_id(row.message_id).body
+    assert "Deltagare i planen:" in body
+    assert "– Per Nord (Vårdcentralen Exempelby)" in body
+    assert "– Eva Läkare (Psykiatrimottagningen)" in body
