@@ -86,6 +86,7 @@ class Startup(QObject):
         self.session: Session | None = None
         self.window: MainWindow | None = None
         self._db: peewee.Database | None = None
+        self._password: str | None = None  # what the connection used (for the live updates)
 
     # --- the whole flow ---------------------------------------------------------------
 
@@ -136,7 +137,7 @@ class Startup(QObject):
                 self.close()
                 return None
             self.url = url
-            self.session = Session(url=url, user=user)
+            self.session = Session(url=url, user=user, password=self._password)
             settings.set_value("last_login", user.login)
             log.info("logged in on %s", url.engine.value)
             return self.session
@@ -176,6 +177,7 @@ class Startup(QObject):
 
     def _connect(self, url: DatabaseUrl, typed: str | None) -> None:
         self.close()
+        self._password = None
         if url.engine is Engine.SQLITE:
             try:
                 self._db = connect(url)
@@ -189,6 +191,7 @@ class Startup(QObject):
         # (a server that trusts this computer needs none).
         password = typed if typed is not None else passwords.get_password(url)
         self._db = connect(url, password or None)
+        self._password = password or None
 
     def close(self) -> None:
         """Close this start's own database connection (the app closes it on exit)."""

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sipdesk.db import DatabaseUrl
 from sipdesk.models import User
@@ -12,6 +12,9 @@ from sipdesk.models import User
 class Session:
     url: DatabaseUrl
     user: User
+    # The database server password the session connected with, if any: the live updates open
+    # their own connection with it. Kept in memory only, and out of repr() and logs.
+    password: str | None = field(default=None, repr=False)
 
     @property
     def status_text(self) -> str:
