@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import ast
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -50,4 +51,22 @@ def test_importing_the_whole_core_loads_no_qt() -> None:
     )
     result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True,
                             text=True, check=False)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_the_app_starts_without_reportlab() -> None:
+    """STYLE.md 13: ReportLab costs ~150 ms to import; it is loaded when the user prints."""
+    ui_modules = sorted(
+        "ui." + ".".join(p.relative_to(ROOT / "ui").with_suffix("").parts)
+        for p in (ROOT / "ui").rglob("*.py") if p.name != "__init__.py"
+    )
+    code = (
+        "import importlib, sys\n"
+        f"for m in {ui_modules!r}: importlib.import_module(m)\n"
+        "bad = sorted(m for m in sys.modules if m.split('.')[0] in ('reportlab', 'reports'))\n"
+        "print(bad); sys.exit(1 if bad else 0)\n"
+    )
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True,
+                            text=True, check=False, env=env)
     assert result.returncode == 0, result.stdout + result.stderr
