@@ -39,11 +39,16 @@ def build_parser() -> argparse.ArgumentParser:
     demo = sub.add_parser("demo", help="fyll en tom databas med påhittade exempeldata")
     demo.add_argument("--cases", type=int, default=200, help="antal ärenden (standard 200)")
     demo.add_argument("--seed", type=int, default=1, help="slumpfrö för upprepbara data")
-    printing = sub.add_parser("print", help="skriv ut en blankett eller plan som PDF")
-    printing.add_argument("document", choices=["consent"],
-                          help="consent = samtyckesblankett")
+    printing = sub.add_parser("print", help="skriv ut en blankett, brev eller kalenderfil")
+    printing.add_argument("document", choices=["consent", "letters", "calendar"],
+                          help="consent = samtyckesblankett, letters = brev till dem som "
+                               "bjuds in per brev, calendar = kalenderfil (.ics) för mötet")
     printing.add_argument("case_number", metavar="ÄRENDENUMMER", help="t.ex. SIP-2026-0042")
-    printing.add_argument("--out", required=True, metavar="FIL", help="PDF-filen att skriva")
+    printing.add_argument("--out", required=True, metavar="FIL/MAPP",
+                          help="filen att skriva; för letters en mapp (en PDF per mottagare) "
+                               "om inte --one-file anges; för calendar en .ics-fil eller mapp")
+    printing.add_argument("--one-file", action="store_true",
+                          help="letters: alla brev i en PDF")
     return parser
 
 
