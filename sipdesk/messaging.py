@@ -76,6 +76,9 @@ class Message(BaseModel):
     withdrawn_by = pw.ForeignKeyField(User, null=True, on_delete="RESTRICT",
                                       backref="withdrawn_messages")
 
+    class Meta:
+        indexes = ((("sender", "sent_at"), False),)  # migration 0007
+
 
 class Receipt(BaseModel):
     """One recipient's copy: delivered, read, acknowledged."""
@@ -95,6 +98,7 @@ class Receipt(BaseModel):
             (("message", "recipient"), True),
             (("recipient", "needs_ack"), False),
             (("recipient", "read_at"), False),
+            (("recipient", "delivered_at"), False),  # migration 0007
         )
 
 
@@ -422,15 +426,27 @@ def _folder_query(
 
 def folder_count(user: User, folder: Folder, *, text: str = "",
                  case_id: int | None = None) -> int:
-    return int(_folder_query(user, folder, text, case_id).count())
+    if text.strip() or case_id is not None or folder is Folder.AWAITING_OTHERS:
+        return int(_folder_query(user, folder, text, case_id).count())
+    # The plain folders are counted from one index, without joining the messages.
+    if folder is Folder.SENT:
+        return int(Message.select().where(Message.sender == user).count())
+    query = Receipt.select().where(Receipt.recipient == user)
+    if folder is Folder.AWAITING_MY_ACK:
+        query = query.where(Receipt.needs_ack == True)  # noqa: E712
+    return int(query.count())
 
 
 def folder_rows(user: User, folder: Folder, *, text: str = "", case_id: int | None = None,
                 offset: int = 0, limit: int = 100) -> list[MailRow]:
     """One page of a folder, newest first, in one query."""
     received = folder in (Folder.INBOX, Folder.AWAITING_MY_ACK)
+    # Received folders go newest first by the receipt's own time (the same as the sending
+    # time), so the (recipient, delivered_at) index gives the page without sorting the folder.
+    order = ([Receipt.delivered_at.desc(), Receipt.id.desc()] if received
+             else [Message.sent_at.desc(), Message.id.desc()])
     query = (_folder_query(user, folder, text, case_id)
-             .order_by(Message.sent_at.desc(), Message.id.desc()).offset(offset).limit(limit))
+             .order_by(*order).offset(offset).limit(limit))
     return _mail_rows(query, received=received)
 
 
