@@ -93,8 +93,9 @@ WINDOW_HEIGHT = 34 * mm
 WINDOW_INSET = 3 * mm
 # The right-hand column beside the window: date and case number.
 INFO_LEFT = 122 * mm
-# Where the letter's text begins on its first page (below the window).
-FIRST_BODY_TOP = WINDOW_TOP + WINDOW_HEIGHT + 6 * mm
+# Where the letter's text begins on its first page: below the tallest common window (DIN,
+# 45 mm high, so down to 90 mm), so the envelope shows the address and nothing of the letter.
+FIRST_BODY_TOP = 91 * mm
 
 ADDRESS_MISSING = "Adress saknas — lämnas eller skickas på annat sätt"
 POSTAL_CODE_MISSING = "Postnummer saknas — kontrollera adressen"
@@ -483,9 +484,12 @@ def invitation_story(ctx: LetterContext, letter: Letter) -> list[Flowable]:
         intro = [
             Paragraph(f"Hej {esc(first_name)}!", st["body"]),
             Paragraph(
-                f"Du är välkommen som tolk till ett möte med {esc(ctx.person.full_name)}. "
-                f"Språk: {esc(ctx.person.language)}.", st["body"]),
+                f"Du är välkommen som tolk till ett möte med {esc(ctx.person.full_name)}.",
+                st["body"]),
         ]
+        language = ctx.person.language.strip()
+        if language and language.casefold() != "svenska":
+            rows.insert(0, ("Språk", esc(language)))
     else:
         title = "Inbjudan till ett möte om vård och omsorg"
         intro = [
@@ -565,8 +569,11 @@ def person_story(ctx: LetterContext, letter: Letter) -> list[Flowable]:
         Paragraph(f"Hej {esc(ctx.person.first_name)}!", st["body"]),
         Paragraph("Vi vill träffa dig.", st["body"]),
         Paragraph("Vi ska prata om din vård och omsorg.", st["body"]),
-        Paragraph("Vi gör en plan för din vård och omsorg (SIP) tillsammans med dig.",
-                  st["body"]),
+        *[Paragraph(line, st["body"]) for line in (
+            ("Du har en plan för din vård och omsorg (SIP).",
+             "Vi ska se om planen behöver ändras.") if meeting.follow_up else
+            ("Vi gör en plan för din vård och omsorg (SIP).",
+             "Vi gör planen tillsammans med dig."))],
         section("När är mötet?", esc(long_date(meeting.starts_at.date()).capitalize()),
                 f"Klockan {clock(meeting.starts_at)} till {clock(meeting.ends_at)}"),
         section("Var är mötet?", *where),

@@ -75,6 +75,7 @@ def build_world(*, video_link: str = "") -> World:
     interpreter = contacts.add_contact(manager, interpreters, name="Ali Tolk", role="Tolk")
     person = make_person()
     person.address, person.postal_code, person.city = "Storgatan 1", "123 45", "Exempelby"
+    person.language = "arabiska"
     person.save()
     case = make_case(officer, Person.get_by_id(person.id))
     consent.register_consent(officer, case, consent.ConsentInput(
@@ -235,6 +236,15 @@ def test_invitation_to_a_relative_is_friendly_and_leaves_the_purpose_out(
     assert "efter fallet" not in text and "19400107" not in text
 
 
+def test_invitation_to_the_interpreter_names_the_language(world: World, tmp_path: Path) -> None:
+    written = render_letters(world.meeting.id, tmp_path, one_file=False)
+    text = " ".join(text_of(by_kind(written, "inbjudan")[0]).split())
+    assert "Inbjudan: tolkning vid ett SIP-möte" in text
+    assert "Språk arabiska" in text
+    assert "Hemma hos Åsa Öberg, Storgatan 1, 123 45 Exempelby" in text
+    assert "efter fallet" not in text and "19400107" not in text
+
+
 def test_easy_read_letter_is_large_plain_and_explains_abbreviations(
     world: World, tmp_path: Path
 ) -> None:
@@ -301,6 +311,15 @@ def test_video_link_is_in_every_letter(db: peewee.Database, tmp_path: Path) -> N
     [single] = render_letters(world.meeting.id, tmp_path, one_file=True)
     text = text_of(single).replace("\n", "")
     assert text.count("https://möte.example/sip?id=1&x=<2>") == 5
+
+
+def test_follow_up_meeting_says_so(world: World, tmp_path: Path) -> None:
+    Meeting.update(follow_up=True).where(Meeting.id == world.meeting.id).execute()
+    [single] = render_letters(world.meeting.id, tmp_path, one_file=True)
+    text = " ".join(text_of(single).split())
+    assert "Kallelse till uppföljning av SIP-möte" in text
+    assert "Vi ska se om planen behöver ändras." in text
+    assert "Vi gör planen tillsammans med dig." not in text
 
 
 def test_no_letters_for_a_cancelled_meeting(world: World, tmp_path: Path) -> None:
