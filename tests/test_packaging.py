@@ -4,7 +4,8 @@ Builds the one-folder app with PyInstaller into a temporary folder (never the re
 dist/ or build/), then runs the frozen executable the way a user and CI would: `--version`,
 `demo` on SQLite (proves the migration scripts and resources/ were shipped as files),
 `migrate` on a fresh PostgreSQL database (proves psycopg's binary libpq wrapper was collected),
-and `--smoke-test` offscreen, which must paint the case list and exit 0.
+`print consent` (ReportLab and the bundled fonts), and `--smoke-test` offscreen, which must
+paint the case list and exit 0.
 
 Marked slow (the build takes about half a minute to a minute) but not deselected: `make test`
 and CI run it. A missing piece fails here, not on a user's machine.
@@ -14,6 +15,7 @@ from __future__ import annotations
 
 import os
 import re
+import sqlite3
 import subprocess
 import sys
 import time
@@ -23,6 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import psycopg
+import pypdf
 import pytest
 
 from sipdesk import __version__
@@ -109,6 +112,23 @@ def test_frozen_demo_on_sqlite(frozen_app: FrozenApp, tmp_path: Path) -> None:
     result = _run(frozen_app, tmp_path, "--database", url, "demo", "--cases", "50")
     assert result.returncode == 0, _explain(result)
     assert "50 påhittade ärenden" in result.stdout
+
+
+def test_frozen_prints_a_consent_form(frozen_app: FrozenApp, tmp_path: Path) -> None:
+    """ReportLab, its hidden imports and resources/fonts made it into the build."""
+    path = tmp_path / "print.sqlite3"
+    url = f"sqlite:///{path}"
+    filled = _run(frozen_app, tmp_path, "--database", url, "demo", "--cases", "5")
+    assert filled.returncode == 0, _explain(filled)
+    with sqlite3.connect(path) as connection:
+        (number,) = connection.execute("SELECT number FROM sip_case ORDER BY id").fetchone()
+    pdf = tmp_path / "samtycke.pdf"
+    result = _run(frozen_app, tmp_path, "--database", url, "print", "consent", number,
+                  "--out", str(pdf))
+    assert result.returncode == 0, _explain(result)
+    text = pypdf.PdfReader(pdf).pages[0].extract_text()
+    assert "Samtycke till samordnad individuell plan" in text
+    assert number in text
 
 
 @pytest.fixture
