@@ -1,0 +1,1 @@
+"""Wizards: the kallelse (invitation) wizard and what it shares with the case's Kallelse tab."""

@@ -1,0 +1,128 @@
+"""What a sent kallelse produces besides messages: the letters (PDF, `reports.letters`) and the
+calendar file (.ics, `sipdesk.calendar_files`).
+
+Both modules are imported only when the user asks (ReportLab and icalendar are slow to load), and
+the buttons for them are shown only when the modules are installed (`letters_available()`,
+`calendar_available()`). The work runs off the UI thread; the file name carries the case number,
+never a name. `SaveFileDialog.ask` is the one place a path is asked for (tests replace it).
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+import logging
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QStandardPaths, QUrl
+from PySide6.QtGui import QDesktopServices
+from PySide6.QtWidgets import QFileDialog, QWidget
+
+from sipdesk import cases
+from sipdesk.errors import SipError
+from sipdesk.invitation import Meeting
+
+from .. import messages
+from ..window_state import read_str, window_state
+from ..worker import run_in_background
+
+log = logging.getLogger("sipdesk.ui.kallelse")
+
+KEY_FOLDER = "kallelse/last_folder"
+LETTERS_MODULE = "reports.letters"
+CALENDAR_MODULE = "sipdesk.calendar_files"
+
+
+def _available(name: str) -> bool:
+    try:
+        return importlib.util.find_spec(name) is not None
+    except ImportError:
+        return False
+
+
+def letters_available() -> bool:
+    return _available(LETTERS_MODULE)
+
+
+def calendar_available() -> bool:
+    return _available(CALENDAR_MODULE)
+
+
+class SaveFileDialog:
+    """The system's save dialog, starting in the last folder used (or Documents)."""
+
+    @classmethod
+    def ask(cls, parent: QWidget | None, *, title: str, default_name: str,
+            file_filter: str, suffix: str) -> Path | None:
+        remembered = read_str(window_state(), KEY_FOLDER, "")
+        folder = Path(remembered) if remembered and Path(remembered).is_dir() else Path(
+            QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
+            or Path.home())
+        chosen, _filter = QFileDialog.getSaveFileName(parent, title, str(folder / default_name),
+                                                      file_filter)
+        if not chosen:
+            return None
+        path = Path(chosen)
+        if path.suffix.lower() != suffix:
+            path = path.with_name(path.name + suffix)
+        window_state().setValue(KEY_FOLDER, str(path.parent))
+        return path
+
+
+def open_file(path: Path) -> None:
+    """Show the written file in the system's viewer (for printing)."""
+    QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
+
+
+def _failed(parent: QWidget, title: str) -> Any:
+    def show(exc: Exception) -> None:
+        if isinstance(exc, SipError):
+            messages.warning(parent, title, exc.message)
+        else:
+            log.error("%s failed: %s", title, type(exc).__name__)
+            messages.error(parent, title, "Filen kunde inte skrivas. Kontrollera att mappen "
+                                          "finns och att du får spara där, och försök igen.")
+    return show
+
+
+def print_letters(parent: QWidget, meeting: Meeting, *, case_number: str) -> None:
+    """Write every letter of the meeting into one PDF and open it for printing."""
+    letters = importlib.import_module(LETTERS_MODULE)
+    path = SaveFileDialog.ask(parent, title="Spara breven", file_filter="PDF-filer (*.pdf)",
+                              default_name=letters.all_in_one_name(case_number), suffix=".pdf")
+    if path is None:
+        return
+    meeting_id = meeting.id
+
+    def done(written: list[Path]) -> None:
+        log.info("letters written: %d file(s)", len(written))
+        for file in written:
+            open_file(file)
+
+    run_in_background(parent, lambda: letters.render_letters(meeting_id, path, one_file=True),
+                      success=done, failure=_failed(parent, "Breven kunde inte skrivas"))
+
+
+def save_calendar(parent: QWidget, meeting: Meeting, *, case_number: str) -> None:
+    """Write the meeting's calendar file (the SIP meeting and the staff meeting)."""
+    calendar_files = importlib.import_module(CALENDAR_MODULE)
+    path = SaveFileDialog.ask(parent, title="Spara kalenderfil",
+                              file_filter="Kalenderfiler (*.ics)",
+                              default_name=calendar_files.file_name(case_number), suffix=".ics")
+    if path is None:
+        return
+    meeting_id = meeting.id
+
+    def done(written: Path) -> None:
+        log.info("calendar file written")
+        messages.information(parent, "Kalenderfilen är sparad",
+                             f"Kalenderfilen är sparad som {written.name}. Öppna den för att "
+                             "lägga in mötet i Outlook eller en annan kalender.")
+
+    run_in_background(parent, lambda: calendar_files.write_calendar(meeting_id, path),
+                      success=done, failure=_failed(parent, "Kalenderfilen kunde inte sparas"))
+
+
+def case_number_of(meeting: Meeting) -> str:
+    return str(cases.get_case(meeting.case_id).number)
