@@ -393,6 +393,23 @@ def _may_write_for(actor: User, plan: PlanVersion, principal_id: int) -> bool:
                        & PlanParticipant.user.is_null(False)).exists())
 
 
+def may_write_for(actor: User, plan: PlanVersion, principal_id: int) -> bool:
+    """Whether `actor` may write, finish and approve `principal_id`'s part (the UI enables its
+    buttons by this; the use cases check it again)."""
+    return _may_write_for(actor, plan, principal_id)
+
+
+def meeting_to_document(case: Case) -> Meeting | None:
+    """The case's latest meeting when it is held and has no plan version yet — what "Börja
+    dokumentera" starts from."""
+    meeting = (Meeting.select().where(Meeting.case == case).order_by(Meeting.id.desc()).first())
+    if meeting is None or meeting.status != MeetingStatus.HELD.value:
+        return None
+    if PlanVersion.select().where(PlanVersion.meeting == meeting).exists():
+        return None
+    return meeting
+
+
 @dataclass
 class InterventionInput:
     principal_id: int
@@ -605,6 +622,12 @@ def _word_list() -> tuple[tuple[re.Pattern[str], str, str], ...]:
         pattern = re.compile(rf"(?<!\w){re.escape(word.strip())}(?!\w)", re.IGNORECASE)
         rows.append((pattern, word.strip(), suggestion.strip()))
     return tuple(rows)
+
+
+def text_hints(text: str) -> list[tuple[str, str]]:
+    """The word list's hits in one text, as (word, suggestion) — for warnings as you type."""
+    return [(word, suggestion) for pattern, word, suggestion in _word_list()
+            if pattern.search(text or "")]
 
 
 PERSON_TEXTS = ("current_situation", "what_matters", "can_do_self", "child_views", "main_goal")

@@ -3,9 +3,10 @@
 Rows: messages waiting for my kvittens; messages I sent that others have not acknowledged after
 N working days (setting `reminder_workdays`, default 2); consents lapsing within 30 days on
 cases I coordinate; for meetings I called: invitations without answers and letters or calls not
-done; meetings in the next 7 days I take part in; deviations to handle (unit managers). Later
-parts add documentation deadlines and follow-ups. Each row says what, which case, since when,
-and where to go.
+done; meetings in the next 7 days I take part in; deviations to handle (unit managers); plans
+being documented that I take part in or coordinate, with their deadline (two working days after
+the meeting, red when passed); follow-ups due within 30 days on cases I coordinate. Each row
+says what, which case, since when, and where to go.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from .invitation import Answer, Meeting, MeetingStatus, Participant, Participant
 from .meeting import open_deviations_for
 from .messaging import Message, Receipt
 from .models import Case, CaseStatus, User
+from .plan import FOLLOW_UP_WARN_DAYS, PlanParticipant, PlanVersion, PrincipalPart
 from .workdays import add_workdays
 
 
@@ -29,6 +31,7 @@ class Target(StrEnum):
     MESSAGE = "message"
     CASE_CONSENT = "case_consent"
     CASE_MEETING = "case_meeting"
+    CASE_PLAN = "case_plan"
 
 
 @dataclass(frozen=True)
@@ -139,6 +142,53 @@ def deviation_rows(user: User) -> list[TodoRow]:
     return rows
 
 
+def plan_rows(user: User, *, today: dt.date) -> list[TodoRow]:
+    """Documentation due (DOMAIN step 8: two working days after the meeting) on plans I take
+    part in or coordinate, until every part is finished; follow-ups due (step 10) on cases I
+    coordinate, 30 days ahead of the date (which is at most a year after the meeting), until the
+    follow-up is called or skipped."""
+    rows: list[TodoRow] = []
+    involved = PlanParticipant.select(PlanParticipant.plan).where(PlanParticipant.user == user)
+    drafts = list(PlanVersion.select(PlanVersion, Case).join(Case)
+                  .where(PlanVersion.locked_at.is_null()
+                         & (Case.status == CaseStatus.DOCUMENTATION.value)
+                         & ((Case.coordinator == user) | PlanVersion.id.in_(involved))))
+    if drafts:
+        ids = [p.id for p in drafts]
+        has_parts: set[int] = set()
+        waiting: set[int] = set()  # a part not yet finished
+        query = (PrincipalPart.select(PrincipalPart.plan, PrincipalPart.finished_at)
+                 .where(PrincipalPart.plan.in_(ids)))
+        for plan_id, finished_at in query.tuples().iterator():
+            has_parts.add(plan_id)
+            if finished_at is None:
+                waiting.add(plan_id)
+        for p in drafts:
+            if p.id in has_parts and p.id not in waiting:  # done: approval is asked by message
+                continue
+            rows.append(TodoRow(f"Dokumentationen ska vara klar {p.deadline:%Y-%m-%d}",
+                                p.case.id, p.case.number, p.meeting_date, Target.CASE_PLAN,
+                                p.case.id, overdue=today > p.deadline))
+    latest = (PlanVersion.select(PlanVersion.case, pw.fn.MAX(PlanVersion.number).alias("top"))
+              .group_by(PlanVersion.case))
+    approved = (PlanVersion.select(PlanVersion, Case).join(Case)
+                .join(latest, on=((latest.c.case_id == PlanVersion.case)
+                                  & (latest.c.top == PlanVersion.number)))
+                .where(PlanVersion.locked_at.is_null(False) & (Case.coordinator == user)
+                       & (PlanVersion.follow_up_skipped_reason == "")
+                       & Case.status.in_([CaseStatus.PLAN_APPROVED.value,
+                                          CaseStatus.FOLLOW_UP_PLANNED.value])))
+    for p in approved:
+        day = p.follow_up_date  # at most a year after the meeting (plan.check_follow_up_date)
+        if day is None:  # approved without a date only when the follow-up was skipped
+            continue
+        warn_from = day - dt.timedelta(days=FOLLOW_UP_WARN_DAYS)
+        if today >= warn_from:
+            rows.append(TodoRow(f"Uppföljning {day:%Y-%m-%d}", p.case.id, p.case.number,
+                                warn_from, Target.CASE_PLAN, p.case.id, overdue=today > day))
+    return rows
+
+
 def todo_for(user: User, *, today: dt.date | None = None) -> list[TodoRow]:
     """Everything waiting for `user`, oldest first."""
     today = today or dt.date.today()
@@ -147,7 +197,8 @@ def todo_for(user: User, *, today: dt.date | None = None) -> list[TodoRow]:
             *others_not_acknowledged(user, today=today, workdays=workdays),
             *lapsing_consents(user, today=today),
             *meeting_rows(user, today=today),
-            *deviation_rows(user)]
+            *deviation_rows(user),
+            *plan_rows(user, today=today)]
     return sorted(rows, key=lambda r: (r.since, r.case_number))
 
 
