@@ -1,109 +1,102 @@
-"""The case page: who the plan is for and where the case stands (read-only for now).
+"""The case page: a heading (case number, person, status), a banner when the case has ended,
+and one tab per part of the case.
 
-One tab, "Översikt", with the person (name, personal number, address, language and interpreter,
-communication needs, relatives and representatives) and the case (number, status, unit,
-coordinator, dates). Later issues add tabs for consent, invitations, the plan and follow-up.
+The tabs are listed in `CASE_TABS`, in order: a later part adds its tab with one line there
+(a `CaseTab` subclass from `ui.case_tabs`). Each tab is built with a `CaseContext` (the case as
+the core returned it, the session, the person's contacts, today's date); when a tab saves
+something it emits `changed`, and the view reads the case again through the core and refreshes
+every tab — so what is shown is always what is stored. `case_changed` tells the main window that
+its case list is out of date.
+
+A closed, declined or refused case is fully readable and read-only: every action is disabled
+with the reason "Ärendet är avslutat och kan bara läsas." and a banner says so.
 "Tillbaka till ärendelistan" or Esc returns to the list (`back_requested`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import logging
 
+import peewee
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QFormLayout,
-    QFrame,
-    QGridLayout,
-    QGroupBox,
     QHBoxLayout,
     QLabel,
     QPushButton,
-    QScrollArea,
     QTabWidget,
     QVBoxLayout,
     QWidget,
 )
 
-from sipdesk.models import Case, CaseStatus, ContactKind, Person, PersonContact
+from sipdesk import cases, lifecycle, people
+from sipdesk.errors import NotFoundError
+from sipdesk.lifecycle import ClosureReason
+from sipdesk.models import Case, CaseStatus, PersonContact
 
+from . import messages
+from .case_tabs.base import CaseContext, CaseTab, format_date
+from .case_tabs.consent_tab import ConsentTab
+from .case_tabs.log_tab import LogTab
+from .case_tabs.overview import OverviewTab
 from .session import Session
 
-NOT_GIVEN = "Ej angivet"
+log = logging.getLogger("sipdesk.ui.case_view")
+
+# The tabs, in order. Add a tab with one line: its CaseTab subclass.
+CASE_TABS: list[type[CaseTab]] = [
+    OverviewTab,
+    ConsentTab,
+    LogTab,
+]
+
+BANNER_STYLE = (
+    "background: #eceff3; color: #2b3440; border: 1px solid #c9d1db; border-radius: 4px;"
+    " padding: 8px 10px;"
+)
+BADGE_STYLE = "padding: 2px 10px; border-radius: 9px; background: #e3ecf7; color: #1d3d63;"
+ENDED_BADGE_STYLE = "padding: 2px 10px; border-radius: 9px; background: #e6e6e6; color: #333;"
 
 
-def format_date(value: dt.date | dt.datetime | None) -> str:
-    """Swedish dates and times: 2026-03-14, 2026-03-14 09:30."""
-    if value is None:
-        return NOT_GIVEN
-    if isinstance(value, dt.datetime):
-        return value.strftime("%Y-%m-%d %H:%M")
-    return value.isoformat()
-
-
-def communication_text(person: Person) -> str:
-    needs = []
-    if person.easy_read:
-        needs.append("lättläst text")
-    if person.picture_support:
-        needs.append("bildstöd")
-    if not needs:
-        return "Inga särskilda behov angivna"
-    text = " och ".join(needs)
-    return text[0].upper() + text[1:]
-
-
-def address_text(person: Person) -> str:
-    town = " ".join(part for part in (person.postal_code, person.city) if part)
-    lines = [part for part in (person.address, town) if part]
-    return "\n".join(lines) if lines else NOT_GIVEN
-
-
-def contact_text(contact: PersonContact) -> str:
-    parts = [contact.name]
-    if contact.relation:
-        parts[0] += f" ({contact.relation})"
-    for extra in (contact.phone, contact.email, contact.address):
-        if extra:
-            parts.append(extra)
-    return ", ".join(parts)
-
-
-def _value(text: str, *, name: str) -> QLabel:
-    label = QLabel(text)
-    label.setObjectName(name)
-    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-    # No word wrap: a wrapping label in a form row is given one line's height and loses the
-    # rest of its text. The values are short; the page scrolls if one is not.
-    return label
-
-
-def _form(group: QGroupBox) -> QFormLayout:
-    form = QFormLayout(group)
-    form.setLabelAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
-    form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.DontWrapRows)
-    form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
-    form.setHorizontalSpacing(16)
-    form.setVerticalSpacing(8)
-    return form
+def ended_text(case: Case) -> str:
+    """The banner of a case that has ended: how it ended, and that it can only be read."""
+    status = CaseStatus(case.status)
+    how = ""
+    if status is CaseStatus.CLOSED:
+        closure = lifecycle.closure_of(case)
+        if closure is not None:
+            how = (f"Ärendet avslutades {format_date(closure.closed_on)}: "
+                   f"{ClosureReason(closure.reason).label.lower()}.")
+            if closure.replaced_by is not None:
+                how += f" Det ersätts av {closure.replaced_by.number}."
+    else:
+        changes = lifecycle.history(case)
+        last = changes[-1] if changes else None
+        what = ("Den enskilde tackade nej till SIP" if status is CaseStatus.DECLINED
+                else "SIP upprättas inte")
+        how = f"{what}" + (f" ({last.reason})." if last is not None and last.reason else ".")
+    return f"{how} {lifecycle.READ_ONLY}".strip()
 
 
 class CaseView(QWidget):
-    """The overview of one case; the main window shows it in place of the list."""
+    """One case; the main window shows it in place of the list."""
 
     back_requested = Signal()
     case_changed = Signal()  # something in the case was saved: the case list is out of date
 
     def __init__(
-        self, case: Case, *, contacts: list[PersonContact], session: Session | None = None,
-        parent: QWidget | None = None,
+        self, case: Case, *, contacts: list[PersonContact] | None = None,
+        session: Session, today: dt.date | None = None, parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
-        self.session = session
         self.case_id: int = case.id
-        person: Person = case.person
-        status = CaseStatus(case.status)
+        self.session = session
+        self._today = today
+        self.context = CaseContext(
+            session=session, case=case,
+            contacts=contacts if contacts is not None else people.contacts_of(case.person),
+            today=today or dt.date.today())
 
         self.back_button = QPushButton("← Tillbaka till ärendelistan")
         self.back_button.setObjectName("back_to_list")
@@ -113,18 +106,19 @@ class CaseView(QWidget):
         escape.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         escape.activated.connect(self.back_requested)
 
-        self.title = QLabel(f"{case.number} · {person.full_name}")
+        self.title = QLabel()
         self.title.setObjectName("case_title")
         title_font = self.title.font()
         title_font.setPointSizeF(title_font.pointSizeF() * 1.4)
         title_font.setBold(True)
         self.title.setFont(title_font)
         self.title.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.status_badge = QLabel(status.label)
+        self.status_badge = QLabel()
         self.status_badge.setObjectName("case_status")
-        self.status_badge.setStyleSheet(
-            "padding: 2px 10px; border-radius: 9px; background: #e3ecf7; color: #1d3d63;"
-        )
+        self.banner = QLabel()
+        self.banner.setObjectName("read_only_banner")
+        self.banner.setWordWrap(True)
+        self.banner.setStyleSheet(BANNER_STYLE)
 
         top = QHBoxLayout()
         top.addWidget(self.back_button)
@@ -137,69 +131,54 @@ class CaseView(QWidget):
 
         self.tabs = QTabWidget()
         self.tabs.setObjectName("case_tabs")
-        self.tabs.addTab(self._overview(case, person, status, contacts), "Översikt")
+        self.tab_pages: list[CaseTab] = []
+        for tab_class in CASE_TABS:
+            tab = tab_class(self.context)
+            tab.setObjectName(f"tab_{tab_class.__name__}")
+            tab.changed.connect(self.reload)
+            self.tabs.addTab(tab, tab_class.title)
+            self.tab_pages.append(tab)
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(12, 12, 12, 12)
         layout.setSpacing(10)
         layout.addLayout(top)
         layout.addLayout(heading)
+        layout.addWidget(self.banner)
         layout.addWidget(self.tabs, 1)
+        self._show_heading()
 
-    def _overview(
-        self, case: Case, person: Person, status: CaseStatus, contacts: list[PersonContact],
-    ) -> QWidget:
-        person_box = QGroupBox("Personen")
-        form = _form(person_box)
-        form.addRow("Namn:", _value(person.full_name, name="person_name"))
-        form.addRow("Personnummer:", _value(person.personal_number, name="personal_number"))
-        form.addRow("Adress:", _value(address_text(person), name="address"))
-        form.addRow("Telefon:", _value(person.phone or NOT_GIVEN, name="phone"))
-        form.addRow("Språk:", _value(person.language or NOT_GIVEN, name="language"))
-        form.addRow("Tolk:", _value(
-            "Behöver tolk" if person.needs_interpreter else "Behöver inte tolk",
-            name="interpreter"))
-        form.addRow("Kommunikation:", _value(communication_text(person), name="communication"))
+    def tab(self, tab_class: type[CaseTab]) -> CaseTab:
+        """The page of a tab class (tests and the main window use it)."""
+        return next(page for page in self.tab_pages if isinstance(page, tab_class))
 
-        contacts_box = QGroupBox("Närstående och företrädare")
-        contact_form = _form(contacts_box)
-        if contacts:
-            for index, contact in enumerate(contacts):
-                contact_form.addRow(
-                    f"{ContactKind(contact.kind).label}:",
-                    _value(contact_text(contact), name=f"contact_{index}"),
-                )
-        else:
-            none = QLabel("Inga närstående eller företrädare registrerade.")
-            none.setObjectName("no_contacts")
-            none.setWordWrap(True)
-            contact_form.addRow(none)
+    def reload(self) -> None:
+        """Read the case again through the core and show it in every tab."""
+        try:
+            case = cases.get_case(self.case_id)
+            contacts = people.contacts_of(case.person)
+        except NotFoundError as problem:
+            messages.warning(self, "Ärendet kan inte visas", problem.message)
+            self.back_requested.emit()
+            return
+        except peewee.DatabaseError as exc:
+            log.error("reading the case again failed: %s", type(exc).__name__)
+            messages.error(self, "Ärendet kunde inte läsas",
+                           "Det gick inte att läsa ärendet från databasen. Det som sparades "
+                           "finns kvar — öppna ärendet igen.")
+            return
+        self.context = CaseContext(session=self.session, case=case, contacts=contacts,
+                                   today=self._today or dt.date.today())
+        for page in self.tab_pages:
+            page.refresh(self.context)
+        self._show_heading()
+        self.case_changed.emit()
 
-        case_box = QGroupBox("Ärendet")
-        case_form = _form(case_box)
-        case_form.addRow("Ärendenummer:", _value(case.number, name="case_number"))
-        case_form.addRow("Status:", _value(status.label, name="status"))
-        case_form.addRow("Enhet:", _value(case.unit.name, name="unit"))
-        case_form.addRow("Samordningsansvarig:", _value(
-            f"{case.coordinator.full_name} ({case.coordinator.initials})", name="coordinator"))
-        case_form.addRow("Nästa datum:", _value(format_date(case.next_date), name="next_date"))
-        case_form.addRow("Skapat:", _value(format_date(case.created_at), name="created"))
-        case_form.addRow("Senast ändrat:", _value(format_date(case.updated_at), name="updated"))
-
-        page = QWidget()
-        grid = QGridLayout(page)
-        grid.setContentsMargins(12, 12, 12, 12)
-        grid.setHorizontalSpacing(16)
-        grid.setVerticalSpacing(16)
-        grid.addWidget(person_box, 0, 0)
-        grid.addWidget(case_box, 0, 1)
-        grid.addWidget(contacts_box, 1, 0, 1, 2)
-        grid.setColumnStretch(0, 1)
-        grid.setColumnStretch(1, 1)
-        grid.setRowStretch(2, 1)
-
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QFrame.Shape.NoFrame)
-        scroll.setWidget(page)
-        return scroll
+    def _show_heading(self) -> None:
+        case = self.context.case
+        self.title.setText(f"{case.number} · {self.context.person.full_name}")
+        self.status_badge.setText(self.context.status.label)
+        ended = self.context.read_only
+        self.status_badge.setStyleSheet(ENDED_BADGE_STYLE if ended else BADGE_STYLE)
+        self.banner.setText(ended_text(case) if ended else "")
+        self.banner.setVisible(ended)

@@ -1,0 +1,76 @@
+"""The lifecycle actions the case view can run, each opening its dialog.
+
+`ACTION_HANDLERS` maps a `lifecycle.Action` to a function that asks the user (a dialog) and
+returns what was saved, or None when cancelled. The Översikt tab shows a button for every
+action listed here — enabled when `lifecycle.actions()` allows it, otherwise disabled with the
+core's reason as its tooltip. A later part adds its action (e.g. `Action.INVITE`) with one line.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtWidgets import QPushButton, QWidget
+
+from sipdesk import lifecycle
+from sipdesk.lifecycle import Action, ActionState
+
+from ..dialogs.case_dialogs import ClosureDialog, RefusalDialog
+from ..dialogs.consent_dialogs import (
+    ConsentDialog,
+    DeclinedDialog,
+    HarmAssessmentDialog,
+    WithdrawConsentDialog,
+)
+from .base import CaseContext
+
+ActionHandler = Callable[[QWidget, CaseContext], object]
+
+ACTION_HANDLERS: dict[Action, ActionHandler] = {
+    Action.GIVE_CONSENT: lambda parent, c: ConsentDialog.ask(
+        parent, c.session, c.case, today=c.today),
+    Action.HARM_ASSESSED: lambda parent, c: HarmAssessmentDialog.ask(
+        parent, c.session, c.case, today=c.today),
+    Action.DECLINE: lambda parent, c: DeclinedDialog.ask(parent, c.session, c.case, today=c.today),
+    Action.REFUSE: lambda parent, c: RefusalDialog.ask(parent, c.session, c.case, today=c.today),
+    Action.WITHDRAW_CONSENT: lambda parent, c: WithdrawConsentDialog.ask(
+        parent, c.session, c.case, today=c.today),
+    Action.CLOSE: lambda parent, c: ClosureDialog.ask(parent, c.session, c.case, today=c.today),
+}
+
+# Button texts: what the user does (the lifecycle labels describe what happens).
+BUTTON_TEXT: dict[Action, str] = {
+    Action.GIVE_CONSENT: "Registrera samtycke…",
+    Action.HARM_ASSESSED: "Registrera menprövning…",
+    Action.DECLINE: "Den enskilde tackar nej…",
+    Action.REFUSE: "Neka SIP…",
+    Action.WITHDRAW_CONSENT: "Återkalla samtycke…",
+    Action.CLOSE: "Avsluta ärendet…",
+}
+
+
+def button_text(action: Action) -> str:
+    return BUTTON_TEXT.get(action, f"{action.label}…")
+
+
+def states(context: CaseContext) -> dict[Action, ActionState]:
+    return {s.action: s for s in lifecycle.actions(context.case, today=context.today)}
+
+
+def action_button(action: Action, state: ActionState, *,
+                  run: Callable[[Action], None]) -> QPushButton:
+    """A button for `action`: enabled when allowed, otherwise disabled with the reason."""
+    button = QPushButton(button_text(action))
+    button.setObjectName(f"action_{action.value}")
+    button.setAutoDefault(False)
+    button.setEnabled(state.allowed)
+    button.setToolTip("" if state.allowed else state.why_not)
+    button.setAccessibleDescription(state.why_not)
+    button.clicked.connect(lambda: run(action))
+    return button
+
+
+def run_action(parent: QWidget, context: CaseContext, action: Action) -> bool:
+    """Ask for the action's details and save; True when something was saved."""
+    handler = ACTION_HANDLERS.get(action)
+    return handler is not None and handler(parent, context) is not None

@@ -1,0 +1,140 @@
+"""What every case tab shares: the case as last read (`CaseContext`), the tab's shape
+(`CaseTab`), and small builders for read-only values.
+
+A tab is built once with the context and shown again with a fresh context after any change
+(`refresh`). When a tab saves something through the core it emits `changed`; the case view then
+reads the case again and refreshes every tab — so each tab always shows what the core says.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import ClassVar
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QFrame,
+    QGridLayout,
+    QGroupBox,
+    QLabel,
+    QScrollArea,
+    QWidget,
+)
+
+from sipdesk import lifecycle
+from sipdesk.models import Case, CaseStatus, Person, PersonContact, User
+
+from ..session import Session
+
+NOT_GIVEN = "Ej angivet"
+READ_ONLY = lifecycle.READ_ONLY
+WARN_STYLE = "color: #8a4b00; background: #fff4e5; border-radius: 4px; padding: 1px 6px;"
+
+
+@dataclass(frozen=True)
+class CaseContext:
+    """The case as the core returned it a moment ago, and who is looking at it."""
+
+    session: Session
+    case: Case
+    contacts: list[PersonContact]
+    today: dt.date
+
+    @property
+    def user(self) -> User:
+        return self.session.user
+
+    @property
+    def person(self) -> Person:
+        return self.case.person
+
+    @property
+    def status(self) -> CaseStatus:
+        return CaseStatus(self.case.status)
+
+    @property
+    def read_only(self) -> bool:
+        """A closed, declined or refused case: fully readable, nothing can be changed."""
+        return not self.status.is_open
+
+
+class CaseTab(QWidget):
+    """One tab of the case view. Subclasses set `title` and implement `refresh`."""
+
+    title: ClassVar[str] = ""
+    changed = Signal()  # the tab saved something: read the case again
+
+    def __init__(self, context: CaseContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.context = context
+
+    def refresh(self, context: CaseContext) -> None:
+        """Show `context` (the case read again after a change)."""
+        raise NotImplementedError
+
+
+def format_date(value: dt.date | dt.datetime | None) -> str:
+    """Swedish dates and times: 2026-03-14, 2026-03-14 09:30."""
+    if value is None:
+        return NOT_GIVEN
+    if isinstance(value, dt.datetime):
+        return value.strftime("%Y-%m-%d %H:%M")
+    return value.isoformat()
+
+
+def value_label(text: str, *, name: str, wrap: bool = False) -> QLabel:
+    """A read-only value the user can select and copy (plain text: user text is never markup).
+    Wrap only outside QFormLayout (see `Details`)."""
+    label = QLabel(text)
+    label.setObjectName(name)
+    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    label.setTextFormat(Qt.TextFormat.PlainText)
+    if wrap:
+        label.setWordWrap(True)
+    return label
+
+
+class Details:
+    """Caption and value rows in a group box. A grid, not a QFormLayout: a wrapping label in a
+    form row is given one line's height and loses the rest of its text; a grid gives it room."""
+
+    def __init__(self, group: QGroupBox) -> None:
+        self.grid = QGridLayout(group)
+        self.grid.setHorizontalSpacing(16)
+        self.grid.setVerticalSpacing(8)
+        self.grid.setColumnStretch(1, 1)
+        self._rows = 0
+
+    def add(self, caption: str, value: QWidget) -> QWidget:
+        label = QLabel(caption)
+        self.grid.addWidget(label, self._rows, 0, Qt.AlignmentFlag.AlignTop)
+        self.grid.addWidget(value, self._rows, 1)
+        self._rows += 1
+        return value
+
+    def text(self, caption: str, text: str, *, name: str, wrap: bool = True) -> QLabel:
+        label = value_label(text, name=name, wrap=wrap)
+        self.add(caption, label)
+        return label
+
+    def span(self, widget: QWidget) -> QWidget:
+        self.grid.addWidget(widget, self._rows, 0, 1, 2)
+        self._rows += 1
+        return widget
+
+
+def scrolling(page: QWidget) -> QScrollArea:
+    scroll = QScrollArea()
+    scroll.setWidgetResizable(True)
+    scroll.setFrameShape(QFrame.Shape.NoFrame)
+    scroll.setWidget(page)
+    return scroll
+
+
+def lock_if_read_only(button: QAbstractButton, context: CaseContext) -> None:
+    """A closed case: the button is disabled and says why."""
+    if context.read_only:
+        button.setEnabled(False)
+        button.setToolTip(READ_ONLY)

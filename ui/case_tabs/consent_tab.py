@@ -1,0 +1,311 @@
+"""Samtycke: the consent in force, the menprövningar, and every earlier consent (renewed or
+withdrawn — nothing is deleted), with the consent actions and the printed consent form.
+
+"Skriv ut samtyckesblankett…" asks where to save (`samtycke-SIP-2026-0001.pdf`: the case number,
+never a name), renders the PDF off the UI thread (ReportLab is imported only then) and offers to
+open it.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from PySide6.QtCore import QUrl
+from PySide6.QtGui import QDesktopServices
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from sipdesk import consent
+from sipdesk.consent import Consent, ConsentKind, HarmConclusion
+from sipdesk.errors import SipError
+from sipdesk.lifecycle import Action
+
+from .. import messages
+from ..dialogs.consent_dialogs import ConsentDialog
+from ..dialogs.save_file import SavePdfDialog
+from ..worker import run_in_background
+from . import actions
+from .base import (
+    NOT_GIVEN,
+    WARN_STYLE,
+    CaseContext,
+    CaseTab,
+    Details,
+    format_date,
+    lock_if_read_only,
+    scrolling,
+    value_label,
+)
+
+log = logging.getLogger("sipdesk.ui.consent_tab")
+
+HISTORY_HEADERS = ("Givet", "Slag", "Gällde till och med", "Taget av", "Huvudmän", "Sedan")
+PRINT_TEXT = "Skriv ut samtyckesblankett…"
+
+
+def consent_file_name(case_number: str) -> str:
+    """`samtycke-SIP-2026-0001.pdf`: the case number only, no personal data."""
+    return f"samtycke-{case_number}.pdf"
+
+
+def open_file(path: Path) -> None:
+    """Open a saved document in the system's viewer (replaced in tests)."""
+    QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
+
+
+def render_consent_form(case_id: int, path: Path) -> Path:
+    """Runs in a worker thread: ReportLab is imported here, when the user prints."""
+    from reports.consent_form import render_consent_form as render
+
+    render(case_id, path)
+    return path
+
+
+def what_became_of(item: Consent) -> str:
+    if item.withdrawn_on is not None:
+        recorded = item.withdrawn_recorded_by
+        text = f"Återkallat {format_date(item.withdrawn_on)}"
+        if item.withdrawn_how:
+            text += f" ({item.withdrawn_how})"
+        if recorded is not None:
+            text += f", registrerat av {recorded.full_name}"
+        return text
+    if item.superseded_by is not None:
+        return f"Förnyat {format_date(item.superseded_by.given_on)}"
+    return "Gäller"
+
+
+class ConsentTab(CaseTab):
+    title = "Samtycke"
+
+    def __init__(self, context: CaseContext, parent: QWidget | None = None) -> None:
+        super().__init__(context, parent)
+        self.consent_button = QPushButton()
+        self.consent_button.setObjectName("consent_register")
+        self.withdraw_button = QPushButton()
+        self.harm_button = QPushButton()
+        self.declined_button = QPushButton()
+        self.print_button = QPushButton(PRINT_TEXT)
+        self.print_button.setObjectName("print_consent")
+        self.print_button.setToolTip("Spara samtyckesblanketten som PDF, att skriva ut och "
+                                     "skriva under")
+        self.consent_button.clicked.connect(self._register)
+        self.withdraw_button.clicked.connect(lambda: self._run(Action.WITHDRAW_CONSENT))
+        self.harm_button.clicked.connect(lambda: self._run(Action.HARM_ASSESSED))
+        self.declined_button.clicked.connect(lambda: self._run(Action.DECLINE))
+        self.print_button.clicked.connect(self.print_form)
+        buttons = QHBoxLayout()
+        buttons.setSpacing(8)
+        for button in (self.consent_button, self.withdraw_button, self.harm_button,
+                       self.declined_button, self.print_button):
+            button.setAutoDefault(False)
+            buttons.addWidget(button)
+        buttons.addStretch(1)
+        self.print_status = QLabel()
+        self.print_status.setObjectName("print_status")
+        self.print_status.hide()
+
+        self._scroll = scrolling(QWidget())
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(12, 12, 12, 0)
+        layout.setSpacing(8)
+        layout.addLayout(buttons)
+        layout.addWidget(self.print_status)
+        layout.addWidget(self._scroll, 1)
+        self.printing = False
+        self.refresh(context)
+
+    # ---- showing ------------------------------------------------------------------------------
+
+    def refresh(self, context: CaseContext) -> None:
+        self.context = context
+        current = consent.active_consent(context.case)
+        states = actions.states(context)
+        self.consent_button.setText("Förnya samtycke…" if current else "Registrera samtycke…")
+        self.consent_button.setEnabled(True)
+        self.consent_button.setToolTip("")
+        lock_if_read_only(self.consent_button, context)
+        for button, action in ((self.withdraw_button, Action.WITHDRAW_CONSENT),
+                               (self.harm_button, Action.HARM_ASSESSED),
+                               (self.declined_button, Action.DECLINE)):
+            state = states[action]
+            button.setObjectName(f"consent_{action.value}")
+            button.setText(actions.button_text(action))
+            button.setEnabled(state.allowed)
+            button.setToolTip("" if state.allowed else state.why_not)
+        self.print_button.setEnabled(not self.printing)
+        self.print_button.setToolTip("Spara samtyckesblanketten som PDF, att skriva ut och "
+                                     "skriva under")
+        lock_if_read_only(self.print_button, context)
+
+        old = self._scroll.takeWidget()
+        if old is not None:
+            old.deleteLater()
+        page = QWidget()
+        column = QVBoxLayout(page)
+        column.setContentsMargins(0, 4, 0, 12)
+        column.setSpacing(16)
+        column.addWidget(self._current(context, current))
+        assessments = consent.harm_assessments_of(context.case)
+        if assessments:
+            column.addWidget(self._assessments(assessments))
+        earlier = [c for c in consent.consents_of(context.case)
+                   if current is None or c.id != current.id]
+        column.addWidget(self._history(earlier))
+        column.addStretch(1)
+        self._scroll.setWidget(page)
+
+    def _current(self, context: CaseContext, current: Consent | None) -> QGroupBox:
+        box = QGroupBox("Samtycket som gäller")
+        box.setObjectName("current_consent")
+        rows = Details(box)
+        if current is None:
+            if context.case.consent_basis == "harm_assessment":
+                text = "Inget samtycke — en menprövning är grunden för SIP:en (se nedan)."
+            elif context.read_only:
+                text = "Inget samtycke gäller."
+            else:
+                text = ("Inget samtycke är registrerat. Samtycke behövs innan kallelse — eller en "
+                        "menprövning om den enskilde inte kan samtycka.")
+            rows.span(value_label(text, name="no_consent", wrap=True))
+            return box
+        state = consent.consent_state("consent", current.valid_until, today=context.today)
+        rows.text("Slag:", ConsentKind(current.kind).label, name="consent_kind")
+        rows.text("Givet:", format_date(current.given_on), name="consent_given_on")
+        rows.text("Taget av:", current.taken_by.full_name, name="consent_taken_by")
+        rows.text("Gäller:", current.covers, name="consent_covers")
+        names = "\n".join(p.name for p in consent.principals_of(current))
+        rows.text("Huvudmän som får delta:", names or NOT_GIVEN, name="consent_principals")
+        rows.text("Gäller inte:", current.exclusions or "Inget angivet",
+                  name="consent_exclusions")
+        rows.text("Närstående att bjuda in:", current.relatives_to_invite or "Inga angivna",
+                  name="consent_relatives")
+        until = format_date(current.valid_until)
+        if context.read_only:
+            pass
+        elif state.days_left is not None and state.days_left >= 0:
+            until += f" ({state.days_left} {'dag' if state.days_left == 1 else 'dagar'} kvar)"
+        elif state.days_left is not None:
+            until += " — har gått ut, förnya samtycket"
+        valid = value_label(until, name="consent_valid_until")
+        if state.warn and not context.read_only:
+            valid.setStyleSheet(WARN_STYLE)
+        holder = QWidget()
+        line = QHBoxLayout(holder)
+        line.setContentsMargins(0, 0, 0, 0)
+        line.addWidget(valid)
+        line.addStretch(1)
+        rows.add("Gäller till och med:", holder)
+        guardians = consent.guardians_who_consented(current)
+        if guardians:
+            rows.text("Vårdnadshavare:", "\n".join(f"{g.name} har samtyckt" for g in guardians),
+                      name="consent_guardians")
+        return box
+
+    def _assessments(self, assessments: list[consent.HarmAssessment]) -> QGroupBox:
+        box = QGroupBox("Menprövning")
+        box.setObjectName("harm_assessments")
+        rows = Details(box)
+        for index, item in enumerate(assessments):
+            rows.text(f"{format_date(item.assessed_on)}:",
+                      f"{HarmConclusion(item.conclusion).label}\n"
+                      f"Bedömd av {item.assessed_by.full_name}. Kontakter: {item.contacts}",
+                      name=f"harm_{index}")
+        return box
+
+    def _history(self, earlier: list[Consent]) -> QGroupBox:
+        box = QGroupBox("Tidigare samtycken")
+        box.setObjectName("consent_history")
+        column = QVBoxLayout(box)
+        if not earlier:
+            column.addWidget(value_label("Inga tidigare samtycken.", name="no_history"))
+            return box
+        table = QTableWidget(len(earlier), len(HISTORY_HEADERS))
+        table.setObjectName("consent_history_table")
+        table.setHorizontalHeaderLabels(list(HISTORY_HEADERS))
+        table.verticalHeader().hide()
+        table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        table.setWordWrap(True)
+        for row, item in enumerate(earlier):
+            values = (
+                format_date(item.given_on), ConsentKind(item.kind).label,
+                format_date(item.valid_until), item.taken_by.full_name,
+                "\n".join(p.name for p in consent.principals_of(item)), what_became_of(item),
+            )
+            for col, text in enumerate(values):
+                cell = QTableWidgetItem(text)
+                cell.setToolTip(text)
+                table.setItem(row, col, cell)
+        header = table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(len(HISTORY_HEADERS) - 1, QHeaderView.ResizeMode.Stretch)
+        table.resizeRowsToContents()
+        height = table.horizontalHeader().height() + sum(
+            table.rowHeight(r) for r in range(table.rowCount())) + 4
+        table.setFixedHeight(min(height, 320))
+        column.addWidget(table)
+        return box
+
+    # ---- commands ---------------------------------------------------------------------------
+
+    def _register(self) -> None:
+        if ConsentDialog.ask(self, self.context.session, self.context.case,
+                             today=self.context.today) is not None:
+            self.changed.emit()
+
+    def _run(self, action: Action) -> None:
+        if actions.run_action(self, self.context, action):
+            self.changed.emit()
+
+    def print_form(self) -> None:
+        """Ask where to save the consent form, then render it in the background."""
+        if self.printing:
+            return
+        path = SavePdfDialog.ask(self, title="Spara samtyckesblanketten",
+                                 default_name=consent_file_name(self.context.case.number))
+        if path is None:
+            return
+        self.printing = True
+        self.print_button.setEnabled(False)
+        self.print_status.setText("Skapar samtyckesblanketten…")
+        self.print_status.show()
+        case_id = self.context.case.id
+        run_in_background(self, lambda: render_consent_form(case_id, path),
+                          success=self._printed, failure=self._print_failed)
+
+    def _done_printing(self) -> None:
+        self.printing = False
+        self.print_status.hide()
+        self.print_button.setEnabled(not self.context.read_only)
+
+    def _printed(self, path: Path) -> None:
+        self._done_printing()
+        log.info("consent form saved")
+        if messages.confirm(self, "Samtyckesblanketten är sparad",
+                            f"Blanketten är sparad som {path.name} i {path.parent}.\n\n"
+                            "Vill du öppna den nu?", yes="Öppna", no="Stäng"):
+            open_file(path)
+
+    def _print_failed(self, exc: Exception) -> None:
+        self._done_printing()
+        log.error("consent form failed: %s", type(exc).__name__)
+        if isinstance(exc, SipError):
+            text = exc.message
+        elif isinstance(exc, OSError):
+            text = ("Det gick inte att spara filen där. Välj en annan mapp, eller kontrollera "
+                    "att filen inte är öppen i ett annat program.")
+        else:
+            text = "Det gick inte att skapa samtyckesblanketten. Försök igen."
+        messages.warning(self, "Blanketten kunde inte skapas", text)

@@ -1,0 +1,323 @@
+"""Översikt: where the case stands and what comes next.
+
+- **Nästa steg**: what is missing before the next step (the core's own words), and a button for
+  each action the case view can run — enabled when the state allows it, otherwise disabled with
+  the reason as tooltip (`ui.case_tabs.actions`).
+- **Personen** and **Närstående och företrädare**, as registered.
+- **Ärendet**: number, status, unit, coordinator, dates and the consent with days left (warning
+  colour 30 days before it lapses).
+- **Behovet** (DOMAIN step 1): who noticed it, when, the need in the person's words and the
+  question; "Registrera behov…" / "Ändra behov…".
+- **Status**: the current state and its recent history.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import (
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from sipdesk import consent, lifecycle
+from sipdesk.lifecycle import Action, NoticedBy
+from sipdesk.models import CaseStatus, ContactKind, Person, PersonContact
+
+from ..dialogs.case_dialogs import NeedDialog
+from ..dialogs.consent_dialogs import ConsentDialog
+from . import actions
+from .base import (
+    NOT_GIVEN,
+    WARN_STYLE,
+    CaseContext,
+    CaseTab,
+    Details,
+    format_date,
+    lock_if_read_only,
+    scrolling,
+    value_label,
+)
+
+HISTORY_SHOWN = 5
+# States from which an invitation is the next step: there, what the invitation lacks is shown.
+_BEFORE_INVITATION = {CaseStatus.NEED_REGISTERED, *lifecycle.TRANSITIONS[Action.INVITE][0]}
+
+
+def communication_text(person: Person) -> str:
+    needs = []
+    if person.easy_read:
+        needs.append("lättläst text")
+    if person.picture_support:
+        needs.append("bildstöd")
+    if not needs:
+        return "Inga särskilda behov angivna"
+    text = " och ".join(needs)
+    return text[0].upper() + text[1:]
+
+
+def address_text(person: Person) -> str:
+    town = " ".join(part for part in (person.postal_code, person.city) if part)
+    lines = [part for part in (person.address, town) if part]
+    return "\n".join(lines) if lines else NOT_GIVEN
+
+
+def contact_text(contact: PersonContact) -> str:
+    parts = [contact.name]
+    if contact.relation:
+        parts[0] += f" ({contact.relation})"
+    for extra in (contact.phone, contact.email, contact.address):
+        if extra:
+            parts.append(extra)
+    return ", ".join(parts)
+
+
+def consent_text(context: CaseContext) -> tuple[str, bool]:
+    """The consent line of the case and whether it warns (lapsing within 30 days or lapsed).
+    A case that has ended never warns: its consent only says how it stood."""
+    case = context.case
+    if context.read_only:
+        current = consent.active_consent(case)
+        if current is not None:
+            return f"Gällde till och med {format_date(current.valid_until)}", False
+        withdrawn = next((c for c in consent.consents_of(case) if c.withdrawn_on), None)
+        if withdrawn is not None:
+            return f"Återkallat {format_date(withdrawn.withdrawn_on)}", False
+        if case.consent_basis == "harm_assessment":
+            return "Menprövning gjord", False
+        return "Inget samtycke", False
+    state = consent.consent_state(case.consent_basis, case.consent_valid_until,
+                                  today=context.today)
+    text = state.text
+    if state.days_left is not None and not state.warn:
+        text += f" ({state.days_left} dagar kvar)"
+    return text, state.warn
+
+
+def missing_items(context: CaseContext) -> list[str]:
+    """What is missing before the next step, in the core's words."""
+    if context.read_only:
+        return []
+    items = []
+    if lifecycle.need_of(context.case) is None:
+        items.append("Behovet är inte beskrivet: vem som uppmärksammade det, och vilken fråga "
+                     "SIP:en ska besvara.")
+    if context.status in _BEFORE_INVITATION:
+        problem = lifecycle.invitation_basis_problem(context.case, today=context.today)
+        if problem:
+            items.append(problem)
+    state = consent.consent_state(context.case.consent_basis, context.case.consent_valid_until,
+                                  today=context.today)
+    if state.warn and state.days_left is not None and state.days_left >= 0:
+        items.append(f"Samtycket går ut om {state.days_left} "
+                     f"{'dag' if state.days_left == 1 else 'dagar'} — förnya det i tid.")
+    return items
+
+
+def _left(widget: QWidget) -> QWidget:
+    """`widget` at its natural width (a coloured label should not fill the whole row)."""
+    holder = QWidget()
+    row = QHBoxLayout(holder)
+    row.setContentsMargins(0, 0, 0, 0)
+    row.addWidget(widget)
+    row.addStretch(1)
+    return holder
+
+
+class OverviewTab(CaseTab):
+    title = "Översikt"
+
+    def __init__(self, context: CaseContext, parent: QWidget | None = None) -> None:
+        super().__init__(context, parent)
+        self._layout = QVBoxLayout(self)
+        self._layout.setContentsMargins(0, 0, 0, 0)
+        self._scroll = scrolling(QWidget())
+        self._layout.addWidget(self._scroll)
+        self.refresh(context)
+
+    def refresh(self, context: CaseContext) -> None:
+        self.context = context
+        old = self._scroll.takeWidget()
+        if old is not None:
+            old.deleteLater()
+        page = QWidget()
+        grid = QGridLayout(page)
+        grid.setContentsMargins(12, 12, 12, 12)
+        grid.setHorizontalSpacing(16)
+        grid.setVerticalSpacing(16)
+        grid.addWidget(self._next_steps(context), 0, 0, 1, 2)
+        grid.addWidget(self._person(context.person), 1, 0)
+        grid.addWidget(self._case(context), 1, 1)
+        grid.addWidget(self._need(context), 2, 0)
+        grid.addWidget(self._status(context), 2, 1)
+        grid.addWidget(self._contacts(context.contacts), 3, 0, 1, 2)
+        grid.setColumnStretch(0, 1)
+        grid.setColumnStretch(1, 1)
+        grid.setRowStretch(4, 1)
+        self._scroll.setWidget(page)
+
+    # ---- sections ---------------------------------------------------------------------------
+
+    def _next_steps(self, context: CaseContext) -> QGroupBox:
+        box = QGroupBox("Nästa steg")
+        box.setObjectName("next_steps")
+        column = QVBoxLayout(box)
+        column.setSpacing(8)
+        if context.read_only:
+            column.addWidget(value_label(
+                "Ärendet är avslutat. Inget mer ska göras i det.", name="missing_none",
+                wrap=True))
+        else:
+            missing = missing_items(context)
+            if missing:
+                heading = QLabel("Det här saknas:")
+                heading.setObjectName("missing_heading")
+                column.addWidget(heading)
+                for index, text in enumerate(missing):
+                    column.addWidget(value_label(f"•  {text}", name=f"missing_{index}",
+                                                 wrap=True))
+            else:
+                column.addWidget(value_label(
+                    "Allt som behövs för att kalla till SIP-möte finns.", name="missing_none",
+                    wrap=True))
+        row = QHBoxLayout()
+        row.setSpacing(8)
+        self.action_buttons: dict[Action, QPushButton] = {}
+        states = actions.states(context)
+        for action in actions.ACTION_HANDLERS:
+            button = actions.action_button(action, states[action], run=self._run)
+            self.action_buttons[action] = button
+            row.addWidget(button)
+        if consent.active_consent(context.case) is not None and not context.read_only:
+            renew = QPushButton("Förnya samtycke…")
+            renew.setObjectName("renew_consent")
+            renew.setAutoDefault(False)
+            renew.clicked.connect(self._renew)
+            row.insertWidget(1, renew)
+        row.addStretch(1)
+        column.addLayout(row)
+        return box
+
+    def _person(self, person: Person) -> QGroupBox:
+        box = QGroupBox("Personen")
+        rows = Details(box)
+        rows.text("Namn:", person.full_name, name="person_name")
+        rows.text("Personnummer:", person.personal_number, name="personal_number")
+        rows.text("Adress:", address_text(person), name="address")
+        rows.text("Telefon:", person.phone or NOT_GIVEN, name="phone")
+        rows.text("Språk:", person.language or NOT_GIVEN, name="language")
+        rows.text("Tolk:", "Behöver tolk" if person.needs_interpreter else "Behöver inte tolk",
+                  name="interpreter")
+        rows.text("Kommunikation:", communication_text(person), name="communication")
+        return box
+
+    def _case(self, context: CaseContext) -> QGroupBox:
+        case = context.case
+        box = QGroupBox("Ärendet")
+        rows = Details(box)
+        rows.text("Ärendenummer:", case.number, name="case_number")
+        rows.text("Status:", context.status.label, name="status")
+        text, warn = consent_text(context)
+        consent_label = value_label(text, name="consent_state")
+        if warn:
+            consent_label.setStyleSheet(WARN_STYLE)
+        rows.add("Samtycke:", _left(consent_label))
+        rows.text("Enhet:", case.unit.name, name="unit")
+        rows.text("Samordningsansvarig:",
+                  f"{case.coordinator.full_name} ({case.coordinator.initials})",
+                  name="coordinator")
+        rows.text("Nästa datum:", format_date(case.next_date), name="next_date")
+        rows.text("Skapat:", format_date(case.created_at), name="created")
+        rows.text("Senast ändrat:", format_date(case.updated_at), name="updated")
+        return box
+
+    def _need(self, context: CaseContext) -> QGroupBox:
+        box = QGroupBox("Behovet")
+        box.setObjectName("need_box")
+        column = QVBoxLayout(box)
+        column.setSpacing(4)
+        need = lifecycle.need_of(context.case)
+        if need is None:
+            column.addWidget(value_label("Behovet är inte beskrivet ännu.", name="need_missing",
+                                         wrap=True))
+        else:
+            who = NoticedBy(need.noticed_by)
+            if who is NoticedBy.STAFF and need.noticed_by_user is not None:
+                noticed = f"Personal: {need.noticed_by_user.full_name}"
+            elif need.noticed_by_name:
+                noticed = f"{who.label}: {need.noticed_by_name}"
+            else:
+                noticed = who.label
+            for caption, text, name in (
+                ("Uppmärksammat av", f"{noticed}, {format_date(need.noticed_on)}", "noticed"),
+                ("Behovet, med den enskildes ord", need.need, "need"),
+                ("Frågan SIP:en ska besvara", need.question, "question"),
+            ):
+                title = QLabel(caption)
+                title.setStyleSheet("font-weight: bold;")
+                column.addWidget(title)
+                column.addWidget(value_label(text, name=name, wrap=True))
+                column.addSpacing(4)
+        button = QPushButton("Ändra behov…" if need else "Registrera behov…")
+        button.setObjectName("edit_need")
+        button.setAutoDefault(False)
+        button.clicked.connect(self._edit_need)
+        lock_if_read_only(button, context)
+        row = QHBoxLayout()
+        row.addWidget(button)
+        row.addStretch(1)
+        column.addStretch(1)
+        column.addLayout(row)
+        return box
+
+    def _status(self, context: CaseContext) -> QGroupBox:
+        box = QGroupBox("Status")
+        column = QVBoxLayout(box)
+        column.setSpacing(4)
+        current = value_label(context.status.label, name="status_now")
+        current.setStyleSheet("font-weight: bold;")
+        column.addWidget(current)
+        changes = lifecycle.history(context.case)[-HISTORY_SHOWN:]
+        if not changes:
+            column.addWidget(value_label(
+                f"Ärendet skapades {format_date(context.case.created_at)}.",
+                name="status_history_0"))
+        for index, change in enumerate(reversed(changes)):
+            text = (f"{format_date(change.at)}  {CaseStatus(change.from_status).label} → "
+                    f"{CaseStatus(change.to_status).label}  ({change.by.full_name})")
+            if change.reason:
+                text += f"\n{change.reason}"
+            column.addWidget(value_label(text, name=f"status_history_{index}", wrap=True))
+        column.addStretch(1)
+        return box
+
+    def _contacts(self, contacts: list[PersonContact]) -> QGroupBox:
+        box = QGroupBox("Närstående och företrädare")
+        rows = Details(box)
+        if contacts:
+            for index, contact in enumerate(contacts):
+                rows.text(f"{ContactKind(contact.kind).label}:", contact_text(contact),
+                          name=f"contact_{index}")
+        else:
+            rows.span(value_label("Inga närstående eller företrädare registrerade.",
+                                  name="no_contacts", wrap=True))
+        return box
+
+    # ---- commands -----------------------------------------------------------------------------
+
+    def _run(self, action: Action) -> None:
+        if actions.run_action(self, self.context, action):
+            self.changed.emit()
+
+    def _renew(self) -> None:
+        if ConsentDialog.ask(self, self.context.session, self.context.case,
+                             today=self.context.today) is not None:
+            self.changed.emit()
+
+    def _edit_need(self) -> None:
+        if NeedDialog.ask(self, self.context.session, self.context.case,
+                          today=self.context.today) is not None:
+            self.changed.emit()

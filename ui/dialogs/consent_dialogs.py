@@ -1,0 +1,476 @@
+"""The consent dialogs of the case view (DOMAIN.md step 2; seeds 000 "Samtycke", 003 step 1, 002).
+
+- `ConsentDialog`: register a consent, or renew it (the earlier one stays in the history). Oral
+  or written, given on (today), taken by (me), what it covers (the need's question), which
+  principals may take part (checkboxes; "Lägg till huvudman…"), exclusions, relatives to invite,
+  valid until (one year, never later: the date field stops there and says why), and for a child
+  every registered guardian's consent (or a way to register the guardians first).
+- `WithdrawConsentDialog`: the person takes the consent back; the case is closed.
+- `HarmAssessmentDialog`: menprövning when the person cannot consent.
+- `DeclinedDialog`: the person says no; the case ends as declined.
+- `AddPrincipalDialog`: a principal that is not in the list yet (e.g. "Region Skåne").
+
+Every field is checked as the user types with the core's own rules (`consent_problems` and the
+other `*_problems`), and each dialog saves through one core use case.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QCheckBox,
+    QHBoxLayout,
+    QLineEdit,
+    QPushButton,
+    QRadioButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from sipdesk import consent, contacts, lifecycle
+from sipdesk.consent import ConsentInput, ConsentKind, HarmConclusion, one_year_after
+from sipdesk.models import Case, PersonContact, Principal, PrincipalKind
+
+from ..session import Session
+from .dates import DateEdit
+from .form_dialog import FormDialog, group_box, hint, multiline, user_combo, wide_combo
+from .guardian_dialog import AddGuardianDialog
+
+ONE_YEAR_HINT = "Ett samtycke gäller högst ett år. Senast {limit:%Y-%m-%d}."
+
+
+def _radio_row(name: str, options: list[tuple[str, str]], *,
+               vertical: bool = False) -> tuple[QWidget, QButtonGroup]:
+    """Radio buttons in a group frame; each button's objectName ends with its value."""
+    frame = group_box(name)
+    inner = frame.layout()
+    assert isinstance(inner, QVBoxLayout)
+    inner.setContentsMargins(0, 2, 0, 2)
+    line: QVBoxLayout | QHBoxLayout = inner if vertical else QHBoxLayout()
+    group = QButtonGroup(frame)
+    for value, label in options:
+        button = QRadioButton(label)
+        button.setObjectName(f"{name}_{value}")
+        group.addButton(button)
+        line.addWidget(button)
+        if not vertical:
+            line.addSpacing(12)
+    if not vertical:
+        assert isinstance(line, QHBoxLayout)
+        line.addStretch(1)
+        inner.addLayout(line)
+    return frame, group
+
+
+def _checked_value(group: QButtonGroup, name: str) -> str | None:
+    button = group.checkedButton()
+    return button.objectName().removeprefix(f"{name}_") if button is not None else None
+
+
+def _fresh_content(frame: QWidget) -> QVBoxLayout:
+    """Replace what a group frame shows with an empty column, and return the column."""
+    outer = frame.layout()
+    assert outer is not None
+    while outer.count():
+        item = outer.takeAt(0)
+        widget = item.widget() if item is not None else None
+        if widget is not None:
+            widget.deleteLater()
+    content = QWidget()
+    column = QVBoxLayout(content)
+    column.setContentsMargins(0, 0, 0, 0)
+    column.setSpacing(4)
+    outer.addWidget(content)
+    return column
+
+
+def _left(button: QPushButton) -> QHBoxLayout:
+    row = QHBoxLayout()
+    row.addWidget(button)
+    row.addStretch(1)
+    return row
+
+
+class AddPrincipalDialog(FormDialog):
+    """A new principal (huvudman) for the consent's list."""
+
+    ok_text = "Lägg till"
+    failed_title = "Huvudmannen kunde inte läggas till"
+
+    def __init__(self, *, parent: QWidget | None = None) -> None:
+        super().__init__(
+            title="Lägg till huvudman",
+            intro="Huvudmän är de som ansvarar för stödet: kommunen, regionen eller till "
+                  "exempel en skola eller Försäkringskassan.",
+            parent=parent)
+        self.name = QLineEdit()
+        self.name.setObjectName("principal")
+        self.name.setPlaceholderText("t.ex. Region Skåne")
+        self.form.add("principal", "Namn", self.name)
+        self.kind = wide_combo("kind")
+        for kind in (PrincipalKind.REGION, PrincipalKind.MUNICIPALITY, PrincipalKind.OTHER):
+            self.kind.addItem(kind.label, kind.value)
+        self.form.add("kind", "Slag", self.kind)
+        self.watch("principal", self.name)
+        self.resize(440, self.sizeHint().height())
+
+    def save(self) -> Principal:
+        return contacts.ensure_principal(self.name.text(), PrincipalKind(self.kind.currentData()))
+
+
+class ConsentDialog(FormDialog):
+    """Register the person's consent, or renew the one in force."""
+
+    ok_text = "Registrera samtycket"
+    failed_title = "Samtycket kunde inte sparas"
+
+    def __init__(self, session: Session, case: Case, *, today: dt.date | None = None,
+                 parent: QWidget | None = None) -> None:
+        self.session = session
+        self.case = case
+        self.today = today or dt.date.today()
+        self.previous = consent.active_consent(case)
+        renewing = self.previous is not None
+        if renewing:
+            assert self.previous is not None
+            intro = ("Det nya samtycket ersätter det som gäller nu (till och med "
+                     f"{self.previous.valid_until:%Y-%m-%d}). Det gamla finns kvar i historiken.")
+        else:
+            intro = ("Samtycket gäller att en SIP görs och att de huvudmän som kryssas i får "
+                     "delta och dela information med varandra. Det kan vara muntligt eller "
+                     "skriftligt och gäller högst ett år.")
+        super().__init__(title="Förnya samtycke" if renewing else "Registrera samtycke",
+                         intro=intro, parent=parent)
+        self.setObjectName("consent_dialog")
+        if renewing:
+            self.ok_button.setText("Förnya samtycket")
+
+        kind_row, self.kind_group = _radio_row(
+            "kind", [(k.value, k.label) for k in ConsentKind])
+        self.kind_group.buttons()[0].setChecked(True)
+        self.form.add("kind", "Samtycket gavs", kind_row)
+
+        self.given_on = DateEdit(self.today, maximum=self.today)
+        self.given_on.setObjectName("given_on")
+        self.form.add("given_on", "Datum", self.given_on)
+
+        self.taken_by = user_combo(name="taken_by", selected=session.user)
+        self.form.add("taken_by", "Taget av", self.taken_by)
+
+        self.covers = multiline(name="covers", placeholder="Den fråga ni kom överens om")
+        self.form.add("covers", "Samtycket gäller", self.covers)
+
+        self.principals = group_box("principals")
+        self._principal_boxes: list[tuple[QCheckBox, Principal]] = []
+        self.form.add("principals", "Huvudmän som får delta", self.principals)
+
+        self.exclusions = multiline(name="exclusions", lines=2,
+                                    placeholder="Det den enskilde inte vill att samtycket gäller")
+        self.form.add("exclusions", "Gäller inte", self.exclusions)
+        self.relatives = multiline(name="relatives_to_invite", lines=2,
+                                   placeholder="Närstående som den enskilde vill ska bjudas in")
+        self.form.add("relatives_to_invite", "Närstående att bjuda in", self.relatives)
+
+        limit = one_year_after(self.today)
+        self.valid_until = DateEdit(limit, minimum=self.today, maximum=limit)
+        self.valid_until.setObjectName("valid_until")
+        self.form.add("valid_until", "Gäller till och med", self.valid_until)
+        self.valid_until_hint = hint(ONE_YEAR_HINT.format(limit=limit), name="valid_until_hint")
+        self.form.addRow("", self.valid_until_hint)
+
+        self.guardians = group_box("guardians")
+        self._guardian_boxes: list[tuple[QCheckBox, PersonContact]] = []
+        self.form.add("guardians", "Vårdnadshavare", self.guardians)
+
+        self._fill_defaults()
+        self._build_principals(chosen=self._default_principals())
+        self._build_guardians()
+        for name, widget in (("given_on", self.given_on), ("covers", self.covers),
+                             ("valid_until", self.valid_until)):
+            self.watch(name, widget)
+        self.given_on.dateChanged.connect(self._given_on_changed)
+        self.resize(680, min(self.sizeHint().height(), 900))
+        self.covers.setFocus()
+
+    # ---- building ---------------------------------------------------------------------------
+
+    def _fill_defaults(self) -> None:
+        if self.previous is not None:
+            self.covers.setPlainText(self.previous.covers)
+            self.exclusions.setPlainText(self.previous.exclusions)
+            self.relatives.setPlainText(self.previous.relatives_to_invite)
+            return
+        need = lifecycle.need_of(self.case)
+        if need is not None:
+            self.covers.setPlainText(need.question)  # what the SIP should answer
+
+    def _default_principals(self) -> set[int]:
+        if self.previous is not None:
+            return {p.id for p in consent.principals_of(self.previous)}
+        return {self.session.user.unit.principal_id}  # the one taking it always takes part
+
+    def _build_principals(self, *, chosen: set[int]) -> None:
+        layout = _fresh_content(self.principals)
+        self._principal_boxes = []
+        for principal in consent.principal_choices():
+            box = QCheckBox(f"{principal.name} ({PrincipalKind(principal.kind).label.lower()})")
+            box.setObjectName(f"principal_{principal.id}")
+            box.setChecked(principal.id in chosen)
+            box.toggled.connect(lambda _c: self._edited("principals"))
+            layout.addWidget(box)
+            self._principal_boxes.append((box, principal))
+        add = QPushButton("Lägg till huvudman…")
+        add.setObjectName("add_principal")
+        add.setAutoDefault(False)
+        add.clicked.connect(self._add_principal)
+        layout.addLayout(_left(add))
+
+    def _build_guardians(self) -> None:
+        """For a child (on the date of the consent): a box per registered guardian."""
+        child = consent.is_child(self.case.person, self.given_on.value())
+        self.set_field_visible("guardians", child)
+        if not child:
+            self._guardian_boxes = []
+            return
+        chosen = {g.id for box, g in self._guardian_boxes if box.isChecked()}
+        layout = _fresh_content(self.guardians)
+        self._guardian_boxes = []
+        registered = consent.guardians_of(self.case.person)
+        if registered:
+            layout.addWidget(hint(
+                "Barnet är under 18 år: vårdnadshavarna samtycker. Kryssa i var och en som "
+                "har samtyckt — alla behöver göra det.", name="guardians_hint"))
+        else:
+            layout.addWidget(hint(
+                "Barnet är under 18 år: det är vårdnadshavarna som samtycker, men inga "
+                "vårdnadshavare är registrerade. Lägg till dem först.", name="guardians_hint"))
+        for guardian in registered:
+            text = guardian.name + (f" ({guardian.relation})" if guardian.relation else "")
+            box = QCheckBox(f"{text} har samtyckt")
+            box.setObjectName(f"guardian_{guardian.id}")
+            box.setChecked(guardian.id in chosen)
+            box.toggled.connect(lambda _c: self._edited("guardians"))
+            layout.addWidget(box)
+            self._guardian_boxes.append((box, guardian))
+        add = QPushButton("Lägg till vårdnadshavare…")
+        add.setObjectName("add_guardian")
+        add.setAutoDefault(False)
+        add.clicked.connect(self._add_guardian)
+        layout.addLayout(_left(add))
+
+    # ---- reacting -----------------------------------------------------------------------------
+
+    def _given_on_changed(self) -> None:
+        given = self.given_on.value()
+        limit = one_year_after(given)
+        was_default = self.valid_until.date() == self.valid_until.maximumDate()
+        self.valid_until.set_range(given, limit)
+        if was_default:
+            self.valid_until.set_value(limit)
+        self.valid_until_hint.setText(ONE_YEAR_HINT.format(limit=limit))
+        self._build_guardians()
+        self.revalidate()
+
+    def _add_principal(self) -> None:
+        added = AddPrincipalDialog.ask(self)
+        if added is None:
+            return
+        chosen = {p.id for box, p in self._principal_boxes if box.isChecked()} | {added.id}
+        self._build_principals(chosen=chosen)
+        self._edited("principals")
+
+    def _add_guardian(self) -> None:
+        added = AddGuardianDialog.ask(self, self.session, self.case.person)
+        if added is None:
+            return
+        self._build_guardians()
+        self._edited("guardians")
+
+    def refused_message(self, name: str, widget: DateEdit, day: dt.date) -> str:
+        if name == "valid_until" and day > widget.value():
+            limit = one_year_after(self.given_on.value())
+            return f"Ett samtycke gäller högst ett år — senast {limit:%Y-%m-%d}."
+        return super().refused_message(name, widget, day)
+
+    # ---- the input and saving -------------------------------------------------------------
+
+    def input(self) -> ConsentInput:
+        kind = _checked_value(self.kind_group, "kind") or ConsentKind.ORAL.value
+        return ConsentInput(
+            kind=ConsentKind(kind),
+            given_on=self.given_on.value(),
+            covers=self.covers.toPlainText(),
+            principals=[p for box, p in self._principal_boxes if box.isChecked()],
+            taken_by=self.taken_by.currentData(),
+            exclusions=self.exclusions.toPlainText(),
+            relatives_to_invite=self.relatives.toPlainText(),
+            valid_until=self.valid_until.value(),
+            guardians=[g for box, g in self._guardian_boxes if box.isChecked()],
+        )
+
+    def problems(self) -> dict[str, str]:
+        return consent.consent_problems(self.case, self.input(), today=self.today)
+
+    def save(self) -> consent.Consent:
+        return consent.register_consent(self.session.user, self.case, self.input(),
+                                        today=self.today)
+
+
+class WithdrawConsentDialog(FormDialog):
+    """The person takes the consent back: recorded, and the case is closed."""
+
+    ok_text = "Återkalla och avsluta ärendet"
+    failed_title = "Återkallelsen kunde inte sparas"
+
+    def __init__(self, session: Session, case: Case, *, today: dt.date | None = None,
+                 parent: QWidget | None = None) -> None:
+        self.session = session
+        self.case = case
+        self.today = today or dt.date.today()
+        current = consent.active_consent(case)
+        assert current is not None, "no consent to withdraw"
+        self.current = current
+        super().__init__(
+            title="Återkalla samtycke",
+            intro=(f"Samtycket från {current.given_on:%Y-%m-%d} återkallas. Den enskilde kan "
+                   "när som helst ta tillbaka sitt samtycke, muntligt eller skriftligt."),
+            parent=parent)
+        self.setObjectName("withdraw_dialog")
+        self.withdrawn_on = DateEdit(self.today, maximum=self.today)
+        self.withdrawn_on.setObjectName("withdrawn_on")
+        self.form.add("withdrawn_on", "Datum", self.withdrawn_on)
+        self.how = wide_combo("how")
+        self.how.setEditable(True)
+        self.how.addItems(["Muntligt per telefon", "Muntligt vid besök", "Skriftligt"])
+        self.how.setCurrentIndex(-1)
+        line = self.how.lineEdit()
+        assert line is not None
+        line.setPlaceholderText("Hur det gick till, t.ex. muntligt per telefon")
+        self.form.add("how", "Hur samtycket återkallades", self.how)
+        self.form.addRow("", hint(f"Registreras av {session.user.full_name}."))
+        self.show_warning(
+            f"Ärendet avslutas med skälet ”{lifecycle.ClosureReason.CONSENT_WITHDRAWN.label}”. "
+            "Inget som redan är registrerat tas bort.")
+        self.watch("withdrawn_on", self.withdrawn_on)
+        self.watch("how", self.how)
+        self.resize(560, self.sizeHint().height())
+        self.how.setFocus()
+
+    def problems(self) -> dict[str, str]:
+        return consent.withdrawal_problems(self.current, withdrawn_on=self.withdrawn_on.value(),
+                                           how=self.how.currentText(), today=self.today)
+
+    def save(self) -> lifecycle.Closure:
+        return consent.withdraw_consent(self.session.user, self.case,
+                                        withdrawn_on=self.withdrawn_on.value(),
+                                        how=self.how.currentText(), today=self.today)
+
+
+class HarmAssessmentDialog(FormDialog):
+    """Menprövning: the person cannot consent; would a SIP harm them?"""
+
+    ok_text = "Registrera menprövningen"
+    failed_title = "Menprövningen kunde inte sparas"
+
+    def __init__(self, session: Session, case: Case, *, today: dt.date | None = None,
+                 parent: QWidget | None = None) -> None:
+        self.session = session
+        self.case = case
+        self.today = today or dt.date.today()
+        super().__init__(
+            title="Registrera menprövning",
+            intro=("Gör en menprövning när den enskilde inte kan ta ställning till samtycke. "
+                   "Ta reda på den enskildes inställning genom närstående, vårdnadshavare eller "
+                   "företrädare, och bedöm om en SIP skulle skada den enskilde."),
+            parent=parent)
+        self.setObjectName("harm_dialog")
+        self.assessed_by = user_combo(name="assessed_by", selected=session.user)
+        self.form.add("assessed_by", "Bedömd av", self.assessed_by)
+        self.assessed_on = DateEdit(self.today, maximum=self.today)
+        self.assessed_on.setObjectName("assessed_on")
+        self.form.add("assessed_on", "Datum", self.assessed_on)
+        self.contacts = multiline(
+            name="contacts", lines=4,
+            placeholder="Vilka som kontaktades och vad de sa om den enskildes inställning")
+        self.form.add("contacts", "Kontakter", self.contacts)
+        row, self.conclusion_group = _radio_row(
+            "conclusion", [(c.value, c.label) for c in HarmConclusion], vertical=True)
+        self.form.add("conclusion", "Slutsats", row)
+        self.conclusion_group.buttonToggled.connect(lambda _b, _c: self._edited("conclusion"))
+        self.watch("assessed_on", self.assessed_on)
+        self.watch("contacts", self.contacts)
+        self.resize(620, self.sizeHint().height())
+        self.contacts.setFocus()
+
+    def conclusion(self) -> HarmConclusion | None:
+        value = _checked_value(self.conclusion_group, "conclusion")
+        return HarmConclusion(value) if value else None
+
+    def problems(self) -> dict[str, str]:
+        problems = consent.harm_assessment_problems(
+            assessed_on=self.assessed_on.value(), contacts=self.contacts.toPlainText(),
+            today=self.today)
+        if self.conclusion() is None:
+            problems["conclusion"] = "Välj vad menprövningen kom fram till."
+        return problems
+
+    def on_revalidated(self, problems: dict[str, str]) -> None:
+        conclusion = self.conclusion()
+        if conclusion is HarmConclusion.HARM:
+            self.show_warning("Ingen SIP upprättas: ärendet avslutas som "
+                              f"”{lifecycle.S.REFUSED.label}”.")
+        elif conclusion is HarmConclusion.NO_HARM:
+            self.show_warning("Arbetet med SIP fortsätter utan samtycke: menprövningen är "
+                              "grunden för kallelsen.")
+        else:
+            self.show_warning("")
+
+    def save(self) -> consent.HarmAssessment:
+        conclusion = self.conclusion()
+        assert conclusion is not None
+        return consent.record_harm_assessment(
+            self.session.user, self.case, assessed_on=self.assessed_on.value(),
+            contacts=self.contacts.toPlainText(), conclusion=conclusion,
+            assessed_by=self.assessed_by.currentData(), today=self.today)
+
+
+class DeclinedDialog(FormDialog):
+    """The person says no although the principals see the need: the case ends as declined."""
+
+    ok_text = "Registrera och avsluta ärendet"
+    failed_title = "Det gick inte att registrera"
+
+    def __init__(self, session: Session, case: Case, *, today: dt.date | None = None,
+                 parent: QWidget | None = None) -> None:
+        self.session = session
+        self.case = case
+        self.today = today or dt.date.today()
+        super().__init__(
+            title="Den enskilde tackar nej",
+            intro=("Den enskilde vill inte ha en SIP, fast huvudmännen ser ett behov. "
+                   "Skriv kort hur det gick till."),
+            parent=parent)
+        self.setObjectName("declined_dialog")
+        self.declined_on = DateEdit(self.today, maximum=self.today)
+        self.declined_on.setObjectName("declined_on")
+        self.form.add("declined_on", "Datum", self.declined_on)
+        self.note = multiline(name="note", lines=3,
+                              placeholder="Hur den enskilde tackade nej och vem som frågade")
+        self.form.add("note", "Hur det gick till", self.note)
+        self.show_warning(f"Ärendet avslutas som ”{lifecycle.S.DECLINED.label}”. Inget som "
+                          "redan är registrerat tas bort.")
+        self.watch("declined_on", self.declined_on)
+        self.watch("note", self.note)
+        self.resize(560, self.sizeHint().height())
+        self.note.setFocus()
+
+    def problems(self) -> dict[str, str]:
+        return consent.declined_problems(declined_on=self.declined_on.value(),
+                                         note=self.note.toPlainText(), today=self.today)
+
+    def save(self) -> Case:
+        return consent.record_declined(self.session.user, self.case,
+                                       declined_on=self.declined_on.value(),
+                                       note=self.note.toPlainText(), today=self.today)

@@ -1,0 +1,308 @@
+"""The shape of the case view's small dialogs: a form validated at the field, then one core call.
+
+A subclass builds its inputs into `self.form` (a `FieldForm`), registers each with `watch()`,
+says what is wrong in `problems()` (from the core's `*_problems` functions, so the messages are
+the core's) and saves in `save()` by calling one core use case. Messages appear under a field
+once the user has been in it, and under every field when they press the OK button; the OK button
+stays enabled so pressing it always says what is missing. When the core refuses, its message goes
+to its field (or a message box) and nothing typed is lost.
+
+`ask(parent, …)` runs a dialog and returns what `save()` returned, or None (tests replace it).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from typing import Any, ClassVar
+
+import peewee
+from PySide6.QtCore import QDate, Qt
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFrame,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
+
+from sipdesk import auth
+from sipdesk.errors import ConflictError, NotFoundError, PermissionDenied, ValidationError
+from sipdesk.models import User
+
+from .. import messages
+from ..fields import INVALID_STYLE, FieldForm
+from .dates import DateEdit, from_qdate
+
+log = logging.getLogger("sipdesk.ui.dialogs")
+
+WARNING_STYLE = (
+    "background: #fff4e5; color: #5c3b00; border: 1px solid #f0c36d; border-radius: 4px;"
+    " padding: 6px 8px;"
+)
+HINT_STYLE = "color: palette(placeholder-text);"
+
+
+def text_of(widget: QWidget) -> str:
+    if isinstance(widget, QPlainTextEdit):
+        return widget.toPlainText()
+    if isinstance(widget, QLineEdit):
+        return widget.text()
+    if isinstance(widget, QComboBox):
+        return widget.currentText()
+    raise TypeError(type(widget).__name__)
+
+
+def multiline(*, name: str, placeholder: str = "", lines: int = 3) -> QPlainTextEdit:
+    """A text box for a few lines of free text; Tab moves on instead of typing a tab."""
+    edit = QPlainTextEdit()
+    edit.setObjectName(name)
+    edit.setPlaceholderText(placeholder)
+    edit.setTabChangesFocus(True)
+    edit.setFixedHeight(edit.fontMetrics().lineSpacing() * lines + 14)  # longer text scrolls
+    return edit
+
+
+def hint(text: str, *, name: str = "") -> QLabel:
+    label = QLabel(text)
+    label.setWordWrap(True)
+    label.setStyleSheet(HINT_STYLE)
+    # Expanding: in a form row a wrapping label would otherwise stay narrow.
+    label.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+    if name:
+        label.setObjectName(name)
+    return label
+
+
+def group_box(name: str) -> QFrame:
+    """A frame for a group of inputs (checkboxes) that is one field of the form."""
+    frame = QFrame()
+    frame.setObjectName(name)
+    frame.setProperty("group", True)
+    frame.setFrameShape(QFrame.Shape.NoFrame)
+    column = QVBoxLayout(frame)
+    column.setContentsMargins(4, 4, 4, 4)
+    column.setSpacing(4)
+    return frame
+
+
+class _Form(FieldForm):
+    """FieldForm whose red border on a group stays on the group, not on every checkbox in it."""
+
+    def show_error(self, name: str | None, message: str) -> bool:
+        shown = super().show_error(name, message)
+        widget = self.inputs.get(name or "")
+        if shown and widget is not None and widget.property("group"):
+            widget.setStyleSheet(f"QFrame#{widget.objectName()} {{ {INVALID_STYLE} }}")
+        return shown
+
+
+class FormDialog(QDialog):
+    """A titled form with an intro, the fields, an optional consequence warning and buttons."""
+
+    ok_text: ClassVar[str] = "Spara"
+    failed_title: ClassVar[str] = "Det gick inte att spara"
+
+    def __init__(self, *, title: str, intro: str = "", parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(title)
+        self.result_value: Any = None
+        self._touched: set[str] = set()
+        self._refused: dict[str, str] = {}  # a date the field refused, said at the field
+        self.form = _Form()
+        self.form.setLabelAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+        self.form.setFieldGrowthPolicy(self.form.FieldGrowthPolicy.ExpandingFieldsGrow)
+        self.form.setHorizontalSpacing(14)
+        self.form.setVerticalSpacing(8)
+
+        self.intro = QLabel(intro)
+        self.intro.setObjectName("intro")
+        self.intro.setWordWrap(True)
+        self.intro.setVisible(bool(intro))
+
+        self.warning = QLabel()
+        self.warning.setObjectName("consequence")
+        self.warning.setWordWrap(True)
+        self.warning.setStyleSheet(WARNING_STYLE)
+        self.warning.hide()
+
+        self.buttons = QDialogButtonBox()
+        self.ok_button = self.buttons.addButton(self.ok_text,
+                                                QDialogButtonBox.ButtonRole.AcceptRole)
+        self.ok_button.setObjectName("ok")
+        self.ok_button.setDefault(True)
+        self.cancel_button = self.buttons.addButton("Avbryt",
+                                                    QDialogButtonBox.ButtonRole.RejectRole)
+        self.cancel_button.setObjectName("cancel")
+        self.cancel_button.setAutoDefault(False)
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+
+        layout = QVBoxLayout(self)
+        layout.setSpacing(12)
+        layout.addWidget(self.intro)
+        layout.addLayout(self.form)
+        self.extra = QVBoxLayout()  # room below the form (e.g. a list of checkboxes)
+        layout.addLayout(self.extra)
+        layout.addWidget(self.warning)
+        layout.addStretch(1)
+        layout.addWidget(self.buttons)
+
+    # ---- to fill in by subclasses --------------------------------------------------------
+
+    def problems(self) -> dict[str, str]:
+        """What is wrong with the input now, by field name (empty: all fine)."""
+        return {}
+
+    def save(self) -> Any:
+        """Call the core; raise its ValidationError for a bad field."""
+        raise NotImplementedError
+
+    # ---- running --------------------------------------------------------------------------
+
+    @classmethod
+    def ask(cls, parent: QWidget | None, *args: Any, **kwargs: Any) -> Any:
+        """Show the dialog; what was saved, or None when the user cancelled."""
+        dialog = cls(*args, parent=parent, **kwargs)
+        try:
+            if dialog.exec() == QDialog.DialogCode.Accepted:
+                return dialog.result_value
+            return None
+        finally:
+            dialog.deleteLater()
+
+    # ---- validation -----------------------------------------------------------------------
+
+    def watch(self, name: str, widget: QWidget) -> None:
+        """Validate again whenever `widget` changes; its messages show once it was touched."""
+        if isinstance(widget, DateEdit):
+            widget.dateChanged.connect(lambda _d: self._date_changed(name))
+            widget.refused.connect(lambda day: self._date_refused(name, widget, day))
+        elif isinstance(widget, QPlainTextEdit):
+            widget.textChanged.connect(lambda: self._edited(name))
+        elif isinstance(widget, QLineEdit):
+            widget.textEdited.connect(lambda _t: self._edited(name))
+            widget.editingFinished.connect(lambda: self._edited(name))
+        elif isinstance(widget, QComboBox):
+            widget.currentIndexChanged.connect(lambda _i: self._edited(name))
+            widget.editTextChanged.connect(lambda _t: self._edited(name))
+        elif isinstance(widget, QCheckBox | QAbstractButton):
+            widget.toggled.connect(lambda _c: self._edited(name))
+
+    def refused_message(self, name: str, widget: DateEdit, day: dt.date) -> str:
+        """What to say when the user tries a date the field does not allow."""
+        if day > from_qdate(widget.maximumDate()):
+            if from_qdate(widget.maximumDate()) == dt.date.today():
+                return "Datumet kan inte ligga i framtiden."
+            return f"Välj ett datum till och med {from_qdate(widget.maximumDate()):%Y-%m-%d}."
+        return f"Välj ett datum från och med {from_qdate(widget.minimumDate()):%Y-%m-%d}."
+
+    def _date_refused(self, name: str, widget: DateEdit, day: QDate) -> None:
+        self._refused[name] = self.refused_message(name, widget, from_qdate(day))
+        self._touched.add(name)
+        self.revalidate()
+
+    def _date_changed(self, name: str) -> None:
+        self._refused.pop(name, None)
+        self._edited(name)
+
+    def touch(self, name: str) -> None:
+        self._touched.add(name)
+
+    def _edited(self, name: str) -> None:
+        self._touched.add(name)
+        self.revalidate()
+
+    def revalidate(self) -> dict[str, str]:
+        """Show the current problems of the touched fields; returns all problems."""
+        problems = self.problems()
+        for name in self.form.errors:
+            shown = problems.get(name) or self._refused.get(name)
+            if shown and name in self._touched:
+                if self.form.error_text(name) != shown:
+                    self.form.show_error(name, shown)
+            else:
+                self.form.clear_error(name)
+        self.on_revalidated(problems)
+        return problems
+
+    def on_revalidated(self, problems: dict[str, str]) -> None:
+        """A hook for dialogs that show more than field messages (e.g. the warning)."""
+
+    def accept(self) -> None:
+        self._touched.update(self.form.errors)
+        problems = self.revalidate()
+        if problems:
+            self._focus(next(iter(problems)))
+            return
+        try:
+            self.result_value = self.save()
+        except ValidationError as problem:
+            if problem.field in self.form.errors:
+                self.form.show_error(problem.field, problem.message)
+                self._focus(problem.field)
+            else:
+                messages.warning(self, self.failed_title, problem.message)
+            return
+        except (PermissionDenied, ConflictError, NotFoundError) as problem:
+            messages.warning(self, self.failed_title, problem.message)
+            return
+        except peewee.DatabaseError as exc:
+            log.error("saving failed: %s", type(exc).__name__)
+            messages.error(
+                self, self.failed_title,
+                "Det gick inte att spara i databasen. Det du skrivit finns kvar — "
+                "kontrollera anslutningen och försök igen.",
+            )
+            return
+        super().accept()
+
+    def _focus(self, name: str) -> None:
+        widget = self.form.inputs.get(name)
+        if widget is not None:
+            widget.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def _row_of(self, name: str) -> QWidget:
+        box = self.form.inputs[name].parentWidget()  # FieldForm's input-and-message box
+        assert box is not None
+        return box
+
+    def set_field_visible(self, name: str, visible: bool) -> None:
+        self.form.setRowVisible(self._row_of(name), visible)
+
+    def set_field_label(self, name: str, text: str) -> None:
+        label = self.form.labelForField(self._row_of(name))
+        if isinstance(label, QLabel):
+            label.setText(text)
+
+    def show_warning(self, text: str) -> None:
+        self.warning.setText(text)
+        self.warning.setVisible(bool(text))
+
+
+def wide_combo(name: str) -> QComboBox:
+    """A combo box that takes the width of the form (its message below gets room to wrap)."""
+    combo = QComboBox()
+    combo.setObjectName(name)
+    combo.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+    return combo
+
+
+def user_combo(*, name: str, selected: User) -> QComboBox:
+    """The active users by name (with their unit), `selected` chosen; data is the user."""
+    combo = wide_combo(name)
+    for user in auth.active_users_with_unit():
+        combo.addItem(f"{user.full_name} ({user.unit.name})", user)
+    index = next((i for i in range(combo.count()) if combo.itemData(i).id == selected.id), -1)
+    if index < 0:  # e.g. an inactive user recorded earlier
+        combo.insertItem(0, selected.full_name, selected)
+        index = 0
+    combo.setCurrentIndex(index)
+    return combo
