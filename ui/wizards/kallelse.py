@@ -459,7 +459,7 @@ class ParticipantsPage(KallelsePage):
                              (4, QHeaderView.ResizeMode.ResizeToContents),
                              (5, QHeaderView.ResizeMode.ResizeToContents)):
             header.setSectionResizeMode(column, mode)
-        self.results.activated.connect(self._add_result)  # Enter or a double-click
+        self.results.doubleClicked.connect(self._add_result)
         self.add_button = QPushButton("Lägg till")
         self.add_button.setObjectName("add_participant")
         self.add_button.setAutoDefault(False)
@@ -496,8 +496,8 @@ class ParticipantsPage(KallelsePage):
         self._timer.setInterval(SEARCH_DELAY_MS)
         self._timer.timeout.connect(self.run_search)
         self.search.textChanged.connect(self._timer.start)
-        self.search.returnPressed.connect(self._search_entered)
         self.search.installEventFilter(self)
+        self.results.installEventFilter(self)
 
     # ---- the draft ------------------------------------------------------------------------
 
@@ -575,14 +575,24 @@ class ParticipantsPage(KallelsePage):
             self.results.selectRow(0)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if (watched is self.search and event.type() == QEvent.Type.KeyPress
-                and isinstance(event, QKeyEvent) and event.key() == Qt.Key.Key_Down):
+        if event.type() != QEvent.Type.KeyPress or not isinstance(event, QKeyEvent):
+            return super().eventFilter(watched, event)
+        enter = event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+        if watched is self.search and event.key() == Qt.Key.Key_Down:
             if self._timer.isActive():
                 self.run_search()
             if self.results_model.rowCount():
                 self.results.setFocus()
                 self.results.selectRow(0)
                 return True
+        # Enter in the search or the results adds a participant; it must not also press
+        # the wizard's "Nästa".
+        if watched is self.search and enter:
+            self._search_entered()
+            return True
+        if watched is self.results and enter:
+            self._add_result(self.results.currentIndex())
+            return True
         return super().eventFilter(watched, event)
 
     # ---- showing ----------------------------------------------------------------------------
@@ -1102,7 +1112,8 @@ class KallelseWizard(QWizard):
             page.load(draft)
         # What the wizard holds before the user does anything: not worth a draft.
         self._untouched = self._fingerprint(self.collect().to_json())
-        self.currentIdChanged.connect(lambda _id: self.save_draft())
+        # On every page change; not on the -1 QWizard switches to when it closes (reset).
+        self.currentIdChanged.connect(self._page_changed)
         self.resize(1040, 740)
 
     # ---- running it -------------------------------------------------------------------------
@@ -1174,6 +1185,10 @@ class KallelseWizard(QWizard):
         data = self.collect().to_json()
         data[PAGE_KEY] = max(0, min(self.currentId(), self.REVIEW))
         return data
+
+    def _page_changed(self, page_id: int) -> None:
+        if page_id >= 0:
+            self.save_draft()
 
     @staticmethod
     def _fingerprint(data: dict[str, Any]) -> str:
