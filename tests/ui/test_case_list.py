@@ -9,6 +9,7 @@ from typing import Any
 import peewee
 import pytest
 from PySide6.QtCore import QModelIndex, QPoint, Qt
+from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QToolButton
 from pytestqt.qtbot import QtBot
 
@@ -76,11 +77,11 @@ def test_columns_show_case_data(session: Session) -> None:
     model.set_filter(CaseFilter())
     assert [model.headerData(c, Qt.Orientation.Horizontal) for c in range(len(COLUMNS))] == [
         "Ärendenummer", "Namn", "Personnummer", "Status", "Samordningsansvarig", "Enhet",
-        "Nästa datum",
+        "Nästa datum", "Samtycke",
     ]
     assert [display(model, 0, c) for c in range(len(COLUMNS))] == [
         case.number, "Åsa Öberg", fictional_numbers(1)[0], "Behov registrerat", "Anna Berg",
-        "Hemtjänst Norr", "2026-03-14",
+        "Hemtjänst Norr", "2026-03-14", "Samtycke saknas",
     ]
     assert model.case_id(0) == case.id
 
@@ -376,3 +377,72 @@ def test_model_index_helpers(sqlite_session: Session) -> None:
     with pytest.raises(IndexError):
         model.case_id(5)
     assert model.row_of_case(model.case_id(1)) == 1
+
+
+# ---- consent column and the "something waits for you" marker ---------------------------------
+
+
+def role(model: CaseListModel, row: int, column: int, which: Qt.ItemDataRole) -> Any:
+    return model.data(model.index(row, column), which)
+
+
+def test_consent_column_warns_30_days_before_it_lapses(session: Session) -> None:
+    """DOMAIN step 2 / issue 3: the case list shows consent state and warns on lapsing
+    consent (30 days before), from the row itself."""
+    made = make_people_and_cases(4, coordinators=[session.user], actor=session.user)
+    today = dt.date.today()
+    Case.update(consent_basis="consent", consent_valid_until=today + dt.timedelta(days=200)) \
+        .where(Case.id == made[0].id).execute()
+    Case.update(consent_basis="consent", consent_valid_until=today + dt.timedelta(days=12)) \
+        .where(Case.id == made[1].id).execute()
+    Case.update(consent_basis="harm_assessment").where(Case.id == made[2].id).execute()
+    Case.update(consent_basis="consent", consent_valid_until=today + dt.timedelta(days=12),
+                status=CaseStatus.CLOSED.value).where(Case.id == made[3].id).execute()
+    model = CaseListModel(session.user)
+    model.set_filter(CaseFilter())
+    consent_column = column_of("Samtycke")
+    by_case = {model.case_id(r): r for r in range(model.rowCount())}
+
+    far = by_case[made[0].id]
+    assert display(model, far, consent_column) == (
+        f"Gäller till och med {today + dt.timedelta(days=200):%Y-%m-%d}")
+    assert role(model, far, consent_column, Qt.ItemDataRole.ForegroundRole) is None
+    assert role(model, far, consent_column, Qt.ItemDataRole.DecorationRole) is None
+
+    soon = by_case[made[1].id]
+    assert display(model, soon, consent_column) == (
+        f"Går ut om 12 dagar ({today + dt.timedelta(days=12):%Y-%m-%d})")
+    assert role(model, soon, consent_column, Qt.ItemDataRole.ForegroundRole) is not None
+    assert isinstance(role(model, soon, consent_column, Qt.ItemDataRole.DecorationRole), QIcon)
+
+    assert display(model, by_case[made[2].id], consent_column) == "Menprövning gjord"
+    ended = by_case[made[3].id]
+    assert display(model, ended, consent_column) == ""  # a closed case does not warn
+    assert role(model, ended, consent_column, Qt.ItemDataRole.DecorationRole) is None
+
+
+def test_waiting_marker_with_tooltip(session: Session) -> None:
+    made = make_people_and_cases(2, coordinators=[session.user], actor=session.user)
+    today = dt.date.today()
+    # A consent lapsing within 30 days on a case the user coordinates waits for the user.
+    Case.update(consent_basis="consent", consent_valid_until=today + dt.timedelta(days=5)) \
+        .where(Case.id == made[0].id).execute()
+    model = CaseListModel(session.user)
+    model.set_filter(CaseFilter())
+    by_case = {model.case_id(r): r for r in range(model.rowCount())}
+    waiting, calm = by_case[made[0].id], by_case[made[1].id]
+    number = column_of("Ärendenummer")
+    assert isinstance(role(model, waiting, number, Qt.ItemDataRole.DecorationRole), QIcon)
+    assert role(model, waiting, number, Qt.ItemDataRole.ToolTipRole) == (
+        f"{made[0].number}: Något väntar på dig i ärendet")
+    assert display(model, waiting, number) == made[0].number
+    assert role(model, calm, number, Qt.ItemDataRole.DecorationRole) is None
+    assert role(model, calm, number, Qt.ItemDataRole.ToolTipRole) == made[1].number
+
+
+def test_row_of_case_after_a_refresh(sqlite_session: Session) -> None:
+    made = make_people_and_cases(3, coordinators=[sqlite_session.user], actor=sqlite_session.user)
+    model = CaseListModel(sqlite_session.user)
+    model.set_filter(CaseFilter())
+    model.refresh()  # nothing fetched yet: the first page is fetched to look in
+    assert model.row_of_case(made[-1].id) == 0

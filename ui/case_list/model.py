@@ -1,5 +1,9 @@
 """The case list as a Qt table model over the database (Anki's browser DataModel habit).
 
+Besides the case data, the "Samtycke" column shows the consent state (warning colour and a
+marker 30 days before it lapses), and the case number carries a marker with the tooltip "Något
+väntar på dig i ärendet" when `CaseRow.waiting` — both from the row itself, no extra queries.
+
 The model never holds all rows: `rowCount()` is the count for the current filter, and rows are
 fetched a page at a time (`sipdesk.cases.fetch_cases`) when the view first asks for one of them
 in `data()`. Pages are cached, and only the most recently used ones are kept, so scrolling
@@ -9,10 +13,12 @@ the model (`beginResetModel`/`endResetModel`). No SQL here: the core does the qu
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
 import peewee
@@ -24,9 +30,11 @@ from PySide6.QtCore import (
     Qt,
     Signal,
 )
+from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap
 
 from sipdesk import cases
 from sipdesk.cases import CaseFilter, CaseRow, SortKey
+from sipdesk.consent import consent_state
 from sipdesk.models import User
 
 log = logging.getLogger("sipdesk.ui.case_list")
@@ -36,8 +44,13 @@ MAX_CACHED_PAGES = 30  # 6,000 rows: several screens in each direction
 
 CASE_ID_ROLE = Qt.ItemDataRole.UserRole + 1
 _ROLES_SHOWN = frozenset(
-    {int(Qt.ItemDataRole.DisplayRole), int(Qt.ItemDataRole.ToolTipRole), int(CASE_ID_ROLE)}
+    {int(Qt.ItemDataRole.DisplayRole), int(Qt.ItemDataRole.ToolTipRole), int(CASE_ID_ROLE),
+     int(Qt.ItemDataRole.DecorationRole), int(Qt.ItemDataRole.ForegroundRole)}
 )
+_DISPLAY = int(Qt.ItemDataRole.DisplayRole)
+_TOOLTIP = int(Qt.ItemDataRole.ToolTipRole)
+_DECORATION = int(Qt.ItemDataRole.DecorationRole)
+_FOREGROUND = int(Qt.ItemDataRole.ForegroundRole)
 _ROW_FLAGS = (
     Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemNeverHasChildren
 )
@@ -52,6 +65,15 @@ class Column:
     text: Callable[[CaseRow], str]
 
 
+def consent_text(row: CaseRow, today: dt.date) -> tuple[str, bool]:
+    """The consent column: the core's consent state and whether it warns. A case that has
+    ended shows nothing — its consent no longer matters."""
+    if not row.status.is_open:
+        return "", False
+    state = consent_state(row.consent_basis, row.consent_valid_until, today=today)
+    return state.text, state.warn
+
+
 COLUMNS: tuple[Column, ...] = (
     Column("Ärendenummer", SortKey.NUMBER, lambda r: r.number),
     Column("Namn", SortKey.NAME, lambda r: r.person_name),
@@ -62,7 +84,41 @@ COLUMNS: tuple[Column, ...] = (
     # ISO 8601 is the Swedish date format (SS-ISO 8601): 2026-03-14.
     Column("Nästa datum", SortKey.NEXT_DATE,
            lambda r: r.next_date.isoformat() if r.next_date else ""),
+    Column("Samtycke", SortKey.CONSENT, lambda r: consent_text(r, dt.date.today())[0]),
 )
+NUMBER_COLUMN = 0
+CONSENT_COLUMN = len(COLUMNS) - 1
+WAITING_TIP = "Något väntar på dig i ärendet"
+WARN_COLOR = QColor("#9a4a00")
+
+
+def _marker(color: str, *, size: int = 16) -> QIcon:
+    """A round marker with a white "!" (the case list's signals; no image files needed)."""
+    pixmap = QPixmap(size, size)
+    pixmap.fill(Qt.GlobalColor.transparent)
+    painter = QPainter(pixmap)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    painter.setPen(Qt.PenStyle.NoPen)
+    painter.setBrush(QColor(color))
+    painter.drawEllipse(1, 1, size - 2, size - 2)
+    font = painter.font()
+    font.setBold(True)
+    font.setPixelSize(size - 5)
+    painter.setFont(font)
+    painter.setPen(QColor("white"))
+    painter.drawText(pixmap.rect(), int(Qt.AlignmentFlag.AlignCenter), "!")
+    painter.end()
+    return QIcon(pixmap)
+
+
+@cache
+def waiting_icon() -> QIcon:
+    return _marker("#1d5fbf")
+
+
+@cache
+def warning_icon() -> QIcon:
+    return _marker("#c46a00")
 
 
 class CaseListModel(QAbstractTableModel):
@@ -83,6 +139,7 @@ class CaseListModel(QAbstractTableModel):
         self._count = 0
         self._pages: OrderedDict[int, list[CaseRow]] = OrderedDict()
         self._failed = False
+        self._today = dt.date.today()  # for the consent column; renewed at each refresh
 
     # ---- state ------------------------------------------------------------------------
 
@@ -106,6 +163,7 @@ class CaseListModel(QAbstractTableModel):
     def refresh(self) -> None:
         """Forget every fetched row and count again, e.g. after a case was created."""
         self.beginResetModel()
+        self._today = dt.date.today()
         self._pages.clear()
         self._failed = False
         self._count = self._fetch_count()
@@ -127,7 +185,10 @@ class CaseListModel(QAbstractTableModel):
         return case_row.id
 
     def row_of_case(self, case_id: int) -> int | None:
-        """The row of `case_id` among the rows already fetched, if it is one of them."""
+        """The row of `case_id` among the rows already fetched, if it is one of them (after a
+        refresh, the first page is fetched to look in)."""
+        if not self._pages and self._count and not self._failed:
+            self._fetch_page(0)
         for page, rows in self._pages.items():
             for offset, case_row in enumerate(rows):
                 if case_row.id == case_id:
@@ -200,7 +261,32 @@ class CaseListModel(QAbstractTableModel):
             return None
         if role == CASE_ID_ROLE:
             return case_row.id
+        if column == NUMBER_COLUMN:
+            return self._number_data(case_row, role)
+        if column == CONSENT_COLUMN:
+            return self._consent_data(case_row, role)
+        if role in (_DECORATION, _FOREGROUND):
+            return None
         return COLUMNS[column].text(case_row)
+
+    def _number_data(self, case_row: CaseRow, role: int) -> Any:
+        """The case number, marked when something in the case waits for the user."""
+        if role == _DECORATION:
+            return waiting_icon() if case_row.waiting else None
+        if role == _FOREGROUND:
+            return None
+        if role == _TOOLTIP and case_row.waiting:
+            return f"{case_row.number}: {WAITING_TIP}"
+        return case_row.number
+
+    def _consent_data(self, case_row: CaseRow, role: int) -> Any:
+        """The consent state; lapsing within 30 days or lapsed gets a colour and a marker."""
+        text, warn = consent_text(case_row, self._today)
+        if role == _DECORATION:
+            return warning_icon() if warn else None
+        if role == _FOREGROUND:
+            return WARN_COLOR if warn else None
+        return text
 
     def headerData(
         self, section: int, orientation: Qt.Orientation,
