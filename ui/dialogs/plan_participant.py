@@ -1,0 +1,94 @@
+"""A participant of the plan: name, initials, profession, organisation/principal and contact
+details (seed 000 "Dokumentation": all of them for everyone). Only the name is needed to save;
+what else is missing is said at once, because it is needed before the plan can be approved.
+`ParticipantDialog.ask(parent, session, version, participant=None)` returns the saved row or
+None."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QComboBox, QLineEdit, QWidget
+
+from sipdesk import contacts, plan
+from sipdesk.plan import PlanParticipant, PlanVersion
+
+from ..session import Session
+from .form_dialog import FormDialog
+
+REQUIRED_LATER = (("initials", "initialer"), ("profession", "yrke"),
+                  ("organisation", "organisation"), ("contact", "kontaktuppgifter"))
+
+
+class ParticipantDialog(FormDialog):
+    """Lägg till or ändra one participant."""
+
+    def __init__(self, session: Session, version: PlanVersion, *,
+                 participant: PlanParticipant | None = None,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(
+            title="Ändra deltagare" if participant else "Ny deltagare",
+            intro="Namn, initialer, yrke, organisation och hur man når personen behövs för "
+                  "alla deltagare innan planen kan godkännas.",
+            parent=parent)
+        self.setObjectName("plan_participant_dialog")
+        self.session = session
+        self.version = version
+        self.participant_id = participant.id if participant else None
+        self.inputs: dict[str, QLineEdit] = {}
+        for name, label, placeholder in (
+                ("name", "Namn *", "För- och efternamn"),
+                ("initials", "Initialer", "t.ex. AB"),
+                ("profession", "Yrke", "t.ex. Sjuksköterska"),
+                ("organisation", "Organisation", "t.ex. Vårdcentralen Exempelby"),
+                ("contact", "Kontaktuppgifter", "Telefon och/eller e-post")):
+            edit = QLineEdit()
+            edit.setObjectName(name)
+            edit.setPlaceholderText(placeholder)
+            self.inputs[name] = edit
+            self.form.add(name, label, edit)
+            self.watch(name, edit)
+            if name == "organisation":
+                self.principal = QComboBox()
+                self.principal.setObjectName("principal")
+                self.principal.addItem("Ingen huvudman (t.ex. närstående)", None)
+                for found in contacts.principals():
+                    self.principal.addItem(found.name, found.id)
+                self.form.add("principal", "Huvudman", self.principal)
+        self.inputs["initials"].setMaxLength(10)
+        if participant is not None:
+            for name, edit in self.inputs.items():
+                edit.setText(getattr(participant, name))
+            index = self.principal.findData(participant.principal_id)
+            self.principal.setCurrentIndex(max(index, 0))
+        self.inputs["name"].textEdited.connect(self._suggest_initials)
+        self._initials_typed = bool(participant and participant.initials)
+        self.inputs["initials"].textEdited.connect(lambda _t: self._typed_initials())
+        self.revalidate()
+        self.resize(540, 0)
+
+    def _typed_initials(self) -> None:
+        self._initials_typed = True
+
+    def _suggest_initials(self, text: str) -> None:
+        """Initials follow the name until the user writes their own."""
+        if not self._initials_typed:
+            self.inputs["initials"].setText(
+                "".join(part[0].upper() for part in text.split() if part)[:4])
+
+    def problems(self) -> dict[str, str]:
+        if not self.inputs["name"].text().strip():
+            return {"name": "Ange namn."}
+        return {}
+
+    def on_revalidated(self, problems: dict[str, str]) -> None:
+        missing = [label for name, label in REQUIRED_LATER
+                   if not self.inputs[name].text().strip()]
+        self.show_warning("Saknas innan planen kan godkännas: " + ", ".join(missing) + "."
+                          if missing else "")
+
+    def save(self) -> PlanParticipant:
+        values = {name: edit.text() for name, edit in self.inputs.items()}
+        return plan.save_participant(
+            self.session.user, plan.get_version(self.version.id), name=values["name"],
+            initials=values["initials"], profession=values["profession"],
+            organisation=values["organisation"], contact=values["contact"],
+            principal_id=self.principal.currentData(), participant_id=self.participant_id)
