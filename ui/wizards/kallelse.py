@@ -24,7 +24,7 @@ from collections.abc import Callable
 from typing import Any
 
 import peewee
-from PySide6.QtCore import QDate, QDateTime, QEvent, QModelIndex, QObject, Qt, QTime, QTimer, Signal
+from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -71,6 +71,7 @@ from sipdesk.models import Case, ContactKind, PersonContact, now
 from .. import messages
 from ..contacts.model import COLUMNS as DIRECTORY_COLUMNS
 from ..contacts.model import Column, DirectoryModel
+from ..dialogs.meeting_common import from_qdatetime, to_qdatetime
 from ..fields import ERROR_STYLE, FieldForm
 from ..session import Session
 from . import outputs
@@ -95,16 +96,6 @@ SEARCH_COLUMNS = tuple(
 
 
 # ---- small helpers -----------------------------------------------------------------------------
-
-def to_qdatetime(value: dt.datetime) -> QDateTime:
-    return QDateTime(QDate(value.year, value.month, value.day),
-                     QTime(value.hour, value.minute))
-
-
-def from_qdatetime(value: QDateTime) -> dt.datetime:
-    day, time = value.date(), value.time()
-    return dt.datetime(day.year(), day.month(), day.day(), time.hour(), time.minute())
-
 
 def default_start(today: dt.date) -> dt.datetime:
     """Two weeks ahead at 10:00 (seed 003: two to three weeks), on a weekday."""

@@ -1,0 +1,631 @@
+"""Kallelse: the case's current meeting and everything around it (DOMAIN.md steps 4–7).
+
+- **Mötet**: time, place, purpose, status, the staff meeting (proposed, and its record), the
+  mobile care team check, acknowledgements; the actions "Kalla till möte…" (the wizard), "Ny
+  tid…", "Ställ in mötet…", "Mötet har hållits…", "Tjänstemannamöte…", "Mobilt vårdteam…",
+  "Kartläggning…", and the letters and the calendar file. Each is enabled when the case and the
+  meeting allow it, otherwise disabled with the reason as its tooltip.
+- **Deltagare och svar**: every participant with principal, law, how they were invited, their
+  answer (a substitute when they cannot come) and, after the meeting, whether they came;
+  "Registrera svar…" for an answer given on the phone.
+- **Att ringa eller skriva till** (seed 003): those without an account, with a "Klart" box each.
+- **Kartläggning** and **Avvikelser** once there are any.
+- **Begäran om SIP** for home care (seed 004): ask the case officer to convene, or copy an
+  e-mail text without personal data.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Callable
+from typing import Any
+
+import peewee
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QTableView,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from sipdesk import convene, invitation, lifecycle, messaging
+from sipdesk import meeting as meetings
+from sipdesk.errors import SipError
+from sipdesk.invitation import HowInvited, Meeting, MeetingStatus, Participant, ParticipantKind
+from sipdesk.lifecycle import Action
+from sipdesk.meeting import PrimaryCareDecision
+from sipdesk.models import Law, Role, User
+
+from .. import messages
+from ..dialogs import meeting_common
+from ..dialogs.meeting_answer import AnswerDialog
+from ..dialogs.meeting_cancel import CancelMeetingDialog
+from ..dialogs.meeting_convene import ConveneRequestDialog
+from ..dialogs.meeting_held import MeetingHeldDialog
+from ..dialogs.meeting_mobile_team import MobileTeamDialog
+from ..dialogs.meeting_reschedule import RescheduleDialog
+from ..dialogs.meeting_staff import StaffMeetingDialog
+from ..dialogs.meeting_survey import StatusSurveyDialog
+from ..wizards import outputs
+from ..wizards.kallelse import KallelseWizard
+from .base import READ_ONLY, CaseContext, CaseTab, scrolling, value_label
+
+log = logging.getLogger("sipdesk.ui.meeting_tab")
+
+ModelIndex = QModelIndex | QPersistentModelIndex
+PARTICIPANT_ROLE = Qt.ItemDataRole.UserRole + 1
+HOME_CARE_ROLES = (Role.UNIT_MANAGER.value, Role.STAFF.value)
+STATUS_TEXT = {MeetingStatus.PLANNED.value: "Planerat", MeetingStatus.CANCELLED.value: "Inställt",
+               MeetingStatus.HELD.value: "Hållet"}
+
+
+def clock() -> dt.datetime:
+    """Now, as the meeting rules see it (tests move it)."""
+    return meeting_common.clock()
+
+
+# ---- the participants table ----------------------------------------------------------------------
+
+def _attended(p: Participant) -> str:
+    if p.attended is None:
+        return ""
+    return "Kom" if p.attended else "Kom inte"
+
+
+def _role(p: Participant) -> str:
+    return p.role or ParticipantKind(p.kind).label
+
+
+def _principal(p: Participant) -> str:
+    return " · ".join(x for x in (p.principal_name, p.unit_name) if x)
+
+
+def _law(p: Participant) -> str:
+    return Law(p.law).label if p.law else ""
+
+
+PARTICIPANT_COLUMNS: tuple[tuple[str, Callable[[Participant], str]], ...] = (
+    ("Namn", lambda p: p.name),
+    ("Roll", _role),
+    ("Huvudman · enhet", _principal),
+    ("Lag", _law),
+    ("Kallad via", lambda p: HowInvited(p.how_invited).label),
+    ("Närvaro", _attended),
+    ("Svar", meeting_common.answer_text),
+)
+
+
+class ParticipantsModel(QAbstractTableModel):
+    """The meeting's participants; `participant(row)` gives one back."""
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._rows: list[Participant] = []
+
+    def set_participants(self, rows: list[Participant]) -> None:
+        self.beginResetModel()
+        self._rows = list(rows)
+        self.endResetModel()
+
+    def participant(self, row: int) -> Participant | None:
+        return self._rows[row] if 0 <= row < len(self._rows) else None
+
+    def rowCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(PARTICIPANT_COLUMNS)
+
+    def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+            return None
+        p = self._rows[index.row()]
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+            return PARTICIPANT_COLUMNS[index.column()][1](p)
+        if role == PARTICIPANT_ROLE:
+            return p
+        return None
+
+    def headerData(self, section: int, orientation: Qt.Orientation,
+                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if (orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole
+                and 0 <= section < len(PARTICIPANT_COLUMNS)):
+            return PARTICIPANT_COLUMNS[section][0]
+        return None
+
+    def flags(self, index: ModelIndex) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        return (Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+                | Qt.ItemFlag.ItemNeverHasChildren)
+
+
+def _table_look(table: QTableView) -> None:
+    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    table.setAlternatingRowColors(True)
+    table.setWordWrap(False)
+    table.setTabKeyNavigation(False)
+    table.verticalHeader().hide()
+    table.verticalHeader().setDefaultSectionSize(table.fontMetrics().height() + 10)
+    header = table.horizontalHeader()
+    header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+    header.setHighlightSections(False)
+    header.setStretchLastSection(True)
+
+
+def _button(text: str, name: str, slot: Callable[[], None]) -> QPushButton:
+    button = QPushButton(text)
+    button.setObjectName(name)
+    button.setAutoDefault(False)
+    button.clicked.connect(slot)
+    return button
+
+
+def _allow(button: QPushButton, why_not: str | None, *, tip: str = "") -> None:
+    """Enabled when `why_not` is empty; otherwise disabled with the reason as its tooltip."""
+    button.setEnabled(not why_not)
+    button.setToolTip(why_not or tip)
+
+
+# ---- the tab -----------------------------------------------------------------------------------
+
+class MeetingTab(CaseTab):
+    title = "Kallelse"
+
+    def __init__(self, context: CaseContext, parent: QWidget | None = None) -> None:
+        super().__init__(context, parent)
+        self.meeting: Meeting | None = None
+        self.participants: list[Participant] = []
+
+        # Mötet
+        self.meeting_box = QGroupBox("Mötet")
+        self.meeting_box.setObjectName("meeting_box")
+        meeting_column = QVBoxLayout(self.meeting_box)
+        self.empty_label = QLabel("Inget möte är kallat ännu. Med ”Kalla till möte…” anger du "
+                                  "syfte, deltagare, tid och plats, och skickar kallelsen.")
+        self.empty_label.setWordWrap(True)
+        self.empty_label.setObjectName("no_meeting")
+        self.details_holder = QWidget()
+        self._details_layout = QVBoxLayout(self.details_holder)
+        self._details_layout.setContentsMargins(0, 0, 0, 0)
+        self.invite_button = _button("Kalla till möte…", "invite", self.invite)
+        self.reschedule_button = _button("Ny tid…", "reschedule", self.reschedule)
+        self.cancel_button = _button("Ställ in mötet…", "cancel_meeting", self.cancel_meeting)
+        self.held_button = _button("Mötet har hållits…", "meeting_held", self.mark_held)
+        self.staff_button = _button("Tjänstemannamöte…", "staff_meeting", self.staff_meeting)
+        self.mobile_button = _button("Mobilt vårdteam…", "mobile_team", self.mobile_team)
+        self.survey_button = _button("Kartläggning…", "status_survey", self.status_survey)
+        self.letters_button = _button("Skriv ut brev…", "print_letters", self.print_letters)
+        self.calendar_button = _button("Spara kalenderfil…", "save_calendar", self.save_calendar)
+        first_row = QHBoxLayout()
+        for button in (self.invite_button, self.reschedule_button, self.cancel_button,
+                       self.held_button):
+            first_row.addWidget(button)
+        first_row.addStretch(1)
+        second_row = QHBoxLayout()
+        for button in (self.staff_button, self.mobile_button, self.survey_button):
+            second_row.addWidget(button)
+        second_row.addStretch(1)
+        second_row.addWidget(self.letters_button)
+        second_row.addWidget(self.calendar_button)
+        meeting_column.addWidget(self.empty_label)
+        meeting_column.addWidget(self.details_holder)
+        meeting_column.addLayout(first_row)
+        meeting_column.addLayout(second_row)
+
+        # Deltagare och svar
+        self.participants_box = QGroupBox("Deltagare och svar")
+        self.participants_box.setObjectName("participants_box")
+        self.model = ParticipantsModel(self)
+        self.table = QTableView()
+        self.table.setObjectName("meeting_participants")
+        self.table.setAccessibleName("Deltagare och svar")
+        self.table.setModel(self.model)
+        _table_look(self.table)
+        zero = self.fontMetrics().horizontalAdvance("0")
+        for column, chars in enumerate((16, 17, 25, 5, 19, 8)):
+            self.table.setColumnWidth(column, zero * chars)
+        self.table.selectionModel().selectionChanged.connect(lambda *_: self._update_answer())
+        self.table.doubleClicked.connect(lambda _i: self.register_answer())
+        self.answer_button = _button("Registrera svar…", "register_answer", self.register_answer)
+        self.ack_label = QLabel()
+        self.ack_label.setObjectName("acknowledgements")
+        participants_column = QVBoxLayout(self.participants_box)
+        participants_column.addWidget(self.table)
+        answer_row = QHBoxLayout()
+        answer_row.addWidget(self.ack_label, 1)
+        answer_row.addWidget(self.answer_button)
+        participants_column.addLayout(answer_row)
+
+        # Att ringa eller skriva till
+        self.calls_box = QGroupBox("Att ringa eller skriva till")
+        self.calls_box.setObjectName("calls_box")
+        self.calls = QTableWidget(0, 5)
+        self.calls.setObjectName("call_list")
+        self.calls.setAccessibleName("Att ringa eller skriva till")
+        self.calls.setHorizontalHeaderLabels(["Klart", "Namn", "Kallas via", "Telefon",
+                                              "Adress / e-post"])
+        _table_look(self.calls)
+        self.calls.horizontalHeader().setSectionResizeMode(
+            0, QHeaderView.ResizeMode.ResizeToContents)
+        for column, chars in ((1, 22), (2, 26), (3, 16)):
+            self.calls.setColumnWidth(column, zero * chars)
+        self.calls.itemChanged.connect(self._call_done_changed)
+        calls_column = QVBoxLayout(self.calls_box)
+        calls_hint = QLabel("Kryssa i när du har ringt, skickat brevet eller mejlet.")
+        calls_hint.setEnabled(False)
+        calls_column.addWidget(calls_hint)
+        calls_column.addWidget(self.calls)
+
+        # Kartläggning, Avvikelser
+        self.surveys_box = QGroupBox("Kartläggning")
+        self.surveys_box.setObjectName("surveys_box")
+        self._surveys_layout = QVBoxLayout(self.surveys_box)
+        self.deviations_box = QGroupBox("Avvikelser")
+        self.deviations_box.setObjectName("deviations_box")
+        self._deviations_layout = QVBoxLayout(self.deviations_box)
+
+        # Begäran om SIP (home care)
+        self.convene_box = QGroupBox("Begäran om SIP")
+        self.convene_box.setObjectName("convene_box")
+        convene_column = QVBoxLayout(self.convene_box)
+        convene_text = QLabel("Ser ni i hemtjänsten ett behov av SIP? Be den enskildes "
+                              "biståndshandläggare att kalla. Till den som inte finns i sipdesk "
+                              "kan du kopiera en e-posttext utan personuppgifter.")
+        convene_text.setWordWrap(True)
+        self.convene_button = _button("Begäran om SIP…", "request_to_convene",
+                                      self.request_to_convene)
+        self.copy_button = _button("Kopiera e-posttext", "copy_email_text", self.copy_email_text)
+        self.copied_label = QLabel()
+        self.copied_label.setObjectName("copied")
+        self.copied_label.setEnabled(False)
+        convene_row = QHBoxLayout()
+        convene_row.addWidget(self.convene_button)
+        convene_row.addWidget(self.copy_button)
+        convene_row.addWidget(self.copied_label, 1)
+        convene_column.addWidget(convene_text)
+        convene_column.addLayout(convene_row)
+
+        page = QWidget()
+        grid = QGridLayout(page)
+        grid.setContentsMargins(12, 12, 12, 12)
+        grid.setVerticalSpacing(16)
+        for row, box in enumerate((self.meeting_box, self.participants_box, self.calls_box,
+                                   self.surveys_box, self.deviations_box, self.convene_box)):
+            grid.addWidget(box, row, 0)
+        grid.setRowStretch(6, 1)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(scrolling(page))
+        self.refresh(context)
+
+    # ---- showing -------------------------------------------------------------------------------
+
+    @property
+    def user(self) -> User:
+        return self.context.user
+
+    def refresh(self, context: CaseContext) -> None:
+        self.context = context
+        try:
+            self.meeting = invitation.current_meeting(context.case)
+            self.participants = (invitation.participants_of(self.meeting)
+                                 if self.meeting is not None else [])
+        except peewee.DatabaseError as exc:
+            log.error("reading the meeting failed: %s", type(exc).__name__)
+            self.meeting, self.participants = None, []
+        has_meeting = self.meeting is not None
+        self.empty_label.setVisible(not has_meeting)
+        self.details_holder.setVisible(has_meeting)
+        self._show_details()
+        self.model.set_participants(self.participants)
+        _fit_rows(self.table, len(self.participants))
+        self.participants_box.setVisible(has_meeting)
+        self._show_calls()
+        self._show_surveys()
+        self._show_deviations()
+        self._update_buttons()
+
+    def _show_details(self) -> None:
+        _clear(self._details_layout)
+        m = self.meeting
+        if m is None:
+            return
+        holder = QWidget()
+        details = _Rows(holder)
+        kind = "Uppföljning" if m.follow_up else "SIP-möte"
+        details.text("Tid:", f"{m.starts_at:%Y-%m-%d kl. %H:%M}–{m.ends_at:%H:%M} "
+                             f"({m.minutes} minuter) · {kind}", name="meeting_time")
+        details.text("Plats:", m.place + (f" — skäl: {m.place_reason}" if m.place_reason else ""),
+                     name="meeting_place")
+        if m.video_link:
+            details.text("Video:", m.video_link, name="meeting_video")
+        details.text("Syfte:", m.purpose, name="meeting_purpose")
+        status = STATUS_TEXT.get(m.status, m.status)
+        if m.status == MeetingStatus.CANCELLED.value:
+            status += f" — {m.cancelled_reason}"
+        details.text("Status:", status, name="meeting_status")
+        if m.staff_meeting_at is not None:
+            staff = f"{m.staff_meeting_at:%Y-%m-%d kl. %H:%M}, {m.staff_meeting_place}"
+        else:
+            staff = f"Hoppas över — {m.staff_meeting_skipped_reason}"
+        record = meetings.staff_record_of(m)
+        if record is not None:
+            moved = record.coordinator_moved_to
+            staff += (f"\nHölls {record.held_on:%Y-%m-%d}: ordförande {record.chair}, "
+                      f"antecknare {record.note_taker}. Samordningsansvaret "
+                      + (f"flyttades till {moved.full_name}." if moved is not None
+                         else "stannar."))
+            staff += (f"\n”Min nuvarande situation”: {record.writes_situation}. Huvudmålet: "
+                      f"{record.writes_main_goal}.")
+        details.text("Tjänstemannamöte:", staff, name="staff_meeting_text")
+        check = meetings.mobile_team_check_of(m)
+        if check is not None:
+            answers = {key: bool(getattr(check, key)) for key in meetings.CRITERIA}
+            met = meetings.criteria_met(answers)
+            text = (f"{met} av 6 kriterier"
+                    + (" — uppfyller kriterierna" if meetings.is_eligible(answers) else "")
+                    + f". {PrimaryCareDecision(check.decision).label}.")
+            if check.refused_reason:
+                text += f" Skäl: {check.refused_reason}."
+            details.text("Mobilt vårdteam:", text, name="mobile_team_text")
+        self._details_layout.addWidget(holder)
+        message_id = next((p.message_id for p in self.participants  # type: ignore[attr-defined]
+                           if p.message_id is not None), None)  # type: ignore[attr-defined]
+        self.ack_label.setText(f"Kallelsen i sipdesk: {messaging.ack_summary(message_id)}"
+                               if message_id is not None else "")
+
+    def _show_calls(self) -> None:
+        calls = [p for p in self.participants if not p.has_account]
+        self.calls_box.setVisible(bool(calls))
+        self.calls.blockSignals(True)
+        self.calls.setRowCount(len(calls))
+        editable = self._planned() is None and not self.context.read_only
+        for row, p in enumerate(calls):
+            done = QTableWidgetItem()
+            done.setFlags(Qt.ItemFlag.ItemIsUserCheckable | Qt.ItemFlag.ItemIsSelectable
+                          | (Qt.ItemFlag.ItemIsEnabled if editable else Qt.ItemFlag.NoItemFlags))
+            done.setCheckState(Qt.CheckState.Checked if p.invitation_done
+                               else Qt.CheckState.Unchecked)
+            done.setData(PARTICIPANT_ROLE, p.id)
+            done.setToolTip(f"Kryssa i när {p.name} har fått kallelsen")
+            self.calls.setItem(row, 0, done)
+            where = p.email if p.how_invited == HowInvited.EMAIL.value else p.address
+            for column, text in enumerate((p.name, HowInvited(p.how_invited).label, p.phone,
+                                           where), start=1):
+                self.calls.setItem(row, column, QTableWidgetItem(text))
+        self.calls.blockSignals(False)
+        _fit_rows(self.calls, len(calls))
+
+    def _show_surveys(self) -> None:
+        surveys = meetings.surveys_of(self.meeting) if self.meeting is not None else []
+        _clear(self._surveys_layout)
+        for index, s in enumerate(surveys):
+            by = s.written_by.full_name + (f" för {s.on_behalf_of}" if s.on_behalf_of else "")
+            self._surveys_layout.addWidget(value_label(
+                f"{s.profession} ({by}, {s.written_at:%Y-%m-%d}): {s.notes}",
+                name=f"survey_{index}", wrap=True))
+        self.surveys_box.setVisible(bool(surveys))
+
+    def _show_deviations(self) -> None:
+        deviations = meetings.deviations_of(self.meeting) if self.meeting is not None else []
+        _clear(self._deviations_layout)
+        for index, d in enumerate(deviations):
+            name = d.participant.name
+            handled = (f" — hanterad {d.handled_at:%Y-%m-%d}" if d.handled_at is not None
+                       else " — att hantera för enhetschefen")
+            self._deviations_layout.addWidget(value_label(
+                f"{d.principal_name} ({d.unit_name or 'ingen enhet angiven'}): {name} kom inte "
+                f"till SIP-mötet {d.meeting_date:%Y-%m-%d}{handled}", name=f"deviation_{index}",
+                wrap=True))
+        self.deviations_box.setVisible(bool(deviations))
+
+    # ---- what is allowed ------------------------------------------------------------------------
+
+    def _planned(self) -> str | None:
+        """None when there is a planned meeting; otherwise why not, in Swedish."""
+        if self.meeting is None:
+            return "Det finns inget kallat möte."
+        if self.meeting.status == MeetingStatus.CANCELLED.value:
+            return "Mötet är inställt."
+        if self.meeting.status == MeetingStatus.HELD.value:
+            return "Mötet är redan hållet."
+        return None
+
+    def _update_buttons(self) -> None:
+        read_only = READ_ONLY if self.context.read_only else None
+        planned = self._planned()
+        m = self.meeting
+        now = clock()
+        ahead = m is not None and m.starts_at > now
+        _allow(self.invite_button,
+               read_only or lifecycle.check(self.context.case, Action.INVITE,
+                                            today=now.date()),
+               tip="Kalla till SIP-möte med guiden")
+        _allow(self.reschedule_button, read_only or planned or (
+            None if ahead else "Mötet har redan ägt rum — markera det som hållet i stället."))
+        _allow(self.cancel_button, read_only or planned or (
+            None if ahead else "Mötet har redan ägt rum och kan inte ställas in — markera "
+                               "det som hållet i stället."))
+        _allow(self.held_button, read_only or planned or (
+            "Mötet har inte ägt rum än." if ahead else None))
+        record = meetings.staff_record_of(m) if m is not None else None
+        _allow(self.staff_button, read_only or planned or (
+            "Tjänstemannamötet är redan dokumenterat." if record is not None else None))
+        _allow(self.mobile_button, read_only or planned)
+        _allow(self.survey_button, read_only or planned)
+        sent = m is not None and m.status != MeetingStatus.CANCELLED.value
+        self.letters_button.setVisible(outputs.letters_available() and sent and any(
+            p.how_invited == HowInvited.LETTER.value for p in self.participants))
+        self.calendar_button.setVisible(outputs.calendar_available() and m is not None)
+        home_care = self.user.role in HOME_CARE_ROLES
+        self.convene_box.setVisible(home_care and planned is not None
+                                    and not self.context.read_only)
+        self._update_answer()
+
+    def _update_answer(self) -> None:
+        p = self.selected_participant()
+        why = READ_ONLY if self.context.read_only else self._planned()
+        if why is None and p is None:
+            why = "Välj en deltagare i listan."
+        _allow(self.answer_button, why, tip="Registrera ett svar som kom per telefon eller brev")
+
+    def selected_participant(self) -> Participant | None:
+        rows = self.table.selectionModel().selectedRows()
+        return self.model.participant(rows[0].row()) if rows else None
+
+    # ---- actions --------------------------------------------------------------------------
+
+    def _done(self, result: object) -> None:
+        if result is not None:
+            self.changed.emit()
+
+    def invite(self) -> None:
+        self._done(KallelseWizard.ask(self, self.context.session, self.context.case))
+
+    def reschedule(self) -> None:
+        if self.meeting is not None:
+            self._done(RescheduleDialog.ask(self, self.user, self.meeting, current=clock()))
+
+    def cancel_meeting(self) -> None:
+        if self.meeting is not None:
+            self._done(CancelMeetingDialog.ask(self, self.user, self.meeting, current=clock()))
+
+    def mark_held(self) -> None:
+        if self.meeting is None:
+            return
+        deviations = MeetingHeldDialog.ask(self, self.user, self.meeting,
+                                           participants=self.participants, current=clock())
+        if deviations is None:
+            return
+        if deviations:
+            messages.information(
+                self, "Avvikelse registrerad",
+                "Avvikelse registrerad för "
+                + ", ".join(f"{d.principal_name} ({d.unit_name})" if d.unit_name
+                            else d.principal_name for d in deviations)
+                + ". Enhetschefen ser den under Att göra.")
+        self.changed.emit()
+
+    def staff_meeting(self) -> None:
+        if self.meeting is None:
+            return
+        names = [p.name for p in self.participants
+                 if p.kind == ParticipantKind.PROFESSIONAL.value]
+        self._done(StaffMeetingDialog.ask(self, self.user, self.meeting,
+                                          case=self.context.case, names=names,
+                                          current=clock()))
+
+    def mobile_team(self) -> None:
+        if self.meeting is not None:
+            self._done(MobileTeamDialog.ask(self, self.user, self.meeting,
+                                            case=self.context.case))
+
+    def status_survey(self) -> None:
+        if self.meeting is None:
+            return
+        others = [p.name for p in self.participants
+                  if p.kind == ParticipantKind.PROFESSIONAL.value and not p.has_account]
+        self._done(StatusSurveyDialog.ask(self, self.user, self.meeting, others=others))
+
+    def register_answer(self) -> None:
+        p = self.selected_participant()
+        if p is None or not self.answer_button.isEnabled():
+            return
+        self._done(AnswerDialog.ask(self, self.user, p))
+
+    def request_to_convene(self) -> None:
+        request = ConveneRequestDialog.ask(self, self.user, self.context.case)
+        if request is not None:
+            self.copied_label.setText("Begäran är skickad.")
+            self.changed.emit()
+
+    def copy_email_text(self) -> None:
+        unit = self.user.unit
+        text = convene.email_text(sender_unit=unit.name, sender_phone=self.user.phone)
+        clipboard = QGuiApplication.clipboard()
+        clipboard.setText(text)
+        self.copied_label.setText("E-posttexten är kopierad — den innehåller inga "
+                                  "personuppgifter. Klistra in den i ett mejl.")
+
+    def print_letters(self) -> None:
+        if self.meeting is not None:
+            outputs.print_letters(self, self.meeting, case_number=self.context.case.number)
+
+    def save_calendar(self) -> None:
+        if self.meeting is not None:
+            outputs.save_calendar(self, self.meeting, case_number=self.context.case.number)
+
+    def _call_done_changed(self, item: QTableWidgetItem) -> None:
+        if item.column() != 0:
+            return
+        pid = item.data(PARTICIPANT_ROLE)
+        p = next((x for x in self.participants if x.id == pid), None)
+        if p is None:
+            return
+        done = item.checkState() == Qt.CheckState.Checked
+        try:
+            invitation.mark_invitation_done(self.user, p, done)
+        except (SipError, peewee.DatabaseError) as exc:
+            log.error("marking a call done failed: %s", type(exc).__name__)
+            messages.warning(self, "Det gick inte att spara",
+                             "Markeringen kunde inte sparas. Försök igen.")
+            self.calls.blockSignals(True)
+            item.setCheckState(Qt.CheckState.Unchecked if done else Qt.CheckState.Checked)
+            self.calls.blockSignals(False)
+            return
+        p.invitation_done = done
+
+
+class _Rows:
+    """Caption and value rows in a grid (a wrapping value gets the room it needs)."""
+
+    def __init__(self, holder: QWidget) -> None:
+        self.grid = QGridLayout(holder)
+        self.grid.setContentsMargins(0, 0, 0, 0)
+        self.grid.setHorizontalSpacing(16)
+        self.grid.setVerticalSpacing(6)
+        self.grid.setColumnStretch(1, 1)
+        self._rows = 0
+
+    def text(self, caption: str, text: str, *, name: str) -> QLabel:
+        label = value_label(text, name=name, wrap=True)
+        self.grid.addWidget(QLabel(caption), self._rows, 0, Qt.AlignmentFlag.AlignTop)
+        self.grid.addWidget(label, self._rows, 1)
+        self._rows += 1
+        return label
+
+
+MAX_ROWS_SHOWN = 12
+
+
+def _fit_rows(table: QTableView, rows: int) -> None:
+    """As tall as its rows (up to a dozen; then it scrolls): the page scrolls, not the table."""
+    shown = max(1, min(rows, MAX_ROWS_SHOWN))
+    header = table.horizontalHeader().sizeHint().height()
+    scrollbar = table.horizontalScrollBar().sizeHint().height()
+    table.setFixedHeight(header + shown * table.verticalHeader().defaultSectionSize()
+                         + scrollbar + 2 * table.frameWidth())
+
+
+def _clear(layout: QVBoxLayout) -> None:
+    item = layout.takeAt(0)
+    while item is not None:
+        widget = item.widget()
+        if widget is not None:
+            widget.hide()  # gone now, not only when the event loop deletes it
+            widget.deleteLater()
+        item = layout.takeAt(0)

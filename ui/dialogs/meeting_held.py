@@ -1,0 +1,69 @@
+""""Mötet har hållits…" (seed 000): who came. Everyone is marked; a summoned principal that did
+not come gets a deviation (avvikelse), which the unit manager sees in Att göra.
+
+`MeetingHeldDialog.ask(parent, user, meeting, participants=[…], current=…)` returns the list of
+deviations (possibly empty), or None when cancelled.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from typing import Any
+
+from PySide6.QtWidgets import QCheckBox, QVBoxLayout, QWidget
+
+from sipdesk import meeting as meetings
+from sipdesk.invitation import Answer, Meeting, Participant, ParticipantKind
+from sipdesk.models import User
+
+from .form_dialog import group_box
+from .meeting_common import MeetingFormDialog, answer_text, who
+
+
+class MeetingHeldDialog(MeetingFormDialog):
+    ok_text = "Markera som hållet"
+    failed_title = "Mötet kunde inte markeras som hållet"
+
+    def __init__(self, user: User, meeting: Meeting, *,
+                 participants: Sequence[Participant], current: dt.datetime,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(
+            title="Mötet har hållits", parent=parent,
+            intro=(f"Vilka var med på SIP-mötet {meeting.starts_at:%Y-%m-%d}? Bocka ur den som "
+                   "inte kom. En kallad huvudman som inte kom registreras som avvikelse."))
+        self.setObjectName("meeting_held_dialog")
+        self.user = user
+        self.meeting = meeting
+        self.current = current
+        attendance = group_box("attendance")
+        column = attendance.layout()
+        assert isinstance(column, QVBoxLayout)
+        self.boxes: dict[int, QCheckBox] = {}
+        self._principals: dict[int, str] = {}
+        for p in participants:
+            answer = answer_text(p)
+            box = QCheckBox(f"{who(p)} — {answer[:1].lower()}{answer[1:]}")
+            box.setObjectName(f"attended_{p.id}")
+            box.setChecked(p.answer != Answer.NOT_COMING.value)
+            box.toggled.connect(lambda _on: self._update())
+            column.addWidget(box)
+            self.boxes[p.id] = box
+            if p.kind == ParticipantKind.PROFESSIONAL.value:
+                self._principals[p.id] = p.principal_name or p.unit_name
+        self.form.add("attendance", "Närvaro", attendance)
+        self._update()
+        self.resize(max(self.sizeHint().width(), 600), self.sizeHint().height())
+
+    def attendance(self) -> dict[int, bool]:
+        return {pid: box.isChecked() for pid, box in self.boxes.items()}
+
+    def _update(self) -> None:
+        missing = sorted({name for pid, name in self._principals.items()
+                          if not self.boxes[pid].isChecked()})
+        self.show_warning(
+            ("Avvikelse registreras för: " + ", ".join(missing) + ".") if missing else "")
+
+    def save(self) -> Any:
+        return meetings.mark_held(self.user, self.meeting, self.attendance(),
+                                  current=self.current)
