@@ -138,6 +138,23 @@ def _recipients(users: Sequence[User], units: Sequence[Unit]) -> list[User]:
     return list(chosen.values())
 
 
+def message_problems(*, subject: str, body: str, to: Sequence[User] = (),
+                     to_units: Sequence[Unit] = ()) -> dict[str, str]:
+    """Every problem of a message's own fields at once, by field (subject, body, recipients):
+    a dialog shows them all; `send()` refuses the first."""
+    problems: dict[str, str] = {}
+    subject = subject.strip()
+    if not subject:
+        problems["subject"] = "Skriv en rubrik."
+    elif len(subject) > MAX_SUBJECT:
+        problems["subject"] = f"Rubriken får vara högst {MAX_SUBJECT} tecken."
+    if not body.strip():
+        problems["body"] = "Skriv ett meddelande."
+    if not to and not to_units:
+        problems["recipients"] = "Välj minst en mottagare."
+    return problems
+
+
 def send(
     sender: User,
     *,
@@ -154,14 +171,10 @@ def send(
     """Send a message: one receipt per recipient, the audit entry, and the notification — all in
     one transaction (call it inside a larger one to make it part of that write)."""
     subject, body = subject.strip(), body.strip()
-    if not subject:
-        raise ValidationError("Skriv en rubrik.", field="subject")
-    if len(subject) > MAX_SUBJECT:
-        raise ValidationError(f"Rubriken får vara högst {MAX_SUBJECT} tecken.", field="subject")
-    if not body:
-        raise ValidationError("Skriv ett meddelande.", field="body")
-    if not to and not to_units:
-        raise ValidationError("Välj minst en mottagare.", field="recipients")
+    problems = message_problems(subject=subject, body=body, to=to, to_units=to_units)
+    for name in ("subject", "body", "recipients"):
+        if name in problems:
+            raise ValidationError(problems[name], field=name)
     if not sender.active:
         raise PermissionDenied("Ditt konto är inaktiverat.")
     if case is not None and not can_see(sender, case):

@@ -271,3 +271,12 @@ def test_recipient_units_are_those_with_active_users(team: dict) -> None:
     choices = messaging.recipient_units()
     assert [(c.unit.name, c.principal, c.active_users) for c in choices] == [
         ("Hemtjänst Norr", "Exempelby kommun", 3)]
+
+
+def test_message_problems_lists_every_field_at_once(team: dict) -> None:
+    assert messaging.message_problems(subject=" ", body="", to=[]) == {
+        "subject": "Skriv en rubrik.", "body": "Skriv ett meddelande.",
+        "recipients": "Välj minst en mottagare."}
+    assert messaging.message_problems(subject="x" * 201, body="Hej", to=[team["maria"]]) == {
+        "subject": "Rubriken får vara högst 200 tecken."}
+    assert messaging.message_problems(subject="Hej", body="Hej", to_units=[team["north"]]) == {}
