@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
 from functools import lru_cache
@@ -865,3 +866,22 @@ def municipality_and_region_present(plan: PlanVersion) -> bool:
 
 def is_documenting(case: Case) -> bool:
     return CaseStatus(case.status) is CaseStatus.DOCUMENTATION
+
+
+def latest_version_ids(*, statuses: Iterable[CaseStatus] | None = None,
+                       approved_only: bool = False) -> list[int]:
+    """The latest plan version of every case that has one, in case-number order — what a bulk
+    print of "every plan" prints. `statuses` limits it to cases in those states;
+    `approved_only` to versions every principal has approved (the person's copy). One query."""
+    latest = (PlanVersion.select(PlanVersion.case.alias("case_id"),
+                                 pw.fn.MAX(PlanVersion.number).alias("number"))
+              .group_by(PlanVersion.case).alias("latest"))
+    query = (PlanVersion.select(PlanVersion.id)
+             .join(latest, on=((PlanVersion.case == latest.c.case_id)
+                               & (PlanVersion.number == latest.c.number)))
+             .switch(PlanVersion).join(Case, on=(PlanVersion.case == Case.id)))
+    if statuses is not None:
+        query = query.where(Case.status.in_([CaseStatus(s).value for s in statuses]))
+    if approved_only:
+        query = query.where(PlanVersion.locked_at.is_null(False))
+    return [row.id for row in query.order_by(Case.number)]

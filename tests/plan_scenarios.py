@@ -112,15 +112,18 @@ def more_cases(officer: User, count: int, *, skip: int = 10) -> list[Case]:
     return made
 
 
-def clone_plan(source: PlanVersion, case: Case) -> PlanVersion:
-    """A copy of `source` as version 1 of `case`, row by row — for printing many plans fast
-    (the rules were checked when `source` was written through the core)."""
+def clone_plan(source: PlanVersion, case: Case, *, number: int = 1,
+               approved: bool | None = None) -> PlanVersion:
+    """A copy of `source` as version `number` of `case`, row by row — for printing many plans
+    fast (the rules were checked when `source` was written through the core). `approved`
+    False makes the copy a draft (approvals cleared); None keeps the source's state."""
     fields = {name: getattr(source, name) for name in plan.SHARED_FIELDS
               if name != "overall_principal"}
     copy = PlanVersion.create(
-        case=case, meeting=None, number=1, kind=source.kind, meeting_date=source.meeting_date,
-        documented_by=source.documented_by_id, overall_principal=source.overall_principal_id,
-        locked_at=source.locked_at, **fields)
+        case=case, meeting=None, number=number, kind=source.kind,
+        meeting_date=source.meeting_date, documented_by=source.documented_by_id,
+        overall_principal=source.overall_principal_id,
+        locked_at=None if approved is False else source.locked_at, **fields)
     PlanParticipant.insert_many([
         dict(plan=copy.id, name=p.name, initials=p.initials, profession=p.profession,
              organisation=p.organisation, principal=p.principal_id, contact=p.contact,
@@ -139,7 +142,9 @@ def clone_plan(source: PlanVersion, case: Case) -> PlanVersion:
                                       position=o.position) for o in others]).execute()
     PrincipalPart.insert_many([
         dict(plan=copy.id, principal=part.principal_id, finished_at=part.finished_at,
-             finished_by=part.finished_by_id, approved_at=part.approved_at,
-             approved_by=part.approved_by_id, on_behalf=part.on_behalf)
+             finished_by=part.finished_by_id,
+             approved_at=None if approved is False else part.approved_at,
+             approved_by=None if approved is False else part.approved_by_id,
+             on_behalf=part.on_behalf)
         for part in plan.parts(source)]).execute()
     return copy
