@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from typing import TypeVar
 
 import peewee
 from PySide6.QtCore import Qt, Signal
@@ -43,6 +44,7 @@ from .case_tabs.overview import OverviewTab
 from .session import Session
 
 log = logging.getLogger("sipdesk.ui.case_view")
+T = TypeVar("T", bound=CaseTab)
 
 # The tabs, in order. Add a tab with one line: its CaseTab subclass.
 CASE_TABS: list[type[CaseTab]] = [
@@ -148,7 +150,7 @@ class CaseView(QWidget):
         layout.addWidget(self.tabs, 1)
         self._show_heading()
 
-    def tab(self, tab_class: type[CaseTab]) -> CaseTab:
+    def tab(self, tab_class: type[T]) -> T:
         """The page of a tab class (tests and the main window use it)."""
         return next(page for page in self.tab_pages if isinstance(page, tab_class))
 
