@@ -27,12 +27,16 @@ from PySide6.QtWidgets import (
 
 from sipdesk import cases, people
 from sipdesk.errors import NotFoundError, PermissionDenied
+from sipdesk.messaging import Badge
 
 from . import messages
 from .case_list.view import CaseListView
 from .case_view import CaseView
 from .dialogs.new_case import NewCaseDialog
+from .inbox.view import InboxView
+from .live import LiveUpdates
 from .session import Session
+from .todo.view import TodoView
 from .window_state import window_state
 
 log = logging.getLogger("sipdesk.ui.main_window")
@@ -41,7 +45,8 @@ log = logging.getLogger("sipdesk.ui.main_window")
 KEY_GEOMETRY = "main_window/geometry"
 
 # Navigation entries that later versions fill in; until then their page says so.
-COMING_LATER = ("Inkorg", "Att göra", "Kontakter")
+COMING_LATER = ("Kontakter",)
+INBOX_ROW, TODO_ROW = 1, 2  # navigation rows of the messaging pages
 
 
 class PlaceholderPage(QWidget):
@@ -88,6 +93,16 @@ class MainWindow(QMainWindow):
         self.navigation.setAccessibleName("Navigering")
         self._pages: list[QWidget] = [self.case_list]
         self._add_navigation("Ärenden")
+        self.inbox = InboxView(session)
+        self.inbox.setObjectName("inbox_page")
+        self.todo = TodoView(session)
+        self.todo.setObjectName("todo_page")
+        messaging_pages: tuple[tuple[QWidget, str], ...] = (
+            (self.inbox, "Inkorg"), (self.todo, "Att göra"))
+        for messaging_page, title in messaging_pages:
+            self.stack.addWidget(messaging_page)
+            self._pages.append(messaging_page)
+            self._add_navigation(title)
         for title in COMING_LATER:
             page = PlaceholderPage(title)
             self.stack.addWidget(page)
@@ -111,7 +126,10 @@ class MainWindow(QMainWindow):
         self._build_menus_and_toolbar()
         self.status_label = QLabel(session.status_text)
         self.status_label.setObjectName("status_text")
-        self.statusBar().addPermanentWidget(self.status_label, 1)
+        # A normal (not permanent) widget: a notification or a "sent" message shows in its
+        # place for a while, then the database and user come back.
+        self.statusBar().addWidget(self.status_label, 1)
+        self._wire_messaging()
 
         geometry = window_state().value(KEY_GEOMETRY)
         if not isinstance(geometry, QByteArray) or not self.restoreGeometry(geometry):
@@ -159,6 +177,7 @@ class MainWindow(QMainWindow):
     def _build_menus_and_toolbar(self) -> None:
         archive = self.menuBar().addMenu("&Arkiv")
         archive.addAction(self.new_case_action)
+        archive.addAction(self.inbox.new_message_action)
         archive.addSeparator()
         archive.addAction(self.settings_action)
         archive.addSeparator()
@@ -225,6 +244,7 @@ class MainWindow(QMainWindow):
 
     def refresh_case_list(self) -> None:
         self.case_list.refresh()
+        self.refresh_messages()
 
     # ---- internals ------------------------------------------------------------------------
 
@@ -254,6 +274,57 @@ class MainWindow(QMainWindow):
             self._painted_once = True
             self.case_list_painted.emit()
 
+    # ---- messages, Att göra and live updates ------------------------------------------------
+
+    def _wire_messaging(self) -> None:
+        self.inbox.open_case.connect(self.open_case)
+        self.inbox.badge_changed.connect(self._update_badges)
+        self.inbox.status_message.connect(lambda text: self.statusBar().showMessage(text, 5000))
+        self.inbox.acted.connect(lambda _event, _message: self.todo.refresh())
+        self.todo.open_message.connect(self.show_message)
+        self.todo.open_consent.connect(self.open_case_consent)
+        self.todo.count_changed.connect(lambda _count: self._update_badges(self.inbox.badge))
+        self.live = LiveUpdates(self.session, status_bar=self.statusBar(), parent=self)
+        self.inbox.acted.connect(self.live.expect_echo)
+        self.live.changed.connect(self.refresh_messages)
+        self._update_badges(self.inbox.badge)
+        self.live.start()
+
+    def _update_badges(self, badge: Badge) -> None:
+        """"Inkorg" over "2 olästa · 1 att kvittera" (two lines keep the list narrow), and
+        "Att göra (3)"."""
+        parts = []
+        if badge.unread:
+            parts.append(f"{badge.unread} olästa")
+        if badge.unacknowledged:
+            parts.append(f"{badge.unacknowledged} att kvittera")
+        inbox = self.navigation.item(INBOX_ROW)
+        inbox.setText(f"Inkorg\n{' · '.join(parts)}" if parts else "Inkorg")
+        inbox.setToolTip("Meddelanden med kvittens (Ctrl+Shift+N skriver ett nytt)")
+        count = self.todo.count
+        self.navigation.item(TODO_ROW).setText(f"Att göra ({count})" if count else "Att göra")
+        needed = self.navigation.sizeHintForColumn(0) + 40
+        if needed > self.navigation.width():
+            self.navigation.setFixedWidth(needed)
+
+    def refresh_messages(self) -> None:
+        """Something changed for the user: the badge, the open folder and Att göra again."""
+        self.inbox.refresh()
+        self.todo.refresh()
+
+    def show_message(self, message_id: int) -> None:
+        """Open a message in the inbox (from Att göra)."""
+        self.navigation.setCurrentRow(INBOX_ROW)
+        self.inbox.show_message(message_id)
+
+    def open_case_consent(self, case_id: int) -> None:
+        """Open the case on its consent tab, where the case view has one."""
+        self.open_case(case_id)
+        view = self.case_view
+        if view is not None and view.case_id == case_id and hasattr(view, "show_tab"):
+            view.show_tab("Samtycke")
+
     def closeEvent(self, event: QCloseEvent) -> None:
+        self.live.stop()
         window_state().setValue(KEY_GEOMETRY, self.saveGeometry())
         super().closeEvent(event)

@@ -1,0 +1,494 @@
+"""Writing a message: new, reply or forward (`ComposeDialog.ask`).
+
+Recipients are picked from the active users and units by typing part of a name (a unit means
+everyone active in it when the message is sent); a case is optional and written as its number.
+Ctrl+Enter sends. Whatever the core refuses — no subject or body, no recipients, a recipient who
+is no longer active, a case the sender may not see — appears in Swedish at its field, and
+nothing typed is lost. A reply goes to the other party and keeps subject and case; a forward
+goes only to people in the sender's own organisation and keeps the link to the case.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+import peewee
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QDialog,
+    QDialogButtonBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPlainTextEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from sipdesk import auth, cases, messaging
+from sipdesk.errors import NotFoundError, PermissionDenied, SipError, ValidationError
+from sipdesk.messaging import Message, UnitChoice
+from sipdesk.models import Case, Unit, User
+
+from .. import messages
+from ..fields import FieldForm
+from ..session import Session
+
+log = logging.getLogger("sipdesk.ui.compose")
+
+CHOICE_ROLE = Qt.ItemDataRole.UserRole + 1
+MAX_MATCHES = 50
+
+
+@dataclass(frozen=True)
+class Choice:
+    """A possible recipient: a user, or a whole unit."""
+
+    kind: str  # "user" or "unit"
+    id: int
+    label: str
+    search_text: str
+
+    @property
+    def key(self) -> tuple[str, int]:
+        return (self.kind, self.id)
+
+
+def user_choice(user: User) -> Choice:
+    label = f"{user.full_name} ({user.unit.name})"
+    return Choice("user", user.id, label,
+                  f"{user.full_name} {user.unit.name} {user.profession}".casefold())
+
+
+def unit_choice(choice: UnitChoice) -> Choice:
+    people = "1 aktiv" if choice.active_users == 1 else f"{choice.active_users} aktiva"
+    label = f"{choice.unit.name} — hela enheten ({people})"
+    return Choice("unit", choice.unit.id, label,
+                  f"{choice.unit.name} {choice.principal} enhet".casefold())
+
+
+class RecipientPicker(QWidget):
+    """Search as you type, pick with Enter or a click; the chosen ones below, Delete removes."""
+
+    changed = Signal()
+
+    def __init__(self, choices: list[Choice], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._choices = choices
+        self._chosen: dict[tuple[str, int], Choice] = {}
+        self.search = QLineEdit()
+        self.search.setObjectName("recipient_search")
+        self.search.setPlaceholderText("Skriv namn eller enhet och tryck Enter")
+        self.search.setAccessibleName("Sök mottagare")
+        self.search.setClearButtonEnabled(True)
+        self.matches = QListWidget()
+        self.matches.setObjectName("recipient_matches")
+        self.matches.setAccessibleName("Mottagare som matchar")
+        self.matches.setMaximumHeight(self.fontMetrics().height() * 8)
+        self.matches.hide()
+        self.chosen = QListWidget()
+        self.chosen.setObjectName("chosen_recipients")
+        self.chosen.setAccessibleName("Valda mottagare")
+        self.chosen.setFlow(QListWidget.Flow.LeftToRight)
+        self.chosen.setWrapping(True)
+        self.chosen.setSpacing(3)
+        self.chosen.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.chosen.setMaximumHeight(self.fontMetrics().height() * 4 + 12)
+        self.chosen.setToolTip("Markera och tryck Delete för att ta bort en mottagare")
+        self.chosen.hide()
+        self.none_label = QLabel("Inga mottagare valda än.")
+        self.none_label.setObjectName("no_recipients")
+        self.none_label.setEnabled(False)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(4)
+        layout.addWidget(self.search)
+        layout.addWidget(self.matches)
+        layout.addWidget(self.none_label)
+        layout.addWidget(self.chosen)
+        self.search.textChanged.connect(self._filter)
+        self.search.installEventFilter(self)
+        self.matches.installEventFilter(self)
+        self.chosen.installEventFilter(self)
+        self.matches.itemActivated.connect(self._add_item)
+        self.matches.itemClicked.connect(self._add_item)
+        self.chosen.itemDoubleClicked.connect(self._remove_item)
+
+    # ---- state ---------------------------------------------------------------------------
+
+    def chosen_keys(self) -> list[tuple[str, int]]:
+        return list(self._chosen)
+
+    def add(self, choice: Choice) -> None:
+        if choice.key in self._chosen:
+            return
+        self._chosen[choice.key] = choice
+        item = QListWidgetItem(f"{choice.label}  ✕")
+        item.setData(CHOICE_ROLE, choice.key)
+        item.setToolTip("Dubbelklicka eller tryck Delete för att ta bort")
+        self.chosen.addItem(item)
+        self._update_visibility()
+        self.changed.emit()
+
+    def remove(self, key: tuple[str, int]) -> None:
+        if self._chosen.pop(key, None) is None:
+            return
+        for row in range(self.chosen.count()):
+            if self.chosen.item(row).data(CHOICE_ROLE) == key:
+                self.chosen.takeItem(row)
+                break
+        self._update_visibility()
+        self.changed.emit()
+
+    # ---- reacting ------------------------------------------------------------------------
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() != QEvent.Type.KeyPress or not isinstance(event, QKeyEvent):
+            return super().eventFilter(watched, event)
+        key = event.key()
+        enter = key in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+        plain = not event.modifiers() & Qt.KeyboardModifier.ControlModifier
+        if watched is self.search:
+            if enter and plain:
+                # Enter picks the highlighted match (or the only one) — it never sends.
+                item = self.matches.currentItem() or (
+                    self.matches.item(0) if self.matches.count() >= 1 else None)
+                if item is not None and self.matches.isVisible():
+                    self._add_item(item)
+                return True
+            if key == Qt.Key.Key_Down and self.matches.isVisible() and self.matches.count():
+                self.matches.setFocus(Qt.FocusReason.OtherFocusReason)
+                self.matches.setCurrentRow(max(self.matches.currentRow(), 0))
+                return True
+        elif watched is self.matches and enter and plain:
+            item = self.matches.currentItem()
+            if item is not None:
+                self._add_item(item)
+            return True
+        elif watched is self.chosen and key in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace):
+            item = self.chosen.currentItem()
+            if item is not None:
+                self._remove_item(item)
+            return True
+        return super().eventFilter(watched, event)
+
+    def _filter(self, text: str) -> None:
+        self.matches.clear()
+        words = text.casefold().split()
+        if not words:
+            self.matches.hide()
+            return
+        shown = 0
+        for choice in self._choices:
+            if choice.key in self._chosen or not all(w in choice.search_text for w in words):
+                continue
+            item = QListWidgetItem(choice.label)
+            item.setData(CHOICE_ROLE, choice.key)
+            self.matches.addItem(item)
+            shown += 1
+            if shown >= MAX_MATCHES:
+                break
+        if shown == 0:
+            item = QListWidgetItem("Ingen aktiv användare eller enhet matchar.")
+            item.setFlags(Qt.ItemFlag.NoItemFlags)
+            self.matches.addItem(item)
+        else:
+            self.matches.setCurrentRow(0)
+        self.matches.show()
+
+    def _add_item(self, item: QListWidgetItem) -> None:
+        key = item.data(CHOICE_ROLE)
+        if not key:
+            return
+        for choice in self._choices:
+            if choice.key == tuple(key):
+                self.add(choice)
+                break
+        self.search.clear()
+        self.search.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def _remove_item(self, item: QListWidgetItem) -> None:
+        key = item.data(CHOICE_ROLE)
+        if key:
+            self.remove(tuple(key))
+
+    def _update_visibility(self) -> None:
+        self.chosen.setVisible(bool(self._chosen))
+        self.none_label.setVisible(not self._chosen)
+
+
+class ComposeDialog(QDialog):
+    """Nytt meddelande, Svara or Vidarebefordra."""
+
+    def __init__(
+        self, session: Session, parent: QWidget | None = None, *, case: Case | None = None,
+        reply_to: Message | None = None, forward: Message | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.session = session
+        self.reply_to = reply_to
+        self.forward = forward
+        self.sent: Message | None = None
+        self.setObjectName("compose_dialog")
+        me = session.user
+        if reply_to is not None:
+            self.setWindowTitle("Svara")
+        elif forward is not None:
+            self.setWindowTitle("Vidarebefordra")
+        else:
+            self.setWindowTitle("Nytt meddelande")
+
+        self._users: dict[int, User] = {}
+        self._units: dict[int, Unit] = {}
+        self.form = FieldForm()
+        self.form.setLabelAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+
+        # Recipients: fixed for a reply, own organisation only for a forward.
+        self.picker: RecipientPicker | None = None
+        self.case_users_button: QPushButton | None = None
+        if reply_to is not None:
+            target = (reply_to.sender.full_name if reply_to.sender_id != me.id
+                      else "Alla som fick meddelandet")
+            fixed = QLabel(target)
+            fixed.setObjectName("reply_recipient")
+            self.form.add("recipients", "Till", fixed)
+        else:
+            self.picker = RecipientPicker(self._choices(own_organisation=forward is not None))
+            self.picker.changed.connect(lambda: self.form.clear_error("recipients"))
+            self.form.add("recipients", "Till *", self.picker)
+            # The red frame of a refusal belongs on the search field, not on every child.
+            self.form.inputs["recipients"] = self.picker.search
+            if case is not None and forward is None:
+                self.case_users_button = QPushButton("Lägg till ärendets användare")
+                self.case_users_button.setObjectName("add_case_users")
+                self.case_users_button.setAutoDefault(False)
+                self.case_users_button.setToolTip(
+                    "Samordningsansvarig och alla som skickat eller fått meddelanden i ärendet")
+                self.case_users_button.clicked.connect(lambda: self._add_case_users(case))
+                row = QHBoxLayout()
+                row.addWidget(self.case_users_button)
+                row.addStretch(1)
+                self.form.addRow("", row)
+            if forward is not None:
+                note = QLabel("Bara till personer i din egen organisation.")
+                note.setEnabled(False)
+                self.form.addRow("", note)
+
+        self.subject = QLineEdit()
+        self.subject.setObjectName("subject")
+        self.subject.setMaxLength(messaging.MAX_SUBJECT)
+        self.subject.setAccessibleName("Rubrik")
+        self.subject.setPlaceholderText("Skriv aldrig personens namn eller personnummer här")
+        if reply_to is not None or forward is not None:
+            original = reply_to or forward
+            assert original is not None
+            prefix = "Sv: " if reply_to is not None else "Vb: "
+            self.subject.setText(original.subject if original.subject.startswith(prefix)
+                                 else f"{prefix}{original.subject}")
+            self.subject.setReadOnly(True)
+        self.subject.textEdited.connect(lambda _t: self.form.clear_error("subject"))
+        self.form.add("subject", "Rubrik *", self.subject)
+
+        self.body = QPlainTextEdit()
+        self.body.setObjectName("body")
+        self.body.setAccessibleName("Meddelande")
+        self.body.setTabChangesFocus(True)
+        self.body.setMinimumHeight(self.fontMetrics().height() * 10)
+        if forward is not None:
+            self.body.setPlaceholderText("En rad till mottagarna (valfritt) — "
+                                         "det vidarebefordrade meddelandet läggs till under.")
+        self.body.textChanged.connect(lambda: self.form.clear_error("body"))
+        self.form.add("body", "Meddelande *" if forward is None else "Meddelande", self.body)
+
+        self.case_edit = QLineEdit()
+        self.case_edit.setObjectName("case")
+        self.case_edit.setAccessibleName("Ärendenummer")
+        self.case_edit.setPlaceholderText("Ärendenummer, t.ex. SIP-2026-0042 "
+                                          "(tomt: inget ärende)")
+        original = reply_to or forward
+        linked = case if original is None else original.case
+        if linked is not None:
+            self.case_edit.setText(linked.number)
+        if original is not None:
+            self.case_edit.setReadOnly(True)
+        self.case_edit.textEdited.connect(lambda _t: self.form.clear_error("case"))
+        self.form.add("case", "Ärende", self.case_edit)
+
+        self.requires_ack = QCheckBox("Kräver kvittens — mottagarna bekräftar att de läst")
+        self.requires_ack.setObjectName("requires_ack")
+        if forward is not None:
+            self.requires_ack.setChecked(forward.requires_ack)
+            self.requires_ack.setEnabled(False)
+        self.form.add("requires_ack", "", self.requires_ack)
+
+
+        self.buttons = QDialogButtonBox()
+        self.send_button = self.buttons.addButton("Skicka", QDialogButtonBox.ButtonRole.AcceptRole)
+        self.send_button.setObjectName("send")
+        self.send_button.setToolTip("Skicka meddelandet (Ctrl+Enter)")
+        cancel = self.buttons.addButton("Avbryt", QDialogButtonBox.ButtonRole.RejectRole)
+        for button in (self.send_button, cancel):
+            # Enter in a field must never send half a message: Ctrl+Enter does.
+            button.setAutoDefault(False)
+            button.setDefault(False)
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        hint = QLabel("Ctrl+Enter skickar")
+        hint.setEnabled(False)
+        bottom = QHBoxLayout()
+        bottom.addWidget(hint, 1)
+        bottom.addWidget(self.buttons)
+        for keys in ("Ctrl+Return", "Ctrl+Enter"):
+            shortcut = QShortcut(QKeySequence(keys), self)
+            shortcut.activated.connect(self.accept)
+
+        layout = QVBoxLayout(self)
+        layout.addLayout(self.form)
+        layout.addLayout(bottom)
+        self.resize(max(self.sizeHint().width(), 640), max(self.sizeHint().height(), 520))
+        if self.picker is not None:
+            self.picker.search.setFocus()
+        else:
+            self.body.setFocus()
+
+    # ---- running it ---------------------------------------------------------------------
+
+    @classmethod
+    def ask(
+        cls, parent: QWidget | None, session: Session, *, case: Case | None = None,
+        reply_to: Message | None = None, forward: Message | None = None,
+    ) -> Message | None:
+        """Show the dialog; the sent message, or None when the user cancelled."""
+        dialog = cls(session, parent, case=case, reply_to=reply_to, forward=forward)
+        try:
+            if dialog.exec() == QDialog.DialogCode.Accepted:
+                return dialog.sent
+            return None
+        finally:
+            dialog.deleteLater()
+
+    # ---- recipients -----------------------------------------------------------------------
+
+    def _choices(self, *, own_organisation: bool) -> list[Choice]:
+        me = self.session.user
+        own = me.unit.principal_id
+        users = [u for u in auth.active_users_with_unit() if u.id != me.id]
+        if own_organisation:
+            users = [u for u in users if u.unit.principal_id == own]
+        self._users = {u.id: u for u in users}
+        choices = [user_choice(u) for u in users]
+        if not own_organisation:
+            units = messaging.recipient_units()
+            self._units = {c.unit.id: c.unit for c in units}
+            choices += [unit_choice(c) for c in units]
+        return choices
+
+    def _add_case_users(self, case: Case) -> None:
+        assert self.picker is not None
+        for user in messaging.case_users(case):
+            if user.id in self._users:
+                self.picker.add(user_choice(self._users[user.id]))
+
+    # ---- sending --------------------------------------------------------------------------
+
+    def reject(self) -> None:
+        typed = self.body.toPlainText().strip() or (
+            self.reply_to is None and self.forward is None and self.subject.text().strip())
+        if typed and not messages.confirm(
+            self, "Slänga meddelandet?", "Det du har skrivit skickas inte och sparas inte.",
+            yes="Släng meddelandet", no="Fortsätt skriva",
+        ):
+            return
+        super().reject()
+
+    def accept(self) -> None:
+        self.form.clear_errors()
+        problems = self._problems()
+        if problems:
+            for name, text in problems.items():
+                self.form.show_error(name, text)
+            self._focus_field(next(iter(problems)))
+            return
+        try:
+            self.sent = self._send()
+        except SipError as problem:
+            self._show_problem(problem)
+            return
+        except peewee.DatabaseError as exc:
+            log.error("sending a message failed: %s", type(exc).__name__)
+            messages.error(self, "Meddelandet skickades inte",
+                           "Det gick inte att spara i databasen. Det du skrivit finns kvar — "
+                           "kontrollera anslutningen och försök igen.")
+            return
+        log.info("message sent")
+        super().accept()
+
+    def _case(self) -> Case | None:
+        number = self.case_edit.text().strip()
+        if not number:
+            return None
+        try:
+            return cases.find_case_by_number(number)
+        except NotFoundError as missing:
+            raise ValidationError(missing.message, field="case") from None
+
+    def _chosen(self) -> tuple[list[User], list[Unit]]:
+        if self.picker is None:
+            return [], []
+        keys = self.picker.chosen_keys()
+        return ([self._users[i] for kind, i in keys if kind == "user"],
+                [self._units[i] for kind, i in keys if kind == "unit"])
+
+    def _problems(self) -> dict[str, str]:
+        """A new message: every problem of its fields at once, in form order (the core's
+        messages). Replies and forwards have one field to fill: the core says it on sending."""
+        if self.reply_to is not None or self.forward is not None:
+            return {}
+        users, units = self._chosen()
+        found = messaging.message_problems(subject=self.subject.text(),
+                                           body=self.body.toPlainText(), to=users,
+                                           to_units=units)
+        try:
+            self._case()
+        except ValidationError as missing:
+            found["case"] = missing.message
+        order = ("recipients", "subject", "body", "case")
+        return {name: found[name] for name in order if name in found}
+
+    def _send(self) -> Message:
+        me = self.session.user
+        body = self.body.toPlainText()
+        if self.reply_to is not None:
+            return messaging.reply(me, self.reply_to, body=body,
+                                   requires_ack=self.requires_ack.isChecked())
+        users, units = self._chosen()
+        if self.forward is not None:
+            if not users:
+                raise ValidationError("Välj minst en mottagare.", field="recipients")
+            return messaging.forward(me, self.forward, to=users, note=body)
+        return messaging.send(me, subject=self.subject.text(), body=body, to=users,
+                              to_units=units, case=self._case(),
+                              requires_ack=self.requires_ack.isChecked())
+
+    def _show_problem(self, problem: SipError) -> None:
+        """At its field when the core names one; otherwise in a message box."""
+        if problem.field and self.form.show_error(problem.field, problem.message):
+            self._focus_field(problem.field)
+            return
+        title = ("Du har inte behörighet" if isinstance(problem, PermissionDenied)
+                 else "Meddelandet skickades inte")
+        messages.warning(self, title, problem.message)
+
+    def _focus_field(self, name: str) -> None:
+        widget = {"recipients": self.picker.search if self.picker else None,
+                  "subject": self.subject, "body": self.body,
+                  "case": self.case_edit}.get(name)
+        if widget is not None:
+            widget.setFocus(Qt.FocusReason.OtherFocusReason)

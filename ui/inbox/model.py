@@ -1,0 +1,317 @@
+"""One mailbox folder as a Qt table model over the database (the case list's habit).
+
+`rowCount()` is `messaging.folder_count` for the folder, the search text and the case filter;
+rows come a page at a time from `messaging.folder_rows` when the view first asks for them, newest
+first. In the sent folders each page also fetches its recipients in one query
+(`messaging.recipients_of`) for the "Till" column and the kvittens progress. Unread rows are
+bold, withdrawn ones struck through; the first column says in a word what the message wants.
+No SQL here: the core does the querying.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+from collections import OrderedDict
+from dataclasses import dataclass
+from typing import Any
+
+import peewee
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    Qt,
+    Signal,
+)
+from PySide6.QtGui import QBrush, QColor, QFont
+
+from sipdesk import messaging
+from sipdesk.messaging import Folder, MailRow, Recipients
+from sipdesk.models import User
+
+log = logging.getLogger("sipdesk.ui.inbox")
+
+PAGE_SIZE = 100
+MAX_CACHED_PAGES = 30
+
+MESSAGE_ID_ROLE = Qt.ItemDataRole.UserRole + 1
+ModelIndex = QModelIndex | QPersistentModelIndex
+
+STATUS, DATE, WHO, SUBJECT, CASE = range(5)
+_ROW_FLAGS = (
+    Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemNeverHasChildren
+)
+NEEDS_ACK_COLOR = QColor("#b00020")
+UNREAD_COLOR = QColor("#1f5fae")
+UNREAD_MARK = "●"  # bold rows say it too; screen readers get "Oläst"
+DONE_COLOR = QColor("#2e7d32")
+
+
+def is_received(folder: Folder) -> bool:
+    return folder in (Folder.INBOX, Folder.AWAITING_MY_ACK)
+
+
+def headers(folder: Folder) -> tuple[str, ...]:
+    return ("Status", "Datum", "Från" if is_received(folder) else "Till", "Ämne", "Ärende")
+
+
+def to_text(recipients: Recipients | None) -> str:
+    """"Maria Holm", "Maria Holm och Per Nord", "Maria Holm och 3 till"."""
+    if recipients is None or not recipients.names:
+        return ""
+    names = recipients.names
+    if len(names) == 1:
+        return names[0]
+    if len(names) == 2:
+        return f"{names[0]} och {names[1]}"
+    return f"{names[0]} och {len(names) - 1} till"
+
+
+def status_text(row: MailRow, recipients: Recipients | None, *, received: bool) -> str:
+    """What the message wants, in a word or two."""
+    if row.withdrawn:
+        return "Makulerat"
+    if received:
+        if row.requires_ack:
+            return "Kvitterat" if row.acknowledged else "Kvittera"
+        return "" if row.read else UNREAD_MARK
+    if row.requires_ack and recipients is not None:
+        return f"{recipients.acknowledged} av {recipients.total} kvitterat"
+    return ""
+
+
+@dataclass(frozen=True)
+class MailFilter:
+    folder: Folder = Folder.INBOX
+    text: str = ""
+    case_id: int | None = None
+
+
+def _font(*, bold: bool = False, strike: bool = False) -> QFont:
+    font = QFont()
+    font.setBold(bold)
+    font.setStrikeOut(strike)
+    return font
+
+
+class MailboxModel(QAbstractTableModel):
+    """The messages of one folder for `user`, matching a `MailFilter`, in pages."""
+
+    count_changed = Signal(int)
+    load_failed = Signal(str)
+
+    def __init__(
+        self, user: User, parent: QObject | None = None, *, page_size: int = PAGE_SIZE,
+    ) -> None:
+        super().__init__(parent)
+        self._user = user
+        self._page_size = page_size
+        self._filter = MailFilter()
+        self._count = 0
+        self._pages: OrderedDict[int, list[MailRow]] = OrderedDict()
+        self._recipients: dict[int, Recipients] = {}
+        self._failed = False
+        self._fonts = {
+            (bold, strike): _font(bold=bold, strike=strike)
+            for bold in (False, True) for strike in (False, True)
+        }
+
+    # ---- state ----------------------------------------------------------------------------
+
+    @property
+    def mail_filter(self) -> MailFilter:
+        return self._filter
+
+    @property
+    def folder(self) -> Folder:
+        return self._filter.folder
+
+    def set_filter(self, flt: MailFilter) -> None:
+        folder_changed = flt.folder is not self._filter.folder
+        self._filter = flt
+        self.refresh()
+        if folder_changed:
+            self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, CASE)
+
+    def refresh(self) -> None:
+        """Count again and forget the fetched rows (a new message, a receipt, a new filter)."""
+        self.beginResetModel()
+        self._pages.clear()
+        self._recipients.clear()
+        self._failed = False
+        self._count = self._fetch_count()
+        self.endResetModel()
+        self.count_changed.emit(self._count)
+
+    def message_id(self, row: int) -> int | None:
+        mail = self._row(row)
+        return mail.message_id if mail is not None else None
+
+    def mail(self, row: int) -> MailRow | None:
+        return self._row(row)
+
+    def row_of_message(self, message_id: int) -> int | None:
+        """The row of a message among the rows fetched so far."""
+        for page, rows in self._pages.items():
+            for offset, mail in enumerate(rows):
+                if mail.message_id == message_id:
+                    return page * self._page_size + offset
+        return None
+
+    def update_message(self, message_id: int) -> None:
+        """Fetch one row again (read, acknowledged, withdrawn) without resetting the list."""
+        row = self.row_of_message(message_id)
+        if row is None:
+            return
+        try:
+            fresh = messaging.mail_row(self._user, message_id)
+            if not is_received(self.folder):
+                self._recipients.update(messaging.recipients_of([message_id]))
+        except peewee.DatabaseError as exc:
+            self._report_failure(exc)
+            return
+        if fresh is None:
+            return
+        if not is_received(self.folder):
+            # As sent: keep the sender's view of the row (mail_row prefers the received one).
+            fresh = dataclasses.replace(fresh, read=True, acknowledged=False)
+        page, offset = divmod(row, self._page_size)
+        self._pages[page][offset] = fresh
+        self.dataChanged.emit(self.index(row, 0), self.index(row, CASE))
+
+    # ---- fetching -------------------------------------------------------------------------
+
+    def _fetch_count(self) -> int:
+        flt = self._filter
+        try:
+            return messaging.folder_count(self._user, flt.folder, text=flt.text,
+                                          case_id=flt.case_id)
+        except peewee.DatabaseError as exc:
+            self._report_failure(exc)
+            return 0
+
+    def _row(self, row: int) -> MailRow | None:
+        if not 0 <= row < self._count:
+            return None
+        page_number, offset = divmod(row, self._page_size)
+        page = self._pages.get(page_number)
+        if page is None:
+            if self._failed:
+                return None
+            page = self._fetch_page(page_number)
+            if page is None:
+                return None
+        else:
+            self._pages.move_to_end(page_number)
+        return page[offset] if offset < len(page) else None
+
+    def _fetch_page(self, page_number: int) -> list[MailRow] | None:
+        flt = self._filter
+        try:
+            rows = messaging.folder_rows(
+                self._user, flt.folder, text=flt.text, case_id=flt.case_id,
+                offset=page_number * self._page_size, limit=self._page_size,
+            )
+            if not is_received(flt.folder):
+                self._recipients.update(messaging.recipients_of(r.message_id for r in rows))
+        except peewee.DatabaseError as exc:
+            self._report_failure(exc)
+            return None
+        self._pages[page_number] = rows
+        while len(self._pages) > MAX_CACHED_PAGES:
+            _dropped, old = self._pages.popitem(last=False)
+            for mail in old:
+                self._recipients.pop(mail.message_id, None)
+        return rows
+
+    def _report_failure(self, exc: Exception) -> None:
+        # The type only: the text may quote the search or a subject.
+        log.error("mailbox query failed: %s", type(exc).__name__)
+        if not self._failed:
+            self._failed = True
+            self.load_failed.emit(
+                "Det gick inte att hämta meddelandena från databasen. "
+                "Kontrollera anslutningen och tryck F5 för att försöka igen."
+            )
+
+    # ---- QAbstractTableModel --------------------------------------------------------------
+
+    def rowCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else self._count
+
+    def columnCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else CASE + 1
+
+    def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        mail = self._row(index.row())
+        if mail is None:
+            return None
+        column = index.column()
+        received = is_received(self.folder)
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self._text(mail, column, received=received)
+        if role == Qt.ItemDataRole.FontRole:
+            return self._fonts[(received and not mail.read, mail.withdrawn)]
+        if role == Qt.ItemDataRole.ForegroundRole and column == STATUS:
+            status = status_text(mail, self._recipients.get(mail.message_id), received=received)
+            if status == "Kvittera":
+                return QBrush(NEEDS_ACK_COLOR)
+            if status == "Kvitterat":
+                return QBrush(DONE_COLOR)
+            if status == UNREAD_MARK:
+                return QBrush(UNREAD_COLOR)
+            return None
+        if role == Qt.ItemDataRole.AccessibleTextRole:
+            text = self._text(mail, column, received=received)
+            return "Oläst" if text == UNREAD_MARK else text
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return self._tooltip(mail, received=received)
+        if role == MESSAGE_ID_ROLE:
+            return mail.message_id
+        return None
+
+    def _text(self, mail: MailRow, column: int, *, received: bool) -> str:
+        if column == STATUS:
+            return status_text(mail, self._recipients.get(mail.message_id), received=received)
+        if column == DATE:
+            return f"{mail.sent_at:%Y-%m-%d %H:%M}"
+        if column == WHO:
+            return mail.sender if received else to_text(self._recipients.get(mail.message_id))
+        if column == SUBJECT:
+            return mail.subject
+        if column == CASE:
+            return mail.case_number
+        return ""
+
+    def _tooltip(self, mail: MailRow, *, received: bool) -> str:
+        parts = [mail.kind.label]
+        if mail.withdrawn:
+            parts.append("makulerat")
+        elif received and mail.requires_ack:
+            parts.append("du har kvitterat" if mail.acknowledged else "kräver din kvittens")
+        elif not received and mail.requires_ack:
+            recipients = self._recipients.get(mail.message_id)
+            if recipients is not None:
+                parts.append(f"{recipients.acknowledged} av {recipients.total} har kvitterat")
+        if received and not mail.read:
+            parts.append("oläst")
+        return ", ".join(parts).capitalize()
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation,
+        role: int = Qt.ItemDataRole.DisplayRole,
+    ) -> Any:
+        if (
+            orientation == Qt.Orientation.Horizontal
+            and role == Qt.ItemDataRole.DisplayRole
+            and 0 <= section <= CASE
+        ):
+            return headers(self.folder)[section]
+        return None
+
+    def flags(self, index: ModelIndex) -> Qt.ItemFlag:
+        return _ROW_FLAGS if index.isValid() else Qt.ItemFlag.NoItemFlags

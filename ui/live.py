@@ -1,0 +1,214 @@
+"""Live updates: other clients' messages and receipts reach this window at once.
+
+PostgreSQL: `sipdesk.notify.Listener` LISTENs in its own thread; each event is handed to the UI
+thread through a queued Qt signal (the listener never touches a widget). SQLite: a timer asks
+`DataVersionWatcher.changed()` every few seconds, and new inbox rows since the last look are the
+news. Either way, an event that concerns the user emits `changed` (the main window refreshes the
+badge, the open folder and Att göra — several events in a burst give one refresh), and a new
+message to the user shows a notification with the sender and the subject only — never a
+person's name or personal number: "Nytt meddelande från Anna Berg: Kallelse SIP-2026-0042".
+The tray shows it where there is one, else the status bar.
+
+A window's own actions (reading, acknowledging, withdrawing) come back as notifications too;
+`expect_echo(event, message_id)` says so beforehand and that echo is then ignored.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from typing import Any
+
+import peewee
+from PySide6.QtCore import QObject, Qt, QTimer, Signal
+from PySide6.QtWidgets import QApplication, QStatusBar, QStyle, QSystemTrayIcon
+
+from sipdesk import messaging
+from sipdesk.db import Engine, database
+from sipdesk.messaging import Folder
+from sipdesk.notify import DataVersionWatcher, Listener
+
+from .session import Session
+
+log = logging.getLogger("sipdesk.ui.live")
+
+POLL_INTERVAL_MS = 3000  # SQLite: PRAGMA data_version is cheap; every few seconds is enough
+COALESCE_MS = 50  # a burst of events (one send to a whole unit) gives one refresh
+ECHO_SECONDS = 30.0
+NOTICE_MS = 15000
+NEWEST_LOOKED_AT = 20  # SQLite: new inbox rows since the last look, at most this many
+
+
+def notice_text(sender: str, subject: str) -> str:
+    """The notification: sender and subject only."""
+    return f"Nytt meddelande från {sender}: {subject}"
+
+
+class LiveUpdates(QObject):
+    """Started by the main window for its session; `stop()` when the window closes."""
+
+    changed = Signal()  # something that concerns the user changed
+    notice = Signal(str)  # the text of a notification that was shown
+    connection_changed = Signal(bool)  # PostgreSQL: the listener lost or regained the server
+    _event_from_thread = Signal(object)
+    _state_from_thread = Signal(bool)
+
+    def __init__(self, session: Session, *, status_bar: QStatusBar | None = None,
+                 parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.session = session
+        self.status_bar = status_bar
+        self.listener: Listener | None = None
+        self.watcher: DataVersionWatcher | None = None
+        self.tray: QSystemTrayIcon | None = None
+        self._echoes: dict[tuple[str, int], float] = {}
+        self._newest_seen = 0
+        self._was_connected: bool | None = None
+        self.poll_timer = QTimer(self)
+        self.poll_timer.setInterval(POLL_INTERVAL_MS)
+        self.poll_timer.timeout.connect(self.poll)
+        self._coalesce = QTimer(self)
+        self._coalesce.setSingleShot(True)
+        self._coalesce.setInterval(COALESCE_MS)
+        self._coalesce.timeout.connect(self.changed)
+        # Queued: the slot runs on this object's (the UI) thread, whatever thread emits.
+        self._event_from_thread.connect(self._handle_event, Qt.ConnectionType.QueuedConnection)
+        self._state_from_thread.connect(self._handle_state, Qt.ConnectionType.QueuedConnection)
+
+    # ---- starting and stopping ------------------------------------------------------------
+
+    @property
+    def engine(self) -> Engine:
+        return self.session.url.engine
+
+    def start(self) -> None:
+        if self.engine is Engine.POSTGRESQL:
+            if self.listener is None:
+                self.listener = Listener(
+                    self.session.url, password=self.session.password,
+                    on_event=self._event_from_thread.emit,
+                    on_state=self._state_from_thread.emit,
+                )
+                self.listener.start()
+            return
+        if database.obj is None:
+            return
+        self.watcher = DataVersionWatcher(database.obj)
+        self._newest_seen = self._newest_inbox_id()
+        self.poll_timer.start()
+
+    def wait_until_listening(self, timeout: float = 5.0) -> bool:
+        """PostgreSQL: True once the listener hears the channel (for tests and benchmarks)."""
+        return self.listener is not None and self.listener.wait_until_listening(timeout)
+
+    def stop(self) -> None:
+        self.poll_timer.stop()
+        self._coalesce.stop()
+        if self.listener is not None:
+            listener, self.listener = self.listener, None
+            listener.stop()
+        if self.tray is not None:
+            self.tray.hide()
+
+    # ---- echoes of this window's own actions ---------------------------------------------
+
+    def expect_echo(self, event: str, message_id: int) -> None:
+        now = time.monotonic()
+        self._echoes = {k: t for k, t in self._echoes.items() if now - t < ECHO_SECONDS}
+        self._echoes[(event, message_id)] = now
+
+    def _is_echo(self, event: str, message_id: int) -> bool:
+        stamp = self._echoes.pop((event, message_id), None)
+        return stamp is not None and time.monotonic() - stamp < ECHO_SECONDS
+
+    # ---- PostgreSQL -------------------------------------------------------------------------
+
+    def _handle_event(self, event: dict[str, Any]) -> None:
+        me = self.session.user.id
+        try:
+            users = [int(u) for u in event.get("users", [])]
+            kind = str(event.get("event", ""))
+            message_id = int(event.get("message", 0))
+        except (TypeError, ValueError):
+            return
+        if me not in users or self._is_echo(kind, message_id):
+            return
+        if kind == "message":
+            self._notify_new(message_id)
+        self._coalesce.start()
+
+    def _handle_state(self, connected: bool) -> None:
+        if connected and self._was_connected is False:
+            self._show_status("Aviseringarna fungerar igen.")
+            self._coalesce.start()  # what happened meanwhile was not heard
+        elif not connected and self._was_connected is not False:
+            self._show_status("Kontakten med databasservern för aviseringar bröts — "
+                              "sipdesk försöker igen.")
+        self._was_connected = connected
+        self.connection_changed.emit(connected)
+
+    def _notify_new(self, message_id: int) -> None:
+        try:
+            row = messaging.mail_row(self.session.user, message_id)
+        except peewee.DatabaseError as exc:
+            log.error("reading a new message for the notification failed: %s",
+                      type(exc).__name__)
+            return
+        if row is not None and row.sender and not row.withdrawn:
+            self.show_notice(notice_text(row.sender, row.subject))
+
+    # ---- SQLite -----------------------------------------------------------------------------
+
+    def poll(self) -> None:
+        """SQLite: has another client committed? Then look for new messages and refresh."""
+        if self.watcher is None:
+            return
+        try:
+            if not self.watcher.changed():
+                return
+            fresh = [r for r in messaging.folder_rows(self.session.user, Folder.INBOX,
+                                                      limit=NEWEST_LOOKED_AT)
+                     if r.message_id > self._newest_seen]
+        except peewee.DatabaseError as exc:
+            log.error("change check failed: %s", type(exc).__name__)
+            return
+        if fresh:
+            self._newest_seen = max(r.message_id for r in fresh)
+            if len(fresh) == 1:
+                self.show_notice(notice_text(fresh[0].sender, fresh[0].subject))
+            else:
+                self.show_notice(f"{len(fresh)} nya meddelanden, senast från {fresh[0].sender}: "
+                                 f"{fresh[0].subject}")
+        self._coalesce.start()
+
+    def _newest_inbox_id(self) -> int:
+        try:
+            rows = messaging.folder_rows(self.session.user, Folder.INBOX, limit=1)
+        except peewee.DatabaseError:
+            return 0
+        return rows[0].message_id if rows else 0
+
+    # ---- showing --------------------------------------------------------------------------
+
+    def show_notice(self, text: str) -> None:
+        """A desktop notification where the system has a tray, else the status bar."""
+        if QSystemTrayIcon.isSystemTrayAvailable() and QSystemTrayIcon.supportsMessages():
+            if self.tray is None:
+                app = QApplication.instance()
+                style = app.style() if isinstance(app, QApplication) else None
+                icon = (style.standardIcon(QStyle.StandardPixmap.SP_MessageBoxInformation)
+                        if style is not None else None)
+                self.tray = QSystemTrayIcon(self)
+                if icon is not None:
+                    self.tray.setIcon(icon)
+                self.tray.setToolTip("sipdesk")
+                self.tray.show()
+            self.tray.showMessage("sipdesk", text, QSystemTrayIcon.MessageIcon.Information,
+                                  NOTICE_MS)
+        else:
+            self._show_status(text)
+        self.notice.emit(text)
+
+    def _show_status(self, text: str) -> None:
+        if self.status_bar is not None:
+            self.status_bar.showMessage(text, NOTICE_MS)

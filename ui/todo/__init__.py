@@ -1,0 +1,1 @@
+"""The Att göra page: what needs the user today, computed by `sipdesk.todo` (`model`, `view`)."""
