@@ -45,7 +45,7 @@ from sipdesk.errors import SipError
 from sipdesk.invitation import HowInvited, Meeting, MeetingStatus, Participant, ParticipantKind
 from sipdesk.lifecycle import Action
 from sipdesk.meeting import PrimaryCareDecision
-from sipdesk.models import Law, Role, User
+from sipdesk.models import CaseStatus, Law, Role, User
 
 from .. import messages
 from ..dialogs import meeting_common
@@ -451,9 +451,7 @@ class MeetingTab(CaseTab):
         m = self.meeting
         now = clock()
         ahead = m is not None and m.starts_at > now
-        _allow(self.invite_button,
-               read_only or lifecycle.check(self.context.case, Action.INVITE,
-                                            today=now.date()),
+        _allow(self.invite_button, read_only or self._why_not_invite(now.date()),
                tip="Kalla till SIP-möte med guiden")
         _allow(self.reschedule_button, read_only or planned or (
             None if ahead else "Mötet har redan ägt rum — markera det som hållet i stället."))
@@ -475,6 +473,19 @@ class MeetingTab(CaseTab):
         self.convene_box.setVisible(home_care and planned is not None
                                     and not self.context.read_only)
         self._update_answer()
+
+    def _why_not_invite(self, today: dt.date) -> str | None:
+        """The core's reason, except where a meeting is already called or held: there the
+        core's generic "what is missing" would point to the consent."""
+        problem = lifecycle.check(self.context.case, Action.INVITE, today=today)
+        if problem is None:
+            return None
+        status = self.context.status
+        if status is CaseStatus.INVITED:
+            return "Mötet är redan kallat — ge det en ny tid eller ställ in det."
+        if status in (CaseStatus.MEETING_HELD, CaseStatus.DOCUMENTATION):
+            return "Mötet är hållet. Nästa kallelse blir en uppföljning, när planen är godkänd."
+        return problem
 
     def _update_answer(self) -> None:
         p = self.selected_participant()
@@ -627,5 +638,6 @@ def _clear(layout: QVBoxLayout) -> None:
         widget = item.widget()
         if widget is not None:
             widget.hide()  # gone now, not only when the event loop deletes it
+            widget.setParent(None)
             widget.deleteLater()
         item = layout.takeAt(0)

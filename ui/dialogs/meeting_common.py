@@ -65,16 +65,16 @@ class MeetingFormDialog(FormDialog):
     height for its width, which Qt does not give a window's minimum size by itself."""
 
     def on_revalidated(self, problems: dict[str, str]) -> None:
-        QTimer.singleShot(0, self.fit_height)
+        QTimer.singleShot(0, self, self.fit_height)
 
     def accept(self) -> None:
         super().accept()
         if self.isVisible():
-            QTimer.singleShot(0, self.fit_height)
+            QTimer.singleShot(0, self, self.fit_height)
 
     def show_warning(self, text: str) -> None:
         super().show_warning(text)
-        QTimer.singleShot(0, self.fit_height)
+        QTimer.singleShot(0, self, self.fit_height)
 
     def fit_height(self) -> None:
         layout = self.layout()
