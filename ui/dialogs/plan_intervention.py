@@ -88,7 +88,7 @@ class InterventionDialog(FormDialog):
         self.status = QComboBox()
         self.status.setObjectName("status")
         for status in InterventionStatus:
-            self.status.addItem(status.label, status)
+            self.status.addItem(status.label, status.value)
 
         self.form.addRow("", self.no_action)
         self.form.add("what", "Vad görs *", self.what)
@@ -160,7 +160,7 @@ class InterventionDialog(FormDialog):
         for widget, key in ((self.starts_on, "starts_on"), (self.ends_on, "ends_on")):
             raw = data.get(key)
             widget.set_optional(dt.date.fromisoformat(raw) if raw else None)
-        index = self.status.findData(InterventionStatus(data.get("status") or "planned"))
+        index = self.status.findData(str(data.get("status") or "planned"))
         self.status.setCurrentIndex(max(index, 0))
 
     def data(self) -> InterventionInput:
@@ -169,7 +169,8 @@ class InterventionDialog(FormDialog):
             goal=text_of(self.goal).strip(), unit=self.unit.text(),
             responsible=self.responsible.text(), how_often=self.how_often.text(),
             starts_on=self.starts_on.optional_value(), ends_on=self.ends_on.optional_value(),
-            status=self.status.currentData(), no_action=self.no_action.isChecked())
+            status=InterventionStatus(self.status.currentData()),
+            no_action=self.no_action.isChecked())
 
     def _no_action_toggled(self, checked: bool) -> None:
         for name in ("goal", "unit", "responsible", "how_often", "ends_on", "status"):

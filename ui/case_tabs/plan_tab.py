@@ -1,0 +1,626 @@
+"""Planen: the plan's versions (one per meeting — the first SIP meeting, then each follow-up),
+the chosen version's parts with who finished and approved them, and the plan's commands
+(DOMAIN.md steps 8–11; seeds 000 "Dokumentation", "Utskrift", "Uppföljning", 003 steps 3 and 5).
+
+- **Börja dokumentera** once the case's meeting is held and has no plan (then the wizard opens);
+  **Fortsätt dokumentera…** opens the dokumentationsstöd (`ui.wizards.documentation`), read-only
+  for an approved or an older version.
+- **Markera min del som klar**, **Begär godkännande** (a message with kvittens) and **Godkänn**:
+  each enabled only when the core would allow it, otherwise disabled with the reason as tooltip
+  (all parts finished, the legal check, complete participants, main goal, follow-up date). A
+  user acts for their own principal; the coordinator also for a principal without an account
+  ("för huvudmannens räkning").
+- **Öppna igen…** (the coordinator, with a reason: all approvals are cleared), **Kalla till
+  uppföljning…** (the kallelse wizard in follow-up mode, when installed), **Hoppa över
+  uppföljning…** (with a reason).
+- **Skriv ut plan…** and **Skriv ut den enskildes exemplar…** (when the printed plan is
+  installed): saved as PDF where the user chooses, named by case number and version only, made
+  off the UI thread; the person's copy only once the version is approved.
+
+The documentation deadline (two working days after the meeting) is shown, red when passed.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import logging
+from pathlib import Path
+
+from PySide6.QtCore import Qt, QUrl
+from PySide6.QtGui import QBrush, QColor, QDesktopServices
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from sipdesk import plan
+from sipdesk.errors import SipError
+from sipdesk.lifecycle import READ_ONLY
+from sipdesk.models import CaseStatus
+from sipdesk.plan import PlanKind, PlanVersion, PrincipalPart
+
+from .. import messages
+from ..dialogs.plan_reason import ChoosePrincipalDialog, ReopenDialog, SkipFollowUpDialog
+from ..dialogs.save_file import SavePdfDialog
+from ..wizards.documentation import DocumentationWizard, deadline_text
+from ..worker import run_in_background
+from .base import CaseContext, CaseTab, format_date, value_label
+
+log = logging.getLogger("sipdesk.ui.plan_tab")
+
+VERSION_HEADERS = ("Version", "Typ", "Mötesdatum", "Status", "Vad ändrades")
+PART_HEADERS = ("Huvudman", "Delen", "Godkännande")
+OVERDUE_STYLE = ("QLabel { color: #ffffff; background: #b00020; border-radius: 4px;"
+                 " padding: 2px 8px; font-weight: bold; }")
+DEADLINE_STYLE = "QLabel { color: #1d3d63; }"
+APPROVED_COLOR = QColor("#1e6b34")
+LOCKED = "Planen är godkänd och låst."
+FOLLOW_UP_STATES = (CaseStatus.PLAN_APPROVED, CaseStatus.FOLLOW_UP_PLANNED)
+# `plan.changes_between`'s kinds of change, counted: (one, many).
+COUNTED = {
+    "Nytt delmål": ("1 nytt delmål", "{n} nya delmål"),
+    "Delmål borttaget": ("1 delmål borttaget", "{n} delmål borttagna"),
+    "Ny insats": ("1 ny insats", "{n} nya insatser"),
+    "Insats avslutad": ("1 insats avslutad", "{n} insatser avslutade"),
+}
+
+
+def installed(module: str) -> bool:
+    """Whether an optional part of sipdesk is there, without importing it (ReportLab is heavy:
+    it is imported only when the user prints)."""
+    try:
+        return importlib.util.find_spec(module) is not None
+    except ModuleNotFoundError:
+        return False
+
+
+def open_file(path: Path) -> None:
+    """Open a saved PDF in the system's viewer (replaced in tests)."""
+    QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
+
+
+def plan_file_name(case_number: str, version: int, *, easy_read: bool) -> str:
+    """`plan-SIP-2026-0042-v1.pdf`: the case number and the version, no personal data."""
+    from reports.plan import file_name
+
+    return file_name(case_number, version, easy_read=easy_read)
+
+
+def render_plan(plan_id: int, path: Path, *, easy_read: bool) -> Path:
+    """Runs in a worker thread: ReportLab is imported here, when the user prints."""
+    from reports.plan import render_plan as render
+
+    render(plan_id, path, easy_read=easy_read)
+    return path
+
+
+def changes_text(old: PlanVersion | None, new: PlanVersion) -> tuple[str, str]:
+    """A short summary of what a version changed since the one before, and the details."""
+    if old is None:
+        return "Första versionen", ""
+    changes = plan.changes_between(old, new)
+    if not changes:
+        return "Inga ändringar i mål eller insatser", ""
+    counts: dict[str, int] = {}
+    for change in changes:
+        counts[change.what] = counts.get(change.what, 0) + 1
+    short = []
+    for what, count in counts.items():
+        one, many = COUNTED.get(what, (f"{what} ändrat", f"{what} ändrat"))
+        short.append(one if count == 1 else many.format(n=count))
+    details = []
+    for change in changes:
+        if change.before and change.after:
+            details.append(f"{change.what}: ”{change.before}” → ”{change.after}”")
+        else:
+            details.append(f"{change.what}: ”{change.after or change.before}”")
+    return " · ".join(short), "\n".join(details)
+
+
+def part_state(part: PrincipalPart) -> tuple[str, str]:
+    finisher, approver = part.finished_by, part.approved_by
+    finished = (f"Klar {format_date(part.finished_at.date())}"
+                + (f" ({finisher.full_name})" if finisher is not None else "")
+                if part.finished_at else "Inte klar")
+    approved = (f"Godkänd {format_date(part.approved_at.date())}"
+                + (f" av {approver.full_name}" if approver is not None else "")
+                if part.approved_at else "Inte godkänd")
+    if part.on_behalf and (part.finished_at or part.approved_at):
+        suffix = " — för huvudmannens räkning"
+        if part.approved_at:
+            approved += suffix
+        else:
+            finished += suffix
+    return finished, approved
+
+
+def _table(headers: tuple[str, ...], *, name: str) -> QTableWidget:
+    table = QTableWidget(0, len(headers))
+    table.setObjectName(name)
+    table.setHorizontalHeaderLabels(list(headers))
+    table.verticalHeader().hide()
+    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    table.setTabKeyNavigation(False)
+    table.setWordWrap(False)
+    header = table.horizontalHeader()
+    header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+    header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    header.setStretchLastSection(True)
+    return table
+
+
+def _fit(table: QTableWidget, *, rows_at_most: int = 8) -> None:
+    height = table.horizontalHeader().sizeHint().height() + 2 * table.frameWidth() + sum(
+        table.rowHeight(r) for r in range(min(table.rowCount(), rows_at_most))) + 2
+    table.setFixedHeight(max(height, table.horizontalHeader().sizeHint().height() + 30))
+
+
+class PlanTab(CaseTab):
+    title = "Planen"
+
+    def __init__(self, context: CaseContext, parent: QWidget | None = None) -> None:
+        super().__init__(context, parent)
+        self.versions: list[PlanVersion] = []
+        self.selected_id: int | None = None
+        self.printing = False
+
+        self.deadline = QLabel()
+        self.deadline.setObjectName("plan_deadline")
+        self.summary = value_label("", name="plan_summary", wrap=True)
+
+        def make(text: str, name: str) -> QPushButton:
+            found = QPushButton(text)
+            found.setObjectName(name)
+            found.setAutoDefault(False)
+            return found
+
+        self.start_button = make("Börja dokumentera", "plan_start")
+        self.wizard_button = make("Fortsätt dokumentera…", "plan_wizard")
+        self.finish_button = make("Markera min del som klar", "plan_finish")
+        self.request_button = make("Begär godkännande", "plan_request")
+        self.approve_button = make("Godkänn", "plan_approve")
+        self.reopen_button = make("Öppna igen…", "plan_reopen")
+        self.follow_up_button = make("Kalla till uppföljning…", "plan_follow_up")
+        self.skip_button = make("Hoppa över uppföljning…", "plan_skip_follow_up")
+        self.print_button = make("Skriv ut plan…", "plan_print")
+        self.easy_button = make("Skriv ut den enskildes exemplar…", "plan_print_easy")
+        self.wizard_button.setShortcut("Ctrl+D")
+        self.print_button.setShortcut("Ctrl+P")
+        self.start_button.clicked.connect(self.start)
+        self.wizard_button.clicked.connect(self.open_wizard)
+        self.finish_button.clicked.connect(self.finish)
+        self.request_button.clicked.connect(self.request)
+        self.approve_button.clicked.connect(self.approve)
+        self.reopen_button.clicked.connect(self.reopen)
+        self.follow_up_button.clicked.connect(self.call_follow_up)
+        self.skip_button.clicked.connect(self.skip_follow_up)
+        self.print_button.clicked.connect(lambda: self.print_plan(easy_read=False))
+        self.easy_button.clicked.connect(lambda: self.print_plan(easy_read=True))
+        self.has_kallelse = installed("ui.wizards.kallelse")
+        self.has_printing = installed("reports.plan")
+        self.follow_up_button.setVisible(self.has_kallelse)
+        self.print_button.setVisible(self.has_printing)
+        self.easy_button.setVisible(self.has_printing)
+
+        work = QHBoxLayout()
+        for found in (self.start_button, self.wizard_button, self.finish_button,
+                      self.request_button, self.approve_button):
+            work.addWidget(found)
+        work.addStretch(1)
+        later = QHBoxLayout()
+        for found in (self.reopen_button, self.follow_up_button, self.skip_button,
+                      self.print_button, self.easy_button):
+            later.addWidget(found)
+        later.addStretch(1)
+        self.print_status = QLabel()
+        self.print_status.setObjectName("plan_print_status")
+        self.print_status.hide()
+
+        self.empty = value_label("", name="plan_empty", wrap=True)
+        self.versions_box = QGroupBox("Versioner")
+        self.versions_table = _table(VERSION_HEADERS, name="plan_versions")
+        self.versions_table.setAccessibleName("Planens versioner")
+        self.versions_table.itemSelectionChanged.connect(self._selection_changed)
+        self.versions_table.doubleClicked.connect(lambda _i: self.open_wizard())
+        QVBoxLayout(self.versions_box).addWidget(self.versions_table)
+        self.parts_box = QGroupBox("Huvudmännens delar")
+        self.parts_table = _table(PART_HEADERS, name="plan_parts")
+        self.parts_table.setAccessibleName("Huvudmännens delar och godkännanden")
+        self.follow_up = value_label("", name="plan_follow_up_text", wrap=True)
+        parts_layout = QVBoxLayout(self.parts_box)
+        parts_layout.addWidget(self.parts_table)
+        parts_layout.addWidget(self.follow_up)
+
+        header = QHBoxLayout()
+        header.addWidget(self.deadline)
+        header.addStretch(1)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(12, 12, 12, 12)
+        layout.setSpacing(8)
+        layout.addLayout(header)
+        layout.addWidget(self.summary)
+        layout.addLayout(work)
+        layout.addLayout(later)
+        layout.addWidget(self.print_status)
+        layout.addWidget(self.empty)
+        layout.addWidget(self.versions_box)
+        layout.addWidget(self.parts_box)
+        layout.addStretch(1)
+        self.refresh(context)
+
+    # ---- what the tab shows -----------------------------------------------------------------
+
+    @property
+    def latest(self) -> PlanVersion | None:
+        return self.versions[0] if self.versions else None
+
+    @property
+    def selected(self) -> PlanVersion | None:
+        found = next((v for v in self.versions if v.id == self.selected_id), None)
+        return found or self.latest
+
+    def refresh(self, context: CaseContext) -> None:
+        self.context = context
+        self.versions = plan.versions(context.case)
+        if self.selected_id not in {v.id for v in self.versions}:
+            self.selected_id = self.latest.id if self.latest else None
+        self._show_versions()
+        self._show_selected()
+        self._show_header()
+        self._enable()
+
+    def _show_header(self) -> None:
+        latest = self.latest
+        if latest is None:
+            self.deadline.hide()
+            self.summary.hide()
+            return
+        text, overdue = deadline_text(latest, today=self.context.today)
+        self.deadline.setText(text)
+        self.deadline.setStyleSheet(OVERDUE_STYLE if overdue else DEADLINE_STYLE)
+        self.deadline.setProperty("overdue", overdue)
+        self.deadline.show()
+        about = (f"Version {latest.number} · {PlanKind(latest.kind).label} · möte "
+                 f"{format_date(latest.meeting_date)}")
+        if latest.reopened_reason and not latest.locked:
+            about += f" · öppnad igen: {latest.reopened_reason}"
+        self.summary.setText(about)
+        self.summary.show()
+
+    def _show_versions(self) -> None:
+        table = self.versions_table
+        table.blockSignals(True)
+        table.setRowCount(len(self.versions))
+        selected_row = 0
+        for row, version in enumerate(self.versions):
+            older = self.versions[row + 1] if row + 1 < len(self.versions) else None
+            short, details = changes_text(older, version)
+            locked_at = version.locked_at
+            status = f"Godkänd {format_date(locked_at.date())}" if locked_at else "Utkast"
+            values = (str(version.number), PlanKind(version.kind).label,
+                      format_date(version.meeting_date), status, short)
+            for column, text in enumerate(values):
+                item = QTableWidgetItem(text)
+                item.setToolTip(details if column == 4 and details else text)
+                if column == 3 and version.locked:
+                    item.setForeground(QBrush(APPROVED_COLOR))
+                table.setItem(row, column, item)
+            if version.id == self.selected_id:
+                selected_row = row
+        if self.versions:
+            table.selectRow(selected_row)
+        table.blockSignals(False)
+        _fit(table)
+        has = bool(self.versions)
+        self.versions_box.setVisible(has)
+        self.parts_box.setVisible(has)
+        self.empty.setVisible(not has)
+        if not has:
+            meeting = plan.meeting_to_document(self.context.case)
+            self.empty.setText(
+                "Det finns ingen plan ännu. Mötet är hållet — börja dokumentera planen." if
+                meeting is not None else
+                "Det finns ingen plan ännu. När SIP-mötet är markerat som hållet kan planen "
+                "dokumenteras här.")
+
+    def _show_selected(self) -> None:
+        version = self.selected
+        table = self.parts_table
+        if version is None:
+            table.setRowCount(0)
+            return
+        self.parts_box.setTitle(f"Huvudmännens delar — version {version.number}")
+        parts = plan.parts(version)
+        table.setRowCount(len(parts))
+        for row, part in enumerate(parts):
+            finished, approved = part_state(part)
+            for column, text in enumerate((part.principal.name, finished, approved)):
+                item = QTableWidgetItem(text)
+                item.setToolTip(text)
+                if column == 2 and part.approved_at:
+                    item.setForeground(QBrush(APPROVED_COLOR))
+                table.setItem(row, column, item)
+        _fit(table)
+        lines = []
+        if version.follow_up_date:
+            lines.append(f"Uppföljning: {format_date(version.follow_up_date)}"
+                         + (f", {version.follow_up_by}" if version.follow_up_by else ""))
+        if version.follow_up_skipped_reason:
+            lines.append(f"Uppföljningen hoppas över: {version.follow_up_skipped_reason}")
+        self.follow_up.setText("\n".join(lines) or "Inget datum för uppföljning ännu.")
+
+    def _selection_changed(self) -> None:
+        rows = self.versions_table.selectionModel().selectedRows()
+        if rows and 0 <= rows[0].row() < len(self.versions):
+            self.selected_id = self.versions[rows[0].row()].id
+            self._show_selected()
+            self._enable()
+
+    # ---- which commands can run now, and why not ---------------------------------------------
+
+    def _editable(self, version: PlanVersion | None) -> bool:
+        return (version is not None and not version.locked and not self.context.read_only
+                and self.latest is not None and version.id == self.latest.id)
+
+    def _mine(self, version: PlanVersion, parts: list[PrincipalPart]) -> list[PrincipalPart]:
+        user = self.context.user
+        return [p for p in parts if plan.may_write_for(user, version, p.principal_id)]
+
+    def _enable(self) -> None:
+        context, latest, selected = self.context, self.latest, self.selected
+        meeting = None if context.read_only else plan.meeting_to_document(context.case)
+        self.start_button.setVisible(latest is None or meeting is not None)
+        set_state(self.start_button, meeting is not None and not context.read_only,
+                  READ_ONLY if context.read_only else "Mötet är inte markerat som hållet.")
+        self.wizard_button.setVisible(selected is not None)
+        self.wizard_button.setText("Fortsätt dokumentera…" if self._editable(selected)
+                                   else "Visa planen…")
+        for found in (self.finish_button, self.request_button, self.approve_button,
+                      self.reopen_button, self.skip_button, self.follow_up_button):
+            found.setVisible(latest is not None
+                             and (found is not self.follow_up_button or self.has_kallelse))
+        for found in (self.print_button, self.easy_button):
+            found.setVisible(selected is not None and self.has_printing)
+        if latest is None:
+            return
+        parts = plan.parts(latest)
+        mine = self._mine(latest, parts)
+        closed = READ_ONLY if context.read_only else ""
+        unfinished = [p.principal.name for p in parts if p.finished_at is None]
+
+        # Markera min del som klar
+        if closed or latest.locked:
+            set_state(self.finish_button, False, closed or LOCKED)
+        elif not mine:
+            set_state(self.finish_button, False, "Du företräder ingen huvudman i planen.")
+        elif not [p for p in mine if p.finished_at is None]:
+            set_state(self.finish_button, False, "Din del är redan markerad som klar.")
+        else:
+            written = {i.principal_id for i in plan.interventions(latest)}
+            ready = [p for p in mine if p.finished_at is None and p.principal_id in written]
+            set_state(self.finish_button, bool(ready),
+                      "Skriv minst en insats — eller en mening om att ni inte gör något — "
+                      "innan delen är klar.")
+
+        # Begär godkännande
+        if closed or latest.locked:
+            set_state(self.request_button, False, closed or LOCKED)
+        elif unfinished:
+            set_state(self.request_button, False, "Alla delar måste vara klara först. Inte "
+                      "klart: " + ", ".join(unfinished) + ".")
+        else:
+            set_state(self.request_button, True, "")
+
+        # Godkänn
+        waiting = [p for p in mine if p.approved_at is None]
+        if closed or latest.locked:
+            set_state(self.approve_button, False, closed or LOCKED)
+        elif not mine:
+            set_state(self.approve_button, False, "Du företräder ingen huvudman i planen.")
+        elif not waiting:
+            set_state(self.approve_button, False, "Din huvudman har redan godkänt planen.")
+        elif unfinished:
+            set_state(self.approve_button, False, "Alla delar måste vara klara innan planen "
+                      "godkänns. Inte klart: " + ", ".join(unfinished) + ".")
+        else:
+            problems = plan.approval_problems(latest)
+            set_state(self.approve_button, not problems,
+                      "Planen kan inte godkännas än:\n" + "\n".join(problems))
+
+        # Öppna igen (the coordinator)
+        coordinator = context.user.id == context.case.coordinator_id
+        self.reopen_button.setVisible(coordinator)
+        set_state(self.reopen_button, latest.locked and not closed,
+                  closed or "Planen är inte godkänd — den går redan att ändra.")
+
+        # Uppföljning
+        status = CaseStatus(context.case.status)
+        follow_up_ready = latest.locked and status in FOLLOW_UP_STATES
+        set_state(self.follow_up_button, follow_up_ready and not closed,
+                  closed or ("Planen behöver vara godkänd innan uppföljningen kallas."
+                             if not latest.locked else "En uppföljning är redan kallad."))
+        set_state(self.skip_button,
+                  follow_up_ready and not closed and not latest.follow_up_skipped_reason,
+                  closed or ("Uppföljningen är redan överhoppad."
+                             if latest.follow_up_skipped_reason else
+                             "Planen behöver vara godkänd först."))
+
+        # Utskrift
+        set_state(self.print_button, selected is not None and not self.printing,
+                  "Utskriften pågår." if self.printing else "")
+        set_state(self.easy_button,
+                  selected is not None and selected.locked and not self.printing,
+                  "Utskriften pågår." if self.printing else
+                  "Den enskildes exemplar kan skrivas ut när alla har godkänt planen.")
+
+    # ---- commands ------------------------------------------------------------------------------
+
+    def _run(self, action: object) -> bool:
+        try:
+            action()  # type: ignore[operator]
+        except SipError as problem:
+            messages.warning(self, "Det gick inte", problem.message)
+            self.changed.emit()  # what stopped it may be someone else's change: show it
+            return False
+        return True
+
+    def _choose(self, parts: list[PrincipalPart], *, title: str) -> int | None:
+        if len(parts) == 1:
+            return parts[0].principal_id
+        own = self.context.user.unit.principal_id
+        choices = [(p.principal_id, p.principal.name + ("" if p.principal_id == own
+                                                        else " (för huvudmannens räkning)"))
+                   for p in sorted(parts, key=lambda p: p.principal_id != own)]
+        found = ChoosePrincipalDialog.ask(self, title=title, choices=choices)
+        return int(found) if found is not None else None
+
+    def start(self) -> None:
+        meeting = plan.meeting_to_document(self.context.case)
+        if meeting is None:
+            return
+        created: list[PlanVersion] = []
+        if self._run(lambda: created.append(plan.start_documentation(self.context.user,
+                                                                     meeting))):
+            self.selected_id = created[0].id
+            self.changed.emit()
+            self._open(created[0].id)
+
+    def open_wizard(self) -> None:
+        version = self.selected
+        if version is not None:
+            self._open(version.id)
+
+    def _open(self, plan_id: int) -> None:
+        if DocumentationWizard.ask(self, self.context.session, plan_id,
+                                   today=self.context.today):
+            self.changed.emit()
+
+    def finish(self) -> None:
+        latest = self.latest
+        if latest is None:
+            return
+        written = {i.principal_id for i in plan.interventions(latest)}
+        ready = [p for p in self._mine(latest, plan.parts(latest))
+                 if p.finished_at is None and p.principal_id in written]
+        if not ready:
+            return
+        chosen = self._choose(ready, title="Markera delen som klar")
+        if chosen is not None and self._run(
+                lambda: plan.mark_part_finished(self.context.user, latest, chosen)):
+            self.changed.emit()
+
+    def request(self) -> None:
+        latest = self.latest
+        if latest is None:
+            return
+        sent: list[object] = []
+        if not self._run(lambda: sent.append(plan.request_approval(self.context.user, latest))):
+            return
+        if sent and sent[0] is not None:
+            messages.information(self, "Begäran skickad",
+                                 "Deltagarna med konto har fått ett meddelande med kvittens om "
+                                 "att godkänna planen.")
+        else:
+            messages.information(self, "Ingen att fråga",
+                                 "Ingen annan deltagare har konto i sipdesk. Samordnaren "
+                                 "godkänner för deras huvudmän.")
+        self.changed.emit()
+
+    def approve(self) -> None:
+        latest = self.latest
+        if latest is None:
+            return
+        waiting = [p for p in self._mine(latest, plan.parts(latest)) if p.approved_at is None]
+        if not waiting:
+            return
+        chosen = self._choose(waiting, title="Godkänn planen")
+        if chosen is None or not self._run(
+                lambda: plan.approve(self.context.user, latest, chosen)):
+            return
+        if plan.get_version(latest.id).locked:
+            messages.information(self, "Planen är godkänd",
+                                 "Alla har godkänt planen och den är nu låst. Erbjud den "
+                                 "enskilde en utskriven plan.")
+        self.changed.emit()
+
+    def reopen(self) -> None:
+        latest = self.latest
+        if latest is not None and ReopenDialog.ask(self, self.context.session,
+                                                   latest) is not None:
+            self.changed.emit()
+
+    def skip_follow_up(self) -> None:
+        latest = self.latest
+        if latest is not None and SkipFollowUpDialog.ask(self, self.context.session,
+                                                         latest) is not None:
+            self.changed.emit()
+
+    def call_follow_up(self) -> None:
+        from ..wizards import kallelse  # optional: the button is hidden when it is not there
+
+        if kallelse.KallelseWizard.ask(self, self.context.session, self.context.case,
+                                       follow_up=True) is not None:
+            self.changed.emit()
+
+    # ---- printing ------------------------------------------------------------------------------
+
+    def print_plan(self, *, easy_read: bool) -> None:
+        version = self.selected
+        if version is None or self.printing:
+            return
+        if easy_read and not version.locked:
+            return
+        title = ("Spara den enskildes exemplar" if easy_read else "Spara planen")
+        path = SavePdfDialog.ask(self, title=title, default_name=plan_file_name(
+            self.context.case.number, version.number, easy_read=easy_read))
+        if path is None:
+            return
+        self.printing = True
+        self.print_status.setText("Skapar planen som PDF…")
+        self.print_status.show()
+        self._enable()
+        plan_id = version.id
+        run_in_background(self, lambda: render_plan(plan_id, path, easy_read=easy_read),
+                          success=self._printed, failure=self._print_failed)
+
+    def _done_printing(self) -> None:
+        self.printing = False
+        self.print_status.hide()
+        self._enable()
+
+    def _printed(self, path: Path) -> None:
+        self._done_printing()
+        log.info("plan saved as PDF")
+        if messages.confirm(self, "Planen är sparad",
+                            f"Planen är sparad som {path.name} i {path.parent}.\n\n"
+                            "Vill du öppna den nu?", yes="Öppna", no="Stäng"):
+            open_file(path)
+
+    def _print_failed(self, exc: Exception) -> None:
+        self._done_printing()
+        log.error("plan PDF failed: %s", type(exc).__name__)
+        if isinstance(exc, SipError):
+            text = exc.message
+        elif isinstance(exc, OSError):
+            text = ("Det gick inte att spara filen där. Välj en annan mapp, eller kontrollera "
+                    "att filen inte är öppen i ett annat program.")
+        else:
+            text = "Det gick inte att skapa planen som PDF. Försök igen."
+        messages.warning(self, "Planen kunde inte skapas", text)
+
+
+def set_state(button: QPushButton, enabled: bool, why_not: str) -> None:
+    """Enabled, or disabled with the reason as tooltip (and for screen readers)."""
+    button.setEnabled(enabled)
+    button.setToolTip("" if enabled else why_not)
+    button.setAccessibleDescription("" if enabled else why_not)
