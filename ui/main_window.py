@@ -32,6 +32,7 @@ from sipdesk.messaging import Badge
 from . import messages
 from .case_list.view import CaseListView
 from .case_view import CaseView
+from .contacts.view import ContactsPage
 from .dialogs.new_case import NewCaseDialog
 from .inbox.view import InboxView
 from .live import LiveUpdates
@@ -45,8 +46,8 @@ log = logging.getLogger("sipdesk.ui.main_window")
 KEY_GEOMETRY = "main_window/geometry"
 
 # Navigation entries that later versions fill in; until then their page says so.
-COMING_LATER = ("Kontakter",)
-INBOX_ROW, TODO_ROW = 1, 2  # navigation rows of the messaging pages
+COMING_LATER: tuple[str, ...] = ()
+INBOX_ROW, TODO_ROW, CONTACTS_ROW = 1, 2, 3  # navigation rows of the messaging pages, Kontakter
 
 
 class PlaceholderPage(QWidget):
@@ -103,6 +104,11 @@ class MainWindow(QMainWindow):
             self.stack.addWidget(messaging_page)
             self._pages.append(messaging_page)
             self._add_navigation(title)
+        self.contacts_page = ContactsPage(session.user)
+        self.contacts_page.setObjectName("contacts_page")
+        self.stack.addWidget(self.contacts_page)
+        self._pages.append(self.contacts_page)
+        self._add_navigation("Kontakter")
         for title in COMING_LATER:
             page = PlaceholderPage(title)
             self.stack.addWidget(page)

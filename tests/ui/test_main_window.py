@@ -37,7 +37,7 @@ def test_window_parts(sqlite_session: Session, qtbot: QtBot) -> None:
     assert window.windowTitle() == "sipdesk"
     nav = [window.navigation.item(i).text() for i in range(window.navigation.count())]
     assert nav[0] == "Ärenden"
-    assert nav[1:] == ["Inkorg", "Att göra", "Kontakter (kommer)"]
+    assert nav[1:] == ["Inkorg", "Att göra", "Kontakter"]
     assert window.status_label.text() == sqlite_session.status_text
     assert "Anna Berg" in window.status_label.text()
     assert "Hemtjänst Norr" in window.status_label.text()
@@ -49,11 +49,10 @@ def test_window_parts(sqlite_session: Session, qtbot: QtBot) -> None:
     assert window.new_case_action in window.toolbar.actions()
 
 
-def test_placeholders_say_they_come_later(sqlite_session: Session, qtbot: QtBot) -> None:
+def test_navigation_shows_each_page(sqlite_session: Session, qtbot: QtBot) -> None:
     window = open_window(qtbot, sqlite_session)
     window.navigation.setCurrentRow(3)
-    page = window.stack.currentWidget()
-    assert label_text(page, "placeholder_text") == "Kommer i en senare version."
+    assert window.stack.currentWidget() is window.contacts_page
     window.navigation.setCurrentRow(1)
     assert window.stack.currentWidget() is window.inbox
     window.navigation.setCurrentRow(2)
