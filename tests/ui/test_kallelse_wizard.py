@@ -418,3 +418,20 @@ def test_a_case_without_consent_cannot_be_sent(sqlite_session: Session, qtbot: Q
     assert invitation.current_meeting(case) is None
     assert Case.get_by_id(case.id).status == CaseStatus.NEED_REGISTERED.value
     assert wizard.button(QWizard.WizardButton.BackButton).isEnabled()  # nothing is lost
+
+
+def test_follow_up_mode_has_its_own_title_and_draft(sqlite_session: Session,
+                                                    qtbot: QtBot) -> None:
+    """For issue 6: the same wizard invites to a follow-up, without touching a kallelse draft."""
+    world = make_world(sqlite_session)
+    case = world["case"]
+    wizard = KallelseWizard.prepare(None, sqlite_session, case, follow_up=True)
+    qtbot.addWidget(wizard)
+    wizard.start()
+    wizard.show()
+    assert wizard.windowTitle() == f"Kalla till uppföljning — {case.number}"
+    fill_purpose(qtbot, wizard)
+    assert drafts.load_draft(sqlite_session.user, case, "kallelse") is None
+    saved = drafts.load_draft(sqlite_session.user, case, "kallelse_uppfoljning")
+    assert saved is not None and saved["follow_up"] is True
+    assert "Uppföljning av SIP-möte" in kallelse_module.summary_html(case, wizard.collect())
