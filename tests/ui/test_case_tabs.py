@@ -465,6 +465,6 @@ def test_log_tab_shows_the_whole_selected_line(sqlite_session: Session, qtbot: Q
     rect = table.visualRect(index)
     qtbot.mouseClick(table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
     assert log_tab.detail.text().endswith(
-        "Huvudmän: Exempelby kommun, Region Exempelland; Gäller till och med: "
+        "Huvudmän: Exempelby kommun, Region Exempelland\nGäller till och med: "
         f"{consent.one_year_after(TODAY):%Y-%m-%d}")
     assert text_of(log_tab, "log_count") == f"{table.model().rowCount()} händelser"

@@ -321,7 +321,10 @@ def test_refusal_needs_a_reason(sqlite_session: Session, qtbot: QtBot, case: Cas
     assert fresh(case).status == CaseStatus.NEED_REGISTERED.value
     type_text(qtbot, dialog.reason, "Behovet tillgodoses redan inom hemtjänsten")
     assert dialog.form.error_text("reason") == ""
-    qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+    qtbot.keyClick(dialog.reason, Qt.Key.Key_Return)  # a new line in the text …
+    assert dialog.isVisible()
+    qtbot.keyClick(dialog.reason, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    assert not dialog.isVisible()  # … Ctrl+Enter saves
     assert fresh(case).status == CaseStatus.REFUSED.value
     assert lifecycle.history(case)[-1].reason == "Behovet tillgodoses redan inom hemtjänsten"
 

@@ -129,8 +129,15 @@ def scrolling(page: QWidget) -> QScrollArea:
     scroll = QScrollArea()
     scroll.setWidgetResizable(True)
     scroll.setFrameShape(QFrame.Shape.NoFrame)
-    scroll.setWidget(page)
+    scroll.viewport().setAutoFillBackground(False)
+    set_page(scroll, page)
     return scroll
+
+
+def set_page(scroll: QScrollArea, page: QWidget) -> None:
+    """Show `page` in `scroll` on the tab's own background (QScrollArea paints its own)."""
+    scroll.setWidget(page)
+    page.setAutoFillBackground(False)
 
 
 def lock_if_read_only(button: QAbstractButton, context: CaseContext) -> None:

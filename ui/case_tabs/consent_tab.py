@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from PySide6.QtCore import QUrl
+from PySide6.QtCore import Qt, QUrl
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -45,6 +45,7 @@ from .base import (
     format_date,
     lock_if_read_only,
     scrolling,
+    set_page,
     value_label,
 )
 
@@ -164,7 +165,7 @@ class ConsentTab(CaseTab):
                    if current is None or c.id != current.id]
         column.addWidget(self._history(earlier))
         column.addStretch(1)
-        self._scroll.setWidget(page)
+        set_page(self._scroll, page)
 
     def _current(self, context: CaseContext, current: Consent | None) -> QGroupBox:
         box = QGroupBox("Samtycket som gäller")
@@ -249,6 +250,7 @@ class ConsentTab(CaseTab):
                 cell.setToolTip(text)
                 table.setItem(row, col, cell)
         header = table.horizontalHeader()
+        header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(len(HISTORY_HEADERS) - 1, QHeaderView.ResizeMode.Stretch)
         table.resizeRowsToContents()

@@ -74,7 +74,7 @@ def _value_text(field: str, value: Any) -> str:
     return " ".join(str(value).split())  # line breaks of free text on one line
 
 
-def format_changes(changes: dict[str, list[Any]]) -> str:
+def format_changes(changes: dict[str, list[Any]], *, sep: str = "; ") -> str:
     """`Status: Behov registrerat → Samtycke finns; Gäller till och med: 2027-03-14`."""
     parts = []
     for field, pair in changes.items():
@@ -88,7 +88,7 @@ def format_changes(changes: dict[str, list[Any]]) -> str:
             parts.append(f"{label}: {_value_text(field, new)}")
         else:
             parts.append(f"{label}: {_value_text(field, old)} → {_value_text(field, new)}")
-    return "; ".join(parts)
+    return sep.join(parts)
 
 
 def action_text(line: LogLine) -> str:

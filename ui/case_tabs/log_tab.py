@@ -105,7 +105,7 @@ class LogTab(CaseTab):
             return
         line = self.model.line(index.row())
         text = f"{line.at:%Y-%m-%d %H:%M}, {line.user}: {line.summary}"
-        details = format_changes(line.changes)
+        details = format_changes(line.changes, sep="\n")
         if details:
             text += f"\n{details}"
         self.detail.setText(text)

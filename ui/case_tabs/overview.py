@@ -39,6 +39,7 @@ from .base import (
     format_date,
     lock_if_read_only,
     scrolling,
+    set_page,
     value_label,
 )
 
@@ -157,7 +158,7 @@ class OverviewTab(CaseTab):
         grid.setColumnStretch(0, 1)
         grid.setColumnStretch(1, 1)
         grid.setRowStretch(4, 1)
-        self._scroll.setWidget(page)
+        set_page(self._scroll, page)
 
     # ---- sections ---------------------------------------------------------------------------
 

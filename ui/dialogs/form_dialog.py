@@ -17,7 +17,8 @@ import logging
 from typing import Any, ClassVar
 
 import peewee
-from PySide6.QtCore import QDate, Qt
+from PySide6.QtCore import QDate, QEvent, QObject, Qt
+from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractButton,
     QCheckBox,
@@ -144,6 +145,10 @@ class FormDialog(QDialog):
         self.cancel_button.setAutoDefault(False)
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
+        # Enter makes a new line in a text box; Ctrl+Enter saves from anywhere in the form.
+        for keys in ("Ctrl+Return", "Ctrl+Enter"):
+            QShortcut(QKeySequence(keys), self, self.accept)
+        self.ok_button.setToolTip("Spara (Ctrl+Enter)")
 
         layout = QVBoxLayout(self)
         layout.setSpacing(12)
@@ -187,6 +192,7 @@ class FormDialog(QDialog):
             widget.refused.connect(lambda day: self._date_refused(name, widget, day))
         elif isinstance(widget, QPlainTextEdit):
             widget.textChanged.connect(lambda: self._edited(name))
+            widget.installEventFilter(self)  # Ctrl+Enter saves, also from inside the text
         elif isinstance(widget, QLineEdit):
             widget.textEdited.connect(lambda _t: self._edited(name))
             widget.editingFinished.connect(lambda: self._edited(name))
@@ -212,6 +218,14 @@ class FormDialog(QDialog):
     def _date_changed(self, name: str) -> None:
         self._refused.pop(name, None)
         self._edited(name)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if (isinstance(event, QKeyEvent) and event.type() == QEvent.Type.KeyPress
+                and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+                and event.modifiers() & Qt.KeyboardModifier.ControlModifier):
+            self.accept()
+            return True
+        return super().eventFilter(watched, event)
 
     def touch(self, name: str) -> None:
         self._touched.add(name)
