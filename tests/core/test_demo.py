@@ -36,6 +36,28 @@ def test_demo_fills_every_state_with_test_numbers_only(db: peewee.Database) -> N
     assert auth.authenticate(demo.DEMO_LOGIN, demo.DEMO_PASSWORD).full_name == "Anna Berg"
 
 
+def test_demo_cases_agree_with_their_status(db: peewee.Database) -> None:
+    """A case past the consent step shows a consent (or a menprövning), every case its need."""
+    import datetime as dt
+
+    from sipdesk import consent, lifecycle
+    from sipdesk.lifecycle import Action
+
+    demo.fill_demo(cases=300, seed=5)
+    today = dt.date.today()
+    for case in Case.select():
+        status = CaseStatus(case.status)
+        assert lifecycle.need_of(case) is not None
+        if status in (CaseStatus.CONSENT_GIVEN, CaseStatus.MEETING_CANCELLED,
+                      CaseStatus.FOLLOW_UP_PLANNED):
+            assert consent.active_consent(case) is not None
+            assert lifecycle.check(case, Action.INVITE, today=today) is None, case.number
+        if status is CaseStatus.HARM_ASSESSED:
+            assert case.consent_basis == "harm_assessment"
+        if status is CaseStatus.NEED_REGISTERED:
+            assert consent.active_consent(case) is None
+
+
 def test_demo_is_repeatable_with_the_same_seed(tmp_path: Path, sqlite_template: Path) -> None:
     def generate(name: str, seed: int) -> list[tuple[str, str, str, str]]:
         path = tmp_path / name
