@@ -28,7 +28,7 @@ lint: $(VENV)/.test-installed
 	$(BIN)/mypy
 
 test: lint
-	$(HEADLESS) $(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(HEADLESS) $(BIN)/python -m pytest --durations=15 $(PYTEST_ARGS)
 
 bench: $(VENV)/.test-installed
 	$(HEADLESS) $(BIN)/python -m pytest tests/perf -s -p no:cacheprovider --override-ini addopts= $(PYTEST_ARGS)
