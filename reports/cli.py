@@ -3,7 +3,11 @@
 - `consent`: the consent form (a .pdf file);
 - `letters`: the letters of the case's current meeting — one PDF per recipient in a folder, or
   all in one file with `--one-file`;
-- `calendar`: the meeting and the staff meeting as an .ics file (a file, or a folder).
+- `calendar`: the meeting and the staff meeting as an .ics file (a file, or a folder);
+- `plan`: the case's plan, the latest version or `--version N`; `--easy-read` for the person's
+  copy (only an approved version);
+- `plans`: the latest plan of every case (or of those with `--status …`) into a folder, with a
+  progress line; Ctrl+C stops after removing the file being written, the others stay.
 
 Output names files only; they carry no personal data.
 """
@@ -27,7 +31,11 @@ from .consent_form import render_consent_form
 
 def target_problem(document: str, out: Path, *, one_file: bool) -> str | None:
     """What is wrong with --out for this document, before anything is opened."""
-    if document == "letters" and not one_file:
+    if document == "plans":
+        if (out.exists() and not out.is_dir()) or (out.suffix.lower() == ".pdf"
+                                                   and not out.exists()):
+            return f"Ange en mapp för planerna (en PDF per ärende), inte filen {out}."
+    elif document == "letters" and not one_file:
         if out.exists() and not out.is_dir():
             return (f"{out} är en fil. Ange en mapp för breven (en PDF per mottagare), eller "
                     "--one-file för alla brev i en PDF.")
@@ -74,6 +82,54 @@ def _print_calendar(case: Case, out: Path) -> None:
         print("Mötet är inställt: kalenderfilen markerar det som inställt.")
 
 
+def _print_plan(case: Case, out: Path, *, easy_read: bool, number: int | None) -> None:
+    from sipdesk import plan
+
+    from .plan import render_plan
+
+    found = plan.versions(case)
+    if not found:
+        raise SipError(f"Ärende {case.number} har ingen plan än.")
+    if number is not None:
+        found = [v for v in found if v.number == number]
+        if not found:
+            raise SipError(f"Ärende {case.number} har ingen version {number} av planen.")
+    render_plan(found[0].id, out, easy_read=easy_read)
+    print(f"Skrev {out}")
+
+
+def _print_plans(out: Path, *, easy_read: bool, statuses: list[str] | None) -> int:
+    """Every case's latest plan into `out`; Ctrl+C stops cleanly (exit code 130)."""
+    from sipdesk import plan
+    from sipdesk.models import CaseStatus
+
+    from .plan import render_many
+
+    chosen = [CaseStatus(s) for s in statuses] if statuses else None
+    ids = plan.latest_version_ids(statuses=chosen, approved_only=easy_read)
+    if easy_read:
+        drafts = len(plan.latest_version_ids(statuses=chosen)) - len(ids)
+        if drafts:
+            print(f"{drafts} planer är inte godkända av alla än och skrivs inte ut som "
+                  "lättläst kopia.")
+    live = sys.stderr.isatty()
+    done = 0
+    try:
+        for done, total, _path in render_many(ids, out, easy_read=easy_read):
+            if live:
+                print(f"\rSkriver planer: {done} av {total}", end="", file=sys.stderr,
+                      flush=True)
+    except KeyboardInterrupt:
+        if live:
+            print(file=sys.stderr)
+        print(f"Avbrutet: {done} av {len(ids)} planer skrevs i {out}.", file=sys.stderr)
+        return 130
+    if live:
+        print(file=sys.stderr)
+    print(f"Skrev {len(ids)} av {len(ids)} planer i {out}")
+    return 0
+
+
 def run_print_command(args: argparse.Namespace) -> int:
     out = Path(args.out)
     one_file = bool(getattr(args, "one_file", False))
@@ -81,11 +137,19 @@ def run_print_command(args: argparse.Namespace) -> int:
     if wrong_target:
         print(wrong_target, file=sys.stderr)
         return 2
+    if (args.document == "plans") == bool(args.case_number):
+        print("Ange inget ärendenummer för plans." if args.case_number else
+              "Ange ett ärendenummer, t.ex. SIP-2026-0042.", file=sys.stderr)
+        return 2
     try:
         db = open_for_cli(resolve_url(args.database))
         check_not_newer(status(db))
+        if args.document == "plans":
+            return _print_plans(out, easy_read=args.easy_read, statuses=args.status)
         case = find_case_by_number(args.case_number)
-        if args.document == "letters":
+        if args.document == "plan":
+            _print_plan(case, out, easy_read=args.easy_read, number=args.plan_version)
+        elif args.document == "letters":
             _print_letters(case, out, one_file=one_file)
         elif args.document == "calendar":
             _print_calendar(case, out)

@@ -15,6 +15,7 @@ import peewee
 
 from . import __version__, schema
 from .db import ConnectionProblem, DatabaseUrl, Engine, ProblemKind, connect, resolve_url
+from .models import CaseStatus
 from .passwords import get_password
 
 log = logging.getLogger("sipdesk.cli")
@@ -39,16 +40,28 @@ def build_parser() -> argparse.ArgumentParser:
     demo = sub.add_parser("demo", help="fyll en tom databas med påhittade exempeldata")
     demo.add_argument("--cases", type=int, default=200, help="antal ärenden (standard 200)")
     demo.add_argument("--seed", type=int, default=1, help="slumpfrö för upprepbara data")
-    printing = sub.add_parser("print", help="skriv ut en blankett, brev eller kalenderfil")
-    printing.add_argument("document", choices=["consent", "letters", "calendar"],
+    printing = sub.add_parser("print", help="skriv ut en blankett, brev, kalenderfil eller plan")
+    printing.add_argument("document", choices=["consent", "letters", "calendar", "plan", "plans"],
                           help="consent = samtyckesblankett, letters = brev till dem som "
-                               "bjuds in per brev, calendar = kalenderfil (.ics) för mötet")
-    printing.add_argument("case_number", metavar="ÄRENDENUMMER", help="t.ex. SIP-2026-0042")
+                               "bjuds in per brev, calendar = kalenderfil (.ics) för mötet, "
+                               "plan = ärendets plan, plans = senaste planen i alla ärenden "
+                               "(utan ärendenummer, till en mapp)")
+    printing.add_argument("case_number", metavar="ÄRENDENUMMER", nargs="?",
+                          help="t.ex. SIP-2026-0042 (inte för plans)")
     printing.add_argument("--out", required=True, metavar="FIL/MAPP",
                           help="filen att skriva; för letters en mapp (en PDF per mottagare) "
-                               "om inte --one-file anges; för calendar en .ics-fil eller mapp")
+                               "om inte --one-file anges; för calendar en .ics-fil eller mapp; "
+                               "för plans en mapp")
     printing.add_argument("--one-file", action="store_true",
                           help="letters: alla brev i en PDF")
+    printing.add_argument("--easy-read", action="store_true",
+                          help="plan/plans: den enskildes lättlästa kopia (bara godkända planer)")
+    printing.add_argument("--version", dest="plan_version", type=int, metavar="N",
+                          help="plan: versionen att skriva ut (standard: den senaste)")
+    printing.add_argument("--status", nargs="+", metavar="STATUS",
+                          choices=[s.value for s in CaseStatus],
+                          help="plans: bara ärenden med den här statusen, t.ex. "
+                               "follow_up_planned")
     return parser
 
 
