@@ -17,7 +17,15 @@ from typing import Any
 
 import peewee
 from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QLabel, QLineEdit, QWidget
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QSizePolicy,
+    QWidget,
+)
 
 from sipdesk import drafts, plan
 from sipdesk.models import Case
@@ -32,6 +40,10 @@ log = logging.getLogger("sipdesk.ui.plan_intervention")
 DRAFT_NAME = "plan_intervention"
 DRAFT_DELAY_MS = 800
 EARLIEST = dt.date(2000, 1, 1)
+INTRO = ("Skriv vad som görs, för vilket mål, vem som ansvarar och när. Skriv så att personen "
+         "förstår — texten kommer med i personens eget exemplar.")
+NO_ACTION_INTRO = ("Gör ni inget just nu? Skriv det i en mening, så att det syns i planen att "
+                   "er del är med (t.ex. ”Vårdcentralen gör inget nytt just nu”).")
 
 
 class InterventionDialog(FormDialog):
@@ -44,9 +56,7 @@ class InterventionDialog(FormDialog):
         editing = intervention is not None
         super().__init__(
             title=f"{'Ändra insats' if editing else 'Ny insats'} — {principal_name}",
-            intro=("Skriv vad som görs, för vilket mål, vem som ansvarar och när. Skriv så att "
-                   "personen förstår — texten kommer med i personens eget exemplar."),
-            parent=parent)
+            intro=INTRO, parent=parent)
         self.setObjectName("plan_intervention_dialog")
         self.session = session
         self.version = version
@@ -62,6 +72,7 @@ class InterventionDialog(FormDialog):
         self.goal = QComboBox()
         self.goal.setObjectName("goal")
         self.goal.setEditable(True)
+        self.goal.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         self.goal.addItem("")
         for text in goals or []:
             self.goal.addItem(text)
@@ -99,8 +110,9 @@ class InterventionDialog(FormDialog):
         self.form.add("how_often", "När / hur ofta *", self.how_often)
         self.form.add("ends_on", "Från – till", period)
         self.form.inputs["ends_on"] = self.ends_on  # the message belongs to the end date
+        self.dates_hint = hint("Datumen kan lämnas tomma.", name="dates_hint")
+        self.form.addRow("", self.dates_hint)
         self.form.add("status", "Status", self.status)
-        self.form.addRow("", hint("Datumen kan lämnas tomma.", name="dates_hint"))
 
         self.restored = False
         if intervention is not None:
@@ -177,6 +189,9 @@ class InterventionDialog(FormDialog):
             box = self.form.errors[name].parentWidget()
             if box is not None:
                 self.form.setRowVisible(box, not checked)
+        self.form.setRowVisible(self.dates_hint, not checked)
+        if not self.restored:
+            self.intro.setText(NO_ACTION_INTRO if checked else INTRO)
         what_box = self.form.errors["what"].parentWidget()
         label = self.form.labelForField(what_box) if what_box is not None else None
         if isinstance(label, QLabel):
