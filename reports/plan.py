@@ -24,7 +24,7 @@ import datetime as dt
 import logging
 import os
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Generator, Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -715,7 +715,7 @@ def render_plan(plan_id: int, target: Target, *, easy_read: bool = False) -> Non
 
 
 def render_many(plan_ids: Iterable[int], folder: str | Path, *, easy_read: bool = False
-                ) -> Iterator[tuple[int, int, Path]]:
+                ) -> Generator[tuple[int, int, Path], None, None]:
     """Print plan versions into `folder`, one PDF each; yields (done, total, path) after every
     file. Stop iterating to cancel: each file is written under a temporary name and renamed
     when complete, so a stop leaves only whole files behind."""
