@@ -112,7 +112,8 @@ def test_continuous_save_survives_closing_and_a_crash(
 
 
 def test_a_clash_on_the_same_field_shows_both_texts_and_keeps_mine(
-        qtbot: QtBot, world: dict[str, Any], db_url: DatabaseUrl) -> None:
+        qtbot: QtBot, world: dict[str, Any], db_url: DatabaseUrl,
+        message_log: MessageLog) -> None:
     plan_id = world["plan"].id
     wizard = open_wizard(qtbot, db_url, world["nurse"], plan_id)
     go_to(qtbot, wizard, W.SITUATION)
@@ -126,6 +127,12 @@ def test_a_clash_on_the_same_field_shows_both_texts_and_keeps_mine(
                                "Din text: Bo hemma med stöd")
     assert edit.toPlainText() == "Bo hemma med stöd"  # nothing typed is lost
     assert stored(plan_id).main_goal == "Bo kvar hemma"  # nothing of theirs either
+    message_log.confirm_answer = False  # closing now would drop my text: the user goes back
+    wizard.close()
+    assert wizard.isVisible()
+    kind, title, text = message_log.shown[-1]
+    assert (kind, title) == ("confirm", "Det här är inte sparat")
+    assert "”Huvudmål”" in text
     qtbot.mouseClick(box.mine_button, Qt.MouseButton.LeftButton)
     assert box.isHidden()
     assert stored(plan_id).main_goal == "Bo hemma med stöd"
@@ -230,8 +237,8 @@ def test_actions_by_others_are_saved_when_who_and_what_are_written(
                     == [("Dottern Greta", "Handlar på lördagar")], timeout=3000)
 
 
-def test_treatment_limitation_is_only_a_journal_reference(qtbot: QtBot,
-                                                          sqlite_world: dict[str, Any]) -> None:
+def test_treatment_limitation_is_only_a_journal_reference(
+        qtbot: QtBot, sqlite_world: dict[str, Any], message_log: MessageLog) -> None:
     """Seed 000: only a reference to the medical record, nothing else — the core refuses
     details; the message is at the field and the text stays."""
     world = sqlite_world
@@ -251,10 +258,15 @@ def test_treatment_limitation_is_only_a_journal_reference(qtbot: QtBot,
     assert page.reference.text() == details
     assert stored(plan_id).treatment_limitation is True
     assert stored(plan_id).treatment_limitation_ref == ""
+    message_log.confirm_answer = False
+    wizard.close()
+    assert wizard.isVisible() and "”Hänvisning till journalen”" in message_log.shown[-1][2]
     replace_text(qtbot, page.reference, "Se journal i NPÖ, 2026-12-10")
     qtbot.waitUntil(lambda: stored(plan_id).treatment_limitation_ref
                     == "Se journal i NPÖ, 2026-12-10", timeout=3000)
     assert error.isHidden()
+    wizard.close()
+    assert not wizard.isVisible()  # everything saved: it just closes
 
 
 def test_follow_up_at_most_a_year_after_the_meeting(qtbot: QtBot,

@@ -17,6 +17,7 @@ from typing import Any
 
 import peewee
 from PySide6.QtCore import QTimer
+from PySide6.QtGui import QHideEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -210,6 +211,11 @@ class InterventionDialog(FormDialog):
                                        self.data(), self.intervention_id)
         self._drop_draft()
         return saved
+
+    def hideEvent(self, event: QHideEvent) -> None:
+        """A hidden dialog writes no more drafts (OK and Avbryt have dealt with it)."""
+        self._draft_timer.stop()
+        super().hideEvent(event)
 
     def reject(self) -> None:
         self._drop_draft()

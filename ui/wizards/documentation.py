@@ -192,6 +192,7 @@ class DocumentationPage(QWizardPage):
         self.content.addWidget(error)
         self.content.addWidget(conflict)
         self.doc.field_parts[name] = (error, conflict)
+        self.doc.field_labels[name] = label.rstrip(" *")
         return widget
 
     def bind_text(self, name: str, widget: QPlainTextEdit | QLineEdit) -> None:
@@ -793,6 +794,7 @@ class DocumentationWizard(QWizard):
         self.saver.stopped.connect(self._stopped)
         self.field_parts: dict[str, tuple[QLabel, ConflictBox]] = {}
         self.plain_labels: dict[str, PlainLanguageLabel] = {}
+        self.field_labels: dict[str, str] = {}
 
         self.setObjectName("documentation_wizard")
         self.setWindowTitle(f"Dokumentera planen — {self.case.number}, version "
@@ -841,9 +843,27 @@ class DocumentationWizard(QWizard):
             wizard.deleteLater()
 
     def done(self, result: int) -> None:
-        """Closing (Stäng, Esc, the window's ✕) saves what is still waiting first."""
+        """Closing (Stäng, Esc, the window's ✕) saves what is still waiting first. Text that
+        could not be saved (a clash not yet decided, or refused by a rule) is named, and the
+        user may go back to it instead of losing it."""
         self.saver.flush()
+        unsaved = self.unsaved_fields()
+        if unsaved and not self.read_only and not self.ask_close_anyway(unsaved):
+            return
         super().done(result)
+
+    def unsaved_fields(self) -> list[str]:
+        names = set(self.saver.conflicts) | self.saver.refused
+        return [self.field_labels.get(name, name) for name in self.saver.bindings
+                if name in names]
+
+    def ask_close_anyway(self, fields: list[str]) -> bool:
+        return messages.confirm(
+            self, "Det här är inte sparat",
+            "Det du skrev i " + ", ".join(f"”{f}”" for f in fields) + " är inte sparat: "
+            "någon annan har ändrat samma sak, eller texten följer inte reglerna (se "
+            "meddelandet vid fältet).\n\nVill du stänga ändå? Då försvinner det du skrev där.",
+            yes="Stäng ändå", no="Gå tillbaka")
 
     def save_now(self) -> None:
         if self.saver.flush():

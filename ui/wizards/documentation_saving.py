@@ -152,6 +152,7 @@ class FieldSaver(QObject):
         self.base: dict[str, Any] = {}  # what the user started from (the stored value)
         self.dirty: set[str] = set()
         self.conflicts: dict[str, FieldConflict] = {}
+        self.refused: set[str] = set()  # refused by a rule: not saved until changed
         self.read_only = False
         self._writing = False
         self.timer = QTimer(self)
@@ -174,8 +175,9 @@ class FieldSaver(QObject):
         if self._writing or self.read_only:
             return
         self.dirty.add(name)
+        self.refused.discard(name)
         binding = self.bindings[name]
-        if binding.error.isVisible():  # the user is fixing it; said again if still wrong
+        if not binding.error.isHidden():  # the user is fixing it; said again if still wrong
             self._clear_error(binding)
         self.timer.start()
 
@@ -214,6 +216,7 @@ class FieldSaver(QObject):
             conflict = binding.save(self.actor, version, old, new)
         except ValidationError as problem:
             self.dirty.discard(name)  # said at the field; saved again when the user changes it
+            self.refused.add(name)
             self._set_error(binding, problem.message)
             self.status_changed.emit("Inte sparat: se meddelandet vid fältet.")
             return False
@@ -224,6 +227,8 @@ class FieldSaver(QObject):
                                      "skrivit finns kvar i fönstret.")
             return False
         except SipError as problem:
+            self.dirty.discard(name)
+            self.refused.add(name)
             self._set_error(binding, problem.message)
             return False
         except peewee.DatabaseError as exc:
