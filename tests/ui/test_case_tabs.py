@@ -103,7 +103,9 @@ def oral_consent(qtbot: QtBot) -> Callable[[ConsentDialog], None]:
 def test_tabs_are_listed_once_and_a_tab_is_one_line(
     sqlite_session: Session, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    assert [t.title for t in CASE_TABS] == ["Översikt", "Samtycke", "Händelselogg"]
+    titles = [t.title for t in CASE_TABS]
+    assert titles[:2] == ["Översikt", "Samtycke"] and "Händelselogg" in titles  # later parts
+    # add their own tabs to the list
 
     class KallelseTab(CaseTab):
         title = "Kallelse"
@@ -119,8 +121,7 @@ def test_tabs_are_listed_once_and_a_tab_is_one_line(
     monkeypatch.setattr(case_view_module, "CASE_TABS", [*CASE_TABS, KallelseTab])
     case = make_case(sqlite_session.user)
     view = show_case(qtbot, sqlite_session, case.id)
-    assert [view.tabs.tabText(i) for i in range(view.tabs.count())] == [
-        "Översikt", "Samtycke", "Händelselogg", "Kallelse"]
+    assert [view.tabs.tabText(i) for i in range(view.tabs.count())] == [*titles, "Kallelse"]
     give_consent(sqlite_session, case)
     view.reload()  # what a tab's `changed` does: every tab sees the case read again
     extra = view.tab(KallelseTab)
