@@ -88,6 +88,7 @@ COLUMNS: tuple[Column, ...] = (
 )
 NUMBER_COLUMN = 0
 CONSENT_COLUMN = len(COLUMNS) - 1
+_DECORATED = (NUMBER_COLUMN, CONSENT_COLUMN)  # the columns with a marker
 WAITING_TIP = "Något väntar på dig i ärendet"
 WARN_COLOR = QColor("#9a4a00")
 
@@ -140,6 +141,7 @@ class CaseListModel(QAbstractTableModel):
         self._pages: OrderedDict[int, list[CaseRow]] = OrderedDict()
         self._failed = False
         self._today = dt.date.today()  # for the consent column; renewed at each refresh
+        self._consent_cells: dict[tuple[Any, ...], tuple[str, bool]] = {}
 
     # ---- state ------------------------------------------------------------------------
 
@@ -164,6 +166,7 @@ class CaseListModel(QAbstractTableModel):
         """Forget every fetched row and count again, e.g. after a case was created."""
         self.beginResetModel()
         self._today = dt.date.today()
+        self._consent_cells.clear()
         self._pages.clear()
         self._failed = False
         self._count = self._fetch_count()
@@ -256,6 +259,9 @@ class CaseListModel(QAbstractTableModel):
         if role not in _ROLES_SHOWN or not index.isValid():
             return None
         column = index.column()
+        if (role == _DECORATION and column not in _DECORATED) or (
+                role == _FOREGROUND and column != CONSENT_COLUMN):
+            return None
         case_row = self._row(index.row())
         if case_row is None or column >= len(COLUMNS):
             return None
@@ -265,23 +271,23 @@ class CaseListModel(QAbstractTableModel):
             return self._number_data(case_row, role)
         if column == CONSENT_COLUMN:
             return self._consent_data(case_row, role)
-        if role in (_DECORATION, _FOREGROUND):
-            return None
         return COLUMNS[column].text(case_row)
 
     def _number_data(self, case_row: CaseRow, role: int) -> Any:
         """The case number, marked when something in the case waits for the user."""
         if role == _DECORATION:
             return waiting_icon() if case_row.waiting else None
-        if role == _FOREGROUND:
-            return None
         if role == _TOOLTIP and case_row.waiting:
             return f"{case_row.number}: {WAITING_TIP}"
         return case_row.number
 
     def _consent_data(self, case_row: CaseRow, role: int) -> Any:
         """The consent state; lapsing within 30 days or lapsed gets a colour and a marker."""
-        text, warn = consent_text(case_row, self._today)
+        key = (case_row.status.is_open, case_row.consent_basis, case_row.consent_valid_until)
+        cell = self._consent_cells.get(key)
+        if cell is None:  # few distinct values: worked out once per refresh
+            cell = self._consent_cells[key] = consent_text(case_row, self._today)
+        text, warn = cell
         if role == _DECORATION:
             return warning_icon() if warn else None
         if role == _FOREGROUND:
