@@ -33,6 +33,7 @@ from typing import TypeAlias
 from reportlab.lib import colors
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
+from reportlab.lib.utils import simpleSplit
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen import canvas
 from reportlab.platypus import (
@@ -48,7 +49,7 @@ from reportlab.platypus import (
 
 from sipdesk.consent import is_child
 from sipdesk.errors import ValidationError
-from sipdesk.models import Person, Unit, User
+from sipdesk.models import Case, Person, Unit, User
 from sipdesk.plan import (
     Intervention,
     InterventionStatus,
@@ -223,14 +224,16 @@ class PlanPrint:
 def plan_print(plan_id: int) -> PlanPrint:
     view = plan_view(plan_id)
     plan, case = view.plan, view.case
-    person = Person.get_by_id(case.person_id)
+    # The person and the case's unit in one query (a bulk print reads a thousand of them).
+    case_row = (Case.select(Case.id, Person, Unit).join(Person).switch(Case).join(Unit)
+                .where(Case.id == case.id).get())
+    person, unit = case_row.person, case_row.unit
     documented_by = ""
     if plan.documented_by_id is not None:
         user = (User.select(User, Unit).join(Unit)
                 .where(User.id == plan.documented_by_id).get())
         documented_by = ", ".join(x for x in (user.full_name, user.profession, user.unit.name)
                                   if x)
-    unit = Unit.get_by_id(case.unit_id)
     return PlanPrint(view=view, person_name=person.full_name,
                      personal_number=person.personal_number,
                      child=is_child(person, plan.meeting_date),
@@ -317,19 +320,25 @@ CELL_PAD = 3
 Cell: TypeAlias = Flowable | str
 
 
-def _fits(text: str, width: float) -> bool:
-    return stringWidth(text, FONT, CELL_SIZE) <= width - 2 * CELL_PAD
+def _fits(text: str, width: float, font: str = FONT) -> bool:
+    return stringWidth(text, font, CELL_SIZE) <= width - 2 * CELL_PAD
 
 
-def _cell(text: str, width: float, st: dict[str, ParagraphStyle], *, italic: bool = False
-          ) -> Cell:
-    """A table cell: plain text when it fits on one line (drawn directly, the cheapest), else a
-    Paragraph that wraps. `text` is the user's text, not markup."""
-    text = text.strip()
-    if not italic and "\n" not in text and _fits(text, width):
-        return text
-    markup = esc(text)
-    return Para(f"<i>{markup}</i>" if italic else markup, st["cell"])
+def _cell(*texts: str, width: float, st: dict[str, ParagraphStyle], font: str = FONT) -> Cell:
+    """A table cell of plain text (user text, not markup), each of `texts` starting a new line.
+
+    Wrapped here into a string of lines, which the table draws line by line: a Paragraph costs
+    several times as much to build, measure and draw, and a plan's tables are most of its
+    cells. A word too long for the column (a long e-mail address, say) falls back to a
+    Paragraph, which can break it."""
+    lines: list[str] = []
+    for text in texts:
+        for part in text.strip().splitlines() or [""]:
+            lines += simpleSplit(part, font, CELL_SIZE, width - 2 * CELL_PAD) or [""]
+    if all(_fits(line, width, font) for line in lines):
+        return "\n".join(lines)
+    markup = "<br/>".join(esc(t.strip()) for t in texts)
+    return Para(f"<i>{markup}</i>" if font.endswith("Oblique") else markup, st["cell"])
 
 
 def _grid(rows: list[list[Cell]], widths: list[float], *, header_rows: int = 1,
@@ -360,23 +369,23 @@ def _participants_table(data: PlanPrint, st: dict[str, ParagraphStyle]) -> Flowa
     rows: list[list[Cell]] = [list(PARTICIPANT_COLUMNS)]
     for p in view.participants:
         principal = view.principal_names.get(p.principal_id or 0, "")
-        organisation: Cell = _cell(p.organisation, widths[3], st)
-        if principal and principal != p.organisation:
-            organisation = Para(esc(p.organisation) + ("<br/>" if p.organisation else "")
-                                + f"<font color='#555555'>{esc(principal)}</font>", st["cell"])
+        organisation = [p.organisation] + ([principal] if principal and principal
+                                           != p.organisation else [])
         # One contact detail a line: a phone number and an e-mail address do not break well.
-        contact = "\n".join(x.strip() for x in p.contact.split(",") if x.strip())
-        rows.append([_cell(p.name, widths[0], st), _cell(p.initials, widths[1], st),
-                     _cell(p.profession, widths[2], st), organisation,
-                     contact if all(_fits(x, widths[4]) for x in contact.split("\n"))
-                     else Para(esc(p.contact), st["cell"])])
+        contact = [x for x in p.contact.split(",") if x.strip()] or [""]
+        rows.append([_cell(p.name, width=widths[0], st=st),
+                     _cell(p.initials, width=widths[1], st=st),
+                     _cell(p.profession, width=widths[2], st=st),
+                     _cell(*organisation, width=widths[3], st=st),
+                     _cell(*contact, width=widths[4], st=st)])
     return _grid(rows, widths)
 
 
 def _interventions_table(principal: str, items: list[Intervention],
                          st: dict[str, ParagraphStyle]) -> Table:
     """One principal's interventions. The principal's name and the column headers are the
-    first two rows and repeat on every page the table spans."""
+    first two rows and repeat on every page the table spans. The unit stands under the
+    responsible person's name."""
     cols = len(INTERVENTION_COLUMNS)
     widths = [46 * mm, 32 * mm, 28 * mm, 28 * mm, 24 * mm, 16 * mm]
     rows: list[list[Cell]] = [
@@ -384,20 +393,21 @@ def _interventions_table(principal: str, items: list[Intervention],
         list(INTERVENTION_COLUMNS),
     ]
     extra: list[tuple] = [("SPAN", (0, 0), (-1, 0)), ("BACKGROUND", (0, 0), (-1, 0), GROUP_FILL)]
+    italic = f"{FONT}-Oblique"
     for item in items:
         row = len(rows)
         if item.no_action:
             # "We will take no action" is written as the sentence it is (seed 000).
-            rows.append([_cell(item.what, sum(widths), st, italic=True), *[""] * (cols - 1)])
-            extra.append(("SPAN", (0, row), (-1, row)))
+            rows.append([_cell(item.what, width=sum(widths), st=st, font=italic),
+                         *[""] * (cols - 1)])
+            extra += [("SPAN", (0, row), (-1, row)),
+                      ("FONT", (0, row), (-1, row), italic, CELL_SIZE, CELL_LEADING)]
             continue
-        what: Cell = _cell(item.what, widths[0], st)
-        if item.unit:
-            what = Para(f"{esc(item.what)}<br/><font color='#555555'>{esc(item.unit)}</font>",
-                        st["cell"])
+        responsible = [item.responsible] + ([item.unit] if item.unit else [])
         rows.append([
-            what, _cell(item.goal, widths[1], st), _cell(item.responsible, widths[2], st),
-            _cell(item.how_often, widths[3], st), _date_span(item),
+            _cell(item.what, width=widths[0], st=st), _cell(item.goal, width=widths[1], st=st),
+            _cell(*responsible, width=widths[2], st=st),
+            _cell(item.how_often, width=widths[3], st=st), _date_span(item),
             InterventionStatus(item.status).label,
         ])
     return _grid(rows, widths, header_rows=2, extra=extra)
@@ -434,7 +444,7 @@ def _responsibility_table(data: PlanPrint, st: dict[str, ParagraphStyle]) -> Flo
             lines.append(f"• och {len(doing) - SUMMARY_ITEMS} insatser till (se punkt 1)")
         lines += [f"<i>{esc(i.what)}</i>" for i in items if i.no_action]
         rows.append([
-            _cell(view.principal_names.get(principal_id, ""), widths[0], st),
+            _cell(view.principal_names.get(principal_id, ""), width=widths[0], st=st),
             Para("<br/>".join(lines) or "<i>Inget dokumenterat än.</i>", st["cell"]),
             _part_state(parts.get(principal_id)),
         ])
@@ -452,8 +462,9 @@ def _others(data: PlanPrint, st: dict[str, ParagraphStyle]) -> Flowable:
     widths = [44 * mm, 94 * mm, 36 * mm]
     rows: list[list[Cell]] = [["Vem", "Vad", "När"]]
     for other in view.other_actions:
-        rows.append([_cell(other.who, widths[0], st), _cell(other.what, widths[1], st),
-                     _cell(other.when, widths[2], st)])
+        rows.append([_cell(other.who, width=widths[0], st=st),
+                     _cell(other.what, width=widths[1], st=st),
+                     _cell(other.when, width=widths[2], st=st)])
     return _grid(rows, widths)
 
 
@@ -592,6 +603,30 @@ def _principal_phone(view: PlanView, principal_id: int) -> tuple[str, str]:
     return "", ""
 
 
+def _easy_item(item: Intervention, phones: dict[str, str], st: dict[str, ParagraphStyle]
+               ) -> list[Flowable]:
+    """One intervention in short lines: what, when, from–to, who is responsible and their
+    phone; a "no action" sentence as it is."""
+    if item.no_action:
+        return [Para(esc(item.what), st["body"])]
+    lines = [Para(esc(item.what), st["item"], bulletText="•")]
+    if item.how_often:
+        lines.append(Para(f"När: {esc(item.how_often)}", st["line"]))
+    if item.starts_on and item.ends_on:
+        lines.append(Para(f"Från {spoken_date(item.starts_on)} till "
+                          f"{spoken_date(item.ends_on)}", st["line"]))
+    elif item.starts_on:
+        lines.append(Para(f"Från {spoken_date(item.starts_on)}", st["line"]))
+    elif item.ends_on:
+        lines.append(Para(f"Till {spoken_date(item.ends_on)}", st["line"]))
+    if item.responsible:
+        lines.append(Para(f"Ansvarig: {esc(item.responsible)}", st["line"]))
+        phone = phones.get(item.responsible.casefold(), "")
+        if phone:
+            lines.append(Para(f"Telefon: {esc(phone)}", st["line"]))
+    return lines
+
+
 def easy_story(data: PlanPrint) -> list[Flowable]:
     st = plan_styles(large=True)
     view = data.view
@@ -619,35 +654,18 @@ def easy_story(data: PlanPrint) -> list[Flowable]:
     heading: list[Flowable] = [Para("Det här gör vi för dig", st["h2"])]
     groups = _actor_groups(view)
     for actor, items in groups:
-        # The heading goes into the first actor's block, which is kept together: a heading
-        # before a KeepTogether could otherwise be left alone at the foot of a page.
-        block: list[Flowable] = [*heading, Para(esc(actor), st["h3"])]
+        # Each intervention is kept together on one page, and the headings go with the first
+        # one: a heading before a KeepTogether could otherwise be left alone at a page's foot.
+        lead: list[Flowable] = [*heading, Para(esc(actor), st["h3"])]
         heading = []
-        for item in items:
-            if item.no_action:
-                block.append(Para(esc(item.what), st["body"]))
-                continue
-            block.append(Para(esc(item.what), st["item"], bulletText="•"))
-            if item.how_often:
-                block.append(Para(f"När: {esc(item.how_often)}", st["line"]))
-            if item.starts_on and item.ends_on:
-                block.append(Para(f"Från {spoken_date(item.starts_on)} till "
-                                  f"{spoken_date(item.ends_on)}", st["line"]))
-            elif item.starts_on:
-                block.append(Para(f"Från {spoken_date(item.starts_on)}", st["line"]))
-            elif item.ends_on:
-                block.append(Para(f"Till {spoken_date(item.ends_on)}", st["line"]))
-            if item.responsible:
-                phone = phones.get(item.responsible.casefold(), "")
-                block.append(Para(f"Ansvarig: {esc(item.responsible)}", st["line"]))
-                if phone:
-                    block.append(Para(f"Telefon: {esc(phone)}", st["line"]))
+        blocks = [_easy_item(item, phones, st) for item in items]
         if not any(phones.get(i.responsible.casefold()) for i in items if i.responsible):
             name, phone = _principal_phone(view, items[0].principal_id)
             if phone:
-                block.append(Para(f"Frågor? Ring {esc(name)}, telefon {esc(phone)}.",
-                                  st["line"]))
-        flow.append(KeepTogether(block))
+                blocks[-1].append(Para(f"Frågor? Ring {esc(name)}, telefon {esc(phone)}.",
+                                       st["line"]))
+        blocks[0] = lead + blocks[0]
+        flow += [KeepTogether(block) for block in blocks]
     if heading:
         flow += [*heading, Para("Här står ingenting än.", st["body"])]
 

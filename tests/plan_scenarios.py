@@ -8,7 +8,7 @@ import datetime as dt
 
 from sipdesk import cases, people, plan
 from sipdesk.demo import skatteverket_test_numbers
-from sipdesk.models import Case, Principal, User
+from sipdesk.models import Case, Person, Principal, User
 from sipdesk.plan import (
     Intervention,
     InterventionInput,
@@ -101,9 +101,10 @@ def approve_all(world: dict, p: PlanVersion) -> PlanVersion:
     return approved
 
 
-def more_cases(officer: User, count: int, *, skip: int = 10) -> list[Case]:
-    """`count` new cases, each for a new person (Skatteverket test numbers)."""
-    numbers = skatteverket_test_numbers()[skip:skip + count]
+def more_cases(officer: User, count: int) -> list[Case]:
+    """`count` new cases, each for a new person (Skatteverket test numbers not yet used)."""
+    taken = {p.personal_number for p in Person.select(Person.personal_number)}
+    numbers = [n for n in skatteverket_test_numbers() if n not in taken][:count]
     made = []
     for n, number in enumerate(numbers):
         person = people.create_person(people.PersonInput(number, "Test", f"Person Nr{n}"),
