@@ -318,7 +318,7 @@ class LetterContext:
 
 def _context(meeting: Meeting, today: dt.date) -> LetterContext:
     case = Case.get_by_id(meeting.case_id)
-    convener = User.get_by_id(meeting.created_by_id)  # type: ignore[attr-defined]
+    convener = User.get_by_id(meeting.created_by_id)
     return LetterContext(case=case, person=Person.get_by_id(case.person_id), meeting=meeting,
                          convener=convener, convener_unit=convener.unit.name,
                          participants=participants_of(meeting), today=today)
@@ -386,10 +386,11 @@ def _signature(ctx: LetterContext, st: dict[str, ParagraphStyle]) -> list[Flowab
             Paragraph(f"{esc(convener.full_name)}<br/>{esc(title)}", st["body"])]
 
 
-def _facts(rows: list[tuple[str, str]], st: dict[str, ParagraphStyle]) -> Table:
-    """Label and value, the value already escaped (it may hold <br/>)."""
+def _facts(rows: list[tuple[str, str | Flowable]], st: dict[str, ParagraphStyle]) -> Table:
+    """Label and value, the value already escaped (it may hold <br/>) or a flowable."""
     label = ParagraphStyle("fact-label", parent=st["body"], fontName=f"{FONT}-Bold")
-    table = Table([[Paragraph(esc(caption), label), Paragraph(value, st["body"])]
+    table = Table([[Paragraph(esc(caption), label),
+                    Paragraph(value, st["body"]) if isinstance(value, str) else value]
                    for caption, value in rows],
                   colWidths=[42 * mm, A4[0] - 2 * MARGIN - 42 * mm], hAlign="LEFT")
     table.setStyle(TableStyle([
@@ -399,6 +400,25 @@ def _facts(rows: list[tuple[str, str]], st: dict[str, ParagraphStyle]) -> Table:
         ("BOTTOMPADDING", (0, 0), (-1, -1), 1),
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
     ]))
+    return table
+
+
+def _invited_list(lines: list[str], st: dict[str, ParagraphStyle]) -> str | Flowable:
+    """Up to five names one per line; more in two columns, so the kallelse stays on one page."""
+    if len(lines) <= 5:
+        return "<br/>".join(esc(line) for line in lines) or "–"
+    small = ParagraphStyle("invited", parent=st["body"], fontSize=st["body"].fontSize - 1,
+                           leading=st["body"].leading - 1.5)
+    half = (len(lines) + 1) // 2
+    columns = ["<br/>".join(esc(line) for line in part) for part in (lines[:half], lines[half:])]
+    width = (A4[0] - 2 * MARGIN - 42 * mm) / 2
+    table = Table([[Paragraph(columns[0], small), Paragraph(columns[1], small)]],
+                  colWidths=[width, width], hAlign="LEFT")
+    table.setStyle(TableStyle([("LEFTPADDING", (0, 0), (-1, -1), 0),
+                               ("RIGHTPADDING", (0, 0), (-1, -1), 4),
+                               ("TOPPADDING", (0, 0), (-1, -1), 0),
+                               ("BOTTOMPADDING", (0, 0), (-1, -1), 0),
+                               ("VALIGN", (0, 0), (-1, -1), "TOP")]))
     return table
 
 
@@ -435,7 +455,7 @@ def kallelse_story(ctx: LetterContext, letter: Letter) -> list[Flowable]:
         *_video_rows(ctx),
         ("Syfte och frågor", esc(meeting.purpose)),
         ("Tjänstemannamöte", staff),
-        ("Kallade", "<br/>".join(esc(_participant_line(p)) for p in others) or "–"),
+        ("Kallade", _invited_list([_participant_line(p) for p in others], st)),
     ]
     return [
         _window(ctx, letter),

@@ -113,7 +113,7 @@ def meeting_calendar(meeting: Meeting, *, stamp: dt.datetime | None = None) -> C
     from icalendar import Calendar
 
     case = Case.get_by_id(meeting.case_id)
-    organizer = User.get_by_id(meeting.created_by_id)  # type: ignore[attr-defined]
+    organizer = User.get_by_id(meeting.created_by_id)
     stamp = stamp or dt.datetime.now(dt.UTC).replace(microsecond=0)
     calendar = Calendar()
     calendar.add("prodid", PRODID)

@@ -93,6 +93,7 @@ class Meeting(VersionedModel):
     cancelled_reason = pw.TextField(default="")
     person_told = pw.BooleanField(default=False)
     created_by = pw.ForeignKeyField(User, on_delete="RESTRICT")
+    created_by_id: int
     created_at = pw.DateTimeField(default=now)
 
     @property
@@ -383,6 +384,12 @@ def send_invitation(actor: User, case: Case, draft: InvitationDraft, *,
         raise ValidationError(message, field=name)
     assert draft.starts_at is not None
     place, at_home = place_of(case, draft)
+    participants = list(draft.participants)
+    if not any(p.user_id == actor.id for p in participants):
+        # The convener takes part: for attendance, deviations and the plan's author.
+        from .contacts import EntryKind, entry
+
+        participants.append(ParticipantInput.from_directory(entry(EntryKind.USER, actor.id)))
     with database.atomic():
         meeting = Meeting.create(
             case=case, follow_up=draft.follow_up, purpose=draft.purpose.strip(),
@@ -394,7 +401,7 @@ def send_invitation(actor: User, case: Case, draft: InvitationDraft, *,
             staff_meeting_skipped_reason=draft.staff_meeting_skipped_reason.strip(),
             created_by=actor)
         users = []
-        for p in draft.participants:
+        for p in participants:
             row = Participant.create(
                 meeting=meeting, kind=p.kind.value, name=p.name.strip(), role=p.role.strip(),
                 user=p.user_id, contact_id=p.contact_id, principal_id=p.principal_id,
@@ -402,7 +409,8 @@ def send_invitation(actor: User, case: Case, draft: InvitationDraft, *,
                 principal_kind=p.principal_kind.value if p.principal_kind else "",
                 unit_name=p.unit_name, law=p.law.value if p.law else "",
                 outpatient=p.outpatient, phone=p.phone, email=p.email, address=p.address,
-                how_invited=p.how.value)
+                how_invited=p.how.value,
+                answer=(Answer.COMING if p.user_id == actor.id else Answer.NO_ANSWER).value)
             if p.user_id is not None and p.user_id != actor.id:
                 users.append(row)
         if users:
@@ -420,7 +428,7 @@ def send_invitation(actor: User, case: Case, draft: InvitationDraft, *,
                              reason=f"Möte {draft.starts_at:%Y-%m-%d %H:%M}")
         audit.record(actor, action=AuditAction.CREATE, entity="meeting", entity_id=meeting.id,
                      case=case, summary=(f"Kallelse skickad: möte {draft.starts_at:%Y-%m-%d %H:%M}"
-                                         f", {len(draft.participants)} deltagare"))
+                                         f", {len(participants)} deltagare"))
     return meeting
 
 
@@ -455,7 +463,7 @@ def register_answer(actor: User, participant: Participant, answer: Answer, *,
     if meeting.status != MeetingStatus.PLANNED.value:
         raise ValidationError("Mötet är inte längre planerat.")
     if participant.user_id is not None and participant.user_id != actor.id \
-            and meeting.created_by_id != actor.id:  # type: ignore[attr-defined]
+            and meeting.created_by_id != actor.id:
         raise ValidationError("Bara deltagaren själv eller den som kallade kan svara.")
     if answer is Answer.NOT_COMING and participant.kind == ParticipantKind.PROFESSIONAL.value \
             and not substitute_name.strip():

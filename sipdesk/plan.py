@@ -197,7 +197,9 @@ def start_documentation(actor: User, meeting: Meeting) -> PlanVersion:
         plan = PlanVersion.create(
             case=case, meeting=meeting, number=number,
             kind=(PlanKind.FOLLOW_UP if previous else PlanKind.ESTABLISH).value,
-            meeting_date=meeting.starts_at.date(), chair=record.chair if record else "",
+            meeting_date=meeting.starts_at.date(),
+            # Seed 003: the one who calls the meeting usually chairs it.
+            chair=record.chair if record else User.get_by_id(meeting.created_by_id).full_name,
             documented_by=actor, previous=previous)
         attended = [p for p in participants_of(meeting)
                     if p.attended and p.kind == ParticipantKind.PROFESSIONAL.value]

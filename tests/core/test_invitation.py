@@ -129,7 +129,9 @@ def test_sending_invites_in_one_transaction(world: dict) -> None:
     case = Case.get_by_id(world["case"].id)
     assert case.status == CaseStatus.INVITED.value and case.next_date == MEETING.date()
     people = invitation.participants_of(meeting_row)
-    assert len(people) == 4
+    assert len(people) == 5  # the four invited and the convener, who takes part herself
+    convener = next(p for p in people if p.user_id == world["officer"].id)
+    assert (convener.name, convener.message_id) == ("Anna Berg", None)  # no message to herself
     for user in (world["manager"], world["nurse"]):
         rows = messaging.folder_rows(user, messaging.Folder.AWAITING_MY_ACK)
         assert rows[0].subject == f"Kallelse till SIP-möte 2026-12-10 ({case.number})"
@@ -335,7 +337,7 @@ def test_att_gora_gains_meetings_answers_calls_and_deviations(world: dict) -> No
     meeting_row = invitation.send_invitation(world["officer"], world["case"], good_draft(world),
                                              current=NOW)
     whats = [r.what for r in todo.todo_for(world["officer"], today=NOW.date())]
-    assert "3 av 4 har inte svarat på kallelsen till 2026-12-10" in whats
+    assert "3 av 5 har inte svarat på kallelsen till 2026-12-10" in whats  # she comes herself
     assert "Ring eller skicka brev till 2 deltagare utan konto" in whats
     assert not any(w.startswith("SIP-möte") for w in whats)  # more than 7 days ahead
     soon = [r.what for r in todo.todo_for(world["nurse"], today=dt.date(2026, 12, 4))]
