@@ -552,3 +552,30 @@ def cancel_meeting(actor: User, meeting: Meeting, *, reason: str, person_told: b
 
 def is_case_invited(case: Case) -> bool:
     return CaseStatus(case.status) is CaseStatus.INVITED
+
+
+def invitation_for(user: User, message_id: int) -> Participant | None:
+    """The user's own place in the meeting a kallelse message invites to, while it can still
+    be answered (so the inbox can offer "Jag kommer" / "Jag kan inte komma")."""
+    return (Participant.select().join(Meeting)
+            .where((Participant.message == message_id) & (Participant.user == user.id)
+                   & (Meeting.status == MeetingStatus.PLANNED.value))
+            .first())
+
+
+def answer_invitation(user: User, message_id: int, answer: Answer, *,
+                      substitute_name: str = "", substitute_contact: str = "") -> Participant:
+    """Answer a kallelse from the inbox: the answer is recorded on the meeting and the convener
+    gets it as a reply in the same thread — in one transaction."""
+    participant = invitation_for(user, message_id)
+    if participant is None:
+        raise ValidationError("Kallelsen kan inte besvaras längre (mötet är inställt, hållet "
+                              "eller inte ditt).")
+    with database.atomic():
+        answered = register_answer(user, participant, answer, substitute_name=substitute_name,
+                                   substitute_contact=substitute_contact)
+        text = "Jag kommer." if answer is Answer.COMING else (
+            f"Jag kan inte komma. Ersättare: {substitute_name.strip()}"
+            + (f", {substitute_contact.strip()}" if substitute_contact.strip() else "") + ".")
+        messaging.reply(user, messaging.Message.get_by_id(message_id), body=text)
+    return answered

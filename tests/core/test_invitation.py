@@ -358,3 +358,27 @@ def test_att_gora_gains_meetings_answers_calls_and_deviations(world: dict) -> No
         "Avvikelse: Region Exempelland (Vårdcentralen Exempelby) kom inte till SIP-mötet "
         "2026-12-10"]
     assert rows[0].target is todo.Target.CASE_MEETING and rows[0].overdue
+
+
+def test_a_user_answers_the_kallelse_from_the_inbox(world: dict) -> None:
+    """Issue 5: answers by users go through the inbox."""
+    meeting_row = invitation.send_invitation(world["officer"], world["case"], good_draft(world),
+                                             current=NOW)
+    row = messaging.folder_rows(world["nurse"], messaging.Folder.INBOX)[0]
+    assert invitation.invitation_for(world["nurse"], row.message_id) is not None
+    assert invitation.invitation_for(world["manager"], row.message_id) is not None
+    with pytest.raises(ValidationError) as info:
+        invitation.answer_invitation(world["nurse"], row.message_id, Answer.NOT_COMING)
+    assert info.value.field == "substitute_name"
+    answered = invitation.answer_invitation(world["nurse"], row.message_id, Answer.NOT_COMING,
+                                            substitute_name="Lisa Ek",
+                                            substitute_contact="010-111 22 33")
+    assert (answered.answer, answered.substitute_name) == ("not_coming", "Lisa Ek")
+    reply = messaging.folder_rows(world["officer"], messaging.Folder.INBOX)[0]
+    body = messaging.Message.get_by_id(reply.message_id).body
+    assert reply.subject.startswith("Sv: Kallelse") and "Ersättare: Lisa Ek" in body
+    invitation.cancel_meeting(world["officer"], meeting_row, reason="Sjuk", person_told=True,
+                              current=NOW)
+    assert invitation.invitation_for(world["manager"], row.message_id) is None
+    with pytest.raises(ValidationError):
+        invitation.answer_invitation(world["manager"], row.message_id, Answer.COMING)
