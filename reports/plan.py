@@ -736,7 +736,9 @@ def render_many(plan_ids: Iterable[int], folder: str | Path, *, easy_read: bool 
                 ) -> Generator[tuple[int, int, Path], None, None]:
     """Print plan versions into `folder`, one PDF each; yields (done, total, path) after every
     file. Stop iterating to cancel: each file is written under a temporary name and renamed
-    when complete, so a stop leaves only whole files behind."""
+    when complete, so a stop leaves only whole files behind. With `easy_read` every version
+    must be approved (`plan.latest_version_ids(approved_only=True)`); a draft raises the same
+    ValidationError as `render_plan` and ends the run."""
     ids = list(plan_ids)
     total = len(ids)
     target_folder = Path(folder)
