@@ -18,7 +18,8 @@ from .auth import hash_password
 from .cases import format_case_number
 from .consent import Consent, ConsentKind, ConsentPrincipal, one_year_after
 from .db import BaseModel, database
-from .lifecycle import NeedRecord, NoticedBy
+from .demo_showcase import SHOWCASE, build_showcase
+from .lifecycle import Closure, ClosureReason, NeedRecord, NoticedBy
 from .models import (
     Case,
     CaseStatus,
@@ -60,20 +61,15 @@ STREETS = (
 RELATIONS = ("dotter", "son", "make", "maka", "syster", "bror", "granne")
 LANGUAGES = ("svenska",) * 17 + ("arabiska", "finska", "somaliska")
 
-# Weights of the statuses in the demo: most cases open and in the middle of the flow.
+# Weights of the statuses of the bulk cases: states whose records are made in bulk here. The
+# states with meetings and plans come from `demo_showcase`, made through the real flow.
 STATUS_WEIGHTS: dict[CaseStatus, int] = {
-    CaseStatus.NEED_REGISTERED: 8,
-    CaseStatus.CONSENT_GIVEN: 8,
-    CaseStatus.HARM_ASSESSED: 2,
-    CaseStatus.INVITED: 8,
-    CaseStatus.MEETING_CANCELLED: 2,
-    CaseStatus.MEETING_HELD: 5,
-    CaseStatus.DOCUMENTATION: 6,
-    CaseStatus.PLAN_APPROVED: 10,
-    CaseStatus.FOLLOW_UP_PLANNED: 20,
-    CaseStatus.CLOSED: 25,
-    CaseStatus.DECLINED: 4,
-    CaseStatus.REFUSED: 2,
+    CaseStatus.NEED_REGISTERED: 10,
+    CaseStatus.CONSENT_GIVEN: 30,
+    CaseStatus.HARM_ASSESSED: 3,
+    CaseStatus.CLOSED: 45,
+    CaseStatus.DECLINED: 5,
+    CaseStatus.REFUSED: 3,
 }
 
 
@@ -231,11 +227,13 @@ def fill_demo(*, cases: int, seed: int = 1, today: dt.date | None = None) -> int
 
         statuses = list(STATUS_WEIGHTS)
         weights = list(STATUS_WEIGHTS.values())
+        showcase = min(len(SHOWCASE), cases // 4)
+        bulk_cases = cases - showcase
         first_year = today.year - 6
         per_year: dict[int, int] = {}
         case_rows: list[Row] = []
-        details: list[tuple[int, dt.date, dt.date, str | None]] = []
-        for index in range(cases):
+        details: list[Detail] = []
+        for index in range(bulk_cases):
             # Persons beyond the first round reappear in older, closed cases.
             person_id = person_ids[index % len(person_ids)]
             repeated = index >= len(person_ids)
@@ -264,16 +262,18 @@ def fill_demo(*, cases: int, seed: int = 1, today: dt.date | None = None) -> int
                 format_case_number(year, sequence), year, sequence, person_id, unit.id,
                 coordinator.id, status.value, next_date, created, created, basis, until,
             ))
-            details.append((coordinator.id, created.date(), given, basis))
+            details.append((coordinator.id, created.date(), given, basis, status))
         _bulk(Case, [
                 Case.number, Case.year, Case.sequence, Case.person, Case.unit, Case.coordinator,
                 Case.status, Case.next_date, Case.created_at, Case.updated_at,
                 Case.consent_basis, Case.consent_valid_until,
             ], case_rows)
         case_ids: list[int] = [row[0] for row in Case.select(Case.id).order_by(Case.id).tuples()]  # type: ignore[index]
-        _needs_and_consents(rng, case_ids, details, principals=[
+        _needs_and_consents(rng, case_ids, details, today=today, principals=[
             p.id for p in Principal.select().order_by(Principal.id)])
-    return len(case_rows)
+        made = build_showcase(count=showcase, today=today, rng=rng,
+                              person_ids=person_ids[::-1])
+    return len(case_rows) + made
 
 
 NEEDS = (
@@ -298,13 +298,20 @@ def _basis(status: CaseStatus, rng: random.Random) -> str | None:
     return "consent"
 
 
-def _needs_and_consents(rng: random.Random, case_ids: list[int],
-                        details: list[tuple[int, dt.date, dt.date, str | None]],
-                        *, principals: list[int]) -> None:
+Detail = tuple[int, dt.date, dt.date, str | None, CaseStatus]
+
+
+def _needs_and_consents(rng: random.Random, case_ids: list[int], details: list[Detail],
+                        *, principals: list[int], today: dt.date) -> None:
     """Every demo case gets its need; those past the consent step get the consent itself, so
     the case view and the case list agree with the status."""
-    need_rows, consent_rows = [], []
-    for case_id, (coordinator_id, noticed, given, basis) in zip(case_ids, details, strict=True):
+    need_rows, consent_rows, closure_rows = [], [], []
+    reasons = [r.value for r in ClosureReason if r is not ClosureReason.REPLACED]
+    for case_id, (coordinator_id, noticed, given, basis, status) in zip(
+            case_ids, details, strict=True):
+        if status is CaseStatus.CLOSED:
+            closed_on = min(today, given + dt.timedelta(days=rng.randint(60, 400)))
+            closure_rows.append((case_id, closed_on, rng.choice(reasons), coordinator_id))
         need, question = rng.choice(NEEDS)
         need_rows.append((case_id, rng.choice(list(NoticedBy)).value, "", noticed, need,
                           question, coordinator_id if rng.random() < 0.3 else None))
@@ -318,6 +325,8 @@ def _needs_and_consents(rng: random.Random, case_ids: list[int],
     _bulk(Consent, [
             Consent.case, Consent.kind, Consent.given_on, Consent.taken_by, Consent.covers,
             Consent.valid_until], consent_rows)
+    _bulk(Closure, [Closure.case, Closure.closed_on, Closure.reason, Closure.closed_by],
+          closure_rows)
     consent_ids: list[int] = [
         row[0] for row in Consent.select(Consent.id).order_by(Consent.id).tuples()  # type: ignore[index]
     ]

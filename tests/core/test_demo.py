@@ -40,7 +40,8 @@ def test_demo_cases_agree_with_their_status(db: peewee.Database) -> None:
     """A case past the consent step shows a consent (or a menprövning), every case its need."""
     import datetime as dt
 
-    from sipdesk import consent, lifecycle
+    from sipdesk import consent, invitation, lifecycle, plan
+    from sipdesk.contacts import Organisation
     from sipdesk.lifecycle import Action
 
     demo.fill_demo(cases=300, seed=5)
@@ -56,6 +57,16 @@ def test_demo_cases_agree_with_their_status(db: peewee.Database) -> None:
             assert case.consent_basis == "harm_assessment"
         if status is CaseStatus.NEED_REGISTERED:
             assert consent.active_consent(case) is None
+        if status is CaseStatus.CLOSED:
+            assert lifecycle.closure_of(case) is not None
+        if status in (CaseStatus.INVITED, CaseStatus.MEETING_HELD, CaseStatus.MEETING_CANCELLED):
+            assert invitation.current_meeting(case) is not None
+        if status in (CaseStatus.DOCUMENTATION, CaseStatus.PLAN_APPROVED,
+                      CaseStatus.FOLLOW_UP_PLANNED):
+            version = plan.latest_version(case)
+            assert version is not None
+            assert version.locked == (status is not CaseStatus.DOCUMENTATION)
+    assert Organisation.select().count() >= 3  # the contact directory has something in it
 
 
 def test_demo_is_repeatable_with_the_same_seed(tmp_path: Path, sqlite_template: Path) -> None:

@@ -1,0 +1,161 @@
+"""A handful of demo cases taken through the real flow — need, consent, kallelse, meeting,
+plan, approvals, closure — with the same core functions the app uses, so every screen has
+something true to show: meetings with answers, messages waiting for kvittens, plans in each
+state, a contact directory. The bulk of `sipdesk.demo` stays fast and simple; these few are
+made one step at a time."""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+
+from . import cases, consent, contacts, invitation, lifecycle, meeting, messaging, plan
+from .contacts import EntryKind, OrganisationKind
+from .invitation import InvitationDraft, ParticipantInput, ParticipantKind
+from .lifecycle import ClosureReason, NeedInput, NoticedBy
+from .models import CaseStatus, Law, Person, Principal, PrincipalKind, User
+
+S = CaseStatus
+# The order in which showcase cases are made; a small demo gets the first few.
+SHOWCASE = (S.INVITED, S.DOCUMENTATION, S.FOLLOW_UP_PLANNED, S.MEETING_HELD, S.INVITED,
+            S.PLAN_APPROVED, S.MEETING_CANCELLED, S.CLOSED, S.DOCUMENTATION, S.FOLLOW_UP_PLANNED,
+            S.INVITED, S.MEETING_HELD)
+NEEDS = (
+    ("Jag vill bo kvar hemma men är rädd att ramla i duschen.",
+     "Hur kan hemtjänsten och vårdcentralen hjälpa mig att bo kvar hemma tryggt?"),
+    ("Jag glömmer mina mediciner och då blir jag sämre.",
+     "Vem hjälper mig med medicinerna, och när?"),
+    ("Efter sjukhuset vet jag inte vem jag ska ringa.",
+     "Vem gör vad nu när jag är hemma igen?"),
+)
+
+
+def _directory(admin: User) -> dict[str, contacts.Contact]:
+    region = Principal.get(Principal.name == "Region Exempelland")
+    interpreters = contacts.ensure_principal("Tolkförmedlingen Väst", PrincipalKind.OTHER)
+    asih = contacts.add_organisation(admin, name="ASIH Exempelby", principal=region,
+                                     kind=OrganisationKind.OUTPATIENT, law=Law.HSL,
+                                     phone="010-100 20 30", address="Box 12, 123 45 Exempelby")
+    rehab = contacts.add_organisation(admin, name="Rehab Exempelby", principal=region,
+                                      kind=OrganisationKind.OUTPATIENT, law=Law.HSL,
+                                      phone="010-100 40 50")
+    tolk = contacts.add_organisation(admin, name="Tolkförmedlingen", principal=interpreters,
+                                     kind=OrganisationKind.INTERPRETER, law=Law.OTHER,
+                                     phone="010-999 00 00")
+    return {
+        "doctor": contacts.add_contact(admin, asih, name="Eva Lund", role="Läkare",
+                                       phone="010-100 20 31"),
+        "physio": contacts.add_contact(admin, rehab, name="Olle Fors", role="Fysioterapeut",
+                                       phone="010-100 40 51", address="Vägen 2, 123 45 Exempelby"),
+        "interpreter": contacts.add_contact(admin, tolk, name="Amal Haddad", role="Tolk",
+                                            phone="010-999 00 01"),
+    }
+
+
+def build_showcase(*, count: int, today: dt.date, rng: random.Random,
+                   person_ids: list[int]) -> int:
+    """Make `count` cases (at most len(SHOWCASE)) through the real flow; returns how many."""
+    users = {u.login: u for u in User.select()}
+    officer, manager, nurse = users["anna.berg"], users["maria.holm"], users["per.nord"]
+    directory = _directory(users["admin"])
+    kommun = Principal.get(Principal.name == "Exempelby kommun")
+    region = Principal.get(Principal.name == "Region Exempelland")
+    now = dt.datetime.combine(today, dt.time(8, 0))
+    # Adults only: for a child the guardians consent, which the bulk data does not record.
+    adults = [p.id for p in Person.select(Person.id)
+              .where(Person.personal_number < f"{today.year - 20}")
+              .order_by(Person.id.desc()).limit(len(SHOWCASE))]
+    person_ids = adults or person_ids
+    made = 0
+    for index, target in enumerate(SHOWCASE[:count]):
+        coordinator = officer if index % 3 else users["karl.lind"]
+        person = Person.get_by_id(person_ids[index % len(person_ids)])
+        case = cases.create_case(coordinator, person=person, today=today)
+        need, question = NEEDS[index % len(NEEDS)]
+        lifecycle.register_need(coordinator, case, NeedInput(
+            NoticedBy.STAFF, today - dt.timedelta(days=40), need, question,
+            noticed_by_user=manager), today=today)
+        consent.register_consent(coordinator, case, consent.ConsentInput(
+            kind=consent.ConsentKind.ORAL, given_on=today - dt.timedelta(days=35),
+            covers=question, principals=[kommun, region],
+            relatives_to_invite="Dottern, om hon kan"), today=today)
+        upcoming = target is S.INVITED
+        starts = (dt.datetime.combine(today + dt.timedelta(days=15 + index), dt.time(10, 0))
+                  if upcoming else dt.datetime.combine(today - dt.timedelta(days=3 + index),
+                                                       dt.time(13, 0)))
+        current = now if upcoming else starts - dt.timedelta(days=20)
+        people = [
+            ParticipantInput(ParticipantKind.PERSON, person.full_name),
+            ParticipantInput.from_directory(contacts.entry(EntryKind.USER, manager.id)),
+            ParticipantInput.from_directory(contacts.entry(EntryKind.USER, nurse.id)),
+            ParticipantInput.from_directory(
+                contacts.entry(EntryKind.CONTACT, directory["doctor"].id)),
+        ]
+        draft = InvitationDraft(
+            purpose=question, participants=people, starts_at=starts,
+            staff_meeting_at=starts - dt.timedelta(days=3, hours=3),
+            staff_meeting_place="Teams")
+        held = invitation.send_invitation(coordinator, case, draft, current=current)
+        for p in invitation.participants_of(held):
+            if p.user_id == nurse.id and rng.random() < 0.5:
+                invitation.register_answer(nurse, p, invitation.Answer.COMING)
+        if target is S.MEETING_CANCELLED:
+            invitation.cancel_meeting(coordinator, held, reason="Den enskilde ligger på sjukhus",
+                                      person_told=True, current=current)
+        if target in (S.INVITED, S.MEETING_CANCELLED):
+            made += 1
+            continue
+        attendance = {p.id: p.name != "Eva Lund" or index % 2 == 0
+                      for p in invitation.participants_of(held)}
+        meeting.mark_held(coordinator, invitation.Meeting.get_by_id(held.id), attendance,
+                          current=now)
+        if target is S.MEETING_HELD:
+            made += 1
+            continue
+        version = plan.start_documentation(coordinator,
+                                           invitation.Meeting.get_by_id(held.id))
+        _write_plan(version, coordinator=coordinator, manager=manager, nurse=nurse,
+                    kommun=kommun, region=region, finish=target is not S.DOCUMENTATION,
+                    skip_follow_up=target is S.PLAN_APPROVED)
+        if target is S.CLOSED:
+            case = cases.get_case(case.id)
+            lifecycle.close_case(coordinator, case, closed_on=today,
+                                 reason=ClosureReason.GOALS_MET, today=today)
+        made += 1
+    messaging.send(manager, to=[officer], subject="Fråga om hemtjänstens insatser",
+                   body="Hej! Kan vi ses en kvart i veckan om de nya ärendena?")
+    return made
+
+
+def _write_plan(version: plan.PlanVersion, *, coordinator: User, manager: User, nurse: User,
+                kommun: Principal, region: Principal, finish: bool,
+                skip_follow_up: bool) -> None:
+    follow_up = version.meeting_date + dt.timedelta(days=120)
+    plan.update_fields(coordinator, version, {
+        "current_situation": ("", "Jag bor ensam och har ramlat två gånger i höstas."),
+        "what_matters": ("", "Att få bo kvar hemma med min katt."),
+        "can_do_self": ("", "Jag lagar frukost och tar promenader med rollator."),
+        "main_goal": ("", "Att kunna bo kvar hemma och känna mig trygg."),
+        "follow_up_date": (None, None if skip_follow_up else follow_up),
+        "follow_up_by": ("", coordinator.full_name),
+    })
+    plan.set_sub_goals(coordinator, version, ["Duscha tryggt två gånger i veckan",
+                                              "Ta medicinerna varje morgon"])
+    plan.save_intervention(manager, version, plan.InterventionInput(
+        principal_id=kommun.id, unit="Hemtjänst Norr", what="Hjälp med dusch",
+        goal="Duscha tryggt", responsible=manager.full_name, how_often="Tisdag och fredag",
+        starts_on=version.meeting_date))
+    plan.save_intervention(nurse, version, plan.InterventionInput(
+        principal_id=region.id, unit="Vårdcentralen Exempelby",
+        what="Går igenom medicinerna och lägger dosett", goal="Ta medicinerna",
+        responsible=nurse.full_name, how_often="Varannan vecka",
+        starts_on=version.meeting_date))
+    plan.set_other_actions(coordinator, version, [("Dottern", "Handlar på lördagar", "")])
+    if skip_follow_up:
+        plan.skip_follow_up(coordinator, version, reason="Följs upp när hon kommer hem")
+    if not finish:
+        return
+    for actor, principal in ((manager, kommun), (nurse, region)):
+        plan.mark_part_finished(actor, version, principal.id)
+    for actor, principal in ((manager, kommun), (nurse, region)):
+        plan.approve(actor, plan.get_version(version.id), principal.id)
