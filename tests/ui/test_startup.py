@@ -818,3 +818,23 @@ def test_run_gui_says_why_it_cannot_start_and_exits_1(
     [(kind, title, text)] = message_log.shown
     assert kind == "error" and title == "sipdesk kan inte starta"
     assert "nyare version av sipdesk" in text
+
+
+def test_enter_logs_in_after_a_first_try_without_a_password(
+    qtbot: QtBot, db: peewee.Database
+) -> None:
+    """A message at the field must not cost the user the Enter key."""
+    from sipdesk.auth import active_users_with_unit
+    from ui.startup.login_dialog import LoginDialog
+
+    make_user()
+    dialog = LoginDialog(None, users=active_users_with_unit(), last_login="anna.berg",
+                         database_label="SQLite")
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.mouseClick(dialog.login_button, Qt.MouseButton.LeftButton)
+    assert dialog.form.error_text("password") == "Skriv ditt lösenord."
+    qtbot.keyClicks(dialog.password, PASSWORD)
+    qtbot.keyClick(dialog.password, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: dialog.result_value is not None, timeout=5000)
+    assert dialog.result_value.login == "anna.berg"

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from sipdesk.cases import CaseFilter, Scope
+from sipdesk.cases import CaseFilter, Scope, count_cases
 from sipdesk.models import User
 
 from ..window_state import read_int, read_str, window_state
@@ -116,6 +116,7 @@ class CaseListView(QWidget):
 
     def __init__(self, user: User, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self.user = user
         state = window_state()
         scope_value = read_str(state, KEY_SCOPE, Scope.MINE.value)
         scope = Scope(scope_value) if scope_value in Scope._value2member_map_ else Scope.MINE
@@ -224,6 +225,8 @@ class CaseListView(QWidget):
         if flt.text.strip():
             return ("Inga ärenden matchar sökningen. "
                     "Kontrollera stavningen, eller välj Alla och Alla statusar.")
+        if count_cases(CaseFilter(), self.user) == 0:
+            return "Det finns inga ärenden ännu. Skapa det första med Nytt ärende (Ctrl+N)."
         if flt.scope is Scope.MINE:
             return ("Du är inte samordningsansvarig för något ärende som matchar filtret. "
                     "Välj Enhetens eller Alla för att se fler ärenden.")

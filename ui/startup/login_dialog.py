@@ -64,6 +64,9 @@ class LoginDialog(QDialog):
         self.password = QLineEdit()
         self.password.setObjectName("password")
         self.password.setEchoMode(QLineEdit.EchoMode.Password)
+        # Enter in the password field always logs in, also after a message at the field has
+        # taken the default button's role away (a second press while busy is ignored).
+        self.password.returnPressed.connect(self.submit)
 
         self.form = FieldForm()
         self.form.add("user", "Användare", self.user_combo)
