@@ -414,3 +414,25 @@ def test_consent_dialog_on_both_engines(
     assert stored is not None and stored.kind == "written"
     assert len(consent.principals_of(stored)) == 2
     assert fresh(case).consent_valid_until == one_year_after(TODAY)
+
+
+def test_need_noticed_by_staff_without_an_account(
+    sqlite_session: Session, qtbot: QtBot, case: Case,
+) -> None:
+    dialog = shown(qtbot, NeedDialog(sqlite_session, case))
+    dialog.noticed_by_user.setCurrentIndex(dialog.noticed_by_user.findText(
+        "Någon utan konto i sipdesk"))
+    assert dialog.form.errors["noticed_by_name"].parentWidget().isVisible()
+    label = dialog.form.labelForField(dialog.form.errors["noticed_by_name"].parentWidget())
+    assert label.text() == "Namn och yrke"
+    type_text(qtbot, dialog.need, "Hon ramlar ofta på nätterna.")
+    type_text(qtbot, dialog.question, "Hur kan natten bli trygg?")
+    qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+    assert dialog.form.error_text("noticed_by_name") == (
+        "Ange vilken personal som uppmärksammade behovet.")
+    type_text(qtbot, dialog.noticed_by_name, "Sam Ek, undersköterska")
+    qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+    need = lifecycle.need_of(case)
+    assert need is not None
+    assert (need.noticed_by, need.noticed_by_user, need.noticed_by_name) == (
+        "staff", None, "Sam Ek, undersköterska")
