@@ -10,6 +10,7 @@ import getpass
 import logging
 import sys
 import time
+from typing import Any, NoReturn
 
 import peewee
 
@@ -21,12 +22,49 @@ from .passwords import get_password
 log = logging.getLogger("sipdesk.cli")
 
 
+# argparse speaks English; these are its phrases a user of sipdesk meets.
+_ARGPARSE_SWEDISH = (
+    ("the following arguments are required", "de här behövs"),
+    ("unrecognized arguments", "okända argument"),
+    ("invalid choice", "ogiltigt val"),
+    ("choose from", "välj bland"),
+    ("invalid int value", "inte ett heltal"),
+    ("expected one argument", "ett värde behövs"),
+)
+
+
+class _SwedishHelp(argparse.HelpFormatter):
+    def add_usage(self, usage: str | None, actions: Any, groups: Any,
+                  prefix: str | None = None) -> None:
+        super().add_usage(usage, actions, groups, prefix="Användning: ")
+
+
+class SwedishArgumentParser(argparse.ArgumentParser):
+    """argparse with Swedish headings, help and error messages."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("formatter_class", _SwedishHelp)
+        kwargs["add_help"] = False
+        super().__init__(*args, **kwargs)
+        self._positionals.title = "argument"
+        self._optionals.title = "flaggor"
+        self.add_argument("-h", "--help", action="help", default=argparse.SUPPRESS,
+                          help="visa den här hjälpen och avsluta")
+
+    def error(self, message: str) -> NoReturn:
+        for english, swedish in _ARGPARSE_SWEDISH:
+            message = message.replace(english, swedish)
+        self.print_usage(sys.stderr)
+        self.exit(2, f"{self.prog}: fel: {message}\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = SwedishArgumentParser(
         prog="sipdesk",
         description="sipdesk — samordnad individuell plan (SIP) för kommunala enheter.",
     )
-    parser.add_argument("--version", action="version", version=f"sipdesk {__version__}")
+    parser.add_argument("--version", action="version", version=f"sipdesk {__version__}",
+                        help="visa versionen och avsluta")
     parser.add_argument(
         "--database", metavar="URL",
         help="sqlite:///sökväg eller postgresql://användare@server:port/databas",
@@ -35,13 +73,15 @@ def build_parser() -> argparse.ArgumentParser:
         "--smoke-test", action="store_true",
         help="starta fönstret, visa ärendelistan, skriv ut tiden och avsluta",
     )
-    sub = parser.add_subparsers(dest="command", metavar="KOMMANDO")
+    sub = parser.add_subparsers(dest="command", metavar="KOMMANDO", title="kommandon",
+                                parser_class=SwedishArgumentParser)
     sub.add_parser("migrate", help="uppdatera databasens schema till den här versionen")
     demo = sub.add_parser("demo", help="fyll en tom databas med påhittade exempeldata")
     demo.add_argument("--cases", type=int, default=200, help="antal ärenden (standard 200)")
     demo.add_argument("--seed", type=int, default=1, help="slumpfrö för upprepbara data")
     printing = sub.add_parser("print", help="skriv ut en blankett, brev, kalenderfil eller plan")
-    printing.add_argument("document", choices=["consent", "letters", "calendar", "plan", "plans"],
+    printing.add_argument("document", metavar="DOKUMENT",
+                          choices=["consent", "letters", "calendar", "plan", "plans"],
                           help="consent = samtyckesblankett, letters = brev till dem som "
                                "bjuds in per brev, calendar = kalenderfil (.ics) för mötet, "
                                "plan = ärendets plan, plans = senaste planen i alla ärenden "

@@ -10,7 +10,10 @@ from sipdesk.cli import build_parser, run_core_command
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    # Commands talk to the user in Swedish; log lines only when something is wrong. The GUI
+    # logs more (never personal data) to help support.
+    level = logging.WARNING if args.command else logging.INFO
+    logging.basicConfig(level=level, format="%(asctime)s %(name)s %(levelname)s %(message)s")
     if args.command == "print":
         from reports.cli import run_print_command  # ReportLab only when printing
 

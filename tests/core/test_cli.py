@@ -164,3 +164,15 @@ def test_demo_refuses_a_negative_count(
     url = DatabaseUrl(Engine.SQLITE, path=tmp_path / "d.sqlite3")
     code, _out, err = run(capsys, "--database", url.url, "demo", "--cases", "-1")
     assert code == 2 and "negativt" in err
+
+
+def test_the_command_line_speaks_swedish(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit):
+        main(["--help"])
+    out = capsys.readouterr().out
+    assert out.startswith("Användning: sipdesk")
+    assert "visa den här hjälpen och avsluta" in out and "usage:" not in out
+    with pytest.raises(SystemExit) as exit_info:
+        main(["demo", "--cases", "många"])
+    assert exit_info.value.code == 2
+    assert "sipdesk demo: fel: argument --cases: inte ett heltal" in capsys.readouterr().err
