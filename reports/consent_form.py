@@ -148,7 +148,7 @@ def story(data: ConsentFormData) -> list[Flowable]:
             "Jag samtycker till att en samordnad individuell plan (SIP) görs för mig, och till "
             "att de verksamheter som är ikryssade nedan får lämna och ta emot de uppgifter om "
             "mig som behövs för planen. Samtycket gäller den här frågan:", st["body"]),
-        *_filled_or_lines(data.covers, 3),
+        *_filled_or_lines(data.covers, 2),
         Paragraph("Verksamheter som får vara med", st["h2"]),
         Paragraph("Kommunen, regionen och andra som ansvarar för ditt stöd kallas huvudmän.",
                   st["small"]),
@@ -160,9 +160,9 @@ def story(data: ConsentFormData) -> list[Flowable]:
     flow += [
         Paragraph(f"{BOX_EMPTY}&nbsp;&nbsp;Annan: {BLANK}", st["box"]),
         Paragraph("Det här vill jag inte att samtycket ska gälla", st["h2"]),
-        *_filled_or_lines(data.exclusions, 2),
+        *_filled_or_lines(data.exclusions, 1),
         Paragraph("Närstående som jag vill ska bjudas in", st["h2"]),
-        *_filled_or_lines(data.relatives, 2),
+        *_filled_or_lines(data.relatives, 1),
         Paragraph("Hur länge samtycket gäller", st["h2"]),
     ]
     if data.given_on and data.valid_until:

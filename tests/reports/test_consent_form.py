@@ -87,3 +87,8 @@ def test_print_consent_from_the_command_line(
     assert main(["--database", db_url.url, "print", "consent", "SIP-1999-0001",
                  "--out", str(out)]) == 1
     assert "Det finns inget ärende med nummer SIP-1999-0001" in capsys.readouterr().err
+
+
+def test_blank_adult_form_fits_on_one_page_with_its_signatures(officer: User) -> None:
+    pages, text = render(make_case(officer))
+    assert pages == 1 and "Sida 1 av 1" in text and "Den enskilde" in text
