@@ -30,8 +30,10 @@ lint: $(VENV)/.test-installed
 test: lint
 	$(HEADLESS) $(BIN)/python -m pytest --durations=15 $(PYTEST_ARGS)
 
+# Benchmarks (tests/perf, 100,000 demo cases): not part of `make test`, whose addopts ignore them.
 bench: $(VENV)/.test-installed
-	$(HEADLESS) $(BIN)/python -m pytest tests/perf -s -p no:cacheprovider --override-ini addopts= $(PYTEST_ARGS)
+	$(HEADLESS) $(BIN)/python -m pytest tests/perf -s -p no:cacheprovider \
+		--override-ini "addopts=--strict-markers -ra" $(PYTEST_ARGS)
 
 dist: $(VENV)/.test-installed
 	$(BIN)/pyinstaller --noconfirm --clean --distpath dist --workpath build build.spec
