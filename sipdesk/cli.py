@@ -71,7 +71,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument(
         "--smoke-test", action="store_true",
-        help="starta fönstret, visa ärendelistan, skriv ut tiden och avsluta",
+        help="starta fönstret, visa ärendelistan, skriv ut tiden och avsluta (utan "
+             "--database: i en tillfällig databas med exempeldata)",
     )
     sub = parser.add_subparsers(dest="command", metavar="KOMMANDO", title="kommandon",
                                 parser_class=SwedishArgumentParser)

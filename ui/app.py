@@ -22,8 +22,11 @@ import argparse
 import faulthandler
 import logging
 import os
+import shutil
 import sys
+import tempfile
 import time
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import peewee
@@ -428,8 +431,16 @@ def _run_smoke_test(
     # A start that hangs outside the event loop (a server that never answers) must still end:
     # the Qt timer covers the loop, faulthandler the rest.
     faulthandler.dump_traceback_later(SMOKE_TIMEOUT_S + 15, exit=True)
+    database_arg = args.database
+    scratch: Path | None = None
+    if not database_arg and not os.environ.get("SIPDESK_DATABASE") \
+            and not settings.get("database_url"):
+        # Never the user's own embedded database: a first smoke test would fill it with demo
+        # data and the setup dialog would never be shown.
+        scratch = Path(tempfile.mkdtemp(prefix="sipdesk-smoke-"))
+        database_arg = f"sqlite:///{scratch / 'smoke.sqlite3'}"
     try:
-        startup = Startup(database_arg=args.database, interactive=False)
+        startup = Startup(database_arg=database_arg, interactive=False)
         smoke = SmokeTest(startup, started=started, since=since)
         smoke.finished.connect(app.exit)
         QTimer.singleShot(0, smoke.start)  # inside exec(), so an early exit() is not lost
@@ -439,6 +450,10 @@ def _run_smoke_test(
         return code
     finally:
         faulthandler.cancel_dump_traceback_later()
+        if scratch is not None:
+            if database.obj is not None:
+                database.close()
+            shutil.rmtree(scratch, ignore_errors=True)
 
 
 __all__ = [

@@ -68,3 +68,17 @@ def test_smoke_test_with_an_unreachable_server_fails_fast() -> None:
     done = smoke("postgresql://root@127.0.0.1:1/sip")
     assert done.returncode == 1
     assert "Det gick inte att nå databasservern 127.0.0.1:1" in done.stderr
+
+
+def test_smoke_test_never_touches_the_users_own_database(tmp_path: Path) -> None:
+    """Without --database it runs in a scratch database, so a first smoke test does not fill
+    the embedded default with demo data (the setup dialog must still greet the user)."""
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen",
+           "SIPDESK_DATA_DIR": str(tmp_path / "data"),
+           "SIPDESK_CONFIG_DIR": str(tmp_path / "config")}
+    env.pop("SIPDESK_DATABASE", None)
+    result = subprocess.run([sys.executable, "-m", "ui.main", "--smoke-test"], env=env,
+                            capture_output=True, text=True, timeout=120, check=False)
+    assert result.returncode == 0, result.stderr
+    assert "smoke-test: first painted case list after" in result.stdout
+    assert not (tmp_path / "data" / "sipdesk.sqlite3").exists()
