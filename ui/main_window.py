@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QStackedWidget,
     QStyle,
+    QTabWidget,
     QToolBar,
     QVBoxLayout,
     QWidget,
@@ -327,8 +328,16 @@ class MainWindow(QMainWindow):
         """Open the case on its consent tab, where the case view has one."""
         self.open_case(case_id)
         view = self.case_view
-        if view is not None and view.case_id == case_id and hasattr(view, "show_tab"):
+        if view is None or view.case_id != case_id:
+            return
+        if hasattr(view, "show_tab"):
             view.show_tab("Samtycke")
+            return
+        tabs = getattr(view, "tabs", None)  # until the case view has show_tab: by the title
+        if isinstance(tabs, QTabWidget):
+            for index in range(tabs.count()):
+                if tabs.tabText(index) == "Samtycke":
+                    tabs.setCurrentIndex(index)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.live.stop()

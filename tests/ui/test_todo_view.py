@@ -1,0 +1,169 @@
+"""The Att göra page: what needs me today, each kind of row, overdue in red and bold, and one
+click (or Enter) opening the right place — a message in the inbox, a consent in its case."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor
+from pytestqt.qtbot import QtBot
+
+from sipdesk import consent, messaging
+from sipdesk.messaging import Folder, Message, MessageKind
+from sipdesk.models import Case, Principal, PrincipalKind
+from sipdesk.todo import Target
+from tests.factories import PNR_OTHER, make_case, make_person
+from ui.main_window import INBOX_ROW, TODO_ROW, MainWindow
+from ui.session import Session
+from ui.todo.model import CASE, SINCE, WHAT, TodoModel, since_text
+from ui.todo.view import EMPTY_TEXT, TodoView
+
+
+def open_window(qtbot: QtBot, session: Session) -> MainWindow:
+    window = MainWindow(session)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    return window
+
+
+def give_consent(session: Session, case: Case, *, on: dt.date) -> None:
+    region, _ = Principal.get_or_create(name="Region Exempelland",
+                                        defaults={"kind": PrincipalKind.REGION.value})
+    consent.register_consent(session.user, case, consent.ConsentInput(
+        kind=consent.ConsentKind.ORAL, given_on=on, covers="Samordning av insatserna",
+        principals=[region]), today=on)
+
+
+@pytest.fixture
+def waiting(sqlite_session: Session, colleague: Session) -> dict[str, object]:
+    """Anna has one of each: a kvittens to give, a message others have not acknowledged for
+    days, and a consent that lapses soon on a case she coordinates."""
+    anna, karl = sqlite_session.user, colleague.user
+    today = dt.date.today()
+    case = make_case(anna)
+    lapsing = make_case(anna, make_person(PNR_OTHER, "Greta", "Lund"))
+    give_consent(sqlite_session, lapsing, on=today - dt.timedelta(days=350))
+    to_ack = messaging.send(karl, subject="Kallelse till SIP-möte", body="Välkommen",
+                            to=[anna], case=case, kind=MessageKind.INVITATION, requires_ack=True)
+    unanswered = messaging.send(anna, subject="Uppföljning", body="Passar tisdag?", to=[karl],
+                                case=case, requires_ack=True)
+    # Sent ten days ago: well past the reminder's two working days.
+    Message.update(sent_at=dt.datetime.now() - dt.timedelta(days=10)).where(
+        Message.id == unanswered.id).execute()
+    return {"case": case, "lapsing": lapsing, "to_ack": to_ack, "unanswered": unanswered}
+
+
+def rows_of(model: TodoModel) -> list[tuple[str, str]]:
+    return [(model.index(r, WHAT).data(), model.index(r, CASE).data())
+            for r in range(model.rowCount())]
+
+
+def test_todo_model_passes_qtmodeltester(sqlite_session: Session, waiting: dict,
+                                         qtmodeltester: object) -> None:
+    model = TodoModel(sqlite_session.user)
+    model.refresh()
+    assert model.rowCount() == 3
+    qtmodeltester.check(model)  # type: ignore[attr-defined]
+
+
+def test_rows_of_each_kind_and_overdue_in_red_bold(sqlite_session: Session, waiting: dict,
+                                                  qtbot: QtBot) -> None:
+    """Issue 4, Reminders: messages waiting for my kvittens, messages others have not
+    acknowledged after N working days, consents lapsing within 30 days (DOMAIN step 2: consent
+    holds at most a year)."""
+    view = TodoView(sqlite_session)
+    qtbot.addWidget(view)
+    view.show()
+    case, lapsing = waiting["case"], waiting["lapsing"]
+    until = consent.one_year_after(dt.date.today() - dt.timedelta(days=350))
+    assert sorted(rows_of(view.model)) == sorted([
+        ("1 mottagare har inte kvitterat: Uppföljning", case.number),
+        (f"Samtycket går ut {until:%Y-%m-%d}", lapsing.number),
+        ("Kvittera: Kallelse till SIP-möte", case.number),
+    ])
+    model = view.model
+    for row in range(model.rowCount()):
+        item = model.row(row)
+        assert item is not None
+        font = model.index(row, WHAT).data(Qt.ItemDataRole.FontRole)
+        color = model.index(row, SINCE).data(Qt.ItemDataRole.ForegroundRole)
+        if item.what.startswith("1 mottagare"):
+            assert item.overdue and font.bold() and color.color() == QColor("#b00020")
+            assert model.index(row, SINCE).data().endswith("(10 dagar sedan)")
+        else:
+            assert font is None and color is None
+    assert view.count == 3
+
+
+def test_click_on_a_kvittens_row_opens_the_message_in_the_inbox(
+    sqlite_session: Session, waiting: dict, qtbot: QtBot
+) -> None:
+    window = open_window(qtbot, sqlite_session)
+    assert window.navigation.item(TODO_ROW).text() == "Att göra (3)"
+    window.navigation.setCurrentRow(TODO_ROW)
+    table = window.todo.table
+    row = next(r for r in range(window.todo.model.rowCount())
+               if window.todo.model.row(r).target_id == waiting["to_ack"].id)  # type: ignore[union-attr]
+    rect = table.visualRect(window.todo.model.index(row, WHAT))
+    qtbot.mouseClick(table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    assert window.navigation.currentRow() == INBOX_ROW
+    assert window.stack.currentWidget() is window.inbox
+    assert window.inbox.current_folder() is Folder.AWAITING_MY_ACK
+    opened = window.inbox.pane.opened
+    assert opened is not None and opened.subject == "Kallelse till SIP-möte"
+    assert window.inbox.acknowledge_action.isEnabled()
+    window.inbox.acknowledge_action.trigger()
+    assert window.navigation.item(TODO_ROW).text() == "Att göra (2)"  # done: gone from the list
+
+
+def test_enter_on_an_unacknowledged_row_opens_it_among_the_sent(
+    sqlite_session: Session, waiting: dict, qtbot: QtBot
+) -> None:
+    window = open_window(qtbot, sqlite_session)
+    window.navigation.setCurrentRow(TODO_ROW)
+    model, table = window.todo.model, window.todo.table
+    row = next(r for r in range(model.rowCount())
+               if model.row(r).target_id == waiting["unanswered"].id  # type: ignore[union-attr]
+               and model.row(r).target is Target.MESSAGE)  # type: ignore[union-attr]
+    table.setFocus()
+    table.setCurrentIndex(model.index(row, WHAT))
+    qtbot.keyClick(table, Qt.Key.Key_Return)
+    assert window.inbox.current_folder() is Folder.AWAITING_OTHERS
+    opened = window.inbox.pane.opened
+    assert opened is not None and opened.viewer_is_sender
+    assert opened.ack_summary == "0 av 1 har kvitterat"
+
+
+def test_a_lapsing_consent_opens_its_case(sqlite_session: Session, waiting: dict,
+                                          qtbot: QtBot) -> None:
+    window = open_window(qtbot, sqlite_session)
+    window.navigation.setCurrentRow(TODO_ROW)
+    model, table = window.todo.model, window.todo.table
+    row = next(r for r in range(model.rowCount())
+               if model.row(r).target is Target.CASE_CONSENT)  # type: ignore[union-attr]
+    rect = table.visualRect(model.index(row, CASE))
+    qtbot.mouseClick(table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    view = window.case_view
+    assert view is not None and view.case_id == waiting["lapsing"].id
+    assert window.stack.currentWidget() is view
+    titles = [view.tabs.tabText(i) for i in range(view.tabs.count())]
+    if "Samtycke" in titles:  # the case tabs: the consent tab is the one shown
+        assert view.tabs.tabText(view.tabs.currentIndex()) == "Samtycke"
+
+
+def test_nothing_waiting_says_so(sqlite_session: Session, qtbot: QtBot) -> None:
+    view = TodoView(sqlite_session)
+    qtbot.addWidget(view)
+    view.show()
+    assert view.count == 0 and EMPTY_TEXT == "Inget väntar på dig just nu."
+
+
+def test_since_is_said_plainly() -> None:
+    today = dt.date(2026, 3, 14)
+    assert since_text(today, today) == "2026-03-14 (i dag)"
+    assert since_text(dt.date(2026, 3, 13), today) == "2026-03-13 (i går)"
+    assert since_text(dt.date(2026, 3, 4), today) == "2026-03-04 (10 dagar sedan)"
+    assert since_text(dt.date(2026, 3, 20), today) == "2026-03-20"
