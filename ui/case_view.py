@@ -40,6 +40,7 @@ from . import messages
 from .case_tabs.base import CaseContext, CaseTab, format_date
 from .case_tabs.consent_tab import ConsentTab
 from .case_tabs.log_tab import LogTab
+from .case_tabs.meeting_tab import MeetingTab
 from .case_tabs.overview import OverviewTab
 from .session import Session
 
@@ -50,6 +51,7 @@ T = TypeVar("T", bound=CaseTab)
 CASE_TABS: list[type[CaseTab]] = [
     OverviewTab,
     ConsentTab,
+    MeetingTab,
     LogTab,
 ]
 
