@@ -489,3 +489,25 @@ def test_a_closed_case_is_read_only(sqlite_session: Session, qtbot: QtBot) -> No
         assert not button.isEnabled()
         assert button.toolTip() == "Ärendet är avslutat och kan bara läsas."
     assert not (tab.calls.item(0, 0).flags() & Qt.ItemFlag.ItemIsEnabled)
+
+
+def test_in_the_case_view_a_sent_kallelse_updates_the_case(
+    sqlite_session: Session, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from sipdesk import cases
+    from ui.case_view import CaseView
+
+    world = make_world(sqlite_session)
+    view = CaseView(cases.get_case(world["case"].id), session=sqlite_session)
+    qtbot.addWidget(view)
+    view.show()
+    titles = [view.tabs.tabText(i) for i in range(view.tabs.count())]
+    assert titles.index("Kallelse") == titles.index("Samtycke") + 1
+    tab = view.tab(MeetingTab)
+    assert isinstance(tab, MeetingTab)
+    monkeypatch.setattr(KallelseWizard, "ask", classmethod(
+        lambda *_a, **_k: send(sqlite_session, world)))
+    with qtbot.waitSignal(view.case_changed, timeout=2000):
+        qtbot.mouseClick(tab.invite_button, Qt.MouseButton.LeftButton)
+    assert view.status_badge.text() == "Kallad"
+    assert view.tab(MeetingTab).participants_box.isVisibleTo(view.tab(MeetingTab))
