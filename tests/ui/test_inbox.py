@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterator
 
 import pytest
 from PySide6.QtCore import QPoint, Qt, QTimer
-from PySide6.QtWidgets import QApplication, QDialog, QLabel, QWidget
+from PySide6.QtWidgets import QApplication, QDialog, QLabel, QTableWidget, QWidget
 from pytestqt.qtbot import QtBot
 
 from sipdesk import messaging
@@ -96,6 +96,18 @@ def click_row(qtbot: QtBot, view: InboxView, message_id: int) -> None:
     assert view.pane.opened is not None and view.pane.opened.message_id == message_id
 
 
+def cell(table: QTableWidget, row: int, column: int) -> str:
+    item = table.item(row, column)
+    assert item is not None
+    return item.text()
+
+
+def header_text(table: QTableWidget, column: int) -> str:
+    item = table.horizontalHeaderItem(column)
+    assert item is not None
+    return item.text()
+
+
 def nav_text(window: MainWindow, row: int = INBOX_ROW) -> str:
     return window.navigation.item(row).text()
 
@@ -175,11 +187,11 @@ def test_compose_send_switch_user_acknowledge_with_ctrl_k_and_sender_sees_it(
     click_row(qtbot, inbox, message_id)
     assert label(inbox.pane, "ack_summary").text() == "1 av 1 har kvitterat"
     table = inbox.pane.receipt_table
-    assert [table.horizontalHeaderItem(c).text() for c in range(4)] == [
+    assert [header_text(table, c) for c in range(4)] == [
         "Mottagare", "Enhet", "Läst", "Kvitterat"]
-    assert table.item(0, 0).text() == "Karl Lind"
-    assert table.item(0, 1).text() == "Biståndsenheten"
-    assert table.item(0, 3).text() not in ("", "—")
+    assert cell(table, 0, 0) == "Karl Lind"
+    assert cell(table, 0, 1) == "Biståndsenheten"
+    assert cell(table, 0, 3) not in ("", "—")
     assert not inbox.acknowledge_action.isEnabled()  # the sender has nothing to acknowledge
     assert inbox.withdraw_action.isEnabled()
 
