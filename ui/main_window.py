@@ -302,7 +302,7 @@ class MainWindow(QMainWindow):
         "Att göra (3)"."""
         parts = []
         if badge.unread:
-            parts.append(f"{badge.unread} olästa")
+            parts.append("1 oläst" if badge.unread == 1 else f"{badge.unread} olästa")
         if badge.unacknowledged:
             parts.append(f"{badge.unacknowledged} att kvittera")
         inbox = self.navigation.item(INBOX_ROW)

@@ -157,7 +157,7 @@ def test_compose_send_switch_user_acknowledge_with_ctrl_k_and_sender_sees_it(
 
     # Karl logs in on the same database: the badge says what waits.
     karl_window = open_window(qtbot, karl)
-    assert nav_text(karl_window) == "Inkorg\n1 olästa · 1 att kvittera"
+    assert nav_text(karl_window) == "Inkorg\n1 oläst · 1 att kvittera"
     assert nav_text(karl_window, 2) == "Att göra (1)"
     karl_window.navigation.setCurrentRow(INBOX_ROW)
     view = karl_window.inbox
@@ -239,7 +239,7 @@ def test_withdrawn_message_is_struck_through_with_the_reason(
     assert not anna.inbox.withdraw_action.isEnabled()
 
     karl_window = open_window(qtbot, karl)
-    assert nav_text(karl_window) == "Inkorg\n1 olästa"  # no kvittens owed any more
+    assert nav_text(karl_window) == "Inkorg\n1 oläst"  # no kvittens owed any more
     karl_window.navigation.setCurrentRow(INBOX_ROW)
     view = karl_window.inbox
     assert view.model.index(0, STATUS).data() == "Makulerat"
@@ -558,6 +558,13 @@ def test_message_list_tooltip_and_empty_point(sqlite_session: Session, mailbox: 
     view = show_inbox(qtbot, sqlite_session)
     assert view.model.index(0, SUBJECT).data(Qt.ItemDataRole.ToolTipRole) == (
         "Uppföljning, kräver din kvittens, oläst")
+    request = messaging.send(User.get_by_id(mailbox["third"].sender_id), subject="Behov",
+                             body="SIP behövs", to=[sqlite_session.user],
+                             kind=MessageKind.REQUEST_TO_CONVENE)
+    view.refresh()
+    assert view.model.message_id(0) == request.id
+    assert view.model.index(0, SUBJECT).data(Qt.ItemDataRole.ToolTipRole) == (
+        "Begäran om SIP, oläst")
     # A click below the rows selects nothing and leaves the pane as it was.
     qtbot.mouseClick(view.table.viewport(), Qt.MouseButton.LeftButton,
                      pos=QPoint(10, view.table.viewport().height() - 5))

@@ -90,7 +90,7 @@ def test_postgresql_two_clients_badge_and_receipts_within_a_second(
     message = messaging.send(anna.user, subject=subject, body=f"Gäller {PERSON_FIRST} "
                              f"{PERSON_LAST}.", to=[maria.user], case=case,
                              kind=MessageKind.INVITATION, requires_ack=True)
-    qtbot.waitUntil(lambda: inbox_badge(b_window) == "Inkorg\n1 olästa · 1 att kvittera",
+    qtbot.waitUntil(lambda: inbox_badge(b_window) == "Inkorg\n1 oläst · 1 att kvittera",
                     timeout=1000)
     shown = b_window.statusBar().currentMessage()
     assert shown == f"Nytt meddelande från Anna Berg: {subject}"
@@ -208,14 +208,14 @@ def test_sqlite_another_clients_message_updates_the_badge_and_the_status_bar(
     message_id = in_another_client(send)
     window.live.poll()
     assert window.statusBar().currentMessage() == "Nytt meddelande från Karl Lind: Schema vecka 16"
-    qtbot.waitUntil(lambda: inbox_badge(window) == "Inkorg\n1 olästa · 1 att kvittera",
+    qtbot.waitUntil(lambda: inbox_badge(window) == "Inkorg\n1 oläst · 1 att kvittera",
                     timeout=1000)
     assert window.inbox.model.message_id(0) == message_id
 
     in_another_client(lambda: messaging.withdraw(User.get_by_id(karl.id), message_id,
                                                  reason="Fel vecka"))
     window.live.poll()
-    qtbot.waitUntil(lambda: inbox_badge(window) == "Inkorg\n1 olästa", timeout=1000)
+    qtbot.waitUntil(lambda: inbox_badge(window) == "Inkorg\n1 oläst", timeout=1000)
 
 
 def test_tray_notification_when_there_is_a_tray(sqlite_session: Session, qtbot: QtBot,

@@ -299,7 +299,8 @@ class MailboxModel(QAbstractTableModel):
                 parts.append(f"{recipients.acknowledged} av {recipients.total} har kvitterat")
         if received and not mail.read:
             parts.append("oläst")
-        return ", ".join(parts).capitalize()
+        text = ", ".join(parts)
+        return text[:1].upper() + text[1:]
 
     def headerData(
         self, section: int, orientation: Qt.Orientation,
