@@ -9,11 +9,11 @@ from __future__ import annotations
 import datetime as dt
 from functools import lru_cache
 
-import holidays
-
 
 @lru_cache(maxsize=64)
 def _free_days(year: int) -> frozenset[dt.date]:
+    import holidays  # ~150 ms to import: only when a date is first checked, not at start-up
+
     days = set(holidays.country_holidays("SE", years=year).keys())
     days.add(dt.date(year, 12, 24))  # julafton
     days.add(dt.date(year, 12, 31))  # nyårsafton
