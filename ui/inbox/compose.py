@@ -45,6 +45,7 @@ log = logging.getLogger("sipdesk.ui.compose")
 
 CHOICE_ROLE = Qt.ItemDataRole.UserRole + 1
 MAX_MATCHES = 50
+READ_ONLY_STYLE = "background: palette(window);"  # kept from the original: not for typing
 
 
 @dataclass(frozen=True)
@@ -293,8 +294,10 @@ class ComposeDialog(QDialog):
             self.subject.setText(original.subject if original.subject.startswith(prefix)
                                  else f"{prefix}{original.subject}")
             self.subject.setReadOnly(True)
+            self.subject.setStyleSheet(READ_ONLY_STYLE)
         self.subject.textEdited.connect(lambda _t: self.form.clear_error("subject"))
-        self.form.add("subject", "Rubrik *", self.subject)
+        self.form.add("subject", "Rubrik" if self.subject.isReadOnly() else "Rubrik *",
+                      self.subject)
 
         self.body = QPlainTextEdit()
         self.body.setObjectName("body")
@@ -318,6 +321,7 @@ class ComposeDialog(QDialog):
             self.case_edit.setText(linked.number)
         if original is not None:
             self.case_edit.setReadOnly(True)
+            self.case_edit.setStyleSheet(READ_ONLY_STYLE)
         self.case_edit.textEdited.connect(lambda _t: self.form.clear_error("case"))
         self.form.add("case", "Ärende", self.case_edit)
 
