@@ -129,8 +129,9 @@ def test_from_consent_to_kallad_after_the_refusal_with_only_sol(
     assert wizard.purpose_page.form.error_text("purpose").startswith("Skriv syftet med mötet")
     fill_purpose(qtbot, wizard)
 
-    # 2 Deltagare: the person and the son the consent names are there from the start.
-    assert names_in_table(wizard) == ["Åsa Öberg", "Olle Öberg"]
+    # 2 Deltagare: the person, the convener and the son the consent names from the start.
+    assert names_in_table(wizard) == ["Åsa Öberg", "Anna Berg", "Olle Öberg"]
+    assert wizard.participants_page.table.item(1, 5).text() == "Du som kallar"
     add_from_search(qtbot, wizard, "maria")  # SoL, municipality
     assert names_in_table(wizard)[-1] == "Maria Holm"
     next_page(qtbot, wizard)
@@ -176,7 +177,8 @@ def test_from_consent_to_kallad_after_the_refusal_with_only_sol(
         rows = messaging.folder_rows(user, messaging.Folder.AWAITING_MY_ACK)
         assert [r.subject.startswith("Kallelse till SIP-möte") for r in rows] == [True]
     sent = wizard.sent_page
-    assert "Maria Holm, Per Nord" in sent.messaged.text()
+    assert sent.messaged.text() == (  # not to the convener herself
+        "Kallelsen har gått som meddelande att kvittera till Maria Holm, Per Nord.")
     calls = [sent.call_list.item(r, 0).text() for r in range(sent.call_list.rowCount())]
     assert sorted(calls) == ["Olle Öberg", "Åsa Öberg"]
     assert drafts.load_draft(session.user, case, "kallelse") is None  # sent: no draft left
@@ -204,14 +206,14 @@ def test_draft_survives_closing_and_is_offered_back(
     assert message_log.shown[-1][:2] == ("confirm", "Påbörjad kallelse")
     assert again.currentId() == W.PARTICIPANTS  # where the user was
     assert again.purpose_page.purpose.toPlainText() == PURPOSE
-    assert names_in_table(again) == ["Åsa Öberg", "Olle Öberg", "Maria Holm"]
+    assert names_in_table(again) == ["Åsa Öberg", "Anna Berg", "Olle Öberg", "Maria Holm"]
     again.close()
 
     message_log.confirm_answer = False  # "Börja om"
     fresh = open_wizard(qtbot, session, case)
     assert fresh.currentId() == W.PURPOSE
     assert fresh.purpose_page.purpose.toPlainText() == ""
-    assert names_in_table(fresh) == ["Åsa Öberg", "Olle Öberg"]
+    assert names_in_table(fresh) == ["Åsa Öberg", "Anna Berg", "Olle Öberg"]
     fresh.close()  # closed untouched: the earlier draft is still there
     assert drafts.load_draft(session.user, case, "kallelse")["purpose"] == PURPOSE
 
@@ -304,13 +306,13 @@ def test_interpreter_relatives_and_the_outpatient_warning(
     neighbour = next(b for cid, b in page.relative_boxes.items() if cid != world["son"].id)
     assert not neighbour.isChecked()
     tick(qtbot, page.relative_boxes[world["son"].id])
-    assert names_in_table(wizard) == ["Åsa Öberg"]
+    assert names_in_table(wizard) == ["Åsa Öberg", "Anna Berg"]
     tick(qtbot, page.relative_boxes[world["son"].id])
-    assert names_in_table(wizard) == ["Åsa Öberg", "Olle Öberg"]
+    assert names_in_table(wizard) == ["Åsa Öberg", "Anna Berg", "Olle Öberg"]
 
     qtbot.mouseClick(page.add_interpreter_button, Qt.MouseButton.LeftButton)
     assert names_in_table(wizard)[-1] == "Ali Tolk"
-    assert page.table.item(2, 1).text() == "Tolk"
+    assert page.table.item(3, 1).text() == "Tolk"
     assert "tolk" not in page.warnings.text()
 
     # A municipal participant and a hospital doctor: a SIP, but no outpatient care.
@@ -328,21 +330,25 @@ def test_how_each_is_invited_and_removing(sqlite_session: Session, qtbot: QtBot)
     fill_purpose(qtbot, wizard)
     add_from_search(qtbot, wizard, "maria")
     table = wizard.participants_page.table
-    assert table.item(2, 5).text() == HowInvited.MESSAGE.label  # a user: in sipdesk
-    son_way = table.cellWidget(1, 5)
+    assert table.item(3, 5).text() == HowInvited.MESSAGE.label  # a user: in sipdesk
+    son_way = table.cellWidget(2, 5)
     assert isinstance(son_way, QComboBox)
     assert son_way.currentText() == "Telefon"  # a phone number and no address
     son_way.setCurrentIndex(son_way.findData(HowInvited.LETTER.value))
-    assert wizard.collect().participants[1].how is HowInvited.LETTER
+    assert wizard.collect().participants[2].how is HowInvited.LETTER
     add_from_search(qtbot, wizard, "maria")  # already there
     assert names_in_table(wizard).count("Maria Holm") == 1
     assert wizard.participants_page.count_label.text() == "Maria Holm är redan med."
     table.setFocus()
-    table.selectRow(2)
+    table.selectRow(3)
     qtbot.keyClick(table, Qt.Key.Key_Delete)
-    assert names_in_table(wizard) == ["Åsa Öberg", "Olle Öberg"]
-    assert [p.kind for p in wizard.collect().participants] == [ParticipantKind.PERSON,
-                                                               ParticipantKind.RELATIVE]
+    assert names_in_table(wizard) == ["Åsa Öberg", "Anna Berg", "Olle Öberg"]
+    table.selectRow(1)  # the convener always takes part
+    qtbot.keyClick(table, Qt.Key.Key_Delete)
+    assert names_in_table(wizard) == ["Åsa Öberg", "Anna Berg", "Olle Öberg"]
+    assert wizard.participants_page.count_label.text() == "Du som kallar är alltid med på mötet."
+    assert [p.kind for p in wizard.collect().participants] == [
+        ParticipantKind.PERSON, ParticipantKind.PROFESSIONAL, ParticipantKind.RELATIVE]
 
 
 def test_a_principal_outside_the_consent_is_refused(session: Session, qtbot: QtBot) -> None:

@@ -121,7 +121,8 @@ def test_participants_model(sqlite_session: Session, qtmodeltester: Any) -> None
     meeting = send(sqlite_session, world)
     model = ParticipantsModel()
     qtmodeltester.check(model)
-    model.set_participants(invitation.participants_of(meeting))
+    model.set_participants(invitation.participants_of(meeting),
+                           convener_id=sqlite_session.user.id)
     qtmodeltester.check(model)
     headers = [model.headerData(c, Qt.Orientation.Horizontal) for c in range(7)]
     assert headers == ["Namn", "Roll", "Huvudman · enhet", "Lag", "Kallad via", "Närvaro", "Svar"]
@@ -131,6 +132,7 @@ def test_participants_model(sqlite_session: Session, qtmodeltester: Any) -> None
                                 "Region Exempelland · Vårdcentralen Exempelby", "HSL",
                                 "Meddelande i sipdesk", "", "Inget svar än"]
     assert rows["Eva Läkare"][4] == "Brev"
+    assert rows["Anna Berg"][4:] == ["Kallar (sammankallande)", "", "Kommer"]
 
 
 def test_before_any_meeting(sqlite_session: Session, qtbot: QtBot,

@@ -106,16 +106,22 @@ PARTICIPANT_COLUMNS: tuple[tuple[str, Callable[[Participant], str]], ...] = (
 )
 
 
+HOW_COLUMN = 4
+
+
 class ParticipantsModel(QAbstractTableModel):
     """The meeting's participants; `participant(row)` gives one back."""
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._rows: list[Participant] = []
+        self._convener_id: int | None = None
 
-    def set_participants(self, rows: list[Participant]) -> None:
+    def set_participants(self, rows: list[Participant], *, convener_id: int | None = None
+                         ) -> None:
         self.beginResetModel()
         self._rows = list(rows)
+        self._convener_id = convener_id
         self.endResetModel()
 
     def participant(self, row: int) -> Participant | None:
@@ -132,6 +138,9 @@ class ParticipantsModel(QAbstractTableModel):
             return None
         p = self._rows[index.row()]
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+            if index.column() == HOW_COLUMN and p.user_id is not None \
+                    and p.user_id == self._convener_id:
+                return "Kallar (sammankallande)"
             return PARTICIPANT_COLUMNS[index.column()][1](p)
         if role == PARTICIPANT_ROLE:
             return p
@@ -331,7 +340,9 @@ class MeetingTab(CaseTab):
         self.empty_label.setVisible(not has_meeting)
         self.details_holder.setVisible(has_meeting)
         self._show_details()
-        self.model.set_participants(self.participants)
+        self.model.set_participants(
+            self.participants,
+            convener_id=self.meeting.created_by_id if self.meeting is not None else None)
         _fit_rows(self.table, len(self.participants))
         self.participants_box.setVisible(has_meeting)
         self._show_calls()

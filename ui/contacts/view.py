@@ -38,8 +38,10 @@ log = logging.getLogger("sipdesk.ui.contacts")
 SEARCH_DELAY_MS = 150
 LIMIT = 200
 READ_ONLY_TIP = "Bara administratörer och enhetschefer kan ändra i kontakterna."
-# Roughly what each column needs, in characters of the current font.
-WIDTHS_CHARS = (16, 15, 22, 17, 8, 8, 8, 12, 20)
+# Name, role and phone get about what they need (in characters of the current font);
+# organisation, principal and e-mail share the rest; kind, law and account fit their contents.
+FIXED_CHARS = {0: 15, 1: 17, 7: 12}
+STRETCHED = (2, 3, 8)
 
 
 class DirectoryTable(QTableView):
@@ -131,9 +133,16 @@ class ContactsPage(QWidget):
         self.table.setObjectName("directory_table")
         self.table.setAccessibleName("Kontakter")
         self.table.setModel(self.model)
-        metrics = self.fontMetrics()
-        for column, chars in enumerate(WIDTHS_CHARS[:-1]):
-            self.table.setColumnWidth(column, metrics.horizontalAdvance("0") * chars)
+        zero = self.fontMetrics().horizontalAdvance("0")
+        header = self.table.horizontalHeader()
+        header.setStretchLastSection(False)
+        for column in range(self.model.columnCount()):
+            if column in FIXED_CHARS:
+                self.table.setColumnWidth(column, zero * FIXED_CHARS[column])
+            else:
+                header.setSectionResizeMode(
+                    column, QHeaderView.ResizeMode.Stretch if column in STRETCHED
+                    else QHeaderView.ResizeMode.ResizeToContents)
         self.table.activated.connect(self._activated)
         self.table.selectionModel().selectionChanged.connect(lambda *_: self._update_buttons())
 

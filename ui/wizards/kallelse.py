@@ -52,7 +52,7 @@ from PySide6.QtWidgets import (
 )
 
 from sipdesk import consent, contacts, drafts, invitation, lifecycle, people
-from sipdesk.contacts import DirectoryEntry
+from sipdesk.contacts import DirectoryEntry, EntryKind
 from sipdesk.errors import ConflictError, PermissionDenied, SipError, ValidationError
 from sipdesk.invitation import (
     DEFAULT_MINUTES,
@@ -66,7 +66,7 @@ from sipdesk.invitation import (
     ParticipantInput,
     ParticipantKind,
 )
-from sipdesk.models import Case, ContactKind, PersonContact, now
+from sipdesk.models import Case, ContactKind, PersonContact, User, now
 
 from .. import messages
 from ..contacts.model import COLUMNS as DIRECTORY_COLUMNS
@@ -79,6 +79,7 @@ from . import outputs
 log = logging.getLogger("sipdesk.ui.kallelse")
 
 DRAFT_NAME = "kallelse"
+CONVENER_TEXT = "Du som kallar"
 FOLLOW_UP_DRAFT_NAME = "kallelse_uppfoljning"
 PAGE_KEY = "wizard_page"  # which page the user was on, kept beside the draft
 WARNING_STYLE = ("QLabel { color: #5c3b00; background: #fff4d6; border: 1px solid #e8c66a;"
@@ -324,9 +325,10 @@ class ParticipantsPage(KallelsePage):
     participants from Kontakter. Refuses to continue without HSL + SoL/LSS and region +
     municipality, or with a principal the consent does not cover (the core's message)."""
 
-    def __init__(self, case: Case, parent: QWidget | None = None) -> None:
+    def __init__(self, case: Case, *, convener: User, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.case = case
+        self.convener = convener
         self.rows: list[ParticipantInput] = []
         self._tried = False
         self.setTitle("Steg 2 av 5 · Deltagare")
@@ -493,8 +495,10 @@ class ParticipantsPage(KallelsePage):
     # ---- the draft ------------------------------------------------------------------------
 
     def initial_rows(self) -> list[ParticipantInput]:
-        """A new kallelse: the person, and the relatives the consent names."""
-        rows = [person_participant(self.case)]
+        """A new kallelse: the person, the convener (who always takes part) and the relatives
+        the consent names."""
+        rows = [person_participant(self.case), directory_participant(
+            contacts.entry(EntryKind.USER, self.convener.id))]
         allowed = self._allowed_relatives.casefold()
         for contact in self._relatives.values():
             if allowed and contact.name.casefold() in allowed:
@@ -524,6 +528,9 @@ class ParticipantsPage(KallelsePage):
         return True
 
     def remove_row(self, row: int) -> None:
+        if 0 <= row < len(self.rows) and self.rows[row].user_id == self.convener.id:
+            self.count_label.setText("Du som kallar är alltid med på mötet.")
+            return
         if 0 <= row < len(self.rows):
             del self.rows[row]
             self._rebuild()
@@ -601,7 +608,8 @@ class ParticipantsPage(KallelsePage):
                 table.setItem(row, column, item)
             if p.user_id is not None:
                 table.removeCellWidget(row, 5)
-                table.setItem(row, 5, QTableWidgetItem(HowInvited.MESSAGE.label))
+                table.setItem(row, 5, QTableWidgetItem(
+                    CONVENER_TEXT if p.user_id == self.convener.id else HowInvited.MESSAGE.label))
             else:
                 table.setItem(row, 5, QTableWidgetItem(""))
                 combo = QComboBox()
@@ -619,9 +627,10 @@ class ParticipantsPage(KallelsePage):
             box.blockSignals(True)
             box.setChecked(any(same_participant(candidate, r) for r in self.rows))
             box.blockSignals(False)
-        with_account = sum(1 for p in self.rows if p.user_id is not None)
+        with_account = sum(1 for p in self.rows
+                           if p.user_id is not None and p.user_id != self.convener.id)
         self.count_label.setText(
-            f"{len(self.rows)} kallade, varav {with_account} med konto i sipdesk"
+            f"{len(self.rows)} deltagare, varav {with_account} får kallelsen i sipdesk"
             if self.rows else "Ingen är kallad än.")
         self._selection_changed()
         self.refresh_check()
@@ -943,7 +952,8 @@ class ReviewPage(KallelsePage):
         self.error.hide()
         check = invitation.check_all(self.case, draft, current=wizard.clock())
         show_warnings(self.warnings, check.warnings)
-        self.summary.setText(summary_html(self.case, draft))
+        self.summary.setText(summary_html(self.case, draft,
+                                          convener_id=wizard.session.user.id))
 
     def validatePage(self) -> bool:
         return self.kallelse().send()
@@ -996,7 +1006,8 @@ class SentPage(KallelsePage):
         if meeting is None:
             return
         everyone = invitation.participants_of(meeting)
-        with_account = [p.name for p in everyone if p.has_account]
+        with_account = [p.name for p in everyone
+                        if p.has_account and p.user_id != meeting.created_by_id]
         self.messaged.setText(
             ("Kallelsen har gått som meddelande att kvittera till " + ", ".join(with_account)
              + ".") if with_account else "Ingen av deltagarna har konto i sipdesk.")
@@ -1022,7 +1033,7 @@ class SentPage(KallelsePage):
             outputs.save_calendar(self, meeting, case_number=self.kallelse().case.number)
 
 
-def summary_html(case: Case, draft: InvitationDraft) -> str:
+def summary_html(case: Case, draft: InvitationDraft, *, convener_id: int | None = None) -> str:
     """The review page's text; everything the user typed is escaped."""
     e = html.escape
     place, _home = invitation.place_of(case, draft)
@@ -1030,7 +1041,8 @@ def summary_html(case: Case, draft: InvitationDraft) -> str:
     for p in draft.participants:
         where = ", ".join(x for x in (p.role or p.kind.label, p.unit_name, p.principal_name,
                                       p.law.label if p.law else "") if x)
-        rows.append(f"<li><b>{e(p.name)}</b> — {e(where)} · <i>{e(p.how.label)}</i></li>")
+        how = CONVENER_TEXT if p.user_id is not None and p.user_id == convener_id else p.how.label
+        rows.append(f"<li><b>{e(p.name)}</b> — {e(where)} · <i>{e(how)}</i></li>")
     parts = [
         f"<h3 style='margin-bottom:2px'>{'Uppföljning av ' if draft.follow_up else ''}SIP-möte "
         f"i ärende {e(case.number)}</h3>",
@@ -1083,7 +1095,7 @@ class KallelseWizard(QWizard):
         self.setButtonText(QWizard.WizardButton.CancelButton, "Avbryt")
 
         self.purpose_page = PurposePage(case)
-        self.participants_page = ParticipantsPage(case)
+        self.participants_page = ParticipantsPage(case, convener=session.user)
         self.time_page = TimePlacePage(case, clock=clock)
         self.staff_page = StaffMeetingPage(clock=clock)
         self.review_page = ReviewPage(case)
