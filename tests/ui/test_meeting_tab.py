@@ -132,7 +132,7 @@ def test_participants_model(sqlite_session: Session, qtmodeltester: Any) -> None
                                 "Region Exempelland · Vårdcentralen Exempelby", "HSL",
                                 "Meddelande i sipdesk", "", "Inget svar än"]
     assert rows["Eva Läkare"][4] == "Brev"
-    assert rows["Anna Berg"][4:] == ["Kallar (sammankallande)", "", "Kommer"]
+    assert rows["Anna Berg"][4:] == ["Kallar", "", "Kommer"]
 
 
 def test_before_any_meeting(sqlite_session: Session, qtbot: QtBot,
@@ -284,12 +284,11 @@ def test_meeting_held_with_a_no_show_gives_a_deviation(
     qtbot.addWidget(dialog)
     dialog.show()
     people_by_name = by_name(meeting)
-    # Who said they could not come starts unticked; the principal behind it is named.
-    assert not dialog.boxes[people_by_name["Eva Läkare"].id].isChecked()
-    assert dialog.warning.text() == "Avvikelse registreras för: Region Exempelland."
-    tick(qtbot, dialog.boxes[people_by_name["Eva Läkare"].id])
+    # Who could not come but sent a substitute is represented: ticked from the start.
+    assert dialog.boxes[people_by_name["Eva Läkare"].id].isChecked()
     assert not dialog.warning.isVisible()
     tick(qtbot, dialog.boxes[people_by_name["Per Nord"].id])  # Per did not come
+    assert dialog.warning.text() == "Avvikelse registreras för: Region Exempelland."
     with qtbot.waitSignal(dialog.accepted, timeout=2000):
         dialog.accept()
     deviations = dialog.result_value

@@ -140,7 +140,7 @@ class ParticipantsModel(QAbstractTableModel):
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
             if index.column() == HOW_COLUMN and p.user_id is not None \
                     and p.user_id == self._convener_id:
-                return "Kallar (sammankallande)"
+                return "Kallar"
             return PARTICIPANT_COLUMNS[index.column()][1](p)
         if role == PARTICIPANT_ROLE:
             return p
@@ -476,10 +476,12 @@ class MeetingTab(CaseTab):
             "Tjänstemannamötet är redan dokumenterat." if record is not None else None))
         _allow(self.mobile_button, read_only or planned)
         _allow(self.survey_button, read_only or planned)
-        sent = m is not None and m.status != MeetingStatus.CANCELLED.value
-        self.letters_button.setVisible(outputs.letters_available() and sent and any(
+        # Letters before the meeting; the calendar file also when cancelled (it cancels the
+        # event in the calendars that imported it).
+        self.letters_button.setVisible(outputs.letters_available() and planned is None and any(
             p.how_invited == HowInvited.LETTER.value for p in self.participants))
-        self.calendar_button.setVisible(outputs.calendar_available() and m is not None)
+        self.calendar_button.setVisible(outputs.calendar_available() and m is not None
+                                        and m.status != MeetingStatus.HELD.value)
         home_care = self.user.role in HOME_CARE_ROLES
         self.convene_box.setVisible(home_care and planned is not None
                                     and not self.context.read_only)

@@ -31,7 +31,8 @@ class MeetingHeldDialog(MeetingFormDialog):
         super().__init__(
             title="Mötet har hållits", parent=parent,
             intro=(f"Vilka var med på SIP-mötet {meeting.starts_at:%Y-%m-%d}? Bocka ur den som "
-                   "inte kom. En kallad huvudman som inte kom registreras som avvikelse."))
+                   "inte kom (kom en ersättare, låt rutan vara ikryssad). En kallad huvudman "
+                   "som inte kom registreras som avvikelse."))
         self.setObjectName("meeting_held_dialog")
         self.user = user
         self.meeting = meeting
@@ -45,7 +46,8 @@ class MeetingHeldDialog(MeetingFormDialog):
             answer = answer_text(p)
             box = QCheckBox(f"{who(p)} — {answer[:1].lower()}{answer[1:]}")
             box.setObjectName(f"attended_{p.id}")
-            box.setChecked(p.answer != Answer.NOT_COMING.value)
+            # Someone who said no but sent a substitute is represented: ticked until unticked.
+            box.setChecked(p.answer != Answer.NOT_COMING.value or bool(p.substitute_name))
             box.toggled.connect(lambda _on: self._update())
             column.addWidget(box)
             self.boxes[p.id] = box
