@@ -417,6 +417,11 @@ def test_arrows_move_between_messages_and_opening_marks_read(
     assert not view.model.index(1, SUBJECT).data(Qt.ItemDataRole.FontRole).bold()
     qtbot.keyClick(view.table, Qt.Key.Key_Up)
     assert view.pane.opened is not None and view.pane.opened.subject == "Andra"
+    window.refresh_messages()  # e.g. news from another client: the selection stays
+    assert view.table.currentIndex().row() == 1
+    assert view.pane.opened is not None and view.pane.opened.subject == "Andra"
+    qtbot.keyClick(view.table, Qt.Key.Key_Down)
+    assert view.pane.opened is not None and view.pane.opened.subject == "Första"
 
 
 def test_body_is_shown_as_plain_text(sqlite_session: Session, mailbox: dict,

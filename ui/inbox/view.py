@@ -309,9 +309,10 @@ class InboxView(QWidget):
             item = self.folders.item(row)
             item.setText(folder_label(Folder(item.data(FOLDER_ROLE)), badge, awaiting))
         self.folders.item(0).setToolTip(
-            f"{badge.unread} olästa" if badge.unread else "Inga olästa meddelanden")
-        if badge != self.badge:
-            self.badge = badge
+            "Inga olästa meddelanden" if not badge.unread
+            else "1 oläst meddelande" if badge.unread == 1
+            else f"{badge.unread} olästa meddelanden")
+        self.badge = badge
         self.badge_changed.emit(badge)
 
     def show_message(self, message_id: int) -> None:
@@ -452,6 +453,7 @@ class InboxView(QWidget):
 
     def _select_quietly(self, message_id: int) -> None:
         """Select a message's row without opening it again (it is already in the pane)."""
+        self.model.mail(0)  # after a reset no page is fetched yet: the first one, at least
         row = self.model.row_of_message(message_id)
         selection = self.table.selectionModel()
         selection.blockSignals(True)
