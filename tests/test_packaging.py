@@ -32,7 +32,7 @@ from sipdesk import __version__
 from sipdesk.db import parse_url
 from tests.conftest import IN_CI, PG_ADMIN_URL
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.timeout(900)]  # the first test includes the build
 
 ROOT = Path(__file__).resolve().parent.parent
 BUILD_TIMEOUT_S = 900
