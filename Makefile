@@ -33,7 +33,7 @@ test: lint
 # Benchmarks (tests/perf, 100,000 demo cases): not part of `make test`, whose addopts ignore them.
 bench: $(VENV)/.test-installed
 	$(HEADLESS) $(BIN)/python -m pytest tests/perf -s -p no:cacheprovider \
-		--override-ini "addopts=--strict-markers -ra" $(PYTEST_ARGS)
+		--override-ini "addopts=--strict-markers -ra" --timeout=0 $(PYTEST_ARGS)
 
 dist: $(VENV)/.test-installed
 	$(BIN)/pyinstaller --noconfirm --clean --distpath dist --workpath build build.spec
