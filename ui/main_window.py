@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 
-from PySide6.QtCore import QByteArray, QSize, Qt, Signal
+from PySide6.QtCore import QByteArray, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -82,6 +82,7 @@ class MainWindow(QMainWindow):
         self.setWindowTitle("sipdesk")
         self.case_view: CaseView | None = None
         self._painted_once = False
+        self._live_started = False
 
         self.case_list = CaseListView(session.user)
         self.case_list.setObjectName("case_list_page")
@@ -95,9 +96,10 @@ class MainWindow(QMainWindow):
         self.navigation.setAccessibleName("Navigering")
         self._pages: list[QWidget] = [self.case_list]
         self._add_navigation("Ärenden")
-        self.inbox = InboxView(session)
+        # Loaded once the case list has painted (`_load_messaging`): the start stays quick.
+        self.inbox = InboxView(session, load=False)
         self.inbox.setObjectName("inbox_page")
-        self.todo = TodoView(session)
+        self.todo = TodoView(session, load=False)
         self.todo.setObjectName("todo_page")
         messaging_pages: tuple[tuple[QWidget, str], ...] = (
             (self.inbox, "Inkorg"), (self.todo, "Att göra"))
@@ -274,6 +276,8 @@ class MainWindow(QMainWindow):
             else:
                 self.show_case_list()
         elif 0 < row < len(self._pages):
+            if row in (INBOX_ROW, TODO_ROW):
+                self._load_messaging()  # already done, unless the list has not painted yet
             self.stack.setCurrentWidget(self._pages[row])
 
     def _case_list_painted(self) -> None:
@@ -294,8 +298,17 @@ class MainWindow(QMainWindow):
         self.live = LiveUpdates(self.session, status_bar=self.statusBar(), parent=self)
         self.inbox.acted.connect(self.live.expect_echo)
         self.live.changed.connect(self.refresh_messages)
+        # After the first paint has finished, not inside it (the smoke test times that paint).
+        self.case_list_painted.connect(lambda: QTimer.singleShot(0, self._load_messaging))
+
+    def _load_messaging(self) -> None:
+        """The badge, the first page of the inbox and Att göra; then the live updates."""
+        self.inbox.load()
+        self.todo.load()
         self._update_badges(self.inbox.badge)
-        self.live.start()
+        if not self._live_started:
+            self._live_started = True
+            self.live.start()
 
     def _update_badges(self, badge: Badge) -> None:
         """"Inkorg" over "2 olästa · 1 att kvittera" (two lines keep the list narrow), and

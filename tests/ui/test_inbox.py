@@ -37,6 +37,8 @@ def open_window(qtbot: QtBot, session: Session) -> MainWindow:
     qtbot.addWidget(window)
     window.show()
     qtbot.waitExposed(window)
+    # The inbox and Att göra load once the case list has painted (a quick start).
+    qtbot.waitUntil(lambda: window.inbox.loaded and window.todo.loaded, timeout=3000)
     return window
 
 
@@ -582,3 +584,17 @@ def test_case_filter_from_the_main_window_case(sqlite_session: Session, mailbox:
     case: Case = mailbox["case"]
     view.set_case_filter((case.id, case.number))
     assert view.model.rowCount() == 1 and view.model.index(0, SUBJECT).data() == "Första"
+
+
+def test_messages_load_after_the_case_list_has_painted(sqlite_session: Session, mailbox: dict,
+                                                      qtbot: QtBot) -> None:
+    """The start is not slowed by the inbox: nothing is asked before the first paint."""
+    window = MainWindow(sqlite_session)
+    qtbot.addWidget(window)
+    assert not window.inbox.loaded and not window.todo.loaded
+    assert nav_text(window) == "Inkorg"
+    with qtbot.waitSignal(window.case_list_painted, timeout=3000):
+        window.show()
+    qtbot.waitUntil(lambda: nav_text(window) == "Inkorg\n3 olästa · 1 att kvittera",
+                    timeout=2000)
+    assert window.live.poll_timer.isActive()

@@ -26,6 +26,8 @@ def open_window(qtbot: QtBot, session: Session) -> MainWindow:
     qtbot.addWidget(window)
     window.show()
     qtbot.waitExposed(window)
+    # The inbox and Att göra load once the case list has painted (a quick start).
+    qtbot.waitUntil(lambda: window.inbox.loaded and window.todo.loaded, timeout=3000)
     return window
 
 

@@ -10,6 +10,7 @@ Commands (also on the page's toolbar): Nytt meddelande (Ctrl+Shift+N — Ctrl+N 
 ärende" everywhere), Svara (Ctrl+R), Vidarebefordra (Ctrl+Shift+F), Kvittera (Ctrl+K) and
 Makulera (the sender only). Apart from Nytt meddelande they work while the page has focus.
 
+`InboxView(session, load=False)` waits for `load()` before it asks the database anything.
 `acted(event, message_id)` tells the live updates which notifications this window caused itself,
 so they are not treated as news from elsewhere.
 """
@@ -126,7 +127,8 @@ class InboxView(QWidget):
     acted = Signal(str, int)  # a notification this window caused: (event, message id)
     status_message = Signal(str)
 
-    def __init__(self, session: Session, parent: QWidget | None = None) -> None:
+    def __init__(self, session: Session, parent: QWidget | None = None, *,
+                 load: bool = True) -> None:
         super().__init__(parent)
         self.session = session
         self.badge = Badge(0, 0)
@@ -226,10 +228,12 @@ class InboxView(QWidget):
         self.table.selectionModel().currentRowChanged.connect(self._current_changed)
         self.table.horizontalHeader().sectionResized.connect(self._remember_widths)
         self.splitter.splitterMoved.connect(self._remember_splitter)
+        self.folders.setCurrentRow(0)
         self.folders.currentRowChanged.connect(lambda _row: self._apply_filter())
-        self.folders.setCurrentRow(0)  # applies the filter: the first count and page
-        self.refresh_counts()
         self._update_actions()
+        self.loaded = False
+        if load:
+            self.load()
 
     # ---- building -----------------------------------------------------------------------
 
@@ -268,6 +272,15 @@ class InboxView(QWidget):
 
     # ---- what the main window uses ----------------------------------------------------
 
+    def load(self) -> None:
+        """The first count and page, and the folder counts (once; `refresh` after that). The
+        main window calls it after the case list has painted, to keep the start quick."""
+        if self.loaded:
+            return
+        self.loaded = True
+        self._apply_filter()
+        self.refresh_counts()
+
     def current_folder(self) -> Folder:
         item = self.folders.currentItem()
         return Folder(item.data(FOLDER_ROLE)) if item is not None else Folder.INBOX
@@ -289,6 +302,9 @@ class InboxView(QWidget):
 
     def refresh(self) -> None:
         """Everything again: counts, the list (keeping the selected message) and the pane."""
+        if not self.loaded:
+            self.load()
+            return
         self.error_label.hide()
         shown = self.pane.opened.message_id if self.pane.opened is not None else None
         self.model.refresh()

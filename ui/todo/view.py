@@ -2,7 +2,8 @@
 
 A message that waits for my kvittens, or that others have not acknowledged, opens in the
 inbox (`open_message`); a consent that lapses opens the case (`open_consent`). Enter does the
-same as a click. Overdue rows are red and bold.
+same as a click. Overdue rows are red and bold. `TodoView(session, load=False)` asks the
+database nothing until `load()`.
 """
 
 from __future__ import annotations
@@ -85,7 +86,8 @@ class TodoView(QWidget):
     open_consent = Signal(int)  # case id
     count_changed = Signal(int)
 
-    def __init__(self, session: Session, parent: QWidget | None = None) -> None:
+    def __init__(self, session: Session, parent: QWidget | None = None, *,
+                 load: bool = True) -> None:
         super().__init__(parent)
         self.session = session
         heading = QLabel("Att göra")
@@ -117,13 +119,21 @@ class TodoView(QWidget):
         layout.addWidget(self.table, 1)
         self.model.count_changed.connect(self.count_changed)
         self.model.load_failed.connect(self._show_error)
-        self.refresh()
+        self.loaded = False
+        if load:
+            self.load()
 
     @property
     def count(self) -> int:
         return self.model.rowCount()
 
+    def load(self) -> None:
+        """The first look (once): the main window calls it after the case list has painted."""
+        if not self.loaded:
+            self.refresh()
+
     def refresh(self) -> None:
+        self.loaded = True
         self.error_label.hide()
         self.model.refresh()
 
