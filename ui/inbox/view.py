@@ -54,10 +54,8 @@ from sipdesk.messaging import Badge, Folder
 from .. import messages
 from ..session import Session
 from ..window_state import read_str, window_state
-from .compose import ComposeDialog
 from .model import CASE, DATE, STATUS, SUBJECT, WHO, MailboxModel, MailFilter, is_received
 from .reading_pane import ReadingPane, load_message
-from .withdraw import WithdrawDialog
 
 log = logging.getLogger("sipdesk.ui.inbox")
 
@@ -367,7 +365,11 @@ class InboxView(QWidget):
 
     # ---- commands -------------------------------------------------------------------------
 
+    # The dialogs are imported when first used: not on the way to the first painted window.
+
     def new_message(self) -> None:
+        from .compose import ComposeDialog
+
         sent = ComposeDialog.ask(self, self.session)
         self._after_sending(sent)
 
@@ -375,12 +377,16 @@ class InboxView(QWidget):
         message = self._shown_message()
         if message is None:
             return
+        from .compose import ComposeDialog
+
         self._after_sending(ComposeDialog.ask(self, self.session, reply_to=message))
 
     def forward_message(self) -> None:
         message = self._shown_message()
         if message is None:
             return
+        from .compose import ComposeDialog
+
         self._after_sending(ComposeDialog.ask(self, self.session, forward=message))
 
     def acknowledge(self) -> None:
@@ -406,6 +412,8 @@ class InboxView(QWidget):
         opened = self.pane.opened
         if opened is None or not self.withdraw_action.isEnabled():
             return
+        from .withdraw import WithdrawDialog
+
         done = WithdrawDialog.ask(self, self.session, message_id=opened.message_id,
                                   subject=opened.subject)
         if done is None:
