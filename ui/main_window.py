@@ -32,6 +32,7 @@ from sipdesk.messaging import Badge
 
 from . import messages
 from .case_list.view import CaseListView
+from .case_tabs.plan_tab import PlanTab
 from .case_view import CaseView
 from .contacts.view import ContactsPage
 from .dialogs.new_case import NewCaseDialog
@@ -294,6 +295,7 @@ class MainWindow(QMainWindow):
         self.inbox.acted.connect(lambda _event, _message: self.todo.refresh())
         self.todo.open_message.connect(self.show_message)
         self.todo.open_consent.connect(self.open_case_consent)
+        self.todo.open_plan.connect(self.open_case_plan)
         self.todo.count_changed.connect(lambda _count: self._update_badges(self.inbox.badge))
         self.live = LiveUpdates(self.session, status_bar=self.statusBar(), parent=self)
         self.inbox.acted.connect(self.live.expect_echo)
@@ -337,6 +339,11 @@ class MainWindow(QMainWindow):
         self.navigation.setCurrentRow(INBOX_ROW)
         self.inbox.show_message(message_id)
 
+    def show_case_messages(self, case_id: int, number: str) -> None:
+        """The inbox with only one case's messages ("Bara ärende SIP-…"), e.g. from the case."""
+        self.navigation.setCurrentRow(INBOX_ROW)
+        self.inbox.set_case_filter((case_id, number))
+
     def open_case_consent(self, case_id: int) -> None:
         """Open the case on its consent tab, where the case view has one."""
         self.open_case(case_id)
@@ -351,6 +358,13 @@ class MainWindow(QMainWindow):
             for index in range(tabs.count()):
                 if tabs.tabText(index) == "Samtycke":
                     tabs.setCurrentIndex(index)
+
+    def open_case_plan(self, case_id: int) -> None:
+        """Open the case on its Planen tab (a documentation deadline or a follow-up)."""
+        self.open_case(case_id)
+        view = self.case_view
+        if view is not None and view.case_id == case_id:
+            view.tabs.setCurrentWidget(view.tab(PlanTab))
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.live.stop()

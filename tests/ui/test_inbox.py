@@ -598,3 +598,14 @@ def test_messages_load_after_the_case_list_has_painted(sqlite_session: Session, 
     qtbot.waitUntil(lambda: nav_text(window) == "Inkorg\n3 olästa · 1 att kvittera",
                     timeout=2000)
     assert window.live.poll_timer.isActive()
+
+
+def test_main_window_shows_one_cases_messages(sqlite_session: Session, mailbox: dict,
+                                              qtbot: QtBot) -> None:
+    window = open_window(qtbot, sqlite_session)
+    case: Case = mailbox["other"]
+    window.show_case_messages(case.id, case.number)
+    assert window.stack.currentWidget() is window.inbox
+    assert window.inbox.case_chip.text() == f"Bara ärende {case.number}"
+    assert [window.inbox.model.index(r, SUBJECT).data()
+            for r in range(window.inbox.model.rowCount())] == ["Tredje"]
