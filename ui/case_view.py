@@ -42,6 +42,7 @@ from .case_tabs.consent_tab import ConsentTab
 from .case_tabs.log_tab import LogTab
 from .case_tabs.meeting_tab import MeetingTab
 from .case_tabs.overview import OverviewTab
+from .case_tabs.plan_tab import PlanTab
 from .session import Session
 
 log = logging.getLogger("sipdesk.ui.case_view")
@@ -52,6 +53,7 @@ CASE_TABS: list[type[CaseTab]] = [
     OverviewTab,
     ConsentTab,
     MeetingTab,
+    PlanTab,
     LogTab,
 ]
 

@@ -387,3 +387,54 @@ def test_printing_both_copies(qtbot: QtBot, sqlite_url: DatabaseUrl, tmp_path: P
     assert (tmp_path / asked[1]).exists()
     assert [t for k, t, _x in message_log.shown if k == "confirm"] == [
         "Planen är sparad", "Planen är sparad"]
+
+
+def test_the_case_view_has_the_plan_after_the_kallelse(
+        qtbot: QtBot, sqlite_url: DatabaseUrl, monkeypatch: pytest.MonkeyPatch) -> None:
+    """One registration line: Planen between Kallelse and Händelselogg; what the tab saves is
+    shown in the whole case view (the heading's status)."""
+    from ui.case_view import CaseView
+
+    world = world_with_plan()
+    fill_plan(world)
+    for user, principal in ((world["manager"], world["kommun"]),
+                            (world["nurse"], world["region_p"])):
+        plan.mark_part_finished(user, stored(world["plan"].id), principal.id)
+    plan.approve(world["manager"], stored(world["plan"].id), world["kommun"].id)
+    session = context_of(sqlite_url, world["nurse"], world["case"], today=MEETING_DAY).session
+    view = CaseView(Case.get_by_id(world["case"].id), session=session, today=MEETING_DAY)
+    qtbot.addWidget(view)
+    view.show()
+    titles = [view.tabs.tabText(i) for i in range(view.tabs.count())]
+    assert titles.index("Planen") == titles.index("Kallelse") + 1
+    tab = view.tab(PlanTab)
+    assert view.status_badge.text() == CaseStatus.DOCUMENTATION.label
+    click(qtbot, tab.approve_button)
+    assert view.status_badge.text() == CaseStatus.FOLLOW_UP_PLANNED.label
+    assert view.tab(PlanTab).versions_table.item(0, 3).text().startswith("Godkänd")
+
+
+def test_att_gora_opens_the_plan_of_a_case_being_documented(
+        qtbot: QtBot, sqlite_url: DatabaseUrl) -> None:
+    from sipdesk.todo import Target
+    from ui.main_window import TODO_ROW, MainWindow
+    from ui.todo.model import WHAT
+
+    world = world_with_plan()
+    session = context_of(sqlite_url, world["manager"], world["case"], today=MEETING_DAY).session
+    window = MainWindow(session)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    qtbot.waitUntil(lambda: window.todo.loaded, timeout=3000)
+    window.navigation.setCurrentRow(TODO_ROW)
+    model, table = window.todo.model, window.todo.table
+    row = next(r for r in range(model.rowCount())
+               if model.row(r).target is Target.CASE_PLAN)  # type: ignore[union-attr]
+    assert model.index(row, WHAT).data() == "Dokumentationen ska vara klar 2026-12-14"
+    table.setFocus()
+    table.setCurrentIndex(model.index(row, WHAT))
+    qtbot.keyClick(table, Qt.Key.Key_Return)
+    view = window.case_view
+    assert view is not None and view.case_id == world["case"].id
+    assert view.tabs.currentWidget() is view.tab(PlanTab)

@@ -1,7 +1,8 @@
 """The Att göra page: what needs me today, each row opening the right place with one click.
 
 A message that waits for my kvittens, or that others have not acknowledged, opens in the
-inbox (`open_message`); a consent that lapses opens the case (`open_consent`). Enter does the
+inbox (`open_message`); a consent that lapses opens the case (`open_consent`); a plan's
+deadline or follow-up opens the case on its plan (`open_plan`). Enter does the
 same as a click. Overdue rows are red and bold. `TodoView(session, load=False)` asks the
 database nothing until `load()`.
 """
@@ -84,6 +85,7 @@ class TodoView(QWidget):
 
     open_message = Signal(int)  # message id
     open_consent = Signal(int)  # case id
+    open_plan = Signal(int)  # case id: documentation deadline or follow-up (the Planen tab)
     count_changed = Signal(int)
 
     def __init__(self, session: Session, parent: QWidget | None = None, *,
@@ -143,6 +145,8 @@ class TodoView(QWidget):
             return
         if item.target is Target.MESSAGE:
             self.open_message.emit(item.target_id)
+        elif item.target is Target.CASE_PLAN:
+            self.open_plan.emit(item.target_id)
         else:
             self.open_consent.emit(item.target_id)
 
