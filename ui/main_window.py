@@ -32,6 +32,7 @@ from sipdesk.messaging import Badge
 
 from . import messages
 from .case_list.view import CaseListView
+from .case_tabs.meeting_tab import MeetingTab
 from .case_tabs.plan_tab import PlanTab
 from .case_view import CaseView
 from .contacts.view import ContactsPage
@@ -296,6 +297,7 @@ class MainWindow(QMainWindow):
         self.todo.open_message.connect(self.show_message)
         self.todo.open_consent.connect(self.open_case_consent)
         self.todo.open_plan.connect(self.open_case_plan)
+        self.todo.open_meeting.connect(self.open_case_meeting)
         self.todo.count_changed.connect(lambda _count: self._update_badges(self.inbox.badge))
         self.live = LiveUpdates(self.session, status_bar=self.statusBar(), parent=self)
         self.inbox.acted.connect(self.live.expect_echo)
@@ -365,6 +367,13 @@ class MainWindow(QMainWindow):
         view = self.case_view
         if view is not None and view.case_id == case_id:
             view.tabs.setCurrentWidget(view.tab(PlanTab))
+
+    def open_case_meeting(self, case_id: int) -> None:
+        """Open the case on its Kallelse tab (answers, calls and letters, deviations)."""
+        self.open_case(case_id)
+        view = self.case_view
+        if view is not None and view.case_id == case_id:
+            view.tabs.setCurrentWidget(view.tab(MeetingTab))
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.live.stop()

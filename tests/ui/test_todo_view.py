@@ -169,3 +169,22 @@ def test_since_is_said_plainly() -> None:
     assert since_text(dt.date(2026, 3, 13), today) == "2026-03-13 (i går)"
     assert since_text(dt.date(2026, 3, 4), today) == "2026-03-04 (10 dagar sedan)"
     assert since_text(dt.date(2026, 3, 20), today) == "2026-03-20"
+
+
+def test_a_meeting_row_opens_the_kallelse_tab(sqlite_session: Session, waiting: dict,
+                                              qtbot: QtBot,
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    """Answers missing, calls not made, a meeting soon, a deviation: the Kallelse tab."""
+    from sipdesk.todo import TodoRow
+
+    window = open_window(qtbot, sqlite_session)
+    case = waiting["lapsing"]
+    row = TodoRow("2 av 3 har inte svarat på kallelsen till 2026-12-10", case.id, case.number,
+                  dt.date.today(), Target.CASE_MEETING, case.id)
+    monkeypatch.setattr(window.todo.model, "row", lambda index: row)
+    with qtbot.waitSignal(window.todo.open_meeting, timeout=1000) as signal:
+        window.todo._open_row(0)
+    assert signal.args == [case.id]
+    view = window.case_view
+    assert view is not None and view.case_id == case.id
+    assert view.tabs.tabText(view.tabs.currentIndex()) == "Kallelse"

@@ -86,6 +86,7 @@ class TodoView(QWidget):
     open_message = Signal(int)  # message id
     open_consent = Signal(int)  # case id
     open_plan = Signal(int)  # case id: documentation deadline or follow-up (the Planen tab)
+    open_meeting = Signal(int)  # case id: answers, calls, meetings, deviations (Kallelse tab)
     count_changed = Signal(int)
 
     def __init__(self, session: Session, parent: QWidget | None = None, *,
@@ -147,6 +148,8 @@ class TodoView(QWidget):
             self.open_message.emit(item.target_id)
         elif item.target is Target.CASE_PLAN:
             self.open_plan.emit(item.target_id)
+        elif item.target is Target.CASE_MEETING:
+            self.open_meeting.emit(item.target_id)
         else:
             self.open_consent.emit(item.target_id)
 
