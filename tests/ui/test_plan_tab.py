@@ -231,8 +231,8 @@ def follow_up_version(world: dict[str, Any]) -> plan.PlanVersion:
     return stored(second.id)
 
 
-def test_versions_newest_first_with_what_changed(qtbot: QtBot,
-                                                 sqlite_url: DatabaseUrl) -> None:
+def test_versions_newest_first_with_what_changed(
+        qtbot: QtBot, sqlite_url: DatabaseUrl, monkeypatch: pytest.MonkeyPatch) -> None:
     """Seed 000: goals are updated in a new version; earlier versions stay readable."""
     world = world_with_plan()
     second = follow_up_version(world)
@@ -249,7 +249,14 @@ def test_versions_newest_first_with_what_changed(qtbot: QtBot,
     table.selectRow(1)
     assert tab.parts_box.title() == "Huvudmännens delar — version 1"
     assert tab.wizard_button.text() == "Visa planen…"  # the old version is read-only
-    assert second.number == 2
+    opened: list[int] = []
+    monkeypatch.setattr(W, "ask", classmethod(
+        lambda cls, parent, session, plan_id, **kw: opened.append(plan_id) or False))
+    tab.activateWindow()
+    qtbot.waitUntil(tab.isActiveWindow, timeout=3000)
+    qtbot.keyClick(table, Qt.Key.Key_D, Qt.KeyboardModifier.ControlModifier)  # Ctrl+D
+    qtbot.waitUntil(lambda: bool(opened), timeout=3000)  # a button's shortcut clicks it
+    assert opened == [world["plan"].id] and second.id != world["plan"].id
 
 
 def test_deadline_shown_and_red_when_overdue(qtbot: QtBot, sqlite_url: DatabaseUrl) -> None:

@@ -194,7 +194,6 @@ class PlanTab(CaseTab):
         self.skip_button = make("Hoppa över uppföljning…", "plan_skip_follow_up")
         self.print_button = make("Skriv ut plan…", "plan_print")
         self.easy_button = make("Skriv ut den enskildes exemplar…", "plan_print_easy")
-        self.wizard_button.setShortcut("Ctrl+D")
         self.print_button.setShortcut("Ctrl+P")
         self.start_button.clicked.connect(self.start)
         self.wizard_button.clicked.connect(self.open_wizard)
@@ -385,6 +384,8 @@ class PlanTab(CaseTab):
         self.wizard_button.setVisible(selected is not None)
         self.wizard_button.setText("Fortsätt dokumentera…" if self._editable(selected)
                                    else "Visa planen…")
+        self.wizard_button.setShortcut("Ctrl+D")  # setText resets a button's shortcut
+        self.wizard_button.setToolTip("Öppna dokumentationsstödet (Ctrl+D)")
         for found in (self.finish_button, self.request_button, self.approve_button,
                       self.reopen_button, self.skip_button, self.follow_up_button):
             found.setVisible(latest is not None
@@ -457,11 +458,13 @@ class PlanTab(CaseTab):
 
         # Utskrift
         set_state(self.print_button, selected is not None and not self.printing,
-                  "Utskriften pågår." if self.printing else "")
+                  "Utskriften pågår." if self.printing else "",
+                  tip="Spara planen som PDF för att skriva ut den (Ctrl+P)")
         set_state(self.easy_button,
                   selected is not None and selected.locked and not self.printing,
                   "Utskriften pågår." if self.printing else
-                  "Den enskildes exemplar kan skrivas ut när alla har godkänt planen.")
+                  "Den enskildes exemplar kan skrivas ut när alla har godkänt planen.",
+                  tip="Lättläst, med stor text — att lämna hemma hos den enskilde")
 
     # ---- commands ------------------------------------------------------------------------------
 
@@ -619,8 +622,9 @@ class PlanTab(CaseTab):
         messages.warning(self, "Planen kunde inte skapas", text)
 
 
-def set_state(button: QPushButton, enabled: bool, why_not: str) -> None:
-    """Enabled, or disabled with the reason as tooltip (and for screen readers)."""
+def set_state(button: QPushButton, enabled: bool, why_not: str, *, tip: str = "") -> None:
+    """Enabled (with `tip`), or disabled with the reason as tooltip (and for screen
+    readers)."""
     button.setEnabled(enabled)
-    button.setToolTip("" if enabled else why_not)
+    button.setToolTip(tip if enabled else why_not)
     button.setAccessibleDescription("" if enabled else why_not)

@@ -170,6 +170,8 @@ class DocumentationPage(QWizardPage):
         conflict; registered with the wizard's saver when `name` is a plan field."""
         title = heading(label)
         title.setBuddy(widget)
+        if not widget.accessibleName():
+            widget.setAccessibleName(label.rstrip(" *"))
         if self.content.count():
             self.content.addSpacing(6)
         self.content.addWidget(title)
