@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from sipdesk import messaging
+from sipdesk import invitation, messaging
 from sipdesk.messaging import MailRow, Message, MessageKind, ReceiptLine, Recipients
 from sipdesk.models import User
 
@@ -60,6 +60,7 @@ class OpenedMessage:
     receipts: tuple[ReceiptLine, ...]  # for the sender only
     ack_summary: str
     thread: tuple[ThreadEntry, ...]
+    answer: str = ""  # a kallelse the viewer can still answer: their answer so far, else ""
 
 
 @dataclass(frozen=True)
@@ -107,7 +108,13 @@ def load_message(user: User, message_id: int) -> OpenedMessage:
         acknowledged=bool(row and row.acknowledged),
         receipts=tuple(messaging.receipts_of(user, message_id)) if is_sender else (),
         ack_summary=messaging.ack_summary(message_id), thread=thread,
+        answer=_answer_of(user, message_id) if not is_sender else "",
     )
+
+
+def _answer_of(user: User, message_id: int) -> str:
+    place = invitation.invitation_for(user, message_id)
+    return invitation.Answer(place.answer).label if place is not None else ""
 
 
 def recipients_text(opened: OpenedMessage) -> str:
@@ -146,6 +153,7 @@ class ReadingPane(QScrollArea):
 
     open_case = Signal(int)
     acknowledge_requested = Signal()
+    answer_requested = Signal(bool)  # True: "Jag kommer"; False: cannot come (a substitute)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -260,6 +268,25 @@ class ReadingPane(QScrollArea):
         self._layout.addLayout(grid)
         if opened.requires_ack and not opened.viewer_is_sender:
             self._my_ack(opened)
+        if opened.answer:
+            self._my_answer(opened)
+
+    def _my_answer(self, opened: OpenedMessage) -> None:
+        """A kallelse: answer whether you come, here in the inbox (seed 000)."""
+        row = QHBoxLayout()
+        state = QLabel(f"Ditt svar på kallelsen: {opened.answer}.")
+        state.setObjectName("my_answer_state")
+        state.setWordWrap(True)
+        self.coming_button = QPushButton("Jag kommer")
+        self.coming_button.setObjectName("answer_coming")
+        self.coming_button.clicked.connect(lambda: self.answer_requested.emit(True))
+        self.not_coming_button = QPushButton("Jag kan inte komma…")
+        self.not_coming_button.setObjectName("answer_not_coming")
+        self.not_coming_button.clicked.connect(lambda: self.answer_requested.emit(False))
+        row.addWidget(state, 1)
+        row.addWidget(self.coming_button)
+        row.addWidget(self.not_coming_button)
+        self._layout.addLayout(row)
 
     def _my_ack(self, opened: OpenedMessage) -> None:
         if opened.withdrawn_reason is not None:

@@ -47,7 +47,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from sipdesk import messaging
+from sipdesk import invitation, messaging
 from sipdesk.errors import NotFoundError, PermissionDenied, SipError
 from sipdesk.messaging import Badge, Folder
 
@@ -178,6 +178,7 @@ class InboxView(QWidget):
         self.pane = ReadingPane()
         self.pane.open_case.connect(self.open_case)
         self.pane.acknowledge_requested.connect(self.acknowledge)
+        self.pane.answer_requested.connect(self.answer_invitation)
         self.error_label = QLabel()
         self.error_label.setObjectName("mail_error")
         self.error_label.setWordWrap(True)
@@ -407,6 +408,28 @@ class InboxView(QWidget):
         self._open(opened.message_id, reload=True)
         self.refresh_counts()
         self.status_message.emit("Meddelandet är kvitterat.")
+
+    def answer_invitation(self, coming: bool) -> None:
+        """Answer a kallelse: recorded on the meeting, and a reply goes to the convener."""
+        opened = self.pane.opened
+        if opened is None:
+            return
+        if coming:
+            try:
+                invitation.answer_invitation(self.session.user, opened.message_id,
+                                             invitation.Answer.COMING)
+            except SipError as problem:
+                messages.information(self, "Svara på kallelsen", problem.message)
+                return
+        else:
+            from .answer import SubstituteDialog
+
+            if not SubstituteDialog.ask(self, self.session, opened.message_id):
+                return
+        self.acted.emit("answered", opened.message_id)
+        self._open(opened.message_id, reload=True)
+        self.refresh_counts()
+        self.status_message.emit("Ditt svar är skickat till den som kallade.")
 
     def withdraw(self) -> None:
         opened = self.pane.opened
