@@ -9,10 +9,12 @@ unit are in use. Window geometry is remembered between sessions.
 from __future__ import annotations
 
 import logging
+from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
+    QFileDialog,
     QHBoxLayout,
     QLabel,
     QListWidget,
@@ -176,6 +178,11 @@ class MainWindow(QMainWindow):
         self.refresh_action.setToolTip("Hämta ärendelistan på nytt (F5)")
         self.refresh_action.triggered.connect(self.refresh_case_list)
 
+        self.print_plans_action = QAction("Skriv ut alla planer…", self)
+        self.print_plans_action.setToolTip(
+            "Den senaste planen i varje ärende som har en, som PDF i en mapp")
+        self.print_plans_action.triggered.connect(self.print_all_plans)
+
         self.settings_action = QAction("Inställningar…", self)
         self.settings_action.setMenuRole(QAction.MenuRole.PreferencesRole)
         self.settings_action.triggered.connect(self.settings_requested)
@@ -189,6 +196,8 @@ class MainWindow(QMainWindow):
         archive = self.menuBar().addMenu("&Arkiv")
         archive.addAction(self.new_case_action)
         archive.addAction(self.inbox.new_message_action)
+        archive.addSeparator()
+        archive.addAction(self.print_plans_action)
         archive.addSeparator()
         archive.addAction(self.settings_action)
         archive.addSeparator()
@@ -367,6 +376,26 @@ class MainWindow(QMainWindow):
         view = self.case_view
         if view is not None and view.case_id == case_id:
             view.tabs.setCurrentWidget(view.tab(PlanTab))
+
+    def print_all_plans(self) -> None:
+        """Bulk printing with a progress dialog that can be cancelled (issue 6)."""
+        from sipdesk.plan import latest_version_ids
+
+        plan_ids = latest_version_ids()
+        if not plan_ids:
+            messages.information(self, "Skriv ut alla planer", "Det finns inga planer ännu.")
+            return
+        folder = self.ask_folder()
+        if folder is None:
+            return
+        from .dialogs.print_plans_dialog import print_plans_with_progress
+
+        self.print_job = print_plans_with_progress(self, plan_ids, folder)
+
+    def ask_folder(self) -> Path | None:
+        """The folder for the PDFs (a method so tests can answer it)."""
+        chosen = QFileDialog.getExistingDirectory(self, "Välj mapp för planerna")
+        return Path(chosen) if chosen else None
 
     def open_case_meeting(self, case_id: int) -> None:
         """Open the case on its Kallelse tab (answers, calls and letters, deviations)."""

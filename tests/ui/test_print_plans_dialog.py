@@ -130,3 +130,25 @@ def test_a_failure_is_reported_with_what_was_written(
     kind, _title, text = message_log.shown[0]
     assert kind == "error" and text.startswith("Utskriften stannade:")
     assert f"2 av {PLANS} planer skrevs till {folder}." in text
+
+
+def test_the_main_window_prints_every_plan_from_the_arkiv_menu(
+        qtbot: QtBot, plan_ids: list[int], tmp_path: Path, message_log: MessageLog,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from sipdesk.db import DatabaseUrl, Engine
+    from sipdesk.models import User
+    from ui.main_window import MainWindow
+    from ui.session import Session
+
+    officer = User.get(User.login == "anna.berg")
+    window = MainWindow(Session(DatabaseUrl(Engine.SQLITE, path=tmp_path / "unused"), officer))
+    qtbot.addWidget(window)
+    folder = tmp_path / "alla"
+    folder.mkdir()
+    monkeypatch.setattr(window, "ask_folder", lambda: folder)
+    assert window.print_plans_action.text() == "Skriv ut alla planer…"
+    window.print_plans_action.trigger()
+    with qtbot.waitSignal(window.print_job.finished, timeout=60_000) as stopped:
+        pass
+    assert stopped.args == [PLANS, PLANS]  # the latest version of each case with a plan
+    assert len(files_in(folder)) == PLANS
