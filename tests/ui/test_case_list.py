@@ -451,3 +451,27 @@ def test_row_of_case_after_a_refresh(sqlite_session: Session) -> None:
     model.set_filter(CaseFilter())
     model.refresh()  # nothing fetched yet: the first page is fetched to look in
     assert model.row_of_case(made[-1].id) == 0
+
+
+def test_a_documentation_deadline_that_has_passed_is_red(sqlite_session: Session,
+                                                         qtbot: QtBot) -> None:
+    """Issue 6: the deadline is shown in the case list; overdue is red."""
+    import datetime as dt
+
+    from sipdesk.models import Case, CaseStatus
+    from ui.case_list.model import CASE_ID_ROLE, NEXT_DATE_COLUMN, OVERDUE_COLOR, CaseListModel
+
+    made = make_people_and_cases(2, coordinators=[sqlite_session.user], actor=sqlite_session.user)
+    yesterday = dt.date.today() - dt.timedelta(days=1)
+    Case.update(status=CaseStatus.DOCUMENTATION.value, next_date=yesterday).where(
+        Case.id == made[0].id).execute()
+    Case.update(status=CaseStatus.INVITED.value, next_date=yesterday).where(
+        Case.id == made[1].id).execute()
+    model = CaseListModel(sqlite_session.user)
+    model.set_filter(CaseFilter())
+    rows = {model.data(model.index(r, 0), CASE_ID_ROLE): r for r in range(model.rowCount())}
+    late = model.index(rows[made[0].id], NEXT_DATE_COLUMN)
+    other = model.index(rows[made[1].id], NEXT_DATE_COLUMN)
+    assert model.data(late, Qt.ItemDataRole.ForegroundRole) == OVERDUE_COLOR
+    assert "två arbetsdagar" in model.data(late, Qt.ItemDataRole.ToolTipRole)
+    assert model.data(other, Qt.ItemDataRole.ForegroundRole) is None

@@ -35,7 +35,7 @@ from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap
 from sipdesk import cases
 from sipdesk.cases import CaseFilter, CaseRow, SortKey
 from sipdesk.consent import consent_state
-from sipdesk.models import User
+from sipdesk.models import CaseStatus, User
 
 log = logging.getLogger("sipdesk.ui.case_list")
 
@@ -87,7 +87,10 @@ COLUMNS: tuple[Column, ...] = (
     Column("Samtycke", SortKey.CONSENT, lambda r: consent_text(r, dt.date.today())[0]),
 )
 NUMBER_COLUMN = 0
+NEXT_DATE_COLUMN = next(i for i, c in enumerate(COLUMNS) if c.sort_key is SortKey.NEXT_DATE)
 CONSENT_COLUMN = len(COLUMNS) - 1
+OVERDUE_COLOR = QColor("#b00020")
+OVERDUE_TIP = "Dokumentationen skulle ha varit klar (två arbetsdagar efter mötet)"
 _DECORATED = (NUMBER_COLUMN, CONSENT_COLUMN)  # the columns with a marker
 WAITING_TIP = "Något väntar på dig i ärendet"
 WARN_COLOR = QColor("#9a4a00")
@@ -260,7 +263,7 @@ class CaseListModel(QAbstractTableModel):
             return None
         column = index.column()
         if (role == _DECORATION and column not in _DECORATED) or (
-                role == _FOREGROUND and column != CONSENT_COLUMN):
+                role == _FOREGROUND and column not in (CONSENT_COLUMN, NEXT_DATE_COLUMN)):
             return None
         case_row = self._row(index.row())
         if case_row is None or column >= len(COLUMNS):
@@ -271,6 +274,13 @@ class CaseListModel(QAbstractTableModel):
             return self._number_data(case_row, role)
         if column == CONSENT_COLUMN:
             return self._consent_data(case_row, role)
+        if column == NEXT_DATE_COLUMN and role in (_FOREGROUND, _TOOLTIP):
+            # While documenting, the next date is the documentation deadline: red when passed.
+            overdue = (case_row.status is CaseStatus.DOCUMENTATION
+                       and case_row.next_date is not None and case_row.next_date < self._today)
+            if not overdue:
+                return None
+            return OVERDUE_COLOR if role == _FOREGROUND else OVERDUE_TIP
         return COLUMNS[column].text(case_row)
 
     def _number_data(self, case_row: CaseRow, role: int) -> Any:
