@@ -271,7 +271,6 @@ class ParticipantsPage(DocumentationPage):
         self.bind_text("chair", self.chair)
         self.content.addWidget(heading("Deltagare på mötet"))
         self.table = ParticipantsTable()
-        self.table.table.setMinimumHeight(200)
         self.content.addWidget(self.table)
         self.add_button = button("Lägg till deltagare…", name="add_participant")
         self.edit_button = button("Ändra…", name="edit_participant")

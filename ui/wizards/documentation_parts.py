@@ -78,13 +78,17 @@ class KeyTable(QTableWidget):
 
     open_requested = Signal(int)
     remove_requested = Signal(int)
+    _fitting = False
     def fit_rows(self) -> None:
         """Wrap long texts and be as tall as the rows (the page scrolls), again whenever the
         columns change width."""
-        self.setWordWrap(True)
-        self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.horizontalHeader().sectionResized.connect(
-            lambda *_a: QTimer.singleShot(0, self.fit_height))
+        if not self._fitting:
+            self._fitting = True
+            self.setWordWrap(True)
+            self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+            # After the layout has settled; the timer goes with the table if it is deleted.
+            self.horizontalHeader().sectionResized.connect(
+                lambda *_a: QTimer.singleShot(0, self, self.fit_height))
         self.fit_height()
 
     def fit_height(self) -> None:
@@ -142,8 +146,9 @@ class ParticipantsTable(QWidget):
         self.table = _key_table(PARTICIPANT_COLUMNS, name="plan_participants")
         self.table.setAccessibleName("Deltagare i planen")
         zero = self.table.fontMetrics().horizontalAdvance("0")
-        for column, chars in enumerate((20, 9, 18, 24, 20)):
+        for column, chars in enumerate((16, 8, 17, 22, 18)):
             self.table.setColumnWidth(column, zero * chars)
+        self.table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.rows: list[PlanParticipant] = []
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -158,6 +163,7 @@ class ParticipantsTable(QWidget):
                     (row.name, False), (row.initials, True), (row.profession, True),
                     (row.organisation, True), (principal, False), (row.contact, True))):
                 self.table.setItem(index, column, _cell(text, required=required))
+        self.table.fit_rows()
 
     def selected(self) -> PlanParticipant | None:
         row = self.table.currentRow()
