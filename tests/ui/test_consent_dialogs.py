@@ -99,11 +99,11 @@ def test_oral_consent_defaults_and_saving(
     assert dialog.valid_until.value() == one_year_after(TODAY)
     own = dialog.findChild(QCheckBox, f"principal_{sqlite_session.user.unit.principal_id}")
     assert own.isChecked()  # the one taking the consent takes part
-    assert not dialog.findChild(QCheckBox, f"principal_{region.id}").isChecked()
+    # … and the region is proposed too: a SIP always needs it (the person may say no).
+    assert dialog.findChild(QCheckBox, f"principal_{region.id}").isChecked()
     assert not dialog.form.errors["guardians"].parentWidget().isVisible()  # an adult
 
     type_text(qtbot, dialog.covers, "Hjälp hemma efter fallolyckan, så att jag kan bo kvar")
-    click(qtbot, dialog.findChild(QCheckBox, f"principal_{region.id}"))
     type_text(qtbot, dialog.exclusions, "Inget om ekonomin")
     type_text(qtbot, dialog.relatives, "Dottern Greta")
     qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
@@ -406,7 +406,7 @@ def test_consent_dialog_on_both_engines(
     case = make_case(session.user, make_person(first="Åsa", last="Öberg"))
     dialog = shown(qtbot, ConsentDialog(session, case))
     type_text(qtbot, dialog.covers, "Samordning av hemtjänst och vårdcentral")
-    click(qtbot, dialog.findChild(QCheckBox, f"principal_{region.id}"))
+    assert dialog.findChild(QCheckBox, f"principal_{region.id}").isChecked()  # proposed
     click(qtbot, dialog.findChild(QAbstractButton, "kind_written"))
     qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
     assert dialog.result() == QDialog.DialogCode.Accepted

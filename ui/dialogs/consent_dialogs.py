@@ -209,7 +209,11 @@ class ConsentDialog(FormDialog):
     def _default_principals(self) -> set[int]:
         if self.previous is not None:
             return {p.id for p in consent.principals_of(self.previous)}
-        return {self.session.user.unit.principal_id}  # the one taking it always takes part
+        # The one taking it always takes part, and a SIP always needs the region too (DOMAIN
+        # step 4): both are proposed; the person may say no to either.
+        regions = {p.id for p in consent.principal_choices()
+                   if p.kind == PrincipalKind.REGION.value}
+        return {self.session.user.unit.principal_id} | regions
 
     def _build_principals(self, *, chosen: set[int]) -> None:
         layout = _fresh_content(self.principals)
