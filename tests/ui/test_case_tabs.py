@@ -469,3 +469,26 @@ def test_log_tab_shows_the_whole_selected_line(sqlite_session: Session, qtbot: Q
         "Huvudmän: Exempelby kommun, Region Exempelland\nGäller till och med: "
         f"{consent.one_year_after(TODAY):%Y-%m-%d}")
     assert text_of(log_tab, "log_count") == f"{table.model().rowCount()} händelser"
+
+
+def test_overview_offers_the_kallelse_once_consent_is_given(
+        qtbot: QtBot, sqlite_session: Session, monkeypatch: pytest.MonkeyPatch) -> None:
+    """DOMAIN step 2: consent before the invitation — the button says what is missing."""
+    from ui.wizards.kallelse import KallelseWizard
+
+    case = make_case(sqlite_session.user, make_person())
+    view = show_case(qtbot, sqlite_session, case.id)
+    invite = button(view.tab(OverviewTab), "action_invite")
+    assert invite.text() == "Kalla till möte…" and not invite.isEnabled()
+    assert invite.toolTip().startswith("Samtycke saknas")
+    view.close()
+
+    give_consent(sqlite_session, case)
+    asked: list[bool] = []
+    monkeypatch.setattr(KallelseWizard, "ask", classmethod(
+        lambda cls, parent, session, case, follow_up=False: asked.append(follow_up)))
+    view = show_case(qtbot, sqlite_session, case.id)
+    invite = button(view.tab(OverviewTab), "action_invite")
+    assert invite.isEnabled()
+    qtbot.mouseClick(invite, Qt.MouseButton.LeftButton)
+    assert asked == [False]  # the first meeting, not a follow-up

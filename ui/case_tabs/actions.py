@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QPushButton, QWidget
 
 from sipdesk import lifecycle
 from sipdesk.lifecycle import Action, ActionState
+from sipdesk.models import CaseStatus
 
 from ..dialogs.case_dialogs import ClosureDialog, RefusalDialog
 from ..dialogs.consent_dialogs import (
@@ -26,7 +27,19 @@ from .base import CaseContext
 
 ActionHandler = Callable[[QWidget, CaseContext], object]
 
+
+def _invite(parent: QWidget, context: CaseContext) -> object:
+    """The kallelse wizard (imported when used: it is large and not needed at start-up); a
+    follow-up once a plan is approved."""
+    from ..wizards.kallelse import KallelseWizard
+
+    follow_up = CaseStatus(context.case.status) in (CaseStatus.PLAN_APPROVED,
+                                                    CaseStatus.FOLLOW_UP_PLANNED)
+    return KallelseWizard.ask(parent, context.session, context.case, follow_up=follow_up)
+
+
 ACTION_HANDLERS: dict[Action, ActionHandler] = {
+    Action.INVITE: _invite,
     Action.GIVE_CONSENT: lambda parent, c: ConsentDialog.ask(
         parent, c.session, c.case, today=c.today),
     Action.HARM_ASSESSED: lambda parent, c: HarmAssessmentDialog.ask(
@@ -40,6 +53,7 @@ ACTION_HANDLERS: dict[Action, ActionHandler] = {
 
 # Button texts: what the user does (the lifecycle labels describe what happens).
 BUTTON_TEXT: dict[Action, str] = {
+    Action.INVITE: "Kalla till möte…",
     Action.GIVE_CONSENT: "Registrera samtycke…",
     Action.HARM_ASSESSED: "Registrera menprövning…",
     Action.DECLINE: "Den enskilde tackar nej…",
