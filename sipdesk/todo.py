@@ -210,5 +210,6 @@ def cases_waiting_for(user: User, *, today: dt.date | None = None) -> pw.Express
                .where((Message.case == Case.id) & (Receipt.recipient == user)
                       & (Receipt.needs_ack == True)))  # noqa: E712
     lapsing = ((Case.coordinator == user) & (Case.consent_basis == "consent")
-               & (Case.consent_valid_until <= today + dt.timedelta(days=WARN_DAYS)))
+               & (Case.consent_valid_until <= today + dt.timedelta(days=WARN_DAYS))
+               & Case.status.in_(_open_statuses()))  # an ended case's consent waits for no one
     return pw.fn.EXISTS(my_acks) | lapsing

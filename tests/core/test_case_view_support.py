@@ -158,3 +158,16 @@ def test_closure_and_refusal_problems(officer: User) -> None:
     assert lifecycle.refusal_problems("  ") == {
         "reason": "Ange skälet till att SIP inte upprättas."}
     assert lifecycle.refusal_problems("Behovet tillgodoses redan") == {}
+
+
+def test_an_ended_cases_lapsed_consent_does_not_wait_for_anyone(officer: User) -> None:
+    """The case list's "Något väntar på dig" marker: a lapsing consent waits for the
+    coordinator only while the case is open."""
+    open_case, ended = make_case(officer), make_case(officer, make_person(PNR_OTHER, "Bo", "Ek"))
+    for case in (open_case, ended):
+        give(officer, case, given_on=TODAY - dt.timedelta(days=350))
+    lifecycle.close_case(officer, Case.get_by_id(ended.id), closed_on=TODAY,
+                         reason=ClosureReason.GOALS_MET, today=TODAY)
+    rows = {r.id: r for r in cases.fetch_cases(CaseFilter(), officer, today=TODAY)}
+    assert rows[open_case.id].waiting
+    assert not rows[ended.id].waiting
