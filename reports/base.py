@@ -7,7 +7,6 @@ ReportLab is imported here, and `reports` is imported only when the user prints.
 
 from __future__ import annotations
 
-import datetime as dt
 import html
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,7 +21,7 @@ from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen import canvas
 from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate
 
-from sipdesk import settings
+from sipdesk import clock, settings
 from sipdesk.models import Principal, PrincipalKind
 from sipdesk.paths import resource_dir
 
@@ -102,7 +101,7 @@ class NumberedCanvas(canvas.Canvas):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._pages: list[dict[str, Any]] = []
-        self.printed_on = dt.date.today()
+        self.printed_on = clock.today()
 
     def showPage(self) -> None:
         self._pages.append(dict(self.__dict__))

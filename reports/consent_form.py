@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer, Table, TableStyle
 
+from sipdesk import clock
 from sipdesk import consent as consent_rules
 from sipdesk.cases import get_case
 from sipdesk.models import Case, Principal, PrincipalKind
@@ -60,7 +61,7 @@ class ConsentFormData:
 
 
 def form_data(case: Case, *, today: dt.date | None = None) -> ConsentFormData:
-    today = today or dt.date.today()
+    today = today or clock.today()
     person = case.person
     current = consent_rules.active_consent(case)
     chosen = {p.id for p in consent_rules.principals_of(current)} if current else set()

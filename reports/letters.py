@@ -44,6 +44,7 @@ from reportlab.platypus import (
     TableStyle,
 )
 
+from sipdesk import clock
 from sipdesk.errors import NotFoundError, ValidationError
 from sipdesk.invitation import (
     HowInvited,
@@ -129,14 +130,14 @@ def long_date(day: dt.date) -> str:
     return f"{WEEKDAYS[day.weekday()]} {day.day} {MONTHS[day.month - 1]} {day.year}"
 
 
-def clock(moment: dt.datetime) -> str:
+def hhmm(moment: dt.datetime) -> str:
     """Swedish style: 13.00."""
     return f"{moment:%H.%M}"
 
 
 def when_text(meeting: Meeting) -> str:
     return (f"{long_date(meeting.starts_at.date())}, "
-            f"kl. {clock(meeting.starts_at)}–{clock(meeting.ends_at)}")
+            f"kl. {hhmm(meeting.starts_at)}–{hhmm(meeting.ends_at)}")
 
 
 def address_lines(text: str) -> list[str]:
@@ -444,7 +445,7 @@ def kallelse_story(ctx: LetterContext, letter: Letter) -> list[Flowable]:
     others = [p for p in ctx.participants if p.id != letter.participant_id]
     if meeting.staff_meeting_at:
         staff = (f"{esc(long_date(meeting.staff_meeting_at.date()))}, kl. "
-                 f"{clock(meeting.staff_meeting_at)}, {esc(meeting.staff_meeting_place)}. "
+                 f"{hhmm(meeting.staff_meeting_at)}, {esc(meeting.staff_meeting_place)}. "
                  "Alla kallade huvudmän bör delta; där utses ordförande för SIP-mötet.")
     else:
         staff = "Inget tjänstemannamöte är planerat före SIP-mötet."
@@ -595,7 +596,7 @@ def person_story(ctx: LetterContext, letter: Letter) -> list[Flowable]:
             ("Vi gör en plan för din vård och omsorg (SIP).",
              "Vi gör planen tillsammans med dig."))],
         section("När är mötet?", esc(long_date(meeting.starts_at.date()).capitalize()),
-                f"Klockan {clock(meeting.starts_at)} till {clock(meeting.ends_at)}"),
+                f"Klockan {hhmm(meeting.starts_at)} till {hhmm(meeting.ends_at)}"),
         section("Var är mötet?", *where),
         *(who if others else []),
         section("Vad ska vi prata om?", esc(meeting.purpose)),
@@ -663,7 +664,7 @@ def render_letters(meeting_id: int, target: str | Path, *, one_file: bool,
     brev-SIP-…pdf in. Otherwise one PDF per recipient in the folder `target` (created when
     its parent exists)."""
     meeting = _meeting(meeting_id)
-    ctx = _context(meeting, today or dt.date.today())
+    ctx = _context(meeting, today or clock.today())
     letters = planned_letters(meeting, include_person=include_person)
     if not letters:
         raise ValidationError("Ingen ska ha brev: alla är inbjudna i sipdesk, per telefon "

@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
+from . import clock
 from .errors import NotFoundError, ValidationError
 from .invitation import DEFAULT_MINUTES, HOME, Meeting, MeetingStatus
 from .models import Case, User
@@ -114,7 +115,7 @@ def meeting_calendar(meeting: Meeting, *, stamp: dt.datetime | None = None) -> C
 
     case = Case.get_by_id(meeting.case_id)
     organizer = User.get_by_id(meeting.created_by_id)
-    stamp = stamp or dt.datetime.now(dt.UTC).replace(microsecond=0)
+    stamp = stamp or clock.utc_now().replace(microsecond=0)
     calendar = Calendar()
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")

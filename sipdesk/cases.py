@@ -8,7 +8,7 @@ from enum import StrEnum
 
 import peewee
 
-from . import audit
+from . import audit, clock
 from .access import can_see
 from .audit import AuditAction
 from .db import Engine, database, engine_of
@@ -44,7 +44,7 @@ def create_case(
             field="coordinator",
         )
     unit = unit or coordinator.unit
-    year = (today or dt.date.today()).year
+    year = (today or clock.today()).year
     # Two users may take the same number at once; the unique index refuses the second, who
     # simply takes the next one.
     for _attempt in range(10):

@@ -15,7 +15,7 @@ from enum import StrEnum
 
 import peewee as pw
 
-from . import audit, lifecycle
+from . import audit, clock, lifecycle
 from .audit import AuditAction
 from .db import BaseModel, database
 from .errors import ValidationError
@@ -32,6 +32,7 @@ from .models import (
     now,
 )
 from .personal_number import parse as parse_personal_number
+from .workdays import one_year_after
 
 ADULT_AGE = 18
 WARN_DAYS = 30
@@ -102,14 +103,6 @@ class HarmAssessment(BaseModel):
     created_at = pw.DateTimeField(default=now)
 
 
-def one_year_after(day: dt.date) -> dt.date:
-    """The same date next year; 29 February gives 28 February."""
-    try:
-        return day.replace(year=day.year + 1)
-    except ValueError:
-        return day.replace(year=day.year + 1, day=28)
-
-
 def is_child(person: Person, on: dt.date) -> bool:
     return parse_personal_number(person.personal_number, today=on).age_on(on) < ADULT_AGE
 
@@ -176,7 +169,7 @@ def active_consent(case: Case) -> Consent | None:
 def register_consent(actor: User, case: Case, data: ConsentInput,
                      *, today: dt.date | None = None) -> Consent:
     """Register a consent, or renew one: the earlier consent is kept, marked as replaced."""
-    today = today or dt.date.today()
+    today = today or clock.today()
     lifecycle.ensure_open(case)
     problems = consent_problems(case, data, today=today)
     if problems:
@@ -237,7 +230,7 @@ def withdrawal_problems(consent: Consent, *, withdrawn_on: dt.date, how: str,
 def withdraw_consent(actor: User, case: Case, *, withdrawn_on: dt.date, how: str,
                      today: dt.date | None = None) -> lifecycle.Closure:
     """The person takes the consent back: recorded, and the case is closed."""
-    today = today or dt.date.today()
+    today = today or clock.today()
     consent = active_consent(case)
     problem = lifecycle.check(case, Action.WITHDRAW_CONSENT, today=today)
     if problem or consent is None:
@@ -271,7 +264,7 @@ def declined_problems(*, declined_on: dt.date, note: str, today: dt.date) -> dic
 def record_declined(actor: User, case: Case, *, declined_on: dt.date, note: str,
                     today: dt.date | None = None) -> Case:
     """The person says no although the principals see the need: the case ends as declined."""
-    today = today or dt.date.today()
+    today = today or clock.today()
     for name, message in declined_problems(declined_on=declined_on, note=note,
                                            today=today).items():
         raise ValidationError(message, field=name)
@@ -297,7 +290,7 @@ def record_harm_assessment(
     conclusion: HarmConclusion, assessed_by: User | None = None, today: dt.date | None = None,
 ) -> HarmAssessment:
     """Menprövning: no harm → the SIP may go on; harm → no SIP, the case ends as refused."""
-    today = today or dt.date.today()
+    today = today or clock.today()
     problem = lifecycle.check(case, Action.HARM_ASSESSED, today=today)
     if problem:
         raise ValidationError(problem, field="status")
@@ -332,7 +325,7 @@ class ConsentState:
 
 def consent_state(basis: str | None, valid_until: dt.date | None,
                   *, today: dt.date | None = None) -> ConsentState:
-    today = today or dt.date.today()
+    today = today or clock.today()
     if basis == "harm_assessment":
         return ConsentState("Menprövning gjord", None, False)
     if basis != "consent" or valid_until is None:

@@ -14,9 +14,10 @@ from dataclasses import dataclass
 
 import peewee as pw
 
+from . import clock
 from .auth import hash_password
 from .cases import format_case_number
-from .consent import Consent, ConsentKind, ConsentPrincipal, one_year_after
+from .consent import Consent, ConsentKind, ConsentPrincipal
 from .db import BaseModel, database
 from .demo_showcase import SHOWCASE, build_showcase
 from .lifecycle import Closure, ClosureReason, NeedRecord, NoticedBy
@@ -35,6 +36,7 @@ from .models import (
 )
 from .paths import resource_dir
 from .people import name_keys
+from .workdays import one_year_after
 
 DEMO_PASSWORD = "demo1234"
 DEMO_LOGIN = "anna.berg"  # the case officer the "Prova med exempeldata" button logs in as
@@ -179,7 +181,7 @@ def _base_organisation() -> tuple[dict[str, Unit], list[User]]:
 def fill_demo(*, cases: int, seed: int = 1, today: dt.date | None = None) -> int:
     """Fill an empty, migrated database with demo data; returns the number of cases made."""
     rng = random.Random(seed)
-    today = today or dt.date.today()
+    today = today or clock.today()
     stamp = dt.datetime.combine(today, dt.time(9, 0))
     numbers = skatteverket_test_numbers()
     rng.shuffle(numbers)

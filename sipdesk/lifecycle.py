@@ -14,7 +14,7 @@ from enum import StrEnum
 
 import peewee as pw
 
-from . import audit, messaging
+from . import audit, clock, messaging
 from .audit import AuditAction
 from .db import BaseModel, database
 from .errors import PermissionDenied, ValidationError
@@ -136,7 +136,7 @@ def check(case: Case, action: Action, *, today: dt.date | None = None) -> str | 
 
 def invitation_basis_problem(case: Case, *, today: dt.date | None = None) -> str | None:
     """Consent (or a menprövning) must stand on the day of the invitation."""
-    today = today or dt.date.today()
+    today = today or clock.today()
     if case.consent_basis == "harm_assessment":
         return None
     if case.consent_basis != "consent" or case.consent_valid_until is None:
@@ -264,7 +264,7 @@ def register_need(actor: User, case: Case, data: NeedInput,
                   *, today: dt.date | None = None) -> NeedRecord:
     """Record (or correct) who noticed the need, when, the need and the question."""
     ensure_open(case)
-    today = today or dt.date.today()
+    today = today or clock.today()
     for name, message in need_problems(data, today=today).items():
         raise ValidationError(message, field=name)
     values = {
@@ -386,7 +386,7 @@ def close_case(
     today: dt.date | None = None,
 ) -> Closure:
     """Close the case with a date and one of the reasons of DOMAIN step 11."""
-    today = today or dt.date.today()
+    today = today or clock.today()
     for name, message in closure_problems(case, closed_on=closed_on, reason=reason,
                                           replaced_by=replaced_by, person_agreed=person_agreed,
                                           today=today).items():

@@ -13,6 +13,7 @@ from typing import Any, ClassVar
 
 import peewee as pw
 
+from . import clock
 from .db import BaseModel
 from .errors import ConflictError
 
@@ -114,7 +115,7 @@ class ContactKind(StrEnum):
 
 def now() -> dt.datetime:
     """Local wall-clock time without microseconds (what users read and compare)."""
-    return dt.datetime.now().replace(microsecond=0)
+    return clock.now()
 
 
 class VersionedModel(BaseModel):

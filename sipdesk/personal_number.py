@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from stdnum import luhn
 from stdnum.exceptions import ValidationError as StdnumError
 
+from . import clock
 from .errors import ValidationError
 
 _PATTERN = re.compile(r"^(\d{2})?(\d{6})([-+]?)(\d{4})$")
@@ -60,7 +61,7 @@ def parse(text: str, *, today: dt.date | None = None) -> PersonalNumber:
     For the ten-digit forms with `-` the century is the latest that does not put the birth in
     the future; `+` means the person turns 100 this year or is older (Folkbokföringslagen 18 §).
     """
-    today = today or dt.date.today()
+    today = today or clock.today()
     cleaned = re.sub(r"\s", "", text or "")
     if not cleaned:
         raise ValidationError("Ange personnummer eller samordningsnummer.", field="personal_number")

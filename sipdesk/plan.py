@@ -21,7 +21,7 @@ from typing import Any
 
 import peewee as pw
 
-from . import audit, lifecycle, messaging
+from . import audit, clock, lifecycle, messaging
 from .audit import AuditAction
 from .db import BaseModel, database
 from .errors import NotFoundError, PermissionDenied, ValidationError
@@ -30,7 +30,7 @@ from .lifecycle import Action
 from .messaging import MessageKind
 from .models import Case, CaseStatus, Principal, PrincipalKind, User, now
 from .paths import resource_dir
-from .workdays import add_workdays
+from .workdays import add_workdays, one_year_after
 
 DOCUMENTATION_WORKDAYS = 2
 FOLLOW_UP_WARN_DAYS = 30
@@ -354,9 +354,7 @@ def _check_treatment_reference(text: str) -> None:
 def check_follow_up_date(plan: PlanVersion, day: dt.date) -> None:
     if day <= plan.meeting_date:
         raise ValidationError("Uppföljningen ska ligga efter mötet.", field="follow_up_date")
-    limit = plan.meeting_date.replace(year=plan.meeting_date.year + 1) \
-        if not (plan.meeting_date.month == 2 and plan.meeting_date.day == 29) \
-        else plan.meeting_date.replace(year=plan.meeting_date.year + 1, day=28)
+    limit = one_year_after(plan.meeting_date)
     if day > limit:
         raise ValidationError(f"Planen följs upp minst en gång om året — senast "
                               f"{limit:%Y-%m-%d}.", field="follow_up_date")
@@ -770,7 +768,7 @@ def reopen(actor: User, plan: PlanVersion, *, reason: str) -> PlanVersion:
         PrincipalPart.update(approved_at=None, approved_by=None).where(
             PrincipalPart.plan == plan).execute()
         lifecycle.transition(actor, case, Action.REOPEN_PLAN, reason=reason.strip())
-        Case.update(next_date=add_workdays(dt.date.today(), DOCUMENTATION_WORKDAYS)).where(
+        Case.update(next_date=add_workdays(clock.today(), DOCUMENTATION_WORKDAYS)).where(
             Case.id == case.id).execute()
     return PlanVersion.get_by_id(plan.id)
 
@@ -790,7 +788,7 @@ def skip_follow_up(actor: User, plan: PlanVersion, *, reason: str) -> None:
 
 def is_overdue(plan: PlanVersion, *, today: dt.date | None = None) -> bool:
     """Documentation not finished within two working days after the meeting."""
-    today = today or dt.date.today()
+    today = today or clock.today()
     if plan.locked:
         return False
     finished = all(p.finished_at for p in parts(plan)) and bool(parts(plan))
@@ -799,10 +797,10 @@ def is_overdue(plan: PlanVersion, *, today: dt.date | None = None) -> bool:
 
 def follow_up_due(plan: PlanVersion, *, today: dt.date | None = None) -> bool:
     """A reminder 30 days before the follow-up date (and at least yearly)."""
-    today = today or dt.date.today()
+    today = today or clock.today()
     if not plan.locked:
         return False
-    day = plan.follow_up_date or plan.meeting_date.replace(year=plan.meeting_date.year + 1)
+    day = plan.follow_up_date or one_year_after(plan.meeting_date)
     return today >= day - dt.timedelta(days=FOLLOW_UP_WARN_DAYS)
 
 

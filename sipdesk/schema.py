@@ -6,7 +6,6 @@ The app checks the schema on start: an empty database is created, an older one i
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
 import sqlite3
 from dataclasses import dataclass
@@ -15,6 +14,7 @@ from pathlib import Path
 import peewee
 from playhouse.migrations import Runner
 
+from . import clock
 from .db import ConnectionProblem, DatabaseUrl, Engine, ProblemKind
 
 log = logging.getLogger("sipdesk.schema")
@@ -71,7 +71,7 @@ def check_not_newer(state: SchemaStatus) -> None:
 
 def backup_sqlite(path: Path) -> Path:
     """Copy a SQLite database consistently (backup API) next to the original."""
-    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+    stamp = clock.now().strftime("%Y%m%d-%H%M%S")
     target = path.with_name(f"{path.stem}.backup-{stamp}{path.suffix}")
     source = sqlite3.connect(str(path))
     try:

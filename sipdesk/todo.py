@@ -17,7 +17,7 @@ from enum import StrEnum
 
 import peewee as pw
 
-from . import settings
+from . import clock, settings
 from .consent import WARN_DAYS
 from .invitation import Answer, Meeting, MeetingStatus, Participant, ParticipantKind
 from .meeting import open_deviations_for
@@ -191,7 +191,7 @@ def plan_rows(user: User, *, today: dt.date) -> list[TodoRow]:
 
 def todo_for(user: User, *, today: dt.date | None = None) -> list[TodoRow]:
     """Everything waiting for `user`, oldest first."""
-    today = today or dt.date.today()
+    today = today or clock.today()
     workdays = int(settings.get("reminder_workdays"))
     rows = [*waiting_for_my_ack(user),
             *others_not_acknowledged(user, today=today, workdays=workdays),
@@ -205,7 +205,7 @@ def todo_for(user: User, *, today: dt.date | None = None) -> list[TodoRow]:
 def cases_waiting_for(user: User, *, today: dt.date | None = None) -> pw.Expression:
     """SQL condition, per case row: something in this case waits for `user` — used by the
     case list for its marker, inside the same single query."""
-    today = today or dt.date.today()
+    today = today or clock.today()
     my_acks = (Receipt.select(Receipt.id).join(Message)
                .where((Message.case == Case.id) & (Receipt.recipient == user)
                       & (Receipt.needs_ack == True)))  # noqa: E712

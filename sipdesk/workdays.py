@@ -52,3 +52,12 @@ def workdays_between(start: dt.date, end: dt.date) -> int:
         day += dt.timedelta(days=1)
         count += is_workday(day)
     return count
+
+
+def one_year_after(day: dt.date) -> dt.date:
+    """The same date next year; 29 February gives 28 February (a consent "for at most one
+    year" and the yearly follow-up must not pass the day a year later)."""
+    try:
+        return day.replace(year=day.year + 1)
+    except ValueError:
+        return day.replace(year=day.year + 1, day=28)

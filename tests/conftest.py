@@ -15,13 +15,17 @@ import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
+import datetime as dt
+
 import keyring
 import peewee
 import psycopg
 import pytest
+import time_machine
 from keyring.backend import KeyringBackend
 
 from sipdesk import schema
+from sipdesk.clock import STOCKHOLM
 from sipdesk.db import DatabaseUrl, Engine, connect, database, parse_url
 
 PG_ADMIN_URL = os.environ.get("SIPDESK_TEST_PG", "postgresql://root@127.0.0.1:5432/test")
@@ -45,6 +49,21 @@ class MemoryKeyring(KeyringBackend):
 
     def delete_password(self, service: str, username: str) -> None:
         self.store.pop((service, username), None)
+
+
+# The day every test starts on, unless it travels elsewhere itself (the `time_machine`
+# fixture, or `travel_to` below). Tests never read the real date: the suite gives the same
+# answers on any day the machine thinks it is. A Sunday in late November 2026, before the
+# fixed meeting times in tests/scenarios.py (Monday 23 November 09:00).
+SUITE_NOW = dt.datetime(2026, 11, 22, 12, 0, tzinfo=STOCKHOLM)
+
+
+@pytest.fixture(autouse=True)
+def frozen_clock() -> Iterator[time_machine.Traveller]:
+    """sipdesk.clock (and every other reader of the time) sees SUITE_NOW, ticking on from it,
+    so timers and timeouts still run; the zone is Stockholm whatever the machine's zone is."""
+    with time_machine.travel(SUITE_NOW, tick=True) as traveller:
+        yield traveller
 
 
 @pytest.fixture(autouse=True)

@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from sipdesk import cases, lifecycle, people
+from sipdesk import cases, clock, lifecycle, people
 from sipdesk.errors import NotFoundError
 from sipdesk.lifecycle import ClosureReason
 from sipdesk.models import Case, CaseStatus, PersonContact
@@ -102,7 +102,7 @@ class CaseView(QWidget):
         self.context = CaseContext(
             session=session, case=case,
             contacts=contacts if contacts is not None else people.contacts_of(case.person),
-            today=today or dt.date.today())
+            today=today or clock.today())
 
         self.back_button = QPushButton("← Tillbaka till ärendelistan")
         self.back_button.setObjectName("back_to_list")
@@ -174,7 +174,7 @@ class CaseView(QWidget):
                            "finns kvar — öppna ärendet igen.")
             return
         self.context = CaseContext(session=self.session, case=case, contacts=contacts,
-                                   today=self._today or dt.date.today())
+                                   today=self._today or clock.today())
         for page in self.tab_pages:
             page.refresh(self.context)
         self._show_heading()

@@ -32,7 +32,7 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap
 
-from sipdesk import cases
+from sipdesk import cases, clock
 from sipdesk.cases import CaseFilter, CaseRow, SortKey
 from sipdesk.consent import consent_state
 from sipdesk.models import CaseStatus, User
@@ -84,7 +84,7 @@ COLUMNS: tuple[Column, ...] = (
     # ISO 8601 is the Swedish date format (SS-ISO 8601): 2026-03-14.
     Column("Nästa datum", SortKey.NEXT_DATE,
            lambda r: r.next_date.isoformat() if r.next_date else ""),
-    Column("Samtycke", SortKey.CONSENT, lambda r: consent_text(r, dt.date.today())[0]),
+    Column("Samtycke", SortKey.CONSENT, lambda r: consent_text(r, clock.today())[0]),
 )
 NUMBER_COLUMN = 0
 NEXT_DATE_COLUMN = next(i for i, c in enumerate(COLUMNS) if c.sort_key is SortKey.NEXT_DATE)
@@ -143,7 +143,7 @@ class CaseListModel(QAbstractTableModel):
         self._count = 0
         self._pages: OrderedDict[int, list[CaseRow]] = OrderedDict()
         self._failed = False
-        self._today = dt.date.today()  # for the consent column; renewed at each refresh
+        self._today = clock.today()  # for the consent column; renewed at each refresh
         self._consent_cells: dict[tuple[Any, ...], tuple[str, bool]] = {}
 
     # ---- state ------------------------------------------------------------------------
@@ -168,7 +168,7 @@ class CaseListModel(QAbstractTableModel):
     def refresh(self) -> None:
         """Forget every fetched row and count again, e.g. after a case was created."""
         self.beginResetModel()
-        self._today = dt.date.today()
+        self._today = clock.today()
         self._consent_cells.clear()
         self._pages.clear()
         self._failed = False

@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from sipdesk import cases, lifecycle
+from sipdesk import cases, clock, lifecycle
 from sipdesk.lifecycle import Action, ClosureReason, NeedInput, NeedRecord, NoticedBy
 from sipdesk.models import Case, CaseStatus, User
 
@@ -45,7 +45,7 @@ class NeedDialog(FormDialog):
                  parent: QWidget | None = None) -> None:
         self.session = session
         self.case = case
-        self.today = today or dt.date.today()
+        self.today = today or clock.today()
         self.existing: NeedRecord | None = lifecycle.need_of(case)
         super().__init__(
             title="Ändra behov" if self.existing else "Registrera behov",
@@ -166,7 +166,7 @@ class RefusalDialog(FormDialog):
                  parent: QWidget | None = None) -> None:
         self.session = session
         self.case = case
-        self.today = today or dt.date.today()
+        self.today = today or clock.today()
         super().__init__(
             title="Neka SIP",
             intro=("En SIP nekas bara undantagsvis, när huvudmännen bedömer att den inte "
@@ -200,7 +200,7 @@ class ClosureDialog(FormDialog):
                  parent: QWidget | None = None) -> None:
         self.session = session
         self.case = case
-        self.today = today or dt.date.today()
+        self.today = today or clock.today()
         super().__init__(
             title="Avsluta ärendet",
             intro="Välj datum och skäl för avslutet.",

@@ -29,9 +29,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from sipdesk import consent, contacts, lifecycle
-from sipdesk.consent import ConsentInput, ConsentKind, HarmConclusion, one_year_after
+from sipdesk import clock, consent, contacts, lifecycle
+from sipdesk.consent import ConsentInput, ConsentKind, HarmConclusion
 from sipdesk.models import Case, PersonContact, Principal, PrincipalKind
+from sipdesk.workdays import one_year_after
 
 from ..session import Session
 from .dates import DateEdit
@@ -130,7 +131,7 @@ class ConsentDialog(FormDialog):
                  parent: QWidget | None = None) -> None:
         self.session = session
         self.case = case
-        self.today = today or dt.date.today()
+        self.today = today or clock.today()
         self.previous = consent.active_consent(case)
         renewing = self.previous is not None
         if renewing:
@@ -332,7 +333,7 @@ class WithdrawConsentDialog(FormDialog):
                  parent: QWidget | None = None) -> None:
         self.session = session
         self.case = case
-        self.today = today or dt.date.today()
+        self.today = today or clock.today()
         current = consent.active_consent(case)
         assert current is not None, "no consent to withdraw"
         self.current = current
@@ -382,7 +383,7 @@ class HarmAssessmentDialog(FormDialog):
                  parent: QWidget | None = None) -> None:
         self.session = session
         self.case = case
-        self.today = today or dt.date.today()
+        self.today = today or clock.today()
         super().__init__(
             title="Registrera menprövning",
             intro=("Gör en menprövning när den enskilde inte kan ta ställning till samtycke. "
@@ -450,7 +451,7 @@ class DeclinedDialog(FormDialog):
                  parent: QWidget | None = None) -> None:
         self.session = session
         self.case = case
-        self.today = today or dt.date.today()
+        self.today = today or clock.today()
         super().__init__(
             title="Den enskilde tackar nej",
             intro=("Den enskilde vill inte ha en SIP, fast huvudmännen ser ett behov. "

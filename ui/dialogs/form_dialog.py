@@ -34,7 +34,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from sipdesk import auth
+from sipdesk import auth, clock
 from sipdesk.errors import ConflictError, NotFoundError, PermissionDenied, ValidationError
 from sipdesk.models import User
 
@@ -205,7 +205,7 @@ class FormDialog(QDialog):
     def refused_message(self, name: str, widget: DateEdit, day: dt.date) -> str:
         """What to say when the user tries a date the field does not allow."""
         if day > from_qdate(widget.maximumDate()):
-            if from_qdate(widget.maximumDate()) == dt.date.today():
+            if from_qdate(widget.maximumDate()) == clock.today():
                 return "Datumet kan inte ligga i framtiden."
             return f"Välj ett datum till och med {from_qdate(widget.maximumDate()):%Y-%m-%d}."
         return f"Välj ett datum från och med {from_qdate(widget.minimumDate()):%Y-%m-%d}."

@@ -21,7 +21,7 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QBrush, QColor, QFont
 
-from sipdesk import todo
+from sipdesk import clock, todo
 from sipdesk.models import User
 from sipdesk.todo import Target, TodoRow
 
@@ -56,13 +56,13 @@ class TodoModel(QAbstractTableModel):
         super().__init__(parent)
         self._user = user
         self._rows: list[TodoRow] = []
-        self._today = dt.date.today()
+        self._today = clock.today()
         bold = QFont()
         bold.setBold(True)
         self._bold = bold
 
     def refresh(self, *, today: dt.date | None = None) -> None:
-        self._today = today or dt.date.today()
+        self._today = today or clock.today()
         try:
             rows = todo.todo_for(self._user, today=self._today)
         except peewee.DatabaseError as exc:

@@ -45,10 +45,11 @@ from PySide6.QtWidgets import (
     QWizardPage,
 )
 
-from sipdesk import consent, contacts, lifecycle, plan
+from sipdesk import clock, consent, contacts, lifecycle, plan
 from sipdesk.errors import NotFoundError, PermissionDenied, SipError, ValidationError
 from sipdesk.models import Case, CaseStatus, User
 from sipdesk.plan import FieldConflict, PlanKind, PlanVersion
+from sipdesk.workdays import one_year_after
 
 from .. import messages
 from ..dialogs.plan_intervention import InterventionDialog
@@ -97,9 +98,6 @@ HINT_PLACES = {
 TREATMENT_CHOICES = (("Ja", True), ("Nej", False), ("Inte aktuellt", None))
 
 
-def one_year_after(day: dt.date) -> dt.date:
-    return day.replace(year=day.year + 1) if (day.month, day.day) != (2, 29) else \
-        day.replace(year=day.year + 1, day=28)
 
 
 def add_months(day: dt.date, months: int) -> dt.date:
@@ -780,7 +778,7 @@ class DocumentationWizard(QWizard):
                  delay_ms: int = SAVE_DELAY_MS, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.session = session
-        self.today = today or dt.date.today()
+        self.today = today or clock.today()
         self.version = plan.get_version(plan_id)
         self.case: Case = self.version.case
         latest = plan.latest_version(self.case)
@@ -868,7 +866,7 @@ class DocumentationWizard(QWizard):
 
     def save_now(self) -> None:
         if self.saver.flush():
-            self._status(f"Sparat {dt.datetime.now():%H:%M}")
+            self._status(f"Sparat {clock.now():%H:%M}")
 
     def _page_changed(self, page_id: int) -> None:
         self.saver.flush()

@@ -27,7 +27,7 @@ import peewee
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
-from sipdesk import plan
+from sipdesk import clock, plan
 from sipdesk.errors import NotFoundError, PermissionDenied, SipError, ValidationError
 from sipdesk.models import User
 from sipdesk.plan import FieldConflict, PlanVersion
@@ -246,7 +246,7 @@ class FieldSaver(QObject):
             return False
         self.base[name] = new
         self.saved.emit(name)
-        self.status_changed.emit(f"Sparat {dt.datetime.now():%H:%M}")
+        self.status_changed.emit(f"Sparat {clock.now():%H:%M}")
         return True
 
     def _set_error(self, binding: Binding, message: str) -> None:
