@@ -1,5 +1,8 @@
 """`sipdesk print …` from the command line: the same documents the case view prints.
 
+Each document also answers to its Swedish name (`samtycke`, `brev`, `kalender`, `plan`,
+`planer`); the parser in `sipdesk.cli` hands this module the English one.
+
 - `consent`: the consent form (a .pdf file);
 - `letters`: the letters of the case's current meeting — one PDF per recipient in a folder, or
   all in one file with `--one-file`;
@@ -138,7 +141,7 @@ def run_print_command(args: argparse.Namespace) -> int:
         print(wrong_target, file=sys.stderr)
         return 2
     if (args.document == "plans") == bool(args.case_number):
-        print("Ange inget ärendenummer för plans." if args.case_number else
+        print("Ange inget ärendenummer för planer." if args.case_number else
               "Ange ett ärendenummer, t.ex. SIP-2026-0042.", file=sys.stderr)
         return 2
     try:

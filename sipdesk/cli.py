@@ -36,7 +36,11 @@ _ARGPARSE_SWEDISH = (
 class _SwedishHelp(argparse.HelpFormatter):
     def add_usage(self, usage: str | None, actions: Any, groups: Any,
                   prefix: str | None = None) -> None:
-        super().add_usage(usage, actions, groups, prefix="Användning: ")
+        # Only argparse's own "usage: " is replaced: it also formats a sub-command's name with
+        # prefix "", and forcing ours there made `sipdesk demo --help` say "Användning:" twice.
+        if prefix is None:
+            prefix = "Användning: "
+        super().add_usage(usage, actions, groups, prefix=prefix)
 
 
 class SwedishArgumentParser(argparse.ArgumentParser):
@@ -58,6 +62,41 @@ class SwedishArgumentParser(argparse.ArgumentParser):
         self.exit(2, f"{self.prog}: fel: {message}\n")
 
 
+# `sipdesk print` answers to the Swedish names of its documents as well as the English ones;
+# the rest of the program only sees the English name.
+PRINT_KINDS = {
+    "samtycke": "consent",
+    "brev": "letters",
+    "kalender": "calendar",
+    "plan": "plan",
+    "planer": "plans",
+    "consent": "consent",
+    "letters": "letters",
+    "calendar": "calendar",
+    "plans": "plans",
+}
+
+
+class _PrintKind(argparse.Action):
+    """Stores the English name of the document, whichever name was typed."""
+
+    def __call__(self, parser: argparse.ArgumentParser, namespace: argparse.Namespace,
+                 values: Any, option_string: str | None = None) -> None:
+        setattr(namespace, self.dest, PRINT_KINDS[values])
+
+
+def _add_global_options(parser: argparse.ArgumentParser, *, default: Any) -> None:
+    """The options that may stand before or after the command (`sipdesk migrate --database U`).
+
+    Each sub-command repeats them with the default `SUPPRESS`, so that a value given before the
+    command is not overwritten by the sub-command's own default.
+    """
+    parser.add_argument(
+        "--database", metavar="URL", default=default,
+        help="sqlite:///sökväg eller postgresql://användare@server:port/databas",
+    )
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = SwedishArgumentParser(
         prog="sipdesk",
@@ -65,10 +104,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"sipdesk {__version__}",
                         help="visa versionen och avsluta")
-    parser.add_argument(
-        "--database", metavar="URL",
-        help="sqlite:///sökväg eller postgresql://användare@server:port/databas",
-    )
+    _add_global_options(parser, default=None)
     parser.add_argument(
         "--smoke-test", action="store_true",
         help="starta fönstret, visa ärendelistan, skriv ut tiden och avsluta (utan "
@@ -76,32 +112,45 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sub = parser.add_subparsers(dest="command", metavar="KOMMANDO", title="kommandon",
                                 parser_class=SwedishArgumentParser)
-    sub.add_parser("migrate", help="uppdatera databasens schema till den här versionen")
-    demo = sub.add_parser("demo", help="fyll en tom databas med påhittade exempeldata")
-    demo.add_argument("--cases", type=int, default=200, help="antal ärenden (standard 200)")
-    demo.add_argument("--seed", type=int, default=1, help="slumpfrö för upprepbara data")
-    printing = sub.add_parser("print", help="skriv ut en blankett, brev, kalenderfil eller plan")
-    printing.add_argument("document", metavar="DOKUMENT",
-                          choices=["consent", "letters", "calendar", "plan", "plans"],
-                          help="consent = samtyckesblankett, letters = brev till dem som "
-                               "bjuds in per brev, calendar = kalenderfil (.ics) för mötet, "
-                               "plan = ärendets plan, plans = senaste planen i alla ärenden "
-                               "(utan ärendenummer, till en mapp)")
+    migrate = sub.add_parser("migrate", help="uppdatera databasens schema till den här versionen",
+                             description="Skapar eller uppdaterar databasens schema.")
+    _add_global_options(migrate, default=argparse.SUPPRESS)
+    demo = sub.add_parser("demo", help="fyll en tom databas med påhittade exempeldata",
+                          description="Fyller en tom databas med påhittade exempeldata.")
+    _add_global_options(demo, default=argparse.SUPPRESS)
+    demo.add_argument("--cases", type=int, default=200, metavar="ANTAL",
+                      help="antal ärenden (standard 200)")
+    demo.add_argument("--seed", type=int, default=1, metavar="FRÖ",
+                      help="slumpfrö för upprepbara data (standard 1)")
+    printing = sub.add_parser(
+        "print", help="skriv ut en blankett, brev, kalenderfil eller plan",
+        description="Skriver ut samma dokument som ärendevyn i fönstret. Dokumenten heter "
+                    "något på svenska eller på engelska, t.ex. samtycke eller consent.",
+    )
+    _add_global_options(printing, default=argparse.SUPPRESS)
+    printing.add_argument("document", metavar="DOKUMENT", choices=list(PRINT_KINDS),
+                          action=_PrintKind,
+                          help="samtycke (consent) = samtyckesblankett, brev (letters) = brev "
+                               "till dem som bjuds in per brev, kalender (calendar) = "
+                               "kalenderfil (.ics) för mötet, plan = ärendets plan, planer "
+                               "(plans) = senaste planen i alla ärenden (utan ärendenummer, "
+                               "till en mapp)")
     printing.add_argument("case_number", metavar="ÄRENDENUMMER", nargs="?",
-                          help="t.ex. SIP-2026-0042 (inte för plans)")
+                          help="t.ex. SIP-2026-0042 (inte för planer)")
     printing.add_argument("--out", required=True, metavar="FIL/MAPP",
-                          help="filen att skriva; för letters en mapp (en PDF per mottagare) "
-                               "om inte --one-file anges; för calendar en .ics-fil eller mapp; "
-                               "för plans en mapp")
+                          help="filen att skriva; för brev en mapp (en PDF per mottagare) "
+                               "om inte --one-file anges; för kalender en .ics-fil eller mapp; "
+                               "för planer en mapp")
     printing.add_argument("--one-file", action="store_true",
-                          help="letters: alla brev i en PDF")
+                          help="brev: alla brev i en PDF")
     printing.add_argument("--easy-read", action="store_true",
-                          help="plan/plans: den enskildes lättlästa kopia (bara godkända planer)")
+                          help="plan/planer: den enskildes lättlästa kopia (bara godkända "
+                               "planer)")
     printing.add_argument("--version", dest="plan_version", type=int, metavar="N",
                           help="plan: versionen att skriva ut (standard: den senaste)")
     printing.add_argument("--status", nargs="+", metavar="STATUS",
                           choices=[s.value for s in CaseStatus],
-                          help="plans: bara ärenden med den här statusen, t.ex. "
+                          help="planer: bara ärenden med den här statusen, t.ex. "
                                "follow_up_planned")
     return parser
 

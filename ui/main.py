@@ -9,7 +9,10 @@ from sipdesk.cli import build_parser, run_core_command
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command and args.smoke_test:
+        parser.error(f"--smoke-test startar fönstret och går inte ihop med {args.command}")
     # Commands talk to the user in Swedish; log lines only when something is wrong. The GUI
     # logs more (never personal data) to help support.
     level = logging.WARNING if args.command else logging.INFO

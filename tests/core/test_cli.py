@@ -1,5 +1,7 @@
 """The command line without a screen: `sipdesk --version`, `sipdesk migrate`, `sipdesk demo`,
-through `ui.main.main([...])` as the installed `sipdesk` command calls it, on both engines."""
+through `ui.main.main([...])` as the installed `sipdesk` command calls it, on both engines; and
+what people type: `--database` before or after the command, `print`'s Swedish document names,
+help that says "Användning:" once."""
 
 from __future__ import annotations
 
@@ -12,6 +14,7 @@ import pytest
 from playhouse.migrations import Runner
 
 from sipdesk import __version__, schema
+from sipdesk.cli import build_parser
 from sipdesk.db import DatabaseUrl, Engine, connect, database, parse_url
 from sipdesk.paths import resource_dir
 from tests.conftest import IN_CI, PG_ADMIN_URL
@@ -176,3 +179,118 @@ def test_the_command_line_speaks_swedish(capsys: pytest.CaptureFixture[str]) -> 
         main(["demo", "--cases", "många"])
     assert exit_info.value.code == 2
     assert "sipdesk demo: fel: argument --cases: inte ett heltal" in capsys.readouterr().err
+
+
+# ---- what people type: global options on either side, Swedish names, one usage line -------
+
+COMMANDS = [
+    ["migrate"],
+    ["demo", "--cases", "3", "--seed", "1"],
+    ["print", "samtycke", "SIP-2026-0001", "--out", "samtycke.pdf"],
+]
+
+
+@pytest.mark.parametrize("command", COMMANDS, ids=lambda c: c[0])
+@pytest.mark.parametrize("where", ["before", "after"])
+def test_database_option_stands_before_or_after_the_command(
+    command: list[str], where: str,
+) -> None:
+    url = "sqlite:///tmp/x.sqlite3"
+    argv = (["--database", url, *command] if where == "before"
+            else [*command, "--database", url])
+    args = build_parser().parse_args(argv)
+    assert args.command == command[0]
+    assert args.database == url
+
+
+def test_without_the_option_the_command_has_no_database_of_its_own() -> None:
+    # None lets resolve_url fall back to SIPDESK_DATABASE and then the embedded database.
+    for command in COMMANDS:
+        assert build_parser().parse_args(command).database is None
+
+
+def test_database_option_after_migrate_really_migrates_that_database(
+    capsys: pytest.CaptureFixture[str], blank_url: DatabaseUrl,
+) -> None:
+    code, out, err = run(capsys, "migrate", "--database", blank_url.url)
+    assert (code, err) == (0, "")
+    assert out.startswith("Uppdaterade databasen: 0001_initial")
+    code, out, _err = run(capsys, "--database", blank_url.url, "migrate")
+    assert code == 0 and "Databasen är redan aktuell" in out
+
+
+@needs_demo_numbers
+def test_demo_then_print_with_the_option_after_the_command(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path,
+) -> None:
+    url = DatabaseUrl(Engine.SQLITE, path=tmp_path / "demo.sqlite3")
+    code, out, err = run(capsys, "demo", "--cases", "3", "--seed", "1", "--database", url.url)
+    assert (code, err) == (0, "")
+    assert out.startswith("3 påhittade ärenden skapade på ")
+
+    from sipdesk.models import Case
+
+    connect(url)
+    number = Case.select(Case.number).order_by(Case.id).first().number
+    database.close()
+    pdf = tmp_path / "samtycke.pdf"
+    code, out, err = run(capsys, "print", "samtycke", number, "--out", str(pdf),
+                         "--database", url.url)
+    assert (code, err) == (0, "")
+    assert out.strip() == f"Skrev {pdf}"
+    assert pdf.read_bytes().startswith(b"%PDF")
+
+
+@pytest.mark.parametrize(("typed", "document"), [
+    ("samtycke", "consent"), ("brev", "letters"), ("kalender", "calendar"), ("plan", "plan"),
+    ("planer", "plans"), ("consent", "consent"), ("letters", "letters"),
+    ("calendar", "calendar"), ("plans", "plans"),
+])
+def test_print_documents_answer_to_swedish_and_english_names(typed: str, document: str) -> None:
+    args = build_parser().parse_args(["print", typed, "SIP-2026-0001", "--out", "x.pdf"])
+    assert args.document == document
+
+
+def test_an_unknown_document_lists_the_swedish_names(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        main(["print", "blankett", "SIP-2026-0001", "--out", "x.pdf"])
+    assert exit_info.value.code == 2
+    err = capsys.readouterr().err
+    assert "sipdesk print: fel: argument DOKUMENT: ogiltigt val: 'blankett'" in err
+    assert "'samtycke', 'brev', 'kalender', 'plan', 'planer'" in err
+
+
+@pytest.mark.parametrize("command", [[], ["migrate"], ["demo"], ["print"]],
+                         ids=lambda c: c[0] if c else "sipdesk")
+def test_help_says_anvandning_once(
+    command: list[str], capsys: pytest.CaptureFixture[str],
+) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        main([*command, "--help"])
+    assert exit_info.value.code == 0
+    out = capsys.readouterr().out
+    assert out.startswith(f"Användning: {' '.join(['sipdesk', *command])} [-h]")
+    assert out.count("Användning:") == 1 and "usage" not in out.lower()
+    assert "visa den här hjälpen och avsluta" in out
+    if command:
+        assert "--database URL" in out  # the global option is offered after the command too
+
+
+def test_an_error_after_a_command_names_it_once(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        main(["migrate", "--database"])
+    assert exit_info.value.code == 2
+    err = capsys.readouterr().err
+    assert err.startswith("Användning: sipdesk migrate [-h]")
+    assert err.count("Användning:") == 1
+    assert "sipdesk migrate: fel: argument --database: ett värde behövs" in err
+
+
+def test_smoke_test_with_a_command_is_refused(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        main(["--smoke-test", "migrate"])
+    assert exit_info.value.code == 2
+    assert "--smoke-test startar fönstret och går inte ihop med migrate" in (
+        capsys.readouterr().err)
