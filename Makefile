@@ -1,26 +1,39 @@
 # sipdesk — the two commands a new machine needs: `make run` and `make test`.
-PYTHON ?= python3
 VENV   := .venv
+ifeq ($(OS),Windows_NT)
+# python.org's installer gives `python`, and a venv keeps its programs in Scripts\.
+PYTHON ?= python
+BIN    := $(VENV)/Scripts
+EXE    := .exe
+else
+PYTHON ?= python3
 BIN    := $(VENV)/bin
+EXE    :=
+endif
+# Exact versions for the suite, the build and CI (`make lock` refreshes them); `make run` installs
+# within pyproject.toml's ranges, like any user's pip would.
+CONSTRAINTS := constraints.txt
 # Qt needs a platform plugin; tests and benchmarks never open a real screen.
 HEADLESS := QT_QPA_PLATFORM=offscreen
 
-.PHONY: run test lint bench dist clean
+.PHONY: run test lint bench dist lock clean
 
-$(BIN)/python:
+$(BIN)/python$(EXE):
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "sipdesk behöver Python 3.11 eller senare")'
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
-$(VENV)/.run-installed: pyproject.toml | $(BIN)/python
+$(VENV)/.run-installed: pyproject.toml | $(BIN)/python$(EXE)
 	$(BIN)/python -m pip install --quiet -e .
 	@touch $@
 
-$(VENV)/.test-installed: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e '.[test,dist]'
+$(VENV)/.test-installed: pyproject.toml $(CONSTRAINTS) | $(BIN)/python$(EXE)
+	$(BIN)/python -m pip install --quiet --constraint $(CONSTRAINTS) -e '.[test,dist]'
 	@touch $@ $(VENV)/.run-installed
 
+# On Linux, first: can Qt's xcb plugin load? (installs or names the missing system libraries)
 run: $(VENV)/.run-installed
+	@$(BIN)/python -m ui.platform_check
 	$(BIN)/sipdesk $(ARGS)
 
 lint: $(VENV)/.test-installed
@@ -37,6 +50,22 @@ bench: $(VENV)/.test-installed
 
 dist: $(VENV)/.test-installed
 	$(BIN)/pyinstaller --noconfirm --clean --distpath dist --workpath build build.spec
+
+# Refreshes constraints.txt with the newest versions pyproject.toml's ranges allow, resolved in a
+# throwaway venv. Then run `make test` and commit constraints.txt if it passes.
+lock:
+	@set -e; tmp=$$(mktemp -d); trap 'rm -rf "$$tmp"' EXIT; \
+	$(PYTHON) -m venv "$$tmp/venv"; \
+	py="$$tmp/venv/$(notdir $(BIN))/python$(EXE)"; \
+	"$$py" -m pip install --quiet --upgrade pip; \
+	"$$py" -m pip install --quiet -e '.[test,dist]'; \
+	made_with=$$("$$py" -c 'import platform; print(platform.python_version(), "on", platform.system())'); \
+	{ echo "# Exact versions that make test, make dist and CI install (pip --constraint); make run"; \
+	  echo "# keeps pyproject.toml's ranges. Resolved with Python $$made_with; make lock refreshes"; \
+	  echo "# it. A package not listed (one only Windows or macOS needs) is left free."; \
+	  "$$py" -m pip freeze --exclude-editable; } > "$$tmp/constraints.txt"; \
+	mv "$$tmp/constraints.txt" $(CONSTRAINTS); \
+	echo "$(CONSTRAINTS) uppdaterad; kör make test innan du checkar in den."
 
 clean:
 	rm -rf build dist .mypy_cache .pytest_cache .ruff_cache
