@@ -11,8 +11,8 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QSize, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtCore import QByteArray, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
@@ -49,6 +49,7 @@ log = logging.getLogger("sipdesk.ui.main_window")
 
 
 KEY_GEOMETRY = "main_window/geometry"
+FIRST_START_SHARE = 0.9  # of the screen's free area, for the window's normal (not maximised) size
 
 # Navigation entries that later versions fill in; until then their page says so.
 COMING_LATER: tuple[str, ...] = ()
@@ -146,7 +147,18 @@ class MainWindow(QMainWindow):
 
         geometry = window_state().value(KEY_GEOMETRY)
         if not isinstance(geometry, QByteArray) or not self.restoreGeometry(geometry):
-            self.resize(QSize(1200, 760))
+            self._fit_to_screen()
+
+    def _fit_to_screen(self) -> None:
+        """The first start: maximised, and 90 % of the screen, centred, when made smaller
+        (a fixed size was too small on a large screen and cut the case view on a laptop)."""
+        screen = self.screen() or QGuiApplication.primaryScreen()
+        available = screen.availableGeometry()
+        self.resize(available.size() * FIRST_START_SHARE)
+        frame = self.frameGeometry()
+        frame.moveCenter(available.center())
+        self.move(frame.topLeft())
+        self.setWindowState(self.windowState() | Qt.WindowState.WindowMaximized)
 
     # ---- building -----------------------------------------------------------------------
 

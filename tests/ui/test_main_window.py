@@ -85,16 +85,45 @@ def test_settings_and_quit(sqlite_session: Session, qtbot: QtBot) -> None:
     assert not window.isVisible()
 
 
+def test_first_start_fills_the_screen(sqlite_session: Session, qtbot: QtBot) -> None:
+    """No saved window state: the window opens maximised; made smaller, it still covers 90 %
+    of the screen, so the case view's columns and buttons have room (issue 10)."""
+    window = open_window(qtbot, sqlite_session)
+    available = window.screen().availableGeometry()
+    assert window.isMaximized()
+    qtbot.waitUntil(lambda: window.frameGeometry().width() >= available.width() * 0.9,
+                    timeout=1000)
+    assert window.frameGeometry().height() >= available.height() * 0.9
+    window.showNormal()
+    qtbot.waitUntil(lambda: not window.isMaximized(), timeout=1000)
+    normal = window.geometry()
+    assert normal.width() >= int(available.width() * 0.9) - 1
+    assert normal.height() >= int(available.height() * 0.9) - 1
+    assert available.contains(normal.center())
+
+
 def test_geometry_is_remembered(sqlite_session: Session, qtbot: QtBot) -> None:
     window = open_window(qtbot, sqlite_session)
-    assert (window.width(), window.height()) == (1200, 760)  # the first time
-    window.resize(1000, 650)
-    qtbot.waitUntil(lambda: window.height() == 650, timeout=1000)
+    window.showNormal()
+    window.resize(window.width(), 450)
+    qtbot.waitUntil(lambda: window.height() == 450, timeout=1000)
     window.close()
     again = open_window(qtbot, sqlite_session)
-    # The offscreen screen is 800 pixels wide, so only the height comes back unchanged.
-    assert again.height() == 650
-    assert again.width() < 1200
+    assert not again.isMaximized()  # the saved state wins over the first start's maximising
+    assert again.height() == 450  # (the offscreen screen is narrower than the window can be)
+
+
+def test_a_maximised_window_opens_maximised_again(sqlite_session: Session,
+                                                  qtbot: QtBot) -> None:
+    window = open_window(qtbot, sqlite_session)
+    window.showNormal()
+    window.resize(window.width(), 450)
+    qtbot.waitUntil(lambda: window.height() == 450, timeout=1000)
+    window.showMaximized()
+    qtbot.waitUntil(window.isMaximized, timeout=1000)
+    window.close()
+    again = open_window(qtbot, sqlite_session)
+    assert again.isMaximized()
 
 
 def test_open_case_and_go_back(sqlite_session: Session, qtbot: QtBot) -> None:
