@@ -29,6 +29,7 @@ from sipdesk.models import CaseStatus, ContactKind, Person, PersonContact
 
 from ..dialogs.case_dialogs import NeedDialog
 from ..dialogs.consent_dialogs import ConsentDialog
+from ..flow_layout import FlowLayout
 from . import actions
 from .base import (
     NOT_GIVEN,
@@ -184,21 +185,25 @@ class OverviewTab(CaseTab):
                 column.addWidget(value_label(
                     "Allt som behövs för att kalla till SIP-möte finns.", name="missing_none",
                     wrap=True))
-        row = QHBoxLayout()
-        row.setSpacing(8)
         self.action_buttons: dict[Action, QPushButton] = {}
         states = actions.states(context)
+        buttons: list[QPushButton] = []
         for action in actions.ACTION_HANDLERS:
             button = actions.action_button(action, states[action], run=self._run)
             self.action_buttons[action] = button
-            row.addWidget(button)
+            buttons.append(button)
         if consent.active_consent(context.case) is not None and not context.read_only:
             renew = QPushButton("Förnya samtycke…")
             renew.setObjectName("renew_consent")
             renew.setAutoDefault(False)
             renew.clicked.connect(self._renew)
-            row.insertWidget(1, renew)
-        row.addStretch(1)
+            buttons.insert(1, renew)
+        # The buttons wrap onto a second row rather than push the page sideways: in one row
+        # they are wider than a 1200-pixel window, and the last ones were cut.
+        row = FlowLayout(spacing=8)
+        row.setObjectName("action_row")
+        for button in buttons:
+            row.addWidget(button)
         column.addLayout(row)
         return box
 
