@@ -9,13 +9,12 @@ elsewhere the PostgreSQL half of each storage test is skipped with the reason.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import shutil
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
-
-import datetime as dt
 
 import keyring
 import peewee
@@ -58,6 +57,13 @@ class MemoryKeyring(KeyringBackend):
 SUITE_NOW = dt.datetime(2026, 11, 22, 12, 0, tzinfo=STOCKHOLM)
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    """Collection, module constants and session fixtures see SUITE_NOW too."""
+    traveller = time_machine.travel(SUITE_NOW, tick=True)
+    traveller.start()
+    config.add_cleanup(traveller.stop)
+
+
 @pytest.fixture(autouse=True)
 def frozen_clock() -> Iterator[time_machine.Traveller]:
     """sipdesk.clock (and every other reader of the time) sees SUITE_NOW, ticking on from it,
@@ -71,6 +77,7 @@ def isolated_user_state(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iter
     """Data and config folders in tmp, no database from the environment, a fake keyring."""
     monkeypatch.setenv("SIPDESK_DATA_DIR", str(tmp_path / "data"))
     monkeypatch.setenv("SIPDESK_CONFIG_DIR", str(tmp_path / "config"))
+    monkeypatch.setenv("SIPDESK_LOG_DIR", str(tmp_path / "log"))
     monkeypatch.delenv("SIPDESK_DATABASE", raising=False)
     previous = keyring.get_keyring()
     ring = MemoryKeyring()

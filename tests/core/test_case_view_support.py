@@ -10,7 +10,7 @@ import datetime as dt
 import peewee
 import pytest
 
-from sipdesk import cases, consent, lifecycle, people
+from sipdesk import cases, clock, consent, lifecycle, people
 from sipdesk.cases import CaseFilter, SortKey
 from sipdesk.consent import ConsentInput, ConsentKind, HarmConclusion
 from sipdesk.errors import ValidationError
@@ -136,7 +136,7 @@ def test_closure_and_refusal_problems(officer: User) -> None:
     person = make_person()
     old, new = make_case(officer, person), make_case(officer, person)
     stranger = make_case(officer, make_person(PNR_OTHER, "Bo", "Ek"))
-    today = dt.date.today()
+    today = clock.today()
     replaced = ClosureReason.REPLACED
     assert lifecycle.closure_problems(old, closed_on=today, reason=replaced,
                                       today=today) == {

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import peewee
 
-from sipdesk import auth, demo, personal_number
+from sipdesk import auth, clock, demo, personal_number
 from sipdesk.db import DatabaseUrl, Engine, connect, database
 from sipdesk.models import Case, CaseStatus, Person, User
 from sipdesk.paths import resource_dir
@@ -38,14 +38,13 @@ def test_demo_fills_every_state_with_test_numbers_only(db: peewee.Database) -> N
 
 def test_demo_cases_agree_with_their_status(db: peewee.Database) -> None:
     """A case past the consent step shows a consent (or a menprövning), every case its need."""
-    import datetime as dt
 
     from sipdesk import consent, invitation, lifecycle, plan
     from sipdesk.contacts import Organisation
     from sipdesk.lifecycle import Action
 
     demo.fill_demo(cases=300, seed=5)
-    today = dt.date.today()
+    today = clock.today()
     for case in Case.select():
         status = CaseStatus(case.status)
         assert lifecycle.need_of(case) is not None

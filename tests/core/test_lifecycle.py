@@ -8,14 +8,14 @@ import datetime as dt
 import peewee
 import pytest
 
-from sipdesk import audit, lifecycle
+from sipdesk import audit, clock, lifecycle
 from sipdesk.db import database
 from sipdesk.errors import PermissionDenied, ValidationError
 from sipdesk.lifecycle import TRANSITIONS, Action, ClosureReason, NeedInput, NoticedBy
 from sipdesk.models import Case, CaseStatus, User
 from tests.factories import PNR_OTHER, make_case, make_person, make_user
 
-TODAY = dt.date.today()
+TODAY = clock.today()
 S = CaseStatus
 
 

@@ -3,13 +3,12 @@ the badge and the folders, and every bad input refused in Swedish."""
 
 from __future__ import annotations
 
-import datetime as dt
 import threading
 
 import peewee
 import pytest
 
-from sipdesk import audit, lifecycle, messaging
+from sipdesk import audit, clock, lifecycle, messaging
 from sipdesk.db import database
 from sipdesk.errors import NotFoundError, PermissionDenied, ValidationError
 from sipdesk.messaging import Folder, MessageKind
@@ -197,7 +196,7 @@ def test_closing_a_case_tells_its_users_with_kvittens(team: dict) -> None:
     """DOMAIN step 11: everyone is told via a message requiring acknowledgement."""
     case: Case = team["case"]
     send_ack(team, [team["maria"], team["per"]])
-    lifecycle.close_case(team["anna"], Case.get_by_id(case.id), closed_on=dt.date.today(),
+    lifecycle.close_case(team["anna"], Case.get_by_id(case.id), closed_on=clock.today(),
                          reason=lifecycle.ClosureReason.GOALS_MET)
     rows = messaging.folder_rows(team["per"], Folder.AWAITING_MY_ACK)
     assert rows[0].subject == f"Ärendet avslutas: {case.number}"

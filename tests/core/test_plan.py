@@ -9,7 +9,7 @@ import datetime as dt
 import peewee
 import pytest
 
-from sipdesk import lifecycle, messaging, plan
+from sipdesk import clock, lifecycle, messaging, plan
 from sipdesk.errors import PermissionDenied, ValidationError
 from sipdesk.models import Case, CaseStatus, Principal
 from sipdesk.plan import InterventionInput
@@ -290,7 +290,7 @@ def test_skipped_follow_up_needs_a_reason(world: dict) -> None:
 
 def test_closure_still_works_from_a_plan(world: dict) -> None:
     case = Case.get_by_id(world["case"].id)
-    lifecycle.close_case(world["officer"], case, closed_on=dt.date.today(),
+    lifecycle.close_case(world["officer"], case, closed_on=clock.today(),
                          reason=lifecycle.ClosureReason.NO_MORE_NEED)
     with pytest.raises(PermissionDenied):
         plan.update_fields(world["officer"], world["plan"], {"main_goal": ("", "x")})
@@ -298,7 +298,7 @@ def test_closure_still_works_from_a_plan(world: dict) -> None:
 
 def test_closure_message_lists_the_plans_participants(world: dict) -> None:
     case = Case.get_by_id(world["case"].id)
-    lifecycle.close_case(world["officer"], case, closed_on=dt.date.today(),
+    lifecycle.close_case(world["officer"], case, closed_on=clock.today(),
                          reason=lifecycle.ClosureReason.GOALS_MET)
     row = messaging.folder_rows(world["nurse"], messaging.Folder.AWAITING_MY_ACK)[0]
     assert row.subject == f"Ärendet avslutas: {case.number}"

@@ -13,7 +13,7 @@ from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QToolButton
 from pytestqt.qtbot import QtBot
 
-from sipdesk import cases, people
+from sipdesk import cases, clock, people
 from sipdesk.cases import CaseFilter, Scope, SortKey
 from sipdesk.demo import skatteverket_test_numbers
 from sipdesk.models import Case, CaseStatus, Role, User
@@ -395,7 +395,7 @@ def test_consent_column_warns_30_days_before_it_lapses(session: Session) -> None
     """DOMAIN step 2 / issue 3: the case list shows consent state and warns on lapsing
     consent (30 days before), from the row itself."""
     made = make_people_and_cases(4, coordinators=[session.user], actor=session.user)
-    today = dt.date.today()
+    today = clock.today()
     Case.update(consent_basis="consent", consent_valid_until=today + dt.timedelta(days=200)) \
         .where(Case.id == made[0].id).execute()
     Case.update(consent_basis="consent", consent_valid_until=today + dt.timedelta(days=12)) \
@@ -428,7 +428,7 @@ def test_consent_column_warns_30_days_before_it_lapses(session: Session) -> None
 
 def test_waiting_marker_with_tooltip(session: Session) -> None:
     made = make_people_and_cases(2, coordinators=[session.user], actor=session.user)
-    today = dt.date.today()
+    today = clock.today()
     # A consent lapsing within 30 days on a case the user coordinates waits for the user.
     Case.update(consent_basis="consent", consent_valid_until=today + dt.timedelta(days=5)) \
         .where(Case.id == made[0].id).execute()
@@ -462,7 +462,7 @@ def test_a_documentation_deadline_that_has_passed_is_red(sqlite_session: Session
     from ui.case_list.model import CASE_ID_ROLE, NEXT_DATE_COLUMN, OVERDUE_COLOR, CaseListModel
 
     made = make_people_and_cases(2, coordinators=[sqlite_session.user], actor=sqlite_session.user)
-    yesterday = dt.date.today() - dt.timedelta(days=1)
+    yesterday = clock.today() - dt.timedelta(days=1)
     Case.update(status=CaseStatus.DOCUMENTATION.value, next_date=yesterday).where(
         Case.id == made[0].id).execute()
     Case.update(status=CaseStatus.INVITED.value, next_date=yesterday).where(

@@ -21,7 +21,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QAbstractButton, QCheckBox, QLabel, QPushButton, QWidget
 from pytestqt.qtbot import QtBot
 
-from sipdesk import audit, cases, consent, lifecycle
+from sipdesk import audit, cases, clock, consent, lifecycle
 from sipdesk.audit import AuditAction, LogLine
 from sipdesk.consent import ConsentInput, ConsentKind
 from sipdesk.lifecycle import READ_ONLY, Action
@@ -44,7 +44,7 @@ from ui.session import Session
 
 from .test_consent_dialogs import click, drive
 
-TODAY = dt.date.today()
+TODAY = clock.today()
 
 
 def region() -> Principal:

@@ -19,7 +19,7 @@ from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QAbstractButton, QCheckBox, QDateTimeEdit, QDialog, QWidget
 from pytestqt.qtbot import QtBot
 
-from sipdesk import consent, lifecycle, people
+from sipdesk import clock, consent, lifecycle, people
 from sipdesk.consent import ConsentInput, ConsentKind, HarmConclusion, one_year_after
 from sipdesk.lifecycle import ClosureReason
 from sipdesk.models import Case, CaseStatus, ContactKind, Principal, PrincipalKind
@@ -37,7 +37,7 @@ from ui.dialogs.form_dialog import FormDialog
 from ui.dialogs.guardian_dialog import AddGuardianDialog
 from ui.session import Session
 
-TODAY = dt.date.today()
+TODAY = clock.today()
 
 
 @pytest.fixture

@@ -13,7 +13,7 @@ from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QAbstractButton, QComboBox, QLineEdit, QPlainTextEdit, QWizard
 from pytestqt.qtbot import QtBot
 
-from sipdesk import consent, contacts, drafts, invitation, messaging, people
+from sipdesk import clock, consent, contacts, drafts, invitation, messaging, people
 from sipdesk.contacts import OrganisationKind
 from sipdesk.invitation import HowInvited, InvitationDraft, ParticipantKind
 from sipdesk.models import Case, CaseStatus, ContactKind, Law, Principal, PrincipalKind, Role
@@ -58,7 +58,7 @@ def make_world(session: Session, *, language: str = "svenska") -> dict:
                        name="Berit Granne", relation="granne", phone="070-333 44 55")
     case = make_case(session.user, person)
     consent.register_consent(session.user, case, consent.ConsentInput(
-        kind=consent.ConsentKind.ORAL, given_on=dt.date.today(), covers="Samordning",
+        kind=consent.ConsentKind.ORAL, given_on=clock.today(), covers="Samordning",
         principals=[municipality, region], relatives_to_invite="Sonen Olle Öberg"))
     return {"case": Case.get_by_id(case.id), "manager": manager, "nurse": nurse, "son": son}
 
@@ -147,7 +147,7 @@ def test_from_consent_to_kallad_after_the_refusal_with_only_sol(
     # 3 Tid och plats: the defaults are fine.
     time_page = wizard.time_page
     assert kallelse_module.from_qdatetime(time_page.starts_at.dateTime()) == default_start(
-        dt.date.today())
+        clock.today())
     assert time_page.minutes.value() == 45 and time_page.at_home.isChecked()
     next_page(qtbot, wizard)
     assert wizard.currentId() == W.STAFF_MEETING
@@ -256,7 +256,7 @@ def test_time_page_rules(sqlite_session: Session, qtbot: QtBot) -> None:
     type_text(qtbot, page.place_reason, "Vill inte ha möte hemma")
 
     # Under two weeks: a warning, and a reason is needed.
-    soon = dt.datetime.combine(dt.date.today() + dt.timedelta(days=5), dt.time(13, 0))
+    soon = dt.datetime.combine(clock.today() + dt.timedelta(days=5), dt.time(13, 0))
     assert not page.short_notice_reason.isVisible() and not page.warnings.isVisible()
     page.starts_at.setDateTime(kallelse_module.to_qdatetime(soon))
     assert page.short_notice_reason.isVisible()
@@ -376,7 +376,7 @@ def test_after_sending_letters_and_calendar_file(
 ) -> None:
     world = make_world(sqlite_session)
     draft = InvitationDraft(
-        purpose=PURPOSE, starts_at=default_start(dt.date.today()),
+        purpose=PURPOSE, starts_at=default_start(clock.today()),
         staff_meeting_skipped_reason="Behövs inte",
         participants=[kallelse_module.person_participant(world["case"])] + [
             kallelse_module.directory_participant(contacts.entry(contacts.EntryKind.USER, u.id))
@@ -408,7 +408,7 @@ def test_a_case_without_consent_cannot_be_sent(sqlite_session: Session, qtbot: Q
     world = make_world(sqlite_session)
     case = make_case(sqlite_session.user, world["case"].person)  # no consent
     draft = InvitationDraft(
-        purpose=PURPOSE, starts_at=default_start(dt.date.today()),
+        purpose=PURPOSE, starts_at=default_start(clock.today()),
         staff_meeting_skipped_reason="Behövs inte",
         participants=[kallelse_module.directory_participant(
             contacts.entry(contacts.EntryKind.USER, u.id))

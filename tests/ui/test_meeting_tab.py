@@ -15,7 +15,7 @@ from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QAbstractButton, QLabel
 from pytestqt.qtbot import QtBot
 
-from sipdesk import consent, contacts, convene, invitation, messaging, people
+from sipdesk import clock, consent, contacts, convene, invitation, messaging, people
 from sipdesk import meeting as meetings
 from sipdesk.contacts import EntryKind, OrganisationKind
 from sipdesk.invitation import Answer, InvitationDraft, Meeting
@@ -43,7 +43,7 @@ from ui.wizards.kallelse import (
     relative_participant,
 )
 
-START = default_start(dt.date.today())
+START = default_start(clock.today())
 AFTER = START + dt.timedelta(hours=2)
 
 
@@ -63,7 +63,7 @@ def make_world(session: Session, *, number: str | None = None) -> dict[str, Any]
                        relation="son", phone="070-222 33 44")
     case = make_case(session.user, person)
     consent.register_consent(session.user, case, consent.ConsentInput(
-        kind=consent.ConsentKind.ORAL, given_on=dt.date.today(), covers="Samordning",
+        kind=consent.ConsentKind.ORAL, given_on=clock.today(), covers="Samordning",
         principals=[Principal.get(Principal.name == "Exempelby kommun"), region],
         relatives_to_invite="Sonen Olle"))
     return {"case": Case.get_by_id(case.id), "manager": manager, "nurse": nurse,
@@ -90,7 +90,7 @@ def context(session: Session, case: Case, user: User | None = None) -> CaseConte
     fresh = Case.get_by_id(case.id)
     who = Session(url=session.url, user=user) if user is not None else session
     return CaseContext(session=who, case=fresh, contacts=people.contacts_of(fresh.person),
-                       today=dt.date.today())
+                       today=clock.today())
 
 
 def open_tab(qtbot: QtBot, session: Session, case: Case, user: User | None = None) -> MeetingTab:
@@ -247,7 +247,7 @@ def test_cancel_only_before_the_meeting(session: Session, qtbot: QtBot,
     assert tab.cancel_button.isEnabled() and not tab.held_button.isEnabled()
     assert tab.held_button.toolTip() == "Mötet har inte ägt rum än."
     dialog = CancelMeetingDialog(session.user, invitation.current_meeting(world["case"]),
-                                 current=dt.datetime.now())
+                                 current=clock.now())
     qtbot.addWidget(dialog)
     dialog.show()
     type_text(qtbot, dialog.reason, "Den enskilde är sjuk")
@@ -379,7 +379,7 @@ def test_staff_meeting_moves_the_coordinator(session: Session, qtbot: QtBot) -> 
     meeting = send(session, world)
     dialog = StaffMeetingDialog(session.user, meeting, case=world["case"],
                                 names=["Maria Holm", "Per Nord", "Eva Läkare"],
-                                current=dt.datetime.now())
+                                current=clock.now())
     qtbot.addWidget(dialog)
     dialog.show()
     dialog.accept()
@@ -410,7 +410,7 @@ def test_new_time_and_status_survey(sqlite_session: Session, qtbot: QtBot) -> No
     world = make_world(sqlite_session)
     meeting = send(sqlite_session, world)
     invitation.register_answer(world["nurse"], by_name(meeting)["Per Nord"], Answer.COMING)
-    dialog = RescheduleDialog(sqlite_session.user, meeting, current=dt.datetime.now())
+    dialog = RescheduleDialog(sqlite_session.user, meeting, current=clock.now())
     qtbot.addWidget(dialog)
     dialog.show()
     later = START + dt.timedelta(days=7)
@@ -482,7 +482,7 @@ def test_a_closed_case_is_read_only(sqlite_session: Session, qtbot: QtBot) -> No
 
     world = make_world(sqlite_session)
     send(sqlite_session, world)
-    lifecycle.close_case(sqlite_session.user, world["case"], closed_on=dt.date.today(),
+    lifecycle.close_case(sqlite_session.user, world["case"], closed_on=clock.today(),
                          reason=lifecycle.ClosureReason.NO_MORE_NEED)
     tab = open_tab(qtbot, sqlite_session, world["case"])
     for button in (tab.invite_button, tab.reschedule_button, tab.cancel_button,

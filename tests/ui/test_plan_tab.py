@@ -15,7 +15,7 @@ import pytest
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
-from sipdesk import invitation, meeting, messaging, plan
+from sipdesk import clock, invitation, meeting, messaging, plan
 from sipdesk.db import DatabaseUrl, Engine
 from sipdesk.models import Case, CaseStatus, Principal, User
 from tests.core.test_plan import approve_all, fill_plan
@@ -148,7 +148,7 @@ def test_a_held_meeting_through_approval_by_two_users(
 
     region = show_tab(qtbot, url, world["nurse"], case)
     assert region.parts_table.item(0, 2).text() == "Godkänd " + \
-        f"{dt.date.today():%Y-%m-%d} av Maria Holm"  # Exempelby kommun sorts first
+        f"{clock.today():%Y-%m-%d} av Maria Holm"  # Exempelby kommun sorts first
     click(qtbot, region.approve_button)
     assert stored(version.id).locked
     assert ("information", "Planen är godkänd") in [(k, t) for k, t, _x in message_log.shown]

@@ -10,7 +10,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
 from pytestqt.qtbot import QtBot
 
-from sipdesk import consent, messaging
+from sipdesk import clock, consent, messaging
 from sipdesk.messaging import Folder, Message, MessageKind
 from sipdesk.models import Case, Principal, PrincipalKind
 from sipdesk.todo import Target
@@ -44,7 +44,7 @@ def waiting(sqlite_session: Session, colleague: Session) -> dict[str, object]:
     """Anna has one of each: a kvittens to give, a message others have not acknowledged for
     days, and a consent that lapses soon on a case she coordinates."""
     anna, karl = sqlite_session.user, colleague.user
-    today = dt.date.today()
+    today = clock.today()
     case = make_case(anna)
     lapsing = make_case(anna, make_person(PNR_OTHER, "Greta", "Lund"))
     give_consent(sqlite_session, lapsing, on=today - dt.timedelta(days=350))
@@ -53,7 +53,7 @@ def waiting(sqlite_session: Session, colleague: Session) -> dict[str, object]:
     unanswered = messaging.send(anna, subject="Uppföljning", body="Passar tisdag?", to=[karl],
                                 case=case, requires_ack=True)
     # Sent ten days ago: well past the reminder's two working days.
-    Message.update(sent_at=dt.datetime.now() - dt.timedelta(days=10)).where(
+    Message.update(sent_at=clock.now() - dt.timedelta(days=10)).where(
         Message.id == unanswered.id).execute()
     return {"case": case, "lapsing": lapsing, "to_ack": to_ack, "unanswered": unanswered}
 
@@ -80,7 +80,7 @@ def test_rows_of_each_kind_and_overdue_in_red_bold(sqlite_session: Session, wait
     qtbot.addWidget(view)
     view.show()
     case, lapsing = waiting["case"], waiting["lapsing"]
-    until = consent.one_year_after(dt.date.today() - dt.timedelta(days=350))
+    until = consent.one_year_after(clock.today() - dt.timedelta(days=350))
     assert sorted(rows_of(view.model)) == sorted([
         ("1 mottagare har inte kvitterat: Uppföljning", case.number),
         (f"Samtycket går ut {until:%Y-%m-%d}", lapsing.number),
@@ -180,7 +180,7 @@ def test_a_meeting_row_opens_the_kallelse_tab(sqlite_session: Session, waiting: 
     window = open_window(qtbot, sqlite_session)
     case = waiting["lapsing"]
     row = TodoRow("2 av 3 har inte svarat på kallelsen till 2026-12-10", case.id, case.number,
-                  dt.date.today(), Target.CASE_MEETING, case.id)
+                  clock.today(), Target.CASE_MEETING, case.id)
     monkeypatch.setattr(window.todo.model, "row", lambda index: row)
     with qtbot.waitSignal(window.todo.open_meeting, timeout=1000) as signal:
         window.todo._open_row(0)
