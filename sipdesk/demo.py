@@ -36,7 +36,7 @@ from .models import (
 )
 from .paths import resource_dir
 from .people import name_keys
-from .workdays import one_year_after
+from .workdays import one_year_after, workday_on_or_after
 
 DEMO_PASSWORD = "demo1234"
 DEMO_LOGIN = "anna.berg"  # the case officer the "Prova med exempeldata" button logs in as
@@ -255,7 +255,7 @@ def fill_demo(*, cases: int, seed: int = 1, today: dt.date | None = None) -> int
             basis = _basis(status, rng)
             until = one_year_after(given) if basis == "consent" else None
             next_date = (
-                today + dt.timedelta(days=rng.randint(1, 120))
+                workday_on_or_after(today + dt.timedelta(days=rng.randint(1, 120)))
                 if status.is_open and status is not CaseStatus.NEED_REGISTERED else None
             )
             unit = coordinator.unit if coordinator.unit in municipal_units else rng.choice(

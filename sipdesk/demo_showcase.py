@@ -14,12 +14,14 @@ from .contacts import EntryKind, OrganisationKind
 from .invitation import InvitationDraft, ParticipantInput, ParticipantKind
 from .lifecycle import ClosureReason, NeedInput, NoticedBy
 from .models import CaseStatus, Law, Person, Principal, PrincipalKind, User
+from .workdays import workday_on_or_after, workday_on_or_before
 
 S = CaseStatus
 # The order in which showcase cases are made; a small demo gets the first few.
 SHOWCASE = (S.INVITED, S.DOCUMENTATION, S.FOLLOW_UP_PLANNED, S.MEETING_HELD, S.INVITED,
             S.PLAN_APPROVED, S.MEETING_CANCELLED, S.CLOSED, S.DOCUMENTATION, S.FOLLOW_UP_PLANNED,
             S.INVITED, S.MEETING_HELD)
+PAST_TIME = dt.time(13, 0)  # meetings already held were in the afternoon
 NEEDS = (
     ("Jag vill bo kvar hemma men är rädd att ramla i duschen.",
      "Hur kan hemtjänsten och vårdcentralen hjälpa mig att bo kvar hemma tryggt?"),
@@ -80,9 +82,11 @@ def build_showcase(*, count: int, today: dt.date, rng: random.Random,
             covers=question, principals=[kommun, region],
             relatives_to_invite="Dottern, om hon kan"), today=today)
         upcoming = target is S.INVITED
-        starts = (dt.datetime.combine(today + dt.timedelta(days=15 + index), dt.time(10, 0))
-                  if upcoming else dt.datetime.combine(today - dt.timedelta(days=3 + index),
-                                                       dt.time(13, 0)))
+        # Every meeting on a working day within office hours, like the wizard proposes.
+        starts = (dt.datetime.combine(workday_on_or_after(today + dt.timedelta(days=15 + index)),
+                                      invitation.SIP_MEETING_TIME)
+                  if upcoming else dt.datetime.combine(
+                      workday_on_or_before(today - dt.timedelta(days=3 + index)), PAST_TIME))
         current = now if upcoming else starts - dt.timedelta(days=20)
         people = [
             ParticipantInput(ParticipantKind.PERSON, person.full_name),
@@ -93,7 +97,7 @@ def build_showcase(*, count: int, today: dt.date, rng: random.Random,
         ]
         draft = InvitationDraft(
             purpose=question, participants=people, starts_at=starts,
-            staff_meeting_at=starts - dt.timedelta(days=3, hours=3),
+            staff_meeting_at=invitation.default_staff_meeting(starts, current),
             staff_meeting_place="Teams")
         held = invitation.send_invitation(coordinator, case, draft, current=current)
         for p in invitation.participants_of(held):
@@ -130,7 +134,7 @@ def build_showcase(*, count: int, today: dt.date, rng: random.Random,
 def _write_plan(version: plan.PlanVersion, *, coordinator: User, manager: User, nurse: User,
                 kommun: Principal, region: Principal, finish: bool,
                 skip_follow_up: bool) -> None:
-    follow_up = version.meeting_date + dt.timedelta(days=120)
+    follow_up = workday_on_or_after(version.meeting_date + dt.timedelta(days=120))
     plan.update_fields(coordinator, version, {
         "current_situation": ("", "Jag bor ensam och har ramlat två gånger i höstas."),
         "what_matters": ("", "Att få bo kvar hemma med min katt."),

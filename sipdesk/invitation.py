@@ -25,10 +25,19 @@ from .errors import ValidationError
 from .lifecycle import Action
 from .messaging import MessageKind
 from .models import Case, CaseStatus, Law, PrincipalKind, User, VersionedModel, now
+from .workdays import add_workdays, is_workday, workday_on_or_after
 
 DEFAULT_MINUTES = 45
 MAX_MINUTES = 60
 NORMAL_NOTICE_DAYS = 14  # seed 003: two to three weeks ahead in the normal case
+LONGEST_NOTICE_DAYS = 21  # … to three weeks: the default never goes further
+# Office hours, Stockholm wall-clock (the clock's naive times): a meeting starts at 08:00 at the
+# earliest and ends by 16:30, so a 45-minute meeting starts at 15:45 at the latest.
+OFFICE_OPENS = dt.time(8, 0)
+OFFICE_CLOSES = dt.time(16, 30)
+SIP_MEETING_TIME = dt.time(10, 0)
+STAFF_MEETING_TIME = dt.time(9, 0)
+STAFF_MEETING_WORKDAYS_BEFORE = 5  # about a week before the SIP meeting
 HOME = "Hemma hos den enskilde"
 
 
@@ -126,10 +135,53 @@ class Participant(BaseModel):
     substitute_contact = pw.CharField(max_length=200, default="")
     attended = pw.BooleanField(null=True)
     message = pw.ForeignKeyField(messaging.Message, null=True, on_delete="RESTRICT")
+    message_id: int | None
 
     @property
     def has_account(self) -> bool:
         return self.user_id is not None
+
+
+# ---- when to meet -----------------------------------------------------------------------------
+#
+# The proposals the kallelse wizard starts from and the demo books with: always a Swedish working
+# day (no weekend, public holiday or free eve such as julafton) and within office hours.
+
+def in_office_hours(starts_at: dt.datetime, minutes: int = DEFAULT_MINUTES) -> bool:
+    """True when a meeting of `minutes` starting then is on a working day within office hours."""
+    day = starts_at.date()
+    return (is_workday(day) and starts_at.time() >= OFFICE_OPENS
+            and starts_at + dt.timedelta(minutes=minutes)
+            <= dt.datetime.combine(day, OFFICE_CLOSES))
+
+
+def default_start(today: dt.date) -> dt.datetime:
+    """The SIP meeting: two weeks ahead (seed 003: two to three weeks), or the first working
+    day after that, at 10:00. Holidays last at most a few days, so it stays within three weeks."""
+    day = workday_on_or_after(today + dt.timedelta(days=NORMAL_NOTICE_DAYS))
+    return dt.datetime.combine(day, SIP_MEETING_TIME)
+
+
+def default_staff_meeting(starts_at: dt.datetime, current: dt.datetime) -> dt.datetime:
+    """The staff meeting (seed 000): about a week (five working days) before the SIP meeting at
+    09:00, but not before the next working day. When the SIP meeting is that soon, the same day
+    just before it, if office hours allow."""
+    day = max(add_workdays(starts_at.date(), -STAFF_MEETING_WORKDAYS_BEFORE),
+              add_workdays(current.date(), 1))
+    proposal = dt.datetime.combine(day, STAFF_MEETING_TIME)
+    if proposal + dt.timedelta(minutes=DEFAULT_MINUTES) <= starts_at:
+        return proposal
+    just_before = starts_at - dt.timedelta(minutes=DEFAULT_MINUTES)
+    if just_before > current and in_office_hours(just_before):
+        return just_before
+    return proposal  # nothing fits: the wizard's check asks for another time or a reason
+
+
+def default_meeting_times(today: dt.date) -> tuple[dt.datetime, dt.datetime]:
+    """(SIP meeting, staff meeting) proposed on `today`: both on working days within office
+    hours, the SIP meeting 14–21 days ahead and the staff meeting before it."""
+    sip = default_start(today)
+    return sip, default_staff_meeting(sip, dt.datetime.combine(today, OFFICE_OPENS))
 
 
 # ---- the draft the wizard fills ----------------------------------------------------------------
@@ -478,6 +530,10 @@ def register_answer(actor: User, participant: Participant, answer: Answer, *,
         audit.record(actor, action=AuditAction.UPDATE, entity="participant",
                      entity_id=participant.id, case=meeting.case_id,
                      summary=f"Svar från {participant.name}: {text}")
+        if (answer is not Answer.NO_ANSWER and participant.user_id == actor.id
+                and participant.message_id is not None):
+            # Answering shows the kallelse was read: it is the kvittens too (seed 000).
+            messaging.acknowledge_if_waiting(actor, participant.message_id)
     return Participant.get_by_id(participant.id)
 
 
@@ -544,6 +600,10 @@ def cancel_meeting(actor: User, meeting: Meeting, *, reason: str, person_told: b
                            body=(f"SIP-mötet {meeting.starts_at:%Y-%m-%d kl. %H:%M} ställs in.\n"
                                  f"Skäl: {reason.strip()}\nDen enskilde har fått besked. "
                                  "Ärendet är fortfarande öppet."))
+        # The kallelse is overtaken by the cancellation (which asks for kvittens itself).
+        kallelser = [p.message_id for p in participants_of(meeting) if p.message_id]
+        messaging.end_kvittens(kallelser, why=messaging.AckEnded.SUPERSEDED,
+                               note=f"mötet {meeting.starts_at:%Y-%m-%d} är inställt")
         case.next_date = None
         lifecycle.transition(actor, case, Action.CANCEL_MEETING, reason=reason.strip(),
                              today=current.date())

@@ -44,6 +44,16 @@ def add_workdays(start: dt.date, count: int) -> dt.date:
     return day
 
 
+def workday_on_or_after(day: dt.date) -> dt.date:
+    """`day` itself if it is a working day, else the next working day."""
+    return day if is_workday(day) else add_workdays(day, 1)
+
+
+def workday_on_or_before(day: dt.date) -> dt.date:
+    """`day` itself if it is a working day, else the working day before it."""
+    return day if is_workday(day) else add_workdays(day, -1)
+
+
 def workdays_between(start: dt.date, end: dt.date) -> int:
     """Working days after `start` up to and including `end` (0 when end <= start)."""
     count = 0

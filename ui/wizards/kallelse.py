@@ -65,6 +65,8 @@ from sipdesk.invitation import (
     Meeting,
     ParticipantInput,
     ParticipantKind,
+    default_staff_meeting,
+    default_start,
 )
 from sipdesk.models import Case, ContactKind, PersonContact, User, now
 
@@ -85,8 +87,6 @@ PAGE_KEY = "wizard_page"  # which page the user was on, kept beside the draft
 WARNING_STYLE = ("QLabel { color: #5c3b00; background: #fff4d6; border: 1px solid #e8c66a;"
                  " border-radius: 4px; padding: 6px 8px; }")
 SEARCH_DELAY_MS = 150
-DEFAULT_HOUR = 10
-STAFF_MEETING_DAYS_BEFORE = 7
 
 # How someone without an account can be invited (users always get a message in sipdesk).
 OUTSIDE_WAYS = (HowInvited.LETTER, HowInvited.PHONE, HowInvited.EMAIL)
@@ -97,23 +97,6 @@ SEARCH_COLUMNS = tuple(
 
 
 # ---- small helpers -----------------------------------------------------------------------------
-
-def default_start(today: dt.date) -> dt.datetime:
-    """Two weeks ahead at 10:00 (seed 003: two to three weeks), on a weekday."""
-    day = today + dt.timedelta(days=NORMAL_NOTICE_DAYS)
-    while day.weekday() >= 5:
-        day += dt.timedelta(days=1)
-    return dt.datetime.combine(day, dt.time(DEFAULT_HOUR, 0))
-
-
-def default_staff_meeting(starts_at: dt.datetime, current: dt.datetime) -> dt.datetime:
-    """A week before the SIP meeting, on a weekday, but not before tomorrow."""
-    day = (starts_at - dt.timedelta(days=STAFF_MEETING_DAYS_BEFORE)).date()
-    while day.weekday() >= 5:
-        day -= dt.timedelta(days=1)
-    day = max(day, current.date() + dt.timedelta(days=1))
-    return dt.datetime.combine(day, dt.time(9, 0))
-
 
 def default_way(phone: str, address: str, email: str) -> HowInvited:
     """A letter when there is an address, else a call, else e-mail."""
