@@ -1,5 +1,6 @@
 """Where sipdesk keeps its files: the user's data and config folders (platformdirs) and the
-bundled resources. `SIPDESK_DATA_DIR` / `SIPDESK_CONFIG_DIR` override them (tests use this)."""
+bundled resources. `SIPDESK_DATA_DIR` / `SIPDESK_CONFIG_DIR` / `SIPDESK_LOG_DIR` override them
+(tests use this)."""
 
 from __future__ import annotations
 
@@ -26,6 +27,12 @@ def config_dir() -> Path:
     path = Path(override) if override else Path(platformdirs.user_config_dir(APP_NAME, False))
     path.mkdir(parents=True, exist_ok=True)
     return path
+
+
+def log_dir() -> Path:
+    """Folder for the app's log file (created by whoever writes there)."""
+    override = os.environ.get("SIPDESK_LOG_DIR")
+    return Path(override) if override else Path(platformdirs.user_log_dir(APP_NAME, False))
 
 
 def resource_dir() -> Path:

@@ -47,6 +47,7 @@ from sipdesk.errors import AuthError, SipError
 from sipdesk.models import User
 from sipdesk.paths import default_database_path
 from ui import messages
+from ui.crash import crash_reporting
 from ui.session import Session
 
 if TYPE_CHECKING:
@@ -407,22 +408,25 @@ def run_gui(args: argparse.Namespace) -> int:
     if getattr(args, "smoke_test", False):
         return _run_smoke_test(app, args, started=started, since=since)
 
-    startup = Startup(database_arg=args.database)
-    # Until the main window shows, closing a start-up dialog must not end the application.
-    app.setQuitOnLastWindowClosed(False)
-    try:
-        session = startup.open_session()
-    except StartupFailed as failure:
-        messages.error(None, "sipdesk kan inte starta", failure.message)
-        return 1
-    if session is None:
-        return 0
-    startup.show_main_window(session)
-    app.setQuitOnLastWindowClosed(True)
-    code = app.exec()
-    if database.obj is not None:
-        database.close()
-    return code
+    # From here on every log line also goes to the log file (the windowed build has no
+    # console), and an error nobody caught says "Något gick fel" instead of nothing.
+    with crash_reporting():
+        startup = Startup(database_arg=args.database)
+        # Until the main window shows, closing a start-up dialog must not end the application.
+        app.setQuitOnLastWindowClosed(False)
+        try:
+            session = startup.open_session()
+        except StartupFailed as failure:
+            messages.error(None, "sipdesk kan inte starta", failure.message)
+            return 1
+        if session is None:
+            return 0
+        startup.show_main_window(session)
+        app.setQuitOnLastWindowClosed(True)
+        code = app.exec()
+        if database.obj is not None:
+            database.close()
+        return code
 
 
 def _run_smoke_test(
