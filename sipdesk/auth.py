@@ -9,6 +9,7 @@ import hmac
 import re
 import secrets
 
+from .collation import ordered
 from .errors import AuthError, ValidationError
 from .models import Role, Unit, User
 
@@ -96,7 +97,8 @@ def create_user(
 
 
 def active_users() -> list[User]:
-    return list(User.select().where(User.active == True).order_by(User.full_name))  # noqa: E712
+    query = User.select().where(User.active == True)  # noqa: E712
+    return list(query.order_by(ordered(User.full_name)))
 
 
 def authenticate(login: str, password: str) -> User:
@@ -124,6 +126,6 @@ def active_users_with_unit() -> list[User]:
         User.select(User, Unit)
         .join(Unit)
         .where(User.active == True)  # noqa: E712
-        .order_by(User.full_name)
+        .order_by(ordered(User.full_name))
     )
     return list(query)

@@ -11,6 +11,7 @@ import peewee
 from . import audit, clock
 from .access import can_see
 from .audit import AuditAction
+from .collation import ordered
 from .db import Engine, database, engine_of
 from .errors import NotFoundError, PermissionDenied, ValidationError
 from .models import FIRST_STATUS, Case, CaseStatus, Person, Unit, User
@@ -170,11 +171,11 @@ _Coordinator = User.alias("coordinator")
 def _sort_columns(key: SortKey) -> list[peewee.ColumnBase]:
     columns: dict[SortKey, list[peewee.ColumnBase]] = {
         SortKey.NUMBER: [Case.year, Case.sequence],
-        SortKey.NAME: [Person.last_name, Person.first_name],
+        SortKey.NAME: [ordered(Person.last_name), ordered(Person.first_name)],
         SortKey.PERSONAL_NUMBER: [Person.personal_number],
         SortKey.STATUS: [Case.status],
-        SortKey.COORDINATOR: [_Coordinator.full_name],
-        SortKey.UNIT: [Unit.name],
+        SortKey.COORDINATOR: [ordered(_Coordinator.full_name)],
+        SortKey.UNIT: [ordered(Unit.name)],
         SortKey.NEXT_DATE: [Case.next_date],
         SortKey.CONSENT: [Case.consent_valid_until],
     }

@@ -12,6 +12,7 @@ from enum import StrEnum
 
 import peewee as pw
 
+from .collation import ordered, sort_key
 from .errors import NotFoundError, PermissionDenied, ValidationError
 from .models import Law, Principal, PrincipalKind, Role, Unit, User, VersionedModel
 
@@ -86,7 +87,7 @@ def ensure_principal(name: str, kind: PrincipalKind) -> Principal:
 
 def principals() -> list[Principal]:
     """Every principal, by name (for choosing one in the directory's dialogs)."""
-    return list(Principal.select().order_by(Principal.name))
+    return list(Principal.select().order_by(ordered(Principal.name)))
 
 
 def organisation_problems(*, name: str, principal_name: str) -> dict[str, str]:
@@ -233,7 +234,7 @@ def search_directory(text: str = "", *, limit: int = 100) -> list[DirectoryEntry
     entries = [_user_entry(u, u.unit, u.unit.principal) for u in users]
     entries += [_contact_entry(c, c.organisation, c.organisation.principal) for c in contacts]
     found = [e for e in entries if _matches(e, words)]
-    return sorted(found, key=lambda e: (e.name.casefold(), e.organisation.casefold()))[:limit]
+    return sorted(found, key=lambda e: (sort_key(e.name), sort_key(e.organisation)))[:limit]
 
 
 def entry(kind: EntryKind, entry_id: int) -> DirectoryEntry:
@@ -246,7 +247,7 @@ def entry(kind: EntryKind, entry_id: int) -> DirectoryEntry:
 
 def organisations() -> list[Organisation]:
     return list(Organisation.select(Organisation, Principal).join(Principal)
-                .order_by(Principal.name, Organisation.name))
+                .order_by(ordered(Principal.name), ordered(Organisation.name)))
 
 
 
@@ -254,5 +255,5 @@ def interpreters() -> list[DirectoryEntry]:
     """The contacts at interpreter services (tolkförmedling), to propose in the kallelse."""
     rows = (Contact.select(Contact, Organisation, Principal).join(Organisation).join(Principal)
             .where(Organisation.kind == OrganisationKind.INTERPRETER.value)
-            .order_by(Organisation.name, Contact.name))
+            .order_by(ordered(Organisation.name), ordered(Contact.name)))
     return [_contact_entry(c, c.organisation, c.organisation.principal) for c in rows]

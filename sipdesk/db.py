@@ -211,6 +211,10 @@ def connect(url: DatabaseUrl, password: str | None = None) -> peewee.Database:
                 ProblemKind.NOT_A_FILE, f"{url.path} går inte att öppna som sipdesk-databas."
             ) from None
         raise _pg_problem(exc, url) from None
+    # Imported here: sipdesk.collation builds on this module.
+    from . import collation
+
+    collation.install(db)
     database.initialize(db)
     log.info("connected to %s database", url.engine.value)
     return db

@@ -22,6 +22,7 @@ import peewee as pw
 from . import audit
 from .access import can_see
 from .audit import AuditAction
+from .collation import contains, ordered
 from .db import BaseModel, Engine, database, engine_of
 from .errors import NotFoundError, PermissionDenied, ValidationError
 from .models import Case, Principal, Unit, User, now
@@ -351,7 +352,7 @@ def receipts_of(user: User, message_id: int) -> list[ReceiptLine]:
     if message.sender_id != user.id:
         raise PermissionDenied("Bara avsändaren ser vilka som har kvitterat.")
     query = (Receipt.select(Receipt, User, Unit).join(User).join(Unit)
-             .where(Receipt.message == message_id).order_by(User.full_name))
+             .where(Receipt.message == message_id).order_by(ordered(User.full_name)))
     return [ReceiptLine(r.recipient.full_name, r.recipient.unit.name, r.read_at,
                         r.acknowledged_at) for r in query]
 
@@ -431,9 +432,8 @@ def _folder_query(
         query = query.where(Message.case == case_id)
     words = text.strip()
     if words:
-        like = f"%{words.replace('%', '').replace('_', '')}%"
-        query = query.where(Message.subject ** like | Message.body ** like | Case.number ** like
-                            | _Sender.full_name ** like)
+        query = query.where(contains(Message.subject, words) | contains(Message.body, words)
+                            | contains(Case.number, words) | contains(_Sender.full_name, words))
     return query
 
 
@@ -496,7 +496,7 @@ def case_users(case: Case) -> list[User]:
     return list(User.select().where(
         (User.active == True)  # noqa: E712
         & ((User.id == case.coordinator_id) | User.id.in_(senders) | User.id.in_(receivers)))
-        .order_by(User.full_name))
+        .order_by(ordered(User.full_name)))
 
 
 # ---- for the inbox window -----------------------------------------------------------------------
@@ -534,7 +534,7 @@ def recipients_of(message_ids: Iterable[int]) -> dict[int, Recipients]:
     acknowledged: dict[int, int] = dict.fromkeys(ids, 0)
     query = (Receipt.select(Receipt.message, User.full_name, Receipt.acknowledged_at)
              .join(User, on=(Receipt.recipient == User.id))
-             .where(Receipt.message.in_(ids)).order_by(User.full_name))
+             .where(Receipt.message.in_(ids)).order_by(ordered(User.full_name)))
     for message_id, name, acked in query.tuples().iterator():
         names[message_id].append(name)
         if acked is not None:
@@ -572,6 +572,6 @@ def recipient_units() -> list[UnitChoice]:
              .switch(Unit).join(Principal)
              .where(User.active == True)  # noqa: E712
              .group_by(Unit.id, Principal.name)
-             .order_by(Unit.name))
+             .order_by(ordered(Unit.name)))
     return [UnitChoice(unit, unit.principal.name, int(unit.members))  # type: ignore[attr-defined]
             for unit in query]

@@ -10,6 +10,7 @@ import peewee
 from . import audit
 from . import personal_number as pnr
 from .audit import AuditAction
+from .collation import ordered
 from .db import Engine, database, engine_of
 from .errors import ValidationError
 from .models import ContactKind, Person, PersonContact, User
@@ -130,7 +131,7 @@ def search_persons(text: str, *, limit: int = 20) -> list[Person]:
     return list(
         Person.select()
         .where(person_search_condition(text))
-        .order_by(Person.last_name, Person.first_name)
+        .order_by(ordered(Person.last_name), ordered(Person.first_name))
         .limit(limit)
     )
 
@@ -174,5 +175,5 @@ def contacts_of(person: Person) -> list[PersonContact]:
     return list(
         PersonContact.select()
         .where(PersonContact.person == person.id)
-        .order_by(order, PersonContact.name, PersonContact.id)
+        .order_by(order, ordered(PersonContact.name), PersonContact.id)
     )
