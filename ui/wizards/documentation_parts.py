@@ -86,10 +86,15 @@ class KeyTable(QTableWidget):
             self._fitting = True
             self.setWordWrap(True)
             self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-            # After the layout has settled; the timer goes with the table if it is deleted.
-            self.horizontalHeader().sectionResized.connect(
-                lambda *_a: QTimer.singleShot(0, self, self.fit_height))
+            # A bound slot, not a lambda: Qt drops the connection when the table goes, so a
+            # header resized while the wizard is torn down no longer calls into a deleted
+            # table ("Internal C++ object already deleted" in the event loop).
+            self.horizontalHeader().sectionResized.connect(self._fit_height_later)
         self.fit_height()
+
+    def _fit_height_later(self, *_args: object) -> None:
+        """After the layout has settled; the timer goes with the table if it is deleted."""
+        QTimer.singleShot(0, self, self.fit_height)
 
     def fit_height(self) -> None:
         self.resizeRowsToContents()
