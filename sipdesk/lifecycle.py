@@ -47,7 +47,10 @@ _ACTION_LABELS = {
     Action.GIVE_CONSENT: "Registrera samtycke",
     Action.HARM_ASSESSED: "Registrera menprövning",
     Action.DECLINE: "Den enskilde tackar nej",
-    Action.REFUSE: "Neka SIP (med skäl)",
+    # Not "Neka SIP": that sounds like a formal decision the person could appeal. What happens
+    # is that the principals refrain from a SIP, by exception and with the reason written down
+    # (DOMAIN step 1); the case ends as "SIP blev inte av" (CaseStatus.REFUSED).
+    Action.REFUSE: "Avstå från SIP (med skäl)",
     Action.INVITE: "Kalla till möte",
     Action.CANCEL_MEETING: "Ställ in mötet",
     Action.HOLD_MEETING: "Markera mötet som hållet",
@@ -96,7 +99,7 @@ _MISSING: dict[Action, str] = {
     Action.HARM_ASSESSED: "Menprövning görs innan samtycke eller kallelse, när den enskilde "
                           "inte kan samtycka.",
     Action.GIVE_CONSENT: "Samtycke finns redan — förnya det i stället.",
-    Action.REFUSE: "SIP kan bara nekas innan någon kallats.",
+    Action.REFUSE: "Det går bara att avstå från SIP innan någon har kallats.",
 }
 
 READ_ONLY = "Ärendet är avslutat och kan bara läsas."
@@ -196,12 +199,69 @@ def transition(
         audit.record(actor, action=AuditAction.STATE, entity="sip_case", entity_id=case.id,
                      case=case, summary=summary,
                      changes={"status": [before.value, after.value]})
+        if not after.is_open:
+            # An ended case asks no one to acknowledge what was said before it ended (the
+            # messages stay readable, marked "Avslutat ärende"); a closure or refusal notice
+            # sent after this still asks.
+            messaging.end_kvittens_in_case(case, why=messaging.AckEnded.CASE_CLOSED)
     return case
 
 
 def history(case: Case) -> list[CaseStatusChange]:
     return list(CaseStatusChange.select().where(CaseStatusChange.case == case)
                 .order_by(CaseStatusChange.at, CaseStatusChange.id))
+
+
+@dataclass(frozen=True)
+class Refusal:
+    """What refusing told whom: the message to the one who raised the need (when they have an
+    account), or who must be told some other way (`tell_otherwise`, empty when no one)."""
+
+    case: Case
+    message: messaging.Message | None
+    tell_otherwise: str
+
+
+def refuse(actor: User, case: Case, *, reason: str, today: dt.date | None = None) -> Refusal:
+    """Avstå från SIP (DOMAIN step 1, seed 000): only by exception, with the reason written down.
+    The case ends as "SIP blev inte av" and whoever raised the need is told — with a message to
+    acknowledge when they have an account; otherwise the result says whom to tell (and the
+    person gets a letter, reports.letters.render_refusal_letter)."""
+    need = need_of(case)
+    with database.atomic():
+        transition(actor, case, Action.REFUSE, reason=reason, today=today)
+        raised_by: User | None = None
+        if need is not None and need.noticed_by_user_id is not None:
+            raised_by = User.get_by_id(need.noticed_by_user_id)
+        message = None
+        tell = ""
+        if raised_by is not None and raised_by.id == actor.id:
+            pass  # the one who raised the need decided it: no one else to tell
+        elif raised_by is not None and raised_by.active:
+            where = f" den {need.noticed_on:%Y-%m-%d}" if need is not None else ""
+            phone = f", telefon {actor.phone}" if actor.phone else ""
+            message = messaging.send(
+                actor, to=[raised_by], case=case, kind=messaging.MessageKind.CLOSURE,
+                requires_ack=True, subject=f"Det blir ingen SIP: {case.number}",
+                body=(f"Du uppmärksammade{where} behovet av en SIP i ärende {case.number}. "
+                      "Huvudmännen har kommit fram till att det inte blir någon SIP den här "
+                      "gången, och ärendet är avslutat.\n"
+                      f"Skäl: {reason.strip()}\n\n"
+                      f"Frågor besvaras av {actor.full_name}, {actor.unit.name}{phone}.\n"
+                      "Kvittera att du har tagit del av beskedet."))
+        elif need is None:
+            tell = ("Det är inte registrerat vem som uppmärksammade behovet, så ingen har fått "
+                    "besked i sipdesk.")
+        else:
+            who = (raised_by.full_name if raised_by is not None
+                   else need.noticed_by_name or NoticedBy(need.noticed_by).label.lower())
+            tell = (f"Behovet uppmärksammades av {who}, som inte kan få meddelanden i sipdesk. "
+                    "Berätta per brev eller telefon att det inte blir någon SIP.")
+        if tell:
+            audit.record(actor, action=AuditAction.UPDATE, entity="sip_case", entity_id=case.id,
+                         case=case, summary="Ingen att meddela i sipdesk om att SIP inte blev "
+                                            "av: berättas per brev eller telefon")
+    return Refusal(Case.get_by_id(case.id), message, tell)
 
 
 # ---- the need (DOMAIN step 1) ------------------------------------------------------------------
@@ -222,6 +282,7 @@ class NeedRecord(BaseModel):
     case = pw.ForeignKeyField(Case, backref="needs", unique=True, on_delete="RESTRICT")
     noticed_by = pw.CharField(max_length=20)
     noticed_by_user = pw.ForeignKeyField(User, null=True, on_delete="RESTRICT")
+    noticed_by_user_id: int | None
     noticed_by_name = pw.CharField(max_length=200, default="")  # a relative or outside contact
     noticed_on = pw.DateField()
     need = pw.TextField()  # in the person's own words

@@ -12,7 +12,7 @@ from enum import StrEnum
 
 import peewee as pw
 
-from . import audit, lifecycle
+from . import audit, lifecycle, messaging
 from .audit import AuditAction
 from .db import BaseModel, database
 from .errors import PermissionDenied, ValidationError
@@ -261,7 +261,41 @@ def mark_held(actor: User, meeting: Meeting, attendance: dict[int, bool], *,
             audit.record(actor, action=AuditAction.CREATE, entity="deviation", entity_id=d.id,
                          case=case, summary=f"Avvikelse: {d.principal_name} ({d.unit_name}) "
                                             "kom inte till SIP-mötet")
+        end_kvittens_of_meeting(meeting)
     return deviations
+
+
+def end_kvittens_of_meeting(meeting: Meeting) -> list[int]:
+    """The kallelse to a meeting that has taken place no longer asks to be acknowledged (it
+    stays readable, marked "Mötet har varit")."""
+    kallelser = (Participant.select(Participant.message)
+                 .where((Participant.meeting == meeting) & Participant.message.is_null(False)))
+    return messaging.end_kvittens(messaging.Message.select(messaging.Message.id)
+                                  .where(messaging.Message.id.in_(kallelser)),
+                                  why=messaging.AckEnded.MEETING_PASSED,
+                                  note=f"mötet {meeting.starts_at:%Y-%m-%d} har redan varit")
+
+
+def end_kvittens_of_passed_meetings(user: User, *, current: dt.datetime | None = None
+                                    ) -> list[int]:
+    """Kallelser `user` sent or received to meetings that have started by `current` but were
+    never marked held: they stop asking for kvittens too. Att göra calls it before it counts,
+    so a kallelse does not wait there after its meeting (a no-op once done)."""
+    current = current or now()
+    mine = (messaging.Receipt.select(messaging.Receipt.message)
+            .where(messaging.Receipt.recipient == user))
+    passed = (Participant.select(Participant.message).join(Meeting)
+              .where((Meeting.starts_at <= current) & Participant.message.is_null(False)))
+    pending = (messaging.Message.select(messaging.Message.id)
+               .where(messaging.Message.id.in_(passed)
+                      & messaging.Message.ack_ended_at.is_null()
+                      & messaging.Message.withdrawn_at.is_null()
+                      & ((messaging.Message.sender == user) | messaging.Message.id.in_(mine))))
+    ids = [row.id for row in pending]
+    if not ids:
+        return []
+    return messaging.end_kvittens(ids, why=messaging.AckEnded.MEETING_PASSED,
+                                  note="mötet har redan varit")
 
 
 def open_deviations_for(user: User) -> list[Deviation]:

@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 
 import peewee as pw
@@ -76,9 +76,29 @@ class Message(BaseModel):
     withdrawn_reason = pw.TextField(default="")
     withdrawn_by = pw.ForeignKeyField(User, null=True, on_delete="RESTRICT",
                                       backref="withdrawn_messages")
+    # When the kvittens stopped being asked for although nobody withdrew the message: it was
+    # overtaken (a reopened plan), its case ended, or its meeting has passed (migration 0009).
+    # The message stays readable; see `end_kvittens`.
+    ack_ended_at = pw.DateTimeField(null=True)
+    ack_ended_why = pw.CharField(max_length=30, default="")
+    ack_ended_note = pw.TextField(default="")
 
     class Meta:
         indexes = ((("sender", "sent_at"), False),)  # migration 0007
+
+
+class AckEnded(StrEnum):
+    """Why a message no longer asks for kvittens (it stays readable, struck through nowhere)."""
+
+    SUPERSEDED = "superseded"
+    CASE_CLOSED = "case_closed"
+    MEETING_PASSED = "meeting_passed"
+
+    @property
+    def label(self) -> str:
+        """The word in the inbox's status column."""
+        return {"superseded": "Inaktuellt", "case_closed": "Avslutat ärende",
+                "meeting_passed": "Mötet har varit"}[self.value]
 
 
 class Receipt(BaseModel):
@@ -274,6 +294,9 @@ def acknowledge(user: User, message_id: int) -> Receipt:
         raise ValidationError("Meddelandet behöver ingen kvittens.")
     if message.withdrawn_at is not None:
         raise ValidationError("Meddelandet är makulerat och behöver ingen kvittens.")
+    if message.ack_ended_at is not None:
+        raise ValidationError(f"Meddelandet behöver inte kvitteras längre: "
+                              f"{ended_text(message)}")
     stamp = now()
     with database.atomic():
         changed = (Receipt.update(acknowledged_at=stamp, needs_ack=False,
@@ -287,6 +310,69 @@ def acknowledge(user: User, message_id: int) -> Receipt:
                          case=message.case_id, summary=f"Kvitterade: {message.subject}")
         _notify("acknowledged", message_id, [message.sender_id, user.id])
     return Receipt.get_by_id(receipt.id)
+
+
+def acknowledge_if_waiting(user: User, message_id: int) -> bool:
+    """Kvittera as a side effect of something that shows the message was read (answering a
+    kallelse): nothing happens when the user's kvittens is not asked for. True when it was."""
+    receipt = Receipt.get_or_none((Receipt.message == message_id) & (Receipt.recipient == user)
+                                  & (Receipt.needs_ack == True))  # noqa: E712
+    if receipt is None:
+        return False
+    acknowledge(user, message_id)
+    return True
+
+
+def ended_text(message: Message) -> str:
+    """Why the kvittens is no longer asked for, as one sentence part, e.g. "planen öppnades
+    igen 2026-11-22 (Fel tid för dusch)"."""
+    if message.ack_ended_at is None:
+        return ""
+    base = {
+        AckEnded.SUPERSEDED.value: "meddelandet är inaktuellt",
+        AckEnded.CASE_CLOSED.value: "ärendet är avslutat",
+        AckEnded.MEETING_PASSED.value: "mötet har redan varit",
+    }.get(message.ack_ended_why, "meddelandet är inaktuellt")
+    return message.ack_ended_note or base
+
+
+def end_kvittens(messages: pw.ModelSelect[Message] | Sequence[int], *, why: AckEnded,
+                 note: str = "") -> list[int]:
+    """Stop asking for kvittens on messages that no longer need it — overtaken by a newer one,
+    in a case that ended, about a meeting that has passed. Unlike `withdraw` nothing is struck
+    through: the message stays readable, marked with `why` (and `note`, e.g. the reason a plan
+    was reopened). Receipts already acknowledged keep their time. Returns the message ids
+    changed (those already ended, withdrawn or never asking for kvittens are left alone)."""
+    ids = (list(messages) if not isinstance(messages, pw.ModelSelect)
+           else [row.id for row in messages])
+    if not ids:
+        return []
+    with database.atomic():
+        open_ones = [row.id for row in Message.select(Message.id).where(
+            Message.id.in_(ids) & (Message.requires_ack == True)  # noqa: E712
+            & Message.withdrawn_at.is_null() & Message.ack_ended_at.is_null())]
+        if not open_ones:
+            return []
+        Message.update(ack_ended_at=now(), ack_ended_why=why.value, ack_ended_note=note.strip()
+                       ).where(Message.id.in_(open_ones)).execute()
+        waiting = [(r.message_id, r.recipient_id) for r in
+                   Receipt.select(Receipt.message, Receipt.recipient)
+                   .where(Receipt.message.in_(open_ones) & (Receipt.needs_ack == True))]  # noqa: E712
+        Receipt.update(needs_ack=False).where(Receipt.message.in_(open_ones)).execute()
+        senders = {m.id: m.sender_id for m in
+                   Message.select(Message.id, Message.sender).where(Message.id.in_(open_ones))}
+        for message_id in open_ones:
+            _notify("ack_ended", message_id,
+                    [senders[message_id], *(r for m, r in waiting if m == message_id)])
+    return open_ones
+
+
+def end_kvittens_in_case(case: Case | int, *, why: AckEnded, note: str = "") -> list[int]:
+    """Every message of a case still waiting for kvittens stops asking (the case has ended)."""
+    case_id = case if isinstance(case, int) else case.id
+    pending = Receipt.select(Receipt.message).where(Receipt.needs_ack == True)  # noqa: E712
+    return end_kvittens(Message.select(Message.id).where(
+        (Message.case == case_id) & Message.id.in_(pending)), why=why, note=note)
 
 
 def withdraw(user: User, message_id: int, *, reason: str) -> Message:
@@ -514,11 +600,37 @@ def mail_row(user: User, message_id: int) -> MailRow | None:
 
 
 @dataclass(frozen=True)
+class Waiting:
+    """A recipient who still owes a kvittens, and since when they have had the message."""
+
+    name: str
+    since: dt.datetime
+
+    def text(self, today: dt.date) -> str:
+        """"Per Nord (3 dagar)", "Maria Holm (i dag)"."""
+        days = (today - self.since.date()).days
+        held = "i dag" if days <= 0 else "1 dag" if days == 1 else f"{days} dagar"
+        return f"{self.name} ({held})"
+
+
+def waiting_text(waiting: Sequence[Waiting], today: dt.date) -> str:
+    """"Per Nord (3 dagar) och Maria Holm (i dag)" — longest waiting first."""
+    names = [w.text(today) for w in sorted(waiting, key=lambda w: (w.since, w.name))]
+    if len(names) <= 1:
+        return "".join(names)
+    return ", ".join(names[:-1]) + " och " + names[-1]
+
+
+@dataclass(frozen=True)
 class Recipients:
-    """Who a message went to (names, sorted) and how many have acknowledged it."""
+    """Who a message went to (names, sorted), how many have acknowledged it, and who still
+    owes a kvittens (`waiting`)."""
 
     names: tuple[str, ...]
     acknowledged: int
+    # Derived from the receipts like `acknowledged`; left out of == so a summary compares by
+    # who and how many.
+    waiting: tuple[Waiting, ...] = field(default=(), compare=False)
 
     @property
     def total(self) -> int:
@@ -532,14 +644,44 @@ def recipients_of(message_ids: Iterable[int]) -> dict[int, Recipients]:
         return {}
     names: dict[int, list[str]] = {i: [] for i in ids}
     acknowledged: dict[int, int] = dict.fromkeys(ids, 0)
-    query = (Receipt.select(Receipt.message, User.full_name, Receipt.acknowledged_at)
+    waiting: dict[int, list[Waiting]] = {i: [] for i in ids}
+    query = (Receipt.select(Receipt.message, User.full_name, Receipt.acknowledged_at,
+                            Receipt.needs_ack, Receipt.delivered_at)
              .join(User, on=(Receipt.recipient == User.id))
              .where(Receipt.message.in_(ids)).order_by(ordered(User.full_name)))
-    for message_id, name, acked in query.tuples().iterator():
+    for message_id, name, acked, needs_ack, delivered in query.tuples().iterator():
         names[message_id].append(name)
         if acked is not None:
             acknowledged[message_id] += 1
-    return {i: Recipients(tuple(names[i]), acknowledged[i]) for i in ids}
+        if needs_ack:
+            waiting[message_id].append(Waiting(name, delivered))
+    return {i: Recipients(tuple(names[i]), acknowledged[i], tuple(waiting[i])) for i in ids}
+
+
+def waiting_for(message_ids: Iterable[int]) -> dict[int, list[Waiting]]:
+    """Who still owes a kvittens on each of several messages, in one query (for Att göra)."""
+    ids = sorted(set(message_ids))
+    found: dict[int, list[Waiting]] = {i: [] for i in ids}
+    if not ids:
+        return found
+    query = (Receipt.select(Receipt.message, User.full_name, Receipt.delivered_at)
+             .join(User, on=(Receipt.recipient == User.id))
+             .where(Receipt.message.in_(ids) & (Receipt.needs_ack == True))  # noqa: E712
+             .order_by(Receipt.delivered_at, User.full_name))
+    for message_id, name, delivered in query.tuples().iterator():
+        found[message_id].append(Waiting(name, delivered))
+    return found
+
+
+def ended_kvittens(message_ids: Iterable[int]) -> dict[int, AckEnded]:
+    """Which of these messages no longer ask for kvittens, and why — for a page of a folder."""
+    ids = sorted(set(message_ids))
+    if not ids:
+        return {}
+    query = (Message.select(Message.id, Message.ack_ended_why)
+             .where(Message.id.in_(ids) & Message.ack_ended_at.is_null(False)))
+    return {message_id: AckEnded(why) for message_id, why in query.tuples().iterator()
+            if why in AckEnded._value2member_map_}
 
 
 def thread_for(user: User, message: Message) -> list[Message]:

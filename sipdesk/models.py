@@ -93,7 +93,7 @@ _STATUS_LABELS = {
     CaseStatus.FOLLOW_UP_PLANNED: "Uppföljning planerad",
     CaseStatus.CLOSED: "Avslutat",
     CaseStatus.DECLINED: "Avböjt",
-    CaseStatus.REFUSED: "Ej beviljat",
+    CaseStatus.REFUSED: "SIP blev inte av",  # plain words, not a decision (lifecycle.REFUSE)
 }
 
 FIRST_STATUS = CaseStatus.NEED_REGISTERED

@@ -201,19 +201,20 @@ def start_documentation(actor: User, meeting: Meeting) -> PlanVersion:
             # Seed 003: the one who calls the meeting usually chairs it.
             chair=record.chair if record else User.get_by_id(meeting.created_by_id).full_name,
             documented_by=actor, previous=previous)
-        attended = [p for p in participants_of(meeting)
-                    if p.attended and p.kind == ParticipantKind.PROFESSIONAL.value]
+        # Those who took part (DOMAIN step 8): a substitute in place of the invitee who sent
+        # them, never someone who was absent, and the person.
+        from .attendance import took_part
+
         principals: dict[int, Principal] = {}
-        for position, p in enumerate(attended):
-            principal = _principal_by_name(p.principal_name, p.principal_kind)
+        for position, p in enumerate(took_part(meeting)):
+            principal = (_principal_by_name(p.principal_name, p.principal_kind)
+                         if p.represents_principal else None)
             if principal is not None:
                 principals[principal.id] = principal
-            contact = ", ".join(x for x in (p.phone, p.email) if x)
-            user = User.get_or_none(User.id == p.user_id) if p.user_id else None
             PlanParticipant.create(
-                plan=plan, name=p.name, initials=user.initials if user else _initials(p.name),
-                profession=p.role, organisation=p.unit_name, principal=principal,
-                contact=contact, user=p.user_id, position=position)
+                plan=plan, name=p.name, initials=p.initials, profession=p.profession,
+                organisation=p.organisation, principal=principal, contact=p.contact,
+                user=p.user_id, position=position)
         if previous is not None:
             _copy_from(previous, plan, actor)
             for part in PrincipalPart.select().where(PrincipalPart.plan == previous):
@@ -560,12 +561,17 @@ def remove_participant(actor: User, plan: PlanVersion, participant_id: int) -> N
 # ---- checks -------------------------------------------------------------------------------------
 
 def participant_problems(plan: PlanVersion) -> list[str]:
-    """Name, initials, profession, organisation and contact for everyone (seed 000)."""
+    """Name, initials and profession for every participant; organisation and contact details
+    for every actor (seed 000: "Namn, initialer och profession på deltagare … och
+    kontaktuppgifter … för varje aktör"). The person and relatives represent no principal:
+    their organisation and contact are written when known, not required."""
     labels = {"initials": "initialer", "profession": "yrke", "organisation": "organisation",
               "contact": "kontaktuppgifter"}
     problems = []
     for p in participants(plan):
-        missing = [label for name, label in labels.items() if not getattr(p, name).strip()]
+        actor = p.principal_id is not None or p.user_id is not None
+        missing = [label for name, label in labels.items() if not getattr(p, name).strip()
+                   and (actor or name in ("initials", "profession"))]
         if missing:
             problems.append(f"{p.name}: saknar {', '.join(missing)}.")
     if not participants(plan):
@@ -762,15 +768,47 @@ def reopen(actor: User, plan: PlanVersion, *, reason: str) -> PlanVersion:
         raise ValidationError("Bara den senaste versionen kan öppnas igen.")
     if not reason.strip():
         raise ValidationError("Skriv varför planen öppnas igen.", field="reason")
+    reason = reason.strip()
     with database.atomic():
-        PlanVersion.update(locked_at=None, reopened_reason=reason.strip()).where(
+        PlanVersion.update(locked_at=None, reopened_reason=reason).where(
             PlanVersion.id == plan.id).execute()
         PrincipalPart.update(approved_at=None, approved_by=None).where(
             PrincipalPart.plan == plan).execute()
-        lifecycle.transition(actor, case, Action.REOPEN_PLAN, reason=reason.strip())
+        lifecycle.transition(actor, case, Action.REOPEN_PLAN, reason=reason)
         Case.update(next_date=add_workdays(clock.today(), DOCUMENTATION_WORKDAYS)).where(
             Case.id == case.id).execute()
+        # "Planen är godkänd" (and the requests to approve) are overtaken: still readable, no
+        # longer something to acknowledge. Every principal is told instead, with the reason,
+        # and asked to approve again (Att göra: "Godkänn planen igen", todo.reapproval_rows).
+        messaging.end_kvittens(
+            messaging.Message.select(messaging.Message.id).where(
+                (messaging.Message.case == case)
+                & (messaging.Message.kind == MessageKind.APPROVAL.value)),
+            why=messaging.AckEnded.SUPERSEDED,
+            note=f"planen öppnades igen {clock.today():%Y-%m-%d} ({reason})")
+        users = [User.get_by_id(p.user_id) for p in participants(plan)
+                 if p.user_id and p.user_id != actor.id]
+        users = [u for u in {u.id: u for u in users}.values() if u.active]
+        if users:
+            messaging.send(
+                actor, to=users, case=case, kind=MessageKind.APPROVAL, requires_ack=True,
+                subject=f"Planen är öppnad igen – godkänn på nytt ({case.number})",
+                body=(f"{actor.full_name} har öppnat planen för ärende {case.number}, version "
+                      f"{plan.number}, igen. Godkännandena gäller inte längre.\n"
+                      f"Skäl: {reason}\n\n"
+                      "Läs igenom ändringarna och godkänn din huvudmans del igen i ärendet "
+                      "(fliken Planen)."))
     return PlanVersion.get_by_id(plan.id)
+
+
+def awaiting_reapproval(plan: PlanVersion) -> list[PrincipalPart]:
+    """A reopened version whose parts are all finished: the parts still to approve again."""
+    if plan.locked or not plan.reopened_reason:
+        return []
+    all_parts = parts(plan)
+    if not all_parts or any(p.finished_at is None for p in all_parts):
+        return []
+    return [p for p in all_parts if p.approved_at is None]
 
 
 def skip_follow_up(actor: User, plan: PlanVersion, *, reason: str) -> None:

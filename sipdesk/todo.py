@@ -11,16 +11,17 @@ says what, which case, since when, and where to go.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from dataclasses import dataclass
 from enum import StrEnum
 
 import peewee as pw
 
-from . import clock, settings
+from . import clock, lifecycle, messaging, plan, settings
 from .consent import WARN_DAYS
 from .invitation import Answer, Meeting, MeetingStatus, Participant, ParticipantKind
-from .meeting import open_deviations_for
+from .meeting import end_kvittens_of_passed_meetings, open_deviations_for
 from .messaging import Message, Receipt
 from .models import Case, CaseStatus, User
 from .plan import FOLLOW_UP_WARN_DAYS, PlanParticipant, PlanVersion, PrincipalPart
@@ -43,6 +44,7 @@ class TodoRow:
     target: Target
     target_id: int  # message id or case id
     overdue: bool = False
+    detail: str = ""  # more than fits the row, e.g. who has not acknowledged and for how long
 
 
 def _open_statuses() -> list[str]:
@@ -77,6 +79,35 @@ def others_not_acknowledged(user: User, *, today: dt.date, workdays: int) -> lis
             who = "1 mottagare" if left == 1 else f"{left} mottagare"
             rows.append(TodoRow(f"{who} har inte kvitterat: {subject}", case_id, number or "",
                                 sent_at.date(), Target.MESSAGE, message_id, overdue=True))
+    return _with_names(rows, today=today)
+
+
+def _with_names(rows: list[TodoRow], *, today: dt.date) -> list[TodoRow]:
+    """Who has not acknowledged, with how long they have had it ("Per Nord (3 dagar)") — one
+    query for all the rows."""
+    waiting = messaging.waiting_for(r.target_id for r in rows)
+    return [dataclasses.replace(
+        r, detail=f"Inte kvitterat: {messaging.waiting_text(waiting[r.target_id], today)}")
+        if waiting.get(r.target_id) else r for r in rows]
+
+
+def reapproval_rows(user: User) -> list[TodoRow]:
+    """A reopened plan (plan.reopen) whose parts are finished: "Godkänn planen igen" for
+    everyone who may approve a part not yet approved again — until they have."""
+    involved = PlanParticipant.select(PlanParticipant.plan).where(PlanParticipant.user == user)
+    reopened = (PlanVersion.select(PlanVersion, Case).join(Case)
+                .where(PlanVersion.locked_at.is_null() & (PlanVersion.reopened_reason != "")
+                       & (Case.status == CaseStatus.DOCUMENTATION.value)
+                       & ((Case.coordinator == user) | PlanVersion.id.in_(involved))))
+    rows = []
+    for p in reopened:
+        waiting = plan.awaiting_reapproval(p)
+        if any(plan.may_write_for(user, p, part.principal_id) for part in waiting):
+            since = max((c.at for c in lifecycle.history(p.case)
+                         if c.to_status == CaseStatus.DOCUMENTATION.value), default=p.created_at)
+            rows.append(TodoRow(f"Godkänn planen igen (version {p.number})", p.case.id,
+                                p.case.number, since.date(), Target.CASE_PLAN,
+                                p.case.id, detail=f"Planen öppnades igen: {p.reopened_reason}"))
     return rows
 
 
@@ -193,12 +224,15 @@ def todo_for(user: User, *, today: dt.date | None = None) -> list[TodoRow]:
     """Everything waiting for `user`, oldest first."""
     today = today or clock.today()
     workdays = int(settings.get("reminder_workdays"))
+    # A kallelse to a meeting that has begun asks for no kvittens any more (meeting.py).
+    end_kvittens_of_passed_meetings(user)
     rows = [*waiting_for_my_ack(user),
             *others_not_acknowledged(user, today=today, workdays=workdays),
             *lapsing_consents(user, today=today),
             *meeting_rows(user, today=today),
             *deviation_rows(user),
-            *plan_rows(user, today=today)]
+            *plan_rows(user, today=today),
+            *reapproval_rows(user)]
     return sorted(rows, key=lambda r: (r.since, r.case_number))
 
 

@@ -237,4 +237,4 @@ def test_audit_log_cannot_be_changed_or_deleted(officer: User, case: Case) -> No
         audit.AuditEntry.update(summary="ändrad").execute()
     with pytest.raises(peewee.DatabaseError), database.atomic():
         audit.AuditEntry.delete().execute()
-    assert audit.case_log(case.id)[0].summary.startswith("Behov registrerat → Ej beviljat")
+    assert audit.case_log(case.id)[0].summary.startswith("Behov registrerat → SIP blev inte av")
