@@ -51,8 +51,10 @@ def test_a_held_meeting_starts_version_one_prefilled(world: dict) -> None:
     p: plan.PlanVersion = world["plan"]
     assert (p.number, p.kind, p.meeting_date) == (1, "establish", MEETING.date())
     people = {row.name: row for row in plan.participants(p)}
-    # the professionals who came, the convener among them (she chairs, seed 003)
-    assert set(people) == {"Anna Berg", "Maria Holm", "Per Nord", "Eva Läkare"}
+    # everyone who came: the person and the professionals, the convener among them (she
+    # chairs, seed 003)
+    assert set(people) == {"Åsa Öberg", "Anna Berg", "Maria Holm", "Per Nord", "Eva Läkare"}
+    assert plan.participants(p)[0].name == "Åsa Öberg"
     assert p.chair == "Anna Berg"
     assert people["Per Nord"].initials == "PN"
     assert {part.principal.name for part in plan.parts(p)} == {
