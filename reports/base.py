@@ -1,12 +1,13 @@
 """The base of every printed document: the municipality's letterhead, a bundled Unicode font
 (DejaVu Sans, resources/fonts, with its licence), "Sida X av Y" and the print date on every
-page, and escaping of user text before it enters a Paragraph.
+page, escaping of user text before it enters a Paragraph, and the two ways dates are written.
 
 ReportLab is imported here, and `reports` is imported only when the user prints.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 from dataclasses import dataclass
 from pathlib import Path
@@ -49,6 +50,34 @@ def register_fonts() -> None:
         pdfmetrics.registerFont(TTFont(name, str(folder / filename)))
     pdfmetrics.registerFontFamily(FONT, normal=FONT, bold=f"{FONT}-Bold",
                                   italic=f"{FONT}-Oblique", boldItalic=f"{FONT}-BoldOblique")
+
+
+# ---- dates -------------------------------------------------------------------------------------
+#
+# One style per audience. What goes to people outside the office writes the date out,
+# "3 december 2026": every letter (the kallelse to another principal, the inbjudan, the easy-read
+# letter, the letter after "Avstå från SIP") and the person's own documents (the consent form
+# they sign, the easy-read plan). Everyone reads that form the same way, it reads aloud easily,
+# and it matches the meeting day in the text ("torsdag 10 december 2026"). Documents for staff
+# (the plan and its tables) use the ISO form, "2026-12-03": short, sortable, as on the screens.
+WEEKDAYS = ("måndag", "tisdag", "onsdag", "torsdag", "fredag", "lördag", "söndag")
+MONTHS = ("januari", "februari", "mars", "april", "maj", "juni", "juli", "augusti",
+          "september", "oktober", "november", "december")
+
+
+def written_date(day: dt.date) -> str:
+    """"3 december 2026", for letters and the person (no locale needed)."""
+    return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
+
+
+def written_date_with_weekday(day: dt.date) -> str:
+    """"torsdag 3 december 2026": the written form, for a meeting day."""
+    return f"{WEEKDAYS[day.weekday()]} {written_date(day)}"
+
+
+def iso_date(day: dt.date | None) -> str:
+    """"2026-12-03", for staff documents and tables; empty for no date."""
+    return f"{day:%Y-%m-%d}" if day else ""
 
 
 def esc(text: str | None) -> str:
@@ -98,6 +127,8 @@ def styles(*, large: bool = False) -> dict[str, ParagraphStyle]:
 class NumberedCanvas(canvas.Canvas):
     """Holds the pages back until the end, then writes "Sida X av Y" and the print date."""
 
+    for_staff = True  # the print date in ISO form; letters (for_staff = False) write it out
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._pages: list[dict[str, Any]] = []
@@ -120,7 +151,9 @@ class NumberedCanvas(canvas.Canvas):
         self.saveState()
         self.setFont(FONT, 8)
         self.setFillColor(colors.HexColor("#444444"))
-        self.drawString(MARGIN, 12 * mm, f"Utskrivet {self.printed_on:%Y-%m-%d}")
+        printed = (iso_date(self.printed_on) if self.for_staff
+                   else written_date(self.printed_on))
+        self.drawString(MARGIN, 12 * mm, f"Utskrivet {printed}")
         self.drawRightString(width - MARGIN, 12 * mm, f"Sida {number} av {total}")
         self.restoreState()
 
@@ -165,5 +198,12 @@ class SipDocTemplate(BaseDocTemplate):
         canv.restoreState()
 
 
-def build(doc: SipDocTemplate, story: list[Flowable]) -> None:
-    doc.build(story, canvasmaker=NumberedCanvas)
+class PersonCanvas(NumberedCanvas):
+    """For the person's own documents (the consent form, the easy-read plan): the print date
+    written out, like the rest of the text."""
+
+    for_staff = False
+
+
+def build(doc: SipDocTemplate, story: list[Flowable], *, for_person: bool = False) -> None:
+    doc.build(story, canvasmaker=PersonCanvas if for_person else NumberedCanvas)

@@ -27,6 +27,7 @@ from .base import (
     esc,
     municipality_letterhead,
     styles,
+    written_date,
 )
 
 TITLE = "Samtycke till samordnad individuell plan (SIP)"
@@ -168,8 +169,8 @@ def story(data: ConsentFormData) -> list[Flowable]:
     ]
     if data.given_on and data.valid_until:
         flow.append(Paragraph(
-            f"Samtycket gäller från {data.given_on:%Y-%m-%d} till och med "
-            f"{data.valid_until:%Y-%m-%d}.", st["body"]))
+            f"Samtycket gäller från {written_date(data.given_on)} till och med "
+            f"{written_date(data.valid_until)}.", st["body"]))
     else:
         flow.append(Paragraph(
             "Samtycket gäller från ____________ till och med ____________ "
@@ -203,4 +204,4 @@ def render_consent_form(case_id: int, target: Target, *, today: dt.date | None =
     data = form_data(case, today=today)
     doc = SipDocTemplate(target, title=f"{TITLE} {data.case_number}",
                          letterhead=municipality_letterhead(data.unit))
-    build(doc, story(data))
+    build(doc, story(data), for_person=True)  # the person reads and signs it

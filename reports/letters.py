@@ -66,6 +66,8 @@ from .base import (
     esc,
     municipality_letterhead,
     styles,
+    written_date,
+    written_date_with_weekday,
 )
 
 # ---- the envelope window ------------------------------------------------------------------
@@ -102,10 +104,6 @@ ADDRESS_MISSING = "Adress saknas — lämnas eller skickas på annat sätt"
 POSTAL_CODE_MISSING = "Postnummer saknas — kontrollera adressen"
 _POSTAL_CODE = re.compile(r"\b\d{3} ?\d{2}\b")
 
-WEEKDAYS = ("måndag", "tisdag", "onsdag", "torsdag", "fredag", "lördag", "söndag")
-MONTHS = ("januari", "februari", "mars", "april", "maj", "juni", "juli", "augusti",
-          "september", "oktober", "november", "december")
-
 # Abbreviations someone may type into the purpose or a role; the easy-read letter explains
 # each one it contains ("SIP" is explained in the letter's own text).
 PLAIN_WORDS = {
@@ -125,18 +123,13 @@ PLAIN_WORDS = {
 _PLAIN_WORD = re.compile(r"\b(" + "|".join(PLAIN_WORDS) + r")\b")
 
 
-def long_date(day: dt.date) -> str:
-    """"torsdag 10 december 2026" — no locale needed."""
-    return f"{WEEKDAYS[day.weekday()]} {day.day} {MONTHS[day.month - 1]} {day.year}"
-
-
 def hhmm(moment: dt.datetime) -> str:
     """Swedish style: 13.00."""
     return f"{moment:%H.%M}"
 
 
 def when_text(meeting: Meeting) -> str:
-    return (f"{long_date(meeting.starts_at.date())}, "
+    return (f"{written_date_with_weekday(meeting.starts_at.date())}, "
             f"kl. {hhmm(meeting.starts_at)}–{hhmm(meeting.ends_at)}")
 
 
@@ -220,6 +213,8 @@ def planned_letters(meeting: Meeting, *, include_person: bool = True) -> list[Le
 
 class LetterCanvas(NumberedCanvas):
     """"Sida X av Y" counted per letter: a letter's address window marks its first page."""
+
+    for_staff = False  # the print date written out, like the rest of the letter
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -337,11 +332,10 @@ def _letterhead(ctx: LetterContext) -> Letterhead:
 
 
 def _info(ctx: LetterContext, letter: Letter) -> list[tuple[str, str]]:
-    """Beside the window: the date (in words for the person) and the case number, which the
-    recipient quotes when calling."""
-    day = (f"{ctx.today.day} {MONTHS[ctx.today.month - 1]} {ctx.today.year}"
-           if letter.kind is LetterKind.PERSON else f"{ctx.today:%Y-%m-%d}")
-    return [("Datum", day), ("Ärende", ctx.case.number)]
+    """Beside the window: the date and the case number, which the recipient quotes when
+    calling. Every letter writes the date out, like the meeting day in its text (reports.base:
+    letters go to people outside the office)."""
+    return [("Datum", written_date(ctx.today)), ("Ärende", ctx.case.number)]
 
 
 def _participant_line(p: Participant) -> str:
@@ -444,7 +438,7 @@ def kallelse_story(ctx: LetterContext, letter: Letter) -> list[Flowable]:
     follow_up = "uppföljning av " if meeting.follow_up else ""
     others = [p for p in ctx.participants if p.id != letter.participant_id]
     if meeting.staff_meeting_at:
-        staff = (f"{esc(long_date(meeting.staff_meeting_at.date()))}, kl. "
+        staff = (f"{esc(written_date_with_weekday(meeting.staff_meeting_at.date()))}, kl. "
                  f"{hhmm(meeting.staff_meeting_at)}, {esc(meeting.staff_meeting_place)}. "
                  "Alla kallade huvudmän bör delta; där utses ordförande för SIP-mötet.")
     else:
@@ -595,7 +589,8 @@ def person_story(ctx: LetterContext, letter: Letter) -> list[Flowable]:
              "Vi ska se om planen behöver ändras.") if meeting.follow_up else
             ("Vi gör en plan för din vård och omsorg (SIP).",
              "Vi gör planen tillsammans med dig."))],
-        section("När är mötet?", esc(long_date(meeting.starts_at.date()).capitalize()),
+        section("När är mötet?",
+                esc(written_date_with_weekday(meeting.starts_at.date()).capitalize()),
                 f"Klockan {hhmm(meeting.starts_at)} till {hhmm(meeting.ends_at)}"),
         section("Var är mötet?", *where),
         *(who if others else []),

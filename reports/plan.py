@@ -20,7 +20,6 @@ number and the version only — never a name or a personal number.
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
 import os
 import re
@@ -66,8 +65,10 @@ from .base import (
     Target,
     build,
     esc,
+    iso_date,
     municipality_letterhead,
     styles,
+    written_date,
 )
 
 log = logging.getLogger("sipdesk.reports.plan")
@@ -87,9 +88,6 @@ LEGAL_HEADINGS = (
 # The column headers of an interventions table (repeated on every page the table spans).
 INTERVENTION_COLUMNS = ("Insats", "Mål", "Ansvarig", "När/hur ofta", "Från–till", "Status")
 PARTICIPANT_COLUMNS = ("Namn", "Initialer", "Yrke", "Organisation/huvudman", "Kontakt")
-
-MONTHS = ("januari", "februari", "mars", "april", "maj", "juni", "juli", "augusti",
-          "september", "oktober", "november", "december")
 
 WIDTH = 174 * mm  # A4 less the margins of base.SipDocTemplate
 GRID = colors.HexColor("#9a9a9a")
@@ -160,15 +158,6 @@ class Para(Paragraph):
 
 # ---- small helpers ----------------------------------------------------------------------------
 
-def iso(day: dt.date | None) -> str:
-    return f"{day:%Y-%m-%d}" if day else ""
-
-
-def spoken_date(day: dt.date) -> str:
-    """10 december 2026: the person's copy writes dates out."""
-    return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
-
-
 def phone_in(text: str) -> str:
     found = _PHONE.search(text or "")
     return found.group(0).strip() if found else ""
@@ -195,11 +184,11 @@ def file_name(case_number: str, version: int, *, easy_read: bool = False) -> str
 
 def _date_span(item: Intervention) -> str:
     if item.starts_on and item.ends_on:
-        return f"{iso(item.starts_on)} –\n{iso(item.ends_on)}"
+        return f"{iso_date(item.starts_on)} –\n{iso_date(item.ends_on)}"
     if item.starts_on:
-        return f"från\n{iso(item.starts_on)}"
+        return f"från\n{iso_date(item.starts_on)}"
     if item.ends_on:
-        return f"till\n{iso(item.ends_on)}"
+        return f"till\n{iso_date(item.ends_on)}"
     return ""
 
 
@@ -418,7 +407,7 @@ def _part_state(part: PrincipalPart | None) -> str:
     if part is None:
         return "Deltar inte i godkännandet"
     if part.approved_at:
-        state = f"Godkänd {part.approved_at:%Y-%m-%d}"
+        state = f"Godkänd {iso_date(part.approved_at)}"
     elif part.finished_at:
         state = "Klar, inte godkänd"
     else:
@@ -509,7 +498,7 @@ def staff_story(data: PlanPrint) -> list[Flowable]:
     plan = view.plan
     kind = PlanKind(plan.kind).label.lower()
     if view.approved and plan.locked_at is not None:
-        state = f"Godkänd av alla huvudmän {plan.locked_at:%Y-%m-%d}"
+        state = f"Godkänd av alla huvudmän {iso_date(plan.locked_at)}"
     else:
         state = "Utkast — inte godkänd av alla huvudmän än"
     flow: list[Flowable] = [
@@ -518,7 +507,7 @@ def staff_story(data: PlanPrint) -> list[Flowable]:
             ("Ärende", esc(view.case.number)),
             ("Den enskilde", f"{esc(data.person_name)}, {esc(data.personal_number)}"),
             ("Version", f"{plan.number} ({kind})"),
-            ("Mötesdatum", iso(plan.meeting_date)),
+            ("Mötesdatum", iso_date(plan.meeting_date)),
             ("Ordförande", esc(plan.chair) or "–"),
             ("Status", state),
         ], st),
@@ -554,7 +543,7 @@ def staff_story(data: PlanPrint) -> list[Flowable]:
         ("Samordningsansvarig", coordinator),
     ], st)], st)
     if plan.follow_up_date is not None:
-        follow = [("Datum", iso(plan.follow_up_date)),
+        follow = [("Datum", iso_date(plan.follow_up_date)),
                   ("Ansvarig", esc(plan.follow_up_by) or "–")]
     elif plan.follow_up_skipped_reason.strip():
         follow = [("Ingen uppföljning", esc(plan.follow_up_skipped_reason))]
@@ -613,12 +602,12 @@ def _easy_item(item: Intervention, phones: dict[str, str], st: dict[str, Paragra
     if item.how_often:
         lines.append(Para(f"När: {esc(item.how_often)}", st["line"]))
     if item.starts_on and item.ends_on:
-        lines.append(Para(f"Från {spoken_date(item.starts_on)} till "
-                          f"{spoken_date(item.ends_on)}", st["line"]))
+        lines.append(Para(f"Från {written_date(item.starts_on)} till "
+                          f"{written_date(item.ends_on)}", st["line"]))
     elif item.starts_on:
-        lines.append(Para(f"Från {spoken_date(item.starts_on)}", st["line"]))
+        lines.append(Para(f"Från {written_date(item.starts_on)}", st["line"]))
     elif item.ends_on:
-        lines.append(Para(f"Till {spoken_date(item.ends_on)}", st["line"]))
+        lines.append(Para(f"Till {written_date(item.ends_on)}", st["line"]))
     if item.responsible:
         lines.append(Para(f"Ansvarig: {esc(item.responsible)}", st["line"]))
         phone = phones.get(item.responsible.casefold(), "")
@@ -635,7 +624,7 @@ def easy_story(data: PlanPrint) -> list[Flowable]:
     flow: list[Flowable] = [
         Para(EASY_TITLE, st["title"]),
         Para(f"Det här är planen för {esc(data.person_name)}.", st["body"]),
-        Para(f"Vi skrev den tillsammans den {spoken_date(plan.meeting_date)}.", st["body"]),
+        Para(f"Vi skrev den tillsammans den {written_date(plan.meeting_date)}.", st["body"]),
         Para("Planen kallas SIP. Den visar hur kommunen, regionen och andra hjälper dig.",
                   st["body"]),
     ]
@@ -698,7 +687,7 @@ def easy_story(data: PlanPrint) -> list[Flowable]:
         Para("Fråga den som gav dig planen.", st["body"])])]))
 
     if plan.follow_up_date is not None:
-        next_time = [Para(f"Vi ses igen den {spoken_date(plan.follow_up_date)}.",
+        next_time = [Para(f"Vi ses igen den {written_date(plan.follow_up_date)}.",
                                st["body"]),
                      Para("Då pratar vi om hur det går och ändrar planen om det behövs.",
                                st["body"])]
@@ -721,7 +710,7 @@ def _render(data: PlanPrint, target: Target, *, easy_read: bool,
     title = f"{EASY_TITLE if easy_read else TITLE} {view.case.number} version {view.plan.number}"
     doc = PlanDocTemplate(target, title=title, letterhead=letterhead,
                           draft=not data.approved and not easy_read)
-    build(doc, easy_story(data) if easy_read else staff_story(data))
+    build(doc, easy_story(data) if easy_read else staff_story(data), for_person=easy_read)
 
 
 def render_plan(plan_id: int, target: Target, *, easy_read: bool = False) -> None:

@@ -14,7 +14,7 @@ from .contacts import EntryKind, OrganisationKind
 from .invitation import InvitationDraft, ParticipantInput, ParticipantKind
 from .lifecycle import ClosureReason, NeedInput, NoticedBy
 from .models import CaseStatus, Law, Person, Principal, PrincipalKind, User
-from .workdays import workday_on_or_after, workday_on_or_before
+from .workdays import add_workdays, workday_on_or_after
 
 S = CaseStatus
 # The order in which showcase cases are made; a small demo gets the first few.
@@ -85,8 +85,8 @@ def build_showcase(*, count: int, today: dt.date, rng: random.Random,
         # Every meeting on a working day within office hours, like the wizard proposes.
         starts = (dt.datetime.combine(workday_on_or_after(today + dt.timedelta(days=15 + index)),
                                       invitation.SIP_MEETING_TIME)
-                  if upcoming else dt.datetime.combine(
-                      workday_on_or_before(today - dt.timedelta(days=3 + index)), PAST_TIME))
+                  if upcoming else dt.datetime.combine(add_workdays(today, -(2 + index)),
+                                                       PAST_TIME))
         current = now if upcoming else starts - dt.timedelta(days=20)
         people = [
             ParticipantInput(ParticipantKind.PERSON, person.full_name),
@@ -151,7 +151,7 @@ def _write_plan(version: plan.PlanVersion, *, coordinator: User, manager: User, 
         starts_on=version.meeting_date))
     plan.save_intervention(nurse, version, plan.InterventionInput(
         principal_id=region.id, unit="Vårdcentralen Exempelby",
-        what="Går igenom medicinerna och lägger dosett", goal="Ta medicinerna",
+        what="Går igenom medicinerna och lägger dem i en medicinask", goal="Ta medicinerna",
         responsible=nurse.full_name, how_often="Varannan vecka",
         starts_on=version.meeting_date))
     plan.set_other_actions(coordinator, version, [("Dottern", "Handlar på lördagar", "")])

@@ -10,8 +10,9 @@ import peewee
 import pytest
 from pypdf import PdfReader
 
+from reports.base import written_date
 from reports.consent_form import render_consent_form
-from sipdesk import consent, people
+from sipdesk import clock, consent, people
 from sipdesk.db import DatabaseUrl
 from sipdesk.models import Case, ContactKind, Principal, PrincipalKind, User
 from tests.factories import PNR_CHILD, make_case, make_person, make_user
@@ -52,7 +53,9 @@ def test_consent_form_for_an_adult_is_one_page_with_the_persons_data(officer: Us
     assert "Exempelby kommun" in text and "Region Exempelland" in text
     assert "<b>inte fetstil</b> & mer" in text  # user text escaped, shown as typed
     assert "Inget om ekonomin" in text
-    assert "2026-11-02 till och med 2027-11-02" in text
+    # The person signs it: dates written out, the print date too (reports.base)
+    assert "2 november 2026 till och med 2 november 2027" in text
+    assert f"Utskrivet {written_date(clock.today())}" in text
     assert "ta tillbaka ditt samtycke" in text
     assert "Sida 1 av 1" in text
     assert "Den enskilde" in text and "Vårdnadshavare" not in text

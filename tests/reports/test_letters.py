@@ -13,6 +13,7 @@ from pathlib import Path
 
 import peewee
 import pytest
+import time_machine as tm
 from pypdf import PdfReader
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
@@ -20,6 +21,7 @@ from reportlab.lib.units import mm
 from reports import letters
 from reports.letters import LetterKind, planned_letters, render_letters
 from sipdesk import consent, contacts, invitation
+from sipdesk.clock import STOCKHOLM
 from sipdesk.contacts import OrganisationKind
 from sipdesk.db import DatabaseUrl
 from sipdesk.errors import ValidationError
@@ -192,6 +194,24 @@ def test_kallelse_to_a_professional_without_an_account(world: World, tmp_path: P
     assert len(read(kallelse).pages) == 1
     assert window_lines(kallelse) == ["Eva Läkare", "Psykiatrimottagningen Älvsborg", "Box 123",
                                       "451 80 Exempelby"]
+
+
+def test_every_letter_writes_its_dates_out_the_same_way(
+    world: World, tmp_path: Path, time_machine: tm.TimeMachineFixture
+) -> None:
+    """Letters go to people outside the office (the person, relatives, interpreters, other
+    principals): each one writes every date out — "23 november 2026" beside the window and at
+    the foot of the page, the meeting days with the weekday — and none in the ISO form."""
+    time_machine.move_to(dt.datetime.combine(NOW.date(), dt.time(12, 0), tzinfo=STOCKHOLM))
+    written = render_letters(world.meeting.id, tmp_path, one_file=False, today=NOW.date())
+    kinds = {p.name.split("-")[0] for p in written}
+    assert kinds == {"brev", "kallelse", "inbjudan"}
+    for path in written:
+        text = " ".join(text_of(path).split())
+        assert "Datum 23 november 2026" in text, path.name
+        assert "Utskrivet 23 november 2026" in text, path.name
+        assert not re.search(r"\b\d{4}-\d{2}-\d{2}\b", text), path.name
+        assert "10 december 2026" in text, path.name
 
 
 def test_every_address_sits_inside_the_envelope_window(world: World, tmp_path: Path) -> None:

@@ -12,6 +12,7 @@ import peewee
 import pytest
 from pypdf import PdfReader
 
+from reports.base import iso_date, written_date
 from reports.plan import (
     DRAFT_MARK,
     INTERVENTION_COLUMNS,
@@ -21,7 +22,7 @@ from reports.plan import (
     render_many,
     render_plan,
 )
-from sipdesk import plan
+from sipdesk import clock, plan
 from sipdesk.db import DatabaseUrl
 from sipdesk.errors import ValidationError
 from sipdesk.plan import PlanVersion
@@ -98,6 +99,7 @@ def test_staff_version_shows_the_four_legal_points_under_their_headings(world: d
     assert "Samordnad individuell plan (SIP)" in text
     case_number = world["case"].number
     assert case_number in text and "1 (upprättande)" in text and "2026-12-10" in text
+    assert f"Utskrivet {iso_date(clock.today())}" in text  # the staff copy: ISO dates
 
 
 def test_others_none_is_printed_as_inga(world: dict) -> None:
@@ -233,6 +235,9 @@ def test_easy_read_copy_large_type_goals_first_no_internal_notes(world: dict) ->
     assert "Dottern Greta:" in text
     assert "Vem ringer jag?" in text and "Ring Anna Berg" in text
     assert "Nästa gång vi ses" in text and "Vi ses igen den 10 mars 2027." in text
+    # The person's copy writes every date out, the print date too (reports.base)
+    assert f"Utskrivet {written_date(clock.today())}" in text
+    assert not re.search(r"\b\d{4}-\d{2}-\d{2}\b", text)
     for internal in (TREATMENT_REF, "NPÖ", "Behandlingsbegränsning", "Dokumenterat av",
                      "Ordförande", "justeringen", "Underskrift", DRAFT_MARK, "Planerad", "Pågår",
                      "Inte klar", world["case"].person.personal_number):
