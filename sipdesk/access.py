@@ -1,22 +1,97 @@
 """Who may see a case (DOMAIN.md, Data protection: access only for those who work with the case
 or its unit). The municipality's own staff see its cases; others see a case they coordinate or
-are invited to as a participant (with the kallelse)."""
+are invited to as a participant (with the kallelse).
+
+The rule is written once, as an SQL condition on sip_case (`visible_cases`): every list, search,
+count and badge filters by it, and `can_see` asks the same condition about one case, so what a
+list shows and what opens cannot disagree. Each part is an index lookup: the coordinator column,
+the units of the user's principal (unit.principal), and the cases of the meetings the user takes
+part in (participant.user, then meeting.id)."""
 
 from __future__ import annotations
 
+from enum import Enum
+
+import peewee as pw
+
+from .db import Engine, engine_of
 from .models import Case, Role, Unit, User
 
+# Always true / always false: for the administrator and for a deactivated account.
+EVERY_CASE = pw.SQL("1 = 1")
+_NO_CASE = pw.SQL("1 = 0")
+_OwnUnit = Unit.alias("own_unit")
 
-def can_see(user: User, case: Case) -> bool:
+
+class Among(Enum):
+    """What a list has already narrowed itself to, before asking who may see its cases."""
+
+    ALL = "all"
+    COORDINATED = "coordinated"  # the cases the user coordinates ("Mina ärenden")
+    OWN_UNIT = "own_unit"  # the cases of the user's own unit ("Enhetens")
+
+
+def _in(column: pw.ColumnBase, subquery: pw.SelectQuery) -> pw.Expression:
+    """`column IN (subquery)`, without peewee rendering the subquery again to see whether it is
+    an empty list (see sipdesk.cases._in)."""
+    return pw.Expression(column, "in", subquery)
+
+
+def _own_units(user: User) -> pw.SelectQuery:
+    """The ids of the units of the user's principal (their own unit among them)."""
+    principal = _OwnUnit.select(_OwnUnit.principal).where(_OwnUnit.id == user.unit_id)
+    return Unit.select(Unit.id).where(_in(Unit.principal, principal))
+
+
+def visible_cases(user: User, *, among: Among = Among.ALL, by_index: bool = True,
+                  ) -> pw.ColumnBase:
+    """SQL condition on `Case` rows: true exactly for the cases `user` may see.
+
+    An active user sees a case they coordinate, a case of a unit of their own principal (the
+    municipality's staff see the municipality's cases), and a case with a meeting they are
+    invited to; an administrator sees every case, a deactivated account none.
+
+    `among`: the caller's query keeps only the user's coordinated cases or their own unit's,
+    which the first two parts always allow — the condition is then only the account's, and the
+    list stays on its own index. `by_index=False` (SQLite only) keeps the planner from looking
+    the coordinator's and the units' cases up by index and joining them: right when those are
+    most of the list (see `sees_own_principal_cases`), where walking the list in order and
+    testing each case is much faster."""
     if not user.active:
-        return False
-    if user.role == Role.ADMINISTRATOR.value or case.coordinator_id == user.id:
-        return True
-    case_unit = Unit.get_by_id(case.unit_id)
-    if case_unit.principal_id == user.unit.principal_id:
-        return True
+        return _NO_CASE
+    if user.role == Role.ADMINISTRATOR.value or among is not Among.ALL:
+        return EVERY_CASE
     # Imported here: invitation depends (through messaging) on this module.
     from .invitation import Meeting, Participant
 
-    return bool(Participant.select().join(Meeting)
-                .where((Meeting.case == case.id) & (Participant.user == user.id)).exists())
+    coordinator: pw.ColumnBase = Case.coordinator
+    unit: pw.ColumnBase = Case.unit
+    if not by_index and engine_of() is Engine.SQLITE:
+        coordinator, unit = (pw.NodeList((pw.SQL("+"), column), glue="")
+                             for column in (Case.coordinator, Case.unit))
+    invited = (Meeting.select(Meeting.case)
+               .join(Participant, on=(Participant.meeting == Meeting.id))
+               .where(Participant.user == user.id))
+    return ((coordinator == user.id) | _in(unit, _own_units(user))
+            | _in(Case.id, invited))
+
+
+def sees_own_principal_cases(user: User) -> bool:
+    """Whether the user's principal has any case, i.e. the user sees a broad list (the
+    municipality's staff) rather than only the cases they coordinate or are invited to."""
+    return bool(Case.select(Case.id).where(_in(Case.unit, _own_units(user))).exists())
+
+
+def can_see(user: User, case: Case | int) -> bool:
+    """May `user` see this case? The same condition as the lists (`visible_cases`)."""
+    case_id = case if isinstance(case, int) else case.id
+    return bool(Case.select(Case.id)
+                .where((Case.id == case_id) & visible_cases(user)).exists())
+
+
+def visible_case_ids(user: User, case_ids: set[int]) -> set[int]:
+    """Those of `case_ids` that `user` may see, in one query (for lists built in Python)."""
+    if not case_ids:
+        return set()
+    query = Case.select(Case.id).where(Case.id.in_(sorted(case_ids)) & visible_cases(user))
+    return {case.id for case in query}

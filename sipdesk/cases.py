@@ -9,7 +9,7 @@ from enum import StrEnum
 import peewee
 
 from . import audit, clock
-from .access import can_see
+from .access import EVERY_CASE, Among, can_see, sees_own_principal_cases, visible_cases
 from .audit import AuditAction
 from .collation import ordered
 from .db import Engine, database, engine_of
@@ -104,9 +104,14 @@ def open_case(user: User, case_id: int) -> Case:
     return case
 
 
-def cases_of_person(person: Person, *, exclude: Case | None = None) -> list[Case]:
-    """The person's other cases, newest first (e.g. the new SIP that replaces an old one)."""
+def cases_of_person(
+    person: Person, *, exclude: Case | None = None, visible_to: User | None = None,
+) -> list[Case]:
+    """The person's other cases, newest first (e.g. the new SIP that replaces an old one); with
+    `visible_to`, only those that user may see (sipdesk.access)."""
     query = Case.select().where(Case.person == person.id)
+    if visible_to is not None:
+        query = query.where(visible_cases(visible_to))
     if exclude is not None:
         query = query.where(Case.id != exclude.id)
     return list(query.order_by(Case.year.desc(), Case.sequence.desc()))
@@ -211,14 +216,26 @@ def _text_condition(text: str) -> peewee.Expression:
     return _in(Case.id, by_person | by_number)
 
 
-def _conditions(flt: CaseFilter, user: User) -> list[peewee.Expression]:
+def _conditions(flt: CaseFilter, user: User) -> list[peewee.ColumnBase]:
     text = flt.text.strip()
     # With a search text the matching persons are the selective part: on SQLite `+` keeps the
     # planner from starting at "all 20,000 cases of this coordinator" instead (without
     # ANALYZE it guesses ten rows for any equality). See _not_from_index.
     coordinator = _not_from_index(Case.coordinator) if text else Case.coordinator
     unit = _not_from_index(Case.unit) if text else Case.unit
-    conds: list[peewee.Expression] = []
+    conds: list[peewee.ColumnBase] = []
+    # Every scope shows only the cases the user may see (sipdesk.access): the list is not a way
+    # around the rule that refuses to open a case.
+    among = {Scope.MINE: Among.COORDINATED, Scope.UNIT: Among.OWN_UNIT}.get(flt.scope, Among.ALL)
+    # In "Alla" without a search, the municipality's staff see nearly every case: SQLite then
+    # walks the list in order (see visible_cases) — one small query to know, SQLite only (on
+    # 100,000 cases: 80 ms for the first page otherwise, and 60 ms for an invited region user if
+    # it always walked). A search starts from the matching persons; PostgreSQL weighs it itself.
+    by_index = (bool(text) or among is not Among.ALL or engine_of() is not Engine.SQLITE
+                or not sees_own_principal_cases(user))
+    visible = visible_cases(user, among=among, by_index=by_index)
+    if visible is not EVERY_CASE:
+        conds.append(visible)
     if flt.scope is Scope.MINE:
         conds.append(coordinator == user.id)
     elif flt.scope is Scope.UNIT:

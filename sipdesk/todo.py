@@ -19,6 +19,7 @@ from enum import StrEnum
 import peewee as pw
 
 from . import clock, lifecycle, messaging, plan, settings
+from .access import visible_case_ids
 from .consent import WARN_DAYS
 from .invitation import Answer, Meeting, MeetingStatus, Participant, ParticipantKind
 from .meeting import end_kvittens_of_passed_meetings, open_deviations_for
@@ -233,7 +234,18 @@ def todo_for(user: User, *, today: dt.date | None = None) -> list[TodoRow]:
             *deviation_rows(user),
             *plan_rows(user, today=today),
             *reapproval_rows(user)]
-    return sorted(rows, key=lambda r: (r.since, r.case_number))
+    return sorted(_visible_only(user, rows), key=lambda r: (r.since, r.case_number))
+
+
+def _visible_only(user: User, rows: list[TodoRow]) -> list[TodoRow]:
+    """Rows that lead to a case, only for cases the user may see (sipdesk.access) — one query for
+    all of them. A message row stays: the message is the user's own, sent or received
+    (sipdesk.messaging), whichever case it names."""
+    about_cases = {r.case_id for r in rows if r.case_id is not None and r.target is not
+                   Target.MESSAGE}
+    visible = visible_case_ids(user, about_cases)
+    return [r for r in rows
+            if r.target is Target.MESSAGE or r.case_id is None or r.case_id in visible]
 
 
 def cases_waiting_for(user: User, *, today: dt.date | None = None) -> pw.Expression:

@@ -10,6 +10,7 @@ from playhouse.test_utils import count_queries
 
 from sipdesk import cases, people
 from sipdesk.cases import CaseFilter, Scope, SortKey
+from sipdesk.db import Engine, engine_of
 from sipdesk.errors import PermissionDenied, ValidationError
 from sipdesk.models import Case, CaseStatus, ContactKind, Law, PrincipalKind, User
 from tests.factories import (
@@ -192,7 +193,9 @@ def test_a_page_of_the_case_list_is_one_query(db: peewee.Database) -> None:
         rows = cases.fetch_cases(CaseFilter(), officer, limit=200)
         _ = [(r.person_name, r.coordinator, r.unit) for r in rows]
     assert len(rows) == 3
-    assert counter.count == 1
+    # One query for the page; on SQLite one more, small and constant, that picks the plan for
+    # "Alla" by whether the user sees their principal's cases (sipdesk.access) — never one per row.
+    assert counter.count == (2 if engine_of() is Engine.SQLITE else 1)
 
 
 def test_find_case_by_number(listed: dict) -> None:

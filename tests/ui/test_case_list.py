@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import peewee
@@ -13,8 +14,9 @@ from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QToolButton
 from pytestqt.qtbot import QtBot
 
-from sipdesk import cases, clock, people
+from sipdesk import access, cases, clock, demo, people
 from sipdesk.cases import CaseFilter, Scope, SortKey
+from sipdesk.db import DatabaseUrl, Engine
 from sipdesk.demo import skatteverket_test_numbers
 from sipdesk.models import Case, CaseStatus, Role, User
 from tests.factories import make_unit, make_user
@@ -475,3 +477,24 @@ def test_a_documentation_deadline_that_has_passed_is_red(sqlite_session: Session
     assert model.data(late, Qt.ItemDataRole.ForegroundRole) == OVERDUE_COLOR
     assert "två arbetsdagar" in model.data(late, Qt.ItemDataRole.ToolTipRole)
     assert model.data(other, Qt.ItemDataRole.ForegroundRole) is None
+
+
+def test_alla_shows_a_region_user_only_the_cases_they_may_see(
+    sqlite_db: peewee.Database, tmp_path: Path, qtbot: QtBot,
+) -> None:
+    """Issue 16 (DOMAIN.md, Data protection: access only for those who work with the case):
+    per.nord, a region nurse invited to some of the demo's cases, clicks "Alla" with every
+    status — the list and its count are those cases, not every case of the municipality."""
+    demo.fill_demo(cases=61, seed=1)
+    nurse = User.get(User.login == "per.nord")
+    allowed = {c.id for c in Case.select() if access.can_see(nurse, c)}
+    assert 0 < len(allowed) < Case.select().count()
+    session = Session(url=DatabaseUrl(Engine.SQLITE, path=tmp_path / "only.sqlite3"), user=nurse)
+    view = show_list(qtbot, session)
+    bar = view.filter_bar
+    bar.status.setCurrentIndex(bar.status.findText("Alla statusar"))
+    qtbot.mouseClick(bar.findChild(QToolButton, "scope_all"), Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: view.model.rowCount() == len(allowed), timeout=2000)
+    assert {view.model.case_id(row) for row in range(view.model.rowCount())} == allowed
+    assert bar.count_label.text() == count_text(len(allowed))
+    view.grab().save(str(tmp_path / "region_alla.png"))

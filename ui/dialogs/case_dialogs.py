@@ -225,7 +225,8 @@ class ClosureDialog(FormDialog):
 
         self.replaced_by = wide_combo("replaced_by")
         self.replaced_by.setPlaceholderText("Välj den nya SIP:en")
-        others = cases.cases_of_person(case.person, exclude=case)
+        others = cases.cases_of_person(case.person, exclude=case,
+                                        visible_to=session.user)
         for other in others:
             self.replaced_by.addItem(
                 f"{other.number} ({CaseStatus(other.status).label.lower()}, skapat "
