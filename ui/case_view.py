@@ -80,8 +80,11 @@ def ended_text(case: Case) -> str:
         changes = lifecycle.history(case)
         last = changes[-1] if changes else None
         what = ("Den enskilde tackade nej till SIP" if status is CaseStatus.DECLINED
-                else "SIP upprättas inte")
-        how = f"{what}" + (f" ({last.reason})." if last is not None and last.reason else ".")
+                else "Det blev ingen SIP")
+        reason = last.reason.strip() if last is not None else ""
+        # The reason is the user's own sentence: its full stop goes, so the banner does not say
+        # "(…behövs.)."
+        how = f"{what} ({reason.rstrip('.')})." if reason.rstrip(".") else f"{what}."
     return f"{how} {lifecycle.READ_ONLY}".strip()
 
 

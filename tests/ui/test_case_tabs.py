@@ -309,9 +309,10 @@ def test_declined_and_refused_cases_are_read_only(sqlite_session: Session,
     assert (need.isEnabled(), need.toolTip()) == (False, READ_ONLY)
 
     refused = make_case(sqlite_session.user, make_person("19400116-7743", "Bo", "Ek"))
-    lifecycle.transition(sqlite_session.user, refused, Action.REFUSE, reason="Behovet är täckt")
+    lifecycle.transition(sqlite_session.user, refused, Action.REFUSE,
+                         reason="Behovet är täckt.")  # the user's own full stop
     view = show_case(qtbot, sqlite_session, refused.id)
-    assert view.banner.text() == f"SIP upprättas inte (Behovet är täckt). {READ_ONLY}"
+    assert view.banner.text() == f"Det blev ingen SIP (Behovet är täckt). {READ_ONLY}"
     assert view.tab(LogTab).model.rowCount() > 0
 
 

@@ -8,14 +8,20 @@ core's reason as its tooltip. A later part adds its action (e.g. `Action.INVITE`
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
+from pathlib import Path
 
+from PySide6.QtCore import QUrl
+from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QPushButton, QWidget
 
-from sipdesk import lifecycle
+from sipdesk import lifecycle, messaging
+from sipdesk.errors import SipError
 from sipdesk.lifecycle import Action, ActionState
 from sipdesk.models import CaseStatus
 
+from .. import messages
 from ..dialogs.case_dialogs import ClosureDialog, RefusalDialog
 from ..dialogs.consent_dialogs import (
     ConsentDialog,
@@ -23,7 +29,10 @@ from ..dialogs.consent_dialogs import (
     HarmAssessmentDialog,
     WithdrawConsentDialog,
 )
+from ..worker import run_in_background
 from .base import CaseContext
+
+log = logging.getLogger("sipdesk.ui.case")
 
 ActionHandler = Callable[[QWidget, CaseContext], object]
 
@@ -38,6 +47,66 @@ def _invite(parent: QWidget, context: CaseContext) -> object:
     return KallelseWizard.ask(parent, context.session, context.case, follow_up=follow_up)
 
 
+def _refuse(parent: QWidget, context: CaseContext) -> object:
+    """Avstå från SIP, then say who was told and offer the letter to the person."""
+    done = RefusalDialog.ask(parent, context.session, context.case, today=context.today)
+    if isinstance(done, lifecycle.Refusal):
+        after_refusal(parent, done)
+    return done
+
+
+def refusal_text(done: lifecycle.Refusal) -> str:
+    """What refusing told whom, and the offer of the letter."""
+    if done.message is not None:
+        told = " och ".join(messaging.recipients_of([done.message.id])[done.message.id].names)
+        first = f"{told} har fått ett meddelande om det, att kvittera."
+    else:
+        first = done.tell_otherwise or "Ingen annan behöver få besked i sipdesk."
+    return (f"Ärendet är avslutat – {CaseStatus.REFUSED.label}."
+            f"\n\n{first}\n\nVill du skriva ut ett brev till den enskilde som berättar det "
+            "och vem hen kan ringa?")
+
+
+def after_refusal(parent: QWidget, done: lifecycle.Refusal) -> None:
+    if not messages.confirm(parent, "Det blir ingen SIP", refusal_text(done),
+                            yes="Skriv ut brevet…", no="Inte nu"):
+        return
+    from ..dialogs.save_file import SavePdfDialog
+
+    number = done.case.number
+    path = SavePdfDialog.ask(parent, title="Spara brevet till den enskilde",
+                             default_name=f"brev-ingen-sip-{number}.pdf")
+    if path is None:
+        return
+    case_id = done.case.id
+
+    def render() -> Path:
+        from reports.refusal_letter import render_refusal_letter  # ReportLab: when printing
+
+        render_refusal_letter(case_id, path)
+        return path
+
+    def printed(saved: Path) -> None:
+        if messages.confirm(parent, "Brevet är sparat",
+                            f"Brevet är sparat som {saved.name} i {saved.parent}.\n\n"
+                            "Vill du öppna det nu?", yes="Öppna", no="Stäng"):
+            open_file(saved)
+
+    def failed(exc: Exception) -> None:
+        log.error("refusal letter failed: %s", type(exc).__name__)
+        text = (exc.message if isinstance(exc, SipError) else
+                "Det gick inte att spara brevet där. Välj en annan mapp." if isinstance(
+                    exc, OSError) else "Det gick inte att skapa brevet. Försök igen.")
+        messages.warning(parent, "Brevet kunde inte skapas", text)
+
+    run_in_background(parent, render, success=printed, failure=failed)
+
+
+def open_file(path: Path) -> None:
+    """Open a saved PDF in the system's viewer (replaced in tests)."""
+    QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
+
+
 ACTION_HANDLERS: dict[Action, ActionHandler] = {
     Action.INVITE: _invite,
     Action.GIVE_CONSENT: lambda parent, c: ConsentDialog.ask(
@@ -45,7 +114,7 @@ ACTION_HANDLERS: dict[Action, ActionHandler] = {
     Action.HARM_ASSESSED: lambda parent, c: HarmAssessmentDialog.ask(
         parent, c.session, c.case, today=c.today),
     Action.DECLINE: lambda parent, c: DeclinedDialog.ask(parent, c.session, c.case, today=c.today),
-    Action.REFUSE: lambda parent, c: RefusalDialog.ask(parent, c.session, c.case, today=c.today),
+    Action.REFUSE: _refuse,
     Action.WITHDRAW_CONSENT: lambda parent, c: WithdrawConsentDialog.ask(
         parent, c.session, c.case, today=c.today),
     Action.CLOSE: lambda parent, c: ClosureDialog.ask(parent, c.session, c.case, today=c.today),
@@ -57,7 +126,7 @@ BUTTON_TEXT: dict[Action, str] = {
     Action.GIVE_CONSENT: "Registrera samtycke…",
     Action.HARM_ASSESSED: "Registrera menprövning…",
     Action.DECLINE: "Den enskilde tackar nej…",
-    Action.REFUSE: "Neka SIP…",
+    Action.REFUSE: "Avstå från SIP…",  # plain words: see lifecycle's label
     Action.WITHDRAW_CONSENT: "Återkalla samtycke…",
     Action.CLOSE: "Avsluta ärendet…",
 }

@@ -2,7 +2,8 @@
 
 - `NeedDialog`: who noticed the need (the person, a relative, staff — a user or someone without
   an account), when, the need in the person's own words and the question the SIP should answer.
-- `RefusalDialog`: the principals decide against a SIP — only with a written reason.
+- `RefusalDialog`: "Avstå från SIP" — no SIP this time, only with a written reason; whoever
+  raised the need is told (`lifecycle.refuse`).
 - `ClosureDialog`: date (today) and reason; "Ersätts av en ny SIP" needs the new case of the
   same person and the person's agreement. The core tells the others with a message to
   acknowledge (`lifecycle.CLOSURE_HOOKS`).
@@ -25,7 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from sipdesk import cases, clock, lifecycle
-from sipdesk.lifecycle import Action, ClosureReason, NeedInput, NeedRecord, NoticedBy
+from sipdesk.lifecycle import ClosureReason, NeedInput, NeedRecord, NoticedBy
 from sipdesk.models import Case, CaseStatus, User
 
 from ..session import Session
@@ -157,10 +158,11 @@ class NeedDialog(FormDialog):
 
 
 class RefusalDialog(FormDialog):
-    """The principals decide against a SIP: only by exception and with the reason written."""
+    """Avstå från SIP: the principals refrain from a SIP — only by exception and with the reason
+    written (DOMAIN step 1). Plain words, not "neka": nothing here is a formal decision."""
 
-    ok_text = "Neka SIP och avsluta ärendet"
-    failed_title = "Det gick inte att neka SIP"
+    ok_text = "Avstå från SIP och avsluta ärendet"
+    failed_title = "Det gick inte att avsluta ärendet"
 
     def __init__(self, session: Session, case: Case, *, today: dt.date | None = None,
                  parent: QWidget | None = None) -> None:
@@ -168,16 +170,17 @@ class RefusalDialog(FormDialog):
         self.case = case
         self.today = today or clock.today()
         super().__init__(
-            title="Neka SIP",
-            intro=("En SIP nekas bara undantagsvis, när huvudmännen bedömer att den inte "
-                   "behövs. Skälet ska dokumenteras."),
+            title="Avstå från SIP",
+            intro=("Det blir bara undantagsvis ingen SIP: när ni bedömer att den inte behövs. "
+                   "Skriv varför — skälet sparas i ärendet och står i beskeden."),
             parent=parent)
         self.setObjectName("refusal_dialog")
         self.reason = multiline(name="reason", lines=4,
-                                placeholder="Varför SIP inte upprättas")
+                                placeholder="Varför det inte blir någon SIP")
         self.form.add("reason", "Skäl *", self.reason)
         self.show_warning(f"Ärendet avslutas som ”{CaseStatus.REFUSED.label}” och kan sedan "
-                          "bara läsas.")
+                          "bara läsas. Den som uppmärksammade behovet får ett meddelande att "
+                          "kvittera, och du kan skriva ut ett brev till den enskilde.")
         self.watch("reason", self.reason)
         self.resize(560, self.sizeHint().height())
         self.reason.setFocus()
@@ -185,9 +188,9 @@ class RefusalDialog(FormDialog):
     def problems(self) -> dict[str, str]:
         return lifecycle.refusal_problems(self.reason.toPlainText())
 
-    def save(self) -> Case:
-        return lifecycle.transition(self.session.user, self.case, Action.REFUSE,
-                                    reason=self.reason.toPlainText(), today=self.today)
+    def save(self) -> lifecycle.Refusal:
+        return lifecycle.refuse(self.session.user, self.case, reason=self.reason.toPlainText(),
+                                today=self.today)
 
 
 class ClosureDialog(FormDialog):

@@ -45,7 +45,8 @@ class ReopenDialog(_ReasonDialog):
             intro="Planen är godkänd av alla. Om något behöver ändras kan du som "
                   "samordningsansvarig öppna den igen.",
             label="Varför? *",
-            warning="Alla godkännanden tas bort. Varje huvudman behöver godkänna planen igen.",
+            warning=("Alla godkännanden tas bort. Varje huvudman får ett meddelande med skälet "
+                     "att kvittera, och ”Godkänn planen igen” hamnar på deras Att göra."),
             parent=parent)
         self.setObjectName("plan_reopen_dialog")
 

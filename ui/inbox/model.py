@@ -27,8 +27,8 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QBrush, QColor, QFont
 
-from sipdesk import messaging
-from sipdesk.messaging import Folder, MailRow, Recipients
+from sipdesk import clock, messaging
+from sipdesk.messaging import AckEnded, Folder, MailRow, Recipients
 from sipdesk.models import User
 
 log = logging.getLogger("sipdesk.ui.inbox")
@@ -69,14 +69,20 @@ def to_text(recipients: Recipients | None) -> str:
     return f"{names[0]} och {len(names) - 1} till"
 
 
-def status_text(row: MailRow, recipients: Recipients | None, *, received: bool) -> str:
-    """What the message wants, in a word or two."""
+def status_text(row: MailRow, recipients: Recipients | None, *, received: bool,
+                ended: AckEnded | None = None) -> str:
+    """What the message wants, in a word or two. A message whose kvittens is no longer asked
+    for (`ended`: overtaken, case ended, meeting passed) says so instead of "Kvittera"."""
     if row.withdrawn:
         return "Makulerat"
     if received:
         if row.requires_ack:
-            return "Kvitterat" if row.acknowledged else "Kvittera"
+            if row.acknowledged:
+                return "Kvitterat"
+            return ended.label if ended is not None else "Kvittera"
         return "" if row.read else UNREAD_MARK
+    if row.requires_ack and ended is not None:
+        return ended.label
     if row.requires_ack and recipients is not None:
         return f"{recipients.acknowledged} av {recipients.total} kvitterat"
     return ""
@@ -112,6 +118,7 @@ class MailboxModel(QAbstractTableModel):
         self._count = 0
         self._pages: OrderedDict[int, list[MailRow]] = OrderedDict()
         self._recipients: dict[int, Recipients] = {}
+        self._ended: dict[int, AckEnded] = {}
         self._failed = False
         self._fonts = {
             (bold, strike): _font(bold=bold, strike=strike)
@@ -140,6 +147,7 @@ class MailboxModel(QAbstractTableModel):
         self.beginResetModel()
         self._pages.clear()
         self._recipients.clear()
+        self._ended.clear()
         self._failed = False
         self._count = self._fetch_count()
         self.endResetModel()
@@ -169,6 +177,8 @@ class MailboxModel(QAbstractTableModel):
             fresh = messaging.mail_row(self._user, message_id)
             if not is_received(self.folder):
                 self._recipients.update(messaging.recipients_of([message_id]))
+            self._ended.pop(message_id, None)
+            self._ended.update(messaging.ended_kvittens([message_id]))
         except peewee.DatabaseError as exc:
             self._report_failure(exc)
             return
@@ -216,6 +226,7 @@ class MailboxModel(QAbstractTableModel):
             )
             if not is_received(flt.folder):
                 self._recipients.update(messaging.recipients_of(r.message_id for r in rows))
+            self._ended.update(messaging.ended_kvittens(r.message_id for r in rows))
         except peewee.DatabaseError as exc:
             self._report_failure(exc)
             return None
@@ -224,6 +235,7 @@ class MailboxModel(QAbstractTableModel):
             _dropped, old = self._pages.popitem(last=False)
             for mail in old:
                 self._recipients.pop(mail.message_id, None)
+                self._ended.pop(mail.message_id, None)
         return rows
 
     def _report_failure(self, exc: Exception) -> None:
@@ -257,7 +269,8 @@ class MailboxModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.FontRole:
             return self._fonts[(received and not mail.read, mail.withdrawn)]
         if role == Qt.ItemDataRole.ForegroundRole and column == STATUS:
-            status = status_text(mail, self._recipients.get(mail.message_id), received=received)
+            status = status_text(mail, self._recipients.get(mail.message_id), received=received,
+                                 ended=self._ended.get(mail.message_id))
             if status == "Kvittera":
                 return QBrush(NEEDS_ACK_COLOR)
             if status == "Kvitterat":
@@ -276,7 +289,8 @@ class MailboxModel(QAbstractTableModel):
 
     def _text(self, mail: MailRow, column: int, *, received: bool) -> str:
         if column == STATUS:
-            return status_text(mail, self._recipients.get(mail.message_id), received=received)
+            return status_text(mail, self._recipients.get(mail.message_id), received=received,
+                               ended=self._ended.get(mail.message_id))
         if column == DATE:
             return f"{mail.sent_at:%Y-%m-%d %H:%M}"
         if column == WHO:
@@ -289,14 +303,20 @@ class MailboxModel(QAbstractTableModel):
 
     def _tooltip(self, mail: MailRow, *, received: bool) -> str:
         parts = [mail.kind.label]
+        ended = self._ended.get(mail.message_id)
         if mail.withdrawn:
             parts.append("makulerat")
+        elif ended is not None and mail.requires_ack and not mail.acknowledged:
+            parts.append(f"behöver inte kvitteras längre ({ended.label.lower()})")
         elif received and mail.requires_ack:
             parts.append("du har kvitterat" if mail.acknowledged else "kräver din kvittens")
         elif not received and mail.requires_ack:
             recipients = self._recipients.get(mail.message_id)
             if recipients is not None:
                 parts.append(f"{recipients.acknowledged} av {recipients.total} har kvitterat")
+                if recipients.waiting:
+                    parts.append("inte kvitterat: " + messaging.waiting_text(
+                        recipients.waiting, clock.today()))
         if received and not mail.read:
             parts.append("oläst")
         text = ", ".join(parts)

@@ -28,9 +28,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from sipdesk import invitation, messaging
+from sipdesk import clock, invitation, messaging
 from sipdesk.messaging import MailRow, Message, MessageKind, ReceiptLine, Recipients
-from sipdesk.models import User
+from sipdesk.models import CaseStatus, User
 
 MAX_NAMES = 6
 WITHDRAWN_STYLE = "color: #b00020;"
@@ -61,6 +61,10 @@ class OpenedMessage:
     ack_summary: str
     thread: tuple[ThreadEntry, ...]
     answer: str = ""  # a kallelse the viewer can still answer: their answer so far, else ""
+    # Why the kvittens is no longer asked for (overtaken, case ended, meeting passed), else "".
+    ack_ended: str = ""
+    case_closed: bool = False
+    waiting: str = ""  # for the sender: who has not acknowledged, "Per Nord (3 dagar)"
 
 
 @dataclass(frozen=True)
@@ -96,6 +100,8 @@ def load_message(user: User, message_id: int) -> OpenedMessage:
         for m in messaging.thread_for(user, message)
     )
     sender = message.sender
+    case = message.case
+    closed = case is not None and not CaseStatus(case.status).is_open
     return OpenedMessage(
         message_id=message.id, subject=message.subject, body=message.body,
         kind=MessageKind(message.kind), sender=sender.full_name, sender_unit=sender.unit.name,
@@ -108,7 +114,11 @@ def load_message(user: User, message_id: int) -> OpenedMessage:
         acknowledged=bool(row and row.acknowledged),
         receipts=tuple(messaging.receipts_of(user, message_id)) if is_sender else (),
         ack_summary=messaging.ack_summary(message_id), thread=thread,
-        answer=_answer_of(user, message_id) if not is_sender else "",
+        # A kallelse in an ended case is not answered any more.
+        answer=_answer_of(user, message_id) if not is_sender and not closed else "",
+        ack_ended=messaging.ended_text(message) if message.requires_ack else "",
+        case_closed=closed,
+        waiting=messaging.waiting_text(recipients.waiting, clock.today()) if is_sender else "",
     )
 
 
@@ -251,10 +261,22 @@ class ReadingPane(QScrollArea):
         if opened.requires_ack:
             kind += " · kräver kvittens"
         row("Typ:", _plain(kind, name="kind"))
+        if opened.viewer_is_sender and opened.requires_ack and opened.waiting \
+                and not opened.ack_ended and opened.withdrawn_reason is None:
+            # Who has not acknowledged, at the top where the sender looks first (issue 10).
+            waiting = _plain(f"{opened.ack_summary} · inte kvitterat: {opened.waiting}",
+                             name="ack_waiting")
+            waiting.setStyleSheet("color: #b00020;")
+            row("Kvittens:", waiting)
         if opened.case_id is not None:
             case_row = QHBoxLayout()
             case_row.setSpacing(12)
             case_row.addWidget(_plain(opened.case_number, name="case_number", wrap=False))
+            if opened.case_closed:
+                closed = QLabel("avslutat ärende")
+                closed.setObjectName("case_closed")
+                closed.setStyleSheet(MUTED_STYLE)
+                case_row.addWidget(closed)
             self.open_case_button = QPushButton("Öppna ärendet")
             self.open_case_button.setObjectName("open_case")
             self.open_case_button.setToolTip(f"Visa ärendet {opened.case_number}")
@@ -292,7 +314,9 @@ class ReadingPane(QScrollArea):
         if opened.withdrawn_reason is not None:
             return
         row = QHBoxLayout()
-        if opened.acknowledged:
+        if opened.ack_ended and not opened.acknowledged:
+            row.addWidget(self._ended_label(opened))
+        elif opened.acknowledged:
             done = QLabel("✓ Du har kvitterat meddelandet.")
             done.setObjectName("my_ack_state")
             done.setStyleSheet("color: #2e7d32; font-weight: bold;")
@@ -308,6 +332,12 @@ class ReadingPane(QScrollArea):
             row.addWidget(self.acknowledge_button)
         self._layout.addLayout(row)
 
+    def _ended_label(self, opened: OpenedMessage) -> QLabel:
+        text = opened.ack_ended[:1].upper() + opened.ack_ended[1:]
+        label = _plain(f"Behöver inte kvitteras längre: {text}.", name="ack_ended")
+        label.setStyleSheet(MUTED_STYLE)
+        return label
+
     def _receipts(self, opened: OpenedMessage) -> None:
         self._layout.addWidget(self._separator())
         title = QLabel("Mottagare")
@@ -322,6 +352,8 @@ class ReadingPane(QScrollArea):
         heading.addWidget(summary)
         heading.addStretch(1)
         self._layout.addLayout(heading)
+        if opened.requires_ack and opened.ack_ended:
+            self._layout.addWidget(self._ended_label(opened))
         table = QTableWidget(len(opened.receipts), 4)
         table.setObjectName("receipt_table")
         table.setAccessibleName("Mottagare och kvittenser")

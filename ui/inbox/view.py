@@ -343,7 +343,7 @@ class InboxView(QWidget):
             return
         if before is not None and not before.read and not opened.viewer_is_sender:
             self.acted.emit("read", message_id)
-        live = opened.withdrawn_reason is None
+        live = opened.withdrawn_reason is None and not opened.ack_ended
         if opened.viewer_is_sender:
             folder = Folder.AWAITING_OTHERS if live and opened.requires_ack else Folder.SENT
         else:
@@ -427,6 +427,8 @@ class InboxView(QWidget):
             if not SubstituteDialog.ask(self, self.session, opened.message_id):
                 return
         self.acted.emit("answered", opened.message_id)
+        # The answer is the kvittens too (invitation.register_answer): the row says so at once.
+        self.model.update_message(opened.message_id)
         self._open(opened.message_id, reload=True)
         self.refresh_counts()
         self.status_message.emit("Ditt svar är skickat till den som kallade.")
@@ -552,7 +554,8 @@ class InboxView(QWidget):
         has = opened is not None
         live = has and opened is not None and opened.withdrawn_reason is None
         needs_ack = bool(live and opened and not opened.viewer_is_sender
-                         and opened.requires_ack and not opened.acknowledged)
+                         and opened.requires_ack and not opened.acknowledged
+                         and not opened.ack_ended)
         self.reply_action.setEnabled(live)
         self.forward_action.setEnabled(has)
         self.acknowledge_action.setEnabled(needs_ack)

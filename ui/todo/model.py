@@ -106,7 +106,8 @@ class TodoModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.ToolTipRole:
             where = ("Öppnar meddelandet i Inkorg" if item.target is Target.MESSAGE
                      else "Öppnar ärendet")
-            return f"{where}. Försenat." if item.overdue else f"{where}."
+            tip = f"{where}. Försenat." if item.overdue else f"{where}."
+            return f"{item.detail}\n{tip}" if item.detail else tip
         return None
 
     def headerData(
