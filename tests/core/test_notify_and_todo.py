@@ -17,6 +17,7 @@ from sipdesk.messaging import MessageKind
 from sipdesk.models import Case, Principal, PrincipalKind, User
 from sipdesk.notify import APPLICATION_NAME, DataVersionWatcher, Listener
 from tests.factories import make_case, make_unit, make_user
+from tests.waiting import pause
 
 
 def make_pair() -> tuple[User, User, Case]:
@@ -90,7 +91,7 @@ def test_listener_comes_back_after_a_dropped_connection(
             "WHERE application_name = %s AND datname = %s", (APPLICATION_NAME, pg_url.name))
         deadline = time.monotonic() + 5
         while states.count(True) < 2 and time.monotonic() < deadline:
-            time.sleep(0.05)
+            pause(0.05)
         assert states[:3] == [True, False, True]
         assert listener.wait_until_listening()
         messaging.send(anna, subject="Efter avbrottet", body="Hej", to=[maria])

@@ -4,7 +4,6 @@ only and the count in the message."""
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 import peewee
@@ -16,6 +15,7 @@ from pytestqt.qtbot import QtBot
 import reports.plan as plan_pdf
 from tests.plan_scenarios import approve_all, clone_plan, fill, more_cases, plan_world
 from tests.ui.conftest import MessageLog
+from tests.waiting import pause
 from ui.dialogs.print_plans_dialog import PrintPlansJob, print_plans_with_progress
 
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "screenshots"
@@ -45,7 +45,7 @@ def slow_files(monkeypatch: pytest.MonkeyPatch) -> None:
     real = plan_pdf._render
 
     def slower(*args: object, **kwargs: object) -> None:
-        time.sleep(0.15)
+        pause(0.15)
         real(*args, **kwargs)  # type: ignore[arg-type]
 
     monkeypatch.setattr(plan_pdf, "_render", slower)
