@@ -70,3 +70,31 @@ def test_the_app_starts_without_reportlab() -> None:
     result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True,
                             text=True, check=False, env=env)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+# Calls that read the real date or time; only sipdesk/clock.py may make them (STYLE.md 14).
+CLOCK_READS = {("date", "today"), ("datetime", "now"), ("datetime", "utcnow"),
+               ("datetime", "today"), ("QDate", "currentDate"), ("QDateTime", "currentDateTime")}
+
+
+def clock_reads(path: Path) -> list[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Attribute | ast.Name):
+            owner = node.value.attr if isinstance(node.value, ast.Attribute) else node.value.id
+            if (owner, node.attr) in CLOCK_READS:
+                found.append(f"{path.relative_to(ROOT)}:{node.lineno} {owner}.{node.attr}")
+    return found
+
+
+def test_only_the_clock_module_reads_the_date_and_time() -> None:
+    """STYLE.md 14, one clock: the core, the reports and the UI ask sipdesk.clock for today
+    and now, so tests can freeze it (released migrations, which never change, are exempt)."""
+    offenders = [
+        hit for package in ("sipdesk", "reports", "ui")
+        for path in sorted((ROOT / package).rglob("*.py"))
+        if path.name != "clock.py" and path.parent.name != "migrations"
+        for hit in clock_reads(path)
+    ]
+    assert offenders == []
