@@ -25,7 +25,7 @@ from . import audit, clock, lifecycle, messaging
 from .audit import AuditAction
 from .db import BaseModel, database
 from .errors import NotFoundError, PermissionDenied, ValidationError
-from .invitation import Meeting, MeetingStatus, ParticipantKind, participants_of
+from .invitation import Meeting, MeetingStatus
 from .lifecycle import Action
 from .messaging import MessageKind
 from .models import Case, CaseStatus, Principal, PrincipalKind, User, now
@@ -175,10 +175,6 @@ def _principal_by_name(name: str, kind: str) -> Principal | None:
     return found
 
 
-def _initials(name: str) -> str:
-    return "".join(part[0].upper() for part in name.split() if part)[:4]
-
-
 def start_documentation(actor: User, meeting: Meeting) -> PlanVersion:
     """After a held meeting: a new version prefilled from the meeting — its date, chair, the
     participants who came, and the principals present — or, for a follow-up, a copy of the
@@ -240,10 +236,8 @@ def start_documentation(actor: User, meeting: Meeting) -> PlanVersion:
 
 def _copy_from(previous: PlanVersion, plan: PlanVersion, actor: User) -> None:
     """A follow-up starts from the previous version's texts, goals and actions."""
-    # Not the follow-up date: it was the date of the meeting now held, and the new version
-    # sets its own (the case's next date becomes it on approval, next_step.next_step).
     texts = {name: getattr(previous, name) for name in SHARED_FIELDS
-             if name not in ("chair", "adjusted_with", "follow_up_date")}
+             if name not in ("chair", "adjusted_with")}
     PlanVersion.update(**texts).where(PlanVersion.id == plan.id).execute()
     for goal in SubGoal.select().where(SubGoal.plan == previous):
         SubGoal.create(plan=plan, text=goal.text, position=goal.position)
@@ -562,18 +556,26 @@ def remove_participant(actor: User, plan: PlanVersion, participant_id: int) -> N
 
 # ---- checks -------------------------------------------------------------------------------------
 
-def participant_problems(plan: PlanVersion) -> list[str]:
+PARTICIPANT_LABELS = {"initials": "initialer", "profession": "yrke",
+                      "organisation": "organisation", "contact": "kontaktuppgifter"}
+
+
+def required_fields(p: PlanParticipant) -> tuple[str, ...]:
     """Name, initials and profession for every participant; organisation and contact details
     for every actor (seed 000: "Namn, initialer och profession på deltagare … och
     kontaktuppgifter … för varje aktör"). The person and relatives represent no principal:
     their organisation and contact are written when known, not required."""
-    labels = {"initials": "initialer", "profession": "yrke", "organisation": "organisation",
-              "contact": "kontaktuppgifter"}
+    if p.principal_id is not None or p.user_id is not None:
+        return tuple(PARTICIPANT_LABELS)
+    return ("initials", "profession")
+
+
+def participant_problems(plan: PlanVersion) -> list[str]:
+    """What each participant still lacks before the plan can be approved (`required_fields`)."""
     problems = []
     for p in participants(plan):
-        actor = p.principal_id is not None or p.user_id is not None
-        missing = [label for name, label in labels.items() if not getattr(p, name).strip()
-                   and (actor or name in ("initials", "profession"))]
+        missing = [PARTICIPANT_LABELS[name] for name in required_fields(p)
+                   if not getattr(p, name).strip()]
         if missing:
             problems.append(f"{p.name}: saknar {', '.join(missing)}.")
     if not participants(plan):
@@ -743,11 +745,10 @@ def _lock(actor: User, plan: PlanVersion, case: Case) -> None:
     PlanVersion.update(locked_at=now()).where(PlanVersion.id == plan.id).execute()
     lifecycle.transition(actor, case, Action.APPROVE_PLAN,
                          reason=f"Plan version {plan.number} godkänd av alla")
-    # The documentation deadline is met: the next date is the follow-up, or none when the
-    # follow-up is skipped (next_step.next_step).
-    Case.update(next_date=plan.follow_up_date).where(Case.id == case.id).execute()
     case = Case.get_by_id(case.id)
     if plan.follow_up_date is not None:
+        Case.update(next_date=plan.follow_up_date).where(Case.id == case.id).execute()
+        case = Case.get_by_id(case.id)
         lifecycle.transition(actor, case, Action.PLAN_FOLLOW_UP,
                              reason=f"Uppföljning {plan.follow_up_date:%Y-%m-%d}")
     users = [User.get_by_id(p.user_id) for p in participants(plan)

@@ -72,3 +72,29 @@ def held_meeting(world: dict, *, absent: tuple[str, ...] = ()) -> invitation.Mee
     meeting.mark_held(world["officer"], row, {p.id: p.name not in absent for p in people},
                       current=MEETING + dt.timedelta(hours=1))
     return invitation.Meeting.get_by_id(row.id)
+
+
+SUBSTITUTE = "Lisa Ström"
+
+
+def invite_with_substitute(world: dict) -> invitation.Meeting:
+    """Invite with `good_draft`; Per Nord cannot come and sends Lisa Ström (the answer taken
+    on the phone by the convener)."""
+    row = invitation.send_invitation(world["officer"], world["case"], good_draft(world),
+                                     current=NOW)
+    per = next(p for p in invitation.participants_of(row) if p.name == "Per Nord")
+    invitation.register_answer(world["officer"], per, invitation.Answer.NOT_COMING,
+                               substitute_name=SUBSTITUTE, substitute_contact="070-111 22 33")
+    return row
+
+
+def hold_with_substitute(world: dict, row: invitation.Meeting, *, absent: tuple[str, ...] = (),
+                         substitute_came: bool = True) -> invitation.Meeting:
+    """Hold `row` as the attendance dialog records it: one box a row, and the row of an invitee
+    who sent a substitute is the substitute's box."""
+    from sipdesk import attendance, meeting
+
+    marks = {p.id: (substitute_came if attendance.sent_substitute(p) else p.name not in absent)
+             for p in invitation.participants_of(row)}
+    meeting.mark_held(world["officer"], row, marks, current=MEETING + dt.timedelta(hours=1))
+    return invitation.Meeting.get_by_id(row.id)

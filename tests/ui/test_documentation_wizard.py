@@ -67,13 +67,18 @@ def test_participants_are_prefilled_and_missing_details_are_named(
     page = wizard.page(W.PARTICIPANTS)
     table = page.table.table
     assert {table.item(r, 0).text() for r in range(table.rowCount())} == {
-        "Anna Berg", "Maria Holm", "Per Nord", "Eva Läkare"}  # the convener takes part too
+        "Åsa Öberg", "Anna Berg", "Maria Holm", "Per Nord", "Eva Läkare"}  # the person and
+    # the convener take part too
     assert page.problems.isHidden()
 
     def fill(dialog: ParticipantDialog) -> None:
         type_text(qtbot, dialog.inputs["name"], "Greta Öberg")
         assert dialog.inputs["initials"].text() == "GÖ"  # follows the name
-        assert "yrke" in dialog.warning.text() and "kontaktuppgifter" in dialog.warning.text()
+        # A relative: name, initials and role; organisation and contact only for an actor.
+        assert "yrke" in dialog.warning.text()
+        assert "kontaktuppgifter" not in dialog.warning.text()
+        dialog.principal.setCurrentIndex(1)  # … who represents a principal
+        assert "kontaktuppgifter" in dialog.warning.text()
 
     drive_dialog(monkeypatch, qtbot, ParticipantDialog, fill)
     qtbot.mouseClick(page.add_button, Qt.MouseButton.LeftButton)

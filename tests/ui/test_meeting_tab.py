@@ -284,8 +284,11 @@ def test_meeting_held_with_a_no_show_gives_a_deviation(
     qtbot.addWidget(dialog)
     dialog.show()
     people_by_name = by_name(meeting)
-    # Who could not come but sent a substitute is represented: ticked from the start.
+    # Who could not come but sent a substitute is represented: the substitute's box is ticked
+    # from the start.
     assert dialog.boxes[people_by_name["Eva Läkare"].id].isChecked()
+    assert dialog.boxes[people_by_name["Eva Läkare"].id].text().startswith(
+        "Lisa Åberg (ersättare för Eva Läkare")
     assert not dialog.warning.isVisible()
     tick(qtbot, dialog.boxes[people_by_name["Per Nord"].id])  # Per did not come
     assert dialog.warning.text() == "Avvikelse registreras för: Region Exempelland."
@@ -302,7 +305,9 @@ def test_meeting_held_with_a_no_show_gives_a_deviation(
         "Region Exempelland (Vårdcentralen Exempelby): Per Nord kom inte till SIP-mötet")
     attended = {tab.model.index(r, 0).data(): tab.model.index(r, 5).data()
                 for r in range(tab.model.rowCount())}
-    assert attended["Per Nord"] == "Kom inte" and attended["Eva Läkare"] == "Kom"
+    # Eva Läkare did not come herself: her substitute did.
+    assert attended["Per Nord"] == "Kom inte"
+    assert attended["Eva Läkare"] == "Skickade ersättare — Lisa Åberg kom"
     assert not tab.held_button.isEnabled() and not tab.cancel_button.isEnabled()
     assert not tab.answer_button.isEnabled()
 

@@ -77,12 +77,6 @@ def clock() -> dt.datetime:
 
 # ---- the participants table ----------------------------------------------------------------------
 
-def _attended(p: Participant) -> str:
-    if p.attended is None:
-        return ""
-    return "Kom" if p.attended else "Kom inte"
-
-
 def _role(p: Participant) -> str:
     return p.role or ParticipantKind(p.kind).label
 
@@ -101,7 +95,7 @@ PARTICIPANT_COLUMNS: tuple[tuple[str, Callable[[Participant], str]], ...] = (
     ("Huvudman · enhet", _principal),
     ("Lag", _law),
     ("Kallad via", lambda p: HowInvited(p.how_invited).label),
-    ("Närvaro", _attended),
+    ("Närvaro", meeting_common.attendance_text),
     ("Svar", meeting_common.answer_text),
 )
 

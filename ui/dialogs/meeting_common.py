@@ -8,6 +8,7 @@ import datetime as dt
 from PySide6.QtCore import QDate, QDateTime, QTime, QTimer
 from PySide6.QtWidgets import QDateTimeEdit, QSizePolicy
 
+from sipdesk.attendance import sent_substitute
 from sipdesk.invitation import Answer, Participant, ParticipantKind
 from sipdesk.models import now
 
@@ -49,6 +50,20 @@ def answer_text(p: Participant) -> str:
         if p.substitute_contact:
             text += f" ({p.substitute_contact})"
     return text
+
+
+SENT_SUBSTITUTE = "Skickade ersättare"
+
+
+def attendance_text(p: Participant) -> str:
+    """After the meeting: Kom / Kom inte, or for an invitee who sent a substitute, whether the
+    substitute came (the invitee themself did not)."""
+    if p.attended is None:
+        return ""
+    if sent_substitute(p):
+        return (f"{SENT_SUBSTITUTE} — {p.substitute_name.strip()} "
+                f"{'kom' if p.attended else 'kom inte'}")
+    return "Kom" if p.attended else "Kom inte"
 
 
 def who(p: Participant) -> str:

@@ -11,14 +11,15 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
-from PySide6.QtWidgets import QCheckBox, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QCheckBox, QLabel, QVBoxLayout, QWidget
 
 from sipdesk import meeting as meetings
+from sipdesk.attendance import sent_substitute
 from sipdesk.invitation import Answer, Meeting, Participant, ParticipantKind
 from sipdesk.models import User
 
 from .form_dialog import group_box
-from .meeting_common import MeetingFormDialog, answer_text, who
+from .meeting_common import SENT_SUBSTITUTE, MeetingFormDialog, answer_text, who
 
 
 class MeetingHeldDialog(MeetingFormDialog):
@@ -31,8 +32,8 @@ class MeetingHeldDialog(MeetingFormDialog):
         super().__init__(
             title="Mötet har hållits", parent=parent,
             intro=(f"Vilka var med på SIP-mötet {meeting.starts_at:%Y-%m-%d}? Bocka ur den som "
-                   "inte kom (kom en ersättare, låt rutan vara ikryssad). En kallad huvudman "
-                   "som inte kom registreras som avvikelse."))
+                   "inte kom. Den som skickade en ersättare står med ersättaren, som är den som "
+                   "kom. En kallad huvudman som inte kom registreras som avvikelse."))
         self.setObjectName("meeting_held_dialog")
         self.user = user
         self.meeting = meeting
@@ -43,11 +44,20 @@ class MeetingHeldDialog(MeetingFormDialog):
         self.boxes: dict[int, QCheckBox] = {}
         self._principals: dict[int, str] = {}
         for p in participants:
-            answer = answer_text(p)
-            box = QCheckBox(f"{who(p)} — {answer[:1].lower()}{answer[1:]}")
+            if sent_substitute(p):
+                # The invitee did not come; the box is the substitute's (ticked until unticked).
+                away = QLabel(f"{who(p)} — {SENT_SUBSTITUTE.lower()}")
+                away.setObjectName(f"sent_substitute_{p.id}")
+                away.setEnabled(False)
+                column.addWidget(away)
+                contact = f", {p.substitute_contact}" if p.substitute_contact.strip() else ""
+                box = QCheckBox(f"{p.substitute_name.strip()} (ersättare för {p.name}{contact})")
+                box.setChecked(True)
+            else:
+                answer = answer_text(p)
+                box = QCheckBox(f"{who(p)} — {answer[:1].lower()}{answer[1:]}")
+                box.setChecked(p.answer != Answer.NOT_COMING.value)
             box.setObjectName(f"attended_{p.id}")
-            # Someone who said no but sent a substitute is represented: ticked until unticked.
-            box.setChecked(p.answer != Answer.NOT_COMING.value or bool(p.substitute_name))
             box.toggled.connect(lambda _on: self._update())
             column.addWidget(box)
             self.boxes[p.id] = box

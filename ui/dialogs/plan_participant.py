@@ -33,6 +33,7 @@ class ParticipantDialog(FormDialog):
         self.session = session
         self.version = version
         self.participant_id = participant.id if participant else None
+        self._user_id = participant.user_id if participant else None
         self.inputs: dict[str, QLineEdit] = {}
         for name, label, placeholder in (
                 ("name", "Namn *", "För- och efternamn"),
@@ -53,6 +54,7 @@ class ParticipantDialog(FormDialog):
                 for found in contacts.principals():
                     self.principal.addItem(found.name, found.id)
                 self.form.add("principal", "Huvudman", self.principal)
+                self.principal.currentIndexChanged.connect(lambda _i: self.revalidate())
         self.inputs["initials"].setMaxLength(10)
         if participant is not None:
             for name, edit in self.inputs.items():
@@ -80,8 +82,12 @@ class ParticipantDialog(FormDialog):
         return {}
 
     def on_revalidated(self, problems: dict[str, str]) -> None:
+        # Organisation and contact are needed for those who represent a principal (the core's
+        # plan.required_fields); the person and relatives need name, initials and role.
+        actor = self.principal.currentData() is not None or self._user_id is not None
         missing = [label for name, label in REQUIRED_LATER
-                   if not self.inputs[name].text().strip()]
+                   if not self.inputs[name].text().strip()
+                   and (actor or name in ("initials", "profession"))]
         self.show_warning("Saknas innan planen kan godkännas: " + ", ".join(missing) + "."
                           if missing else "")
 

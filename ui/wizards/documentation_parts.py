@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from sipdesk import plan
 from sipdesk.plan import Intervention, InterventionStatus, PlanParticipant, PrincipalPart
 
 HELP_STYLE = ("QLabel { color: #24425f; background: #eef4fb; border-left: 3px solid #7aa7d6;"
@@ -164,9 +165,12 @@ class ParticipantsTable(QWidget):
         self.table.setRowCount(len(rows))
         for index, row in enumerate(rows):
             principal = principal_names.get(row.principal_id or 0, "")
+            needed = plan.required_fields(row)
             for column, (text, required) in enumerate((
-                    (row.name, False), (row.initials, True), (row.profession, True),
-                    (row.organisation, True), (principal, False), (row.contact, True))):
+                    (row.name, False), (row.initials, "initials" in needed),
+                    (row.profession, "profession" in needed),
+                    (row.organisation, "organisation" in needed), (principal, False),
+                    (row.contact, "contact" in needed))):
                 self.table.setItem(index, column, _cell(text, required=required))
         self.table.fit_rows()
 

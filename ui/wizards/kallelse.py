@@ -51,7 +51,7 @@ from PySide6.QtWidgets import (
     QWizardPage,
 )
 
-from sipdesk import consent, contacts, drafts, invitation, lifecycle, people
+from sipdesk import attendance, consent, contacts, drafts, invitation, lifecycle, people
 from sipdesk.contacts import DirectoryEntry, EntryKind
 from sipdesk.errors import ConflictError, PermissionDenied, SipError, ValidationError
 from sipdesk.invitation import (
@@ -477,15 +477,23 @@ class ParticipantsPage(KallelsePage):
 
     # ---- the draft ------------------------------------------------------------------------
 
-    def initial_rows(self) -> list[ParticipantInput]:
+    def initial_rows(self, *, follow_up: bool = False) -> list[ParticipantInput]:
         """A new kallelse: the person, the convener (who always takes part) and the relatives
-        the consent names."""
+        the consent names. A follow-up also starts with the latest approved plan's
+        participants and the previous meeting's invitees (DOMAIN step 10: remove those no
+        longer involved)."""
         rows = [person_participant(self.case), directory_participant(
             contacts.entry(EntryKind.USER, self.convener.id))]
+        if follow_up:
+            for candidate in attendance.follow_up_invitees(self.case):
+                if not any(same_participant(candidate, row) for row in rows):
+                    rows.append(candidate)
         allowed = self._allowed_relatives.casefold()
         for contact in self._relatives.values():
-            if allowed and contact.name.casefold() in allowed:
-                rows.append(relative_participant(contact))
+            candidate = relative_participant(contact)
+            if allowed and contact.name.casefold() in allowed \
+                    and not any(same_participant(candidate, row) for row in rows):
+                rows.append(candidate)
         return rows
 
     def load(self, draft: InvitationDraft) -> None:
@@ -1089,9 +1097,15 @@ class KallelseWizard(QWizard):
         for page_id, page in enumerate(self.pages):
             self.setPage(page_id, page)
 
+        if follow_up:
+            self.participants_page.setSubTitle(
+                "Deltagarna i den senast godkända planen och de som kallades till förra mötet "
+                "är redan med. Ta bort den som inte längre är med och lägg till nya. "
+                + self.participants_page.subTitle())
         if draft is None:
-            draft = InvitationDraft(participants=self.participants_page.initial_rows(),
-                                    follow_up=follow_up)
+            draft = InvitationDraft(
+                participants=self.participants_page.initial_rows(follow_up=follow_up),
+                follow_up=follow_up)
         draft.follow_up = follow_up
         self.draft = draft
         for page in self.pages:
