@@ -190,6 +190,8 @@ def transition(
     after = TRANSITIONS[action][1]
     with database.atomic():
         case.status = after.value
+        if not after.is_open:
+            case.next_date = None  # an ended case has no next date (next_step.next_step)
         case.save_versioned()
         CaseStatusChange.create(case=case, from_status=before.value, to_status=after.value,
                                 by=actor, reason=reason.strip())

@@ -236,8 +236,10 @@ def start_documentation(actor: User, meeting: Meeting) -> PlanVersion:
 
 def _copy_from(previous: PlanVersion, plan: PlanVersion, actor: User) -> None:
     """A follow-up starts from the previous version's texts, goals and actions."""
+    # Not the follow-up date: it was the date of the meeting now held, and the new version
+    # sets its own (the case's next date becomes it on approval, next_step.next_step).
     texts = {name: getattr(previous, name) for name in SHARED_FIELDS
-             if name not in ("chair", "adjusted_with")}
+             if name not in ("chair", "adjusted_with", "follow_up_date")}
     PlanVersion.update(**texts).where(PlanVersion.id == plan.id).execute()
     for goal in SubGoal.select().where(SubGoal.plan == previous):
         SubGoal.create(plan=plan, text=goal.text, position=goal.position)
@@ -745,10 +747,11 @@ def _lock(actor: User, plan: PlanVersion, case: Case) -> None:
     PlanVersion.update(locked_at=now()).where(PlanVersion.id == plan.id).execute()
     lifecycle.transition(actor, case, Action.APPROVE_PLAN,
                          reason=f"Plan version {plan.number} godkänd av alla")
+    # The documentation deadline is met: the next date is the follow-up, or none when the
+    # follow-up is skipped (next_step.next_step).
+    Case.update(next_date=plan.follow_up_date).where(Case.id == case.id).execute()
     case = Case.get_by_id(case.id)
     if plan.follow_up_date is not None:
-        Case.update(next_date=plan.follow_up_date).where(Case.id == case.id).execute()
-        case = Case.get_by_id(case.id)
         lifecycle.transition(actor, case, Action.PLAN_FOLLOW_UP,
                              reason=f"Uppföljning {plan.follow_up_date:%Y-%m-%d}")
     users = [User.get_by_id(p.user_id) for p in participants(plan)

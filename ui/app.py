@@ -12,6 +12,11 @@
 5. log in — on SQLite the login dialog, on PostgreSQL the connection is the login;
 6. show the main window and remember who logged in.
 
+Arkiv → Byt användare… (`Startup.switch_user`) closes that window, forgets the session's
+password, and runs steps 2–5 again (`_connect_and_log_in`, the same code as the start): on
+SQLite the login dialog, on PostgreSQL the connection dialog without the previous user's name,
+since there each sipdesk user is their own database login. Cancelling it ends the app.
+
 `--smoke-test` runs the same steps with no dialog at all (`SmokeTest`), waits for the case list
 to paint its first rows and prints how long that took since the process started.
 """
@@ -26,11 +31,23 @@ import shutil
 import sys
 import tempfile
 import time
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import peewee
-from PySide6.QtCore import QLibraryInfo, QLocale, QObject, QTimer, QTranslator, Signal
+from PySide6.QtCore import (
+    QCoreApplication,
+    QEvent,
+    QLibraryInfo,
+    QLocale,
+    QObject,
+    Qt,
+    QThreadPool,
+    QTimer,
+    QTranslator,
+    Signal,
+)
 from PySide6.QtWidgets import QApplication
 
 from sipdesk import auth, demo, passwords, schema, settings, setup
@@ -58,6 +75,7 @@ log = logging.getLogger("sipdesk.ui.app")
 SWEDISH = QLocale(QLocale.Language.Swedish, QLocale.Country.Sweden)
 SMOKE_TIMEOUT_S = 60
 SMOKE_DEMO_CASES = 200
+JOBS_DONE_MS = 10_000  # switching user: the previous user's background jobs finish first
 
 _translators: list[QTranslator] = []  # kept alive for the life of the application
 
@@ -82,6 +100,8 @@ class Startup(QObject):
     """Steps 1–6 of the start. `interactive=False` (the smoke test) never shows a dialog: where
     one would be needed it raises StartupFailed, and an empty database gets demo data."""
 
+    quit_requested = Signal()  # nobody logged in after "Byt användare…": the app ends
+
     def __init__(self, *, database_arg: str | None, interactive: bool = True) -> None:
         super().__init__()
         self.database_arg = database_arg
@@ -100,15 +120,78 @@ class Startup(QObject):
         Raises StartupFailed when there is nothing the user can do about the problem here.
         """
         problem: ConnectionProblem | str | None = None
-        # None until the connection dialog has been shown; then exactly what the user typed
-        # there ("" for no password), which beats anything in the keyring.
-        typed: str | None = None
         try:
             url = resolve_url(self.database_arg)
         except ConnectionProblem as bad_url:
             url, problem = _blank_server_url(), bad_url
+        return self._connect_and_log_in(url, problem=problem)
+
+    def switch_user(self) -> Session | None:
+        """Arkiv → Byt användare…: nothing of the previous user stays, then the next logs in.
+
+        The window goes (its views, models and live updates with it), the session's password
+        is forgotten in memory — a keyring copy stays only where that user asked for it with
+        "Kom ihåg lösenordet" — and the database connection is closed. Then steps 2–5 as at
+        the start, and a new window for the new user. Cancelling ends the app
+        (`quit_requested`): an empty locked window would be a second state of the whole
+        window to keep safe, and the next person simply starts sipdesk.
+        """
+        app = QCoreApplication.instance()
+        quit_on_last = isinstance(app, QApplication) and app.quitOnLastWindowClosed()
+        if isinstance(app, QApplication):
+            app.setQuitOnLastWindowClosed(False)  # the old window closes before the new login
+        session: Session | None = None
+        try:
+            url = self._log_out()
+            if url is not None and url.engine is Engine.POSTGRESQL:
+                # The connection is the login: the dialog, without the previous user's name.
+                session = self._connect_and_log_in(replace(url, user=""), ask_first=True)
+            elif url is not None:
+                session = self._connect_and_log_in(url, switching=True)
+            if session is not None:
+                self.show_main_window(session)
+        except StartupFailed as failure:
+            messages.error(None, "sipdesk kan inte fortsätta", failure.message)
+        finally:
+            if isinstance(app, QApplication):
+                app.setQuitOnLastWindowClosed(quit_on_last)
+        if session is None:
+            self.quit_requested.emit()
+        return session
+
+    def _log_out(self) -> DatabaseUrl | None:
+        """Close the window, forget the session and close its connection; the database URL."""
+        window, self.window = self.window, None
+        if window is not None:
+            window.close()  # stops the live updates, keeps only the geometry
+            window.deleteLater()
+            # Now, not after the login dialog: nothing of the previous user is left in memory
+            # while the next one logs in.
+            QCoreApplication.sendPostedEvents(window, QEvent.Type.DeferredDelete)
+        if self.session is not None:
+            self.session.password = None
+        self.session = None
+        self._password = None
+        # A job still reading for the previous user finishes (and closes its connection)
+        # before the next user connects.
+        QThreadPool.globalInstance().waitForDone(JOBS_DONE_MS)
+        self.close()
+        log.info("logged out")
+        return self.url
+
+    def _connect_and_log_in(
+        self, url: DatabaseUrl, *, problem: ConnectionProblem | str | None = None,
+        ask_first: bool = False, switching: bool = False,
+    ) -> Session | None:
+        """Steps 2–5 for `url`, until someone is logged in (the session) or the user stops
+        (None). `problem` or `ask_first` shows the connection dialog before connecting;
+        `switching`: after "Byt användare…" the login dialog suggests nobody."""
+        # None until the connection dialog has been shown; then exactly what the user typed
+        # there ("" for no password), which beats anything in the keyring.
+        typed: str | None = None
         while True:
-            if problem is not None:
+            if problem is not None or ask_first:
+                ask_first = False
                 choice = self._ask_for_database(url, problem, typed)
                 if choice is None:
                     return None
@@ -119,7 +202,7 @@ class Startup(QObject):
                 if not self._ensure_schema(url):
                     self.close()
                     return None
-                user = self._log_in(url)
+                user = self._log_in(url, switching=switching)
             except ConnectionProblem as trouble:
                 self.close()
                 problem = trouble
@@ -152,6 +235,9 @@ class Startup(QObject):
 
         window = MainWindow(session)
         window.settings_requested.connect(self.open_settings)
+        # Queued: the window (and the action that asked) is deleted by the switch.
+        window.switch_user_requested.connect(
+            self.switch_user, Qt.ConnectionType.QueuedConnection)
         self.window = window
         window.show()
         return window
@@ -164,13 +250,15 @@ class Startup(QObject):
     # --- step 2: connect --------------------------------------------------------------
 
     def _ask_for_database(
-        self, url: DatabaseUrl, problem: ConnectionProblem | str, typed_password: str | None
+        self, url: DatabaseUrl, problem: ConnectionProblem | str | None,
+        typed_password: str | None,
     ) -> tuple[DatabaseUrl, str | None] | None:
-        """Let the user fix the connection, or choose another database; None: stop."""
+        """Let the user fix the connection, or choose another database (or, with no problem,
+        log in on the server as someone else); None: stop."""
         message = problem.message if isinstance(problem, ConnectionProblem) else problem
         if not self.interactive:
-            raise StartupFailed(message)
-        if url.engine is Engine.SQLITE:
+            raise StartupFailed(message or "Inloggningen behöver en dialogruta.")
+        if url.engine is Engine.SQLITE and message is not None:
             if _is_default_embedded(url):
                 # Nothing to choose instead of the embedded database on this computer.
                 raise StartupFailed(message)
@@ -249,7 +337,7 @@ class Startup(QObject):
 
     # --- steps 4 and 5: set up, log in ------------------------------------------------
 
-    def _log_in(self, url: DatabaseUrl) -> User | None:
+    def _log_in(self, url: DatabaseUrl, *, switching: bool = False) -> User | None:
         if not setup.is_initialized():
             return self._first_run(url)
         if not self.interactive:
@@ -268,8 +356,8 @@ class Startup(QObject):
         from ui.startup.login_dialog import LoginDialog
 
         return LoginDialog.ask(
-            None, users=users, last_login=str(settings.get("last_login")),
-            database_label=url.display,
+            None, users=users, last_login="" if switching else str(settings.get("last_login")),
+            database_label=url.display, preselect=not switching,
         )
 
     def _first_run(self, url: DatabaseUrl) -> User | None:
@@ -422,6 +510,7 @@ def run_gui(args: argparse.Namespace) -> int:
         if session is None:
             return 0
         startup.show_main_window(session)
+        startup.quit_requested.connect(app.quit)
         app.setQuitOnLastWindowClosed(True)
         code = app.exec()
         if database.obj is not None:

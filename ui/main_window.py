@@ -3,7 +3,11 @@
 It composes the pages, it does not contain them: the case list (`ui.case_list.view`), the case
 overview (`ui.case_view`) and, for what later versions bring, honest placeholder pages. The
 toolbar and the "Arkiv" menu hold the commands; the status bar says which database, user and
-unit are in use. Window geometry is remembered between sessions.
+unit are in use, the title whose window it is. Window geometry is remembered between sessions.
+
+"Byt användare…" (Ctrl+Shift+L) closes the user's open dialogs first (each asks, as when the
+user closes it, about unsaved text) and then asks for the switch with `switch_user_requested`:
+the start-up flow (`ui.app.Startup.switch_user`) closes this window and logs the next one in.
 """
 
 from __future__ import annotations
@@ -14,6 +18,8 @@ from pathlib import Path
 from PySide6.QtCore import QByteArray, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
+    QApplication,
+    QDialog,
     QFileDialog,
     QHBoxLayout,
     QLabel,
@@ -56,6 +62,11 @@ COMING_LATER: tuple[str, ...] = ()
 INBOX_ROW, TODO_ROW, CONTACTS_ROW = 1, 2, 3  # navigation rows of the messaging pages, Kontakter
 
 
+def window_title(session: Session) -> str:
+    """Whose window this is (on a shared office PC it matters): "Anna Berg – sipdesk"."""
+    return f"{session.user.full_name} – sipdesk"
+
+
 class PlaceholderPage(QWidget):
     """A page for something sipdesk does not do yet — says so plainly."""
 
@@ -79,12 +90,13 @@ class MainWindow(QMainWindow):
     """sipdesk's window for a logged-in session."""
 
     settings_requested = Signal()
+    switch_user_requested = Signal()  # "Byt användare…", once the user's dialogs are closed
     case_list_painted = Signal()  # once: the case list has painted with its first rows
 
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.session = session
-        self.setWindowTitle("sipdesk")
+        self.setWindowTitle(window_title(session))
         self.case_view: CaseView | None = None
         self._painted_once = False
         self._live_started = False
@@ -199,6 +211,12 @@ class MainWindow(QMainWindow):
         self.settings_action.setMenuRole(QAction.MenuRole.PreferencesRole)
         self.settings_action.triggered.connect(self.settings_requested)
 
+        self.switch_user_action = QAction("Byt användare…", self)
+        self.switch_user_action.setShortcut(QKeySequence("Ctrl+Shift+L"))
+        self.switch_user_action.setToolTip(
+            "Logga ut och låt någon annan logga in (Ctrl+Shift+L)")
+        self.switch_user_action.triggered.connect(self.request_switch_user)
+
         self.quit_action = QAction("Avsluta", self)
         self.quit_action.setShortcut(QKeySequence("Ctrl+Q"))
         self.quit_action.setMenuRole(QAction.MenuRole.QuitRole)
@@ -213,6 +231,7 @@ class MainWindow(QMainWindow):
         archive.addSeparator()
         archive.addAction(self.settings_action)
         archive.addSeparator()
+        archive.addAction(self.switch_user_action)
         archive.addAction(self.quit_action)
         view = self.menuBar().addMenu("&Visa")
         view.addAction(self.search_action)
@@ -415,6 +434,39 @@ class MainWindow(QMainWindow):
         view = self.case_view
         if view is not None and view.case_id == case_id:
             view.tabs.setCurrentWidget(view.tab(MeetingTab))
+
+    def request_switch_user(self) -> None:
+        """Arkiv → Byt användare…: close the user's open dialogs, then ask for the switch.
+
+        Each dialog is closed as if the user closed it, so it asks about unsaved text (a new
+        message), keeps its draft (kallelse) or saves what is waiting (dokumentationsstödet);
+        if the user goes back to a dialog, nobody is logged out. (A dialog run with exec()
+        blocks the menu and the shortcut until it is closed; this covers those shown beside
+        the window.)"""
+        for dialog in self.open_dialogs():
+            dialog.reject()
+            if dialog.isVisible():
+                return
+        self.switch_user_requested.emit()
+
+    def open_dialogs(self) -> list[QDialog]:
+        """This window's visible dialogs, the innermost (opened from another) first."""
+        def depth(widget: QWidget) -> int | None:
+            steps, parent = 0, widget.parentWidget()
+            while parent is not None:
+                steps += 1
+                if parent is self:
+                    return steps
+                parent = parent.parentWidget()
+            return None
+
+        found = []
+        for widget in QApplication.topLevelWidgets():
+            if isinstance(widget, QDialog) and widget.isVisible():
+                steps = depth(widget)
+                if steps is not None:
+                    found.append((steps, widget))
+        return [dialog for _steps, dialog in sorted(found, key=lambda pair: -pair[0])]
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.live.stop()

@@ -34,7 +34,7 @@ def label_text(widget: QWidget, name: str) -> str:
 
 def test_window_parts(sqlite_session: Session, qtbot: QtBot) -> None:
     window = open_window(qtbot, sqlite_session)
-    assert window.windowTitle() == "sipdesk"
+    assert window.windowTitle() == "Anna Berg – sipdesk"  # whose window, on a shared PC
     nav = [window.navigation.item(i).text() for i in range(window.navigation.count())]
     assert nav[0] == "Ärenden"
     assert nav[1:] == ["Inkorg", "Att göra", "Kontakter"]

@@ -727,6 +727,7 @@ class SilentWindow(QWidget):
     """A main window whose case list never paints (a hung query, say)."""
 
     settings_requested = Signal()
+    switch_user_requested = Signal()
     case_list_painted = Signal()
 
     def __init__(self, session: object, parent: QWidget | None = None) -> None:

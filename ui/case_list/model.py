@@ -82,8 +82,10 @@ COLUMNS: tuple[Column, ...] = (
     Column("Samordningsansvarig", SortKey.COORDINATOR, lambda r: r.coordinator),
     Column("Enhet", SortKey.UNIT, lambda r: r.unit),
     # ISO 8601 is the Swedish date format (SS-ISO 8601): 2026-03-14.
+    # An ended case has no next date (sipdesk.next_step); a case closed before closing cleared
+    # the stored date may still carry one, and it is not shown.
     Column("Nästa datum", SortKey.NEXT_DATE,
-           lambda r: r.next_date.isoformat() if r.next_date else ""),
+           lambda r: r.next_date.isoformat() if r.next_date and r.status.is_open else ""),
     Column("Samtycke", SortKey.CONSENT, lambda r: consent_text(r, clock.today())[0]),
 )
 NUMBER_COLUMN = 0
@@ -275,8 +277,9 @@ class CaseListModel(QAbstractTableModel):
         if column == CONSENT_COLUMN:
             return self._consent_data(case_row, role)
         if column == NEXT_DATE_COLUMN and role in (_FOREGROUND, _TOOLTIP):
-            # While documenting, the next date is the documentation deadline: red when passed.
-            overdue = (case_row.status is CaseStatus.DOCUMENTATION
+            # Once the meeting is held, the next date is the documentation deadline: red when
+            # passed.
+            overdue = (case_row.status in (CaseStatus.MEETING_HELD, CaseStatus.DOCUMENTATION)
                        and case_row.next_date is not None and case_row.next_date < self._today)
             if not overdue:
                 return None

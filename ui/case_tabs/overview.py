@@ -1,11 +1,14 @@
 """Översikt: where the case stands and what comes next.
 
-- **Nästa steg**: what is missing before the next step (the core's own words), and a button for
-  each action the case view can run — enabled when the state allows it, otherwise disabled with
-  the reason as tooltip (`ui.case_tabs.actions`).
+- **Nästa steg**: the next step of the case's state (`sipdesk.next_step`, one rule for every
+  state), what is missing before it (the core's own words), and a button for each action the
+  case view can run — enabled when the state allows it, otherwise disabled with the reason as
+  tooltip (`ui.case_tabs.actions`); the kallelse is "Kalla till uppföljning…" once a plan is
+  approved.
 - **Personen** and **Närstående och företrädare**, as registered.
-- **Ärendet**: number, status, unit, coordinator, dates and the consent with days left (warning
-  colour 30 days before it lapses).
+- **Ärendet**: number, status, unit, coordinator, the next date and what it is (none once the
+  case has ended), and the consent with days left (warning colour 30 days before it lapses;
+  "gällde" only for a date that has passed).
 - **Behovet** (DOMAIN step 1): who noticed it, when, the need in the person's words and the
   question; "Registrera behov…" / "Ändra behov…".
 - **Status**: the current state and its recent history.
@@ -26,6 +29,7 @@ from PySide6.QtWidgets import (
 from sipdesk import consent, lifecycle
 from sipdesk.lifecycle import Action, NoticedBy
 from sipdesk.models import CaseStatus, ContactKind, Person, PersonContact
+from sipdesk.next_step import NextStep, consent_line, invite_label, next_step
 
 from ..dialogs.case_dialogs import NeedDialog
 from ..dialogs.consent_dialogs import ConsentDialog
@@ -45,6 +49,9 @@ from .base import (
 )
 
 HISTORY_SHOWN = 5
+# A next step taken on another tab: the overview says where.
+_TAKEN_ON_TAB = {Action.HOLD_MEETING: "Kallelse", Action.START_DOCUMENTATION: "Planen",
+                 Action.APPROVE_PLAN: "Planen"}
 # States from which an invitation is the next step: there, what the invitation lacks is shown.
 _BEFORE_INVITATION = {CaseStatus.NEED_REGISTERED, *lifecycle.TRANSITIONS[Action.INVITE][0]}
 
@@ -80,23 +87,17 @@ def contact_text(contact: PersonContact) -> str:
 def consent_text(context: CaseContext) -> tuple[str, bool]:
     """The consent line of the case and whether it warns (lapsing within 30 days or lapsed).
     A case that has ended never warns: its consent only says how it stood."""
-    case = context.case
-    if context.read_only:
-        current = consent.active_consent(case)
-        if current is not None:
-            return f"Gällde till och med {format_date(current.valid_until)}", False
-        withdrawn = next((c for c in consent.consents_of(case) if c.withdrawn_on), None)
-        if withdrawn is not None:
-            return f"Återkallat {format_date(withdrawn.withdrawn_on)}", False
-        if case.consent_basis == "harm_assessment":
-            return "Menprövning gjord", False
-        return "Inget samtycke", False
-    state = consent.consent_state(case.consent_basis, case.consent_valid_until,
-                                  today=context.today)
-    text = state.text
-    if state.days_left is not None and not state.warn:
-        text += f" ({state.days_left} dagar kvar)"
-    return text, state.warn
+    line = consent_line(context.case, context.today)
+    text = line.text
+    if not context.read_only and line.days_left is not None and not line.warn:
+        text += f" ({line.days_left} dagar kvar)"
+    return text, line.warn
+
+
+def next_step_text(step: NextStep) -> str:
+    """The next step, and the tab where it is taken when that is not this one."""
+    tab = _TAKEN_ON_TAB.get(step.action) if step.action is not None else None
+    return f"{step.text} Det görs på fliken {tab}." if tab else step.text
 
 
 def missing_items(context: CaseContext) -> list[str]:
@@ -142,6 +143,7 @@ class OverviewTab(CaseTab):
 
     def refresh(self, context: CaseContext) -> None:
         self.context = context
+        self.step = next_step(context.case, context.today)
         old = self._scroll.takeWidget()
         if old is not None:
             old.deleteLater()
@@ -168,28 +170,25 @@ class OverviewTab(CaseTab):
         box.setObjectName("next_steps")
         column = QVBoxLayout(box)
         column.setSpacing(8)
-        if context.read_only:
-            column.addWidget(value_label(
-                "Ärendet är avslutat. Inget mer ska göras i det.", name="missing_none",
-                wrap=True))
-        else:
-            missing = missing_items(context)
-            if missing:
-                heading = QLabel("Det här saknas:")
-                heading.setObjectName("missing_heading")
-                column.addWidget(heading)
-                for index, text in enumerate(missing):
-                    column.addWidget(value_label(f"•  {text}", name=f"missing_{index}",
-                                                 wrap=True))
-            else:
-                column.addWidget(value_label(
-                    "Allt som behövs för att kalla till SIP-möte finns.", name="missing_none",
-                    wrap=True))
+        step = self.step
+        now = value_label(next_step_text(step), name="next_step", wrap=True)
+        now.setStyleSheet("font-weight: bold;")
+        column.addWidget(now)
+        # What the next step itself says is not listed again as missing.
+        missing = [text for text in missing_items(context) if text != step.text]
+        if missing:
+            heading = QLabel("Det här saknas:")
+            heading.setObjectName("missing_heading")
+            column.addWidget(heading)
+            for index, text in enumerate(missing):
+                column.addWidget(value_label(f"•  {text}", name=f"missing_{index}", wrap=True))
         self.action_buttons: dict[Action, QPushButton] = {}
         states = actions.states(context)
         buttons: list[QPushButton] = []
         for action in actions.ACTION_HANDLERS:
             button = actions.action_button(action, states[action], run=self._run)
+            if action is Action.INVITE:  # a follow-up once a plan is approved
+                button.setText(f"{invite_label(context.case)}…")
             self.action_buttons[action] = button
             buttons.append(button)
         if consent.active_consent(context.case) is not None and not context.read_only:
@@ -235,7 +234,7 @@ class OverviewTab(CaseTab):
         rows.text("Samordningsansvarig:",
                   f"{case.coordinator.full_name} ({case.coordinator.initials})",
                   name="coordinator")
-        rows.text("Nästa datum:", format_date(case.next_date), name="next_date")
+        rows.text("Nästa datum:", self.step.date_text, name="next_date")
         rows.text("Skapat:", format_date(case.created_at), name="created")
         rows.text("Senast ändrat:", format_date(case.updated_at), name="updated")
         return box

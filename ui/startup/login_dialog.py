@@ -2,7 +2,8 @@
 
 The password is checked off the UI thread (scrypt is deliberately slow). A wrong password is
 said at the password field; the chosen user stays chosen. On PostgreSQL there is no such
-dialog: the connection to the server is the login.
+dialog: the connection to the server is the login. After "Byt användare…" (`preselect=False`)
+nobody is chosen: the list does not point at the person who just logged out.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ from ui.worker import run_in_background
 log = logging.getLogger("sipdesk.ui.login")
 
 WRONG_PASSWORD = "Fel lösenord. Försök igen – tänk på stora och små bokstäver."
+CHOOSE_YOURSELF = "Välj dig själv i listan."
 
 
 class LoginDialog(QDialog):
@@ -43,6 +45,7 @@ class LoginDialog(QDialog):
         users: Sequence[User],
         last_login: str = "",
         database_label: str = "",
+        preselect: bool = True,
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle("Logga in – sipdesk")
@@ -59,8 +62,12 @@ class LoginDialog(QDialog):
         for user in users:
             # Users come with their unit loaded (auth.active_users_with_unit): no query here.
             self.user_combo.addItem(f"{user.full_name} – {user.unit.name}", user.login)
-        index = self.user_combo.findData(last_login) if last_login else -1
-        self.user_combo.setCurrentIndex(max(index, 0))
+        self.user_combo.setPlaceholderText("Välj dig själv")
+        if preselect:
+            index = self.user_combo.findData(last_login) if last_login else -1
+            self.user_combo.setCurrentIndex(max(index, 0))
+        else:
+            self.user_combo.setCurrentIndex(-1)
         self.password = QLineEdit()
         self.password.setObjectName("password")
         self.password.setEchoMode(QLineEdit.EchoMode.Password)
@@ -99,8 +106,12 @@ class LoginDialog(QDialog):
 
         self.password.textEdited.connect(lambda _text: self.form.clear_error("password"))
         self.user_combo.currentIndexChanged.connect(lambda _i: self.form.clear_error("password"))
-        # The usual case is the same person as last time: straight to the password.
-        self.password.setFocus()
+        self.user_combo.currentIndexChanged.connect(lambda _i: self.form.clear_error("user"))
+        if preselect:
+            # The usual case is the same person as last time: straight to the password.
+            self.password.setFocus()
+        else:
+            self.user_combo.setFocus()
 
     @classmethod
     def ask(
@@ -110,9 +121,11 @@ class LoginDialog(QDialog):
         users: Sequence[User],
         last_login: str = "",
         database_label: str = "",
+        preselect: bool = True,
     ) -> User | None:
         """The user who logged in, or None when the user cancels."""
-        dialog = cls(parent, users=users, last_login=last_login, database_label=database_label)
+        dialog = cls(parent, users=users, last_login=last_login, database_label=database_label,
+                     preselect=preselect)
         dialog.exec()
         return dialog.result_value
 
@@ -121,6 +134,8 @@ class LoginDialog(QDialog):
             return
         login = self.user_combo.currentData()
         if not login:
+            self.form.show_error("user", CHOOSE_YOURSELF)
+            self.user_combo.setFocus()
             return
         if not self.password.text():
             self.form.show_error("password", "Skriv ditt lösenord.")
