@@ -46,6 +46,54 @@ class AuditEntry(BaseModel):
         indexes = ((("case", "at"), False),)
 
 
+# The names of changed fields (the keys of `changes`) as the Händelselogg says them: Swedish,
+# in the words the forms use, never the code's English.
+FIELD_LABELS: dict[str, str] = {
+    # the case and its need
+    "status": "Status",
+    "coordinator": "Samordningsansvarig",
+    "noticed_by": "Uppmärksammat av",
+    "noticed_by_user": "Personal",
+    "noticed_by_name": "Namn",
+    "noticed_on": "Datum",
+    "need": "Behovet",
+    "question": "Frågan",
+    "closed_on": "Avslutsdatum",
+    "reason": "Skäl",
+    # consent
+    "principals": "Huvudmän",
+    "valid_until": "Gäller till och med",
+    "withdrawn_on": "Återkallat",
+    "kind": "Slag",
+    "given_on": "Givet",
+    # meetings
+    "starts_at": "Mötestid",
+    "conclusion": "Slutsats",
+    # the plan (plan.SHARED_FIELDS)
+    "chair": "Ordförande",
+    "adjusted_with": "Deltog i justeringen av texten",
+    "current_situation": "Min nuvarande situation",
+    "what_matters": "Det här är viktigt för mig",
+    "can_do_self": "Det här klarar jag själv",
+    "child_views": "Barnets egna synpunkter",
+    "main_goal": "Huvudmål",
+    "sub_goals": "Delmål",
+    "others_none": "Inga åtgärder av andra",
+    "overall_principal": "Övergripande ansvar",
+    "coordinator_contact": "Samordningsansvarig — så når du hen",
+    "treatment_limitation": "Behandlingsbegränsning",
+    "treatment_limitation_ref": "Hänvisning till journalen",
+    "follow_up_date": "Datum för uppföljning",
+    "follow_up_by": "Vem följer upp",
+    "follow_up_skipped_reason": "Skäl att hoppa över uppföljningen",
+}
+
+
+def field_label(name: str) -> str:
+    """A field's Swedish name for the Händelselogg; an unlisted one is called "Uppgift"."""
+    return FIELD_LABELS.get(name, "Uppgift")
+
+
 def _plain(value: Any) -> Any:
     if isinstance(value, dt.date | dt.datetime):
         return value.isoformat()

@@ -625,6 +625,33 @@ class PlainLanguageHint:
     suggestion: str
 
 
+# Where each text meant for the person is, in the words the forms use.
+TEXT_PLACES = {
+    "current_situation": "Min nuvarande situation", "what_matters": "Det här är viktigt för mig",
+    "can_do_self": "Det här klarar jag själv", "child_views": "Barnets egna synpunkter",
+    "main_goal": "Huvudmål", "sub_goals": "Delmål", "interventions": "Insatser",
+    "others": "Åtgärder av andra",
+}
+
+# "4 kap. 1 §", "2 kap 7§", "§ 7", "SoL 4:1", "4:1" — a law's chapter and paragraph means
+# nothing to most people. A bare "n:m" counts only with a one-digit paragraph, so a time of
+# day ("kl. 8:30", "10:00") is not taken for one.
+PARAGRAPH_REFERENCE = re.compile(
+    r"(?<![\w:.])(?:\d{1,2}\s*kap(?:\.|(?!\w))(?:\s*\d{1,3}\s*[a-z]?\s*§+)?"
+    r"|\d{1,3}\s*[a-z]?\s*§+|§+\s*\d{1,3}(?:[a-z](?!\w))?"
+    r"|(?:SoL|HSL|LSS|PSL|LPT|LRV|LVM|LVU|OSL)\s*\d{1,2}:\d{1,3}[a-z]?(?![\w:])"
+    r"|\d{1,2}:\d[a-z]?(?![\w:]))",
+    re.IGNORECASE)
+PARAGRAPH_SUGGESTION = "vad regeln betyder för dig, med vanliga ord (inte kapitel och paragraf)"
+
+
+def _word_pattern(word: str) -> re.Pattern[str]:
+    """Whole words only. A word listed in capitals (LOV, KAR, DOS) is an abbreviation only
+    when it is written in capitals: "lov", "badkar" and "en dos" are ordinary words."""
+    flags = 0 if word.isupper() and len(word) > 1 else re.IGNORECASE
+    return re.compile(rf"(?<!\w){re.escape(word)}(?!\w)", flags)
+
+
 @lru_cache(maxsize=1)
 def _word_list() -> tuple[tuple[re.Pattern[str], str, str], ...]:
     rows = []
@@ -632,22 +659,35 @@ def _word_list() -> tuple[tuple[re.Pattern[str], str, str], ...]:
         if not line.strip() or line.startswith("#"):
             continue
         word, _, suggestion = line.partition("\t")
-        pattern = re.compile(rf"(?<!\w){re.escape(word.strip())}(?!\w)", re.IGNORECASE)
-        rows.append((pattern, word.strip(), suggestion.strip()))
+        rows.append((_word_pattern(word.strip()), word.strip(), suggestion.strip()))
     return tuple(rows)
 
 
 def text_hints(text: str) -> list[tuple[str, str]]:
-    """The word list's hits in one text, as (word, suggestion) — for warnings as you type."""
-    return [(word, suggestion) for pattern, word, suggestion in _word_list()
-            if pattern.search(text or "")]
+    """The word list's hits in one text, as (word, suggestion) — for warnings as you type.
+    A paragraph reference is named as written ("4 kap. 1 §") with a general suggestion."""
+    text = text or ""
+    found = [(word, suggestion) for pattern, word, suggestion in _word_list()
+             if pattern.search(text)]
+    # "insats enligt" says it all: "insats" inside it is not named again.
+    hits = [(word, suggestion) for word, suggestion in found
+            if not any(len(other) > len(word) and _word_pattern(word).search(other)
+                       for other, _s in found)]
+    seen = set()
+    for reference in PARAGRAPH_REFERENCE.finditer(text):
+        written = " ".join(reference.group(0).split())
+        if written.casefold() not in seen:
+            seen.add(written.casefold())
+            hits.append((written, PARAGRAPH_SUGGESTION))
+    return hits
 
 
 PERSON_TEXTS = ("current_situation", "what_matters", "can_do_self", "child_views", "main_goal")
 
 
 def plain_language_hints(plan: PlanVersion) -> list[PlainLanguageHint]:
-    """Abbreviations and jargon in texts meant for the person — a warning, not a block."""
+    """Abbreviations, jargon and law references in texts meant for the person (DOMAIN.md step
+    8: "Plain language") — a warning with a suggestion; approving needs them acknowledged."""
     texts: list[tuple[str, str]] = [(name, getattr(plan, name)) for name in PERSON_TEXTS]
     texts += [("sub_goals", g) for g in sub_goals(plan)]
     texts += [("interventions", i.what) for i in interventions(plan)]
@@ -655,11 +695,17 @@ def plain_language_hints(plan: PlanVersion) -> list[PlainLanguageHint]:
     hints = []
     seen = set()
     for name, text in texts:
-        for pattern, word, suggestion in _word_list():
-            if pattern.search(text or "") and (name, word.casefold()) not in seen:
+        for word, suggestion in text_hints(text):
+            if (name, word.casefold()) not in seen:
                 seen.add((name, word.casefold()))
                 hints.append(PlainLanguageHint(name, word, suggestion))
     return hints
+
+
+def plain_language_warnings(plan: PlanVersion) -> list[str]:
+    """The open plain-language warnings as lines to show: where, the word, a better one."""
+    return [f"{TEXT_PLACES.get(h.field, h.field)}: ”{h.word}” — skriv hellre: {h.suggestion}"
+            for h in plain_language_hints(plan)]
 
 
 # ---- finishing, approving, locking --------------------------------------------------------------
@@ -714,9 +760,14 @@ def request_approval(actor: User, plan: PlanVersion) -> messaging.Message | None
                                 "den i ärendet."))
 
 
-def approve(actor: User, plan: PlanVersion, principal_id: int) -> PrincipalPart:
+def approve(actor: User, plan: PlanVersion, principal_id: int, *,
+            plain_language_acknowledged: bool = False) -> PrincipalPart:
     """Approve a principal's part: only when all parts are finished and the legal check passes.
-    When the last principal approves, the version is locked."""
+    When the last principal approves, the version is locked.
+
+    Words the person may not understand (`plain_language_warnings`) do not block, but they
+    must be seen: with open warnings the approver says so (`plain_language_acknowledged`),
+    and the audit entry records it (DOMAIN.md step 8, "Plain language")."""
     case = _ensure_editable(plan)
     if not _may_write_for(actor, plan, principal_id):
         raise PermissionDenied("Du kan bara godkänna för din egen huvudman.")
@@ -730,14 +781,23 @@ def approve(actor: User, plan: PlanVersion, principal_id: int) -> PrincipalPart:
     part = _part(plan, principal_id)
     if part.approved_at is not None:
         raise ValidationError("Den delen är redan godkänd.")
+    unclear = plain_language_hints(plan)
+    if unclear and not plain_language_acknowledged:
+        raise ValidationError(
+            "Planen har ord som den enskilde kanske inte förstår:\n"
+            + "\n".join(plain_language_warnings(plan))
+            + "\n\nSkriv om dem, eller godkänn ändå om ni har gått igenom orden med den "
+              "enskilde.", field="plain_language")
     on_behalf = actor.unit.principal_id != principal_id
+    words = sorted({h.word for h in unclear}, key=str.casefold)
     with database.atomic():
         PrincipalPart.update(approved_at=now(), approved_by=actor, on_behalf=on_behalf).where(
             PrincipalPart.id == part.id).execute()
         audit.record(actor, action=AuditAction.UPDATE, entity="principal_part",
                      entity_id=part.id, case=case,
                      summary=(f"{Principal.get_by_id(principal_id).name} godkände planen"
-                              f"{' (för huvudmannens räkning)' if on_behalf else ''}"))
+                              f"{' (för huvudmannens räkning)' if on_behalf else ''}"
+                              + (f", trots svåra ord: {', '.join(words)}" if words else "")))
         if all(p.approved_at for p in parts(plan)):
             _lock(actor, plan, case)
     return PrincipalPart.get_by_id(part.id)

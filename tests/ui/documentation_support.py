@@ -62,7 +62,10 @@ def go_to(qtbot: QtBot, wizard: DocumentationWizard, page_id: int) -> None:
     while wizard.currentId() != page_id:
         which = (QWizard.WizardButton.NextButton if wizard.currentId() < page_id
                  else QWizard.WizardButton.BackButton)
+        before = wizard.currentId()
         qtbot.mouseClick(wizard.button(which), Qt.MouseButton.LeftButton)
+        assert wizard.currentId() != before, (
+            f"stopped on page {before}: a required field is empty")
 
 
 def replace_text(qtbot: QtBot, widget: QLineEdit | QPlainTextEdit, text: str) -> None:

@@ -17,6 +17,10 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
     QLabel,
+    QProxyStyle,
+    QStyle,
+    QStyleOption,
+    QStyleOptionHeader,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -39,6 +43,28 @@ KEY_STATUS = "case_list/status"
 
 # Roughly what each column needs, in characters of the current font ("0" wide).
 DEFAULT_WIDTHS_CHARS = (15, 22, 15, 20, 20, 28, 12)
+
+
+_FLIPPED = {
+    QStyleOptionHeader.SortIndicator.SortUp: QStyleOptionHeader.SortIndicator.SortDown,
+    QStyleOptionHeader.SortIndicator.SortDown: QStyleOptionHeader.SortIndicator.SortUp,
+}
+
+
+class SortArrowStyle(QProxyStyle):
+    """The header's sort arrow as people read it (Explorer, Finder, Excel): ▲ when the
+    smallest comes first (A → Ö, SIP-2026-0001 first), ▼ when the largest does. Qt's header
+    asks for its "up" arrow for a descending order, so Fusion showed ▲ over a list that runs
+    from the newest case down."""
+
+    def drawPrimitive(self, element: QStyle.PrimitiveElement, option: QStyleOption,
+                      painter: QPainter, widget: QWidget | None = None) -> None:
+        if (element == QStyle.PrimitiveElement.PE_IndicatorHeaderArrow
+                and isinstance(option, QStyleOptionHeader)):
+            flipped = QStyleOptionHeader(option)
+            flipped.sortIndicator = _FLIPPED.get(option.sortIndicator, option.sortIndicator)
+            option = flipped
+        super().drawPrimitive(element, option, painter, widget)
 
 
 class CaseTableView(QTableView):
@@ -67,6 +93,8 @@ class CaseTableView(QTableView):
         header = self.horizontalHeader()
         header.setHighlightSections(False)
         header.setSortIndicatorShown(True)
+        self.arrow_style = SortArrowStyle()  # kept: the header does not own its style
+        header.setStyle(self.arrow_style)
         header.setSectionsClickable(True)
         header.setStretchLastSection(True)
         header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)

@@ -13,7 +13,7 @@ from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
 
-from sipdesk.audit import AuditAction, LogLine
+from sipdesk.audit import AuditAction, LogLine, field_label
 from sipdesk.consent import ConsentKind, HarmConclusion
 from sipdesk.lifecycle import ClosureReason, NoticedBy
 from sipdesk.models import CaseStatus
@@ -24,25 +24,6 @@ HEADERS = ("Tid", "Användare", "Händelse", "Detaljer")
 TIME, USER, WHAT, DETAILS = range(4)
 DETAILS_SHOWN = 160  # characters in the cell; the tooltip has all of it
 
-# The names of changed fields, as the Händelselogg says them.
-FIELD_LABELS: dict[str, str] = {
-    "status": "Status",
-    "principals": "Huvudmän",
-    "valid_until": "Gäller till och med",
-    "withdrawn_on": "Återkallat",
-    "noticed_by": "Uppmärksammat av",
-    "noticed_by_user": "Personal",
-    "noticed_by_name": "Namn",
-    "noticed_on": "Datum",
-    "need": "Behovet",
-    "question": "Frågan",
-    "closed_on": "Avslutsdatum",
-    "reason": "Skäl",
-    "coordinator": "Samordningsansvarig",
-    "starts_at": "Mötestid",
-    "kind": "Slag",
-    "given_on": "Givet",
-}
 # Values stored as codes, shown as words.
 _VALUE_LABELS: dict[str, Any] = {
     "status": CaseStatus,
@@ -52,7 +33,7 @@ _VALUE_LABELS: dict[str, Any] = {
     "conclusion": HarmConclusion,
 }
 # Values that are record ids: the summary names the record; the details only say it changed.
-_ID_FIELDS = {"noticed_by_user", "coordinator"}
+_ID_FIELDS = {"noticed_by_user", "coordinator", "overall_principal"}
 
 
 def _value_text(field: str, value: Any) -> str:
@@ -78,7 +59,7 @@ def format_changes(changes: dict[str, list[Any]], *, sep: str = "; ") -> str:
     """`Status: Behov registrerat → Samtycke finns; Gäller till och med: 2027-03-14`."""
     parts = []
     for field, pair in changes.items():
-        label = FIELD_LABELS.get(field, field.replace("_", " ").capitalize())
+        label = field_label(field)
         old, new = [*pair, None, None][:2] if isinstance(pair, list) else (None, pair)
         if old in (None, "") and new in (None, ""):
             continue  # nothing was written there

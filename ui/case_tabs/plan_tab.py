@@ -70,6 +70,13 @@ COUNTED = {
     "Delmål borttaget": ("1 delmål borttaget", "{n} delmål borttagna"),
     "Ny insats": ("1 ny insats", "{n} nya insatser"),
     "Insats avslutad": ("1 insats avslutad", "{n} insatser avslutade"),
+    # A changed text: the participle agrees with the noun (en situation → ändrad).
+    "Min nuvarande situation": ("Min nuvarande situation ändrad",
+                                "Min nuvarande situation ändrad"),
+    "Huvudmål": ("Huvudmål ändrat", "Huvudmål ändrat"),
+    "Det här är viktigt för mig": ("”Det här är viktigt för mig” ändrat",
+                                   "”Det här är viktigt för mig” ändrat"),
+    "Det här klarar jag": ("”Det här klarar jag” ändrat", "”Det här klarar jag” ändrat"),
 }
 
 
@@ -547,8 +554,21 @@ class PlanTab(CaseTab):
         if not waiting:
             return
         chosen = self._choose(waiting, title="Godkänn planen")
-        if chosen is None or not self._run(
-                lambda: plan.approve(self.context.user, latest, chosen)):
+        if chosen is None:
+            return
+        # Words the person may not understand: shown once, and approving anyway is said
+        # explicitly to the core (DOMAIN.md step 8, "Plain language").
+        unclear = plan.plain_language_warnings(latest)
+        if unclear and not messages.confirm(
+                self, "Godkänn planen",
+                "Planen har ord som den enskilde kanske inte förstår:\n\n"
+                + "\n".join(f"• {line}" for line in unclear)
+                + "\n\nSkriv om dem i Dokumentera planen, eller godkänn ändå om ni har gått "
+                  "igenom orden med den enskilde.\n\nGodkänn ändå?",
+                yes="Godkänn ändå", no="Avbryt"):
+            return
+        if not self._run(lambda: plan.approve(self.context.user, latest, chosen,
+                                              plain_language_acknowledged=bool(unclear))):
             return
         if plan.get_version(latest.id).locked:
             messages.information(self, "Planen är godkänd",

@@ -245,7 +245,23 @@ class FormDialog(QDialog):
             else:
                 self.form.clear_error(name)
         self.on_revalidated(problems)
+        self.fit_height()
         return problems
+
+    def fit_height(self) -> None:
+        """Grow the window when messages appear, so no message is drawn over its field or cut
+        at the bottom. A form of wrapping labels has a height that depends on its width, and
+        Qt does not make a window that tall by itself."""
+        layout = self.layout()
+        if layout is None:
+            return
+        layout.activate()
+        width = self.width()
+        needed = (layout.totalHeightForWidth(width) if layout.hasHeightForWidth()
+                  else layout.totalSizeHint().height())
+        needed = max(needed, layout.totalMinimumSize().height())
+        if needed > self.height():
+            self.resize(width, needed)
 
     def on_revalidated(self, problems: dict[str, str]) -> None:
         """A hook for dialogs that show more than field messages (e.g. the warning)."""

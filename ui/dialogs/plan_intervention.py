@@ -104,7 +104,7 @@ class InterventionDialog(FormDialog):
 
         self.form.addRow("", self.no_action)
         self.form.add("what", "Vad görs *", self.what)
-        self.form.addRow("", self.plain)
+        self.form.addRow("", self.plain.slot())
         self.form.add("goal", "För vilket mål", self.goal)
         self.form.add("unit", "Enhet", self.unit)
         self.form.add("responsible", "Ansvarig person *", self.responsible)

@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLabel, QSizePolicy, QWidget
+from PySide6.QtWidgets import QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from sipdesk import plan
 
@@ -46,8 +46,23 @@ def hint_text(text: str) -> str:
                      for word, suggestion in plan.text_hints(text))
 
 
+def short_hint_text(text: str) -> str:
+    """What fits in the reserved two lines: one word with its suggestion, or several words
+    named (their suggestions are in the tooltip and on the page Granska)."""
+    hits = plan.text_hints(text)
+    if len(hits) <= 1:
+        return hint_text(text)
+    return ("⚠ Svårt för många: " + ", ".join(f"”{word}”" for word, _s in hits)
+            + " — håll muspekaren här för förslag på vanliga ord.")
+
+
+RESERVED_LINES = 2
+
+
 class PlainLanguageLabel(QLabel):
-    """A yellow warning under a text field, updated as the user types."""
+    """A yellow warning under a text field, updated as the user types. Put it in the layout
+    through `slot()`: the room it needs is kept while it is hidden, so the fields below do
+    not jump under the user's cursor when a warning appears or goes."""
 
     def __init__(self, name: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -55,11 +70,28 @@ class PlainLanguageLabel(QLabel):
         self.setWordWrap(True)
         self.setTextFormat(Qt.TextFormat.PlainText)
         self.setStyleSheet(HINT_BOX_STYLE)
-        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+        self.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+        self._slot: QWidget | None = None
         self.hide()
 
+    def slot(self) -> QWidget:
+        """A fixed-height holder for this label: always in the layout, empty when all is fine."""
+        if self._slot is None:
+            holder = QWidget()
+            holder.setObjectName(f"{self.objectName()}_slot")
+            column = QVBoxLayout(holder)
+            column.setContentsMargins(0, 2, 0, 2)
+            column.addWidget(self)
+            # Two lines of text, the box's padding (4 + 4) and border (1 + 1), the margins.
+            holder.setFixedHeight(self.fontMetrics().lineSpacing() * RESERVED_LINES + 14)
+            holder.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+            self._slot = holder
+        return self._slot
+
     def check(self, text: str) -> None:
-        warnings = hint_text(text)
-        if warnings != self.text():
-            self.setText(warnings)
-        self.setVisible(bool(warnings))
+        shown = short_hint_text(text) if self._slot is not None else hint_text(text)
+        if shown != self.text():
+            self.setText(shown)
+            self.setToolTip(hint_text(text) if shown else "")
+        self.setVisible(bool(shown))

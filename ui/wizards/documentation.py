@@ -89,12 +89,7 @@ GOOD_BOX_STYLE = ("QLabel { color: #1e5b30; background: #e8f5ec; border: 1px sol
                   " border-radius: 4px; padding: 6px 8px; }")
 
 # Where each plain-language hint's text is, in words the user knows.
-HINT_PLACES = {
-    "current_situation": "Min nuvarande situation", "what_matters": "Det här är viktigt för mig",
-    "can_do_self": "Det här klarar jag själv", "child_views": "Barnets egna synpunkter",
-    "main_goal": "Huvudmål", "sub_goals": "Delmål", "interventions": "Insatser",
-    "others": "Åtgärder av andra",
-}
+HINT_PLACES = plan.TEXT_PLACES
 TREATMENT_CHOICES = (("Ja", True), ("Nej", False), ("Inte aktuellt", None))
 
 
@@ -181,7 +176,7 @@ class DocumentationPage(QWizardPage):
         self.content.addWidget(widget)
         if plain_check:
             warning = PlainLanguageLabel(name)
-            self.content.addWidget(warning)
+            self.content.addWidget(warning.slot())  # its room is kept: nothing below jumps
             if isinstance(widget, QPlainTextEdit):
                 widget.textChanged.connect(lambda: warning.check(widget.toPlainText()))
             elif isinstance(widget, QLineEdit):
@@ -228,8 +223,23 @@ class DocumentationPage(QWizardPage):
             widget.setEnabled(not read_only)
 
     def validatePage(self) -> bool:
+        """"Nästa >" (also Return in a one-line field) saves, then moves on only when the
+        page's required fields are filled in; the message is shown at the field."""
         self.doc.saver.flush()
+        if self.doc.read_only:
+            return True
+        for name, message in self.missing().items():
+            self.doc.show_field_error(name, message)
+            widget = self.doc.saver.bindings[name].widget \
+                if name in self.doc.saver.bindings else None
+            if widget is not None:
+                widget.setFocus(Qt.FocusReason.OtherFocusReason)
+            return False
         return True
+
+    def missing(self) -> dict[str, str]:
+        """The page's required fields that are empty, with what to write (none by default)."""
+        return {}
 
 
 def text_box(name: str, *, lines: int = 3, placeholder: str = "") -> QPlainTextEdit:
@@ -366,6 +376,7 @@ class SituationPage(DocumentationPage):
         self.add_field("main_goal", "Huvudmål *", goal, plain_check=True)
         self.bind_text("main_goal", goal)
         self.edits["main_goal"] = goal
+        self.goal = goal
         goals = text_box("sub_goals", lines=4, placeholder="Ett delmål per rad")
         self.add_field("sub_goals", "Delmål", goals, plain_check=True,
                    hint="Stegen på vägen mot huvudmålet — ett per rad.")
@@ -390,6 +401,14 @@ class SituationPage(DocumentationPage):
                     display=lambda v: "; ".join(v) if v else "(tomt)")
         goals.textChanged.connect(lambda: wizard.saver.changed("sub_goals"))
         self.content.addStretch(1)
+
+    def missing(self) -> dict[str, str]:
+        # The plan starts from the person's goal, and the interventions on the next page are
+        # tied to it (seed 003 step 3): no going on without one.
+        if self.goal.toPlainText().strip():
+            return {}
+        return {"main_goal": "Skriv huvudmålet innan du går vidare — med personens egna ord. "
+                             "Insatserna på nästa sida kopplas till målet."}
 
 
 # ---- 3 Insatser per huvudman -------------------------------------------------------------------
@@ -528,8 +547,11 @@ class ResponsibilityPage(DocumentationPage):
                    self.coordinator)
         self.bind_text("coordinator_contact", self.coordinator)
 
-        self.reference = line_edit("treatment_limitation_ref",
-                                   placeholder="t.ex. ”Se journal i NPÖ, 2026-11-20”")
+        self.reference = line_edit(
+            "treatment_limitation_ref",
+            placeholder="t.ex. ”Se journal i NPÖ, 2026-11-20”")
+        self.reference.setToolTip("NPÖ är Nationell patientöversikt: den översikt över "
+                                  "journalen som vården i olika regioner kan läsa.")
         self.treatment_group = QButtonGroup(self)
         choices = QWidget()
         choices.setObjectName("treatment_limitation")
@@ -543,8 +565,12 @@ class ResponsibilityPage(DocumentationPage):
             self.treatment_buttons[value] = radio
             row.addWidget(radio)
         row.addStretch(1)
-        self.add_field("treatment_limitation", "Behandlingsbegränsning", choices,
-                   hint="Bara ja eller nej och en hänvisning till journalen — inga detaljer.")
+        choices.setToolTip("Behandlingsbegränsning: läkaren har bestämt att vården ska avstå "
+                           "från viss behandling, t.ex. hjärt-lungräddning.")
+        self.add_field("treatment_limitation",
+                       "Behandlingsbegränsning (vården avstår från viss behandling)", choices,
+                       hint="Bara ja eller nej och en hänvisning till journalen — inga "
+                            "detaljer.")
 
         def read_treatment() -> Any:
             checked = self.treatment_group.checkedId()
@@ -557,7 +583,9 @@ class ResponsibilityPage(DocumentationPage):
         wizard.bind("treatment_limitation", choices, read=read_treatment, write=write_treatment)
         self.treatment_group.idToggled.connect(self._treatment_toggled)
 
-        self.add_field("treatment_limitation_ref", "Hänvisning till journalen", self.reference)
+        self.add_field("treatment_limitation_ref", "Hänvisning till journalen", self.reference,
+                       hint="Var i journalen beslutet står, t.ex. i NPÖ (Nationell "
+                            "patientöversikt) — inte vad det gäller.")
         self.bind_text("treatment_limitation_ref", self.reference)
         self.content.addStretch(1)
 
@@ -664,7 +692,8 @@ class ReviewPage(DocumentationPage):
         self.parts.setObjectName("parts_state")
         self.parts.setWordWrap(True)
         self.parts.setTextFormat(Qt.TextFormat.PlainText)
-        self.content.addWidget(heading("Det lagen kräver (SoL 2 kap. 7 §, HSL 16 kap. 4 §)"))
+        self.content.addWidget(heading("Det lagen kräver (socialtjänstlagen och hälso- och "
+                                       "sjukvårdslagen)"))
         self.content.addWidget(self.legal)
         self.content.addSpacing(6)
         self.content.addWidget(heading("Deltagare"))
