@@ -388,8 +388,8 @@ class MeetingTab(CaseTab):
                 text += f" Skäl: {check.refused_reason}."
             details.text("Mobilt vårdteam:", text, name="mobile_team_text")
         self._details_layout.addWidget(holder)
-        message_id = next((p.message_id for p in self.participants  # type: ignore[attr-defined]
-                           if p.message_id is not None), None)  # type: ignore[attr-defined]
+        message_id = next((p.message_id for p in self.participants
+                           if p.message_id is not None), None)
         self.ack_label.setText(f"Kallelsen i sipdesk: {messaging.ack_summary(message_id)}"
                                if message_id is not None else "")
 
