@@ -149,7 +149,7 @@ def run_print_command(args: argparse.Namespace) -> int:
         check_not_newer(status(db))
         if args.document == "plans":
             return _print_plans(out, easy_read=args.easy_read, statuses=args.status)
-        case = find_case_by_number(args.case_number)
+        case = find_case_by_number(args.case_number, visible_to=None)
         if args.document == "plan":
             _print_plan(case, out, easy_read=args.easy_read, number=args.plan_version)
         elif args.document == "letters":

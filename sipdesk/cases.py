@@ -117,10 +117,18 @@ def cases_of_person(
     return list(query.order_by(Case.year.desc(), Case.sequence.desc()))
 
 
-def find_case_by_number(number: str) -> Case:
-    case = Case.get_or_none(Case.number == number.strip().upper())
+def find_case_by_number(number: str, *, visible_to: User | None) -> Case:
+    """The case with that number, if `visible_to` may see it. A case they may not see is
+    answered exactly like one that does not exist, so typing numbers reveals nothing about
+    which cases there are (sipdesk.access). `None` is the command line's `print`, which has no
+    sipdesk login: it reads with the database account it was started with."""
+    query = Case.number == number.strip().upper()
+    if visible_to is not None:
+        query &= visible_cases(visible_to)
+    case = Case.get_or_none(query)
     if case is None:
-        raise NotFoundError(f"Det finns inget ärende med nummer {number}.")
+        seen = "" if visible_to is None else " som du kan se"
+        raise NotFoundError(f"Det finns inget ärende med nummer {number.strip()}{seen}.")
     return get_case(case.id)
 
 

@@ -11,7 +11,7 @@ from playhouse.test_utils import count_queries
 from sipdesk import cases, people
 from sipdesk.cases import CaseFilter, Scope, SortKey
 from sipdesk.db import Engine, engine_of
-from sipdesk.errors import PermissionDenied, ValidationError
+from sipdesk.errors import NotFoundError, PermissionDenied, ValidationError
 from sipdesk.models import Case, CaseStatus, ContactKind, Law, PrincipalKind, User
 from tests.factories import (
     PNR_ADULT,
@@ -199,9 +199,23 @@ def test_a_page_of_the_case_list_is_one_query(db: peewee.Database) -> None:
 
 
 def test_find_case_by_number(listed: dict) -> None:
-    case = cases.find_case_by_number("sip-2026-0002")
+    case = cases.find_case_by_number("sip-2026-0002", visible_to=listed["anna"])
     assert case.person.full_name == "Bo Ek"
     assert case.unit.law == Law.SOL
+
+
+def test_a_case_one_may_not_see_is_not_found_like_a_missing_one(listed: dict) -> None:
+    """Data protection: typing case numbers (e.g. in a new message) tells a user nothing about
+    cases they do not work with — the answer is the same as for a number that does not exist."""
+    region = make_unit("Vårdcentralen Exempelby", law=Law.HSL, principal="Region Exempelland",
+                       kind=PrincipalKind.REGION)
+    nurse = make_user("per.nord", unit=region, full_name="Per Nord")
+    with pytest.raises(NotFoundError) as hidden:
+        cases.find_case_by_number("SIP-2026-0002", visible_to=nurse)
+    with pytest.raises(NotFoundError) as missing:
+        cases.find_case_by_number("SIP-2026-0099", visible_to=nurse)
+    assert hidden.value.message.replace("0002", "NNNN") == missing.value.message.replace(
+        "0099", "NNNN")
 
 
 def test_every_write_and_every_opening_is_logged_with_user_and_case(db: peewee.Database) -> None:

@@ -439,7 +439,7 @@ class ComposeDialog(QDialog):
         if not number:
             return None
         try:
-            return cases.find_case_by_number(number)
+            return cases.find_case_by_number(number, visible_to=self.session.user)
         except NotFoundError as missing:
             raise ValidationError(missing.message, field="case") from None
 
