@@ -359,6 +359,47 @@ def check_follow_up_date(plan: PlanVersion, day: dt.date) -> None:
                               f"{limit:%Y-%m-%d}.", field="follow_up_date")
 
 
+# The fields a plan cannot do without: the person's goal (the interventions are tied to it, seed
+# 003 step 3), the principal with overall responsibility (SoL 2:7, HSL 16:4 — DOMAIN step 8
+# item 4) and the follow-up date (at least once a year, step 10).
+REQUIRED_FIELDS = ("main_goal", "overall_principal", "follow_up_date")
+
+
+def required_field_problems(plan: PlanVersion, values: dict[str, Any] | None = None
+                            ) -> dict[str, str]:
+    """The required fields that are empty or wrong, each with what to do, in Swedish for the
+    field itself. `values` are what the user has in front of them (possibly not saved), read
+    over the stored ones — the wizard asks with its fields, approval with the stored plan."""
+    given = values or {}
+    problems: dict[str, str] = {}
+    goal = given.get("main_goal", plan.main_goal)
+    if not str(goal or "").strip():
+        problems["main_goal"] = ("Skriv huvudmålet innan du går vidare — med personens egna "
+                                 "ord. Insatserna kopplas till målet.")
+    overall = given.get("overall_principal", plan.overall_principal_id)
+    if overall is None:
+        if parts(plan):
+            problems["overall_principal"] = (
+                "Välj vilken huvudman som har det övergripande ansvaret — lagen kräver att "
+                "det står i planen.")
+        else:
+            problems["overall_principal"] = (
+                "Ingen huvudman deltar i planen ännu. Lägg till deltagare med huvudman under "
+                "Deltagare och välj sedan vem som har det övergripande ansvaret.")
+    day = given.get("follow_up_date", plan.follow_up_date)
+    if day is None:
+        if not plan.follow_up_skipped_reason.strip():
+            problems["follow_up_date"] = (
+                "Välj datum för uppföljningen — planen följs upp minst en gång om året, "
+                f"senast {one_year_after(plan.meeting_date):%Y-%m-%d}.")
+    else:
+        try:
+            check_follow_up_date(plan, day)
+        except ValidationError as problem:
+            problems["follow_up_date"] = problem.message
+    return problems
+
+
 def set_sub_goals(actor: User, plan: PlanVersion, goals: list[str]) -> None:
     case = _ensure_editable(plan)
     with database.atomic():
@@ -604,17 +645,19 @@ def legal_problems(plan: PlanVersion) -> list[str]:
     if not plan.others_none and not other_actions(plan):
         problems.append("3. Åtgärder av andra än kommun och region saknas — skriv dem, eller "
                         "kryssa i att det inte finns några.")
-    if plan.overall_principal_id is None:
+    if "overall_principal" in required_field_problems(plan):
         problems.append("4. Det står inte vilken huvudman som har det övergripande ansvaret.")
     return problems
 
 
 def approval_problems(plan: PlanVersion) -> list[str]:
     problems = legal_problems(plan) + participant_problems(plan)
-    if not plan.main_goal.strip():
+    required = required_field_problems(plan)
+    if "main_goal" in required:
         problems.append("Huvudmålet saknas.")
-    if plan.follow_up_date is None and not plan.follow_up_skipped_reason.strip():
-        problems.append("Datum för uppföljning saknas.")
+    if "follow_up_date" in required:
+        problems.append("Datum för uppföljning saknas." if plan.follow_up_date is None
+                        else required["follow_up_date"])
     return problems
 
 

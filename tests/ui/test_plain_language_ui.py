@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 from typing import Any
 
@@ -163,8 +164,9 @@ def test_the_field_below_a_warning_does_not_jump(qtbot: QtBot,
 
 def test_the_wizard_explains_its_own_jargon(qtbot: QtBot, sqlite_world: dict[str, Any]) -> None:
     world = sqlite_world
-    plan.update_fields(world["officer"], stored(world["plan"].id), {"main_goal": (
-        "", "Att kunna bo kvar hemma")})
+    plan.update_fields(world["officer"], stored(world["plan"].id), {
+        "main_goal": ("", "Att kunna bo kvar hemma"),
+        "follow_up_date": (None, dt.date(2027, 6, 10))})
     wizard = open_wizard(qtbot, world["url"], world["nurse"], world["plan"].id)
     go_to(qtbot, wizard, W.RESPONSIBILITY)
     page = wizard.page(W.RESPONSIBILITY)

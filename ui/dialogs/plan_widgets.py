@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from sipdesk import plan
@@ -14,7 +15,7 @@ from sipdesk import plan
 from .dates import DateEdit, from_qdate, to_qdate
 
 HINT_BOX_STYLE = ("QLabel { color: #5c3b00; background: #fff4d6; border: 1px solid #e8c66a;"
-                  " border-radius: 4px; padding: 4px 8px; }")
+                  " border-radius: 4px; padding: 2px 8px; }")
 NO_DATE = "Inget datum"
 
 
@@ -47,8 +48,8 @@ def hint_text(text: str) -> str:
 
 
 def short_hint_text(text: str) -> str:
-    """What fits in the reserved two lines: one word with its suggestion, or several words
-    named (their suggestions are in the tooltip and on the page Granska)."""
+    """What the one reserved line says: one word with its suggestion, or several words named
+    (their suggestions are in the tooltip and on the page Granska)."""
     hits = plan.text_hints(text)
     if len(hits) <= 1:
         return hint_text(text)
@@ -56,22 +57,23 @@ def short_hint_text(text: str) -> str:
             + " — håll muspekaren här för förslag på vanliga ord.")
 
 
-RESERVED_LINES = 2
-
-
 class PlainLanguageLabel(QLabel):
     """A yellow warning under a text field, updated as the user types. Put it in the layout
-    through `slot()`: the room it needs is kept while it is hidden, so the fields below do
-    not jump under the user's cursor when a warning appears or goes."""
+    through `slot()`: one line's room is kept while it is hidden, so the fields below do not
+    jump under the user's cursor when a warning appears or goes, and a field without a
+    warning leaves only a small gap. A warning longer than the line ends in "…"; the tooltip
+    (and the screen reader's description) has all of it, with a suggestion for every word."""
 
     def __init__(self, name: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName(f"plain_{name}")
-        self.setWordWrap(True)
+        self.setWordWrap(False)
         self.setTextFormat(Qt.TextFormat.PlainText)
         self.setStyleSheet(HINT_BOX_STYLE)
         self.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
-        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+        # Ignored width: a long warning never widens the window; it is elided instead.
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Expanding)
+        self.full_text = ""
         self._slot: QWidget | None = None
         self.hide()
 
@@ -81,17 +83,37 @@ class PlainLanguageLabel(QLabel):
             holder = QWidget()
             holder.setObjectName(f"{self.objectName()}_slot")
             column = QVBoxLayout(holder)
-            column.setContentsMargins(0, 2, 0, 2)
+            column.setContentsMargins(0, 1, 0, 1)
             column.addWidget(self)
-            # Two lines of text, the box's padding (4 + 4) and border (1 + 1), the margins.
-            holder.setFixedHeight(self.fontMetrics().lineSpacing() * RESERVED_LINES + 14)
+            # One line of text, the box's padding (2 + 2), border (1 + 1) and margins (1 + 1).
+            holder.setFixedHeight(self.fontMetrics().lineSpacing() + 8)
             holder.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
             self._slot = holder
         return self._slot
 
     def check(self, text: str) -> None:
+        if self._slot is None:  # free-standing: all of it, wrapped
+            self.setWordWrap(True)
+            self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
         shown = short_hint_text(text) if self._slot is not None else hint_text(text)
+        if shown != self.full_text:
+            self.full_text = shown
+            full = hint_text(text) if shown else ""
+            self.setToolTip(full)
+            self.setAccessibleDescription(full)
+            self._elide()
+        self.setVisible(bool(shown))
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._elide()
+
+    def _elide(self) -> None:
+        if self._slot is None:
+            self.setText(self.full_text)
+            return
+        width = self.contentsRect().width() - 16  # the box's horizontal padding
+        shown = self.fontMetrics().elidedText(self.full_text, Qt.TextElideMode.ElideRight,
+                                              max(width, 40))
         if shown != self.text():
             self.setText(shown)
-            self.setToolTip(hint_text(text) if shown else "")
-        self.setVisible(bool(shown))

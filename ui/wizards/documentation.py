@@ -145,6 +145,7 @@ class DocumentationPage(QWizardPage):
         self.content = QVBoxLayout(self.body)
         self.content.setContentsMargins(0, 0, 8, 0)
         self.content.setSpacing(6)
+        self._room_below = False
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
@@ -165,7 +166,7 @@ class DocumentationPage(QWizardPage):
         title.setBuddy(widget)
         if not widget.accessibleName():
             widget.setAccessibleName(label.rstrip(" *"))
-        if self.content.count():
+        if self.content.count() and not self._room_below:
             self.content.addSpacing(6)
         self.content.addWidget(title)
         if hint:
@@ -182,6 +183,7 @@ class DocumentationPage(QWizardPage):
             elif isinstance(widget, QLineEdit):
                 widget.textChanged.connect(warning.check)
             self.doc.plain_labels[name] = warning
+        self._room_below = plain_check  # the warning's room parts this field from the next
         error = error_label(name)
         conflict = ConflictBox(name)
         self.content.addWidget(error)
@@ -224,22 +226,32 @@ class DocumentationPage(QWizardPage):
 
     def validatePage(self) -> bool:
         """"Nästa >" (also Return in a one-line field) saves, then moves on only when the
-        page's required fields are filled in; the message is shown at the field."""
+        page's required fields hold by the core's rule (`plan.required_field_problems`, read
+        from the fields as they stand, saved or not); each message is shown at its field and
+        the cursor goes to the first. Nothing typed is touched."""
         self.doc.saver.flush()
         if self.doc.read_only:
             return True
-        for name, message in self.missing().items():
+        problems = self.required_problems()
+        for name, message in problems.items():
             self.doc.show_field_error(name, message)
-            widget = self.doc.saver.bindings[name].widget \
-                if name in self.doc.saver.bindings else None
-            if widget is not None:
-                widget.setFocus(Qt.FocusReason.OtherFocusReason)
+        if problems:
+            first = self.doc.saver.bindings.get(next(iter(problems)))
+            if first is not None:
+                first.widget.setFocus(Qt.FocusReason.OtherFocusReason)
             return False
         return True
 
-    def missing(self) -> dict[str, str]:
-        """The page's required fields that are empty, with what to write (none by default)."""
-        return {}
+    required: ClassVar[tuple[str, ...]] = ()  # the page's fields in plan.REQUIRED_FIELDS
+
+    def required_problems(self) -> dict[str, str]:
+        """The page's required fields that do not hold, with what to do."""
+        if not self.required:
+            return {}
+        bindings = self.doc.saver.bindings
+        values = {name: bindings[name].read() for name in self.required if name in bindings}
+        found = plan.required_field_problems(self.doc.fresh(), values)
+        return {name: found[name] for name in self.required if name in found}
 
 
 def text_box(name: str, *, lines: int = 3, placeholder: str = "") -> QPlainTextEdit:
@@ -345,6 +357,7 @@ class ParticipantsPage(DocumentationPage):
 
 class SituationPage(DocumentationPage):
     title_text = "2 av 6 · Den enskildes situation och mål"
+    required = ("main_goal",)
     help_text = ("Mötet är till för personen. Tala direkt till personen och återkom ofta: "
                  "”Vad tycker du?”, ”Hur vill du ha det?”. Skriv med personens egna ord. "
                  "Planeringen utgår från personens mål — personen kan behöva hjälp att "
@@ -401,14 +414,6 @@ class SituationPage(DocumentationPage):
                     display=lambda v: "; ".join(v) if v else "(tomt)")
         goals.textChanged.connect(lambda: wizard.saver.changed("sub_goals"))
         self.content.addStretch(1)
-
-    def missing(self) -> dict[str, str]:
-        # The plan starts from the person's goal, and the interventions on the next page are
-        # tied to it (seed 003 step 3): no going on without one.
-        if self.goal.toPlainText().strip():
-            return {}
-        return {"main_goal": "Skriv huvudmålet innan du går vidare — med personens egna ord. "
-                             "Insatserna på nästa sida kopplas till målet."}
 
 
 # ---- 3 Insatser per huvudman -------------------------------------------------------------------
@@ -500,6 +505,7 @@ class InterventionsPage(DocumentationPage):
 
 class ResponsibilityPage(DocumentationPage):
     title_text = "4 av 6 · Andra och ansvar"
+    required = ("overall_principal",)
     help_text = ("Stäm av vem som är samordnare och huvudansvarig efter mötet — stäm av med "
                  "personen. Samordnaren är personens och närståendes kontaktperson om de har "
                  "frågor eller om något inte fungerar.")
@@ -619,6 +625,7 @@ def others_value(version: PlanVersion) -> tuple[tuple[tuple[str, str, str], ...]
 
 class FollowUpPage(DocumentationPage):
     title_text = "5 av 6 · Uppföljning"
+    required = ("follow_up_date",)
     help_text = ("Se till att tid bokas för uppföljning innan mötet avslutas. Planen följs upp "
                  "minst en gång om året, tidigare vid behov. Samordnaren ansvarar för "
                  "uppföljningen.")
