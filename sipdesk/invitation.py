@@ -25,7 +25,15 @@ from .errors import ValidationError
 from .lifecycle import Action
 from .messaging import MessageKind
 from .models import Case, CaseStatus, Law, PrincipalKind, User, VersionedModel, now
-from .workdays import add_workdays, is_workday, workday_on_or_after
+from .workdays import (
+    FREE_EVES,
+    WEEKDAYS,
+    add_workdays,
+    free_day_name,
+    is_workday,
+    long_date,
+    workday_on_or_after,
+)
 
 DEFAULT_MINUTES = 45
 MAX_MINUTES = 60
@@ -153,6 +161,39 @@ def in_office_hours(starts_at: dt.datetime, minutes: int = DEFAULT_MINUTES) -> b
     return (is_workday(day) and starts_at.time() >= OFFICE_OPENS
             and starts_at + dt.timedelta(minutes=minutes)
             <= dt.datetime.combine(day, OFFICE_CLOSES))
+
+
+SHORT_NOTICE_WARNING = ("Mötet ligger mindre än två veckor fram — normalt kallar man två till "
+                        "tre veckor i förväg.")
+
+
+def time_warnings(starts_at: dt.datetime, *, minutes: int = DEFAULT_MINUTES,
+                  current: dt.datetime | None = None) -> list[str]:
+    """What to tell the convener about a time picked by hand — warnings, never a refusal:
+    a public holiday, free eve or weekend; outside office hours; under two weeks ahead (DOMAIN
+    step 4: "2–3 weeks ahead in the normal case; warn below that"). The proposals
+    (`default_meeting_times`) never get one."""
+    warnings = []
+    day = starts_at.date()
+    holiday = free_day_name(day)
+    if holiday in FREE_EVES:
+        warnings.append(f"{long_date(day)} är {holiday} — då är de flesta lediga.")
+    elif holiday is not None:
+        warnings.append(f"{long_date(day)} är {holiday} — en helgdag.")
+    elif not is_workday(day):
+        warnings.append(f"{long_date(day)} är en {WEEKDAYS[day.weekday()]} — ingen arbetsdag.")
+    elif starts_at.time() < OFFICE_OPENS:
+        warnings.append(f"Mötet börjar före kontorstid ({OFFICE_OPENS:%H:%M}).")
+    elif starts_at + dt.timedelta(minutes=minutes) > dt.datetime.combine(day, OFFICE_CLOSES):
+        warnings.append(f"Mötet slutar efter kontorstid ({OFFICE_CLOSES:%H:%M}).")
+    if current is not None and current < starts_at and is_short_notice(starts_at, current):
+        warnings.append(SHORT_NOTICE_WARNING)
+    return warnings
+
+
+def is_short_notice(starts_at: dt.datetime, current: dt.datetime) -> bool:
+    """Under two weeks ahead (seed 003: two to three weeks in the normal case)."""
+    return starts_at.date() < current.date() + dt.timedelta(days=NORMAL_NOTICE_DAYS)
 
 
 def default_start(today: dt.date) -> dt.datetime:
@@ -347,11 +388,10 @@ def check_time_and_place(case: Case, draft: InvitationDraft, *,
         result.problems["starts_at"] = "Välj dag och tid för mötet."
     elif draft.starts_at <= current:
         result.problems["starts_at"] = "Mötet måste ligga i framtiden."
-    elif draft.starts_at.date() < current.date() + dt.timedelta(days=NORMAL_NOTICE_DAYS):
-        result.warnings.append(
-            "Mötet ligger mindre än två veckor fram — normalt kallar man två till tre veckor "
-            "i förväg.")
-        if not draft.short_notice_reason.strip():
+    else:
+        result.warnings.extend(time_warnings(draft.starts_at, minutes=draft.minutes,
+                                             current=current))
+        if is_short_notice(draft.starts_at, current) and not draft.short_notice_reason.strip():
             result.problems["short_notice_reason"] = "Skriv varför mötet behöver hållas så snart."
     if not 15 <= draft.minutes <= MAX_MINUTES:
         result.problems["minutes"] = (

@@ -9,18 +9,46 @@ from __future__ import annotations
 import datetime as dt
 from functools import lru_cache
 
+MONTHS = ("januari", "februari", "mars", "april", "maj", "juni", "juli", "augusti",
+          "september", "oktober", "november", "december")
+WEEKDAYS = ("måndag", "tisdag", "onsdag", "torsdag", "fredag", "lördag", "söndag")
+FREE_EVES = frozenset({"julafton", "nyårsafton", "midsommarafton"})
+
+
+def _in_a_sentence(name: str) -> str:
+    """"Juldagen" → "juldagen"; "Kristi himmelsfärdsdag" keeps its name's capital."""
+    return name if name.startswith("Kristi") else name[:1].lower() + name[1:]
+
+
+@lru_cache(maxsize=64)
+def _free_day_names(year: int) -> dict[dt.date, str]:
+    """Every free day of `year` with its Swedish name in lower case ("juldagen")."""
+    import holidays  # ~150 ms to import: only when a date is first checked, not at start-up
+
+    names = {day: _in_a_sentence(name) for day, name in
+             holidays.country_holidays("SE", years=year, language="sv").items()}
+    names[dt.date(year, 12, 24)] = "julafton"
+    names[dt.date(year, 12, 31)] = "nyårsafton"
+    # midsommarafton: the Friday between 19 and 25 June
+    june19 = dt.date(year, 6, 19)
+    names[june19 + dt.timedelta(days=(4 - june19.weekday()) % 7)] = "midsommarafton"
+    return names
+
 
 @lru_cache(maxsize=64)
 def _free_days(year: int) -> frozenset[dt.date]:
-    import holidays  # ~150 ms to import: only when a date is first checked, not at start-up
+    return frozenset(_free_day_names(year))
 
-    days = set(holidays.country_holidays("SE", years=year).keys())
-    days.add(dt.date(year, 12, 24))  # julafton
-    days.add(dt.date(year, 12, 31))  # nyårsafton
-    # midsommarafton: the Friday between 19 and 25 June
-    june19 = dt.date(year, 6, 19)
-    days.add(june19 + dt.timedelta(days=(4 - june19.weekday()) % 7))
-    return frozenset(days)
+
+def free_day_name(day: dt.date) -> str | None:
+    """The Swedish name of the public holiday or free eve on `day` ("juldagen", "julafton"),
+    None on other days (weekends included)."""
+    return _free_day_names(day.year).get(day)
+
+
+def long_date(day: dt.date) -> str:
+    """"25 december 2026"."""
+    return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
 
 
 def is_workday(day: dt.date) -> bool:

@@ -107,7 +107,8 @@ def test_short_notice_is_allowed_with_a_reason_and_home_is_the_default(world: di
     draft.short_notice_reason = "Utskrivning från sjukhus på fredag"
     draft.staff_meeting_at = NOW + dt.timedelta(days=2)
     check = invitation.check_time_and_place(world["case"], draft, current=NOW)
-    assert check.ok and "två till tre veckor" in check.warnings[0]
+    assert check.ok and invitation.SHORT_NOTICE_WARNING in check.warnings
+    assert "två till tre veckor" in invitation.SHORT_NOTICE_WARNING
     place, at_home = invitation.place_of(world["case"], draft)
     assert at_home and place.startswith("Hemma hos den enskilde")
 

@@ -58,7 +58,6 @@ from sipdesk.invitation import (
     DEFAULT_MINUTES,
     HOME,
     MAX_MINUTES,
-    NORMAL_NOTICE_DAYS,
     Check,
     HowInvited,
     InvitationDraft,
@@ -671,12 +670,19 @@ class TimePlacePage(KallelsePage):
         self.starts_at.setDateTime(to_qdatetime(default_start(clock().date())))
         self.weekday = QLabel()
         self.weekday.setObjectName("weekday")
+        # What the chosen time means — a holiday, a weekend, outside office hours, short
+        # notice — is said right under it: a warning, not a refusal (invitation.time_warnings).
+        self.warnings = warning_box("time_warnings")
         when = QWidget()
-        when_row = QHBoxLayout(when)
-        when_row.setContentsMargins(0, 0, 0, 0)
+        when_column = QVBoxLayout(when)
+        when_column.setContentsMargins(0, 0, 0, 0)
+        when_column.setSpacing(4)
+        when_row = QHBoxLayout()
         when_row.addWidget(self.starts_at)
         when_row.addWidget(self.weekday)
         when_row.addStretch(1)
+        when_column.addLayout(when_row)
+        when_column.addWidget(self.warnings)
         self.form.add("starts_at", "Dag och tid *", when)
         self.form.inputs["starts_at"] = self.starts_at  # the red frame on the input itself
         self.short_notice_reason = QLineEdit()
@@ -736,11 +742,9 @@ class TimePlacePage(KallelsePage):
         self.video_link.setObjectName("video_link")
         self.video_link.setPlaceholderText("https://… (om någon deltar på video)")
         self.form.add("video_link", "Videolänk", self.video_link)
-        self.warnings = warning_box("time_warnings")
 
         layout = QVBoxLayout(self)
         layout.addLayout(self.form)
-        layout.addWidget(self.warnings)
         layout.addStretch(1)
 
         self.starts_at.dateTimeChanged.connect(lambda _v: self._changed("starts_at"))
@@ -775,8 +779,8 @@ class TimePlacePage(KallelsePage):
                                      if self.short_notice_visible() else "")
 
     def short_notice_visible(self) -> bool:
-        start = from_qdatetime(self.starts_at.dateTime())
-        return start.date() < self.clock().date() + dt.timedelta(days=NORMAL_NOTICE_DAYS)
+        return invitation.is_short_notice(from_qdatetime(self.starts_at.dateTime()),
+                                          self.clock())
 
     def _changed(self, name: str) -> None:
         self.form.clear_error(name)
