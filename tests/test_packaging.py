@@ -31,6 +31,7 @@ import pytest
 from sipdesk import __version__
 from sipdesk.db import parse_url
 from tests.conftest import IN_CI, PG_ADMIN_URL
+from tests.waiting import run_bounded
 
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(900)]  # the first test includes the build
 
@@ -52,13 +53,13 @@ def frozen_app(tmp_path_factory: pytest.TempPathFactory) -> FrozenApp:
     """build.spec built once for this module, into a temporary dist/work folder."""
     out = tmp_path_factory.mktemp("pyinstaller")
     started = time.perf_counter()
-    result = subprocess.run(
+    result = run_bounded(
         [
             sys.executable, "-m", "PyInstaller", "--noconfirm",
             "--distpath", str(out / "dist"), "--workpath", str(out / "work"),
             str(ROOT / "build.spec"),
         ],
-        cwd=ROOT, capture_output=True, text=True, timeout=BUILD_TIMEOUT_S, check=False,
+        cwd=ROOT, timeout=BUILD_TIMEOUT_S,
     )
     seconds = time.perf_counter() - started
     assert result.returncode == 0, f"PyInstaller failed:\n{result.stdout}\n{result.stderr[-6000:]}"
@@ -83,10 +84,8 @@ def _env(tmp_path: Path) -> dict[str, str]:
 
 
 def _run(app: FrozenApp, tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [str(app.executable), *args], cwd=tmp_path, env=_env(tmp_path), capture_output=True,
-        text=True, timeout=RUN_TIMEOUT_S, stdin=subprocess.DEVNULL, check=False,
-    )
+    return run_bounded([str(app.executable), *args], cwd=tmp_path, env=_env(tmp_path),
+                       timeout=RUN_TIMEOUT_S, stdin=subprocess.DEVNULL)
 
 
 def _explain(result: subprocess.CompletedProcess[str]) -> str:

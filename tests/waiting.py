@@ -8,8 +8,39 @@ FAKETIME_DONT_FAKE_MONOTONIC=1.
 
 from __future__ import annotations
 
+import os
+import subprocess
 import threading
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 
 def pause(seconds: float) -> None:
     threading.Event().wait(seconds)
+
+
+def run_bounded(args: Sequence[str], *, timeout: float, env: Mapping[str, str] | None = None,
+                **kwargs: Any) -> subprocess.CompletedProcess[str]:
+    """`subprocess.run(..., capture_output=True, text=True)` that kills the program after
+    `timeout` seconds — with a timer thread rather than `run(timeout=…)`, whose wait loop calls
+    `time.sleep`. The program itself runs without libfaketime (LD_PRELOAD): a build or a frozen
+    app has no use for the fake date, and Python's sleep breaks inside it too."""
+    clean = dict(os.environ if env is None else env)
+    clean.pop("LD_PRELOAD", None)
+    with subprocess.Popen(args, env=clean, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                          text=True, **kwargs) as proc:
+        killed = threading.Event()
+
+        def kill() -> None:
+            killed.set()
+            proc.kill()
+
+        timer = threading.Timer(timeout, kill)
+        timer.start()
+        try:
+            out, err = proc.communicate()
+        finally:
+            timer.cancel()
+    if killed.is_set():
+        raise subprocess.TimeoutExpired(args, timeout, out, err)
+    return subprocess.CompletedProcess(args, proc.returncode, out, err)
