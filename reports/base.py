@@ -25,6 +25,7 @@ from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate
 from sipdesk import clock, settings
 from sipdesk.models import Principal, PrincipalKind
 from sipdesk.paths import resource_dir
+from sipdesk.workdays import long_date
 
 FONT = "DejaVuSans"
 _FONT_FILES = {
@@ -61,13 +62,12 @@ def register_fonts() -> None:
 # and it matches the meeting day in the text ("torsdag 10 december 2026"). Documents for staff
 # (the plan and its tables) use the ISO form, "2026-12-03": short, sortable, as on the screens.
 WEEKDAYS = ("måndag", "tisdag", "onsdag", "torsdag", "fredag", "lördag", "söndag")
-MONTHS = ("januari", "februari", "mars", "april", "maj", "juni", "juli", "augusti",
-          "september", "oktober", "november", "december")
 
 
 def written_date(day: dt.date) -> str:
-    """"3 december 2026", for letters and the person (no locale needed)."""
-    return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
+    """"3 december 2026", for letters and the person (no locale needed; the core's form, as in
+    the kallelse's time warnings)."""
+    return long_date(day)
 
 
 def written_date_with_weekday(day: dt.date) -> str:
