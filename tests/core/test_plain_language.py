@@ -10,15 +10,12 @@ from sipdesk import audit, plan
 from sipdesk.errors import ValidationError
 from sipdesk.plan import InterventionInput
 from tests.core.test_plan import fill_plan, principal
-from tests.scenarios import held_meeting, kallelse_world
+from tests.plan_scenarios import plan_world
 
 
 @pytest.fixture
 def world(db: peewee.Database) -> dict:
-    found = kallelse_world()
-    found["meeting"] = held_meeting(found)
-    found["plan"] = plan.start_documentation(found["officer"], found["meeting"])
-    return found
+    return plan_world()
 
 
 def words(text: str) -> list[str]:

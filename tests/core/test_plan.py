@@ -13,15 +13,13 @@ from sipdesk import clock, lifecycle, messaging, plan
 from sipdesk.errors import PermissionDenied, ValidationError
 from sipdesk.models import Case, CaseStatus, Principal
 from sipdesk.plan import InterventionInput
-from tests.scenarios import MEETING, held_meeting, kallelse_world
+from tests.plan_scenarios import plan_world
+from tests.scenarios import MEETING
 
 
 @pytest.fixture
 def world(db: peewee.Database) -> dict:
-    found = kallelse_world()
-    found["meeting"] = held_meeting(found)
-    found["plan"] = plan.start_documentation(found["officer"], found["meeting"])
-    return found
+    return plan_world()
 
 
 def principal(name: str) -> Principal:

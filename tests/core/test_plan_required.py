@@ -12,15 +12,13 @@ import pytest
 
 from sipdesk import plan
 from tests.core.test_plan import fill_plan
-from tests.scenarios import MEETING, held_meeting, kallelse_world
+from tests.plan_scenarios import plan_world
+from tests.scenarios import MEETING
 
 
 @pytest.fixture
 def world(db: peewee.Database) -> dict:
-    found = kallelse_world()
-    found["meeting"] = held_meeting(found)
-    found["plan"] = plan.start_documentation(found["officer"], found["meeting"])
-    return found
+    return plan_world()
 
 
 def test_a_filled_plan_has_no_required_field_missing(world: dict) -> None:

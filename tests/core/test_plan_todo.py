@@ -16,15 +16,13 @@ from sipdesk.models import Case, Principal
 from sipdesk.todo import Target
 from tests.core.test_plan import approve_all, fill_plan
 from tests.factories import make_unit, make_user
+from tests.plan_scenarios import plan_world
 from tests.scenarios import MEETING, good_draft, held_meeting, kallelse_world
 
 
 @pytest.fixture
 def world(db: peewee.Database) -> dict:
-    found = kallelse_world()
-    found["meeting"] = held_meeting(found)
-    found["plan"] = plan.start_documentation(found["officer"], found["meeting"])
-    return found
+    return plan_world()
 
 
 def plan_rows(user: object, day: dt.date) -> list[todo.TodoRow]:
