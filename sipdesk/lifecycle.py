@@ -443,12 +443,39 @@ def closure_problems(
     return problems
 
 
+def cancel_coming_meetings(actor: User, case: Case, *, why: str,
+                           current: dt.datetime | None = None) -> list[int]:
+    """A closed case has no meetings ahead: every meeting still planned to start after
+    `current` is cancelled, with `why` as its reason and an audit entry each. No cancellation
+    message goes out — the closure notice tells everyone (DOMAIN step 11) and the kallelse no
+    longer asks for kvittens (`transition`). A planned meeting whose time has passed is left
+    as it is: it may have taken place. Call inside the closing transaction; returns the ids."""
+    # Imported here: the kallelse builds on this module.
+    from .invitation import Meeting, MeetingStatus
+
+    current = current or now()
+    coming = list(Meeting.select().where(
+        (Meeting.case == case.id) & (Meeting.status == MeetingStatus.PLANNED.value)
+        & (Meeting.starts_at > current)).order_by(Meeting.starts_at))
+    for meeting in coming:
+        meeting.status = MeetingStatus.CANCELLED.value
+        meeting.cancelled_reason = why
+        meeting.save_versioned()
+        audit.record(actor, action=AuditAction.UPDATE, entity="meeting", entity_id=meeting.id,
+                     case=case, summary=f"Mötet {meeting.starts_at:%Y-%m-%d %H:%M} inställt: "
+                                        f"{why}",
+                     changes={"status": [MeetingStatus.PLANNED.value,
+                                         MeetingStatus.CANCELLED.value]})
+    return [m.id for m in coming]
+
+
 def close_case(
     actor: User, case: Case, *, closed_on: dt.date, reason: ClosureReason,
     replaced_by: Case | None = None, person_agreed: bool = False, note: str = "",
     today: dt.date | None = None,
 ) -> Closure:
-    """Close the case with a date and one of the reasons of DOMAIN step 11."""
+    """Close the case with a date and one of the reasons of DOMAIN step 11. Meetings still
+    ahead are cancelled (`cancel_coming_meetings`); everyone is told by the closure notice."""
     today = today or clock.today()
     for name, message in closure_problems(case, closed_on=closed_on, reason=reason,
                                           replaced_by=replaced_by, person_agreed=person_agreed,
@@ -465,6 +492,7 @@ def close_case(
                      case=case, summary=f"Ärendet avslutat: {reason.label}",
                      changes={"closed_on": [None, closed_on.isoformat()],
                               "reason": [None, reason.value]})
+        cancel_coming_meetings(actor, case, why=f"Ärendet avslutades: {reason.label}")
         for hook in CLOSURE_HOOKS:
             hook(actor, case, closure)
     return closure

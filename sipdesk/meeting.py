@@ -7,6 +7,7 @@ summoned principal that did not come.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -283,8 +284,10 @@ def end_kvittens_of_meeting(meeting: Meeting) -> list[int]:
 def end_kvittens_of_passed_meetings(user: User, *, current: dt.datetime | None = None
                                     ) -> list[int]:
     """Kallelser `user` sent or received to meetings that have started by `current` but were
-    never marked held: they stop asking for kvittens too. Att göra calls it before it counts,
-    so a kallelse does not wait there after its meeting (a no-op once done)."""
+    never marked held stop asking for kvittens too, and so do notices that a meeting is
+    cancelled once its time has passed (`end_kvittens_of_passed_cancellations`). Att göra
+    calls it before it counts, so neither waits there afterwards. It writes only when there is
+    something to end: two indexed reads otherwise, and a no-op once done."""
     current = current or now()
     mine = (messaging.Receipt.select(messaging.Receipt.message)
             .where(messaging.Receipt.recipient == user))
@@ -296,10 +299,52 @@ def end_kvittens_of_passed_meetings(user: User, *, current: dt.datetime | None =
                       & messaging.Message.withdrawn_at.is_null()
                       & ((messaging.Message.sender == user) | messaging.Message.id.in_(mine))))
     ids = [row.id for row in pending]
-    if not ids:
+    ended = (messaging.end_kvittens(ids, why=messaging.AckEnded.MEETING_PASSED,
+                                    note="mötet har redan varit") if ids else [])
+    return ended + end_kvittens_of_passed_cancellations(user, current=current)
+
+
+_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def end_kvittens_of_passed_cancellations(user: User, *, current: dt.datetime | None = None
+                                         ) -> list[int]:
+    """Notices that a meeting is cancelled ("Inställt SIP-möte 2026-11-23", DOMAIN step 5),
+    sent or received by `user`, stop asking for kvittens once the cancelled meeting's time has
+    passed: there is nothing left to know in time. A notice names its meeting by the date in
+    its subject (invitation.cancel_meeting writes it), among the cancelled meetings of its case;
+    it ends when every cancelled meeting of that case on that day has passed."""
+    current = current or now()
+    Message, Receipt = messaging.Message, messaging.Receipt
+    mine = Receipt.select(Receipt.message).where(
+        (Receipt.recipient == user) & (Receipt.needs_ack == True))  # noqa: E712
+    notices = list(Message.select(Message.id, Message.case, Message.subject).where(
+        (Message.kind == messaging.MessageKind.CANCELLATION.value)
+        & (Message.requires_ack == True)  # noqa: E712
+        & Message.ack_ended_at.is_null() & Message.withdrawn_at.is_null()
+        & Message.case.is_null(False)
+        & ((Message.sender == user) | Message.id.in_(mine))))
+    if not notices:
         return []
-    return messaging.end_kvittens(ids, why=messaging.AckEnded.MEETING_PASSED,
-                                  note="mötet har redan varit")
+    last_start: dict[tuple[int, dt.date], dt.datetime] = {}
+    cancelled = (Meeting.select(Meeting.case, Meeting.starts_at)
+                 .where(Meeting.case.in_({n.case_id for n in notices})
+                        & (Meeting.status == MeetingStatus.CANCELLED.value)))
+    for case_id, starts_at in cancelled.tuples().iterator():
+        key = (case_id, starts_at.date())
+        last_start[key] = max(starts_at, last_start.get(key, starts_at))
+    ended: list[int] = []
+    for notice in notices:
+        found = _DAY.search(notice.subject)
+        if found is None or notice.case_id is None:
+            continue
+        day = dt.date.fromisoformat(found.group())
+        starts_at = last_start.get((notice.case_id, day))
+        if starts_at is not None and starts_at <= current:
+            ended += messaging.end_kvittens(
+                [notice.id], why=messaging.AckEnded.SUPERSEDED,
+                note=f"det inställda mötet {day:%Y-%m-%d} skulle redan ha varit")
+    return ended
 
 
 def open_deviations_for(user: User) -> list[Deviation]:

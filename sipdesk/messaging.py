@@ -93,12 +93,14 @@ class AckEnded(StrEnum):
     SUPERSEDED = "superseded"
     CASE_CLOSED = "case_closed"
     MEETING_PASSED = "meeting_passed"
+    PLAN_APPROVED = "plan_approved"  # a request to approve, once every principal has
 
     @property
     def label(self) -> str:
         """The word in the inbox's status column."""
         return {"superseded": "Inaktuellt", "case_closed": "Avslutat ärende",
-                "meeting_passed": "Mötet har varit"}[self.value]
+                "meeting_passed": "Mötet har varit",
+                "plan_approved": "Planen är godkänd"}[self.value]
 
 
 class Receipt(BaseModel):
@@ -332,6 +334,7 @@ def ended_text(message: Message) -> str:
         AckEnded.SUPERSEDED.value: "meddelandet är inaktuellt",
         AckEnded.CASE_CLOSED.value: "ärendet är avslutat",
         AckEnded.MEETING_PASSED.value: "mötet har redan varit",
+        AckEnded.PLAN_APPROVED.value: "planen är redan godkänd",
     }.get(message.ack_ended_why, "meddelandet är inaktuellt")
     return message.ack_ended_note or base
 

@@ -841,13 +841,35 @@ def approve(actor: User, plan: PlanVersion, principal_id: int, *,
                      summary=(f"{Principal.get_by_id(principal_id).name} godkände planen"
                               f"{' (för huvudmannens räkning)' if on_behalf else ''}"
                               + (f", trots svåra ord: {', '.join(words)}" if words else "")))
+        # Approving shows the request was read: it is the approver's kvittens of the requests
+        # to approve this version (and of "Planen är öppnad igen"), like answering a kallelse.
+        mine = messaging.Receipt.select(messaging.Receipt.message).where(
+            (messaging.Receipt.recipient == actor)
+            & (messaging.Receipt.needs_ack == True))  # noqa: E712
+        for request in _approval_requests(plan).where(messaging.Message.id.in_(mine)):
+            messaging.acknowledge_if_waiting(actor, request.id)
         if all(p.approved_at for p in parts(plan)):
             _lock(actor, plan, case)
     return PrincipalPart.get_by_id(part.id)
 
 
+def _approval_requests(plan: PlanVersion) -> pw.ModelSelect[messaging.Message]:
+    """The messages asking to approve `plan` while it is open: "Godkänn planen, version N"
+    (`request_approval`) and "Planen är öppnad igen" (`reopen`) — approval messages of its case
+    sent since the version was started. (Its own "Planen är godkänd" comes only on locking; the
+    one before a reopening no longer asks, `reopen`.)"""
+    return messaging.Message.select(messaging.Message.id).where(
+        (messaging.Message.case == plan.case_id)
+        & (messaging.Message.kind == MessageKind.APPROVAL.value)
+        & (messaging.Message.sent_at >= plan.created_at))
+
+
 def _lock(actor: User, plan: PlanVersion, case: Case) -> None:
     PlanVersion.update(locked_at=now()).where(PlanVersion.id == plan.id).execute()
+    # Every principal has approved: the requests to approve ask no one any more (they stay
+    # readable, marked "Planen är godkänd"); "Planen är godkänd" below asks instead.
+    messaging.end_kvittens(_approval_requests(plan), why=messaging.AckEnded.PLAN_APPROVED,
+                           note=f"planen godkändes av alla {clock.today():%Y-%m-%d}")
     lifecycle.transition(actor, case, Action.APPROVE_PLAN,
                          reason=f"Plan version {plan.number} godkänd av alla")
     # The documentation deadline is met: the next date is the follow-up, or none when the

@@ -7,6 +7,11 @@ done; meetings in the next 7 days I take part in; deviations to handle (unit man
 being documented that I take part in or coordinate, with their deadline (two working days after
 the meeting, red when passed); follow-ups due within 30 days on cases I coordinate. Each row
 says what, which case, since when, and where to go.
+
+An ended case (not `CaseStatus.is_open`) chases no one: consents, meetings and plans are asked
+only of open cases, and ending a case ends the kvittens of what was said before (a closure
+notice sent then still asks). A deviation stays until it is handled even when its case has
+ended: it reports that a principal did not come, which the unit manager follows up anyway.
 """
 
 from __future__ import annotations
@@ -132,9 +137,12 @@ def lapsing_consents(user: User, *, today: dt.date) -> list[TodoRow]:
 def meeting_rows(user: User, *, today: dt.date) -> list[TodoRow]:
     """Meetings: answers missing and calls/letters not done on those I called; meetings in the
     next 7 days that I take part in or called."""
+    # Only in open cases: an ended case chases no one (closing cancels its coming meetings,
+    # lifecycle.close_case; this holds for any meeting left behind too).
     planned = (Meeting.select(Meeting, Case).join(Case)
                .where((Meeting.status == MeetingStatus.PLANNED.value)
-                      & (Meeting.starts_at >= dt.datetime.combine(today, dt.time.min))))
+                      & (Meeting.starts_at >= dt.datetime.combine(today, dt.time.min))
+                      & Case.status.in_(_open_statuses())))
     mine = planned.where(Meeting.created_by == user)
     rows: list[TodoRow] = []
     for meeting in mine:

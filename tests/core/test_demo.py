@@ -68,6 +68,24 @@ def test_demo_cases_agree_with_their_status(db: peewee.Database) -> None:
     assert Organisation.select().count() >= 3  # the contact directory has something in it
 
 
+def test_every_demo_case_has_the_next_date_the_overview_gives(db: peewee.Database) -> None:
+    """Case.next_date (the case list's "Nästa datum") is the date of next_step, the overview's
+    one rule: none before the kallelse ("Samtycke finns") or after the end; the meeting, the
+    documentation deadline or the follow-up otherwise."""
+    from sipdesk.next_step import next_step
+
+    demo.fill_demo(cases=120, seed=5)
+    today = clock.today()
+    wrong = [(c.number, c.status, c.next_date, next_step(c, today).next_date)
+             for c in Case.select() if c.next_date != next_step(c, today).next_date]
+    assert wrong == []
+    consent_given = Case.select().where(Case.status == CaseStatus.CONSENT_GIVEN.value)
+    assert consent_given.count() > 0
+    assert all(next_step(c, today).date_text == "Inget" for c in consent_given)
+    dated = {CaseStatus(c.status) for c in Case.select() if c.next_date is not None}
+    assert CaseStatus.INVITED in dated and CaseStatus.FOLLOW_UP_PLANNED in dated
+
+
 def test_demo_is_repeatable_with_the_same_seed(tmp_path: Path, sqlite_template: Path) -> None:
     def generate(name: str, seed: int) -> list[tuple[str, str, str, str]]:
         path = tmp_path / name
