@@ -509,7 +509,7 @@ def send_invitation(actor: User, case: Case, draft: InvitationDraft, *,
             sent = messaging.send(
                 actor, to=[User.get_by_id(r.user_id) for r in users], case=case,
                 kind=MessageKind.FOLLOW_UP if draft.follow_up else MessageKind.INVITATION,
-                requires_ack=True,
+                requires_ack=True, meeting_id=meeting.id,
                 subject=(f"Kallelse till {'uppföljning av ' if draft.follow_up else ''}SIP-möte "
                          f"{meeting.starts_at:%Y-%m-%d} ({case.number})"),
                 body=invitation_text(case, meeting))
@@ -598,7 +598,7 @@ def reschedule(actor: User, meeting: Meeting, *, starts_at: dt.datetime, reason:
                  if p.user_id is not None and p.user_id != actor.id]
         if users:
             messaging.send(actor, to=users, case=case, kind=MessageKind.INVITATION,
-                           requires_ack=True,
+                           requires_ack=True, meeting_id=meeting.id,
                            subject=f"Ny tid för SIP-möte: {starts_at:%Y-%m-%d} ({case.number})",
                            body=(f"Mötet {old:%Y-%m-%d kl. %H:%M} flyttas till "
                                  f"{starts_at:%Y-%m-%d kl. %H:%M}.\nSkäl: {reason.strip()}\n\n"
@@ -634,7 +634,7 @@ def cancel_meeting(actor: User, meeting: Meeting, *, reason: str, person_told: b
                  if p.user_id is not None and p.user_id != actor.id]
         if users:
             messaging.send(actor, to=users, case=case, kind=MessageKind.CANCELLATION,
-                           requires_ack=True,
+                           requires_ack=True, meeting_id=meeting.id,
                            subject=f"Inställt SIP-möte {meeting.starts_at:%Y-%m-%d} "
                                    f"({case.number})",
                            body=(f"SIP-mötet {meeting.starts_at:%Y-%m-%d kl. %H:%M} ställs in.\n"

@@ -7,7 +7,6 @@ summoned principal that did not come.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -304,46 +303,35 @@ def end_kvittens_of_passed_meetings(user: User, *, current: dt.datetime | None =
     return ended + end_kvittens_of_passed_cancellations(user, current=current)
 
 
-_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
-
-
 def end_kvittens_of_passed_cancellations(user: User, *, current: dt.datetime | None = None
                                          ) -> list[int]:
     """Notices that a meeting is cancelled ("Inställt SIP-möte 2026-11-23", DOMAIN step 5),
     sent or received by `user`, stop asking for kvittens once the cancelled meeting's time has
-    passed: there is nothing left to know in time. A notice names its meeting by the date in
-    its subject (invitation.cancel_meeting writes it), among the cancelled meetings of its case;
-    it ends when every cancelled meeting of that case on that day has passed."""
+    passed: there is nothing left to know in time. A notice knows its meeting (Message.meeting_id,
+    migration 0012)."""
     current = current or now()
     Message, Receipt = messaging.Message, messaging.Receipt
     mine = Receipt.select(Receipt.message).where(
         (Receipt.recipient == user) & (Receipt.needs_ack == True))  # noqa: E712
-    notices = list(Message.select(Message.id, Message.case, Message.subject).where(
+    passed = Meeting.select(Meeting.id).where(
+        (Meeting.status == MeetingStatus.CANCELLED.value) & (Meeting.starts_at <= current))
+    notices = list(Message.select(Message.id, Message.meeting_id).where(
         (Message.kind == messaging.MessageKind.CANCELLATION.value)
         & (Message.requires_ack == True)  # noqa: E712
         & Message.ack_ended_at.is_null() & Message.withdrawn_at.is_null()
-        & Message.case.is_null(False)
+        & Message.meeting_id.in_(passed)
         & ((Message.sender == user) | Message.id.in_(mine))))
     if not notices:
         return []
-    last_start: dict[tuple[int, dt.date], dt.datetime] = {}
-    cancelled = (Meeting.select(Meeting.case, Meeting.starts_at)
-                 .where(Meeting.case.in_({n.case_id for n in notices})
-                        & (Meeting.status == MeetingStatus.CANCELLED.value)))
-    for case_id, starts_at in cancelled.tuples().iterator():
-        key = (case_id, starts_at.date())
-        last_start[key] = max(starts_at, last_start.get(key, starts_at))
+    days = {m.id: m.starts_at for m in Meeting.select(Meeting.id, Meeting.starts_at).where(
+        Meeting.id.in_({n.meeting_id for n in notices}))}
     ended: list[int] = []
     for notice in notices:
-        found = _DAY.search(notice.subject)
-        if found is None or notice.case_id is None:
-            continue
-        day = dt.date.fromisoformat(found.group())
-        starts_at = last_start.get((notice.case_id, day))
-        if starts_at is not None and starts_at <= current:
+        starts_at = days.get(notice.meeting_id or 0)
+        if starts_at is not None:
             ended += messaging.end_kvittens(
                 [notice.id], why=messaging.AckEnded.SUPERSEDED,
-                note=f"det inställda mötet {day:%Y-%m-%d} skulle redan ha varit")
+                note=f"det inställda mötet {starts_at:%Y-%m-%d} skulle redan ha varit")
     return ended
 
 

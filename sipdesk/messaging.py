@@ -72,6 +72,10 @@ class Message(BaseModel):
     forwarded_from = pw.ForeignKeyField("self", null=True, on_delete="RESTRICT",
                                         backref="forwards")
     to_units = pw.CharField(max_length=500, default="")  # unit names as written on sending
+    # The meeting a kallelse, a new time or a cancellation notice is about (migration 0012), so
+    # its kvittens can end with the meeting. An id rather than a ForeignKeyField: the meeting
+    # model (sipdesk.invitation) builds on this module; the database keeps the foreign key.
+    meeting_id = pw.IntegerField(null=True, index=True)
     withdrawn_at = pw.DateTimeField(null=True)
     withdrawn_reason = pw.TextField(default="")
     withdrawn_by = pw.ForeignKeyField(User, null=True, on_delete="RESTRICT",
@@ -190,9 +194,11 @@ def send(
     requires_ack: bool = False,
     reply_to: Message | None = None,
     forwarded_from: Message | None = None,
+    meeting_id: int | None = None,
 ) -> Message:
     """Send a message: one receipt per recipient, the audit entry, and the notification — all in
-    one transaction (call it inside a larger one to make it part of that write)."""
+    one transaction (call it inside a larger one to make it part of that write). `meeting_id`:
+    the meeting a kallelse or notice is about."""
     subject, body = subject.strip(), body.strip()
     problems = message_problems(subject=subject, body=body, to=to, to_units=to_units)
     for name in ("subject", "body", "recipients"):
@@ -210,6 +216,7 @@ def send(
             requires_ack=requires_ack, parent=reply_to,
             thread=(reply_to.thread_id or reply_to.id) if reply_to else None,
             forwarded_from=forwarded_from, to_units=", ".join(u.name for u in to_units),
+            meeting_id=meeting_id,
         )
         stamp = message.sent_at
         Receipt.insert_many(

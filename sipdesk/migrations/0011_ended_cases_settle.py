@@ -10,6 +10,8 @@ it) and their old kvittens items in Att göra and the inbox, forever.
 import datetime
 from zoneinfo import ZoneInfo
 
+from peewee import PostgresqlDatabase
+
 ENDED = ("closed", "declined", "refused")
 
 
@@ -34,7 +36,7 @@ def up(migrator, db):
 
 
 def _pg(db):
-    return type(db).__name__.startswith("Postgres")
+    return isinstance(getattr(db, "obj", db), PostgresqlDatabase)  # obj: behind a proxy
 
 
 def down(migrator, db):

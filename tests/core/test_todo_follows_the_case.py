@@ -211,3 +211,20 @@ def test_a_notice_for_a_meeting_still_ahead_keeps_asking(
     asks = whats(nurse, clock.today())
     assert f"Kvittera: {first.subject}" not in asks
     assert f"Kvittera: {later.subject}" in asks
+
+
+def test_kallelser_and_notices_know_their_meeting_also_after_an_upgrade(invited: dict) -> None:
+    """A kallelse and a cancellation notice carry the meeting they are about (migration 0012);
+    messages sent before that version get it from the participants or the notice's date."""
+    import importlib
+
+    officer, meeting = invited["officer"], invited["meeting"]
+    invitation.cancel_meeting(officer, meeting, reason="Sjukhus", person_told=True, current=NOW)
+    kallelse = Message.get(Message.kind == MessageKind.INVITATION.value)
+    notice = Message.get(Message.kind == MessageKind.CANCELLATION.value)
+    assert (kallelse.meeting_id, notice.meeting_id) == (meeting.id, meeting.id)
+
+    Message.update(meeting_id=None).execute()  # as written before version 12
+    importlib.import_module("sipdesk.migrations.0012_message_meeting").backfill(
+        Message._meta.database)
+    assert [m.meeting_id for m in Message.select().order_by(Message.id)] == [meeting.id] * 2
