@@ -8,6 +8,12 @@ unit are in use, the title whose window it is. Window geometry is remembered bet
 "Byt användare…" (Ctrl+Shift+L) closes the user's open dialogs first (each asks, as when the
 user closes it, about unsaved text) and then asks for the switch with `switch_user_requested`:
 the start-up flow (`ui.app.Startup.switch_user`) closes this window and logs the next one in.
+
+Whatever the user saves in this window — in a case's tabs, wizards and dialogs, a new case, or
+an action in the inbox — emits `data_changed`, connected once to `refresh_after_change`: the
+case list, the inbox's counts and badge and Att göra are read again. The live updates
+(`ui.live`) ignore this window's own writes, so without it Att göra would still ask for what
+the user just did.
 """
 
 from __future__ import annotations
@@ -92,6 +98,7 @@ class MainWindow(QMainWindow):
     settings_requested = Signal()
     switch_user_requested = Signal()  # "Byt användare…", once the user's dialogs are closed
     case_list_painted = Signal()  # once: the case list has painted with its first rows
+    data_changed = Signal()  # the user saved something in this window: refresh what shows it
 
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -100,6 +107,8 @@ class MainWindow(QMainWindow):
         self.case_view: CaseView | None = None
         self._painted_once = False
         self._live_started = False
+        # At once, not on a timer: going back to the list right after a save shows it saved.
+        self.data_changed.connect(self.refresh_after_change)
 
         self.case_list = CaseListView(session.user)
         self.case_list.setObjectName("case_list_page")
@@ -255,7 +264,7 @@ class MainWindow(QMainWindow):
         case = NewCaseDialog.ask(self, self.session)
         if case is None:
             return
-        self.case_list.refresh()
+        self.data_changed.emit()
         self.open_case(case.id)
 
     def open_case(self, case_id: int) -> None:
@@ -271,7 +280,7 @@ class MainWindow(QMainWindow):
         view = CaseView(case, contacts=contacts, session=self.session)
         view.setObjectName("case_view")
         view.back_requested.connect(self.show_case_list)
-        view.case_changed.connect(self.case_list.refresh)  # shown fresh when we go back
+        view.case_changed.connect(self.data_changed)  # the list, inbox and Att göra again
         self.stack.addWidget(view)
         self.case_view = view
         self._select_navigation(0)
@@ -296,6 +305,19 @@ class MainWindow(QMainWindow):
     def refresh_case_list(self) -> None:
         self.case_list.refresh()
         self.refresh_messages()
+
+    def refresh_after_change(self) -> None:
+        """After the user saved something here (`data_changed`): the case list, the inbox's
+        counts and badge, and Att göra. The inbox page in view only needs its counts — its own
+        actions update its rows, and reading it again would move the user's place in it."""
+        self.case_list.refresh()
+        if self.inbox.loaded:
+            if self.stack.currentWidget() is self.inbox:
+                self.inbox.refresh_counts()
+            else:
+                self.inbox.refresh()
+        if self.todo.loaded:
+            self.todo.refresh()
 
     # ---- internals ------------------------------------------------------------------------
 
@@ -333,7 +355,8 @@ class MainWindow(QMainWindow):
         self.inbox.open_case.connect(self.open_case)
         self.inbox.badge_changed.connect(self._update_badges)
         self.inbox.status_message.connect(lambda text: self.statusBar().showMessage(text, 5000))
-        self.inbox.acted.connect(lambda _event, _message: self.todo.refresh())
+        self.inbox.acted.connect(lambda _event, _message: self.todo.refresh())  # also reading
+        self.inbox.saved.connect(self.data_changed)
         self.todo.open_message.connect(self.show_message)
         self.todo.open_consent.connect(self.open_case_consent)
         self.todo.open_plan.connect(self.open_case_plan)

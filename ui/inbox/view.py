@@ -12,7 +12,9 @@ Makulera (the sender only). Apart from Nytt meddelande they work while the page 
 
 `InboxView(session, load=False)` waits for `load()` before it asks the database anything.
 `acted(event, message_id)` tells the live updates which notifications this window caused itself,
-so they are not treated as news from elsewhere.
+so they are not treated as news from elsewhere. `saved` says the user changed something here
+(sent, acknowledged, answered, withdrew — not merely read): the main window refreshes the case
+list and Att göra.
 """
 
 from __future__ import annotations
@@ -123,6 +125,7 @@ class InboxView(QWidget):
     open_case = Signal(int)
     badge_changed = Signal(object)  # messaging.Badge
     acted = Signal(str, int)  # a notification this window caused: (event, message id)
+    saved = Signal()  # the user sent, acknowledged, answered or withdrew something
     status_message = Signal(str)
 
     def __init__(self, session: Session, parent: QWidget | None = None, *,
@@ -408,6 +411,7 @@ class InboxView(QWidget):
         self._open(opened.message_id, reload=True)
         self.refresh_counts()
         self.status_message.emit("Meddelandet är kvitterat.")
+        self.saved.emit()
 
     def answer_invitation(self, coming: bool) -> None:
         """Answer a kallelse: recorded on the meeting, and a reply goes to the convener."""
@@ -432,6 +436,7 @@ class InboxView(QWidget):
         self._open(opened.message_id, reload=True)
         self.refresh_counts()
         self.status_message.emit("Ditt svar är skickat till den som kallade.")
+        self.saved.emit()
 
     def withdraw(self) -> None:
         opened = self.pane.opened
@@ -448,6 +453,7 @@ class InboxView(QWidget):
         self._open(opened.message_id, reload=True)
         self.refresh_counts()
         self.status_message.emit("Meddelandet är makulerat.")
+        self.saved.emit()
 
     # ---- internals ------------------------------------------------------------------------
 
@@ -468,6 +474,7 @@ class InboxView(QWidget):
         if self.current_folder() in (Folder.SENT, Folder.AWAITING_OTHERS):
             self.model.refresh()
         self.refresh_counts()
+        self.saved.emit()
 
     def _apply_filter(self) -> None:
         self._search_timer.stop()
