@@ -803,6 +803,24 @@ def request_approval(actor: User, plan: PlanVersion) -> messaging.Message | None
                                 "den i ärendet."))
 
 
+def approval_requested_at(plan: PlanVersion) -> dt.datetime | None:
+    """When the users were last asked to approve this version, while that request still
+    stands: a request to approve (`request_approval`) or a reopening's "godkänn på nytt"
+    (`reopen`), not withdrawn, sent after every part was last marked finished. A part changed
+    since then (and finished again) needs a new request; None too when none has been sent."""
+    finished: list[dt.datetime | None] = [p.finished_at for p in parts(plan)]
+    if not finished or any(at is None for at in finished):
+        return None
+    last_finished = max(at for at in finished if at is not None)
+    request = (messaging.Message.select(messaging.Message.sent_at)
+               .where((messaging.Message.case == plan.case_id)
+                      & (messaging.Message.kind == MessageKind.APPROVAL.value)
+                      & (messaging.Message.sent_at >= last_finished)
+                      & messaging.Message.withdrawn_at.is_null())
+               .order_by(messaging.Message.sent_at.desc()).first())
+    return request.sent_at if request is not None else None
+
+
 def approve(actor: User, plan: PlanVersion, principal_id: int, *,
             plain_language_acknowledged: bool = False) -> PrincipalPart:
     """Approve a principal's part: only when all parts are finished and the legal check passes.

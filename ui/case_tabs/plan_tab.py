@@ -7,7 +7,8 @@ the chosen version's parts with who finished and approved them, and the plan's c
   for an approved or an older version.
 - **Markera min del som klar**, **Begär godkännande** (a message with kvittens) and **Godkänn**:
   each enabled only when the core would allow it, otherwise disabled with the reason as tooltip
-  (all parts finished, the legal check, complete participants, main goal, follow-up date). A
+  (all parts finished, the legal check, complete participants, main goal, follow-up date; a
+  request already sent since the parts were finished, `plan.approval_requested_at`). A
   user acts for their own principal; the coordinator also for a principal without an account
   ("för huvudmannens räkning").
 - **Öppna igen…** (the coordinator, with a reason: all approvals are cleared), **Kalla till
@@ -426,6 +427,10 @@ class PlanTab(CaseTab):
         elif unfinished:
             set_state(self.request_button, False, "Alla delar måste vara klara först. Inte "
                       "klart: " + ", ".join(unfinished) + ".")
+        elif (requested := plan.approval_requested_at(latest)) is not None:
+            set_state(self.request_button, False,
+                      f"Begäran skickad {requested:%Y-%m-%d}. En ny begäran behövs först när "
+                      "en del har ändrats och markerats som klar igen.")
         else:
             set_state(self.request_button, True, "")
 
