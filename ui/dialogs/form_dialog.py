@@ -277,6 +277,7 @@ class FormDialog(QDialog):
         except ValidationError as problem:
             if problem.field in self.form.errors:
                 self.form.show_error(problem.field, problem.message)
+                self.fit_height()  # the core's message is new too: room for all of it
                 self._focus(problem.field)
             else:
                 messages.warning(self, self.failed_title, problem.message)

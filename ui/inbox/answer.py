@@ -1,67 +1,89 @@
 """Answering a kallelse from the inbox: "Jag kommer" or "Jag kan inte komma" with the name and
 contact of a substitute (seed 000: whoever cannot come names a substitute). The core records the
-answer on the meeting and replies to the convener (`sipdesk.invitation.answer_invitation`)."""
+answer on the meeting and replies to the convener (`sipdesk.invitation.answer_invitation`).
+
+The substitute dialog is a `FormDialog`: the core's message shows whole at the field (the
+dialog grows for it), and the required field is marked with * like every other form.
+"""
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QLineEdit, QVBoxLayout, QWidget
+from typing import Any
+
+from PySide6.QtWidgets import QLabel, QLineEdit, QWidget
 
 from sipdesk import invitation
-from sipdesk.errors import SipError
-from sipdesk.invitation import Answer
+from sipdesk.errors import ValidationError
+from sipdesk.invitation import Answer, ParticipantKind
 
-from ..fields import FieldForm
+from ..dialogs.form_dialog import FormDialog
 from ..session import Session
 
+MIN_WIDTH = 460  # room for the core's message on one or two lines
 
-class SubstituteDialog(QDialog):
+
+class SubstituteDialog(FormDialog):
     """Ask for the substitute; refused at the field until a name is given."""
 
+    ok_text = "Skicka svaret"
+    failed_title = "Svaret kunde inte skickas"
+
     def __init__(self, session: Session, message_id: int, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
+        super().__init__(
+            title="Jag kan inte komma", parent=parent,
+            intro="Den som inte kan komma utser en ersättare. Skriv vem som kommer i ditt "
+                  "ställe och hur kallaren når hen.")
+        self.setObjectName("substitute_dialog")
         self.session = session
         self.message_id = message_id
-        self.setWindowTitle("Jag kan inte komma")
-        self.answered = False
-        layout = QVBoxLayout(self)
-        intro = QLabel("Den som inte kan komma utser en ersättare. Skriv vem som kommer i ditt "
-                       "ställe och hur kallaren når hen.")
-        intro.setWordWrap(True)
-        layout.addWidget(intro)
+        self._refusal = ""  # the core's message while the name it refused is still empty
         self.name = QLineEdit()
         self.name.setObjectName("substitute_name")
+        self.name.setPlaceholderText("Den som kommer i stället")
         self.contact = QLineEdit()
         self.contact.setObjectName("substitute_contact")
         self.contact.setPlaceholderText("Telefon eller e-post")
-        self.form = FieldForm()
-        self.form.add("substitute_name", "Ersättare", self.name)
+        place = invitation.invitation_for(session.user, message_id)
+        # The core asks a professional for a substitute (invitation.register_answer).
+        required = place is None or place.kind == ParticipantKind.PROFESSIONAL.value
+        self.form.add("substitute_name", "Ersättare *" if required else "Ersättare", self.name)
         self.form.add("substitute_contact", "Kontakt", self.contact)
-        layout.addLayout(self.form)
-        buttons = QDialogButtonBox()
-        self.send_button = buttons.addButton("Skicka svaret",
-                                             QDialogButtonBox.ButtonRole.AcceptRole)
-        self.send_button.setDefault(True)
-        buttons.addButton("Avbryt", QDialogButtonBox.ButtonRole.RejectRole)
-        buttons.accepted.connect(self.submit)
-        buttons.rejected.connect(self.reject)
-        layout.addWidget(buttons)
+        if required:
+            note = QLabel("Fält markerade med * måste fyllas i.")
+            note.setObjectName("required_note")
+            note.setEnabled(False)
+            self.form.addRow("", note)
+        self.watch("substitute_name", self.name)
+        self.watch("substitute_contact", self.contact)
+        self.send_button = self.ok_button
+        self.ok_button.setToolTip("Skicka svaret till den som kallade (Ctrl+Enter)")
+        self.resize(max(self.sizeHint().width(), MIN_WIDTH), self.sizeHint().height())
 
-    def submit(self) -> None:
-        self.form.clear_errors()
+    @property
+    def answered(self) -> bool:
+        return self.result_value is not None
+
+    def problems(self) -> dict[str, str]:
+        # The rule is the core's; its message stays at the field until a name is typed.
+        if self._refusal and not self.name.text().strip():
+            return {"substitute_name": self._refusal}
+        return {}
+
+    def save(self) -> Any:
         try:
-            invitation.answer_invitation(
+            return invitation.answer_invitation(
                 self.session.user, self.message_id, Answer.NOT_COMING,
                 substitute_name=self.name.text(), substitute_contact=self.contact.text())
-        except SipError as problem:
-            if not self.form.show_error(problem.field, problem.message):
-                self.form.show_error("substitute_name", problem.message)
-            return
-        self.answered = True
+        except ValidationError as problem:
+            if problem.field == "substitute_name":
+                self._refusal = problem.message
+            raise
+
+    def submit(self) -> None:
+        """"Skicka svaret" (tests press it without showing the dialog)."""
         self.accept()
 
     @classmethod
-    def ask(cls, parent: QWidget | None, session: Session, message_id: int) -> bool:
-        """True when the answer was sent."""
-        dialog = cls(session, message_id, parent)
-        dialog.exec()
-        return dialog.answered
+    def ask(cls, parent: QWidget | None, *args: Any, **kwargs: Any) -> bool:
+        """True when the answer was sent: `ask(parent, session, message_id)`."""
+        return super().ask(parent, *args, **kwargs) is not None
