@@ -344,11 +344,12 @@ def test_empty_list_explains_itself(sqlite_session: Session, qtbot: QtBot) -> No
 
 
 def test_sort_and_column_widths_are_remembered(sqlite_session: Session, qtbot: QtBot) -> None:
+    """A width the user dragged is kept (the name column takes the room left: not dragged)."""
     make_people_and_cases(3, coordinators=[sqlite_session.user], actor=sqlite_session.user)
     view = show_list(qtbot, sqlite_session)
     header = view.table.horizontalHeader()
-    name_column = column_of("Namn")
-    header.resizeSection(name_column, 321)
+    name_column, unit_column = column_of("Namn"), column_of("Enhet")
+    header.resizeSection(unit_column, 321)
     x = header.sectionViewportPosition(name_column) + 20
     qtbot.mouseClick(header.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(x, 5))
     assert view.model.sort_key is SortKey.NAME
@@ -357,7 +358,7 @@ def test_sort_and_column_widths_are_remembered(sqlite_session: Session, qtbot: Q
 
     again = show_list(qtbot, sqlite_session)
     again_header = again.table.horizontalHeader()
-    assert again_header.sectionSize(name_column) == 321
+    assert again_header.sectionSize(unit_column) == 321
     assert again_header.sortIndicatorSection() == name_column
     assert again_header.sortIndicatorOrder() == order
     assert again.model.sort_key is SortKey.NAME

@@ -89,6 +89,7 @@ COLUMNS: tuple[Column, ...] = (
     Column("Samtycke", SortKey.CONSENT, lambda r: consent_text(r, clock.today())[0]),
 )
 NUMBER_COLUMN = 0
+NAME_COLUMN = 1  # takes the room the other columns leave (ui.case_list.view)
 NEXT_DATE_COLUMN = next(i for i, c in enumerate(COLUMNS) if c.sort_key is SortKey.NEXT_DATE)
 CONSENT_COLUMN = len(COLUMNS) - 1
 OVERDUE_COLOR = QColor("#b00020")
@@ -313,10 +314,10 @@ class CaseListModel(QAbstractTableModel):
     ) -> Any:
         if (
             orientation == Qt.Orientation.Horizontal
-            and role == Qt.ItemDataRole.DisplayRole
+            and role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole)
             and 0 <= section < len(COLUMNS)
         ):
-            return COLUMNS[section].header
+            return COLUMNS[section].header  # the tooltip: whole when a narrow header cuts it
         return None
 
     def flags(self, index: ModelIndex) -> Qt.ItemFlag:

@@ -1,7 +1,12 @@
 """The case list page: the filter bar over a table of cases.
 
-The table is sortable by clicking a header; column widths, the sort column and order, the scope
-and the status filter are remembered between sessions (window state, not preferences). Enter or
+The table is sortable by clicking a header; the sort column and order, the scope, the status
+filter and the widths the user dragged are remembered between sessions (window state, not
+preferences). The columns fit the window without scrolling sideways (`fit_columns`, at 1280 px
+too): the name column takes the room the others leave, a column of fixed format (case number,
+personal number, date) is as wide as that format, the others as wide as the rows on screen need
+— and when the window is too narrow they give way down to a minimum, their texts cut with "…"
+and shown whole as a tooltip. Enter or
 a double-click opens the case (`open_case`). `first_painted` is emitted once, the first time the
 table has painted with its first page of rows (used by the smoke test and the start-up
 benchmark).
@@ -12,7 +17,7 @@ from __future__ import annotations
 import logging
 
 from PySide6.QtCore import QEvent, QModelIndex, QObject, QRect, Qt, Signal
-from PySide6.QtGui import QKeyEvent, QPainter, QPaintEvent
+from PySide6.QtGui import QKeyEvent, QPainter, QPaintEvent, QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
@@ -31,18 +36,39 @@ from sipdesk.models import User
 
 from ..window_state import read_int, read_str, window_state
 from .filter_bar import OPEN_ONLY, CaseFilterBar
-from .model import COLUMNS, CaseListModel
+from .model import COLUMNS, NAME_COLUMN, NEXT_DATE_COLUMN, NUMBER_COLUMN, CaseListModel
 
 log = logging.getLogger("sipdesk.ui.case_list")
 
 KEY_SORT_COLUMN = "case_list/sort_column"
 KEY_SORT_ORDER = "case_list/sort_order"
-KEY_WIDTHS = "case_list/column_widths"
+# Only the widths the user dragged, as "column=width,…" (the old key held every width, the
+# ones that made the list scroll sideways at 1280 px among them: it is not read any more).
+KEY_WIDTHS = "case_list/user_column_widths"
 KEY_SCOPE = "case_list/scope"
 KEY_STATUS = "case_list/status"
 
-# Roughly what each column needs, in characters of the current font ("0" wide).
-DEFAULT_WIDTHS_CHARS = (15, 22, 15, 20, 20, 28, 12)
+
+def _column(header: str) -> int:
+    return [c.header for c in COLUMNS].index(header)
+
+
+PNR_COLUMN, STATUS_COLUMN = _column("Personnummer"), _column("Status")
+COORDINATOR_COLUMN, UNIT_COLUMN = _column("Samordningsansvarig"), _column("Enhet")
+CONSENT_COLUMN = _column("Samtycke")
+# Columns of a fixed format: as wide as the widest text of that format (an icon before it where
+# the column has a marker).
+FIXED_SAMPLES = {NUMBER_COLUMN: ("SIP-2026-0000", True), PNR_COLUMN: ("19121212-1212", False),
+                 NEXT_DATE_COLUMN: ("2026-12-31", False)}
+# When the window is too narrow for every column's content, these give way, group by group,
+# down to their minimum (in widths of "0"): names and units first, then the status, the consent
+# last (its date matters).
+GIVE_WAY: tuple[tuple[int, ...], ...] = (
+    (COORDINATOR_COLUMN, UNIT_COLUMN), (STATUS_COLUMN,), (CONSENT_COLUMN,))
+MIN_CHARS = {COORDINATOR_COLUMN: 10, UNIT_COLUMN: 10, STATUS_COLUMN: 12, CONSENT_COLUMN: 16}
+NAME_MIN_CHARS = 14
+MAX_CHARS = 36  # a very long unit name does not take the whole row
+CELL_PADDING = 14  # beside the text in a cell, px
 
 
 _FLIPPED = {
@@ -72,11 +98,13 @@ class CaseTableView(QTableView):
 
     open_requested = Signal(int)  # row
     first_painted = Signal()
+    width_changed = Signal()  # the viewport got wider or narrower: the columns fit again
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._empty_text = ""
         self._painted = False
+        self._viewport_width = -1
         self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -96,9 +124,16 @@ class CaseTableView(QTableView):
         self.arrow_style = SortArrowStyle()  # kept: the header does not own its style
         header.setStyle(self.arrow_style)
         header.setSectionsClickable(True)
-        header.setStretchLastSection(True)
+        header.setStretchLastSection(False)  # the name column stretches (CaseListView)
+        header.setTextElideMode(Qt.TextElideMode.ElideRight)
         header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
         self.doubleClicked.connect(self._open_index)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        if self.viewport().width() != self._viewport_width:
+            self._viewport_width = self.viewport().width()
+            self.width_changed.emit()
 
     def set_empty_text(self, text: str) -> None:
         """What the empty table says (e.g. why there is nothing to show)."""
@@ -145,6 +180,8 @@ class CaseListView(QWidget):
     def __init__(self, user: User, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.user = user
+        self._fitting = False
+        self._user_widths: dict[int, int] = {}  # the columns the user dragged wider or narrower
         state = window_state()
         scope_value = read_str(state, KEY_SCOPE, Scope.MINE.value)
         scope = Scope(scope_value) if scope_value in Scope._value2member_map_ else Scope.MINE
@@ -180,6 +217,8 @@ class CaseListView(QWidget):
         header = self.table.horizontalHeader()
         header.sortIndicatorChanged.connect(self._remember_sort)
         header.sectionResized.connect(self._remember_widths)
+        self.table.width_changed.connect(self.fit_columns)
+        self.model.count_changed.connect(lambda _count: self.fit_columns())
         self.model.set_filter(self.filter_bar.current_filter())
 
     # ---- what the main window uses ---------------------------------------------------
@@ -273,14 +312,17 @@ class CaseListView(QWidget):
     def _restore_columns(self) -> None:
         state = window_state()
         header = self.table.horizontalHeader()
-        char = self.fontMetrics().horizontalAdvance("0")
-        stored = read_str(state, KEY_WIDTHS, "").split(",")
-        for column, default_chars in enumerate(DEFAULT_WIDTHS_CHARS[: len(COLUMNS) - 1]):
-            try:
-                width = int(stored[column])
-            except (IndexError, ValueError):
-                width = default_chars * char
-            header.resizeSection(column, max(40, min(width, 1000)))
+        for column in range(len(COLUMNS)):
+            header.setSectionResizeMode(
+                column, QHeaderView.ResizeMode.Stretch if column == NAME_COLUMN
+                else QHeaderView.ResizeMode.Interactive)
+        for pair in read_str(state, KEY_WIDTHS, "").split(","):
+            column_text, _, width_text = pair.partition("=")
+            if column_text.isdigit() and width_text.isdigit():
+                column = int(column_text)
+                if 0 <= column < len(COLUMNS) and column != NAME_COLUMN:
+                    self._user_widths[column] = max(40, min(int(width_text), 1000))
+        self.fit_columns()
         column = read_int(state, KEY_SORT_COLUMN, 0)
         if not 0 <= column < len(COLUMNS):
             column = 0
@@ -299,7 +341,74 @@ class CaseListView(QWidget):
             KEY_SORT_ORDER, "asc" if order == Qt.SortOrder.AscendingOrder else "desc"
         )
 
-    def _remember_widths(self, _column: int, _old: int, _new: int) -> None:
+    def _remember_widths(self, column: int, _old: int, new: int) -> None:
+        if self._fitting or column == NAME_COLUMN:
+            return  # not the user's doing
+        self._user_widths[column] = new
+        window_state().setValue(
+            KEY_WIDTHS, ",".join(f"{c}={w}" for c, w in sorted(self._user_widths.items())))
+
+    # ---- fitting the columns to the window --------------------------------------------------
+
+    def fit_columns(self) -> None:
+        """Every column on screen without scrolling sideways, as far as the window allows."""
         header = self.table.horizontalHeader()
-        widths = [str(header.sectionSize(c)) for c in range(len(COLUMNS) - 1)]
-        window_state().setValue(KEY_WIDTHS, ",".join(widths))
+        available = self.table.viewport().width()
+        if available <= 0 or header.count() != len(COLUMNS):
+            return
+        char = self.table.fontMetrics().horizontalAdvance("0")
+        want: dict[int, int] = {}
+        least: dict[int, int] = {}
+        for column in range(len(COLUMNS)):
+            if column == NAME_COLUMN:
+                continue
+            if column in self._user_widths:
+                want[column] = least[column] = self._user_widths[column]
+                continue
+            need = min(max(self._header_need(column), self._content_need(column)),
+                       MAX_CHARS * char)
+            want[column] = need
+            least[column] = min(need, MIN_CHARS[column] * char) if column in MIN_CHARS else need
+        excess = sum(want.values()) + NAME_MIN_CHARS * char - available
+        for group in GIVE_WAY:
+            if excess <= 0:
+                break
+            room = sum(want[c] - least[c] for c in group)
+            if room <= 0:
+                continue
+            take = min(excess, room)
+            taken = 0
+            for position, c in enumerate(group):
+                share = (take - taken if position == len(group) - 1
+                         else take * (want[c] - least[c]) // room)
+                want[c] -= share
+                taken += share
+            excess -= take
+        self._fitting = True
+        try:
+            for column, width in want.items():
+                if header.sectionSize(column) != width:
+                    header.resizeSection(column, width)
+        finally:
+            self._fitting = False
+
+    def _header_need(self, column: int) -> int:
+        """The header's text, its margins and room for the sort arrow."""
+        header = self.table.horizontalHeader()
+        style = header.style()
+        margin = style.pixelMetric(QStyle.PixelMetric.PM_HeaderMargin, None, header)
+        arrow = style.pixelMetric(QStyle.PixelMetric.PM_HeaderMarkSize, None, header)
+        text = header.fontMetrics().horizontalAdvance(COLUMNS[column].header)
+        return text + 4 * margin + arrow
+
+    def _content_need(self, column: int) -> int:
+        """The widest text among the rows on screen; for a fixed format, its widest text."""
+        need = self.table.sizeHintForColumn(column) + CELL_PADDING // 2
+        sample = FIXED_SAMPLES.get(column)
+        if sample is not None:
+            text, marked = sample
+            icon = self.table.iconSize().width() if self.table.iconSize().isValid() else 0
+            icon = icon or self.style().pixelMetric(QStyle.PixelMetric.PM_SmallIconSize)
+            need = max(need, self.table.fontMetrics().horizontalAdvance(text) + CELL_PADDING
+                       + (icon + 4 if marked else 0))
+        return need
