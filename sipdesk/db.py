@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import logging
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
@@ -18,7 +20,7 @@ from urllib.parse import unquote, urlsplit
 import peewee
 
 from . import settings
-from .errors import SipError
+from .errors import SipError, StorageError
 from .paths import default_database_path
 
 log = logging.getLogger("sipdesk.db")
@@ -235,3 +237,15 @@ def check_connection(url: DatabaseUrl, password: str | None = None) -> None:
 def engine_of(db: peewee.Database | None = None) -> Engine:
     target = db if db is not None else database.obj
     return Engine.POSTGRESQL if isinstance(target, peewee.PostgresqlDatabase) else Engine.SQLITE
+
+
+@contextmanager
+def storage_errors() -> Iterator[None]:
+    """Turn a storage failure inside the block into the core's `StorageError` (the cause kept
+    for the log), so callers outside the core handle one error type and never import peewee.
+    Errors the core raises itself (`SipError`) pass through unchanged."""
+    try:
+        yield
+    except (peewee.DatabaseError, peewee.InterfaceError) as exc:
+        log.error("storage error: %s", type(exc).__name__)
+        raise StorageError() from exc

@@ -45,3 +45,17 @@ class ConflictError(SipError):
         )
         self.mine = mine
         self.theirs = theirs
+
+
+STORAGE_MESSAGE = (
+    "Det gick inte att läsa eller spara i databasen. Det du skrivit finns kvar — "
+    "kontrollera anslutningen och försök igen."
+)
+
+
+class StorageError(SipError):
+    """The database refused or could not be reached (a driver or peewee error, wrapped by
+    `sipdesk.db.storage_errors`), so the UI never needs to know the storage library."""
+
+    def __init__(self, message: str = STORAGE_MESSAGE) -> None:
+        super().__init__(message)

@@ -117,3 +117,11 @@ def colleague(sqlite_session: Session) -> Session:
     unit = make_unit("Biståndsenheten")
     user = make_user("karl.lind", unit=unit, full_name="Karl Lind", role=Role.CASE_OFFICER)
     return Session(url=sqlite_session.url, user=user)
+
+
+def settle(qtbot: QtBot, timeout: int = 10_000) -> None:
+    """Wait until every operation started through `ui.operations` has delivered its result on
+    the UI thread (saves and loads run in the background, as on a slow shared server)."""
+    from ui import operations
+
+    qtbot.waitUntil(lambda: operations.pending() == 0, timeout=timeout)

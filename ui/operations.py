@@ -1,0 +1,226 @@
+"""The operation runner: the one way a UI action calls the core (Anki's CollectionOp/QueryOp).
+
+    Operation(self, lambda: consent.register_consent(...), title="Samtycket sparades inte")
+        .success(self._saved)
+        .run()
+
+- The work runs in the thread pool, off the UI thread, inside `sipdesk.db.storage_errors`, so
+  a database failure arrives as the core's `StorageError` and `ui/` never imports peewee. Each
+  worker thread opens its own database connection and closes it when the work is done.
+- `success(result)` is called back on the UI thread; so are the failure handlers.
+- Errors are shown in one place, `report_failure`: a `ValidationError` with a field goes to that
+  field when the caller gave `.fields(show)`; any other `SipError` — a refusal, a conflict, a
+  storage problem — becomes a message box with its Swedish text (a storage problem says that
+  what the user typed is still there, and the runner never clears a form). Anything else is a
+  bug: it goes to `sys.excepthook`, i.e. the crash dialog and the log (`ui.crash`).
+- `.with_progress(progress, label)` shows a window-modal progress dialog, with **Avbryt** when
+  the work can stop half-way; the work reads `progress.cancelled` between its steps and calls
+  `progress.report(done, total)`.
+- `.finally_(fn)` runs after success or failure (re-enable a button, hide a spinner).
+
+`pending()` counts operations whose result has not been delivered yet: tests wait on it, and
+the main window may ask before it closes.
+
+The work function must not touch a widget: it gets plain values from the UI thread and returns
+plain values (ids, read models, paths).
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+import threading
+from collections.abc import Callable
+from typing import Any, Generic, TypeVar
+
+from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal, Slot
+from PySide6.QtWidgets import QProgressDialog, QWidget
+
+from sipdesk.db import database, storage_errors
+from sipdesk.errors import SipError, StorageError, ValidationError
+
+from . import messages
+
+log = logging.getLogger("sipdesk.ui.operations")
+
+T = TypeVar("T")
+
+DEFAULT_TITLE = "Det gick inte"
+
+_lock = threading.Lock()
+_pending = 0
+
+
+def pending() -> int:
+    """Operations started whose result (or error) has not reached the UI thread yet."""
+    with _lock:
+        return _pending
+
+
+def _count(delta: int) -> None:
+    global _pending
+    with _lock:
+        _pending += delta
+
+
+class Progress(QObject):
+    """Shared by the work (which reports and checks for a stop) and the progress dialog."""
+
+    reported = Signal(int, int)  # done, total
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._stop = threading.Event()
+
+    def report(self, done: int, total: int) -> None:
+        self.reported.emit(done, total)
+
+    def cancel(self) -> None:
+        self._stop.set()
+
+    @property
+    def cancelled(self) -> bool:
+        return self._stop.is_set()
+
+
+def report_failure(parent: QWidget | None, exc: BaseException, title: str = DEFAULT_TITLE,
+                   show_at_field: Callable[[str, str], bool] | None = None) -> None:
+    """Tell the user what went wrong, the one way the whole UI does it."""
+    if (isinstance(exc, ValidationError) and exc.field and show_at_field is not None
+            and show_at_field(exc.field, exc.message)):
+        return
+    if isinstance(exc, StorageError):
+        messages.error(parent, title, exc.message)
+        return
+    if isinstance(exc, SipError):
+        messages.warning(parent, title, exc.message)
+        return
+    sys.excepthook(type(exc), exc, exc.__traceback__)
+
+
+class _Relay(QObject):
+    succeeded = Signal(object)
+    failed = Signal(object)
+
+
+class _Job(QRunnable):
+    def __init__(self, work: Callable[[], Any], relay: _Relay) -> None:
+        super().__init__()
+        self.work = work
+        self.relay = relay
+
+    def run(self) -> None:
+        try:
+            with storage_errors():
+                result = self.work()
+        except Exception as exc:  # handed to the UI thread, which decides what to show
+            self._deliver(self.relay.failed, exc)
+        else:
+            self._deliver(self.relay.succeeded, result)
+        finally:
+            if database.obj is not None and not database.is_closed():
+                database.close()
+
+    def _deliver(self, signal: Any, value: object) -> None:
+        try:
+            signal.emit(value)
+        except RuntimeError:  # the widget that asked is gone: nobody to tell
+            _count(-1)
+
+
+class Operation(Generic[T]):
+    """One call into the core, run off the UI thread. Build it, then `run()` it once."""
+
+    def __init__(self, parent: QWidget, work: Callable[[], T], *,
+                 title: str = DEFAULT_TITLE) -> None:
+        self._parent = parent
+        self._work = work
+        self._title = title
+        self._success: Callable[[T], Any] | None = None
+        self._failure: Callable[[Exception], Any] | None = None
+        self._at_field: Callable[[str, str], bool] | None = None
+        self._finally: Callable[[], Any] | None = None
+        self._progress: Progress | None = None
+        self._label = ""
+        self._cancellable = True
+
+    def success(self, fn: Callable[[T], Any]) -> Operation[T]:
+        self._success = fn
+        return self
+
+    def failure(self, fn: Callable[[Exception], Any]) -> Operation[T]:
+        """Handle the error yourself instead of `report_failure` (rarely needed)."""
+        self._failure = fn
+        return self
+
+    def fields(self, show: Callable[[str, str], bool]) -> Operation[T]:
+        """`show(field, message)` puts a validation message at its field; it returns False
+        when the form has no such field (the message then goes to a message box)."""
+        self._at_field = show
+        return self
+
+    def finally_(self, fn: Callable[[], Any]) -> Operation[T]:
+        self._finally = fn
+        return self
+
+    def with_progress(self, progress: Progress, label: str, *,
+                      cancellable: bool = True) -> Operation[T]:
+        self._progress = progress
+        self._label = label
+        self._cancellable = cancellable
+        return self
+
+    def run(self) -> None:
+        relay = _Relay(self._parent)  # parented: delivers on the UI thread, dies with the parent
+        dialog = self._progress_dialog() if self._progress is not None else None
+
+        def done() -> None:
+            _count(-1)
+            if dialog is not None:
+                dialog.close()
+                dialog.deleteLater()
+            relay.deleteLater()
+            if self._finally is not None:
+                self._finally()
+
+        def succeeded(result: object) -> None:
+            done()
+            if self._success is not None:
+                self._success(result)  # type: ignore[arg-type]
+
+        def failed(exc: object) -> None:
+            done()
+            assert isinstance(exc, Exception)
+            if self._failure is not None:
+                self._failure(exc)
+            else:
+                report_failure(self._parent, exc, self._title, self._at_field)
+
+        relay.succeeded.connect(succeeded)
+        relay.failed.connect(failed)
+        _count(+1)
+        QThreadPool.globalInstance().start(_Job(self._work, relay))
+
+    def _progress_dialog(self) -> _ProgressDialog:
+        assert self._progress is not None
+        dialog = _ProgressDialog(self._label, self._title, self._cancellable, self._parent)
+        self._progress.reported.connect(dialog.show_progress)
+        dialog.canceled.connect(self._progress.cancel)
+        return dialog
+
+
+class _ProgressDialog(QProgressDialog):
+    def __init__(self, label: str, title: str, cancellable: bool, parent: QWidget) -> None:
+        super().__init__(label, "Avbryt", 0, 0, parent)
+        self.setWindowTitle(title)
+        self.setWindowModality(Qt.WindowModality.WindowModal)
+        self.setMinimumDuration(400)  # a quick job never flashes a dialog
+        self.setAutoClose(False)
+        self.setAutoReset(False)
+        if not cancellable:
+            self.setCancelButton(None)
+
+    @Slot(int, int)
+    def show_progress(self, done: int, total: int) -> None:
+        self.setMaximum(total)
+        self.setValue(done)
