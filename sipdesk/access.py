@@ -15,6 +15,7 @@ from enum import Enum
 import peewee as pw
 
 from .db import Engine, engine_of
+from .meeting_records import Meeting, Participant
 from .models import Case, Role, Unit, User
 
 # Always true / always false: for the administrator and for a deactivated account.
@@ -61,9 +62,6 @@ def visible_cases(user: User, *, among: Among = Among.ALL, by_index: bool = True
         return _NO_CASE
     if user.role == Role.ADMINISTRATOR.value or among is not Among.ALL:
         return EVERY_CASE
-    # Imported here: invitation depends (through messaging) on this module.
-    from .invitation import Meeting, Participant
-
     coordinator: pw.ColumnBase = Case.coordinator
     unit: pw.ColumnBase = Case.unit
     if not by_index and engine_of() is Engine.SQLITE:

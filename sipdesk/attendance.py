@@ -27,7 +27,7 @@ from .invitation import (
     participants_of,
 )
 from .models import Case, Law, Principal, PrincipalKind, User
-from .plan import PlanParticipant, PlanVersion
+from .plan_records import PlanParticipant, PlanVersion
 from .setup import propose_initials
 
 # The plan's list reads in the order the meeting introduces itself: the person first.

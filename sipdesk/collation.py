@@ -22,7 +22,7 @@ import weakref
 
 import peewee
 
-from .db import Engine, database, engine_of
+from .engine import Engine, database, engine_of
 
 log = logging.getLogger("sipdesk.collation")
 

@@ -19,13 +19,16 @@ from urllib.parse import unquote, urlsplit
 
 import peewee
 
-from . import settings
+from . import collation, settings
+from .engine import Engine, database
+from .engine import engine_of as engine_of  # re-exported: the core asks db for it
 from .errors import SipError, StorageError
 from .paths import default_database_path
 
 log = logging.getLogger("sipdesk.db")
 
-database = peewee.DatabaseProxy()
+# The connection type, for callers outside the core that keep one (they import no peewee).
+Database = peewee.Database
 
 SQLITE_PRAGMAS = {
     "foreign_keys": 1,
@@ -41,11 +44,6 @@ class BaseModel(peewee.Model):
     class Meta:
         database = database
         legacy_table_names = False
-
-
-class Engine(StrEnum):
-    SQLITE = "sqlite"
-    POSTGRESQL = "postgresql"
 
 
 @dataclass(frozen=True)
@@ -213,9 +211,6 @@ def connect(url: DatabaseUrl, password: str | None = None) -> peewee.Database:
                 ProblemKind.NOT_A_FILE, f"{url.path} går inte att öppna som sipdesk-databas."
             ) from None
         raise _pg_problem(exc, url) from None
-    # Imported here: sipdesk.collation builds on this module.
-    from . import collation
-
     collation.install(db)
     database.initialize(db)
     log.info("connected to %s database", url.engine.value)
@@ -232,11 +227,6 @@ def check_connection(url: DatabaseUrl, password: str | None = None) -> None:
         raise _pg_problem(exc, url) from None
     finally:
         db.close()
-
-
-def engine_of(db: peewee.Database | None = None) -> Engine:
-    target = db if db is not None else database.obj
-    return Engine.POSTGRESQL if isinstance(target, peewee.PostgresqlDatabase) else Engine.SQLITE
 
 
 @contextmanager

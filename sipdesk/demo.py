@@ -180,6 +180,11 @@ def _base_organisation() -> tuple[dict[str, Unit], list[User]]:
     return units, users
 
 
+def demo_user() -> User:
+    """The case officer the "Prova med exempeldata" button logs in as, once the demo is made."""
+    return User.get(User.login == DEMO_LOGIN)
+
+
 def fill_demo(*, cases: int, seed: int = 1, today: dt.date | None = None) -> int:
     """Fill an empty, migrated database with demo data; returns the number of cases made."""
     rng = random.Random(seed)

@@ -18,7 +18,9 @@ from . import audit, clock, messaging
 from .audit import AuditAction
 from .db import BaseModel, database
 from .errors import PermissionDenied, ValidationError
+from .meeting_records import Meeting, MeetingStatus
 from .models import Case, CaseStatus, User, now
+from .plan_records import latest_version, participants
 
 S = CaseStatus
 
@@ -401,9 +403,6 @@ def notify_participants_of_closure(actor: User, case: Case, closure: Closure) ->
     reason = ClosureReason(closure.reason).label
     body = (f"SIP-ärendet {case.number} avslutas från och med {closure.closed_on:%Y-%m-%d}.\n"
             f"Skäl: {reason}.\n")
-    # Imported here: the plan builds on this module.
-    from .plan import latest_version, participants
-
     current = latest_version(case)
     if current is not None:
         names = [f"{p.name} ({p.organisation})" if p.organisation else p.name
@@ -450,9 +449,6 @@ def cancel_coming_meetings(actor: User, case: Case, *, why: str,
     message goes out — the closure notice tells everyone (DOMAIN step 11) and the kallelse no
     longer asks for kvittens (`transition`). A planned meeting whose time has passed is left
     as it is: it may have taken place. Call inside the closing transaction; returns the ids."""
-    # Imported here: the kallelse builds on this module.
-    from .invitation import Meeting, MeetingStatus
-
     current = current or now()
     coming = list(Meeting.select().where(
         (Meeting.case == case.id) & (Meeting.status == MeetingStatus.PLANNED.value)

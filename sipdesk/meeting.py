@@ -20,6 +20,7 @@ from .invitation import Meeting, MeetingStatus, Participant, ParticipantKind, pa
 from .lifecycle import Action
 from .models import Case, Role, User, now
 from .personal_number import parse as parse_personal_number
+from .plan_records import DOCUMENTATION_WORKDAYS
 from .workdays import add_workdays
 
 ELIGIBLE_AT = 4  # of the six criteria (seed 000)
@@ -256,8 +257,6 @@ def mark_held(actor: User, meeting: Meeting, attendance: dict[int, bool], *,
         meeting.status = MeetingStatus.HELD.value
         meeting.save_versioned()
         # The next date is now the documentation deadline (next_step.next_step).
-        from .plan import DOCUMENTATION_WORKDAYS  # the plan module builds on meetings
-
         case.next_date = add_workdays(meeting.starts_at.date(), DOCUMENTATION_WORKDAYS)
         lifecycle.transition(actor, case, Action.HOLD_MEETING, today=current.date(),
                              reason=f"{sum(attendance.values())} av {len(people)} närvarande")

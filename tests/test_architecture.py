@@ -98,3 +98,94 @@ def test_only_the_clock_module_reads_the_date_and_time() -> None:
         for hit in clock_reads(path)
     ]
     assert offenders == []
+
+
+# Query calls belong in the core (issue 11: every rule and every SQL statement in sipdesk/).
+QUERY_METHODS = {"select", "where", "get_by_id", "get_or_none", "delete_instance", "prefetch",
+                 "get_or_create", "execute_sql", "atomic", "bulk_create", "bulk_update"}
+# Names that are also plain Python methods (dict.get, str.join …): a query only when called on
+# a model class imported from sipdesk.models.
+MODEL_METHODS = {"get", "create", "update", "delete", "insert", "insert_many", "replace"}
+
+
+def queries_by_hand(path: Path) -> list[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    where = path.relative_to(ROOT)
+    models = {alias.asname or alias.name for node in ast.walk(tree)
+              if isinstance(node, ast.ImportFrom) and (node.module or "").endswith("models")
+              for alias in node.names}
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import | ast.ImportFrom):
+            names = ([a.name for a in node.names] if isinstance(node, ast.Import)
+                     else [node.module or ""])
+            found += [f"{where}:{node.lineno} imports {n}" for n in names
+                      if n.split(".")[0] in ("peewee", "playhouse", "psycopg")]
+        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+            method, receiver = node.func.attr, node.func.value
+            if isinstance(receiver, ast.Name) and receiver.id == "self":
+                continue  # a widget's own method (a view's select(row), say)
+            if method in QUERY_METHODS or (
+                    method in MODEL_METHODS and isinstance(receiver, ast.Name)
+                    and receiver.id in models):
+                found.append(f"{where}:{node.lineno} .{method}(")
+    return found
+
+
+@pytest.mark.parametrize("package", ["ui"])
+def test_no_queries_outside_the_core(package: str) -> None:
+    """Issue 11: ui/ and reports/ call the core's use cases and read models; they import no
+    peewee and build no query, so every rule and every SQL statement lives in the core."""
+    offenders = [hit for path in sorted((ROOT / package).rglob("*.py"))
+                 for hit in queries_by_hand(path)]
+    assert offenders == []
+
+
+def core_import_graph() -> dict[str, set[str]]:
+    """Which sipdesk module imports which, from the source: module-level imports and those
+    hidden inside functions alike, relative imports resolved (released migrations excepted)."""
+    modules = {}
+    for path in (ROOT / "sipdesk").rglob("*.py"):
+        if "migrations" in path.parts:
+            continue
+        parts = path.relative_to(ROOT).with_suffix("").parts
+        name = ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+        modules[name] = path
+    graph: dict[str, set[str]] = {name: set() for name in modules}
+    for name, path in modules.items():
+        package = name if path.name == "__init__.py" else name.rsplit(".", 1)[0]
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            targets: list[str] = []
+            if isinstance(node, ast.Import):
+                targets = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom):
+                base = node.module or ""
+                if node.level:
+                    anchor = package.split(".")[:len(package.split(".")) - (node.level - 1)]
+                    base = ".".join(anchor + ([node.module] if node.module else []))
+                # `from . import x` names the module x; `from .x import y` names x (or x.y).
+                targets = [f"{base}.{alias.name}" for alias in node.names] + [base]
+            graph[name].update(t for t in targets if t in modules and t not in (name, "sipdesk"))
+    return graph
+
+
+def test_the_core_has_no_import_cycles() -> None:
+    """Issue 11: a change to messaging must not be able to break lifecycle. Each module builds
+    only on those below it; records (meeting_records, plan_records, message_records) sit under
+    the use cases that share them."""
+    graph = core_import_graph()
+    cycles: list[list[str]] = []
+    done: set[str] = set()
+
+    def visit(module: str, path: list[str]) -> None:
+        for target in sorted(graph[module]):
+            if target in path:
+                cycles.append(path[path.index(target):] + [target])
+            elif target not in done:
+                visit(target, path + [target])
+        done.add(module)
+
+    for module in sorted(graph):
+        if module not in done:
+            visit(module, [module])
+    assert [" → ".join(cycle) for cycle in cycles] == []

@@ -35,7 +35,6 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import peewee
 from PySide6.QtCore import (
     QCoreApplication,
     QEvent,
@@ -53,14 +52,16 @@ from PySide6.QtWidgets import QApplication
 from sipdesk import auth, demo, passwords, schema, settings, setup
 from sipdesk.db import (
     ConnectionProblem,
+    Database,
     DatabaseUrl,
     Engine,
     ProblemKind,
     connect,
     database,
     resolve_url,
+    storage_errors,
 )
-from sipdesk.errors import AuthError, SipError
+from sipdesk.errors import AuthError, SipError, StorageError
 from sipdesk.models import User
 from sipdesk.paths import default_database_path
 from ui import messages
@@ -109,7 +110,7 @@ class Startup(QObject):
         self.url: DatabaseUrl | None = None
         self.session: Session | None = None
         self.window: MainWindow | None = None
-        self._db: peewee.Database | None = None
+        self._db: Database | None = None
         self._password: str | None = None  # what the connection used (for the live updates)
 
     # --- the whole flow ---------------------------------------------------------------
@@ -198,11 +199,12 @@ class Startup(QObject):
                 url, typed = choice[0], choice[1] or ""
                 problem = None
             try:
-                self._connect(url, typed)
-                if not self._ensure_schema(url):
-                    self.close()
-                    return None
-                user = self._log_in(url, switching=switching)
+                with storage_errors():
+                    self._connect(url, typed)
+                    if not self._ensure_schema(url):
+                        self.close()
+                        return None
+                    user = self._log_in(url, switching=switching)
             except ConnectionProblem as trouble:
                 self.close()
                 problem = trouble
@@ -211,7 +213,7 @@ class Startup(QObject):
                 self.close()
                 problem = refused.message
                 continue
-            except peewee.DatabaseError:
+            except StorageError:
                 # Opened, but not readable as a sipdesk database (another program's file, say).
                 log.exception("database unreadable")
                 self.close()

@@ -19,7 +19,6 @@ import datetime as dt
 import logging
 from typing import TypeVar
 
-import peewee
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
@@ -32,7 +31,8 @@ from PySide6.QtWidgets import (
 )
 
 from sipdesk import cases, clock, lifecycle, people
-from sipdesk.errors import NotFoundError
+from sipdesk.db import storage_errors
+from sipdesk.errors import NotFoundError, StorageError
 from sipdesk.lifecycle import ClosureReason
 from sipdesk.models import Case, CaseStatus, PersonContact
 
@@ -164,13 +164,14 @@ class CaseView(QWidget):
     def reload(self) -> None:
         """Read the case again through the core and show it in every tab."""
         try:
-            case = cases.get_case(self.case_id)
-            contacts = people.contacts_of(case.person)
+            with storage_errors():
+                case = cases.get_case(self.case_id)
+                contacts = people.contacts_of(case.person)
         except NotFoundError as problem:
             messages.warning(self, "Ärendet kan inte visas", problem.message)
             self.back_requested.emit()
             return
-        except peewee.DatabaseError as exc:
+        except StorageError as exc:
             log.error("reading the case again failed: %s", type(exc).__name__)
             messages.error(self, "Ärendet kunde inte läsas",
                            "Det gick inte att läsa ärendet från databasen. Det som sparades "

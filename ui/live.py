@@ -19,12 +19,12 @@ import logging
 import time
 from typing import Any
 
-import peewee
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import QApplication, QStatusBar, QStyle, QSystemTrayIcon
 
 from sipdesk import messaging
-from sipdesk.db import Engine, database
+from sipdesk.db import Engine, database, storage_errors
+from sipdesk.errors import StorageError
 from sipdesk.messaging import Folder
 from sipdesk.notify import DataVersionWatcher, Listener
 
@@ -149,8 +149,9 @@ class LiveUpdates(QObject):
 
     def _notify_new(self, message_id: int) -> None:
         try:
-            row = messaging.mail_row(self.session.user, message_id)
-        except peewee.DatabaseError as exc:
+            with storage_errors():
+                row = messaging.mail_row(self.session.user, message_id)
+        except StorageError as exc:
             log.error("reading a new message for the notification failed: %s",
                       type(exc).__name__)
             return
@@ -164,12 +165,13 @@ class LiveUpdates(QObject):
         if self.watcher is None:
             return
         try:
-            if not self.watcher.changed():
-                return
-            fresh = [r for r in messaging.folder_rows(self.session.user, Folder.INBOX,
-                                                      limit=NEWEST_LOOKED_AT)
-                     if r.message_id > self._newest_seen]
-        except peewee.DatabaseError as exc:
+            with storage_errors():
+                if not self.watcher.changed():
+                    return
+                fresh = [r for r in messaging.folder_rows(self.session.user, Folder.INBOX,
+                                                          limit=NEWEST_LOOKED_AT)
+                         if r.message_id > self._newest_seen]
+        except StorageError as exc:
             log.error("change check failed: %s", type(exc).__name__)
             return
         if fresh:
@@ -183,8 +185,9 @@ class LiveUpdates(QObject):
 
     def _newest_inbox_id(self) -> int:
         try:
-            rows = messaging.folder_rows(self.session.user, Folder.INBOX, limit=1)
-        except peewee.DatabaseError:
+            with storage_errors():
+                rows = messaging.folder_rows(self.session.user, Folder.INBOX, limit=1)
+        except StorageError:
             return 0
         return rows[0].message_id if rows else 0
 

@@ -131,8 +131,11 @@ class _Job(QRunnable):
 class Operation(Generic[T]):
     """One call into the core, run off the UI thread. Build it, then `run()` it once."""
 
-    def __init__(self, parent: QWidget, work: Callable[[], T], *,
+    def __init__(self, parent: QObject, work: Callable[[], T], *,
                  title: str = DEFAULT_TITLE) -> None:
+        """`parent` is usually the widget that asked; an object that outlives it (the
+        application, for a start-up dialog that may close meanwhile) when the answer must
+        still arrive — then failures go to `failure` or to a box without a parent."""
         self._parent = parent
         self._work = work
         self._title = title
@@ -194,7 +197,8 @@ class Operation(Generic[T]):
             if self._failure is not None:
                 self._failure(exc)
             else:
-                report_failure(self._parent, exc, self._title, self._at_field)
+                widget = self._parent if isinstance(self._parent, QWidget) else None
+                report_failure(widget, exc, self._title, self._at_field)
 
         relay.succeeded.connect(succeeded)
         relay.failed.connect(failed)
@@ -203,6 +207,7 @@ class Operation(Generic[T]):
 
     def _progress_dialog(self) -> _ProgressDialog:
         assert self._progress is not None
+        assert isinstance(self._parent, QWidget), "a progress dialog needs a window"
         dialog = _ProgressDialog(self._label, self._title, self._cancellable, self._parent)
         self._progress.reported.connect(dialog.show_progress)
         dialog.canceled.connect(self._progress.cancel)

@@ -21,7 +21,6 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-import peewee
 from PySide6.QtCore import (
     QAbstractTableModel,
     QModelIndex,
@@ -35,6 +34,8 @@ from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap
 from sipdesk import cases, clock
 from sipdesk.cases import CaseFilter, CaseRow, SortKey
 from sipdesk.consent import consent_state
+from sipdesk.db import storage_errors
+from sipdesk.errors import StorageError
 from sipdesk.models import CaseStatus, User
 
 log = logging.getLogger("sipdesk.ui.case_list")
@@ -208,8 +209,9 @@ class CaseListModel(QAbstractTableModel):
 
     def _fetch_count(self) -> int:
         try:
-            return cases.count_cases(self._filter, self._user)
-        except peewee.DatabaseError as exc:
+            with storage_errors():
+                return cases.count_cases(self._filter, self._user)
+        except StorageError as exc:
             self._report_failure(exc)
             return 0
 
@@ -230,11 +232,12 @@ class CaseListModel(QAbstractTableModel):
 
     def _fetch_page(self, page_number: int) -> list[CaseRow] | None:
         try:
-            rows = cases.fetch_cases(
-                self._filter, self._user, sort=self._sort_key, descending=self._descending,
-                offset=page_number * self._page_size, limit=self._page_size,
-            )
-        except peewee.DatabaseError as exc:
+            with storage_errors():
+                rows = cases.fetch_cases(
+                    self._filter, self._user, sort=self._sort_key, descending=self._descending,
+                    offset=page_number * self._page_size, limit=self._page_size,
+                )
+        except StorageError as exc:
             self._report_failure(exc)
             return None
         self._pages[page_number] = rows

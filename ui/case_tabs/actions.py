@@ -29,7 +29,7 @@ from ..dialogs.consent_dialogs import (
     HarmAssessmentDialog,
     WithdrawConsentDialog,
 )
-from ..worker import run_in_background
+from ..operations import Operation
 from .base import CaseContext
 
 log = logging.getLogger("sipdesk.ui.case")
@@ -99,7 +99,12 @@ def after_refusal(parent: QWidget, done: lifecycle.Refusal) -> None:
                     exc, OSError) else "Det gick inte att skapa brevet. Försök igen.")
         messages.warning(parent, "Brevet kunde inte skapas", text)
 
-    run_in_background(parent, render, success=printed, failure=failed)
+    (
+        Operation(parent, render)
+        .success(printed)
+        .failure(failed)
+        .run()
+    )
 
 
 def open_file(path: Path) -> None:

@@ -34,7 +34,7 @@ from sipdesk.lifecycle import Action
 from .. import messages
 from ..dialogs.consent_dialogs import ConsentDialog
 from ..dialogs.save_file import SavePdfDialog
-from ..worker import run_in_background
+from ..operations import Operation
 from . import actions
 from .base import (
     NOT_GIVEN,
@@ -284,8 +284,12 @@ class ConsentTab(CaseTab):
         self.print_status.setText("Skapar samtyckesblanketten…")
         self.print_status.show()
         case_id = self.context.case.id
-        run_in_background(self, lambda: render_consent_form(case_id, path),
-                          success=self._printed, failure=self._print_failed)
+        (
+            Operation(self, lambda: render_consent_form(case_id, path))
+            .success(self._printed)
+            .failure(self._print_failed)
+            .run()
+        )
 
     def _done_printing(self) -> None:
         self.printing = False

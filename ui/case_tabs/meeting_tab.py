@@ -21,7 +21,6 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
-import peewee
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
@@ -41,7 +40,8 @@ from PySide6.QtWidgets import (
 
 from sipdesk import convene, invitation, lifecycle, messaging
 from sipdesk import meeting as meetings
-from sipdesk.errors import SipError
+from sipdesk.db import storage_errors
+from sipdesk.errors import SipError, StorageError
 from sipdesk.invitation import HowInvited, Meeting, MeetingStatus, Participant, ParticipantKind
 from sipdesk.lifecycle import Action
 from sipdesk.meeting import PrimaryCareDecision
@@ -324,10 +324,11 @@ class MeetingTab(CaseTab):
     def refresh(self, context: CaseContext) -> None:
         self.context = context
         try:
-            self.meeting = invitation.current_meeting(context.case)
-            self.participants = (invitation.participants_of(self.meeting)
-                                 if self.meeting is not None else [])
-        except peewee.DatabaseError as exc:
+            with storage_errors():
+                self.meeting = invitation.current_meeting(context.case)
+                self.participants = (invitation.participants_of(self.meeting)
+                                     if self.meeting is not None else [])
+        except StorageError as exc:
             log.error("reading the meeting failed: %s", type(exc).__name__)
             self.meeting, self.participants = None, []
         has_meeting = self.meeting is not None
@@ -596,8 +597,9 @@ class MeetingTab(CaseTab):
             return
         done = item.checkState() == Qt.CheckState.Checked
         try:
-            invitation.mark_invitation_done(self.user, p, done)
-        except (SipError, peewee.DatabaseError) as exc:
+            with storage_errors():
+                invitation.mark_invitation_done(self.user, p, done)
+        except SipError as exc:
             log.error("marking a call done failed: %s", type(exc).__name__)
             messages.warning(self, "Det gick inte att spara",
                              "Markeringen kunde inte sparas. Försök igen.")

@@ -51,8 +51,8 @@ from sipdesk.plan import PlanKind, PlanVersion, PrincipalPart
 from .. import messages
 from ..dialogs.plan_reason import ChoosePrincipalDialog, ReopenDialog, SkipFollowUpDialog
 from ..dialogs.save_file import SavePdfDialog
+from ..operations import Operation
 from ..wizards.documentation import DocumentationWizard, deadline_text
-from ..worker import run_in_background
 from .base import CaseContext, CaseTab, format_date, value_label
 
 log = logging.getLogger("sipdesk.ui.plan_tab")
@@ -618,8 +618,12 @@ class PlanTab(CaseTab):
         self.print_status.show()
         self._enable()
         plan_id = version.id
-        run_in_background(self, lambda: render_plan(plan_id, path, easy_read=easy_read),
-                          success=self._printed, failure=self._print_failed)
+        (
+            Operation(self, lambda: render_plan(plan_id, path, easy_read=easy_read))
+            .success(self._printed)
+            .failure(self._print_failed)
+            .run()
+        )
 
     def _done_printing(self) -> None:
         self.printing = False

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import logging
 
-import peewee
 from PySide6.QtCore import QEvent, QModelIndex, QObject, QRect, Qt, QTimer
 from PySide6.QtGui import QKeyEvent, QPainter, QPaintEvent, QShowEvent
 from PySide6.QtWidgets import (
@@ -27,6 +26,8 @@ from PySide6.QtWidgets import (
 
 from sipdesk import contacts
 from sipdesk.contacts import DirectoryEntry, EntryKind
+from sipdesk.db import storage_errors
+from sipdesk.errors import StorageError
 from sipdesk.models import User
 
 from ..dialogs.contacts_contact import ContactDialog
@@ -182,8 +183,9 @@ class ContactsPage(QWidget):
         selected = self.selected_entry()
         text = self.search.text()
         try:
-            found = contacts.search_directory(text, limit=LIMIT + 1)
-        except peewee.DatabaseError as exc:
+            with storage_errors():
+                found = contacts.search_directory(text, limit=LIMIT + 1)
+        except StorageError as exc:
             log.error("directory search failed: %s", type(exc).__name__)
             self.model.set_entries([])
             self.table.empty_text = ("Kontakterna kunde inte hämtas. Kontrollera anslutningen "

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import logging
 
-import peewee
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox,
@@ -27,7 +26,14 @@ from PySide6.QtWidgets import (
 
 from sipdesk import contacts
 from sipdesk.contacts import Contact, Organisation
-from sipdesk.errors import ConflictError, NotFoundError, PermissionDenied, ValidationError
+from sipdesk.db import storage_errors
+from sipdesk.errors import (
+    ConflictError,
+    NotFoundError,
+    PermissionDenied,
+    StorageError,
+    ValidationError,
+)
 from sipdesk.models import User
 
 from .. import messages
@@ -177,14 +183,15 @@ class ContactDialog(QDialog):
         text = {name: edit.text() for name, edit in self.fields.items()}
         title = "Kontakten kunde inte sparas"
         try:
-            if self._contact is None:
-                self.saved = contacts.add_contact(self.user, org, **text)
-            else:
-                contact = self._contact
-                contact.organisation = org
-                for name, value in text.items():
-                    setattr(contact, name, value)
-                self.saved = contacts.update_contact(self.user, contact)
+            with storage_errors():
+                if self._contact is None:
+                    self.saved = contacts.add_contact(self.user, org, **text)
+                else:
+                    contact = self._contact
+                    contact.organisation = org
+                    for name, value in text.items():
+                        setattr(contact, name, value)
+                    self.saved = contacts.update_contact(self.user, contact)
         except ValidationError as problem:
             if not self.form.show_error(problem.field, problem.message):
                 messages.warning(self, title, problem.message)
@@ -202,7 +209,7 @@ class ContactDialog(QDialog):
         except PermissionDenied as problem:
             messages.warning(self, title, problem.message)
             return
-        except peewee.DatabaseError as exc:
+        except StorageError as exc:
             log.error("saving a contact failed: %s", type(exc).__name__)
             messages.error(self, title, "Det gick inte att spara i databasen. Det du skrivit "
                                         "finns kvar — kontrollera anslutningen och försök igen.")

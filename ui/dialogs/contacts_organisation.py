@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import logging
 
-import peewee
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox,
@@ -27,7 +26,8 @@ from PySide6.QtWidgets import (
 
 from sipdesk import contacts
 from sipdesk.contacts import Organisation, OrganisationKind
-from sipdesk.errors import PermissionDenied, ValidationError
+from sipdesk.db import storage_errors
+from sipdesk.errors import PermissionDenied, StorageError, ValidationError
 from sipdesk.models import Law, PrincipalKind, User
 
 from .. import messages
@@ -193,12 +193,13 @@ class OrganisationDialog(QDialog):
             self.form.inputs[next(iter(problems))].setFocus()
             return
         try:
-            principal = contacts.ensure_principal(
-                self.principal.currentText(), PrincipalKind(self.principal_kind.currentData()))
-            self.created = contacts.add_organisation(
-                self.user, name=self.name.text(), principal=principal,
-                kind=OrganisationKind(self.kind.currentData()), law=Law(self.law.currentData()),
-                phone=self.phone.text(), address=self.address.text())
+            with storage_errors():
+                principal = contacts.ensure_principal(
+                    self.principal.currentText(), PrincipalKind(self.principal_kind.currentData()))
+                self.created = contacts.add_organisation(
+                    self.user, name=self.name.text(), principal=principal,
+                    kind=OrganisationKind(self.kind.currentData()), law=Law(self.law.currentData()),
+                    phone=self.phone.text(), address=self.address.text())
         except ValidationError as problem:
             if not self.form.show_error(problem.field, problem.message):
                 messages.warning(self, "Organisationen kunde inte läggas till", problem.message)
@@ -206,7 +207,7 @@ class OrganisationDialog(QDialog):
         except PermissionDenied as problem:
             messages.warning(self, "Organisationen kunde inte läggas till", problem.message)
             return
-        except peewee.DatabaseError as exc:
+        except StorageError as exc:
             log.error("adding an organisation failed: %s", type(exc).__name__)
             messages.error(self, "Organisationen kunde inte läggas till",
                            "Det gick inte att spara i databasen. Det du skrivit finns kvar — "

@@ -16,7 +16,6 @@ import datetime as dt
 import logging
 from typing import Any, ClassVar
 
-import peewee
 from PySide6.QtCore import QDate, QEvent, QObject, Qt
 from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
@@ -35,7 +34,14 @@ from PySide6.QtWidgets import (
 )
 
 from sipdesk import auth, clock
-from sipdesk.errors import ConflictError, NotFoundError, PermissionDenied, ValidationError
+from sipdesk.db import storage_errors
+from sipdesk.errors import (
+    ConflictError,
+    NotFoundError,
+    PermissionDenied,
+    StorageError,
+    ValidationError,
+)
 from sipdesk.models import User
 
 from .. import messages
@@ -273,7 +279,8 @@ class FormDialog(QDialog):
             self._focus(next(iter(problems)))
             return
         try:
-            self.result_value = self.save()
+            with storage_errors():
+                self.result_value = self.save()
         except ValidationError as problem:
             if problem.field in self.form.errors:
                 self.form.show_error(problem.field, problem.message)
@@ -285,7 +292,7 @@ class FormDialog(QDialog):
         except (PermissionDenied, ConflictError, NotFoundError) as problem:
             messages.warning(self, self.failed_title, problem.message)
             return
-        except peewee.DatabaseError as exc:
+        except StorageError as exc:
             log.error("saving failed: %s", type(exc).__name__)
             messages.error(
                 self, self.failed_title,

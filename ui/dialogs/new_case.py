@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import logging
 
-import peewee
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (
     QButtonGroup,
@@ -36,7 +35,8 @@ from PySide6.QtWidgets import (
 
 from sipdesk import auth, cases, people
 from sipdesk import personal_number as pnr
-from sipdesk.errors import PermissionDenied, ValidationError
+from sipdesk.db import storage_errors
+from sipdesk.errors import PermissionDenied, StorageError, ValidationError
 from sipdesk.models import Case, Person, User
 
 from .. import messages
@@ -400,22 +400,23 @@ class NewCaseDialog(QDialog):
             return
         coordinator = self._users[self.coordinator.currentData()]
         try:
-            if self.mode() == self.EXISTING:
-                assert self._chosen is not None
-                case = cases.create_case(
-                    self.session.user, person=self._chosen, coordinator=coordinator
-                )
-            else:
-                case = cases.create_case_for_new_person(
-                    self.session.user, person=self.person_input(), coordinator=coordinator
-                )
+            with storage_errors():
+                if self.mode() == self.EXISTING:
+                    assert self._chosen is not None
+                    case = cases.create_case(
+                        self.session.user, person=self._chosen, coordinator=coordinator
+                    )
+                else:
+                    case = cases.create_case_for_new_person(
+                        self.session.user, person=self.person_input(), coordinator=coordinator
+                    )
         except ValidationError as problem:
             self._show_problem(problem)
             return
         except PermissionDenied as problem:
             messages.warning(self, "Ärendet kunde inte skapas", problem.message)
             return
-        except peewee.DatabaseError as exc:
+        except StorageError as exc:
             log.error("creating a case failed: %s", type(exc).__name__)
             messages.error(
                 self, "Ärendet kunde inte skapas",

@@ -15,7 +15,6 @@ import datetime as dt
 import logging
 from typing import Any
 
-import peewee
 from PySide6.QtCore import QTimer
 from PySide6.QtGui import QHideEvent
 from PySide6.QtWidgets import (
@@ -29,6 +28,8 @@ from PySide6.QtWidgets import (
 )
 
 from sipdesk import drafts, plan
+from sipdesk.db import storage_errors
+from sipdesk.errors import StorageError
 from sipdesk.models import Case
 from sipdesk.plan import Intervention, InterventionInput, InterventionStatus, PlanVersion
 
@@ -226,20 +227,22 @@ class InterventionDialog(FormDialog):
     def save_draft(self) -> None:
         data = self.data()
         try:
-            drafts.save_draft(self.session.user, self.case, DRAFT_NAME, {
-                "plan_id": self.version.id, "principal_id": self.principal_id,
-                "intervention_id": self.intervention_id, "what": data.what, "goal": data.goal,
-                "unit": data.unit, "responsible": data.responsible,
-                "how_often": data.how_often,
-                "starts_on": data.starts_on.isoformat() if data.starts_on else None,
-                "ends_on": data.ends_on.isoformat() if data.ends_on else None,
-                "status": data.status.value, "no_action": data.no_action})
-        except peewee.DatabaseError as exc:  # the dialog still holds the text
+            with storage_errors():
+                drafts.save_draft(self.session.user, self.case, DRAFT_NAME, {
+                    "plan_id": self.version.id, "principal_id": self.principal_id,
+                    "intervention_id": self.intervention_id, "what": data.what, "goal": data.goal,
+                    "unit": data.unit, "responsible": data.responsible,
+                    "how_often": data.how_often,
+                    "starts_on": data.starts_on.isoformat() if data.starts_on else None,
+                    "ends_on": data.ends_on.isoformat() if data.ends_on else None,
+                    "status": data.status.value, "no_action": data.no_action})
+        except StorageError as exc:  # the dialog still holds the text
             log.warning("intervention draft not saved: %s", type(exc).__name__)
 
     def _drop_draft(self) -> None:
         self._draft_timer.stop()
         try:
-            drafts.delete_draft(self.session.user, self.case, DRAFT_NAME)
-        except peewee.DatabaseError as exc:
+            with storage_errors():
+                drafts.delete_draft(self.session.user, self.case, DRAFT_NAME)
+        except StorageError as exc:
             log.warning("intervention draft not removed: %s", type(exc).__name__)

@@ -1,8 +1,8 @@
 """Printing many plans to one folder, with a progress dialog that can be cancelled.
 
 `print_plans_with_progress(parent, plan_ids, folder)` shows a window-modal QProgressDialog and
-runs `reports.plan.render_many` in a worker thread (the thread pool, like `ui.worker`; the worker
-touches no widget and closes its own database connection). **Avbryt** (or Esc) asks the worker
+runs `reports.plan.render_many` through the operation runner (`ui.operations`: off the UI thread,
+errors in the core's terms), reporting each file to a `Progress`. **Avbryt** (or Esc) asks the work
 to stop: it finishes the file it is writing — every file in the folder is whole — and stops.
 When it has stopped, a message says how many plans were written and where. The returned
 `PrintPlansJob` emits `finished(written, total)` for callers and tests.
@@ -13,57 +13,19 @@ No personal data in the texts: the dialog counts plans, it does not name people.
 from __future__ import annotations
 
 import logging
-import threading
 from collections.abc import Sequence
 from pathlib import Path
 
-from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal
+from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
-from sipdesk.db import database
 from sipdesk.errors import SipError
 from ui import messages
+from ui.operations import Operation, Progress
 
 log = logging.getLogger("sipdesk.ui.print_plans")
 
 TITLE = "Skriv ut planer"
-
-
-class _Relay(QObject):
-    progress = Signal(int, int)  # done, total
-    stopped = Signal(int, int, object)  # written, total, the exception or None
-
-
-class _PrintRun(QRunnable):
-    """Writes the plans one by one and checks between two files whether to stop."""
-
-    def __init__(self, plan_ids: list[int], folder: Path, stop: threading.Event,
-                 relay: _Relay) -> None:
-        super().__init__()
-        self.plan_ids = plan_ids
-        self.folder = folder
-        self.stop = stop
-        self.relay = relay
-
-    def run(self) -> None:
-        from reports.plan import render_many  # ReportLab only when printing
-
-        written = 0
-        problem: Exception | None = None
-        progress = render_many(self.plan_ids, self.folder)
-        try:
-            for done, total, _path in progress:
-                written = done
-                self.relay.progress.emit(done, total)
-                if self.stop.is_set():
-                    break
-        except Exception as exc:  # reported on the UI thread, which says what happened
-            problem = exc
-        finally:
-            progress.close()
-            if database.obj is not None and not database.is_closed():
-                database.close()
-        self.relay.stopped.emit(written, len(self.plan_ids), problem)
 
 
 class PrintPlansJob(QObject):
@@ -79,7 +41,9 @@ class PrintPlansJob(QObject):
         self.written = 0
         self.cancelled = False
         self.problem: Exception | None = None
-        self._stop = threading.Event()
+        self._plan_ids = list(plan_ids)
+        self._progress = Progress()
+        self._progress.reported.connect(self._on_progress)
 
         self.dialog = QProgressDialog(self._label(0), "Avbryt", 0, max(self.total, 1), parent)
         self.dialog.setWindowTitle(TITLE)
@@ -90,15 +54,34 @@ class PrintPlansJob(QObject):
         self.dialog.setMinimumWidth(380)
         self.dialog.canceled.connect(self._cancel)
 
-        self._relay = _Relay(self)
-        self._relay.progress.connect(self._on_progress)
-        self._relay.stopped.connect(self._on_stopped)
-        self._run = _PrintRun(list(plan_ids), folder, self._stop, self._relay)
-
     def start(self) -> None:
         self.dialog.setValue(0)
         self.dialog.show()
-        QThreadPool.globalInstance().start(self._run)
+        plan_ids, folder, progress = self._plan_ids, self.folder, self._progress
+
+        def write_all() -> int:
+            """Off the UI thread: the plans one by one, checking between two files whether
+            to stop, so every file in the folder is whole."""
+            from reports.plan import render_many  # ReportLab only when printing
+
+            written = 0
+            files = render_many(plan_ids, folder)
+            try:
+                for done, total, _path in files:
+                    written = done
+                    progress.report(done, total)
+                    if progress.cancelled:
+                        break
+            finally:
+                files.close()
+            return written
+
+        (
+            Operation(self.parent_widget, write_all, title=TITLE)
+            .success(lambda written: self._on_stopped(written, self.total, None))
+            .failure(lambda exc: self._on_stopped(self.written, self.total, exc))
+            .run()
+        )
 
     def _label(self, done: int) -> str:
         return (f"Skriver planer till mappen ”{self.folder.name or self.folder}” …\n"
@@ -107,7 +90,7 @@ class PrintPlansJob(QObject):
     def _cancel(self) -> None:
         """Avbryt/Esc: the worker stops after the file it is writing."""
         self.cancelled = True
-        self._stop.set()
+        self._progress.cancel()
 
     def _on_progress(self, done: int, total: int) -> None:
         self.written = done

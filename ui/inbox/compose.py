@@ -13,7 +13,6 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
-import peewee
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
@@ -33,7 +32,8 @@ from PySide6.QtWidgets import (
 )
 
 from sipdesk import auth, cases, messaging
-from sipdesk.errors import NotFoundError, PermissionDenied, SipError, ValidationError
+from sipdesk.db import storage_errors
+from sipdesk.errors import NotFoundError, PermissionDenied, SipError, StorageError, ValidationError
 from sipdesk.messaging import Message, UnitChoice
 from sipdesk.models import Case, Unit, User
 
@@ -421,15 +421,16 @@ class ComposeDialog(QDialog):
             self._focus_field(next(iter(problems)))
             return
         try:
-            self.sent = self._send()
-        except SipError as problem:
-            self._show_problem(problem)
-            return
-        except peewee.DatabaseError as exc:
+            with storage_errors():
+                self.sent = self._send()
+        except StorageError as exc:
             log.error("sending a message failed: %s", type(exc).__name__)
             messages.error(self, "Meddelandet skickades inte",
                            "Det gick inte att spara i databasen. Det du skrivit finns kvar — "
                            "kontrollera anslutningen och försök igen.")
+            return
+        except SipError as problem:
+            self._show_problem(problem)
             return
         log.info("message sent")
         super().accept()

@@ -16,7 +16,6 @@ from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Any
 
-import peewee
 from PySide6.QtCore import (
     QAbstractTableModel,
     QModelIndex,
@@ -28,6 +27,8 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QBrush, QColor, QFont
 
 from sipdesk import clock, messaging
+from sipdesk.db import storage_errors
+from sipdesk.errors import StorageError
 from sipdesk.messaging import AckEnded, Folder, MailRow, Recipients
 from sipdesk.models import User
 
@@ -174,12 +175,13 @@ class MailboxModel(QAbstractTableModel):
         if row is None:
             return
         try:
-            fresh = messaging.mail_row(self._user, message_id)
-            if not is_received(self.folder):
-                self._recipients.update(messaging.recipients_of([message_id]))
-            self._ended.pop(message_id, None)
-            self._ended.update(messaging.ended_kvittens([message_id]))
-        except peewee.DatabaseError as exc:
+            with storage_errors():
+                fresh = messaging.mail_row(self._user, message_id)
+                if not is_received(self.folder):
+                    self._recipients.update(messaging.recipients_of([message_id]))
+                self._ended.pop(message_id, None)
+                self._ended.update(messaging.ended_kvittens([message_id]))
+        except StorageError as exc:
             self._report_failure(exc)
             return
         if fresh is None:
@@ -196,9 +198,10 @@ class MailboxModel(QAbstractTableModel):
     def _fetch_count(self) -> int:
         flt = self._filter
         try:
-            return messaging.folder_count(self._user, flt.folder, text=flt.text,
-                                          case_id=flt.case_id)
-        except peewee.DatabaseError as exc:
+            with storage_errors():
+                return messaging.folder_count(self._user, flt.folder, text=flt.text,
+                                              case_id=flt.case_id)
+        except StorageError as exc:
             self._report_failure(exc)
             return 0
 
@@ -220,14 +223,15 @@ class MailboxModel(QAbstractTableModel):
     def _fetch_page(self, page_number: int) -> list[MailRow] | None:
         flt = self._filter
         try:
-            rows = messaging.folder_rows(
-                self._user, flt.folder, text=flt.text, case_id=flt.case_id,
-                offset=page_number * self._page_size, limit=self._page_size,
-            )
-            if not is_received(flt.folder):
-                self._recipients.update(messaging.recipients_of(r.message_id for r in rows))
-            self._ended.update(messaging.ended_kvittens(r.message_id for r in rows))
-        except peewee.DatabaseError as exc:
+            with storage_errors():
+                rows = messaging.folder_rows(
+                    self._user, flt.folder, text=flt.text, case_id=flt.case_id,
+                    offset=page_number * self._page_size, limit=self._page_size,
+                )
+                if not is_received(flt.folder):
+                    self._recipients.update(messaging.recipients_of(r.message_id for r in rows))
+                self._ended.update(messaging.ended_kvittens(r.message_id for r in rows))
+        except StorageError as exc:
             self._report_failure(exc)
             return None
         self._pages[page_number] = rows

@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import logging
 
-import peewee
 from PySide6.QtCore import (
     QEvent,
     QItemSelectionModel,
@@ -50,7 +49,8 @@ from PySide6.QtWidgets import (
 )
 
 from sipdesk import invitation, messaging
-from sipdesk.errors import NotFoundError, PermissionDenied, SipError
+from sipdesk.db import storage_errors
+from sipdesk.errors import NotFoundError, PermissionDenied, SipError, StorageError
 from sipdesk.messaging import Badge, Folder
 
 from .. import messages
@@ -318,9 +318,10 @@ class InboxView(QWidget):
     def refresh_counts(self) -> None:
         user = self.session.user
         try:
-            badge = messaging.badge(user)
-            awaiting = messaging.folder_count(user, Folder.AWAITING_OTHERS)
-        except peewee.DatabaseError as exc:
+            with storage_errors():
+                badge = messaging.badge(user)
+                awaiting = messaging.folder_count(user, Folder.AWAITING_OTHERS)
+        except StorageError as exc:
             log.error("mailbox counts failed: %s", type(exc).__name__)
             return
         for row in range(self.folders.count()):
@@ -398,13 +399,14 @@ class InboxView(QWidget):
         if opened is None or not self.acknowledge_action.isEnabled():
             return
         try:
-            messaging.acknowledge(self.session.user, opened.message_id)
-        except SipError as problem:
-            messages.information(self, "Kvittera", problem.message)
-            return
-        except peewee.DatabaseError as exc:
+            with storage_errors():
+                messaging.acknowledge(self.session.user, opened.message_id)
+        except StorageError as exc:
             log.error("acknowledging failed: %s", type(exc).__name__)
             messages.error(self, "Kvittera", "Det gick inte att spara kvittensen. Försök igen.")
+            return
+        except SipError as problem:
+            messages.information(self, "Kvittera", problem.message)
             return
         self.acted.emit("acknowledged", opened.message_id)
         self.model.update_message(opened.message_id)
@@ -539,12 +541,13 @@ class InboxView(QWidget):
         mail = self.model.mail(row) if row is not None else None
         was_unread = mail is not None and is_received(self.model.folder) and not mail.read
         try:
-            opened = load_message(self.session.user, message_id)
+            with storage_errors():
+                opened = load_message(self.session.user, message_id)
         except (NotFoundError, PermissionDenied) as problem:
             self.pane.clear(problem.message)
             self._update_actions()
             return
-        except peewee.DatabaseError as exc:
+        except StorageError as exc:
             log.error("opening a message failed: %s", type(exc).__name__)
             self._show_error("Det gick inte att hämta meddelandet. Kontrollera anslutningen "
                              "och tryck F5 för att försöka igen.")

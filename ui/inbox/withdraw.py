@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import logging
 
-import peewee
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -20,7 +19,8 @@ from PySide6.QtWidgets import (
 )
 
 from sipdesk import messaging
-from sipdesk.errors import SipError
+from sipdesk.db import storage_errors
+from sipdesk.errors import SipError, StorageError
 from sipdesk.messaging import Message
 
 from .. import messages
@@ -85,15 +85,16 @@ class WithdrawDialog(QDialog):
     def accept(self) -> None:
         self.form.clear_errors()
         try:
-            self.withdrawn = messaging.withdraw(self.session.user, self.message_id,
-                                                reason=self.reason.toPlainText())
-        except SipError as problem:
-            if not self.form.show_error(problem.field, problem.message):
-                messages.warning(self, "Meddelandet kan inte makuleras", problem.message)
-            return
-        except peewee.DatabaseError as exc:
+            with storage_errors():
+                self.withdrawn = messaging.withdraw(self.session.user, self.message_id,
+                                                    reason=self.reason.toPlainText())
+        except StorageError as exc:
             log.error("withdrawing failed: %s", type(exc).__name__)
             messages.error(self, "Meddelandet kan inte makuleras",
                            "Det gick inte att spara i databasen. Försök igen.")
+            return
+        except SipError as problem:
+            if not self.form.show_error(problem.field, problem.message):
+                messages.warning(self, "Meddelandet kan inte makuleras", problem.message)
             return
         super().accept()

@@ -31,7 +31,7 @@ from sipdesk import passwords, settings
 from sipdesk.db import ConnectionProblem, DatabaseUrl, Engine, ProblemKind, check_connection
 from sipdesk.paths import default_database_path
 from ui.fields import ERROR_STYLE, FieldForm
-from ui.worker import run_in_background
+from ui.operations import Operation
 
 log = logging.getLogger("sipdesk.ui.connection")
 
@@ -222,7 +222,12 @@ class ServerFields(QWidget):
         assert app is not None
         # Parented to the application, not to this widget: the reply must have somewhere to go
         # even if the dialog is closed while a slow server is still being tried.
-        run_in_background(app, check, success=self._check_ok, failure=self._check_failed)
+        (
+            Operation(app, check)
+            .success(self._check_ok)
+            .failure(self._check_failed)
+            .run()
+        )
 
     def _check_ok(self, _result: object) -> None:
         if not shiboken6.isValid(self):

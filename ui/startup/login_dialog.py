@@ -27,7 +27,7 @@ from sipdesk import auth
 from sipdesk.errors import AuthError, SipError
 from sipdesk.models import User
 from ui.fields import FieldForm
-from ui.worker import run_in_background
+from ui.operations import Operation
 
 log = logging.getLogger("sipdesk.ui.login")
 
@@ -145,9 +145,11 @@ class LoginDialog(QDialog):
         self._set_busy(True)
         app = QCoreApplication.instance()
         assert app is not None
-        run_in_background(
-            app, lambda: auth.authenticate(str(login), password),
-            success=self._succeeded, failure=self._failed,
+        (
+            Operation(app, lambda: auth.authenticate(str(login), password))
+            .success(self._succeeded)
+            .failure(self._failed)
+            .run()
         )
 
     def _succeeded(self, user: User) -> None:

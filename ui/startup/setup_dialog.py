@@ -31,7 +31,7 @@ from sipdesk.auth import MIN_PASSWORD
 from sipdesk.errors import SipError
 from sipdesk.models import Law, Role, User
 from ui.fields import ERROR_STYLE, FieldForm
-from ui.worker import run_in_background
+from ui.operations import Operation
 
 log = logging.getLogger("sipdesk.ui.setup")
 
@@ -267,11 +267,11 @@ class SetupDialog(QDialog):
         self._set_busy("Lägger upp kommunen, enheten och dig …")
         app = QCoreApplication.instance()
         assert app is not None
-        run_in_background(
-            app,
-            lambda: setup.first_run_setup(data, needs_password=needs_password),
-            success=lambda user: self._done(user, demo=False),
-            failure=self._failed,
+        (
+            Operation(app, lambda: setup.first_run_setup(data, needs_password=needs_password))
+            .success(lambda user: self._done(user, demo=False))
+            .failure(self._failed)
+            .run()
         )
 
     def fill_demo(self) -> None:
@@ -283,12 +283,15 @@ class SetupDialog(QDialog):
 
         def work() -> User:
             demo.fill_demo(cases=DEMO_CASES)
-            return User.get(User.login == demo.DEMO_LOGIN)
+            return demo.demo_user()
 
         app = QCoreApplication.instance()
         assert app is not None
-        run_in_background(
-            app, work, success=lambda user: self._done(user, demo=True), failure=self._failed
+        (
+            Operation(app, work)
+            .success(lambda user: self._done(user, demo=True))
+            .failure(self._failed)
+            .run()
         )
 
     def _done(self, user: User, *, demo: bool) -> None:

@@ -10,7 +10,6 @@ import datetime as dt
 import logging
 from typing import Any
 
-import peewee
 from PySide6.QtCore import (
     QAbstractTableModel,
     QModelIndex,
@@ -22,6 +21,8 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QBrush, QColor, QFont
 
 from sipdesk import clock, todo
+from sipdesk.db import storage_errors
+from sipdesk.errors import StorageError
 from sipdesk.models import User
 from sipdesk.todo import Target, TodoRow
 
@@ -64,8 +65,9 @@ class TodoModel(QAbstractTableModel):
     def refresh(self, *, today: dt.date | None = None) -> None:
         self._today = today or clock.today()
         try:
-            rows = todo.todo_for(self._user, today=self._today)
-        except peewee.DatabaseError as exc:
+            with storage_errors():
+                rows = todo.todo_for(self._user, today=self._today)
+        except StorageError as exc:
             log.error("todo query failed: %s", type(exc).__name__)
             self.load_failed.emit("Det gick inte att hämta Att göra från databasen. "
                                   "Kontrollera anslutningen och tryck F5.")

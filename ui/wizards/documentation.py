@@ -26,7 +26,6 @@ import datetime as dt
 import logging
 from typing import Any, ClassVar
 
-import peewee
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
@@ -46,7 +45,8 @@ from PySide6.QtWidgets import (
 )
 
 from sipdesk import clock, consent, contacts, lifecycle, plan
-from sipdesk.errors import NotFoundError, PermissionDenied, SipError, ValidationError
+from sipdesk.db import storage_errors
+from sipdesk.errors import NotFoundError, PermissionDenied, SipError, StorageError, ValidationError
 from sipdesk.models import Case, CaseStatus, User
 from sipdesk.plan import FieldConflict, PlanKind, PlanVersion
 from sipdesk.workdays import one_year_after
@@ -937,18 +937,19 @@ class DocumentationWizard(QWizard):
     def run(self, action: Any) -> bool:
         """Call a use case; its refusal is said in a message box. True when it was done."""
         try:
-            action()
+            with storage_errors():
+                action()
+        except StorageError as exc:
+            log.error("plan action failed: %s", type(exc).__name__)
+            messages.error(self, "Det gick inte att spara",
+                           "Det gick inte att spara i databasen. Kontrollera anslutningen och "
+                           "försök igen.")
+            return False
         except (ValidationError, PermissionDenied, NotFoundError) as problem:
             messages.warning(self, "Det gick inte", problem.message)
             return False
         except SipError as problem:
             messages.warning(self, "Det gick inte", problem.message)
-            return False
-        except peewee.DatabaseError as exc:
-            log.error("plan action failed: %s", type(exc).__name__)
-            messages.error(self, "Det gick inte att spara",
-                           "Det gick inte att spara i databasen. Kontrollera anslutningen och "
-                           "försök igen.")
             return False
         self.mark_saved()
         self.update_deadline()

@@ -23,12 +23,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-import peewee
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from sipdesk import clock, plan
-from sipdesk.errors import NotFoundError, PermissionDenied, SipError, ValidationError
+from sipdesk.db import storage_errors
+from sipdesk.errors import NotFoundError, PermissionDenied, SipError, StorageError, ValidationError
 from sipdesk.models import User
 from sipdesk.plan import FieldConflict, PlanVersion
 
@@ -212,8 +212,14 @@ class FieldSaver(QObject):
             self.dirty.discard(name)
             return True
         try:
-            version = plan.get_version(self.plan_id)
-            conflict = binding.save(self.actor, version, old, new)
+            with storage_errors():
+                version = plan.get_version(self.plan_id)
+                conflict = binding.save(self.actor, version, old, new)
+        except StorageError as exc:
+            log.error("saving a plan field failed: %s", type(exc).__name__)
+            self.status_changed.emit("Inte sparat: ingen kontakt med databasen. Det du skrivit "
+                                     "finns kvar och sparas vid nästa ändring.")
+            return False
         except ValidationError as problem:
             self.dirty.discard(name)  # said at the field; saved again when the user changes it
             self.refused.add(name)
@@ -230,11 +236,6 @@ class FieldSaver(QObject):
             self.dirty.discard(name)
             self.refused.add(name)
             self._set_error(binding, problem.message)
-            return False
-        except peewee.DatabaseError as exc:
-            log.error("saving a plan field failed: %s", type(exc).__name__)
-            self.status_changed.emit("Inte sparat: ingen kontakt med databasen. Det du skrivit "
-                                     "finns kvar och sparas vid nästa ändring.")
             return False
         self.dirty.discard(name)
         if conflict is not None:

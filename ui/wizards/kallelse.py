@@ -23,7 +23,6 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
-import peewee
 from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
@@ -53,7 +52,8 @@ from PySide6.QtWidgets import (
 
 from sipdesk import attendance, consent, contacts, drafts, invitation, lifecycle, people
 from sipdesk.contacts import DirectoryEntry, EntryKind
-from sipdesk.errors import ConflictError, PermissionDenied, SipError, ValidationError
+from sipdesk.db import storage_errors
+from sipdesk.errors import ConflictError, PermissionDenied, SipError, StorageError, ValidationError
 from sipdesk.invitation import (
     DEFAULT_MINUTES,
     HOME,
@@ -554,8 +554,9 @@ class ParticipantsPage(KallelsePage):
     def run_search(self) -> None:
         self._timer.stop()
         try:
-            found = contacts.search_directory(self.search.text(), limit=50)
-        except peewee.DatabaseError as exc:
+            with storage_errors():
+                found = contacts.search_directory(self.search.text(), limit=50)
+        except StorageError as exc:
             log.error("participant search failed: %s", type(exc).__name__)
             found = []
         self.results_model.set_entries(found)
@@ -1208,8 +1209,9 @@ class KallelseWizard(QWizard):
         if self._fingerprint(data) == self._untouched:
             return
         try:
-            drafts.save_draft(self.session.user, self.case, self.draft_name, data)
-        except peewee.DatabaseError as exc:
+            with storage_errors():
+                drafts.save_draft(self.session.user, self.case, self.draft_name, data)
+        except StorageError as exc:
             log.error("saving the kallelse draft failed: %s", type(exc).__name__)
 
     def reject(self) -> None:
@@ -1222,8 +1224,15 @@ class KallelseWizard(QWizard):
         draft = self.collect()
         page = self.review_page
         try:
-            meeting = invitation.send_invitation(self.session.user, self.case, draft,
-                                                 current=self.clock())
+            with storage_errors():
+                meeting = invitation.send_invitation(self.session.user, self.case, draft,
+                                                     current=self.clock())
+        except StorageError as exc:
+            log.error("sending a kallelse failed: %s", type(exc).__name__)
+            messages.error(self, "Kallelsen kunde inte skickas",
+                           "Det gick inte att spara i databasen. Ingenting är skickat och det "
+                           "du skrivit finns kvar — kontrollera anslutningen och försök igen.")
+            return False
         except ValidationError as problem:
             page.error.setText(problem.message + where_to_fix(problem.field))
             page.error.show()
@@ -1236,16 +1245,11 @@ class KallelseWizard(QWizard):
             page.error.setText(problem.message)
             page.error.show()
             return False
-        except peewee.DatabaseError as exc:
-            log.error("sending a kallelse failed: %s", type(exc).__name__)
-            messages.error(self, "Kallelsen kunde inte skickas",
-                           "Det gick inte att spara i databasen. Ingenting är skickat och det "
-                           "du skrivit finns kvar — kontrollera anslutningen och försök igen.")
-            return False
         self.meeting = meeting
         try:
-            drafts.delete_draft(self.session.user, self.case, self.draft_name)
-        except peewee.DatabaseError as exc:
+            with storage_errors():
+                drafts.delete_draft(self.session.user, self.case, self.draft_name)
+        except StorageError as exc:
             log.error("deleting the kallelse draft failed: %s", type(exc).__name__)
         log.info("kallelse sent")
         self.sent.emit(meeting)

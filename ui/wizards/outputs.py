@@ -24,8 +24,8 @@ from sipdesk.errors import SipError
 from sipdesk.invitation import Meeting
 
 from .. import messages
+from ..operations import Operation
 from ..window_state import read_str, window_state
-from ..worker import run_in_background
 
 log = logging.getLogger("sipdesk.ui.kallelse")
 
@@ -100,8 +100,12 @@ def print_letters(parent: QWidget, meeting: Meeting, *, case_number: str) -> Non
         for file in written:
             open_file(file)
 
-    run_in_background(parent, lambda: letters.render_letters(meeting_id, path, one_file=True),
-                      success=done, failure=_failed(parent, "Breven kunde inte skrivas"))
+    (
+        Operation(parent, lambda: letters.render_letters(meeting_id, path, one_file=True))
+        .success(done)
+        .failure(_failed(parent, "Breven kunde inte skrivas"))
+        .run()
+    )
 
 
 def save_calendar(parent: QWidget, meeting: Meeting, *, case_number: str) -> None:
@@ -120,8 +124,12 @@ def save_calendar(parent: QWidget, meeting: Meeting, *, case_number: str) -> Non
                              f"Kalenderfilen är sparad som {written.name}. Öppna den för att "
                              "lägga in mötet i Outlook eller en annan kalender.")
 
-    run_in_background(parent, lambda: calendar_files.write_calendar(meeting_id, path),
-                      success=done, failure=_failed(parent, "Kalenderfilen kunde inte sparas"))
+    (
+        Operation(parent, lambda: calendar_files.write_calendar(meeting_id, path))
+        .success(done)
+        .failure(_failed(parent, "Kalenderfilen kunde inte sparas"))
+        .run()
+    )
 
 
 def case_number_of(meeting: Meeting) -> str:
