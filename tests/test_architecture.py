@@ -180,9 +180,9 @@ def test_the_core_has_no_import_cycles() -> None:
     def visit(module: str, path: list[str]) -> None:
         for target in sorted(graph[module]):
             if target in path:
-                cycles.append(path[path.index(target):] + [target])
+                cycles.append([*path[path.index(target):], target])
             elif target not in done:
-                visit(target, path + [target])
+                visit(target, [*path, target])
         done.add(module)
 
     for module in sorted(graph):

@@ -29,7 +29,7 @@ from sipdesk.models import Case, Principal, PrincipalKind
 from tests.factories import make_case, make_person
 from tests.ui.conftest import MessageLog, type_text
 from ui import case_view as case_view_module
-from ui.case_tabs import consent_tab as consent_tab_module
+from ui import file_output
 from ui.case_tabs.base import CaseContext, CaseTab
 from ui.case_tabs.consent_tab import ConsentTab
 from ui.case_tabs.log_model import CaseLogModel, format_changes
@@ -38,7 +38,7 @@ from ui.case_tabs.overview import OverviewTab
 from ui.case_view import CASE_TABS, CaseView
 from ui.dialogs.case_dialogs import NeedDialog
 from ui.dialogs.consent_dialogs import ConsentDialog, HarmAssessmentDialog, WithdrawConsentDialog
-from ui.dialogs.save_file import SavePdfDialog
+from ui.file_output import SaveFileDialog
 from ui.main_window import MainWindow
 from ui.session import Session
 
@@ -333,8 +333,8 @@ def test_print_the_consent_form_from_the_consent_tab(
         return target
 
     opened: list[Path] = []
-    monkeypatch.setattr(SavePdfDialog, "ask", ask)
-    monkeypatch.setattr(consent_tab_module, "open_file", opened.append)
+    monkeypatch.setattr(SaveFileDialog, "ask", ask)
+    monkeypatch.setattr(file_output, "open_file", opened.append)
     view = show_case(qtbot, session, case.id)
     samtycke = view.tab(ConsentTab)
     view.tabs.setCurrentWidget(samtycke)
@@ -356,7 +356,7 @@ def test_print_failure_is_said_plainly(
 ) -> None:
     case = make_case(sqlite_session.user)
     missing = tmp_path / "finns-inte" / "samtycke.pdf"
-    monkeypatch.setattr(SavePdfDialog, "ask", lambda *_a, **_k: missing)
+    monkeypatch.setattr(SaveFileDialog, "ask", lambda *_a, **_k: missing)
     view = show_case(qtbot, sqlite_session, case.id)
     samtycke = view.tab(ConsentTab)
     qtbot.mouseClick(button(samtycke, "print_consent"), Qt.MouseButton.LeftButton)

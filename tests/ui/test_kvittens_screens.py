@@ -26,10 +26,11 @@ from tests.scenarios import NOW, good_draft, kallelse_world
 from tests.ui.conftest import MessageLog, type_text
 from tests.ui.documentation_support import drive_dialog, session_of, world_with_plan
 from tests.ui.test_plan_tab import click, show_tab
+from ui import file_output
 from ui.case_tabs import actions
 from ui.dialogs.case_dialogs import RefusalDialog
 from ui.dialogs.plan_reason import ReopenDialog
-from ui.dialogs.save_file import SavePdfDialog
+from ui.file_output import SaveFileDialog
 from ui.inbox.model import STATUS
 from ui.inbox.view import InboxView
 from ui.todo.model import WHAT
@@ -176,9 +177,9 @@ def test_refraining_from_a_sip_tells_who_was_told_and_prints_the_letter(
     assert done.case.status == CaseStatus.REFUSED.value
 
     target = tmp_path / "brev.pdf"
-    monkeypatch.setattr(SavePdfDialog, "ask", classmethod(lambda cls, *a, **k: target))
+    monkeypatch.setattr(SaveFileDialog, "ask", classmethod(lambda cls, *a, **k: target))
     opened: list[Path] = []
-    monkeypatch.setattr(actions, "open_file", opened.append)
+    monkeypatch.setattr(file_output, "open_file", opened.append)
     actions.after_refusal(dialog, done)
     first = message_log.texts()[0]
     assert "Maria Holm har fått ett meddelande om det, att kvittera." in first

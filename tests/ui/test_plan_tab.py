@@ -31,11 +31,11 @@ from tests.ui.documentation_support import (
     stored,
     world_with_plan,
 )
-from ui.case_tabs import plan_tab as plan_tab_module
+from ui import file_output
 from ui.case_tabs.plan_tab import PlanTab
 from ui.dialogs.plan_intervention import InterventionDialog
 from ui.dialogs.plan_reason import ChoosePrincipalDialog, ReopenDialog, SkipFollowUpDialog
-from ui.dialogs.save_file import SavePdfDialog
+from ui.file_output import SaveFileDialog
 from ui.wizards.documentation import DocumentationWizard as W
 
 
@@ -375,8 +375,8 @@ def test_printing_both_copies(qtbot: QtBot, sqlite_url: DatabaseUrl, tmp_path: P
         return tmp_path / default_name
 
     opened: list[Path] = []
-    monkeypatch.setattr(SavePdfDialog, "ask", classmethod(save_as))
-    monkeypatch.setattr(plan_tab_module, "open_file", opened.append)
+    monkeypatch.setattr(SaveFileDialog, "ask", classmethod(save_as))
+    monkeypatch.setattr(file_output, "open_file", opened.append)
     number = world["case"].number
     click(qtbot, tab.print_button)
     qtbot.waitUntil(lambda: not tab.printing, timeout=20_000)

@@ -10,18 +10,14 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from pathlib import Path
 
-from PySide6.QtCore import QUrl
-from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QPushButton, QWidget
 
 from sipdesk import lifecycle, messaging
-from sipdesk.errors import SipError
 from sipdesk.lifecycle import Action, ActionState
 from sipdesk.models import CaseStatus
 
-from .. import messages
+from .. import file_output, messages
 from ..dialogs.case_dialogs import ClosureDialog, RefusalDialog
 from ..dialogs.consent_dialogs import (
     ConsentDialog,
@@ -29,7 +25,6 @@ from ..dialogs.consent_dialogs import (
     HarmAssessmentDialog,
     WithdrawConsentDialog,
 )
-from ..operations import Operation
 from .base import CaseContext
 
 log = logging.getLogger("sipdesk.ui.case")
@@ -71,45 +66,19 @@ def after_refusal(parent: QWidget, done: lifecycle.Refusal) -> None:
     if not messages.confirm(parent, "Det blir ingen SIP", refusal_text(done),
                             yes="Skriv ut brevet…", no="Inte nu"):
         return
-    from ..dialogs.save_file import SavePdfDialog
-
     number = done.case.number
-    path = SavePdfDialog.ask(parent, title="Spara brevet till den enskilde",
-                             default_name=f"brev-ingen-sip-{number}.pdf")
+    path = file_output.SaveFileDialog.ask(parent, title="Spara brevet till den enskilde",
+                                          default_name=f"brev-ingen-sip-{number}.pdf")
     if path is None:
         return
     case_id = done.case.id
 
-    def render() -> Path:
+    def render() -> None:
         from reports.refusal_letter import render_refusal_letter  # ReportLab: when printing
 
         render_refusal_letter(case_id, path)
-        return path
 
-    def printed(saved: Path) -> None:
-        if messages.confirm(parent, "Brevet är sparat",
-                            f"Brevet är sparat som {saved.name} i {saved.parent}.\n\n"
-                            "Vill du öppna det nu?", yes="Öppna", no="Stäng"):
-            open_file(saved)
-
-    def failed(exc: Exception) -> None:
-        log.error("refusal letter failed: %s", type(exc).__name__)
-        text = (exc.message if isinstance(exc, SipError) else
-                "Det gick inte att spara brevet där. Välj en annan mapp." if isinstance(
-                    exc, OSError) else "Det gick inte att skapa brevet. Försök igen.")
-        messages.warning(parent, "Brevet kunde inte skapas", text)
-
-    (
-        Operation(parent, render)
-        .success(printed)
-        .failure(failed)
-        .run()
-    )
-
-
-def open_file(path: Path) -> None:
-    """Open a saved PDF in the system's viewer (replaced in tests)."""
-    QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
+    file_output.save_document(parent, file_output.LETTER, render, path)
 
 
 ACTION_HANDLERS: dict[Action, ActionHandler] = {

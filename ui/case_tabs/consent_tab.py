@@ -11,8 +11,7 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from PySide6.QtCore import Qt, QUrl
-from PySide6.QtGui import QDesktopServices
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QGroupBox,
@@ -28,13 +27,10 @@ from PySide6.QtWidgets import (
 
 from sipdesk import consent
 from sipdesk.consent import Consent, ConsentKind, HarmConclusion
-from sipdesk.errors import SipError
 from sipdesk.lifecycle import Action
 
-from .. import messages
+from .. import file_output
 from ..dialogs.consent_dialogs import ConsentDialog
-from ..dialogs.save_file import SavePdfDialog
-from ..operations import Operation
 from . import actions
 from .base import (
     NOT_GIVEN,
@@ -59,10 +55,6 @@ def consent_file_name(case_number: str) -> str:
     """`samtycke-SIP-2026-0001.pdf`: the case number only, no personal data."""
     return f"samtycke-{case_number}.pdf"
 
-
-def open_file(path: Path) -> None:
-    """Open a saved document in the system's viewer (replaced in tests)."""
-    QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
 
 
 def render_consent_form(case_id: int, path: Path) -> Path:
@@ -275,7 +267,7 @@ class ConsentTab(CaseTab):
         """Ask where to save the consent form, then render it in the background."""
         if self.printing:
             return
-        path = SavePdfDialog.ask(self, title="Spara samtyckesblanketten",
+        path = file_output.SaveFileDialog.ask(self, title="Spara samtyckesblanketten",
                                  default_name=consent_file_name(self.context.case.number))
         if path is None:
             return
@@ -284,34 +276,11 @@ class ConsentTab(CaseTab):
         self.print_status.setText("Skapar samtyckesblanketten…")
         self.print_status.show()
         case_id = self.context.case.id
-        (
-            Operation(self, lambda: render_consent_form(case_id, path))
-            .success(self._printed)
-            .failure(self._print_failed)
-            .run()
-        )
+        file_output.save_document(self, file_output.CONSENT_FORM,
+                                  lambda: render_consent_form(case_id, path), path,
+                                  done=self._done_printing)
 
     def _done_printing(self) -> None:
         self.printing = False
         self.print_status.hide()
         self.print_button.setEnabled(not self.context.read_only)
-
-    def _printed(self, path: Path) -> None:
-        self._done_printing()
-        log.info("consent form saved")
-        if messages.confirm(self, "Samtyckesblanketten är sparad",
-                            f"Blanketten är sparad som {path.name} i {path.parent}.\n\n"
-                            "Vill du öppna den nu?", yes="Öppna", no="Stäng"):
-            open_file(path)
-
-    def _print_failed(self, exc: Exception) -> None:
-        self._done_printing()
-        log.error("consent form failed: %s", type(exc).__name__)
-        if isinstance(exc, SipError):
-            text = exc.message
-        elif isinstance(exc, OSError):
-            text = ("Det gick inte att spara filen där. Välj en annan mapp, eller kontrollera "
-                    "att filen inte är öppen i ett annat program.")
-        else:
-            text = "Det gick inte att skapa samtyckesblanketten. Försök igen."
-        messages.warning(self, "Blanketten kunde inte skapas", text)

@@ -27,8 +27,8 @@ import importlib.util
 import logging
 from pathlib import Path
 
-from PySide6.QtCore import Qt, QUrl
-from PySide6.QtGui import QBrush, QColor, QDesktopServices
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QGroupBox,
@@ -48,10 +48,8 @@ from sipdesk.lifecycle import READ_ONLY
 from sipdesk.models import CaseStatus
 from sipdesk.plan import PlanKind, PlanVersion, PrincipalPart
 
-from .. import messages
+from .. import file_output, messages
 from ..dialogs.plan_reason import ChoosePrincipalDialog, ReopenDialog, SkipFollowUpDialog
-from ..dialogs.save_file import SavePdfDialog
-from ..operations import Operation
 from ..wizards.documentation import DocumentationWizard, deadline_text
 from .base import CaseContext, CaseTab, format_date, value_label
 
@@ -89,10 +87,6 @@ def installed(module: str) -> bool:
     except ModuleNotFoundError:
         return False
 
-
-def open_file(path: Path) -> None:
-    """Open a saved PDF in the system's viewer (replaced in tests)."""
-    QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
 
 
 def plan_file_name(case_number: str, version: int, *, easy_read: bool) -> str:
@@ -609,7 +603,7 @@ class PlanTab(CaseTab):
         if easy_read and not version.locked:
             return
         title = ("Spara den enskildes exemplar" if easy_read else "Spara planen")
-        path = SavePdfDialog.ask(self, title=title, default_name=plan_file_name(
+        path = file_output.SaveFileDialog.ask(self, title=title, default_name=plan_file_name(
             self.context.case.number, version.number, easy_read=easy_read))
         if path is None:
             return
@@ -618,37 +612,14 @@ class PlanTab(CaseTab):
         self.print_status.show()
         self._enable()
         plan_id = version.id
-        (
-            Operation(self, lambda: render_plan(plan_id, path, easy_read=easy_read))
-            .success(self._printed)
-            .failure(self._print_failed)
-            .run()
-        )
+        file_output.save_document(self, file_output.PLAN,
+                                  lambda: render_plan(plan_id, path, easy_read=easy_read), path,
+                                  done=self._done_printing)
 
     def _done_printing(self) -> None:
         self.printing = False
         self.print_status.hide()
         self._enable()
-
-    def _printed(self, path: Path) -> None:
-        self._done_printing()
-        log.info("plan saved as PDF")
-        if messages.confirm(self, "Planen är sparad",
-                            f"Planen är sparad som {path.name} i {path.parent}.\n\n"
-                            "Vill du öppna den nu?", yes="Öppna", no="Stäng"):
-            open_file(path)
-
-    def _print_failed(self, exc: Exception) -> None:
-        self._done_printing()
-        log.error("plan PDF failed: %s", type(exc).__name__)
-        if isinstance(exc, SipError):
-            text = exc.message
-        elif isinstance(exc, OSError):
-            text = ("Det gick inte att spara filen där. Välj en annan mapp, eller kontrollera "
-                    "att filen inte är öppen i ett annat program.")
-        else:
-            text = "Det gick inte att skapa planen som PDF. Försök igen."
-        messages.warning(self, "Planen kunde inte skapas", text)
 
 
 def set_state(button: QPushButton, enabled: bool, why_not: str, *, tip: str = "") -> None:

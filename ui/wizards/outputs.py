@@ -15,21 +15,18 @@ import logging
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QStandardPaths, QUrl
-from PySide6.QtGui import QDesktopServices
-from PySide6.QtWidgets import QFileDialog, QWidget
+from PySide6.QtWidgets import QWidget
 
 from sipdesk import cases
 from sipdesk.errors import SipError
 from sipdesk.invitation import Meeting
 
-from .. import messages
+from .. import file_output, messages
+from ..file_output import SaveFileDialog
 from ..operations import Operation
-from ..window_state import read_str, window_state
 
 log = logging.getLogger("sipdesk.ui.kallelse")
 
-KEY_FOLDER = "kallelse/last_folder"
 LETTERS_MODULE = "reports.letters"
 CALENDAR_MODULE = "sipdesk.calendar_files"
 
@@ -47,32 +44,6 @@ def letters_available() -> bool:
 
 def calendar_available() -> bool:
     return _available(CALENDAR_MODULE)
-
-
-class SaveFileDialog:
-    """The system's save dialog, starting in the last folder used (or Documents)."""
-
-    @classmethod
-    def ask(cls, parent: QWidget | None, *, title: str, default_name: str,
-            file_filter: str, suffix: str) -> Path | None:
-        remembered = read_str(window_state(), KEY_FOLDER, "")
-        folder = Path(remembered) if remembered and Path(remembered).is_dir() else Path(
-            QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
-            or Path.home())
-        chosen, _filter = QFileDialog.getSaveFileName(parent, title, str(folder / default_name),
-                                                      file_filter)
-        if not chosen:
-            return None
-        path = Path(chosen)
-        if path.suffix.lower() != suffix:
-            path = path.with_name(path.name + suffix)
-        window_state().setValue(KEY_FOLDER, str(path.parent))
-        return path
-
-
-def open_file(path: Path) -> None:
-    """Show the written file in the system's viewer (for printing)."""
-    QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
 
 
 def _failed(parent: QWidget, title: str) -> Any:
@@ -98,7 +69,7 @@ def print_letters(parent: QWidget, meeting: Meeting, *, case_number: str) -> Non
     def done(written: list[Path]) -> None:
         log.info("letters written: %d file(s)", len(written))
         for file in written:
-            open_file(file)
+            file_output.open_file(file)
 
     (
         Operation(parent, lambda: letters.render_letters(meeting_id, path, one_file=True))
