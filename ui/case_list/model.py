@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
@@ -34,14 +33,12 @@ from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap
 from sipdesk import cases, clock
 from sipdesk.cases import CaseFilter, CaseRow, SortKey
 from sipdesk.consent import consent_state
-from sipdesk.db import storage_errors
-from sipdesk.errors import StorageError
 from sipdesk.models import CaseStatus, User
+from ui.paged_rows import PagedRows
 
 log = logging.getLogger("sipdesk.ui.case_list")
 
 PAGE_SIZE = 200
-MAX_CACHED_PAGES = 30  # 6,000 rows: several screens in each direction
 
 CASE_ID_ROLE = Qt.ItemDataRole.UserRole + 1
 _ROLES_SHOWN = frozenset(
@@ -140,13 +137,15 @@ class CaseListModel(QAbstractTableModel):
     ) -> None:
         super().__init__(parent)
         self._user = user
-        self._page_size = page_size
         self._filter = CaseFilter()
         self._sort_key = SortKey.NUMBER
         self._descending = True
-        self._count = 0
-        self._pages: OrderedDict[int, list[CaseRow]] = OrderedDict()
-        self._failed = False
+        self._rows: PagedRows[CaseRow] = PagedRows(
+            page_size=page_size, count=lambda: cases.count_cases(self._filter, self._user),
+            page=lambda offset, limit: cases.fetch_cases(
+                self._filter, self._user, sort=self._sort_key, descending=self._descending,
+                offset=offset, limit=limit),
+            failed=self._report_failure)
         self._today = clock.today()  # for the consent column; renewed at each refresh
         self._consent_cells: dict[tuple[Any, ...], tuple[str, bool]] = {}
 
@@ -174,22 +173,20 @@ class CaseListModel(QAbstractTableModel):
         self.beginResetModel()
         self._today = clock.today()
         self._consent_cells.clear()
-        self._pages.clear()
-        self._failed = False
-        self._count = self._fetch_count()
+        count = self._rows.reset()
         self.endResetModel()
-        self.count_changed.emit(self._count)
+        self.count_changed.emit(count)
 
     def is_page_loaded(self, page: int) -> bool:
-        return page in self._pages
+        return page in self._rows.pages
 
     def first_page_ready(self) -> bool:
         """True once the rows of the first page are here (or there are none to show)."""
-        return self._count == 0 or self._failed or 0 in self._pages
+        return self._rows.count == 0 or self._rows.failed or 0 in self._rows.pages
 
     def case_id(self, row: int) -> int:
         """The id of the case shown in `row` (fetches its page if needed)."""
-        case_row = self._row(row)
+        case_row = self._rows.row(row)
         if case_row is None:
             raise IndexError(row)
         return case_row.id
@@ -197,68 +194,25 @@ class CaseListModel(QAbstractTableModel):
     def row_of_case(self, case_id: int) -> int | None:
         """The row of `case_id` among the rows already fetched, if it is one of them (after a
         refresh, the first page is fetched to look in)."""
-        if not self._pages and self._count and not self._failed:
-            self._fetch_page(0)
-        for page, rows in self._pages.items():
-            for offset, case_row in enumerate(rows):
-                if case_row.id == case_id:
-                    return page * self._page_size + offset
-        return None
+        if not self._rows.pages and self._rows.count and not self._rows.failed:
+            self._rows.fetch(0)
+        return self._rows.find(lambda case_row: case_row.id == case_id)
 
-    # ---- fetching -----------------------------------------------------------------------
-
-    def _fetch_count(self) -> int:
-        try:
-            with storage_errors():
-                return cases.count_cases(self._filter, self._user)
-        except StorageError as exc:
-            self._report_failure(exc)
-            return 0
-
-    def _row(self, row: int) -> CaseRow | None:
-        if not 0 <= row < self._count:
-            return None
-        page_number, offset = divmod(row, self._page_size)
-        page = self._pages.get(page_number)
-        if page is None:
-            if self._failed:
-                return None
-            page = self._fetch_page(page_number)
-            if page is None:
-                return None
-        else:
-            self._pages.move_to_end(page_number)
-        return page[offset] if offset < len(page) else None
-
-    def _fetch_page(self, page_number: int) -> list[CaseRow] | None:
-        try:
-            with storage_errors():
-                rows = cases.fetch_cases(
-                    self._filter, self._user, sort=self._sort_key, descending=self._descending,
-                    offset=page_number * self._page_size, limit=self._page_size,
-                )
-        except StorageError as exc:
-            self._report_failure(exc)
-            return None
-        self._pages[page_number] = rows
-        while len(self._pages) > MAX_CACHED_PAGES:
-            self._pages.popitem(last=False)
-        return rows
-
-    def _report_failure(self, exc: Exception) -> None:
+    def _report_failure(self, exc: Exception, first: bool) -> None:
         # The exception type only: its text may quote the search, which can be a name.
         log.error("case list query failed: %s", type(exc).__name__)
-        if not self._failed:
-            self._failed = True
+        if first:
             self.load_failed.emit(
                 "Det gick inte att hämta ärendena från databasen. "
                 "Kontrollera anslutningen och tryck F5 för att försöka igen."
             )
 
+    # ---- fetching -----------------------------------------------------------------------
+
     # ---- QAbstractTableModel --------------------------------------------------------------
 
     def rowCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else self._count
+        return 0 if parent.isValid() else self._rows.count
 
     def columnCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(COLUMNS)
@@ -271,7 +225,7 @@ class CaseListModel(QAbstractTableModel):
         if (role == _DECORATION and column not in _DECORATED) or (
                 role == _FOREGROUND and column not in (CONSENT_COLUMN, NEXT_DATE_COLUMN)):
             return None
-        case_row = self._row(index.row())
+        case_row = self._rows.row(index.row())
         if case_row is None or column >= len(COLUMNS):
             return None
         if role == CASE_ID_ROLE:
@@ -336,6 +290,5 @@ class CaseListModel(QAbstractTableModel):
         self._sort_key, self._descending = key, descending
         # The count does not change with the order: only the fetched rows are dropped.
         self.beginResetModel()
-        self._pages.clear()
-        self._failed = False
+        self._rows.clear()
         self.endResetModel()

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import dataclasses
 import logging
-from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Any
 
@@ -31,11 +30,11 @@ from sipdesk.db import storage_errors
 from sipdesk.errors import StorageError
 from sipdesk.messaging import AckEnded, Folder, MailRow, Recipients
 from sipdesk.models import User
+from ui.paged_rows import PagedRows
 
 log = logging.getLogger("sipdesk.ui.inbox")
 
 PAGE_SIZE = 100
-MAX_CACHED_PAGES = 30
 
 MESSAGE_ID_ROLE = Qt.ItemDataRole.UserRole + 1
 ModelIndex = QModelIndex | QPersistentModelIndex
@@ -114,13 +113,12 @@ class MailboxModel(QAbstractTableModel):
     ) -> None:
         super().__init__(parent)
         self._user = user
-        self._page_size = page_size
         self._filter = MailFilter()
-        self._count = 0
-        self._pages: OrderedDict[int, list[MailRow]] = OrderedDict()
+        self._rows: PagedRows[MailRow] = PagedRows(
+            page_size=page_size, count=self._fetch_count, page=self._fetch_page,
+            failed=self._report_failure, dropped=self._forget)
         self._recipients: dict[int, Recipients] = {}
         self._ended: dict[int, AckEnded] = {}
-        self._failed = False
         self._fonts = {
             (bold, strike): _font(bold=bold, strike=strike)
             for bold in (False, True) for strike in (False, True)
@@ -146,28 +144,22 @@ class MailboxModel(QAbstractTableModel):
     def refresh(self) -> None:
         """Count again and forget the fetched rows (a new message, a receipt, a new filter)."""
         self.beginResetModel()
-        self._pages.clear()
         self._recipients.clear()
         self._ended.clear()
-        self._failed = False
-        self._count = self._fetch_count()
+        count = self._rows.reset()
         self.endResetModel()
-        self.count_changed.emit(self._count)
+        self.count_changed.emit(count)
 
     def message_id(self, row: int) -> int | None:
-        mail = self._row(row)
+        mail = self._rows.row(row)
         return mail.message_id if mail is not None else None
 
     def mail(self, row: int) -> MailRow | None:
-        return self._row(row)
+        return self._rows.row(row)
 
     def row_of_message(self, message_id: int) -> int | None:
         """The row of a message among the rows fetched so far."""
-        for page, rows in self._pages.items():
-            for offset, mail in enumerate(rows):
-                if mail.message_id == message_id:
-                    return page * self._page_size + offset
-        return None
+        return self._rows.find(lambda mail: mail.message_id == message_id)
 
     def update_message(self, message_id: int) -> None:
         """Fetch one row again (read, acknowledged, withdrawn) without resetting the list."""
@@ -182,71 +174,40 @@ class MailboxModel(QAbstractTableModel):
                 self._ended.pop(message_id, None)
                 self._ended.update(messaging.ended_kvittens([message_id]))
         except StorageError as exc:
-            self._report_failure(exc)
+            self._rows.fail(exc)
             return
         if fresh is None:
             return
         if not is_received(self.folder):
             # As sent: keep the sender's view of the row (mail_row prefers the received one).
             fresh = dataclasses.replace(fresh, read=True, acknowledged=False)
-        page, offset = divmod(row, self._page_size)
-        self._pages[page][offset] = fresh
+        self._rows.replace(row, fresh)
         self.dataChanged.emit(self.index(row, 0), self.index(row, CASE))
 
     # ---- fetching -------------------------------------------------------------------------
 
     def _fetch_count(self) -> int:
         flt = self._filter
-        try:
-            with storage_errors():
-                return messaging.folder_count(self._user, flt.folder, text=flt.text,
-                                              case_id=flt.case_id)
-        except StorageError as exc:
-            self._report_failure(exc)
-            return 0
+        return messaging.folder_count(self._user, flt.folder, text=flt.text, case_id=flt.case_id)
 
-    def _row(self, row: int) -> MailRow | None:
-        if not 0 <= row < self._count:
-            return None
-        page_number, offset = divmod(row, self._page_size)
-        page = self._pages.get(page_number)
-        if page is None:
-            if self._failed:
-                return None
-            page = self._fetch_page(page_number)
-            if page is None:
-                return None
-        else:
-            self._pages.move_to_end(page_number)
-        return page[offset] if offset < len(page) else None
-
-    def _fetch_page(self, page_number: int) -> list[MailRow] | None:
+    def _fetch_page(self, offset: int, limit: int) -> list[MailRow]:
         flt = self._filter
-        try:
-            with storage_errors():
-                rows = messaging.folder_rows(
-                    self._user, flt.folder, text=flt.text, case_id=flt.case_id,
-                    offset=page_number * self._page_size, limit=self._page_size,
-                )
-                if not is_received(flt.folder):
-                    self._recipients.update(messaging.recipients_of(r.message_id for r in rows))
-                self._ended.update(messaging.ended_kvittens(r.message_id for r in rows))
-        except StorageError as exc:
-            self._report_failure(exc)
-            return None
-        self._pages[page_number] = rows
-        while len(self._pages) > MAX_CACHED_PAGES:
-            _dropped, old = self._pages.popitem(last=False)
-            for mail in old:
-                self._recipients.pop(mail.message_id, None)
-                self._ended.pop(mail.message_id, None)
+        rows = messaging.folder_rows(self._user, flt.folder, text=flt.text, case_id=flt.case_id,
+                                     offset=offset, limit=limit)
+        if not is_received(flt.folder):
+            self._recipients.update(messaging.recipients_of(r.message_id for r in rows))
+        self._ended.update(messaging.ended_kvittens(r.message_id for r in rows))
         return rows
 
-    def _report_failure(self, exc: Exception) -> None:
+    def _forget(self, rows: list[MailRow]) -> None:
+        for mail in rows:
+            self._recipients.pop(mail.message_id, None)
+            self._ended.pop(mail.message_id, None)
+
+    def _report_failure(self, exc: Exception, first: bool) -> None:
         # The type only: the text may quote the search or a subject.
         log.error("mailbox query failed: %s", type(exc).__name__)
-        if not self._failed:
-            self._failed = True
+        if first:
             self.load_failed.emit(
                 "Det gick inte att hämta meddelandena från databasen. "
                 "Kontrollera anslutningen och tryck F5 för att försöka igen."
@@ -255,7 +216,7 @@ class MailboxModel(QAbstractTableModel):
     # ---- QAbstractTableModel --------------------------------------------------------------
 
     def rowCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else self._count
+        return 0 if parent.isValid() else self._rows.count
 
     def columnCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else CASE + 1
@@ -263,7 +224,7 @@ class MailboxModel(QAbstractTableModel):
     def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():
             return None
-        mail = self._row(index.row())
+        mail = self._rows.row(index.row())
         if mail is None:
             return None
         column = index.column()
