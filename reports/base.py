@@ -22,8 +22,7 @@ from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen import canvas
 from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate
 
-from sipdesk import clock, settings
-from sipdesk.models import Principal, PrincipalKind
+from sipdesk import clock, print_reads, settings
 from sipdesk.paths import resource_dir
 from sipdesk.workdays import long_date
 
@@ -94,12 +93,9 @@ class Letterhead:
 
 def municipality_letterhead(unit_name: str = "") -> Letterhead:
     """The municipality's name (its first principal of kind kommun) and the logo setting."""
-    municipality = (Principal.select()
-                    .where(Principal.kind == PrincipalKind.MUNICIPALITY.value)
-                    .order_by(Principal.id).first())
     logo_setting = settings.get("municipality_logo")
     logo = Path(logo_setting) if logo_setting and Path(logo_setting).is_file() else None
-    return Letterhead(municipality.name if municipality else "", unit_name, logo)
+    return Letterhead(print_reads.municipality_name(), unit_name, logo)
 
 
 def styles(*, large: bool = False) -> dict[str, ParagraphStyle]:

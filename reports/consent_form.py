@@ -16,7 +16,7 @@ from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer, Table,
 from sipdesk import clock
 from sipdesk import consent as consent_rules
 from sipdesk.cases import get_case
-from sipdesk.models import Case, Principal, PrincipalKind
+from sipdesk.models import Case, PrincipalKind
 
 from .base import (
     BOX_EMPTY,
@@ -66,8 +66,7 @@ def form_data(case: Case, *, today: dt.date | None = None) -> ConsentFormData:
     person = case.person
     current = consent_rules.active_consent(case)
     chosen = {p.id for p in consent_rules.principals_of(current)} if current else set()
-    order = {PrincipalKind.MUNICIPALITY.value: 0, PrincipalKind.REGION.value: 1}
-    principals = sorted(Principal.select(), key=lambda p: (order.get(p.kind, 2), p.name))
+    principals = consent_rules.principal_choices()  # the order the consent dialog shows
     child = consent_rules.is_child(person, today)
     guardians = [g.name for g in consent_rules.guardians_of(person)] if child else []
     if child and not guardians:

@@ -44,12 +44,11 @@ from reportlab.platypus import (
     TableStyle,
 )
 
-from sipdesk import clock
-from sipdesk.errors import NotFoundError, ValidationError
+from sipdesk import clock, print_reads
+from sipdesk.errors import ValidationError
 from sipdesk.invitation import (
     HowInvited,
     Meeting,
-    MeetingStatus,
     Participant,
     ParticipantKind,
     participants_of,
@@ -188,8 +187,7 @@ def _person_address(person: Person) -> tuple[str, ...]:
 def planned_letters(meeting: Meeting, *, include_person: bool = True) -> list[Letter]:
     """The letters a meeting needs: the person's, then a kallelse to each professional without
     an account and an inbjudan to each relative or interpreter, all invited by letter."""
-    case = Case.get_by_id(meeting.case_id)
-    person = Person.get_by_id(case.person_id)
+    person = print_reads.case_and_person(meeting.case_id)[1]
     letters: list[Letter] = []
     if include_person:
         letters.append(Letter(LetterKind.PERSON, person.full_name, "", _person_address(person),
@@ -313,9 +311,9 @@ class LetterContext:
 
 
 def _context(meeting: Meeting, today: dt.date) -> LetterContext:
-    case = Case.get_by_id(meeting.case_id)
-    convener = User.get_by_id(meeting.created_by_id)
-    return LetterContext(case=case, person=Person.get_by_id(case.person_id), meeting=meeting,
+    case, person = print_reads.case_and_person(meeting.case_id)
+    convener = print_reads.user_with_unit(meeting.created_by_id)
+    return LetterContext(case=case, person=person, meeting=meeting,
                          convener=convener, convener_unit=convener.unit.name,
                          participants=participants_of(meeting), today=today)
 
@@ -626,14 +624,7 @@ _STORIES = {
 # ---- rendering ----------------------------------------------------------------------------
 
 def _meeting(meeting_id: int) -> Meeting:
-    meeting = Meeting.get_or_none(Meeting.id == meeting_id)
-    if meeting is None:
-        raise NotFoundError("Mötet finns inte längre.")
-    if meeting.status == MeetingStatus.CANCELLED.value:
-        raise ValidationError("Mötet är inställt — det finns inga brev att skriva ut.")
-    if meeting.status == MeetingStatus.HELD.value:
-        raise ValidationError("Mötet har redan hållits — det finns inga brev att skriva ut.")
-    return meeting
+    return print_reads.meeting_for_letters(meeting_id)
 
 
 def _write(path: Path, *, title: str, ctx: LetterContext, letters: Sequence[Letter]) -> None:

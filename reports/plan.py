@@ -46,9 +46,9 @@ from reportlab.platypus import (
     TableStyle,
 )
 
+from sipdesk import print_reads
 from sipdesk.consent import is_child
 from sipdesk.errors import ValidationError
-from sipdesk.models import Case, Person, Unit, User
 from sipdesk.plan import (
     Intervention,
     InterventionStatus,
@@ -213,14 +213,10 @@ class PlanPrint:
 def plan_print(plan_id: int) -> PlanPrint:
     view = plan_view(plan_id)
     plan, case = view.plan, view.case
-    # The person and the case's unit in one query (a bulk print reads a thousand of them).
-    case_row = (Case.select(Case.id, Person, Unit).join(Person).switch(Case).join(Unit)
-                .where(Case.id == case.id).get())
-    person, unit = case_row.person, case_row.unit
+    person, unit = print_reads.person_and_unit(case.id)
     documented_by = ""
     if plan.documented_by_id is not None:
-        user = (User.select(User, Unit).join(Unit)
-                .where(User.id == plan.documented_by_id).get())
+        user = print_reads.user_with_unit(plan.documented_by_id)
         documented_by = ", ".join(x for x in (user.full_name, user.profession, user.unit.name)
                                   if x)
     return PlanPrint(view=view, person_name=person.full_name,

@@ -12,10 +12,8 @@ from typing import BinaryIO
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer
 
-from sipdesk import clock
-from sipdesk.errors import NotFoundError, ValidationError
-from sipdesk.lifecycle import CaseStatusChange
-from sipdesk.models import Case, CaseStatus, Person, PrincipalKind, User
+from sipdesk import clock, print_reads
+from sipdesk.models import Case, Person, PrincipalKind, User
 
 from .base import Letterhead, SipDocTemplate, esc, municipality_letterhead, written_date
 from .letters import AddressWindow, LetterCanvas, _person_address, easy_read_styles
@@ -59,18 +57,8 @@ def render_refusal_letter(case_id: int, target: str | Path | BinaryIO, *,
                           today: dt.date | None = None) -> Path | BinaryIO:
     """The letter to the person after "Avstå från SIP" (lifecycle.refuse): written to `target`
     (a file, a folder for brev-ingen-sip-….pdf, or an open binary file)."""
-    case = Case.get_or_none(Case.id == case_id)
-    if case is None:
-        raise NotFoundError("Ärendet finns inte.")
-    change = (CaseStatusChange.select()
-              .where((CaseStatusChange.case == case)
-                     & (CaseStatusChange.to_status == CaseStatus.REFUSED.value))
-              .order_by(CaseStatusChange.id.desc()).first())
-    if change is None:
-        raise ValidationError("Ärendet har inte avslutats utan SIP — det finns inget sådant brev "
-                              "att skriva ut.")
-    by = User.get_by_id(change.by_id)
-    person = Person.get_by_id(case.person_id)
+    read = print_reads.refusal(case_id)
+    case, person, by = read.case, read.person, read.by
     path: Path | BinaryIO = target if not isinstance(target, str | Path) else Path(target)
     if isinstance(path, Path) and path.is_dir():
         path = path / refusal_file_name(case.number)
@@ -81,6 +69,6 @@ def render_refusal_letter(case_id: int, target: str | Path | BinaryIO, *,
             else Letterhead(principal.name, by.unit.name))
     doc = SipDocTemplate(path, title=f"Det blir ingen SIP just nu ({case.number})",
                          letterhead=head, subject=f"Ärende {case.number}")
-    doc.build(refusal_story(case, person, by, change.reason, today or clock.today()),
+    doc.build(refusal_story(case, person, by, read.reason, today or clock.today()),
               canvasmaker=LetterCanvas)
     return path

@@ -132,7 +132,7 @@ def queries_by_hand(path: Path) -> list[str]:
     return found
 
 
-@pytest.mark.parametrize("package", ["ui"])
+@pytest.mark.parametrize("package", ["ui", "reports"])
 def test_no_queries_outside_the_core(package: str) -> None:
     """Issue 11: ui/ and reports/ call the core's use cases and read models; they import no
     peewee and build no query, so every rule and every SQL statement lives in the core."""

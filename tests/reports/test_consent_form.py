@@ -95,3 +95,19 @@ def test_print_consent_from_the_command_line(
 def test_blank_adult_form_fits_on_one_page_with_its_signatures(officer: User) -> None:
     pages, text = render(make_case(officer))
     assert pages == 1 and "Sida 1 av 1" in text and "Den enskilde" in text
+
+
+def test_the_form_lists_the_principals_in_the_order_the_consent_dialog_shows(
+        officer: User) -> None:
+    """Issue 11, rules once in the core: the paper names the principals in
+    consent.principal_choices()'s order (municipalities, regions, others; Swedish letters
+    ignoring case), not an order of its own."""
+    Principal.create(name="Vårdcentralen Norr", kind=PrincipalKind.OTHER.value)
+    Principal.create(name="attendo omsorg", kind=PrincipalKind.OTHER.value)
+    Principal.create(name="Region Annanstans", kind=PrincipalKind.REGION.value)
+    from reports.consent_form import form_data
+
+    shown = [box.name for box in form_data(make_case(officer)).principals]
+    assert shown == [p.name for p in consent.principal_choices()]
+    assert shown.index("attendo omsorg") < shown.index("Vårdcentralen Norr")
+    assert shown.index("Region Annanstans") < shown.index("attendo omsorg")
