@@ -239,3 +239,16 @@ def storage_errors() -> Iterator[None]:
     except (peewee.DatabaseError, peewee.InterfaceError) as exc:
         log.error("storage error: %s", type(exc).__name__)
         raise StorageError() from exc
+
+
+def analyze(db: peewee.Database | None = None) -> None:
+    """Refresh the planner's statistics after a bulk change (a migration, `sipdesk demo`, an
+    import), so the first searches on a new database are planned as well as later ones:
+    PostgreSQL's `ANALYZE` (autovacuum would get there, minutes later), SQLite's
+    `PRAGMA optimize` (it analyses only the tables whose statistics are missing or stale)."""
+    target = db if db is not None else database.obj
+    if engine_of(target) is Engine.POSTGRESQL:
+        target.execute_sql("ANALYZE")
+    else:
+        target.execute_sql("PRAGMA optimize")
+    log.info("planner statistics refreshed")

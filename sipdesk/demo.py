@@ -18,7 +18,7 @@ from . import clock
 from .auth import hash_password
 from .cases import format_case_number
 from .consent import Consent, ConsentKind, ConsentPrincipal
-from .db import BaseModel, database
+from .db import BaseModel, analyze, database
 from .demo_showcase import SHOWCASE, build_showcase
 from .lifecycle import Closure, ClosureReason, NeedRecord, NoticedBy
 from .models import (
@@ -282,6 +282,7 @@ def fill_demo(*, cases: int, seed: int = 1, today: dt.date | None = None) -> int
             p.id for p in Principal.select().order_by(Principal.id)])
         made = build_showcase(count=showcase, today=today, rng=rng,
                               person_ids=person_ids[::-1])
+    analyze()  # 100,000 new cases: plan the first search with statistics, not guesses
     return len(case_rows) + made
 
 

@@ -15,7 +15,7 @@ import peewee
 from playhouse.migrations import Runner
 
 from . import clock
-from .db import ConnectionProblem, DatabaseUrl, Engine, ProblemKind
+from .db import ConnectionProblem, DatabaseUrl, Engine, ProblemKind, analyze
 
 log = logging.getLogger("sipdesk.schema")
 
@@ -97,4 +97,5 @@ def migrate(db: peewee.Database, url: DatabaseUrl) -> tuple[list[str], Path | No
         backup = backup_sqlite(url.path)
     applied = _runner(db).up()
     log.info("applied %d migration(s)", len(applied))
+    analyze(db)
     return applied, backup
