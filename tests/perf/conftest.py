@@ -1,6 +1,9 @@
 """Benchmark fixtures: 100,000 demo cases made once per bench session, and the results table.
 
-`make bench` runs this folder (the normal suite ignores it: `--ignore=tests/perf` in addopts).
+`make bench` runs this folder at full size (`SIPDESK_BENCH=full`: 100,000 cases, the timing
+targets asserted, the table printed). The normal suite runs the same tests at a tiny size
+(`bench_size`), with no timing assertion (`meets_target`), so a broken benchmark shows on every
+CI run instead of the day someone next runs `make bench`.
 The demo data is made with `sipdesk.demo.fill_demo` — the same code as `sipdesk demo` — into a
 temporary SQLite file and into a fresh PostgreSQL database (`SIPDESK_TEST_PG`, default
 postgresql://root@127.0.0.1:5432/test names the server; the bench database is created and
@@ -9,6 +12,7 @@ dropped here). Every test adds its figures to one table, printed at the end of t
 
 from __future__ import annotations
 
+import os
 import statistics
 import time
 import uuid
@@ -24,7 +28,21 @@ from sipdesk.db import DatabaseUrl, Engine, connect, database, parse_url
 from sipdesk.demo import fill_demo
 from tests.conftest import IN_CI, PG_ADMIN_URL
 
-BENCH_CASES = 100_000
+FULL_SIZE = os.environ.get("SIPDESK_BENCH") == "full"
+
+
+def bench_size(full: int, tiny: int) -> int:
+    return full if FULL_SIZE else tiny
+
+
+def meets_target(passed: bool | None, message: str) -> None:
+    """Assert a timing target at full size only: at the suite's tiny size the timings say
+    nothing, and a busy CI machine must not fail the suite over them."""
+    if FULL_SIZE:
+        assert passed, message
+
+
+BENCH_CASES = bench_size(100_000, 500)
 DEMO_SEED = 1
 DEMO_INSERT_TARGET_S = 60.0  # issue 2: 100,000 cases must take under a minute on SQLite
 
@@ -79,9 +97,9 @@ REPORT = BenchReport()
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
-    if not REPORT.figures:
+    if not REPORT.figures or not FULL_SIZE:
         return
-    terminalreporter.section("sipdesk benchmark results (100,000 demo cases)")
+    terminalreporter.section(f"sipdesk benchmark results ({BENCH_CASES:,} demo cases)")
     terminalreporter.write_line(REPORT.table())
     for note in REPORT.notes:
         terminalreporter.write_line(note)

@@ -34,14 +34,16 @@ from sipdesk.messaging import Folder
 from sipdesk.models import User
 from sipdesk.notify import Listener
 from tests.conftest import IN_CI, PG_ADMIN_URL
-from tests.perf.conftest import BenchReport, Figure, median_ms
+from tests.perf.conftest import BenchReport, Figure, bench_size, median_ms, meets_target
 
-MESSAGES = 1_000_000
+MESSAGES = bench_size(1_000_000, 5_000)
 REPEATS = 20
 ENGINE_LABEL = {Engine.SQLITE: "SQLite", Engine.POSTGRESQL: "PostgreSQL"}
 
 
-def _rows(user_ids: list[int], case_ids: list[int]) -> Iterator[tuple[tuple, tuple]]:
+def _rows(user_ids: list[int], case_ids: list[int], *, after_message: int,
+          after_receipt: int) -> Iterator[tuple[tuple, tuple]]:
+    """The bulk rows, numbered after the demo's own messages and receipts."""
     rng = random.Random(4)
     start = dt.datetime(2021, 1, 1, 8, 0)
     for index in range(MESSAGES):
@@ -50,15 +52,16 @@ def _rows(user_ids: list[int], case_ids: list[int]) -> Iterator[tuple[tuple, tup
         requires_ack = rng.random() < 0.33
         done = rng.random() < 0.98
         case_id = rng.choice(case_ids) if rng.random() < 0.9 else None
-        message = (index + 1, case_id, sender, f"Meddelande {index}", "Text om ärendet.",
-                   "free_text", requires_ack, sent, "", "")
-        receipt = (index + 1, index + 1, recipient, sent, sent if done else None,
+        message_id = after_message + index + 1
+        message = (message_id, case_id, sender, f"Meddelande {index}", "Text om ärendet.",
+                   "free_text", requires_ack, sent, "", "", "", "")
+        receipt = (after_receipt + index + 1, message_id, recipient, sent, sent if done else None,
                    sent if done and requires_ack else None, requires_ack and not done)
         yield message, receipt
 
 
 MESSAGE_COLUMNS = ("id, case_id, sender_id, subject, body, kind, requires_ack, sent_at, "
-                   "to_units, withdrawn_reason")
+                   "to_units, withdrawn_reason, ack_ended_why, ack_ended_note")
 RECEIPT_COLUMNS = "id, message_id, recipient_id, delivered_at, read_at, acknowledged_at, needs_ack"
 
 
@@ -69,14 +72,19 @@ def _load(url: DatabaseUrl) -> None:
         fill_demo(cases=2_000, seed=2)
         users = [u.id for u in User.select(User.id)]
         cases = [row[0] for row in database.execute_sql("SELECT id FROM sip_case").fetchall()]
+        # The demo sends messages of its own: the bulk rows are numbered after them.
+        after_message, after_receipt = (
+            database.execute_sql(f"SELECT coalesce(max(id), 0) FROM {table}").fetchone()[0]
+            for table in ("message", "receipt"))
     finally:
         db.close()
         database.initialize(None)
-    pairs = list(_rows(users, cases))
+    pairs = list(_rows(users, cases, after_message=after_message, after_receipt=after_receipt))
     if url.engine is Engine.SQLITE:
         assert url.path is not None
         with sqlite3.connect(url.path) as raw:
-            raw.executemany(f"INSERT INTO message ({MESSAGE_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?)",
+            marks = ",".join("?" * len(MESSAGE_COLUMNS.split(",")))
+            raw.executemany(f"INSERT INTO message ({MESSAGE_COLUMNS}) VALUES ({marks})",
                             (m for m, _r in pairs))
             raw.executemany(f"INSERT INTO receipt ({RECEIPT_COLUMNS}) VALUES (?,?,?,?,?,?,?)",
                             (r for _m, r in pairs))
@@ -196,7 +204,7 @@ def test_badge_and_first_page_with_a_million_messages(mail_db: MailDatabase,
     page_fig = bench_report.add(Figure(
         "open the inbox: first page", label, page_ms, "ms",
         baseline=raw_page_ms, target="≤ 50 ms", passed=page_ms <= 50))
-    assert badge_fig.passed and page_fig.passed, (badge_ms, page_ms)
+    meets_target(badge_fig.passed and page_fig.passed, f"{badge_ms:.1f} ms, {page_ms:.1f} ms")
 
 
 def test_notification_latency_between_two_clients(postgresql_mail: MailDatabase,
@@ -228,4 +236,4 @@ def test_notification_latency_between_two_clients(postgresql_mail: MailDatabase,
     ms = median_ms(samples)
     figure = bench_report.add(Figure("notification latency, client A → client B", "PostgreSQL",
                                      ms, "ms", target="≤ 1000 ms", passed=ms <= 1000))
-    assert figure.passed
+    meets_target(figure.passed, f"notification latency {figure.value:.0f} {figure.unit}")
