@@ -10,26 +10,24 @@ from __future__ import annotations
 import datetime as dt
 import json
 from dataclasses import dataclass
-from enum import StrEnum
-from typing import Any
+from typing import Any, ClassVar
 
 import peewee as pw
 
 from .db import BaseModel
+from .labelled import LabelledEnum, Labels
 from .models import Case, User, now
 
 
-class AuditAction(StrEnum):
+class AuditAction(LabelledEnum):
     CREATE = "create"
     UPDATE = "update"
     STATE = "state"
     OPEN = "open"
 
-    @property
-    def label(self) -> str:
-        return {"create": "Skapad", "update": "Ändrad", "state": "Status", "open": "Öppnad"}[
-            self.value
-        ]
+    __labels__: ClassVar[Labels] = {
+        "create": "Skapad", "update": "Ändrad", "state": "Status", "open": "Öppnad",
+    }
 
 
 class AuditEntry(BaseModel):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import ClassVar
 
 import peewee
 
@@ -14,6 +15,7 @@ from .audit import AuditAction
 from .collation import ordered
 from .db import Engine, database, engine_of
 from .errors import NotFoundError, PermissionDenied, ValidationError
+from .labelled import LabelledEnum, Labels
 from .models import FIRST_STATUS, Case, CaseStatus, Person, Unit, User
 from .people import PersonInput, create_person, person_search_condition, prefix
 from .todo import cases_waiting_for
@@ -134,14 +136,12 @@ def find_case_by_number(number: str, *, visible_to: User | None) -> Case:
 
 # ---- the case list -----------------------------------------------------------------------
 
-class Scope(StrEnum):
+class Scope(LabelledEnum):
     MINE = "mine"
     UNIT = "unit"
     ALL = "all"
 
-    @property
-    def label(self) -> str:
-        return {"mine": "Mina ärenden", "unit": "Enhetens", "all": "Alla"}[self.value]
+    __labels__: ClassVar[Labels] = {"mine": "Mina ärenden", "unit": "Enhetens", "all": "Alla"}
 
 
 class SortKey(StrEnum):

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from enum import StrEnum
+from typing import ClassVar
 
 import peewee as pw
 
@@ -19,6 +19,7 @@ from . import audit, clock, lifecycle
 from .audit import AuditAction
 from .db import BaseModel, database
 from .errors import ValidationError
+from .labelled import LabelledEnum, Labels
 from .lifecycle import Action, ClosureReason
 from .models import (
     Case,
@@ -38,13 +39,11 @@ ADULT_AGE = 18
 WARN_DAYS = 30
 
 
-class ConsentKind(StrEnum):
+class ConsentKind(LabelledEnum):
     ORAL = "oral"
     WRITTEN = "written"
 
-    @property
-    def label(self) -> str:
-        return {"oral": "Muntligt", "written": "Skriftligt"}[self.value]
+    __labels__: ClassVar[Labels] = {"oral": "Muntligt", "written": "Skriftligt"}
 
 
 class Consent(BaseModel):
@@ -82,16 +81,14 @@ class GuardianConsent(BaseModel):
     how = pw.CharField(max_length=10)  # oral / written
 
 
-class HarmConclusion(StrEnum):
+class HarmConclusion(LabelledEnum):
     NO_HARM = "no_harm"
     HARM = "harm"
 
-    @property
-    def label(self) -> str:
-        return {
-            "no_harm": "SIP skadar inte den enskilde — arbetet kan fortsätta",
-            "harm": "SIP skulle skada den enskilde — ingen SIP upprättas",
-        }[self.value]
+    __labels__: ClassVar[Labels] = {
+        "no_harm": "SIP skadar inte den enskilde — arbetet kan fortsätta",
+        "harm": "SIP skulle skada den enskilde — ingen SIP upprättas",
+    }
 
 
 class HarmAssessment(BaseModel):

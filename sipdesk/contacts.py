@@ -9,15 +9,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import ClassVar
 
 import peewee as pw
 
 from .collation import ordered, sort_key
 from .errors import NotFoundError, PermissionDenied, ValidationError
+from .labelled import LabelledEnum, Labels
 from .models import Law, Principal, PrincipalKind, Role, Unit, User, VersionedModel
 
 
-class OrganisationKind(StrEnum):
+class OrganisationKind(LabelledEnum):
     """What the organisation is, so the kallelse can check who takes part."""
 
     OUTPATIENT = "outpatient"  # öppenvård: vårdcentral, psykiatrisk öppenvård, ASIH …
@@ -28,17 +30,15 @@ class OrganisationKind(StrEnum):
     INTERPRETER = "interpreter"  # tolkförmedling
     OTHER = "other"
 
-    @property
-    def label(self) -> str:
-        return {
-            "outpatient": "Öppenvård (t.ex. vårdcentral, psykiatri, ASIH)",
-            "hospital": "Slutenvård",
-            "municipal_care": "Kommunal vård och omsorg",
-            "social_services": "Socialtjänst",
-            "school": "Skola",
-            "interpreter": "Tolkförmedling",
-            "other": "Annan",
-        }[self.value]
+    __labels__: ClassVar[Labels] = {
+        "outpatient": "Öppenvård (t.ex. vårdcentral, psykiatri, ASIH)",
+        "hospital": "Slutenvård",
+        "municipal_care": "Kommunal vård och omsorg",
+        "social_services": "Socialtjänst",
+        "school": "Skola",
+        "interpreter": "Tolkförmedling",
+        "other": "Annan",
+    }
 
 
 class Organisation(VersionedModel):

@@ -11,6 +11,7 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import ClassVar
 
 import peewee as pw
 
@@ -18,6 +19,7 @@ from . import audit, clock, messaging
 from .audit import AuditAction
 from .db import BaseModel, database
 from .errors import PermissionDenied, ValidationError
+from .labelled import LabelledEnum, Labels
 from .meeting_records import Meeting, MeetingStatus
 from .models import Case, CaseStatus, User, now
 from .plan_records import latest_version, participants
@@ -270,16 +272,14 @@ def refuse(actor: User, case: Case, *, reason: str, today: dt.date | None = None
 
 # ---- the need (DOMAIN step 1) ------------------------------------------------------------------
 
-class NoticedBy(StrEnum):
+class NoticedBy(LabelledEnum):
     PERSON = "person"
     RELATIVE = "relative"
     STAFF = "staff"
 
-    @property
-    def label(self) -> str:
-        return {"person": "Den enskilde", "relative": "Närstående", "staff": "Personal"}[
-            self.value
-        ]
+    __labels__: ClassVar[Labels] = {
+        "person": "Den enskilde", "relative": "Närstående", "staff": "Personal",
+    }
 
 
 class NeedRecord(BaseModel):
@@ -365,22 +365,20 @@ def register_need(actor: User, case: Case, data: NeedInput,
 
 # ---- closure (DOMAIN step 11) ------------------------------------------------------------------
 
-class ClosureReason(StrEnum):
+class ClosureReason(LabelledEnum):
     GOALS_MET = "goals_met"
     NO_MORE_NEED = "no_more_need"
     DIED = "died"
     CONSENT_WITHDRAWN = "consent_withdrawn"
     REPLACED = "replaced"
 
-    @property
-    def label(self) -> str:
-        return {
-            "goals_met": "Målen är uppfyllda",
-            "no_more_need": "Behov av samordning finns inte längre",
-            "died": "Den enskilde har avlidit",
-            "consent_withdrawn": "Samtycket återkallat",
-            "replaced": "Ersätts av en ny SIP",
-        }[self.value]
+    __labels__: ClassVar[Labels] = {
+        "goals_met": "Målen är uppfyllda",
+        "no_more_need": "Behov av samordning finns inte längre",
+        "died": "Den enskilde har avlidit",
+        "consent_withdrawn": "Samtycket återkallat",
+        "replaced": "Ersätts av en ny SIP",
+    }
 
 
 class Closure(BaseModel):

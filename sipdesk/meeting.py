@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from enum import StrEnum
+from typing import ClassVar
 
 import peewee as pw
 
@@ -17,6 +17,7 @@ from .audit import AuditAction
 from .db import BaseModel, database
 from .errors import PermissionDenied, ValidationError
 from .invitation import Meeting, MeetingStatus, Participant, ParticipantKind, participants_of
+from .labelled import LabelledEnum, Labels
 from .lifecycle import Action
 from .models import Case, Role, User, now
 from .personal_number import parse as parse_personal_number
@@ -99,22 +100,20 @@ def transfer_coordinator(actor: User, case: Case, new: User) -> Case:
 
 # ---- mobile care team --------------------------------------------------------------------------
 
-class PrimaryCareDecision(StrEnum):
+class PrimaryCareDecision(LabelledEnum):
     NOT_DECIDED = "not_decided"
     ACCEPTED = "accepted"
     REFUSED_CRITERIA = "refused_criteria"
     REFUSED_NO_NEED = "refused_no_need"
     REFUSED_OTHER = "refused_other"
 
-    @property
-    def label(self) -> str:
-        return {
-            "not_decided": "Inte beslutat än",
-            "accepted": "Mobilt vårdteam blir aktuellt",
-            "refused_criteria": "Nej — kriterierna är inte uppfyllda",
-            "refused_no_need": "Nej — behov finns inte",
-            "refused_other": "Nej — av annat skäl",
-        }[self.value]
+    __labels__: ClassVar[Labels] = {
+        "not_decided": "Inte beslutat än",
+        "accepted": "Mobilt vårdteam blir aktuellt",
+        "refused_criteria": "Nej — kriterierna är inte uppfyllda",
+        "refused_no_need": "Nej — behov finns inte",
+        "refused_other": "Nej — av annat skäl",
+    }
 
 
 CRITERIA = {

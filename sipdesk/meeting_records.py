@@ -10,49 +10,50 @@ from __future__ import annotations
 
 import datetime as dt
 from enum import StrEnum
+from typing import ClassVar
 
 import peewee as pw
 
 from .db import BaseModel
+from .labelled import LabelledEnum, Labels
 from .message_records import Message
 from .models import Case, User, VersionedModel, now
 
 DEFAULT_MINUTES = 45
 
 
-class ParticipantKind(StrEnum):
+class ParticipantKind(LabelledEnum):
     PERSON = "person"
     RELATIVE = "relative"
     INTERPRETER = "interpreter"
     PROFESSIONAL = "professional"
 
-    @property
-    def label(self) -> str:
-        return {"person": "Den enskilde", "relative": "Närstående", "interpreter": "Tolk",
-                "professional": "Företrädare för huvudman"}[self.value]
+    __labels__: ClassVar[Labels] = {
+        "person": "Den enskilde", "relative": "Närstående", "interpreter": "Tolk",
+        "professional": "Företrädare för huvudman",
+    }
 
 
-class Answer(StrEnum):
+class Answer(LabelledEnum):
     NO_ANSWER = "no_answer"
     COMING = "coming"
     NOT_COMING = "not_coming"
 
-    @property
-    def label(self) -> str:
-        return {"no_answer": "Inget svar än", "coming": "Kommer",
-                "not_coming": "Kan inte komma"}[self.value]
+    __labels__: ClassVar[Labels] = {
+        "no_answer": "Inget svar än", "coming": "Kommer", "not_coming": "Kan inte komma",
+    }
 
 
-class HowInvited(StrEnum):
+class HowInvited(LabelledEnum):
     MESSAGE = "message"  # a user: in sipdesk, with kvittens
     LETTER = "letter"
     PHONE = "phone"
     EMAIL = "email"
 
-    @property
-    def label(self) -> str:
-        return {"message": "Meddelande i sipdesk", "letter": "Brev", "phone": "Telefon",
-                "email": "E-post (utan personuppgifter)"}[self.value]
+    __labels__: ClassVar[Labels] = {
+        "message": "Meddelande i sipdesk", "letter": "Brev", "phone": "Telefon",
+        "email": "E-post (utan personuppgifter)",
+    }
 
 
 class MeetingStatus(StrEnum):

@@ -7,17 +7,18 @@ without import cycles, issue 11). `sipdesk.messaging` re-exports every name here
 
 from __future__ import annotations
 
-from enum import StrEnum
+from typing import ClassVar
 
 import peewee as pw
 
 from .db import BaseModel
+from .labelled import LabelledEnum, Labels
 from .models import Case, User, now
 
 MAX_SUBJECT = 200
 
 
-class MessageKind(StrEnum):
+class MessageKind(LabelledEnum):
     FREE_TEXT = "free_text"
     INVITATION = "invitation"
     CANCELLATION = "cancellation"
@@ -27,18 +28,16 @@ class MessageKind(StrEnum):
     APPROVAL = "approval"
     ANSWER = "answer"
 
-    @property
-    def label(self) -> str:
-        return {
-            "free_text": "Meddelande",
-            "invitation": "Kallelse",
-            "cancellation": "Inställt möte",
-            "follow_up": "Uppföljning",
-            "closure": "Avslut",
-            "request_to_convene": "Begäran om SIP",
-            "approval": "Godkännande",
-            "answer": "Svar",
-        }[self.value]
+    __labels__: ClassVar[Labels] = {
+        "free_text": "Meddelande",
+        "invitation": "Kallelse",
+        "cancellation": "Inställt möte",
+        "follow_up": "Uppföljning",
+        "closure": "Avslut",
+        "request_to_convene": "Begäran om SIP",
+        "approval": "Godkännande",
+        "answer": "Svar",
+    }
 
 
 class Message(BaseModel):
@@ -77,7 +76,7 @@ class Message(BaseModel):
         indexes = ((("sender", "sent_at"), False),)  # migration 0007
 
 
-class AckEnded(StrEnum):
+class AckEnded(LabelledEnum):
     """Why a message no longer asks for kvittens (it stays readable, struck through nowhere)."""
 
     SUPERSEDED = "superseded"
@@ -85,12 +84,11 @@ class AckEnded(StrEnum):
     MEETING_PASSED = "meeting_passed"
     PLAN_APPROVED = "plan_approved"  # a request to approve, once every principal has
 
-    @property
-    def label(self) -> str:
-        """The word in the inbox's status column."""
-        return {"superseded": "Inaktuellt", "case_closed": "Avslutat ärende",
-                "meeting_passed": "Mötet har varit",
-                "plan_approved": "Planen är godkänd"}[self.value]
+    # The word in the inbox's status column.
+    __labels__: ClassVar[Labels] = {
+        "superseded": "Inaktuellt", "case_closed": "Avslutat ärende",
+        "meeting_passed": "Mötet har varit", "plan_approved": "Planen är godkänd",
+    }
 
 
 class Receipt(BaseModel):

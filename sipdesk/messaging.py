@@ -15,7 +15,7 @@ import datetime as dt
 import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from enum import StrEnum
+from typing import ClassVar
 
 import peewee as pw
 
@@ -25,6 +25,7 @@ from .audit import AuditAction
 from .collation import contains, ordered
 from .db import Engine, database, engine_of
 from .errors import NotFoundError, PermissionDenied, ValidationError
+from .labelled import LabelledEnum, Labels
 from .message_records import MAX_SUBJECT, AckEnded, Message, MessageKind, Receipt
 from .models import Case, Principal, Unit, User, now
 
@@ -373,20 +374,18 @@ def thread_of(message: Message) -> list[Message]:
 
 # ---- the mailbox lists --------------------------------------------------------------------------
 
-class Folder(StrEnum):
+class Folder(LabelledEnum):
     INBOX = "inbox"
     SENT = "sent"
     AWAITING_MY_ACK = "awaiting_my_ack"
     AWAITING_OTHERS = "awaiting_others"
 
-    @property
-    def label(self) -> str:
-        return {
-            "inbox": "Inkorg",
-            "sent": "Skickat",
-            "awaiting_my_ack": "Kräver min kvittens",
-            "awaiting_others": "Väntar på andras kvittens",
-        }[self.value]
+    __labels__: ClassVar[Labels] = {
+        "inbox": "Inkorg",
+        "sent": "Skickat",
+        "awaiting_my_ack": "Kräver min kvittens",
+        "awaiting_others": "Väntar på andras kvittens",
+    }
 
 
 @dataclass(frozen=True, slots=True)

@@ -16,16 +16,17 @@ import peewee as pw
 from . import clock
 from .db import BaseModel
 from .errors import ConflictError
+from .labelled import LabelledEnum, Labels
 
 
-class PrincipalKind(StrEnum):
+class PrincipalKind(LabelledEnum):
     MUNICIPALITY = "kommun"
     REGION = "region"
     OTHER = "other"
 
-    @property
-    def label(self) -> str:
-        return {"kommun": "Kommun", "region": "Region", "other": "Annan huvudman"}[self.value]
+    __labels__: ClassVar[Labels] = {
+        "kommun": "Kommun", "region": "Region", "other": "Annan huvudman",
+    }
 
 
 class Law(StrEnum):
@@ -40,20 +41,18 @@ class Law(StrEnum):
         return {"school": "Skollagen", "other": "Annan"}.get(self.value, self.value)
 
 
-class Role(StrEnum):
+class Role(LabelledEnum):
     CASE_OFFICER = "case_officer"
     UNIT_MANAGER = "unit_manager"
     STAFF = "staff"
     ADMINISTRATOR = "administrator"
 
-    @property
-    def label(self) -> str:
-        return {
-            "case_officer": "Biståndshandläggare",
-            "unit_manager": "Enhetschef",
-            "staff": "Personal",
-            "administrator": "Administratör",
-        }[self.value]
+    __labels__: ClassVar[Labels] = {
+        "case_officer": "Biståndshandläggare",
+        "unit_manager": "Enhetschef",
+        "staff": "Personal",
+        "administrator": "Administratör",
+    }
 
 
 class CaseStatus(StrEnum):
@@ -99,18 +98,16 @@ _STATUS_LABELS = {
 FIRST_STATUS = CaseStatus.NEED_REGISTERED
 
 
-class ContactKind(StrEnum):
+class ContactKind(LabelledEnum):
     RELATIVE = "relative"
     GUARDIAN = "guardian"
     LEGAL_REPRESENTATIVE = "legal_representative"
 
-    @property
-    def label(self) -> str:
-        return {
-            "relative": "Närstående",
-            "guardian": "Vårdnadshavare",
-            "legal_representative": "God man / förvaltare",
-        }[self.value]
+    __labels__: ClassVar[Labels] = {
+        "relative": "Närstående",
+        "guardian": "Vårdnadshavare",
+        "legal_representative": "God man / förvaltare",
+    }
 
 
 def now() -> dt.datetime:

@@ -10,11 +10,12 @@ core without import cycles, issue 11). `sipdesk.plan` re-exports every name here
 from __future__ import annotations
 
 import datetime as dt
-from enum import StrEnum
+from typing import ClassVar
 
 import peewee as pw
 
 from .db import BaseModel
+from .labelled import LabelledEnum, Labels
 from .meeting_records import Meeting
 from .models import Case, Principal, User, now
 from .workdays import add_workdays
@@ -22,23 +23,19 @@ from .workdays import add_workdays
 DOCUMENTATION_WORKDAYS = 2
 
 
-class PlanKind(StrEnum):
+class PlanKind(LabelledEnum):
     ESTABLISH = "establish"
     FOLLOW_UP = "follow_up"
 
-    @property
-    def label(self) -> str:
-        return {"establish": "Upprättande", "follow_up": "Uppföljning"}[self.value]
+    __labels__: ClassVar[Labels] = {"establish": "Upprättande", "follow_up": "Uppföljning"}
 
 
-class InterventionStatus(StrEnum):
+class InterventionStatus(LabelledEnum):
     PLANNED = "planned"
     ONGOING = "ongoing"
     DONE = "done"
 
-    @property
-    def label(self) -> str:
-        return {"planned": "Planerad", "ongoing": "Pågår", "done": "Klar"}[self.value]
+    __labels__: ClassVar[Labels] = {"planned": "Planerad", "ongoing": "Pågår", "done": "Klar"}
 
 
 class PlanVersion(BaseModel):
