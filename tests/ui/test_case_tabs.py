@@ -27,7 +27,7 @@ from sipdesk.consent import ConsentInput, ConsentKind
 from sipdesk.lifecycle import READ_ONLY, Action
 from sipdesk.models import Case, Principal, PrincipalKind
 from tests.factories import make_case, make_person
-from tests.ui.conftest import MessageLog, type_text
+from tests.ui.conftest import MessageLog, settle, type_text
 from ui import case_view as case_view_module
 from ui import file_output
 from ui.case_tabs.base import CaseContext, CaseTab
@@ -75,8 +75,16 @@ def button(widget: QWidget, name: str) -> QPushButton:
     return found
 
 
-def log_lines(view: CaseView) -> list[str]:
-    model = view.tab(LogTab).model
+def log_tab_shown(qtbot: QtBot, view: CaseView) -> LogTab:
+    """The Händelselogg tab, shown and read (it reads its lines in the background when shown)."""
+    log_tab = view.tab(LogTab)
+    view.tabs.setCurrentWidget(log_tab)
+    settle(qtbot)
+    return log_tab
+
+
+def log_lines(qtbot: QtBot, view: CaseView) -> list[str]:
+    model = log_tab_shown(qtbot, view).model
     return [model.line(row).summary for row in range(model.rowCount())]
 
 
@@ -170,7 +178,7 @@ def test_register_the_need_from_the_overview(
     assert text_of(overview, "need") == "Jag vill bo kvar hemma, men trappan är för svår."
     assert text_of(overview, "noticed") == f"Personal: Anna Berg, {TODAY:%Y-%m-%d}"
     assert button(overview, "edit_need").text() == "Ändra behov…"
-    assert "Behovet registrerat" in log_lines(view)
+    assert "Behovet registrerat" in log_lines(qtbot, view)
 
 
 def test_register_oral_consent_changes_the_status_and_logs_it(
@@ -183,7 +191,7 @@ def test_register_oral_consent_changes_the_status_and_logs_it(
     view = show_case(qtbot, session, case.id)
     changed: list[bool] = []
     view.case_changed.connect(lambda: changed.append(True))
-    before = len(log_lines(view))
+    before = len(log_lines(qtbot, view))
     qtbot.mouseClick(button(view.tab(OverviewTab), "action_give_consent"),
                      Qt.MouseButton.LeftButton)
 
@@ -199,12 +207,12 @@ def test_register_oral_consent_changes_the_status_and_logs_it(
     assert button(overview, "renew_consent").isEnabled()
     assert changed == [True]  # the main window's list is told to refresh
 
-    lines = log_lines(view)
+    lines = log_lines(qtbot, view)
     assert len(lines) == before + 2
     assert lines[0] == "Behov registrerat → Samtycke finns"
     assert lines[1] == ("Samtycke registrerat (muntligt), gäller till och med "
                         f"{consent.one_year_after(TODAY):%Y-%m-%d}")
-    model = view.tab(LogTab).model
+    model = log_tab_shown(qtbot, view).model
     assert model.data(model.index(0, 1)) == "Anna Berg"
     assert model.data(model.index(0, 3)) == "Status: Behov registrerat → Samtycke finns"
 
@@ -269,7 +277,7 @@ def test_withdraw_consent_closes_the_case_read_only(
     table = samtycke.findChild(QWidget, "consent_history_table")
     assert table.item(0, 5).text() == (
         f"Återkallat {TODAY:%Y-%m-%d} (Muntligt vid hembesök), registrerat av Anna Berg")
-    assert log_lines(view)[:3] == [
+    assert log_lines(qtbot, view)[:3] == [
         "Ärendet avslutat: Samtycket återkallat",
         "Samtycke finns → Avslutat (Samtycket återkallat)",
         "Samtycket återkallat (Muntligt vid hembesök)"]
@@ -313,7 +321,7 @@ def test_declined_and_refused_cases_are_read_only(sqlite_session: Session,
                          reason="Behovet är täckt.")  # the user's own full stop
     view = show_case(qtbot, sqlite_session, refused.id)
     assert view.banner.text() == f"Det blev ingen SIP (Behovet är täckt). {READ_ONLY}"
-    assert view.tab(LogTab).model.rowCount() > 0
+    assert log_tab_shown(qtbot, view).model.rowCount() > 0
 
 
 # ---- printing ----------------------------------------------------------------------------------
@@ -379,16 +387,16 @@ def test_opening_a_case_is_logged_and_shown(sqlite_session: Session, qtbot: QtBo
     window.open_case(case.id)
     view = window.case_view
     assert view is not None
-    assert log_lines(view)[0] == "Ärendet öppnat"
+    assert log_lines(qtbot, view)[0] == "Ärendet öppnat"
     log_tab = view.tab(LogTab)
-    openings = sum(1 for line in log_lines(view) if line == "Ärendet öppnat")
+    openings = sum(1 for line in log_lines(qtbot, view) if line == "Ärendet öppnat")
     log_tab.show_openings.setChecked(False)
-    assert "Ärendet öppnat" not in log_lines(view)
-    assert len(log_lines(view)) == len(audit.case_log(case.id)) - openings
+    assert "Ärendet öppnat" not in log_lines(qtbot, view)
+    assert len(log_lines(qtbot, view)) == len(audit.case_log(case.id)) - openings
     window.show_case_list()
     window.open_case(case.id)
     assert window.case_view is not None
-    assert log_lines(window.case_view)[:2] == ["Ärendet öppnat", "Ärendet öppnat"]
+    assert log_lines(qtbot, window.case_view)[:2] == ["Ärendet öppnat", "Ärendet öppnat"]
 
 
 def test_going_back_shows_the_change_in_the_case_list(
@@ -458,8 +466,7 @@ def test_log_tab_shows_the_whole_selected_line(sqlite_session: Session, qtbot: Q
     case = make_case(sqlite_session.user)
     give_consent(sqlite_session, case)
     view = show_case(qtbot, sqlite_session, case.id)
-    log_tab = view.tab(LogTab)
-    view.tabs.setCurrentWidget(log_tab)
+    log_tab = log_tab_shown(qtbot, view)
     table = log_tab.table
     assert log_tab.detail.text() == "Välj en rad för att se hela händelsen."
     table.setFocus()

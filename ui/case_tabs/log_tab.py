@@ -1,10 +1,15 @@
 """Händelselogg: every write in the case and every opening of it, newest first (DOMAIN.md,
 Data protection: a log of who read and changed what). Read-only: the app has no way to change
-or remove a line, and the database refuses it too."""
+or remove a line, and the database refuses it too.
+
+The lines are read when the tab is first shown (and again after a change while it is shown,
+or when next shown), through the operation runner — off the UI thread, and not at all when
+the case is opened and the log is never looked at."""
 
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -17,7 +22,9 @@ from PySide6.QtWidgets import (
 )
 
 from sipdesk import audit
+from sipdesk.audit import LogLine
 
+from ..operations import Operation
 from .base import CaseContext, CaseTab
 from .log_model import DETAILS, TIME, USER, WHAT, CaseLogModel, format_changes
 
@@ -82,12 +89,33 @@ class LogTab(CaseTab):
         layout.addWidget(self.table, 1)
         layout.addWidget(self.detail)
         layout.addWidget(self.count_label)
-        self.refresh(context)
+        self._stale = True  # the lines are read when the tab is shown
+        self._reading = 0  # the latest read asked for: an older answer is dropped
+        self._shown()
 
     def refresh(self, context: CaseContext) -> None:
         self.context = context
-        self.model.set_lines(audit.case_log(context.case.id))
-        self._shown()
+        self._stale = True
+        if self.isVisible():
+            self._read()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if self._stale:
+            self._read()
+
+    def _read(self) -> None:
+        self._stale = False
+        self._reading += 1
+        reading, case_id = self._reading, self.context.case.id
+
+        def loaded(lines: list[LogLine]) -> None:
+            if reading == self._reading:
+                self.model.set_lines(lines)
+                self._shown()
+
+        Operation(self, lambda: audit.case_log(case_id),
+                  title="Händelseloggen kunde inte läsas").success(loaded).run()
 
     def _openings_toggled(self, show: bool) -> None:
         self.model.set_show_openings(show)
