@@ -22,7 +22,7 @@ from sipdesk.invitation import Answer, InvitationDraft, Meeting
 from sipdesk.meeting import PrimaryCareDecision
 from sipdesk.models import Case, CaseStatus, ContactKind, Law, Principal, PrincipalKind, Role, User
 from tests.factories import PNR_CHILD, make_case, make_person, make_unit, make_user
-from tests.ui.conftest import MessageLog, type_text
+from tests.ui.conftest import MessageLog, settle, type_text
 from ui.case_tabs import meeting_tab
 from ui.case_tabs.base import CaseContext
 from ui.case_tabs.meeting_tab import MeetingTab, ParticipantsModel
@@ -225,6 +225,7 @@ def test_answers_by_phone_and_the_call_list(session: Session, qtbot: QtBot,
     tab.calls.setCurrentCell(son, 0)
     qtbot.keyClick(tab.calls, Qt.Key.Key_Space)
     assert tab.calls.item(son, 0).checkState() == Qt.CheckState.Checked
+    settle(qtbot)  # saved in the background
     assert by_name(meeting)["Olle Öberg"].invitation_done
     assert not by_name(meeting)["Åsa Öberg"].invitation_done
 

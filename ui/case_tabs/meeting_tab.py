@@ -21,6 +21,7 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
+import shiboken6
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
@@ -57,6 +58,7 @@ from ..dialogs.meeting_mobile_team import MobileTeamDialog
 from ..dialogs.meeting_reschedule import RescheduleDialog
 from ..dialogs.meeting_staff import StaffMeetingDialog
 from ..dialogs.meeting_survey import StatusSurveyDialog
+from ..operations import Operation, report_failure
 from ..wizards import outputs
 from ..wizards.kallelse import KallelseWizard
 from .base import READ_ONLY, CaseContext, CaseTab, scrolling, value_label
@@ -324,12 +326,11 @@ class MeetingTab(CaseTab):
     def refresh(self, context: CaseContext) -> None:
         self.context = context
         try:
-            with storage_errors():
+            with storage_errors():  # still on the UI thread: see issue 11 (read models per tab)
                 self.meeting = invitation.current_meeting(context.case)
                 self.participants = (invitation.participants_of(self.meeting)
                                      if self.meeting is not None else [])
-        except StorageError as exc:
-            log.error("reading the meeting failed: %s", type(exc).__name__)
+        except StorageError:
             self.meeting, self.participants = None, []
         has_meeting = self.meeting is not None
         self.empty_label.setVisible(not has_meeting)
@@ -596,18 +597,25 @@ class MeetingTab(CaseTab):
         if p is None:
             return
         done = item.checkState() == Qt.CheckState.Checked
-        try:
-            with storage_errors():
-                invitation.mark_invitation_done(self.user, p, done)
-        except SipError as exc:
-            log.error("marking a call done failed: %s", type(exc).__name__)
-            messages.warning(self, "Det gick inte att spara",
-                             "Markeringen kunde inte sparas. Försök igen.")
-            self.calls.blockSignals(True)
-            item.setCheckState(Qt.CheckState.Unchecked if done else Qt.CheckState.Checked)
-            self.calls.blockSignals(False)
-            return
-        p.invitation_done = done
+        user, calls = self.user, self.calls
+
+        def saved(_result: object) -> None:
+            p.invitation_done = done
+
+        def failed(exc: Exception) -> None:
+            if isinstance(exc, SipError):
+                log.error("marking a call done failed: %s", type(exc).__name__)
+                messages.warning(self, "Det gick inte att spara",
+                                 "Markeringen kunde inte sparas. Försök igen.")
+            else:
+                report_failure(self, exc, "Det gick inte att spara")
+            if shiboken6.isValid(calls) and shiboken6.isValid(item):
+                calls.blockSignals(True)
+                item.setCheckState(Qt.CheckState.Unchecked if done else Qt.CheckState.Checked)
+                calls.blockSignals(False)
+
+        Operation(self, lambda: invitation.mark_invitation_done(user, p, done),
+                  title="Det gick inte att spara").success(saved).failure(failed).run()
 
 
 class _Rows:
