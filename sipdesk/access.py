@@ -15,6 +15,7 @@ from enum import Enum
 import peewee as pw
 
 from .db import Engine, engine_of
+from .errors import PermissionDenied
 from .meeting_records import Meeting, Participant
 from .models import Case, Role, Unit, User
 
@@ -85,6 +86,16 @@ def can_see(user: User, case: Case | int) -> bool:
     case_id = case if isinstance(case, int) else case.id
     return bool(Case.select(Case.id)
                 .where((Case.id == case_id) & visible_cases(user)).exists())
+
+
+NOT_YOURS = "Du har inte behörighet till det ärendet."
+
+
+def require_can_see(user: User, case: Case | int, *, field: str | None = None) -> None:
+    """For a use case: refuse, with the same Swedish words everywhere, a user who may not see
+    the case (DOMAIN.md, data protection: access only for those who work with the case)."""
+    if not can_see(user, case):
+        raise PermissionDenied(NOT_YOURS, field=field)
 
 
 def visible_case_ids(user: User, case_ids: set[int]) -> set[int]:

@@ -10,7 +10,13 @@ from typing import ClassVar
 import peewee
 
 from . import audit, clock
-from .access import EVERY_CASE, Among, can_see, sees_own_principal_cases, visible_cases
+from .access import (
+    EVERY_CASE,
+    Among,
+    require_can_see,
+    sees_own_principal_cases,
+    visible_cases,
+)
 from .audit import AuditAction
 from .collation import ordered
 from .db import Engine, database, engine_of
@@ -99,8 +105,7 @@ def open_case(user: User, case_id: int) -> Case:
     """The case for reading, if the user may see it; every opening is logged (Data protection:
     a log of who read what)."""
     case = get_case(case_id)
-    if not can_see(user, case):
-        raise PermissionDenied("Du har inte behörighet till det ärendet.")
+    require_can_see(user, case)
     audit.record(user, action=AuditAction.OPEN, entity="sip_case", entity_id=case.id, case=case,
                  summary="Ärendet öppnat")
     return case

@@ -16,6 +16,7 @@ from typing import ClassVar
 import peewee as pw
 
 from . import audit, clock, lifecycle
+from .access import require_can_see
 from .audit import AuditAction
 from .db import BaseModel, database
 from .errors import ValidationError
@@ -167,6 +168,7 @@ def register_consent(actor: User, case: Case, data: ConsentInput,
                      *, today: dt.date | None = None) -> Consent:
     """Register a consent, or renew one: the earlier consent is kept, marked as replaced."""
     today = today or clock.today()
+    require_can_see(actor, case)
     lifecycle.ensure_open(case)
     problems = consent_problems(case, data, today=today)
     if problems:

@@ -20,7 +20,7 @@ from typing import ClassVar
 import peewee as pw
 
 from . import audit
-from .access import can_see
+from .access import require_can_see
 from .audit import AuditAction
 from .collation import contains, ordered
 from .db import Engine, database, engine_of
@@ -110,8 +110,8 @@ def send(
             raise ValidationError(problems[name], field=name)
     if not sender.active:
         raise PermissionDenied("Ditt konto är inaktiverat.")
-    if case is not None and not can_see(sender, case):
-        raise PermissionDenied("Du har inte behörighet till det ärendet.", field="case")
+    if case is not None:
+        require_can_see(sender, case, field="case")
     recipients = _recipients(to, to_units)
     recipients = [r for r in recipients if r.id != sender.id] or recipients
     with database.atomic():

@@ -170,3 +170,24 @@ def test_the_closure_dialogs_other_cases_are_only_visible_ones(db: peewee.Databa
     theirs = cases.create_case(doctor, person=person)
     assert cases.cases_of_person(person, exclude=mine) == [theirs]
     assert cases.cases_of_person(person, exclude=mine, visible_to=officer) == []
+
+
+def test_register_consent_refuses_a_user_who_may_not_see_the_case(db: peewee.Database) -> None:
+    """DOMAIN.md, data protection (access only for those who work with the case): the use case
+    checks the one access rule itself, so a user who cannot open the case cannot register a
+    consent on it through any screen or the command line — and nothing is stored."""
+    from sipdesk import consent
+
+    officer = make_user("anna.berg")
+    region = make_unit("Vårdcentralen Exempelby", principal="Region Exempelland",
+                       kind=PrincipalKind.REGION)
+    nurse = make_user("per.nord", unit=region, role=Role.STAFF, full_name="Per Nord")
+    case = cases.create_case(officer, person=make_person())
+    data = consent.ConsentInput(kind=consent.ConsentKind.ORAL, given_on=clock.today(),
+                                covers="Hjälp hemma", principals=[officer.unit.principal])
+    assert not access.can_see(nurse, case)
+    with pytest.raises(PermissionDenied) as refused:
+        consent.register_consent(nurse, case, data)
+    assert refused.value.message == access.NOT_YOURS
+    assert consent.active_consent(case) is None
+    assert consent.register_consent(officer, case, data).case_id == case.id
