@@ -178,7 +178,7 @@ class CaseRow:
     coordinator: str
     unit: str
     next_date: dt.date | None
-    consent_basis: str | None = None  # "consent", "harm_assessment" or None
+    consent_basis: str | None = None  # a ConsentBasis value, or None
     consent_valid_until: dt.date | None = None
     waiting: bool = False  # something in the case waits for the user (see sipdesk.todo)
 

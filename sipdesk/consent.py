@@ -25,6 +25,7 @@ from .lifecycle import Action, ClosureReason
 from .models import (
     Case,
     CaseStatus,
+    ConsentBasis,
     ContactKind,
     Person,
     PersonContact,
@@ -203,7 +204,7 @@ def register_consent(actor: User, case: Case, data: ConsentInput,
                      f"({data.kind.label.lower()}), gäller till och med {valid_until:%Y-%m-%d}"),
             changes={"principals": [None, names], "valid_until": [None, valid_until.isoformat()]},
         )
-        case.consent_basis = "consent"
+        case.consent_basis = ConsentBasis.CONSENT.value
         case.consent_valid_until = valid_until
         if CaseStatus(case.status) in (CaseStatus.NEED_REGISTERED, CaseStatus.HARM_ASSESSED):
             lifecycle.transition(actor, case, Action.GIVE_CONSENT, today=today)
@@ -304,7 +305,7 @@ def record_harm_assessment(
                      entity_id=assessment.id, case=case,
                      summary=f"Menprövning: {conclusion.label}")
         if conclusion is HarmConclusion.NO_HARM:
-            case.consent_basis = "harm_assessment"
+            case.consent_basis = ConsentBasis.HARM_ASSESSMENT.value
             case.consent_valid_until = None
             lifecycle.transition(actor, case, Action.HARM_ASSESSED, today=today)
         else:
@@ -325,9 +326,9 @@ class ConsentState:
 def consent_state(basis: str | None, valid_until: dt.date | None,
                   *, today: dt.date | None = None) -> ConsentState:
     today = today or clock.today()
-    if basis == "harm_assessment":
+    if basis == ConsentBasis.HARM_ASSESSMENT:
         return ConsentState("Menprövning gjord", None, False)
-    if basis != "consent" or valid_until is None:
+    if basis != ConsentBasis.CONSENT or valid_until is None:
         return ConsentState("Samtycke saknas", None, False)
     days = (valid_until - today).days
     if days < 0:

@@ -24,6 +24,7 @@ from .lifecycle import Closure, ClosureReason, NeedRecord, NoticedBy
 from .models import (
     Case,
     CaseStatus,
+    ConsentBasis,
     ContactKind,
     Law,
     Person,
@@ -260,7 +261,7 @@ def fill_demo(*, cases: int, seed: int = 1, today: dt.date | None = None) -> int
             else:
                 given = created.date() + dt.timedelta(days=rng.randint(1, 10))
             basis = _basis(status, rng)
-            until = one_year_after(given) if basis == "consent" else None
+            until = one_year_after(given) if basis == ConsentBasis.CONSENT else None
             # The bulk states have no next date by the one rule (next_step.next_step): before
             # the kallelse nothing is booked yet, and an ended case has none.
             if status.is_open and status is not CaseStatus.NEED_REGISTERED:
@@ -304,8 +305,8 @@ def _basis(status: CaseStatus, rng: random.Random) -> str | None:
     if status in (CaseStatus.NEED_REGISTERED, CaseStatus.DECLINED, CaseStatus.REFUSED):
         return None
     if status is CaseStatus.HARM_ASSESSED:
-        return "harm_assessment"
-    return "consent"
+        return ConsentBasis.HARM_ASSESSMENT.value
+    return ConsentBasis.CONSENT.value
 
 
 Detail = tuple[int, dt.date, dt.date, str | None, CaseStatus]
@@ -325,7 +326,7 @@ def _needs_and_consents(rng: random.Random, case_ids: list[int], details: list[D
         need, question = rng.choice(NEEDS)
         need_rows.append((case_id, rng.choice(list(NoticedBy)).value, "", noticed, need,
                           question, coordinator_id if rng.random() < 0.3 else None))
-        if basis == "consent":
+        if basis == ConsentBasis.CONSENT:
             consent_rows.append((case_id, ConsentKind.ORAL.value, given, coordinator_id,
                                  question, one_year_after(given)))
     _bulk(NeedRecord, [

@@ -30,7 +30,7 @@ from .meeting_records import (
     ParticipantKind,
 )
 from .messaging import MessageKind
-from .models import Case, CaseStatus, Law, PrincipalKind, User, now
+from .models import Case, CaseStatus, ConsentBasis, Law, PrincipalKind, User, now
 from .workdays import (
     FREE_EVES,
     WEEKDAYS,
@@ -254,7 +254,7 @@ def check_participants(case: Case, draft: InvitationDraft) -> Check:
             "Ingen från öppenvården (t.ex. vårdcentral, psykiatri eller ASIH) är kallad — "
             "öppenvården ska alltid vara med.")
     consent = active_consent(case)
-    if case.consent_basis == "consent" and consent is not None:
+    if case.consent_basis == ConsentBasis.CONSENT and consent is not None:
         allowed = {p.id for p in principals_of(consent)}
         outside = sorted({p.principal_name for p in pros if p.principal_id not in allowed})
         if outside:

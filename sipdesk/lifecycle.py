@@ -21,7 +21,7 @@ from .db import BaseModel, database
 from .errors import PermissionDenied, ValidationError
 from .labelled import LabelledEnum, Labels
 from .meeting_records import Meeting, MeetingStatus
-from .models import Case, CaseStatus, User, now
+from .models import Case, CaseStatus, ConsentBasis, User, now
 from .plan_records import latest_version, participants
 
 S = CaseStatus
@@ -136,7 +136,7 @@ def check(case: Case, action: Action, *, today: dt.date | None = None) -> str | 
         return _MISSING.get(action, f"Går inte när ärendet har status {status.label.lower()}.")
     if action is Action.INVITE:
         return invitation_basis_problem(case, today=today)
-    if action is Action.WITHDRAW_CONSENT and case.consent_basis != "consent":
+    if action is Action.WITHDRAW_CONSENT and case.consent_basis != ConsentBasis.CONSENT:
         return _MISSING[Action.WITHDRAW_CONSENT]
     return None
 
@@ -144,9 +144,9 @@ def check(case: Case, action: Action, *, today: dt.date | None = None) -> str | 
 def invitation_basis_problem(case: Case, *, today: dt.date | None = None) -> str | None:
     """Consent (or a menprövning) must stand on the day of the invitation."""
     today = today or clock.today()
-    if case.consent_basis == "harm_assessment":
+    if case.consent_basis == ConsentBasis.HARM_ASSESSMENT:
         return None
-    if case.consent_basis != "consent" or case.consent_valid_until is None:
+    if case.consent_basis != ConsentBasis.CONSENT or case.consent_valid_until is None:
         return _MISSING[Action.INVITE]
     if case.consent_valid_until < today:
         return (

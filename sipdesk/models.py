@@ -55,6 +55,14 @@ class Role(LabelledEnum):
     }
 
 
+class ConsentBasis(StrEnum):
+    """What lets the SIP work go on (kept on the case for the list): the person's consent, or a
+    menprövning that found SIP does not harm them (DOMAIN.md step 3)."""
+
+    CONSENT = "consent"
+    HARM_ASSESSMENT = "harm_assessment"
+
+
 class CaseStatus(StrEnum):
     """The states of a SIP case (DOMAIN.md, "The life of a case")."""
 
@@ -238,7 +246,7 @@ class Case(VersionedModel):
     created_at = pw.DateTimeField(default=now)
     updated_at = pw.DateTimeField(default=now)
     # Kept by sipdesk.consent so the case list shows consent in the same single query:
-    # "consent" or "harm_assessment" (menprövning), and the last day a consent is valid.
+    # a ConsentBasis (or None), and the last day a consent is valid.
     consent_basis = pw.CharField(max_length=20, null=True)
     consent_valid_until = pw.DateField(null=True)
 

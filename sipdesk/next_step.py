@@ -25,7 +25,7 @@ from dataclasses import dataclass
 
 from . import clock, consent, invitation, lifecycle, plan
 from .lifecycle import Action
-from .models import Case, CaseStatus
+from .models import Case, CaseStatus, ConsentBasis
 from .workdays import add_workdays
 
 S = CaseStatus
@@ -201,6 +201,6 @@ def consent_line(case: Case, today: dt.date | None = None) -> ConsentLine:
                         None)
     if withdrawn_on is not None:
         return ConsentLine(f"Återkallat {_day(withdrawn_on)}", False)
-    if case.consent_basis == "harm_assessment":
+    if case.consent_basis == ConsentBasis.HARM_ASSESSMENT:
         return ConsentLine("Menprövning gjord", False)
     return ConsentLine("Inget samtycke", False)

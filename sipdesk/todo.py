@@ -29,7 +29,7 @@ from .consent import WARN_DAYS
 from .invitation import Answer, Meeting, MeetingStatus, Participant, ParticipantKind
 from .meeting import end_kvittens_of_passed_meetings, open_deviations_for
 from .messaging import Message, Receipt
-from .models import Case, CaseStatus, User
+from .models import Case, CaseStatus, ConsentBasis, User
 from .plan import FOLLOW_UP_WARN_DAYS, PlanParticipant, PlanVersion, PrincipalPart
 from .workdays import add_workdays
 
@@ -120,7 +120,7 @@ def reapproval_rows(user: User) -> list[TodoRow]:
 def lapsing_consents(user: User, *, today: dt.date) -> list[TodoRow]:
     limit = today + dt.timedelta(days=WARN_DAYS)
     query = (Case.select(Case.id, Case.number, Case.consent_valid_until)
-             .where((Case.coordinator == user) & (Case.consent_basis == "consent")
+             .where((Case.coordinator == user) & (Case.consent_basis == ConsentBasis.CONSENT.value)
                     & (Case.consent_valid_until <= limit)
                     & Case.status.in_(_open_statuses()))
              .order_by(Case.consent_valid_until))
@@ -263,7 +263,7 @@ def cases_waiting_for(user: User, *, today: dt.date | None = None) -> pw.Express
     my_acks = (Receipt.select(Receipt.id).join(Message)
                .where((Message.case == Case.id) & (Receipt.recipient == user)
                       & (Receipt.needs_ack == True)))  # noqa: E712
-    lapsing = ((Case.coordinator == user) & (Case.consent_basis == "consent")
+    lapsing = ((Case.coordinator == user) & (Case.consent_basis == ConsentBasis.CONSENT.value)
                & (Case.consent_valid_until <= today + dt.timedelta(days=WARN_DAYS))
                & Case.status.in_(_open_statuses()))  # an ended case's consent waits for no one
     return pw.fn.EXISTS(my_acks) | lapsing

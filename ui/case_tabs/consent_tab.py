@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 from sipdesk import consent
 from sipdesk.consent import Consent, ConsentKind, HarmConclusion
 from sipdesk.lifecycle import Action
+from sipdesk.models import ConsentBasis
 
 from .. import file_output
 from ..dialogs.consent_dialogs import ConsentDialog
@@ -164,7 +165,7 @@ class ConsentTab(CaseTab):
         box.setObjectName("current_consent")
         rows = Details(box)
         if current is None:
-            if context.case.consent_basis == "harm_assessment":
+            if context.case.consent_basis == ConsentBasis.HARM_ASSESSMENT:
                 text = "Inget samtycke — en menprövning är grunden för SIP:en (se nedan)."
             elif context.read_only:
                 text = "Inget samtycke gäller."

@@ -32,7 +32,7 @@ from sipdesk.invitation import (
     InvitationDraft,
     ParticipantInput,
 )
-from sipdesk.models import Case, ContactKind, PersonContact, User
+from sipdesk.models import Case, ConsentBasis, ContactKind, PersonContact, User
 
 from ...contacts.model import DirectoryModel
 from .common import (
@@ -104,7 +104,7 @@ class ParticipantsPage(KallelsePage):
         active = consent.active_consent(case)
         self._consent_text = ""
         self._relatives_note = ""
-        if case.consent_basis == "consent" and active is not None:
+        if case.consent_basis == ConsentBasis.CONSENT and active is not None:
             names = ", ".join(p.name for p in consent.principals_of(active))
             self._consent_text = f"Samtycket omfattar: {names}."
             self._relatives_note = (
