@@ -58,10 +58,12 @@ class Consent(BaseModel):
     relatives_to_invite = pw.TextField(default="")
     valid_until = pw.DateField()
     superseded_by = pw.ForeignKeyField("self", null=True, on_delete="RESTRICT")
+    superseded_by_id: int | None
     withdrawn_on = pw.DateField(null=True)
     withdrawn_how = pw.CharField(max_length=200, default="")
     withdrawn_recorded_by = pw.ForeignKeyField(User, null=True, on_delete="RESTRICT",
                                                backref="recorded_withdrawals")
+    withdrawn_recorded_by_id: int | None
     created_at = pw.DateTimeField(default=now)
 
 

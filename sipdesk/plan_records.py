@@ -133,6 +133,7 @@ class PrincipalPart(BaseModel):
     """A participating principal's part: finished, then approved."""
 
     plan = pw.ForeignKeyField(PlanVersion, backref="parts", on_delete="CASCADE")
+    plan_id: int
     principal = pw.ForeignKeyField(Principal, on_delete="RESTRICT")
     principal_id: int
     finished_at = pw.DateTimeField(null=True)

@@ -30,19 +30,18 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from sipdesk import cases, clock, lifecycle, people
-from sipdesk.db import storage_errors
+from sipdesk import case_page, clock
+from sipdesk.case_page import CasePage
 from sipdesk.errors import NotFoundError, StorageError
-from sipdesk.lifecycle import ClosureReason
-from sipdesk.models import Case, CaseStatus, PersonContact
 
 from . import messages
-from .case_tabs.base import CaseContext, CaseTab, format_date
+from .case_tabs.base import CaseContext, CaseTab
 from .case_tabs.consent_tab import ConsentTab
 from .case_tabs.log_tab import LogTab
 from .case_tabs.meeting_tab import MeetingTab
 from .case_tabs.overview import OverviewTab
 from .case_tabs.plan_tab import PlanTab
+from .operations import Operation, report_failure
 from .session import Session
 
 log = logging.getLogger("sipdesk.ui.case_view")
@@ -65,29 +64,6 @@ BADGE_STYLE = "padding: 2px 10px; border-radius: 9px; background: #e3ecf7; color
 ENDED_BADGE_STYLE = "padding: 2px 10px; border-radius: 9px; background: #e6e6e6; color: #333;"
 
 
-def ended_text(case: Case) -> str:
-    """The banner of a case that has ended: how it ended, and that it can only be read."""
-    status = CaseStatus(case.status)
-    how = ""
-    if status is CaseStatus.CLOSED:
-        closure = lifecycle.closure_of(case)
-        if closure is not None:
-            how = (f"Ärendet avslutades {format_date(closure.closed_on)}: "
-                   f"{ClosureReason(closure.reason).label.lower()}.")
-            if closure.replaced_by is not None:
-                how += f" Det ersätts av {closure.replaced_by.number}."
-    else:
-        changes = lifecycle.history(case)
-        last = changes[-1] if changes else None
-        what = ("Den enskilde tackade nej till SIP" if status is CaseStatus.DECLINED
-                else "Det blev ingen SIP")
-        reason = last.reason.strip() if last is not None else ""
-        # The reason is the user's own sentence: its full stop goes, so the banner does not say
-        # "(…behövs.)."
-        how = f"{what} ({reason.rstrip('.')})." if reason.rstrip(".") else f"{what}."
-    return f"{how} {lifecycle.READ_ONLY}".strip()
-
-
 class CaseView(QWidget):
     """One case; the main window shows it in place of the list."""
 
@@ -95,17 +71,17 @@ class CaseView(QWidget):
     case_changed = Signal()  # something in the case was saved: the case list is out of date
 
     def __init__(
-        self, case: Case, *, contacts: list[PersonContact] | None = None,
-        session: Session, today: dt.date | None = None, parent: QWidget | None = None,
+        self, page: CasePage, *, session: Session, today: dt.date | None = None,
+        parent: QWidget | None = None,
     ) -> None:
+        """`page` is the case as `case_page.open_case_page` read it (in the operation runner)."""
         super().__init__(parent)
-        self.case_id: int = case.id
+        self.case_id: int = page.case.id
         self.session = session
         self._today = today
-        self.context = CaseContext(
-            session=session, case=case,
-            contacts=contacts if contacts is not None else people.contacts_of(case.person),
-            today=today or clock.today())
+        self._ended = page.ended
+        self.context = CaseContext(session=session, case=page.case, contacts=page.contacts,
+                                   today=today or clock.today())
 
         self.back_button = QPushButton("← Tillbaka till ärendelistan")
         self.back_button.setObjectName("back_to_list")
@@ -163,24 +139,30 @@ class CaseView(QWidget):
 
     def reload(self) -> None:
         """Read the case again through the core and show it in every tab."""
-        try:
-            with storage_errors():
-                case = cases.get_case(self.case_id)
-                contacts = people.contacts_of(case.person)
-        except NotFoundError as problem:
-            messages.warning(self, "Ärendet kan inte visas", problem.message)
-            self.back_requested.emit()
-            return
-        except StorageError as exc:
-            log.error("reading the case again failed: %s", type(exc).__name__)
-            messages.error(self, "Ärendet kunde inte läsas",
-                           "Det gick inte att läsa ärendet från databasen. Det som sparades "
-                           "finns kvar — öppna ärendet igen.")
-            return
-        self.context = CaseContext(session=self.session, case=case, contacts=contacts,
+        case_id = self.case_id
+
+        def failed(problem: Exception) -> None:
+            if isinstance(problem, NotFoundError):
+                messages.warning(self, "Ärendet kan inte visas", problem.message)
+                self.back_requested.emit()
+                return
+            if isinstance(problem, StorageError):
+                log.error("reading the case again failed: %s", type(problem).__name__)
+                messages.error(self, "Ärendet kunde inte läsas",
+                               "Det gick inte att läsa ärendet från databasen. Det som sparades "
+                               "finns kvar — öppna ärendet igen.")
+                return
+            report_failure(self, problem, "Ärendet kunde inte läsas")
+
+        Operation(self, lambda: case_page.read_case_page(case_id)).success(
+            self._show_page).failure(failed).run()
+
+    def _show_page(self, page: CasePage) -> None:
+        self._ended = page.ended
+        self.context = CaseContext(session=self.session, case=page.case, contacts=page.contacts,
                                    today=self._today or clock.today())
-        for page in self.tab_pages:
-            page.refresh(self.context)
+        for tab in self.tab_pages:
+            tab.refresh(self.context)
         self._show_heading()
         self.case_changed.emit()
 
@@ -190,5 +172,5 @@ class CaseView(QWidget):
         self.status_badge.setText(self.context.status.label)
         ended = self.context.read_only
         self.status_badge.setStyleSheet(ENDED_BADGE_STYLE if ended else BADGE_STYLE)
-        self.banner.setText(ended_text(case) if ended else "")
+        self.banner.setText(self._ended)
         self.banner.setVisible(ended)

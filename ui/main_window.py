@@ -34,18 +34,20 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QStackedWidget,
     QStyle,
-    QTabWidget,
     QToolBar,
     QVBoxLayout,
     QWidget,
 )
 
-from sipdesk import cases, people
+from sipdesk import case_page
+from sipdesk.case_page import CasePage
 from sipdesk.errors import NotFoundError, PermissionDenied
 from sipdesk.messaging import Badge
 
 from . import messages
 from .case_list.view import CaseListView
+from .case_tabs.base import CaseTab
+from .case_tabs.consent_tab import ConsentTab
 from .case_tabs.meeting_tab import MeetingTab
 from .case_tabs.plan_tab import PlanTab
 from .case_view import CaseView
@@ -53,6 +55,7 @@ from .contacts.view import ContactsPage
 from .dialogs.new_case import NewCaseDialog
 from .inbox.view import InboxView
 from .live import LiveUpdates
+from .operations import Operation, report_failure
 from .session import Session
 from .todo.view import TodoView
 from .window_state import window_state
@@ -267,20 +270,29 @@ class MainWindow(QMainWindow):
         self.data_changed.emit()
         self.open_case(case.id)
 
-    def open_case(self, case_id: int) -> None:
-        """Show the overview of a case in place of the list."""
-        try:
-            case = cases.open_case(self.session.user, case_id)  # logged: who opened what
-            contacts = people.contacts_of(case.person)
-        except (NotFoundError, PermissionDenied) as problem:
-            messages.warning(self, "Ärendet kan inte visas", problem.message)
-            self.case_list.refresh()
-            return
+    def open_case(self, case_id: int, *, tab: type[CaseTab] | None = None) -> None:
+        """Show a case in place of the list, on its overview or on `tab`. The case is read (and
+        the opening logged) by the operation runner; the view appears when it has arrived."""
+        user = self.session.user
+
+        def refused(problem: Exception) -> None:
+            if isinstance(problem, (NotFoundError, PermissionDenied)):
+                messages.warning(self, "Ärendet kan inte visas", problem.message)
+                self.case_list.refresh()
+                return
+            report_failure(self, problem, "Ärendet kan inte visas")
+
+        Operation(self, lambda: case_page.open_case_page(user, case_id)).success(
+            lambda page: self._show_case(page, tab)).failure(refused).run()
+
+    def _show_case(self, page: CasePage, tab: type[CaseTab] | None) -> None:
         self._close_case_view()
-        view = CaseView(case, contacts=contacts, session=self.session)
+        view = CaseView(page, session=self.session)
         view.setObjectName("case_view")
         view.back_requested.connect(self.show_case_list)
         view.case_changed.connect(self.data_changed)  # the list, inbox and Att göra again
+        if tab is not None:  # before the view is shown: only that tab reads its part
+            view.tabs.setCurrentWidget(view.tab(tab))
         self.stack.addWidget(view)
         self.case_view = view
         self._select_navigation(0)
@@ -410,26 +422,12 @@ class MainWindow(QMainWindow):
         self.inbox.set_case_filter((case_id, number))
 
     def open_case_consent(self, case_id: int) -> None:
-        """Open the case on its consent tab, where the case view has one."""
-        self.open_case(case_id)
-        view = self.case_view
-        if view is None or view.case_id != case_id:
-            return
-        if hasattr(view, "show_tab"):
-            view.show_tab("Samtycke")
-            return
-        tabs = getattr(view, "tabs", None)  # until the case view has show_tab: by the title
-        if isinstance(tabs, QTabWidget):
-            for index in range(tabs.count()):
-                if tabs.tabText(index) == "Samtycke":
-                    tabs.setCurrentIndex(index)
+        """Open the case on its Samtycke tab."""
+        self.open_case(case_id, tab=ConsentTab)
 
     def open_case_plan(self, case_id: int) -> None:
         """Open the case on its Planen tab (a documentation deadline or a follow-up)."""
-        self.open_case(case_id)
-        view = self.case_view
-        if view is not None and view.case_id == case_id:
-            view.tabs.setCurrentWidget(view.tab(PlanTab))
+        self.open_case(case_id, tab=PlanTab)
 
     def print_all_plans(self) -> None:
         """Bulk printing with a progress dialog that can be cancelled (issue 6)."""
@@ -453,10 +451,7 @@ class MainWindow(QMainWindow):
 
     def open_case_meeting(self, case_id: int) -> None:
         """Open the case on its Kallelse tab (answers, calls and letters, deviations)."""
-        self.open_case(case_id)
-        view = self.case_view
-        if view is not None and view.case_id == case_id:
-            view.tabs.setCurrentWidget(view.tab(MeetingTab))
+        self.open_case(case_id, tab=MeetingTab)
 
     def request_switch_user(self) -> None:
         """Arkiv → Byt användare…: close the user's open dialogs, then ask for the switch.

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, TypeVar
 
 import peewee
 import pytest
@@ -24,6 +25,7 @@ from ui import messages
 from ui.session import Session
 
 HERE = Path(__file__).resolve().parent
+T = TypeVar("T", bound=QWidget)
 
 
 # The offscreen platform plugin (used headless and in CI) says this when a top-level window is
@@ -125,3 +127,12 @@ def settle(qtbot: QtBot, timeout: int = 10_000) -> None:
     from ui import operations
 
     qtbot.waitUntil(lambda: operations.pending() == 0, timeout=timeout)
+
+
+def shown_tab(qtbot: QtBot, view: Any, tab_class: type[T]) -> T:
+    """A tab of a case view, brought to the front and read: a tab reads its part of the case in
+    the background when it is shown, and a tab not on screen keeps what it showed last."""
+    tab = view.tab(tab_class)
+    view.tabs.setCurrentWidget(tab)
+    settle(qtbot)
+    return tab

@@ -21,13 +21,13 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QAbstractButton, QCheckBox, QLabel, QPushButton, QWidget
 from pytestqt.qtbot import QtBot
 
-from sipdesk import audit, cases, clock, consent, lifecycle
+from sipdesk import audit, case_page, clock, consent, lifecycle
 from sipdesk.audit import AuditAction, LogLine
 from sipdesk.consent import ConsentInput, ConsentKind
 from sipdesk.lifecycle import READ_ONLY, Action
-from sipdesk.models import Case, Principal, PrincipalKind
+from sipdesk.models import Case, CaseStatus, Principal, PrincipalKind
 from tests.factories import make_case, make_person
-from tests.ui.conftest import MessageLog, settle, type_text
+from tests.ui.conftest import MessageLog, settle, shown_tab, type_text
 from ui import case_view as case_view_module
 from ui import file_output
 from ui.case_tabs.base import CaseContext, CaseTab
@@ -55,11 +55,12 @@ def region() -> Principal:
 
 def show_case(qtbot: QtBot, session: Session, case_id: int) -> CaseView:
     """Open the case as the main window does (the opening is logged) and show its view."""
-    view = CaseView(cases.open_case(session.user, case_id), session=session)
+    view = CaseView(case_page.open_case_page(session.user, case_id), session=session)
     qtbot.addWidget(view)
     view.resize(1100, 760)
     view.show()
     qtbot.waitExposed(view)
+    settle(qtbot)  # the tab on screen reads its part in the background
     return view
 
 
@@ -77,10 +78,7 @@ def button(widget: QWidget, name: str) -> QPushButton:
 
 def log_tab_shown(qtbot: QtBot, view: CaseView) -> LogTab:
     """The Händelselogg tab, shown and read (it reads its lines in the background when shown)."""
-    log_tab = view.tab(LogTab)
-    view.tabs.setCurrentWidget(log_tab)
-    settle(qtbot)
-    return log_tab
+    return shown_tab(qtbot, view, LogTab)
 
 
 def log_lines(qtbot: QtBot, view: CaseView) -> list[str]:
@@ -121,18 +119,25 @@ def test_tabs_are_listed_once_and_a_tab_is_one_line(
         def __init__(self, context: CaseContext, parent: QWidget | None = None) -> None:
             super().__init__(context, parent)
             self.shown: list[str] = []
-            self.refresh(context)
 
-        def refresh(self, context: CaseContext) -> None:
-            self.shown.append(context.status.label)
+        def load(self, context: CaseContext) -> str:
+            return Case.get_by_id(context.case.id).status  # a read, in the runner
+
+        def show_data(self, data: object) -> None:
+            self.shown.append(CaseStatus(data).label)
 
     monkeypatch.setattr(case_view_module, "CASE_TABS", [*CASE_TABS, KallelseTab])
     case = make_case(sqlite_session.user)
     view = show_case(qtbot, sqlite_session, case.id)
     assert [view.tabs.tabText(i) for i in range(view.tabs.count())] == [*titles, "Kallelse"]
+    extra = view.tab(KallelseTab)
+    assert extra.shown == []  # a tab reads its part when it is first shown, not before
+    view.tabs.setCurrentWidget(extra)
+    settle(qtbot)
+    assert extra.shown == ["Behov registrerat"]
     give_consent(sqlite_session, case)
     view.reload()  # what a tab's `changed` does: every tab sees the case read again
-    extra = view.tab(KallelseTab)
+    settle(qtbot)
     assert extra.shown == ["Behov registrerat", "Samtycke finns"]
 
 
@@ -145,7 +150,7 @@ def test_overview_of_a_new_case_says_what_is_missing(sqlite_session: Session,
     says so, and the actions the state does not allow are disabled with the reason."""
     case = make_case(sqlite_session.user, make_person(first="Åsa", last="Öberg"))
     view = show_case(qtbot, sqlite_session, case.id)
-    overview = view.tab(OverviewTab)
+    overview = shown_tab(qtbot, view, OverviewTab)
     assert view.tabs.currentWidget() is overview
     assert text_of(overview, "missing_0").endswith(
         "Behovet är inte beskrivet: vem som uppmärksammade det, och vilken fråga SIP:en ska "
@@ -173,8 +178,10 @@ def test_register_the_need_from_the_overview(
     monkeypatch.setattr(NeedDialog, "ask", drive(qtbot, NeedDialog, fill))
     case = make_case(sqlite_session.user)
     view = show_case(qtbot, sqlite_session, case.id)
-    qtbot.mouseClick(button(view.tab(OverviewTab), "edit_need"), Qt.MouseButton.LeftButton)
-    overview = view.tab(OverviewTab)
+    qtbot.mouseClick(button(shown_tab(qtbot, view, OverviewTab), "edit_need"),
+                     Qt.MouseButton.LeftButton)
+    settle(qtbot)
+    overview = shown_tab(qtbot, view, OverviewTab)
     assert text_of(overview, "need") == "Jag vill bo kvar hemma, men trappan är för svår."
     assert text_of(overview, "noticed") == f"Personal: Anna Berg, {TODAY:%Y-%m-%d}"
     assert button(overview, "edit_need").text() == "Ändra behov…"
@@ -192,11 +199,12 @@ def test_register_oral_consent_changes_the_status_and_logs_it(
     changed: list[bool] = []
     view.case_changed.connect(lambda: changed.append(True))
     before = len(log_lines(qtbot, view))
-    qtbot.mouseClick(button(view.tab(OverviewTab), "action_give_consent"),
+    qtbot.mouseClick(button(shown_tab(qtbot, view, OverviewTab), "action_give_consent"),
                      Qt.MouseButton.LeftButton)
+    settle(qtbot)
 
     assert view.status_badge.text() == "Samtycke finns"
-    overview = view.tab(OverviewTab)
+    overview = shown_tab(qtbot, view, OverviewTab)
     assert text_of(overview, "status") == "Samtycke finns"
     assert text_of(overview, "consent_state") == (
         f"Gäller till och med {consent.one_year_after(TODAY):%Y-%m-%d} "
@@ -216,7 +224,7 @@ def test_register_oral_consent_changes_the_status_and_logs_it(
     assert model.data(model.index(0, 1)) == "Anna Berg"
     assert model.data(model.index(0, 3)) == "Status: Behov registrerat → Samtycke finns"
 
-    samtycke = view.tab(ConsentTab)
+    samtycke = shown_tab(qtbot, view, ConsentTab)
     assert text_of(samtycke, "consent_kind") == "Muntligt"
     assert text_of(samtycke, "consent_taken_by") == "Anna Berg"
     assert text_of(samtycke, "consent_principals") == "Exempelby kommun\nRegion Exempelland"
@@ -229,14 +237,14 @@ def test_consent_lapsing_within_30_days_warns(sqlite_session: Session, qtbot: Qt
     give_consent(sqlite_session, case, given_on=TODAY - dt.timedelta(days=340),
                  valid_until=TODAY + dt.timedelta(days=20))
     view = show_case(qtbot, sqlite_session, case.id)
-    overview = view.tab(OverviewTab)
+    overview = shown_tab(qtbot, view, OverviewTab)
     state = overview.findChild(QLabel, "consent_state")
     assert state.text() == f"Går ut om 20 dagar ({TODAY + dt.timedelta(days=20):%Y-%m-%d})"
     assert "background" in state.styleSheet()
     assert "Samtycket går ut om 20 dagar — förnya det i tid." in [
         label.text().lstrip("• ").strip() for label in overview.findChildren(QLabel)
         if label.objectName().startswith("missing_")]
-    samtycke = view.tab(ConsentTab)
+    samtycke = shown_tab(qtbot, view, ConsentTab)
     valid = samtycke.findChild(QLabel, "consent_valid_until")
     assert valid.text() == f"{TODAY + dt.timedelta(days=20):%Y-%m-%d} (20 dagar kvar)"
     assert "background" in valid.styleSheet()
@@ -257,15 +265,16 @@ def test_withdraw_consent_closes_the_case_read_only(
     case = make_case(session.user)
     give_consent(session, case)
     view = show_case(qtbot, session, case.id)
-    view.tabs.setCurrentWidget(view.tab(ConsentTab))
-    samtycke = view.tab(ConsentTab)
+    view.tabs.setCurrentWidget(shown_tab(qtbot, view, ConsentTab))
+    samtycke = shown_tab(qtbot, view, ConsentTab)
     qtbot.mouseClick(button(samtycke, "consent_withdraw_consent"), Qt.MouseButton.LeftButton)
+    settle(qtbot)
 
     assert view.status_badge.text() == "Avslutat"
     assert view.banner.isVisible()
     assert view.banner.text() == (
         f"Ärendet avslutades {TODAY:%Y-%m-%d}: samtycket återkallat. {READ_ONLY}")
-    overview = view.tab(OverviewTab)
+    overview = shown_tab(qtbot, view, OverviewTab)
     for widget in (overview, samtycke):
         buttons = [b for b in widget.findChildren(QPushButton) if b.objectName()]
         assert buttons
@@ -293,13 +302,14 @@ def test_menprovning_from_the_consent_tab(
     monkeypatch.setattr(HarmAssessmentDialog, "ask", drive(qtbot, HarmAssessmentDialog, fill))
     case = make_case(sqlite_session.user)
     view = show_case(qtbot, sqlite_session, case.id)
-    samtycke = view.tab(ConsentTab)
+    samtycke = shown_tab(qtbot, view, ConsentTab)
     qtbot.mouseClick(button(samtycke, "consent_harm_assessed"), Qt.MouseButton.LeftButton)
+    settle(qtbot)
     assert view.status_badge.text() == "Menprövning gjord"
     assert "menprövning är grunden" in text_of(samtycke, "no_consent")
     assert text_of(samtycke, "harm_0").startswith(
         "SIP skadar inte den enskilde — arbetet kan fortsätta")
-    overview = view.tab(OverviewTab)
+    overview = shown_tab(qtbot, view, OverviewTab)
     assert text_of(overview, "consent_state") == "Menprövning gjord"
     assert overview.findChild(QLabel, "missing_1") is None  # nothing missing for the invitation
     assert not button(samtycke, "consent_harm_assessed").isEnabled()
@@ -313,7 +323,7 @@ def test_declined_and_refused_cases_are_read_only(sqlite_session: Session,
     view = show_case(qtbot, sqlite_session, declined.id)
     assert view.banner.text() == (
         f"Den enskilde tackade nej till SIP ({TODAY:%Y-%m-%d}: Sa nej vid besöket). {READ_ONLY}")
-    need = button(view.tab(OverviewTab), "edit_need")
+    need = button(shown_tab(qtbot, view, OverviewTab), "edit_need")
     assert (need.isEnabled(), need.toolTip()) == (False, READ_ONLY)
 
     refused = make_case(sqlite_session.user, make_person("19400116-7743", "Bo", "Ek"))
@@ -344,9 +354,10 @@ def test_print_the_consent_form_from_the_consent_tab(
     monkeypatch.setattr(SaveFileDialog, "ask", ask)
     monkeypatch.setattr(file_output, "open_file", opened.append)
     view = show_case(qtbot, session, case.id)
-    samtycke = view.tab(ConsentTab)
+    samtycke = shown_tab(qtbot, view, ConsentTab)
     view.tabs.setCurrentWidget(samtycke)
     qtbot.mouseClick(button(samtycke, "print_consent"), Qt.MouseButton.LeftButton)
+    settle(qtbot)
     assert asked == [f"samtycke-{case.number}.pdf"]  # the case number, no personal data
     qtbot.waitUntil(lambda: opened == [target], timeout=10000)
     assert button(samtycke, "print_consent").isEnabled()
@@ -366,8 +377,9 @@ def test_print_failure_is_said_plainly(
     missing = tmp_path / "finns-inte" / "samtycke.pdf"
     monkeypatch.setattr(SaveFileDialog, "ask", lambda *_a, **_k: missing)
     view = show_case(qtbot, sqlite_session, case.id)
-    samtycke = view.tab(ConsentTab)
+    samtycke = shown_tab(qtbot, view, ConsentTab)
     qtbot.mouseClick(button(samtycke, "print_consent"), Qt.MouseButton.LeftButton)
+    settle(qtbot)
     qtbot.waitUntil(lambda: bool(message_log.shown), timeout=10000)
     kind, title, text = message_log.shown[-1]
     assert (kind, title) == ("warning", "Blanketten kunde inte skapas")
@@ -385,6 +397,7 @@ def test_opening_a_case_is_logged_and_shown(sqlite_session: Session, qtbot: QtBo
     qtbot.addWidget(window)
     window.show()
     window.open_case(case.id)
+    settle(qtbot)  # the case is read in the background
     view = window.case_view
     assert view is not None
     assert log_lines(qtbot, view)[0] == "Ärendet öppnat"
@@ -395,6 +408,7 @@ def test_opening_a_case_is_logged_and_shown(sqlite_session: Session, qtbot: QtBo
     assert len(log_lines(qtbot, view)) == len(audit.case_log(case.id)) - openings
     window.show_case_list()
     window.open_case(case.id)
+    settle(qtbot)  # the case is read in the background
     assert window.case_view is not None
     assert log_lines(qtbot, window.case_view)[:2] == ["Ärendet öppnat", "Ärendet öppnat"]
 
@@ -413,10 +427,13 @@ def test_going_back_shows_the_change_in_the_case_list(
                       for c in range(model.columnCount())].index("Samtycke")
     assert model.data(model.index(0, consent_column)) == "Samtycke saknas"
     window.open_case(case.id)
+    settle(qtbot)  # the case is read in the background
     assert window.case_view is not None
-    qtbot.mouseClick(button(window.case_view.tab(OverviewTab), "action_give_consent"),
+    qtbot.mouseClick(button(shown_tab(qtbot, window.case_view, OverviewTab), "action_give_consent"),
                      Qt.MouseButton.LeftButton)
+    settle(qtbot)
     qtbot.mouseClick(window.case_view.back_button, Qt.MouseButton.LeftButton)
+    settle(qtbot)
     assert window.stack.currentWidget() is window.case_list
     assert model.data(model.index(0, consent_column)) == (
         f"Gäller till och med {consent.one_year_after(TODAY):%Y-%m-%d}")
@@ -473,6 +490,7 @@ def test_log_tab_shows_the_whole_selected_line(sqlite_session: Session, qtbot: Q
     index = table.model().index(2, 0)
     rect = table.visualRect(index)
     qtbot.mouseClick(table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    settle(qtbot)
     assert log_tab.detail.text().endswith(
         "Huvudmän: Exempelby kommun, Region Exempelland\nGäller till och med: "
         f"{consent.one_year_after(TODAY):%Y-%m-%d}")
@@ -486,7 +504,7 @@ def test_overview_offers_the_kallelse_once_consent_is_given(
 
     case = make_case(sqlite_session.user, make_person())
     view = show_case(qtbot, sqlite_session, case.id)
-    invite = button(view.tab(OverviewTab), "action_invite")
+    invite = button(shown_tab(qtbot, view, OverviewTab), "action_invite")
     assert invite.text() == "Kalla till möte…" and not invite.isEnabled()
     assert invite.toolTip().startswith("Samtycke saknas")
     view.close()
@@ -496,7 +514,8 @@ def test_overview_offers_the_kallelse_once_consent_is_given(
     monkeypatch.setattr(KallelseWizard, "ask", classmethod(
         lambda cls, parent, session, case, follow_up=False: asked.append(follow_up)))
     view = show_case(qtbot, sqlite_session, case.id)
-    invite = button(view.tab(OverviewTab), "action_invite")
+    invite = button(shown_tab(qtbot, view, OverviewTab), "action_invite")
     assert invite.isEnabled()
     qtbot.mouseClick(invite, Qt.MouseButton.LeftButton)
+    settle(qtbot)
     assert asked == [False]  # the first meeting, not a follow-up

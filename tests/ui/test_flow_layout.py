@@ -7,8 +7,9 @@ from PySide6.QtCore import QPoint
 from PySide6.QtWidgets import QPushButton, QWidget
 from pytestqt.qtbot import QtBot
 
-from sipdesk import cases
+from sipdesk import case_page
 from tests.factories import make_case
+from tests.ui.conftest import settle
 from ui.case_tabs.overview import OverviewTab
 from ui.case_view import CaseView
 from ui.flow_layout import FlowLayout
@@ -54,11 +55,12 @@ def test_overview_actions_fit_a_900_pixel_window(sqlite_session: Session, qtbot:
     ("Avsluta ären…") and the overview needs no sideways scrolling."""
     case = make_case(sqlite_session.user)
     give_consent(sqlite_session, case)  # the most buttons: "Förnya samtycke…" joins the row
-    view = CaseView(cases.open_case(sqlite_session.user, case.id), session=sqlite_session)
+    view = CaseView(case_page.open_case_page(sqlite_session.user, case.id), session=sqlite_session)
     qtbot.addWidget(view)
     view.resize(900, 760)
     view.show()
     qtbot.waitExposed(view)
+    settle(qtbot)  # the tab on screen reads its part in the background
     overview = view.tab(OverviewTab)
     scroll = overview._scroll
     qtbot.waitUntil(lambda: scroll.horizontalScrollBar().maximum() == 0, timeout=1000)

@@ -19,7 +19,7 @@ from sipdesk import messaging
 from sipdesk.messaging import Folder, MessageKind
 from sipdesk.models import Case, Law, PrincipalKind, User
 from tests.factories import PNR_OTHER, make_case, make_person, make_unit, make_user
-from tests.ui.conftest import MessageLog, type_text
+from tests.ui.conftest import MessageLog, settle, type_text
 from ui.inbox.compose import ComposeDialog
 from ui.inbox.model import CASE, STATUS, SUBJECT, UNREAD_MARK, WHO, MailboxModel, MailFilter
 from ui.inbox.view import InboxView
@@ -490,6 +490,7 @@ def test_open_case_from_the_reading_pane(sqlite_session: Session, mailbox: dict,
     button = window.inbox.pane.open_case_button
     assert button.text() == "Öppna ärendet"
     qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    settle(qtbot)  # the case is read in the background
     assert window.case_view is not None and window.case_view.case_id == mailbox["case"].id
     assert window.stack.currentWidget() is window.case_view
 

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLabel, QWidget
+from PySide6.QtWidgets import QApplication, QLabel, QWidget
 from pytestqt.qtbot import QtBot
 
 from sipdesk.models import Case
 from tests.factories import PNR_ADULT, make_case, make_person
-from tests.ui.conftest import MessageLog, type_text
+from tests.ui.conftest import MessageLog, settle, type_text
 from ui.case_view import CaseView
 from ui.dialogs.new_case import NewCaseDialog
 from ui.main_window import MainWindow
@@ -130,6 +130,7 @@ def test_open_case_and_go_back(sqlite_session: Session, qtbot: QtBot) -> None:
     case = make_case(sqlite_session.user, make_person(PNR_ADULT, "Åsa", "Öberg"))
     window = open_window(qtbot, sqlite_session)
     window.open_case(case.id)
+    settle(qtbot)  # the case is read in the background
     view = window.stack.currentWidget()
     assert isinstance(view, CaseView)
     assert label_text(view, "case_title") == f"{case.number} · Åsa Öberg"
@@ -144,6 +145,7 @@ def test_open_a_case_that_is_gone(
 ) -> None:
     window = open_window(qtbot, sqlite_session)
     window.open_case(12345)
+    settle(qtbot)  # the case is read in the background
     assert message_log.texts() == ["Ärendet finns inte längre."]
     assert window.stack.currentWidget() is window.case_list
 
@@ -183,6 +185,9 @@ def test_create_find_and_open_a_case(
     # Ctrl+N: the dialog, then the new case's overview.
     qtbot.keyClick(window.case_list.table, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
     qtbot.waitUntil(lambda: isinstance(window.stack.currentWidget(), CaseView), timeout=3000)
+    settle(qtbot)  # the overview reads its part in the background
+    window.activateWindow()  # the offscreen platform does not give it back after the dialog
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window, timeout=2000)
     view = window.stack.currentWidget()
     assert isinstance(view, CaseView)
     assert label_text(view, "person_name") == "Greta Åkesson"

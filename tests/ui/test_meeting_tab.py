@@ -15,14 +15,14 @@ from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QAbstractButton, QLabel
 from pytestqt.qtbot import QtBot
 
-from sipdesk import clock, consent, contacts, convene, invitation, messaging, people
+from sipdesk import case_page, clock, consent, contacts, convene, invitation, messaging, people
 from sipdesk import meeting as meetings
 from sipdesk.contacts import EntryKind, OrganisationKind
 from sipdesk.invitation import Answer, InvitationDraft, Meeting
 from sipdesk.meeting import PrimaryCareDecision
 from sipdesk.models import Case, CaseStatus, ContactKind, Law, Principal, PrincipalKind, Role, User
 from tests.factories import PNR_CHILD, make_case, make_person, make_unit, make_user
-from tests.ui.conftest import MessageLog, settle, type_text
+from tests.ui.conftest import MessageLog, settle, shown_tab, type_text
 from ui.case_tabs import meeting_tab
 from ui.case_tabs.base import CaseContext
 from ui.case_tabs.meeting_tab import MeetingTab, ParticipantsModel
@@ -99,6 +99,7 @@ def open_tab(qtbot: QtBot, session: Session, case: Case, user: User | None = Non
     tab.resize(1030, 800)
     tab.show()
     qtbot.waitExposed(tab)
+    settle(qtbot)  # the tab reads the meeting in the background when shown
     return tab
 
 
@@ -160,6 +161,7 @@ def test_before_any_meeting(sqlite_session: Session, qtbot: QtBot,
         qtbot.mouseClick(tab.invite_button, Qt.MouseButton.LeftButton)
     assert calls == [(tab, sqlite_session.user.id, world["case"].id)]
     tab.refresh(context(sqlite_session, world["case"]))
+    settle(qtbot)
     assert not tab.invite_button.isEnabled()
     assert tab.invite_button.toolTip() == (
         "Mötet är redan kallat — ge det en ny tid eller ställ in det.")
@@ -201,6 +203,7 @@ def test_answers_by_phone_and_the_call_list(session: Session, qtbot: QtBot,
     with qtbot.waitSignal(dialog.accepted, timeout=2000):
         dialog.accept()
     tab.refresh(context(session, world["case"]))
+    settle(qtbot)
     row = next(r for r in range(tab.model.rowCount())
                if tab.model.index(r, 0).data() == "Eva Läkare")
     assert tab.model.index(row, 6).data() == (
@@ -262,6 +265,7 @@ def test_cancel_only_before_the_meeting(session: Session, qtbot: QtBot,
     rows = messaging.folder_rows(world["nurse"], messaging.Folder.AWAITING_MY_ACK)
     assert rows[0].kind is messaging.MessageKind.CANCELLATION
     tab.refresh(context(session, world["case"]))
+    settle(qtbot)
     assert label(tab, "meeting_status") == "Inställt — Den enskilde är sjuk"
     assert tab.invite_button.isEnabled()  # the case stays open: invite again
     assert not tab.cancel_button.isEnabled() and tab.cancel_button.toolTip() == (
@@ -301,6 +305,8 @@ def test_meeting_held_with_a_no_show_gives_a_deviation(
     assert Case.get_by_id(world["case"].id).status == CaseStatus.MEETING_HELD.value
 
     tab.refresh(context(session, world["case"]))
+
+    settle(qtbot)
     assert tab.deviations_box.isVisible()
     assert label(tab, "deviation_0").startswith(
         "Region Exempelland (Vårdcentralen Exempelby): Per Nord kom inte till SIP-mötet")
@@ -480,6 +486,7 @@ def test_request_to_convene_from_home_care(session: Session, qtbot: QtBot) -> No
 
     send(session, world)  # once a meeting is called the request is moot
     tab.refresh(context(session, world["case"], user=manager))
+    settle(qtbot)
     assert not tab.convene_box.isVisible()
 
 
@@ -501,20 +508,19 @@ def test_a_closed_case_is_read_only(sqlite_session: Session, qtbot: QtBot) -> No
 def test_in_the_case_view_a_sent_kallelse_updates_the_case(
     sqlite_session: Session, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    from sipdesk import cases
     from ui.case_view import CaseView
 
     world = make_world(sqlite_session)
-    view = CaseView(cases.get_case(world["case"].id), session=sqlite_session)
+    view = CaseView(case_page.read_case_page(world["case"].id), session=sqlite_session)
     qtbot.addWidget(view)
     view.show()
     titles = [view.tabs.tabText(i) for i in range(view.tabs.count())]
     assert titles.index("Kallelse") == titles.index("Samtycke") + 1
-    tab = view.tab(MeetingTab)
-    assert isinstance(tab, MeetingTab)
+    tab = shown_tab(qtbot, view, MeetingTab)
     monkeypatch.setattr(KallelseWizard, "ask", classmethod(
         lambda *_a, **_k: send(sqlite_session, world)))
     with qtbot.waitSignal(view.case_changed, timeout=2000):
         qtbot.mouseClick(tab.invite_button, Qt.MouseButton.LeftButton)
+    settle(qtbot)
     assert view.status_badge.text() == "Kallad"
-    assert view.tab(MeetingTab).participants_box.isVisibleTo(view.tab(MeetingTab))
+    assert tab.participants_box.isVisibleTo(tab)

@@ -19,7 +19,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QPushButton, QWidget
 from pytestqt.qtbot import QtBot
 
-from sipdesk import cases, clock, invitation, lifecycle
+from sipdesk import case_page, clock, invitation, lifecycle
 from sipdesk.cases import CaseFilter
 from sipdesk.clock import STOCKHOLM
 from sipdesk.db import DatabaseUrl, Engine
@@ -27,6 +27,7 @@ from sipdesk.lifecycle import ClosureReason
 from sipdesk.models import Case, User
 from tests.plan_scenarios import approve_all, fill, plan_world
 from tests.scenarios import NOW, good_draft, kallelse_world
+from tests.ui.conftest import settle
 from ui.case_list.model import NEXT_DATE_COLUMN, CaseListModel
 from ui.case_tabs.overview import OverviewTab
 from ui.case_view import CaseView
@@ -42,11 +43,12 @@ def url(sqlite_db: peewee.Database, tmp_path: Path) -> DatabaseUrl:
 
 def show(qtbot: QtBot, url: DatabaseUrl, user: User, case: Case, shot: str) -> CaseView:
     """The case view as the main window opens it, on Översikt (and its screenshot)."""
-    view = CaseView(cases.open_case(user, case.id), session=Session(url=url, user=user))
+    view = CaseView(case_page.open_case_page(user, case.id), session=Session(url=url, user=user))
     qtbot.addWidget(view)
     view.resize(1200, 800)
     view.show()
     qtbot.waitExposed(view)
+    settle(qtbot)  # the tab on screen reads its part in the background
     assert view.tabs.currentWidget() is view.tab(OverviewTab)
     qtbot.wait(100)  # the scroll area settles its width before the screenshot
     SHOTS.mkdir(parents=True, exist_ok=True)

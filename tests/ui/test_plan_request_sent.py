@@ -52,9 +52,9 @@ def test_request_is_disabled_once_sent_until_a_part_changes(
     plan.save_intervention(world["manager"], stored(version.id), InterventionInput(
         principal_id=world["kommun"].id, what="Trygghetslarm", responsible="Maria Holm",
         how_often="Dygnet runt", unit="Hemtjänst Norr"))
-    reread(tab, sqlite_url, world["officer"], world["case"])
+    reread(qtbot, tab, sqlite_url, world["officer"], world["case"])
     assert not tab.request_button.isEnabled()
     assert "Inte klart: Exempelby kommun." in tab.request_button.toolTip()
     plan.mark_part_finished(world["manager"], stored(version.id), world["kommun"].id)
-    reread(tab, sqlite_url, world["officer"], world["case"])
+    reread(qtbot, tab, sqlite_url, world["officer"], world["case"])
     assert tab.request_button.isEnabled()

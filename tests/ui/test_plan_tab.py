@@ -15,12 +15,12 @@ import pytest
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
-from sipdesk import clock, invitation, meeting, messaging, plan
+from sipdesk import case_page, clock, invitation, meeting, messaging, plan
 from sipdesk.db import DatabaseUrl, Engine
 from sipdesk.models import Case, CaseStatus, Principal, User
 from tests.core.test_plan import approve_all, fill_plan
 from tests.scenarios import good_draft
-from tests.ui.conftest import MessageLog, type_text
+from tests.ui.conftest import MessageLog, settle, shown_tab, type_text
 from tests.ui.documentation_support import (
     DEADLINE,
     MEETING_DAY,
@@ -48,16 +48,20 @@ def show_tab(qtbot: QtBot, url: DatabaseUrl, user: User, case: Case, *,
     tab.resize(1100, 640)
     tab.show()
     qtbot.waitExposed(tab)
+    settle(qtbot)  # the tab reads the plan in the background when shown
     return tab
 
 
-def reread(tab: PlanTab, url: DatabaseUrl, user: User, case: Case, *,
+def reread(qtbot: QtBot, tab: PlanTab, url: DatabaseUrl, user: User, case: Case, *,
            today: dt.date = MEETING_DAY) -> None:
     tab.refresh(context_of(url, user, case, today=today))
+    settle(qtbot)
 
 
 def click(qtbot: QtBot, button: Any) -> None:
+    """Click, and wait for what the click started in the background (a save, a new read)."""
     qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    settle(qtbot)
 
 
 @pytest.fixture
@@ -139,7 +143,7 @@ def test_a_held_meeting_through_approval_by_two_users(
     write_part(qtbot, monkeypatch, url, world["nurse"], version.id, world["region_p"].id,
                what="Distriktssköterskan lägger om såret", responsible="Per Nord",
                how_often="Varje tisdag")
-    reread(municipality, url, world["manager"], case)
+    reread(qtbot, municipality, url, world["manager"], case)
     assert approve.isEnabled(), approve.toolTip()
     click(qtbot, approve)
     assert not stored(version.id).locked
@@ -311,7 +315,7 @@ def test_request_approval_goes_as_a_message_with_kvittens(
     for user, principal in ((world["manager"], world["kommun"]),
                             (world["nurse"], world["region_p"])):
         plan.mark_part_finished(user, stored(version.id), principal.id)
-    reread(tab, sqlite_url, world["officer"], world["case"])
+    reread(qtbot, tab, sqlite_url, world["officer"], world["case"])
     click(qtbot, tab.request_button)
     assert message_log.shown[-1][1] == "Begäran skickad"
     rows = messaging.folder_rows(world["nurse"], messaging.Folder.AWAITING_MY_ACK)
@@ -328,7 +332,7 @@ def test_follow_up_opens_the_kallelse_in_follow_up_mode(
     assert tab.follow_up_button.toolTip() == ("Planen behöver vara godkänd innan uppföljningen "
                                               "kallas.")
     approve_all(world, fill_plan(world))
-    reread(tab, sqlite_url, world["officer"], world["case"])
+    reread(qtbot, tab, sqlite_url, world["officer"], world["case"])
     calls: list[dict[str, Any]] = []
     monkeypatch.setattr(kallelse.KallelseWizard, "ask", classmethod(
         lambda cls, parent, session, case, **kw: calls.append(kw) or None))
@@ -386,7 +390,7 @@ def test_printing_both_copies(qtbot: QtBot, sqlite_url: DatabaseUrl, tmp_path: P
     assert world["officer"].full_name not in asked[0] and "Öberg" not in asked[0]
 
     approve_all(world, stored(world["plan"].id))
-    reread(tab, sqlite_url, world["manager"], world["case"])
+    reread(qtbot, tab, sqlite_url, world["manager"], world["case"])
     assert tab.easy_button.isEnabled()
     click(qtbot, tab.easy_button)
     qtbot.waitUntil(lambda: not tab.printing, timeout=20_000)
@@ -409,16 +413,16 @@ def test_the_case_view_has_the_plan_after_the_kallelse(
         plan.mark_part_finished(user, stored(world["plan"].id), principal.id)
     plan.approve(world["manager"], stored(world["plan"].id), world["kommun"].id)
     session = context_of(sqlite_url, world["nurse"], world["case"], today=MEETING_DAY).session
-    view = CaseView(Case.get_by_id(world["case"].id), session=session, today=MEETING_DAY)
+    view = CaseView(case_page.read_case_page(world["case"].id), session=session, today=MEETING_DAY)
     qtbot.addWidget(view)
     view.show()
     titles = [view.tabs.tabText(i) for i in range(view.tabs.count())]
     assert titles.index("Planen") == titles.index("Kallelse") + 1
-    tab = view.tab(PlanTab)
+    tab = shown_tab(qtbot, view, PlanTab)
     assert view.status_badge.text() == CaseStatus.DOCUMENTATION.label
     click(qtbot, tab.approve_button)
     assert view.status_badge.text() == CaseStatus.FOLLOW_UP_PLANNED.label
-    assert view.tab(PlanTab).versions_table.item(0, 3).text().startswith("Godkänd")
+    assert tab.versions_table.item(0, 3).text().startswith("Godkänd")
 
 
 def test_att_gora_opens_the_plan_of_a_case_being_documented(
@@ -442,6 +446,7 @@ def test_att_gora_opens_the_plan_of_a_case_being_documented(
     table.setFocus()
     table.setCurrentIndex(model.index(row, WHAT))
     qtbot.keyClick(table, Qt.Key.Key_Return)
+    settle(qtbot)  # the case is read in the background
     view = window.case_view
     assert view is not None and view.case_id == world["case"].id
     assert view.tabs.currentWidget() is view.tab(PlanTab)

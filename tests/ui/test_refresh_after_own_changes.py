@@ -16,7 +16,7 @@ from sipdesk import plan
 from sipdesk.db import DatabaseUrl, Engine
 from sipdesk.models import User
 from tests.core.test_plan import approve_all, fill_plan
-from tests.ui.conftest import MessageLog, type_text
+from tests.ui.conftest import MessageLog, settle, type_text
 from tests.ui.documentation_support import drive_dialog, stored, world_with_plan
 from ui.case_tabs.plan_tab import PlanTab
 from ui.dialogs.plan_reason import ReopenDialog
@@ -61,10 +61,13 @@ def test_approving_my_part_clears_the_request_from_att_gora_at_once(
     assert badge_before >= 1
 
     window.open_case(world["case"].id)
+
+    settle(qtbot)  # the case is read in the background
     assert window.case_view is not None
     tab = window.case_view.tab(PlanTab)
     window.case_view.tabs.setCurrentWidget(tab)
     qtbot.mouseClick(tab.approve_button, Qt.MouseButton.LeftButton)
+    settle(qtbot)
     assert stored(version.id).locked
 
     # No waiting: the approval was the kvittens of the request (DOMAIN step 8).
@@ -84,11 +87,14 @@ def test_reopening_clears_plan_approved_from_my_att_gora_at_once(
     assert [t for t in todo_texts(window) if t.startswith("Kvittera: Planen är godkänd")]
 
     window.open_case(world["case"].id)
+
+    settle(qtbot)  # the case is read in the background
     assert window.case_view is not None
     tab = window.case_view.tab(PlanTab)
     drive_dialog(monkeypatch, qtbot, ReopenDialog,
                  lambda dialog: type_text(qtbot, dialog.reason, "Fel tid för duschen"))
     qtbot.mouseClick(tab.reopen_button, Qt.MouseButton.LeftButton)
+    settle(qtbot)
     assert not stored(world["plan"].id).locked
 
     assert not [t for t in todo_texts(window) if t.startswith("Kvittera: Planen är godkänd")]
@@ -105,6 +111,7 @@ def test_any_save_in_the_case_view_refreshes_the_list_the_inbox_and_att_gora(
                        (window.todo, "Att göra")):
         monkeypatch.setattr(page, "refresh", lambda name=name: refreshed.append(name))
     window.open_case(world["case"].id)
+    settle(qtbot)  # the case is read in the background
     assert window.case_view is not None
     with qtbot.waitSignal(window.data_changed, timeout=1000):
         window.case_view.reload()  # what a tab does after it saved something

@@ -48,7 +48,7 @@ from tests.factories import (
     make_unit,
     make_user,
 )
-from tests.ui.conftest import MessageLog, type_text
+from tests.ui.conftest import MessageLog, settle, type_text
 from ui.app import Startup
 from ui.inbox.compose import ComposeDialog
 from ui.main_window import MainWindow
@@ -216,6 +216,7 @@ def start_as_anna(qtbot: QtBot, world: World, startups: list[Startup],
 def open_annas_work(qtbot: QtBot, window: MainWindow, world: World) -> None:
     """Anna's case open in the case view, then her message open in the inbox."""
     window.open_case(world.anna_case.id)
+    settle(qtbot)  # the case is read in the background
     assert window.case_view is not None
     [row] = messaging.folder_rows(window.session.user, messaging.Folder.INBOX)
     window.show_message(row.message_id)

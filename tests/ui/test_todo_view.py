@@ -15,6 +15,7 @@ from sipdesk.messaging import Folder, Message, MessageKind
 from sipdesk.models import Case, Principal, PrincipalKind
 from sipdesk.todo import Target
 from tests.factories import PNR_OTHER, make_case, make_person
+from tests.ui.conftest import settle
 from ui.main_window import INBOX_ROW, TODO_ROW, MainWindow
 from ui.session import Session
 from ui.todo.model import CASE, SINCE, WHAT, TodoModel, since_text
@@ -148,6 +149,7 @@ def test_a_lapsing_consent_opens_its_case(sqlite_session: Session, waiting: dict
                if model.row(r).target is Target.CASE_CONSENT)  # type: ignore[union-attr]
     rect = table.visualRect(model.index(row, CASE))
     qtbot.mouseClick(table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    settle(qtbot)  # the case is read in the background
     view = window.case_view
     assert view is not None and view.case_id == waiting["lapsing"].id
     assert window.stack.currentWidget() is view
@@ -185,6 +187,7 @@ def test_a_meeting_row_opens_the_kallelse_tab(sqlite_session: Session, waiting: 
     with qtbot.waitSignal(window.todo.open_meeting, timeout=1000) as signal:
         window.todo._open_row(0)
     assert signal.args == [case.id]
+    settle(qtbot)
     view = window.case_view
     assert view is not None and view.case_id == case.id
     assert view.tabs.tabText(view.tabs.currentIndex()) == "Kallelse"

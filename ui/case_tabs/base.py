@@ -2,8 +2,9 @@
 (`CaseTab`), and small builders for read-only values.
 
 A tab is built once with the context and shown again with a fresh context after any change
-(`refresh`). When a tab saves something through the core it emits `changed`; the case view then
-reads the case again and refreshes every tab — so each tab always shows what the core says.
+(`refresh`); it reads its own part of the case through the operation runner when it is shown.
+When a tab saves something through the core it emits `changed`; the case view then reads the
+case again and refreshes every tab — so each tab always shows what the core says.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from dataclasses import dataclass
 from typing import ClassVar
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QAbstractButton,
     QFrame,
@@ -26,6 +28,7 @@ from PySide6.QtWidgets import (
 from sipdesk import lifecycle
 from sipdesk.models import Case, CaseStatus, Person, PersonContact, User
 
+from ..operations import Operation
 from ..session import Session
 
 NOT_GIVEN = "Ej angivet"
@@ -61,17 +64,55 @@ class CaseContext:
 
 
 class CaseTab(QWidget):
-    """One tab of the case view. Subclasses set `title` and implement `refresh`."""
+    """One tab of the case view. Subclasses set `title`, read their part of the case in `load`
+    (run by the operation runner, off the UI thread: plain values in, a read model out, no
+    widget touched) and show it in `show_data` (on the UI thread, no database).
+
+    A tab reads when it is first shown, and again after a change while it is shown or when it
+    is next shown — so opening a case reads only the tab on screen. An answer that arrives after
+    a newer read was asked for is dropped."""
 
     title: ClassVar[str] = ""
     changed = Signal()  # the tab saved something: read the case again
+    shown_data = Signal()  # the latest read is on screen (tests and the case view wait on it)
 
     def __init__(self, context: CaseContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.context = context
+        self._stale = True
+        self._reading = 0
 
     def refresh(self, context: CaseContext) -> None:
-        """Show `context` (the case read again after a change)."""
+        """Show `context` (the case read again after a change): read now when on screen."""
+        self.context = context
+        self._stale = True
+        if self.isVisible():
+            self._read()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if self._stale:
+            self._read()
+
+    def _read(self) -> None:
+        self._stale = False
+        self._reading += 1
+        reading, context, load = self._reading, self.context, self.load
+
+        def loaded(data: object) -> None:
+            if reading == self._reading:
+                self.show_data(data)
+                self.shown_data.emit()
+
+        Operation(self, lambda: load(context),
+                  title=f"Fliken {self.title} kunde inte läsas").success(loaded).run()
+
+    def load(self, context: CaseContext) -> object:
+        """Read what the tab shows (in a worker thread)."""
+        raise NotImplementedError
+
+    def show_data(self, data: object) -> None:
+        """Show what `load` returned (on the UI thread)."""
         raise NotImplementedError
 
 

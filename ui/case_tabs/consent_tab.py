@@ -25,10 +25,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from sipdesk import consent
-from sipdesk.consent import Consent, ConsentKind, HarmConclusion
+from sipdesk.consent_page import ConsentPage, ConsentRow, HarmRow, consent_page
 from sipdesk.lifecycle import Action
-from sipdesk.models import ConsentBasis
 
 from .. import file_output
 from ..dialogs.consent_dialogs import ConsentDialog
@@ -64,20 +62,6 @@ def render_consent_form(case_id: int, path: Path) -> Path:
 
     render(case_id, path)
     return path
-
-
-def what_became_of(item: Consent) -> str:
-    if item.withdrawn_on is not None:
-        recorded = item.withdrawn_recorded_by
-        text = f"Återkallat {format_date(item.withdrawn_on)}"
-        if item.withdrawn_how:
-            text += f" ({item.withdrawn_how})"
-        if recorded is not None:
-            text += f", registrerat av {recorded.full_name}"
-        return text
-    if item.superseded_by is not None:
-        return f"Förnyat {format_date(item.superseded_by.given_on)}"
-    return "Gäller"
 
 
 class ConsentTab(CaseTab):
@@ -118,14 +102,16 @@ class ConsentTab(CaseTab):
         layout.addWidget(self.print_status)
         layout.addWidget(self._scroll, 1)
         self.printing = False
-        self.refresh(context)
 
     # ---- showing ------------------------------------------------------------------------------
 
-    def refresh(self, context: CaseContext) -> None:
-        self.context = context
-        current = consent.active_consent(context.case)
-        states = actions.states(context)
+    def load(self, context: CaseContext) -> ConsentPage:
+        return consent_page(context.case, context.today)
+
+    def show_data(self, data: object) -> None:
+        assert isinstance(data, ConsentPage)
+        context = self.context
+        current = data.current
         self.consent_button.setText("Förnya samtycke…" if current else "Registrera samtycke…")
         self.consent_button.setEnabled(True)
         self.consent_button.setToolTip("")
@@ -133,7 +119,7 @@ class ConsentTab(CaseTab):
         for button, action in ((self.withdraw_button, Action.WITHDRAW_CONSENT),
                                (self.harm_button, Action.HARM_ASSESSED),
                                (self.declined_button, Action.DECLINE)):
-            state = states[action]
+            state = data.actions[action]
             button.setObjectName(f"consent_{action.value}")
             button.setText(actions.button_text(action))
             button.setEnabled(state.allowed)
@@ -150,22 +136,20 @@ class ConsentTab(CaseTab):
         column = QVBoxLayout(page)
         column.setContentsMargins(0, 4, 0, 12)
         column.setSpacing(16)
-        column.addWidget(self._current(context, current))
-        assessments = consent.harm_assessments_of(context.case)
-        if assessments:
-            column.addWidget(self._assessments(assessments))
-        earlier = [c for c in consent.consents_of(context.case)
-                   if current is None or c.id != current.id]
-        column.addWidget(self._history(earlier))
+        column.addWidget(self._current(context, data))
+        if data.assessments:
+            column.addWidget(self._assessments(data.assessments))
+        column.addWidget(self._history(data.earlier))
         column.addStretch(1)
         set_page(self._scroll, page)
 
-    def _current(self, context: CaseContext, current: Consent | None) -> QGroupBox:
+    def _current(self, context: CaseContext, data: ConsentPage) -> QGroupBox:
         box = QGroupBox("Samtycket som gäller")
         box.setObjectName("current_consent")
         rows = Details(box)
-        if current is None:
-            if context.case.consent_basis == ConsentBasis.HARM_ASSESSMENT:
+        current, state = data.current, data.current_state
+        if current is None or state is None:
+            if data.harm_based:
                 text = "Inget samtycke — en menprövning är grunden för SIP:en (se nedan)."
             elif context.read_only:
                 text = "Inget samtycke gäller."
@@ -174,12 +158,11 @@ class ConsentTab(CaseTab):
                         "menprövning om den enskilde inte kan samtycka.")
             rows.span(value_label(text, name="no_consent", wrap=True))
             return box
-        state = consent.consent_state("consent", current.valid_until, today=context.today)
-        rows.text("Slag:", ConsentKind(current.kind).label, name="consent_kind")
+        rows.text("Slag:", current.kind, name="consent_kind")
         rows.text("Givet:", format_date(current.given_on), name="consent_given_on")
-        rows.text("Taget av:", current.taken_by.full_name, name="consent_taken_by")
+        rows.text("Taget av:", current.taken_by, name="consent_taken_by")
         rows.text("Gäller:", current.covers, name="consent_covers")
-        names = "\n".join(p.name for p in consent.principals_of(current))
+        names = "\n".join(current.principals)
         rows.text("Huvudmän som får delta:", names or NOT_GIVEN, name="consent_principals")
         rows.text("Gäller inte:", current.exclusions or "Inget angivet",
                   name="consent_exclusions")
@@ -201,24 +184,24 @@ class ConsentTab(CaseTab):
         line.addWidget(valid)
         line.addStretch(1)
         rows.add("Gäller till och med:", holder)
-        guardians = consent.guardians_who_consented(current)
-        if guardians:
-            rows.text("Vårdnadshavare:", "\n".join(f"{g.name} har samtyckt" for g in guardians),
+        if current.guardians:
+            rows.text("Vårdnadshavare:",
+                      "\n".join(f"{name} har samtyckt" for name in current.guardians),
                       name="consent_guardians")
         return box
 
-    def _assessments(self, assessments: list[consent.HarmAssessment]) -> QGroupBox:
+    def _assessments(self, assessments: list[HarmRow]) -> QGroupBox:
         box = QGroupBox("Menprövning")
         box.setObjectName("harm_assessments")
         rows = Details(box)
         for index, item in enumerate(assessments):
             rows.text(f"{format_date(item.assessed_on)}:",
-                      f"{HarmConclusion(item.conclusion).label}\n"
-                      f"Bedömd av {item.assessed_by.full_name}. Kontakter: {item.contacts}",
+                      f"{item.conclusion}\n"
+                      f"Bedömd av {item.assessed_by}. Kontakter: {item.contacts}",
                       name=f"harm_{index}")
         return box
 
-    def _history(self, earlier: list[Consent]) -> QGroupBox:
+    def _history(self, earlier: list[ConsentRow]) -> QGroupBox:
         box = QGroupBox("Tidigare samtycken")
         box.setObjectName("consent_history")
         column = QVBoxLayout(box)
@@ -234,9 +217,8 @@ class ConsentTab(CaseTab):
         table.setWordWrap(True)
         for row, item in enumerate(earlier):
             values = (
-                format_date(item.given_on), ConsentKind(item.kind).label,
-                format_date(item.valid_until), item.taken_by.full_name,
-                "\n".join(p.name for p in consent.principals_of(item)), what_became_of(item),
+                format_date(item.given_on), item.kind, format_date(item.valid_until),
+                item.taken_by, "\n".join(item.principals), item.became,
             )
             for col, text in enumerate(values):
                 cell = QTableWidgetItem(text)

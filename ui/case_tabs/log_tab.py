@@ -9,7 +9,6 @@ the case is opened and the log is never looked at."""
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -24,7 +23,6 @@ from PySide6.QtWidgets import (
 from sipdesk import audit
 from sipdesk.audit import LogLine
 
-from ..operations import Operation
 from .base import CaseContext, CaseTab
 from .log_model import DETAILS, TIME, USER, WHAT, CaseLogModel, format_changes
 
@@ -89,33 +87,15 @@ class LogTab(CaseTab):
         layout.addWidget(self.table, 1)
         layout.addWidget(self.detail)
         layout.addWidget(self.count_label)
-        self._stale = True  # the lines are read when the tab is shown
-        self._reading = 0  # the latest read asked for: an older answer is dropped
         self._shown()
 
-    def refresh(self, context: CaseContext) -> None:
-        self.context = context
-        self._stale = True
-        if self.isVisible():
-            self._read()
+    def load(self, context: CaseContext) -> list[LogLine]:
+        return audit.case_log(context.case.id)
 
-    def showEvent(self, event: QShowEvent) -> None:
-        super().showEvent(event)
-        if self._stale:
-            self._read()
-
-    def _read(self) -> None:
-        self._stale = False
-        self._reading += 1
-        reading, case_id = self._reading, self.context.case.id
-
-        def loaded(lines: list[LogLine]) -> None:
-            if reading == self._reading:
-                self.model.set_lines(lines)
-                self._shown()
-
-        Operation(self, lambda: audit.case_log(case_id),
-                  title="Händelseloggen kunde inte läsas").success(loaded).run()
+    def show_data(self, data: object) -> None:
+        assert isinstance(data, list)
+        self.model.set_lines(data)
+        self._shown()
 
     def _openings_toggled(self, show: bool) -> None:
         self.model.set_show_openings(show)

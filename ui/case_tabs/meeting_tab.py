@@ -39,13 +39,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from sipdesk import convene, invitation, lifecycle, messaging
+from sipdesk import convene, invitation, lifecycle
 from sipdesk import meeting as meetings
-from sipdesk.db import storage_errors
-from sipdesk.errors import SipError, StorageError
+from sipdesk.errors import SipError
 from sipdesk.invitation import HowInvited, Meeting, MeetingStatus, Participant, ParticipantKind
 from sipdesk.lifecycle import Action
 from sipdesk.meeting import PrimaryCareDecision
+from sipdesk.meeting_page import MeetingPage, meeting_page
 from sipdesk.models import CaseStatus, Law, Role, User
 
 from .. import messages
@@ -315,7 +315,8 @@ class MeetingTab(CaseTab):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(scrolling(page))
-        self.refresh(context)
+        self.page = MeetingPage(None, [], None, None, [], [], "")
+        self._show()
 
     # ---- showing -------------------------------------------------------------------------------
 
@@ -323,15 +324,16 @@ class MeetingTab(CaseTab):
     def user(self) -> User:
         return self.context.user
 
-    def refresh(self, context: CaseContext) -> None:
-        self.context = context
-        try:
-            with storage_errors():  # still on the UI thread: see issue 11 (read models per tab)
-                self.meeting = invitation.current_meeting(context.case)
-                self.participants = (invitation.participants_of(self.meeting)
-                                     if self.meeting is not None else [])
-        except StorageError:
-            self.meeting, self.participants = None, []
+    def load(self, context: CaseContext) -> MeetingPage:
+        return meeting_page(context.case)
+
+    def show_data(self, data: object) -> None:
+        assert isinstance(data, MeetingPage)
+        self.page = data
+        self.meeting, self.participants = data.meeting, data.participants
+        self._show()
+
+    def _show(self) -> None:
         has_meeting = self.meeting is not None
         self.empty_label.setVisible(not has_meeting)
         self.details_holder.setVisible(has_meeting)
@@ -369,7 +371,7 @@ class MeetingTab(CaseTab):
             staff = f"{m.staff_meeting_at:%Y-%m-%d kl. %H:%M}, {m.staff_meeting_place}"
         else:
             staff = f"Hoppas över — {m.staff_meeting_skipped_reason}"
-        record = meetings.staff_record_of(m)
+        record = self.page.staff_record
         if record is not None:
             moved = record.coordinator_moved_to
             staff += (f"\nHölls {record.held_on:%Y-%m-%d}: ordförande {record.chair}, "
@@ -379,7 +381,7 @@ class MeetingTab(CaseTab):
             staff += (f"\n”Min nuvarande situation”: {record.writes_situation}. Huvudmålet: "
                       f"{record.writes_main_goal}.")
         details.text("Tjänstemannamöte:", staff, name="staff_meeting_text")
-        check = meetings.mobile_team_check_of(m)
+        check = self.page.mobile_check
         if check is not None:
             answers = {key: bool(getattr(check, key)) for key in meetings.CRITERIA}
             met = meetings.criteria_met(answers)
@@ -390,10 +392,8 @@ class MeetingTab(CaseTab):
                 text += f" Skäl: {check.refused_reason}."
             details.text("Mobilt vårdteam:", text, name="mobile_team_text")
         self._details_layout.addWidget(holder)
-        message_id = next((p.message_id for p in self.participants
-                           if p.message_id is not None), None)
-        self.ack_label.setText(f"Kallelsen i sipdesk: {messaging.ack_summary(message_id)}"
-                               if message_id is not None else "")
+        self.ack_label.setText(f"Kallelsen i sipdesk: {self.page.acknowledged}"
+                               if self.page.acknowledged else "")
 
     def _show_calls(self) -> None:
         calls = [p for p in self.participants if not p.has_account]
@@ -418,7 +418,7 @@ class MeetingTab(CaseTab):
         _fit_rows(self.calls, len(calls))
 
     def _show_surveys(self) -> None:
-        surveys = meetings.surveys_of(self.meeting) if self.meeting is not None else []
+        surveys = self.page.surveys
         _clear(self._surveys_layout)
         for index, s in enumerate(surveys):
             by = s.written_by.full_name + (f" för {s.on_behalf_of}" if s.on_behalf_of else "")
@@ -428,7 +428,7 @@ class MeetingTab(CaseTab):
         self.surveys_box.setVisible(bool(surveys))
 
     def _show_deviations(self) -> None:
-        deviations = meetings.deviations_of(self.meeting) if self.meeting is not None else []
+        deviations = self.page.deviations
         _clear(self._deviations_layout)
         for index, d in enumerate(deviations):
             name = d.participant.name
@@ -467,7 +467,7 @@ class MeetingTab(CaseTab):
                                "det som hållet i stället."))
         _allow(self.held_button, read_only or planned or (
             "Mötet har inte ägt rum än." if ahead else None))
-        record = meetings.staff_record_of(m) if m is not None else None
+        record = self.page.staff_record
         _allow(self.staff_button, read_only or planned or (
             "Tjänstemannamötet är redan dokumenterat." if record is not None else None))
         _allow(self.mobile_button, read_only or planned)

@@ -26,10 +26,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from sipdesk import consent, lifecycle
-from sipdesk.lifecycle import Action, NoticedBy
-from sipdesk.models import CaseStatus, ContactKind, Person, PersonContact
-from sipdesk.next_step import NextStep, consent_line, invite_label, next_step
+from sipdesk import case_page
+from sipdesk.case_page import Need, Overview, StatusLine
+from sipdesk.lifecycle import Action
+from sipdesk.models import ContactKind, Person, PersonContact
+from sipdesk.next_step import NextStep
 
 from ..dialogs.case_dialogs import NeedDialog
 from ..dialogs.consent_dialogs import ConsentDialog
@@ -48,12 +49,9 @@ from .base import (
     value_label,
 )
 
-HISTORY_SHOWN = 5
 # A next step taken on another tab: the overview says where.
 _TAKEN_ON_TAB = {Action.HOLD_MEETING: "Kallelse", Action.START_DOCUMENTATION: "Planen",
                  Action.APPROVE_PLAN: "Planen"}
-# States from which an invitation is the next step: there, what the invitation lacks is shown.
-_BEFORE_INVITATION = {CaseStatus.NEED_REGISTERED, *lifecycle.TRANSITIONS[Action.INVITE][0]}
 
 
 def communication_text(person: Person) -> str:
@@ -84,40 +82,10 @@ def contact_text(contact: PersonContact) -> str:
     return ", ".join(parts)
 
 
-def consent_text(context: CaseContext) -> tuple[str, bool]:
-    """The consent line of the case and whether it warns (lapsing within 30 days or lapsed).
-    A case that has ended never warns: its consent only says how it stood."""
-    line = consent_line(context.case, context.today)
-    text = line.text
-    if not context.read_only and line.days_left is not None and not line.warn:
-        text += f" ({line.days_left} dagar kvar)"
-    return text, line.warn
-
-
 def next_step_text(step: NextStep) -> str:
     """The next step, and the tab where it is taken when that is not this one."""
     tab = _TAKEN_ON_TAB.get(step.action) if step.action is not None else None
     return f"{step.text} Det görs på fliken {tab}." if tab else step.text
-
-
-def missing_items(context: CaseContext) -> list[str]:
-    """What is missing before the next step, in the core's words."""
-    if context.read_only:
-        return []
-    items = []
-    if lifecycle.need_of(context.case) is None:
-        items.append("Behovet är inte beskrivet: vem som uppmärksammade det, och vilken fråga "
-                     "SIP:en ska besvara.")
-    if context.status in _BEFORE_INVITATION:
-        problem = lifecycle.invitation_basis_problem(context.case, today=context.today)
-        if problem:
-            items.append(problem)
-    state = consent.consent_state(context.case.consent_basis, context.case.consent_valid_until,
-                                  today=context.today)
-    if state.warn and state.days_left is not None and state.days_left >= 0:
-        items.append(f"Samtycket går ut om {state.days_left} "
-                     f"{'dag' if state.days_left == 1 else 'dagar'} — förnya det i tid.")
-    return items
 
 
 def _left(widget: QWidget) -> QWidget:
@@ -139,11 +107,15 @@ class OverviewTab(CaseTab):
         self._layout.setContentsMargins(0, 0, 0, 0)
         self._scroll = scrolling(QWidget())
         self._layout.addWidget(self._scroll)
-        self.refresh(context)
+        self.action_buttons: dict[Action, QPushButton] = {}
 
-    def refresh(self, context: CaseContext) -> None:
-        self.context = context
-        self.step = next_step(context.case, context.today)
+    def load(self, context: CaseContext) -> Overview:
+        return case_page.overview(context.case, context.today)
+
+    def show_data(self, data: object) -> None:
+        assert isinstance(data, Overview)
+        context = self.context
+        self.step = data.step
         old = self._scroll.takeWidget()
         if old is not None:
             old.deleteLater()
@@ -152,11 +124,11 @@ class OverviewTab(CaseTab):
         grid.setContentsMargins(12, 12, 12, 12)
         grid.setHorizontalSpacing(16)
         grid.setVerticalSpacing(16)
-        grid.addWidget(self._next_steps(context), 0, 0, 1, 2)
+        grid.addWidget(self._next_steps(context, data), 0, 0, 1, 2)
         grid.addWidget(self._person(context.person), 1, 0)
-        grid.addWidget(self._case(context), 1, 1)
-        grid.addWidget(self._need(context), 2, 0)
-        grid.addWidget(self._status(context), 2, 1)
+        grid.addWidget(self._case(context, data), 1, 1)
+        grid.addWidget(self._need(context, data.need), 2, 0)
+        grid.addWidget(self._status(context, data.history), 2, 1)
         grid.addWidget(self._contacts(context.contacts), 3, 0, 1, 2)
         grid.setColumnStretch(0, 1)
         grid.setColumnStretch(1, 1)
@@ -165,7 +137,7 @@ class OverviewTab(CaseTab):
 
     # ---- sections ---------------------------------------------------------------------------
 
-    def _next_steps(self, context: CaseContext) -> QGroupBox:
+    def _next_steps(self, context: CaseContext, data: Overview) -> QGroupBox:
         box = QGroupBox("Nästa steg")
         box.setObjectName("next_steps")
         column = QVBoxLayout(box)
@@ -174,24 +146,22 @@ class OverviewTab(CaseTab):
         now = value_label(next_step_text(step), name="next_step", wrap=True)
         now.setStyleSheet("font-weight: bold;")
         column.addWidget(now)
-        # What the next step itself says is not listed again as missing.
-        missing = [text for text in missing_items(context) if text != step.text]
+        missing = data.missing
         if missing:
             heading = QLabel("Det här saknas:")
             heading.setObjectName("missing_heading")
             column.addWidget(heading)
             for index, text in enumerate(missing):
                 column.addWidget(value_label(f"•  {text}", name=f"missing_{index}", wrap=True))
-        self.action_buttons: dict[Action, QPushButton] = {}
-        states = actions.states(context)
+        self.action_buttons = {}
         buttons: list[QPushButton] = []
         for action in actions.ACTION_HANDLERS:
-            button = actions.action_button(action, states[action], run=self._run)
+            button = actions.action_button(action, data.actions[action], run=self._run)
             if action is Action.INVITE:  # a follow-up once a plan is approved
-                button.setText(f"{invite_label(context.case)}…")
+                button.setText(f"{data.invite_label}…")
             self.action_buttons[action] = button
             buttons.append(button)
-        if consent.active_consent(context.case) is not None and not context.read_only:
+        if data.can_renew_consent:
             renew = QPushButton("Förnya samtycke…")
             renew.setObjectName("renew_consent")
             renew.setAutoDefault(False)
@@ -219,15 +189,14 @@ class OverviewTab(CaseTab):
         rows.text("Kommunikation:", communication_text(person), name="communication")
         return box
 
-    def _case(self, context: CaseContext) -> QGroupBox:
+    def _case(self, context: CaseContext, data: Overview) -> QGroupBox:
         case = context.case
         box = QGroupBox("Ärendet")
         rows = Details(box)
         rows.text("Ärendenummer:", case.number, name="case_number")
         rows.text("Status:", context.status.label, name="status")
-        text, warn = consent_text(context)
-        consent_label = value_label(text, name="consent_state")
-        if warn:
+        consent_label = value_label(data.consent_text, name="consent_state")
+        if data.consent_warns:
             consent_label.setStyleSheet(WARN_STYLE)
         rows.add("Samtycke:", _left(consent_label))
         rows.text("Enhet:", case.unit.name, name="unit")
@@ -239,25 +208,18 @@ class OverviewTab(CaseTab):
         rows.text("Senast ändrat:", format_date(case.updated_at), name="updated")
         return box
 
-    def _need(self, context: CaseContext) -> QGroupBox:
+    def _need(self, context: CaseContext, need: Need | None) -> QGroupBox:
         box = QGroupBox("Behovet")
         box.setObjectName("need_box")
         column = QVBoxLayout(box)
         column.setSpacing(4)
-        need = lifecycle.need_of(context.case)
         if need is None:
             column.addWidget(value_label("Behovet är inte beskrivet ännu.", name="need_missing",
                                          wrap=True))
         else:
-            who = NoticedBy(need.noticed_by)
-            if who is NoticedBy.STAFF and need.noticed_by_user is not None:
-                noticed = f"Personal: {need.noticed_by_user.full_name}"
-            elif need.noticed_by_name:
-                noticed = f"{who.label}: {need.noticed_by_name}"
-            else:
-                noticed = who.label
             for caption, text, name in (
-                ("Uppmärksammat av", f"{noticed}, {format_date(need.noticed_on)}", "noticed"),
+                ("Uppmärksammat av", f"{need.noticed}, {format_date(need.noticed_on)}",
+                 "noticed"),
                 ("Behovet, med den enskildes ord", need.need, "need"),
                 ("Frågan SIP:en ska besvara", need.question, "question"),
             ):
@@ -278,21 +240,20 @@ class OverviewTab(CaseTab):
         column.addLayout(row)
         return box
 
-    def _status(self, context: CaseContext) -> QGroupBox:
+    def _status(self, context: CaseContext, changes: list[StatusLine]) -> QGroupBox:
         box = QGroupBox("Status")
         column = QVBoxLayout(box)
         column.setSpacing(4)
         current = value_label(context.status.label, name="status_now")
         current.setStyleSheet("font-weight: bold;")
         column.addWidget(current)
-        changes = lifecycle.history(context.case)[-HISTORY_SHOWN:]
         if not changes:
             column.addWidget(value_label(
                 f"Ärendet skapades {format_date(context.case.created_at)}.",
                 name="status_history_0"))
         for index, change in enumerate(reversed(changes)):
-            text = (f"{format_date(change.at)}  {CaseStatus(change.from_status).label} → "
-                    f"{CaseStatus(change.to_status).label}  ({change.by.full_name})")
+            text = (f"{format_date(change.at)}  {change.from_status.label} → "
+                    f"{change.to_status.label}  ({change.by})")
             if change.reason:
                 text += f"\n{change.reason}"
             column.addWidget(value_label(text, name=f"status_history_{index}", wrap=True))

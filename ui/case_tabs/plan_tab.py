@@ -46,7 +46,8 @@ from sipdesk import plan
 from sipdesk.errors import SipError
 from sipdesk.lifecycle import READ_ONLY
 from sipdesk.models import CaseStatus
-from sipdesk.plan import PlanKind, PlanVersion, PrincipalPart
+from sipdesk.plan import PlanKind, PlanVersion, PrincipalPart, VersionChange
+from sipdesk.plan_page import PlanPage, plan_page
 
 from .. import file_output, messages
 from ..dialogs.plan_reason import ChoosePrincipalDialog, ReopenDialog, SkipFollowUpDialog
@@ -104,11 +105,11 @@ def render_plan(plan_id: int, path: Path, *, easy_read: bool) -> Path:
     return path
 
 
-def changes_text(old: PlanVersion | None, new: PlanVersion) -> tuple[str, str]:
-    """A short summary of what a version changed since the one before, and the details."""
-    if old is None:
+def changes_text(changes: list[VersionChange] | None) -> tuple[str, str]:
+    """A short summary of what a version changed since the one before (None: there is none),
+    and the details."""
+    if changes is None:
         return "Första versionen", ""
-    changes = plan.changes_between(old, new)
     if not changes:
         return "Inga ändringar i mål eller insatser", ""
     counts: dict[str, int] = {}
@@ -257,7 +258,9 @@ class PlanTab(CaseTab):
         layout.addWidget(self.versions_box)
         layout.addWidget(self.parts_box)
         layout.addStretch(1)
-        self.refresh(context)
+        self.page = PlanPage([], {}, {}, can_start=False, mine=[], written=set(),
+                             requested_at=None, approval_problems=[])
+        self._show()
 
     # ---- what the tab shows -----------------------------------------------------------------
 
@@ -270,9 +273,16 @@ class PlanTab(CaseTab):
         found = next((v for v in self.versions if v.id == self.selected_id), None)
         return found or self.latest
 
-    def refresh(self, context: CaseContext) -> None:
-        self.context = context
-        self.versions = plan.versions(context.case)
+    def load(self, context: CaseContext) -> PlanPage:
+        return plan_page(context.user, context.case, context.today)
+
+    def show_data(self, data: object) -> None:
+        assert isinstance(data, PlanPage)
+        self.page = data
+        self._show()
+
+    def _show(self) -> None:
+        self.versions = self.page.versions
         if self.selected_id not in {v.id for v in self.versions}:
             self.selected_id = self.latest.id if self.latest else None
         self._show_versions()
@@ -286,7 +296,8 @@ class PlanTab(CaseTab):
             self.deadline.hide()
             self.summary.hide()
             return
-        text, overdue = deadline_text(latest, today=self.context.today)
+        text, overdue = deadline_text(latest, today=self.context.today,
+                                      overdue=self.page.overdue)
         self.deadline.setText(text)
         self.deadline.setStyleSheet(OVERDUE_STYLE if overdue else DEADLINE_STYLE)
         self.deadline.setProperty("overdue", overdue)
@@ -304,8 +315,7 @@ class PlanTab(CaseTab):
         table.setRowCount(len(self.versions))
         selected_row = 0
         for row, version in enumerate(self.versions):
-            older = self.versions[row + 1] if row + 1 < len(self.versions) else None
-            short, details = changes_text(older, version)
+            short, details = changes_text(self.page.changes.get(version.id))
             locked_at = version.locked_at
             status = f"Godkänd {format_date(locked_at.date())}" if locked_at else "Utkast"
             values = (str(version.number), PlanKind(version.kind).label,
@@ -327,10 +337,9 @@ class PlanTab(CaseTab):
         self.parts_box.setVisible(has)
         self.empty.setVisible(not has)
         if not has:
-            meeting = plan.meeting_to_document(self.context.case)
             self.empty.setText(
                 "Det finns ingen plan ännu. Mötet är hållet — börja dokumentera planen." if
-                meeting is not None else
+                self.page.can_start else
                 "Det finns ingen plan ännu. När SIP-mötet är markerat som hållet kan planen "
                 "dokumenteras här.")
 
@@ -341,7 +350,7 @@ class PlanTab(CaseTab):
             table.setRowCount(0)
             return
         self.parts_box.setTitle(f"Huvudmännens delar — version {version.number}")
-        parts = plan.parts(version)
+        parts = self.page.parts.get(version.id, [])
         table.setRowCount(len(parts))
         for row, part in enumerate(parts):
             finished, approved = part_state(part)
@@ -373,15 +382,11 @@ class PlanTab(CaseTab):
         return (version is not None and not version.locked and not self.context.read_only
                 and self.latest is not None and version.id == self.latest.id)
 
-    def _mine(self, version: PlanVersion, parts: list[PrincipalPart]) -> list[PrincipalPart]:
-        user = self.context.user
-        return [p for p in parts if plan.may_write_for(user, version, p.principal_id)]
-
     def _enable(self) -> None:
         context, latest, selected = self.context, self.latest, self.selected
-        meeting = None if context.read_only else plan.meeting_to_document(context.case)
-        self.start_button.setVisible(latest is None or meeting is not None)
-        set_state(self.start_button, meeting is not None and not context.read_only,
+        can_start = self.page.can_start and not context.read_only
+        self.start_button.setVisible(latest is None or can_start)
+        set_state(self.start_button, can_start,
                   READ_ONLY if context.read_only else "Mötet är inte markerat som hållet.")
         self.wizard_button.setVisible(selected is not None)
         self.wizard_button.setText("Fortsätt dokumentera…" if self._editable(selected)
@@ -396,8 +401,8 @@ class PlanTab(CaseTab):
             found.setVisible(selected is not None and self.has_printing)
         if latest is None:
             return
-        parts = plan.parts(latest)
-        mine = self._mine(latest, parts)
+        parts = self.page.parts.get(latest.id, [])
+        mine = self.page.mine
         closed = READ_ONLY if context.read_only else ""
         unfinished = [p.principal.name for p in parts if p.finished_at is None]
 
@@ -409,8 +414,8 @@ class PlanTab(CaseTab):
         elif not [p for p in mine if p.finished_at is None]:
             set_state(self.finish_button, False, "Din del är redan markerad som klar.")
         else:
-            written = {i.principal_id for i in plan.interventions(latest)}
-            ready = [p for p in mine if p.finished_at is None and p.principal_id in written]
+            ready = [p for p in mine
+                     if p.finished_at is None and p.principal_id in self.page.written]
             set_state(self.finish_button, bool(ready),
                       "Skriv minst en insats — eller en mening om att ni inte gör något — "
                       "innan delen är klar.")
@@ -421,7 +426,7 @@ class PlanTab(CaseTab):
         elif unfinished:
             set_state(self.request_button, False, "Alla delar måste vara klara först. Inte "
                       "klart: " + ", ".join(unfinished) + ".")
-        elif (requested := plan.approval_requested_at(latest)) is not None:
+        elif (requested := self.page.requested_at) is not None:
             set_state(self.request_button, False,
                       f"Begäran skickad {requested:%Y-%m-%d}. En ny begäran behövs först när "
                       "en del har ändrats och markerats som klar igen.")
@@ -440,7 +445,7 @@ class PlanTab(CaseTab):
             set_state(self.approve_button, False, "Alla delar måste vara klara innan planen "
                       "godkänns. Inte klart: " + ", ".join(unfinished) + ".")
         else:
-            problems = plan.approval_problems(latest)
+            problems = self.page.approval_problems
             set_state(self.approve_button, not problems,
                       "Planen kan inte godkännas än:\n" + "\n".join(problems))
 
@@ -518,9 +523,8 @@ class PlanTab(CaseTab):
         latest = self.latest
         if latest is None:
             return
-        written = {i.principal_id for i in plan.interventions(latest)}
-        ready = [p for p in self._mine(latest, plan.parts(latest))
-                 if p.finished_at is None and p.principal_id in written]
+        ready = [p for p in self.page.mine
+                 if p.finished_at is None and p.principal_id in self.page.written]
         if not ready:
             return
         chosen = self._choose(ready, title="Markera delen som klar")
@@ -549,7 +553,7 @@ class PlanTab(CaseTab):
         latest = self.latest
         if latest is None:
             return
-        waiting = [p for p in self._mine(latest, plan.parts(latest)) if p.approved_at is None]
+        waiting = [p for p in self.page.mine if p.approved_at is None]
         if not waiting:
             return
         chosen = self._choose(waiting, title="Godkänn planen")

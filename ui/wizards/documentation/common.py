@@ -69,11 +69,13 @@ def add_months(day: dt.date, months: int) -> dt.date:
     raise ValueError(day)
 
 
-def deadline_text(version: PlanVersion, *, today: dt.date) -> tuple[str, bool]:
-    """What the banner says about the two working days, and whether it is overdue."""
+def deadline_text(version: PlanVersion, *, today: dt.date,
+                  overdue: bool | None = None) -> tuple[str, bool]:
+    """What the banner says about the two working days, and whether it is overdue (`overdue`
+    as read with the version, or read now)."""
     if version.locked:
         return (f"Planen är godkänd av alla och låst ({version.locked_at:%Y-%m-%d}).", False)
-    if plan.is_overdue(version, today=today):
+    if overdue if overdue is not None else plan.is_overdue(version, today=today):
         return (f"Försenad: dokumentationen skulle ha varit klar {version.deadline:%Y-%m-%d}.",
                 True)
     return (f"Dokumentationen ska vara klar senast {version.deadline:%Y-%m-%d} "
