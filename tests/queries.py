@@ -1,10 +1,13 @@
 """Counting SQL statements in tests (the `assert_query_count` habit): every statement the
 bound database executes inside the block, with the name of the thread that ran it — so a test
-can say both how many queries an action costs and that none ran on the UI thread."""
+can say both how many queries an action costs and that none ran on the UI thread. With a
+`delay`, every statement also waits that long first: a deliberately slow database, as on a
+shared server over a slow network."""
 
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -29,8 +32,9 @@ class Statements:
 
 
 @contextmanager
-def recorded() -> Iterator[Statements]:
-    """Record every statement run through the bound database (any thread) inside the block."""
+def recorded(*, delay: float = 0.0) -> Iterator[Statements]:
+    """Record every statement run through the bound database (any thread) inside the block;
+    each waits `delay` seconds before it runs."""
     real = database.obj
     assert real is not None, "no database is bound"
     original = real.execute_sql
@@ -40,6 +44,8 @@ def recorded() -> Iterator[Statements]:
     def execute_sql(sql: str, params: object = None, *args: object, **kwargs: object) -> object:
         with lock:
             statements.seen.append((threading.current_thread().name, sql))
+        if delay:
+            time.sleep(delay)
         return original(sql, params, *args, **kwargs)
 
     real.execute_sql = execute_sql  # type: ignore[method-assign]

@@ -16,7 +16,7 @@ from sipdesk import people, plan
 from sipdesk.db import DatabaseUrl
 from sipdesk.models import Case, Principal, User
 from tests.scenarios import held_meeting, kallelse_world
-from tests.ui.conftest import type_text
+from tests.ui.conftest import settle, type_text
 from ui.case_tabs.base import CaseContext
 from ui.session import Session
 from ui.wizards.documentation import DocumentationWizard
@@ -100,6 +100,7 @@ def drive_dialog(monkeypatch: pytest.MonkeyPatch, qtbot: QtBot, dialog_class: ty
         if seen is not None:
             seen.append(dialog)
         qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+        settle(qtbot)
         accepted = dialog.result() == QDialog.DialogCode.Accepted
         return dialog.result_value if accepted else None
     monkeypatch.setattr(dialog_class, "ask", classmethod(ask))

@@ -24,7 +24,7 @@ from sipdesk.consent import ConsentInput, ConsentKind, HarmConclusion, one_year_
 from sipdesk.lifecycle import ClosureReason
 from sipdesk.models import Case, CaseStatus, ContactKind, Principal, PrincipalKind
 from tests.factories import PNR_CHILD, make_case, make_person
-from tests.ui.conftest import type_text
+from tests.ui.conftest import settle, type_text
 from ui.dialogs.case_dialogs import ClosureDialog, NeedDialog, RefusalDialog
 from ui.dialogs.consent_dialogs import (
     AddPrincipalDialog,
@@ -75,6 +75,7 @@ def drive(qtbot: QtBot, cls: type[FormDialog], fill: Callable[[Any], None]) -> C
         qtbot.waitExposed(dialog)
         fill(dialog)
         qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+        settle(qtbot)
         accepted = dialog.result() == QDialog.DialogCode.Accepted
         value = dialog.result_value if accepted else None
         dialog.setParent(None)  # gone from the parent's children now, as after exec()
@@ -107,6 +108,7 @@ def test_oral_consent_defaults_and_saving(
     type_text(qtbot, dialog.exclusions, "Inget om ekonomin")
     type_text(qtbot, dialog.relatives, "Dottern Greta")
     qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+    settle(qtbot)
 
     assert dialog.result() == QDialog.DialogCode.Accepted
     given = dialog.result_value
@@ -129,6 +131,7 @@ def test_missing_fields_are_said_at_the_field_and_nothing_is_lost(
         "Välj vilka huvudmän som får delta och dela information.")  # as you type
     assert dialog.form.error_text("covers") == ""  # not touched yet
     qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+    settle(qtbot)
     assert dialog.isVisible()
     assert dialog.form.error_text("covers") == (
         "Skriv vilken fråga samtycket gäller, så som ni kom överens.")
@@ -183,11 +186,13 @@ def test_a_child_needs_both_guardians(sqlite_session: Session, qtbot: QtBot) -> 
     type_text(qtbot, dialog.covers, "Stöd i skolan och hemma")
     click(qtbot, dialog.findChild(QCheckBox, f"guardian_{mother.id}"))
     qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+    settle(qtbot)
     assert dialog.isVisible()
     assert dialog.form.error_text("guardians") == "Båda vårdnadshavarna behöver samtycka."
     click(qtbot, dialog.findChild(QCheckBox, f"guardian_{father.id}"))
     assert dialog.form.error_text("guardians") == ""
     qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+    settle(qtbot)
     assert dialog.result() == QDialog.DialogCode.Accepted
     assert [g.name for g in consent.guardians_who_consented(dialog.result_value)] == [
         "Mira Åberg", "Olle Åberg"]
@@ -201,6 +206,7 @@ def test_a_child_without_guardians_gets_them_added_first(
     hint = dialog.findChild(QWidget, "guardians_hint")
     assert "inga vårdnadshavare är registrerade" in hint.text()
     qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+    settle(qtbot)
     assert dialog.form.error_text("guardians").startswith("Barnet är under 18 år")
 
     def fill(guardian: AddGuardianDialog) -> None:
@@ -223,6 +229,7 @@ def test_add_principal_from_the_consent_dialog(
 ) -> None:
     def fill(add: AddPrincipalDialog) -> None:
         qtbot.mouseClick(add.ok_button, Qt.MouseButton.LeftButton)  # empty: said at the field
+        settle(qtbot)
         assert add.form.error_text("principal") == "Ange huvudman, t.ex. Region Exempelland."
         type_text(qtbot, add.name, "Region Skåne")
         assert add.kind.currentText() == "Region"
@@ -251,6 +258,7 @@ def test_renewal_is_prefilled_and_keeps_the_old_consent(
     assert dialog.findChild(QCheckBox, f"principal_{region.id}").isChecked()
     assert not dialog.findChild(QCheckBox, f"principal_{user.unit.principal_id}").isChecked()
     qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+    settle(qtbot)
     renewed = dialog.result_value
     assert [c.id for c in consent.consents_of(case)] == [renewed.id, first.id]
     assert consent.Consent.get_by_id(first.id).superseded_by.id == renewed.id
@@ -265,10 +273,12 @@ def test_withdrawal_closes_the_case(
     dialog = shown(qtbot, WithdrawConsentDialog(sqlite_session, fresh(case)))
     assert "Samtycket återkallat" in dialog.warning.text()
     qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+    settle(qtbot)
     assert dialog.form.error_text("how") == (
         "Skriv hur den enskilde återkallade samtycket, t.ex. muntligt per telefon.")
     dialog.how.setCurrentIndex(dialog.how.findText("Muntligt per telefon"))
     qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+    settle(qtbot)
     assert dialog.result() == QDialog.DialogCode.Accepted
     assert fresh(case).status == CaseStatus.CLOSED.value
     assert lifecycle.closure_of(case).reason == ClosureReason.CONSENT_WITHDRAWN.value
@@ -287,6 +297,7 @@ def test_menprovning_both_conclusions(
     """Seed 000: a person who cannot consent — menprövning; no harm → go on, harm → ends."""
     dialog = shown(qtbot, HarmAssessmentDialog(sqlite_session, case))
     qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+    settle(qtbot)
     assert dialog.form.error_text("conclusion") == "Välj vad menprövningen kom fram till."
     assert dialog.form.error_text("contacts").startswith("Skriv vilka närstående")
     type_text(qtbot, dialog.contacts, "Sonen Per: mamma har alltid velat ha hjälp hemma.")
@@ -294,6 +305,7 @@ def test_menprovning_both_conclusions(
     expected = "avslutas" if conclusion is HarmConclusion.HARM else "fortsätter"
     assert expected in dialog.warning.text()
     qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+    settle(qtbot)
     assert dialog.result() == QDialog.DialogCode.Accepted
     assert fresh(case).status == status.value
     [made] = consent.harm_assessments_of(case)
@@ -304,10 +316,12 @@ def test_declined_ends_the_case(sqlite_session: Session, qtbot: QtBot, case: Cas
     """Seed 000: the person says no although the principals see the need — recorded."""
     dialog = shown(qtbot, DeclinedDialog(sqlite_session, case))
     qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+    settle(qtbot)
     assert dialog.form.error_text("note") == (
         "Skriv kort hur den enskilde tackade nej och vem som frågade.")
     type_text(qtbot, dialog.note, "Tackade nej vid hembesöket, frågad av Anna Berg")
     qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+    settle(qtbot)
     assert fresh(case).status == CaseStatus.DECLINED.value
     assert "Tackade nej vid hembesöket" in lifecycle.history(case)[-1].reason
 
@@ -316,6 +330,7 @@ def test_refusal_needs_a_reason(sqlite_session: Session, qtbot: QtBot, case: Cas
     """Seed 000 "Bedöma behov": refusing a SIP only with a documented reason."""
     dialog = shown(qtbot, RefusalDialog(sqlite_session, case))
     qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+    settle(qtbot)
     assert dialog.isVisible()
     assert dialog.form.error_text("reason") == "Ange skälet till att SIP inte upprättas."
     assert fresh(case).status == CaseStatus.NEED_REGISTERED.value
@@ -324,6 +339,7 @@ def test_refusal_needs_a_reason(sqlite_session: Session, qtbot: QtBot, case: Cas
     qtbot.keyClick(dialog.reason, Qt.Key.Key_Return)  # a new line in the text …
     assert dialog.isVisible()
     qtbot.keyClick(dialog.reason, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    settle(qtbot)
     assert not dialog.isVisible()  # … Ctrl+Enter saves
     assert fresh(case).status == CaseStatus.REFUSED.value
     assert lifecycle.history(case)[-1].reason == "Behovet tillgodoses redan inom hemtjänsten"
@@ -342,16 +358,19 @@ def test_closure_replaced_needs_the_new_case_and_the_agreement(
     dialog.reason.setCurrentIndex(dialog.reason.findText("Ersätts av en ny SIP"))
     assert dialog.form.errors["replaced_by"].parentWidget().isVisible()
     qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+    settle(qtbot)
     assert dialog.form.error_text("replaced_by") == "Välj den nya SIP som ersätter den här."
     assert dialog.form.error_text("person_agreed") == (
         "Den enskilde måste ha gått med på att en ny SIP ersätter den här.")
     assert dialog.replaced_by.count() == 1 and new.number in dialog.replaced_by.itemText(0)
     dialog.replaced_by.setCurrentIndex(0)
     qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+    settle(qtbot)
     assert dialog.isVisible()  # still no agreement
     assert fresh(case).status == CaseStatus.NEED_REGISTERED.value
     click(qtbot, dialog.person_agreed)
     qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+    settle(qtbot)
     assert dialog.result() == QDialog.DialogCode.Accepted
     closure = lifecycle.closure_of(case)
     assert (closure.reason, closure.replaced_by.id, closure.person_agreed) == (
@@ -361,9 +380,11 @@ def test_closure_replaced_needs_the_new_case_and_the_agreement(
 def test_closure_reason_is_required(sqlite_session: Session, qtbot: QtBot, case: Case) -> None:
     dialog = shown(qtbot, ClosureDialog(sqlite_session, case))
     qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+    settle(qtbot)
     assert dialog.form.error_text("reason") == "Välj skälet till att ärendet avslutas."
     dialog.reason.setCurrentIndex(dialog.reason.findText("Målen är uppfyllda"))
     qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+    settle(qtbot)
     assert lifecycle.closure_of(case).reason == ClosureReason.GOALS_MET.value
 
 
@@ -381,10 +402,12 @@ def test_need_from_a_relative_needs_a_name(
     type_text(qtbot, dialog.need, "Jag vill bo kvar hemma men orkar inte trappan.")
     type_text(qtbot, dialog.question, "Hur kan stödet samordnas så att jag bor kvar?")
     qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+    settle(qtbot)
     assert dialog.form.error_text("noticed_by_name") == (
         "Ange vilken närstående som uppmärksammade behovet.")
     type_text(qtbot, dialog.noticed_by_name, "Greta Öberg, dotter")
     qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+    settle(qtbot)
     need = lifecycle.need_of(case)
     assert need is not None
     assert (need.noticed_by, need.noticed_by_name, need.noticed_on) == (
@@ -409,6 +432,7 @@ def test_consent_dialog_on_both_engines(
     assert dialog.findChild(QCheckBox, f"principal_{region.id}").isChecked()  # proposed
     click(qtbot, dialog.findChild(QAbstractButton, "kind_written"))
     qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+    settle(qtbot)
     assert dialog.result() == QDialog.DialogCode.Accepted
     stored = consent.active_consent(case)
     assert stored is not None and stored.kind == "written"
@@ -428,10 +452,12 @@ def test_need_noticed_by_staff_without_an_account(
     type_text(qtbot, dialog.need, "Hon ramlar ofta på nätterna.")
     type_text(qtbot, dialog.question, "Hur kan natten bli trygg?")
     qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+    settle(qtbot)
     assert dialog.form.error_text("noticed_by_name") == (
         "Ange vilken personal som uppmärksammade behovet.")
     type_text(qtbot, dialog.noticed_by_name, "Sam Ek, undersköterska")
     qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+    settle(qtbot)
     need = lifecycle.need_of(case)
     assert need is not None
     assert (need.noticed_by, need.noticed_by_user, need.noticed_by_name) == (

@@ -15,7 +15,7 @@ from sipdesk import contacts
 from sipdesk.contacts import EntryKind, OrganisationKind
 from sipdesk.models import Law, Principal, PrincipalKind, Role, User
 from tests.factories import make_unit, make_user
-from tests.ui.conftest import MessageLog, type_text
+from tests.ui.conftest import MessageLog, settle, type_text
 from ui.contacts import view as view_module
 from ui.contacts.model import COLUMNS, DirectoryModel
 from ui.contacts.view import READ_ONLY_TIP, ContactsPage
@@ -191,6 +191,7 @@ def test_new_principal_takes_the_chosen_kind(session: Session, qtbot: QtBot) -> 
     assert dialog.principal_kind.isEnabled()
     dialog.principal_kind.setCurrentIndex(dialog.principal_kind.findData("other"))
     dialog.accept()
+    settle(qtbot)
     assert dialog.result() == OrganisationDialog.DialogCode.Accepted
     assert [e.name for e in contacts.interpreters()] == []  # no contact there yet
     assert Principal.get(Principal.name == "Tolkbolaget AB").kind == "other"
@@ -233,10 +234,12 @@ def test_new_contact_and_change_with_validation_at_the_field(
     contacts.update_contact(manager, other)
     type_into(qtbot, editor.fields["phone"], "010-123 00 55")
     editor.accept()
+    settle(qtbot)
     assert message_log.shown[-1][2].startswith("Kontakten har ändrats av någon annan")
     assert editor.fields["phone"].text() == "010-123 00 55"  # nothing typed is lost
     assert editor.result() != ContactDialog.DialogCode.Accepted
     with qtbot.waitSignal(editor.accepted, timeout=2000):
         editor.accept()  # saving again saves over the newer version
+        settle(qtbot)
     stored = contacts.get_contact(saved.id)
     assert (stored.phone, stored.role) == ("010-123 00 55", "Kurator")

@@ -266,6 +266,7 @@ def test_only_the_sender_can_withdraw(sqlite_session: Session, karl: Session,
     qtbot.addWidget(dialog)
     type_text(qtbot, dialog.reason, "Vill inte")
     dialog.accept()
+    settle(qtbot)
     assert dialog.withdrawn is None
 
 

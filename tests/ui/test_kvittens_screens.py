@@ -23,7 +23,7 @@ from sipdesk.messaging import Folder, Message, MessageKind
 from sipdesk.models import Case, CaseStatus
 from tests.core.test_plan import approve_all, fill_plan
 from tests.scenarios import NOW, good_draft, kallelse_world
-from tests.ui.conftest import MessageLog, type_text
+from tests.ui.conftest import MessageLog, settle, type_text
 from tests.ui.documentation_support import drive_dialog, session_of, world_with_plan
 from tests.ui.test_plan_tab import click, show_tab
 from ui import file_output
@@ -172,6 +172,7 @@ def test_refraining_from_a_sip_tells_who_was_told_and_prints_the_letter(
     shot(dialog, "refusal_dialog")
     type_text(qtbot, dialog.reason, "Stödet samordnas redan i en annan plan.")
     qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+    settle(qtbot)
     done = dialog.result_value
     assert isinstance(done, lifecycle.Refusal)
     assert done.case.status == CaseStatus.REFUSED.value

@@ -196,12 +196,14 @@ def test_answers_by_phone_and_the_call_list(session: Session, qtbot: QtBot,
     tick(qtbot, dialog.radios[Answer.NOT_COMING])
     assert dialog.substitute_name.isVisible()
     dialog.accept()
+    settle(qtbot)
     assert dialog.form.error_text("substitute_name") == (
         "Den som inte kan komma utser en ersättare — skriv ersättarens namn.")
     type_text(qtbot, dialog.substitute_name, "Lisa Åberg")
     type_text(qtbot, dialog.substitute_contact, "010-111 22 33")
     with qtbot.waitSignal(dialog.accepted, timeout=2000):
         dialog.accept()
+        settle(qtbot)
     tab.refresh(context(session, world["case"]))
     settle(qtbot)
     row = next(r for r in range(tab.model.rowCount())
@@ -256,11 +258,13 @@ def test_cancel_only_before_the_meeting(session: Session, qtbot: QtBot,
     dialog.show()
     type_text(qtbot, dialog.reason, "Den enskilde är sjuk")
     dialog.accept()
+    settle(qtbot)
     assert dialog.form.error_text("person_told").startswith("Den enskilde ska få veta")
     assert invitation.current_meeting(world["case"]).status == "planned"
     tick(qtbot, dialog.person_told)
     with qtbot.waitSignal(dialog.accepted, timeout=2000):
         dialog.accept()
+        settle(qtbot)
     assert Case.get_by_id(world["case"].id).status == CaseStatus.MEETING_CANCELLED.value
     rows = messaging.folder_rows(world["nurse"], messaging.Folder.AWAITING_MY_ACK)
     assert rows[0].kind is messaging.MessageKind.CANCELLATION
@@ -299,6 +303,7 @@ def test_meeting_held_with_a_no_show_gives_a_deviation(
     assert dialog.warning.text() == "Avvikelse registreras för: Region Exempelland."
     with qtbot.waitSignal(dialog.accepted, timeout=2000):
         dialog.accept()
+        settle(qtbot)
     deviations = dialog.result_value
     assert [(d.principal_name, d.unit_name) for d in deviations] == [
         ("Region Exempelland", "Vårdcentralen Exempelby")]
@@ -347,6 +352,7 @@ def test_mobile_care_team_four_of_six_and_age_locked(sqlite_session: Session,
     dialog.decision.setCurrentIndex(dialog.decision.findData(
         PrimaryCareDecision.ACCEPTED.value))
     dialog.accept()
+    settle(qtbot)
     assert dialog.form.error_text("decision") == (
         "Kriterierna är inte uppfyllda (minst fyra av sex behövs).")
     tick(qtbot, dialog.boxes["home_health_care"])
@@ -358,14 +364,17 @@ def test_mobile_care_team_four_of_six_and_age_locked(sqlite_session: Session,
     assert dialog.refused_reason.isVisible() and dialog.mas_informed.isVisible()
     assert "informera MAS" in dialog.warning.text()
     dialog.accept()
+    settle(qtbot)
     assert dialog.form.error_text("refused_reason") == (
         "Skriv primärvårdens skäl till nej — det ska dokumenteras.")
     type_text(qtbot, dialog.refused_reason, "Ingen plats i teamet just nu")
     dialog.accept()
+    settle(qtbot)
     assert dialog.form.error_text("mas_informed").startswith("Medicinskt ansvarig")
     tick(qtbot, dialog.mas_informed)
     with qtbot.waitSignal(dialog.accepted, timeout=2000):
         dialog.accept()
+        settle(qtbot)
     stored = meetings.mobile_team_check_of(meeting)
     assert stored is not None and stored.age_75 and stored.home_health_care
     assert stored.refused_reason == "Ingen plats i teamet just nu" and stored.mas_informed
@@ -395,6 +404,7 @@ def test_staff_meeting_moves_the_coordinator(session: Session, qtbot: QtBot) -> 
     qtbot.addWidget(dialog)
     dialog.show()
     dialog.accept()
+    settle(qtbot)
     assert dialog.form.error_text("chair") == "Utse en ordförande för SIP-mötet."
     dialog.chair.setCurrentText("Per Nord")
     dialog.note_taker.setCurrentText("Maria Holm")
@@ -408,6 +418,7 @@ def test_staff_meeting_moves_the_coordinator(session: Session, qtbot: QtBot) -> 
         if dialog.new_coordinator.itemData(i).id == world["nurse"].id))
     with qtbot.waitSignal(dialog.accepted, timeout=2000):
         dialog.accept()
+        settle(qtbot)
     assert Case.get_by_id(world["case"].id).coordinator_id == world["nurse"].id
 
     tab = open_tab(qtbot, session, world["case"])
@@ -428,10 +439,12 @@ def test_new_time_and_status_survey(sqlite_session: Session, qtbot: QtBot) -> No
     later = START + dt.timedelta(days=7)
     dialog.starts_at.setDateTime(meeting_tab.meeting_common.to_qdatetime(later))
     dialog.accept()
+    settle(qtbot)
     assert dialog.form.error_text("reason") == "Skriv varför mötet flyttas."
     type_text(qtbot, dialog.reason, "Läkaren är bortrest")
     with qtbot.waitSignal(dialog.accepted, timeout=2000):
         dialog.accept()
+        settle(qtbot)
     moved = invitation.current_meeting(world["case"])
     assert moved is not None and moved.starts_at == later
     assert by_name(moved)["Per Nord"].answer == Answer.NO_ANSWER.value  # answers start over
@@ -443,11 +456,13 @@ def test_new_time_and_status_survey(sqlite_session: Session, qtbot: QtBot) -> No
     survey.on_behalf_of.setCurrentIndex(1)  # writes for the doctor without an account
     assert survey.profession.text() == ""
     survey.accept()
+    settle(qtbot)
     assert survey.form.error_text("profession") == "Ange yrke, t.ex. distriktssköterska."
     type_text(qtbot, survey.profession, "Läkare")
     type_text(qtbot, survey.notes, "Tre fall i höstas, ny medicin")
     with qtbot.waitSignal(survey.accepted, timeout=2000):
         survey.accept()
+        settle(qtbot)
     tab = open_tab(qtbot, sqlite_session, world["case"])
     assert tab.surveys_box.isVisible()
     assert label(tab, "survey_0").startswith("Läkare (Anna Berg för Eva Läkare, ")
@@ -475,12 +490,14 @@ def test_request_to_convene_from_home_care(session: Session, qtbot: QtBot) -> No
     dialog.show()
     assert dialog.to.currentData().id == session.user.id  # the case's coordinator
     dialog.accept()
+    settle(qtbot)
     assert dialog.form.error_text("need") == "Beskriv behovet du ser."
     type_text(qtbot, dialog.need, "Klarar inte medicinerna själv")
     type_text(qtbot, dialog.coordinate, "Hemtjänst och hemsjukvård")
     type_text(qtbot, dialog.actors, "Vårdcentralen, hemtjänsten")
     with qtbot.waitSignal(dialog.accepted, timeout=2000):
         dialog.accept()
+        settle(qtbot)
     rows = messaging.folder_rows(session.user, messaging.Folder.AWAITING_MY_ACK)
     assert rows[0].kind is messaging.MessageKind.REQUEST_TO_CONVENE
 

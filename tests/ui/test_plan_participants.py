@@ -28,7 +28,7 @@ from tests.scenarios import (
     invite_with_substitute,
     kallelse_world,
 )
-from tests.ui.conftest import type_text
+from tests.ui.conftest import settle, type_text
 from tests.ui.documentation_support import open_wizard
 from ui.dialogs.meeting_held import MeetingHeldDialog
 from ui.session import Session
@@ -71,6 +71,7 @@ def test_attendance_dialog_shows_the_substitute_as_the_one_who_came(
     qtbot.mouseClick(box, Qt.MouseButton.LeftButton, pos=QPoint(6, box.height() // 2))
     with qtbot.waitSignal(dialog.accepted, timeout=2000):
         dialog.accept()
+        settle(qtbot)
     assert dialog.result_value == []  # the region was there: its substitute came
 
 

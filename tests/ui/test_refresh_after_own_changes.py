@@ -16,7 +16,7 @@ from sipdesk import plan
 from sipdesk.db import DatabaseUrl, Engine
 from sipdesk.models import User
 from tests.core.test_plan import approve_all, fill_plan
-from tests.ui.conftest import MessageLog, settle, type_text
+from tests.ui.conftest import MessageLog, settle, shown_tab, type_text
 from tests.ui.documentation_support import drive_dialog, stored, world_with_plan
 from ui.case_tabs.plan_tab import PlanTab
 from ui.dialogs.plan_reason import ReopenDialog
@@ -64,8 +64,7 @@ def test_approving_my_part_clears_the_request_from_att_gora_at_once(
 
     settle(qtbot)  # the case is read in the background
     assert window.case_view is not None
-    tab = window.case_view.tab(PlanTab)
-    window.case_view.tabs.setCurrentWidget(tab)
+    tab = shown_tab(qtbot, window.case_view, PlanTab)
     qtbot.mouseClick(tab.approve_button, Qt.MouseButton.LeftButton)
     settle(qtbot)
     assert stored(version.id).locked
@@ -90,7 +89,7 @@ def test_reopening_clears_plan_approved_from_my_att_gora_at_once(
 
     settle(qtbot)  # the case is read in the background
     assert window.case_view is not None
-    tab = window.case_view.tab(PlanTab)
+    tab = shown_tab(qtbot, window.case_view, PlanTab)
     drive_dialog(monkeypatch, qtbot, ReopenDialog,
                  lambda dialog: type_text(qtbot, dialog.reason, "Fel tid för duschen"))
     qtbot.mouseClick(tab.reopen_button, Qt.MouseButton.LeftButton)

@@ -16,6 +16,7 @@ from pytestqt.qtbot import QtBot
 from sipdesk import audit, plan
 from sipdesk.plan import VersionChange
 from tests.factories import make_case, make_person
+from tests.ui.conftest import settle
 from tests.ui.documentation_support import stored, world_with_plan
 from tests.ui.test_case_list import make_people_and_cases, show_list
 from ui import messages
@@ -96,6 +97,7 @@ def test_menprovning_messages_are_below_their_fields_and_not_cut(
     dialog.show()
     qtbot.waitExposed(dialog)
     qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+    settle(qtbot)
     qtbot.wait(20)
     for name in ("contacts", "conclusion"):
         field: QWidget = dialog.form.inputs[name]

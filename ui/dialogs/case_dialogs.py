@@ -15,6 +15,7 @@ Fields are checked as the user types with the core's `need_problems`, `refusal_p
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 
 from PySide6.QtWidgets import (
     QButtonGroup,
@@ -152,9 +153,9 @@ class NeedDialog(FormDialog):
     def problems(self) -> dict[str, str]:
         return lifecycle.need_problems(self.input(), today=self.today)
 
-    def save(self) -> NeedRecord:
-        return lifecycle.register_need(self.session.user, self.case, self.input(),
-                                       today=self.today)
+    def saving(self) -> Callable[[], NeedRecord]:
+        user, case, data, today = self.session.user, self.case, self.input(), self.today
+        return lambda: lifecycle.register_need(user, case, data, today=today)
 
 
 class RefusalDialog(FormDialog):
@@ -188,9 +189,10 @@ class RefusalDialog(FormDialog):
     def problems(self) -> dict[str, str]:
         return lifecycle.refusal_problems(self.reason.toPlainText())
 
-    def save(self) -> lifecycle.Refusal:
-        return lifecycle.refuse(self.session.user, self.case, reason=self.reason.toPlainText(),
-                                today=self.today)
+    def saving(self) -> Callable[[], lifecycle.Refusal]:
+        user, case, reason, today = (self.session.user, self.case, self.reason.toPlainText(),
+                                     self.today)
+        return lambda: lifecycle.refuse(user, case, reason=reason, today=today)
 
 
 class ClosureDialog(FormDialog):
@@ -282,12 +284,15 @@ class ClosureDialog(FormDialog):
             replaced_by=self.replaced_by.currentData(),
             person_agreed=self.person_agreed.isChecked(), today=self.today)
 
-    def save(self) -> lifecycle.Closure:
+    def saving(self) -> Callable[[], lifecycle.Closure]:
         reason = self.chosen_reason()
         assert reason is not None
         replaced = reason is ClosureReason.REPLACED
-        return lifecycle.close_case(
-            self.session.user, self.case, closed_on=self.closed_on.value(), reason=reason,
-            replaced_by=self.replaced_by.currentData() if replaced else None,
-            person_agreed=replaced and self.person_agreed.isChecked(),
-            note=self.note.toPlainText(), today=self.today)
+        user, case, closed_on, today = (self.session.user, self.case, self.closed_on.value(),
+                                        self.today)
+        replaced_by = self.replaced_by.currentData() if replaced else None
+        agreed = replaced and self.person_agreed.isChecked()
+        note = self.note.toPlainText()
+        return lambda: lifecycle.close_case(
+            user, case, closed_on=closed_on, reason=reason, replaced_by=replaced_by,
+            person_agreed=agreed, note=note, today=today)

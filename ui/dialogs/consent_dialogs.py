@@ -17,6 +17,7 @@ other `*_problems`), and each dialog saves through one core use case.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 
 from PySide6.QtWidgets import (
     QButtonGroup,
@@ -117,8 +118,9 @@ class AddPrincipalDialog(FormDialog):
         self.watch("principal", self.name)
         self.resize(440, self.sizeHint().height())
 
-    def save(self) -> Principal:
-        return contacts.ensure_principal(self.name.text(), PrincipalKind(self.kind.currentData()))
+    def saving(self) -> Callable[[], Principal]:
+        name, kind = self.name.text(), PrincipalKind(self.kind.currentData())
+        return lambda: contacts.ensure_principal(name, kind)
 
 
 class ConsentDialog(FormDialog):
@@ -318,9 +320,9 @@ class ConsentDialog(FormDialog):
     def problems(self) -> dict[str, str]:
         return consent.consent_problems(self.case, self.input(), today=self.today)
 
-    def save(self) -> consent.Consent:
-        return consent.register_consent(self.session.user, self.case, self.input(),
-                                        today=self.today)
+    def saving(self) -> Callable[[], consent.Consent]:
+        user, case, data, today = self.session.user, self.case, self.input(), self.today
+        return lambda: consent.register_consent(user, case, data, today=today)
 
 
 class WithdrawConsentDialog(FormDialog):
@@ -367,10 +369,11 @@ class WithdrawConsentDialog(FormDialog):
         return consent.withdrawal_problems(self.current, withdrawn_on=self.withdrawn_on.value(),
                                            how=self.how.currentText(), today=self.today)
 
-    def save(self) -> lifecycle.Closure:
-        return consent.withdraw_consent(self.session.user, self.case,
-                                        withdrawn_on=self.withdrawn_on.value(),
-                                        how=self.how.currentText(), today=self.today)
+    def saving(self) -> Callable[[], lifecycle.Closure]:
+        user, case, today = self.session.user, self.case, self.today
+        withdrawn_on, how = self.withdrawn_on.value(), self.how.currentText()
+        return lambda: consent.withdraw_consent(user, case, withdrawn_on=withdrawn_on, how=how,
+                                                today=today)
 
 
 class HarmAssessmentDialog(FormDialog):
@@ -432,13 +435,15 @@ class HarmAssessmentDialog(FormDialog):
         else:
             self.show_warning("")
 
-    def save(self) -> consent.HarmAssessment:
+    def saving(self) -> Callable[[], consent.HarmAssessment]:
         conclusion = self.conclusion()
         assert conclusion is not None
-        return consent.record_harm_assessment(
-            self.session.user, self.case, assessed_on=self.assessed_on.value(),
-            contacts=self.contacts.toPlainText(), conclusion=conclusion,
-            assessed_by=self.assessed_by.currentData(), today=self.today)
+        user, case, today = self.session.user, self.case, self.today
+        assessed_on, told = self.assessed_on.value(), self.contacts.toPlainText()
+        assessed_by = self.assessed_by.currentData()
+        return lambda: consent.record_harm_assessment(
+            user, case, assessed_on=assessed_on, contacts=told, conclusion=conclusion,
+            assessed_by=assessed_by, today=today)
 
 
 class DeclinedDialog(FormDialog):
@@ -475,7 +480,8 @@ class DeclinedDialog(FormDialog):
         return consent.declined_problems(declined_on=self.declined_on.value(),
                                          note=self.note.toPlainText(), today=self.today)
 
-    def save(self) -> Case:
-        return consent.record_declined(self.session.user, self.case,
-                                       declined_on=self.declined_on.value(),
-                                       note=self.note.toPlainText(), today=self.today)
+    def saving(self) -> Callable[[], Case]:
+        user, case, today = self.session.user, self.case, self.today
+        declined_on, note = self.declined_on.value(), self.note.toPlainText()
+        return lambda: consent.record_declined(user, case, declined_on=declined_on, note=note,
+                                               today=today)

@@ -2,10 +2,12 @@
 
 A subclass builds its inputs into `self.form` (a `FieldForm`), registers each with `watch()`,
 says what is wrong in `problems()` (from the core's `*_problems` functions, so the messages are
-the core's) and saves in `save()` by calling one core use case. Messages appear under a field
-once the user has been in it, and under every field when they press the OK button; the OK button
-stays enabled so pressing it always says what is missing. When the core refuses, its message goes
-to its field (or a message box) and nothing typed is lost.
+the core's) and saves in `saving()`: it reads the inputs (on the UI thread) and returns the one
+core call to make, which the operation runner runs off the UI thread. Messages appear under a
+field once the user has been in it, and under every field when they press the OK button; the OK
+button stays enabled so pressing it always says what is missing (it is disabled only while a
+save runs). When the core refuses, its message goes to its field (or a message box, the runner's
+one way) and nothing typed is lost. `on_saved(result)` runs on the UI thread after a save.
 
 `ask(parent, …)` runs a dialog and returns what `save()` returned, or None (tests replace it).
 """
@@ -14,6 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from collections.abc import Callable
 from typing import Any, ClassVar
 
 from PySide6.QtCore import QDate, QEvent, QObject, Qt
@@ -35,17 +38,11 @@ from PySide6.QtWidgets import (
 
 from sipdesk import auth, clock
 from sipdesk.db import storage_errors
-from sipdesk.errors import (
-    ConflictError,
-    NotFoundError,
-    PermissionDenied,
-    StorageError,
-    ValidationError,
-)
+from sipdesk.errors import SipError, StorageError
 from sipdesk.models import User
 
-from .. import messages
 from ..fields import INVALID_STYLE, FieldForm
+from ..operations import Operation, report_failure
 from .dates import DateEdit, from_qdate
 
 log = logging.getLogger("sipdesk.ui.dialogs")
@@ -144,6 +141,7 @@ class FormDialog(QDialog):
         self.ok_button = self.buttons.addButton(self.ok_text,
                                                 QDialogButtonBox.ButtonRole.AcceptRole)
         self.ok_button.setObjectName("ok")
+        self._saving = False
         self.ok_button.setDefault(True)
         self.cancel_button = self.buttons.addButton("Avbryt",
                                                     QDialogButtonBox.ButtonRole.RejectRole)
@@ -172,9 +170,18 @@ class FormDialog(QDialog):
         """What is wrong with the input now, by field name (empty: all fine)."""
         return {}
 
+    def saving(self) -> Callable[[], Any] | None:
+        """Read the inputs now and return the core call that saves them (run in the background;
+        it raises the core's ValidationError for a bad field). None: the dialog still saves the
+        old way, in `save()` on the UI thread."""
+        return None
+
     def save(self) -> Any:
-        """Call the core; raise its ValidationError for a bad field."""
+        """The old way (being retired, issue 11): call the core on the UI thread."""
         raise NotImplementedError
+
+    def on_saved(self, result: Any) -> None:
+        """After a save, on the UI thread, before the dialog closes."""
 
     # ---- running --------------------------------------------------------------------------
 
@@ -278,28 +285,44 @@ class FormDialog(QDialog):
         if problems:
             self._focus(next(iter(problems)))
             return
-        try:
-            with storage_errors():
-                self.result_value = self.save()
-        except ValidationError as problem:
-            if problem.field in self.form.errors:
-                self.form.show_error(problem.field, problem.message)
-                self.fit_height()  # the core's message is new too: room for all of it
-                self._focus(problem.field)
-            else:
-                messages.warning(self, self.failed_title, problem.message)
+        work = self.saving()
+        if work is None:
+            try:
+                with storage_errors():
+                    result = self.save()
+            except SipError as problem:
+                self._failed(problem)
+                return
+            self._saved(result)
             return
-        except (PermissionDenied, ConflictError, NotFoundError) as problem:
-            messages.warning(self, self.failed_title, problem.message)
-            return
-        except StorageError as exc:
-            log.error("saving failed: %s", type(exc).__name__)
-            messages.error(
-                self, self.failed_title,
-                "Det gick inte att spara i databasen. Det du skrivit finns kvar — "
-                "kontrollera anslutningen och försök igen.",
-            )
-            return
+        if self._saving:
+            return  # a save is already under way
+        self._saving = True
+        self.ok_button.setEnabled(False)
+
+        def done() -> None:
+            self._saving = False
+            self.ok_button.setEnabled(True)
+
+        Operation(self, work, title=self.failed_title).fields(self._show_at_field).success(
+            self._saved).failure(self._failed).finally_(done).run()
+
+    def _show_at_field(self, name: str, message: str) -> bool:
+        if name not in self.form.errors:
+            return False
+        self.form.show_error(name, message)
+        self.fit_height()  # the core's message is new too: room for all of it
+        self._focus(name)
+        return True
+
+    def _failed(self, problem: Exception) -> None:
+        if isinstance(problem, StorageError):
+            log.error("saving failed: %s", type(problem).__name__)
+        report_failure(self, problem, self.failed_title, self._show_at_field)
+
+    def _saved(self, result: Any) -> None:
+        self.result_value = result
+        self.on_saved(result)
         super().accept()
 
     def _focus(self, name: str) -> None:

@@ -3,6 +3,8 @@ for a child, the guardians consent). Saved with `sipdesk.people.add_contact`, wh
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtWidgets import QLineEdit, QWidget
 
 from sipdesk import people
@@ -39,9 +41,10 @@ class AddGuardianDialog(FormDialog):
             self.fields[name] = edit
         self.resize(480, self.sizeHint().height())
 
-    def save(self) -> PersonContact:
+    def saving(self) -> Callable[[], PersonContact]:
         text = {name: edit.text() for name, edit in self.fields.items()}
-        return people.add_contact(
-            self.person, actor=self.session.user, kind=ContactKind.GUARDIAN,
+        person, user = self.person, self.session.user
+        return lambda: people.add_contact(
+            person, actor=user, kind=ContactKind.GUARDIAN,
             name=text["contact_name"], relation=text["relation"], phone=text["phone"],
             email=text["email"], address=text["address"])

@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtWidgets import QButtonGroup, QLineEdit, QRadioButton, QVBoxLayout, QWidget
@@ -68,9 +69,11 @@ class AnswerDialog(MeetingFormDialog):
         if away:
             self.substitute_name.setFocus()
 
-    def save(self) -> Any:
+    def saving(self) -> Callable[[], Any]:
         away = self.answer() is Answer.NOT_COMING
-        return invitation.register_answer(
-            self.user, self.participant, self.answer(),
-            substitute_name=self.substitute_name.text() if away else "",
-            substitute_contact=self.substitute_contact.text() if away else "")
+        user, participant, answer = self.user, self.participant, self.answer()
+        name = self.substitute_name.text() if away else ""
+        contact = self.substitute_contact.text() if away else ""
+        return lambda: invitation.register_answer(user, participant, answer,
+                                                  substitute_name=name,
+                                                  substitute_contact=contact)

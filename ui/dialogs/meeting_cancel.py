@@ -8,6 +8,7 @@ acknowledge; the case stays open and can be invited again.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtWidgets import QCheckBox, QWidget
@@ -45,7 +46,8 @@ class CancelMeetingDialog(MeetingFormDialog):
         self.resize(max(self.sizeHint().width(), 540), self.sizeHint().height())
         self.reason.setFocus()
 
-    def save(self) -> Any:
-        return invitation.cancel_meeting(
-            self.user, self.meeting, reason=self.reason.toPlainText(),
-            person_told=self.person_told.isChecked(), current=self.current)
+    def saving(self) -> Callable[[], Any]:
+        user, meeting, current = self.user, self.meeting, self.current
+        reason, told = self.reason.toPlainText(), self.person_told.isChecked()
+        return lambda: invitation.cancel_meeting(user, meeting, reason=reason, person_told=told,
+                                                 current=current)

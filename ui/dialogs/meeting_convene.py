@@ -8,6 +8,7 @@ convener and coordinator.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtWidgets import QLabel, QWidget
@@ -67,8 +68,8 @@ class ConveneRequestDialog(MeetingFormDialog):
             return {"to": "Det finns ingen annan användare att skicka begäran till."}
         return {}
 
-    def save(self) -> Any:
-        return convene.request_to_convene(
-            self.user, self.case, self.to.currentData(),
-            ConveneInput(need=self.need.toPlainText(), coordinate=self.coordinate.toPlainText(),
-                         actors=self.actors.toPlainText()))
+    def saving(self) -> Callable[[], Any]:
+        user, case, to = self.user, self.case, self.to.currentData()
+        data = ConveneInput(need=self.need.toPlainText(), coordinate=self.coordinate.toPlainText(),
+                            actors=self.actors.toPlainText())
+        return lambda: convene.request_to_convene(user, case, to, data)

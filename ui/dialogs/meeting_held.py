@@ -8,7 +8,7 @@ deviations (possibly empty), or None when cancelled.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from PySide6.QtWidgets import QCheckBox, QLabel, QVBoxLayout, QWidget
@@ -76,6 +76,7 @@ class MeetingHeldDialog(MeetingFormDialog):
         self.show_warning(
             ("Avvikelse registreras för: " + ", ".join(missing) + ".") if missing else "")
 
-    def save(self) -> Any:
-        return meetings.mark_held(self.user, self.meeting, self.attendance(),
-                                  current=self.current)
+    def saving(self) -> Callable[[], Any]:
+        user, meeting, attendance, current = (self.user, self.meeting, self.attendance(),
+                                              self.current)
+        return lambda: meetings.mark_held(user, meeting, attendance, current=current)

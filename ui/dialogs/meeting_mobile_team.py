@@ -8,6 +8,7 @@ needs the reason, and MAS must be informed.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtWidgets import QCheckBox, QLabel, QVBoxLayout, QWidget
@@ -106,9 +107,12 @@ class MobileTeamDialog(MeetingFormDialog):
             "Primärvården säger nej av annat skäl än att kriterierna inte är uppfyllda eller "
             "att behov saknas: dokumentera skälet och informera MAS." if other else "")
 
-    def save(self) -> Any:
+    def saving(self) -> Callable[[], Any]:
         other = self.chosen() is PrimaryCareDecision.REFUSED_OTHER
-        return meetings.record_mobile_team_check(
-            self.user, self.meeting, self.answers(), decision=self.chosen(),
-            refused_reason=self.refused_reason.toPlainText() if other else "",
-            mas_informed=self.mas_informed.isChecked() and other)
+        user, meeting, answers, decision = (self.user, self.meeting, self.answers(),
+                                            self.chosen())
+        why = self.refused_reason.toPlainText() if other else ""
+        informed = self.mas_informed.isChecked() and other
+        return lambda: meetings.record_mobile_team_check(
+            user, meeting, answers, decision=decision, refused_reason=why,
+            mas_informed=informed)

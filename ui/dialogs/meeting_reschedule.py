@@ -7,6 +7,7 @@ as a message to acknowledge; the answers start over, and the call/letter list is
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtWidgets import QWidget
@@ -42,7 +43,9 @@ class RescheduleDialog(MeetingFormDialog):
         self.resize(max(self.sizeHint().width(), 520), self.sizeHint().height())
         self.starts_at.setFocus()
 
-    def save(self) -> Any:
-        return invitation.reschedule(
-            self.user, self.meeting, starts_at=from_qdatetime(self.starts_at.dateTime()),
-            reason=self.reason.toPlainText(), current=self.current)
+    def saving(self) -> Callable[[], Any]:
+        user, meeting, current = self.user, self.meeting, self.current
+        starts_at = from_qdatetime(self.starts_at.dateTime())
+        reason = self.reason.toPlainText()
+        return lambda: invitation.reschedule(user, meeting, starts_at=starts_at, reason=reason,
+                                             current=current)

@@ -11,7 +11,7 @@ record, or None.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from PySide6.QtWidgets import QButtonGroup, QComboBox, QRadioButton, QVBoxLayout, QWidget
@@ -107,13 +107,15 @@ class StaffMeetingDialog(MeetingFormDialog):
         self.resize(max(self.sizeHint().width(), 620), self.sizeHint().height())
         self.chair.setFocus()
 
-    def save(self) -> Any:
+    def saving(self) -> Callable[[], Any]:
         moved = self.new_coordinator.currentData() if self.moves.isChecked() else None
-        return meetings.record_staff_meeting(self.user, self.meeting, StaffMeetingInput(
+        user, meeting = self.user, self.meeting
+        data = StaffMeetingInput(
             held_on=self.held_on.value(), chair=self.chair.currentText(),
             note_taker=self.note_taker.currentText(),
             writes_situation=self.writes_situation.currentText(),
             writes_main_goal=self.writes_main_goal.currentText(),
             writes_for_others=self.writes_for_others.toPlainText(),
             responsibilities=self.responsibilities.toPlainText(),
-            new_coordinator=moved))
+            new_coordinator=moved)
+        return lambda: meetings.record_staff_meeting(user, meeting, data)

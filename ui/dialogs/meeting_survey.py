@@ -6,7 +6,7 @@ meeting — written by a user, possibly for a participant without an account.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from PySide6.QtWidgets import QComboBox, QLineEdit, QWidget
@@ -60,7 +60,8 @@ class StatusSurveyDialog(MeetingFormDialog):
         elif not self.profession.text():
             self.profession.setText(self.user.profession)
 
-    def save(self) -> Any:
-        return meetings.add_status_survey(
-            self.user, self.meeting, profession=self.profession.text(),
-            notes=self.notes.toPlainText(), on_behalf_of=self.on_behalf_of.currentData() or "")
+    def saving(self) -> Callable[[], Any]:
+        user, meeting, profession = self.user, self.meeting, self.profession.text()
+        notes, behalf = self.notes.toPlainText(), self.on_behalf_of.currentData() or ""
+        return lambda: meetings.add_status_survey(user, meeting, profession=profession,
+                                                  notes=notes, on_behalf_of=behalf)

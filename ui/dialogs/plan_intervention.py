@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QTimer
@@ -207,11 +208,14 @@ class InterventionDialog(FormDialog):
     def problems(self) -> dict[str, str]:
         return plan.intervention_problems(self.data())
 
-    def save(self) -> Intervention:
-        saved = plan.save_intervention(self.session.user, plan.get_version(self.version.id),
-                                       self.data(), self.intervention_id)
+    def saving(self) -> Callable[[], Intervention]:
+        user, version_id, data, intervention_id = (self.session.user, self.version.id,
+                                                   self.data(), self.intervention_id)
+        return lambda: plan.save_intervention(user, plan.get_version(version_id), data,
+                                              intervention_id)
+
+    def on_saved(self, result: Any) -> None:
         self._drop_draft()
-        return saved
 
     def hideEvent(self, event: QHideEvent) -> None:
         """A hidden dialog writes no more drafts (OK and Avbryt have dealt with it)."""

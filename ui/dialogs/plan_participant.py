@@ -6,6 +6,8 @@ None."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtWidgets import QComboBox, QLineEdit, QWidget
 
 from sipdesk import contacts, plan
@@ -91,10 +93,13 @@ class ParticipantDialog(FormDialog):
         self.show_warning("Saknas innan planen kan godkännas: " + ", ".join(missing) + "."
                           if missing else "")
 
-    def save(self) -> PlanParticipant:
+    def saving(self) -> Callable[[], PlanParticipant]:
         values = {name: edit.text() for name, edit in self.inputs.items()}
-        return plan.save_participant(
-            self.session.user, plan.get_version(self.version.id), name=values["name"],
+        user, version_id, participant_id = (self.session.user, self.version.id,
+                                            self.participant_id)
+        principal_id = self.principal.currentData()
+        return lambda: plan.save_participant(
+            user, plan.get_version(version_id), name=values["name"],
             initials=values["initials"], profession=values["profession"],
             organisation=values["organisation"], contact=values["contact"],
-            principal_id=self.principal.currentData(), participant_id=self.participant_id)
+            principal_id=principal_id, participant_id=participant_id)

@@ -5,6 +5,7 @@ Each `ask(...)` returns what was saved (or chosen), or None."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtWidgets import QComboBox, QWidget
@@ -50,9 +51,9 @@ class ReopenDialog(_ReasonDialog):
             parent=parent)
         self.setObjectName("plan_reopen_dialog")
 
-    def save(self) -> PlanVersion:
-        return plan.reopen(self.session.user, plan.get_version(self.version.id),
-                           reason=self.reason.toPlainText())
+    def saving(self) -> Callable[[], PlanVersion]:
+        user, version_id, reason = self.session.user, self.version.id, self.reason.toPlainText()
+        return lambda: plan.reopen(user, plan.get_version(version_id), reason=reason)
 
 
 class SkipFollowUpDialog(_ReasonDialog):
@@ -68,10 +69,14 @@ class SkipFollowUpDialog(_ReasonDialog):
             label="Varför blir den inte av? *", parent=parent)
         self.setObjectName("plan_skip_follow_up_dialog")
 
-    def save(self) -> bool:
-        plan.skip_follow_up(self.session.user, plan.get_version(self.version.id),
-                            reason=self.reason.toPlainText())
-        return True
+    def saving(self) -> Callable[[], bool]:
+        user, version_id, reason = self.session.user, self.version.id, self.reason.toPlainText()
+
+        def skip() -> bool:
+            plan.skip_follow_up(user, plan.get_version(version_id), reason=reason)
+            return True
+
+        return skip
 
 
 class ChoosePrincipalDialog(FormDialog):
@@ -91,5 +96,6 @@ class ChoosePrincipalDialog(FormDialog):
         self.form.add("principal", "Huvudman", self.combo)
         self.resize(420, 0)
 
-    def save(self) -> Any:
-        return self.combo.currentData()
+    def saving(self) -> Callable[[], Any]:
+        chosen = self.combo.currentData()
+        return lambda: chosen

@@ -1,0 +1,90 @@
+"""On a slow database the window keeps painting (issue 11, "Done when"): the case page and the
+dialogs' saves run their SQL in the operation runner, never on the UI thread.
+
+Every statement is made to wait `DELAY` seconds (`tests.queries.recorded(delay=…)`), as on a
+shared server over a slow network. A timer ticking every 20 ms on the UI thread stands for the
+window's painting: a statement run on the UI thread would stop it for at least `DELAY`. Each test
+asserts both the cause (no statement on the UI thread) and the effect (no gap of `DELAY`)."""
+
+from __future__ import annotations
+
+import threading
+import time
+from pathlib import Path
+
+import peewee
+from PySide6.QtCore import QTimer
+from pytestqt.qtbot import QtBot
+
+from sipdesk import case_page
+from sipdesk.db import DatabaseUrl, Engine
+from tests.plan_scenarios import fill, plan_world
+from tests.queries import Statements, recorded
+from tests.ui.conftest import settle, type_text
+from ui.case_tabs.overview import OverviewTab
+from ui.case_view import CaseView
+from ui.dialogs.case_dialogs import NeedDialog
+from ui.session import Session
+
+DELAY = 0.3  # seconds per statement
+
+
+class Ticker:
+    """A 20 ms timer on the UI thread, and the longest it went without ticking."""
+
+    def __init__(self) -> None:
+        self.ticks: list[float] = [time.monotonic()]
+        self.timer = QTimer()
+        self.timer.setInterval(20)
+        self.timer.timeout.connect(lambda: self.ticks.append(time.monotonic()))
+        self.timer.start()
+
+    def longest_gap(self) -> float:
+        self.timer.stop()
+        self.ticks.append(time.monotonic())
+        return max(b - a for a, b in zip(self.ticks, self.ticks[1:], strict=False))
+
+
+def kept_painting(statements: Statements, ticker: Ticker) -> None:
+    assert len(statements) > 0  # the work did reach the (slow) database
+    assert statements.on_thread(threading.current_thread().name) == []
+    assert ticker.longest_gap() < DELAY
+
+
+def test_opening_a_case_and_its_tabs_on_a_slow_database(
+        sqlite_db: peewee.Database, qtbot: QtBot, tmp_path: Path) -> None:
+    world = plan_world()
+    fill(world)
+    session = Session(DatabaseUrl(Engine.SQLITE, path=tmp_path / "unused"), world["officer"])
+    page = case_page.open_case_page(world["officer"], world["case"].id)
+    with recorded(delay=DELAY) as statements:
+        ticker = Ticker()
+        view = CaseView(page, session=session)
+        qtbot.addWidget(view)
+        view.show()
+        settle(qtbot, timeout=30_000)
+        for index in range(view.tabs.count()):
+            view.tabs.setCurrentIndex(index)
+            settle(qtbot, timeout=30_000)
+        kept_painting(statements, ticker)
+    assert view.tab(OverviewTab).step.text.startswith("Dokumentera planen")
+
+
+def test_saving_a_dialog_on_a_slow_database(
+        sqlite_db: peewee.Database, qtbot: QtBot, tmp_path: Path) -> None:
+    world = plan_world()
+    session = Session(DatabaseUrl(Engine.SQLITE, path=tmp_path / "unused"), world["officer"])
+    dialog = NeedDialog(session, world["case"])
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    type_text(qtbot, dialog.need, "Jag vill bo kvar hemma.")
+    type_text(qtbot, dialog.question, "Hur kan stödet samordnas?")
+    with recorded(delay=DELAY) as statements:
+        ticker = Ticker()
+        dialog.accept()
+        assert not dialog.ok_button.isEnabled()  # no second save while this one runs
+        settle(qtbot, timeout=30_000)
+        kept_painting(statements, ticker)
+    assert dialog.result_value is not None and dialog.result_value.need == (
+        "Jag vill bo kvar hemma.")
