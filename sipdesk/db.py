@@ -20,7 +20,7 @@ from urllib.parse import unquote, urlsplit
 import peewee
 
 from . import collation, settings
-from .engine import Engine, database
+from .engine import Engine, database, load_postgresql_driver
 from .engine import engine_of as engine_of  # re-exported: the core asks db for it
 from .errors import SipError, StorageError
 from .paths import default_database_path
@@ -189,6 +189,7 @@ def make_database(url: DatabaseUrl, password: str | None = None) -> peewee.Datab
     }
     if password:
         params["password"] = password
+    load_postgresql_driver()
     return peewee.PostgresqlDatabase(url.name, prefer_psycopg3=True, **params)
 
 

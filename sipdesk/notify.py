@@ -14,13 +14,15 @@ import json
 import logging
 import threading
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import peewee
-import psycopg
 
 from .db import DatabaseUrl
 from .messaging import CHANNEL
+
+if TYPE_CHECKING:
+    import psycopg  # imported by the listener's thread, not when sipdesk starts
 
 log = logging.getLogger("sipdesk.notify")
 
@@ -60,6 +62,8 @@ class Listener:
         self._thread.join(timeout)
 
     def _connect(self) -> psycopg.Connection[Any]:
+        import psycopg
+
         params: dict[str, Any] = dict(host=self.url.host, port=self.url.port, dbname=self.url.name,
                                       user=self.url.user, connect_timeout=5, autocommit=True,
                                       application_name=APPLICATION_NAME)
@@ -70,6 +74,8 @@ class Listener:
         return conn
 
     def _run(self) -> None:
+        import psycopg
+
         pause = 0.2
         while not self._stop.is_set():
             try:

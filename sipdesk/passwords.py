@@ -1,26 +1,34 @@
 """Database passwords in the system keyring — never in settings, URLs or logs.
 
 When no keyring backend works (a bare Linux session, say), `keyring_works()` is False: the GUI
-says so once and asks for the password each time.
+says so once and asks for the password each time. `keyring` (and its backends) is imported on
+first use — only a PostgreSQL database has a password — not when sipdesk starts.
 """
 
 from __future__ import annotations
 
 import contextlib
 import logging
-
-import keyring
-from keyring.errors import KeyringError
+from typing import TYPE_CHECKING
 
 from .db import DatabaseUrl
+
+if TYPE_CHECKING:
+    from types import ModuleType
 
 log = logging.getLogger("sipdesk.passwords")
 SERVICE = "sipdesk"
 
 
+def _keyring() -> ModuleType:
+    import keyring
+
+    return keyring
+
+
 def keyring_works() -> bool:
     try:
-        backend = keyring.get_keyring()
+        backend = _keyring().get_keyring()
     except Exception:  # a broken backend may raise anything while loading
         return False
     priority = getattr(backend, "priority", 0)
@@ -30,8 +38,10 @@ def keyring_works() -> bool:
 def get_password(url: DatabaseUrl) -> str | None:
     if not keyring_works():
         return None
+    from keyring.errors import KeyringError
+
     try:
-        return keyring.get_password(SERVICE, url.keyring_key)
+        return _keyring().get_password(SERVICE, url.keyring_key)
     except KeyringError:
         log.warning("keyring read failed")
         return None
@@ -41,8 +51,10 @@ def store_password(url: DatabaseUrl, password: str) -> bool:
     """Remember the password; False when the keyring refused."""
     if not keyring_works():
         return False
+    from keyring.errors import KeyringError
+
     try:
-        keyring.set_password(SERVICE, url.keyring_key, password)
+        _keyring().set_password(SERVICE, url.keyring_key, password)
     except KeyringError:
         log.warning("keyring write failed")
         return False
@@ -52,5 +64,7 @@ def store_password(url: DatabaseUrl, password: str) -> bool:
 def forget_password(url: DatabaseUrl) -> None:
     if not keyring_works():
         return
+    from keyring.errors import KeyringError
+
     with contextlib.suppress(KeyringError):
-        keyring.delete_password(SERVICE, url.keyring_key)
+        _keyring().delete_password(SERVICE, url.keyring_key)

@@ -10,12 +10,15 @@ import logging
 import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import peewee
-from playhouse.migrations import Runner
 
 from . import clock
 from .db import ConnectionProblem, DatabaseUrl, Engine, ProblemKind, analyze
+
+if TYPE_CHECKING:
+    from playhouse.migrations import Runner
 
 log = logging.getLogger("sipdesk.schema")
 
@@ -43,6 +46,10 @@ class SchemaStatus:
 
 
 def _runner(db: peewee.Database) -> Runner:
+    # playhouse.migrations imports peewee's PostgreSQL extension and psycopg (~140 ms): only
+    # when migrating, not at every start.
+    from playhouse.migrations import Runner
+
     return Runner(db, str(MIGRATIONS_DIR), table_name=HISTORY_TABLE)
 
 
@@ -51,12 +58,24 @@ def latest_version() -> int:
 
 
 def status(db: peewee.Database) -> SchemaStatus:
-    rows = _runner(db).status()
+    """The scripts applied, pending and unknown (applied by a newer sipdesk), as
+    playhouse.migrations' `Runner.status()` tells them — read here from its history table
+    directly, because every start asks and the runner is slow to import."""
+    files = sorted((path.stem for path in MIGRATIONS_DIR.glob("[0-9]*.py")), key=_number)
+    applied: set[str] = set()
+    if db.table_exists(HISTORY_TABLE):
+        applied = {row[0] for row in db.execute_sql(f'SELECT name FROM "{HISTORY_TABLE}"')}
     return SchemaStatus(
-        applied=[m.name for m in rows if m.applied and m.path],
-        pending=[m.name for m in rows if not m.applied],
-        unknown=[m.name for m in rows if m.applied and not m.path],
+        applied=[name for name in files if name in applied],
+        pending=[name for name in files if name not in applied],
+        unknown=sorted(applied - set(files), key=_number),
     )
+
+
+def _number(name: str) -> tuple[int, str]:
+    """A script's place in the order: its leading number ("0003_…" → 3)."""
+    digits = name.split("_", 1)[0]
+    return (int(digits) if digits.isdigit() else 0, name)
 
 
 def check_not_newer(state: SchemaStatus) -> None:

@@ -49,7 +49,7 @@ from PySide6.QtCore import (
 )
 from PySide6.QtWidgets import QApplication
 
-from sipdesk import auth, demo, passwords, schema, settings, setup
+from sipdesk import auth, passwords, schema, settings, setup
 from sipdesk.db import (
     ConnectionProblem,
     Database,
@@ -363,6 +363,8 @@ class Startup(QObject):
         )
 
     def _first_run(self, url: DatabaseUrl) -> User | None:
+        from sipdesk import demo  # only for a new, empty database
+
         if not self.interactive:
             log.info("smoke test: empty database, filling it with demo data")
             demo.fill_demo(cases=SMOKE_DEMO_CASES)

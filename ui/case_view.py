@@ -133,6 +133,13 @@ class CaseView(QWidget):
         layout.addWidget(self.tabs, 1)
         self._show_heading()
 
+    def show_tab(self, title: str) -> None:
+        """Bring the tab titled `title` to the front (the main window opens a case on it)."""
+        for index in range(self.tabs.count()):
+            if self.tabs.tabText(index) == title:
+                self.tabs.setCurrentIndex(index)
+                return
+
     def tab(self, tab_class: type[T]) -> T:
         """The page of a tab class (tests and the main window use it)."""
         return next(page for page in self.tab_pages if isinstance(page, tab_class))

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QByteArray, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence
@@ -46,19 +47,16 @@ from sipdesk.messaging import Badge
 
 from . import messages
 from .case_list.view import CaseListView
-from .case_tabs.base import CaseTab
-from .case_tabs.consent_tab import ConsentTab
-from .case_tabs.meeting_tab import MeetingTab
-from .case_tabs.plan_tab import PlanTab
-from .case_view import CaseView
 from .contacts.view import ContactsPage
-from .dialogs.new_case import NewCaseDialog
 from .inbox.view import InboxView
 from .live import LiveUpdates
 from .operations import Operation, report_failure
 from .session import Session
 from .todo.view import TodoView
 from .window_state import window_state
+
+if TYPE_CHECKING:
+    from .case_view import CaseView
 
 log = logging.getLogger("sipdesk.ui.main_window")
 
@@ -264,15 +262,18 @@ class MainWindow(QMainWindow):
 
     def new_case(self) -> None:
         """Ask for the person and coordinator; show the new case when it is created."""
+        from .dialogs.new_case import NewCaseDialog  # imported when first used
+
         case = NewCaseDialog.ask(self, self.session)
         if case is None:
             return
         self.data_changed.emit()
         self.open_case(case.id)
 
-    def open_case(self, case_id: int, *, tab: type[CaseTab] | None = None) -> None:
-        """Show a case in place of the list, on its overview or on `tab`. The case is read (and
-        the opening logged) by the operation runner; the view appears when it has arrived."""
+    def open_case(self, case_id: int, *, tab: str = "") -> None:
+        """Show a case in place of the list, on its overview or on the tab titled `tab`. The
+        case is read (and the opening logged) by the operation runner; the view appears when it
+        has arrived."""
         user = self.session.user
 
         def refused(problem: Exception) -> None:
@@ -285,14 +286,16 @@ class MainWindow(QMainWindow):
         Operation(self, lambda: case_page.open_case_page(user, case_id)).success(
             lambda page: self._show_case(page, tab)).failure(refused).run()
 
-    def _show_case(self, page: CasePage, tab: type[CaseTab] | None) -> None:
+    def _show_case(self, page: CasePage, tab: str) -> None:
+        from .case_view import CaseView  # the case page and its tabs: when a case is opened
+
         self._close_case_view()
         view = CaseView(page, session=self.session)
         view.setObjectName("case_view")
         view.back_requested.connect(self.show_case_list)
         view.case_changed.connect(self.data_changed)  # the list, inbox and Att göra again
-        if tab is not None:  # before the view is shown: only that tab reads its part
-            view.tabs.setCurrentWidget(view.tab(tab))
+        if tab:  # before the view is shown: only that tab reads its part
+            view.show_tab(tab)
         self.stack.addWidget(view)
         self.case_view = view
         self._select_navigation(0)
@@ -423,11 +426,11 @@ class MainWindow(QMainWindow):
 
     def open_case_consent(self, case_id: int) -> None:
         """Open the case on its Samtycke tab."""
-        self.open_case(case_id, tab=ConsentTab)
+        self.open_case(case_id, tab="Samtycke")
 
     def open_case_plan(self, case_id: int) -> None:
         """Open the case on its Planen tab (a documentation deadline or a follow-up)."""
-        self.open_case(case_id, tab=PlanTab)
+        self.open_case(case_id, tab="Planen")
 
     def print_all_plans(self) -> None:
         """Bulk printing with a progress dialog that can be cancelled (issue 6)."""
@@ -451,7 +454,7 @@ class MainWindow(QMainWindow):
 
     def open_case_meeting(self, case_id: int) -> None:
         """Open the case on its Kallelse tab (answers, calls and letters, deviations)."""
-        self.open_case(case_id, tab=MeetingTab)
+        self.open_case(case_id, tab="Kallelse")
 
     def request_switch_user(self) -> None:
         """Arkiv → Byt användare…: close the user's open dialogs, then ask for the switch.
