@@ -60,6 +60,9 @@ CONSENT_COLUMN = _column("Samtycke")
 # the column has a marker).
 FIXED_SAMPLES = {NUMBER_COLUMN: ("SIP-2026-0000", True), PNR_COLUMN: ("19121212-1212", False),
                  NEXT_DATE_COLUMN: ("2026-12-31", False)}
+# Formats no cell can exceed: a personal number, an ISO date (a case number may outgrow its
+# sample: a year's 10,000th case).
+EXACT_FORMATS = {PNR_COLUMN, NEXT_DATE_COLUMN}
 # When the window is too narrow for every column's content, these give way, group by group,
 # down to their minimum (in widths of "0"): names and units first, then the status, the consent
 # last (its date matters).
@@ -407,9 +410,12 @@ class CaseListView(QWidget):
 
     def _content_need(self, column: int) -> int:
         """The widest text among the rows on screen (`ROWS_MEASURED` from the top); for a
-        fixed format, its widest text."""
-        need = self.table.sizeHintForColumn(column) + CELL_PADDING // 2
+        fixed format, its widest text — and for a format that cannot vary (`EXACT_FORMATS`),
+        only that, without measuring the rows (it is read at every start)."""
         sample = FIXED_SAMPLES.get(column)
+        need = 0
+        if sample is None or column not in EXACT_FORMATS:
+            need = self.table.sizeHintForColumn(column) + CELL_PADDING // 2
         if sample is not None:
             text, marked = sample
             icon = self.table.iconSize().width() if self.table.iconSize().isValid() else 0

@@ -18,20 +18,16 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Callable
-from typing import Any
 
 import shiboken6
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QGridLayout,
     QGroupBox,
     QHBoxLayout,
     QHeaderView,
     QLabel,
-    QPushButton,
     QTableView,
     QTableWidget,
     QTableWidgetItem,
@@ -46,7 +42,7 @@ from sipdesk.invitation import HowInvited, Meeting, MeetingStatus, Participant, 
 from sipdesk.lifecycle import Action
 from sipdesk.meeting import PrimaryCareDecision
 from sipdesk.meeting_page import MeetingPage, meeting_page
-from sipdesk.models import CaseStatus, Law, Role, User
+from sipdesk.models import CaseStatus, Role, User
 
 from .. import messages
 from ..dialogs import meeting_common
@@ -62,11 +58,19 @@ from ..operations import Operation, report_failure
 from ..wizards import outputs
 from ..wizards.kallelse import KallelseWizard
 from .base import READ_ONLY, CaseContext, CaseTab, scrolling, value_label
+from .meeting_parts import (
+    PARTICIPANT_ROLE,
+    ParticipantsModel,
+    Rows,
+    allow,
+    clear_layout,
+    fit_rows,
+    tab_button,
+    table_look,
+)
 
 log = logging.getLogger("sipdesk.ui.meeting_tab")
 
-ModelIndex = QModelIndex | QPersistentModelIndex
-PARTICIPANT_ROLE = Qt.ItemDataRole.UserRole + 1
 HOME_CARE_ROLES = (Role.UNIT_MANAGER.value, Role.STAFF.value)
 STATUS_TEXT = {MeetingStatus.PLANNED.value: "Planerat", MeetingStatus.CANCELLED.value: "Inställt",
                MeetingStatus.HELD.value: "Hållet"}
@@ -76,116 +80,6 @@ def clock() -> dt.datetime:
     """Now, as the meeting rules see it (tests move it)."""
     return meeting_common.clock()
 
-
-# ---- the participants table ----------------------------------------------------------------------
-
-def _role(p: Participant) -> str:
-    return p.role or ParticipantKind(p.kind).label
-
-
-def _principal(p: Participant) -> str:
-    return " · ".join(x for x in (p.principal_name, p.unit_name) if x)
-
-
-def _law(p: Participant) -> str:
-    return Law(p.law).label if p.law else ""
-
-
-PARTICIPANT_COLUMNS: tuple[tuple[str, Callable[[Participant], str]], ...] = (
-    ("Namn", lambda p: p.name),
-    ("Roll", _role),
-    ("Huvudman · enhet", _principal),
-    ("Lag", _law),
-    ("Kallad via", lambda p: HowInvited(p.how_invited).label),
-    ("Närvaro", meeting_common.attendance_text),
-    ("Svar", meeting_common.answer_text),
-)
-
-
-HOW_COLUMN = 4
-
-
-class ParticipantsModel(QAbstractTableModel):
-    """The meeting's participants; `participant(row)` gives one back."""
-
-    def __init__(self, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self._rows: list[Participant] = []
-        self._convener_id: int | None = None
-
-    def set_participants(self, rows: list[Participant], *, convener_id: int | None = None
-                         ) -> None:
-        self.beginResetModel()
-        self._rows = list(rows)
-        self._convener_id = convener_id
-        self.endResetModel()
-
-    def participant(self, row: int) -> Participant | None:
-        return self._rows[row] if 0 <= row < len(self._rows) else None
-
-    def rowCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(PARTICIPANT_COLUMNS)
-
-    def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._rows):
-            return None
-        p = self._rows[index.row()]
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
-            if index.column() == HOW_COLUMN and p.user_id is not None \
-                    and p.user_id == self._convener_id:
-                return "Kallar"
-            return PARTICIPANT_COLUMNS[index.column()][1](p)
-        if role == PARTICIPANT_ROLE:
-            return p
-        return None
-
-    def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if (orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole
-                and 0 <= section < len(PARTICIPANT_COLUMNS)):
-            return PARTICIPANT_COLUMNS[section][0]
-        return None
-
-    def flags(self, index: ModelIndex) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return (Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
-                | Qt.ItemFlag.ItemNeverHasChildren)
-
-
-def _table_look(table: QTableView) -> None:
-    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    table.setAlternatingRowColors(True)
-    table.setWordWrap(False)
-    table.setTabKeyNavigation(False)
-    table.verticalHeader().hide()
-    table.verticalHeader().setDefaultSectionSize(table.fontMetrics().height() + 10)
-    header = table.horizontalHeader()
-    header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
-    header.setHighlightSections(False)
-    header.setStretchLastSection(True)
-
-
-def _button(text: str, name: str, slot: Callable[[], None]) -> QPushButton:
-    button = QPushButton(text)
-    button.setObjectName(name)
-    button.setAutoDefault(False)
-    button.clicked.connect(slot)
-    return button
-
-
-def _allow(button: QPushButton, why_not: str | None, *, tip: str = "") -> None:
-    """Enabled when `why_not` is empty; otherwise disabled with the reason as its tooltip."""
-    button.setEnabled(not why_not)
-    button.setToolTip(why_not or tip)
-
-
-# ---- the tab -----------------------------------------------------------------------------------
 
 class MeetingTab(CaseTab):
     title = "Kallelse"
@@ -206,15 +100,15 @@ class MeetingTab(CaseTab):
         self.details_holder = QWidget()
         self._details_layout = QVBoxLayout(self.details_holder)
         self._details_layout.setContentsMargins(0, 0, 0, 0)
-        self.invite_button = _button("Kalla till möte…", "invite", self.invite)
-        self.reschedule_button = _button("Ny tid…", "reschedule", self.reschedule)
-        self.cancel_button = _button("Ställ in mötet…", "cancel_meeting", self.cancel_meeting)
-        self.held_button = _button("Mötet har hållits…", "meeting_held", self.mark_held)
-        self.staff_button = _button("Tjänstemannamöte…", "staff_meeting", self.staff_meeting)
-        self.mobile_button = _button("Mobilt vårdteam…", "mobile_team", self.mobile_team)
-        self.survey_button = _button("Kartläggning…", "status_survey", self.status_survey)
-        self.letters_button = _button("Skriv ut brev…", "print_letters", self.print_letters)
-        self.calendar_button = _button("Spara kalenderfil…", "save_calendar", self.save_calendar)
+        self.invite_button = tab_button("Kalla till möte…", "invite", self.invite)
+        self.reschedule_button = tab_button("Ny tid…", "reschedule", self.reschedule)
+        self.cancel_button = tab_button("Ställ in mötet…", "cancel_meeting", self.cancel_meeting)
+        self.held_button = tab_button("Mötet har hållits…", "meeting_held", self.mark_held)
+        self.staff_button = tab_button("Tjänstemannamöte…", "staff_meeting", self.staff_meeting)
+        self.mobile_button = tab_button("Mobilt vårdteam…", "mobile_team", self.mobile_team)
+        self.survey_button = tab_button("Kartläggning…", "status_survey", self.status_survey)
+        self.letters_button = tab_button("Skriv ut brev…", "print_letters", self.print_letters)
+        self.calendar_button = tab_button("Spara kalenderfil…", "save_calendar", self.save_calendar)
         first_row = QHBoxLayout()
         for button in (self.invite_button, self.reschedule_button, self.cancel_button,
                        self.held_button):
@@ -239,13 +133,13 @@ class MeetingTab(CaseTab):
         self.table.setObjectName("meeting_participants")
         self.table.setAccessibleName("Deltagare och svar")
         self.table.setModel(self.model)
-        _table_look(self.table)
+        table_look(self.table)
         zero = self.fontMetrics().horizontalAdvance("0")
         for column, chars in enumerate((16, 17, 25, 5, 19, 8)):
             self.table.setColumnWidth(column, zero * chars)
         self.table.selectionModel().selectionChanged.connect(lambda *_: self._update_answer())
         self.table.doubleClicked.connect(lambda _i: self.register_answer())
-        self.answer_button = _button("Registrera svar…", "register_answer", self.register_answer)
+        self.answer_button = tab_button("Registrera svar…", "register_answer", self.register_answer)
         self.ack_label = QLabel()
         self.ack_label.setObjectName("acknowledgements")
         participants_column = QVBoxLayout(self.participants_box)
@@ -263,7 +157,7 @@ class MeetingTab(CaseTab):
         self.calls.setAccessibleName("Att ringa eller skriva till")
         self.calls.setHorizontalHeaderLabels(["Klart", "Namn", "Kallas via", "Telefon",
                                               "Adress / e-post"])
-        _table_look(self.calls)
+        table_look(self.calls)
         self.calls.horizontalHeader().setSectionResizeMode(
             0, QHeaderView.ResizeMode.ResizeToContents)
         for column, chars in ((1, 22), (2, 26), (3, 16)):
@@ -291,9 +185,9 @@ class MeetingTab(CaseTab):
                               "biståndshandläggare att kalla. Till den som inte finns i sipdesk "
                               "kan du kopiera en e-posttext utan personuppgifter.")
         convene_text.setWordWrap(True)
-        self.convene_button = _button("Begäran om SIP…", "request_to_convene",
+        self.convene_button = tab_button("Begäran om SIP…", "request_to_convene",
                                       self.request_to_convene)
-        self.copy_button = _button("Kopiera e-posttext", "copy_email_text", self.copy_email_text)
+        self.copy_button = tab_button("Kopiera e-posttext", "copy_email_text", self.copy_email_text)
         self.copied_label = QLabel()
         self.copied_label.setObjectName("copied")
         self.copied_label.setEnabled(False)
@@ -341,7 +235,7 @@ class MeetingTab(CaseTab):
         self.model.set_participants(
             self.participants,
             convener_id=self.meeting.created_by_id if self.meeting is not None else None)
-        _fit_rows(self.table, len(self.participants))
+        fit_rows(self.table, len(self.participants))
         self.participants_box.setVisible(has_meeting)
         self._show_calls()
         self._show_surveys()
@@ -349,12 +243,12 @@ class MeetingTab(CaseTab):
         self._update_buttons()
 
     def _show_details(self) -> None:
-        _clear(self._details_layout)
+        clear_layout(self._details_layout)
         m = self.meeting
         if m is None:
             return
         holder = QWidget()
-        details = _Rows(holder)
+        details = Rows(holder)
         kind = "Uppföljning" if m.follow_up else "SIP-möte"
         details.text("Tid:", f"{m.starts_at:%Y-%m-%d kl. %H:%M}–{m.ends_at:%H:%M} "
                              f"({m.minutes} minuter) · {kind}", name="meeting_time")
@@ -415,11 +309,11 @@ class MeetingTab(CaseTab):
                                            where), start=1):
                 self.calls.setItem(row, column, QTableWidgetItem(text))
         self.calls.blockSignals(False)
-        _fit_rows(self.calls, len(calls))
+        fit_rows(self.calls, len(calls))
 
     def _show_surveys(self) -> None:
         surveys = self.page.surveys
-        _clear(self._surveys_layout)
+        clear_layout(self._surveys_layout)
         for index, s in enumerate(surveys):
             by = s.written_by.full_name + (f" för {s.on_behalf_of}" if s.on_behalf_of else "")
             self._surveys_layout.addWidget(value_label(
@@ -429,7 +323,7 @@ class MeetingTab(CaseTab):
 
     def _show_deviations(self) -> None:
         deviations = self.page.deviations
-        _clear(self._deviations_layout)
+        clear_layout(self._deviations_layout)
         for index, d in enumerate(deviations):
             name = d.participant.name
             handled = (f" — hanterad {d.handled_at:%Y-%m-%d}" if d.handled_at is not None
@@ -458,20 +352,20 @@ class MeetingTab(CaseTab):
         m = self.meeting
         now = clock()
         ahead = m is not None and m.starts_at > now
-        _allow(self.invite_button, read_only or self._why_not_invite(now.date()),
+        allow(self.invite_button, read_only or self._why_not_invite(now.date()),
                tip="Kalla till SIP-möte med guiden")
-        _allow(self.reschedule_button, read_only or planned or (
+        allow(self.reschedule_button, read_only or planned or (
             None if ahead else "Mötet har redan ägt rum — markera det som hållet i stället."))
-        _allow(self.cancel_button, read_only or planned or (
+        allow(self.cancel_button, read_only or planned or (
             None if ahead else "Mötet har redan ägt rum och kan inte ställas in — markera "
                                "det som hållet i stället."))
-        _allow(self.held_button, read_only or planned or (
+        allow(self.held_button, read_only or planned or (
             "Mötet har inte ägt rum än." if ahead else None))
         record = self.page.staff_record
-        _allow(self.staff_button, read_only or planned or (
+        allow(self.staff_button, read_only or planned or (
             "Tjänstemannamötet är redan dokumenterat." if record is not None else None))
-        _allow(self.mobile_button, read_only or planned)
-        _allow(self.survey_button, read_only or planned)
+        allow(self.mobile_button, read_only or planned)
+        allow(self.survey_button, read_only or planned)
         # Letters before the meeting; the calendar file also when cancelled (it cancels the
         # event in the calendars that imported it).
         self.letters_button.setVisible(outputs.letters_available() and planned is None and any(
@@ -501,7 +395,7 @@ class MeetingTab(CaseTab):
         why = READ_ONLY if self.context.read_only else self._planned()
         if why is None and p is None:
             why = "Välj en deltagare i listan."
-        _allow(self.answer_button, why, tip="Registrera ett svar som kom per telefon eller brev")
+        allow(self.answer_button, why, tip="Registrera ett svar som kom per telefon eller brev")
 
     def selected_participant(self) -> Participant | None:
         rows = self.table.selectionModel().selectedRows()
@@ -616,45 +510,3 @@ class MeetingTab(CaseTab):
 
         Operation(self, lambda: invitation.mark_invitation_done(user, p, done),
                   title="Det gick inte att spara").success(saved).failure(failed).run()
-
-
-class _Rows:
-    """Caption and value rows in a grid (a wrapping value gets the room it needs)."""
-
-    def __init__(self, holder: QWidget) -> None:
-        self.grid = QGridLayout(holder)
-        self.grid.setContentsMargins(0, 0, 0, 0)
-        self.grid.setHorizontalSpacing(16)
-        self.grid.setVerticalSpacing(6)
-        self.grid.setColumnStretch(1, 1)
-        self._rows = 0
-
-    def text(self, caption: str, text: str, *, name: str) -> QLabel:
-        label = value_label(text, name=name, wrap=True)
-        self.grid.addWidget(QLabel(caption), self._rows, 0, Qt.AlignmentFlag.AlignTop)
-        self.grid.addWidget(label, self._rows, 1)
-        self._rows += 1
-        return label
-
-
-MAX_ROWS_SHOWN = 12
-
-
-def _fit_rows(table: QTableView, rows: int) -> None:
-    """As tall as its rows (up to a dozen; then it scrolls): the page scrolls, not the table."""
-    shown = max(1, min(rows, MAX_ROWS_SHOWN))
-    header = table.horizontalHeader().sizeHint().height()
-    scrollbar = table.horizontalScrollBar().sizeHint().height()
-    table.setFixedHeight(header + shown * table.verticalHeader().defaultSectionSize()
-                         + scrollbar + 2 * table.frameWidth())
-
-
-def _clear(layout: QVBoxLayout) -> None:
-    item = layout.takeAt(0)
-    while item is not None:
-        widget = item.widget()
-        if widget is not None:
-            widget.hide()  # gone now, not only when the event loop deletes it
-            widget.setParent(None)
-            widget.deleteLater()
-        item = layout.takeAt(0)

@@ -1,0 +1,179 @@
+"""The pieces of the Kallelse tab (`meeting_tab`): the participants' table model, its columns,
+and the small builders the tab lays itself out with."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QGridLayout,
+    QLabel,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from sipdesk.invitation import HowInvited, Participant, ParticipantKind
+from sipdesk.models import Law
+
+from ..dialogs import meeting_common
+from .base import value_label
+
+ModelIndex = QModelIndex | QPersistentModelIndex
+PARTICIPANT_ROLE = Qt.ItemDataRole.UserRole + 1
+
+
+# ---- the participants table ----------------------------------------------------------------------
+
+def role_text(p: Participant) -> str:
+    return p.role or ParticipantKind(p.kind).label
+
+
+def principal_text(p: Participant) -> str:
+    return " · ".join(x for x in (p.principal_name, p.unit_name) if x)
+
+
+def law_text(p: Participant) -> str:
+    return Law(p.law).label if p.law else ""
+
+
+PARTICIPANT_COLUMNS: tuple[tuple[str, Callable[[Participant], str]], ...] = (
+    ("Namn", lambda p: p.name),
+    ("Roll", role_text),
+    ("Huvudman · enhet", principal_text),
+    ("Lag", law_text),
+    ("Kallad via", lambda p: HowInvited(p.how_invited).label),
+    ("Närvaro", meeting_common.attendance_text),
+    ("Svar", meeting_common.answer_text),
+)
+
+
+HOW_COLUMN = 4
+
+
+class ParticipantsModel(QAbstractTableModel):
+    """The meeting's participants; `participant(row)` gives one back."""
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._rows: list[Participant] = []
+        self._convener_id: int | None = None
+
+    def set_participants(self, rows: list[Participant], *, convener_id: int | None = None
+                         ) -> None:
+        self.beginResetModel()
+        self._rows = list(rows)
+        self._convener_id = convener_id
+        self.endResetModel()
+
+    def participant(self, row: int) -> Participant | None:
+        return self._rows[row] if 0 <= row < len(self._rows) else None
+
+    def rowCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(PARTICIPANT_COLUMNS)
+
+    def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+            return None
+        p = self._rows[index.row()]
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+            if index.column() == HOW_COLUMN and p.user_id is not None \
+                    and p.user_id == self._convener_id:
+                return "Kallar"
+            return PARTICIPANT_COLUMNS[index.column()][1](p)
+        if role == PARTICIPANT_ROLE:
+            return p
+        return None
+
+    def headerData(self, section: int, orientation: Qt.Orientation,
+                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if (orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole
+                and 0 <= section < len(PARTICIPANT_COLUMNS)):
+            return PARTICIPANT_COLUMNS[section][0]
+        return None
+
+    def flags(self, index: ModelIndex) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        return (Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+                | Qt.ItemFlag.ItemNeverHasChildren)
+
+
+def table_look(table: QTableView) -> None:
+    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    table.setAlternatingRowColors(True)
+    table.setWordWrap(False)
+    table.setTabKeyNavigation(False)
+    table.verticalHeader().hide()
+    table.verticalHeader().setDefaultSectionSize(table.fontMetrics().height() + 10)
+    header = table.horizontalHeader()
+    header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+    header.setHighlightSections(False)
+    header.setStretchLastSection(True)
+
+
+def tab_button(text: str, name: str, slot: Callable[[], None]) -> QPushButton:
+    button = QPushButton(text)
+    button.setObjectName(name)
+    button.setAutoDefault(False)
+    button.clicked.connect(slot)
+    return button
+
+
+def allow(button: QPushButton, why_not: str | None, *, tip: str = "") -> None:
+    """Enabled when `why_not` is empty; otherwise disabled with the reason as its tooltip."""
+    button.setEnabled(not why_not)
+    button.setToolTip(why_not or tip)
+
+
+# ---- the tab -----------------------------------------------------------------------------------
+
+class Rows:
+    """Caption and value rows in a grid (a wrapping value gets the room it needs)."""
+
+    def __init__(self, holder: QWidget) -> None:
+        self.grid = QGridLayout(holder)
+        self.grid.setContentsMargins(0, 0, 0, 0)
+        self.grid.setHorizontalSpacing(16)
+        self.grid.setVerticalSpacing(6)
+        self.grid.setColumnStretch(1, 1)
+        self._rows = 0
+
+    def text(self, caption: str, text: str, *, name: str) -> QLabel:
+        label = value_label(text, name=name, wrap=True)
+        self.grid.addWidget(QLabel(caption), self._rows, 0, Qt.AlignmentFlag.AlignTop)
+        self.grid.addWidget(label, self._rows, 1)
+        self._rows += 1
+        return label
+
+
+MAX_ROWS_SHOWN = 12
+
+
+def fit_rows(table: QTableView, rows: int) -> None:
+    """As tall as its rows (up to a dozen; then it scrolls): the page scrolls, not the table."""
+    shown = max(1, min(rows, MAX_ROWS_SHOWN))
+    header = table.horizontalHeader().sizeHint().height()
+    scrollbar = table.horizontalScrollBar().sizeHint().height()
+    table.setFixedHeight(header + shown * table.verticalHeader().defaultSectionSize()
+                         + scrollbar + 2 * table.frameWidth())
+
+
+def clear_layout(layout: QVBoxLayout) -> None:
+    item = layout.takeAt(0)
+    while item is not None:
+        widget = item.widget()
+        if widget is not None:
+            widget.hide()  # gone now, not only when the event loop deletes it
+            widget.setParent(None)
+            widget.deleteLater()
+        item = layout.takeAt(0)
