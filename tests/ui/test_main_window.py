@@ -210,6 +210,7 @@ def test_create_find_and_open_a_case(
     assert window.focusWidget() is window.case_list.table
     qtbot.keyClick(window.case_list.table, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: isinstance(window.stack.currentWidget(), CaseView), timeout=2000)
+    settle(qtbot)  # the overview reads its part in the background
     opened = window.stack.currentWidget()
     assert isinstance(opened, CaseView)
     assert label_text(opened, "personal_number") == PNR_ADULT

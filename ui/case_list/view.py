@@ -19,7 +19,6 @@ import logging
 from PySide6.QtCore import QEvent, QModelIndex, QObject, QRect, Qt, Signal
 from PySide6.QtGui import QKeyEvent, QPainter, QPaintEvent, QResizeEvent
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QHeaderView,
     QLabel,
     QProxyStyle,
@@ -34,6 +33,7 @@ from PySide6.QtWidgets import (
 from sipdesk.cases import CaseFilter, Scope, count_cases
 from sipdesk.models import User
 
+from ..tables import read_only
 from ..window_state import read_int, read_str, window_state
 from .filter_bar import OPEN_ONLY, CaseFilterBar
 from .model import COLUMNS, NAME_COLUMN, NEXT_DATE_COLUMN, NUMBER_COLUMN, CaseListModel
@@ -109,19 +109,8 @@ class CaseTableView(QTableView):
         self._empty_text = ""
         self._painted = False
         self._viewport_width = -1
-        self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.setAlternatingRowColors(True)
-        self.setWordWrap(False)
-        self.setTextElideMode(Qt.TextElideMode.ElideRight)
-        self.setCornerButtonEnabled(False)
-        self.setTabKeyNavigation(False)
-        vertical = self.verticalHeader()
-        vertical.hide()
         # Fixed row heights: the view never measures 100,000 rows.
-        vertical.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-        vertical.setDefaultSectionSize(self.fontMetrics().height() + 10)
+        read_only(self, fixed_rows=True)
         header = self.horizontalHeader()
         # Fitting a column measures this many rows from the top of the screen, not Qt's
         # default 1,000: with 100,000 cases that alone cost most of the start-up.

@@ -13,7 +13,6 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QGroupBox,
     QHBoxLayout,
     QHeaderView,
@@ -30,6 +29,7 @@ from sipdesk.lifecycle import Action
 
 from .. import file_output
 from ..dialogs.consent_dialogs import ConsentDialog
+from ..tables import read_only
 from . import actions
 from .base import (
     NOT_GIVEN,
@@ -211,10 +211,8 @@ class ConsentTab(CaseTab):
         table = QTableWidget(len(earlier), len(HISTORY_HEADERS))
         table.setObjectName("consent_history_table")
         table.setHorizontalHeaderLabels(list(HISTORY_HEADERS))
-        table.verticalHeader().hide()
-        table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        table.setWordWrap(True)
+        read_only(table, row_padding=None, alternating=False, wrap=True, stretch_last=False,
+                  highlight_header=True)
         for row, item in enumerate(earlier):
             values = (
                 format_date(item.given_on), item.kind, format_date(item.valid_until),

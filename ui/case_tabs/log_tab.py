@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QCheckBox,
     QHBoxLayout,
     QHeaderView,
@@ -23,6 +22,7 @@ from PySide6.QtWidgets import (
 from sipdesk import audit
 from sipdesk.audit import LogLine
 
+from ..tables import read_only
 from .base import CaseContext, CaseTab
 from .log_model import DETAILS, TIME, USER, WHAT, CaseLogModel, format_changes
 
@@ -50,21 +50,8 @@ class LogTab(CaseTab):
         self.table.setObjectName("case_log")
         self.table.setAccessibleName("Händelselogg")
         self.table.setModel(self.model)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setAlternatingRowColors(True)
-        self.table.setWordWrap(False)
-        self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
-        vertical = self.table.verticalHeader()
-        vertical.hide()
-        vertical.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-        vertical.setDefaultSectionSize(self.fontMetrics().height() + 10)
-        self.table.setTabKeyNavigation(False)
+        read_only(self.table, fixed_rows=True)
         header = self.table.horizontalHeader()
-        header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
-        header.setHighlightSections(False)
-        header.setStretchLastSection(True)
         char = self.fontMetrics().horizontalAdvance("0")
         for column, chars in ((TIME, 17), (USER, 18), (WHAT, 46)):
             header.resizeSection(column, chars * char)

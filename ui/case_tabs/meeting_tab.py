@@ -55,6 +55,7 @@ from ..dialogs.meeting_reschedule import RescheduleDialog
 from ..dialogs.meeting_staff import StaffMeetingDialog
 from ..dialogs.meeting_survey import StatusSurveyDialog
 from ..operations import Operation, report_failure
+from ..tables import read_only
 from ..wizards import outputs
 from ..wizards.kallelse import KallelseWizard
 from .base import READ_ONLY, CaseContext, CaseTab, scrolling, value_label
@@ -66,7 +67,6 @@ from .meeting_parts import (
     clear_layout,
     fit_rows,
     tab_button,
-    table_look,
 )
 
 log = logging.getLogger("sipdesk.ui.meeting_tab")
@@ -133,7 +133,7 @@ class MeetingTab(CaseTab):
         self.table.setObjectName("meeting_participants")
         self.table.setAccessibleName("Deltagare och svar")
         self.table.setModel(self.model)
-        table_look(self.table)
+        read_only(self.table)
         zero = self.fontMetrics().horizontalAdvance("0")
         for column, chars in enumerate((16, 17, 25, 5, 19, 8)):
             self.table.setColumnWidth(column, zero * chars)
@@ -157,7 +157,7 @@ class MeetingTab(CaseTab):
         self.calls.setAccessibleName("Att ringa eller skriva till")
         self.calls.setHorizontalHeaderLabels(["Klart", "Namn", "Kallas via", "Telefon",
                                               "Adress / e-post"])
-        table_look(self.calls)
+        read_only(self.calls)
         self.calls.horizontalHeader().setSectionResizeMode(
             0, QHeaderView.ResizeMode.ResizeToContents)
         for column, chars in ((1, 22), (2, 26), (3, 16)):

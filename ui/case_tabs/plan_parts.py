@@ -6,13 +6,13 @@ from __future__ import annotations
 import importlib.util
 from pathlib import Path
 
-from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QPushButton, QTableWidget
+from PySide6.QtWidgets import QHeaderView, QPushButton, QTableWidget
 
 from sipdesk.models import CaseStatus
 from sipdesk.plan import PrincipalPart, VersionChange
 
+from ..tables import read_only
 from .base import format_date
 
 VERSION_HEADERS = ("Version", "Typ", "Mötesdatum", "Status", "Vad ändrades")
@@ -108,16 +108,8 @@ def plan_table(headers: tuple[str, ...], *, name: str) -> QTableWidget:
     table = QTableWidget(0, len(headers))
     table.setObjectName(name)
     table.setHorizontalHeaderLabels(list(headers))
-    table.verticalHeader().hide()
-    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-    table.setTabKeyNavigation(False)
-    table.setWordWrap(False)
-    header = table.horizontalHeader()
-    header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
-    header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-    header.setStretchLastSection(True)
+    read_only(table, row_padding=None, alternating=False, highlight_header=True)
+    table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
     return table
 
 

@@ -26,18 +26,18 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from sipdesk import cases, clock, lifecycle
+from sipdesk import cases, lifecycle
 from sipdesk.lifecycle import ClosureReason, NeedInput, NeedRecord, NoticedBy
 from sipdesk.models import Case, CaseStatus, User
 
 from ..session import Session
 from .dates import DateEdit
-from .form_dialog import FormDialog, hint, multiline, user_combo, wide_combo
+from .form_dialog import CaseFormDialog, hint, multiline, user_combo, wide_combo
 
 NO_ACCOUNT = "Någon utan konto i sipdesk"
 
 
-class NeedDialog(FormDialog):
+class NeedDialog(CaseFormDialog):
     """Register the need, or correct it."""
 
     ok_text = "Spara behovet"
@@ -45,11 +45,9 @@ class NeedDialog(FormDialog):
 
     def __init__(self, session: Session, case: Case, *, today: dt.date | None = None,
                  parent: QWidget | None = None) -> None:
-        self.session = session
-        self.case = case
-        self.today = today or clock.today()
         self.existing: NeedRecord | None = lifecycle.need_of(case)
         super().__init__(
+            session, case, today=today,
             title="Ändra behov" if self.existing else "Registrera behov",
             intro=("Vem uppmärksammade behovet av en SIP, och när? Skriv behovet gärna med den "
                    "enskildes egna ord, och vilken fråga SIP:en ska besvara."),
@@ -158,7 +156,7 @@ class NeedDialog(FormDialog):
         return lambda: lifecycle.register_need(user, case, data, today=today)
 
 
-class RefusalDialog(FormDialog):
+class RefusalDialog(CaseFormDialog):
     """Avstå från SIP: the principals refrain from a SIP — only by exception and with the reason
     written (DOMAIN step 1). Plain words, not "neka": nothing here is a formal decision."""
 
@@ -167,10 +165,8 @@ class RefusalDialog(FormDialog):
 
     def __init__(self, session: Session, case: Case, *, today: dt.date | None = None,
                  parent: QWidget | None = None) -> None:
-        self.session = session
-        self.case = case
-        self.today = today or clock.today()
         super().__init__(
+            session, case, today=today,
             title="Avstå från SIP",
             intro=("Det blir bara undantagsvis ingen SIP: när ni bedömer att den inte behövs. "
                    "Skriv varför — skälet sparas i ärendet och står i beskeden."),
@@ -195,7 +191,7 @@ class RefusalDialog(FormDialog):
         return lambda: lifecycle.refuse(user, case, reason=reason, today=today)
 
 
-class ClosureDialog(FormDialog):
+class ClosureDialog(CaseFormDialog):
     """Close the case with a date and one of the reasons of DOMAIN step 11."""
 
     ok_text = "Avsluta ärendet"
@@ -203,10 +199,8 @@ class ClosureDialog(FormDialog):
 
     def __init__(self, session: Session, case: Case, *, today: dt.date | None = None,
                  parent: QWidget | None = None) -> None:
-        self.session = session
-        self.case = case
-        self.today = today or clock.today()
         super().__init__(
+            session, case, today=today,
             title="Avsluta ärendet",
             intro="Välj datum och skäl för avslutet.",
             parent=parent)

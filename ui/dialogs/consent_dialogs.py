@@ -30,14 +30,22 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from sipdesk import clock, consent, contacts, lifecycle
+from sipdesk import consent, contacts, lifecycle
 from sipdesk.consent import ConsentInput, ConsentKind, HarmConclusion
 from sipdesk.models import Case, PersonContact, Principal, PrincipalKind
 from sipdesk.workdays import one_year_after
 
 from ..session import Session
 from .dates import DateEdit
-from .form_dialog import FormDialog, group_box, hint, multiline, user_combo, wide_combo
+from .form_dialog import (
+    CaseFormDialog,
+    FormDialog,
+    group_box,
+    hint,
+    multiline,
+    user_combo,
+    wide_combo,
+)
 from .guardian_dialog import AddGuardianDialog
 
 ONE_YEAR_HINT = "Ett samtycke gäller högst ett år. Senast {limit:%Y-%m-%d}."
@@ -123,7 +131,7 @@ class AddPrincipalDialog(FormDialog):
         return lambda: contacts.ensure_principal(name, kind)
 
 
-class ConsentDialog(FormDialog):
+class ConsentDialog(CaseFormDialog):
     """Register the person's consent, or renew the one in force."""
 
     ok_text = "Registrera samtycket"
@@ -131,9 +139,6 @@ class ConsentDialog(FormDialog):
 
     def __init__(self, session: Session, case: Case, *, today: dt.date | None = None,
                  parent: QWidget | None = None) -> None:
-        self.session = session
-        self.case = case
-        self.today = today or clock.today()
         self.previous = consent.active_consent(case)
         renewing = self.previous is not None
         if renewing:
@@ -144,7 +149,8 @@ class ConsentDialog(FormDialog):
             intro = ("Samtycket gäller att en SIP görs och att de huvudmän som kryssas i får "
                      "delta och dela information med varandra. Det kan vara muntligt eller "
                      "skriftligt och gäller högst ett år.")
-        super().__init__(title="Förnya samtycke" if renewing else "Registrera samtycke",
+        super().__init__(session, case, today=today,
+                         title="Förnya samtycke" if renewing else "Registrera samtycke",
                          intro=intro, parent=parent)
         self.setObjectName("consent_dialog")
         if renewing:
@@ -325,7 +331,7 @@ class ConsentDialog(FormDialog):
         return lambda: consent.register_consent(user, case, data, today=today)
 
 
-class WithdrawConsentDialog(FormDialog):
+class WithdrawConsentDialog(CaseFormDialog):
     """The person takes the consent back: recorded, and the case is closed."""
 
     ok_text = "Återkalla och avsluta ärendet"
@@ -333,13 +339,11 @@ class WithdrawConsentDialog(FormDialog):
 
     def __init__(self, session: Session, case: Case, *, today: dt.date | None = None,
                  parent: QWidget | None = None) -> None:
-        self.session = session
-        self.case = case
-        self.today = today or clock.today()
         current = consent.active_consent(case)
         assert current is not None, "no consent to withdraw"
         self.current = current
         super().__init__(
+            session, case, today=today,
             title="Återkalla samtycke",
             intro=(f"Samtycket från {current.given_on:%Y-%m-%d} återkallas. Den enskilde kan "
                    "när som helst ta tillbaka sitt samtycke, muntligt eller skriftligt."),
@@ -376,7 +380,7 @@ class WithdrawConsentDialog(FormDialog):
                                                 today=today)
 
 
-class HarmAssessmentDialog(FormDialog):
+class HarmAssessmentDialog(CaseFormDialog):
     """Menprövning: the person cannot consent; would a SIP harm them?"""
 
     ok_text = "Registrera menprövningen"
@@ -384,10 +388,8 @@ class HarmAssessmentDialog(FormDialog):
 
     def __init__(self, session: Session, case: Case, *, today: dt.date | None = None,
                  parent: QWidget | None = None) -> None:
-        self.session = session
-        self.case = case
-        self.today = today or clock.today()
         super().__init__(
+            session, case, today=today,
             title="Registrera menprövning",
             intro=("Gör en menprövning när den enskilde inte kan ta ställning till samtycke. "
                    "Ta reda på den enskildes inställning genom närstående, vårdnadshavare eller "
@@ -446,7 +448,7 @@ class HarmAssessmentDialog(FormDialog):
             assessed_by=assessed_by, today=today)
 
 
-class DeclinedDialog(FormDialog):
+class DeclinedDialog(CaseFormDialog):
     """The person says no although the principals see the need: the case ends as declined."""
 
     ok_text = "Registrera och avsluta ärendet"
@@ -454,10 +456,8 @@ class DeclinedDialog(FormDialog):
 
     def __init__(self, session: Session, case: Case, *, today: dt.date | None = None,
                  parent: QWidget | None = None) -> None:
-        self.session = session
-        self.case = case
-        self.today = today or clock.today()
         super().__init__(
+            session, case, today=today,
             title="Den enskilde tackar nej",
             intro=("Den enskilde vill inte ha en SIP, fast huvudmännen ser ett behov. "
                    "Skriv kort hur det gick till."),

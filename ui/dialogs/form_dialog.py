@@ -39,10 +39,11 @@ from PySide6.QtWidgets import (
 from sipdesk import auth, clock
 from sipdesk.db import storage_errors
 from sipdesk.errors import SipError, StorageError
-from sipdesk.models import User
+from sipdesk.models import Case, User
 
 from ..fields import INVALID_STYLE, FieldForm
 from ..operations import Operation, report_failure
+from ..session import Session
 from .dates import DateEdit, from_qdate
 
 log = logging.getLogger("sipdesk.ui.dialogs")
@@ -346,6 +347,18 @@ class FormDialog(QDialog):
     def show_warning(self, text: str) -> None:
         self.warning.setText(text)
         self.warning.setVisible(bool(text))
+
+
+class CaseFormDialog(FormDialog):
+    """A form about one case, filled in on a day: `self.session`, `self.case` and `self.today`
+    (today unless the caller says otherwise) for the subclass."""
+
+    def __init__(self, session: Session, case: Case, *, today: dt.date | None = None,
+                 title: str, intro: str = "", parent: QWidget | None = None) -> None:
+        self.session = session
+        self.case = case
+        self.today = today or clock.today()
+        super().__init__(title=title, intro=intro, parent=parent)
 
 
 def wide_combo(name: str) -> QComboBox:

@@ -10,7 +10,6 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QBrush, QColor, QKeyEvent
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QCheckBox,
     QGridLayout,
     QGroupBox,
@@ -28,6 +27,8 @@ from PySide6.QtWidgets import (
 
 from sipdesk import plan
 from sipdesk.plan import Intervention, InterventionStatus, PlanParticipant, PrincipalPart
+
+from ..tables import read_only
 
 HELP_STYLE = ("QLabel { color: #24425f; background: #eef4fb; border-left: 3px solid #7aa7d6;"
               " padding: 6px 10px; }")
@@ -125,16 +126,7 @@ def _key_table(columns: tuple[str, ...], *, name: str) -> KeyTable:
     table = KeyTable(0, len(columns))
     table.setObjectName(name)
     table.setHorizontalHeaderLabels(list(columns))
-    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    table.setTabKeyNavigation(False)
-    table.setWordWrap(False)
-    table.verticalHeader().hide()
-    table.verticalHeader().setDefaultSectionSize(table.fontMetrics().height() + 12)
-    header = table.horizontalHeader()
-    header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
-    header.setStretchLastSection(True)
+    read_only(table, row_padding=12, alternating=False, highlight_header=True)
     table.doubleClicked.connect(lambda index: table.open_requested.emit(index.row()))
     return table
 

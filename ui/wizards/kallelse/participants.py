@@ -6,7 +6,6 @@ from __future__ import annotations
 from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QCheckBox,
     QComboBox,
     QGroupBox,
@@ -35,6 +34,7 @@ from sipdesk.invitation import (
 from sipdesk.models import Case, ConsentBasis, ContactKind, PersonContact, User
 
 from ...contacts.model import DirectoryModel
+from ...tables import read_only
 from .common import (
     CONVENER_TEXT,
     OUTSIDE_WAYS,
@@ -64,16 +64,7 @@ class ParticipantsTable(QTableWidget):
         self.setObjectName("participants")
         self.setAccessibleName("Deltagare")
         self.setHorizontalHeaderLabels(list(self.COLUMNS))
-        self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.setTabKeyNavigation(False)
-        self.setWordWrap(False)
-        self.verticalHeader().hide()
-        self.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 14)
-        header = self.horizontalHeader()
-        header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
-        header.setStretchLastSection(True)
+        read_only(self, row_padding=14, alternating=False, highlight_header=True)
         zero = self.fontMetrics().horizontalAdvance("0")
         for column, chars in enumerate((18, 20, 17, 20, 7)):
             self.setColumnWidth(column, zero * chars)
@@ -201,14 +192,9 @@ class ParticipantsPage(KallelsePage):
         self.results.setObjectName("participant_results")
         self.results.setAccessibleName("Träffar i Kontakter")
         self.results.setModel(self.results_model)
-        self.results.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.results.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.results.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.results.setTabKeyNavigation(False)
-        self.results.verticalHeader().hide()
-        self.results.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
+        read_only(self.results, row_padding=8, alternating=False, wrap=True,
+                  stretch_last=False, highlight_header=True)
         header = self.results.horizontalHeader()
-        header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
         # Name and role as wide as they need; organisation and principal share the rest.
         zero = self.fontMetrics().horizontalAdvance("0")
         for column, chars in enumerate((14, 13)):
