@@ -4,8 +4,9 @@ Targets (issue 2): ≤ 30 ms on SQLite, ≤ 50 ms on PostgreSQL, and ≤ 2× the
 query for the same rows.
 
 What is timed for a keystroke: `CaseListModel.set_filter(CaseFilter(text=…))` (which counts
-the matches) and then `data()` for every cell of the first screen of rows (30 rows × all
-columns), which fetches the model's first page — what the view does when it repaints. The
+the matches and reads the first page in the operation runner, off the UI thread — the time
+includes handing the work to a worker and the answer back) and then `data()` for every cell
+of the first screen of rows (30 rows × all columns) — what the view does when it repaints. The
 debounce timer of the filter bar is not included: it is a deliberate wait, not work. Each text is
 searched in "Alla" with every status (the widest list, the most matches to count and sort) and
 in "Mina ärenden" + "Pågående" (what the app opens on) of the demo login.
@@ -29,6 +30,8 @@ from dataclasses import dataclass
 import peewee
 import psycopg
 import pytest
+from PySide6.QtCore import QEventLoop
+from PySide6.QtWidgets import QApplication
 
 from sipdesk import cases
 from sipdesk import personal_number as pnr
@@ -44,6 +47,7 @@ from tests.perf.conftest import (
     median_ms,
     meets_target,
 )
+from ui import operations
 from ui.case_list.model import CASE_ID_ROLE, PAGE_SIZE, CaseListModel
 
 REPEATS = 15
@@ -155,8 +159,17 @@ class RawQuery:
 
 # ---- the model: what one keystroke costs the app ---------------------------------------------
 
+def _loaded(model: CaseListModel) -> None:
+    """Until the count and first page, read in the background, are here."""
+    app = QApplication.instance()
+    assert app is not None
+    while operations.pending() or not model.first_page_ready():
+        app.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 5)
+
+
 def _keystroke(model: CaseListModel, flt: CaseFilter) -> Answer:
     model.set_filter(flt)
+    _loaded(model)
     shown = min(VISIBLE_ROWS, model.rowCount())
     ids = []
     for row in range(shown):
@@ -223,6 +236,7 @@ def _measure(
     core_s: list[float] = []
     for _ in range(REPEATS):
         model.set_filter(before)
+        _loaded(model)
         seconds, _answer = _timed(lambda: _keystroke(model, flt))
         model_s.append(seconds)
         seconds, _answer = _timed(lambda: raw.run(text, coordinator=coordinator))

@@ -129,6 +129,31 @@ def settle(qtbot: QtBot, timeout: int = 10_000) -> None:
     qtbot.waitUntil(lambda: operations.pending() == 0, timeout=timeout)
 
 
+def wait_for_operations(timeout: float = 10.0) -> None:
+    """`settle` without a qtbot: process events until every background operation has delivered
+    its result (a model's count and pages are read in the background)."""
+    import time
+
+    from PySide6.QtCore import QEventLoop
+
+    from ui import operations
+
+    app = QApplication.instance() or QApplication([])
+    deadline = time.monotonic() + timeout
+    while operations.pending():
+        app.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 50)
+        assert time.monotonic() < deadline, "background operations did not finish"
+    app.processEvents()
+
+
+def read_cell(model: Any, row: int, column: int,
+              role: Qt.ItemDataRole = Qt.ItemDataRole.DisplayRole) -> Any:
+    """A cell as the view gets it once its page is here: asking for it fetches the page."""
+    model.data(model.index(row, column), role)
+    wait_for_operations()
+    return model.data(model.index(row, column), role)
+
+
 def shown_tab(qtbot: QtBot, view: Any, tab_class: type[T]) -> T:
     """A tab of a case view, brought to the front and read: a tab reads its part of the case in
     the background when it is shown, and a tab not on screen keeps what it showed last."""

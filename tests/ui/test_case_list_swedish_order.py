@@ -28,7 +28,8 @@ def names(view: CaseListView) -> list[str]:
 
 
 def searched(view: CaseListView, text: str) -> bool:
-    return view.model.case_filter.text == text
+    """The search is applied and its rows are here (they are read in the background)."""
+    return view.model.case_filter.text == text and view.model.first_page_ready()
 
 
 def test_clicking_namn_sorts_in_swedish_order_and_search_folds_a_ring(

@@ -92,6 +92,7 @@ def inbox_for(qtbot: QtBot, world: dict, who: str) -> InboxView:
     qtbot.addWidget(view)
     view.resize(1100, 760)
     view.show()
+    settle(qtbot)  # the count and first page are read in the background
     return view
 
 
@@ -107,6 +108,7 @@ def test_the_sender_sees_who_has_not_acknowledged_and_for_how_long(
     time_machine.move_to(dt.datetime(2026, 11, 25, 9, tzinfo=clock.STOCKHOLM))
     view = inbox_for(qtbot, invited, "officer")
     view.show_message(invited["kallelse"].id)
+    settle(qtbot)
     assert view.current_folder() is Folder.AWAITING_OTHERS
     assert label(view, "ack_summary") == "1 av 2 har kvitterat"
     assert label(view, "ack_waiting") == \
@@ -123,6 +125,7 @@ def test_answering_the_kallelse_acknowledges_it_and_ctrl_k_has_nothing_left(
         qtbot: QtBot, invited: dict, message_log: MessageLog) -> None:
     view = inbox_for(qtbot, invited, "nurse")
     view.show_message(invited["kallelse"].id)
+    settle(qtbot)
     assert view.acknowledge_action.isEnabled()
     qtbot.mouseClick(view.pane.coming_button, Qt.MouseButton.LeftButton)
     assert label(view, "my_ack_state") == "✓ Du har kvitterat meddelandet."
@@ -139,11 +142,13 @@ def test_a_message_in_an_ended_case_is_marked_and_asks_no_kvittens(
                          closed_on=clock.today(), reason=ClosureReason.NO_MORE_NEED)
     view = inbox_for(qtbot, invited, "nurse")
     view.show_message(invited["kallelse"].id)
+    settle(qtbot)
     assert label(view, "case_closed") == "avslutat ärende"
     assert label(view, "ack_ended") == "Behöver inte kvitteras längre: Ärendet är avslutat."
     assert not view.acknowledge_action.isEnabled()
     assert view.pane.findChild(QLabel, "my_answer_state") is None  # no answering any more
     view.set_folder(Folder.INBOX)
+    settle(qtbot)
     model = view.model
     row = model.row_of_message(invited["kallelse"].id)
     assert row is not None

@@ -19,6 +19,7 @@ from sipdesk.db import DatabaseUrl, database
 from sipdesk.messaging import Folder, MessageKind
 from sipdesk.models import User
 from tests.factories import make_case, make_person, make_unit, make_user
+from tests.ui.conftest import settle
 from tests.ui.test_inbox import cell
 from ui import live
 from ui.inbox.model import STATUS
@@ -109,6 +110,7 @@ def test_postgresql_two_clients_badge_and_receipts_within_a_second(
     b_window.navigation.setCurrentRow(INBOX_ROW)
     view = b_window.inbox
     view.show_message(message.id)
+    settle(qtbot)  # the folder's rows, and the message selected among them
     b_changes: list[bool] = []
     b_window.live.changed.connect(lambda: b_changes.append(True))
     b_window.activateWindow()
@@ -125,8 +127,9 @@ def test_postgresql_two_clients_badge_and_receipts_within_a_second(
     assert cell(table, 0, 0) == "Maria Holm" and cell(table, 0, 3) != "—"
     # Opened from "Väntar på andras kvittens", which is now empty; the pane keeps the message.
     assert a_window.inbox.current_folder() is Folder.AWAITING_OTHERS
-    assert a_window.inbox.model.rowCount() == 0
+    qtbot.waitUntil(lambda: a_window.inbox.model.rowCount() == 0, timeout=1000)
     a_window.inbox.set_folder(Folder.SENT)
+    settle(qtbot)
     assert a_window.inbox.model.index(0, STATUS).data() == "1 av 1 kvitterat"
     qtbot.wait(300)
     assert b_changes == []  # B's own Ctrl+K (and its reading) were echoes, not news

@@ -205,6 +205,7 @@ def test_create_find_and_open_a_case(
     assert window.focusWidget() is search
     qtbot.keyClicks(search, "Greta")
     qtbot.waitUntil(lambda: window.case_list.model.case_filter.text == "Greta", timeout=2000)
+    settle(qtbot)
     assert window.case_list.filter_bar.count_label.text() == "1 ärende"
     qtbot.keyClick(search, Qt.Key.Key_Down)
     assert window.focusWidget() is window.case_list.table

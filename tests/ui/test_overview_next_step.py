@@ -140,6 +140,7 @@ def test_a_closed_case_has_nothing_next_and_no_next_date(
     Case.update(next_date=dt.date(2027, 3, 10)).where(Case.id == world["case"].id).execute()
     model = CaseListModel(world["officer"])
     model.set_filter(CaseFilter())
+    settle(qtbot)
     [row] = [r for r in range(model.rowCount()) if model.case_id(r) == world["case"].id]
     assert model.data(model.index(row, NEXT_DATE_COLUMN),
                       Qt.ItemDataRole.DisplayRole) == ""

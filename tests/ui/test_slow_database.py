@@ -1,5 +1,6 @@
-"""On a slow database the window keeps painting (issue 11, "Done when"): the case page and the
-dialogs' saves run their SQL in the operation runner, never on the UI thread.
+"""On a slow database the window keeps painting (issue 11, "Done when"): the case list (count,
+pages, search), the case page and the dialogs' saves run their SQL in the operation runner,
+never on the UI thread.
 
 Every statement is made to wait `DELAY` seconds (`tests.queries.recorded(delay=…)`), as on a
 shared server over a slow network. A timer ticking every 20 ms on the UI thread stands for the
@@ -18,9 +19,11 @@ from pytestqt.qtbot import QtBot
 
 from sipdesk import case_page
 from sipdesk.db import DatabaseUrl, Engine
-from tests.plan_scenarios import fill, plan_world
+from tests.plan_scenarios import fill, more_cases, plan_world
 from tests.queries import Statements, recorded
 from tests.ui.conftest import settle, type_text
+from ui.case_list.model import PAGE_SIZE
+from ui.case_list.view import CaseListView
 from ui.case_tabs.overview import OverviewTab
 from ui.case_view import CaseView
 from ui.dialogs.case_dialogs import NeedDialog
@@ -88,3 +91,28 @@ def test_saving_a_dialog_on_a_slow_database(
         kept_painting(statements, ticker)
     assert dialog.result_value is not None and dialog.result_value.need == (
         "Jag vill bo kvar hemma.")
+
+
+def test_the_case_list_searches_and_scrolls_on_a_slow_database(
+        sqlite_db: peewee.Database, qtbot: QtBot) -> None:
+    world = plan_world()
+    more_cases(world["officer"], PAGE_SIZE + 20)  # a second page to scroll to
+    with recorded(delay=DELAY) as statements:
+        ticker = Ticker()
+        view = CaseListView(world["officer"])
+        qtbot.addWidget(view)
+        view.resize(1000, 400)
+        view.show()
+        settle(qtbot, timeout=30_000)
+        view.filter_bar.status.setCurrentIndex(view.filter_bar.status.findText("Alla statusar"))
+        settle(qtbot, timeout=30_000)
+        type_text(qtbot, view.filter_bar.search, "Person")
+        qtbot.waitUntil(lambda: view.model.case_filter.text == "Person", timeout=5_000)
+        settle(qtbot, timeout=30_000)
+        view.table.scrollToBottom()  # later pages are read when they come into view
+        qtbot.waitUntil(lambda: view.model.is_page_loaded(1), timeout=30_000)
+        settle(qtbot, timeout=30_000)
+        kept_painting(statements, ticker)
+    assert view.model.rowCount() == PAGE_SIZE + 20
+    last = view.model.index(PAGE_SIZE + 19, 1).data()
+    assert last is not None and last.startswith("Test Person")

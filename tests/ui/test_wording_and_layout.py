@@ -16,7 +16,7 @@ from pytestqt.qtbot import QtBot
 from sipdesk import audit, plan
 from sipdesk.plan import VersionChange
 from tests.factories import make_case, make_person
-from tests.ui.conftest import settle
+from tests.ui.conftest import read_cell, settle
 from tests.ui.documentation_support import stored, world_with_plan
 from tests.ui.test_case_list import make_people_and_cases, show_list
 from ui import messages
@@ -132,7 +132,7 @@ def test_the_sort_arrow_points_the_way_the_list_runs(
     view = show_list(qtbot, sqlite_session)
     header = view.table.horizontalHeader()
     model: Any = view.model
-    numbers = [model.data(model.index(r, 0)) for r in range(3)]
+    numbers = [read_cell(model, r, 0) for r in range(3)]
     assert numbers == sorted(numbers, reverse=True)
     assert header.sortIndicatorOrder() == Qt.SortOrder.DescendingOrder
     width = header.sectionSize(0)
@@ -140,7 +140,7 @@ def test_the_sort_arrow_points_the_way_the_list_runs(
     assert arrow_points_down(image, width - 24, width - 2)
 
     qtbot.mouseClick(header.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(20, 5))
-    numbers = [model.data(model.index(r, 0)) for r in range(3)]
+    numbers = [read_cell(model, r, 0) for r in range(3)]
     assert numbers == sorted(numbers)
     image = header.grab().toImage()
     assert not arrow_points_down(image, width - 24, width - 2)

@@ -141,12 +141,13 @@ class CaseListModel(QAbstractTableModel):
         self._sort_key = SortKey.NUMBER
         self._descending = True
         self._rows: PagedRows[CaseRow] = PagedRows(
-            page_size=page_size, count=lambda: cases.count_cases(self._filter, self._user),
+            self, page_size=page_size, count=self._count,
             page=lambda offset, limit: cases.fetch_cases(
                 self._filter, self._user, sort=self._sort_key, descending=self._descending,
                 offset=offset, limit=limit),
-            failed=self._report_failure)
+            failed=self._report_failure, counted=self._counted, arrived=self._arrived)
         self._today = clock.today()  # for the consent column; renewed at each refresh
+        self.none_at_all = False  # no cases at all (read with the count when it is 0)
         self._consent_cells: dict[tuple[Any, ...], tuple[str, bool]] = {}
 
     # ---- state ------------------------------------------------------------------------
@@ -169,20 +170,40 @@ class CaseListModel(QAbstractTableModel):
         self.refresh()
 
     def refresh(self) -> None:
-        """Forget every fetched row and count again, e.g. after a case was created."""
+        """Count again and fetch the first page in the background, e.g. after a case was
+        created; the rows shown stay until the new ones are here (`count_changed`)."""
+        self._rows.reset()
+
+    def _count(self) -> int:
+        """In the worker: the cases matching the filter; when none do, also whether there are
+        any cases at all (the empty list says which)."""
+        count = cases.count_cases(self._filter, self._user)
+        self.none_at_all = count == 0 and cases.count_cases(CaseFilter(), self._user) == 0
+        return count
+
+    def _counted(self, count: int) -> None:
         self.beginResetModel()
         self._today = clock.today()
         self._consent_cells.clear()
-        count = self._rows.reset()
         self.endResetModel()
         self.count_changed.emit(count)
+
+    def _arrived(self, first: int, last: int) -> None:
+        if last >= first:
+            self.dataChanged.emit(self.index(first, 0), self.index(last, len(COLUMNS) - 1))
+
+    @property
+    def loading(self) -> bool:
+        """A new count is on its way (a search, a refresh)."""
+        return self._rows.loading
 
     def is_page_loaded(self, page: int) -> bool:
         return page in self._rows.pages
 
     def first_page_ready(self) -> bool:
         """True once the rows of the first page are here (or there are none to show)."""
-        return self._rows.count == 0 or self._rows.failed or 0 in self._rows.pages
+        return not self._rows.loading and (
+            self._rows.count == 0 or self._rows.failed or 0 in self._rows.pages)
 
     def case_id(self, row: int) -> int:
         """The id of the case shown in `row` (fetches its page if needed)."""
@@ -192,10 +213,8 @@ class CaseListModel(QAbstractTableModel):
         return case_row.id
 
     def row_of_case(self, case_id: int) -> int | None:
-        """The row of `case_id` among the rows already fetched, if it is one of them (after a
-        refresh, the first page is fetched to look in)."""
-        if not self._rows.pages and self._rows.count and not self._rows.failed:
-            self._rows.fetch(0)
+        """The row of `case_id` among the rows already fetched, if it is one of them (a refresh
+        fetches the first page with its count)."""
         return self._rows.find(lambda case_row: case_row.id == case_id)
 
     def _report_failure(self, exc: Exception, first: bool) -> None:

@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from sipdesk.cases import CaseFilter, Scope, count_cases
+from sipdesk.cases import CaseFilter, Scope
 from sipdesk.models import User
 
 from ..tables import read_only
@@ -204,6 +204,7 @@ class CaseListView(QWidget):
 
         self._restore_columns()
         self.filter_bar.filter_changed.connect(self._filter_changed)
+        self._enter_waiting = False  # Enter in the search, before its count was here
         self.filter_bar.search.returnPressed.connect(self._search_entered)
         self.filter_bar.search.installEventFilter(self)
         self.model.count_changed.connect(self._count_changed)
@@ -260,8 +261,12 @@ class CaseListView(QWidget):
         state.setValue(KEY_STATUS, self.filter_bar.status_key())
 
     def _search_entered(self) -> None:
-        # The filter is already applied (the bar announces at once on Enter). One match: open
-        # it; several: go to the first, so Enter again opens it.
+        # The filter is already applied (the bar announces at once on Enter); while its count
+        # is on its way, this waits for it. One match: open it; several: go to the first, so
+        # Enter again opens it.
+        if self.model.loading:
+            self._enter_waiting = True
+            return
         count = self.model.rowCount()
         if count == 1:
             self._open_row(0)
@@ -282,13 +287,16 @@ class CaseListView(QWidget):
     def _count_changed(self, count: int) -> None:
         self.filter_bar.set_count(count)
         self.table.set_empty_text(self._empty_text() if count == 0 else "")
+        if self._enter_waiting:
+            self._enter_waiting = False
+            self._search_entered()
 
     def _empty_text(self) -> str:
         flt = self.model.case_filter
         if flt.text.strip():
             return ("Inga ärenden matchar sökningen. "
                     "Kontrollera stavningen, eller välj Alla och Alla statusar.")
-        if count_cases(CaseFilter(), self.user) == 0:
+        if self.model.none_at_all:
             return "Det finns inga ärenden ännu. Skapa det första med Nytt ärende (Ctrl+N)."
         if flt.scope is Scope.MINE:
             return ("Du är inte samordningsansvarig för något ärende som matchar filtret. "

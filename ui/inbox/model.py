@@ -26,10 +26,9 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QBrush, QColor, QFont
 
 from sipdesk import clock, messaging
-from sipdesk.db import storage_errors
-from sipdesk.errors import StorageError
 from sipdesk.messaging import AckEnded, Folder, MailRow, Recipients
 from sipdesk.models import User
+from ui.operations import Operation
 from ui.paged_rows import PagedRows
 
 log = logging.getLogger("sipdesk.ui.inbox")
@@ -115,8 +114,9 @@ class MailboxModel(QAbstractTableModel):
         self._user = user
         self._filter = MailFilter()
         self._rows: PagedRows[MailRow] = PagedRows(
-            page_size=page_size, count=self._fetch_count, page=self._fetch_page,
-            failed=self._report_failure, dropped=self._forget)
+            self, page_size=page_size, count=self._fetch_count, page=self._fetch_page,
+            failed=self._report_failure, counted=self._counted, arrived=self._arrived,
+            dropped=self._forget, extras=self._fetch_extras, keep=self._keep_extras)
         self._recipients: dict[int, Recipients] = {}
         self._ended: dict[int, AckEnded] = {}
         self._fonts = {
@@ -142,13 +142,23 @@ class MailboxModel(QAbstractTableModel):
             self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, CASE)
 
     def refresh(self) -> None:
-        """Count again and forget the fetched rows (a new message, a receipt, a new filter)."""
+        """Count again and fetch the first page in the background (a new message, a receipt, a
+        new filter); the rows shown stay until the new ones are here (`count_changed`)."""
+        self._rows.reset()
+
+    def _counted(self, count: int) -> None:
         self.beginResetModel()
-        self._recipients.clear()
-        self._ended.clear()
-        count = self._rows.reset()
         self.endResetModel()
         self.count_changed.emit(count)
+
+    def _arrived(self, first: int, last: int) -> None:
+        if last >= first:
+            self.dataChanged.emit(self.index(first, 0), self.index(last, CASE))
+
+    @property
+    def loading(self) -> bool:
+        """A new count is on its way (a search, a refresh)."""
+        return self._rows.loading
 
     def message_id(self, row: int) -> int | None:
         mail = self._rows.row(row)
@@ -162,27 +172,35 @@ class MailboxModel(QAbstractTableModel):
         return self._rows.find(lambda mail: mail.message_id == message_id)
 
     def update_message(self, message_id: int) -> None:
-        """Fetch one row again (read, acknowledged, withdrawn) without resetting the list."""
-        row = self.row_of_message(message_id)
-        if row is None:
+        """Fetch one row again (read, acknowledged, withdrawn) without resetting the list, in
+        the background."""
+        if self.row_of_message(message_id) is None:
             return
-        try:
-            with storage_errors():
-                fresh = messaging.mail_row(self._user, message_id)
-                if not is_received(self.folder):
-                    self._recipients.update(messaging.recipients_of([message_id]))
-                self._ended.pop(message_id, None)
-                self._ended.update(messaging.ended_kvittens([message_id]))
-        except StorageError as exc:
-            self._rows.fail(exc)
-            return
-        if fresh is None:
-            return
-        if not is_received(self.folder):
-            # As sent: keep the sender's view of the row (mail_row prefers the received one).
-            fresh = dataclasses.replace(fresh, read=True, acknowledged=False)
-        self._rows.replace(row, fresh)
-        self.dataChanged.emit(self.index(row, 0), self.index(row, CASE))
+        user, folder = self._user, self.folder
+
+        def work() -> tuple[MailRow | None, dict[int, Recipients], dict[int, AckEnded]]:
+            fresh = messaging.mail_row(user, message_id)
+            recipients = ({} if is_received(folder)
+                          else messaging.recipients_of([message_id]))
+            return fresh, recipients, messaging.ended_kvittens([message_id])
+
+        def done(result: tuple[MailRow | None, dict[int, Recipients],
+                               dict[int, AckEnded]]) -> None:
+            fresh, recipients, ended = result
+            row = self.row_of_message(message_id)
+            if fresh is None or row is None or folder is not self.folder:
+                return
+            self._recipients.update(recipients)
+            self._ended.pop(message_id, None)
+            self._ended.update(ended)
+            if not is_received(folder):
+                # As sent: keep the sender's view of the row (mail_row prefers the received
+                # one).
+                fresh = dataclasses.replace(fresh, read=True, acknowledged=False)
+            self._rows.replace(row, fresh)
+            self.dataChanged.emit(self.index(row, 0), self.index(row, CASE))
+
+        Operation(self, work).success(done).failure(self._rows.fail).run()
 
     # ---- fetching -------------------------------------------------------------------------
 
@@ -192,12 +210,23 @@ class MailboxModel(QAbstractTableModel):
 
     def _fetch_page(self, offset: int, limit: int) -> list[MailRow]:
         flt = self._filter
-        rows = messaging.folder_rows(self._user, flt.folder, text=flt.text, case_id=flt.case_id,
+        return messaging.folder_rows(self._user, flt.folder, text=flt.text, case_id=flt.case_id,
                                      offset=offset, limit=limit)
-        if not is_received(flt.folder):
-            self._recipients.update(messaging.recipients_of(r.message_id for r in rows))
-        self._ended.update(messaging.ended_kvittens(r.message_id for r in rows))
-        return rows
+
+    def _fetch_extras(self, rows: list[MailRow]) -> object:
+        """With a page, in the same background step: its recipients (sent mail) and the
+        kvittenser that ended."""
+        ids = [r.message_id for r in rows]
+        recipients = ({} if is_received(self._filter.folder)
+                      else messaging.recipients_of(ids))
+        return recipients, messaging.ended_kvittens(ids)
+
+    def _keep_extras(self, extra: object) -> None:
+        assert isinstance(extra, tuple)
+        recipients: dict[int, Recipients] = extra[0]
+        ended: dict[int, AckEnded] = extra[1]
+        self._recipients.update(recipients)
+        self._ended.update(ended)
 
     def _forget(self, rows: list[MailRow]) -> None:
         for mail in rows:

@@ -210,6 +210,8 @@ class InboxView(QWidget):
         layout.addLayout(right, 1)
 
         self._restore_layout()
+        self._enter_waiting = False  # Enter in the search, before its rows were here
+        self._focus_waiting = False  # a message opened from elsewhere: focus the list after
         self.model.count_changed.connect(self._count_changed)
         self.model.load_failed.connect(self._show_error)
         self.table.selectionModel().currentRowChanged.connect(self._current_changed)
@@ -351,7 +353,9 @@ class InboxView(QWidget):
         self._apply_filter()  # selects the shown message when it is among the rows
         self._update_actions()
         self.refresh_counts()
-        self.table.setFocus(Qt.FocusReason.OtherFocusReason)
+        # Into the list once its rows are here and the message is selected: a list taking the
+        # focus with nothing current would open its first message instead.
+        self._focus_waiting = True
 
     # ---- commands -------------------------------------------------------------------------
 
@@ -470,13 +474,13 @@ class InboxView(QWidget):
             folder=self.current_folder(), text=self.search.text(),
             case_id=self._case_filter[0] if self._case_filter else None,
         )
-        self.model.set_filter(flt)
-        shown = self.pane.opened.message_id if self.pane.opened is not None else None
-        if shown is not None:
-            self._select_quietly(shown)
+        self.model.set_filter(flt)  # the rows come in the background: `_count_changed`
 
     def _search_entered(self) -> None:
         self._apply_filter()
+        self._enter_waiting = True  # to the first message once the rows are here
+
+    def _to_first_message(self) -> None:
         if self.model.rowCount() > 0:
             self.table.setFocus(Qt.FocusReason.OtherFocusReason)
             self.table.setCurrentIndex(self.model.index(0, 0))
@@ -496,7 +500,6 @@ class InboxView(QWidget):
 
     def _select_quietly(self, message_id: int) -> None:
         """Select a message's row without opening it again (it is already in the pane)."""
-        self.model.mail(0)  # after a reset no page is fetched yet: the first one, at least
         row = self.model.row_of_message(message_id)
         selection = self.table.selectionModel()
         selection.blockSignals(True)
@@ -563,8 +566,19 @@ class InboxView(QWidget):
             self.set_case_filter((opened.case_id, opened.case_number))
 
     def _count_changed(self, count: int) -> None:
+        """The rows of a new filter (or a refresh) are here: count, empty text, and the message
+        in the pane selected when it is among them."""
         self.count_label.setText("1 meddelande" if count == 1 else f"{count} meddelanden")
         self.table.set_empty_text(self._empty_text() if count == 0 else "")
+        shown = self.pane.opened.message_id if self.pane.opened is not None else None
+        if shown is not None:
+            self._select_quietly(shown)
+        if self._enter_waiting:
+            self._enter_waiting = False
+            self._to_first_message()
+        if self._focus_waiting:
+            self._focus_waiting = False
+            self.table.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def _empty_text(self) -> str:
         flt = self.model.mail_filter
