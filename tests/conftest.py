@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import shutil
+import sys
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -143,9 +144,19 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path, sqlite_template: Path
     return request.getfixturevalue("pg_url")
 
 
+def background_work_done() -> None:
+    """Wait for the UI's worker threads (the operation runner's pool) to finish what they are
+    doing, so no read of a test is still running when its database goes away."""
+    if "PySide6.QtCore" in sys.modules:
+        from PySide6.QtCore import QThreadPool
+
+        assert QThreadPool.globalInstance().waitForDone(20_000), "background work still running"
+
+
 def _bound(url: DatabaseUrl) -> Iterator[peewee.Database]:
     opened = connect(url)
     yield opened
+    background_work_done()
     if url.engine is Engine.POSTGRESQL:
         opened.close()
         opened.connect()
@@ -173,5 +184,6 @@ def sqlite_db(tmp_path: Path, sqlite_template: Path) -> Iterator[peewee.Database
     shutil.copyfile(sqlite_template, path)
     opened = connect(DatabaseUrl(Engine.SQLITE, path=path))
     yield opened
+    background_work_done()
     opened.close()
     database.initialize(None)

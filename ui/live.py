@@ -28,6 +28,7 @@ from sipdesk.errors import StorageError
 from sipdesk.messaging import Folder
 from sipdesk.notify import DataVersionWatcher, Listener
 
+from .operations import Operation
 from .session import Session
 
 log = logging.getLogger("sipdesk.ui.live")
@@ -148,20 +149,27 @@ class LiveUpdates(QObject):
         self.connection_changed.emit(connected)
 
     def _notify_new(self, message_id: int) -> None:
-        try:
-            with storage_errors():
-                row = messaging.mail_row(self.session.user, message_id)
-        except StorageError as exc:
+        """PostgreSQL: a new message was announced; read its sender and subject off the UI
+        thread (the server may be far away) and show the notice."""
+        user = self.session.user
+
+        def shown(row: messaging.MailRow | None) -> None:
+            if row is not None and row.sender and not row.withdrawn:
+                self.show_notice(notice_text(row.sender, row.subject))
+
+        def failed(exc: Exception) -> None:
             log.error("reading a new message for the notification failed: %s",
                       type(exc).__name__)
-            return
-        if row is not None and row.sender and not row.withdrawn:
-            self.show_notice(notice_text(row.sender, row.subject))
+
+        Operation(self, lambda: messaging.mail_row(user, message_id)).success(shown).failure(
+            failed).run()
 
     # ---- SQLite -----------------------------------------------------------------------------
 
     def poll(self) -> None:
-        """SQLite: has another client committed? Then look for new messages and refresh."""
+        """SQLite: has another client committed? Then look for new messages and refresh.
+        This one stays on the UI thread: `PRAGMA data_version` answers per connection (it
+        sees other connections' commits), and the embedded file is local — no network."""
         if self.watcher is None:
             return
         try:

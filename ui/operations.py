@@ -27,6 +27,7 @@ plain values (ids, read models, paths).
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import sys
 import threading
@@ -122,10 +123,9 @@ class _Job(QRunnable):
                 database.close()
 
     def _deliver(self, signal: Any, value: object) -> None:
-        try:
+        # The widget that asked may be gone: nobody to tell (`gone` counted it).
+        with contextlib.suppress(RuntimeError):
             signal.emit(value)
-        except RuntimeError:  # the widget that asked is gone: nobody to tell
-            _count(-1)
 
 
 class Operation(Generic[T]):
@@ -176,8 +176,17 @@ class Operation(Generic[T]):
     def run(self) -> None:
         relay = _Relay(self._parent)  # parented: delivers on the UI thread, dies with the parent
         dialog = self._progress_dialog() if self._progress is not None else None
+        delivered = [False]
+
+        def gone() -> None:
+            # The widget that asked died before the answer reached it (or with the answer on
+            # its way): nobody waits for it any more.
+            if not delivered[0]:
+                delivered[0] = True
+                _count(-1)
 
         def done() -> None:
+            delivered[0] = True
             _count(-1)
             if dialog is not None:
                 dialog.close()
@@ -202,6 +211,7 @@ class Operation(Generic[T]):
 
         relay.succeeded.connect(succeeded)
         relay.failed.connect(failed)
+        relay.destroyed.connect(gone)
         _count(+1)
         QThreadPool.globalInstance().start(_Job(self._work, relay))
 

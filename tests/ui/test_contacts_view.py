@@ -44,7 +44,9 @@ def open_page(qtbot: QtBot, user: User) -> ContactsPage:
     qtbot.addWidget(page)
     page.resize(1030, 600)
     page.show()
+    settle(qtbot)
     qtbot.waitExposed(page)
+    settle(qtbot)  # the directory is searched in the background
     return page
 
 
@@ -56,6 +58,7 @@ def type_into(qtbot: QtBot, edit: QLineEdit, text: str) -> None:
     edit.setFocus()
     edit.selectAll()
     qtbot.keyClick(edit, Qt.Key.Key_Delete)
+    settle(qtbot)
     type_text(qtbot, edit, text)
 
 
@@ -97,6 +100,7 @@ def test_search_as_you_type_over_users_and_contacts(sqlite_session: Session,
     # Down from the search field goes to the first row.
     type_into(qtbot, page.search, "per")
     qtbot.keyClick(page.search, Qt.Key.Key_Down)
+    settle(qtbot)
     assert names(page) == ["Per Nord"]
     assert page.table.hasFocus() and page.selected_entry() is not None
 
@@ -117,6 +121,7 @@ def test_others_read_only_with_the_reason(sqlite_session: Session, qtbot: QtBot,
     page.table.setFocus()
     page.table.setCurrentIndex(page.model.index(row, 0))
     qtbot.keyClick(page.table, Qt.Key.Key_Return)
+    settle(qtbot)
     assert opened == []
 
 
@@ -141,8 +146,10 @@ def test_editors_add_and_change_contacts_but_not_users(
     page.select(EntryKind.CONTACT, doctor.id)
     assert page.edit_button.isEnabled()
     qtbot.mouseClick(page.edit_button, Qt.MouseButton.LeftButton)
+    settle(qtbot)
     page.table.doubleClicked.emit(page.table.currentIndex())
     qtbot.mouseClick(page.new_contact_button, Qt.MouseButton.LeftButton)
+    settle(qtbot)
     organisation = contacts.get_contact(doctor.id).organisation_id
     # Edit twice (button, Enter/double-click), then a new contact at the same organisation.
     assert calls[:1] == [{"contact_id": doctor.id}]
@@ -155,6 +162,7 @@ def test_new_organisation_with_validation_at_the_field(session: Session, qtbot: 
     qtbot.addWidget(dialog)
     dialog.show()
     qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    settle(qtbot)
     assert dialog.form.error_text("name") == "Ange organisationens namn."
     assert dialog.form.error_text("principal") == "Ange huvudman, t.ex. Region Exempelland."
     type_into(qtbot, dialog.name, "Psykiatrimottagningen")
@@ -173,6 +181,7 @@ def test_new_organisation_with_validation_at_the_field(session: Session, qtbot: 
     type_into(qtbot, dialog.phone, "010-123 40 00")
     with qtbot.waitSignal(dialog.accepted, timeout=2000):
         qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+        settle(qtbot)
     created = dialog.created
     assert created is not None
     assert (created.name, created.kind, created.law, created.phone) == (
@@ -212,6 +221,7 @@ def test_new_contact_and_change_with_validation_at_the_field(
     type_text(qtbot, dialog.fields["email"], "jonas")
     assert dialog.form.error_text("email") == "E-postadressen ser inte riktig ut."
     qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    settle(qtbot)
     assert dialog.form.error_text("name") == "Ange kontaktens namn."
     assert dialog.isVisible()
     type_text(qtbot, dialog.fields["email"], "@region.example")
@@ -219,6 +229,7 @@ def test_new_contact_and_change_with_validation_at_the_field(
     type_text(qtbot, dialog.fields["role"], "Kurator")
     with qtbot.waitSignal(dialog.accepted, timeout=2000):
         qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+        settle(qtbot)
     saved = dialog.saved
     assert saved is not None
     found = contacts.search_directory("åkerlund")

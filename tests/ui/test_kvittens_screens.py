@@ -67,6 +67,7 @@ def test_reopening_asks_the_other_approver_again_on_todo(
         qtbot.addWidget(view)
         view.resize(900, 320)
         view.show()
+        settle(qtbot)  # what waits is read in the background
         texts = todo_texts(view)
         assert "Godkänn planen igen (version 1)" in texts, user.full_name
         assert not any("Planen är godkänd" in t for t in texts), texts

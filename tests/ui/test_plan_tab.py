@@ -438,6 +438,7 @@ def test_att_gora_opens_the_plan_of_a_case_being_documented(
     window.show()
     qtbot.waitExposed(window)
     qtbot.waitUntil(lambda: window.todo.loaded, timeout=3000)
+    settle(qtbot)  # Att göra and the inbox are read in the background
     window.navigation.setCurrentRow(TODO_ROW)
     model, table = window.todo.model, window.todo.table
     row = next(r for r in range(model.rowCount())

@@ -36,6 +36,7 @@ def window_of(qtbot: QtBot, url: DatabaseUrl, user: User) -> MainWindow:
     window.show()
     qtbot.waitExposed(window)
     qtbot.waitUntil(lambda: window.todo.loaded and window.inbox.loaded, timeout=3000)
+    settle(qtbot)  # Att göra and the inbox are read in the background
     window.live.stop()  # what follows must show without the live updates
     return window
 

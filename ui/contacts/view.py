@@ -25,12 +25,12 @@ from PySide6.QtWidgets import (
 
 from sipdesk import contacts
 from sipdesk.contacts import DirectoryEntry, EntryKind
-from sipdesk.db import storage_errors
 from sipdesk.errors import StorageError
 from sipdesk.models import User
 
 from ..dialogs.contacts_contact import ContactDialog
 from ..dialogs.contacts_organisation import OrganisationDialog
+from ..operations import Operation, report_failure
 from ..tables import read_only
 from .model import DirectoryModel
 
@@ -161,26 +161,46 @@ class ContactsPage(QWidget):
         self.search.textChanged.connect(self._timer.start)
         self.search.returnPressed.connect(self.refresh)
         self.search.installEventFilter(self)
+        self._reading = 0  # the latest search asked for: an older answer is dropped
+        self._down_waiting = False  # Down in the search before its answer was here
         self.refresh()
 
     # ---- searching --------------------------------------------------------------------------
 
-    def refresh(self) -> None:
-        """Search again with the text in the search field, keeping the selected row."""
+    def refresh(self, *, then_select: tuple[EntryKind, int] | None = None,
+                clear_if_hidden: bool = False) -> None:
+        """Search again with the text in the search field, in the operation runner, keeping
+        the selected row (or selecting `then_select`; when the search hides it and
+        `clear_if_hidden`, the search is cleared to show it)."""
         self._timer.stop()
         selected = self.selected_entry()
+        keep = then_select or ((selected.kind, selected.id) if selected is not None else None)
         text = self.search.text()
-        try:
-            with storage_errors():
-                found = contacts.search_directory(text, limit=LIMIT + 1)
-        except StorageError as exc:
+        self._reading += 1
+        reading = self._reading
+
+        def done(found: list[DirectoryEntry]) -> None:
+            if reading == self._reading:
+                self._show_found(text, found, keep, clear_if_hidden=clear_if_hidden)
+
+        def failed(exc: Exception) -> None:
+            if reading != self._reading:
+                return
+            if not isinstance(exc, StorageError):
+                report_failure(self, exc, "Kontakterna kunde inte hämtas")
+                return
             log.error("directory search failed: %s", type(exc).__name__)
             self.model.set_entries([])
             self.table.empty_text = ("Kontakterna kunde inte hämtas. Kontrollera anslutningen "
                                      "och sök igen.")
             self.count_label.setText("")
             self._update_buttons()
-            return
+
+        Operation(self, lambda: contacts.search_directory(text, limit=LIMIT + 1)).success(
+            done).failure(failed).run()
+
+    def _show_found(self, text: str, found: list[DirectoryEntry],
+                    keep: tuple[EntryKind, int] | None, *, clear_if_hidden: bool) -> None:
         self.model.set_entries(found[:LIMIT])
         if found:
             shown = min(len(found), LIMIT)
@@ -196,12 +216,15 @@ class ContactsPage(QWidget):
                                      "och de andra ni brukar kalla med ”Ny organisation…”.")
         else:
             self.table.empty_text = "Kontaktlistan är tom."
-        if selected is not None:
-            row = self.model.row_of(selected.kind, selected.id)
-            if row is not None:
-                self.table.selectRow(row)
+        if keep is not None and not self.select(*keep) and clear_if_hidden and text:
+            self.search.clear()
+            self.refresh(then_select=keep)
+            return
         self.table.viewport().update()
         self._update_buttons()
+        if self._down_waiting:
+            self._down_waiting = False
+            self._into_list()
 
     def selected_entry(self) -> DirectoryEntry | None:
         rows = self.table.selectionModel().selectedRows() if self.table.selectionModel() else []
@@ -253,8 +276,7 @@ class ContactsPage(QWidget):
         saved = ContactDialog.ask(self, self.user, organisation_id=organisation_id)
         if saved is not None:
             self.search.clear()
-            self.refresh()
-            self.select(EntryKind.CONTACT, saved.id)
+            self.refresh(then_select=(EntryKind.CONTACT, saved.id))
 
     def edit_selected(self) -> None:
         entry = self.selected_entry()
@@ -262,11 +284,7 @@ class ContactsPage(QWidget):
             return
         saved = ContactDialog.ask(self, self.user, contact_id=entry.id)
         if saved is not None:
-            self.refresh()
-            if not self.select(EntryKind.CONTACT, saved.id):
-                self.search.clear()
-                self.refresh()
-                self.select(EntryKind.CONTACT, saved.id)
+            self.refresh(then_select=(EntryKind.CONTACT, saved.id), clear_if_hidden=True)
         self.table.setFocus()
 
     def _activated(self, index: QModelIndex) -> None:
@@ -280,12 +298,18 @@ class ContactsPage(QWidget):
         if (watched is self.search and event.type() == QEvent.Type.KeyPress
                 and isinstance(event, QKeyEvent) and event.key() == Qt.Key.Key_Down):
             if self._timer.isActive():
-                self.refresh()  # typed faster than the pause: search now
+                self._down_waiting = True  # typed faster than the pause: search now, then go
+                self.refresh()
+                return True
             if self.model.rowCount() > 0:
-                self.table.setFocus()
-                self.table.selectRow(0)
+                self._into_list()
                 return True
         return super().eventFilter(watched, event)
+
+    def _into_list(self) -> None:
+        if self.model.rowCount() > 0:
+            self.table.setFocus()
+            self.table.selectRow(0)
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)

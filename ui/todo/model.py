@@ -21,10 +21,10 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QBrush, QColor, QFont
 
 from sipdesk import clock, todo
-from sipdesk.db import storage_errors
 from sipdesk.errors import StorageError
 from sipdesk.models import User
 from sipdesk.todo import Target, TodoRow
+from ui.operations import Operation, report_failure
 
 log = logging.getLogger("sipdesk.ui.todo")
 
@@ -58,20 +58,37 @@ class TodoModel(QAbstractTableModel):
         self._user = user
         self._rows: list[TodoRow] = []
         self._today = clock.today()
+        self._reading = 0  # the latest read asked for
         bold = QFont()
         bold.setBold(True)
         self._bold = bold
 
     def refresh(self, *, today: dt.date | None = None) -> None:
-        self._today = today or clock.today()
-        try:
-            with storage_errors():
-                rows = todo.todo_for(self._user, today=self._today)
-        except StorageError as exc:
+        """Read what waits for the user again, in the operation runner; the rows shown stay
+        until the new ones are here (`count_changed`). An older answer is dropped."""
+        self._today = day = today or clock.today()
+        self._reading += 1
+        reading, user = self._reading, self._user
+
+        def done(rows: list[TodoRow]) -> None:
+            if reading == self._reading:
+                self._show(rows)
+
+        def failed(exc: Exception) -> None:
+            if reading != self._reading:
+                return
+            if not isinstance(exc, StorageError):
+                report_failure(None, exc, "Att göra kunde inte hämtas")
+                return
             log.error("todo query failed: %s", type(exc).__name__)
             self.load_failed.emit("Det gick inte att hämta Att göra från databasen. "
                                   "Kontrollera anslutningen och tryck F5.")
-            rows = []
+            self._show([])
+
+        Operation(self, lambda: todo.todo_for(user, today=day)).success(done).failure(
+            failed).run()
+
+    def _show(self, rows: list[TodoRow]) -> None:
         self.beginResetModel()
         self._rows = rows
         self.endResetModel()
