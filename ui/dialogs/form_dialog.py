@@ -114,6 +114,9 @@ class FormDialog(QDialog):
 
     ok_text: ClassVar[str] = "Spara"
     failed_title: ClassVar[str] = "Det gick inte att spara"
+    # The style's own spacing, and every input as wide as the form (Kontakter's dialogs look
+    # so); otherwise roomier rows where only expanding inputs take the whole width.
+    compact: ClassVar[bool] = False
 
     def __init__(self, *, title: str, intro: str = "", parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -123,9 +126,10 @@ class FormDialog(QDialog):
         self._refused: dict[str, str] = {}  # a date the field refused, said at the field
         self.form = _Form()
         self.form.setLabelAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
-        self.form.setFieldGrowthPolicy(self.form.FieldGrowthPolicy.ExpandingFieldsGrow)
-        self.form.setHorizontalSpacing(14)
-        self.form.setVerticalSpacing(8)
+        if not self.compact:
+            self.form.setFieldGrowthPolicy(self.form.FieldGrowthPolicy.ExpandingFieldsGrow)
+            self.form.setHorizontalSpacing(14)
+            self.form.setVerticalSpacing(8)
 
         self.intro = QLabel(intro)
         self.intro.setObjectName("intro")
@@ -156,7 +160,8 @@ class FormDialog(QDialog):
         self.ok_button.setToolTip("Spara (Ctrl+Enter)")
 
         layout = QVBoxLayout(self)
-        layout.setSpacing(12)
+        if not self.compact:
+            layout.setSpacing(12)
         layout.addWidget(self.intro)
         layout.addLayout(self.form)
         self.extra = QVBoxLayout()  # room below the form (e.g. a list of checkboxes)
@@ -265,9 +270,10 @@ class FormDialog(QDialog):
     def fit_height(self) -> None:
         """Grow the window when messages appear, so no message is drawn over its field or cut
         at the bottom. A form of wrapping labels has a height that depends on its width, and
-        Qt does not make a window that tall by itself."""
+        Qt does not make a window that tall by itself. (A compact dialog grows as Qt grows it,
+        to its minimum size: the style's tight rows leave no message drawn over its field.)"""
         layout = self.layout()
-        if layout is None:
+        if layout is None or self.compact:
             return
         layout.activate()
         width = self.width()
@@ -292,7 +298,7 @@ class FormDialog(QDialog):
                 with storage_errors():
                     result = self.save()
             except SipError as problem:
-                self._failed(problem)
+                self.save_failed(problem)
                 return
             self._saved(result)
             return
@@ -306,7 +312,7 @@ class FormDialog(QDialog):
             self.ok_button.setEnabled(True)
 
         Operation(self, work, title=self.failed_title).fields(self._show_at_field).success(
-            self._saved).failure(self._failed).finally_(done).run()
+            self._saved).failure(self.save_failed).finally_(done).run()
 
     def _show_at_field(self, name: str, message: str) -> bool:
         if name not in self.form.errors:
@@ -316,7 +322,8 @@ class FormDialog(QDialog):
         self._focus(name)
         return True
 
-    def _failed(self, problem: Exception) -> None:
+    def save_failed(self, problem: Exception) -> None:
+        """The save did not happen: say why, the one way (a subclass may do more after it)."""
         if isinstance(problem, StorageError):
             log.error("saving failed: %s", type(problem).__name__)
         report_failure(self, problem, self.failed_title, self._show_at_field)
