@@ -1,6 +1,6 @@
 """On a slow database the window keeps painting (issue 11, "Done when"): the case page and the
-dialogs' saves (a case dialog's, a contact's) run their SQL in the operation runner, never on
-the UI thread.
+dialogs' saves (a case dialog's, a contact's, a new case's) run their SQL in the operation
+runner, never on the UI thread.
 
 Every statement is made to wait `DELAY` seconds (`tests.queries.recorded(delay=…)`), as on a
 shared server over a slow network. A timer ticking every 20 ms on the UI thread stands for the
@@ -19,6 +19,7 @@ from pytestqt.qtbot import QtBot
 
 from sipdesk import case_page, contacts
 from sipdesk.db import DatabaseUrl, Engine
+from tests.factories import PNR_ADULT
 from tests.plan_scenarios import fill, plan_world
 from tests.queries import Statements, recorded
 from tests.ui.conftest import settle, type_text
@@ -28,6 +29,7 @@ from ui.case_view import CaseView
 from ui.dialogs.case_dialogs import NeedDialog
 from ui.dialogs.contacts_contact import ContactDialog
 from ui.dialogs.form_dialog import FormDialog
+from ui.dialogs.new_case import NewCaseDialog
 from ui.session import Session
 
 DELAY = 0.3  # seconds per statement
@@ -108,3 +110,16 @@ def test_saving_a_contact_on_a_slow_database(sqlite_db: peewee.Database, qtbot: 
     type_text(qtbot, dialog.fields["name"], "Jonas Åkerlund")
     saved_on_a_slow_database(qtbot, dialog)
     assert dialog.saved is not None and dialog.saved.name == "Jonas Åkerlund"
+
+
+def test_creating_a_case_on_a_slow_database(sqlite_session: Session, qtbot: QtBot) -> None:
+    dialog = NewCaseDialog(sqlite_session)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    dialog.new_radio.setChecked(True)
+    for name, text in (("personal_number", PNR_ADULT), ("first_name", "Åsa"),
+                       ("last_name", "Öberg")):
+        type_text(qtbot, dialog.fields[name], text)
+    saved_on_a_slow_database(qtbot, dialog)
+    assert dialog.created_case is not None and dialog.created_case.person.first_name == "Åsa"

@@ -10,6 +10,10 @@ save runs). When the core refuses, its message goes to its field (or a message b
 one way) and nothing typed is lost. `on_saved(result)` runs on the UI thread after a save.
 
 `ask(parent, …)` runs a dialog and returns what `save()` returned, or None (tests replace it).
+
+Kontakter's dialogs and "Nytt ärende" keep the style's own spacing (`compact`); "Nytt ärende",
+of another shape (pages to choose between), places the parts itself (`lay_out`) and enables its
+OK button only when the case can be created, saying why not beside it.
 """
 
 from __future__ import annotations
@@ -158,7 +162,12 @@ class FormDialog(QDialog):
         for keys in ("Ctrl+Return", "Ctrl+Enter"):
             QShortcut(QKeySequence(keys), self, self.accept)
         self.ok_button.setToolTip("Spara (Ctrl+Enter)")
+        self.lay_out()
 
+    def lay_out(self) -> None:
+        """Place the parts: the intro, the form, room below it (`self.extra`), the warning and
+        the buttons. A dialog of another shape (e.g. pages to choose between) overrides it and
+        builds its own parts here, around the same intro, form and buttons."""
         layout = QVBoxLayout(self)
         if not self.compact:
             layout.setSpacing(12)
@@ -311,10 +320,11 @@ class FormDialog(QDialog):
             self._saving = False
             self.ok_button.setEnabled(True)
 
-        Operation(self, work, title=self.failed_title).fields(self._show_at_field).success(
+        Operation(self, work, title=self.failed_title).fields(self.show_at_field).success(
             self._saved).failure(self.save_failed).finally_(done).run()
 
-    def _show_at_field(self, name: str, message: str) -> bool:
+    def show_at_field(self, name: str, message: str) -> bool:
+        """The core refused `name`: say so at the field (False: no such field, a box says it)."""
         if name not in self.form.errors:
             return False
         self.form.show_error(name, message)
@@ -326,7 +336,7 @@ class FormDialog(QDialog):
         """The save did not happen: say why, the one way (a subclass may do more after it)."""
         if isinstance(problem, StorageError):
             log.error("saving failed: %s", type(problem).__name__)
-        report_failure(self, problem, self.failed_title, self._show_at_field)
+        report_failure(self, problem, self.failed_title, self.show_at_field)
 
     def _saved(self, result: Any) -> None:
         self.result_value = result
