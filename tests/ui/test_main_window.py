@@ -165,7 +165,8 @@ def drive_new_case_dialog(qtbot: QtBot) -> object:
             type_text(qtbot, dialog.fields[name], text)
         qtbot.mouseClick(dialog.picture_support, Qt.MouseButton.LeftButton)
         assert dialog.create_button.isEnabled(), dialog.hint.text()
-        qtbot.mouseClick(dialog.create_button, Qt.MouseButton.LeftButton)
+        with qtbot.waitSignal(dialog.accepted, timeout=3000):  # created in the background
+            qtbot.mouseClick(dialog.create_button, Qt.MouseButton.LeftButton)
         created = dialog.created_case
         dialog.deleteLater()
         return created

@@ -12,7 +12,7 @@ from pytestqt.qtbot import QtBot
 from sipdesk import cases, people
 from sipdesk.models import Case, CaseStatus, Person
 from tests.factories import PNR_ADULT, PNR_OTHER, make_person, make_unit, make_user
-from tests.ui.conftest import MessageLog, type_text
+from tests.ui.conftest import MessageLog, settle, type_text
 from ui.dialogs import new_case as new_case_module
 from ui.dialogs.new_case import NewCaseDialog
 from ui.session import Session
@@ -147,6 +147,7 @@ def test_duplicate_registered_meanwhile_keeps_the_form(
     assert dialog.create_button.isEnabled()
     make_person(PNR_OTHER, "Bo", "Ek")  # a colleague registers the same person just now
     qtbot.mouseClick(dialog.create_button, Qt.MouseButton.LeftButton)
+    settle(qtbot)  # the case is created in the background
     assert dialog.isVisible() and dialog.created_case is None
     assert dialog.person_form.error_text("personal_number").startswith("Personen finns redan")
     assert dialog.fields["first_name"].text() == "Åsa"
@@ -217,6 +218,7 @@ def test_database_error_keeps_everything_typed(
 
     monkeypatch.setattr(new_case_module.cases, "create_case_for_new_person", broken)
     qtbot.mouseClick(dialog.create_button, Qt.MouseButton.LeftButton)
+    settle(qtbot)
     assert dialog.isVisible()
     assert message_log.shown and message_log.shown[0][0] == "error"
     assert "finns kvar" in message_log.shown[0][2]

@@ -1,6 +1,6 @@
 """On a slow database the window keeps painting (issue 11, "Done when"): the case list (count,
-pages, search), the case page and the dialogs' saves run their SQL in the operation runner,
-never on the UI thread.
+pages, search), the case page and the dialogs' saves (a case dialog's, a contact's, a new
+case's) run their SQL in the operation runner, never on the UI thread.
 
 Every statement is made to wait `DELAY` seconds (`tests.queries.recorded(delay=…)`), as on a
 shared server over a slow network. A timer ticking every 20 ms on the UI thread stands for the
@@ -17,16 +17,21 @@ import peewee
 from PySide6.QtCore import QTimer
 from pytestqt.qtbot import QtBot
 
-from sipdesk import case_page
+from sipdesk import case_page, contacts
 from sipdesk.db import DatabaseUrl, Engine
+from tests.factories import PNR_ADULT
 from tests.plan_scenarios import fill, more_cases, plan_world
 from tests.queries import Statements, recorded
 from tests.ui.conftest import settle, type_text
+from tests.ui.test_contacts_view import fill_directory
 from ui.case_list.model import PAGE_SIZE
 from ui.case_list.view import CaseListView
 from ui.case_tabs.overview import OverviewTab
 from ui.case_view import CaseView
 from ui.dialogs.case_dialogs import NeedDialog
+from ui.dialogs.contacts_contact import ContactDialog
+from ui.dialogs.form_dialog import FormDialog
+from ui.dialogs.new_case import NewCaseDialog
 from ui.session import Session
 
 DELAY = 0.3  # seconds per statement
@@ -73,6 +78,16 @@ def test_opening_a_case_and_its_tabs_on_a_slow_database(
     assert view.tab(OverviewTab).step.text.startswith("Dokumentera planen")
 
 
+def saved_on_a_slow_database(qtbot: QtBot, dialog: FormDialog) -> None:
+    """Save `dialog` (its input already typed) with every statement slow."""
+    with recorded(delay=DELAY) as statements:
+        ticker = Ticker()
+        dialog.accept()
+        assert not dialog.ok_button.isEnabled()  # no second save while this one runs
+        settle(qtbot, timeout=30_000)
+        kept_painting(statements, ticker)
+
+
 def test_saving_a_dialog_on_a_slow_database(
         sqlite_db: peewee.Database, qtbot: QtBot, tmp_path: Path) -> None:
     world = plan_world()
@@ -83,12 +98,7 @@ def test_saving_a_dialog_on_a_slow_database(
     qtbot.waitExposed(dialog)
     type_text(qtbot, dialog.need, "Jag vill bo kvar hemma.")
     type_text(qtbot, dialog.question, "Hur kan stödet samordnas?")
-    with recorded(delay=DELAY) as statements:
-        ticker = Ticker()
-        dialog.accept()
-        assert not dialog.ok_button.isEnabled()  # no second save while this one runs
-        settle(qtbot, timeout=30_000)
-        kept_painting(statements, ticker)
+    saved_on_a_slow_database(qtbot, dialog)
     assert dialog.result_value is not None and dialog.result_value.need == (
         "Jag vill bo kvar hemma.")
 
@@ -116,3 +126,27 @@ def test_the_case_list_searches_and_scrolls_on_a_slow_database(
     assert view.model.rowCount() == PAGE_SIZE + 20
     last = view.model.index(PAGE_SIZE + 19, 1).data()
     assert last is not None and last.startswith("Test Person")
+
+
+def test_saving_a_contact_on_a_slow_database(sqlite_db: peewee.Database, qtbot: QtBot) -> None:
+    manager = fill_directory()
+    dialog = ContactDialog(manager, organisation_id=contacts.organisations()[0].id)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    type_text(qtbot, dialog.fields["name"], "Jonas Åkerlund")
+    saved_on_a_slow_database(qtbot, dialog)
+    assert dialog.saved is not None and dialog.saved.name == "Jonas Åkerlund"
+
+
+def test_creating_a_case_on_a_slow_database(sqlite_session: Session, qtbot: QtBot) -> None:
+    dialog = NewCaseDialog(sqlite_session)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    dialog.new_radio.setChecked(True)
+    for name, text in (("personal_number", PNR_ADULT), ("first_name", "Åsa"),
+                       ("last_name", "Öberg")):
+        type_text(qtbot, dialog.fields[name], text)
+    saved_on_a_slow_database(qtbot, dialog)
+    assert dialog.created_case is not None and dialog.created_case.person.first_name == "Åsa"

@@ -10,6 +10,10 @@ save runs). When the core refuses, its message goes to its field (or a message b
 one way) and nothing typed is lost. `on_saved(result)` runs on the UI thread after a save.
 
 `ask(parent, …)` runs a dialog and returns what `save()` returned, or None (tests replace it).
+
+Kontakter's dialogs and "Nytt ärende" keep the style's own spacing (`compact`); "Nytt ärende",
+of another shape (pages to choose between), places the parts itself (`lay_out`) and enables its
+OK button only when the case can be created, saying why not beside it.
 """
 
 from __future__ import annotations
@@ -114,6 +118,9 @@ class FormDialog(QDialog):
 
     ok_text: ClassVar[str] = "Spara"
     failed_title: ClassVar[str] = "Det gick inte att spara"
+    # The style's own spacing, and every input as wide as the form (Kontakter's dialogs look
+    # so); otherwise roomier rows where only expanding inputs take the whole width.
+    compact: ClassVar[bool] = False
 
     def __init__(self, *, title: str, intro: str = "", parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -123,9 +130,10 @@ class FormDialog(QDialog):
         self._refused: dict[str, str] = {}  # a date the field refused, said at the field
         self.form = _Form()
         self.form.setLabelAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
-        self.form.setFieldGrowthPolicy(self.form.FieldGrowthPolicy.ExpandingFieldsGrow)
-        self.form.setHorizontalSpacing(14)
-        self.form.setVerticalSpacing(8)
+        if not self.compact:
+            self.form.setFieldGrowthPolicy(self.form.FieldGrowthPolicy.ExpandingFieldsGrow)
+            self.form.setHorizontalSpacing(14)
+            self.form.setVerticalSpacing(8)
 
         self.intro = QLabel(intro)
         self.intro.setObjectName("intro")
@@ -154,9 +162,15 @@ class FormDialog(QDialog):
         for keys in ("Ctrl+Return", "Ctrl+Enter"):
             QShortcut(QKeySequence(keys), self, self.accept)
         self.ok_button.setToolTip("Spara (Ctrl+Enter)")
+        self.lay_out()
 
+    def lay_out(self) -> None:
+        """Place the parts: the intro, the form, room below it (`self.extra`), the warning and
+        the buttons. A dialog of another shape (e.g. pages to choose between) overrides it and
+        builds its own parts here, around the same intro, form and buttons."""
         layout = QVBoxLayout(self)
-        layout.setSpacing(12)
+        if not self.compact:
+            layout.setSpacing(12)
         layout.addWidget(self.intro)
         layout.addLayout(self.form)
         self.extra = QVBoxLayout()  # room below the form (e.g. a list of checkboxes)
@@ -265,9 +279,10 @@ class FormDialog(QDialog):
     def fit_height(self) -> None:
         """Grow the window when messages appear, so no message is drawn over its field or cut
         at the bottom. A form of wrapping labels has a height that depends on its width, and
-        Qt does not make a window that tall by itself."""
+        Qt does not make a window that tall by itself. (A compact dialog grows as Qt grows it,
+        to its minimum size: the style's tight rows leave no message drawn over its field.)"""
         layout = self.layout()
-        if layout is None:
+        if layout is None or self.compact:
             return
         layout.activate()
         width = self.width()
@@ -292,7 +307,7 @@ class FormDialog(QDialog):
                 with storage_errors():
                     result = self.save()
             except SipError as problem:
-                self._failed(problem)
+                self.save_failed(problem)
                 return
             self._saved(result)
             return
@@ -305,10 +320,11 @@ class FormDialog(QDialog):
             self._saving = False
             self.ok_button.setEnabled(True)
 
-        Operation(self, work, title=self.failed_title).fields(self._show_at_field).success(
-            self._saved).failure(self._failed).finally_(done).run()
+        Operation(self, work, title=self.failed_title).fields(self.show_at_field).success(
+            self._saved).failure(self.save_failed).finally_(done).run()
 
-    def _show_at_field(self, name: str, message: str) -> bool:
+    def show_at_field(self, name: str, message: str) -> bool:
+        """The core refused `name`: say so at the field (False: no such field, a box says it)."""
         if name not in self.form.errors:
             return False
         self.form.show_error(name, message)
@@ -316,10 +332,11 @@ class FormDialog(QDialog):
         self._focus(name)
         return True
 
-    def _failed(self, problem: Exception) -> None:
+    def save_failed(self, problem: Exception) -> None:
+        """The save did not happen: say why, the one way (a subclass may do more after it)."""
         if isinstance(problem, StorageError):
             log.error("saving failed: %s", type(problem).__name__)
-        report_failure(self, problem, self.failed_title, self._show_at_field)
+        report_failure(self, problem, self.failed_title, self.show_at_field)
 
     def _saved(self, result: Any) -> None:
         self.result_value = result

@@ -6,19 +6,20 @@ the Swedish message under the field; a personal number that is already registere
 person instead. "Skapa ärende" is enabled only when everything is valid, and nothing the user
 typed is lost when the database refuses: the message appears and the form stays as it was.
 `NewCaseDialog.ask(parent, session)` runs the dialog and returns the new case (tests replace it).
+A `FormDialog` of its own shape (`lay_out`): the new person's fields are its form, and the case is
+created through the operation runner.
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (
     QButtonGroup,
     QCheckBox,
     QComboBox,
-    QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
@@ -35,13 +36,12 @@ from PySide6.QtWidgets import (
 
 from sipdesk import auth, cases, people
 from sipdesk import personal_number as pnr
-from sipdesk.db import storage_errors
-from sipdesk.errors import PermissionDenied, StorageError, ValidationError
+from sipdesk.errors import ValidationError
 from sipdesk.models import Case, Person, User
 
-from .. import messages
 from ..fields import FieldForm
 from ..session import Session
+from .form_dialog import FormDialog
 
 log = logging.getLogger("sipdesk.ui.new_case")
 
@@ -61,29 +61,44 @@ TEXT_FIELDS: tuple[tuple[str, str, str], ...] = (
 )
 
 
-class NewCaseDialog(QDialog):
+class NewCaseDialog(FormDialog):
     """Pick or register the person, choose the coordinator, create the case."""
 
     EXISTING, NEW = 0, 1
+    ok_text = "Skapa ärende"
+    failed_title = "Ärendet kunde inte skapas"
+    compact = True
 
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
         self.session = session
         self.created_case: Case | None = None
         self._chosen: Person | None = None
         self._found: dict[int, Person] = {}
         self._duplicate: Person | None = None
         self._checked_number: str | None = None
-        self._touched: set[str] = set()
-        self.setWindowTitle("Nytt ärende")
+        super().__init__(
+            title="Nytt ärende", parent=parent,
+            intro="Vem gäller planen? Sök fram personen om hen redan finns i sipdesk, "
+                  "annars lägger du upp en ny person.")
         self.setObjectName("new_case_dialog")
+        self.create_button = self.ok_button
+        self.create_button.setObjectName("create_case")
 
-        intro = QLabel(
-            "Vem gäller planen? Sök fram personen om hen redan finns i sipdesk, "
-            "annars lägger du upp en ny person."
-        )
-        intro.setWordWrap(True)
+        self._search_timer = QTimer(self)
+        self._search_timer.setSingleShot(True)
+        self._search_timer.setInterval(SEARCH_DELAY_MS)
+        self._search_timer.timeout.connect(self._run_search)
+        self.search.textChanged.connect(self._search_timer.start)
 
+        self.resize(max(self.sizeHint().width(), 620), max(self.sizeHint().height(), 600))
+        self.search.setFocus()
+        self.revalidate()
+
+    # ---- building ---------------------------------------------------------------------------
+
+    def lay_out(self) -> None:
+        """The intro; whose case it is (found, or a new person: the form); the coordinator;
+        why "Skapa ärende" is not yet enabled, beside the buttons."""
         self.existing_radio = QRadioButton("Personen finns redan i sipdesk")
         self.new_radio = QRadioButton("Lägg upp en ny person")
         self.existing_radio.setChecked(True)
@@ -110,7 +125,7 @@ class NewCaseDialog(QDialog):
         for user in auth.active_users_with_unit():
             self._users[user.id] = user
             self.coordinator.addItem(f"{user.full_name} ({user.unit.name})", user.id)
-        mine = self.coordinator.findData(session.user.id)
+        mine = self.coordinator.findData(self.session.user.id)
         self.coordinator.setCurrentIndex(max(mine, 0))
         self.coordinator.currentIndexChanged.connect(self._coordinator_changed)
         self.case_form.add("coordinator", "Samordningsansvarig", self.coordinator)
@@ -119,16 +134,6 @@ class NewCaseDialog(QDialog):
         note.setEnabled(False)
         self.case_form.addRow("", note)
 
-        self.buttons = QDialogButtonBox()
-        self.create_button = self.buttons.addButton(
-            "Skapa ärende", QDialogButtonBox.ButtonRole.AcceptRole
-        )
-        self.create_button.setObjectName("create_case")
-        self.create_button.setDefault(True)
-        cancel = self.buttons.addButton("Avbryt", QDialogButtonBox.ButtonRole.RejectRole)
-        cancel.setAutoDefault(False)
-        self.buttons.accepted.connect(self.accept)
-        self.buttons.rejected.connect(self.reject)
         self.hint = QLabel()
         self.hint.setObjectName("hint")
         self.hint.setWordWrap(True)
@@ -139,36 +144,11 @@ class NewCaseDialog(QDialog):
 
         layout = QVBoxLayout(self)
         layout.setSpacing(10)
-        layout.addWidget(intro)
+        layout.addWidget(self.intro)
         layout.addLayout(modes)
         layout.addWidget(self.pages, 1)
         layout.addWidget(coordinator_box)
         layout.addLayout(bottom)
-
-        self._search_timer = QTimer(self)
-        self._search_timer.setSingleShot(True)
-        self._search_timer.setInterval(SEARCH_DELAY_MS)
-        self._search_timer.timeout.connect(self._run_search)
-        self.search.textChanged.connect(self._search_timer.start)
-
-        self.resize(max(self.sizeHint().width(), 620), max(self.sizeHint().height(), 600))
-        self.search.setFocus()
-        self._update_state()
-
-    # ---- running it ---------------------------------------------------------------------
-
-    @classmethod
-    def ask(cls, parent: QWidget | None, session: Session) -> Case | None:
-        """Show the dialog; the new case, or None when the user cancelled."""
-        dialog = cls(session, parent)
-        try:
-            if dialog.exec() == QDialog.DialogCode.Accepted:
-                return dialog.created_case
-            return None
-        finally:
-            dialog.deleteLater()
-
-    # ---- building ---------------------------------------------------------------------------
 
     def _build_search_page(self) -> QWidget:
         page = QWidget()
@@ -203,7 +183,8 @@ class NewCaseDialog(QDialog):
 
     def _build_new_person_page(self) -> QWidget:
         page = QWidget()
-        self.person_form = FieldForm(page)
+        page.setLayout(self.form)
+        self.person_form = self.form
         self.person_form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
         # Labels stay beside their input when a message opens up below it.
         self.person_form.setLabelAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
@@ -215,8 +196,7 @@ class NewCaseDialog(QDialog):
             edit.setAccessibleName(label.rstrip(" *"))
             self.person_form.add(name, label, edit)
             self.fields[name] = edit
-            edit.textEdited.connect(lambda _text, n=name: self._edited(n))
-            edit.editingFinished.connect(lambda n=name: self._edited(n))
+            self.watch(name, edit)
             if name == "personal_number":
                 self.use_existing_button = QPushButton("Välj den här personen")
                 self.use_existing_button.setObjectName("use_existing")
@@ -270,13 +250,9 @@ class NewCaseDialog(QDialog):
             return
         self.pages.setCurrentIndex(mode)
         (self.search if mode == self.EXISTING else self.fields["personal_number"]).setFocus()
-        self._update_state()
+        self.revalidate()
 
-    def _edited(self, name: str) -> None:
-        self._touched.add(name)
-        self._update_state()
-
-    def _problems(self) -> dict[str, str]:
+    def _person_problems(self) -> dict[str, str]:
         """Every problem of the new-person form, including an already registered number."""
         data = self.person_input()
         problems = people.person_problems(data)
@@ -332,18 +308,18 @@ class NewCaseDialog(QDialog):
             self.register_button.hide()
         if len(found) == 1:
             self.results.setCurrentRow(0)
-        self._update_state()
+        self.revalidate()
 
     def _result_chosen(self, item: QListWidgetItem | None, _previous: object = None) -> None:
         self._chosen = self._found.get(item.data(PERSON_ID_ROLE)) if item is not None else None
-        self._update_state()
+        self.revalidate()
 
     def _register_instead(self) -> None:
         """From a search without a match to the new-person form, keeping a typed number."""
         number = self._search_text_as_number()
         if number and not self.fields["personal_number"].text():
             self.fields["personal_number"].setText(number)
-            self._touched.add("personal_number")
+            self.touch("personal_number")
         self.new_radio.setChecked(True)
         if number:
             self.fields["first_name"].setFocus()
@@ -362,84 +338,74 @@ class NewCaseDialog(QDialog):
 
     def _coordinator_changed(self, _index: int) -> None:
         self.case_form.clear_error("coordinator")
-        self._update_state()
+        self.revalidate()
 
     # ---- validity ---------------------------------------------------------------------------
 
-    def _update_state(self) -> None:
-        """Show the messages of the fields the user has been in, and enable the OK button
-        only when the case can be created."""
-        ready = self.coordinator.currentData() is not None
-        hint = "" if ready else "Det finns ingen aktiv användare som kan vara samordningsansvarig."
+    def problems(self) -> dict[str, str]:
+        """What keeps the case from being created: the new person's fields (a registered number
+        said at once, touched or not), or no person chosen; and no coordinator."""
+        problems: dict[str, str] = {}
         if self.mode() == self.NEW:
-            problems = self._problems()
-            for name in self.fields:
-                duplicate = name == "personal_number" and self._duplicate is not None
-                if name in problems and (name in self._touched or duplicate):
-                    self.person_form.show_error(name, problems[name])
-                else:
-                    self.person_form.clear_error(name)
-            self.use_existing_button.setVisible(self._duplicate is not None)
-            if problems:
-                ready = False
-                if not hint:
-                    hint = "Fyll i fälten markerade med * så att de blir rätt."
+            problems = self._person_problems()
+            if self._duplicate is not None:
+                self.touch("personal_number")
+        elif self._chosen is None:
+            problems["person"] = "Sök fram personen och välj hen i listan."
+        if self.coordinator.currentData() is None:
+            problems["coordinator"] = (
+                "Det finns ingen aktiv användare som kan vara samordningsansvarig.")
+        return problems
+
+    def on_revalidated(self, problems: dict[str, str]) -> None:
+        """Enable "Skapa ärende" only when the case can be created, and say why not."""
+        self.use_existing_button.setVisible(
+            self.mode() == self.NEW and self._duplicate is not None)
+        if "coordinator" in problems:
+            hint = problems["coordinator"]
+        elif "person" in problems:
+            hint = problems["person"]
+        elif problems:
+            hint = "Fyll i fälten markerade med * så att de blir rätt."
         else:
-            self.use_existing_button.hide()
-            if self._chosen is None:
-                ready = False
-                hint = hint or "Sök fram personen och välj hen i listan."
-        self.create_button.setEnabled(ready)
-        self.hint.setText("" if ready else hint)
+            hint = ""
+        self.create_button.setEnabled(not problems)
+        self.hint.setText(hint)
 
     # ---- creating ---------------------------------------------------------------------------
 
     def accept(self) -> None:
-        self._update_state()
-        if not self.create_button.isEnabled():
-            return
-        coordinator = self._users[self.coordinator.currentData()]
-        try:
-            with storage_errors():
-                if self.mode() == self.EXISTING:
-                    assert self._chosen is not None
-                    case = cases.create_case(
-                        self.session.user, person=self._chosen, coordinator=coordinator
-                    )
-                else:
-                    case = cases.create_case_for_new_person(
-                        self.session.user, person=self.person_input(), coordinator=coordinator
-                    )
-        except ValidationError as problem:
-            self._show_problem(problem)
-            return
-        except PermissionDenied as problem:
-            messages.warning(self, "Ärendet kunde inte skapas", problem.message)
-            return
-        except StorageError as exc:
-            log.error("creating a case failed: %s", type(exc).__name__)
-            messages.error(
-                self, "Ärendet kunde inte skapas",
-                "Det gick inte att spara i databasen. Det du skrivit finns kvar — "
-                "kontrollera anslutningen och försök igen.",
-            )
-            return
-        log.info("case created")
-        self.created_case = case
-        super().accept()
+        self.revalidate()
+        if self.create_button.isEnabled():  # nothing missing, and not already creating it
+            super().accept()
 
-    def _show_problem(self, problem: ValidationError) -> None:
+    def saving(self) -> Callable[[], Case]:
+        user = self.session.user
+        coordinator = self._users[self.coordinator.currentData()]
+        if self.mode() == self.EXISTING:
+            person = self._chosen
+            assert person is not None
+            return lambda: cases.create_case(user, person=person, coordinator=coordinator)
+        data = self.person_input()
+        return lambda: cases.create_case_for_new_person(user, person=data,
+                                                        coordinator=coordinator)
+
+    def on_saved(self, result: Case) -> None:
+        log.info("case created")
+        self.created_case = result
+
+    def show_at_field(self, name: str, message: str) -> bool:
         """A refusal from the core: at its field when there is one, else in a message box."""
-        if problem.field == "coordinator":
-            self.case_form.show_error("coordinator", problem.message)
-            return
-        if self.mode() == self.NEW and problem.field in self.fields:
-            self._touched.add(problem.field)
+        if name == "coordinator":
+            self.case_form.show_error("coordinator", message)
+            return True
+        if self.mode() == self.NEW and name in self.fields:
+            self.touch(name)
             # E.g. someone registered the same number a moment ago: look again.
             self._checked_number = None
-            self._update_state()
-            if not self.person_form.error_text(problem.field):
-                self.person_form.show_error(problem.field, problem.message)
-            self.fields[problem.field].setFocus()
-            return
-        messages.warning(self, "Ärendet kunde inte skapas", problem.message)
+            self.revalidate()
+            if not self.form.error_text(name):
+                self.form.show_error(name, message)
+            self.fields[name].setFocus()
+            return True
+        return False
