@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from peewee import JOIN
 
@@ -32,6 +32,7 @@ class PlanPage:
     requested_at: dt.datetime | None  # the standing request to approve the latest version
     approval_problems: list[str]  # what stops approving the latest version
     overdue: bool = False  # the latest version's documentation is late (plan.is_overdue)
+    unclear_words: list[str] = field(default_factory=list)  # plan.plain_language_warnings
 
     @property
     def latest(self) -> PlanVersion | None:
@@ -70,8 +71,10 @@ def plan_page(user: User, case: Case, today: dt.date) -> PlanPage:
     requested = None
     problems: list[str] = []
     overdue = False
+    unclear: list[str] = []
     if latest is not None:
         overdue = plan.is_overdue(latest, today=today)
+        unclear = plan.plain_language_warnings(latest)
         mine = [p for p in parts[latest.id] if plan.may_write_for(user, latest, p.principal_id)]
         written = {i.principal_id for i in plan.interventions(latest)}
         requested = plan.approval_requested_at(latest)
@@ -79,4 +82,4 @@ def plan_page(user: User, case: Case, today: dt.date) -> PlanPage:
     return PlanPage(versions, parts, changes,
                     can_start=plan.meeting_to_document(case) is not None, mine=mine,
                     written=written, requested_at=requested, approval_problems=problems,
-                    overdue=overdue)
+                    overdue=overdue, unclear_words=unclear)

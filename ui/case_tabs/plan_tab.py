@@ -24,6 +24,8 @@ The documentation deadline (two working days after the meeting) is shown, red wh
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
+from typing import TypeVar
 
 from PySide6.QtGui import QBrush
 from PySide6.QtWidgets import (
@@ -45,6 +47,7 @@ from sipdesk.plan_page import PlanPage, plan_page
 
 from .. import file_output, messages
 from ..dialogs.plan_reason import ChoosePrincipalDialog, ReopenDialog, SkipFollowUpDialog
+from ..operations import Operation, report_failure
 from ..wizards.documentation import DocumentationWizard, deadline_text
 from .base import CaseContext, CaseTab, format_date, value_label
 from .plan_parts import (
@@ -66,6 +69,7 @@ from .plan_parts import (
 )
 
 log = logging.getLogger("sipdesk.ui.plan_tab")
+T = TypeVar("T")
 
 class PlanTab(CaseTab):
     title = "Planen"
@@ -378,14 +382,16 @@ class PlanTab(CaseTab):
 
     # ---- commands ------------------------------------------------------------------------------
 
-    def _run(self, action: object) -> bool:
-        try:
-            action()  # type: ignore[operator]
-        except SipError as problem:
-            messages.warning(self, "Det gick inte", problem.message)
-            self.changed.emit()  # what stopped it may be someone else's change: show it
-            return False
-        return True
+    def _run(self, work: Callable[[], T], then: Callable[[T], object]) -> None:
+        """Run one command in the operation runner; `then(result)` on success. When it is
+        refused, the reason is shown and the plan is read again: what stopped it may be
+        someone else's change."""
+        def refused(problem: Exception) -> None:
+            report_failure(self, problem, "Det gick inte")
+            if isinstance(problem, SipError):
+                self.changed.emit()
+
+        Operation(self, work, title="Det gick inte").success(then).failure(refused).run()
 
     def _choose(self, parts: list[PrincipalPart], *, title: str) -> int | None:
         if len(parts) == 1:
@@ -398,15 +404,22 @@ class PlanTab(CaseTab):
         return int(found) if found is not None else None
 
     def start(self) -> None:
-        meeting = plan.meeting_to_document(self.context.case)
-        if meeting is None:
+        if not self.page.can_start:
             return
-        created: list[PlanVersion] = []
-        if self._run(lambda: created.append(plan.start_documentation(self.context.user,
-                                                                     meeting))):
-            self.selected_id = created[0].id
+        user, case = self.context.user, self.context.case
+
+        def work() -> PlanVersion | None:
+            meeting = plan.meeting_to_document(case)
+            return plan.start_documentation(user, meeting) if meeting is not None else None
+
+        def started(created: PlanVersion | None) -> None:
+            if created is None:
+                return
+            self.selected_id = created.id
             self.changed.emit()
-            self._open(created[0].id)
+            self._open(created.id)
+
+        self._run(work, started)
 
     def open_wizard(self) -> None:
         version = self.selected
@@ -427,26 +440,29 @@ class PlanTab(CaseTab):
         if not ready:
             return
         chosen = self._choose(ready, title="Markera delen som klar")
-        if chosen is not None and self._run(
-                lambda: plan.mark_part_finished(self.context.user, latest, chosen)):
-            self.changed.emit()
+        if chosen is not None:
+            user = self.context.user
+            self._run(lambda: plan.mark_part_finished(user, latest, chosen),
+                      lambda _part: self.changed.emit())
 
     def request(self) -> None:
         latest = self.latest
         if latest is None:
             return
-        sent: list[object] = []
-        if not self._run(lambda: sent.append(plan.request_approval(self.context.user, latest))):
-            return
-        if sent and sent[0] is not None:
-            messages.information(self, "Begäran skickad",
-                                 "Deltagarna med konto har fått ett meddelande med kvittens om "
-                                 "att godkänna planen.")
-        else:
-            messages.information(self, "Ingen att fråga",
-                                 "Ingen annan deltagare har konto i sipdesk. Samordnaren "
-                                 "godkänner för deras huvudmän.")
-        self.changed.emit()
+        user = self.context.user
+
+        def sent(message: object) -> None:
+            if message is not None:
+                messages.information(self, "Begäran skickad",
+                                     "Deltagarna med konto har fått ett meddelande med kvittens "
+                                     "om att godkänna planen.")
+            else:
+                messages.information(self, "Ingen att fråga",
+                                     "Ingen annan deltagare har konto i sipdesk. Samordnaren "
+                                     "godkänner för deras huvudmän.")
+            self.changed.emit()
+
+        self._run(lambda: plan.request_approval(user, latest), sent)
 
     def approve(self) -> None:
         latest = self.latest
@@ -460,7 +476,7 @@ class PlanTab(CaseTab):
             return
         # Words the person may not understand: shown once, and approving anyway is said
         # explicitly to the core (DOMAIN.md step 8, "Plain language").
-        unclear = plan.plain_language_warnings(latest)
+        unclear = self.page.unclear_words
         if unclear and not messages.confirm(
                 self, "Godkänn planen",
                 "Planen har ord som den enskilde kanske inte förstår:\n\n"
@@ -469,14 +485,20 @@ class PlanTab(CaseTab):
                   "igenom orden med den enskilde.\n\nGodkänn ändå?",
                 yes="Godkänn ändå", no="Avbryt"):
             return
-        if not self._run(lambda: plan.approve(self.context.user, latest, chosen,
-                                              plain_language_acknowledged=bool(unclear))):
-            return
-        if plan.get_version(latest.id).locked:
-            messages.information(self, "Planen är godkänd",
-                                 "Alla har godkänt planen och den är nu låst. Erbjud den "
-                                 "enskilde en utskriven plan.")
-        self.changed.emit()
+        user, acknowledged = self.context.user, bool(unclear)
+
+        def work() -> bool:
+            plan.approve(user, latest, chosen, plain_language_acknowledged=acknowledged)
+            return plan.get_version(latest.id).locked
+
+        def approved(locked: bool) -> None:
+            if locked:
+                messages.information(self, "Planen är godkänd",
+                                     "Alla har godkänt planen och den är nu låst. Erbjud den "
+                                     "enskilde en utskriven plan.")
+            self.changed.emit()
+
+        self._run(work, approved)
 
     def reopen(self) -> None:
         latest = self.latest
