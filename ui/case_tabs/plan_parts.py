@@ -9,7 +9,6 @@ from pathlib import Path
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QHeaderView, QPushButton, QTableWidget
 
-from sipdesk.models import CaseStatus
 from sipdesk.plan import PrincipalPart, VersionChange
 
 from ..tables import read_only
@@ -21,8 +20,6 @@ OVERDUE_STYLE = ("QLabel { color: #ffffff; background: #b00020; border-radius: 4
                  " padding: 2px 8px; font-weight: bold; }")
 DEADLINE_STYLE = "QLabel { color: #1d3d63; }"
 APPROVED_COLOR = QColor("#1e6b34")
-LOCKED = "Planen är godkänd och låst."
-FOLLOW_UP_STATES = (CaseStatus.PLAN_APPROVED, CaseStatus.FOLLOW_UP_PLANNED)
 # `plan.changes_between`'s kinds of change, counted: (one, many).
 COUNTED = {
     "Nytt delmål": ("1 nytt delmål", "{n} nya delmål"),

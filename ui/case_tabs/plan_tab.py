@@ -41,8 +41,8 @@ from PySide6.QtWidgets import (
 from sipdesk import plan
 from sipdesk.errors import SipError
 from sipdesk.lifecycle import READ_ONLY
-from sipdesk.models import CaseStatus
 from sipdesk.plan import PlanKind, PlanVersion, PrincipalPart
+from sipdesk.plan_commands import plan_commands
 from sipdesk.plan_page import PlanPage, plan_page
 
 from .. import file_output, messages
@@ -53,8 +53,6 @@ from .base import CaseContext, CaseTab, format_date, value_label
 from .plan_parts import (
     APPROVED_COLOR,
     DEADLINE_STYLE,
-    FOLLOW_UP_STATES,
-    LOCKED,
     OVERDUE_STYLE,
     PART_HEADERS,
     VERSION_HEADERS,
@@ -304,71 +302,16 @@ class PlanTab(CaseTab):
             found.setVisible(selected is not None and self.has_printing)
         if latest is None:
             return
-        parts = self.page.parts.get(latest.id, [])
-        mine = self.page.mine
-        closed = READ_ONLY if context.read_only else ""
-        unfinished = [p.principal.name for p in parts if p.finished_at is None]
-
-        # Markera min del som klar
-        if closed or latest.locked:
-            set_state(self.finish_button, False, closed or LOCKED)
-        elif not mine:
-            set_state(self.finish_button, False, "Du företräder ingen huvudman i planen.")
-        elif not [p for p in mine if p.finished_at is None]:
-            set_state(self.finish_button, False, "Din del är redan markerad som klar.")
-        else:
-            ready = [p for p in mine
-                     if p.finished_at is None and p.principal_id in self.page.written]
-            set_state(self.finish_button, bool(ready),
-                      "Skriv minst en insats — eller en mening om att ni inte gör något — "
-                      "innan delen är klar.")
-
-        # Begär godkännande
-        if closed or latest.locked:
-            set_state(self.request_button, False, closed or LOCKED)
-        elif unfinished:
-            set_state(self.request_button, False, "Alla delar måste vara klara först. Inte "
-                      "klart: " + ", ".join(unfinished) + ".")
-        elif (requested := self.page.requested_at) is not None:
-            set_state(self.request_button, False,
-                      f"Begäran skickad {requested:%Y-%m-%d}. En ny begäran behövs först när "
-                      "en del har ändrats och markerats som klar igen.")
-        else:
-            set_state(self.request_button, True, "")
-
-        # Godkänn
-        waiting = [p for p in mine if p.approved_at is None]
-        if closed or latest.locked:
-            set_state(self.approve_button, False, closed or LOCKED)
-        elif not mine:
-            set_state(self.approve_button, False, "Du företräder ingen huvudman i planen.")
-        elif not waiting:
-            set_state(self.approve_button, False, "Din huvudman har redan godkänt planen.")
-        elif unfinished:
-            set_state(self.approve_button, False, "Alla delar måste vara klara innan planen "
-                      "godkänns. Inte klart: " + ", ".join(unfinished) + ".")
-        else:
-            problems = self.page.approval_problems
-            set_state(self.approve_button, not problems,
-                      "Planen kan inte godkännas än:\n" + "\n".join(problems))
-
-        # Öppna igen (the coordinator)
-        coordinator = context.user.id == context.case.coordinator_id
-        self.reopen_button.setVisible(coordinator)
-        set_state(self.reopen_button, latest.locked and not closed,
-                  closed or "Planen är inte godkänd — den går redan att ändra.")
-
-        # Uppföljning
-        status = CaseStatus(context.case.status)
-        follow_up_ready = latest.locked and status in FOLLOW_UP_STATES
-        set_state(self.follow_up_button, follow_up_ready and not closed,
-                  closed or ("Planen behöver vara godkänd innan uppföljningen kallas."
-                             if not latest.locked else "En uppföljning är redan kallad."))
-        set_state(self.skip_button,
-                  follow_up_ready and not closed and not latest.follow_up_skipped_reason,
-                  closed or ("Uppföljningen är redan överhoppad."
-                             if latest.follow_up_skipped_reason else
-                             "Planen behöver vara godkänd först."))
+        commands = plan_commands(self.page, user=context.user, case=context.case)
+        assert commands is not None
+        for button, allowed in ((self.finish_button, commands.finish),
+                                (self.request_button, commands.request),
+                                (self.approve_button, commands.approve),
+                                (self.reopen_button, commands.reopen),
+                                (self.follow_up_button, commands.follow_up),
+                                (self.skip_button, commands.skip)):
+            set_state(button, allowed.ok, allowed.why_not)
+        self.reopen_button.setVisible(commands.coordinator)
 
         # Utskrift
         set_state(self.print_button, selected is not None and not self.printing,
