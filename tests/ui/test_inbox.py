@@ -251,6 +251,7 @@ def test_withdrawn_message_is_struck_through_with_the_reason(
     shown = in_modal_dialog(qtbot, give_reason)
     anna.inbox.withdraw_action.trigger()
     assert shown and shown[0].result() == QDialog.DialogCode.Accepted
+    settle(qtbot)  # the message is read again in the background
     assert label(anna.inbox.pane, "withdrawn_reason").text() == (
         "Makulerat: Fel dag — en ny kallelse kommer.")
     assert not anna.inbox.withdraw_action.isEnabled()
@@ -553,8 +554,8 @@ def test_reply_keeps_the_thread_and_forward_stays_in_the_organisation(
     activate(qtbot, view)
     shown = in_modal_dialog(qtbot, answer)
     qtbot.keyClick(view.table, Qt.Key.Key_R, CTRL)
-    settle(qtbot)
     assert shown and shown[0].result() == QDialog.DialogCode.Accepted
+    settle(qtbot)
 
     karl_view = show_inbox(qtbot, karl)
     reply_id = karl_view.model.message_id(0)
@@ -576,8 +577,8 @@ def test_reply_keeps_the_thread_and_forward_stays_in_the_organisation(
     activate(qtbot, karl_view)
     shown = in_modal_dialog(qtbot, forward)
     qtbot.keyClick(karl_view.table, Qt.Key.Key_F, CTRL | Qt.KeyboardModifier.ShiftModifier)
-    settle(qtbot)
     assert shown and shown[0].result() == QDialog.DialogCode.Accepted
+    settle(qtbot)
     forwarded = messaging.folder_rows(sqlite_session.user, Folder.INBOX)[0]
     assert forwarded.subject == "Vb: Sv: Första" and forwarded.case_id == mailbox["case"].id
 

@@ -13,6 +13,7 @@ from pytestqt.qtbot import QtBot
 from sipdesk import invitation, messaging
 from sipdesk.db import DatabaseUrl, Engine
 from tests.scenarios import NOW, good_draft, kallelse_world
+from tests.ui.conftest import settle
 from ui.inbox.answer import SubstituteDialog
 from ui.inbox.view import InboxView
 from ui.session import Session
@@ -50,6 +51,7 @@ def test_i_answer_that_i_come_and_the_convener_gets_it(qtbot: QtBot, invited: di
     state = view.pane.findChild(QLabel, "my_answer_state")
     assert state is not None and state.text() == "Ditt svar på kallelsen: Inget svar än."
     qtbot.mouseClick(view.pane.coming_button, Qt.MouseButton.LeftButton)
+    settle(qtbot)  # the message is read again in the background
     assert my_place(invited).answer == invitation.Answer.COMING.value
     state = view.pane.findChild(QLabel, "my_answer_state")
     assert state is not None and state.text() == "Ditt svar på kallelsen: Kommer."

@@ -53,11 +53,12 @@ from sipdesk.errors import NotFoundError, PermissionDenied, SipError, StorageErr
 from sipdesk.messaging import Badge, Folder
 
 from .. import messages
+from ..operations import Operation, report_failure
 from ..session import Session
 from ..tables import read_only
 from ..window_state import read_str, window_state
 from .model import CASE, DATE, STATUS, SUBJECT, WHO, MailboxModel, MailFilter, is_received
-from .reading_pane import ReadingPane, load_message
+from .reading_pane import OpenedMessage, ReadingPane, load_message
 
 log = logging.getLogger("sipdesk.ui.inbox")
 
@@ -210,6 +211,7 @@ class InboxView(QWidget):
         layout.addLayout(right, 1)
 
         self._restore_layout()
+        self._opening = 0  # the latest message asked for: an older answer is dropped
         self._enter_waiting = False  # Enter in the search, before its rows were here
         self._focus_waiting = False  # a message opened from elsewhere: focus the list after
         self.model.count_changed.connect(self._count_changed)
@@ -303,14 +305,20 @@ class InboxView(QWidget):
         self.refresh_counts()
 
     def refresh_counts(self) -> None:
+        """The folders' counts and the badge, read in the operation runner."""
         user = self.session.user
-        try:
-            with storage_errors():
-                badge = messaging.badge(user)
-                awaiting = messaging.folder_count(user, Folder.AWAITING_OTHERS)
-        except StorageError as exc:
-            log.error("mailbox counts failed: %s", type(exc).__name__)
-            return
+
+        def failed(exc: Exception) -> None:
+            if isinstance(exc, StorageError):
+                log.error("mailbox counts failed: %s", type(exc).__name__)
+            else:
+                report_failure(self, exc)
+
+        Operation(self, lambda: (messaging.badge(user),
+                                 messaging.folder_count(user, Folder.AWAITING_OTHERS))).success(
+            lambda counts: self._show_counts(*counts)).failure(failed).run()
+
+    def _show_counts(self, badge: messaging.Badge, awaiting: int) -> None:
         for row in range(self.folders.count()):
             item = self.folders.item(row)
             item.setText(folder_label(Folder(item.data(FOLDER_ROLE)), badge, awaiting))
@@ -525,24 +533,38 @@ class InboxView(QWidget):
         self._open(message_id)
 
     def _open(self, message_id: int, *, reload: bool = False) -> None:
+        """Read a message in the operation runner and show it (an answer to an older click is
+        dropped); opening an unread message marks it read."""
         row = self.model.row_of_message(message_id)
         mail = self.model.mail(row) if row is not None else None
         was_unread = mail is not None and is_received(self.model.folder) and not mail.read
-        try:
-            with storage_errors():
-                opened = load_message(self.session.user, message_id)
-        except (NotFoundError, PermissionDenied) as problem:
-            self.pane.clear(problem.message)
-            self._update_actions()
-            return
-        except StorageError as exc:
-            log.error("opening a message failed: %s", type(exc).__name__)
-            self._show_error("Det gick inte att hämta meddelandet. Kontrollera anslutningen "
-                             "och tryck F5 för att försöka igen.")
-            return
+        self._opening += 1
+        opening, user = self._opening, self.session.user
+
+        def failed(problem: Exception) -> None:
+            if opening != self._opening:
+                return
+            if isinstance(problem, (NotFoundError, PermissionDenied)):
+                self.pane.clear(problem.message)
+                self._update_actions()
+            elif isinstance(problem, StorageError):
+                log.error("opening a message failed: %s", type(problem).__name__)
+                self._show_error("Det gick inte att hämta meddelandet. Kontrollera "
+                                 "anslutningen och tryck F5 för att försöka igen.")
+            else:
+                report_failure(self, problem)
+
+        def loaded(opened: OpenedMessage) -> None:
+            if opening == self._opening:
+                self._opened(message_id, opened, mark_read=was_unread and not reload)
+
+        Operation(self, lambda: load_message(user, message_id)).success(loaded).failure(
+            failed).run()
+
+    def _opened(self, message_id: int, opened: OpenedMessage, *, mark_read: bool) -> None:
         self.pane.show_message(opened)
         self._update_actions()
-        if was_unread and not reload:
+        if mark_read:
             self.acted.emit("read", message_id)
             self.model.update_message(message_id)
             self.refresh_counts()
