@@ -20,7 +20,7 @@ import peewee
 import psycopg
 
 from .db import DatabaseUrl
-from .messaging import CHANNEL
+from .message_records import CHANNEL
 
 log = logging.getLogger("sipdesk.notify")
 
