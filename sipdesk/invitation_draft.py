@@ -14,11 +14,7 @@ from typing import Any
 
 from .consent import active_consent, principals_of
 from .contacts import DirectoryEntry
-from .meeting_records import (
-    DEFAULT_MINUTES,
-    HowInvited,
-    ParticipantKind,
-)
+from .meeting_records import DEFAULT_MINUTES, HowInvited, ParticipantKind
 from .meeting_times import is_short_notice, time_warnings
 from .models import Case, ConsentBasis, Law, PrincipalKind, now
 
