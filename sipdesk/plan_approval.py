@@ -11,6 +11,7 @@ Split from `sipdesk.plan` (issue 11: no module over ~500 lines), which re-export
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import peewee as pw
 
@@ -59,22 +60,35 @@ def mark_part_finished(actor: User, plan: PlanVersion, principal_id: int) -> Pri
         raise ValidationError("Skriv minst en insats — eller en mening om att ni inte gör något "
                               "— innan delen är klar.")
     part = _part(plan, principal_id)
-    on_behalf = actor.unit.principal_id != principal_id
     with database.atomic():
-        PrincipalPart.update(finished_at=now(), finished_by=actor, on_behalf=on_behalf).where(
-            PrincipalPart.id == part.id).execute()
-        audit.record(actor, action=AuditAction.UPDATE, entity="principal_part",
-                     entity_id=part.id, case=case,
-                     summary=(f"{Principal.get_by_id(principal_id).name}: delen klar"
-                              f"{' (för huvudmannens räkning)' if on_behalf else ''}"))
+        _sign_part(actor, case, part, stamp={"finished_at": now(), "finished_by": actor},
+                   what=": delen klar")
     return PrincipalPart.get_by_id(part.id)
+
+
+def _sign_part(actor: User, case: Case, part: PrincipalPart, *, stamp: dict[str, Any],
+               what: str, note: str = "") -> None:
+    """Mark a part finished or approved (`stamp`), by `actor` for the principal's own sake or
+    on its behalf, with the audit entry: "<principal><what>[ (för huvudmannens räkning)]<note>"."""
+    on_behalf = actor.unit.principal_id != part.principal_id
+    PrincipalPart.update(on_behalf=on_behalf, **stamp).where(PrincipalPart.id == part.id).execute()
+    audit.record(actor, action=AuditAction.UPDATE, entity="principal_part",
+                 entity_id=part.id, case=case,
+                 summary=(f"{Principal.get_by_id(part.principal_id).name}{what}"
+                          f"{' (för huvudmannens räkning)' if on_behalf else ''}{note}"))
+
+
+def _others_in_plan(actor: User, plan: PlanVersion) -> list[User]:
+    """The plan's participants with an account other than `actor`: whom a request to approve
+    or a notice about the plan goes to."""
+    return [User.get_by_id(p.user_id) for p in participants(plan)
+            if p.user_id and p.user_id != actor.id]
 
 
 def request_approval(actor: User, plan: PlanVersion) -> messaging.Message | None:
     """Ask the users of every participating principal to approve, with kvittens."""
     case = Case.get_by_id(plan.case_id)
-    users = [User.get_by_id(p.user_id) for p in participants(plan)
-             if p.user_id and p.user_id != actor.id]
+    users = _others_in_plan(actor, plan)
     if not users:
         return None
     return messaging.send(actor, to=users, case=case, kind=MessageKind.APPROVAL,
@@ -131,16 +145,11 @@ def approve(actor: User, plan: PlanVersion, principal_id: int, *,
             + "\n".join(plain_language_warnings(plan))
             + "\n\nSkriv om dem, eller godkänn ändå om ni har gått igenom orden med den "
               "enskilde.", field="plain_language")
-    on_behalf = actor.unit.principal_id != principal_id
     words = sorted({h.word for h in unclear}, key=str.casefold)
     with database.atomic():
-        PrincipalPart.update(approved_at=now(), approved_by=actor, on_behalf=on_behalf).where(
-            PrincipalPart.id == part.id).execute()
-        audit.record(actor, action=AuditAction.UPDATE, entity="principal_part",
-                     entity_id=part.id, case=case,
-                     summary=(f"{Principal.get_by_id(principal_id).name} godkände planen"
-                              f"{' (för huvudmannens räkning)' if on_behalf else ''}"
-                              + (f", trots svåra ord: {', '.join(words)}" if words else "")))
+        _sign_part(actor, case, part, stamp={"approved_at": now(), "approved_by": actor},
+                   what=" godkände planen",
+                   note=f", trots svåra ord: {', '.join(words)}" if words else "")
         # Approving shows the request was read: it is the approver's kvittens of the requests
         # to approve this version (and of "Planen är öppnad igen"), like answering a kallelse.
         mine = messaging.Receipt.select(messaging.Receipt.message).where(
@@ -179,8 +188,7 @@ def _lock(actor: User, plan: PlanVersion, case: Case) -> None:
     if plan.follow_up_date is not None:
         lifecycle.transition(actor, case, Action.PLAN_FOLLOW_UP,
                              reason=f"Uppföljning {plan.follow_up_date:%Y-%m-%d}")
-    users = [User.get_by_id(p.user_id) for p in participants(plan)
-             if p.user_id and p.user_id != actor.id]
+    users = _others_in_plan(actor, plan)
     if users:
         messaging.send(actor, to=users, case=case, kind=MessageKind.APPROVAL, requires_ack=True,
                        subject=f"Planen är godkänd ({case.number})",
@@ -218,8 +226,7 @@ def reopen(actor: User, plan: PlanVersion, *, reason: str) -> PlanVersion:
                 & (messaging.Message.kind == MessageKind.APPROVAL.value)),
             why=messaging.AckEnded.SUPERSEDED,
             note=f"planen öppnades igen {clock.today():%Y-%m-%d} ({reason})")
-        users = [User.get_by_id(p.user_id) for p in participants(plan)
-                 if p.user_id and p.user_id != actor.id]
+        users = _others_in_plan(actor, plan)
         users = [u for u in {u.id: u for u in users}.values() if u.active]
         if users:
             messaging.send(
