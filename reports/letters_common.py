@@ -92,7 +92,7 @@ def address_lines(text: str) -> list[str]:
     return lines
 
 
-# ---- who gets which letter ----------------------------------------------------------------
+# ---- the kinds of letter ------------------------------------------------------------------
 
 class LetterKind(StrEnum):
     KALLELSE = "kallelse"
