@@ -16,7 +16,8 @@ from sipdesk import clock, print_reads
 from sipdesk.models import Case, Person, PrincipalKind, User
 
 from .base import Letterhead, SipDocTemplate, esc, municipality_letterhead, written_date
-from .letters import AddressWindow, LetterCanvas, _person_address, easy_read_styles
+from .letters_common import AddressWindow, LetterCanvas, person_address
+from .letters_person import easy_read_styles
 
 
 def refusal_file_name(case_number: str) -> str:
@@ -29,7 +30,7 @@ def refusal_story(case: Case, person: Person, by: User, reason: str,
     """A short easy-read letter: no SIP this time, why, and whom to call."""
     st = easy_read_styles()
     window = AddressWindow(name=person.full_name, organisation="",
-                           address=_person_address(person),
+                           address=person_address(person),
                            info=[("Datum", written_date(today)), ("Ärende", case.number)])
     call = [f"Ring {esc(by.full_name)} på {esc(by.unit.name)}."]
     if by.phone:

@@ -5,20 +5,34 @@ The wizard fills an `InvitationDraft`; each page asks its own check here, and `s
 stores the meeting and its participants, moves the case to *invited*, sends every participant
 with an account a message requiring kvittens and turns the others into a call/letter list — all
 in one transaction. Answers, a new time and cancelling follow the same path.
+
+This module holds those use cases; the rest sits beside it and is re-exported here, so
+`invitation.x` works for every part: `meeting_records` (the meeting and its participants),
+`meeting_times` (the proposed times and the warnings for a time picked by hand) and
+`invitation_draft` (the draft and each page's check).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import asdict, dataclass, field
-from typing import Any
 
 from . import audit, lifecycle, messaging
 from .audit import AuditAction
-from .consent import active_consent, principals_of
-from .contacts import DirectoryEntry
 from .db import database
 from .errors import ValidationError
+from .invitation_draft import (
+    HOME,
+    MAX_MINUTES,
+    Check,
+    InvitationDraft,
+    ParticipantInput,
+    check_all,
+    check_participants,
+    check_purpose,
+    check_staff_meeting,
+    check_time_and_place,
+    person_needs_interpreter,
+)
 from .lifecycle import Action
 from .meeting_records import (
     DEFAULT_MINUTES,
@@ -29,313 +43,75 @@ from .meeting_records import (
     Participant,
     ParticipantKind,
 )
-from .messaging import MessageKind
-from .models import Case, CaseStatus, ConsentBasis, Law, PrincipalKind, User, now
-from .workdays import (
-    FREE_EVES,
-    WEEKDAYS,
-    add_workdays,
-    free_day_name,
-    is_workday,
-    long_date,
-    workday_on_or_after,
+from .meeting_times import (
+    LONGEST_NOTICE_DAYS,
+    NORMAL_NOTICE_DAYS,
+    OFFICE_CLOSES,
+    OFFICE_OPENS,
+    SHORT_NOTICE_WARNING,
+    SIP_MEETING_TIME,
+    STAFF_MEETING_TIME,
+    STAFF_MEETING_WORKDAYS_BEFORE,
+    default_meeting_times,
+    default_staff_meeting,
+    default_start,
+    in_office_hours,
+    is_short_notice,
+    time_warnings,
 )
+from .messaging import MessageKind
+from .models import Case, CaseStatus, User, now
 
-MAX_MINUTES = 60
-NORMAL_NOTICE_DAYS = 14  # seed 003: two to three weeks ahead in the normal case
-LONGEST_NOTICE_DAYS = 21  # … to three weeks: the default never goes further
-# Office hours, Stockholm wall-clock (the clock's naive times): a meeting starts at 08:00 at the
-# earliest and ends by 16:30, so a 45-minute meeting starts at 15:45 at the latest.
-OFFICE_OPENS = dt.time(8, 0)
-OFFICE_CLOSES = dt.time(16, 30)
-SIP_MEETING_TIME = dt.time(10, 0)
-STAFF_MEETING_TIME = dt.time(9, 0)
-STAFF_MEETING_WORKDAYS_BEFORE = 5  # about a week before the SIP meeting
-HOME = "Hemma hos den enskilde"
+# What callers take from `sipdesk.invitation`: the use cases here and every part re-exported
+# above.
+__all__ = [
+    "DEFAULT_MINUTES",
+    "HOME",
+    "LONGEST_NOTICE_DAYS",
+    "MAX_MINUTES",
+    "NORMAL_NOTICE_DAYS",
+    "OFFICE_CLOSES",
+    "OFFICE_OPENS",
+    "SHORT_NOTICE_WARNING",
+    "SIP_MEETING_TIME",
+    "STAFF_MEETING_TIME",
+    "STAFF_MEETING_WORKDAYS_BEFORE",
+    "Answer",
+    "Check",
+    "HowInvited",
+    "InvitationDraft",
+    "Meeting",
+    "MeetingStatus",
+    "Participant",
+    "ParticipantInput",
+    "ParticipantKind",
+    "answer_invitation",
+    "call_list",
+    "cancel_meeting",
+    "check_all",
+    "check_participants",
+    "check_purpose",
+    "check_staff_meeting",
+    "check_time_and_place",
+    "current_meeting",
+    "default_meeting_times",
+    "default_staff_meeting",
+    "default_start",
+    "in_office_hours",
+    "invitation_for",
+    "invitation_text",
+    "is_case_invited",
+    "is_short_notice",
+    "mark_invitation_done",
+    "participants_of",
+    "person_needs_interpreter",
+    "place_of",
+    "register_answer",
+    "reschedule",
+    "send_invitation",
+    "time_warnings",
+]
 
-
-
-# ---- when to meet -----------------------------------------------------------------------------
-#
-# The proposals the kallelse wizard starts from and the demo books with: always a Swedish working
-# day (no weekend, public holiday or free eve such as julafton) and within office hours.
-
-def in_office_hours(starts_at: dt.datetime, minutes: int = DEFAULT_MINUTES) -> bool:
-    """True when a meeting of `minutes` starting then is on a working day within office hours."""
-    day = starts_at.date()
-    return (is_workday(day) and starts_at.time() >= OFFICE_OPENS
-            and starts_at + dt.timedelta(minutes=minutes)
-            <= dt.datetime.combine(day, OFFICE_CLOSES))
-
-
-SHORT_NOTICE_WARNING = ("Mötet ligger mindre än två veckor fram — normalt kallar man två till "
-                        "tre veckor i förväg.")
-
-
-def time_warnings(starts_at: dt.datetime, *, minutes: int = DEFAULT_MINUTES,
-                  current: dt.datetime | None = None) -> list[str]:
-    """What to tell the convener about a time picked by hand — warnings, never a refusal:
-    a public holiday, free eve or weekend; outside office hours; under two weeks ahead (DOMAIN
-    step 4: "2–3 weeks ahead in the normal case; warn below that"). The proposals
-    (`default_meeting_times`) never get one."""
-    warnings = []
-    day = starts_at.date()
-    holiday = free_day_name(day)
-    if holiday in FREE_EVES:
-        warnings.append(f"{long_date(day)} är {holiday} — då är de flesta lediga.")
-    elif holiday is not None:
-        warnings.append(f"{long_date(day)} är {holiday} — en helgdag.")
-    elif not is_workday(day):
-        warnings.append(f"{long_date(day)} är en {WEEKDAYS[day.weekday()]} — ingen arbetsdag.")
-    elif starts_at.time() < OFFICE_OPENS:
-        warnings.append(f"Mötet börjar före kontorstid ({OFFICE_OPENS:%H:%M}).")
-    elif starts_at + dt.timedelta(minutes=minutes) > dt.datetime.combine(day, OFFICE_CLOSES):
-        warnings.append(f"Mötet slutar efter kontorstid ({OFFICE_CLOSES:%H:%M}).")
-    if current is not None and current < starts_at and is_short_notice(starts_at, current):
-        warnings.append(SHORT_NOTICE_WARNING)
-    return warnings
-
-
-def is_short_notice(starts_at: dt.datetime, current: dt.datetime) -> bool:
-    """Under two weeks ahead (seed 003: two to three weeks in the normal case)."""
-    return starts_at.date() < current.date() + dt.timedelta(days=NORMAL_NOTICE_DAYS)
-
-
-def default_start(today: dt.date) -> dt.datetime:
-    """The SIP meeting: two weeks ahead (seed 003: two to three weeks), or the first working
-    day after that, at 10:00. Holidays last at most a few days, so it stays within three weeks."""
-    day = workday_on_or_after(today + dt.timedelta(days=NORMAL_NOTICE_DAYS))
-    return dt.datetime.combine(day, SIP_MEETING_TIME)
-
-
-def default_staff_meeting(starts_at: dt.datetime, current: dt.datetime) -> dt.datetime:
-    """The staff meeting (seed 000): about a week (five working days) before the SIP meeting at
-    09:00, but not before the next working day. When the SIP meeting is that soon, the same day
-    just before it, if office hours allow."""
-    day = max(add_workdays(starts_at.date(), -STAFF_MEETING_WORKDAYS_BEFORE),
-              add_workdays(current.date(), 1))
-    proposal = dt.datetime.combine(day, STAFF_MEETING_TIME)
-    if proposal + dt.timedelta(minutes=DEFAULT_MINUTES) <= starts_at:
-        return proposal
-    just_before = starts_at - dt.timedelta(minutes=DEFAULT_MINUTES)
-    if just_before > current and in_office_hours(just_before):
-        return just_before
-    return proposal  # nothing fits: the wizard's check asks for another time or a reason
-
-
-def default_meeting_times(today: dt.date) -> tuple[dt.datetime, dt.datetime]:
-    """(SIP meeting, staff meeting) proposed on `today`: both on working days within office
-    hours, the SIP meeting 14–21 days ahead and the staff meeting before it."""
-    sip = default_start(today)
-    return sip, default_staff_meeting(sip, dt.datetime.combine(today, OFFICE_OPENS))
-
-
-# ---- the draft the wizard fills ----------------------------------------------------------------
-
-@dataclass
-class ParticipantInput:
-    kind: ParticipantKind
-    name: str
-    role: str = ""
-    user_id: int | None = None
-    contact_id: int | None = None
-    principal_id: int | None = None
-    principal_name: str = ""
-    principal_kind: PrincipalKind | None = None
-    unit_name: str = ""
-    law: Law | None = None
-    outpatient: bool = False
-    phone: str = ""
-    email: str = ""
-    address: str = ""
-    how_invited: HowInvited | None = None  # default: message for users, letter for others
-
-    @classmethod
-    def from_directory(cls, entry: DirectoryEntry) -> ParticipantInput:
-        kind = ParticipantKind.INTERPRETER if entry.is_interpreter else ParticipantKind.PROFESSIONAL
-        return cls(kind=kind, name=entry.name, role=entry.role,
-                   user_id=entry.id if entry.has_account else None,
-                   contact_id=None if entry.has_account else entry.id,
-                   principal_id=entry.principal_id, principal_name=entry.principal,
-                   principal_kind=entry.principal_kind, unit_name=entry.organisation,
-                   law=entry.law, outpatient=entry.outpatient, phone=entry.phone,
-                   email=entry.email, address=entry.address)
-
-    @property
-    def how(self) -> HowInvited:
-        if self.user_id is not None:
-            return HowInvited.MESSAGE
-        return self.how_invited or HowInvited.LETTER
-
-
-@dataclass
-class InvitationDraft:
-    purpose: str = ""
-    participants: list[ParticipantInput] = field(default_factory=list)
-    starts_at: dt.datetime | None = None
-    minutes: int = DEFAULT_MINUTES
-    place: str = ""  # empty: the person's home
-    place_reason: str = ""
-    video_link: str = ""
-    short_notice_reason: str = ""
-    staff_meeting_at: dt.datetime | None = None
-    staff_meeting_place: str = ""
-    staff_meeting_skipped_reason: str = ""
-    follow_up: bool = False
-
-    def to_json(self) -> dict[str, Any]:
-        return asdict(self)
-
-    @classmethod
-    def from_json(cls, data: dict[str, Any]) -> InvitationDraft:
-        values = dict(data)
-        for key in ("starts_at", "staff_meeting_at"):
-            if values.get(key):
-                values[key] = dt.datetime.fromisoformat(str(values[key]))
-        people = []
-        for p in values.get("participants", []):
-            item = dict(p)
-            item["kind"] = ParticipantKind(item["kind"])
-            for key, enum in (("principal_kind", PrincipalKind), ("law", Law),
-                              ("how_invited", HowInvited)):
-                if item.get(key):
-                    item[key] = enum(item[key])
-            people.append(ParticipantInput(**item))
-        values["participants"] = people
-        return cls(**values)
-
-
-@dataclass
-class Check:
-    """A page's problems (block) by field, and warnings (shown, not blocking)."""
-
-    problems: dict[str, str] = field(default_factory=dict)
-    warnings: list[str] = field(default_factory=list)
-
-    @property
-    def ok(self) -> bool:
-        return not self.problems
-
-
-def check_purpose(draft: InvitationDraft) -> Check:
-    result = Check()
-    if not draft.purpose.strip():
-        result.problems["purpose"] = (
-            "Skriv syftet med mötet och vilka frågor det ska svara på — med vanliga ord.")
-    return result
-
-
-def person_needs_interpreter(case: Case) -> bool:
-    person = case.person
-    return bool(person.needs_interpreter or person.language.strip().casefold() != "svenska")
-
-
-def check_participants(case: Case, draft: InvitationDraft) -> Check:
-    """DOMAIN step 4 (seeds 000, 002, 003): who must, may and should be invited."""
-    result = Check()
-    pros = [p for p in draft.participants if p.kind is ParticipantKind.PROFESSIONAL]
-    laws = {p.law for p in pros}
-    kinds = {p.principal_kind for p in pros}
-    missing = []
-    if Law.HSL not in laws:
-        missing.append("någon från hälso- och sjukvården (HSL)")
-    if not laws & {Law.SOL, Law.LSS}:
-        missing.append("någon från socialtjänsten eller LSS (SoL/LSS)")
-    if PrincipalKind.REGION not in kinds:
-        missing.append("någon från regionen")
-    if PrincipalKind.MUNICIPALITY not in kinds:
-        missing.append("någon från kommunen")
-    if missing:
-        result.problems["participants"] = (
-            "En SIP behöver " + ", ".join(missing[:-1])
-            + (" och " if len(missing) > 1 else "") + missing[-1] + ".")
-    if pros and not any(p.outpatient for p in pros):
-        result.warnings.append(
-            "Ingen från öppenvården (t.ex. vårdcentral, psykiatri eller ASIH) är kallad — "
-            "öppenvården ska alltid vara med.")
-    consent = active_consent(case)
-    if case.consent_basis == ConsentBasis.CONSENT and consent is not None:
-        allowed = {p.id for p in principals_of(consent)}
-        outside = sorted({p.principal_name for p in pros if p.principal_id not in allowed})
-        if outside:
-            result.problems["principals"] = (
-                "Samtycket omfattar inte " + ", ".join(outside)
-                + ". Bjud bara in huvudmän som den enskilde har sagt ja till, eller förnya "
-                "samtycket.")
-        relatives = [p for p in draft.participants if p.kind is ParticipantKind.RELATIVE]
-        if relatives and not consent.relatives_to_invite.strip():
-            result.problems["relatives"] = (
-                "Samtycket säger inget om närstående. Fråga den enskilde och skriv in det i "
-                "samtycket innan närstående bjuds in.")
-    if person_needs_interpreter(case) and not any(
-        p.kind is ParticipantKind.INTERPRETER for p in draft.participants
-    ):
-        result.warnings.append(
-            f"Den enskilde talar {case.person.language} — boka en tolk via "
-            "tolkförmedlingen. En närstående eller personal får inte tolka.")
-    for p in draft.participants:
-        if p.kind is ParticipantKind.INTERPRETER and (p.user_id is not None):
-            result.problems["interpreter"] = (
-                f"{p.name} är personal och kan inte vara tolk — boka en tolk via "
-                "tolkförmedlingen.")
-        if p.user_id is None and p.kind is not ParticipantKind.PERSON \
-                and not (p.phone or p.address or p.email):
-            result.problems["contact_details"] = (
-                f"Ange telefon eller adress till {p.name} så att kallelsen når fram.")
-    return result
-
-
-def check_time_and_place(case: Case, draft: InvitationDraft, *,
-                         current: dt.datetime | None = None) -> Check:
-    result = Check()
-    current = current or now()
-    if draft.starts_at is None:
-        result.problems["starts_at"] = "Välj dag och tid för mötet."
-    elif draft.starts_at <= current:
-        result.problems["starts_at"] = "Mötet måste ligga i framtiden."
-    else:
-        result.warnings.extend(time_warnings(draft.starts_at, minutes=draft.minutes,
-                                             current=current))
-        if is_short_notice(draft.starts_at, current) and not draft.short_notice_reason.strip():
-            result.problems["short_notice_reason"] = "Skriv varför mötet behöver hållas så snart."
-    if not 15 <= draft.minutes <= MAX_MINUTES:
-        result.problems["minutes"] = (
-            f"Boka mellan 15 och {MAX_MINUTES} minuter — {DEFAULT_MINUTES} minuter räcker "
-            "oftast.")
-    if draft.place.strip() and draft.place.strip() != HOME and not draft.place_reason.strip():
-        result.problems["place_reason"] = (
-            "Mötet hålls i första hand hemma hos den enskilde. Skriv varför det behöver vara "
-            "någon annanstans.")
-    if draft.video_link.strip() and not draft.video_link.strip().startswith("https://"):
-        result.problems["video_link"] = "Videolänken ska börja med https://"
-    return result
-
-
-def check_staff_meeting(draft: InvitationDraft) -> Check:
-    result = Check()
-    if draft.staff_meeting_at is None:
-        if not draft.staff_meeting_skipped_reason.strip():
-            result.problems["staff_meeting_at"] = (
-                "Föreslå tid och plats för ett tjänstemannamöte före SIP-mötet, eller skriv "
-                "varför det inte behövs.")
-        return result
-    if draft.starts_at is not None and draft.staff_meeting_at >= draft.starts_at:
-        result.problems["staff_meeting_at"] = "Tjänstemannamötet ska vara före SIP-mötet."
-    if not draft.staff_meeting_place.strip():
-        result.problems["staff_meeting_place"] = "Ange var tjänstemannamötet hålls (eller Teams)."
-    return result
-
-
-def check_all(case: Case, draft: InvitationDraft, *, current: dt.datetime | None = None) -> Check:
-    total = Check()
-    for part in (check_purpose(draft), check_participants(case, draft),
-                 check_time_and_place(case, draft, current=current), check_staff_meeting(draft)):
-        total.problems.update(part.problems)
-        total.warnings.extend(part.warnings)
-    return total
-
-
-# ---- sending ------------------------------------------------------------------------------------
 
 def place_of(case: Case, draft: InvitationDraft) -> tuple[str, bool]:
     text = draft.place.strip()

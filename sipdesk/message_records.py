@@ -3,15 +3,20 @@
 They sit apart from `sipdesk.messaging`, the use cases, so that the meeting records and the
 access rule can refer to messages without importing the use cases that build on them (a core
 without import cycles, issue 11). `sipdesk.messaging` re-exports every name here.
+
+Here too is what every step that changes a message does last: `announce` it to listening
+clients (PostgreSQL NOTIFY on `CHANNEL`).
 """
 
 from __future__ import annotations
 
+import json
+from collections.abc import Iterable
 from typing import ClassVar
 
 import peewee as pw
 
-from .db import BaseModel
+from .db import BaseModel, Engine, database, engine_of
 from .labelled import LabelledEnum, Labels
 from .models import Case, User, now
 
@@ -111,3 +116,16 @@ class Receipt(BaseModel):
             (("recipient", "read_at"), False),
             (("recipient", "delivered_at"), False),  # migration 0007
         )
+
+
+# ---- announcing changes -----------------------------------------------------------------------
+
+CHANNEL = "sipdesk_events"
+
+
+def announce(event: str, message_id: int, users: Iterable[int]) -> None:
+    """Tell listening clients (PostgreSQL); delivered on commit, dropped on rollback."""
+    if engine_of() is not Engine.POSTGRESQL:
+        return  # SQLite clients notice changes through PRAGMA data_version
+    payload = json.dumps({"event": event, "message": message_id, "users": sorted(set(users))})
+    database.execute_sql("SELECT pg_notify(%s, %s)", (CHANNEL, payload))

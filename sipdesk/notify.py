@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 import peewee
 
 from .db import DatabaseUrl
-from .messaging import CHANNEL
+from .message_records import CHANNEL
 
 if TYPE_CHECKING:
     import psycopg  # imported by the listener's thread, not when sipdesk starts

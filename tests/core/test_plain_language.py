@@ -6,7 +6,7 @@ from __future__ import annotations
 import peewee
 import pytest
 
-from sipdesk import audit, plan
+from sipdesk import audit, plan, plan_language
 from sipdesk.errors import ValidationError
 from sipdesk.plan import InterventionInput
 from tests.core.test_plan import fill_plan, principal
@@ -50,7 +50,7 @@ def test_ordinary_words_and_times_are_not_flagged(text: str) -> None:
 
 
 def test_every_word_in_the_list_has_a_plain_alternative() -> None:
-    rows = plan._word_list()
+    rows = plan_language._word_list()
     assert len(rows) >= 80
     for _pattern, word, suggestion in rows:
         assert suggestion and suggestion.casefold() != word.casefold(), word
