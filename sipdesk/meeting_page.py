@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from peewee import JOIN
 
 from . import invitation, messaging
+from . import meeting as meetings
 from .invitation import Meeting, Participant
 from .meeting import Deviation, MobileTeamCheck, StaffMeetingRecord, StatusSurvey
 from .models import Case, User
@@ -41,10 +42,8 @@ def meeting_page(case: Case) -> MeetingPage:
                    on=(StaffMeetingRecord.coordinator_moved_to == moved_to.id),
                    attr="coordinator_moved_to")
              .where(StaffMeetingRecord.meeting == meeting).first())
-    check = MobileTeamCheck.get_or_none(MobileTeamCheck.meeting == meeting)
-    surveys = list(StatusSurvey.select(StatusSurvey, User).join(User)
-                   .where(StatusSurvey.meeting == meeting)
-                   .order_by(StatusSurvey.written_at, StatusSurvey.id))
+    check = meetings.mobile_team_check_of(meeting)
+    surveys = meetings.surveys_of(meeting)  # with who wrote each, joined
     deviations = list(Deviation.select(Deviation, Participant).join(Participant)
                       .where(Deviation.meeting == meeting)
                       .order_by(Deviation.principal_name, Deviation.id))

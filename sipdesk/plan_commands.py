@@ -41,13 +41,11 @@ def plan_commands(page: PlanPage, *, user: User, case: Case) -> PlanCommands | N
         return None
     closed = READ_ONLY if not CaseStatus(case.status).is_open else ""
     stop = closed or (LOCKED if latest.locked else "")
-    mine = page.mine
     unfinished = [p.principal.name for p in page.parts.get(latest.id, [])
                   if p.finished_at is None]
     return PlanCommands(
         finish=_finish(page, stop), request=_request(page, stop, unfinished),
-        approve=_approve(page, stop, unfinished) if mine or stop else Allowed(
-            False, "Du företräder ingen huvudman i planen."),
+        approve=_approve(page, stop, unfinished),
         reopen=Allowed(latest.locked and not closed,
                        closed or "Planen är inte godkänd — den går redan att ändra."),
         follow_up=_follow_up(page, case, closed), skip=_skip(page, case, closed),
@@ -82,6 +80,8 @@ def _request(page: PlanPage, stop: str, unfinished: list[str]) -> Allowed:
 def _approve(page: PlanPage, stop: str, unfinished: list[str]) -> Allowed:
     if stop:
         return Allowed(False, stop)
+    if not page.mine:
+        return Allowed(False, "Du företräder ingen huvudman i planen.")
     if not [p for p in page.mine if p.approved_at is None]:
         return Allowed(False, "Din huvudman har redan godkänt planen.")
     if unfinished:
