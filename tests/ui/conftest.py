@@ -6,6 +6,9 @@ pytest-qt's `qapp` provides the QApplication; no test makes its own.
 
 from __future__ import annotations
 
+import os
+import sys
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -161,3 +164,56 @@ def shown_tab(qtbot: QtBot, view: Any, tab_class: type[T]) -> T:
     view.tabs.setCurrentWidget(tab)
     settle(qtbot)
     return tab
+
+
+# --- statements on the UI thread (issue 11, "Done when": no ui/ action touches the database on
+# the GUI thread) ----------------------------------------------------------------------------
+#
+# Every GUI test watches the statements run on the UI thread while a `ui/` function is on the
+# stack (a test's own set-up through the core or the factories is not a ui action). Any such
+# statement fails the test, naming the ui/ line that ran it — unless its file is still listed in
+# UI_THREAD_SQL_LEFT, the shrinking list of files not yet moved onto the operation runner.
+# SIPDESK_UI_SQL_REPORT=path appends every such statement (test, ui line) to that file.
+
+_UI_DIR = str(Path(__file__).resolve().parents[2] / "ui") + "/"
+
+UI_THREAD_SQL_LEFT: frozenset[str] = frozenset(
+    (HERE / "ui_thread_sql_left.txt").read_text(encoding="utf-8").split())
+
+
+def _ui_caller() -> str | None:
+    """The innermost `ui/` frame on the stack, as 'ui/…/file.py:line in function'."""
+    frame = sys._getframe(2)
+    while frame is not None:
+        name = frame.f_code.co_filename
+        if name.startswith(_UI_DIR):
+            return f"ui/{name[len(_UI_DIR):]}:{frame.f_lineno} in {frame.f_code.co_name}"
+        frame = frame.f_back  # type: ignore[assignment]
+    return None
+
+
+@pytest.fixture(autouse=True)
+def ui_thread_statements(request: pytest.FixtureRequest,
+                         monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
+    """The ui/ lines that ran a statement on the UI thread during the test."""
+    seen: list[str] = []
+    original = peewee.Database.execute_sql
+
+    def execute_sql(self: peewee.Database, sql: str, *args: Any, **kwargs: Any) -> Any:
+        if threading.current_thread() is threading.main_thread():
+            caller = _ui_caller()
+            if caller is not None:
+                seen.append(caller)
+        return original(self, sql, *args, **kwargs)
+
+    monkeypatch.setattr(peewee.Database, "execute_sql", execute_sql)
+    yield seen
+    report = os.environ.get("SIPDESK_UI_SQL_REPORT")
+    if report and seen:
+        with open(report, "a", encoding="utf-8") as out:
+            out.writelines(f"{request.node.nodeid}\t{caller}\n" for caller in seen)
+    offending = sorted({caller for caller in seen
+                        if caller.split(":", 1)[0] not in UI_THREAD_SQL_LEFT})
+    assert not offending, (
+        "SQL ran on the UI thread (move it into the operation runner, ui/operations.py):\n"
+        + "\n".join(offending))
