@@ -102,22 +102,29 @@ def active_users() -> list[User]:
 
 
 def authenticate(login: str, password: str) -> User:
-    """The active user with this login and password (SQLite), or AuthError."""
-    user = User.get_or_none(User.login == login.strip().lower())
+    """The active user with this login and password (SQLite), or AuthError; with its unit
+    loaded (the status bar shows it)."""
+    user = _with_unit(login)
     if user is None or not user.active or not verify_password(password, user.password_hash):
         raise AuthError("Fel användarnamn eller lösenord.", field="password")
     return user
 
 
 def user_for_database_login(login: str) -> User:
-    """The sipdesk user matching a PostgreSQL login (the server already checked the password)."""
-    user = User.get_or_none(User.login == login.strip().lower())
+    """The sipdesk user matching a PostgreSQL login (the server already checked the password),
+    with its unit loaded."""
+    user = _with_unit(login)
     if user is None or not user.active:
         raise AuthError(
             f"Databasanvändaren {login} är inte upplagd som användare i sipdesk. "
             "Be en administratör lägga upp dig.",
         )
     return user
+
+
+def _with_unit(login: str) -> User | None:
+    return (User.select(User, Unit).join(Unit)
+            .where(User.login == login.strip().lower()).get_or_none())
 
 
 def active_users_with_unit() -> list[User]:

@@ -12,11 +12,11 @@ from __future__ import annotations
 import contextlib
 import json
 import logging
+import sqlite3
 import threading
 from collections.abc import Callable
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
-
-import peewee
 
 from .db import DatabaseUrl
 from .message_records import CHANNEL
@@ -111,17 +111,24 @@ class Listener:
 
 
 class DataVersionWatcher:
-    """SQLite: has another connection committed since the last look?"""
+    """SQLite: has another connection committed since the last look?
 
-    def __init__(self, db: peewee.Database) -> None:
-        self.db = db
+    It keeps a connection of its own to the file (`PRAGMA data_version` answers per
+    connection), so the app can ask from any one thread at a time — the operation runner's
+    worker, never the UI thread. `close()` when done."""
+
+    def __init__(self, path: Path) -> None:
+        self._connection = sqlite3.connect(str(path), check_same_thread=False)
         self._last = self._version()
 
     def _version(self) -> int:
-        return int(self.db.execute_sql("PRAGMA data_version").fetchone()[0])
+        return int(self._connection.execute("PRAGMA data_version").fetchone()[0])
 
     def changed(self) -> bool:
         current = self._version()
         changed = current != self._last
         self._last = current
         return changed
+
+    def close(self) -> None:
+        self._connection.close()

@@ -23,8 +23,7 @@ from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import QApplication, QStatusBar, QStyle, QSystemTrayIcon
 
 from sipdesk import messaging
-from sipdesk.db import Engine, database, storage_errors
-from sipdesk.errors import StorageError
+from sipdesk.db import Engine
 from sipdesk.messaging import Folder
 from sipdesk.notify import DataVersionWatcher, Listener
 
@@ -64,6 +63,8 @@ class LiveUpdates(QObject):
         self.tray: QSystemTrayIcon | None = None
         self._echoes: dict[tuple[str, int], float] = {}
         self._newest_seen = 0
+        self._polling = False  # SQLite: a look is under way in the runner
+        self._stopped = False
         self._was_connected: bool | None = None
         self.poll_timer = QTimer(self)
         self.poll_timer.setInterval(POLL_INTERVAL_MS)
@@ -92,18 +93,39 @@ class LiveUpdates(QObject):
                 )
                 self.listener.start()
             return
-        if database.obj is None:
+        path = self.session.url.path
+        if path is None:
             return
-        self.watcher = DataVersionWatcher(database.obj)
-        self._newest_seen = self._newest_inbox_id()
-        self.poll_timer.start()
+        user = self.session.user
+
+        def watching() -> tuple[DataVersionWatcher, int]:
+            watcher = DataVersionWatcher(path)
+            rows = messaging.folder_rows(user, Folder.INBOX, limit=1)
+            return watcher, rows[0].message_id if rows else 0
+
+        def started(result: tuple[DataVersionWatcher, int]) -> None:
+            self.watcher, self._newest_seen = result
+            if self._stopped:
+                self.watcher.close()
+                return
+            self.poll_timer.start()
+
+        def failed(exc: Exception) -> None:
+            log.error("live updates could not start: %s", type(exc).__name__)
+
+        self._stopped = False
+        Operation(self, watching).success(started).failure(failed).run()
 
     def wait_until_listening(self, timeout: float = 5.0) -> bool:
         """PostgreSQL: True once the listener hears the channel (for tests and benchmarks)."""
         return self.listener is not None and self.listener.wait_until_listening(timeout)
 
     def stop(self) -> None:
+        self._stopped = True
         self.poll_timer.stop()
+        if self.watcher is not None and not self._polling:
+            self.watcher.close()
+            self.watcher = None
         self._coalesce.stop()
         if self.listener is not None:
             listener, self.listener = self.listener, None
@@ -168,20 +190,35 @@ class LiveUpdates(QObject):
 
     def poll(self) -> None:
         """SQLite: has another client committed? Then look for new messages and refresh.
-        This one stays on the UI thread: `PRAGMA data_version` answers per connection (it
-        sees other connections' commits), and the embedded file is local — no network."""
-        if self.watcher is None:
+        Asked in the runner (the watcher has its own connection), one look at a time."""
+        watcher = self.watcher
+        if watcher is None or self._polling:
             return
-        try:
-            with storage_errors():
-                if not self.watcher.changed():
-                    return
-                fresh = [r for r in messaging.folder_rows(self.session.user, Folder.INBOX,
-                                                          limit=NEWEST_LOOKED_AT)
-                         if r.message_id > self._newest_seen]
-        except StorageError as exc:
+        user, newest_seen = self.session.user, self._newest_seen
+
+        def look() -> list[messaging.MailRow] | None:
+            if not watcher.changed():
+                return None
+            return [r for r in messaging.folder_rows(user, Folder.INBOX, limit=NEWEST_LOOKED_AT)
+                    if r.message_id > newest_seen]
+
+        def looked(fresh: list[messaging.MailRow] | None) -> None:
+            if fresh is not None:
+                self._news(fresh)
+
+        def failed(exc: Exception) -> None:
             log.error("change check failed: %s", type(exc).__name__)
-            return
+
+        def done() -> None:
+            self._polling = False
+            if self._stopped and self.watcher is not None:
+                self.watcher.close()
+                self.watcher = None
+
+        self._polling = True
+        Operation(self, look).success(looked).failure(failed).finally_(done).run()
+
+    def _news(self, fresh: list[messaging.MailRow]) -> None:
         if fresh:
             self._newest_seen = max(r.message_id for r in fresh)
             if len(fresh) == 1:
@@ -190,16 +227,6 @@ class LiveUpdates(QObject):
                 self.show_notice(f"{len(fresh)} nya meddelanden, senast från {fresh[0].sender}: "
                                  f"{fresh[0].subject}")
         self._coalesce.start()
-
-    def _newest_inbox_id(self) -> int:
-        try:
-            with storage_errors():
-                rows = messaging.folder_rows(self.session.user, Folder.INBOX, limit=1)
-        except StorageError:
-            return 0
-        return rows[0].message_id if rows else 0
-
-    # ---- showing --------------------------------------------------------------------------
 
     def show_notice(self, text: str) -> None:
         """A desktop notification where the system has a tray, else the status bar."""

@@ -34,7 +34,7 @@ import threading
 from collections.abc import Callable
 from typing import Any, Generic, TypeVar
 
-from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal, Slot
+from PySide6.QtCore import QEventLoop, QObject, QRunnable, Qt, QThreadPool, Signal, Slot
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
 from sipdesk.db import database, storage_errors
@@ -222,6 +222,38 @@ class Operation(Generic[T]):
         self._progress.reported.connect(dialog.show_progress)
         dialog.canceled.connect(self._progress.cancel)
         return dialog
+
+
+def wait_for(work: Callable[[], T]) -> T:
+    """Run `work` in the runner and wait for its answer in a local event loop: the result, or
+    the exception it raised (a database failure as `StorageError`).
+
+    Only for the start-up flow (`ui.startup.flow`): a sequence of questions before any window
+    exists, where each step's answer decides the next dialog. The screen keeps painting while
+    the database works; everywhere else, use `Operation` and a callback."""
+    loop = QEventLoop()
+    relay = _Relay()
+    outcome: list[tuple[bool, object]] = []
+
+    def arrived(ok: bool, value: object) -> None:
+        outcome.append((ok, value))
+        loop.quit()
+
+    relay.succeeded.connect(lambda result: arrived(True, result))
+    relay.failed.connect(lambda exc: arrived(False, exc))
+    _count(+1)
+    try:
+        QThreadPool.globalInstance().start(_Job(work, relay))
+        while not outcome:
+            loop.exec()
+    finally:
+        _count(-1)
+        relay.deleteLater()
+    ok, value = outcome[0]
+    if not ok:
+        assert isinstance(value, Exception)
+        raise value
+    return value  # type: ignore[return-value]
 
 
 class _ProgressDialog(QProgressDialog):

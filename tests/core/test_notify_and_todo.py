@@ -127,13 +127,17 @@ def test_sqlite_clients_notice_each_others_commits(tmp_path: Path, sqlite_templa
     url = DatabaseUrl(Engine.SQLITE, path=path)
     mine = connect(url)
     try:
-        watcher = DataVersionWatcher(mine)
+        watcher = DataVersionWatcher(path)
         assert not watcher.changed()
         other = peewee.SqliteDatabase(str(path))
         other.execute_sql("INSERT INTO principal (name, kind, version) VALUES ('X', 'other', 1)")
         other.close()
         assert watcher.changed()
         assert not watcher.changed()
+        # The app's own connection (a worker's) commits: another connection, so it counts too.
+        mine.execute_sql("INSERT INTO principal (name, kind, version) VALUES ('Y', 'other', 1)")
+        assert watcher.changed()
+        watcher.close()
     finally:
         mine.close()
         database.initialize(None)

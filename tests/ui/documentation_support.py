@@ -12,7 +12,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog, QLineEdit, QPlainTextEdit, QWidget, QWizard
 from pytestqt.qtbot import QtBot
 
-from sipdesk import people, plan
+from sipdesk import auth, people, plan
 from sipdesk.db import DatabaseUrl
 from sipdesk.models import Case, Principal, User
 from tests.scenarios import held_meeting, kallelse_world
@@ -39,7 +39,7 @@ def world_with_plan(*, started: bool = True) -> dict[str, Any]:
 
 
 def session_of(url: DatabaseUrl, user: User) -> Session:
-    return Session(url=url, user=User.get_by_id(user.id))
+    return Session(url=url, user=auth.user_for_database_login(user.login))  # as at a login
 
 
 def context_of(url: DatabaseUrl, user: User, case: Case, *, today: dt.date) -> CaseContext:

@@ -14,9 +14,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QHeaderView
 from pytestqt.qtbot import QtBot
 
-from sipdesk import demo
+from sipdesk import auth, demo
 from sipdesk.db import DatabaseUrl, Engine
-from sipdesk.models import User
 from ui.case_list.model import COLUMNS, NAME_COLUMN
 from ui.main_window import MainWindow
 from ui.session import Session
@@ -27,7 +26,7 @@ SHOTS = Path(os.environ.get("SIPDESK_SHOTS", "/tmp/shots"))
 @pytest.fixture
 def demo_session(sqlite_db: peewee.Database, tmp_path: Path) -> Session:
     demo.fill_demo(cases=61, seed=1)
-    user = User.get(User.login == "anna.berg")
+    user = auth.user_for_database_login("anna.berg")  # with its unit, as at a login
     return Session(url=DatabaseUrl(Engine.SQLITE, path=tmp_path / "only.sqlite3"), user=user)
 
 

@@ -648,7 +648,7 @@ def test_messages_load_after_the_case_list_has_painted(sqlite_session: Session, 
         window.show()
     qtbot.waitUntil(lambda: nav_text(window) == "Inkorg\n3 olästa · 1 att kvittera",
                     timeout=2000)
-    assert window.live.poll_timer.isActive()
+    qtbot.waitUntil(window.live.poll_timer.isActive, timeout=2000)  # live updates, after the paint
 
 
 def test_main_window_shows_one_cases_messages(sqlite_session: Session, mailbox: dict,

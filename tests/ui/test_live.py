@@ -194,6 +194,13 @@ def test_events_from_another_thread_reach_the_ui_thread(sqlite_session: Session,
 
 # ---- SQLite ------------------------------------------------------------------------------------
 
+def looked(qtbot: QtBot, window: MainWindow) -> None:
+    """One data_version check, as the poll timer makes it (in the runner), waited for."""
+    qtbot.waitUntil(lambda: window.live.watcher is not None, timeout=5000)
+    window.live.poll()
+    settle(qtbot)
+
+
 def test_sqlite_another_clients_message_updates_the_badge_and_the_status_bar(
     sqlite_session: Session, colleague: Session, qtbot: QtBot
 ) -> None:
@@ -202,7 +209,7 @@ def test_sqlite_another_clients_message_updates_the_badge_and_the_status_bar(
     assert window.live.poll_timer.isActive()
     assert window.live.poll_timer.interval() == 3000
     assert not QSystemTrayIcon.isSystemTrayAvailable()  # offscreen: the status bar path
-    window.live.poll()
+    looked(qtbot, window)
     assert window.statusBar().currentMessage() == ""  # nothing changed yet
     karl = colleague.user
 
@@ -212,7 +219,7 @@ def test_sqlite_another_clients_message_updates_the_badge_and_the_status_bar(
                               to=[User.get_by_id(sqlite_session.user.id)], requires_ack=True).id
 
     message_id = in_another_client(send)
-    window.live.poll()
+    looked(qtbot, window)
     assert window.statusBar().currentMessage() == "Nytt meddelande från Karl Lind: Schema vecka 16"
     qtbot.waitUntil(lambda: inbox_badge(window) == "Inkorg\n1 oläst · 1 att kvittera",
                     timeout=1000)
@@ -221,7 +228,7 @@ def test_sqlite_another_clients_message_updates_the_badge_and_the_status_bar(
 
     in_another_client(lambda: messaging.withdraw(User.get_by_id(karl.id), message_id,
                                                  reason="Fel vecka"))
-    window.live.poll()
+    looked(qtbot, window)
     qtbot.waitUntil(lambda: inbox_badge(window) == "Inkorg\n1 oläst", timeout=1000)
 
 

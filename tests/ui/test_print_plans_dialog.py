@@ -135,12 +135,12 @@ def test_a_failure_is_reported_with_what_was_written(
 def test_the_main_window_prints_every_plan_from_the_arkiv_menu(
         qtbot: QtBot, plan_ids: list[int], tmp_path: Path, message_log: MessageLog,
         monkeypatch: pytest.MonkeyPatch) -> None:
+    from sipdesk import auth
     from sipdesk.db import DatabaseUrl, Engine
-    from sipdesk.models import User
     from ui.main_window import MainWindow
     from ui.session import Session
 
-    officer = User.get(User.login == "anna.berg")
+    officer = auth.user_for_database_login("anna.berg")  # with its unit, as at a login
     window = MainWindow(Session(DatabaseUrl(Engine.SQLITE, path=tmp_path / "unused"), officer))
     qtbot.addWidget(window)
     folder = tmp_path / "alla"

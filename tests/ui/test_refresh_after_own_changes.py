@@ -12,7 +12,7 @@ import pytest
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
-from sipdesk import plan
+from sipdesk import auth, plan
 from sipdesk.db import DatabaseUrl, Engine
 from sipdesk.models import User
 from tests.core.test_plan import approve_all, fill_plan
@@ -30,7 +30,7 @@ def sqlite_url(sqlite_db: peewee.Database, tmp_path: Path) -> DatabaseUrl:
 
 
 def window_of(qtbot: QtBot, url: DatabaseUrl, user: User) -> MainWindow:
-    window = MainWindow(Session(url=url, user=User.get_by_id(user.id)))
+    window = MainWindow(Session(url=url, user=auth.user_for_database_login(user.login)))
     qtbot.addWidget(window)
     window.resize(1280, 800)
     window.show()

@@ -30,8 +30,10 @@ from tests.conftest import IN_CI, PG_ADMIN_URL
 from tests.factories import PASSWORD, make_unit, make_user
 from tests.ui.conftest import MessageLog
 from ui import app as app_module
-from ui.app import SmokeTest, Startup, StartupFailed
+from ui.app import SmokeTest
+from ui.startup import flow
 from ui.startup.connection_dialog import ConnectionDialog
+from ui.startup.flow import Startup, StartupFailed
 from ui.startup.login_dialog import WRONG_PASSWORD, LoginDialog
 from ui.startup.setup_dialog import SetupDialog, SetupResult
 
@@ -462,7 +464,7 @@ def test_postgresql_password_from_the_keyring_then_the_dialog_when_it_is_wrong(
 
     make_user(db_url.user, full_name="Rut Oskarsson")
     passwords.store_password(db_url, "gammalt-lösen")
-    real_connect = app_module.connect
+    real_connect = flow.connect
     tried: list[str | None] = []
 
     def server(url: DatabaseUrl, password: str | None = None) -> peewee.Database:
@@ -479,7 +481,7 @@ def test_postgresql_password_from_the_keyring_then_the_dialog_when_it_is_wrong(
         asked.append(problem)
         return url, "nytt-lösen"
 
-    monkeypatch.setattr(app_module, "connect", server)
+    monkeypatch.setattr(flow, "connect", server)
     monkeypatch.setattr(ConnectionDialog, "ask", classmethod(ask))
     session = make_startup(startups, db_url).open_session()
 
@@ -499,7 +501,7 @@ def test_postgresql_empty_password_typed_in_the_dialog_beats_the_keyring(
 
     make_user(db_url.user, full_name="Rut Oskarsson")
     passwords.store_password(db_url, "gammalt-lösen")
-    real_connect = app_module.connect
+    real_connect = flow.connect
     tried: list[str | None] = []
 
     def server(url: DatabaseUrl, password: str | None = None) -> peewee.Database:
@@ -508,7 +510,7 @@ def test_postgresql_empty_password_typed_in_the_dialog_beats_the_keyring(
             raise ConnectionProblem(ProblemKind.WRONG_PASSWORD, "Fel lösenord.")
         return real_connect(url, None)
 
-    monkeypatch.setattr(app_module, "connect", server)
+    monkeypatch.setattr(flow, "connect", server)
     monkeypatch.setattr(ConnectionDialog, "ask", classmethod(
         lambda _cls, _parent, url, _problem, **_kw: (url, None)))
     assert make_startup(startups, db_url).open_session() is not None

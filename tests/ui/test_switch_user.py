@@ -49,10 +49,10 @@ from tests.factories import (
     make_user,
 )
 from tests.ui.conftest import MessageLog, settle, type_text
-from ui.app import Startup
 from ui.inbox.compose import ComposeDialog
 from ui.main_window import MainWindow
 from ui.startup.connection_dialog import ConnectionDialog
+from ui.startup.flow import Startup
 from ui.startup.login_dialog import CHOOSE_YOURSELF, LoginDialog
 
 WAIT_MS = 10_000
@@ -190,13 +190,19 @@ def shows_any(texts: list[str], traces: list[str]) -> list[str]:
 # ---- starting as Anna ------------------------------------------------------------------------
 
 
+def chosen(users: list[User], login: str) -> User:
+    """What the login dialog gives back once `login` typed the right password (the dialog's
+    own check is tested in test_startup.py)."""
+    return next(user for user in users if user.login == login)
+
+
 def start_as_anna(qtbot: QtBot, world: World, startups: list[Startup],
                   monkeypatch: pytest.MonkeyPatch, asked: list[str]) -> MainWindow:
     """Anna logs in (SQLite: the login dialog; PostgreSQL: her connection with her password
     from the keyring, as she asked with "Kom ihåg lösenordet")."""
     def log_in(_cls: type, _parent: object, **kwargs: Any) -> User | None:
         asked.append("login")
-        return auth.authenticate(world.anna, PASSWORD)
+        return chosen(kwargs["users"], world.anna)
 
     monkeypatch.setattr(LoginDialog, "ask", classmethod(log_in))
     if world.url.engine is Engine.POSTGRESQL:
@@ -268,7 +274,7 @@ def test_switching_user_leaves_nothing_of_anna_and_shows_marias_cases(
         asked.append("login")
         assert kwargs["preselect"] is False and kwargs["last_login"] == ""  # nobody suggested
         snapshot()
-        return auth.authenticate(world.maria, PASSWORD)
+        return chosen(kwargs["users"], world.maria)
 
     def maria_connects(_cls: type, _parent: object, url: DatabaseUrl, problem: object,
                        **kwargs: Any) -> tuple[DatabaseUrl, str | None]:
