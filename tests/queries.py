@@ -7,12 +7,12 @@ shared server over a slow network."""
 from __future__ import annotations
 
 import threading
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from sipdesk.db import database
+from tests.waiting import pause
 
 
 @dataclass
@@ -45,7 +45,7 @@ def recorded(*, delay: float = 0.0) -> Iterator[Statements]:
         with lock:
             statements.seen.append((threading.current_thread().name, sql))
         if delay:
-            time.sleep(delay)
+            pause(delay)
         return original(sql, params, *args, **kwargs)
 
     real.execute_sql = execute_sql  # type: ignore[method-assign]
