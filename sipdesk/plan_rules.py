@@ -51,11 +51,13 @@ def may_write_for(actor: User, plan: PlanVersion, principal_id: int) -> bool:
 REQUIRED_FIELDS = ("main_goal", "overall_principal", "follow_up_date")
 
 
-def required_field_problems(plan: PlanVersion, values: dict[str, Any] | None = None
-                            ) -> dict[str, str]:
+def required_field_problems(plan: PlanVersion, values: dict[str, Any] | None = None, *,
+                            has_parts: bool | None = None) -> dict[str, str]:
     """The required fields that are empty or wrong, each with what to do, in Swedish for the
     field itself. `values` are what the user has in front of them (possibly not saved), read
-    over the stored ones — the wizard asks with its fields, approval with the stored plan."""
+    over the stored ones — the wizard asks with its fields, approval with the stored plan.
+    `has_parts` (whether any principal takes part) is read when not given; given, the check
+    runs no query (the wizard asks it on the UI thread, as the user presses "Nästa >")."""
     given = values or {}
     problems: dict[str, str] = {}
     goal = given.get("main_goal", plan.main_goal)
@@ -64,7 +66,7 @@ def required_field_problems(plan: PlanVersion, values: dict[str, Any] | None = N
                                  "ord. Insatserna kopplas till målet.")
     overall = given.get("overall_principal", plan.overall_principal_id)
     if overall is None:
-        if parts(plan):
+        if has_parts if has_parts is not None else bool(parts(plan)):
             problems["overall_principal"] = (
                 "Välj vilken huvudman som har det övergripande ansvaret — lagen kräver att "
                 "det står i planen.")

@@ -54,11 +54,13 @@ def open_wizard(qtbot: QtBot, url: DatabaseUrl, user: User, plan_id: int, *,
     qtbot.addWidget(wizard)
     wizard.show()
     qtbot.waitExposed(wizard)
+    settle(qtbot)  # the plan is read in the background
     return wizard
 
 
 def go_to(qtbot: QtBot, wizard: DocumentationWizard, page_id: int) -> None:
-    """Click "Nästa >" / "< Tillbaka" until `page_id` shows."""
+    """Click "Nästa >" / "< Tillbaka" until `page_id` shows (and what the page reads is
+    there)."""
     while wizard.currentId() != page_id:
         which = (QWizard.WizardButton.NextButton if wizard.currentId() < page_id
                  else QWizard.WizardButton.BackButton)
@@ -66,6 +68,7 @@ def go_to(qtbot: QtBot, wizard: DocumentationWizard, page_id: int) -> None:
         qtbot.mouseClick(wizard.button(which), Qt.MouseButton.LeftButton)
         assert wizard.currentId() != before, (
             f"stopped on page {before}: a required field is empty")
+        settle(qtbot)
 
 
 def replace_text(qtbot: QtBot, widget: QLineEdit | QPlainTextEdit, text: str) -> None:

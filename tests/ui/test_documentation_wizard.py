@@ -18,7 +18,7 @@ from pytestqt.qtbot import QtBot
 
 from sipdesk import plan
 from sipdesk.db import DatabaseUrl, Engine
-from tests.ui.conftest import MessageLog, type_text
+from tests.ui.conftest import MessageLog, settle, type_text
 from tests.ui.documentation_support import (
     DEADLINE,
     drive_dialog,
@@ -96,6 +96,7 @@ def test_participants_are_prefilled_and_missing_details_are_named(
 
     drive_dialog(monkeypatch, qtbot, ParticipantDialog, fill)
     qtbot.mouseClick(page.add_button, Qt.MouseButton.LeftButton)
+    settle(qtbot)  # the plan is read again
     row = next(r for r in range(table.rowCount()) if table.item(r, 0).text() == "Greta Öberg")
     assert table.item(row, 2).text() == "saknas"  # profession, in red
     assert table.item(row, 2).foreground().color().name() == "#b00020"
@@ -120,6 +121,7 @@ def test_continuous_save_survives_closing_and_a_crash(
     type_lines(qtbot, page.edits["sub_goals"], "Gå ut varje dag\nLaga frukost själv")
     assert stored(plan_id).main_goal == ""
     wizard.close()  # … but closing saves it
+    settle(qtbot)
     assert stored(plan_id).main_goal == "Bo kvar hemma"
     assert plan.sub_goals(stored(plan_id)) == ["Gå ut varje dag", "Laga frukost själv"]
 
@@ -128,6 +130,53 @@ def test_continuous_save_survives_closing_and_a_crash(
     assert texts["what_matters"].toPlainText() == "Att få ha katten kvar"
     assert texts["main_goal"].toPlainText() == "Bo kvar hemma"
     assert texts["sub_goals"].toPlainText() == "Gå ut varje dag\nLaga frukost själv"
+
+
+def test_a_save_without_the_database_keeps_the_text_and_is_tried_again(
+        qtbot: QtBot, sqlite_world: dict[str, Any], monkeypatch: pytest.MonkeyPatch,
+        message_log: MessageLog) -> None:
+    """The server goes away while the user types: the text stays in the field, the status says
+    it is not saved, and it is saved by itself once the database answers again; closing
+    meanwhile names what would be lost."""
+    from ui.wizards import documentation_saving
+
+    world = sqlite_world
+    plan_id = world["plan"].id
+    real = documentation_saving.save_field
+    down = [True]
+
+    def save_field(*args: Any) -> Any:
+        if down[0]:
+            raise peewee.OperationalError("server closed the connection unexpectedly")
+        return real(*args)
+
+    monkeypatch.setattr(documentation_saving, "save_field", save_field)
+    wizard = open_wizard(qtbot, world["url"], world["manager"], plan_id)
+    wizard.saver.retry.setInterval(200)
+    go_to(qtbot, wizard, W.SITUATION)
+    page = wizard.page(W.SITUATION)
+    edit = page.edits["what_matters"]
+    type_text(qtbot, edit, "Att få ha katten kvar")
+    qtbot.waitUntil(lambda: "ingen kontakt med databasen" in page.save_status.text(),
+                    timeout=3000)
+    assert edit.toPlainText() == "Att få ha katten kvar"
+    assert stored(plan_id).what_matters == ""
+    message_log.confirm_answer = False
+    wizard.close()
+    settle(qtbot)
+    assert wizard.isVisible()
+    kind, title, text = message_log.shown[-1]
+    assert (kind, title) == ("confirm", "Det här är inte sparat")
+    assert "”Det här är viktigt för mig”" in text and "nå databasen" in text
+    down[0] = False  # the server is back: the next try saves it
+    qtbot.waitUntil(lambda: stored(plan_id).what_matters == "Att få ha katten kvar",
+                    timeout=3000)
+    settle(qtbot)
+    assert page.save_status.text().startswith("Sparat")
+    assert edit.toPlainText() == "Att få ha katten kvar"
+    wizard.close()
+    settle(qtbot)
+    assert not wizard.isVisible()
 
 
 def test_a_clash_on_the_same_field_shows_both_texts_and_keeps_mine(
@@ -154,6 +203,7 @@ def test_a_clash_on_the_same_field_shows_both_texts_and_keeps_mine(
     assert "”Huvudmål”" in text
     qtbot.mouseClick(box.mine_button, Qt.MouseButton.LeftButton)
     assert box.isHidden()
+    settle(qtbot)
     assert stored(plan_id).main_goal == "Bo hemma med stöd"
     type_text(qtbot, edit, ".")  # later changes save normally again
     qtbot.waitUntil(lambda: stored(plan_id).main_goal == "Bo hemma med stöd.", timeout=3000)
@@ -254,6 +304,7 @@ def test_actions_by_others_are_saved_when_who_and_what_are_written(
     type_text(qtbot, who, "Dottern Greta")
     assert editor.incomplete.isVisible()
     wizard.saver.flush()
+    settle(qtbot)
     assert plan.other_actions(stored(plan_id)) == []  # not yet: what is missing
     type_text(qtbot, what, "Handlar på lördagar")
     assert editor.incomplete.isHidden()
@@ -371,6 +422,7 @@ def test_an_intervention_is_checked_as_you_type(
 
     drive_dialog(monkeypatch, qtbot, InterventionDialog, fill)
     qtbot.mouseClick(section.add_button, Qt.MouseButton.LeftButton)
+    settle(qtbot)  # the plan is read again
     items = plan.interventions(stored(plan_id))
     assert [(i.what, i.responsible, i.how_often, i.unit) for i in items] == [
         ("Hemtjänsten hjälper till med dusch", "Maria Holm", "Två gånger i veckan",
@@ -397,6 +449,7 @@ def test_we_do_nothing_needs_only_a_sentence(
 
     drive_dialog(monkeypatch, qtbot, InterventionDialog, fill)
     qtbot.mouseClick(section.none_button, Qt.MouseButton.LeftButton)
+    settle(qtbot)  # the plan is read again
     item = plan.interventions(stored(plan_id))[0]
     assert (item.no_action, item.what) == (True, "Vårdcentralen gör inget nytt just nu")
     section = wizard.page(W.INTERVENTIONS).sections[world["region_p"].id]

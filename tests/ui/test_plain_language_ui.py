@@ -22,7 +22,7 @@ from pytestqt.qtbot import QtBot
 from sipdesk import audit, plan
 from sipdesk.db import DatabaseUrl, Engine
 from tests.core.test_plan import fill_plan
-from tests.ui.conftest import MessageLog, type_text
+from tests.ui.conftest import MessageLog, settle, type_text
 from tests.ui.documentation_support import go_to, open_wizard, stored, world_with_plan
 from tests.ui.test_plan_tab import click, show_tab
 from ui.wizards.documentation import DocumentationWizard as W
@@ -121,6 +121,7 @@ def test_return_on_step_2_with_huvudmal_empty_stays_and_says_why(
     assert error.isVisible()
     assert error.text().startswith("Skriv huvudmålet innan du går vidare")
     assert wizard.focusWidget() is page.edits["main_goal"]  # the cursor is where to write
+    settle(qtbot)  # saved in the background
     assert stored(world["plan"].id).current_situation == "Jag har ramlat två gånger"
 
     qtbot.mouseClick(wizard.button(QWizard.WizardButton.NextButton), Qt.MouseButton.LeftButton)
@@ -131,6 +132,7 @@ def test_return_on_step_2_with_huvudmal_empty_stays_and_says_why(
     wizard.button(QWizard.WizardButton.NextButton).setFocus()
     qtbot.keyClick(wizard.button(QWizard.WizardButton.NextButton), Qt.Key.Key_Return)
     assert wizard.currentId() == W.INTERVENTIONS
+    settle(qtbot)
     assert stored(world["plan"].id).main_goal == "Att kunna bo kvar hemma"
 
 

@@ -20,7 +20,7 @@ from pytestqt.qtbot import QtBot
 
 from sipdesk import plan
 from sipdesk.db import DatabaseUrl, Engine
-from tests.ui.conftest import type_text
+from tests.ui.conftest import settle, type_text
 from tests.ui.documentation_support import (
     go_to,
     open_wizard,
@@ -42,7 +42,7 @@ def world(sqlite_db: peewee.Database, tmp_path: Path) -> dict[str, Any]:
 
 def press(qtbot: QtBot, wizard: W, how: str, field: Any) -> None:
     """Return in the field (in a text box, where Return is a new line, on "Nästa >" instead),
-    or a click on "Nästa >"."""
+    or a click on "Nästa >"; then wait for what that saves (and reads) in the background."""
     next_button = wizard.button(QWizard.WizardButton.NextButton)
     if how == "click":
         qtbot.mouseClick(next_button, Qt.MouseButton.LeftButton)
@@ -52,6 +52,7 @@ def press(qtbot: QtBot, wizard: W, how: str, field: Any) -> None:
     else:
         field.setFocus()
         qtbot.keyClick(field, Qt.Key.Key_Return)
+    settle(qtbot)
 
 
 def prepare(world: dict[str, Any], page_id: int) -> None:

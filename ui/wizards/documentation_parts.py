@@ -26,7 +26,8 @@ from PySide6.QtWidgets import (
 )
 
 from sipdesk import plan
-from sipdesk.plan import Intervention, InterventionStatus, PlanParticipant, PrincipalPart
+from sipdesk.plan import Intervention, InterventionStatus, PlanParticipant
+from sipdesk.plan_documentation import OtherRow, OthersValue, PartView
 
 from ..tables import read_only
 
@@ -36,7 +37,6 @@ MISSING = "saknas"
 MISSING_COLOR = QColor("#b00020")
 GOOD_STYLE = "color: #1e6b34;"
 BAD_STYLE = "color: #b00020;"
-OTHER_ROW = tuple[str, str, str]
 
 
 def help_label(text: str) -> QLabel:
@@ -195,10 +195,11 @@ class PrincipalSection(QGroupBox):
     remove_requested = Signal(int, int)
     finish_requested = Signal(int)
 
-    def __init__(self, part: PrincipalPart, items: list[Intervention], *, writable: bool,
-                 own: bool, read_only: bool, parent: QWidget | None = None) -> None:
+    def __init__(self, part: PartView, items: list[Intervention], *, read_only: bool,
+                 parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.title_label = heading(part.principal.name)
+        own, writable = part.own, part.writable
+        self.title_label = heading(part.name)
         self.title_label.setObjectName("section_title")
         self.principal_id = part.principal_id
         self.setObjectName(f"section_{part.principal_id}")
@@ -210,9 +211,8 @@ class PrincipalSection(QGroupBox):
                    "sipdesk).")
         else:
             who = "Skrivs av huvudmannens egna deltagare — du kan läsa."
-        finisher = part.finished_by
         state = (f"Klar {part.finished_at:%Y-%m-%d}"
-                 + (f" ({finisher.full_name})" if finisher is not None else "")
+                 + (f" ({part.finished_by})" if part.finished_by else "")
                  if part.finished_at else "Inte klar ännu")
         self.state = QLabel(f"{who}  ·  {state}")
         self.state.setObjectName("section_state")
@@ -377,7 +377,7 @@ class OthersEditor(QWidget):
         self.incomplete.setVisible(any(bool(w.text().strip()) != bool(t.text().strip())
                                        for w, t, _n, _r in self.rows))
 
-    def _rebuild(self, values: list[OTHER_ROW]) -> None:
+    def _rebuild(self, values: list[OtherRow]) -> None:
         for entry in self.rows:
             for widget in entry:
                 self.grid.removeWidget(widget)
@@ -389,12 +389,12 @@ class OthersEditor(QWidget):
 
     # ---- the value the saver reads and writes ----------------------------------------------
 
-    def value(self) -> tuple[tuple[OTHER_ROW, ...], bool]:
+    def value(self) -> OthersValue:
         complete = tuple((w.text().strip(), t.text().strip(), n.text().strip())
                          for w, t, n, _r in self.rows if w.text().strip() and t.text().strip())
         return complete, self.none.isChecked()
 
-    def set_value(self, value: tuple[tuple[OTHER_ROW, ...], bool]) -> None:
+    def set_value(self, value: OthersValue) -> None:
         """Show the stored rows; rows still being written (only who or what) are kept."""
         rows, none = value
         unfinished = [(w.text(), t.text(), n.text()) for w, t, n, _r in self.rows
@@ -414,7 +414,7 @@ class OthersEditor(QWidget):
         self.none.setEnabled(not read_only)
 
 
-def others_text(value: tuple[tuple[OTHER_ROW, ...], bool]) -> str:
+def others_text(value: OthersValue) -> str:
     rows, none = value
     if none and not rows:
         return "Inga åtgärder av andra"

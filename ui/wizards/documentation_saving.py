@@ -1,18 +1,21 @@
 """Continuous saving for the dokumentationsstöd: every change is saved a moment after the user
-stops typing, field by field, with the value they started from (`plan.update_fields`'s
-compare-and-set). Several users can write in the same plan version at once; when someone else
-changed the same field in between, a `ConflictBox` appears at the field with both texts and
-"Behåll min" / "Ta deras" — nothing typed is lost, and the field is not saved again until the
-user has chosen.
+stops typing, field by field, with the value they started from (compare-and-set,
+`plan_documentation.save_field`). Several users can write in the same plan version at once;
+when someone else changed the same field in between, a `ConflictBox` appears at the field with
+both texts and "Behåll min" / "Ta deras" — nothing typed is lost, and the field is not saved
+again until the user has chosen.
 
-The saving runs on the UI thread on purpose: each save is one small compare-and-set update
-(a few milliseconds) and must be done, in order, before the wizard closes or the page changes;
-a background save could let a later keystroke overtake an earlier one.
+The saving runs in the operation runner, off the UI thread: the changed fields go in one batch,
+and one batch at a time — a change made while a batch is on its way waits for it, so a later
+keystroke never overtakes an earlier one. A batch that fails (no contact with the database)
+leaves the text in the field and marks it changed again: the next save tries it again (a
+moment after the next change, when the page changes or the wizard closes, or after a short
+wait on its own). `when_idle(fn)` runs `fn` once nothing is on its way — the wizard reads the
+plan again, and closes, only then.
 
-`FieldSaver.bind(...)` registers one field: how to read and show the widget's value, how to read
-the stored value from a `PlanVersion`, and how to save (shared fields through
-`plan.update_fields`; the sub-goals and the actions by others through their own use cases, with
-the same "has someone changed it since I read it" check first).
+`FieldSaver.bind(...)` registers one field: how to read and show the widget's value and how to
+show a stored value in a conflict; `load(view)` shows what a `DocumentationView` holds, and
+`reload(view, generation)` what others saved since, in fields this user is not editing.
 """
 
 from __future__ import annotations
@@ -26,34 +29,24 @@ from typing import Any
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
-from sipdesk import clock, plan
+from sipdesk import clock
 from sipdesk.db import storage_errors
 from sipdesk.errors import NotFoundError, PermissionDenied, SipError, StorageError, ValidationError
 from sipdesk.models import User
-from sipdesk.plan import FieldConflict, PlanVersion
+from sipdesk.plan import FieldConflict
+from sipdesk.plan_documentation import DocumentationView, save_field
 
 from ..fields import ERROR_STYLE, INVALID_STYLE
+from ..operations import Operation, report_failure
 
 log = logging.getLogger("sipdesk.ui.documentation")
 
 SAVE_DELAY_MS = 700
+RETRY_MS = 5000  # a save that found no database is tried again after this, on its own
 CONFLICT_STYLE = ("QFrame#conflict_box { background: #fdecea; border: 1px solid #e0a3a0;"
                   " border-radius: 4px; }")
-
-Saver = Callable[[User, PlanVersion, Any, Any], FieldConflict | None]
-
-
-def save_shared(name: str) -> Saver:
-    """Save a shared plan field with compare-and-set; the conflict, if any."""
-    def save(actor: User, version: PlanVersion, old: Any, new: Any) -> FieldConflict | None:
-        conflicts = plan.update_fields(actor, version, {name: (old, new)})
-        return conflicts[0] if conflicts else None
-    return save
-
-
-def stored_shared(name: str) -> Callable[[PlanVersion], Any]:
-    column = "overall_principal_id" if name == "overall_principal" else name
-    return lambda version: getattr(version, column)
+NO_CONTACT = ("Inte sparat: ingen kontakt med databasen. Det du skrivit finns kvar och sparas "
+              "vid nästa ändring.")
 
 
 def plain(value: Any) -> str:
@@ -127,12 +120,42 @@ class Binding:
     name: str
     read: Callable[[], Any]  # the widget's value now
     write: Callable[[Any], None]  # show a value in the widget
-    stored: Callable[[PlanVersion], Any]  # the value in the database
-    save: Saver
     conflict: ConflictBox
     error: QLabel
     widget: QWidget
     display: Callable[[Any], str] = plain
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What became of one field of a batch (worked out off the UI thread)."""
+
+    name: str
+    new: Any
+    conflict: FieldConflict | None = None
+    refused: str = ""  # a rule refused the value: said at the field
+    stopped: str = ""  # the plan can no longer be changed: the reason
+    failed: bool = False  # not saved (no database, or the batch stopped): tried again
+
+
+def save_batch(actor: User, plan_id: int, batch: list[tuple[str, Any, Any]]) -> list[Outcome]:
+    """Save `(name, old, new)` in order (the work of one save, in the operation runner)."""
+    outcomes: list[Outcome] = []
+    for index, (name, old, new) in enumerate(batch):
+        try:
+            with storage_errors():
+                conflict = save_field(actor, plan_id, name, old, new)
+        except StorageError as exc:
+            log.error("saving a plan field failed: %s", type(exc).__name__)
+            return outcomes + [Outcome(n, v, failed=True) for n, _o, v in batch[index:]]
+        except (PermissionDenied, NotFoundError) as problem:
+            return outcomes + [Outcome(name, new, stopped=problem.message)] + [
+                Outcome(n, v, failed=True) for n, _o, v in batch[index + 1:]]
+        except (ValidationError, SipError) as problem:
+            outcomes.append(Outcome(name, new, refused=problem.message))
+        else:
+            outcomes.append(Outcome(name, new, conflict=conflict))
+    return outcomes
 
 
 class FieldSaver(QObject):
@@ -150,21 +173,31 @@ class FieldSaver(QObject):
         self.plan_id = plan_id
         self.bindings: dict[str, Binding] = {}
         self.base: dict[str, Any] = {}  # what the user started from (the stored value)
-        self.dirty: set[str] = set()
+        self.dirty: set[str] = set()  # changed and not saved (yet, or for want of a database)
+        self.in_flight: dict[str, Any] = {}  # on its way to the database: the value
         self.conflicts: dict[str, FieldConflict] = {}
         self.refused: set[str] = set()  # refused by a rule: not saved until changed
-        self.read_only = False
+        self.read_only = True  # until the plan is read and shown
+        self.generation = 0  # batches started; a field remembers the one that last saved it
+        self._saved_in: dict[str, int] = {}
+        self._busy = False
+        self._again = False  # asked to save while a batch was on its way
+        self._waiting: list[Callable[[], None]] = []
         self._writing = False
         self.timer = QTimer(self)
         self.timer.setSingleShot(True)
         self.timer.setInterval(delay_ms)
         self.timer.timeout.connect(self.flush)
+        self.retry = QTimer(self)
+        self.retry.setSingleShot(True)
+        self.retry.setInterval(RETRY_MS)
+        self.retry.timeout.connect(self.flush)
 
     # ---- binding ---------------------------------------------------------------------------
 
-    def bind(self, binding: Binding, version: PlanVersion) -> None:
+    def bind(self, binding: Binding, view: DocumentationView) -> None:
         self.bindings[binding.name] = binding
-        value = binding.stored(version)
+        value = view.stored(binding.name)
         self.base[binding.name] = value
         self._show(binding, value)
         binding.conflict.keep_mine.connect(lambda: self.keep_mine(binding.name))
@@ -190,65 +223,109 @@ class FieldSaver(QObject):
 
     # ---- saving ----------------------------------------------------------------------------
 
-    def flush(self) -> bool:
-        """Save every changed field now; False when something could not be saved."""
+    @property
+    def busy(self) -> bool:
+        """A batch is on its way to the database."""
+        return self._busy
+
+    @property
+    def pending(self) -> bool:
+        return bool(self.dirty) or self._busy
+
+    def flush(self) -> None:
+        """Start saving every changed field now — after the batch on its way, if there is one."""
         self.timer.stop()
-        if self.read_only or not self.dirty:
-            return not self.dirty
-        ok = True
+        self.retry.stop()
+        if self.read_only:
+            return
+        if self._busy:
+            self._again = True
+            return
+        batch: list[tuple[str, Any, Any]] = []
         for name in sorted(self.dirty):
             if name in self.conflicts:
                 continue
-            ok = self._save(self.bindings[name]) and ok
-            if self.read_only:
-                break
-        return ok
+            new = self.bindings[name].read()
+            if new == self.base[name]:
+                self.dirty.discard(name)
+                continue
+            batch.append((name, self.base[name], new))
+        if not batch:
+            return
+        self.generation += 1
+        for name, _old, new in batch:
+            self.dirty.discard(name)
+            self.in_flight[name] = new
+            self._saved_in[name] = self.generation
+        self._busy = True
+        actor, plan_id = self.actor, self.plan_id
+        (Operation(self, lambda: save_batch(actor, plan_id, batch))
+         .success(self._done).failure(self._batch_failed).run())
 
-    def _save(self, binding: Binding) -> bool:
-        name = binding.name
-        new = binding.read()
-        old = self.base[name]
-        if new == old:
-            self.dirty.discard(name)
-            return True
-        try:
-            with storage_errors():
-                version = plan.get_version(self.plan_id)
-                conflict = binding.save(self.actor, version, old, new)
-        except StorageError as exc:
-            log.error("saving a plan field failed: %s", type(exc).__name__)
-            self.status_changed.emit("Inte sparat: ingen kontakt med databasen. Det du skrivit "
-                                     "finns kvar och sparas vid nästa ändring.")
-            return False
-        except ValidationError as problem:
-            self.dirty.discard(name)  # said at the field; saved again when the user changes it
-            self.refused.add(name)
-            self._set_error(binding, problem.message)
-            self.status_changed.emit("Inte sparat: se meddelandet vid fältet.")
-            return False
-        except (PermissionDenied, NotFoundError) as problem:
-            self.read_only = True
-            self.stopped.emit(problem.message)
-            self.status_changed.emit("Inte sparat: planen kan inte ändras längre. Det du "
-                                     "skrivit finns kvar i fönstret.")
-            return False
-        except SipError as problem:
-            self.dirty.discard(name)
-            self.refused.add(name)
-            self._set_error(binding, problem.message)
-            return False
-        self.dirty.discard(name)
-        if conflict is not None:
-            self.conflicts[name] = conflict
-            binding.conflict.show_conflict(binding.display(conflict.theirs),
-                                           binding.display(conflict.mine))
-            self.conflicted.emit(name)
-            self.status_changed.emit("Någon annan har ändrat samma sak — välj vid fältet.")
-            return False
-        self.base[name] = new
-        self.saved.emit(name)
-        self.status_changed.emit(f"Sparat {clock.now():%H:%M}")
-        return True
+    def when_idle(self, fn: Callable[[], None]) -> None:
+        """Call `fn` once no save is on its way (now, when none is)."""
+        if self._busy:
+            self._waiting.append(fn)
+        else:
+            fn()
+
+    def _done(self, outcomes: list[Outcome]) -> None:
+        failed = False
+        for outcome in outcomes:
+            name = outcome.name
+            self.in_flight.pop(name, None)
+            binding = self.bindings[name]
+            if outcome.failed:
+                self.dirty.add(name)  # still on screen; the next save tries it again
+                failed = True
+            elif outcome.stopped:
+                self.dirty.add(name)
+                self.read_only = True
+                self.stopped.emit(outcome.stopped)
+                self.status_changed.emit("Inte sparat: planen kan inte ändras längre. Det du "
+                                         "skrivit finns kvar i fönstret.")
+            elif outcome.refused:
+                if name not in self.dirty:  # not changed since: said at the field
+                    self.refused.add(name)
+                    self._set_error(binding, outcome.refused)
+                self.status_changed.emit("Inte sparat: se meddelandet vid fältet.")
+            elif outcome.conflict is not None:
+                self.conflicts[name] = outcome.conflict
+                binding.conflict.show_conflict(binding.display(outcome.conflict.theirs),
+                                               binding.display(outcome.conflict.mine))
+                self.conflicted.emit(name)
+                self.status_changed.emit("Någon annan har ändrat samma sak — välj vid fältet.")
+            else:
+                self.base[name] = outcome.new
+                self.saved.emit(name)
+                self.status_changed.emit(f"Sparat {clock.now():%H:%M}")
+        if failed and not self.read_only:
+            self.status_changed.emit(NO_CONTACT)
+            self.retry.start()
+        self._finished()
+
+    def _batch_failed(self, exc: Exception) -> None:
+        """The batch as a whole did not run: everything in it is tried again."""
+        self.dirty.update(self.in_flight)
+        self.in_flight.clear()
+        if isinstance(exc, StorageError):
+            self.status_changed.emit(NO_CONTACT)
+            self.retry.start()
+        else:
+            report_failure(None, exc, "Det gick inte att spara")
+        self._finished()
+
+    def _finished(self) -> None:
+        self._busy = False
+        if self._again and not self.read_only:
+            self._again = False
+            self.flush()
+            if self._busy:
+                return
+        self._again = False
+        waiting, self._waiting = self._waiting, []
+        for fn in waiting:
+            fn()
 
     def _set_error(self, binding: Binding, message: str) -> None:
         binding.error.setText(message)
@@ -267,11 +344,10 @@ class FieldSaver(QObject):
         conflict = self.conflicts.pop(name, None)
         if conflict is None:
             return
-        binding = self.bindings[name]
-        binding.conflict.hide()
+        self.bindings[name].conflict.hide()
         self.base[name] = conflict.theirs
         self.dirty.add(name)
-        self._save(binding)
+        self.flush()
 
     def take_theirs(self, name: str) -> None:
         """Show their text in the field; mine is dropped only now, by the user's choice."""
@@ -287,16 +363,15 @@ class FieldSaver(QObject):
 
     # ---- reading others' changes -----------------------------------------------------------
 
-    def reload(self, version: PlanVersion) -> None:
-        """Show what others saved in fields this user is not editing right now."""
+    def reload(self, view: DocumentationView, generation: int) -> None:
+        """Show what others saved in fields this user is not editing right now. `view` was
+        read when `generation` batches had been started (and all of them were done): a field
+        saved by a later batch is newer here than in `view`."""
         for name, binding in self.bindings.items():
-            if name in self.dirty or name in self.conflicts:
+            if (name in self.dirty or name in self.in_flight or name in self.conflicts
+                    or name in self.refused or self._saved_in.get(name, 0) > generation):
                 continue
-            value = binding.stored(version)
+            value = view.stored(name)
             if value != self.base[name]:
                 self.base[name] = value
                 self._show(binding, value)
-
-    @property
-    def pending(self) -> bool:
-        return bool(self.dirty)

@@ -15,9 +15,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from sipdesk import contacts, plan
-from sipdesk.models import User
-from sipdesk.plan import FieldConflict, PlanVersion
+from sipdesk import plan
+from sipdesk.plan_documentation import DocumentationView
 from sipdesk.workdays import one_year_after
 
 from ... import messages
@@ -47,6 +46,7 @@ class InterventionsPage(DocumentationPage):
         super().__init__(wizard)
         self.sections: dict[int, PrincipalSection] = {}
         self.names: dict[int, str] = {}
+        self.items: list[plan.Intervention] = []
         self.section_area = QVBoxLayout()
         self.section_area.setSpacing(12)
         self.content.addLayout(self.section_area)
@@ -57,67 +57,64 @@ class InterventionsPage(DocumentationPage):
         self.content.addWidget(self.empty)
         self.content.addStretch(1)
 
-    def refresh(self) -> None:
-        version = self.doc.fresh()
+    def show_data(self, view: DocumentationView) -> None:
         for section in self.sections.values():
             self.section_area.removeWidget(section)
             section.deleteLater()
         self.sections = {}
-        items = plan.interventions(version)
-        user = self.doc.session.user
-        parts = plan.parts(version)
+        self.items = view.interventions
+        own = [p for p in view.parts if p.own]
         # The user's own principal first: that is the part they came to write.
-        parts.sort(key=lambda p: (p.principal_id != user.unit.principal_id, p.principal.name))
-        self.names = {p.principal_id: p.principal.name for p in parts}
+        parts = own + [p for p in view.parts if not p.own]
+        self.names = {p.principal_id: p.name for p in parts}
         for part in parts:
-            mine = [i for i in items if i.principal_id == part.principal_id]
-            section = PrincipalSection(
-                part, mine, writable=plan.may_write_for(user, version, part.principal_id),
-                own=part.principal_id == user.unit.principal_id, read_only=self.doc.read_only)
+            mine = [i for i in self.items if i.principal_id == part.principal_id]
+            section = PrincipalSection(part, mine, read_only=self.doc.read_only)
             section.add_requested.connect(self.add)
             section.edit_requested.connect(self.edit)
             section.remove_requested.connect(self.remove)
             section.finish_requested.connect(self.finish)
             self.section_area.addWidget(section)
+            section.show()  # now, not on the next turn of the event loop: the page is up
             self.sections[part.principal_id] = section
         self.empty.setVisible(not parts)
 
     def _goals(self) -> list[str]:
-        version = self.doc.fresh()
-        return [g for g in [version.main_goal.strip(), *plan.sub_goals(version)] if g]
+        """The goals as they stand in the fields on page 2 (saved or on their way)."""
+        bindings = self.doc.saver.bindings
+        main = str(bindings["main_goal"].read() or "").strip() if "main_goal" in bindings else ""
+        subs = bindings["sub_goals"].read() if "sub_goals" in bindings else []
+        return [g for g in [main, *subs] if g]
 
     def add(self, principal_id: int, no_action: bool) -> None:
         name = self.names.get(principal_id, "")
-        if InterventionDialog.ask(self, self.doc.session, self.doc.fresh(),
+        if InterventionDialog.ask(self, self.doc.session, self.doc.version,
                                   principal_id=principal_id, principal_name=name,
                                   no_action=no_action, goals=self._goals()) is not None:
             self.doc.mark_saved()
-            self.refresh()
+            self.doc.reload()
 
     def edit(self, principal_id: int, intervention_id: int) -> None:
-        version = self.doc.fresh()
-        item = next((i for i in plan.interventions(version) if i.id == intervention_id), None)
+        item = next((i for i in self.items if i.id == intervention_id), None)
         if item is None:
-            self.refresh()
+            self.doc.reload()
             return
-        if InterventionDialog.ask(self, self.doc.session, version, principal_id=principal_id,
-                                  principal_name=item.principal.name, intervention=item,
-                                  goals=self._goals()) is not None:
+        if InterventionDialog.ask(self, self.doc.session, self.doc.version,
+                                  principal_id=principal_id,
+                                  principal_name=self.names.get(principal_id, ""),
+                                  intervention=item, goals=self._goals()) is not None:
             self.doc.mark_saved()
-            self.refresh()
+            self.doc.reload()
 
     def remove(self, principal_id: int, intervention_id: int) -> None:
         if not messages.confirm(self, "Ta bort insats", "Ta bort insatsen ur planen?",
                                 yes="Ta bort"):
             return
-        if self.doc.run(lambda: plan.delete_intervention(
-                self.doc.session.user, self.doc.fresh(), intervention_id)):
-            self.refresh()
+        self.doc.run(lambda user, version: plan.delete_intervention(
+            user, version, intervention_id))
 
     def finish(self, principal_id: int) -> None:
-        if self.doc.run(lambda: plan.mark_part_finished(
-                self.doc.session.user, self.doc.fresh(), principal_id)):
-            self.refresh()
+        self.doc.run(lambda user, version: plan.mark_part_finished(user, version, principal_id))
 
 
 # ---- 4 Andra och ansvar ------------------------------------------------------------------------
@@ -129,37 +126,28 @@ class ResponsibilityPage(DocumentationPage):
                  "personen. Samordnaren är personens och närståendes kontaktperson om de har "
                  "frågor eller om något inte fungerar.")
 
-    def __init__(self, wizard: DocumentationWizard) -> None:
-        super().__init__(wizard)
+    def build(self, view: DocumentationView) -> None:
+        wizard = self.doc
         self.others = OthersEditor()
         self.others.setObjectName("others")
         self.add_field("others", "Åtgärder av andra än kommun och region", self.others,
                    hint="Närstående, skola, personen själv … Finns det inga, kryssa i det.")
 
-        def save_others(actor: User, version: PlanVersion, old: Any, new: Any
-                        ) -> FieldConflict | None:
-            theirs = others_value(version)
-            if theirs not in (old, new):
-                return FieldConflict("others", new, theirs)
-            rows, none = new
-            plan.set_other_actions(actor, version, list(rows), none=none)
-            return None
-
         wizard.bind("others", self.others, read=self.others.value, write=self.others.set_value,
-                    stored=others_value, save=save_others, display=others_text)
+                    display=others_text)
         self.others.changed.connect(lambda: wizard.saver.changed("others"))
 
         self.overall = QComboBox()
         self.overall.setObjectName("overall_principal")
         self.overall.setAccessibleName("Huvudman med övergripande ansvar")
-        self._fill_principals()
+        self._fill_principals(view)
         self.add_field("overall_principal", "Övergripande ansvar (huvudman) *", self.overall)
 
         def write_overall(value: Any) -> None:
             index = self.overall.findData(value)
             self.overall.setCurrentIndex(index if index >= 0 else 0)
 
-        names = {p.id: p.name for p in contacts.principals()}
+        names = view.principal_names
         wizard.bind("overall_principal", self.overall, read=self.overall.currentData,
                     write=write_overall,
                     display=lambda v: names.get(v, "(ingen vald)") if v else "(ingen vald)")
@@ -222,22 +210,15 @@ class ResponsibilityPage(DocumentationPage):
     def _treatment_changed(self) -> None:
         self.reference.setEnabled(self.treatment_group.checkedId() == 0)
 
-    def _fill_principals(self) -> None:
-        version = self.doc.version
+    def _fill_principals(self, view: DocumentationView) -> None:
+        overall = view.version.overall_principal_id
         self.overall.addItem("Välj huvudman …", None)
         seen = set()
-        for part in plan.parts(version):
-            self.overall.addItem(part.principal.name, part.principal_id)
+        for part in view.parts:
+            self.overall.addItem(part.name, part.principal_id)
             seen.add(part.principal_id)
-        if version.overall_principal_id and version.overall_principal_id not in seen:
-            names = {p.id: p.name for p in contacts.principals()}
-            self.overall.addItem(names.get(version.overall_principal_id, "Annan huvudman"),
-                                 version.overall_principal_id)
-
-
-def others_value(version: PlanVersion) -> tuple[tuple[tuple[str, str, str], ...], bool]:
-    rows = tuple((o.who, o.what, o.when) for o in plan.other_actions(version))
-    return rows, bool(version.others_none)
+        if overall and overall not in seen:
+            self.overall.addItem(view.principal_names.get(overall, "Annan huvudman"), overall)
 
 
 # ---- 5 Uppföljning -----------------------------------------------------------------------------
@@ -249,9 +230,9 @@ class FollowUpPage(DocumentationPage):
                  "minst en gång om året, tidigare vid behov. Samordnaren ansvarar för "
                  "uppföljningen.")
 
-    def __init__(self, wizard: DocumentationWizard) -> None:
-        super().__init__(wizard)
-        version = wizard.version
+    def build(self, view: DocumentationView) -> None:
+        wizard = self.doc
+        version = view.version
         self.limit = one_year_after(version.meeting_date)
         self.date = OptionalDateEdit(None, empty_at=version.meeting_date, maximum=self.limit,
                                      empty_text="Välj datum")
@@ -277,8 +258,7 @@ class FollowUpPage(DocumentationPage):
             "follow_up_date", f"Planen följs upp minst en gång om året — senast "
                               f"{self.limit:%Y-%m-%d}."))
 
-        coordinator = wizard.case.coordinator
-        self.by = line_edit("follow_up_by", placeholder=coordinator.full_name)
+        self.by = line_edit("follow_up_by", placeholder=view.coordinator)
         self.add_field("follow_up_by", "Vem följer upp", self.by,
                    hint="Oftast samordnaren.")
         self.bind_text("follow_up_by", self.by)
@@ -289,8 +269,8 @@ class FollowUpPage(DocumentationPage):
         self.content.addWidget(self.skipped)
         self.content.addStretch(1)
 
-    def refresh(self) -> None:
-        reason = self.doc.fresh().follow_up_skipped_reason
+    def show_data(self, view: DocumentationView) -> None:
+        reason = view.version.follow_up_skipped_reason
         self.skipped.setText(f"Uppföljningen hoppas över: {reason}")
         self.skipped.setVisible(bool(reason))
 

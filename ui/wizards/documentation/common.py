@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 
 from sipdesk import plan
 from sipdesk.plan import PlanVersion
+from sipdesk.plan_documentation import DocumentationView
 
 from ...dialogs.plan_widgets import OptionalDateEdit, PlainLanguageLabel
 from ..documentation_parts import (
@@ -72,7 +73,7 @@ def add_months(day: dt.date, months: int) -> dt.date:
 def deadline_text(version: PlanVersion, *, today: dt.date,
                   overdue: bool | None = None) -> tuple[str, bool]:
     """What the banner says about the two working days, and whether it is overdue (`overdue`
-    as read with the version, or read now)."""
+    as read with the version — give it on the UI thread — or read now)."""
     if version.locked:
         return (f"Planen är godkänd av alla och låst ({version.locked_at:%Y-%m-%d}).", False)
     if overdue if overdue is not None else plan.is_overdue(version, today=today):
@@ -86,7 +87,8 @@ def deadline_text(version: PlanVersion, *, today: dt.date,
 
 class DocumentationPage(QWizardPage):
     """A page: the help text, the deadline and save status, then the page's own content in a
-    scroll area."""
+    scroll area — built by `build` from the plan as first read, and shown again by
+    `show_data` each time the plan is read."""
 
     title_text: ClassVar[str] = ""
     help_text: ClassVar[str] = ""
@@ -175,11 +177,15 @@ class DocumentationPage(QWizardPage):
         self.deadline.setStyleSheet(OVERDUE_STYLE if overdue else DEADLINE_STYLE)
         self.deadline.setProperty("overdue", overdue)
 
-    def initializePage(self) -> None:
-        self.refresh()
+    def build(self, view: DocumentationView) -> None:
+        """The page's fields, once the plan is read (until then the page has only its help)."""
 
-    def refresh(self) -> None:
-        """Show the plan as the core has it now (lists and checks)."""
+    def initializePage(self) -> None:
+        if self.doc.view is not None:
+            self.show_data(self.doc.view)
+
+    def show_data(self, view: DocumentationView) -> None:
+        """Show the plan as last read (lists and checks); no query."""
 
     def set_read_only(self, read_only: bool) -> None:
         for edit in self.body.findChildren(QPlainTextEdit) + self.body.findChildren(QLineEdit):
@@ -212,9 +218,12 @@ class DocumentationPage(QWizardPage):
         """The page's required fields that do not hold, with what to do."""
         if not self.required:
             return {}
+        view = self.doc.view
+        if view is None:
+            return {}
         bindings = self.doc.saver.bindings
         values = {name: bindings[name].read() for name in self.required if name in bindings}
-        found = plan.required_field_problems(self.doc.fresh(), values)
+        found = plan.required_field_problems(view.version, values, has_parts=bool(view.parts))
         return {name: found[name] for name in self.required if name in found}
 
 

@@ -11,9 +11,9 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
 )
 
-from sipdesk import contacts, plan
-from sipdesk.models import User
-from sipdesk.plan import FieldConflict, PlanKind, PlanVersion
+from sipdesk import plan
+from sipdesk.plan import PlanKind
+from sipdesk.plan_documentation import DocumentationView
 
 from ... import messages
 from ...dialogs.plan_participant import ParticipantDialog
@@ -36,9 +36,8 @@ class ParticipantsPage(DocumentationPage):
                  "organisation och hur man når personen — det behövs för alla innan planen kan "
                  "godkännas. Den som leder mötet är oftast den som kallat.")
 
-    def __init__(self, wizard: DocumentationWizard) -> None:
-        super().__init__(wizard)
-        version = wizard.version
+    def build(self, view: DocumentationView) -> None:
+        version = view.version
         about = QLabel(f"Möte {version.meeting_date:%Y-%m-%d} · "
                        f"{PlanKind(version.kind).label} · version {version.number}")
         about.setObjectName("meeting_about")
@@ -71,11 +70,9 @@ class ParticipantsPage(DocumentationPage):
         self.table.table.open_requested.connect(lambda _r: self.edit())
         self.table.table.remove_requested.connect(lambda _r: self.remove())
 
-    def refresh(self) -> None:
-        version = self.doc.fresh()
-        names = {p.id: p.name for p in contacts.principals()}
-        self.table.show_rows(plan.participants(version), names)
-        problems = plan.participant_problems(version)
+    def show_data(self, view: DocumentationView) -> None:
+        self.table.show_rows(view.participants, view.principal_names)
+        problems = view.participant_problems
         self.problems.setText("Saknas innan planen kan godkännas:\n"
                               + "\n".join(f"• {p}" for p in problems))
         self.problems.setVisible(bool(problems))
@@ -85,9 +82,11 @@ class ParticipantsPage(DocumentationPage):
         self.add_button.setEnabled(not self.doc.read_only)
 
     def add(self) -> None:
+        if self.doc.read_only:
+            return
         if ParticipantDialog.ask(self, self.doc.session, self.doc.version) is not None:
             self.doc.mark_saved()
-            self.refresh()
+            self.doc.reload()
 
     def edit(self) -> None:
         chosen = self.table.selected()
@@ -96,7 +95,7 @@ class ParticipantsPage(DocumentationPage):
         if ParticipantDialog.ask(self, self.doc.session, self.doc.version,
                                  participant=chosen) is not None:
             self.doc.mark_saved()
-            self.refresh()
+            self.doc.reload()
 
     def remove(self) -> None:
         chosen = self.table.selected()
@@ -105,9 +104,7 @@ class ParticipantsPage(DocumentationPage):
         if not messages.confirm(self, "Ta bort deltagare",
                                 f"Ta bort {chosen.name} ur planen?", yes="Ta bort"):
             return
-        if self.doc.run(lambda: plan.remove_participant(
-                self.doc.session.user, self.doc.fresh(), chosen.id)):
-            self.refresh()
+        self.doc.run(lambda user, version: plan.remove_participant(user, version, chosen.id))
 
 
 # ---- 2 Den enskildes situation och mål ---------------------------------------------------------
@@ -129,12 +126,15 @@ class SituationPage(DocumentationPage):
     def __init__(self, wizard: DocumentationWizard) -> None:
         super().__init__(wizard)
         self.edits: dict[str, QPlainTextEdit] = {}
+
+    def build(self, view: DocumentationView) -> None:
+        wizard = self.doc
         for name, label, placeholder in self.TEXTS:
             edit = text_box(name, placeholder=placeholder)
             self.add_field(name, label, edit, plain_check=True)
             self.bind_text(name, edit)
             self.edits[name] = edit
-        if wizard.is_child:
+        if view.is_child:
             edit = text_box("child_views", placeholder="Vad barnet själv vill och tycker")
             self.add_field("child_views", "Barnets egna synpunkter", edit, plain_check=True,
                        hint="Barnets åsikter väger olika beroende på ålder och mognad — skriv "
@@ -158,16 +158,7 @@ class SituationPage(DocumentationPage):
         def write_goals(value: Any) -> None:
             goals.setPlainText("\n".join(value or []))
 
-        def save_goals(actor: User, version: PlanVersion, old: Any, new: Any
-                       ) -> FieldConflict | None:
-            theirs = plan.sub_goals(version)
-            if theirs not in (old, new):
-                return FieldConflict("sub_goals", new, theirs)
-            plan.set_sub_goals(actor, version, new)
-            return None
-
         wizard.bind("sub_goals", goals, read=read_goals, write=write_goals,
-                    stored=plan.sub_goals, save=save_goals,
                     display=lambda v: "; ".join(v) if v else "(tomt)")
         goals.textChanged.connect(lambda: wizard.saver.changed("sub_goals"))
         self.content.addStretch(1)

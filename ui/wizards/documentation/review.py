@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -12,7 +10,7 @@ from PySide6.QtWidgets import (
 )
 
 from sipdesk import plan
-from sipdesk.plan import PlanVersion
+from sipdesk.plan_documentation import DocumentationView
 
 from ..documentation_parts import (
     button,
@@ -27,10 +25,6 @@ from .common import (
     line_edit,
 )
 
-if TYPE_CHECKING:
-    from .wizard import DocumentationWizard
-
-
 # ---- 6 Granska ---------------------------------------------------------------------------------
 
 class ReviewPage(DocumentationPage):
@@ -39,8 +33,7 @@ class ReviewPage(DocumentationPage):
                  "och noterar vilka som var med och justerade texten. Skriv så att personen "
                  "förstår — utan förkortningar och facktermer.")
 
-    def __init__(self, wizard: DocumentationWizard) -> None:
-        super().__init__(wizard)
+    def build(self, view: DocumentationView) -> None:
         self.legal = self._box("legal_check")
         self.participants = self._box("participant_check")
         self.other = self._box("other_check")
@@ -70,9 +63,7 @@ class ReviewPage(DocumentationPage):
         self.finish_row.addStretch(1)
         self.content.addWidget(self.finish_area)
         self.finish_buttons: list[QWidget] = []
-        writer = wizard.version.documented_by
-        documented = writer.full_name if writer is not None else ""
-        self.documented = QLabel(f"Dokumenterat av: {documented}")
+        self.documented = QLabel(f"Dokumenterat av: {view.documented_by}")
         self.documented.setObjectName("documented_by")
         self.content.addWidget(self.documented)
         self.adjusted = line_edit("adjusted_with",
@@ -88,56 +79,51 @@ class ReviewPage(DocumentationPage):
         label.setTextFormat(Qt.TextFormat.PlainText)
         return label
 
-    def refresh(self) -> None:
-        version = self.doc.fresh()
-        legal = plan.legal_problems(version)
+    def show_data(self, view: DocumentationView) -> None:
+        legal = view.legal_problems
         _show(self.legal, legal, ok="Planen visar allt som lagen kräver: insatserna, vad varje "
                                     "huvudman ansvarar för, åtgärder av andra och vem som har "
                                     "det övergripande ansvaret.", bad=True)
-        people = plan.participant_problems(version)
+        people = view.participant_problems
         _show(self.participants, people, ok="Alla deltagare har namn, initialer, yrke, "
                                             "organisation och kontaktuppgifter.", bad=True)
-        other = [p for p in plan.approval_problems(version) if p not in legal + people]
+        other = [p for p in view.approval_problems if p not in legal + people]
         _show(self.other, other, ok="", bad=True)
         self.other_heading.setVisible(bool(other))
-        hints = plan.plain_language_hints(version)
         _show(self.plain, [f"{HINT_PLACES.get(h.field, h.field)}: ”{h.word}” — skriv hellre: "
-                           f"{h.suggestion}" for h in hints],
+                           f"{h.suggestion}" for h in view.hints],
               ok="Inga förkortningar eller facktermer hittades i texterna till personen.",
               bad=False)
         lines = []
-        for part in plan.parts(version):
+        for part in view.parts:
             finished = (f"klar {part.finished_at:%Y-%m-%d}" if part.finished_at
                         else "inte klar")
             approved = (f", godkänd {part.approved_at:%Y-%m-%d}" if part.approved_at else "")
             behalf = " (för huvudmannens räkning)" if part.on_behalf else ""
-            lines.append(f"• {part.principal.name}: {finished}{approved}{behalf}")
+            lines.append(f"• {part.name}: {finished}{approved}{behalf}")
         self.parts.setText("\n".join(lines) or "Ingen huvudman deltar ännu.")
-        self._finish_buttons(version)
+        self._finish_buttons(view)
 
-    def _finish_buttons(self, version: PlanVersion) -> None:
+    def _finish_buttons(self, view: DocumentationView) -> None:
         for found in self.finish_buttons:
             self.finish_row.removeWidget(found)
             found.deleteLater()
         self.finish_buttons = []
         if self.doc.read_only:
             return
-        user = self.doc.session.user
-        for part in plan.parts(version):
-            if part.finished_at is None and plan.may_write_for(user, version, part.principal_id):
-                own = part.principal_id == user.unit.principal_id
-                found = button("Markera min del som klar" if own else
-                               f"Markera {part.principal.name}s del som klar",
+        for part in view.parts:
+            if part.finished_at is None and part.writable:
+                found = button("Markera min del som klar" if part.own else
+                               f"Markera {part.name}s del som klar",
                                name=f"review_finish_{part.principal_id}")
                 found.clicked.connect(lambda _c=False, p=part.principal_id: self._finish(p))
                 self.finish_row.insertWidget(len(self.finish_buttons), found)
+                found.show()
                 self.finish_buttons.append(found)
         self.finish_area.setVisible(bool(self.finish_buttons))
 
     def _finish(self, principal_id: int) -> None:
-        if self.doc.run(lambda: plan.mark_part_finished(
-                self.doc.session.user, self.doc.fresh(), principal_id)):
-            self.refresh()
+        self.doc.run(lambda user, version: plan.mark_part_finished(user, version, principal_id))
 
 
 def _show(label: QLabel, problems: list[str], *, ok: str, bad: bool) -> None:
