@@ -15,11 +15,22 @@ from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QAbstractButton, QLabel
 from pytestqt.qtbot import QtBot
 
-from sipdesk import case_page, clock, consent, contacts, convene, invitation, messaging, people
+from sipdesk import (
+    auth,
+    case_page,
+    clock,
+    consent,
+    contacts,
+    convene,
+    invitation,
+    messaging,
+    people,
+)
 from sipdesk import meeting as meetings
 from sipdesk.contacts import EntryKind, OrganisationKind
 from sipdesk.invitation import Answer, InvitationDraft, Meeting
 from sipdesk.meeting import PrimaryCareDecision
+from sipdesk.meeting_page import mobile_team_form, staff_meeting_form
 from sipdesk.models import Case, CaseStatus, ContactKind, Law, Principal, PrincipalKind, Role, User
 from tests.factories import PNR_CHILD, make_case, make_person, make_unit, make_user
 from tests.ui.conftest import MessageLog, settle, shown_tab, type_text
@@ -151,10 +162,11 @@ def test_before_any_meeting(sqlite_session: Session, qtbot: QtBot,
 
     # "Kalla till möte…" opens the wizard; a sent kallelse makes the case view read again.
     calls: list[tuple[object, ...]] = []
+    sent = send(sqlite_session, world)  # what the wizard sends (the fake runs no SQL itself)
 
     def fake_ask(_cls: object, parent: object, session: Session, case: Case) -> Meeting:
         calls.append((parent, session.user.id, case.id))
-        return send(sqlite_session, world)
+        return sent
 
     monkeypatch.setattr(KallelseWizard, "ask", classmethod(fake_ask))
     with qtbot.waitSignal(tab.changed, timeout=2000):
@@ -339,7 +351,7 @@ def test_mobile_care_team_four_of_six_and_age_locked(sqlite_session: Session,
     """Seed 000: at least four of six; age 75 from the personal number on the meeting date."""
     world = make_world(sqlite_session)  # Åsa Öberg, born 1940
     meeting = send(sqlite_session, world)
-    dialog = MobileTeamDialog(sqlite_session.user, meeting, case=world["case"])
+    dialog = MobileTeamDialog(sqlite_session.user, meeting, form=mobile_team_form(meeting))
     qtbot.addWidget(dialog)
     dialog.show()
     age = dialog.boxes["age_75"]
@@ -390,7 +402,7 @@ def test_a_young_persons_age_box_is_locked_unticked(sqlite_session: Session,
     case = make_case(sqlite_session.user, make_person(PNR_CHILD, "Lo", "Ung"))
     planned = Meeting(case=case, starts_at=START, purpose="x", place="x",
                       created_by=sqlite_session.user)  # not stored: only its date is read
-    dialog = MobileTeamDialog(sqlite_session.user, planned, case=case)
+    dialog = MobileTeamDialog(sqlite_session.user, planned, form=mobile_team_form(planned))
     qtbot.addWidget(dialog)
     assert not dialog.boxes["age_75"].isChecked() and not dialog.boxes["age_75"].isEnabled()
 
@@ -398,7 +410,8 @@ def test_a_young_persons_age_box_is_locked_unticked(sqlite_session: Session,
 def test_staff_meeting_moves_the_coordinator(session: Session, qtbot: QtBot) -> None:
     world = make_world(session)
     meeting = send(session, world)
-    dialog = StaffMeetingDialog(session.user, meeting, case=world["case"],
+    dialog = StaffMeetingDialog(session.user, meeting,
+                                form=staff_meeting_form(world["case"].id),
                                 names=["Maria Holm", "Per Nord", "Eva Läkare"],
                                 current=clock.now())
     qtbot.addWidget(dialog)
@@ -485,7 +498,7 @@ def test_request_to_convene_from_home_care(session: Session, qtbot: QtBot) -> No
         assert secret not in text
     assert "inga personuppgifter" in tab.copied_label.text()
 
-    dialog = ConveneRequestDialog(manager, world["case"])
+    dialog = ConveneRequestDialog(manager, world["case"], users=auth.active_users_with_unit())
     qtbot.addWidget(dialog)
     dialog.show()
     assert dialog.to.currentData().id == session.user.id  # the case's coordinator
@@ -534,8 +547,8 @@ def test_in_the_case_view_a_sent_kallelse_updates_the_case(
     titles = [view.tabs.tabText(i) for i in range(view.tabs.count())]
     assert titles.index("Kallelse") == titles.index("Samtycke") + 1
     tab = shown_tab(qtbot, view, MeetingTab)
-    monkeypatch.setattr(KallelseWizard, "ask", classmethod(
-        lambda *_a, **_k: send(sqlite_session, world)))
+    sent = send(sqlite_session, world)  # what the wizard sends (the fake runs no SQL itself)
+    monkeypatch.setattr(KallelseWizard, "ask", classmethod(lambda *_a, **_k: sent))
     with qtbot.waitSignal(view.case_changed, timeout=2000):
         qtbot.mouseClick(tab.invite_button, Qt.MouseButton.LeftButton)
     settle(qtbot)
