@@ -31,10 +31,20 @@ import contextlib
 import logging
 import sys
 import threading
+import traceback
 from collections.abc import Callable
 from typing import Any, Generic, TypeVar
 
-from PySide6.QtCore import QEventLoop, QObject, QRunnable, Qt, QThreadPool, Signal, Slot
+from PySide6.QtCore import (
+    QCoreApplication,
+    QEventLoop,
+    QObject,
+    QRunnable,
+    Qt,
+    QThreadPool,
+    Signal,
+    Slot,
+)
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
 from sipdesk.db import database, storage_errors
@@ -105,24 +115,33 @@ class _Relay(QObject):
 
 
 class _Job(QRunnable):
+    """The work in a pool thread. It lets go of the work (and whatever widget its closure holds)
+    before it hands the answer over, so the last reference to a Python-owned Qt object is never
+    dropped on the worker thread: that would destroy the object there, under the UI thread's
+    feet (a crash at the next deferred delete)."""
+
     def __init__(self, work: Callable[[], Any], relay: _Relay) -> None:
         super().__init__()
-        self.work = work
-        self.relay = relay
+        self.work: Callable[[], Any] | None = work
+        self.relay = relay  # owned by its parent (C++), never by this thread
 
     def run(self) -> None:
+        work, self.work = self.work, None
+        assert work is not None
+        signal: Any
         try:
             with storage_errors():
-                result = self.work()
+                value: object = work()
+            signal = self.relay.succeeded
         except Exception as exc:  # handed to the UI thread, which decides what to show
-            self._deliver(self.relay.failed, exc)
-        else:
-            self._deliver(self.relay.succeeded, result)
+            # The frames' locals (the closure's widgets) go; file, line and function stay for
+            # the crash report.
+            traceback.clear_frames(exc.__traceback__)
+            value, signal = exc, self.relay.failed
         finally:
+            del work
             if database.obj is not None and not database.is_closed():
                 database.close()
-
-    def _deliver(self, signal: Any, value: object) -> None:
         # The widget that asked may be gone: nobody to tell (`gone` counted it).
         with contextlib.suppress(RuntimeError):
             signal.emit(value)
@@ -232,7 +251,7 @@ def wait_for(work: Callable[[], T]) -> T:
     exists, where each step's answer decides the next dialog. The screen keeps painting while
     the database works; everywhere else, use `Operation` and a callback."""
     loop = QEventLoop()
-    relay = _Relay()
+    relay = _Relay(QCoreApplication.instance())  # owned by Qt, deleted on this thread
     outcome: list[tuple[bool, object]] = []
 
     def arrived(ok: bool, value: object) -> None:
