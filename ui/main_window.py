@@ -433,19 +433,22 @@ class MainWindow(QMainWindow):
         self.open_case(case_id, tab="Planen")
 
     def print_all_plans(self) -> None:
-        """Bulk printing with a progress dialog that can be cancelled (issue 6)."""
+        """Bulk printing with a progress dialog that can be cancelled (issue 6). Which plans
+        there are is read in the background first."""
         from sipdesk.plan import latest_version_ids
 
-        plan_ids = latest_version_ids()
-        if not plan_ids:
-            messages.information(self, "Skriv ut alla planer", "Det finns inga planer ännu.")
-            return
-        folder = self.ask_folder()
-        if folder is None:
-            return
-        from .dialogs.print_plans_dialog import print_plans_with_progress
+        def found(plan_ids: list[int]) -> None:
+            if not plan_ids:
+                messages.information(self, "Skriv ut alla planer", "Det finns inga planer ännu.")
+                return
+            folder = self.ask_folder()
+            if folder is None:
+                return
+            from .dialogs.print_plans_dialog import print_plans_with_progress
 
-        self.print_job = print_plans_with_progress(self, plan_ids, folder)
+            self.print_job = print_plans_with_progress(self, plan_ids, folder)
+
+        Operation(self, latest_version_ids, title="Skriv ut alla planer").success(found).run()
 
     def ask_folder(self) -> Path | None:
         """The folder for the PDFs (a method so tests can answer it)."""

@@ -17,7 +17,7 @@ import peewee
 from PySide6.QtCore import QTimer
 from pytestqt.qtbot import QtBot
 
-from sipdesk import case_page, contacts
+from sipdesk import case_forms, case_page, contacts
 from sipdesk.db import DatabaseUrl, Engine
 from tests.factories import PNR_ADULT
 from tests.plan_scenarios import fill, more_cases, plan_world
@@ -92,7 +92,7 @@ def test_saving_a_dialog_on_a_slow_database(
         sqlite_db: peewee.Database, qtbot: QtBot, tmp_path: Path) -> None:
     world = plan_world()
     session = Session(DatabaseUrl(Engine.SQLITE, path=tmp_path / "unused"), world["officer"])
-    dialog = NeedDialog(session, world["case"])
+    dialog = NeedDialog(session, world["case"], case_forms.need_form(world["case"]))
     qtbot.addWidget(dialog)
     dialog.show()
     qtbot.waitExposed(dialog)

@@ -40,7 +40,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from sipdesk import auth, clock
+from sipdesk import clock
 from sipdesk.db import storage_errors
 from sipdesk.errors import SipError, StorageError
 from sipdesk.models import Case, User
@@ -57,6 +57,7 @@ WARNING_STYLE = (
     " padding: 6px 8px;"
 )
 HINT_STYLE = "color: palette(placeholder-text);"
+READ_FAILED = "Uppgifterna kunde inte läsas"
 
 
 def text_of(widget: QWidget) -> str:
@@ -210,6 +211,19 @@ class FormDialog(QDialog):
             return None
         finally:
             dialog.deleteLater()
+
+    @classmethod
+    def ask_when_read(cls, parent: QWidget, read: Callable[[], Any], *args: Any,
+                      then: Callable[[Any], object], **kwargs: Any) -> None:
+        """Read what the dialog shows through the operation runner (a core read model), then
+        `ask(parent, *args, data, **kwargs)` with it: the dialog opens filled in. `then(saved)`
+        runs when something was saved."""
+        def read_done(data: Any) -> None:
+            saved = cls.ask(parent, *args, data, **kwargs)
+            if saved is not None:
+                then(saved)
+
+        Operation(parent, read, title=READ_FAILED).success(read_done).run()
 
     # ---- validation -----------------------------------------------------------------------
 
@@ -386,10 +400,11 @@ def wide_combo(name: str) -> QComboBox:
     return combo
 
 
-def user_combo(*, name: str, selected: User) -> QComboBox:
-    """The active users by name (with their unit), `selected` chosen; data is the user."""
+def user_combo(*, name: str, users: list[User], selected: User) -> QComboBox:
+    """`users` (the active users, each with its unit: `auth.active_users_with_unit`, read by
+    whoever opens the dialog) by name and unit, `selected` chosen; data is the user."""
     combo = wide_combo(name)
-    for user in auth.active_users_with_unit():
+    for user in users:
         combo.addItem(f"{user.full_name} ({user.unit.name})", user)
     index = next((i for i in range(combo.count()) if combo.itemData(i).id == selected.id), -1)
     if index < 0:  # e.g. an inactive user recorded earlier

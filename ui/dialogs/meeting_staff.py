@@ -16,6 +16,7 @@ from typing import Any
 
 from PySide6.QtWidgets import QButtonGroup, QComboBox, QRadioButton, QVBoxLayout, QWidget
 
+from sipdesk import auth
 from sipdesk import meeting as meetings
 from sipdesk.invitation import Meeting
 from sipdesk.meeting import StaffMeetingInput
@@ -76,7 +77,9 @@ class StaffMeetingDialog(MeetingFormDialog):
         group.addButton(self.stays)
         group.addButton(self.moves)
         self.stays.setChecked(True)
-        self.new_coordinator = user_combo(name="new_coordinator", selected=coordinator)
+        self.new_coordinator = user_combo(name="new_coordinator",
+                                          users=auth.active_users_with_unit(),
+                                          selected=coordinator)
         other = next((i for i in range(self.new_coordinator.count())
                       if self.new_coordinator.itemData(i).id != coordinator.id), -1)
         if other >= 0:
