@@ -214,7 +214,8 @@ class FormDialog(QDialog):
 
     @classmethod
     def ask_when_read(cls, parent: QWidget, read: Callable[[], Any], *args: Any,
-                      then: Callable[[Any], object], **kwargs: Any) -> None:
+                      then: Callable[[Any], object], read_title: str = READ_FAILED,
+                      **kwargs: Any) -> None:
         """Read what the dialog shows through the operation runner (a core read model), then
         `ask(parent, *args, data, **kwargs)` with it: the dialog opens filled in. `then(saved)`
         runs when something was saved."""
@@ -223,7 +224,7 @@ class FormDialog(QDialog):
             if saved is not None:
                 then(saved)
 
-        Operation(parent, read, title=READ_FAILED).success(read_done).run()
+        Operation(parent, read, title=read_title).success(read_done).run()
 
     # ---- validation -----------------------------------------------------------------------
 
