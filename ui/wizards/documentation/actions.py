@@ -15,12 +15,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from sipdesk import contacts, plan
+from sipdesk import contacts, drafts, plan
 from sipdesk.models import User
 from sipdesk.plan import FieldConflict, PlanVersion
 from sipdesk.workdays import one_year_after
 
 from ... import messages
+from ...dialogs.plan_intervention import DRAFT_NAME as INTERVENTION_DRAFT
 from ...dialogs.plan_intervention import InterventionDialog
 from ...dialogs.plan_widgets import OptionalDateEdit
 from ..documentation_parts import (
@@ -86,11 +87,16 @@ class InterventionsPage(DocumentationPage):
         version = self.doc.fresh()
         return [g for g in [version.main_goal.strip(), *plan.sub_goals(version)] if g]
 
+    def _draft(self, version: PlanVersion) -> dict[str, Any] | None:
+        return drafts.load_draft(self.doc.session.user, version.case_id, INTERVENTION_DRAFT)
+
     def add(self, principal_id: int, no_action: bool) -> None:
         name = self.names.get(principal_id, "")
-        if InterventionDialog.ask(self, self.doc.session, self.doc.fresh(),
+        version = self.doc.fresh()
+        if InterventionDialog.ask(self, self.doc.session, version,
                                   principal_id=principal_id, principal_name=name,
-                                  no_action=no_action, goals=self._goals()) is not None:
+                                  no_action=no_action, goals=self._goals(),
+                                  draft=self._draft(version)) is not None:
             self.doc.mark_saved()
             self.refresh()
 
@@ -102,7 +108,7 @@ class InterventionsPage(DocumentationPage):
             return
         if InterventionDialog.ask(self, self.doc.session, version, principal_id=principal_id,
                                   principal_name=item.principal.name, intervention=item,
-                                  goals=self._goals()) is not None:
+                                  goals=self._goals(), draft=self._draft(version)) is not None:
             self.doc.mark_saved()
             self.refresh()
 

@@ -85,7 +85,8 @@ class ParticipantsPage(DocumentationPage):
         self.add_button.setEnabled(not self.doc.read_only)
 
     def add(self) -> None:
-        if ParticipantDialog.ask(self, self.doc.session, self.doc.version) is not None:
+        if ParticipantDialog.ask(self, self.doc.session, self.doc.version,
+                                 principals=contacts.principals()) is not None:
             self.doc.mark_saved()
             self.refresh()
 
@@ -94,7 +95,7 @@ class ParticipantsPage(DocumentationPage):
         if chosen is None or self.doc.read_only:
             return
         if ParticipantDialog.ask(self, self.doc.session, self.doc.version,
-                                 participant=chosen) is not None:
+                                 participant=chosen, principals=contacts.principals()) is not None:
             self.doc.mark_saved()
             self.refresh()
 
