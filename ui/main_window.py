@@ -262,13 +262,19 @@ class MainWindow(QMainWindow):
 
     def new_case(self) -> None:
         """Ask for the person and coordinator; show the new case when it is created."""
+        from sipdesk import auth
+        from sipdesk.models import User
+
         from .dialogs.new_case import NewCaseDialog  # imported when first used
 
-        case = NewCaseDialog.ask(self, self.session)
-        if case is None:
-            return
-        self.data_changed.emit()
-        self.open_case(case.id)
+        def ask(users: list[User]) -> None:  # the coordinators to choose among, read first
+            case = NewCaseDialog.ask(self, self.session, users)
+            if case is None:
+                return
+            self.data_changed.emit()
+            self.open_case(case.id)
+
+        Operation(self, auth.active_users_with_unit, title="Nytt ärende").success(ask).run()
 
     def open_case(self, case_id: int, *, tab: str = "") -> None:
         """Show a case in place of the list, on its overview or on the tab titled `tab`. The
