@@ -9,7 +9,7 @@ button stays enabled so pressing it always says what is missing (it is disabled 
 save runs). When the core refuses, its message goes to its field (or a message box, the runner's
 one way) and nothing typed is lost. `on_saved(result)` runs on the UI thread after a save.
 
-`ask(parent, …)` runs a dialog and returns what `save()` returned, or None (tests replace it).
+`ask(parent, …)` runs a dialog and returns what the save returned, or None (tests replace it).
 
 Kontakter's dialogs and "Nytt ärende" keep the style's own spacing (`compact`); "Nytt ärende",
 of another shape (pages to choose between), places the parts itself (`lay_out`) and enables its
@@ -41,8 +41,7 @@ from PySide6.QtWidgets import (
 )
 
 from sipdesk import clock
-from sipdesk.db import storage_errors
-from sipdesk.errors import SipError, StorageError
+from sipdesk.errors import StorageError
 from sipdesk.models import Case, User
 
 from ..fields import INVALID_STYLE, FieldForm
@@ -186,14 +185,9 @@ class FormDialog(QDialog):
         """What is wrong with the input now, by field name (empty: all fine)."""
         return {}
 
-    def saving(self) -> Callable[[], Any] | None:
+    def saving(self) -> Callable[[], Any]:
         """Read the inputs now and return the core call that saves them (run in the background;
-        it raises the core's ValidationError for a bad field). None: the dialog still saves the
-        old way, in `save()` on the UI thread."""
-        return None
-
-    def save(self) -> Any:
-        """The old way (being retired, issue 11): call the core on the UI thread."""
+        it raises the core's ValidationError for a bad field)."""
         raise NotImplementedError
 
     def on_saved(self, result: Any) -> None:
@@ -316,18 +310,9 @@ class FormDialog(QDialog):
         if problems:
             self._focus(next(iter(problems)))
             return
-        work = self.saving()
-        if work is None:
-            try:
-                with storage_errors():
-                    result = self.save()
-            except SipError as problem:
-                self.save_failed(problem)
-                return
-            self._saved(result)
-            return
         if self._saving:
             return  # a save is already under way
+        work = self.saving()
         self._saving = True
         self.ok_button.setEnabled(False)
 
