@@ -129,7 +129,16 @@ class ConsentInput:
 
 
 def consent_problems(case: Case, data: ConsentInput, *, today: dt.date) -> dict[str, str]:
-    """Every problem with the input at once, by field — for validation as you type."""
+    """Every problem with the input at once, by field."""
+    person = case.person
+    registered = guardians_of(person) if is_child(person, data.given_on) else []
+    return consent_input_problems(person, data, guardians=registered, today=today)
+
+
+def consent_input_problems(person: Person, data: ConsentInput, *,
+                           guardians: Sequence[PersonContact], today: dt.date) -> dict[str, str]:
+    """`consent_problems` with the person's registered `guardians` already read — for
+    validation as you type, without the database."""
     problems: dict[str, str] = {}
     if data.given_on > today:
         problems["given_on"] = "Datumet kan inte ligga i framtiden."
@@ -144,17 +153,15 @@ def consent_problems(case: Case, data: ConsentInput, *, today: dt.date) -> dict[
                 f"Ett samtycke gäller högst ett år — senast {limit:%Y-%m-%d}.")
         elif data.valid_until < data.given_on:
             problems["valid_until"] = "Slutdatumet ligger före datumet för samtycket."
-    person = case.person
     if is_child(person, data.given_on):
-        registered = guardians_of(person)
         chosen = {g.id for g in data.guardians}
-        if not registered:
+        if not guardians:
             problems["guardians"] = (
                 "Barnet är under 18 år: registrera vårdnadshavare på personen först — "
                 "det är vårdnadshavarna som samtycker.")
-        elif chosen != {g.id for g in registered}:
+        elif chosen != {g.id for g in guardians}:
             problems["guardians"] = (
-                "Båda vårdnadshavarna behöver samtycka." if len(registered) == 2 else
+                "Båda vårdnadshavarna behöver samtycka." if len(guardians) == 2 else
                 "Alla vårdnadshavare behöver samtycka.")
     return problems
 

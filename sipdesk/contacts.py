@@ -92,16 +92,31 @@ def principals() -> list[Principal]:
 
 def organisation_problems(*, name: str, principal_name: str) -> dict[str, str]:
     """Every problem of a new organisation's input at once, by field (empty: all fine)."""
+    problems = organisation_input_problems(name=name, principal_name=principal_name)
+    if not problems:
+        duplicate = organisation_duplicate(name=name, principal_name=principal_name)
+        if duplicate:
+            problems["name"] = duplicate
+    return problems
+
+
+def organisation_input_problems(*, name: str, principal_name: str) -> dict[str, str]:
+    """The problems that need no database: for checking as the user types."""
     problems: dict[str, str] = {}
     if not name.strip():
         problems["name"] = "Ange organisationens namn."
     if not " ".join(principal_name.split()):
         problems["principal"] = "Ange huvudman, t.ex. Region Exempelland."
-    elif name.strip() and Organisation.select().join(Principal).where(
-            (Principal.name == " ".join(principal_name.split()))
-            & (Organisation.name == name.strip())).exists():
-        problems["name"] = f"{name.strip()} finns redan hos {' '.join(principal_name.split())}."
     return problems
+
+
+def organisation_duplicate(*, name: str, principal_name: str) -> str:
+    """What to say when the principal already has an organisation of that name ("" if not)."""
+    principal = " ".join(principal_name.split())
+    if name.strip() and principal and Organisation.select().join(Principal).where(
+            (Principal.name == principal) & (Organisation.name == name.strip())).exists():
+        return f"{name.strip()} finns redan hos {principal}."
+    return ""
 
 
 def add_organisation(actor: User, *, name: str, principal: Principal, kind: OrganisationKind,
@@ -249,6 +264,29 @@ def organisations() -> list[Organisation]:
     return list(Organisation.select(Organisation, Principal).join(Principal)
                 .order_by(ordered(Principal.name), ordered(Organisation.name)))
 
+
+
+@dataclass(frozen=True)
+class ContactForm:
+    """What "Ny kontakt…" and "Ändra…" open with."""
+
+    contact: Contact | None  # the contact to change (None: a new one)
+    organisations: list[Organisation]  # each with its principal (`organisations()`)
+    organisation_id: int | None  # chosen when the dialog opens
+
+
+def contact_form(*, contact_id: int | None = None, beside: int | None = None) -> ContactForm:
+    """`contact_id`: change that contact. Otherwise a new contact, at the organisation of the
+    contact `beside` (the one selected in the list) when given."""
+    contact = get_contact(contact_id) if contact_id is not None else None
+    if contact is not None:
+        organisation_id: int | None = contact.organisation_id
+    elif beside is not None:
+        near = Contact.get_or_none(Contact.id == beside)
+        organisation_id = near.organisation_id if near is not None else None
+    else:
+        organisation_id = None
+    return ContactForm(contact, organisations(), organisation_id)
 
 
 def interpreters() -> list[DirectoryEntry]:

@@ -23,7 +23,7 @@ class Draft(BaseModel):
         indexes = ((("user", "case", "wizard"), True),)
 
 
-def save_draft(user: User, case: Case, wizard: str, data: dict[str, Any]) -> None:
+def save_draft(user: User, case: Case | int, wizard: str, data: dict[str, Any]) -> None:
     text = json.dumps(data, ensure_ascii=False, default=str)
     with database.atomic():
         updated = (Draft.update(data=text, saved_at=now())
@@ -33,12 +33,12 @@ def save_draft(user: User, case: Case, wizard: str, data: dict[str, Any]) -> Non
             Draft.create(user=user, case=case, wizard=wizard, data=text)
 
 
-def load_draft(user: User, case: Case, wizard: str) -> dict[str, Any] | None:
+def load_draft(user: User, case: Case | int, wizard: str) -> dict[str, Any] | None:
     draft = Draft.get_or_none((Draft.user == user) & (Draft.case == case)
                               & (Draft.wizard == wizard))
     return json.loads(draft.data) if draft else None
 
 
-def delete_draft(user: User, case: Case, wizard: str) -> None:
+def delete_draft(user: User, case: Case | int, wizard: str) -> None:
     Draft.delete().where((Draft.user == user) & (Draft.case == case)
                          & (Draft.wizard == wizard)).execute()

@@ -226,6 +226,7 @@ class Refusal:
     case: Case
     message: messaging.Message | None
     tell_otherwise: str
+    told: tuple[str, ...] = ()  # the names the message went to, for saying so
 
 
 def refuse(actor: User, case: Case, *, reason: str, today: dt.date | None = None) -> Refusal:
@@ -267,7 +268,8 @@ def refuse(actor: User, case: Case, *, reason: str, today: dt.date | None = None
             audit.record(actor, action=AuditAction.UPDATE, entity="sip_case", entity_id=case.id,
                          case=case, summary="Ingen att meddela i sipdesk om att SIP inte blev "
                                             "av: berättas per brev eller telefon")
-    return Refusal(Case.get_by_id(case.id), message, tell)
+    told = tuple(messaging.recipients_of([message.id])[message.id].names) if message else ()
+    return Refusal(Case.get_by_id(case.id), message, tell, told)
 
 
 # ---- the need (DOMAIN step 1) ------------------------------------------------------------------

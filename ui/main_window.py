@@ -262,13 +262,19 @@ class MainWindow(QMainWindow):
 
     def new_case(self) -> None:
         """Ask for the person and coordinator; show the new case when it is created."""
+        from sipdesk import auth
+        from sipdesk.models import User
+
         from .dialogs.new_case import NewCaseDialog  # imported when first used
 
-        case = NewCaseDialog.ask(self, self.session)
-        if case is None:
-            return
-        self.data_changed.emit()
-        self.open_case(case.id)
+        def ask(users: list[User]) -> None:  # the coordinators to choose among, read first
+            case = NewCaseDialog.ask(self, self.session, users)
+            if case is None:
+                return
+            self.data_changed.emit()
+            self.open_case(case.id)
+
+        Operation(self, auth.active_users_with_unit, title="Nytt ärende").success(ask).run()
 
     def open_case(self, case_id: int, *, tab: str = "") -> None:
         """Show a case in place of the list, on its overview or on the tab titled `tab`. The
@@ -433,19 +439,22 @@ class MainWindow(QMainWindow):
         self.open_case(case_id, tab="Planen")
 
     def print_all_plans(self) -> None:
-        """Bulk printing with a progress dialog that can be cancelled (issue 6)."""
+        """Bulk printing with a progress dialog that can be cancelled (issue 6). Which plans
+        there are is read in the background first."""
         from sipdesk.plan import latest_version_ids
 
-        plan_ids = latest_version_ids()
-        if not plan_ids:
-            messages.information(self, "Skriv ut alla planer", "Det finns inga planer ännu.")
-            return
-        folder = self.ask_folder()
-        if folder is None:
-            return
-        from .dialogs.print_plans_dialog import print_plans_with_progress
+        def found(plan_ids: list[int]) -> None:
+            if not plan_ids:
+                messages.information(self, "Skriv ut alla planer", "Det finns inga planer ännu.")
+                return
+            folder = self.ask_folder()
+            if folder is None:
+                return
+            from .dialogs.print_plans_dialog import print_plans_with_progress
 
-        self.print_job = print_plans_with_progress(self, plan_ids, folder)
+            self.print_job = print_plans_with_progress(self, plan_ids, folder)
+
+        Operation(self, latest_version_ids, title="Skriv ut alla planer").success(found).run()
 
     def ask_folder(self) -> Path | None:
         """The folder for the PDFs (a method so tests can answer it)."""

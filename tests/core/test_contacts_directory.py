@@ -89,6 +89,32 @@ def test_organisation_problems_and_duplicates(directory: dict) -> None:
         "Exempelby kommun", "Region Exempelland", "Tolkförmedlingen Väst"]
 
 
+def test_the_duplicate_is_asked_apart_from_what_needs_no_database(directory: dict) -> None:
+    """The dialog checks the typing without the database, and asks about a duplicate in the
+    background: the two together are `organisation_problems`."""
+    assert contacts.organisation_input_problems(
+        name="Psykiatrimottagningen", principal_name="Region Exempelland") == {}
+    assert contacts.organisation_duplicate(
+        name=" Psykiatrimottagningen", principal_name="Region  Exempelland") == (
+        "Psykiatrimottagningen finns redan hos Region Exempelland.")
+    assert contacts.organisation_duplicate(name="ASIH", principal_name="Region Exempelland") == ""
+    assert contacts.organisation_duplicate(name="Psykiatrimottagningen", principal_name="") == ""
+
+
+def test_the_contact_dialog_opens_with_the_contact_or_the_organisation_beside(
+        directory: dict) -> None:
+    doctor, psych = directory["doctor"], directory["psych"]
+    editing = contacts.contact_form(contact_id=doctor.id)
+    assert editing.contact is not None and editing.contact.id == doctor.id
+    assert editing.organisation_id == psych.id
+    assert [o.id for o in editing.organisations] == [o.id for o in contacts.organisations()]
+    beside = contacts.contact_form(beside=doctor.id)
+    assert beside.contact is None and beside.organisation_id == psych.id
+    assert contacts.contact_form().organisation_id is None
+    with pytest.raises(NotFoundError):
+        contacts.contact_form(contact_id=doctor.id + 1000)
+
+
 @pytest.mark.parametrize(("text", "expected"), [
     ("region exempel", ["Eva Läkare", "Per Nord"]),  # the principal
     ("HSL", ["Eva Läkare", "Per Nord"]),  # the law

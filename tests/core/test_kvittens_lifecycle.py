@@ -192,6 +192,7 @@ def test_refusing_tells_the_user_who_raised_the_need(db: peewee.Database) -> Non
     assert done.case.status == CaseStatus.REFUSED.value
     assert CaseStatus.REFUSED.label == "SIP blev inte av"
     assert done.message is not None and done.tell_otherwise == ""
+    assert done.told == (world["manager"].full_name,)  # read with it, for saying so
     assert done.message.requires_ack
     assert "Skäl: Vården samordnas redan i en annan plan." in done.message.body
     assert [r.recipient_id for r in Receipt.select().where(Receipt.message == done.message)] \
@@ -204,7 +205,7 @@ def test_refusing_when_a_relative_raised_the_need_says_whom_to_tell(db: peewee.D
     world = kallelse_world()
     register_need(world, noticed_by=NoticedBy.RELATIVE, noticed_by_name="Greta Öberg, dotter")
     done = lifecycle.refuse(world["officer"], world["case"], reason="Behovet är redan mött.")
-    assert done.message is None
+    assert done.message is None and done.told == ()
     assert "Greta Öberg, dotter" in done.tell_otherwise
     assert "brev eller telefon" in done.tell_otherwise
 

@@ -19,7 +19,7 @@ from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QAbstractButton, QCheckBox, QDateTimeEdit, QDialog, QWidget
 from pytestqt.qtbot import QtBot
 
-from sipdesk import clock, consent, lifecycle, people
+from sipdesk import case_forms, clock, consent, lifecycle, people
 from sipdesk.consent import ConsentInput, ConsentKind, HarmConclusion, one_year_after
 from sipdesk.lifecycle import ClosureReason
 from sipdesk.models import Case, CaseStatus, ContactKind, Principal, PrincipalKind
@@ -62,6 +62,11 @@ def click(qtbot: QtBot, button: QAbstractButton) -> None:
     qtbot.mouseClick(button, Qt.MouseButton.LeftButton, pos=QPoint(8, button.height() // 2))
 
 
+def consent_dialog(session: Session, case: Case) -> ConsentDialog:
+    """The dialog as the case view opens it: with what it shows read first."""
+    return ConsentDialog(session, case, case_forms.consent_form(session.user, case))
+
+
 def fresh(case: Case) -> Case:
     return Case.get_by_id(case.id)
 
@@ -92,7 +97,7 @@ def test_oral_consent_defaults_and_saving(
     sqlite_session: Session, qtbot: QtBot, case: Case, region: Principal,
 ) -> None:
     """Seed 003: oral consent is recorded with who took it and when; default one year."""
-    dialog = shown(qtbot, ConsentDialog(sqlite_session, case))
+    dialog = shown(qtbot, consent_dialog(sqlite_session, case))
     assert dialog.windowTitle() == "Registrera samtycke"
     assert dialog.findChild(QAbstractButton, "kind_oral").isChecked()
     assert dialog.given_on.value() == TODAY
@@ -124,7 +129,7 @@ def test_oral_consent_defaults_and_saving(
 def test_missing_fields_are_said_at_the_field_and_nothing_is_lost(
     sqlite_session: Session, qtbot: QtBot, case: Case,
 ) -> None:
-    dialog = shown(qtbot, ConsentDialog(sqlite_session, case))
+    dialog = shown(qtbot, consent_dialog(sqlite_session, case))
     click(qtbot, dialog.findChild(QCheckBox, f"principal_{sqlite_session.user.unit.principal_id}"))
     type_text(qtbot, dialog.exclusions, "Inget om ekonomin")
     assert dialog.form.error_text("principals") == (
@@ -145,7 +150,7 @@ def test_valid_until_cannot_be_more_than_one_year(
     sqlite_session: Session, qtbot: QtBot, case: Case,
 ) -> None:
     """Seed 003: "Samtycket gäller max 1 år" — the date field stops there and says why."""
-    dialog = shown(qtbot, ConsentDialog(sqlite_session, case))
+    dialog = shown(qtbot, consent_dialog(sqlite_session, case))
     limit = one_year_after(TODAY)
     edit = dialog.valid_until
     assert edit.maximumDate().toPython() == limit
@@ -181,7 +186,7 @@ def test_a_child_needs_both_guardians(sqlite_session: Session, qtbot: QtBot) -> 
     father = people.add_contact(child, actor=actor, kind=ContactKind.GUARDIAN, name="Olle Åberg",
                                 relation="pappa")
     case = make_case(actor, child)
-    dialog = shown(qtbot, ConsentDialog(sqlite_session, case))
+    dialog = shown(qtbot, consent_dialog(sqlite_session, case))
     assert dialog.form.errors["guardians"].parentWidget().isVisible()
     type_text(qtbot, dialog.covers, "Stöd i skolan och hemma")
     click(qtbot, dialog.findChild(QCheckBox, f"guardian_{mother.id}"))
@@ -202,7 +207,7 @@ def test_a_child_without_guardians_gets_them_added_first(
     sqlite_session: Session, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     case = make_case(sqlite_session.user, make_person(PNR_CHILD, "Ella", "Åberg"))
-    dialog = shown(qtbot, ConsentDialog(sqlite_session, case))
+    dialog = shown(qtbot, consent_dialog(sqlite_session, case))
     hint = dialog.findChild(QWidget, "guardians_hint")
     assert "inga vårdnadshavare är registrerade" in hint.text()
     qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
@@ -235,9 +240,10 @@ def test_add_principal_from_the_consent_dialog(
         assert add.kind.currentText() == "Region"
 
     monkeypatch.setattr(AddPrincipalDialog, "ask", drive(qtbot, AddPrincipalDialog, fill))
-    dialog = shown(qtbot, ConsentDialog(sqlite_session, case))
+    dialog = shown(qtbot, consent_dialog(sqlite_session, case))
     qtbot.mouseClick(dialog.findChild(QAbstractButton, "add_principal"),
                      Qt.MouseButton.LeftButton)
+    settle(qtbot)  # the list of principals is read again in the background
     added = Principal.get(Principal.name == "Region Skåne")
     assert added.kind == PrincipalKind.REGION.value
     assert dialog.findChild(QCheckBox, f"principal_{added.id}").isChecked()
@@ -250,7 +256,7 @@ def test_renewal_is_prefilled_and_keeps_the_old_consent(
     first = consent.register_consent(user, case, ConsentInput(
         kind=ConsentKind.WRITTEN, given_on=TODAY - dt.timedelta(days=300), covers="Stöd hemma",
         principals=[region], exclusions="Inget om ekonomin"))
-    dialog = shown(qtbot, ConsentDialog(sqlite_session, fresh(case)))
+    dialog = shown(qtbot, consent_dialog(sqlite_session, fresh(case)))
     assert dialog.windowTitle() == "Förnya samtycke"
     assert dialog.ok_button.text() == "Förnya samtycket"
     assert dialog.covers.toPlainText() == "Stöd hemma"
@@ -270,7 +276,8 @@ def test_withdrawal_closes_the_case(
     """Seed 000 "Avslut": consent withdrawn → the plan is closed; nothing earlier deleted."""
     consent.register_consent(sqlite_session.user, case, ConsentInput(
         kind=ConsentKind.ORAL, given_on=TODAY, covers="Stöd hemma", principals=[region]))
-    dialog = shown(qtbot, WithdrawConsentDialog(sqlite_session, fresh(case)))
+    dialog = shown(qtbot, WithdrawConsentDialog(sqlite_session, fresh(case),
+                                                case_forms.withdraw_form(case)))
     assert "Samtycket återkallat" in dialog.warning.text()
     qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
     settle(qtbot)
@@ -295,7 +302,7 @@ def test_menprovning_both_conclusions(
     status: CaseStatus,
 ) -> None:
     """Seed 000: a person who cannot consent — menprövning; no harm → go on, harm → ends."""
-    dialog = shown(qtbot, HarmAssessmentDialog(sqlite_session, case))
+    dialog = shown(qtbot, HarmAssessmentDialog(sqlite_session, case, case_forms.harm_form()))
     qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
     settle(qtbot)
     assert dialog.form.error_text("conclusion") == "Välj vad menprövningen kom fram till."
@@ -350,7 +357,8 @@ def test_closure_replaced_needs_the_new_case_and_the_agreement(
 ) -> None:
     """Seed 000 "Avslut": replaced by a new SIP — link it; the person must have agreed."""
     new = make_case(sqlite_session.user, case.person)
-    dialog = shown(qtbot, ClosureDialog(sqlite_session, case))
+    dialog = shown(qtbot, ClosureDialog(sqlite_session, case, case_forms.closure_form(
+        sqlite_session.user, case)))
     assert dialog.closed_on.value() == TODAY
     assert ClosureReason.CONSENT_WITHDRAWN.label not in [
         dialog.reason.itemText(i) for i in range(dialog.reason.count())]
@@ -378,7 +386,8 @@ def test_closure_replaced_needs_the_new_case_and_the_agreement(
 
 
 def test_closure_reason_is_required(sqlite_session: Session, qtbot: QtBot, case: Case) -> None:
-    dialog = shown(qtbot, ClosureDialog(sqlite_session, case))
+    dialog = shown(qtbot, ClosureDialog(sqlite_session, case, case_forms.closure_form(
+        sqlite_session.user, case)))
     qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
     settle(qtbot)
     assert dialog.form.error_text("reason") == "Välj skälet till att ärendet avslutas."
@@ -393,7 +402,7 @@ def test_need_from_a_relative_needs_a_name(
 ) -> None:
     """DOMAIN step 1: record who noticed the need (person, relative, staff), when, the need in
     the person's own words and the question."""
-    dialog = shown(qtbot, NeedDialog(sqlite_session, case))
+    dialog = shown(qtbot, NeedDialog(sqlite_session, case, case_forms.need_form(case)))
     assert dialog.noticed_by() is lifecycle.NoticedBy.STAFF  # default: me
     assert dialog.noticed_by_user.currentData().id == sqlite_session.user.id
     assert not dialog.form.errors["noticed_by_name"].parentWidget().isVisible()
@@ -414,7 +423,8 @@ def test_need_from_a_relative_needs_a_name(
         "relative", "Greta Öberg, dotter", TODAY)
     assert need.need == "Jag vill bo kvar hemma men orkar inte trappan."
 
-    again = shown(qtbot, NeedDialog(sqlite_session, case))  # "Ändra behov": filled in
+    # "Ändra behov": filled in
+    again = shown(qtbot, NeedDialog(sqlite_session, case, case_forms.need_form(case)))
     assert again.windowTitle() == "Ändra behov"
     assert again.noticed_by() is lifecycle.NoticedBy.RELATIVE
     assert again.question.toPlainText() == "Hur kan stödet samordnas så att jag bor kvar?"
@@ -427,7 +437,7 @@ def test_consent_dialog_on_both_engines(
     state change are stored together."""
     region = Principal.create(name="Region Exempelland", kind=PrincipalKind.REGION.value)
     case = make_case(session.user, make_person(first="Åsa", last="Öberg"))
-    dialog = shown(qtbot, ConsentDialog(session, case))
+    dialog = shown(qtbot, consent_dialog(session, case))
     type_text(qtbot, dialog.covers, "Samordning av hemtjänst och vårdcentral")
     assert dialog.findChild(QCheckBox, f"principal_{region.id}").isChecked()  # proposed
     click(qtbot, dialog.findChild(QAbstractButton, "kind_written"))
@@ -443,7 +453,7 @@ def test_consent_dialog_on_both_engines(
 def test_need_noticed_by_staff_without_an_account(
     sqlite_session: Session, qtbot: QtBot, case: Case,
 ) -> None:
-    dialog = shown(qtbot, NeedDialog(sqlite_session, case))
+    dialog = shown(qtbot, NeedDialog(sqlite_session, case, case_forms.need_form(case)))
     dialog.noticed_by_user.setCurrentIndex(dialog.noticed_by_user.findText(
         "Någon utan konto i sipdesk"))
     assert dialog.form.errors["noticed_by_name"].parentWidget().isVisible()

@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QLineEdit
 from pytestqt.qtbot import QtBot
 
 from sipdesk import contacts
-from sipdesk.contacts import EntryKind, OrganisationKind
+from sipdesk.contacts import ContactForm, EntryKind, OrganisationKind
 from sipdesk.models import Law, Principal, PrincipalKind, Role, User
 from tests.factories import make_unit, make_user
 from tests.ui.conftest import MessageLog, settle, type_text
@@ -131,8 +131,10 @@ def test_editors_add_and_change_contacts_but_not_users(
     manager = fill_directory()
     calls: list[dict[str, object]] = []
 
-    def fake_ask(_cls: object, _parent: object, _user: User, **kwargs: object) -> None:
-        calls.append(kwargs)
+    def fake_ask(_cls: object, _parent: object, _user: User, data: ContactForm) -> None:
+        # The dialog opens with the contact (or the organisation) read first.
+        calls.append({"contact_id": data.contact.id} if data.contact is not None
+                     else {"organisation_id": data.organisation_id})
 
     monkeypatch.setattr(view_module.ContactDialog, "ask", classmethod(fake_ask))
     page = open_page(qtbot, manager)
@@ -158,7 +160,7 @@ def test_editors_add_and_change_contacts_but_not_users(
 
 def test_new_organisation_with_validation_at_the_field(session: Session, qtbot: QtBot) -> None:
     manager = fill_directory()
-    dialog = OrganisationDialog(manager)
+    dialog = OrganisationDialog(manager, contacts.principals())
     qtbot.addWidget(dialog)
     dialog.show()
     qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
@@ -168,8 +170,9 @@ def test_new_organisation_with_validation_at_the_field(session: Session, qtbot: 
     type_into(qtbot, dialog.name, "Psykiatrimottagningen")
     dialog.principal.setFocus()
     type_text(qtbot, dialog.principal.lineEdit(), "Region Exempelland")
-    assert dialog.form.error_text("name") == (
-        "Psykiatrimottagningen finns redan hos Region Exempelland.")
+    # Asked in the background once the typing pauses.
+    qtbot.waitUntil(lambda: dialog.form.error_text("name") == (
+        "Psykiatrimottagningen finns redan hos Region Exempelland."), timeout=5000)
     assert not dialog.principal_kind.isEnabled()  # a known principal: its kind is locked
     assert dialog.principal_kind.currentData() == PrincipalKind.REGION.value
     type_into(qtbot, dialog.name, "ASIH Exempelby")
@@ -191,7 +194,7 @@ def test_new_organisation_with_validation_at_the_field(session: Session, qtbot: 
 
 def test_new_principal_takes_the_chosen_kind(session: Session, qtbot: QtBot) -> None:
     manager = fill_directory()
-    dialog = OrganisationDialog(manager)
+    dialog = OrganisationDialog(manager, contacts.principals())
     qtbot.addWidget(dialog)
     type_into(qtbot, dialog.name, "Tolkförmedlingen")
     dialog.kind.setCurrentIndex(dialog.kind.findData(OrganisationKind.INTERPRETER.value))
@@ -211,7 +214,7 @@ def test_new_contact_and_change_with_validation_at_the_field(
 ) -> None:
     manager = fill_directory()
     psych = contacts.organisations()[0]
-    dialog = ContactDialog(manager, organisation_id=psych.id)
+    dialog = ContactDialog(manager, ContactForm(None, contacts.organisations(), psych.id))
     qtbot.addWidget(dialog)
     dialog.show()
     qtbot.waitExposed(dialog)
@@ -237,7 +240,7 @@ def test_new_contact_and_change_with_validation_at_the_field(
         ("Jonas Åkerlund", "Kurator", "jonas@region.example", "010-123 00 00")]
 
     # Changing it, while someone else saves the same contact in between.
-    editor = ContactDialog(manager, contact_id=saved.id)
+    editor = ContactDialog(manager, contacts.contact_form(contact_id=saved.id))
     qtbot.addWidget(editor)
     assert editor.fields["name"].text() == "Jonas Åkerlund"
     other = contacts.get_contact(saved.id)

@@ -16,7 +16,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDateTimeEdit
 from pytestqt.qtbot import QtBot
 
-from sipdesk import plan
+from sipdesk import drafts, plan
 from sipdesk.db import DatabaseUrl, Engine
 from tests.ui.conftest import MessageLog, settle, type_text
 from tests.ui.documentation_support import (
@@ -29,7 +29,7 @@ from tests.ui.documentation_support import (
     type_lines,
     world_with_plan,
 )
-from ui.dialogs.plan_intervention import InterventionDialog
+from ui.dialogs.plan_intervention import DRAFT_NAME, InterventionDialog
 from ui.dialogs.plan_participant import ParticipantDialog
 from ui.wizards.documentation import DocumentationWizard as W
 
@@ -463,25 +463,32 @@ def test_an_unsaved_intervention_comes_back_after_a_crash(
     from ui.session import Session
 
     session = Session(url=world["url"], user=world["manager"])
+
+    def draft_of(session: Session) -> dict[str, Any] | None:
+        """What the wizard reads before it opens the dialog."""
+        return drafts.load_draft(session.user, version.case_id, DRAFT_NAME)
+
     dialog = InterventionDialog(session, version, principal_id=world["kommun"].id,
-                                principal_name="Exempelby kommun")
+                                principal_name="Exempelby kommun", draft=draft_of(session))
     qtbot.addWidget(dialog)
     dialog.show()  # shown, so that hiding it stops its draft timer as on screen
     type_text(qtbot, dialog.what, "Trygghetslarm")
     type_text(qtbot, dialog.responsible, "Maria Holm")
     dialog.save_draft()  # what the timer does a moment after typing
+    settle(qtbot)  # written in the background
     dialog.hide()  # the app dies here: no OK, no Avbryt
 
     again = InterventionDialog(session, version, principal_id=world["kommun"].id,
-                               principal_name="Exempelby kommun")
+                               principal_name="Exempelby kommun", draft=draft_of(session))
     qtbot.addWidget(again)
     assert again.restored
     assert (again.what.toPlainText(), again.responsible.text()) == (
         "Trygghetslarm", "Maria Holm")
     assert "återställt" in again.intro.text()
     again.reject()  # Avbryt: the user lets it go
+    settle(qtbot)  # the draft is removed in the background
     third = InterventionDialog(session, version, principal_id=world["kommun"].id,
-                               principal_name="Exempelby kommun")
+                               principal_name="Exempelby kommun", draft=draft_of(session))
     qtbot.addWidget(third)
     assert not third.restored and third.what.toPlainText() == ""
 

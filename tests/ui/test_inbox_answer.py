@@ -65,10 +65,12 @@ def test_i_cannot_come_and_name_a_substitute(qtbot: QtBot, invited: dict,
         dialog = SubstituteDialog(session, message_id)
         qtbot.addWidget(dialog)
         dialog.submit()  # no name yet: refused at the field
+        settle(qtbot)  # sent in the background
         assert dialog.form.error_text("substitute_name").startswith("Den som inte kan komma")
         qtbot.keyClicks(dialog.name, "Lisa Ek")
         qtbot.keyClicks(dialog.contact, "010-111 22 33")
         dialog.submit()
+        settle(qtbot)
         return dialog.answered
 
     monkeypatch.setattr(SubstituteDialog, "ask", staticmethod(fill))

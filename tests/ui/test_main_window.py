@@ -8,7 +8,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QLabel, QWidget
 from pytestqt.qtbot import QtBot
 
-from sipdesk.models import Case
+from sipdesk.models import Case, User
 from tests.factories import PNR_ADULT, make_case, make_person
 from tests.ui.conftest import MessageLog, settle, type_text
 from ui.case_view import CaseView
@@ -153,8 +153,8 @@ def test_open_a_case_that_is_gone(
 def drive_new_case_dialog(qtbot: QtBot) -> object:
     """A stand-in for NewCaseDialog.ask that types into the real dialog like a user."""
 
-    def ask(parent: QWidget | None, session: Session) -> Case | None:
-        dialog = NewCaseDialog(session, parent)
+    def ask(parent: QWidget | None, session: Session, users: list[User]) -> Case | None:
+        dialog = NewCaseDialog(session, users, parent)
         dialog.show()
         qtbot.waitExposed(dialog)
         qtbot.mouseClick(dialog.new_radio, Qt.MouseButton.LeftButton)

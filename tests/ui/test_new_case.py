@@ -9,7 +9,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLineEdit
 from pytestqt.qtbot import QtBot
 
-from sipdesk import cases, people
+from sipdesk import auth, cases, people
 from sipdesk.models import Case, CaseStatus, Person
 from tests.factories import PNR_ADULT, PNR_OTHER, make_person, make_unit, make_user
 from tests.ui.conftest import MessageLog, settle, type_text
@@ -19,7 +19,7 @@ from ui.session import Session
 
 
 def open_dialog(qtbot: QtBot, session: Session) -> NewCaseDialog:
-    dialog = NewCaseDialog(session)
+    dialog = NewCaseDialog(session, auth.active_users_with_unit())  # as the window reads them
     qtbot.addWidget(dialog)
     dialog.show()
     qtbot.waitExposed(dialog)
@@ -123,14 +123,15 @@ def test_duplicate_person_is_refused_and_offered(sqlite_session: Session, qtbot:
     existing = make_person(PNR_ADULT, "Åsa", "Öberg")
     dialog = open_dialog(qtbot, sqlite_session)
     fill_new_person(qtbot, dialog, number=PNR_ADULT)
-    message = dialog.person_form.error_text("personal_number")
-    assert message.startswith("Personen finns redan i sipdesk (Åsa Öberg).")
+    # Asked in the background a moment after the number was typed.
+    qtbot.waitUntil(lambda: dialog.person_form.error_text("personal_number").startswith(
+        "Personen finns redan i sipdesk (Åsa Öberg)."), timeout=5000)
     assert not dialog.create_button.isEnabled()
     assert dialog.use_existing_button.isVisible()
 
     qtbot.mouseClick(dialog.use_existing_button, Qt.MouseButton.LeftButton)
     assert dialog.existing_radio.isChecked()
-    assert dialog.results.count() == 1
+    qtbot.waitUntil(lambda: dialog.results.count() == 1, timeout=5000)  # searched for it
     assert dialog.create_button.isEnabled()
     with qtbot.waitSignal(dialog.accepted, timeout=2000):
         qtbot.mouseClick(dialog.create_button, Qt.MouseButton.LeftButton)
@@ -231,4 +232,4 @@ def test_ask_returns_none_when_cancelled(
     sqlite_session: Session, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setattr(NewCaseDialog, "exec", lambda self: NewCaseDialog.DialogCode.Rejected)
-    assert NewCaseDialog.ask(None, sqlite_session) is None
+    assert NewCaseDialog.ask(None, sqlite_session, auth.active_users_with_unit()) is None

@@ -36,6 +36,7 @@ from ui.case_tabs.plan_tab import PlanTab
 from ui.dialogs.plan_intervention import InterventionDialog
 from ui.dialogs.plan_reason import ChoosePrincipalDialog, ReopenDialog, SkipFollowUpDialog
 from ui.file_output import SaveFileDialog
+from ui.operations import Operation
 from ui.wizards.documentation import DocumentationWizard as W
 
 
@@ -43,7 +44,9 @@ def show_tab(qtbot: QtBot, url: DatabaseUrl, user: User, case: Case, *,
              today: dt.date = MEETING_DAY) -> PlanTab:
     """The tab as the case view shows it: read again after every change it makes."""
     tab = PlanTab(context_of(url, user, case, today=today))
-    tab.changed.connect(lambda: tab.refresh(context_of(url, user, case, today=today)))
+    # As the case view does: the case is read again in the background, then shown.
+    tab.changed.connect(lambda: Operation(tab, lambda: context_of(url, user, case, today=today))
+                        .success(tab.refresh).run())
     qtbot.addWidget(tab)
     tab.resize(1100, 640)
     tab.show()

@@ -148,6 +148,8 @@ def test_the_main_window_prints_every_plan_from_the_arkiv_menu(
     monkeypatch.setattr(window, "ask_folder", lambda: folder)
     assert window.print_plans_action.text() == "Skriv ut alla planer…"
     window.print_plans_action.trigger()
+    # Which plans there are is read in the background; then the job starts.
+    qtbot.waitUntil(lambda: getattr(window, "print_job", None) is not None, timeout=10_000)
     with qtbot.waitSignal(window.print_job.finished, timeout=60_000) as stopped:
         pass
     assert stopped.args == [PLANS, PLANS]  # the latest version of each case with a plan

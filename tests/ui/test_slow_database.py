@@ -17,7 +17,7 @@ import peewee
 from PySide6.QtCore import QTimer
 from pytestqt.qtbot import QtBot
 
-from sipdesk import case_page, contacts
+from sipdesk import auth, case_forms, case_page, contacts
 from sipdesk.db import DatabaseUrl, Engine
 from tests.factories import PNR_ADULT
 from tests.plan_scenarios import fill, more_cases, plan_world
@@ -92,7 +92,7 @@ def test_saving_a_dialog_on_a_slow_database(
         sqlite_db: peewee.Database, qtbot: QtBot, tmp_path: Path) -> None:
     world = plan_world()
     session = Session(DatabaseUrl(Engine.SQLITE, path=tmp_path / "unused"), world["officer"])
-    dialog = NeedDialog(session, world["case"])
+    dialog = NeedDialog(session, world["case"], case_forms.need_form(world["case"]))
     qtbot.addWidget(dialog)
     dialog.show()
     qtbot.waitExposed(dialog)
@@ -130,7 +130,8 @@ def test_the_case_list_searches_and_scrolls_on_a_slow_database(
 
 def test_saving_a_contact_on_a_slow_database(sqlite_db: peewee.Database, qtbot: QtBot) -> None:
     manager = fill_directory()
-    dialog = ContactDialog(manager, organisation_id=contacts.organisations()[0].id)
+    found = contacts.organisations()
+    dialog = ContactDialog(manager, contacts.ContactForm(None, found, found[0].id))
     qtbot.addWidget(dialog)
     dialog.show()
     qtbot.waitExposed(dialog)
@@ -140,7 +141,7 @@ def test_saving_a_contact_on_a_slow_database(sqlite_db: peewee.Database, qtbot: 
 
 
 def test_creating_a_case_on_a_slow_database(sqlite_session: Session, qtbot: QtBot) -> None:
-    dialog = NewCaseDialog(sqlite_session)
+    dialog = NewCaseDialog(sqlite_session, auth.active_users_with_unit())
     qtbot.addWidget(dialog)
     dialog.show()
     qtbot.waitExposed(dialog)

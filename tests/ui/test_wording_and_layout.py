@@ -13,7 +13,7 @@ from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 from pytestqt.qtbot import QtBot
 
-from sipdesk import audit, plan
+from sipdesk import audit, case_forms, plan
 from sipdesk.plan import VersionChange
 from tests.factories import make_case, make_person
 from tests.ui.conftest import read_cell, settle
@@ -92,7 +92,7 @@ def test_message_boxes_say_ok_also_with_qts_swedish_texts(qapp: QApplication) ->
 def test_menprovning_messages_are_below_their_fields_and_not_cut(
         sqlite_session: Session, qtbot: QtBot) -> None:
     case = make_case(sqlite_session.user, make_person(first="Åsa", last="Öberg"))
-    dialog = HarmAssessmentDialog(sqlite_session, case)
+    dialog = HarmAssessmentDialog(sqlite_session, case, case_forms.harm_form())
     qtbot.addWidget(dialog)
     dialog.show()
     qtbot.waitExposed(dialog)

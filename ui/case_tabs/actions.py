@@ -13,12 +13,12 @@ from collections.abc import Callable
 
 from PySide6.QtWidgets import QPushButton, QWidget
 
-from sipdesk import lifecycle, messaging
+from sipdesk import case_forms, lifecycle
 from sipdesk.lifecycle import Action, ActionState
 from sipdesk.models import CaseStatus
 
 from .. import file_output, messages
-from ..dialogs.case_dialogs import ClosureDialog, RefusalDialog
+from ..dialogs.case_dialogs import ClosureDialog, NeedDialog, RefusalDialog
 from ..dialogs.consent_dialogs import (
     ConsentDialog,
     DeclinedDialog,
@@ -29,31 +29,55 @@ from .base import CaseContext
 
 log = logging.getLogger("sipdesk.ui.case")
 
-ActionHandler = Callable[[QWidget, CaseContext], object]
+Saved = Callable[[object], object]  # told what was saved (not told when cancelled)
+ActionHandler = Callable[[QWidget, CaseContext, Saved], None]
 
 
-def _invite(parent: QWidget, context: CaseContext) -> object:
+def _invite(parent: QWidget, context: CaseContext, then: Saved) -> None:
     """The kallelse wizard (imported when used: it is large and not needed at start-up); a
     follow-up once a plan is approved."""
     from ..wizards.kallelse import KallelseWizard
 
     follow_up = CaseStatus(context.case.status) in (CaseStatus.PLAN_APPROVED,
                                                     CaseStatus.FOLLOW_UP_PLANNED)
-    return KallelseWizard.ask(parent, context.session, context.case, follow_up=follow_up)
+    done = KallelseWizard.ask(parent, context.session, context.case, follow_up=follow_up)
+    if done is not None:
+        then(done)
 
 
-def _refuse(parent: QWidget, context: CaseContext) -> object:
+def _refuse(parent: QWidget, context: CaseContext, then: Saved) -> None:
     """Avstå från SIP, then say who was told and offer the letter to the person."""
     done = RefusalDialog.ask(parent, context.session, context.case, today=context.today)
     if isinstance(done, lifecycle.Refusal):
         after_refusal(parent, done)
-    return done
+    if done is not None:
+        then(done)
+
+
+def _decline(parent: QWidget, context: CaseContext, then: Saved) -> None:
+    done = DeclinedDialog.ask(parent, context.session, context.case, today=context.today)
+    if done is not None:
+        then(done)
+
+
+def give_consent(parent: QWidget, c: CaseContext, then: Saved) -> None:
+    """Registrera or förnya samtycke: what the dialog shows is read first, off the UI thread."""
+    user, case = c.user, c.case
+    ConsentDialog.ask_when_read(parent, lambda: case_forms.consent_form(user, case),
+                                c.session, case, today=c.today, then=then)
+
+
+def edit_need(parent: QWidget, c: CaseContext, then: Saved) -> None:
+    """Registrera or ändra the need (the need and the users are read first)."""
+    case = c.case
+    NeedDialog.ask_when_read(parent, lambda: case_forms.need_form(case), c.session, case,
+                             today=c.today, then=then)
 
 
 def refusal_text(done: lifecycle.Refusal) -> str:
     """What refusing told whom, and the offer of the letter."""
     if done.message is not None:
-        told = " och ".join(messaging.recipients_of([done.message.id])[done.message.id].names)
+        told = " och ".join(done.told)
         first = f"{told} har fått ett meddelande om det, att kvittera."
     else:
         first = done.tell_otherwise or "Ingen annan behöver få besked i sipdesk."
@@ -81,17 +105,27 @@ def after_refusal(parent: QWidget, done: lifecycle.Refusal) -> None:
     file_output.save_document(parent, file_output.LETTER, render, path)
 
 
+def _withdraw(parent: QWidget, c: CaseContext, then: Saved) -> None:
+    case = c.case
+    WithdrawConsentDialog.ask_when_read(parent, lambda: case_forms.withdraw_form(case),
+                                        c.session, case, today=c.today, then=then)
+
+
+def _close(parent: QWidget, c: CaseContext, then: Saved) -> None:
+    user, case = c.user, c.case
+    ClosureDialog.ask_when_read(parent, lambda: case_forms.closure_form(user, case),
+                                c.session, case, today=c.today, then=then)
+
+
 ACTION_HANDLERS: dict[Action, ActionHandler] = {
     Action.INVITE: _invite,
-    Action.GIVE_CONSENT: lambda parent, c: ConsentDialog.ask(
-        parent, c.session, c.case, today=c.today),
-    Action.HARM_ASSESSED: lambda parent, c: HarmAssessmentDialog.ask(
-        parent, c.session, c.case, today=c.today),
-    Action.DECLINE: lambda parent, c: DeclinedDialog.ask(parent, c.session, c.case, today=c.today),
+    Action.GIVE_CONSENT: give_consent,
+    Action.HARM_ASSESSED: lambda parent, c, then: HarmAssessmentDialog.ask_when_read(
+        parent, case_forms.harm_form, c.session, c.case, today=c.today, then=then),
+    Action.DECLINE: _decline,
     Action.REFUSE: _refuse,
-    Action.WITHDRAW_CONSENT: lambda parent, c: WithdrawConsentDialog.ask(
-        parent, c.session, c.case, today=c.today),
-    Action.CLOSE: lambda parent, c: ClosureDialog.ask(parent, c.session, c.case, today=c.today),
+    Action.WITHDRAW_CONSENT: _withdraw,
+    Action.CLOSE: _close,
 }
 
 # Button texts: what the user does (the lifecycle labels describe what happens).
@@ -127,7 +161,9 @@ def action_button(action: Action, state: ActionState, *,
     return button
 
 
-def run_action(parent: QWidget, context: CaseContext, action: Action) -> bool:
-    """Ask for the action's details and save; True when something was saved."""
+def run_action(parent: QWidget, context: CaseContext, action: Action,
+               then: Callable[[], object]) -> None:
+    """Ask for the action's details and save; `then()` when something was saved."""
     handler = ACTION_HANDLERS.get(action)
-    return handler is not None and handler(parent, context) is not None
+    if handler is not None:
+        handler(parent, context, lambda _saved: then())

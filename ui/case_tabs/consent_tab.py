@@ -28,7 +28,6 @@ from sipdesk.consent_page import ConsentPage, ConsentRow, HarmRow, consent_page
 from sipdesk.lifecycle import Action
 
 from .. import file_output
-from ..dialogs.consent_dialogs import ConsentDialog
 from ..tables import read_only
 from . import actions
 from .base import (
@@ -236,13 +235,10 @@ class ConsentTab(CaseTab):
     # ---- commands ---------------------------------------------------------------------------
 
     def _register(self) -> None:
-        if ConsentDialog.ask(self, self.context.session, self.context.case,
-                             today=self.context.today) is not None:
-            self.changed.emit()
+        actions.give_consent(self, self.context, lambda _saved: self.changed.emit())
 
     def _run(self, action: Action) -> None:
-        if actions.run_action(self, self.context, action):
-            self.changed.emit()
+        actions.run_action(self, self.context, action, then=self.changed.emit)
 
     def print_form(self) -> None:
         """Ask where to save the consent form, then render it in the background."""

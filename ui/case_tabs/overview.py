@@ -32,8 +32,6 @@ from sipdesk.lifecycle import Action
 from sipdesk.models import ContactKind, Person, PersonContact
 from sipdesk.next_step import NextStep
 
-from ..dialogs.case_dialogs import NeedDialog
-from ..dialogs.consent_dialogs import ConsentDialog
 from ..flow_layout import FlowLayout
 from . import actions
 from .base import (
@@ -275,15 +273,10 @@ class OverviewTab(CaseTab):
     # ---- commands -----------------------------------------------------------------------------
 
     def _run(self, action: Action) -> None:
-        if actions.run_action(self, self.context, action):
-            self.changed.emit()
+        actions.run_action(self, self.context, action, then=self.changed.emit)
 
     def _renew(self) -> None:
-        if ConsentDialog.ask(self, self.context.session, self.context.case,
-                             today=self.context.today) is not None:
-            self.changed.emit()
+        actions.give_consent(self, self.context, lambda _saved: self.changed.emit())
 
     def _edit_need(self) -> None:
-        if NeedDialog.ask(self, self.context.session, self.context.case,
-                          today=self.context.today) is not None:
-            self.changed.emit()
+        actions.edit_need(self, self.context, lambda _saved: self.changed.emit())

@@ -24,9 +24,9 @@ from PySide6.QtWidgets import (
 )
 
 from sipdesk import contacts
-from sipdesk.contacts import DirectoryEntry, EntryKind
+from sipdesk.contacts import Contact, DirectoryEntry, EntryKind
 from sipdesk.errors import StorageError
-from sipdesk.models import User
+from sipdesk.models import Principal, User
 
 from ..dialogs.contacts_contact import ContactDialog
 from ..dialogs.contacts_organisation import OrganisationDialog
@@ -262,29 +262,36 @@ class ContactsPage(QWidget):
     def new_organisation(self) -> None:
         if not self.editable:
             return
-        created = OrganisationDialog.ask(self, self.user)
-        if created is not None:
-            self.refresh()
+
+        def read(principals: list[Principal]) -> None:
+            if OrganisationDialog.ask(self, self.user, principals) is not None:
+                self.refresh()
+
+        Operation(self, contacts.principals, title="Huvudmännen kunde inte läsas").success(
+            read).run()
 
     def new_contact(self) -> None:
         if not self.editable:
             return
         entry = self.selected_entry()
-        organisation_id = None
-        if entry is not None and entry.kind is EntryKind.CONTACT:
-            organisation_id = contacts.get_contact(entry.id).organisation_id
-        saved = ContactDialog.ask(self, self.user, organisation_id=organisation_id)
-        if saved is not None:
+        beside = entry.id if entry is not None and entry.kind is EntryKind.CONTACT else None
+
+        def saved(contact: Contact) -> None:
             self.search.clear()
-            self.refresh(then_select=(EntryKind.CONTACT, saved.id))
+            self.refresh(then_select=(EntryKind.CONTACT, contact.id))
+
+        ContactDialog.open_for(self, self.user, beside=beside, then=saved)
 
     def edit_selected(self) -> None:
         entry = self.selected_entry()
         if not self.editable or entry is None or entry.kind is not EntryKind.CONTACT:
             return
-        saved = ContactDialog.ask(self, self.user, contact_id=entry.id)
-        if saved is not None:
-            self.refresh(then_select=(EntryKind.CONTACT, saved.id), clear_if_hidden=True)
+
+        def saved(contact: Contact) -> None:
+            self.refresh(then_select=(EntryKind.CONTACT, contact.id), clear_if_hidden=True)
+            self.table.setFocus()
+
+        ContactDialog.open_for(self, self.user, contact_id=entry.id, then=saved)
         self.table.setFocus()
 
     def _activated(self, index: QModelIndex) -> None:

@@ -26,7 +26,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from sipdesk import cases, lifecycle
+from sipdesk import lifecycle
+from sipdesk.case_forms import ClosureForm, NeedForm
 from sipdesk.lifecycle import ClosureReason, NeedInput, NeedRecord, NoticedBy
 from sipdesk.models import Case, CaseStatus, User
 
@@ -43,9 +44,9 @@ class NeedDialog(CaseFormDialog):
     ok_text = "Spara behovet"
     failed_title = "Behovet kunde inte sparas"
 
-    def __init__(self, session: Session, case: Case, *, today: dt.date | None = None,
-                 parent: QWidget | None = None) -> None:
-        self.existing: NeedRecord | None = lifecycle.need_of(case)
+    def __init__(self, session: Session, case: Case, data: NeedForm, *,
+                 today: dt.date | None = None, parent: QWidget | None = None) -> None:
+        self.existing: NeedRecord | None = data.existing
         super().__init__(
             session, case, today=today,
             title="Ändra behov" if self.existing else "Registrera behov",
@@ -70,7 +71,8 @@ class NeedDialog(CaseFormDialog):
         line.addStretch(1)
         self.form.add("noticed_by", "Uppmärksammat av", row)
 
-        self.noticed_by_user = user_combo(name="noticed_by_user", selected=session.user)
+        self.noticed_by_user = user_combo(name="noticed_by_user", users=data.users,
+                                          selected=session.user)
         self.noticed_by_user.addItem(NO_ACCOUNT, None)
         self.form.add("noticed_by_user", "Vem i personalen", self.noticed_by_user)
         self.noticed_by_name = QLineEdit()
@@ -102,7 +104,7 @@ class NeedDialog(CaseFormDialog):
             self.noticed_by_buttons[NoticedBy.STAFF].setChecked(True)
             return
         self.noticed_by_buttons[NoticedBy(need.noticed_by)].setChecked(True)
-        user_id = need.noticed_by_user.id if need.noticed_by_user is not None else None
+        user_id = need.noticed_by_user_id
         index = next((i for i in range(self.noticed_by_user.count())
                       if (self.noticed_by_user.itemData(i) is None and user_id is None)
                       or (self.noticed_by_user.itemData(i) is not None
@@ -197,8 +199,8 @@ class ClosureDialog(CaseFormDialog):
     ok_text = "Avsluta ärendet"
     failed_title = "Ärendet kunde inte avslutas"
 
-    def __init__(self, session: Session, case: Case, *, today: dt.date | None = None,
-                 parent: QWidget | None = None) -> None:
+    def __init__(self, session: Session, case: Case, data: ClosureForm, *,
+                 today: dt.date | None = None, parent: QWidget | None = None) -> None:
         super().__init__(
             session, case, today=today,
             title="Avsluta ärendet",
@@ -224,9 +226,7 @@ class ClosureDialog(CaseFormDialog):
 
         self.replaced_by = wide_combo("replaced_by")
         self.replaced_by.setPlaceholderText("Välj den nya SIP:en")
-        others = cases.cases_of_person(case.person, exclude=case,
-                                        visible_to=session.user)
-        for other in others:
+        for other in data.others:
             self.replaced_by.addItem(
                 f"{other.number} ({CaseStatus(other.status).label.lower()}, skapat "
                 f"{other.created_at:%Y-%m-%d})", other)

@@ -30,11 +30,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from sipdesk import consent, contacts, lifecycle
+from sipdesk import case_forms, consent, contacts, lifecycle
+from sipdesk.case_forms import ConsentForm, HarmForm
 from sipdesk.consent import ConsentInput, ConsentKind, HarmConclusion
 from sipdesk.models import Case, PersonContact, Principal, PrincipalKind
 from sipdesk.workdays import one_year_after
 
+from ..operations import Operation
 from ..session import Session
 from .dates import DateEdit
 from .form_dialog import (
@@ -137,9 +139,11 @@ class ConsentDialog(CaseFormDialog):
     ok_text = "Registrera samtycket"
     failed_title = "Samtycket kunde inte sparas"
 
-    def __init__(self, session: Session, case: Case, *, today: dt.date | None = None,
-                 parent: QWidget | None = None) -> None:
-        self.previous = consent.active_consent(case)
+    def __init__(self, session: Session, case: Case, data: ConsentForm, *,
+                 today: dt.date | None = None, parent: QWidget | None = None) -> None:
+        self.data = data
+        self.previous = data.previous
+        self._guardians = list(data.guardians)
         renewing = self.previous is not None
         if renewing:
             assert self.previous is not None
@@ -165,7 +169,7 @@ class ConsentDialog(CaseFormDialog):
         self.given_on.setObjectName("given_on")
         self.form.add("given_on", "Datum", self.given_on)
 
-        self.taken_by = user_combo(name="taken_by", selected=session.user)
+        self.taken_by = user_combo(name="taken_by", users=data.users, selected=session.user)
         self.form.add("taken_by", "Taget av", self.taken_by)
 
         self.covers = multiline(name="covers", placeholder="Den fråga ni kom överens om")
@@ -194,7 +198,7 @@ class ConsentDialog(CaseFormDialog):
         self.form.add("guardians", "Vårdnadshavare", self.guardians)
 
         self._fill_defaults()
-        self._build_principals(chosen=self._default_principals())
+        self._build_principals(data.principals, chosen=data.chosen)
         self._build_guardians()
         for name, widget in (("given_on", self.given_on), ("covers", self.covers),
                              ("valid_until", self.valid_until)):
@@ -211,23 +215,13 @@ class ConsentDialog(CaseFormDialog):
             self.exclusions.setPlainText(self.previous.exclusions)
             self.relatives.setPlainText(self.previous.relatives_to_invite)
             return
-        need = lifecycle.need_of(self.case)
-        if need is not None:
-            self.covers.setPlainText(need.question)  # what the SIP should answer
+        if self.data.question:
+            self.covers.setPlainText(self.data.question)  # what the SIP should answer
 
-    def _default_principals(self) -> set[int]:
-        if self.previous is not None:
-            return {p.id for p in consent.principals_of(self.previous)}
-        # The one taking it always takes part, and a SIP always needs the region too (DOMAIN
-        # step 4): both are proposed; the person may say no to either.
-        regions = {p.id for p in consent.principal_choices()
-                   if p.kind == PrincipalKind.REGION.value}
-        return {self.session.user.unit.principal_id} | regions
-
-    def _build_principals(self, *, chosen: set[int]) -> None:
+    def _build_principals(self, principals: list[Principal], *, chosen: set[int]) -> None:
         layout = _fresh_content(self.principals)
         self._principal_boxes = []
-        for principal in consent.principal_choices():
+        for principal in principals:
             box = QCheckBox(f"{principal.name} ({PrincipalKind(principal.kind).label.lower()})")
             box.setObjectName(f"principal_{principal.id}")
             box.setChecked(principal.id in chosen)
@@ -242,7 +236,7 @@ class ConsentDialog(CaseFormDialog):
 
     def _build_guardians(self) -> None:
         """For a child (on the date of the consent): a box per registered guardian."""
-        child = consent.is_child(self.case.person, self.given_on.value())
+        child = consent.is_child(self.data.person, self.given_on.value())
         self.set_field_visible("guardians", child)
         if not child:
             self._guardian_boxes = []
@@ -250,7 +244,7 @@ class ConsentDialog(CaseFormDialog):
         chosen = {g.id for box, g in self._guardian_boxes if box.isChecked()}
         layout = _fresh_content(self.guardians)
         self._guardian_boxes = []
-        registered = consent.guardians_of(self.case.person)
+        registered = self._guardians
         if registered:
             layout.addWidget(hint(
                 "Barnet är under 18 år: vårdnadshavarna samtycker. Kryssa i var och en som "
@@ -291,13 +285,21 @@ class ConsentDialog(CaseFormDialog):
         if added is None:
             return
         chosen = {p.id for box, p in self._principal_boxes if box.isChecked()} | {added.id}
-        self._build_principals(chosen=chosen)
-        self._edited("principals")
+
+        def show(principals: list[Principal]) -> None:
+            # Ticked meanwhile (the list is read again in the background) stays ticked.
+            now = {p.id for box, p in self._principal_boxes if box.isChecked()}
+            self._build_principals(principals, chosen=chosen | now)
+            self._edited("principals")
+
+        Operation(self, case_forms.principal_choices,
+                  title="Huvudmännen kunde inte läsas").success(show).run()
 
     def _add_guardian(self) -> None:
-        added = AddGuardianDialog.ask(self, self.session, self.case.person)
+        added = AddGuardianDialog.ask(self, self.session, self.data.person)
         if added is None:
             return
+        self._guardians.append(added)  # registered last: guardians_of orders by id
         self._build_guardians()
         self._edited("guardians")
 
@@ -324,7 +326,8 @@ class ConsentDialog(CaseFormDialog):
         )
 
     def problems(self) -> dict[str, str]:
-        return consent.consent_problems(self.case, self.input(), today=self.today)
+        return consent.consent_input_problems(self.data.person, self.input(),
+                                              guardians=self._guardians, today=self.today)
 
     def saving(self) -> Callable[[], consent.Consent]:
         user, case, data, today = self.session.user, self.case, self.input(), self.today
@@ -337,10 +340,8 @@ class WithdrawConsentDialog(CaseFormDialog):
     ok_text = "Återkalla och avsluta ärendet"
     failed_title = "Återkallelsen kunde inte sparas"
 
-    def __init__(self, session: Session, case: Case, *, today: dt.date | None = None,
-                 parent: QWidget | None = None) -> None:
-        current = consent.active_consent(case)
-        assert current is not None, "no consent to withdraw"
+    def __init__(self, session: Session, case: Case, current: consent.Consent, *,
+                 today: dt.date | None = None, parent: QWidget | None = None) -> None:
         self.current = current
         super().__init__(
             session, case, today=today,
@@ -386,8 +387,8 @@ class HarmAssessmentDialog(CaseFormDialog):
     ok_text = "Registrera menprövningen"
     failed_title = "Menprövningen kunde inte sparas"
 
-    def __init__(self, session: Session, case: Case, *, today: dt.date | None = None,
-                 parent: QWidget | None = None) -> None:
+    def __init__(self, session: Session, case: Case, data: HarmForm, *,
+                 today: dt.date | None = None, parent: QWidget | None = None) -> None:
         super().__init__(
             session, case, today=today,
             title="Registrera menprövning",
@@ -396,7 +397,8 @@ class HarmAssessmentDialog(CaseFormDialog):
                    "företrädare, och bedöm om en SIP skulle skada den enskilde."),
             parent=parent)
         self.setObjectName("harm_dialog")
-        self.assessed_by = user_combo(name="assessed_by", selected=session.user)
+        self.assessed_by = user_combo(name="assessed_by", users=data.users,
+                                      selected=session.user)
         self.form.add("assessed_by", "Bedömd av", self.assessed_by)
         self.assessed_on = DateEdit(self.today, maximum=self.today)
         self.assessed_on.setObjectName("assessed_on")

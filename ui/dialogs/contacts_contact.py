@@ -4,8 +4,10 @@ name, role, phone, e-mail and postal address.
 Each field's problem (`sipdesk.contacts.contact_problems`) shows under it once the user has been
 in it, and all of them on "Spara". When someone else changed the contact in the meantime the
 message says so, the form keeps what was typed, and saving again saves over the new version.
-`ContactDialog.ask(parent, user, contact_id=None, organisation_id=None)` returns the saved
-contact or None (tests replace it). A `FormDialog`: it saves through the operation runner.
+The contact and the organisations are read before it opens (`contacts.contact_form`, through the
+runner: `ContactDialog.open_for(parent, user, …)`); `ContactDialog.ask(parent, user, data)`
+returns the saved contact or None (tests replace it). A `FormDialog`: it saves through the
+operation runner.
 """
 
 from __future__ import annotations
@@ -15,11 +17,10 @@ from collections.abc import Callable
 from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit, QWidget
 
 from sipdesk import contacts
-from sipdesk.contacts import Contact, Organisation
+from sipdesk.contacts import Contact, ContactForm, Organisation
 from sipdesk.errors import ConflictError, NotFoundError
 from sipdesk.models import User
 
-from .. import messages
 from ..operations import Operation, report_failure
 from .form_dialog import FormDialog
 
@@ -38,23 +39,22 @@ class ContactDialog(FormDialog):
     failed_title = "Kontakten kunde inte sparas"
     compact = True
 
-    def __init__(self, user: User, *, contact_id: int | None = None,
-                 organisation_id: int | None = None, parent: QWidget | None = None) -> None:
-        self._contact: Contact | None = (
-            contacts.get_contact(contact_id) if contact_id is not None else None)
+    def __init__(self, user: User, data: ContactForm, *,
+                 parent: QWidget | None = None) -> None:
+        self._contact: Contact | None = data.contact
         editing = self._contact is not None
         super().__init__(title="Ändra kontakt" if editing else "Ny kontakt", parent=parent)
         self.user = user
         self.saved: Contact | None = None
         self._organisations: dict[int, Organisation] = {
-            o.id: o for o in contacts.organisations()}
+            o.id: o for o in data.organisations}
         self.setObjectName("contact_dialog")
 
         self.organisation = QComboBox()
         self.organisation.setObjectName("organisation")
         for org in self._organisations.values():
             self.organisation.addItem(f"{org.name} ({org.principal.name})", org.id)
-        wanted = self._contact.organisation_id if self._contact else organisation_id
+        wanted = data.organisation_id
         self.organisation.setCurrentIndex(
             self.organisation.findData(wanted) if wanted is not None else -1)
         self.organisation.setPlaceholderText("Välj organisation")
@@ -91,15 +91,13 @@ class ContactDialog(FormDialog):
          else self.organisation).setFocus()
 
     @classmethod
-    def ask(cls, parent: QWidget | None, user: User, *, contact_id: int | None = None,
-            organisation_id: int | None = None) -> Contact | None:
-        try:
-            saved: Contact | None = super().ask(
-                parent, user, contact_id=contact_id, organisation_id=organisation_id)
-        except NotFoundError as problem:  # the contact was removed before the dialog opened
-            messages.warning(parent, "Kontakten kan inte ändras", problem.message)
-            return None
-        return saved
+    def open_for(cls, parent: QWidget, user: User, *, contact_id: int | None = None,
+                 beside: int | None = None, then: Callable[[Contact], object]) -> None:
+        """Change `contact_id`, or add a contact (at the organisation of the contact `beside`);
+        what the dialog shows is read first. `then(saved)` after a save."""
+        cls.ask_when_read(parent, lambda: contacts.contact_form(contact_id=contact_id,
+                                                                beside=beside),
+                          user, then=then, read_title="Kontakten kan inte ändras")
 
     # ---- reacting ---------------------------------------------------------------------------
 

@@ -4,22 +4,28 @@ psykiatri, ASIH, skola, tolkförmedling …) with its principal, kind, law, swit
 The principal is chosen among those known or typed as a new one; a known principal's kind (region
 / municipality / other) is filled in and locked. Each field's problem
 (`sipdesk.contacts.organisation_problems`) shows under it once the user has been in it, and the
-law follows the kind of organisation until the user picks one. `OrganisationDialog.ask(parent,
-user)` returns the new organisation or None (tests replace it). A `FormDialog`: it saves
-through the operation runner.
+law follows the kind of organisation until the user picks one. Whether the principal already has
+an organisation of that name is asked in the background a moment after the typing stops; the
+save checks it again (`contacts.add_organisation`), so an answer not yet back never lets a
+duplicate through. `OrganisationDialog.ask(parent, user, principals)` returns the new
+organisation or None (tests replace it). A `FormDialog`: it saves through the operation runner.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
+from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit, QWidget
 
 from sipdesk import contacts
 from sipdesk.contacts import Organisation, OrganisationKind
-from sipdesk.models import Law, PrincipalKind, User
+from sipdesk.models import Law, Principal, PrincipalKind, User
 
+from ..operations import Operation
 from .form_dialog import FormDialog
+
+CHECK_DELAY_MS = 250
 
 # The law an organisation of this kind usually acts under.
 USUAL_LAW = {
@@ -48,7 +54,8 @@ class OrganisationDialog(FormDialog):
     failed_title = "Organisationen kunde inte läggas till"
     compact = True
 
-    def __init__(self, user: User, parent: QWidget | None = None) -> None:
+    def __init__(self, user: User, principals: list[Principal],
+                 parent: QWidget | None = None) -> None:
         super().__init__(
             title="Ny organisation", parent=parent,
             intro="En organisation eller enhet som ni brukar kalla till SIP, t.ex. en "
@@ -56,7 +63,15 @@ class OrganisationDialog(FormDialog):
         self.user = user
         self.created: Organisation | None = None
         self._law_chosen = False
-        self._kinds = {p.name: PrincipalKind(p.kind) for p in contacts.principals()}
+        self._kinds = {p.name: PrincipalKind(p.kind) for p in principals}
+        # The duplicate check asks the database: a moment after the typing stops, in the
+        # background; only the answer for what is typed now counts (`_duplicate`).
+        self._duplicate: tuple[tuple[str, str], str] | None = None  # (name, principal), message
+        self._asked = 0
+        self._check_timer = QTimer(self)
+        self._check_timer.setSingleShot(True)
+        self._check_timer.setInterval(CHECK_DELAY_MS)
+        self._check_timer.timeout.connect(self._check_duplicate)
         self.setObjectName("organisation_dialog")
 
         self.name = QLineEdit()
@@ -101,6 +116,8 @@ class OrganisationDialog(FormDialog):
         self.save_button.setObjectName("save")
 
         self.watch("name", self.name)
+        self.name.textChanged.connect(lambda _t: self._check_timer.start())
+        self.principal.editTextChanged.connect(lambda _t: self._check_timer.start())
         self.principal.editTextChanged.connect(self._principal_changed)
         self.kind.currentIndexChanged.connect(self._kind_changed)
         self.law.activated.connect(self._law_picked)
@@ -128,9 +145,37 @@ class OrganisationDialog(FormDialog):
     def _law_picked(self, _index: int) -> None:
         self._law_chosen = True
 
+    def _typed(self) -> tuple[str, str]:
+        return self.name.text().strip(), " ".join(self.principal.currentText().split())
+
+    def _check_duplicate(self) -> None:
+        name, principal = typed = self._typed()
+        if not name or not principal:
+            return
+        self._asked += 1
+        asked = self._asked
+
+        def answered(message: str) -> None:
+            if asked == self._asked:  # an older answer is dropped
+                self._duplicate = (typed, message)
+                self.revalidate()
+
+        def ask() -> str:
+            return contacts.organisation_duplicate(name=name, principal_name=principal)
+
+        Operation(self, ask, title=self.failed_title).success(answered).run()
+
+    def done(self, result: int) -> None:
+        self._check_timer.stop()  # closed: nothing more to ask
+        super().done(result)
+
     def problems(self) -> dict[str, str]:
-        return contacts.organisation_problems(name=self.name.text(),
-                                              principal_name=self.principal.currentText())
+        name, principal = typed = self._typed()
+        problems = contacts.organisation_input_problems(name=name, principal_name=principal)
+        if not problems and self._duplicate is not None and self._duplicate[0] == typed \
+                and self._duplicate[1]:
+            problems["name"] = self._duplicate[1]
+        return problems
 
     # ---- saving -----------------------------------------------------------------------------
 

@@ -9,7 +9,7 @@ button stays enabled so pressing it always says what is missing (it is disabled 
 save runs). When the core refuses, its message goes to its field (or a message box, the runner's
 one way) and nothing typed is lost. `on_saved(result)` runs on the UI thread after a save.
 
-`ask(parent, …)` runs a dialog and returns what `save()` returned, or None (tests replace it).
+`ask(parent, …)` runs a dialog and returns what the save returned, or None (tests replace it).
 
 Kontakter's dialogs and "Nytt ärende" keep the style's own spacing (`compact`); "Nytt ärende",
 of another shape (pages to choose between), places the parts itself (`lay_out`) and enables its
@@ -40,9 +40,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from sipdesk import auth, clock
-from sipdesk.db import storage_errors
-from sipdesk.errors import SipError, StorageError
+from sipdesk import clock
+from sipdesk.errors import StorageError
 from sipdesk.models import Case, User
 
 from ..fields import INVALID_STYLE, FieldForm
@@ -57,6 +56,7 @@ WARNING_STYLE = (
     " padding: 6px 8px;"
 )
 HINT_STYLE = "color: palette(placeholder-text);"
+READ_FAILED = "Uppgifterna kunde inte läsas"
 
 
 def text_of(widget: QWidget) -> str:
@@ -185,14 +185,9 @@ class FormDialog(QDialog):
         """What is wrong with the input now, by field name (empty: all fine)."""
         return {}
 
-    def saving(self) -> Callable[[], Any] | None:
+    def saving(self) -> Callable[[], Any]:
         """Read the inputs now and return the core call that saves them (run in the background;
-        it raises the core's ValidationError for a bad field). None: the dialog still saves the
-        old way, in `save()` on the UI thread."""
-        return None
-
-    def save(self) -> Any:
-        """The old way (being retired, issue 11): call the core on the UI thread."""
+        it raises the core's ValidationError for a bad field)."""
         raise NotImplementedError
 
     def on_saved(self, result: Any) -> None:
@@ -210,6 +205,20 @@ class FormDialog(QDialog):
             return None
         finally:
             dialog.deleteLater()
+
+    @classmethod
+    def ask_when_read(cls, parent: QWidget, read: Callable[[], Any], *args: Any,
+                      then: Callable[[Any], object], read_title: str = READ_FAILED,
+                      **kwargs: Any) -> None:
+        """Read what the dialog shows through the operation runner (a core read model), then
+        `ask(parent, *args, data, **kwargs)` with it: the dialog opens filled in. `then(saved)`
+        runs when something was saved."""
+        def read_done(data: Any) -> None:
+            saved = cls.ask(parent, *args, data, **kwargs)
+            if saved is not None:
+                then(saved)
+
+        Operation(parent, read, title=read_title).success(read_done).run()
 
     # ---- validation -----------------------------------------------------------------------
 
@@ -301,18 +310,9 @@ class FormDialog(QDialog):
         if problems:
             self._focus(next(iter(problems)))
             return
-        work = self.saving()
-        if work is None:
-            try:
-                with storage_errors():
-                    result = self.save()
-            except SipError as problem:
-                self.save_failed(problem)
-                return
-            self._saved(result)
-            return
         if self._saving:
             return  # a save is already under way
+        work = self.saving()
         self._saving = True
         self.ok_button.setEnabled(False)
 
@@ -386,10 +386,11 @@ def wide_combo(name: str) -> QComboBox:
     return combo
 
 
-def user_combo(*, name: str, selected: User) -> QComboBox:
-    """The active users by name (with their unit), `selected` chosen; data is the user."""
+def user_combo(*, name: str, users: list[User], selected: User) -> QComboBox:
+    """`users` (the active users, each with its unit: `auth.active_users_with_unit`, read by
+    whoever opens the dialog) by name and unit, `selected` chosen; data is the user."""
     combo = wide_combo(name)
-    for user in auth.active_users_with_unit():
+    for user in users:
         combo.addItem(f"{user.full_name} ({user.unit.name})", user)
     index = next((i for i in range(combo.count()) if combo.itemData(i).id == selected.id), -1)
     if index < 0:  # e.g. an inactive user recorded earlier

@@ -24,7 +24,7 @@ from sipdesk.meeting_page import StaffMeetingForm
 from sipdesk.models import User
 
 from .dates import DateEdit
-from .form_dialog import group_box, multiline, wide_combo
+from .form_dialog import group_box, multiline, user_combo, wide_combo
 from .meeting_common import MeetingFormDialog
 
 
@@ -38,21 +38,6 @@ def name_combo(name: str, names: Sequence[str], *, placeholder: str) -> QComboBo
     edit = combo.lineEdit()
     assert edit is not None
     edit.setPlaceholderText(placeholder)
-    return combo
-
-
-def coordinator_combo(form: StaffMeetingForm) -> QComboBox:
-    """The active users by name (with their unit), the coordinator chosen; data is the user.
-    (`form_dialog.user_combo`'s shape, from users already read.)"""
-    combo = wide_combo("new_coordinator")
-    for user in form.users:
-        combo.addItem(f"{user.full_name} ({user.unit.name})", user)
-    selected = form.coordinator
-    index = next((i for i in range(combo.count()) if combo.itemData(i).id == selected.id), -1)
-    if index < 0:  # e.g. an inactive user recorded earlier
-        combo.insertItem(0, selected.full_name, selected)
-        index = 0
-    combo.setCurrentIndex(index)
     return combo
 
 
@@ -93,7 +78,8 @@ class StaffMeetingDialog(MeetingFormDialog):
         group.addButton(self.stays)
         group.addButton(self.moves)
         self.stays.setChecked(True)
-        self.new_coordinator = coordinator_combo(form)
+        self.new_coordinator = user_combo(name="new_coordinator", users=form.users,
+                                          selected=form.coordinator)
         other = next((i for i in range(self.new_coordinator.count())
                       if self.new_coordinator.itemData(i).id != coordinator.id), -1)
         if other >= 0:

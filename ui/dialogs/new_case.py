@@ -5,7 +5,9 @@ Every field of a new person is checked as the user types (`sipdesk.people.person
 the Swedish message under the field; a personal number that is already registered offers that
 person instead. "Skapa ärende" is enabled only when everything is valid, and nothing the user
 typed is lost when the database refuses: the message appears and the form stays as it was.
-`NewCaseDialog.ask(parent, session)` runs the dialog and returns the new case (tests replace it).
+Whether a typed number is registered, and the search, are asked in the background (a moment
+after the typing pauses; an older answer is dropped). `NewCaseDialog.ask(parent, session,
+users)` runs the dialog and returns the new case (tests replace it).
 A `FormDialog` of its own shape (`lay_out`): the new person's fields are its form, and the case is
 created through the operation runner.
 """
@@ -34,18 +36,20 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from sipdesk import auth, cases, people
+from sipdesk import cases, people
 from sipdesk import personal_number as pnr
 from sipdesk.errors import ValidationError
 from sipdesk.models import Case, Person, User
 
 from ..fields import FieldForm
+from ..operations import Operation
 from ..session import Session
 from .form_dialog import FormDialog
 
 log = logging.getLogger("sipdesk.ui.new_case")
 
 SEARCH_DELAY_MS = 150
+NUMBER_DELAY_MS = 250
 PERSON_ID_ROLE = Qt.ItemDataRole.UserRole + 1
 
 # The new person's text fields, in form order: name, label, placeholder.
@@ -69,8 +73,13 @@ class NewCaseDialog(FormDialog):
     failed_title = "Ärendet kunde inte skapas"
     compact = True
 
-    def __init__(self, session: Session, parent: QWidget | None = None) -> None:
+    def __init__(self, session: Session, users: list[User],
+                 parent: QWidget | None = None) -> None:
+        """`users`: the active users with their units (`auth.active_users_with_unit`), read by
+        whoever opens the dialog: the coordinator is one of them."""
         self.session = session
+        self._active_users = users
+        self._searching = 0  # the latest search asked; older answers are dropped
         self.created_case: Case | None = None
         self._chosen: Person | None = None
         self._found: dict[int, Person] = {}
@@ -89,6 +98,13 @@ class NewCaseDialog(FormDialog):
         self._search_timer.setInterval(SEARCH_DELAY_MS)
         self._search_timer.timeout.connect(self._run_search)
         self.search.textChanged.connect(self._search_timer.start)
+        # Whether the typed personal number is registered: asked in the background a moment
+        # after it changes (creating the case checks it again, so a late answer lets nothing
+        # through).
+        self._number_timer = QTimer(self)
+        self._number_timer.setSingleShot(True)
+        self._number_timer.setInterval(NUMBER_DELAY_MS)
+        self._number_timer.timeout.connect(self._look_up_number)
 
         self.resize(max(self.sizeHint().width(), 620), max(self.sizeHint().height(), 600))
         self.search.setFocus()
@@ -122,7 +138,7 @@ class NewCaseDialog(FormDialog):
         self.coordinator = QComboBox()
         self.coordinator.setObjectName("coordinator")
         self._users: dict[int, User] = {}
-        for user in auth.active_users_with_unit():
+        for user in self._active_users:
             self._users[user.id] = user
             self.coordinator.addItem(f"{user.full_name} ({user.unit.name})", user.id)
         mine = self.coordinator.findData(self.session.user.id)
@@ -260,7 +276,8 @@ class NewCaseDialog(FormDialog):
             canonical = pnr.parse(data.personal_number).canonical
             if canonical != self._checked_number:
                 self._checked_number = canonical
-                self._duplicate = people.find_by_number(canonical)
+                self._duplicate = None
+                self._number_timer.start()
             if self._duplicate is not None:
                 problems["personal_number"] = (
                     f"Personen finns redan i sipdesk ({self._duplicate.full_name}). "
@@ -269,6 +286,19 @@ class NewCaseDialog(FormDialog):
         else:
             self._checked_number, self._duplicate = None, None
         return problems
+
+    def _look_up_number(self) -> None:
+        number = self._checked_number
+        if number is None:
+            return
+
+        def answered(person: Person | None) -> None:
+            if number == self._checked_number:  # still what is typed
+                self._duplicate = person
+                self.revalidate()
+
+        Operation(self, lambda: people.find_by_number(number),
+                  title="Personnumret kunde inte kontrolleras").success(answered).run()
 
     def _search_text_as_number(self) -> str | None:
         try:
@@ -279,10 +309,23 @@ class NewCaseDialog(FormDialog):
     def _run_search(self) -> None:
         self._search_timer.stop()
         text = self.search.text().strip()
+        self._searching += 1
+        asked = self._searching
+
+        def answered(found: list[Person]) -> None:
+            if asked == self._searching:  # an older search's answer is dropped
+                self._show_found(text, found)
+
+        if not text:
+            answered([])
+            return
+        Operation(self, lambda: people.search_persons(text, limit=50),
+                  title="Sökningen gick inte").success(answered).run()
+
+    def _show_found(self, text: str, found: list[Person]) -> None:
         self.results.clear()
         self._found.clear()
         self._chosen = None
-        found: list[Person] = people.search_persons(text, limit=50) if text else []
         for person in found:
             item = QListWidgetItem(f"{person.full_name}   {person.personal_number}")
             item.setData(PERSON_ID_ROLE, person.id)
@@ -374,6 +417,11 @@ class NewCaseDialog(FormDialog):
 
     # ---- creating ---------------------------------------------------------------------------
 
+    def done(self, result: int) -> None:
+        self._number_timer.stop()  # closed: nothing more to ask
+        self._search_timer.stop()
+        super().done(result)
+
     def accept(self) -> None:
         self.revalidate()
         if self.create_button.isEnabled():  # nothing missing, and not already creating it
@@ -404,6 +452,9 @@ class NewCaseDialog(FormDialog):
             # E.g. someone registered the same number a moment ago: look again.
             self._checked_number = None
             self.revalidate()
+            if self._number_timer.isActive():  # ask now: the core's message says so already
+                self._number_timer.stop()
+                self._look_up_number()
             if not self.form.error_text(name):
                 self.form.show_error(name, message)
             self.fields[name].setFocus()

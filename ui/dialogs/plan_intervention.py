@@ -13,10 +13,11 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import threading
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import QCoreApplication, QTimer
 from PySide6.QtGui import QHideEvent
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -29,11 +30,10 @@ from PySide6.QtWidgets import (
 )
 
 from sipdesk import drafts, plan
-from sipdesk.db import storage_errors
 from sipdesk.errors import StorageError
-from sipdesk.models import Case
 from sipdesk.plan import Intervention, InterventionInput, InterventionStatus, PlanVersion
 
+from ..operations import Operation, report_failure
 from ..session import Session
 from .form_dialog import FormDialog, hint, multiline, text_of
 from .plan_widgets import OptionalDateEdit, PlainLanguageLabel
@@ -55,7 +55,9 @@ class InterventionDialog(FormDialog):
     def __init__(self, session: Session, version: PlanVersion, *, principal_id: int,
                  principal_name: str, intervention: Intervention | None = None,
                  no_action: bool = False, goals: list[str] | None = None,
-                 parent: QWidget | None = None) -> None:
+                 draft: dict[str, Any] | None = None, parent: QWidget | None = None) -> None:
+        """`draft`: what the user typed here last time and did not save, as read by whoever
+        opens the dialog (`drafts.load_draft(user, version.case_id, DRAFT_NAME)`)."""
         editing = intervention is not None
         super().__init__(
             title=f"{'Ändra insats' if editing else 'Ny insats'} — {principal_name}",
@@ -65,7 +67,7 @@ class InterventionDialog(FormDialog):
         self.version = version
         self.principal_id = principal_id
         self.intervention_id = intervention.id if intervention else None
-        self.case: Case = version.case
+        self.case_id: int = version.case_id
 
         self.no_action = QCheckBox("Vi gör inget (skriv en mening om det)")
         self.no_action.setObjectName("no_action")
@@ -124,7 +126,7 @@ class InterventionDialog(FormDialog):
             self.no_action.setChecked(no_action)
             self.unit.setText(session.user.unit.name
                               if session.user.unit.principal_id == principal_id else "")
-        saved = drafts.load_draft(session.user, self.case, DRAFT_NAME)
+        saved = draft
         if saved and saved.get("plan_id") == version.id and saved.get(
                 "principal_id") == principal_id and saved.get(
                 "intervention_id") == self.intervention_id:
@@ -211,11 +213,17 @@ class InterventionDialog(FormDialog):
     def saving(self) -> Callable[[], Intervention]:
         user, version_id, data, intervention_id = (self.session.user, self.version.id,
                                                    self.data(), self.intervention_id)
-        return lambda: plan.save_intervention(user, plan.get_version(version_id), data,
-                                              intervention_id)
+        drop = self._draft_work(None)
+
+        def save() -> Intervention:
+            saved = plan.save_intervention(user, plan.get_version(version_id), data,
+                                           intervention_id)
+            drop()  # saved: nothing to bring back
+            return saved
+        return save
 
     def on_saved(self, result: Any) -> None:
-        self._drop_draft()
+        self._drop_draft()  # again: a draft typed while the save ran is not kept either
 
     def hideEvent(self, event: QHideEvent) -> None:
         """A hidden dialog writes no more drafts (OK and Avbryt have dealt with it)."""
@@ -229,24 +237,56 @@ class InterventionDialog(FormDialog):
     # ---- the draft -------------------------------------------------------------------------
 
     def save_draft(self) -> None:
+        """Keep what is typed (in the background; a failure only costs the draft)."""
         data = self.data()
-        try:
-            with storage_errors():
-                drafts.save_draft(self.session.user, self.case, DRAFT_NAME, {
-                    "plan_id": self.version.id, "principal_id": self.principal_id,
-                    "intervention_id": self.intervention_id, "what": data.what, "goal": data.goal,
-                    "unit": data.unit, "responsible": data.responsible,
-                    "how_often": data.how_often,
-                    "starts_on": data.starts_on.isoformat() if data.starts_on else None,
-                    "ends_on": data.ends_on.isoformat() if data.ends_on else None,
-                    "status": data.status.value, "no_action": data.no_action})
-        except StorageError as exc:  # the dialog still holds the text
-            log.warning("intervention draft not saved: %s", type(exc).__name__)
+        self._run_draft({
+            "plan_id": self.version.id, "principal_id": self.principal_id,
+            "intervention_id": self.intervention_id, "what": data.what, "goal": data.goal,
+            "unit": data.unit, "responsible": data.responsible, "how_often": data.how_often,
+            "starts_on": data.starts_on.isoformat() if data.starts_on else None,
+            "ends_on": data.ends_on.isoformat() if data.ends_on else None,
+            "status": data.status.value, "no_action": data.no_action})
 
     def _drop_draft(self) -> None:
         self._draft_timer.stop()
-        try:
-            with storage_errors():
-                drafts.delete_draft(self.session.user, self.case, DRAFT_NAME)
-        except StorageError as exc:
-            log.warning("intervention draft not removed: %s", type(exc).__name__)
+        self._run_draft(None)
+
+    def _run_draft(self, content: dict[str, Any] | None) -> None:
+        def failed(exc: Exception) -> None:
+            if isinstance(exc, StorageError):  # the dialog still holds the text
+                log.warning("intervention draft not %s: %s", "saved" if content else "removed",
+                            type(exc).__name__)
+            else:
+                report_failure(None, exc)
+
+        app = QCoreApplication.instance()
+        assert app is not None
+        # Outlives the dialog: Avbryt closes it while the draft is being removed.
+        Operation(app, self._draft_work(content)).failure(failed).run()
+
+    def _draft_work(self, content: dict[str, Any] | None) -> Callable[[], None]:
+        """Save (`content`) or remove the draft. Writes run in the background and may finish
+        in any order: each carries a number, and one older than the last written is skipped,
+        so a draft saved a moment before Avbryt never comes back after it."""
+        global _draft_number
+        with _draft_lock:
+            _draft_number += 1
+            number = _draft_number
+        user, case_id, key = self.session.user, self.case_id, (self.session.user.id,
+                                                               self.case_id)
+
+        def work() -> None:
+            with _draft_lock:
+                if _draft_written.get(key, 0) > number:
+                    return
+                _draft_written[key] = number
+                if content is None:
+                    drafts.delete_draft(user, case_id, DRAFT_NAME)
+                else:
+                    drafts.save_draft(user, case_id, DRAFT_NAME, content)
+        return work
+
+
+_draft_lock = threading.Lock()
+_draft_number = 0
+_draft_written: dict[tuple[int, int], int] = {}  # (user, case): the number last written

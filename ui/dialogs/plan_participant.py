@@ -1,8 +1,8 @@
 """A participant of the plan: name, initials, profession, organisation/principal and contact
 details (seed 000 "Dokumentation": all of them for everyone). Only the name is needed to save;
 what else is missing is said at once, because it is needed before the plan can be approved.
-`ParticipantDialog.ask(parent, session, version, participant=None)` returns the saved row or
-None."""
+`ParticipantDialog.ask(parent, session, version, principals=…, participant=None)` returns the
+saved row or None."""
 
 from __future__ import annotations
 
@@ -10,7 +10,8 @@ from collections.abc import Callable
 
 from PySide6.QtWidgets import QComboBox, QLineEdit, QWidget
 
-from sipdesk import contacts, plan
+from sipdesk import plan
+from sipdesk.models import Principal
 from sipdesk.plan import PlanParticipant, PlanVersion
 
 from ..session import Session
@@ -24,8 +25,9 @@ class ParticipantDialog(FormDialog):
     """Lägg till or ändra one participant."""
 
     def __init__(self, session: Session, version: PlanVersion, *,
-                 participant: PlanParticipant | None = None,
+                 principals: list[Principal], participant: PlanParticipant | None = None,
                  parent: QWidget | None = None) -> None:
+        """`principals`: every principal (`contacts.principals()`), read by the opener."""
         super().__init__(
             title="Ändra deltagare" if participant else "Ny deltagare",
             intro="Namn, initialer, yrke, organisation och hur man når personen behövs för "
@@ -53,7 +55,7 @@ class ParticipantDialog(FormDialog):
                 self.principal = QComboBox()
                 self.principal.setObjectName("principal")
                 self.principal.addItem("Ingen huvudman (t.ex. närstående)", None)
-                for found in contacts.principals():
+                for found in principals:
                     self.principal.addItem(found.name, found.id)
                 self.form.add("principal", "Huvudman", self.principal)
                 self.principal.currentIndexChanged.connect(lambda _i: self.revalidate())

@@ -8,6 +8,7 @@ dialog grows for it), and the required field is marked with * like every other f
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtWidgets import QLabel, QLineEdit, QWidget
@@ -69,15 +70,17 @@ class SubstituteDialog(FormDialog):
             return {"substitute_name": self._refusal}
         return {}
 
-    def save(self) -> Any:
-        try:
-            return invitation.answer_invitation(
-                self.session.user, self.message_id, Answer.NOT_COMING,
-                substitute_name=self.name.text(), substitute_contact=self.contact.text())
-        except ValidationError as problem:
-            if problem.field == "substitute_name":
-                self._refusal = problem.message
-            raise
+    def saving(self) -> Callable[[], Any]:
+        user, message_id = self.session.user, self.message_id
+        name, contact = self.name.text(), self.contact.text()
+        return lambda: invitation.answer_invitation(
+            user, message_id, Answer.NOT_COMING, substitute_name=name,
+            substitute_contact=contact)
+
+    def save_failed(self, problem: Exception) -> None:
+        if isinstance(problem, ValidationError) and problem.field == "substitute_name":
+            self._refusal = problem.message  # kept at the field until a name is typed
+        super().save_failed(problem)
 
     def submit(self) -> None:
         """"Skicka svaret" (tests press it without showing the dialog)."""

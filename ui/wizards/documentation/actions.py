@@ -3,6 +3,7 @@ follow-up."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtWidgets import (
@@ -15,13 +16,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from sipdesk import plan
+from sipdesk import drafts, plan
 from sipdesk.plan_documentation import DocumentationView
 from sipdesk.workdays import one_year_after
 
 from ... import messages
+from ...dialogs.plan_intervention import DRAFT_NAME as INTERVENTION_DRAFT
 from ...dialogs.plan_intervention import InterventionDialog
 from ...dialogs.plan_widgets import OptionalDateEdit
+from ...operations import Operation
 from ..documentation_parts import (
     OthersEditor,
     PrincipalSection,
@@ -86,25 +89,42 @@ class InterventionsPage(DocumentationPage):
         subs = bindings["sub_goals"].read() if "sub_goals" in bindings else []
         return [g for g in [main, *subs] if g]
 
+    def _with_draft(self, then: Callable[[dict[str, Any] | None], None]) -> None:
+        """Open the intervention dialog once what the user typed there last time (its draft)
+        is read, in the runner."""
+        user, case_id = self.doc.session.user, self.doc.version.case_id
+        Operation(self, lambda: drafts.load_draft(user, case_id, INTERVENTION_DRAFT),
+                  title="Insatsen kunde inte öppnas").success(then).run()
+
     def add(self, principal_id: int, no_action: bool) -> None:
         name = self.names.get(principal_id, "")
-        if InterventionDialog.ask(self, self.doc.session, self.doc.version,
-                                  principal_id=principal_id, principal_name=name,
-                                  no_action=no_action, goals=self._goals()) is not None:
-            self.doc.mark_saved()
-            self.doc.reload()
+
+        def opened(draft: dict[str, Any] | None) -> None:
+            if InterventionDialog.ask(self, self.doc.session, self.doc.version,
+                                      principal_id=principal_id, principal_name=name,
+                                      no_action=no_action, goals=self._goals(),
+                                      draft=draft) is not None:
+                self.doc.mark_saved()
+                self.doc.reload()
+
+        self._with_draft(opened)
 
     def edit(self, principal_id: int, intervention_id: int) -> None:
         item = next((i for i in self.items if i.id == intervention_id), None)
         if item is None:
             self.doc.reload()
             return
-        if InterventionDialog.ask(self, self.doc.session, self.doc.version,
-                                  principal_id=principal_id,
-                                  principal_name=self.names.get(principal_id, ""),
-                                  intervention=item, goals=self._goals()) is not None:
-            self.doc.mark_saved()
-            self.doc.reload()
+
+        def opened(draft: dict[str, Any] | None) -> None:
+            if InterventionDialog.ask(self, self.doc.session, self.doc.version,
+                                      principal_id=principal_id,
+                                      principal_name=self.names.get(principal_id, ""),
+                                      intervention=item, goals=self._goals(),
+                                      draft=draft) is not None:
+                self.doc.mark_saved()
+                self.doc.reload()
+
+        self._with_draft(opened)
 
     def remove(self, principal_id: int, intervention_id: int) -> None:
         if not messages.confirm(self, "Ta bort insats", "Ta bort insatsen ur planen?",

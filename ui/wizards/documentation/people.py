@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt
@@ -11,12 +12,14 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
 )
 
-from sipdesk import plan
+from sipdesk import contacts, plan
+from sipdesk.models import Principal
 from sipdesk.plan import PlanKind
 from sipdesk.plan_documentation import DocumentationView
 
 from ... import messages
 from ...dialogs.plan_participant import ParticipantDialog
+from ...operations import Operation
 from ..documentation_parts import (
     ParticipantsTable,
     button,
@@ -81,21 +84,35 @@ class ParticipantsPage(DocumentationPage):
             found.setEnabled(has_rows and not self.doc.read_only)
         self.add_button.setEnabled(not self.doc.read_only)
 
+    def _with_principals(self, then: Callable[[list[Principal]], None]) -> None:
+        """Open the participant dialog once the principals it offers are read, in the runner."""
+        Operation(self, contacts.principals,
+                  title="Deltagaren kunde inte öppnas").success(then).run()
+
     def add(self) -> None:
         if self.doc.read_only:
             return
-        if ParticipantDialog.ask(self, self.doc.session, self.doc.version) is not None:
-            self.doc.mark_saved()
-            self.doc.reload()
+
+        def opened(principals: list[Principal]) -> None:
+            if ParticipantDialog.ask(self, self.doc.session, self.doc.version,
+                                     principals=principals) is not None:
+                self.doc.mark_saved()
+                self.doc.reload()
+
+        self._with_principals(opened)
 
     def edit(self) -> None:
         chosen = self.table.selected()
         if chosen is None or self.doc.read_only:
             return
-        if ParticipantDialog.ask(self, self.doc.session, self.doc.version,
-                                 participant=chosen) is not None:
-            self.doc.mark_saved()
-            self.doc.reload()
+
+        def opened(principals: list[Principal]) -> None:
+            if ParticipantDialog.ask(self, self.doc.session, self.doc.version,
+                                     participant=chosen, principals=principals) is not None:
+                self.doc.mark_saved()
+                self.doc.reload()
+
+        self._with_principals(opened)
 
     def remove(self) -> None:
         chosen = self.table.selected()
