@@ -44,3 +44,30 @@ def run_bounded(args: Sequence[str], *, timeout: float, env: Mapping[str, str] |
     if killed.is_set():
         raise subprocess.TimeoutExpired(args, timeout, out, err)
     return subprocess.CompletedProcess(args, proc.returncode, out, err)
+
+
+def wait_bounded(proc: subprocess.Popen[str], *, timeout: float) -> int:
+    """`proc.wait(timeout=…)` without its `time.sleep` loop: the program is killed after
+    `timeout` seconds (then TimeoutExpired)."""
+    killed = threading.Event()
+
+    def kill() -> None:
+        killed.set()
+        proc.kill()
+
+    timer = threading.Timer(timeout, kill)
+    timer.start()
+    try:
+        code = proc.wait()
+    finally:
+        timer.cancel()
+    if killed.is_set():
+        raise subprocess.TimeoutExpired(proc.args, timeout)
+    return code
+
+
+def without_faketime(env: Mapping[str, str]) -> dict[str, str]:
+    """A child's environment without libfaketime (see `run_bounded`)."""
+    clean = dict(env)
+    clean.pop("LD_PRELOAD", None)
+    return clean

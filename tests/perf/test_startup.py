@@ -39,6 +39,7 @@ from tests.perf.conftest import (
     meets_target,
     sqlite_path,
 )
+from tests.waiting import wait_bounded, without_faketime
 
 HERE = Path(__file__).resolve().parent
 RUNS = 3
@@ -73,8 +74,8 @@ def _run_until_line(command: list[str], line: re.Pattern[str], env: dict[str, st
     with tempfile.TemporaryFile("w+", encoding="utf-8") as errors:
         started = time.perf_counter()
         process = subprocess.Popen(
-            command, stdout=subprocess.PIPE, stderr=errors, stdin=subprocess.DEVNULL, env=env,
-            text=True,
+            command, stdout=subprocess.PIPE, stderr=errors, stdin=subprocess.DEVNULL,
+            env=without_faketime(env), text=True,
         )
         assert process.stdout is not None
         wall_s: float | None = None
@@ -89,7 +90,7 @@ def _run_until_line(command: list[str], line: re.Pattern[str], env: dict[str, st
                 wall_s = time.perf_counter() - started
                 peak, now = _memory_mb(process.pid)
                 self_ms = float(match.group(1))
-        code = process.wait(timeout=TIMEOUT_S)
+        code = wait_bounded(process, timeout=TIMEOUT_S)
         errors.seek(0)
         problem = f"{command}: exit {code}\n{''.join(output)}\n{errors.read()[-4000:]}"
     assert code == 0, problem

@@ -16,6 +16,7 @@ import peewee
 
 from sipdesk import schema
 from sipdesk.db import DatabaseUrl, Engine, connect
+from tests.waiting import run_bounded
 
 ROOT = Path(__file__).resolve().parents[2]
 LINE = re.compile(
@@ -26,10 +27,8 @@ LINE = re.compile(
 
 def smoke(url: str) -> subprocess.CompletedProcess[str]:
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
-    return subprocess.run(
-        [sys.executable, "-m", "ui.main", "--database", url, "--smoke-test"],
-        cwd=ROOT, env=env, capture_output=True, text=True, timeout=120, check=False,
-    )
+    return run_bounded([sys.executable, "-m", "ui.main", "--database", url, "--smoke-test"],
+                       cwd=ROOT, env=env, timeout=120)
 
 
 def test_smoke_test_on_an_empty_database_fills_demo_data_and_paints(
@@ -77,8 +76,7 @@ def test_smoke_test_never_touches_the_users_own_database(tmp_path: Path) -> None
            "SIPDESK_DATA_DIR": str(tmp_path / "data"),
            "SIPDESK_CONFIG_DIR": str(tmp_path / "config")}
     env.pop("SIPDESK_DATABASE", None)
-    result = subprocess.run([sys.executable, "-m", "ui.main", "--smoke-test"], env=env,
-                            capture_output=True, text=True, timeout=120, check=False)
+    result = run_bounded([sys.executable, "-m", "ui.main", "--smoke-test"], env=env, timeout=120)
     assert result.returncode == 0, result.stderr
     assert "smoke-test: first painted case list after" in result.stdout
     assert not (tmp_path / "data" / "sipdesk.sqlite3").exists()
