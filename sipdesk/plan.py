@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from . import audit, lifecycle
+from .access import meeting_case
 from .audit import AuditAction
 from .db import database
 from .errors import PermissionDenied, ValidationError
@@ -184,7 +185,7 @@ def start_documentation(actor: User, meeting: Meeting) -> PlanVersion:
     """After a held meeting: a new version prefilled from the meeting — its date, chair, the
     participants who came, and the principals present — or, for a follow-up, a copy of the
     previous version with goals and interventions to update."""
-    case = Case.get_by_id(meeting.case_id)
+    case = meeting_case(actor, meeting)
     if meeting.status != MeetingStatus.HELD.value:
         raise ValidationError("Mötet är inte markerat som hållet.")
     if PlanVersion.select().where(PlanVersion.meeting == meeting).exists():
@@ -286,7 +287,7 @@ def update_fields(actor: User, plan: PlanVersion, changes: dict[str, tuple[Any, 
                   ) -> list[FieldConflict]:
     """Save shared fields, each only if it still has the value the user started from
     (`changes[name] = (old, new)`). Returns the conflicts; the other fields are saved."""
-    case = ensure_editable(plan)
+    case = ensure_editable(actor, plan)
     unknown = set(changes) - set(SHARED_FIELDS)
     if unknown:
         raise ValueError(f"not shared plan fields: {sorted(unknown)}")
@@ -330,7 +331,7 @@ def _check_treatment_reference(text: str) -> None:
 
 
 def set_sub_goals(actor: User, plan: PlanVersion, goals: list[str]) -> None:
-    case = ensure_editable(plan)
+    case = ensure_editable(actor, plan)
     with database.atomic():
         SubGoal.delete().where(SubGoal.plan == plan).execute()
         for position, text in enumerate(g.strip() for g in goals):
@@ -372,7 +373,7 @@ def intervention_problems(data: InterventionInput) -> dict[str, str]:
 def save_intervention(actor: User, plan: PlanVersion, data: InterventionInput,
                       intervention_id: int | None = None) -> Intervention:
     """Add or change one of a principal's interventions (only that principal's writers)."""
-    case = ensure_editable(plan)
+    case = ensure_editable(actor, plan)
     if not may_write_for(actor, plan, data.principal_id):
         raise PermissionDenied("Du kan bara dokumentera din egen huvudmans insatser.")
     problems = intervention_problems(data)
@@ -402,7 +403,7 @@ def save_intervention(actor: User, plan: PlanVersion, data: InterventionInput,
 
 
 def delete_intervention(actor: User, plan: PlanVersion, intervention_id: int) -> None:
-    case = ensure_editable(plan)
+    case = ensure_editable(actor, plan)
     item = Intervention.get_by_id(intervention_id)
     if not may_write_for(actor, plan, item.principal_id):
         raise PermissionDenied("Du kan bara ändra din egen huvudmans insatser.")
@@ -416,7 +417,7 @@ def delete_intervention(actor: User, plan: PlanVersion, intervention_id: int) ->
 def set_other_actions(actor: User, plan: PlanVersion, items: list[tuple[str, str, str]],
                       *, none: bool = False) -> None:
     """Actions by others (who, what, when) — or explicitly none."""
-    case = ensure_editable(plan)
+    case = ensure_editable(actor, plan)
     cleaned = [(w.strip(), t.strip(), n.strip()) for w, t, n in items if w.strip() or t.strip()]
     for who, what, _when in cleaned:
         if not who or not what:
@@ -438,7 +439,7 @@ def save_participant(actor: User, plan: PlanVersion, *, name: str, initials: str
                      profession: str, organisation: str, contact: str,
                      principal_id: int | None = None, participant_id: int | None = None
                      ) -> PlanParticipant:
-    case = ensure_editable(plan)
+    case = ensure_editable(actor, plan)
     values = dict(name=name.strip(), initials=initials.strip().upper(),
                   profession=profession.strip(), organisation=organisation.strip(),
                   contact=contact.strip(), principal=principal_id)
@@ -461,7 +462,7 @@ def save_participant(actor: User, plan: PlanVersion, *, name: str, initials: str
 
 def remove_participant(actor: User, plan: PlanVersion, participant_id: int) -> None:
     """Participants no longer involved are removed at a follow-up (seed 000)."""
-    case = ensure_editable(plan)
+    case = ensure_editable(actor, plan)
     row = PlanParticipant.get_by_id(participant_id)
     with database.atomic():
         PlanParticipant.delete().where(PlanParticipant.id == participant_id).execute()
