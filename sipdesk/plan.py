@@ -102,6 +102,8 @@ from .plan_rules import (
 __all__ = [
     "DOCUMENTATION_WORKDAYS",
     "FOLLOW_UP_WARN_DAYS",
+    "OTHER_INTERVENTION",
+    "OTHER_PARTICIPANT",
     "PARAGRAPH_REFERENCE",
     "PARAGRAPH_SUGGESTION",
     "PARTICIPANT_LABELS",
@@ -370,6 +372,12 @@ def intervention_problems(data: InterventionInput) -> dict[str, str]:
     return problems
 
 
+# A row given by id must belong to the version the use case was given (and checked access to):
+# otherwise another case's plan could be changed through one the user may see.
+OTHER_INTERVENTION = "Insatsen hör till en annan del av planen."
+OTHER_PARTICIPANT = "Deltagaren hör till en annan plan."
+
+
 def save_intervention(actor: User, plan: PlanVersion, data: InterventionInput,
                       intervention_id: int | None = None) -> Intervention:
     """Add or change one of a principal's interventions (only that principal's writers)."""
@@ -393,7 +401,7 @@ def save_intervention(actor: User, plan: PlanVersion, data: InterventionInput,
         else:
             item = Intervention.get_by_id(intervention_id)
             if item.plan_id != plan.id or item.principal_id != data.principal_id:
-                raise PermissionDenied("Insatsen hör till en annan del av planen.")
+                raise PermissionDenied(OTHER_INTERVENTION)
             Intervention.update(**values).where(Intervention.id == item.id).execute()
             summary = "Insats ändrad"
         principal = Principal.get_by_id(data.principal_id)
@@ -405,6 +413,8 @@ def save_intervention(actor: User, plan: PlanVersion, data: InterventionInput,
 def delete_intervention(actor: User, plan: PlanVersion, intervention_id: int) -> None:
     case = ensure_editable(actor, plan)
     item = Intervention.get_by_id(intervention_id)
+    if item.plan_id != plan.id:
+        raise PermissionDenied(OTHER_INTERVENTION)
     if not may_write_for(actor, plan, item.principal_id):
         raise PermissionDenied("Du kan bara ändra din egen huvudmans insatser.")
     with database.atomic():
@@ -451,6 +461,8 @@ def save_participant(actor: User, plan: PlanVersion, *, name: str, initials: str
             row = PlanParticipant.create(plan=plan, position=position, **values)
         else:
             row = PlanParticipant.get_by_id(participant_id)
+            if row.plan_id != plan.id:
+                raise PermissionDenied(OTHER_PARTICIPANT)
             PlanParticipant.update(**values).where(PlanParticipant.id == row.id).execute()
         if principal_id is not None and not PrincipalPart.select().where(
                 (PrincipalPart.plan == plan) & (PrincipalPart.principal == principal_id)).exists():
@@ -464,6 +476,8 @@ def remove_participant(actor: User, plan: PlanVersion, participant_id: int) -> N
     """Participants no longer involved are removed at a follow-up (seed 000)."""
     case = ensure_editable(actor, plan)
     row = PlanParticipant.get_by_id(participant_id)
+    if row.plan_id != plan.id:
+        raise PermissionDenied(OTHER_PARTICIPANT)
     with database.atomic():
         PlanParticipant.delete().where(PlanParticipant.id == participant_id).execute()
         audit.record(actor, action=AuditAction.UPDATE, entity="plan_participant",

@@ -42,8 +42,8 @@ from sipdesk import (
 )
 from sipdesk.errors import PermissionDenied
 from sipdesk.models import PrincipalKind, Role
-from tests.factories import make_unit, make_user
-from tests.plan_scenarios import fill, plan_world
+from tests.factories import PNR_OTHER, make_person, make_unit, make_user
+from tests.plan_scenarios import clone_plan, fill, plan_world
 from tests.scenarios import MEETING, good_draft
 
 World = dict[str, Any]
@@ -308,3 +308,31 @@ def test_the_readers_find_the_case_of_what_they_are_given(world: World) -> None:
     assert access.plan_case(world["nurse"], world["plan"]).id == case.id
     with pytest.raises(PermissionDenied):
         access.meeting_case(world["outsider"], world["participant"].meeting_id)
+
+
+def test_a_row_of_another_cases_plan_is_not_reached_through_ones_own(
+        db: peewee.Database, world: World) -> None:
+    """DOMAIN.md, Data protection (access only for those who work with the case or its unit):
+    a use case given a plan version the user may see and a row by its id (an intervention, a
+    participant) refuses a row of another version — else another case's plan, one the user may
+    not see, could be changed through their own."""
+    theirs = cases.create_case(world["colleague"], person=make_person(PNR_OTHER, "Bo", "Ek"))
+    copy = clone_plan(world["plan"], theirs, approved=False)
+    officer, mine = world["officer"], world["plan"]
+    assert not access.can_see(officer, theirs)
+    before = everything(db)
+    item = next(i for i in plan.interventions(copy)
+                if plan.may_write_for(officer, mine, i.principal_id))
+    with pytest.raises(PermissionDenied, match=plan.OTHER_INTERVENTION):
+        plan.delete_intervention(officer, mine, item.id)
+    with pytest.raises(PermissionDenied, match=plan.OTHER_INTERVENTION):
+        plan.save_intervention(officer, mine, plan.InterventionInput(
+            principal_id=item.principal_id, what="Ändrad", responsible="Någon",
+            how_often="Ofta"), intervention_id=item.id)
+    row = plan.participants(copy)[0]
+    with pytest.raises(PermissionDenied, match=plan.OTHER_PARTICIPANT):
+        plan.save_participant(officer, mine, name="Ändrad", initials="ÄN", profession="",
+                              organisation="", contact="", participant_id=row.id)
+    with pytest.raises(PermissionDenied, match=plan.OTHER_PARTICIPANT):
+        plan.remove_participant(officer, mine, row.id)
+    assert everything(db) == before
