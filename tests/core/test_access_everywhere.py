@@ -26,6 +26,7 @@ import pytest
 import sipdesk
 from sipdesk import (
     access,
+    case_forms,
     case_page,
     cases,
     clock,
@@ -37,6 +38,7 @@ from sipdesk import (
     meeting,
     messaging,
     plan,
+    plan_documentation,
     plan_page,
     plan_rules,
 )
@@ -157,6 +159,13 @@ REFUSED: dict[str, Call] = {
                                                                   reason="Flyttar"),
     "plan_page.plan_page": lambda w: plan_page.plan_page(w["outsider"], w["case"],
                                                          clock.today()),
+    "plan_documentation.documentation_view": lambda w: plan_documentation.documentation_view(
+        w["outsider"], w["plan"].id, today=clock.today()),
+    "plan_documentation.save_field": lambda w: plan_documentation.save_field(
+        w["outsider"], w["plan"].id, "main_goal", w["plan"].main_goal, "Annat"),
+    # What the case's dialogs open with
+    "case_forms.closure_form": lambda w: case_forms.closure_form(w["outsider"], w["case"]),
+    "case_forms.consent_form": lambda w: case_forms.consent_form(w["outsider"], w["case"]),
 }
 
 # Public functions with a user parameter that need no check of their own, and why.
