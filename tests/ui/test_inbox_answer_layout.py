@@ -15,6 +15,7 @@ from pytestqt.qtbot import QtBot
 from sipdesk import invitation, messaging
 from sipdesk.db import DatabaseUrl, Engine
 from tests.scenarios import NOW, good_draft, kallelse_world
+from tests.ui.conftest import settle
 from ui.inbox.answer import SubstituteDialog
 from ui.session import Session
 
@@ -56,6 +57,7 @@ def test_the_missing_substitute_message_is_shown_whole_at_the_field(
     dialog.grab().save(str(SHOTS / "answer_before_send.png"))
 
     dialog.submit()  # no name yet: refused at the field, nothing sent
+    settle(qtbot)  # the answer is sent in the background
     qtbot.wait(20)
     error = dialog.form.errors["substitute_name"]
     assert dialog.form.error_text("substitute_name") == MESSAGE
@@ -67,6 +69,7 @@ def test_the_missing_substitute_message_is_shown_whole_at_the_field(
     assert dialog.form.error_text("substitute_name") == ""  # fixed: the message goes
     qtbot.keyClicks(dialog.contact, "010-111 22 33")
     dialog.submit()
+    settle(qtbot)
     assert dialog.answered
     place = invitation.invitation_for(invited["nurse"], invited["message_id"])
     assert place is not None and place.substitute_name == "Lisa Ek"
