@@ -36,6 +36,7 @@ from sipdesk import (
     invitation,
     lifecycle,
     meeting,
+    message_page,
     messaging,
     plan,
     plan_documentation,
@@ -166,6 +167,9 @@ REFUSED: dict[str, Call] = {
     # What the case's dialogs open with
     "case_forms.closure_form": lambda w: case_forms.closure_form(w["outsider"], w["case"]),
     "case_forms.consent_form": lambda w: case_forms.consent_form(w["outsider"], w["case"]),
+    # A new message about the case
+    "message_page.compose_start": lambda w: message_page.compose_start(
+        w["outsider"], case_id=w["case"].id),
 }
 
 # Public functions with a user parameter that need no check of their own, and why.
@@ -197,6 +201,10 @@ NOT_ABOUT_ONE_CASE: dict[str, str] = {
     "meeting.open_deviations_for": "a list: the unit manager's own unit's cases, or all for "
                                    "the administrator",
     "mailbox.badge": "the user's own unread and waiting messages",
+    "message_page.opened_message": "a message: only its sender and recipients (open_message)",
+    "message_page.message_case": "finds a case by number among those the user may see; another "
+                                 "is answered like one that does not exist",
+    "message_page.compose_problems": "checks the case number with message_case",
     "mailbox.folder_count": "the user's own mail; a case id only narrows it",
     "mailbox.folder_rows": "the user's own mail; a case id only narrows it",
     # Their own, narrower rule
