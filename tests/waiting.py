@@ -11,12 +11,31 @@ from __future__ import annotations
 import os
 import subprocess
 import threading
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from typing import Any
 
 
 def pause(seconds: float) -> None:
     threading.Event().wait(seconds)
+
+
+@contextmanager
+def _killed_after(proc: subprocess.Popen[str], timeout: float) -> Iterator[threading.Event]:
+    """Kill `proc` once `timeout` seconds have passed inside the block; the event says whether
+    it had to."""
+    killed = threading.Event()
+
+    def kill() -> None:
+        killed.set()
+        proc.kill()
+
+    timer = threading.Timer(timeout, kill)
+    timer.start()
+    try:
+        yield killed
+    finally:
+        timer.cancel()
 
 
 def run_bounded(args: Sequence[str], *, timeout: float, env: Mapping[str, str] | None = None,
@@ -28,19 +47,8 @@ def run_bounded(args: Sequence[str], *, timeout: float, env: Mapping[str, str] |
     clean = dict(os.environ if env is None else env)
     clean.pop("LD_PRELOAD", None)
     with subprocess.Popen(args, env=clean, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                          text=True, **kwargs) as proc:
-        killed = threading.Event()
-
-        def kill() -> None:
-            killed.set()
-            proc.kill()
-
-        timer = threading.Timer(timeout, kill)
-        timer.start()
-        try:
-            out, err = proc.communicate()
-        finally:
-            timer.cancel()
+                          text=True, **kwargs) as proc, _killed_after(proc, timeout) as killed:
+        out, err = proc.communicate()
     if killed.is_set():
         raise subprocess.TimeoutExpired(args, timeout, out, err)
     return subprocess.CompletedProcess(args, proc.returncode, out, err)
@@ -49,18 +57,8 @@ def run_bounded(args: Sequence[str], *, timeout: float, env: Mapping[str, str] |
 def wait_bounded(proc: subprocess.Popen[str], *, timeout: float) -> int:
     """`proc.wait(timeout=…)` without its `time.sleep` loop: the program is killed after
     `timeout` seconds (then TimeoutExpired)."""
-    killed = threading.Event()
-
-    def kill() -> None:
-        killed.set()
-        proc.kill()
-
-    timer = threading.Timer(timeout, kill)
-    timer.start()
-    try:
+    with _killed_after(proc, timeout) as killed:
         code = proc.wait()
-    finally:
-        timer.cancel()
     if killed.is_set():
         raise subprocess.TimeoutExpired(proc.args, timeout)
     return code

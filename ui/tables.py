@@ -12,7 +12,8 @@ from __future__ import annotations
 
 from typing import TypeVar
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QRect, Qt
+from PySide6.QtGui import QPainter
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView
 
 TableT = TypeVar("TableT", bound=QTableView)
@@ -42,3 +43,19 @@ def read_only(table: TableT, *, row_padding: int | None = 10, alternating: bool 
     header.setHighlightSections(highlight_header)
     header.setStretchLastSection(stretch_last)
     return table
+
+
+def paint_empty_text(table: QAbstractItemView, text: str) -> None:
+    """From a table's `paintEvent`: `text` in the placeholder colour at the top of an empty
+    table ("Inga ärenden …", "Inga meddelanden …"), so an empty list says why."""
+    model = table.model()
+    if model is None or model.rowCount() != 0 or not text:
+        return
+    painter = QPainter(table.viewport())
+    painter.setPen(table.palette().placeholderText().color())
+    area = table.viewport().rect().adjusted(24, 24, -24, -24)
+    painter.drawText(
+        QRect(area), int(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop)
+        | int(Qt.TextFlag.TextWordWrap), text,
+    )
+    painter.end()

@@ -343,18 +343,25 @@ def test_empty_message_shows_every_problem_at_its_field(
     assert dialog.form.error_text("subject") == ""  # typing clears the message
 
 
-def test_inactive_recipient_is_refused_at_the_recipients(
-    sqlite_session: Session, karl: Session, qtbot: QtBot
-) -> None:
-    """Issue 4, Rules: a recipient who is no longer active (deactivated after the dialog
-    opened) — refused at the field, everything typed kept."""
-    dialog = compose(qtbot, sqlite_session)
+def meeting_question_to_karl(qtbot: QtBot, session: Session) -> ComposeDialog:
+    """A new message to Karl Lind, "Möte" / "Kan du komma?", typed and not yet sent."""
+    dialog = compose(qtbot, session)
     assert dialog.picker is not None
     type_text(qtbot, dialog.picker.search, "Karl")
     qtbot.keyClick(dialog.picker.search, Qt.Key.Key_Return)
     settle(qtbot)
     type_text(qtbot, dialog.subject, "Möte")
     type_text(qtbot, dialog.body, "Kan du komma?")
+    return dialog
+
+
+def test_inactive_recipient_is_refused_at_the_recipients(
+    sqlite_session: Session, karl: Session, qtbot: QtBot
+) -> None:
+    """Issue 4, Rules: a recipient who is no longer active (deactivated after the dialog
+    opened) — refused at the field, everything typed kept."""
+    dialog = meeting_question_to_karl(qtbot, sqlite_session)
+    assert dialog.picker is not None
     User.update(active=False).where(User.id == karl.user.id).execute()
     send_with_ctrl_enter(qtbot, dialog)
     assert dialog.isVisible() and dialog.sent is None
@@ -370,13 +377,8 @@ def test_a_send_that_fails_in_the_database_keeps_what_was_typed(
 ) -> None:
     """The message is sent in the background; when the database fails, the dialog stays open
     with everything typed, says so, and sending again works."""
-    dialog = compose(qtbot, sqlite_session)
+    dialog = meeting_question_to_karl(qtbot, sqlite_session)
     assert dialog.picker is not None
-    type_text(qtbot, dialog.picker.search, "Karl")
-    qtbot.keyClick(dialog.picker.search, Qt.Key.Key_Return)
-    settle(qtbot)
-    type_text(qtbot, dialog.subject, "Möte")
-    type_text(qtbot, dialog.body, "Kan du komma?")
 
     def broken(*_args: object, **_kwargs: object) -> None:
         raise StorageError()

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import logging
 
-from PySide6.QtCore import QEvent, QModelIndex, QObject, QRect, Qt, Signal
+from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt, Signal
 from PySide6.QtGui import QKeyEvent, QPainter, QPaintEvent, QResizeEvent
 from PySide6.QtWidgets import (
     QHeaderView,
@@ -33,7 +33,7 @@ from PySide6.QtWidgets import (
 from sipdesk.cases import CaseFilter, Scope
 from sipdesk.models import User
 
-from ..tables import read_only
+from ..tables import paint_empty_text, read_only
 from ..window_state import read_int, read_str, window_state
 from .filter_bar import OPEN_ONLY, CaseFilterBar
 from .model import COLUMNS, NAME_COLUMN, NEXT_DATE_COLUMN, NUMBER_COLUMN, CaseListModel
@@ -149,15 +149,7 @@ class CaseTableView(QTableView):
         model = self.model()
         if model is None:
             return
-        if model.rowCount() == 0 and self._empty_text:
-            painter = QPainter(self.viewport())
-            painter.setPen(self.palette().placeholderText().color())
-            area = self.viewport().rect().adjusted(24, 24, -24, -24)
-            painter.drawText(
-                QRect(area), int(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop)
-                | int(Qt.TextFlag.TextWordWrap), self._empty_text,
-            )
-            painter.end()
+        paint_empty_text(self, self._empty_text)
         if not self._painted and isinstance(model, CaseListModel) and model.first_page_ready():
             self._painted = True
             self.first_painted.emit()

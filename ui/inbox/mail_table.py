@@ -3,11 +3,10 @@ remembers its layout: the list's column widths and where the list meets the read
 
 from __future__ import annotations
 
-from PySide6.QtCore import QRect, Qt
-from PySide6.QtGui import QPainter, QPaintEvent
+from PySide6.QtGui import QPaintEvent
 from PySide6.QtWidgets import QHeaderView, QSplitter, QTableView, QWidget
 
-from ..tables import read_only
+from ..tables import paint_empty_text, read_only
 from ..window_state import read_str, window_state
 from .model import CASE, DATE, STATUS, SUBJECT, WHO
 
@@ -31,16 +30,7 @@ class MailTableView(QTableView):
 
     def paintEvent(self, event: QPaintEvent) -> None:
         super().paintEvent(event)
-        model = self.model()
-        if model is not None and model.rowCount() == 0 and self._empty_text:
-            painter = QPainter(self.viewport())
-            painter.setPen(self.palette().placeholderText().color())
-            area = self.viewport().rect().adjusted(24, 24, -24, -24)
-            painter.drawText(
-                QRect(area), int(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop)
-                | int(Qt.TextFlag.TextWordWrap), self._empty_text,
-            )
-            painter.end()
+        paint_empty_text(self, self._empty_text)
 
 
 def restore_layout(table: QTableView, splitter: QSplitter, *, char: int) -> None:
