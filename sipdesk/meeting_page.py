@@ -3,7 +3,8 @@ the case's current meeting, its participants, the staff meeting's record, the mo
 check, the status surveys, the deviations and how many have acknowledged the kallelse.
 
 `meeting_page(case)` runs in the operation runner; every related row the tab shows is joined
-here, so the tab touches the database no more.
+here, so the tab touches the database no more. So do the reads of the tab's dialogs, before
+they open: `staff_meeting_form` and `mobile_team_form`.
 """
 
 from __future__ import annotations
@@ -12,11 +13,11 @@ from dataclasses import dataclass
 
 from peewee import JOIN
 
-from . import invitation, messaging
+from . import auth, invitation, messaging
 from . import meeting as meetings
 from .invitation import Meeting, Participant
 from .meeting import Deviation, MobileTeamCheck, StaffMeetingRecord, StatusSurvey
-from .models import Case, User
+from .models import Case, Person, Unit, User
 
 
 @dataclass(frozen=True)
@@ -51,3 +52,32 @@ def meeting_page(case: Case) -> MeetingPage:
     return MeetingPage(meeting, participants, staff, check, surveys, deviations,
                        messaging.ack_summary(message_id) if message_id is not None else "")
 
+
+
+@dataclass(frozen=True)
+class StaffMeetingForm:
+    """What "Tjänstemannamöte…" offers: the case's coordinator and whom it may move to."""
+
+    coordinator: User  # with its unit
+    users: list[User]  # the active users, each with its unit
+
+
+def staff_meeting_form(case_id: int) -> StaffMeetingForm:
+    coordinator = (User.select(User, Unit).join(Unit).switch(User)
+                   .join(Case, on=(Case.coordinator == User.id)).where(Case.id == case_id).get())
+    return StaffMeetingForm(coordinator, auth.active_users_with_unit())
+
+
+@dataclass(frozen=True)
+class MobileTeamForm:
+    """What "Mobilt vårdteam…" shows: the check stored earlier, and criterion 5 (75 or older
+    on the meeting date, from the personal number)."""
+
+    existing: MobileTeamCheck | None
+    old_enough: bool
+
+
+def mobile_team_form(meeting: Meeting) -> MobileTeamForm:
+    case = Case.select(Case, Person).join(Person).where(Case.id == meeting.case_id).get()
+    return MobileTeamForm(meetings.mobile_team_check_of(meeting),
+                          meetings.is_75_or_older(case, meeting.starts_at.date()))

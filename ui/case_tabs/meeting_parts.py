@@ -1,5 +1,5 @@
 """The pieces of the Kallelse tab (`meeting_tab`): the participants' table model, its columns,
-and the small builders the tab lays itself out with."""
+the meeting's details, and the small builders the tab lays itself out with."""
 
 from __future__ import annotations
 
@@ -16,7 +16,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from sipdesk.invitation import HowInvited, Participant, ParticipantKind
+from sipdesk import meeting as meetings
+from sipdesk.invitation import HowInvited, MeetingStatus, Participant, ParticipantKind
+from sipdesk.meeting import PrimaryCareDecision
+from sipdesk.meeting_page import MeetingPage
 from sipdesk.models import Law
 
 from ..dialogs import meeting_common
@@ -24,6 +27,8 @@ from .base import value_label
 
 ModelIndex = QModelIndex | QPersistentModelIndex
 PARTICIPANT_ROLE = Qt.ItemDataRole.UserRole + 1
+STATUS_TEXT = {MeetingStatus.PLANNED.value: "Planerat", MeetingStatus.CANCELLED.value: "Inställt",
+               MeetingStatus.HELD.value: "Hållet"}
 
 
 # ---- the participants table ----------------------------------------------------------------------
@@ -161,3 +166,49 @@ def clear_layout(layout: QVBoxLayout) -> None:
             widget.setParent(None)
             widget.deleteLater()
         item = layout.takeAt(0)
+
+
+def meeting_details(page: MeetingPage) -> QWidget:
+    """The meeting's time, place, purpose, status, staff meeting and mobile care team check, as
+    read (`page.meeting` is set)."""
+    m = page.meeting
+    assert m is not None
+    holder = QWidget()
+    details = Rows(holder)
+    kind = "Uppföljning" if m.follow_up else "SIP-möte"
+    details.text("Tid:", f"{m.starts_at:%Y-%m-%d kl. %H:%M}–{m.ends_at:%H:%M} "
+                         f"({m.minutes} minuter) · {kind}", name="meeting_time")
+    details.text("Plats:", m.place + (f" — skäl: {m.place_reason}" if m.place_reason else ""),
+                 name="meeting_place")
+    if m.video_link:
+        details.text("Video:", m.video_link, name="meeting_video")
+    details.text("Syfte:", m.purpose, name="meeting_purpose")
+    status = STATUS_TEXT.get(m.status, m.status)
+    if m.status == MeetingStatus.CANCELLED.value:
+        status += f" — {m.cancelled_reason}"
+    details.text("Status:", status, name="meeting_status")
+    if m.staff_meeting_at is not None:
+        staff = f"{m.staff_meeting_at:%Y-%m-%d kl. %H:%M}, {m.staff_meeting_place}"
+    else:
+        staff = f"Hoppas över — {m.staff_meeting_skipped_reason}"
+    record = page.staff_record
+    if record is not None:
+        moved = record.coordinator_moved_to
+        staff += (f"\nHölls {record.held_on:%Y-%m-%d}: ordförande {record.chair}, "
+                  f"antecknare {record.note_taker}. Samordningsansvaret "
+                  + (f"flyttades till {moved.full_name}." if moved is not None
+                     else "stannar."))
+        staff += (f"\n”Min nuvarande situation”: {record.writes_situation}. Huvudmålet: "
+                  f"{record.writes_main_goal}.")
+    details.text("Tjänstemannamöte:", staff, name="staff_meeting_text")
+    check = page.mobile_check
+    if check is not None:
+        answers = {key: bool(getattr(check, key)) for key in meetings.CRITERIA}
+        met = meetings.criteria_met(answers)
+        text = (f"{met} av 6 kriterier"
+                + (" — uppfyller kriterierna" if meetings.is_eligible(answers) else "")
+                + f". {PrimaryCareDecision(check.decision).label}.")
+        if check.refused_reason:
+            text += f" Skäl: {check.refused_reason}."
+        details.text("Mobilt vårdteam:", text, name="mobile_team_text")
+    return holder

@@ -18,6 +18,8 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from collections.abc import Callable
+from typing import TypeVar
 
 import shiboken6
 from PySide6.QtCore import Qt
@@ -35,13 +37,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from sipdesk import convene, invitation, lifecycle
-from sipdesk import meeting as meetings
+from sipdesk import auth, convene, invitation, lifecycle
 from sipdesk.errors import SipError
 from sipdesk.invitation import HowInvited, Meeting, MeetingStatus, Participant, ParticipantKind
 from sipdesk.lifecycle import Action
-from sipdesk.meeting import PrimaryCareDecision
-from sipdesk.meeting_page import MeetingPage, meeting_page
+from sipdesk.meeting_page import MeetingPage, meeting_page, mobile_team_form, staff_meeting_form
 from sipdesk.models import CaseStatus, Role, User
 
 from .. import messages
@@ -62,18 +62,17 @@ from .base import READ_ONLY, CaseContext, CaseTab, scrolling, value_label
 from .meeting_parts import (
     PARTICIPANT_ROLE,
     ParticipantsModel,
-    Rows,
     allow,
     clear_layout,
     fit_rows,
+    meeting_details,
     tab_button,
 )
 
 log = logging.getLogger("sipdesk.ui.meeting_tab")
+T = TypeVar("T")
 
 HOME_CARE_ROLES = (Role.UNIT_MANAGER.value, Role.STAFF.value)
-STATUS_TEXT = {MeetingStatus.PLANNED.value: "Planerat", MeetingStatus.CANCELLED.value: "Inställt",
-               MeetingStatus.HELD.value: "Hållet"}
 
 
 def clock() -> dt.datetime:
@@ -88,6 +87,7 @@ class MeetingTab(CaseTab):
         super().__init__(context, parent)
         self.meeting: Meeting | None = None
         self.participants: list[Participant] = []
+        self._opening = False  # a dialog's data is being read
 
         # Mötet
         self.meeting_box = QGroupBox("Mötet")
@@ -244,48 +244,8 @@ class MeetingTab(CaseTab):
 
     def _show_details(self) -> None:
         clear_layout(self._details_layout)
-        m = self.meeting
-        if m is None:
-            return
-        holder = QWidget()
-        details = Rows(holder)
-        kind = "Uppföljning" if m.follow_up else "SIP-möte"
-        details.text("Tid:", f"{m.starts_at:%Y-%m-%d kl. %H:%M}–{m.ends_at:%H:%M} "
-                             f"({m.minutes} minuter) · {kind}", name="meeting_time")
-        details.text("Plats:", m.place + (f" — skäl: {m.place_reason}" if m.place_reason else ""),
-                     name="meeting_place")
-        if m.video_link:
-            details.text("Video:", m.video_link, name="meeting_video")
-        details.text("Syfte:", m.purpose, name="meeting_purpose")
-        status = STATUS_TEXT.get(m.status, m.status)
-        if m.status == MeetingStatus.CANCELLED.value:
-            status += f" — {m.cancelled_reason}"
-        details.text("Status:", status, name="meeting_status")
-        if m.staff_meeting_at is not None:
-            staff = f"{m.staff_meeting_at:%Y-%m-%d kl. %H:%M}, {m.staff_meeting_place}"
-        else:
-            staff = f"Hoppas över — {m.staff_meeting_skipped_reason}"
-        record = self.page.staff_record
-        if record is not None:
-            moved = record.coordinator_moved_to
-            staff += (f"\nHölls {record.held_on:%Y-%m-%d}: ordförande {record.chair}, "
-                      f"antecknare {record.note_taker}. Samordningsansvaret "
-                      + (f"flyttades till {moved.full_name}." if moved is not None
-                         else "stannar."))
-            staff += (f"\n”Min nuvarande situation”: {record.writes_situation}. Huvudmålet: "
-                      f"{record.writes_main_goal}.")
-        details.text("Tjänstemannamöte:", staff, name="staff_meeting_text")
-        check = self.page.mobile_check
-        if check is not None:
-            answers = {key: bool(getattr(check, key)) for key in meetings.CRITERIA}
-            met = meetings.criteria_met(answers)
-            text = (f"{met} av 6 kriterier"
-                    + (" — uppfyller kriterierna" if meetings.is_eligible(answers) else "")
-                    + f". {PrimaryCareDecision(check.decision).label}.")
-            if check.refused_reason:
-                text += f" Skäl: {check.refused_reason}."
-            details.text("Mobilt vårdteam:", text, name="mobile_team_text")
-        self._details_layout.addWidget(holder)
+        if self.meeting is not None:
+            self._details_layout.addWidget(meeting_details(self.page))
         self.ack_label.setText(f"Kallelsen i sipdesk: {self.page.acknowledged}"
                                if self.page.acknowledged else "")
 
@@ -434,19 +394,28 @@ class MeetingTab(CaseTab):
                 + ". Enhetschefen ser den under Att göra.")
         self.changed.emit()
 
+    def _open(self, read: Callable[[], T], show: Callable[[T], object]) -> None:
+        """Read what a dialog shows through the runner, then open it (a second click while it
+        is read opens nothing)."""
+        if not self._opening:
+            self._opening = True
+            Operation(self, read, title="Uppgifterna kunde inte läsas").success(show).finally_(
+                lambda: setattr(self, "_opening", False)).run()
+
     def staff_meeting(self) -> None:
-        if self.meeting is None:
-            return
+        meeting, case_id = self.meeting, self.context.case.id
         names = [p.name for p in self.participants
                  if p.kind == ParticipantKind.PROFESSIONAL.value]
-        self._done(StaffMeetingDialog.ask(self, self.user, self.meeting,
-                                          case=self.context.case, names=names,
-                                          current=clock()))
+        if meeting is not None:
+            self._open(lambda: staff_meeting_form(case_id), lambda form: self._done(
+                StaffMeetingDialog.ask(self, self.user, meeting, form=form, names=names,
+                                       current=clock())))
 
     def mobile_team(self) -> None:
-        if self.meeting is not None:
-            self._done(MobileTeamDialog.ask(self, self.user, self.meeting,
-                                            case=self.context.case))
+        meeting = self.meeting
+        if meeting is not None:
+            self._open(lambda: mobile_team_form(meeting), lambda form: self._done(
+                MobileTeamDialog.ask(self, self.user, meeting, form=form)))
 
     def status_survey(self) -> None:
         if self.meeting is None:
@@ -462,10 +431,13 @@ class MeetingTab(CaseTab):
         self._done(AnswerDialog.ask(self, self.user, p))
 
     def request_to_convene(self) -> None:
-        request = ConveneRequestDialog.ask(self, self.user, self.context.case)
-        if request is not None:
-            self.copied_label.setText("Begäran är skickad.")
-            self.changed.emit()
+        def show(users: list[User]) -> None:
+            if ConveneRequestDialog.ask(self, self.user, self.context.case,
+                                        users=users) is not None:
+                self.copied_label.setText("Begäran är skickad.")
+                self.changed.emit()
+
+        self._open(auth.active_users_with_unit, show)
 
     def copy_email_text(self) -> None:
         unit = self.user.unit

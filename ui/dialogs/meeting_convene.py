@@ -3,7 +3,9 @@ licensed staff) to call a SIP — the need, what should be coordinated, which ac
 the consent stands. It goes as a message to acknowledge; the recipient can accept and becomes
 convener and coordinator.
 
-`ConveneRequestDialog.ask(parent, user, case)` returns the request, or None.
+`ConveneRequestDialog.ask(parent, user, case, users=…)` returns the request, or None; `users`
+(the active users with their unit, `auth.active_users_with_unit`) is read by the opener through
+the operation runner.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from typing import Any
 
 from PySide6.QtWidgets import QLabel, QWidget
 
-from sipdesk import auth, convene
+from sipdesk import convene
 from sipdesk.consent import consent_state
 from sipdesk.convene import ConveneInput
 from sipdesk.models import Case, Role, User
@@ -26,7 +28,8 @@ class ConveneRequestDialog(MeetingFormDialog):
     ok_text = "Skicka begäran"
     failed_title = "Begäran kunde inte skickas"
 
-    def __init__(self, user: User, case: Case, *, parent: QWidget | None = None) -> None:
+    def __init__(self, user: User, case: Case, *, users: list[User],
+                 parent: QWidget | None = None) -> None:
         super().__init__(
             title="Begäran om SIP", parent=parent,
             intro=("Be den enskildes biståndshandläggare (eller legitimerad personal) att kalla "
@@ -35,7 +38,7 @@ class ConveneRequestDialog(MeetingFormDialog):
         self.user = user
         self.case = case
         self.to = wide_combo("to")
-        officers = [u for u in auth.active_users_with_unit() if u.id != user.id]
+        officers = [u for u in users if u.id != user.id]
         # Case officers first: they usually convene (seed 004).
         officers.sort(key=lambda u: (u.role != Role.CASE_OFFICER.value, u.full_name))
         for u in officers:

@@ -3,7 +3,9 @@ eller äldre" filled in from the personal number on the meeting date and locked 
 kriterierna" once at least four are met; primary care's decision; refused for another reason
 needs the reason, and MAS must be informed.
 
-`MobileTeamDialog.ask(parent, user, meeting, case=…)` returns the stored check, or None.
+`MobileTeamDialog.ask(parent, user, meeting, form=…)` returns the stored check, or None; `form`
+(`sipdesk.meeting_page.mobile_team_form`: the earlier check and the age) is read by the opener
+through the operation runner.
 """
 
 from __future__ import annotations
@@ -16,7 +18,8 @@ from PySide6.QtWidgets import QCheckBox, QLabel, QVBoxLayout, QWidget
 from sipdesk import meeting as meetings
 from sipdesk.invitation import Meeting
 from sipdesk.meeting import CRITERIA, ELIGIBLE_AT, PrimaryCareDecision
-from sipdesk.models import Case, User
+from sipdesk.meeting_page import MobileTeamForm
+from sipdesk.models import User
 
 from .form_dialog import group_box, multiline, wide_combo
 from .meeting_common import MeetingFormDialog
@@ -29,7 +32,7 @@ class MobileTeamDialog(MeetingFormDialog):
     ok_text = "Spara"
     failed_title = "Bedömningen kunde inte sparas"
 
-    def __init__(self, user: User, meeting: Meeting, *, case: Case,
+    def __init__(self, user: User, meeting: Meeting, *, form: MobileTeamForm,
                  parent: QWidget | None = None) -> None:
         super().__init__(
             title="Mobilt vårdteam", parent=parent,
@@ -38,8 +41,7 @@ class MobileTeamDialog(MeetingFormDialog):
         self.setObjectName("mobile_team_dialog")
         self.user = user
         self.meeting = meeting
-        existing = meetings.mobile_team_check_of(meeting)
-        old_enough = meetings.is_75_or_older(case, meeting.starts_at.date())
+        existing, old_enough = form.existing, form.old_enough
 
         criteria = group_box("criteria")
         column = criteria.layout()

@@ -4,8 +4,9 @@ SIP meeting — the chair and the note-taker, whether coordinator responsibility
 goal*, who writes for the participants without an account, and who is responsible for which
 intervention.
 
-`StaffMeetingDialog.ask(parent, user, meeting, case=…, names=[…], current=…)` returns the
-record, or None.
+`StaffMeetingDialog.ask(parent, user, meeting, form=…, names=[…], current=…)` returns the
+record, or None; `form` (`sipdesk.meeting_page.staff_meeting_form`, the coordinator and the
+active users) is read by the opener through the operation runner.
 """
 
 from __future__ import annotations
@@ -19,10 +20,11 @@ from PySide6.QtWidgets import QButtonGroup, QComboBox, QRadioButton, QVBoxLayout
 from sipdesk import meeting as meetings
 from sipdesk.invitation import Meeting
 from sipdesk.meeting import StaffMeetingInput
-from sipdesk.models import Case, User
+from sipdesk.meeting_page import StaffMeetingForm
+from sipdesk.models import User
 
 from .dates import DateEdit
-from .form_dialog import group_box, multiline, user_combo, wide_combo
+from .form_dialog import group_box, multiline, wide_combo
 from .meeting_common import MeetingFormDialog
 
 
@@ -39,19 +41,34 @@ def name_combo(name: str, names: Sequence[str], *, placeholder: str) -> QComboBo
     return combo
 
 
+def coordinator_combo(form: StaffMeetingForm) -> QComboBox:
+    """The active users by name (with their unit), the coordinator chosen; data is the user.
+    (`form_dialog.user_combo`'s shape, from users already read.)"""
+    combo = wide_combo("new_coordinator")
+    for user in form.users:
+        combo.addItem(f"{user.full_name} ({user.unit.name})", user)
+    selected = form.coordinator
+    index = next((i for i in range(combo.count()) if combo.itemData(i).id == selected.id), -1)
+    if index < 0:  # e.g. an inactive user recorded earlier
+        combo.insertItem(0, selected.full_name, selected)
+        index = 0
+    combo.setCurrentIndex(index)
+    return combo
+
+
 class StaffMeetingDialog(MeetingFormDialog):
     ok_text = "Spara"
     failed_title = "Tjänstemannamötet kunde inte sparas"
 
-    def __init__(self, user: User, meeting: Meeting, *, case: Case, names: Sequence[str],
-                 current: dt.datetime, parent: QWidget | None = None) -> None:
+    def __init__(self, user: User, meeting: Meeting, *, form: StaffMeetingForm,
+                 names: Sequence[str], current: dt.datetime,
+                 parent: QWidget | None = None) -> None:
         super().__init__(
             title="Tjänstemannamöte", parent=parent,
             intro="Vad bestämdes på tjänstemannamötet inför SIP-mötet?")
         self.setObjectName("staff_meeting_dialog")
         self.user = user
         self.meeting = meeting
-        self.case = case
         day = current.date()
         if meeting.staff_meeting_at is not None and meeting.staff_meeting_at.date() <= day:
             day = meeting.staff_meeting_at.date()
@@ -64,7 +81,7 @@ class StaffMeetingDialog(MeetingFormDialog):
                                      placeholder="Vem för anteckningar på SIP-mötet?")
         self.form.add("note_taker", "Antecknare *", self.note_taker)
 
-        coordinator = case.coordinator
+        coordinator = form.coordinator
         choice = group_box("coordinator")
         column = choice.layout()
         assert isinstance(column, QVBoxLayout)
@@ -76,7 +93,7 @@ class StaffMeetingDialog(MeetingFormDialog):
         group.addButton(self.stays)
         group.addButton(self.moves)
         self.stays.setChecked(True)
-        self.new_coordinator = user_combo(name="new_coordinator", selected=coordinator)
+        self.new_coordinator = coordinator_combo(form)
         other = next((i for i in range(self.new_coordinator.count())
                       if self.new_coordinator.itemData(i).id != coordinator.id), -1)
         if other >= 0:
