@@ -414,6 +414,7 @@ def test_an_intervention_is_checked_as_you_type(
 
     drive_dialog(monkeypatch, qtbot, InterventionDialog, first_try)
     qtbot.mouseClick(section.add_button, Qt.MouseButton.LeftButton)
+    settle(qtbot)  # the dialog opens once its draft is read
     refused = attempts[0]
     assert refused.form.error_text("responsible") == "Skriv vem som ansvarar (ett namn)."
     assert refused.form.error_text("how_often").startswith("Skriv när eller hur ofta")
@@ -422,6 +423,7 @@ def test_an_intervention_is_checked_as_you_type(
 
     drive_dialog(monkeypatch, qtbot, InterventionDialog, fill)
     qtbot.mouseClick(section.add_button, Qt.MouseButton.LeftButton)
+    settle(qtbot)  # the dialog opens once its draft is read
     settle(qtbot)  # the plan is read again
     items = plan.interventions(stored(plan_id))
     assert [(i.what, i.responsible, i.how_often, i.unit) for i in items] == [
