@@ -15,7 +15,7 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 import shiboken6
-from PySide6.QtCore import QEventLoop, QTimer, Signal
+from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import QWidget, QWizard
 
 from sipdesk.errors import SipError, StorageError, ValidationError
@@ -28,11 +28,11 @@ from sipdesk.invitation_start import (
 )
 from sipdesk.models import Case, now
 
-from ... import messages
+from ... import messages, operations
 from ...operations import Operation, report_failure
 from ...session import Session
 from . import drafting
-from .common import PAGE_KEY, KallelsePage, app, log
+from .common import PAGE_KEY, KallelsePage, log
 from .pages import PurposePage, ReviewPage, SentPage
 from .participants import ParticipantsPage
 from .time_place import StaffMeetingPage, TimePlacePage
@@ -40,21 +40,15 @@ from .time_place import StaffMeetingPage, TimePlacePage
 T = TypeVar("T")
 
 
-def wait_for(parent: QWidget | None, work: Callable[[], T], *, title: str) -> T | None:
-    """Run `work` through the operation runner and wait for it, the window still painting (as
-    `exec()` waits for a dialog); None when it failed (the runner said why) or `parent` closed
-    meanwhile."""
-    loop = QEventLoop()
-    answer: list[T] = []
-
-    def failed(exc: Exception) -> None:
+def read_for(parent: QWidget | None, work: Callable[[], T], *, title: str) -> T | None:
+    """`operations.wait_for`, for a wizard about to open: None when the work failed (and the
+    runner's one way of reporting said why) or `parent` closed meanwhile."""
+    try:
+        result = operations.wait_for(work)
+    except Exception as exc:
         report_failure(parent if alive(parent) else None, exc, title)
-
-    # Answered through the application, so the wait ends also when `parent` is gone.
-    Operation(app(), work, title=title).success(answer.append).failure(failed).finally_(
-        loop.quit).run()
-    loop.exec()
-    return answer[0] if answer and alive(parent) else None
+        return None
+    return result if alive(parent) else None
 
 
 def alive(widget: QWidget | None) -> bool:
@@ -140,7 +134,7 @@ class KallelseWizard(QWizard):
         """The wizard for `case`, read through the operation runner (None when that failed),
         with the saved draft if the user wants to continue it."""
         user, case_id = session.user, case.id
-        start = wait_for(parent, drafting.after_saves(
+        start = read_for(parent, drafting.after_saves(
             lambda: invitation_start(user, case_id, follow_up=follow_up)),
             title="Kallelsen kunde inte öppnas")
         if start is None:
