@@ -6,7 +6,15 @@ The rule is written once, as an SQL condition on sip_case (`visible_cases`): eve
 count and badge filters by it, and `can_see` asks the same condition about one case, so what a
 list shows and what opens cannot disagree. Each part is an index lookup: the coordinator column,
 the units of the user's principal (unit.principal), and the cases of the meetings the user takes
-part in (participant.user, then meeting.id)."""
+part in (participant.user, then meeting.id).
+
+Every use case that acts for a user on a case, or on something of a case (a meeting, a
+participant, a plan version, a consent, a draft), asks the rule itself (issue 11: the UI only
+hides what is not allowed): `require_can_see` when it is given the case, or one of the readers
+below when it reads the case anyway — `case_for` by the case's id, `meeting_case` for a meeting
+or what hangs on one (a participant, a deviation), `plan_case` for a plan version — which read
+the case and check the rule in the same query. A rule on who may write (issue 12) goes beside
+`can_see` in these, once per kind of thing, not in every use case."""
 
 from __future__ import annotations
 
@@ -18,6 +26,7 @@ from .db import Engine, engine_of
 from .errors import PermissionDenied
 from .meeting_records import Meeting, Participant
 from .models import Case, Role, Unit, User
+from .plan_records import PlanVersion
 
 # Always true / always false: for the administrator and for a deactivated account.
 EVERY_CASE = pw.SQL("1 = 1")
@@ -81,21 +90,51 @@ def sees_own_principal_cases(user: User) -> bool:
     return bool(Case.select(Case.id).where(_in(Case.unit, _own_units(user))).exists())
 
 
-def can_see(user: User, case: Case | int) -> bool:
+# A case as the rule is given it: the row, its id, or a one-column query that selects its id
+# (the case of a meeting, `meeting_case`), so finding the case and the rule are one query.
+CaseRef = Case | int | pw.SelectQuery
+
+
+def _case_id(case: CaseRef) -> int | pw.SelectQuery:
+    return case.id if isinstance(case, Case) else case
+
+
+def can_see(user: User, case: CaseRef) -> bool:
     """May `user` see this case? The same condition as the lists (`visible_cases`)."""
-    case_id = case if isinstance(case, int) else case.id
     return bool(Case.select(Case.id)
-                .where((Case.id == case_id) & visible_cases(user)).exists())
+                .where((Case.id == _case_id(case)) & visible_cases(user)).exists())
 
 
 NOT_YOURS = "Du har inte behörighet till det ärendet."
 
 
-def require_can_see(user: User, case: Case | int, *, field: str | None = None) -> None:
+def require_can_see(user: User, case: CaseRef, *, field: str | None = None) -> None:
     """For a use case: refuse, with the same Swedish words everywhere, a user who may not see
     the case (DOMAIN.md, data protection: access only for those who work with the case)."""
     if not can_see(user, case):
         raise PermissionDenied(NOT_YOURS, field=field)
+
+
+def case_for(user: User, case: CaseRef) -> Case:
+    """The case, read for a use case that acts on it for `user`, refused like
+    `require_can_see` when they may not see it: the read and the rule in one query."""
+    found = Case.select().where((Case.id == _case_id(case)) & visible_cases(user)).first()
+    if found is None:
+        raise PermissionDenied(NOT_YOURS)
+    return found
+
+
+def meeting_case(user: User, meeting: Meeting | int) -> Case:
+    """The case of a meeting — or, given a meeting's id, of what hangs on it (a participant, a
+    deviation) — for a use case acting for `user` (`case_for`)."""
+    if isinstance(meeting, Meeting):
+        return case_for(user, meeting.case_id)
+    return case_for(user, Meeting.select(Meeting.case).where(Meeting.id == meeting))
+
+
+def plan_case(user: User, plan: PlanVersion) -> Case:
+    """The case of a plan version, for a use case acting for `user` on it (`case_for`)."""
+    return case_for(user, plan.case_id)
 
 
 def visible_case_ids(user: User, case_ids: set[int]) -> set[int]:

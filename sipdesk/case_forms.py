@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from . import auth, cases, consent, lifecycle
+from . import access, auth, cases, consent, lifecycle
 from .consent import Consent
 from .errors import NotFoundError
 from .lifecycle import NeedRecord
@@ -38,6 +38,7 @@ class ClosureForm:
 
 
 def closure_form(user: User, case: Case) -> ClosureForm:
+    access.require_can_see(user, case)
     return ClosureForm(cases.cases_of_person(case.person, exclude=case, visible_to=user))
 
 
@@ -55,6 +56,7 @@ class ConsentForm:
 
 
 def consent_form(user: User, case: Case) -> ConsentForm:
+    access.require_can_see(user, case)
     previous = consent.active_consent(case)
     principals = consent.principal_choices()
     if previous is not None:

@@ -240,6 +240,7 @@ def withdraw_consent(actor: User, case: Case, *, withdrawn_on: dt.date, how: str
                      today: dt.date | None = None) -> lifecycle.Closure:
     """The person takes the consent back: recorded, and the case is closed."""
     today = today or clock.today()
+    require_can_see(actor, case)
     consent = active_consent(case)
     problem = lifecycle.check(case, Action.WITHDRAW_CONSENT, today=today)
     if problem or consent is None:
@@ -274,6 +275,7 @@ def record_declined(actor: User, case: Case, *, declined_on: dt.date, note: str,
                     today: dt.date | None = None) -> Case:
     """The person says no although the principals see the need: the case ends as declined."""
     today = today or clock.today()
+    require_can_see(actor, case)
     for name, message in declined_problems(declined_on=declined_on, note=note,
                                            today=today).items():
         raise ValidationError(message, field=name)
@@ -300,6 +302,7 @@ def record_harm_assessment(
 ) -> HarmAssessment:
     """Menprövning: no harm → the SIP may go on; harm → no SIP, the case ends as refused."""
     today = today or clock.today()
+    require_can_see(actor, case)
     problem = lifecycle.check(case, Action.HARM_ASSESSED, today=today)
     if problem:
         raise ValidationError(problem, field="status")

@@ -13,6 +13,7 @@ from enum import StrEnum
 import peewee as pw
 
 from . import audit, messaging
+from .access import require_can_see
 from .audit import AuditAction
 from .consent import consent_state
 from .db import BaseModel, database
@@ -51,6 +52,7 @@ class ConveneInput:
 
 
 def request_to_convene(actor: User, case: Case, to: User, data: ConveneInput) -> ConveneRequest:
+    require_can_see(actor, case)
     for name, text, problem in (
         ("need", data.need, "Beskriv behovet du ser."),
         ("coordinate", data.coordinate, "Skriv vad som behöver samordnas."),

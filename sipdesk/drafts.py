@@ -1,5 +1,6 @@
 """Wizard drafts that survive closing the app or a crash: saved as JSON per user, case and
-wizard, replaced on every save, deleted when the wizard finishes."""
+wizard, replaced on every save, deleted when the wizard finishes. A draft is part of its case:
+only a user who may see the case keeps one (sipdesk.access)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from typing import Any
 
 import peewee as pw
 
+from .access import require_can_see
 from .db import BaseModel, database
 from .models import Case, User, now
 
@@ -24,6 +26,7 @@ class Draft(BaseModel):
 
 
 def save_draft(user: User, case: Case | int, wizard: str, data: dict[str, Any]) -> None:
+    require_can_see(user, case)
     text = json.dumps(data, ensure_ascii=False, default=str)
     with database.atomic():
         updated = (Draft.update(data=text, saved_at=now())
@@ -34,11 +37,13 @@ def save_draft(user: User, case: Case | int, wizard: str, data: dict[str, Any]) 
 
 
 def load_draft(user: User, case: Case | int, wizard: str) -> dict[str, Any] | None:
+    require_can_see(user, case)
     draft = Draft.get_or_none((Draft.user == user) & (Draft.case == case)
                               & (Draft.wizard == wizard))
     return json.loads(draft.data) if draft else None
 
 
 def delete_draft(user: User, case: Case | int, wizard: str) -> None:
+    require_can_see(user, case)
     Draft.delete().where((Draft.user == user) & (Draft.case == case)
                          & (Draft.wizard == wizard)).execute()

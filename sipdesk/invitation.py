@@ -17,6 +17,7 @@ from __future__ import annotations
 import datetime as dt
 
 from . import audit, lifecycle, messaging
+from .access import meeting_case, require_can_see
 from .audit import AuditAction
 from .db import database
 from .errors import ValidationError
@@ -151,6 +152,7 @@ def invitation_text(case: Case, meeting: Meeting) -> str:
 def send_invitation(actor: User, case: Case, draft: InvitationDraft, *,
                     current: dt.datetime | None = None) -> Meeting:
     """Store the meeting, invite, message the users with kvittens — one transaction."""
+    require_can_see(actor, case)
     lifecycle.ensure_open(case)
     problem = lifecycle.check(case, Action.INVITE, today=(current or now()).date())
     if problem:
@@ -224,10 +226,10 @@ def current_meeting(case: Case) -> Meeting | None:
 
 
 def mark_invitation_done(actor: User, participant: Participant, done: bool = True) -> None:
+    case = meeting_case(actor, participant.meeting_id)
     Participant.update(invitation_done=done).where(Participant.id == participant.id).execute()
-    meeting = Meeting.get_by_id(participant.meeting_id)
     audit.record(actor, action=AuditAction.UPDATE, entity="participant",
-                 entity_id=participant.id, case=meeting.case_id,
+                 entity_id=participant.id, case=case,
                  summary=f"{'Kontaktad' if done else 'Inte kontaktad än'}: {participant.name} "
                          f"({HowInvited(participant.how_invited).label.lower()})")
 
@@ -237,6 +239,7 @@ def register_answer(actor: User, participant: Participant, answer: Answer, *,
     """Will come / cannot come (with a substitute) / no answer — by the participant in sipdesk
     or by the convener for an answer given on the phone."""
     meeting = Meeting.get_by_id(participant.meeting_id)
+    case = meeting_case(actor, meeting)
     if meeting.status != MeetingStatus.PLANNED.value:
         raise ValidationError("Mötet är inte längre planerat.")
     if participant.user_id is not None and participant.user_id != actor.id \
@@ -253,7 +256,7 @@ def register_answer(actor: User, participant: Participant, answer: Answer, *,
                            ).where(Participant.id == participant.id).execute()
         text = answer.label + (f", ersättare {substitute_name.strip()}" if substitute_name else "")
         audit.record(actor, action=AuditAction.UPDATE, entity="participant",
-                     entity_id=participant.id, case=meeting.case_id,
+                     entity_id=participant.id, case=case,
                      summary=f"Svar från {participant.name}: {text}")
         if (answer is not Answer.NO_ANSWER and participant.user_id == actor.id
                 and participant.message_id is not None):
@@ -266,13 +269,13 @@ def reschedule(actor: User, meeting: Meeting, *, starts_at: dt.datetime, reason:
                current: dt.datetime | None = None) -> Meeting:
     """A new time: everyone with an account is told again with kvittens; answers start over."""
     current = current or now()
+    case = meeting_case(actor, meeting)
     if meeting.status != MeetingStatus.PLANNED.value or meeting.starts_at <= current:
         raise ValidationError("Bara ett möte som inte har hållits kan flyttas.")
     if starts_at <= current:
         raise ValidationError("Den nya tiden måste ligga i framtiden.", field="starts_at")
     if not reason.strip():
         raise ValidationError("Skriv varför mötet flyttas.", field="reason")
-    case = Case.get_by_id(meeting.case_id)
     with database.atomic():
         old = meeting.starts_at
         meeting.starts_at = starts_at
@@ -299,6 +302,7 @@ def cancel_meeting(actor: User, meeting: Meeting, *, reason: str, person_told: b
                    current: dt.datetime | None = None) -> Meeting:
     """Ställ in: only before the meeting took place; the case stays open (seed 000)."""
     current = current or now()
+    case = meeting_case(actor, meeting)
     if meeting.status != MeetingStatus.PLANNED.value:
         raise ValidationError("Mötet är redan inställt eller hållet.")
     if meeting.starts_at <= current:
@@ -309,7 +313,6 @@ def cancel_meeting(actor: User, meeting: Meeting, *, reason: str, person_told: b
     if not person_told:
         raise ValidationError("Den enskilde ska få veta att mötet ställs in — kryssa i när det "
                               "är gjort.", field="person_told")
-    case = Case.get_by_id(meeting.case_id)
     with database.atomic():
         meeting.status = MeetingStatus.CANCELLED.value
         meeting.cancelled_reason = reason.strip()

@@ -16,6 +16,7 @@ from typing import ClassVar
 import peewee as pw
 
 from . import audit, clock, messaging
+from .access import require_can_see
 from .audit import AuditAction
 from .db import BaseModel, database
 from .errors import PermissionDenied, ValidationError
@@ -182,8 +183,16 @@ def refusal_problems(reason: str) -> dict[str, str]:
 def transition(
     actor: User, case: Case, action: Action, *, reason: str = "", today: dt.date | None = None
 ) -> Case:
-    """Move the case; refused with the Swedish reason when the state does not allow it.
-    Call inside the caller's transaction when the move is part of a larger write."""
+    """Move the case; refused with the Swedish reason when the state does not allow it, or
+    when `actor` may not see the case (sipdesk.access). Call inside the caller's transaction
+    when the move is part of a larger write."""
+    require_can_see(actor, case)
+    return _transition(actor, case, action, reason=reason, today=today)
+
+
+def _transition(actor: User, case: Case, action: Action, *, reason: str = "",
+                today: dt.date | None = None) -> Case:
+    """`transition` for a use case here that has checked access already."""
     problem = check(case, action, today=today)
     if problem:
         raise ValidationError(problem, field="status")
@@ -234,9 +243,10 @@ def refuse(actor: User, case: Case, *, reason: str, today: dt.date | None = None
     The case ends as "SIP blev inte av" and whoever raised the need is told — with a message to
     acknowledge when they have an account; otherwise the result says whom to tell (and the
     person gets a letter, reports.letters.render_refusal_letter)."""
+    require_can_see(actor, case)
     need = need_of(case)
     with database.atomic():
-        transition(actor, case, Action.REFUSE, reason=reason, today=today)
+        _transition(actor, case, Action.REFUSE, reason=reason, today=today)
         raised_by: User | None = None
         if need is not None and need.noticed_by_user_id is not None:
             raised_by = User.get_by_id(need.noticed_by_user_id)
@@ -330,6 +340,7 @@ def need_problems(data: NeedInput, *, today: dt.date) -> dict[str, str]:
 def register_need(actor: User, case: Case, data: NeedInput,
                   *, today: dt.date | None = None) -> NeedRecord:
     """Record (or correct) who noticed the need, when, the need and the question."""
+    require_can_see(actor, case)
     ensure_open(case)
     today = today or clock.today()
     for name, message in need_problems(data, today=today).items():
@@ -395,8 +406,9 @@ class Closure(BaseModel):
     created_at = pw.DateTimeField(default=now)
 
 
-def notify_participants_of_closure(actor: User, case: Case, closure: Closure) -> None:
-    """DOMAIN step 11: everyone is told with a message requiring acknowledgement."""
+def _notify_participants_of_closure(actor: User, case: Case, closure: Closure) -> None:
+    """DOMAIN step 11: everyone is told with a message requiring acknowledgement (a closure
+    hook: `close_case` has checked access)."""
     recipients = [u for u in messaging.case_users(case) if u.id != actor.id]
     if not recipients:
         return
@@ -418,7 +430,7 @@ def notify_participants_of_closure(actor: User, case: Case, closure: Closure) ->
 
 # Hooks run inside the closing transaction: a hook that fails undoes the closure.
 ClosureHook = Callable[[User, Case, Closure], None]
-CLOSURE_HOOKS: list[ClosureHook] = [notify_participants_of_closure]
+CLOSURE_HOOKS: list[ClosureHook] = [_notify_participants_of_closure]
 
 
 def closure_problems(
@@ -442,13 +454,14 @@ def closure_problems(
     return problems
 
 
-def cancel_coming_meetings(actor: User, case: Case, *, why: str,
-                           current: dt.datetime | None = None) -> list[int]:
+def _cancel_coming_meetings(actor: User, case: Case, *, why: str,
+                            current: dt.datetime | None = None) -> list[int]:
     """A closed case has no meetings ahead: every meeting still planned to start after
     `current` is cancelled, with `why` as its reason and an audit entry each. No cancellation
     message goes out — the closure notice tells everyone (DOMAIN step 11) and the kallelse no
     longer asks for kvittens (`transition`). A planned meeting whose time has passed is left
-    as it is: it may have taken place. Call inside the closing transaction; returns the ids."""
+    as it is: it may have taken place. A step of `close_case`, inside its transaction (access
+    checked there); returns the ids."""
     current = current or now()
     coming = list(Meeting.select().where(
         (Meeting.case == case.id) & (Meeting.status == MeetingStatus.PLANNED.value)
@@ -471,8 +484,9 @@ def close_case(
     today: dt.date | None = None,
 ) -> Closure:
     """Close the case with a date and one of the reasons of DOMAIN step 11. Meetings still
-    ahead are cancelled (`cancel_coming_meetings`); everyone is told by the closure notice."""
+    ahead are cancelled (`_cancel_coming_meetings`); everyone is told by the closure notice."""
     today = today or clock.today()
+    require_can_see(actor, case)
     for name, message in closure_problems(case, closed_on=closed_on, reason=reason,
                                           replaced_by=replaced_by, person_agreed=person_agreed,
                                           today=today).items():
@@ -480,7 +494,7 @@ def close_case(
     action = Action.WITHDRAW_CONSENT if reason is ClosureReason.CONSENT_WITHDRAWN \
         else Action.CLOSE
     with database.atomic():
-        transition(actor, case, action, reason=reason.label, today=today)
+        _transition(actor, case, action, reason=reason.label, today=today)
         closure = Closure.create(case=case, closed_on=closed_on, reason=reason.value,
                                  replaced_by=replaced_by, person_agreed=person_agreed,
                                  note=note.strip(), closed_by=actor)
@@ -488,7 +502,7 @@ def close_case(
                      case=case, summary=f"Ärendet avslutat: {reason.label}",
                      changes={"closed_on": [None, closed_on.isoformat()],
                               "reason": [None, reason.value]})
-        cancel_coming_meetings(actor, case, why=f"Ärendet avslutades: {reason.label}")
+        _cancel_coming_meetings(actor, case, why=f"Ärendet avslutades: {reason.label}")
         for hook in CLOSURE_HOOKS:
             hook(actor, case, closure)
     return closure

@@ -13,6 +13,7 @@ from typing import ClassVar
 import peewee as pw
 
 from . import audit, lifecycle, messaging
+from .access import meeting_case, require_can_see
 from .audit import AuditAction
 from .db import BaseModel, database
 from .errors import PermissionDenied, ValidationError
@@ -56,7 +57,7 @@ class StaffMeetingInput:
 
 def record_staff_meeting(actor: User, meeting: Meeting, data: StaffMeetingInput
                          ) -> StaffMeetingRecord:
-    case = Case.get_by_id(meeting.case_id)
+    case = meeting_case(actor, meeting)
     lifecycle.ensure_open(case)
     for name, text, message in (
         ("chair", data.chair, "Utse en ordförande för SIP-mötet."),
@@ -82,12 +83,17 @@ def record_staff_meeting(actor: User, meeting: Meeting, data: StaffMeetingInput
                      entity_id=record.id, case=case,
                      summary=f"Tjänstemannamöte: ordförande {data.chair.strip()}")
         if data.new_coordinator is not None and data.new_coordinator.id != case.coordinator_id:
-            transfer_coordinator(actor, case, data.new_coordinator)
+            _transfer_coordinator(actor, case, data.new_coordinator)
     return record
 
 
 def transfer_coordinator(actor: User, case: Case, new: User) -> Case:
     """Coordinator responsibility moves to another principal's user (logged)."""
+    require_can_see(actor, case)
+    return _transfer_coordinator(actor, case, new)
+
+
+def _transfer_coordinator(actor: User, case: Case, new: User) -> Case:
     old = User.get_by_id(case.coordinator_id)
     case.coordinator = new
     case.save_versioned()
@@ -161,7 +167,7 @@ def record_mobile_team_check(actor: User, meeting: Meeting, answers: dict[str, b
                              refused_reason: str = "", mas_informed: bool = False
                              ) -> MobileTeamCheck:
     """The age criterion is always taken from the personal number on the meeting date."""
-    case = Case.get_by_id(meeting.case_id)
+    case = meeting_case(actor, meeting)
     values = {key: bool(answers.get(key)) for key in CRITERIA}
     values["age_75"] = is_75_or_older(case, meeting.starts_at.date())
     if decision is not PrimaryCareDecision.NOT_DECIDED and not is_eligible(values) \
@@ -202,6 +208,7 @@ class StatusSurvey(BaseModel):
 
 def add_status_survey(actor: User, meeting: Meeting, *, profession: str, notes: str,
                       on_behalf_of: str = "") -> StatusSurvey:
+    case = meeting_case(actor, meeting)
     if not profession.strip():
         raise ValidationError("Ange yrke, t.ex. distriktssköterska.", field="profession")
     if not notes.strip():
@@ -211,7 +218,7 @@ def add_status_survey(actor: User, meeting: Meeting, *, profession: str, notes: 
                                  written_by=actor, on_behalf_of=on_behalf_of.strip(),
                                  notes=notes.strip())
     audit.record(actor, action=AuditAction.CREATE, entity="status_survey", entity_id=survey.id,
-                 case=meeting.case_id, summary=f"Kartläggning: {profession.strip()}")
+                 case=case, summary=f"Kartläggning: {profession.strip()}")
     return survey
 
 
@@ -234,6 +241,7 @@ def mark_held(actor: User, meeting: Meeting, attendance: dict[int, bool], *,
               current: dt.datetime | None = None) -> list[Deviation]:
     """Record who came; each summoned principal that did not come gets a deviation."""
     current = current or now()
+    case = meeting_case(actor, meeting)
     if meeting.status != MeetingStatus.PLANNED.value:
         raise ValidationError("Mötet är inställt eller redan markerat som hållet.")
     if meeting.starts_at > current:
@@ -243,7 +251,6 @@ def mark_held(actor: User, meeting: Meeting, attendance: dict[int, bool], *,
     if missing:
         raise ValidationError("Markera närvaro för alla: " + ", ".join(missing) + ".",
                               field="attendance")
-    case = Case.get_by_id(meeting.case_id)
     deviations = []
     with database.atomic():
         for p in people:
@@ -345,13 +352,13 @@ def open_deviations_for(user: User) -> list[Deviation]:
 
 
 def handle_deviation(actor: User, deviation: Deviation) -> None:
+    case = meeting_case(actor, deviation.meeting_id)  # type: ignore[attr-defined]
     if actor.role not in (Role.UNIT_MANAGER.value, Role.ADMINISTRATOR.value):
         raise PermissionDenied("Avvikelser hanteras av enhetschefen.")
     Deviation.update(handled_at=now(), handled_by=actor).where(
         Deviation.id == deviation.id).execute()
-    meeting = Meeting.get_by_id(deviation.meeting_id)  # type: ignore[attr-defined]
     audit.record(actor, action=AuditAction.UPDATE, entity="deviation", entity_id=deviation.id,
-                 case=meeting.case_id, summary=f"Avvikelse hanterad: {deviation.principal_name}")
+                 case=case, summary=f"Avvikelse hanterad: {deviation.principal_name}")
 
 
 # ---- reading back, for the case's kallelse tab -----------------------------------------------

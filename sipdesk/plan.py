@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from . import audit, lifecycle
+from .access import meeting_case
 from .audit import AuditAction
 from .db import database
 from .errors import PermissionDenied, ValidationError
@@ -101,6 +102,8 @@ from .plan_rules import (
 __all__ = [
     "DOCUMENTATION_WORKDAYS",
     "FOLLOW_UP_WARN_DAYS",
+    "OTHER_INTERVENTION",
+    "OTHER_PARTICIPANT",
     "PARAGRAPH_REFERENCE",
     "PARAGRAPH_SUGGESTION",
     "PARTICIPANT_LABELS",
@@ -184,7 +187,7 @@ def start_documentation(actor: User, meeting: Meeting) -> PlanVersion:
     """After a held meeting: a new version prefilled from the meeting — its date, chair, the
     participants who came, and the principals present — or, for a follow-up, a copy of the
     previous version with goals and interventions to update."""
-    case = Case.get_by_id(meeting.case_id)
+    case = meeting_case(actor, meeting)
     if meeting.status != MeetingStatus.HELD.value:
         raise ValidationError("Mötet är inte markerat som hållet.")
     if PlanVersion.select().where(PlanVersion.meeting == meeting).exists():
@@ -286,7 +289,7 @@ def update_fields(actor: User, plan: PlanVersion, changes: dict[str, tuple[Any, 
                   ) -> list[FieldConflict]:
     """Save shared fields, each only if it still has the value the user started from
     (`changes[name] = (old, new)`). Returns the conflicts; the other fields are saved."""
-    case = ensure_editable(plan)
+    case = ensure_editable(actor, plan)
     unknown = set(changes) - set(SHARED_FIELDS)
     if unknown:
         raise ValueError(f"not shared plan fields: {sorted(unknown)}")
@@ -330,7 +333,7 @@ def _check_treatment_reference(text: str) -> None:
 
 
 def set_sub_goals(actor: User, plan: PlanVersion, goals: list[str]) -> None:
-    case = ensure_editable(plan)
+    case = ensure_editable(actor, plan)
     with database.atomic():
         SubGoal.delete().where(SubGoal.plan == plan).execute()
         for position, text in enumerate(g.strip() for g in goals):
@@ -369,10 +372,16 @@ def intervention_problems(data: InterventionInput) -> dict[str, str]:
     return problems
 
 
+# A row given by id must belong to the version the use case was given (and checked access to):
+# otherwise another case's plan could be changed through one the user may see.
+OTHER_INTERVENTION = "Insatsen hör till en annan del av planen."
+OTHER_PARTICIPANT = "Deltagaren hör till en annan plan."
+
+
 def save_intervention(actor: User, plan: PlanVersion, data: InterventionInput,
                       intervention_id: int | None = None) -> Intervention:
     """Add or change one of a principal's interventions (only that principal's writers)."""
-    case = ensure_editable(plan)
+    case = ensure_editable(actor, plan)
     if not may_write_for(actor, plan, data.principal_id):
         raise PermissionDenied("Du kan bara dokumentera din egen huvudmans insatser.")
     problems = intervention_problems(data)
@@ -392,7 +401,7 @@ def save_intervention(actor: User, plan: PlanVersion, data: InterventionInput,
         else:
             item = Intervention.get_by_id(intervention_id)
             if item.plan_id != plan.id or item.principal_id != data.principal_id:
-                raise PermissionDenied("Insatsen hör till en annan del av planen.")
+                raise PermissionDenied(OTHER_INTERVENTION)
             Intervention.update(**values).where(Intervention.id == item.id).execute()
             summary = "Insats ändrad"
         principal = Principal.get_by_id(data.principal_id)
@@ -402,8 +411,10 @@ def save_intervention(actor: User, plan: PlanVersion, data: InterventionInput,
 
 
 def delete_intervention(actor: User, plan: PlanVersion, intervention_id: int) -> None:
-    case = ensure_editable(plan)
+    case = ensure_editable(actor, plan)
     item = Intervention.get_by_id(intervention_id)
+    if item.plan_id != plan.id:
+        raise PermissionDenied(OTHER_INTERVENTION)
     if not may_write_for(actor, plan, item.principal_id):
         raise PermissionDenied("Du kan bara ändra din egen huvudmans insatser.")
     with database.atomic():
@@ -416,7 +427,7 @@ def delete_intervention(actor: User, plan: PlanVersion, intervention_id: int) ->
 def set_other_actions(actor: User, plan: PlanVersion, items: list[tuple[str, str, str]],
                       *, none: bool = False) -> None:
     """Actions by others (who, what, when) — or explicitly none."""
-    case = ensure_editable(plan)
+    case = ensure_editable(actor, plan)
     cleaned = [(w.strip(), t.strip(), n.strip()) for w, t, n in items if w.strip() or t.strip()]
     for who, what, _when in cleaned:
         if not who or not what:
@@ -438,7 +449,7 @@ def save_participant(actor: User, plan: PlanVersion, *, name: str, initials: str
                      profession: str, organisation: str, contact: str,
                      principal_id: int | None = None, participant_id: int | None = None
                      ) -> PlanParticipant:
-    case = ensure_editable(plan)
+    case = ensure_editable(actor, plan)
     values = dict(name=name.strip(), initials=initials.strip().upper(),
                   profession=profession.strip(), organisation=organisation.strip(),
                   contact=contact.strip(), principal=principal_id)
@@ -450,6 +461,8 @@ def save_participant(actor: User, plan: PlanVersion, *, name: str, initials: str
             row = PlanParticipant.create(plan=plan, position=position, **values)
         else:
             row = PlanParticipant.get_by_id(participant_id)
+            if row.plan_id != plan.id:
+                raise PermissionDenied(OTHER_PARTICIPANT)
             PlanParticipant.update(**values).where(PlanParticipant.id == row.id).execute()
         if principal_id is not None and not PrincipalPart.select().where(
                 (PrincipalPart.plan == plan) & (PrincipalPart.principal == principal_id)).exists():
@@ -461,8 +474,10 @@ def save_participant(actor: User, plan: PlanVersion, *, name: str, initials: str
 
 def remove_participant(actor: User, plan: PlanVersion, participant_id: int) -> None:
     """Participants no longer involved are removed at a follow-up (seed 000)."""
-    case = ensure_editable(plan)
+    case = ensure_editable(actor, plan)
     row = PlanParticipant.get_by_id(participant_id)
+    if row.plan_id != plan.id:
+        raise PermissionDenied(OTHER_PARTICIPANT)
     with database.atomic():
         PlanParticipant.delete().where(PlanParticipant.id == participant_id).execute()
         audit.record(actor, action=AuditAction.UPDATE, entity="plan_participant",

@@ -16,6 +16,7 @@ from typing import Any
 import peewee as pw
 
 from . import audit, clock, lifecycle, messaging
+from .access import plan_case
 from .audit import AuditAction
 from .db import database
 from .errors import PermissionDenied, ValidationError
@@ -52,7 +53,7 @@ def _part(plan: PlanVersion, principal_id: int) -> PrincipalPart:
 
 
 def mark_part_finished(actor: User, plan: PlanVersion, principal_id: int) -> PrincipalPart:
-    case = ensure_editable(plan)
+    case = ensure_editable(actor, plan)
     if not may_write_for(actor, plan, principal_id):
         raise PermissionDenied("Du kan bara markera din egen huvudmans del som klar.")
     if not Intervention.select().where((Intervention.plan == plan)
@@ -87,7 +88,7 @@ def _others_in_plan(actor: User, plan: PlanVersion) -> list[User]:
 
 def request_approval(actor: User, plan: PlanVersion) -> messaging.Message | None:
     """Ask the users of every participating principal to approve, with kvittens."""
-    case = Case.get_by_id(plan.case_id)
+    case = plan_case(actor, plan)
     users = _others_in_plan(actor, plan)
     if not users:
         return None
@@ -125,7 +126,7 @@ def approve(actor: User, plan: PlanVersion, principal_id: int, *,
     Words the person may not understand (`plain_language_warnings`) do not block, but they
     must be seen: with open warnings the approver says so (`plain_language_acknowledged`),
     and the audit entry records it (DOMAIN.md step 8, "Plain language")."""
-    case = ensure_editable(plan)
+    case = ensure_editable(actor, plan)
     if not may_write_for(actor, plan, principal_id):
         raise PermissionDenied("Du kan bara godkänna för din egen huvudman.")
     unfinished = [p.principal.name for p in parts(plan) if p.finished_at is None]
@@ -198,7 +199,7 @@ def _lock(actor: User, plan: PlanVersion, case: Case) -> None:
 
 def reopen(actor: User, plan: PlanVersion, *, reason: str) -> PlanVersion:
     """The coordinator reopens a locked version with a reason; all approvals are cleared."""
-    case = Case.get_by_id(plan.case_id)
+    case = plan_case(actor, plan)
     lifecycle.ensure_open(case)
     if actor.id != case.coordinator_id:
         raise PermissionDenied("Bara samordningsansvarig kan öppna en godkänd plan igen.")

@@ -22,10 +22,10 @@ from typing import Any
 
 from peewee import JOIN
 
-from . import consent, plan
+from . import access, consent, plan
 from .contacts import principals
 from .lifecycle import READ_ONLY
-from .models import Case, CaseStatus, Principal, User
+from .models import CaseStatus, Principal, User
 from .plan import (
     FieldConflict,
     Intervention,
@@ -128,7 +128,7 @@ def _parts(user: User, version: PlanVersion) -> list[PartView]:
 def documentation_view(user: User, plan_id: int, *, today: dt.date) -> DocumentationView:
     """Plan version `plan_id` as `user` documents it on `today`."""
     version = plan.get_version(plan_id)
-    case = Case.get_by_id(version.case_id)
+    case = access.plan_case(user, version)
     latest = plan.latest_version(case)
     writer = (User.get_or_none(User.id == version.documented_by_id)
               if version.documented_by_id else None)
@@ -156,6 +156,7 @@ def save_field(actor: User, plan_id: int, name: str, old: Any, new: Any
                ) -> FieldConflict | None:
     """Save one of the wizard's fields if it still holds `old`; else the conflict."""
     version = plan.get_version(plan_id)
+    access.plan_case(actor, version)  # before anything of the plan is compared or told
     if name == "sub_goals":
         theirs: Any = plan.sub_goals(version)
         if theirs not in (old, new):

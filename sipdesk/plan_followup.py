@@ -9,9 +9,10 @@ from __future__ import annotations
 import datetime as dt
 
 from . import audit, clock
+from .access import plan_case
 from .audit import AuditAction
 from .errors import ValidationError
-from .models import Case, User
+from .models import User
 from .plan_reads import parts
 from .plan_records import PlanVersion
 from .workdays import one_year_after
@@ -48,7 +49,7 @@ def follow_up_due(plan: PlanVersion, *, today: dt.date | None = None) -> bool:
 
 def skip_follow_up(actor: User, plan: PlanVersion, *, reason: str) -> None:
     """A follow-up that does not happen needs a reason (seed 000)."""
-    case = Case.get_by_id(plan.case_id)
+    case = plan_case(actor, plan)
     if not reason.strip():
         raise ValidationError("Skriv varför uppföljningen inte blir av.", field="reason")
     PlanVersion.update(follow_up_skipped_reason=reason.strip()).where(

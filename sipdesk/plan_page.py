@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from peewee import JOIN
 
 from . import plan
+from .access import require_can_see
 from .models import Case, Principal, User
 from .plan import PlanVersion, PrincipalPart, VersionChange
 
@@ -58,7 +59,9 @@ def _parts(versions: list[PlanVersion]) -> dict[int, list[PrincipalPart]]:
 
 
 def plan_page(user: User, case: Case, today: dt.date) -> PlanPage:
-    """The Planen tab of `case` as `user` sees it on `today`."""
+    """The Planen tab of `case` as `user` sees it on `today` (refused when they may not see
+    the case; the reads below are its parts and check nothing again)."""
+    require_can_see(user, case)
     versions = plan.versions(case)
     parts = _parts(versions)
     changes: dict[int, list[VersionChange] | None] = {}

@@ -83,6 +83,7 @@ class PlanVersion(BaseModel):
 
 class PlanParticipant(BaseModel):
     plan = pw.ForeignKeyField(PlanVersion, backref="participant_rows", on_delete="CASCADE")
+    plan_id: int
     name = pw.CharField(max_length=200)
     initials = pw.CharField(max_length=10, default="")
     profession = pw.CharField(max_length=100, default="")

@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from . import lifecycle
+from .access import plan_case
 from .errors import PermissionDenied, ValidationError
 from .models import Case, User
 from .plan_followup import check_follow_up_date
@@ -19,10 +20,10 @@ from .plan_records import PlanParticipant, PlanVersion, participants
 from .workdays import one_year_after
 
 
-def ensure_editable(plan: PlanVersion) -> Case:
-    """The case of a version that may still be changed: the case is open and the version not
-    locked by approval."""
-    case = Case.get_by_id(plan.case_id)
+def ensure_editable(actor: User, plan: PlanVersion) -> Case:
+    """The case of a version that `actor` may still change: they may see the case
+    (sipdesk.access), the case is open and the version not locked by approval."""
+    case = plan_case(actor, plan)
     lifecycle.ensure_open(case)
     if plan.locked:
         raise PermissionDenied("Planen är godkänd och låst. Samordningsansvarig kan öppna den "

@@ -384,7 +384,7 @@ class MainWindow(QMainWindow):
         self.todo.open_meeting.connect(self.open_case_meeting)
         self.todo.count_changed.connect(lambda _count: self._update_badges(self.inbox.badge))
         self.live = LiveUpdates(self.session, status_bar=self.statusBar(), parent=self)
-        self.inbox.acted.connect(self.live.expect_echo)
+        self.inbox.expecting.connect(self.live.expect_echo)
         self.live.changed.connect(self.refresh_messages)
         # After the first paint has finished, not inside it (the smoke test times that paint).
         self.case_list_painted.connect(lambda: QTimer.singleShot(0, self._load_messaging))

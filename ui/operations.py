@@ -35,6 +35,7 @@ import traceback
 from collections.abc import Callable
 from typing import Any, Generic, TypeVar
 
+import shiboken6
 from PySide6.QtCore import (
     QCoreApplication,
     QEventLoop,
@@ -142,7 +143,7 @@ class _Job(QRunnable):
             del work
             if database.obj is not None and not database.is_closed():
                 database.close()
-        # The widget that asked may be gone: nobody to tell (`gone` counted it).
+        # The relay may be gone (the application is closing): nobody to tell (`gone` counted it).
         with contextlib.suppress(RuntimeError):
             signal.emit(value)
 
@@ -193,34 +194,41 @@ class Operation(Generic[T]):
         return self
 
     def run(self) -> None:
-        relay = _Relay(self._parent)  # parented: delivers on the UI thread, dies with the parent
+        # The relay (which delivers on the UI thread) belongs to the application, not to the
+        # widget that asked: its connections hold the callbacks and so that widget, and letting
+        # go of them as the relay is deleted must never be what deletes the relay's own parent.
+        relay = _Relay(QCoreApplication.instance())
         dialog = self._progress_dialog() if self._progress is not None else None
         delivered = [False]
 
         def gone() -> None:
-            # The widget that asked died before the answer reached it (or with the answer on
-            # its way): nobody waits for it any more.
+            # The relay died before the answer reached it (the application is closing).
             if not delivered[0]:
                 delivered[0] = True
                 _count(-1)
 
-        def done() -> None:
+        def done() -> bool:
+            """Count the answer delivered; True when the widget that asked is still there (if
+            it is gone, nobody waits for the answer: nothing more is called)."""
             delivered[0] = True
             _count(-1)
-            if dialog is not None:
+            if dialog is not None and shiboken6.isValid(dialog):
                 dialog.close()
                 dialog.deleteLater()
             relay.deleteLater()
+            if not shiboken6.isValid(self._parent):
+                return False
             if self._finally is not None:
                 self._finally()
+            return True
 
         def succeeded(result: object) -> None:
-            done()
-            if self._success is not None:
+            if done() and self._success is not None:
                 self._success(result)  # type: ignore[arg-type]
 
         def failed(exc: object) -> None:
-            done()
+            if not done():
+                return
             assert isinstance(exc, Exception)
             if self._failure is not None:
                 self._failure(exc)

@@ -15,7 +15,8 @@ from PySide6.QtCore import QPoint, Qt, QTimer
 from PySide6.QtWidgets import QApplication, QDialog, QLabel, QTableWidget, QWidget
 from pytestqt.qtbot import QtBot
 
-from sipdesk import messaging
+from sipdesk import message_page, messaging
+from sipdesk.errors import StorageError
 from sipdesk.messaging import Folder, MessageKind
 from sipdesk.models import Case, Law, PrincipalKind, User
 from tests.factories import PNR_OTHER, make_case, make_person, make_unit, make_user
@@ -49,10 +50,12 @@ def activate(qtbot: QtBot, widget: QWidget) -> None:
     qtbot.waitUntil(window.isActiveWindow, timeout=2000)
 
 
-def in_modal_dialog(qtbot: QtBot, act: Callable[[QDialog], None]) -> list[QDialog]:
+def in_modal_dialog(qtbot: QtBot, act: Callable[[QDialog], None]) -> list[int]:
     """Run `act` on the modal dialog the next command opens with exec(); it must close the
-    dialog. Should `act` fail, the dialog is closed anyway so the test cannot hang."""
-    seen: list[QDialog] = []
+    dialog. Should `act` fail, the dialog is closed anyway so the test cannot hang. Returns the
+    result of the dialog once it has closed (a QDialog.DialogCode): the dialog itself is gone
+    once the events after it have run."""
+    results: list[int] = []
     tries = [0]
 
     def run() -> None:
@@ -62,16 +65,16 @@ def in_modal_dialog(qtbot: QtBot, act: Callable[[QDialog], None]) -> list[QDialo
             QTimer.singleShot(10, run)
             return
         assert isinstance(dialog, QDialog), "no modal dialog opened"
-        seen.append(dialog)
         try:
             activate(qtbot, dialog)
             act(dialog)
         finally:
             if dialog.isVisible():
                 dialog.done(QDialog.DialogCode.Rejected)
+            results.append(dialog.result())
 
     QTimer.singleShot(0, run)
-    return seen
+    return results
 
 
 def label(widget: QWidget, name: str) -> QLabel:
@@ -158,8 +161,8 @@ def test_compose_send_switch_user_acknowledge_with_ctrl_k_and_sender_sees_it(
 
     opened = in_modal_dialog(qtbot, write)
     qtbot.keyClick(inbox.table, Qt.Key.Key_N, CTRL | Qt.KeyboardModifier.ShiftModifier)
-    assert opened and opened[0].result() == QDialog.DialogCode.Accepted
-    settle(qtbot)
+    settle(qtbot)  # the recipients are read in the background, then the dialog opens
+    assert opened and opened[0] == QDialog.DialogCode.Accepted
     sent = messaging.folder_rows(sqlite_session.user, Folder.SENT)
     assert [(r.subject, r.requires_ack) for r in sent] == [("Kallelse till SIP-möte", True)]
     message_id = sent[0].message_id
@@ -210,6 +213,24 @@ def test_compose_send_switch_user_acknowledge_with_ctrl_k_and_sender_sees_it(
     assert inbox.withdraw_action.isEnabled()
 
 
+def test_ctrl_k_twice_before_the_kvittens_is_saved_acknowledges_once(
+    sqlite_session: Session, karl: Session, qtbot: QtBot, message_log: MessageLog
+) -> None:
+    """The kvittens is saved in the background: a second Ctrl+K meanwhile does nothing (no
+    "already acknowledged" box)."""
+    message = messaging.send(sqlite_session.user, subject="Info", body="Hej", to=[karl.user],
+                             requires_ack=True)
+    view = show_inbox(qtbot, karl)
+    click_row(qtbot, view, message.id)
+    activate(qtbot, view)
+    qtbot.keyClick(view.table, Qt.Key.Key_K, CTRL)
+    qtbot.keyClick(view.table, Qt.Key.Key_K, CTRL)
+    settle(qtbot)
+    assert message_log.shown == []
+    assert label(view.pane, "my_ack_state").text() == "✓ Du har kvitterat meddelandet."
+    assert messaging.ack_summary(message.id) == "1 av 1 har kvitterat"
+
+
 def test_sender_does_not_see_receipts_as_recipient_and_recipient_sees_none(
     sqlite_session: Session, karl: Session, qtbot: QtBot
 ) -> None:
@@ -250,7 +271,7 @@ def test_withdrawn_message_is_struck_through_with_the_reason(
 
     shown = in_modal_dialog(qtbot, give_reason)
     anna.inbox.withdraw_action.trigger()
-    assert shown and shown[0].result() == QDialog.DialogCode.Accepted
+    assert shown and shown[0] == QDialog.DialogCode.Accepted
     settle(qtbot)  # the message is read again in the background
     assert label(anna.inbox.pane, "withdrawn_reason").text() == (
         "Makulerat: Fel dag — en ny kallelse kommer.")
@@ -289,8 +310,9 @@ def test_only_the_sender_can_withdraw(sqlite_session: Session, karl: Session,
 
 # ---- bad input ---------------------------------------------------------------------------------
 
-def compose(qtbot: QtBot, session: Session, **kwargs: object) -> ComposeDialog:
-    dialog = ComposeDialog(session, **kwargs)  # type: ignore[arg-type]
+def compose(qtbot: QtBot, session: Session) -> ComposeDialog:
+    # What the inbox reads in the background before it opens the dialog.
+    dialog = ComposeDialog(session, message_page.compose_start(session.user))
     qtbot.addWidget(dialog)
     dialog.show()
     activate(qtbot, dialog)
@@ -340,6 +362,37 @@ def test_inactive_recipient_is_refused_at_the_recipients(
         "Karl Lind är inte längre aktiv och kan inte få meddelanden.")
     assert (dialog.subject.text(), dialog.body.toPlainText()) == ("Möte", "Kan du komma?")
     assert dialog.picker.chosen_keys() == [("user", karl.user.id)]
+
+
+def test_a_send_that_fails_in_the_database_keeps_what_was_typed(
+    sqlite_session: Session, karl: Session, qtbot: QtBot, message_log: MessageLog,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The message is sent in the background; when the database fails, the dialog stays open
+    with everything typed, says so, and sending again works."""
+    dialog = compose(qtbot, sqlite_session)
+    assert dialog.picker is not None
+    type_text(qtbot, dialog.picker.search, "Karl")
+    qtbot.keyClick(dialog.picker.search, Qt.Key.Key_Return)
+    settle(qtbot)
+    type_text(qtbot, dialog.subject, "Möte")
+    type_text(qtbot, dialog.body, "Kan du komma?")
+
+    def broken(*_args: object, **_kwargs: object) -> None:
+        raise StorageError()
+
+    with monkeypatch.context() as patched:
+        patched.setattr(messaging, "send", broken)
+        send_with_ctrl_enter(qtbot, dialog)
+    assert dialog.isVisible() and dialog.sent is None
+    assert message_log.shown[-1][:2] == ("error", "Meddelandet skickades inte")
+    assert (dialog.subject.text(), dialog.body.toPlainText()) == ("Möte", "Kan du komma?")
+    assert dialog.picker.chosen_keys() == [("user", karl.user.id)]
+    assert dialog.send_button.isEnabled()
+    with qtbot.waitSignal(dialog.accepted, timeout=2000):
+        send_with_ctrl_enter(qtbot, dialog)
+    assert dialog.sent is not None
+    assert messaging.folder_count(karl.user, Folder.INBOX) == 1
 
 
 def test_case_the_sender_cannot_see_is_refused_at_the_case(
@@ -554,8 +607,8 @@ def test_reply_keeps_the_thread_and_forward_stays_in_the_organisation(
     activate(qtbot, view)
     shown = in_modal_dialog(qtbot, answer)
     qtbot.keyClick(view.table, Qt.Key.Key_R, CTRL)
-    assert shown and shown[0].result() == QDialog.DialogCode.Accepted
-    settle(qtbot)
+    settle(qtbot)  # what the reply keeps is read in the background, then the dialog opens
+    assert shown and shown[0] == QDialog.DialogCode.Accepted
 
     karl_view = show_inbox(qtbot, karl)
     reply_id = karl_view.model.message_id(0)
@@ -577,8 +630,8 @@ def test_reply_keeps_the_thread_and_forward_stays_in_the_organisation(
     activate(qtbot, karl_view)
     shown = in_modal_dialog(qtbot, forward)
     qtbot.keyClick(karl_view.table, Qt.Key.Key_F, CTRL | Qt.KeyboardModifier.ShiftModifier)
-    assert shown and shown[0].result() == QDialog.DialogCode.Accepted
     settle(qtbot)
+    assert shown and shown[0] == QDialog.DialogCode.Accepted
     forwarded = messaging.folder_rows(sqlite_session.user, Folder.INBOX)[0]
     assert forwarded.subject == "Vb: Sv: Första" and forwarded.case_id == mailbox["case"].id
 

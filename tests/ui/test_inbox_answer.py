@@ -37,6 +37,7 @@ def open_message(qtbot: QtBot, world: dict) -> InboxView:
     view.resize(1000, 700)
     view.show()
     view.show_message(world["message_id"])
+    settle(qtbot)  # the message is read in the background
     return view
 
 
@@ -61,11 +62,11 @@ def test_i_answer_that_i_come_and_the_convener_gets_it(qtbot: QtBot, invited: di
 
 def test_i_cannot_come_and_name_a_substitute(qtbot: QtBot, invited: dict,
                                             monkeypatch: pytest.MonkeyPatch) -> None:
-    def fill(parent: object, session: Session, message_id: int) -> bool:
-        dialog = SubstituteDialog(session, message_id)
+    def fill(parent: object, session: Session, message_id: int, **kwargs: bool) -> bool:
+        dialog = SubstituteDialog(session, message_id, **kwargs)
         qtbot.addWidget(dialog)
         dialog.submit()  # no name yet: refused at the field
-        settle(qtbot)  # sent in the background
+        settle(qtbot)  # the answer is sent in the background
         assert dialog.form.error_text("substitute_name").startswith("Den som inte kan komma")
         qtbot.keyClicks(dialog.name, "Lisa Ek")
         qtbot.keyClicks(dialog.contact, "010-111 22 33")

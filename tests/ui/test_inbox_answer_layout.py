@@ -57,7 +57,7 @@ def test_the_missing_substitute_message_is_shown_whole_at_the_field(
     dialog.grab().save(str(SHOTS / "answer_before_send.png"))
 
     dialog.submit()  # no name yet: refused at the field, nothing sent
-    settle(qtbot)  # sent in the background
+    settle(qtbot)  # the answer is sent in the background
     qtbot.wait(20)
     error = dialog.form.errors["substitute_name"]
     assert dialog.form.error_text("substitute_name") == MESSAGE

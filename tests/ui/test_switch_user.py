@@ -35,7 +35,7 @@ from PySide6.QtWidgets import (
 )
 from pytestqt.qtbot import QtBot
 
-from sipdesk import auth, messaging, passwords
+from sipdesk import auth, message_page, messaging, passwords
 from sipdesk.db import DatabaseUrl, Engine
 from sipdesk.models import Case, Role, User
 from tests.conftest import _pg_admin_conninfo
@@ -226,6 +226,7 @@ def open_annas_work(qtbot: QtBot, window: MainWindow, world: World) -> None:
     assert window.case_view is not None
     [row] = messaging.folder_rows(window.session.user, messaging.Folder.INBOX)
     window.show_message(row.message_id)
+    settle(qtbot)  # the message is read in the background
     assert window.stack.currentWidget() is window.inbox
     window.activateWindow()
     qtbot.waitUntil(lambda: QApplication.activeWindow() is window, timeout=WAIT_MS)
@@ -350,7 +351,8 @@ def test_an_unsent_message_is_asked_about_before_switching(
     keeps Anna logged in, discarding it logs her out."""
     window = start_as_anna(qtbot, sqlite_world, startups, monkeypatch, [])
     startup = startups[0]
-    compose = ComposeDialog(window.session, parent=window)
+    compose = ComposeDialog(window.session, message_page.compose_start(window.session.user),
+                            parent=window)
     compose.show()
     qtbot.waitExposed(compose)
     type_text(qtbot, compose.body, "Hej Karl, om Åsa")

@@ -115,6 +115,7 @@ def test_click_on_a_kvittens_row_opens_the_message_in_the_inbox(
                if window.todo.model.row(r).target_id == waiting["to_ack"].id)  # type: ignore[union-attr]
     rect = table.visualRect(window.todo.model.index(row, WHAT))
     qtbot.mouseClick(table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    settle(qtbot)  # the message is read in the background
     assert window.navigation.currentRow() == INBOX_ROW
     assert window.stack.currentWidget() is window.inbox
     assert window.inbox.current_folder() is Folder.AWAITING_MY_ACK
@@ -138,6 +139,7 @@ def test_enter_on_an_unacknowledged_row_opens_it_among_the_sent(
     table.setFocus()
     table.setCurrentIndex(model.index(row, WHAT))
     qtbot.keyClick(table, Qt.Key.Key_Return)
+    settle(qtbot)  # the message is read in the background
     assert window.inbox.current_folder() is Folder.AWAITING_OTHERS
     opened = window.inbox.pane.opened
     assert opened is not None and opened.viewer_is_sender

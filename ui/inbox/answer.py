@@ -2,8 +2,10 @@
 contact of a substitute (seed 000: whoever cannot come names a substitute). The core records the
 answer on the meeting and replies to the convener (`sipdesk.invitation.answer_invitation`).
 
-The substitute dialog is a `FormDialog`: the core's message shows whole at the field (the
-dialog grows for it), and the required field is marked with * like every other form.
+The substitute dialog is a `FormDialog`: the answer is sent through the operation runner, the
+core's message shows whole at the field (the dialog grows for it), and the required field is
+marked with * like every other form. Whether the field is required is read with the message
+(`OpenedMessage.substitute_required`): the dialog itself reads nothing.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from PySide6.QtWidgets import QLabel, QLineEdit, QWidget
 
 from sipdesk import invitation
 from sipdesk.errors import ValidationError
-from sipdesk.invitation import Answer, ParticipantKind
+from sipdesk.invitation import Answer
 
 from ..dialogs.form_dialog import FormDialog
 from ..session import Session
@@ -29,7 +31,10 @@ class SubstituteDialog(FormDialog):
     ok_text = "Skicka svaret"
     failed_title = "Svaret kunde inte skickas"
 
-    def __init__(self, session: Session, message_id: int, parent: QWidget | None = None) -> None:
+    def __init__(self, session: Session, message_id: int, parent: QWidget | None = None, *,
+                 required: bool = True) -> None:
+        """`required`: the core asks a substitute of a professional (invitation.register_answer)
+        — `OpenedMessage.substitute_required`."""
         super().__init__(
             title="Jag kan inte komma", parent=parent,
             intro="Den som inte kan komma utser en ersättare. Skriv vem som kommer i ditt "
@@ -44,9 +49,6 @@ class SubstituteDialog(FormDialog):
         self.contact = QLineEdit()
         self.contact.setObjectName("substitute_contact")
         self.contact.setPlaceholderText("Telefon eller e-post")
-        place = invitation.invitation_for(session.user, message_id)
-        # The core asks a professional for a substitute (invitation.register_answer).
-        required = place is None or place.kind == ParticipantKind.PROFESSIONAL.value
         self.form.add("substitute_name", "Ersättare *" if required else "Ersättare", self.name)
         self.form.add("substitute_contact", "Kontakt", self.contact)
         if required:
@@ -79,7 +81,7 @@ class SubstituteDialog(FormDialog):
 
     def save_failed(self, problem: Exception) -> None:
         if isinstance(problem, ValidationError) and problem.field == "substitute_name":
-            self._refusal = problem.message  # kept at the field until a name is typed
+            self._refusal = problem.message
         super().save_failed(problem)
 
     def submit(self) -> None:
@@ -88,5 +90,5 @@ class SubstituteDialog(FormDialog):
 
     @classmethod
     def ask(cls, parent: QWidget | None, *args: Any, **kwargs: Any) -> bool:
-        """True when the answer was sent: `ask(parent, session, message_id)`."""
+        """True when the answer was sent: `ask(parent, session, message_id, required=…)`."""
         return super().ask(parent, *args, **kwargs) is not None

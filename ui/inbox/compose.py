@@ -6,11 +6,16 @@ Ctrl+Enter sends. Whatever the core refuses — no subject or body, no recipient
 is no longer active, a case the sender may not see — appears in Swedish at its field, and
 nothing typed is lost. A reply goes to the other party and keeps subject and case; a forward
 goes only to people in the sender's own organisation and keeps the link to the case.
+
+The dialog reads nothing itself: the opener reads a `ComposeStart` (the recipients it offers, what
+a reply or forward keeps) through the operation runner and hands it over, and "Skicka" checks and
+sends in one operation — a refusal or a failed send leaves everything typed where it was.
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
@@ -31,14 +36,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from sipdesk import auth, cases, messaging
-from sipdesk.db import storage_errors
-from sipdesk.errors import NotFoundError, PermissionDenied, SipError, StorageError, ValidationError
+from sipdesk import message_page, messaging
+from sipdesk.errors import PermissionDenied, SipError, StorageError, ValidationError
+from sipdesk.message_page import ComposeStart
 from sipdesk.messaging import Message, UnitChoice
-from sipdesk.models import Case, Unit, User
+from sipdesk.models import Unit, User
 
 from .. import messages
 from ..fields import FieldForm
+from ..operations import Operation, report_failure
 from ..session import Session
 
 log = logging.getLogger("sipdesk.ui.compose")
@@ -46,6 +52,10 @@ log = logging.getLogger("sipdesk.ui.compose")
 CHOICE_ROLE = Qt.ItemDataRole.UserRole + 1
 MAX_MATCHES = 50
 READ_ONLY_STYLE = "background: palette(window);"  # kept from the original: not for typing
+NOT_SENT = "Meddelandet skickades inte"
+
+# What a send answers: the problems of a new message's fields (nothing sent), or the message.
+Outcome = tuple[dict[str, str], Message | None]
 
 
 @dataclass(frozen=True)
@@ -226,58 +236,55 @@ class RecipientPicker(QWidget):
 
 
 class ComposeDialog(QDialog):
-    """Nytt meddelande, Svara or Vidarebefordra."""
+    """Nytt meddelande, Svara or Vidarebefordra, from what `message_page.compose_start` read."""
 
-    def __init__(
-        self, session: Session, parent: QWidget | None = None, *, case: Case | None = None,
-        reply_to: Message | None = None, forward: Message | None = None,
-    ) -> None:
+    def __init__(self, session: Session, start: ComposeStart,
+                 parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.session = session
-        self.reply_to = reply_to
-        self.forward = forward
+        self.start = start
         self.sent: Message | None = None
+        self._sending = False
         self.setObjectName("compose_dialog")
-        me = session.user
-        if reply_to is not None:
+        replying, forwarding = start.reply_to is not None, start.forward is not None
+        if replying:
             self.setWindowTitle("Svara")
-        elif forward is not None:
+        elif forwarding:
             self.setWindowTitle("Vidarebefordra")
         else:
             self.setWindowTitle("Nytt meddelande")
 
-        self._users: dict[int, User] = {}
-        self._units: dict[int, Unit] = {}
+        self._users: dict[int, User] = {u.id: u for u in start.users}
+        self._units: dict[int, Unit] = {c.unit.id: c.unit for c in start.units}
         self.form = FieldForm()
         self.form.setLabelAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
 
         # Recipients: fixed for a reply, own organisation only for a forward.
         self.picker: RecipientPicker | None = None
         self.case_users_button: QPushButton | None = None
-        if reply_to is not None:
-            target = (reply_to.sender.full_name if reply_to.sender_id != me.id
-                      else "Alla som fick meddelandet")
-            fixed = QLabel(target)
+        if replying:
+            fixed = QLabel(start.reply_target)
             fixed.setObjectName("reply_recipient")
             self.form.add("recipients", "Till", fixed)
         else:
-            self.picker = RecipientPicker(self._choices(own_organisation=forward is not None))
+            self.picker = RecipientPicker([user_choice(u) for u in start.users]
+                                          + [unit_choice(c) for c in start.units])
             self.picker.changed.connect(lambda: self.form.clear_error("recipients"))
             self.form.add("recipients", "Till *", self.picker)
             # The red frame of a refusal belongs on the search field, not on every child.
             self.form.inputs["recipients"] = self.picker.search
-            if case is not None and forward is None:
+            if start.case_id is not None and not forwarding:
                 self.case_users_button = QPushButton("Lägg till ärendets användare")
                 self.case_users_button.setObjectName("add_case_users")
                 self.case_users_button.setAutoDefault(False)
                 self.case_users_button.setToolTip(
                     "Samordningsansvarig och alla som skickat eller fått meddelanden i ärendet")
-                self.case_users_button.clicked.connect(lambda: self._add_case_users(case))
+                self.case_users_button.clicked.connect(self._add_case_users)
                 row = QHBoxLayout()
                 row.addWidget(self.case_users_button)
                 row.addStretch(1)
                 self.form.addRow("", row)
-            if forward is not None:
+            if forwarding:
                 note = QLabel("Bara till personer i din egen organisation.")
                 note.setEnabled(False)
                 self.form.addRow("", note)
@@ -287,12 +294,11 @@ class ComposeDialog(QDialog):
         self.subject.setMaxLength(messaging.MAX_SUBJECT)
         self.subject.setAccessibleName("Rubrik")
         self.subject.setPlaceholderText("Skriv aldrig personens namn eller personnummer här")
-        if reply_to is not None or forward is not None:
-            original = reply_to or forward
-            assert original is not None
-            prefix = "Sv: " if reply_to is not None else "Vb: "
-            self.subject.setText(original.subject if original.subject.startswith(prefix)
-                                 else f"{prefix}{original.subject}")
+        if start.original is not None:
+            prefix = "Sv: " if replying else "Vb: "
+            original = start.original_subject
+            self.subject.setText(original if original.startswith(prefix)
+                                 else f"{prefix}{original}")
             self.subject.setReadOnly(True)
             self.subject.setStyleSheet(READ_ONLY_STYLE)
         self.subject.textEdited.connect(lambda _t: self.form.clear_error("subject"))
@@ -304,22 +310,20 @@ class ComposeDialog(QDialog):
         self.body.setAccessibleName("Meddelande")
         self.body.setTabChangesFocus(True)
         self.body.setMinimumHeight(self.fontMetrics().height() * 10)
-        if forward is not None:
+        if forwarding:
             self.body.setPlaceholderText("En rad till mottagarna (valfritt) — "
                                          "det vidarebefordrade meddelandet läggs till under.")
         self.body.textChanged.connect(lambda: self.form.clear_error("body"))
-        self.form.add("body", "Meddelande *" if forward is None else "Meddelande", self.body)
+        self.form.add("body", "Meddelande" if forwarding else "Meddelande *", self.body)
 
         self.case_edit = QLineEdit()
         self.case_edit.setObjectName("case")
         self.case_edit.setAccessibleName("Ärendenummer")
         self.case_edit.setPlaceholderText("Ärendenummer, t.ex. SIP-2026-0042 "
                                           "(tomt: inget ärende)")
-        original = reply_to or forward
-        linked = case if original is None else original.case
-        if linked is not None:
-            self.case_edit.setText(linked.number)
-        if original is not None:
+        if start.case_number:
+            self.case_edit.setText(start.case_number)
+        if start.original is not None:
             self.case_edit.setReadOnly(True)
             self.case_edit.setStyleSheet(READ_ONLY_STYLE)
         self.case_edit.textEdited.connect(lambda _t: self.form.clear_error("case"))
@@ -327,11 +331,10 @@ class ComposeDialog(QDialog):
 
         self.requires_ack = QCheckBox("Kräver kvittens — mottagarna bekräftar att de läst")
         self.requires_ack.setObjectName("requires_ack")
-        if forward is not None:
-            self.requires_ack.setChecked(forward.requires_ack)
+        if forwarding:
+            self.requires_ack.setChecked(start.requires_ack)
             self.requires_ack.setEnabled(False)
         self.form.add("requires_ack", "", self.requires_ack)
-
 
         self.buttons = QDialogButtonBox()
         self.send_button = self.buttons.addButton("Skicka", QDialogButtonBox.ButtonRole.AcceptRole)
@@ -365,12 +368,10 @@ class ComposeDialog(QDialog):
     # ---- running it ---------------------------------------------------------------------
 
     @classmethod
-    def ask(
-        cls, parent: QWidget | None, session: Session, *, case: Case | None = None,
-        reply_to: Message | None = None, forward: Message | None = None,
-    ) -> Message | None:
+    def ask(cls, parent: QWidget | None, session: Session,
+            start: ComposeStart) -> Message | None:
         """Show the dialog; the sent message, or None when the user cancelled."""
-        dialog = cls(session, parent, case=case, reply_to=reply_to, forward=forward)
+        dialog = cls(session, start, parent)
         try:
             if dialog.exec() == QDialog.DialogCode.Accepted:
                 return dialog.sent
@@ -380,31 +381,19 @@ class ComposeDialog(QDialog):
 
     # ---- recipients -----------------------------------------------------------------------
 
-    def _choices(self, *, own_organisation: bool) -> list[Choice]:
-        me = self.session.user
-        own = me.unit.principal_id
-        users = [u for u in auth.active_users_with_unit() if u.id != me.id]
-        if own_organisation:
-            users = [u for u in users if u.unit.principal_id == own]
-        self._users = {u.id: u for u in users}
-        choices = [user_choice(u) for u in users]
-        if not own_organisation:
-            units = messaging.recipient_units()
-            self._units = {c.unit.id: c.unit for c in units}
-            choices += [unit_choice(c) for c in units]
-        return choices
-
-    def _add_case_users(self, case: Case) -> None:
+    def _add_case_users(self) -> None:
         assert self.picker is not None
-        for user in messaging.case_users(case):
-            if user.id in self._users:
-                self.picker.add(user_choice(self._users[user.id]))
+        for user_id in self.start.case_users:
+            if user_id in self._users:
+                self.picker.add(user_choice(self._users[user_id]))
 
     # ---- sending --------------------------------------------------------------------------
 
     def reject(self) -> None:
+        if self._sending:
+            return  # the message is on its way: its answer comes to this dialog
         typed = self.body.toPlainText().strip() or (
-            self.reply_to is None and self.forward is None and self.subject.text().strip())
+            self.start.original is None and self.subject.text().strip())
         if typed and not messages.confirm(
             self, "Slänga meddelandet?", "Det du har skrivit skickas inte och sparas inte.",
             yes="Släng meddelandet", no="Fortsätt skriva",
@@ -413,36 +402,41 @@ class ComposeDialog(QDialog):
         super().reject()
 
     def accept(self) -> None:
+        """Skicka: check and send in one operation; the problems show at their fields."""
+        if self._sending:
+            return
         self.form.clear_errors()
-        problems = self._problems()
+        self._sending = True
+        self.send_button.setEnabled(False)
+
+        def done() -> None:
+            self._sending = False
+            self.send_button.setEnabled(True)
+
+        Operation(self, self._sending_work(), title=NOT_SENT).success(self._sent).failure(
+            self._send_failed).finally_(done).run()
+
+    def _sent(self, outcome: Outcome) -> None:
+        problems, sent = outcome
         if problems:
             for name, text in problems.items():
                 self.form.show_error(name, text)
             self._focus_field(next(iter(problems)))
             return
-        try:
-            with storage_errors():
-                self.sent = self._send()
-        except StorageError as exc:
-            log.error("sending a message failed: %s", type(exc).__name__)
-            messages.error(self, "Meddelandet skickades inte",
-                           "Det gick inte att spara i databasen. Det du skrivit finns kvar — "
-                           "kontrollera anslutningen och försök igen.")
-            return
-        except SipError as problem:
-            self._show_problem(problem)
-            return
+        self.sent = sent
         log.info("message sent")
         super().accept()
 
-    def _case(self) -> Case | None:
-        number = self.case_edit.text().strip()
-        if not number:
-            return None
-        try:
-            return cases.find_case_by_number(number, visible_to=self.session.user)
-        except NotFoundError as missing:
-            raise ValidationError(missing.message, field="case") from None
+    def _send_failed(self, problem: Exception) -> None:
+        if isinstance(problem, StorageError):
+            log.error("sending a message failed: %s", type(problem).__name__)
+            messages.error(self, NOT_SENT,
+                           "Det gick inte att spara i databasen. Det du skrivit finns kvar — "
+                           "kontrollera anslutningen och försök igen.")
+        elif isinstance(problem, SipError):
+            self._show_problem(problem)
+        else:
+            report_failure(self, problem, NOT_SENT)
 
     def _chosen(self) -> tuple[list[User], list[Unit]]:
         if self.picker is None:
@@ -451,36 +445,35 @@ class ComposeDialog(QDialog):
         return ([self._users[i] for kind, i in keys if kind == "user"],
                 [self._units[i] for kind, i in keys if kind == "unit"])
 
-    def _problems(self) -> dict[str, str]:
-        """A new message: every problem of its fields at once, in form order (the core's
-        messages). Replies and forwards have one field to fill: the core says it on sending."""
-        if self.reply_to is not None or self.forward is not None:
-            return {}
+    def _sending_work(self) -> Callable[[], Outcome]:
+        """What "Skicka" runs in the background, from what is typed now. A new message: every
+        problem of its fields at once (the core's messages), else sent. A reply or a forward
+        has one field to fill: the core says what is wrong on sending."""
+        me, start = self.session.user, self.start
+        subject, body = self.subject.text(), self.body.toPlainText()
+        number = self.case_edit.text()
+        requires_ack = self.requires_ack.isChecked()
         users, units = self._chosen()
-        found = messaging.message_problems(subject=self.subject.text(),
-                                           body=self.body.toPlainText(), to=users,
-                                           to_units=units)
-        try:
-            self._case()
-        except ValidationError as missing:
-            found["case"] = missing.message
-        order = ("recipients", "subject", "body", "case")
-        return {name: found[name] for name in order if name in found}
+        reply_to, forward = start.reply_to, start.forward
 
-    def _send(self) -> Message:
-        me = self.session.user
-        body = self.body.toPlainText()
-        if self.reply_to is not None:
-            return messaging.reply(me, self.reply_to, body=body,
-                                   requires_ack=self.requires_ack.isChecked())
-        users, units = self._chosen()
-        if self.forward is not None:
-            if not users:
-                raise ValidationError("Välj minst en mottagare.", field="recipients")
-            return messaging.forward(me, self.forward, to=users, note=body)
-        return messaging.send(me, subject=self.subject.text(), body=body, to=users,
-                              to_units=units, case=self._case(),
-                              requires_ack=self.requires_ack.isChecked())
+        def sending() -> Outcome:
+            if reply_to is not None:
+                return {}, messaging.reply(me, messaging.open_message(me, reply_to), body=body,
+                                           requires_ack=requires_ack)
+            if forward is not None:
+                if not users:
+                    raise ValidationError("Välj minst en mottagare.", field="recipients")
+                return {}, messaging.forward(me, messaging.open_message(me, forward), to=users,
+                                             note=body)
+            problems = message_page.compose_problems(me, subject=subject, body=body, to=users,
+                                                     to_units=units, case_number=number)
+            if problems:
+                return problems, None
+            return {}, messaging.send(me, subject=subject, body=body, to=users, to_units=units,
+                                      case=message_page.message_case(me, number),
+                                      requires_ack=requires_ack)
+
+        return sending
 
     def _show_problem(self, problem: SipError) -> None:
         """At its field when the core names one; otherwise in a message box."""
@@ -488,7 +481,7 @@ class ComposeDialog(QDialog):
             self._focus_field(problem.field)
             return
         title = ("Du har inte behörighet" if isinstance(problem, PermissionDenied)
-                 else "Meddelandet skickades inte")
+                 else NOT_SENT)
         messages.warning(self, title, problem.message)
 
     def _focus_field(self, name: str) -> None:

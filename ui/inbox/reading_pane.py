@@ -3,13 +3,12 @@
 Subject, sender, time, a summary of the recipients, the case with "Öppna ärendet", the body as
 plain text (user text is never interpreted as rich text), a withdrawn message struck through with
 "Makulerat: <reason>", the whole thread (only what this user sent or received), and — for the
-sender only — the receipt table with "N av M har kvitterat". `load_message` gathers all of it
-through the core (opening marks the message read); `ReadingPane.show_message` shows it.
+sender only — the receipt table with "N av M har kvitterat". The core's
+`sipdesk.message_page.opened_message` gathers all of it in the operation runner (opening marks
+the message read); `ReadingPane.show_message` shows it without touching the database.
 """
 
 from __future__ import annotations
-
-from dataclasses import dataclass
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
@@ -28,103 +27,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from sipdesk import clock, invitation, messaging
-from sipdesk.messaging import MailRow, Message, MessageKind, ReceiptLine, Recipients
-from sipdesk.models import CaseStatus, User
+from sipdesk.message_page import OpenedMessage, ThreadEntry, when_text
 
 MAX_NAMES = 6
 WITHDRAWN_STYLE = "color: #b00020;"
 MUTED_STYLE = "color: palette(placeholder-text);"
-
-
-@dataclass(frozen=True)
-class OpenedMessage:
-    """Everything the pane shows about one message, read once through the core."""
-
-    message_id: int
-    subject: str
-    body: str
-    kind: MessageKind
-    sender: str
-    sender_unit: str
-    sent_at_text: str
-    to_units: str
-    recipients: Recipients
-    case_id: int | None
-    case_number: str
-    requires_ack: bool
-    withdrawn_reason: str | None  # None: not withdrawn
-    withdrawn_text: str
-    viewer_is_sender: bool
-    acknowledged: bool  # by the viewer (as recipient)
-    receipts: tuple[ReceiptLine, ...]  # for the sender only
-    ack_summary: str
-    thread: tuple[ThreadEntry, ...]
-    answer: str = ""  # a kallelse the viewer can still answer: their answer so far, else ""
-    # Why the kvittens is no longer asked for (overtaken, case ended, meeting passed), else "".
-    ack_ended: str = ""
-    case_closed: bool = False
-    waiting: str = ""  # for the sender: who has not acknowledged, "Per Nord (3 dagar)"
-
-
-@dataclass(frozen=True)
-class ThreadEntry:
-    message_id: int
-    sender: str
-    sent_at_text: str
-    subject: str
-    body: str
-    withdrawn_reason: str | None
-
-
-def _when(value: object) -> str:
-    return f"{value:%Y-%m-%d %H:%M}"
-
-
-def load_message(user: User, message_id: int) -> OpenedMessage:
-    """Open the message for `user` (marking it read the first time) and gather the pane's data.
-    Raises the core's NotFoundError or PermissionDenied."""
-    message: Message = messaging.open_message(user, message_id)
-    is_sender = message.sender_id == user.id
-    row: MailRow | None = None if is_sender else messaging.mail_row(user, message_id)
-    recipients = messaging.recipients_of([message_id])[message_id]
-    withdrawn = message.withdrawn_at is not None
-    withdrawn_text = ""
-    if withdrawn:
-        by_user = message.withdrawn_by or message.sender
-        by = by_user.full_name
-        withdrawn_text = f"Makulerat {_when(message.withdrawn_at)} av {by}"
-    thread = tuple(
-        ThreadEntry(m.id, m.sender.full_name, _when(m.sent_at), m.subject, m.body,
-                    m.withdrawn_reason if m.withdrawn_at is not None else None)
-        for m in messaging.thread_for(user, message)
-    )
-    sender = message.sender
-    case = message.case
-    closed = case is not None and not CaseStatus(case.status).is_open
-    return OpenedMessage(
-        message_id=message.id, subject=message.subject, body=message.body,
-        kind=MessageKind(message.kind), sender=sender.full_name, sender_unit=sender.unit.name,
-        sent_at_text=_when(message.sent_at), to_units=message.to_units, recipients=recipients,
-        case_id=message.case_id,
-        case_number=message.case.number if message.case is not None else "",
-        requires_ack=message.requires_ack,
-        withdrawn_reason=message.withdrawn_reason if withdrawn else None,
-        withdrawn_text=withdrawn_text, viewer_is_sender=is_sender,
-        acknowledged=bool(row and row.acknowledged),
-        receipts=tuple(messaging.receipts_of(user, message_id)) if is_sender else (),
-        ack_summary=messaging.ack_summary(message_id), thread=thread,
-        # A kallelse in an ended case is not answered any more.
-        answer=_answer_of(user, message_id) if not is_sender and not closed else "",
-        ack_ended=messaging.ended_text(message) if message.requires_ack else "",
-        case_closed=closed,
-        waiting=messaging.waiting_text(recipients.waiting, clock.today()) if is_sender else "",
-    )
-
-
-def _answer_of(user: User, message_id: int) -> str:
-    place = invitation.invitation_for(user, message_id)
-    return invitation.Answer(place.answer).label if place is not None else ""
 
 
 def recipients_text(opened: OpenedMessage) -> str:
@@ -368,8 +275,8 @@ class ReadingPane(QScrollArea):
             not_yet = "—" if opened.requires_ack else ""
             cells = (
                 line.recipient, line.unit,
-                _when(line.read_at) if line.read_at else "Inte läst än",
-                _when(line.acknowledged_at) if line.acknowledged_at else not_yet,
+                when_text(line.read_at) if line.read_at else "Inte läst än",
+                when_text(line.acknowledged_at) if line.acknowledged_at else not_yet,
             )
             for column, text in enumerate(cells):
                 table.setItem(row, column, QTableWidgetItem(text))

@@ -10,11 +10,16 @@ Commands (also on the page's toolbar): Nytt meddelande (Ctrl+Shift+N — Ctrl+N 
 ärende" everywhere), Svara (Ctrl+R), Vidarebefordra (Ctrl+Shift+F), Kvittera (Ctrl+K) and
 Makulera (the sender only). Apart from Nytt meddelande they work while the page has focus.
 
+Everything is read in the operation runner; what the commands do with a message is in
+`commands`, the folder list in `folders` and the message list in `mail_table`.
+
 `InboxView(session, load=False)` waits for `load()` before it asks the database anything.
-`acted(event, message_id)` tells the live updates which notifications this window caused itself,
-so they are not treated as news from elsewhere. `saved` says the user changed something here
-(sent, acknowledged, answered, withdrew — not merely read): the main window refreshes the case
-list and Att göra.
+`expecting(event, message_id)` tells the live updates, before a change is saved, which
+notification this window is about to cause, so its echo is not treated as news from elsewhere
+(the change runs in the background: its echo may arrive before its answer). `acted(event,
+message_id)` says the change is done (Att göra reads again). `saved` says the user changed
+something here (sent, acknowledged, answered, withdrew — not merely read): the main window
+refreshes the case list and Att göra.
 """
 
 from __future__ import annotations
@@ -26,83 +31,38 @@ from PySide6.QtCore import (
     QItemSelectionModel,
     QModelIndex,
     QObject,
-    QRect,
     Qt,
     QTimer,
     Signal,
 )
-from PySide6.QtGui import QAction, QKeyEvent, QKeySequence, QPainter, QPaintEvent
+from PySide6.QtGui import QAction, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
-    QListWidget,
-    QListWidgetItem,
     QSplitter,
-    QTableView,
     QToolBar,
     QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
-from sipdesk import invitation, messaging
-from sipdesk.db import storage_errors
-from sipdesk.errors import NotFoundError, PermissionDenied, SipError, StorageError
-from sipdesk.messaging import Badge, Folder
+from sipdesk import messaging
+from sipdesk.errors import NotFoundError, PermissionDenied, StorageError
+from sipdesk.message_page import OpenedMessage, opened_message
+from sipdesk.messaging import Badge, Folder, MailRow
 
-from .. import messages
 from ..operations import Operation, report_failure
 from ..session import Session
-from ..tables import read_only
-from ..window_state import read_str, window_state
-from .model import CASE, DATE, STATUS, SUBJECT, WHO, MailboxModel, MailFilter, is_received
-from .reading_pane import OpenedMessage, ReadingPane, load_message
+from .commands import MessageCommands
+from .folders import FolderList
+from .mail_table import MailTableView, restore_layout
+from .model import MailboxModel, MailFilter, is_received
+from .reading_pane import ReadingPane
 
 log = logging.getLogger("sipdesk.ui.inbox")
 
 SEARCH_DELAY_MS = 120
-FOLDER_ROLE = Qt.ItemDataRole.UserRole + 1
-KEY_SPLITTER = "inbox/splitter"
-KEY_WIDTHS = "inbox/column_widths"
-DEFAULT_WIDTHS_CHARS = {STATUS: 15, DATE: 17, WHO: 20, CASE: 15}  # the subject takes the rest
-
-
-def folder_label(folder: Folder, badge: Badge, awaiting_others: int) -> str:
-    count = {
-        Folder.INBOX: badge.unread,
-        Folder.AWAITING_MY_ACK: badge.unacknowledged,
-        Folder.AWAITING_OTHERS: awaiting_others,
-    }.get(folder, 0)
-    return f"{folder.label} ({count})" if count else folder.label
-
-
-class MailTableView(QTableView):
-    """The message list: whole rows, the empty state explained."""
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self._empty_text = ""
-        read_only(self, fixed_rows=True, stretch_last=False)
-
-    def set_empty_text(self, text: str) -> None:
-        if text != self._empty_text:
-            self._empty_text = text
-            self.viewport().update()
-
-    def paintEvent(self, event: QPaintEvent) -> None:
-        super().paintEvent(event)
-        model = self.model()
-        if model is not None and model.rowCount() == 0 and self._empty_text:
-            painter = QPainter(self.viewport())
-            painter.setPen(self.palette().placeholderText().color())
-            area = self.viewport().rect().adjusted(24, 24, -24, -24)
-            painter.drawText(
-                QRect(area), int(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop)
-                | int(Qt.TextFlag.TextWordWrap), self._empty_text,
-            )
-            painter.end()
 
 
 class InboxView(QWidget):
@@ -110,7 +70,8 @@ class InboxView(QWidget):
 
     open_case = Signal(int)
     badge_changed = Signal(object)  # messaging.Badge
-    acted = Signal(str, int)  # a notification this window caused: (event, message id)
+    expecting = Signal(str, int)  # a notification this window is about to cause
+    acted = Signal(str, int)  # a change this window made to a message: (event, message id)
     saved = Signal()  # the user sent, acknowledged, answered or withdrew something
     status_message = Signal(str)
 
@@ -121,17 +82,7 @@ class InboxView(QWidget):
         self.badge = Badge(0, 0)
         self._case_filter: tuple[int, str] | None = None
 
-        self.folders = QListWidget()
-        self.folders.setObjectName("folders")
-        self.folders.setAccessibleName("Mappar")
-        self.folders.setSpacing(1)
-        self.folders.setStyleSheet("QListWidget::item { padding: 5px 8px; }")
-        for folder in Folder:
-            item = QListWidgetItem(folder.label)
-            item.setData(FOLDER_ROLE, folder.value)
-            self.folders.addItem(item)
-        self.folders.setFixedWidth(
-            self.fontMetrics().horizontalAdvance("Väntar på andras kvittens (999)") + 36)
+        self.folders = FolderList()
 
         self.search = QLineEdit()
         self.search.setObjectName("mail_search")
@@ -165,9 +116,10 @@ class InboxView(QWidget):
         self.table.setAccessibleName("Meddelanden")
         self.table.setModel(self.model)
         self.pane = ReadingPane()
+        self.commands = MessageCommands(self)
         self.pane.open_case.connect(self.open_case)
-        self.pane.acknowledge_requested.connect(self.acknowledge)
-        self.pane.answer_requested.connect(self.answer_invitation)
+        self.pane.acknowledge_requested.connect(self.commands.acknowledge)
+        self.pane.answer_requested.connect(self.commands.answer_invitation)
         self.error_label = QLabel()
         self.error_label.setObjectName("mail_error")
         self.error_label.setWordWrap(True)
@@ -210,15 +162,13 @@ class InboxView(QWidget):
         layout.addWidget(self.folders)
         layout.addLayout(right, 1)
 
-        self._restore_layout()
+        restore_layout(self.table, self.splitter, char=self.fontMetrics().horizontalAdvance("0"))
         self._opening = 0  # the latest message asked for: an older answer is dropped
         self._enter_waiting = False  # Enter in the search, before its rows were here
         self._focus_waiting = False  # a message opened from elsewhere: focus the list after
         self.model.count_changed.connect(self._count_changed)
         self.model.load_failed.connect(self._show_error)
         self.table.selectionModel().currentRowChanged.connect(self._current_changed)
-        self.table.horizontalHeader().sectionResized.connect(self._remember_widths)
-        self.splitter.splitterMoved.connect(self._remember_splitter)
         self.folders.setCurrentRow(0)
         self.folders.currentRowChanged.connect(lambda _row: self._apply_filter())
         self._update_actions()
@@ -245,18 +195,20 @@ class InboxView(QWidget):
 
     def _build_actions(self) -> None:
         self.new_message_action = self._action(
-            "Nytt meddelande…", "Ctrl+Shift+N", self.new_message,
+            "Nytt meddelande…", "Ctrl+Shift+N", self.commands.new_message,
             tip="Skriv ett nytt meddelande", window_wide=True)
         self.new_message_action.setIconText("Nytt meddelande")
-        self.reply_action = self._action("Svara…", "Ctrl+R", self.reply, tip="Svara avsändaren")
+        self.reply_action = self._action("Svara…", "Ctrl+R", self.commands.reply,
+                                         tip="Svara avsändaren")
         self.forward_action = self._action(
-            "Vidarebefordra…", "Ctrl+Shift+F", self.forward_message,
+            "Vidarebefordra…", "Ctrl+Shift+F", self.commands.forward,
             tip="Skicka vidare till någon i din organisation")
         self.acknowledge_action = self._action(
-            "Kvittera", "Ctrl+K", self.acknowledge,
+            "Kvittera", "Ctrl+K", self.commands.acknowledge,
             tip="Bekräfta att du har läst meddelandet")
         self.withdraw_action = self._action(
-            "Makulera…", None, self.withdraw, tip="Dra tillbaka ett meddelande du har skickat")
+            "Makulera…", None, self.commands.withdraw,
+            tip="Dra tillbaka ett meddelande du har skickat")
         self.only_case_action = self._action(
             "Bara det här ärendet", None, self._filter_on_shown_case,
             tip="Visa bara meddelanden i samma ärende")
@@ -273,14 +225,10 @@ class InboxView(QWidget):
         self.refresh_counts()
 
     def current_folder(self) -> Folder:
-        item = self.folders.currentItem()
-        return Folder(item.data(FOLDER_ROLE)) if item is not None else Folder.INBOX
+        return self.folders.current_folder()
 
     def set_folder(self, folder: Folder) -> None:
-        for row in range(self.folders.count()):
-            if self.folders.item(row).data(FOLDER_ROLE) == folder.value:
-                self.folders.setCurrentRow(row)
-                return
+        self.folders.set_folder(folder)
 
     def set_case_filter(self, case: tuple[int, str] | None) -> None:
         """Show only the messages of one case (id, number), or of every case (None)."""
@@ -319,27 +267,38 @@ class InboxView(QWidget):
             lambda counts: self._show_counts(*counts)).failure(failed).run()
 
     def _show_counts(self, badge: messaging.Badge, awaiting: int) -> None:
-        for row in range(self.folders.count()):
-            item = self.folders.item(row)
-            item.setText(folder_label(Folder(item.data(FOLDER_ROLE)), badge, awaiting))
-        self.folders.item(0).setToolTip(
-            "Inga olästa meddelanden" if not badge.unread
-            else "1 oläst meddelande" if badge.unread == 1
-            else f"{badge.unread} olästa meddelanden")
+        self.folders.show_counts(badge, awaiting)
         self.badge = badge
         self.badge_changed.emit(badge)
 
     def show_message(self, message_id: int) -> None:
-        """Open one message (from Att göra) in the folder where it needs the user: selected when
-        it is among the rows fetched, shown in the pane in any case."""
-        user = self.session.user
-        try:
-            before = messaging.mail_row(user, message_id)
-            opened = load_message(user, message_id)
-        except (NotFoundError, PermissionDenied) as problem:
-            self.pane.clear(problem.message)
-            self._update_actions()
-            return
+        """Open one message (from Att göra) in the folder where it needs the user: read in the
+        operation runner, selected when it is among the rows fetched, shown in the pane in any
+        case (an answer to an older click is dropped). Its row is read first: whether opening
+        it will mark it read, which the live updates are told before."""
+        self._opening += 1
+        opening, user = self._opening, self.session.user
+
+        def failed(problem: Exception) -> None:
+            self._open_failed(opening, problem)
+
+        def loaded(before: MailRow | None, opened: OpenedMessage) -> None:
+            if opening == self._opening:
+                self._show_opened(before, opened)
+
+        def found(before: MailRow | None) -> None:
+            if opening != self._opening:
+                return
+            if before is not None and not before.read:  # received, and opening marks it read
+                self.expecting.emit("read", message_id)
+            Operation(self, lambda: opened_message(user, message_id)).success(
+                lambda opened: loaded(before, opened)).failure(failed).run()
+
+        Operation(self, lambda: messaging.mail_row(user, message_id)).success(found).failure(
+            failed).run()
+
+    def _show_opened(self, before: MailRow | None, opened: OpenedMessage) -> None:
+        message_id = opened.message_id
         if before is not None and not before.read and not opened.viewer_is_sender:
             self.acted.emit("read", message_id)
         live = opened.withdrawn_reason is None and not opened.ack_ended
@@ -365,108 +324,21 @@ class InboxView(QWidget):
         # focus with nothing current would open its first message instead.
         self._focus_waiting = True
 
-    # ---- commands -------------------------------------------------------------------------
+    # ---- after a command (ui/inbox/commands.py) ---------------------------------------------
 
-    # The dialogs are imported when first used: not on the way to the first painted window.
-
-    def new_message(self) -> None:
-        from .compose import ComposeDialog
-
-        sent = ComposeDialog.ask(self, self.session)
-        self._after_sending(sent)
-
-    def reply(self) -> None:
-        message = self._shown_message()
-        if message is None:
-            return
-        from .compose import ComposeDialog
-
-        self._after_sending(ComposeDialog.ask(self, self.session, reply_to=message))
-
-    def forward_message(self) -> None:
-        message = self._shown_message()
-        if message is None:
-            return
-        from .compose import ComposeDialog
-
-        self._after_sending(ComposeDialog.ask(self, self.session, forward=message))
-
-    def acknowledge(self) -> None:
-        opened = self.pane.opened
-        if opened is None or not self.acknowledge_action.isEnabled():
-            return
-        try:
-            with storage_errors():
-                messaging.acknowledge(self.session.user, opened.message_id)
-        except StorageError as exc:
-            log.error("acknowledging failed: %s", type(exc).__name__)
-            messages.error(self, "Kvittera", "Det gick inte att spara kvittensen. Försök igen.")
-            return
-        except SipError as problem:
-            messages.information(self, "Kvittera", problem.message)
-            return
-        self.acted.emit("acknowledged", opened.message_id)
-        self.model.update_message(opened.message_id)
-        self._open(opened.message_id, reload=True)
+    def message_changed(self, event: str, message_id: int, status: str) -> None:
+        """A command changed a message (acknowledged, answered, withdrawn): its row, the pane
+        when it still shows it, and the counts are read again; the live updates (`acted`) and
+        the main window (`saved`) are told."""
+        self.acted.emit(event, message_id)
+        self.model.update_message(message_id)
+        if self.pane.opened is not None and self.pane.opened.message_id == message_id:
+            self._open(message_id, reload=True)
         self.refresh_counts()
-        self.status_message.emit("Meddelandet är kvitterat.")
+        self.status_message.emit(status)
         self.saved.emit()
 
-    def answer_invitation(self, coming: bool) -> None:
-        """Answer a kallelse: recorded on the meeting, and a reply goes to the convener."""
-        opened = self.pane.opened
-        if opened is None:
-            return
-        if coming:
-            try:
-                invitation.answer_invitation(self.session.user, opened.message_id,
-                                             invitation.Answer.COMING)
-            except SipError as problem:
-                messages.information(self, "Svara på kallelsen", problem.message)
-                return
-        else:
-            from .answer import SubstituteDialog
-
-            if not SubstituteDialog.ask(self, self.session, opened.message_id):
-                return
-        self.acted.emit("answered", opened.message_id)
-        # The answer is the kvittens too (invitation.register_answer): the row says so at once.
-        self.model.update_message(opened.message_id)
-        self._open(opened.message_id, reload=True)
-        self.refresh_counts()
-        self.status_message.emit("Ditt svar är skickat till den som kallade.")
-        self.saved.emit()
-
-    def withdraw(self) -> None:
-        opened = self.pane.opened
-        if opened is None or not self.withdraw_action.isEnabled():
-            return
-        from .withdraw import WithdrawDialog
-
-        done = WithdrawDialog.ask(self, self.session, message_id=opened.message_id,
-                                  subject=opened.subject)
-        if done is None:
-            return
-        self.acted.emit("withdrawn", opened.message_id)
-        self.model.update_message(opened.message_id)
-        self._open(opened.message_id, reload=True)
-        self.refresh_counts()
-        self.status_message.emit("Meddelandet är makulerat.")
-        self.saved.emit()
-
-    # ---- internals ------------------------------------------------------------------------
-
-    def _shown_message(self) -> messaging.Message | None:
-        opened = self.pane.opened
-        if opened is None:
-            return None
-        try:
-            return messaging.open_message(self.session.user, opened.message_id)
-        except (NotFoundError, PermissionDenied) as problem:
-            messages.warning(self, "Meddelandet kan inte visas", problem.message)
-            return None
-
-    def _after_sending(self, sent: messaging.Message | None) -> None:
+    def after_sending(self, sent: messaging.Message | None) -> None:
         if sent is None:
             return
         self.status_message.emit("Meddelandet är skickat.")
@@ -474,6 +346,8 @@ class InboxView(QWidget):
             self.model.refresh()
         self.refresh_counts()
         self.saved.emit()
+
+    # ---- internals ------------------------------------------------------------------------
 
     def _apply_filter(self) -> None:
         self._search_timer.stop()
@@ -540,26 +414,28 @@ class InboxView(QWidget):
         was_unread = mail is not None and is_received(self.model.folder) and not mail.read
         self._opening += 1
         opening, user = self._opening, self.session.user
-
-        def failed(problem: Exception) -> None:
-            if opening != self._opening:
-                return
-            if isinstance(problem, (NotFoundError, PermissionDenied)):
-                self.pane.clear(problem.message)
-                self._update_actions()
-            elif isinstance(problem, StorageError):
-                log.error("opening a message failed: %s", type(problem).__name__)
-                self._show_error("Det gick inte att hämta meddelandet. Kontrollera "
-                                 "anslutningen och tryck F5 för att försöka igen.")
-            else:
-                report_failure(self, problem)
+        if was_unread and not reload:
+            self.expecting.emit("read", message_id)
 
         def loaded(opened: OpenedMessage) -> None:
             if opening == self._opening:
                 self._opened(message_id, opened, mark_read=was_unread and not reload)
 
-        Operation(self, lambda: load_message(user, message_id)).success(loaded).failure(
-            failed).run()
+        Operation(self, lambda: opened_message(user, message_id)).success(loaded).failure(
+            lambda problem: self._open_failed(opening, problem)).run()
+
+    def _open_failed(self, opening: int, problem: Exception) -> None:
+        if opening != self._opening:
+            return
+        if isinstance(problem, (NotFoundError, PermissionDenied)):
+            self.pane.clear(problem.message)
+            self._update_actions()
+        elif isinstance(problem, StorageError):
+            log.error("opening a message failed: %s", type(problem).__name__)
+            self._show_error("Det gick inte att hämta meddelandet. Kontrollera "
+                             "anslutningen och tryck F5 för att försöka igen.")
+        else:
+            report_failure(self, problem)
 
     def _opened(self, message_id: int, opened: OpenedMessage, *, mark_read: bool) -> None:
         self.pane.show_message(opened)
@@ -617,31 +493,3 @@ class InboxView(QWidget):
     def _show_error(self, message: str) -> None:
         self.error_label.setText(message)
         self.error_label.show()
-
-    # ---- remembering the layout -----------------------------------------------------------
-
-    def _restore_layout(self) -> None:
-        state = window_state()
-        char = self.fontMetrics().horizontalAdvance("0")
-        stored = read_str(state, KEY_WIDTHS, "").split(",")
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(SUBJECT, QHeaderView.ResizeMode.Stretch)
-        for column, chars in DEFAULT_WIDTHS_CHARS.items():
-            try:
-                width = int(stored[column])
-            except (IndexError, ValueError):
-                width = chars * char
-            header.resizeSection(column, max(40, min(width, 1000)))
-        sizes = [int(s) for s in read_str(state, KEY_SPLITTER, "").split(",") if s.isdigit()]
-        if len(sizes) == 2 and all(sizes):
-            self.splitter.setSizes(sizes)
-        else:
-            self.splitter.setSizes([300, 420])
-
-    def _remember_widths(self, _column: int, _old: int, _new: int) -> None:
-        header = self.table.horizontalHeader()
-        widths = [str(header.sectionSize(c)) for c in range(CASE + 1)]
-        window_state().setValue(KEY_WIDTHS, ",".join(widths))
-
-    def _remember_splitter(self, _pos: int, _index: int) -> None:
-        window_state().setValue(KEY_SPLITTER, ",".join(str(s) for s in self.splitter.sizes()))

@@ -1,8 +1,8 @@
 """Makulera: the sender withdraws a message, with a reason (`WithdrawDialog.ask`).
 
 Recipients still see the message, struck through, with the reason; it no longer needs
-acknowledgement. The core refuses an empty reason or someone else's message; the refusal shows
-at the field and the typed reason stays.
+acknowledgement. The withdrawal runs in the operation runner. The core refuses an empty reason
+or someone else's message; the refusal shows at the field and the typed reason stays.
 """
 
 from __future__ import annotations
@@ -19,12 +19,12 @@ from PySide6.QtWidgets import (
 )
 
 from sipdesk import messaging
-from sipdesk.db import storage_errors
 from sipdesk.errors import SipError, StorageError
 from sipdesk.messaging import Message
 
 from .. import messages
 from ..fields import FieldForm
+from ..operations import Operation, report_failure
 from ..session import Session
 
 log = logging.getLogger("sipdesk.ui.withdraw")
@@ -83,18 +83,31 @@ class WithdrawDialog(QDialog):
             dialog.deleteLater()
 
     def accept(self) -> None:
+        if not self.withdraw_button.isEnabled():
+            return  # a withdrawal is already under way
         self.form.clear_errors()
-        try:
-            with storage_errors():
-                self.withdrawn = messaging.withdraw(self.session.user, self.message_id,
-                                                    reason=self.reason.toPlainText())
-        except StorageError as exc:
-            log.error("withdrawing failed: %s", type(exc).__name__)
-            messages.error(self, "Meddelandet kan inte makuleras",
-                           "Det gick inte att spara i databasen. Försök igen.")
-            return
-        except SipError as problem:
-            if not self.form.show_error(problem.field, problem.message):
-                messages.warning(self, "Meddelandet kan inte makuleras", problem.message)
-            return
+        self.withdraw_button.setEnabled(False)
+        user, message_id = self.session.user, self.message_id
+        reason = self.reason.toPlainText()
+        Operation(self, lambda: messaging.withdraw(user, message_id, reason=reason)).success(
+            self._withdrawn).failure(self._failed).finally_(
+            lambda: self.withdraw_button.setEnabled(True)).run()
+
+    def reject(self) -> None:
+        if self.withdraw_button.isEnabled():  # not while the withdrawal is under way
+            super().reject()
+
+    def _withdrawn(self, message: Message) -> None:
+        self.withdrawn = message
         super().accept()
+
+    def _failed(self, problem: Exception) -> None:
+        title = "Meddelandet kan inte makuleras"
+        if isinstance(problem, StorageError):
+            log.error("withdrawing failed: %s", type(problem).__name__)
+            messages.error(self, title, "Det gick inte att spara i databasen. Försök igen.")
+        elif isinstance(problem, SipError):
+            if not self.form.show_error(problem.field, problem.message):
+                messages.warning(self, title, problem.message)
+        else:
+            report_failure(self, problem, title)
