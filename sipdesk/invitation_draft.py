@@ -124,8 +124,36 @@ def person_needs_interpreter(case: Case) -> bool:
     return bool(person.needs_interpreter or person.language.strip().casefold() != "svenska")
 
 
-def check_participants(case: Case, draft: InvitationDraft) -> Check:
-    """DOMAIN step 4 (seeds 000, 002, 003): who must, may and should be invited."""
+@dataclass(frozen=True)
+class ParticipantRules:
+    """What the participants check needs from the case, read once (`participant_rules`): the
+    wizard then checks every change to the list without the database."""
+
+    by_consent: bool  # the basis is consent and a consent is in force
+    principal_ids: frozenset[int]  # the principals the consent covers
+    principal_names: tuple[str, ...]
+    relatives_to_invite: str  # what the consent says about relatives
+    needs_interpreter: bool
+    language: str  # the person's
+
+
+def participant_rules(case: Case) -> ParticipantRules:
+    consent = active_consent(case)
+    by_consent = case.consent_basis == ConsentBasis.CONSENT and consent is not None
+    principals = principals_of(consent) if consent is not None and by_consent else []
+    return ParticipantRules(
+        by_consent=by_consent, principal_ids=frozenset(p.id for p in principals),
+        principal_names=tuple(p.name for p in principals),
+        relatives_to_invite=consent.relatives_to_invite if consent is not None and by_consent
+        else "",
+        needs_interpreter=person_needs_interpreter(case), language=case.person.language)
+
+
+def check_participants(case: Case, draft: InvitationDraft, *,
+                       rules: ParticipantRules | None = None) -> Check:
+    """DOMAIN step 4 (seeds 000, 002, 003): who must, may and should be invited. With the
+    case's `rules` already read, no statement is run."""
+    rules = rules if rules is not None else participant_rules(case)
     result = Check()
     pros = [p for p in draft.participants if p.kind is ParticipantKind.PROFESSIONAL]
     laws = {p.law for p in pros}
@@ -147,25 +175,24 @@ def check_participants(case: Case, draft: InvitationDraft) -> Check:
         result.warnings.append(
             "Ingen från öppenvården (t.ex. vårdcentral, psykiatri eller ASIH) är kallad — "
             "öppenvården ska alltid vara med.")
-    consent = active_consent(case)
-    if case.consent_basis == ConsentBasis.CONSENT and consent is not None:
-        allowed = {p.id for p in principals_of(consent)}
-        outside = sorted({p.principal_name for p in pros if p.principal_id not in allowed})
+    if rules.by_consent:
+        outside = sorted({p.principal_name for p in pros
+                          if p.principal_id not in rules.principal_ids})
         if outside:
             result.problems["principals"] = (
                 "Samtycket omfattar inte " + ", ".join(outside)
                 + ". Bjud bara in huvudmän som den enskilde har sagt ja till, eller förnya "
                 "samtycket.")
         relatives = [p for p in draft.participants if p.kind is ParticipantKind.RELATIVE]
-        if relatives and not consent.relatives_to_invite.strip():
+        if relatives and not rules.relatives_to_invite.strip():
             result.problems["relatives"] = (
                 "Samtycket säger inget om närstående. Fråga den enskilde och skriv in det i "
                 "samtycket innan närstående bjuds in.")
-    if person_needs_interpreter(case) and not any(
+    if rules.needs_interpreter and not any(
         p.kind is ParticipantKind.INTERPRETER for p in draft.participants
     ):
         result.warnings.append(
-            f"Den enskilde talar {case.person.language} — boka en tolk via "
+            f"Den enskilde talar {rules.language} — boka en tolk via "
             "tolkförmedlingen. En närstående eller personal får inte tolka.")
     for p in draft.participants:
         if p.kind is ParticipantKind.INTERPRETER and (p.user_id is not None):
@@ -220,9 +247,10 @@ def check_staff_meeting(draft: InvitationDraft) -> Check:
     return result
 
 
-def check_all(case: Case, draft: InvitationDraft, *, current: dt.datetime | None = None) -> Check:
+def check_all(case: Case, draft: InvitationDraft, *, current: dt.datetime | None = None,
+              rules: ParticipantRules | None = None) -> Check:
     total = Check()
-    for part in (check_purpose(draft), check_participants(case, draft),
+    for part in (check_purpose(draft), check_participants(case, draft, rules=rules),
                  check_time_and_place(case, draft, current=current), check_staff_meeting(draft)):
         total.problems.update(part.problems)
         total.warnings.extend(part.warnings)

@@ -34,6 +34,7 @@ from sipdesk import (
     convene,
     drafts,
     invitation,
+    invitation_start,
     lifecycle,
     meeting,
     message_page,
@@ -167,6 +168,10 @@ REFUSED: dict[str, Call] = {
     # What the case's dialogs open with
     "case_forms.closure_form": lambda w: case_forms.closure_form(w["outsider"], w["case"]),
     "case_forms.consent_form": lambda w: case_forms.consent_form(w["outsider"], w["case"]),
+    "invitation_start.invitation_start": lambda w: invitation_start.invitation_start(
+        w["outsider"], w["case"].id),
+    "invitation_start.send_from_wizard": lambda w: invitation_start.send_from_wizard(
+        w["outsider"], w["case"].id, good_draft(w), current=LATER),
     # A new message about the case
     "message_page.compose_start": lambda w: message_page.compose_start(
         w["outsider"], case_id=w["case"].id),

@@ -171,15 +171,10 @@ def shown_tab(qtbot: QtBot, view: Any, tab_class: type[T]) -> T:
 #
 # Every GUI test watches the statements run on the UI thread while a `ui/` function is on the
 # stack (a test's own set-up through the core or the factories is not a ui action). Any such
-# statement fails the test, naming the ui/ line that ran it — unless its file is still listed in
-# UI_THREAD_SQL_LEFT, the shrinking list of files not yet moved onto the operation runner.
+# statement fails the test, naming the ui/ line that ran it: move it into the operation runner.
 # SIPDESK_UI_SQL_REPORT=path appends every such statement (test, ui line) to that file.
 
 _UI_DIR = str(Path(__file__).resolve().parents[2] / "ui") + "/"
-
-UI_THREAD_SQL_LEFT: frozenset[str] = frozenset(
-    (HERE / "ui_thread_sql_left.txt").read_text(encoding="utf-8").split())
-
 
 def _ui_caller() -> str | None:
     """The innermost `ui/` frame on the stack, as 'ui/…/file.py:line in function'."""
@@ -212,8 +207,7 @@ def ui_thread_statements(request: pytest.FixtureRequest,
     if report and seen:
         with open(report, "a", encoding="utf-8") as out:
             out.writelines(f"{request.node.nodeid}\t{caller}\n" for caller in seen)
-    offending = sorted({caller for caller in seen
-                        if caller.split(":", 1)[0] not in UI_THREAD_SQL_LEFT})
+    offending = sorted(set(seen))
     assert not offending, (
         "SQL ran on the UI thread (move it into the operation runner, ui/operations.py):\n"
         + "\n".join(offending))

@@ -14,7 +14,7 @@ from pytestqt.qtbot import QtBot
 
 from sipdesk import clock, contacts
 from sipdesk.invitation import InvitationDraft, default_meeting_times
-from tests.ui.test_kallelse_wizard import PURPOSE, make_world
+from tests.ui.test_kallelse_wizard import PURPOSE, make_world, start_of
 from ui.session import Session
 from ui.wizards import kallelse as kallelse_module
 from ui.wizards.kallelse import KallelseWizard
@@ -33,7 +33,7 @@ def test_the_wizard_proposes_working_days_around_christmas(
         kallelse_module.person_participant(world["case"])] + [
         kallelse_module.directory_participant(contacts.entry(contacts.EntryKind.USER, u.id))
         for u in (world["manager"], world["nurse"])])
-    wizard = KallelseWizard(sqlite_session, world["case"], draft=draft)
+    wizard = KallelseWizard(sqlite_session, start_of(sqlite_session, world["case"]), draft=draft)
     qtbot.addWidget(wizard)
     wizard.resume_page = W.TIME_PLACE
     wizard.start()

@@ -13,7 +13,7 @@ from pytestqt.qtbot import QtBot
 
 from sipdesk import contacts
 from sipdesk.invitation import InvitationDraft
-from tests.ui.test_kallelse_wizard import PURPOSE, make_world
+from tests.ui.test_kallelse_wizard import PURPOSE, make_world, start_of
 from ui.session import Session
 from ui.wizards import kallelse as kallelse_module
 from ui.wizards.kallelse import KallelseWizard
@@ -26,7 +26,7 @@ def time_page_wizard(qtbot: QtBot, session: Session) -> KallelseWizard:
     draft = InvitationDraft(purpose=PURPOSE, participants=[
         kallelse_module.directory_participant(contacts.entry(contacts.EntryKind.USER, u.id))
         for u in (world["manager"], world["nurse"])])
-    wizard = KallelseWizard(session, world["case"], draft=draft)
+    wizard = KallelseWizard(session, start_of(session, world["case"]), draft=draft)
     qtbot.addWidget(wizard)
     wizard.resume_page = KallelseWizard.TIME_PLACE
     wizard.start()

@@ -16,9 +16,10 @@ from pytestqt.qtbot import QtBot
 from sipdesk import clock, consent, contacts, drafts, invitation, messaging, people
 from sipdesk.contacts import OrganisationKind
 from sipdesk.invitation import HowInvited, InvitationDraft, ParticipantKind
+from sipdesk.invitation_start import InvitationStart, invitation_start
 from sipdesk.models import Case, CaseStatus, ContactKind, Law, Principal, PrincipalKind, Role
 from tests.factories import make_case, make_person, make_unit, make_user
-from tests.ui.conftest import MessageLog, type_text
+from tests.ui.conftest import MessageLog, settle, type_text
 from ui.session import Session
 from ui.wizards import kallelse as kallelse_module
 from ui.wizards import outputs
@@ -63,8 +64,14 @@ def make_world(session: Session, *, language: str = "svenska") -> dict:
     return {"case": Case.get_by_id(case.id), "manager": manager, "nurse": nurse, "son": son}
 
 
+def start_of(session: Session, case: Case, *, follow_up: bool = False) -> InvitationStart:
+    """What the wizard reads (in the background) before it opens."""
+    return invitation_start(session.user, case.id, follow_up=follow_up)
+
+
 def open_wizard(qtbot: QtBot, session: Session, case: Case) -> KallelseWizard:
     wizard = KallelseWizard.prepare(None, session, case)
+    assert wizard is not None
     qtbot.addWidget(wizard)
     wizard.start()
     wizard.show()
@@ -98,7 +105,8 @@ def add_from_search(qtbot: QtBot, wizard: KallelseWizard, text: str) -> None:
     """Type in the participant search; Enter adds the single match."""
     page = wizard.participants_page
     type_into(qtbot, page.search, text)
-    qtbot.waitUntil(lambda: page.results_model.rowCount() == 1, timeout=2000)
+    qtbot.waitUntil(lambda: not page.searching and page.results_model.rowCount() == 1,
+                    timeout=2000)
     qtbot.keyClick(page.search, Qt.Key.Key_Return)
 
 
@@ -194,6 +202,7 @@ def test_draft_survives_closing_and_is_offered_back(
     case = world["case"]
     wizard = open_wizard(qtbot, session, case)
     fill_purpose(qtbot, wizard)
+    settle(qtbot)  # saved in the background
     # Saved on the page change already: a crash from here on loses nothing typed.
     assert drafts.load_draft(session.user, case, "kallelse")["purpose"] == PURPOSE
     add_from_search(qtbot, wizard, "maria")
@@ -215,6 +224,7 @@ def test_draft_survives_closing_and_is_offered_back(
     assert fresh.purpose_page.purpose.toPlainText() == ""
     assert names_in_table(fresh) == ["Åsa Öberg", "Anna Berg", "Olle Öberg"]
     fresh.close()  # closed untouched: the earlier draft is still there
+    settle(qtbot)
     assert drafts.load_draft(session.user, case, "kallelse")["purpose"] == PURPOSE
 
 
@@ -225,7 +235,7 @@ def test_time_page_rules(sqlite_session: Session, qtbot: QtBot) -> None:
     draft = InvitationDraft(purpose=PURPOSE, participants=[
         kallelse_module.directory_participant(contacts.entry(contacts.EntryKind.USER, u.id))
         for u in (world["manager"], world["nurse"])])
-    wizard = KallelseWizard(sqlite_session, world["case"], draft=draft)
+    wizard = KallelseWizard(sqlite_session, start_of(sqlite_session, world["case"]), draft=draft)
     qtbot.addWidget(wizard)
     wizard.resume_page = W.TIME_PLACE
     wizard.start()
@@ -381,14 +391,15 @@ def test_after_sending_letters_and_calendar_file(
         participants=[kallelse_module.person_participant(world["case"])] + [
             kallelse_module.directory_participant(contacts.entry(contacts.EntryKind.USER, u.id))
             for u in (world["manager"], world["nurse"])])
-    wizard = KallelseWizard(sqlite_session, world["case"], draft=draft)
+    wizard = KallelseWizard(sqlite_session, start_of(sqlite_session, world["case"]), draft=draft)
     qtbot.addWidget(wizard)
     wizard.resume_page = W.REVIEW
     wizard.start()
     wizard.show()
     assert wizard.currentId() == W.REVIEW
     click(qtbot, wizard, QWizard.WizardButton.CommitButton)
-    assert wizard.currentId() == W.SENT
+    settle(qtbot)  # sent in the background
+    qtbot.waitUntil(lambda: wizard.currentId() == W.SENT, timeout=2000)
     sent = wizard.sent_page
     assert sent.calendar_button.isVisible() == outputs.calendar_available()
     if not outputs.calendar_available():
@@ -413,12 +424,13 @@ def test_a_case_without_consent_cannot_be_sent(sqlite_session: Session, qtbot: Q
         participants=[kallelse_module.directory_participant(
             contacts.entry(contacts.EntryKind.USER, u.id))
             for u in (world["manager"], world["nurse"])])
-    wizard = KallelseWizard(sqlite_session, case, draft=draft)
+    wizard = KallelseWizard(sqlite_session, start_of(sqlite_session, case), draft=draft)
     qtbot.addWidget(wizard)
     wizard.resume_page = W.REVIEW
     wizard.start()
     wizard.show()
     click(qtbot, wizard, QWizard.WizardButton.CommitButton)
+    settle(qtbot)  # refused in the background
     assert wizard.currentId() == W.REVIEW
     assert wizard.review_page.error.text().startswith("Samtycke saknas")
     assert invitation.current_meeting(case) is None
@@ -432,12 +444,15 @@ def test_follow_up_mode_has_its_own_title_and_draft(sqlite_session: Session,
     world = make_world(sqlite_session)
     case = world["case"]
     wizard = KallelseWizard.prepare(None, sqlite_session, case, follow_up=True)
+    assert wizard is not None
     qtbot.addWidget(wizard)
     wizard.start()
     wizard.show()
     assert wizard.windowTitle() == f"Kalla till uppföljning — {case.number}"
     fill_purpose(qtbot, wizard)
+    settle(qtbot)  # saved in the background
     assert drafts.load_draft(sqlite_session.user, case, "kallelse") is None
     saved = drafts.load_draft(sqlite_session.user, case, "kallelse_uppfoljning")
     assert saved is not None and saved["follow_up"] is True
-    assert "Uppföljning av SIP-möte" in kallelse_module.summary_html(case, wizard.collect())
+    assert "Uppföljning av SIP-möte" in kallelse_module.summary_html(wizard.case,
+                                                                     wizard.collect())

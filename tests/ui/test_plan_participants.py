@@ -17,9 +17,9 @@ from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QLabel, QWizard
 from pytestqt.qtbot import QtBot
 
-from sipdesk import invitation, plan
+from sipdesk import auth, invitation, plan
 from sipdesk.db import DatabaseUrl, Engine
-from sipdesk.models import Case, User
+from sipdesk.models import Case
 from tests.plan_scenarios import approve_all, fill
 from tests.scenarios import (
     MEETING,
@@ -114,8 +114,9 @@ def test_step10_follow_up_kallelse_starts_with_the_plans_participants(
     """DOMAIN step 10: the follow-up kallelse is prefilled from the approved plan and the
     previous meeting; a participant no longer involved is removed with one click."""
     approved_plan_world(world)
-    session = Session(url=world["url"], user=User.get_by_id(world["officer"].id))
-    wizard = KallelseWizard(session, Case.get_by_id(world["case"].id), follow_up=True)
+    session = Session(url=world["url"], user=auth.user_for_database_login(world["officer"].login))
+    wizard = KallelseWizard.prepare(None, session, Case.get_by_id(world["case"].id),
+                                    follow_up=True)
     qtbot.addWidget(wizard)
     wizard.resize(1100, 780)
     wizard.show()

@@ -1,5 +1,6 @@
 """The kallelse wizard's shared parts: its constants, the page base class and the small
-helpers the pages share (participants from the case, the directory and relatives; warning boxes)."""
+helpers the pages share (warning boxes; the participant rows from the case, the directory and
+relatives are the core's, `sipdesk.invitation_start`, re-exported here)."""
 
 from __future__ import annotations
 
@@ -7,20 +8,23 @@ import datetime as dt
 import logging
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QObject, Qt
 from PySide6.QtWidgets import (
     QLabel,
     QWizardPage,
 )
 
-from sipdesk.contacts import DirectoryEntry
-from sipdesk.invitation import (
-    HowInvited,
-    InvitationDraft,
-    ParticipantInput,
-    ParticipantKind,
+from sipdesk.invitation import HowInvited, InvitationDraft
+from sipdesk.invitation_start import (
+    DRAFT_NAME,
+    FOLLOW_UP_DRAFT_NAME,
+    default_way,
+    directory_participant,
+    home_address,
+    person_participant,
+    relative_participant,
+    same_participant,
 )
-from sipdesk.models import Case, ContactKind, PersonContact
 
 from ...contacts.model import COLUMNS as DIRECTORY_COLUMNS
 from ...contacts.model import Column
@@ -31,9 +35,30 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("sipdesk.ui.kallelse")
 
-DRAFT_NAME = "kallelse"
+__all__ = [
+    "CONVENER_TEXT",
+    "DRAFT_NAME",
+    "FOLLOW_UP_DRAFT_NAME",
+    "OUTSIDE_WAYS",
+    "PAGE_KEY",
+    "SEARCH_COLUMNS",
+    "SEARCH_DELAY_MS",
+    "KallelsePage",
+    "app",
+    "default_way",
+    "directory_participant",
+    "error_label",
+    "fmt",
+    "home_address",
+    "person_participant",
+    "relative_participant",
+    "row_visible",
+    "same_participant",
+    "show_warnings",
+    "warning_box",
+]
+
 CONVENER_TEXT = "Du som kallar"
-FOLLOW_UP_DRAFT_NAME = "kallelse_uppfoljning"
 PAGE_KEY = "wizard_page"  # which page the user was on, kept beside the draft
 WARNING_STYLE = ("QLabel { color: #5c3b00; background: #fff4d6; border: 1px solid #e8c66a;"
                  " border-radius: 4px; padding: 6px 8px; }")
@@ -49,51 +74,15 @@ SEARCH_COLUMNS = tuple(
 
 # ---- small helpers -----------------------------------------------------------------------------
 
-def default_way(phone: str, address: str, email: str) -> HowInvited:
-    """A letter when there is an address, else a call, else e-mail."""
-    if address.strip():
-        return HowInvited.LETTER
-    if phone.strip():
-        return HowInvited.PHONE
-    return HowInvited.EMAIL if email.strip() else HowInvited.LETTER
+_keeper: list[QObject] = []
 
 
-def home_address(case: Case) -> str:
-    person = case.person
-    town = " ".join(x for x in (person.postal_code, person.city) if x)
-    return ", ".join(x for x in (person.address, town) if x)
-
-
-def person_participant(case: Case) -> ParticipantInput:
-    person = case.person
-    address = home_address(case)
-    return ParticipantInput(ParticipantKind.PERSON, person.full_name, role="Den enskilde",
-                            phone=person.phone, address=address,
-                            how_invited=default_way(person.phone, address, ""))
-
-
-def relative_participant(contact: PersonContact) -> ParticipantInput:
-    kind = ContactKind(contact.kind)
-    role = kind.label + (f" ({contact.relation})" if contact.relation else "")
-    return ParticipantInput(ParticipantKind.RELATIVE, contact.name, role=role,
-                            phone=contact.phone, email=contact.email, address=contact.address,
-                            how_invited=default_way(contact.phone, contact.address,
-                                                    contact.email))
-
-
-def directory_participant(entry: DirectoryEntry) -> ParticipantInput:
-    participant = ParticipantInput.from_directory(entry)
-    if not entry.has_account:
-        participant.how_invited = default_way(entry.phone, entry.address, entry.email)
-    return participant
-
-
-def same_participant(a: ParticipantInput, b: ParticipantInput) -> bool:
-    if a.user_id is not None or b.user_id is not None:
-        return a.user_id == b.user_id
-    if a.contact_id is not None or b.contact_id is not None:
-        return a.contact_id == b.contact_id
-    return a.kind is b.kind and a.name.casefold() == b.name.casefold()
+def app() -> QObject:
+    """What answers background work whose asker may close first (the wizard, a page): the
+    runner's answer must not go to a window that is gone. One object for the whole app."""
+    if not _keeper:
+        _keeper.append(QObject())
+    return _keeper[0]
 
 
 def warning_box(name: str) -> QLabel:

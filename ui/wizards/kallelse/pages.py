@@ -18,11 +18,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from sipdesk import invitation, lifecycle
-from sipdesk.invitation import (
-    HowInvited,
-    InvitationDraft,
-)
+from sipdesk import invitation
+from sipdesk.invitation import HowInvited, InvitationDraft, ParticipantRules
+from sipdesk.lifecycle import NeedRecord
 from sipdesk.models import Case
 
 from ...fields import FieldForm
@@ -31,9 +29,10 @@ from .common import CONVENER_TEXT, KallelsePage, error_label, fmt, show_warnings
 
 
 class PurposePage(KallelsePage):
-    """1 Syfte: the purpose and the question(s), required, in plain words."""
+    """1 Syfte: the purpose and the question(s), required, in plain words; the need's question
+    (read before the wizard opened) one click away."""
 
-    def __init__(self, case: Case, parent: QWidget | None = None) -> None:
+    def __init__(self, need: NeedRecord | None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setTitle("Steg 1 av 5 · Syfte")
         self.setSubTitle("Varför ska ni träffas, och vilka frågor ska mötet svara på? Skriv med "
@@ -48,7 +47,6 @@ class PurposePage(KallelsePage):
             "efter fallet? Vem gör vad när du kommer hem från sjukhuset?")
         self.purpose.setAccessibleName("Syfte och frågor")
         self.form.add("purpose", "Syfte och frågor *", self.purpose)
-        need = lifecycle.need_of(case)
         self.use_question = QPushButton("Använd frågan från behovet")
         self.use_question.setObjectName("use_question")
         self.use_question.setAutoDefault(False)
@@ -104,9 +102,11 @@ class ReviewPage(KallelsePage):
     """5 Granska och skicka: everything on one page; "Skicka" stores and sends in one
     transaction (`invitation.send_invitation`)."""
 
-    def __init__(self, case: Case, parent: QWidget | None = None) -> None:
+    def __init__(self, case: Case, rules: ParticipantRules,
+                 parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.case = case
+        self.rules = rules
         self.setTitle("Steg 5 av 5 · Granska och skicka")
         self.setSubTitle("Kontrollera kallelsen. När du trycker på Skicka sparas mötet, de med "
                          "konto i sipdesk får kallelsen som meddelande att kvittera, och du får "
@@ -129,7 +129,7 @@ class ReviewPage(KallelsePage):
         wizard = self.kallelse()
         draft = wizard.collect()
         self.error.hide()
-        check = invitation.check_all(self.case, draft, current=wizard.clock())
+        check = invitation.check_all(self.case, draft, current=wizard.clock(), rules=self.rules)
         show_warnings(self.warnings, check.warnings)
         self.summary.setText(summary_html(self.case, draft,
                                           convener_id=wizard.session.user.id))
@@ -181,16 +181,17 @@ class SentPage(KallelsePage):
         layout.addLayout(buttons)
 
     def initializePage(self) -> None:
-        meeting = self.kallelse().meeting
-        if meeting is None:
+        sent = self.kallelse().sent_invitation
+        if sent is None:
             return
-        everyone = invitation.participants_of(meeting)
-        with_account = [p.name for p in everyone
+        meeting, everyone = sent.meeting, sent.participants
+        with_account = [p.name for p in everyone or []
                         if p.has_account and p.user_id != meeting.created_by_id]
         self.messaged.setText(
+            "Kallelsen är skickad." if everyone is None else  # but could not be read back
             ("Kallelsen har gått som meddelande att kvittera till " + ", ".join(with_account)
              + ".") if with_account else "Ingen av deltagarna har konto i sipdesk.")
-        calls = invitation.call_list(meeting)
+        calls = [p for p in everyone or [] if not p.has_account]
         self.call_list.setRowCount(len(calls))
         for row, p in enumerate(calls):
             where = p.email if p.how_invited == HowInvited.EMAIL.value else p.address

@@ -1,8 +1,12 @@
 """The kallelse wizard's Deltagare page: who is invited, from the case, the directory and by hand,
-and how each is reached."""
+and how each is reached. What the case allows was read before the wizard opened
+(`InvitationStart`), so the list is checked on every change without the database; the
+directory search runs in the operation runner, a moment after the typing stops, and an older
+answer is dropped."""
 
 from __future__ import annotations
 
+import shiboken6
 from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
@@ -21,9 +25,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from sipdesk import attendance, consent, contacts, invitation, people
-from sipdesk.contacts import EntryKind
-from sipdesk.db import storage_errors
+from sipdesk import contacts, invitation
+from sipdesk.contacts import DirectoryEntry
 from sipdesk.errors import StorageError
 from sipdesk.invitation import (
     Check,
@@ -31,9 +34,11 @@ from sipdesk.invitation import (
     InvitationDraft,
     ParticipantInput,
 )
-from sipdesk.models import Case, ConsentBasis, ContactKind, PersonContact, User
+from sipdesk.invitation_start import InvitationStart
+from sipdesk.models import ContactKind, PersonContact, User
 
 from ...contacts.model import DirectoryModel
+from ...operations import Operation, report_failure
 from ...tables import read_only
 from .common import (
     CONVENER_TEXT,
@@ -41,15 +46,17 @@ from .common import (
     SEARCH_COLUMNS,
     SEARCH_DELAY_MS,
     KallelsePage,
+    app,
     directory_participant,
     error_label,
     log,
-    person_participant,
     relative_participant,
     same_participant,
     show_warnings,
     warning_box,
 )
+
+ADD, FOCUS = "add", "focus"  # what Enter or Down asked for before the search's answer came
 
 
 class ParticipantsTable(QTableWidget):
@@ -82,30 +89,32 @@ class ParticipantsPage(KallelsePage):
     participants from Kontakter. Refuses to continue without HSL + SoL/LSS and region +
     municipality, or with a principal the consent does not cover (the core's message)."""
 
-    def __init__(self, case: Case, *, convener: User, parent: QWidget | None = None) -> None:
+    def __init__(self, start: InvitationStart, *, convener: User,
+                 parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.case = case
+        self.case = start.case
+        self.rules = rules = start.rules
         self.convener = convener
         self.rows: list[ParticipantInput] = []
         self._tried = False
+        self._asked = 0  # the latest search asked for: an older answer is dropped
+        self._answered = 0
+        self._then: str | None = None
         self.setTitle("Steg 2 av 5 · Deltagare")
         self.setSubTitle("Vilka ska kallas? En SIP behöver minst en från hälso- och sjukvården "
                          "(HSL) och en från socialtjänsten eller LSS, och minst en från regionen "
                          "och en från kommunen.")
-        active = consent.active_consent(case)
         self._consent_text = ""
         self._relatives_note = ""
-        if case.consent_basis == ConsentBasis.CONSENT and active is not None:
-            names = ", ".join(p.name for p in consent.principals_of(active))
+        if rules.by_consent:
+            names = ", ".join(rules.principal_names)
             self._consent_text = f"Samtycket omfattar: {names}."
             self._relatives_note = (
-                f"Enligt samtycket: {active.relatives_to_invite}"
-                if active.relatives_to_invite.strip() else
+                f"Enligt samtycket: {rules.relatives_to_invite}"
+                if rules.relatives_to_invite.strip() else
                 "Samtycket säger inget om närstående — fråga den enskilde innan du bjuder in.")
-            self._allowed_relatives = active.relatives_to_invite
         else:
             self._consent_text = "Menprövning är gjord — den enskilde kan inte samtycka."
-            self._allowed_relatives = ""
 
         # The list of who is invited.
         self.table = ParticipantsTable()
@@ -127,7 +136,7 @@ class ParticipantsPage(KallelsePage):
         relatives_column = QVBoxLayout(relatives_box)
         self.relative_boxes: dict[int, QCheckBox] = {}
         self._relatives: dict[int, PersonContact] = {}
-        for contact in people.contacts_of(case.person):
+        for contact in start.relatives:
             box = QCheckBox(f"{contact.name} — {ContactKind(contact.kind).label.lower()}"
                             + (f" ({contact.relation})" if contact.relation else ""))
             box.setObjectName(f"relative_{contact.id}")
@@ -150,17 +159,17 @@ class ParticipantsPage(KallelsePage):
         # An interpreter, when the person does not speak Swedish (seed 003).
         self.interpreter_box = QGroupBox("Tolk")
         interpreter_column = QVBoxLayout(self.interpreter_box)
-        self.interpreter_needed = invitation.person_needs_interpreter(case)
+        self.interpreter_needed = rules.needs_interpreter
         self.interpreter_choice = QComboBox()
         self.interpreter_choice.setObjectName("interpreter_choice")
         self.add_interpreter_button = QPushButton("Lägg till tolk")
         self.add_interpreter_button.setObjectName("add_interpreter")
         self.add_interpreter_button.setAutoDefault(False)
         self.add_interpreter_button.clicked.connect(self._add_interpreter)
-        self._interpreters = contacts.interpreters() if self.interpreter_needed else []
+        self._interpreters = start.interpreters if self.interpreter_needed else []
         for entry in self._interpreters:
             self.interpreter_choice.addItem(f"{entry.name} ({entry.organisation})", entry.id)
-        language = QLabel(f"Den enskilde talar {case.person.language}. Kallelsen bokar tolken — "
+        language = QLabel(f"Den enskilde talar {rules.language}. Kallelsen bokar tolken — "
                           "en närstående eller personal får aldrig tolka.")
         language.setWordWrap(True)
         interpreter_column.addWidget(language)
@@ -246,25 +255,6 @@ class ParticipantsPage(KallelsePage):
 
     # ---- the draft ------------------------------------------------------------------------
 
-    def initial_rows(self, *, follow_up: bool = False) -> list[ParticipantInput]:
-        """A new kallelse: the person, the convener (who always takes part) and the relatives
-        the consent names. A follow-up also starts with the latest approved plan's
-        participants and the previous meeting's invitees (DOMAIN step 10: remove those no
-        longer involved)."""
-        rows = [person_participant(self.case), directory_participant(
-            contacts.entry(EntryKind.USER, self.convener.id))]
-        if follow_up:
-            for candidate in attendance.follow_up_invitees(self.case):
-                if not any(same_participant(candidate, row) for row in rows):
-                    rows.append(candidate)
-        allowed = self._allowed_relatives.casefold()
-        for contact in self._relatives.values():
-            candidate = relative_participant(contact)
-            if allowed and contact.name.casefold() in allowed \
-                    and not any(same_participant(candidate, row) for row in rows):
-                rows.append(candidate)
-        return rows
-
     def load(self, draft: InvitationDraft) -> None:
         self.rows = list(draft.participants)
         self._rebuild()
@@ -316,30 +306,64 @@ class ParticipantsPage(KallelsePage):
         if entry is not None:
             self.add(directory_participant(entry))
 
-    def _search_entered(self) -> None:
-        self.run_search()
-        if self.results_model.rowCount() == 1:
-            self._add_result(self.results_model.index(0, 0))
+    @property
+    def searching(self) -> bool:
+        """The results are not yet those of the text in the search field."""
+        return self._timer.isActive() or self._answered != self._asked
 
-    def run_search(self) -> None:
+    def run_search(self, then: str | None = None) -> None:
+        """Search Kontakter for the text in the field, in the operation runner; `then` (ADD
+        or FOCUS) is done with the answer."""
         self._timer.stop()
-        try:
-            with storage_errors():
-                found = contacts.search_directory(self.search.text(), limit=50)
-        except StorageError as exc:
+        text = self.search.text()
+        self._asked += 1
+        asked = self._asked
+        self._then = then
+
+        def found(entries: list[DirectoryEntry]) -> None:
+            if shiboken6.isValid(self) and asked == self._asked:
+                self._answered = asked
+                self._show_found(entries)
+
+        def failed(exc: Exception) -> None:
+            if not shiboken6.isValid(self) or asked != self._asked:
+                return
+            self._answered = asked
+            if not isinstance(exc, StorageError):
+                report_failure(self, exc, "Kontakterna kunde inte hämtas")
+                return
             log.error("participant search failed: %s", type(exc).__name__)
-            found = []
+            self._show_found([])
+
+        # Answered through the application: the wizard may close while a search runs.
+        Operation(app(), lambda: contacts.search_directory(text, limit=50)).success(
+            found).failure(failed).run()
+
+    def _when_found(self, then: str) -> None:
+        """Enter or Down before the answer for the typed text came: do it with the answer."""
+        if self._timer.isActive():
+            self.run_search(then)
+        else:
+            self._then = then
+
+    def _show_found(self, found: list[DirectoryEntry]) -> None:
         self.results_model.set_entries(found)
         if found:
             self.results.selectRow(0)
+        then, self._then = self._then, None
+        if then == ADD and len(found) == 1:
+            self._add_result(self.results_model.index(0, 0))
+        elif then == FOCUS and found:
+            self.results.setFocus()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if event.type() != QEvent.Type.KeyPress or not isinstance(event, QKeyEvent):
             return super().eventFilter(watched, event)
         enter = event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
         if watched is self.search and event.key() == Qt.Key.Key_Down:
-            if self._timer.isActive():
-                self.run_search()
+            if self.searching:
+                self._when_found(FOCUS)
+                return True
             if self.results_model.rowCount():
                 self.results.setFocus()
                 self.results.selectRow(0)
@@ -347,7 +371,10 @@ class ParticipantsPage(KallelsePage):
         # Enter in the search or the results adds a participant; it must not also press
         # the wizard's "Nästa".
         if watched is self.search and enter:
-            self._search_entered()
+            if self.searching:
+                self._when_found(ADD)
+            elif self.results_model.rowCount() == 1:
+                self._add_result(self.results_model.index(0, 0))
             return True
         if watched is self.results and enter:
             self._add_result(self.results.currentIndex())
@@ -407,7 +434,7 @@ class ParticipantsPage(KallelsePage):
     def refresh_check(self) -> Check:
         """Warnings always; the problems once the user has tried to continue."""
         draft = InvitationDraft(participants=list(self.rows))
-        check = invitation.check_participants(self.case, draft)
+        check = invitation.check_participants(self.case, draft, rules=self.rules)
         show_warnings(self.warnings, check.warnings)
         if self._tried:
             self.error.setText("\n".join(check.problems.values()))
