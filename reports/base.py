@@ -22,9 +22,10 @@ from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen import canvas
 from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate
 
-from sipdesk import clock, print_reads, settings
+from sipdesk import clock, settings
 from sipdesk.paths import resource_dir
-from sipdesk.workdays import long_date
+from sipdesk.plans import print_reads
+from sipdesk.rules.workdays import long_date
 
 FONT = "DejaVuSans"
 _FONT_FILES = {

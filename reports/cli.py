@@ -21,13 +21,13 @@ import argparse
 import sys
 from pathlib import Path
 
-from sipdesk.cases import find_case_by_number
 from sipdesk.cli import open_for_cli
-from sipdesk.db import ConnectionProblem, resolve_url
+from sipdesk.desk.cases import find_case_by_number
 from sipdesk.errors import SipError
-from sipdesk.invitation import Meeting, MeetingStatus, current_meeting
-from sipdesk.models import Case
-from sipdesk.schema import check_not_newer, status
+from sipdesk.meetings.invitation import Meeting, MeetingStatus, current_meeting
+from sipdesk.storage.db import ConnectionProblem, resolve_url
+from sipdesk.storage.models import Case
+from sipdesk.storage.schema import check_not_newer, status
 
 from .consent_form import render_consent_form
 
@@ -76,7 +76,7 @@ def _print_letters(case: Case, out: Path, *, one_file: bool) -> None:
 
 
 def _print_calendar(case: Case, out: Path) -> None:
-    from sipdesk.calendar_files import write_calendar
+    from sipdesk.meetings.calendar_files import write_calendar
 
     meeting = _meeting_of(case)
     path = write_calendar(meeting.id, out)
@@ -86,7 +86,7 @@ def _print_calendar(case: Case, out: Path) -> None:
 
 
 def _print_plan(case: Case, out: Path, *, easy_read: bool, number: int | None) -> None:
-    from sipdesk import plan
+    from sipdesk.plans import plan
 
     from .plan import render_plan
 
@@ -103,8 +103,8 @@ def _print_plan(case: Case, out: Path, *, easy_read: bool, number: int | None) -
 
 def _print_plans(out: Path, *, easy_read: bool, statuses: list[str] | None) -> int:
     """Every case's latest plan into `out`; Ctrl+C stops cleanly (exit code 130)."""
-    from sipdesk import plan
-    from sipdesk.models import CaseStatus
+    from sipdesk.plans import plan
+    from sipdesk.storage.models import CaseStatus
 
     from .plan import render_many
 

@@ -14,9 +14,9 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer, Table, TableStyle
 
 from sipdesk import clock
-from sipdesk import consent as consent_rules
-from sipdesk.cases import get_case
-from sipdesk.models import Case, PrincipalKind
+from sipdesk.casework import consent as consent_rules
+from sipdesk.desk.cases import get_case
+from sipdesk.storage.models import Case, PrincipalKind
 
 from .base import (
     BOX_EMPTY,

@@ -30,9 +30,10 @@ from pathlib import Path
 
 from reportlab.platypus import Flowable, PageBreak
 
-from sipdesk import clock, print_reads
+from sipdesk import clock
 from sipdesk.errors import ValidationError
-from sipdesk.invitation import HowInvited, Meeting, ParticipantKind, participants_of
+from sipdesk.meetings.invitation import HowInvited, Meeting, ParticipantKind, participants_of
+from sipdesk.plans import print_reads
 
 from .base import SipDocTemplate
 from .letters_common import (

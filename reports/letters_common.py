@@ -23,9 +23,9 @@ from reportlab.lib.units import mm
 from reportlab.pdfgen import canvas
 from reportlab.platypus import Flowable, Paragraph, Spacer, Table, TableStyle
 
-from sipdesk import print_reads
-from sipdesk.invitation import Meeting, Participant, participants_of
-from sipdesk.models import Case, Person, PrincipalKind, User
+from sipdesk.meetings.invitation import Meeting, Participant, participants_of
+from sipdesk.plans import print_reads
+from sipdesk.storage.models import Case, Person, PrincipalKind, User
 
 from .base import (
     FONT,

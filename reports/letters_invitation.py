@@ -11,7 +11,7 @@ from __future__ import annotations
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer
 
-from sipdesk.invitation import ParticipantKind
+from sipdesk.meetings.invitation import ParticipantKind
 
 from .base import esc, styles
 from .letters_common import (

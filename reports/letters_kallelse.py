@@ -13,7 +13,7 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer, Table, TableStyle
 
-from sipdesk.invitation import Participant, ParticipantKind
+from sipdesk.meetings.invitation import Participant, ParticipantKind
 
 from .base import MARGIN, esc, styles, written_date_with_weekday
 from .letters_common import (

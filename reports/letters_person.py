@@ -15,7 +15,7 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer
 
-from sipdesk.invitation import Participant, ParticipantKind
+from sipdesk.meetings.invitation import Participant, ParticipantKind
 
 from .base import FONT, esc, styles, written_date_with_weekday
 from .letters_common import Letter, LetterContext, address_window, hhmm

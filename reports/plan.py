@@ -1,6 +1,6 @@
 """The printed plan (DOMAIN.md steps 8–9, seeds 000 "Dokumentation" and "Utskrift", 003 step 3).
 
-Two documents from one plan version (`sipdesk.plan.plan_view`):
+Two documents from one plan version (`sipdesk.plans.plan.plan_view`):
 
 - the **staff version**: everything the plan holds, with the four points the law asks for
   (SoL 2 kap. 7 §, HSL 16 kap. 4 §) under headings that say them (`LEGAL_HEADINGS`), the

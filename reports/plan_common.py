@@ -17,9 +17,9 @@ from reportlab.platypus import (
     Paragraph,
 )
 
-from sipdesk import print_reads
-from sipdesk.consent import is_child
-from sipdesk.plan import (
+from sipdesk.casework.consent import is_child
+from sipdesk.plans import print_reads
+from sipdesk.plans.plan import (
     Intervention,
     PlanView,
     plan_view,

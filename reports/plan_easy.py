@@ -9,7 +9,7 @@ from reportlab.platypus import (
     KeepTogether,
 )
 
-from sipdesk.plan import (
+from sipdesk.plans.plan import (
     Intervention,
     PlanView,
 )

@@ -20,7 +20,7 @@ from reportlab.platypus import (
     TableStyle,
 )
 
-from sipdesk.plan import (
+from sipdesk.plans.plan import (
     Intervention,
     InterventionStatus,
     PlanKind,

@@ -12,8 +12,9 @@ from typing import BinaryIO
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer
 
-from sipdesk import clock, print_reads
-from sipdesk.models import Case, Person, PrincipalKind, User
+from sipdesk import clock
+from sipdesk.plans import print_reads
+from sipdesk.storage.models import Case, Person, PrincipalKind, User
 
 from .base import Letterhead, SipDocTemplate, esc, municipality_letterhead, written_date
 from .letters_common import AddressWindow, LetterCanvas, person_address

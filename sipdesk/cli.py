@@ -14,10 +14,18 @@ from typing import Any, NoReturn
 
 import peewee
 
-from . import __version__, schema
-from .db import ConnectionProblem, DatabaseUrl, Engine, ProblemKind, connect, resolve_url
-from .models import CaseStatus
-from .passwords import get_password
+from sipdesk import __version__
+from sipdesk.accounts.passwords import get_password
+from sipdesk.storage import schema
+from sipdesk.storage.db import (
+    ConnectionProblem,
+    DatabaseUrl,
+    Engine,
+    ProblemKind,
+    connect,
+    resolve_url,
+)
+from sipdesk.storage.models import CaseStatus
 
 log = logging.getLogger("sipdesk.cli")
 
@@ -180,8 +188,8 @@ def cmd_migrate(url: DatabaseUrl) -> int:
 
 
 def cmd_demo(url: DatabaseUrl, cases: int, seed: int) -> int:
-    from .demo import DEMO_LOGIN, DEMO_PASSWORD, fill_demo
-    from .setup import is_initialized
+    from sipdesk.accounts.setup import is_initialized
+    from sipdesk.demo import DEMO_LOGIN, DEMO_PASSWORD, fill_demo
 
     if cases < 0:
         print("Antalet ärenden kan inte vara negativt.", file=sys.stderr)

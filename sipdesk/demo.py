@@ -14,14 +14,17 @@ from dataclasses import dataclass
 
 import peewee as pw
 
-from . import clock
-from .auth import hash_password
-from .cases import format_case_number
-from .consent import Consent, ConsentKind, ConsentPrincipal
-from .db import BaseModel, analyze, database
-from .demo_showcase import SHOWCASE, build_showcase
-from .lifecycle import Closure, ClosureReason, NeedRecord, NoticedBy
-from .models import (
+from sipdesk import clock
+from sipdesk.accounts.auth import hash_password
+from sipdesk.casework.consent import Consent, ConsentKind, ConsentPrincipal
+from sipdesk.casework.lifecycle import Closure, ClosureReason, NeedRecord, NoticedBy
+from sipdesk.casework.people import name_keys
+from sipdesk.demo_showcase import SHOWCASE, build_showcase
+from sipdesk.desk.cases import format_case_number
+from sipdesk.paths import resource_dir
+from sipdesk.rules.workdays import one_year_after
+from sipdesk.storage.db import BaseModel, analyze, database
+from sipdesk.storage.models import (
     Case,
     CaseStatus,
     ConsentBasis,
@@ -35,9 +38,6 @@ from .models import (
     Unit,
     User,
 )
-from .paths import resource_dir
-from .people import name_keys
-from .workdays import one_year_after
 
 DEMO_PASSWORD = "demo1234"
 DEMO_LOGIN = "anna.berg"  # the case officer the "Prova med exempeldata" button logs in as

@@ -9,12 +9,16 @@ from __future__ import annotations
 import datetime as dt
 import random
 
-from . import cases, consent, contacts, invitation, lifecycle, meeting, messaging, plan
-from .contacts import EntryKind, OrganisationKind
-from .invitation import InvitationDraft, ParticipantInput, ParticipantKind
-from .lifecycle import ClosureReason, NeedInput, NoticedBy
-from .models import CaseStatus, Law, Person, Principal, PrincipalKind, User
-from .workdays import add_workdays, workday_on_or_after
+from sipdesk.casework import consent, contacts, lifecycle
+from sipdesk.casework.contacts import EntryKind, OrganisationKind
+from sipdesk.casework.lifecycle import ClosureReason, NeedInput, NoticedBy
+from sipdesk.desk import cases
+from sipdesk.meetings import invitation, meeting
+from sipdesk.meetings.invitation import InvitationDraft, ParticipantInput, ParticipantKind
+from sipdesk.messages import messaging
+from sipdesk.plans import plan
+from sipdesk.rules.workdays import add_workdays, workday_on_or_after
+from sipdesk.storage.models import CaseStatus, Law, Person, Principal, PrincipalKind, User
 
 S = CaseStatus
 # The order in which showcase cases are made; a small demo gets the first few.

@@ -55,7 +55,7 @@ STORAGE_MESSAGE = (
 
 class StorageError(SipError):
     """The database refused or could not be reached (a driver or peewee error, wrapped by
-    `sipdesk.db.storage_errors`), so the UI never needs to know the storage library."""
+    `sipdesk.storage.db.storage_errors`), so the UI never needs to know the storage library."""
 
     def __init__(self, message: str = STORAGE_MESSAGE) -> None:
         super().__init__(message)

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .paths import config_dir
+from sipdesk.paths import config_dir
 
 log = logging.getLogger("sipdesk.settings")
 

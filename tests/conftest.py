@@ -24,9 +24,9 @@ import pytest
 import time_machine
 from keyring.backend import KeyringBackend
 
-from sipdesk import schema
 from sipdesk.clock import STOCKHOLM
-from sipdesk.db import DatabaseUrl, Engine, connect, database, parse_url
+from sipdesk.storage import schema
+from sipdesk.storage.db import DatabaseUrl, Engine, connect, database, parse_url
 
 PG_ADMIN_URL = os.environ.get("SIPDESK_TEST_PG", "postgresql://root@127.0.0.1:5432/test")
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from sipdesk import cases, people
-from sipdesk.auth import create_user
-from sipdesk.models import Case, Law, Person, Principal, PrincipalKind, Role, Unit, User
+from sipdesk.accounts.auth import create_user
+from sipdesk.casework import people
+from sipdesk.desk import cases
+from sipdesk.storage.models import Case, Law, Person, Principal, PrincipalKind, Role, Unit, User
 
 # Skatteverket test personal numbers (resources/testpersonnummer.txt).
 PNR_ADULT = "19400107-9120"

@@ -6,10 +6,11 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sipdesk import cases, people, plan
+from sipdesk.casework import people
 from sipdesk.demo import skatteverket_test_numbers
-from sipdesk.models import Case, Person, Principal, User
-from sipdesk.plan import (
+from sipdesk.desk import cases
+from sipdesk.plans import plan
+from sipdesk.plans.plan import (
     Intervention,
     InterventionInput,
     InterventionStatus,
@@ -19,6 +20,7 @@ from sipdesk.plan import (
     PrincipalPart,
     SubGoal,
 )
+from sipdesk.storage.models import Case, Person, Principal, User
 from tests.scenarios import held_meeting, kallelse_world
 
 TREATMENT_REF = "Se journal i NPÖ, 2026-12-10"

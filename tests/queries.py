@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
-from sipdesk.db import database
+from sipdesk.storage.db import database
 from tests.waiting import pause
 
 

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sipdesk import consent, contacts, invitation
-from sipdesk.contacts import OrganisationKind
-from sipdesk.invitation import InvitationDraft, ParticipantInput, ParticipantKind
-from sipdesk.models import Case, Law, Principal, PrincipalKind, Role, User
+from sipdesk.casework import consent, contacts
+from sipdesk.casework.contacts import OrganisationKind
+from sipdesk.meetings import invitation
+from sipdesk.meetings.invitation import InvitationDraft, ParticipantInput, ParticipantKind
+from sipdesk.storage.models import Case, Law, Principal, PrincipalKind, Role, User
 from tests.factories import make_case, make_person, make_unit, make_user
 
 NOW = dt.datetime(2026, 11, 23, 9, 0)
@@ -64,7 +65,7 @@ def good_draft(world: dict) -> InvitationDraft:
 
 def held_meeting(world: dict, *, absent: tuple[str, ...] = ()) -> invitation.Meeting:
     """Invite with `good_draft`, then hold the meeting with everyone but `absent` there."""
-    from sipdesk import meeting
+    from sipdesk.meetings import meeting
 
     row = invitation.send_invitation(world["officer"], world["case"], good_draft(world),
                                      current=NOW)
@@ -92,7 +93,7 @@ def hold_with_substitute(world: dict, row: invitation.Meeting, *, absent: tuple[
                          substitute_came: bool = True) -> invitation.Meeting:
     """Hold `row` as the attendance dialog records it: one box a row, and the row of an invitee
     who sent a substitute is the substitute's box."""
-    from sipdesk import attendance, meeting
+    from sipdesk.meetings import attendance, meeting
 
     marks = {p.id: (substitute_came if attendance.sent_substitute(p) else p.name not in absent)
              for p in invitation.participants_of(row)}

@@ -29,7 +29,7 @@ import pypdf
 import pytest
 
 from sipdesk import __version__
-from sipdesk.db import parse_url
+from sipdesk.storage.db import parse_url
 from tests.conftest import IN_CI, PG_ADMIN_URL
 from tests.waiting import run_bounded
 

@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 
 from sipdesk.cli import build_parser
-from sipdesk.db import database
 from sipdesk.paths import resource_dir
+from sipdesk.storage.db import database
 from ui.main import main
 
 README = Path(__file__).resolve().parent.parent / "README.md"

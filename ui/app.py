@@ -23,8 +23,8 @@ from PySide6.QtCore import QLibraryInfo, QLocale, QObject, QTimer, QTranslator, 
 from PySide6.QtWidgets import QApplication
 
 from sipdesk import settings
-from sipdesk.db import database
 from sipdesk.errors import SipError
+from sipdesk.storage.db import database
 from ui import messages
 from ui.crash import crash_reporting
 from ui.startup.flow import Startup, StartupFailed

@@ -30,8 +30,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from sipdesk import case_page, clock
-from sipdesk.case_page import CasePage
+from sipdesk import clock
+from sipdesk.desk import case_page
+from sipdesk.desk.case_page import CasePage
 from sipdesk.errors import NotFoundError, StorageError
 
 from . import messages

@@ -1,7 +1,7 @@
 """Live updates: other clients' messages and receipts reach this window at once.
 
-PostgreSQL: `sipdesk.notify.Listener` LISTENs in its own thread; each event is handed to the UI
-thread through a queued Qt signal (the listener never touches a widget). SQLite: a timer asks
+PostgreSQL: `sipdesk.messages.notify.Listener` LISTENs in its own thread; each event is handed to
+the UI thread through a queued Qt signal (the listener never touches a widget). SQLite: a timer asks
 `DataVersionWatcher.changed()` every few seconds, and new inbox rows since the last look are the
 news. Either way, an event that concerns the user emits `changed` (the main window refreshes the
 badge, the open folder and Att göra — several events in a burst give one refresh), and a new
@@ -22,10 +22,10 @@ from typing import Any
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import QApplication, QStatusBar, QStyle, QSystemTrayIcon
 
-from sipdesk import messaging
-from sipdesk.db import Engine
-from sipdesk.messaging import Folder
-from sipdesk.notify import DataVersionWatcher, Listener
+from sipdesk.messages import messaging
+from sipdesk.messages.messaging import Folder
+from sipdesk.messages.notify import DataVersionWatcher, Listener
+from sipdesk.storage.db import Engine
 
 from .operations import Operation
 from .session import Session

@@ -40,10 +40,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from sipdesk import case_page
-from sipdesk.case_page import CasePage
+from sipdesk.desk import case_page
+from sipdesk.desk.case_page import CasePage
 from sipdesk.errors import NotFoundError, PermissionDenied
-from sipdesk.messaging import Badge
+from sipdesk.messages.messaging import Badge
 
 from . import messages
 from .case_list.view import CaseListView
@@ -262,8 +262,8 @@ class MainWindow(QMainWindow):
 
     def new_case(self) -> None:
         """Ask for the person and coordinator; show the new case when it is created."""
-        from sipdesk import auth
-        from sipdesk.models import User
+        from sipdesk.accounts import auth
+        from sipdesk.storage.models import User
 
         from .dialogs.new_case import NewCaseDialog  # imported when first used
 
@@ -441,7 +441,7 @@ class MainWindow(QMainWindow):
     def print_all_plans(self) -> None:
         """Bulk printing with a progress dialog that can be cancelled (issue 6). Which plans
         there are is read in the background first."""
-        from sipdesk.plan import latest_version_ids
+        from sipdesk.plans.plan import latest_version_ids
 
         def found(plan_ids: list[int]) -> None:
             if not plan_ids:

@@ -4,8 +4,8 @@
         .success(self._saved)
         .run()
 
-- The work runs in the thread pool, off the UI thread, inside `sipdesk.db.storage_errors`, so
-  a database failure arrives as the core's `StorageError` and `ui/` never imports peewee. Each
+- The work runs in the thread pool, off the UI thread, inside `sipdesk.storage.db.storage_errors`,
+  so a database failure arrives as the core's `StorageError` and `ui/` never imports peewee. Each
   worker thread opens its own database connection and closes it when the work is done.
 - `success(result)` is called back on the UI thread; so are the failure handlers.
 - Errors are shown in one place, `report_failure`: a `ValidationError` with a field goes to that
@@ -48,8 +48,8 @@ from PySide6.QtCore import (
 )
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
-from sipdesk.db import database, storage_errors
 from sipdesk.errors import SipError, StorageError, ValidationError
+from sipdesk.storage.db import database, storage_errors
 
 from . import messages
 

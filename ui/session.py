@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sipdesk.db import DatabaseUrl
-from sipdesk.models import User
+from sipdesk.storage.db import DatabaseUrl
+from sipdesk.storage.models import User
 
 
 @dataclass

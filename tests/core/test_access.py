@@ -15,11 +15,13 @@ import datetime as dt
 import peewee
 import pytest
 
-from sipdesk import access, cases, clock, demo, todo
-from sipdesk.cases import CaseFilter, Scope
+from sipdesk import clock, demo
+from sipdesk.accounts import access
+from sipdesk.desk import cases, todo
+from sipdesk.desk.cases import CaseFilter, Scope
 from sipdesk.errors import PermissionDenied
-from sipdesk.invitation import Meeting, Participant, ParticipantKind
-from sipdesk.models import Case, CaseStatus, PrincipalKind, Role, Unit, User
+from sipdesk.meetings.invitation import Meeting, Participant, ParticipantKind
+from sipdesk.storage.models import Case, CaseStatus, PrincipalKind, Role, Unit, User
 from tests.factories import make_person, make_unit, make_user
 
 DEMO_CASES = 61
@@ -28,7 +30,7 @@ OPEN = {s.value for s in CaseStatus if s.is_open}
 
 
 def rule_says(user: User, case: Case) -> bool:
-    """The rule as sipdesk.access writes it, in plain Python, one case at a time."""
+    """The rule as sipdesk.accounts.access writes it, in plain Python, one case at a time."""
     if not user.active:
         return False
     if user.role == Role.ADMINISTRATOR.value or case.coordinator_id == user.id:
@@ -176,7 +178,7 @@ def test_register_consent_refuses_a_user_who_may_not_see_the_case(db: peewee.Dat
     """DOMAIN.md, data protection (access only for those who work with the case): the use case
     checks the one access rule itself, so a user who cannot open the case cannot register a
     consent on it through any screen or the command line — and nothing is stored."""
-    from sipdesk import consent
+    from sipdesk.casework import consent
 
     officer = make_user("anna.berg")
     region = make_unit("Vårdcentralen Exempelby", principal="Region Exempelland",

@@ -7,9 +7,10 @@ from __future__ import annotations
 import peewee
 import pytest
 
-from sipdesk import attendance, invitation, meeting, plan
-from sipdesk.invitation import ParticipantKind
-from sipdesk.models import Law, PrincipalKind
+from sipdesk.meetings import attendance, invitation, meeting
+from sipdesk.meetings.invitation import ParticipantKind
+from sipdesk.plans import plan
+from sipdesk.storage.models import Law, PrincipalKind
 from tests.plan_scenarios import approve_all, fill
 from tests.scenarios import (
     SUBSTITUTE,

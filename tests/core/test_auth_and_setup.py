@@ -5,10 +5,10 @@ from __future__ import annotations
 import peewee
 import pytest
 
-from sipdesk import auth
+from sipdesk.accounts import auth
+from sipdesk.accounts.setup import SetupInput, first_run_setup, is_initialized
 from sipdesk.errors import AuthError, ValidationError
-from sipdesk.models import Law, Principal, Role, Unit, User
-from sipdesk.setup import SetupInput, first_run_setup, is_initialized
+from sipdesk.storage.models import Law, Principal, Role, Unit, User
 from tests.factories import PASSWORD, make_user
 
 

@@ -12,10 +12,11 @@ import peewee
 import pytest
 from icalendar import Calendar
 
-from sipdesk import calendar_files, consent, contacts, invitation
+from sipdesk.casework import consent, contacts
 from sipdesk.errors import ValidationError
-from sipdesk.invitation import InvitationDraft, Meeting, ParticipantInput, ParticipantKind
-from sipdesk.models import Case, Law, Person, Principal, PrincipalKind, Role, User
+from sipdesk.meetings import calendar_files, invitation
+from sipdesk.meetings.invitation import InvitationDraft, Meeting, ParticipantInput, ParticipantKind
+from sipdesk.storage.models import Case, Law, Person, Principal, PrincipalKind, Role, User
 from tests.factories import PNR_ADULT, PNR_OTHER, make_case, make_person, make_unit, make_user
 
 NOW = dt.datetime(2026, 11, 23, 9, 0)

@@ -1,15 +1,17 @@
-"""What the case view's dialogs open with (`sipdesk.case_forms`), read before they open."""
+"""What the case view's dialogs open with (`sipdesk.desk.case_forms`), read before they open."""
 
 from __future__ import annotations
 
 import peewee
 import pytest
 
-from sipdesk import case_forms, clock, consent, lifecycle, people
-from sipdesk.consent import ConsentInput, ConsentKind
+from sipdesk import clock
+from sipdesk.casework import consent, lifecycle, people
+from sipdesk.casework.consent import ConsentInput, ConsentKind
+from sipdesk.casework.lifecycle import NeedInput, NoticedBy
+from sipdesk.desk import case_forms
 from sipdesk.errors import NotFoundError
-from sipdesk.lifecycle import NeedInput, NoticedBy
-from sipdesk.models import ContactKind, Principal, PrincipalKind
+from sipdesk.storage.models import ContactKind, Principal, PrincipalKind
 from tests.factories import PNR_CHILD, make_case, make_person, make_unit, make_user
 
 

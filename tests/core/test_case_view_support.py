@@ -10,12 +10,14 @@ import datetime as dt
 import peewee
 import pytest
 
-from sipdesk import cases, clock, consent, lifecycle, people
-from sipdesk.cases import CaseFilter, SortKey
-from sipdesk.consent import ConsentInput, ConsentKind, HarmConclusion
+from sipdesk import clock
+from sipdesk.casework import consent, lifecycle, people
+from sipdesk.casework.consent import ConsentInput, ConsentKind, HarmConclusion
+from sipdesk.casework.lifecycle import ClosureReason
+from sipdesk.desk import cases
+from sipdesk.desk.cases import CaseFilter, SortKey
 from sipdesk.errors import ValidationError
-from sipdesk.lifecycle import ClosureReason
-from sipdesk.models import Case, ContactKind, Principal, PrincipalKind, User
+from sipdesk.storage.models import Case, ContactKind, Principal, PrincipalKind, User
 from tests.factories import PNR_CHILD, PNR_OTHER, make_case, make_person, make_user
 
 TODAY = dt.date(2026, 11, 22)

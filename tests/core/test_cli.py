@@ -13,10 +13,11 @@ import psycopg
 import pytest
 from playhouse.migrations import Runner
 
-from sipdesk import __version__, schema
+from sipdesk import __version__
 from sipdesk.cli import build_parser
-from sipdesk.db import DatabaseUrl, Engine, connect, database, parse_url
 from sipdesk.paths import resource_dir
+from sipdesk.storage import schema
+from sipdesk.storage.db import DatabaseUrl, Engine, connect, database, parse_url
 from tests.conftest import IN_CI, PG_ADMIN_URL
 from ui.main import main
 
@@ -228,7 +229,7 @@ def test_demo_then_print_with_the_option_after_the_command(
     assert (code, err) == (0, "")
     assert out.startswith("3 påhittade ärenden skapade på ")
 
-    from sipdesk.models import Case
+    from sipdesk.storage.models import Case
 
     connect(url)
     number = Case.select(Case.number).order_by(Case.id).first().number

@@ -7,12 +7,16 @@ from __future__ import annotations
 import peewee
 import pytest
 
-from sipdesk import auth, cases, collation, contacts, messaging, people
-from sipdesk.cases import CaseFilter, SortKey
-from sipdesk.contacts import OrganisationKind
-from sipdesk.db import database
-from sipdesk.messaging import Folder
-from sipdesk.models import Law, Principal, PrincipalKind, Role
+from sipdesk.accounts import auth
+from sipdesk.casework import contacts, people
+from sipdesk.casework.contacts import OrganisationKind
+from sipdesk.desk import cases
+from sipdesk.desk.cases import CaseFilter, SortKey
+from sipdesk.messages import messaging
+from sipdesk.messages.messaging import Folder
+from sipdesk.storage import collation
+from sipdesk.storage.db import database
+from sipdesk.storage.models import Law, Principal, PrincipalKind, Role
 from tests.factories import make_person, make_unit, make_user
 
 # Skatteverket test personal numbers (resources/testpersonnummer.txt).

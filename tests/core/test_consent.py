@@ -8,11 +8,12 @@ import datetime as dt
 import peewee
 import pytest
 
-from sipdesk import audit, consent, lifecycle, people
-from sipdesk.consent import ConsentInput, ConsentKind, HarmConclusion
+from sipdesk.accounts import audit
+from sipdesk.casework import consent, lifecycle, people
+from sipdesk.casework.consent import ConsentInput, ConsentKind, HarmConclusion
+from sipdesk.casework.lifecycle import Action, ClosureReason
 from sipdesk.errors import ValidationError
-from sipdesk.lifecycle import Action, ClosureReason
-from sipdesk.models import Case, CaseStatus, ContactKind, Principal, PrincipalKind, User
+from sipdesk.storage.models import Case, CaseStatus, ContactKind, Principal, PrincipalKind, User
 from tests.factories import PNR_CHILD, make_case, make_person, make_user
 
 TODAY = dt.date(2026, 11, 22)

@@ -10,12 +10,13 @@ import datetime as dt
 import peewee
 import pytest
 
-from sipdesk import consent, contacts, invitation, meeting
-from sipdesk.contacts import EntryKind, OrganisationKind
+from sipdesk.casework import consent, contacts
+from sipdesk.casework.contacts import EntryKind, OrganisationKind
 from sipdesk.errors import NotFoundError, ValidationError
-from sipdesk.invitation import InvitationDraft, ParticipantInput, ParticipantKind
-from sipdesk.meeting import StaffMeetingInput
-from sipdesk.models import Law, Principal, PrincipalKind, Role
+from sipdesk.meetings import invitation, meeting
+from sipdesk.meetings.invitation import InvitationDraft, ParticipantInput, ParticipantKind
+from sipdesk.meetings.meeting import StaffMeetingInput
+from sipdesk.storage.models import Law, Principal, PrincipalKind, Role
 from tests.factories import make_case, make_unit, make_user
 
 NOW = dt.datetime(2026, 11, 23, 9, 0)

@@ -10,13 +10,15 @@ import datetime as dt
 import pytest
 import time_machine
 
-from sipdesk import clock, consent, lifecycle, todo
-from sipdesk.calendar_files import local
+from sipdesk import clock
+from sipdesk.casework import consent, lifecycle
+from sipdesk.casework.lifecycle import Action, ClosureReason
 from sipdesk.clock import STOCKHOLM
+from sipdesk.desk import todo
 from sipdesk.errors import ValidationError
-from sipdesk.lifecycle import Action, ClosureReason
-from sipdesk.models import Case, Principal
-from sipdesk.workdays import add_workdays, is_workday, one_year_after
+from sipdesk.meetings.calendar_files import local
+from sipdesk.rules.workdays import add_workdays, is_workday, one_year_after
+from sipdesk.storage.models import Case, Principal
 from tests.factories import make_case, make_unit, make_user
 
 # name → a moment on that day (Stockholm), with what the documentation deadline must be

@@ -8,10 +8,12 @@ from pathlib import Path
 
 import peewee
 
-from sipdesk import auth, clock, demo, personal_number
-from sipdesk.db import DatabaseUrl, Engine, connect, database
-from sipdesk.models import Case, CaseStatus, Person, User
+from sipdesk import clock, demo
+from sipdesk.accounts import auth
 from sipdesk.paths import resource_dir
+from sipdesk.rules import personal_number
+from sipdesk.storage.db import DatabaseUrl, Engine, connect, database
+from sipdesk.storage.models import Case, CaseStatus, Person, User
 
 SKATTEVERKET = {
     f"{line[:8]}-{line[8:]}"
@@ -39,9 +41,11 @@ def test_demo_fills_every_state_with_test_numbers_only(db: peewee.Database) -> N
 def test_demo_cases_agree_with_their_status(db: peewee.Database) -> None:
     """A case past the consent step shows a consent (or a menprövning), every case its need."""
 
-    from sipdesk import consent, invitation, lifecycle, plan
-    from sipdesk.contacts import Organisation
-    from sipdesk.lifecycle import Action
+    from sipdesk.casework import consent, lifecycle
+    from sipdesk.casework.contacts import Organisation
+    from sipdesk.casework.lifecycle import Action
+    from sipdesk.meetings import invitation
+    from sipdesk.plans import plan
 
     demo.fill_demo(cases=300, seed=5)
     today = clock.today()
@@ -72,7 +76,7 @@ def test_every_demo_case_has_the_next_date_the_overview_gives(db: peewee.Databas
     """Case.next_date (the case list's "Nästa datum") is the date of next_step, the overview's
     one rule: none before the kallelse ("Samtycke finns") or after the end; the meeting, the
     documentation deadline or the follow-up otherwise."""
-    from sipdesk.next_step import next_step
+    from sipdesk.desk.next_step import next_step
 
     demo.fill_demo(cases=120, seed=5)
     today = clock.today()

@@ -9,17 +9,20 @@ import datetime as dt
 import peewee
 import pytest
 
-from sipdesk import audit, contacts, convene, drafts, invitation, meeting, messaging
+from sipdesk.accounts import audit
+from sipdesk.casework import contacts, drafts
 from sipdesk.errors import PermissionDenied, ValidationError
-from sipdesk.invitation import (
+from sipdesk.meetings import convene, invitation, meeting
+from sipdesk.meetings.invitation import (
     Answer,
     HowInvited,
     InvitationDraft,
     ParticipantInput,
     ParticipantKind,
 )
-from sipdesk.meeting import PrimaryCareDecision, StaffMeetingInput
-from sipdesk.models import Case, CaseStatus, Law, PrincipalKind, Role
+from sipdesk.meetings.meeting import PrimaryCareDecision, StaffMeetingInput
+from sipdesk.messages import messaging
+from sipdesk.storage.models import Case, CaseStatus, Law, PrincipalKind, Role
 from tests.factories import make_case, make_person, make_user
 from tests.scenarios import MEETING, NOW, entry_for, good_draft, kallelse_world
 
@@ -230,7 +233,7 @@ def test_meeting_held_with_a_deviation_for_a_principal_that_did_not_come(world: 
 def test_age_75_is_read_from_the_personal_number_on_the_meeting_date(
     world: dict, born_years_before: int, expected: bool
 ) -> None:
-    from sipdesk import personal_number
+    from sipdesk.rules import personal_number
 
     born = dt.date(MEETING.year - born_years_before, MEETING.month, MEETING.day)
     nine = f"{born:%y%m%d}123"
@@ -333,7 +336,7 @@ def test_wizard_draft_survives_and_round_trips(world: dict) -> None:
 
 
 def test_att_gora_gains_meetings_answers_calls_and_deviations(world: dict) -> None:
-    from sipdesk import todo
+    from sipdesk.desk import todo
 
     meeting_row = invitation.send_invitation(world["officer"], world["case"], good_draft(world),
                                              current=NOW)

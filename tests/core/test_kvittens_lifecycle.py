@@ -15,11 +15,16 @@ import pytest
 import time_machine
 from pypdf import PdfReader
 
-from sipdesk import clock, invitation, lifecycle, messaging, plan, todo
+from sipdesk import clock
+from sipdesk.casework import lifecycle
+from sipdesk.casework.lifecycle import ClosureReason, NeedInput, NoticedBy
+from sipdesk.desk import todo
 from sipdesk.errors import ValidationError
-from sipdesk.lifecycle import ClosureReason, NeedInput, NoticedBy
-from sipdesk.messaging import AckEnded, Message, MessageKind, Receipt
-from sipdesk.models import Case, CaseStatus, User
+from sipdesk.meetings import invitation
+from sipdesk.messages import messaging
+from sipdesk.messages.messaging import AckEnded, Message, MessageKind, Receipt
+from sipdesk.plans import plan
+from sipdesk.storage.models import Case, CaseStatus, User
 from tests.plan_scenarios import approve_all, fill, plan_world
 from tests.scenarios import MEETING, NOW, good_draft, kallelse_world
 
@@ -129,7 +134,7 @@ def test_a_kallelse_to_a_meeting_that_has_passed_asks_no_more(
 
 
 def test_a_held_meeting_ends_the_kallelse_kvittens(invited: dict) -> None:
-    from sipdesk import meeting
+    from sipdesk.meetings import meeting
 
     people = invitation.participants_of(invited["meeting"])
     meeting.mark_held(invited["officer"], invited["meeting"], {p.id: True for p in people},

@@ -1,4 +1,5 @@
-"""Every coded value the screens and the paper show has its Swedish word (sipdesk.labelled)."""
+"""Every coded value the screens and the paper show has its Swedish word
+(sipdesk.rules.labelled)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from collections.abc import Iterator
 import pytest
 
 import sipdesk
-from sipdesk.labelled import LabelledEnum
+from sipdesk.rules.labelled import LabelledEnum
 
 
 def labelled_enums() -> Iterator[type[LabelledEnum]]:

@@ -8,11 +8,13 @@ import datetime as dt
 import peewee
 import pytest
 
-from sipdesk import audit, clock, lifecycle
-from sipdesk.db import database
+from sipdesk import clock
+from sipdesk.accounts import audit
+from sipdesk.casework import lifecycle
+from sipdesk.casework.lifecycle import TRANSITIONS, Action, ClosureReason, NeedInput, NoticedBy
 from sipdesk.errors import PermissionDenied, ValidationError
-from sipdesk.lifecycle import TRANSITIONS, Action, ClosureReason, NeedInput, NoticedBy
-from sipdesk.models import Case, CaseStatus, User
+from sipdesk.storage.db import database
+from sipdesk.storage.models import Case, CaseStatus, User
 from tests.factories import PNR_OTHER, make_case, make_person, make_user
 
 TODAY = clock.today()
@@ -192,7 +194,7 @@ def test_replacing_sip_needs_the_new_case_and_the_persons_agreement(
 
 
 def lifecycle_new_case_for_same_person(officer: User, case: Case) -> Case:
-    from sipdesk import cases
+    from sipdesk.desk import cases
     return cases.create_case(officer, person=case.person)
 
 

@@ -1,4 +1,4 @@
-"""What the Kallelse tab's dialogs read before they open (`sipdesk.meeting_page`), on both
+"""What the Kallelse tab's dialogs read before they open (`sipdesk.meetings.meeting_page`), on both
 engines: the staff meeting's coordinator and users, the mobile care team's earlier check and age
 criterion — each with what the dialog shows joined, so the dialog runs no statement."""
 
@@ -7,9 +7,9 @@ from __future__ import annotations
 import peewee
 import pytest
 
-from sipdesk import invitation, meeting
-from sipdesk.meeting import PrimaryCareDecision
-from sipdesk.meeting_page import mobile_team_form, staff_meeting_form
+from sipdesk.meetings import invitation, meeting
+from sipdesk.meetings.meeting import PrimaryCareDecision
+from sipdesk.meetings.meeting_page import mobile_team_form, staff_meeting_form
 from tests.queries import assert_query_count
 from tests.scenarios import NOW, good_draft, kallelse_world
 

@@ -13,8 +13,9 @@ import peewee
 import pytest
 import time_machine as tm
 
-from sipdesk import clock, demo, invitation
-from sipdesk.invitation import (
+from sipdesk import clock, demo
+from sipdesk.meetings import invitation
+from sipdesk.meetings.invitation import (
     DEFAULT_MINUTES,
     LONGEST_NOTICE_DAYS,
     MAX_MINUTES,
@@ -26,9 +27,9 @@ from sipdesk.invitation import (
     default_staff_meeting,
     in_office_hours,
 )
-from sipdesk.models import Case
-from sipdesk.plan import PlanVersion
-from sipdesk.workdays import is_workday
+from sipdesk.plans.plan import PlanVersion
+from sipdesk.rules.workdays import is_workday
+from sipdesk.storage.models import Case
 
 # The days that matter: the Friday a week before midsommarafton, julafton, nyårsafton, a leap
 # day, and days whose "two weeks ahead" is itself a holiday (juldagen, midsommarafton,

@@ -1,4 +1,4 @@
-"""What the inbox's windows read (sipdesk.message_page), on both engines: one message as the
+"""What the inbox's windows read (sipdesk.desk.message_page), on both engines: one message as the
 reading pane shows it — to its recipient, to its sender, withdrawn, a kallelse still to answer —
 and what a new message, a reply or a forward starts from, with a new message's problems all at
 once."""
@@ -8,11 +8,15 @@ from __future__ import annotations
 import peewee
 import pytest
 
-from sipdesk import clock, invitation, lifecycle, message_page, messaging
+from sipdesk import clock
+from sipdesk.casework import lifecycle
+from sipdesk.casework.lifecycle import ClosureReason
+from sipdesk.desk import message_page
 from sipdesk.errors import NotFoundError, PermissionDenied, ValidationError
-from sipdesk.lifecycle import ClosureReason
-from sipdesk.messaging import Folder, MessageKind
-from sipdesk.models import Case, Law, PrincipalKind, User
+from sipdesk.meetings import invitation
+from sipdesk.messages import messaging
+from sipdesk.messages.messaging import Folder, MessageKind
+from sipdesk.storage.models import Case, Law, PrincipalKind, User
 from tests.factories import make_case, make_unit, make_user
 from tests.scenarios import NOW, good_draft, kallelse_world
 

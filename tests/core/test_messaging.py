@@ -8,11 +8,14 @@ import threading
 import peewee
 import pytest
 
-from sipdesk import audit, clock, lifecycle, messaging
-from sipdesk.db import database
+from sipdesk import clock
+from sipdesk.accounts import audit
+from sipdesk.casework import lifecycle
 from sipdesk.errors import NotFoundError, PermissionDenied, ValidationError
-from sipdesk.messaging import Folder, MessageKind
-from sipdesk.models import Case, Law, PrincipalKind, User
+from sipdesk.messages import messaging
+from sipdesk.messages.messaging import Folder, MessageKind
+from sipdesk.storage.db import database
+from sipdesk.storage.models import Case, Law, PrincipalKind, User
 from tests.factories import make_case, make_unit, make_user
 
 

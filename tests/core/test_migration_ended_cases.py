@@ -9,9 +9,10 @@ import importlib
 
 import peewee
 
-from sipdesk import clock, messaging
-from sipdesk.messaging import Message, MessageKind, Receipt
-from sipdesk.models import Case, CaseStatus
+from sipdesk import clock
+from sipdesk.messages import messaging
+from sipdesk.messages.messaging import Message, MessageKind, Receipt
+from sipdesk.storage.models import Case, CaseStatus
 from tests.factories import PNR_OTHER, make_case, make_person, make_user
 
 settle = importlib.import_module("sipdesk.migrations.0011_ended_cases_settle")

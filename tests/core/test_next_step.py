@@ -16,12 +16,15 @@ import datetime as dt
 import peewee
 import time_machine
 
-from sipdesk import clock, consent, invitation, lifecycle, meeting, plan
+from sipdesk import clock
+from sipdesk.casework import consent, lifecycle
+from sipdesk.casework.lifecycle import Action, ClosureReason
 from sipdesk.clock import STOCKHOLM
-from sipdesk.lifecycle import Action, ClosureReason
-from sipdesk.models import Case, CaseStatus
-from sipdesk.next_step import NextStep, consent_line, invite_label, next_step
-from sipdesk.workdays import add_workdays
+from sipdesk.desk.next_step import NextStep, consent_line, invite_label, next_step
+from sipdesk.meetings import invitation, meeting
+from sipdesk.plans import plan
+from sipdesk.rules.workdays import add_workdays
+from sipdesk.storage.models import Case, CaseStatus
 from tests.factories import PNR_OTHER, make_case, make_person, make_user
 from tests.plan_scenarios import approve_all, fill
 from tests.scenarios import MEETING, NOW, good_draft, kallelse_world

@@ -11,11 +11,14 @@ from pathlib import Path
 import peewee
 import pytest
 
-from sipdesk import consent, messaging, settings, todo
-from sipdesk.db import DatabaseUrl, Engine, connect, database
-from sipdesk.messaging import MessageKind
-from sipdesk.models import Case, Principal, PrincipalKind, User
-from sipdesk.notify import APPLICATION_NAME, DataVersionWatcher, Listener
+from sipdesk import settings
+from sipdesk.casework import consent
+from sipdesk.desk import todo
+from sipdesk.messages import messaging
+from sipdesk.messages.messaging import MessageKind
+from sipdesk.messages.notify import APPLICATION_NAME, DataVersionWatcher, Listener
+from sipdesk.storage.db import DatabaseUrl, Engine, connect, database
+from sipdesk.storage.models import Case, Principal, PrincipalKind, User
 from tests.factories import make_case, make_unit, make_user
 from tests.waiting import pause
 

@@ -8,11 +8,12 @@ import peewee
 import pytest
 from playhouse.test_utils import count_queries
 
-from sipdesk import cases, people
-from sipdesk.cases import CaseFilter, Scope, SortKey
-from sipdesk.db import Engine, engine_of
+from sipdesk.casework import people
+from sipdesk.desk import cases
+from sipdesk.desk.cases import CaseFilter, Scope, SortKey
 from sipdesk.errors import NotFoundError, PermissionDenied, ValidationError
-from sipdesk.models import Case, CaseStatus, ContactKind, Law, PrincipalKind, User
+from sipdesk.storage.db import Engine, engine_of
+from sipdesk.storage.models import Case, CaseStatus, ContactKind, Law, PrincipalKind, User
 from tests.factories import (
     PNR_ADULT,
     PNR_CHILD,
@@ -194,7 +195,8 @@ def test_a_page_of_the_case_list_is_one_query(db: peewee.Database) -> None:
         _ = [(r.person_name, r.coordinator, r.unit) for r in rows]
     assert len(rows) == 3
     # One query for the page; on SQLite one more, small and constant, that picks the plan for
-    # "Alla" by whether the user sees their principal's cases (sipdesk.access) — never one per row.
+    # "Alla" by whether the user sees their principal's cases (sipdesk.accounts.access) — never one
+    # per row.
     assert counter.count == (2 if engine_of() is Engine.SQLITE else 1)
 
 
@@ -220,8 +222,8 @@ def test_a_case_one_may_not_see_is_not_found_like_a_missing_one(listed: dict) ->
 
 def test_every_write_and_every_opening_is_logged_with_user_and_case(db: peewee.Database) -> None:
     """Data protection (DOMAIN.md): a log of who read and changed what."""
-    from sipdesk import audit
-    from sipdesk.audit import AuditAction, AuditEntry
+    from sipdesk.accounts import audit
+    from sipdesk.accounts.audit import AuditAction, AuditEntry
 
     officer = make_user()
     person = people.create_person(people.PersonInput(PNR_OTHER, "Bo", "Ek"), actor=officer)
@@ -253,7 +255,7 @@ def test_a_case_outside_ones_organisation_cannot_be_opened(db: peewee.Database) 
 
 
 def test_case_rows_show_consent_and_a_marker_when_something_waits(db: peewee.Database) -> None:
-    from sipdesk import messaging
+    from sipdesk.messages import messaging
 
     officer = make_user()
     colleague = make_user("maria.holm", unit=officer.unit, full_name="Maria Holm")

@@ -8,8 +8,8 @@ import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
-from sipdesk import personal_number as pnr
 from sipdesk.errors import ValidationError
+from sipdesk.rules import personal_number as pnr
 
 TODAY = dt.date(2026, 11, 22)
 

@@ -6,9 +6,10 @@ from __future__ import annotations
 import peewee
 import pytest
 
-from sipdesk import audit, plan, plan_language
+from sipdesk.accounts import audit
 from sipdesk.errors import ValidationError
-from sipdesk.plan import InterventionInput
+from sipdesk.plans import plan, plan_language
+from sipdesk.plans.plan import InterventionInput
 from tests.core.test_plan import fill_plan, principal
 from tests.plan_scenarios import plan_world
 

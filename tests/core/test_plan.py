@@ -9,10 +9,13 @@ import datetime as dt
 import peewee
 import pytest
 
-from sipdesk import clock, lifecycle, messaging, plan
+from sipdesk import clock
+from sipdesk.casework import lifecycle
 from sipdesk.errors import PermissionDenied, ValidationError
-from sipdesk.models import Case, CaseStatus, Principal
-from sipdesk.plan import InterventionInput
+from sipdesk.messages import messaging
+from sipdesk.plans import plan
+from sipdesk.plans.plan import InterventionInput
+from sipdesk.storage.models import Case, CaseStatus, Principal
 from tests.plan_scenarios import plan_world
 from tests.scenarios import MEETING
 
@@ -251,7 +254,7 @@ def test_reopening_clears_all_approvals(world: dict) -> None:
 
 
 def test_follow_up_version_starts_as_a_copy_and_the_old_stays_readable(world: dict) -> None:
-    from sipdesk import invitation, meeting
+    from sipdesk.meetings import invitation, meeting
     from tests.scenarios import good_draft
 
     p = fill_plan(world)

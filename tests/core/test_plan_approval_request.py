@@ -10,8 +10,10 @@ import peewee
 import pytest
 import time_machine
 
-from sipdesk import clock, messaging, plan
-from sipdesk.plan import InterventionInput
+from sipdesk import clock
+from sipdesk.messages import messaging
+from sipdesk.plans import plan
+from sipdesk.plans.plan import InterventionInput
 from tests.core.test_plan import approve_all, fill_plan, principal
 from tests.plan_scenarios import plan_world
 

@@ -1,4 +1,4 @@
-"""What the Planen tab may offer now, and why not (sipdesk.plan_commands) — DOMAIN.md step 8:
+"""What the Planen tab may offer now, and why not (sipdesk.desk.plan_commands) — DOMAIN.md step 8:
 each principal finishes and approves its own part; approval is asked for once every part is
 finished; a locked plan is changed only by reopening it."""
 
@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import peewee
 
-from sipdesk.models import Case
-from sipdesk.plan_commands import LOCKED, PlanCommands, plan_commands
-from sipdesk.plan_page import plan_page
+from sipdesk.desk.plan_commands import LOCKED, PlanCommands, plan_commands
+from sipdesk.plans.plan_page import plan_page
+from sipdesk.storage.models import Case
 from tests.plan_scenarios import approve_all, fill, plan_world
 
 

@@ -1,4 +1,5 @@
-"""What the documentation wizard reads and how it saves a field (`sipdesk.plan_documentation`),
+"""What the documentation wizard reads and how it saves a field
+(`sipdesk.plans.plan_documentation`),
 on both engines: one read model with every name resolved (the UI thread runs no query on it),
 who may write each part, read-only versions, and compare-and-set saving of the shared texts,
 the sub-goals and the actions by others."""
@@ -10,10 +11,10 @@ import datetime as dt
 import peewee
 import pytest
 
-from sipdesk import plan
 from sipdesk.errors import ValidationError
-from sipdesk.models import Principal
-from sipdesk.plan_documentation import documentation_view, save_field
+from sipdesk.plans import plan
+from sipdesk.plans.plan_documentation import documentation_view, save_field
+from sipdesk.storage.models import Principal
 from tests.core.test_plan import approve_all, fill_plan
 from tests.plan_scenarios import plan_world
 from tests.queries import assert_query_count

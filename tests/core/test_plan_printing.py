@@ -1,4 +1,4 @@
-"""What bulk printing asks of the core (sipdesk.plan.latest_version_ids), on both engines: the
+"""What bulk printing asks of the core (sipdesk.plans.plan.latest_version_ids), on both engines: the
 latest version of every case with a plan, by case status, approved only for the person's
 copy — in one query."""
 
@@ -7,8 +7,8 @@ from __future__ import annotations
 import peewee
 import pytest
 
-from sipdesk import plan
-from sipdesk.models import Case, CaseStatus
+from sipdesk.plans import plan
+from sipdesk.storage.models import Case, CaseStatus
 from tests.plan_scenarios import approve_all, clone_plan, fill, more_cases, plan_world
 
 

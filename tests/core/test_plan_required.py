@@ -10,7 +10,7 @@ import datetime as dt
 import peewee
 import pytest
 
-from sipdesk import plan
+from sipdesk.plans import plan
 from tests.core.test_plan import fill_plan
 from tests.plan_scenarios import plan_world
 from tests.scenarios import MEETING

@@ -11,9 +11,11 @@ import datetime as dt
 import peewee
 import pytest
 
-from sipdesk import invitation, plan, todo
-from sipdesk.models import Case, Principal
-from sipdesk.todo import Target
+from sipdesk.desk import todo
+from sipdesk.desk.todo import Target
+from sipdesk.meetings import invitation
+from sipdesk.plans import plan
+from sipdesk.storage.models import Case, Principal
 from tests.core.test_plan import approve_all, fill_plan
 from tests.factories import make_unit, make_user
 from tests.plan_scenarios import plan_world

@@ -11,8 +11,11 @@ import peewee
 import psycopg
 import pytest
 
-from sipdesk import schema, settings
-from sipdesk.db import (
+from sipdesk import settings
+from sipdesk.errors import ConflictError
+from sipdesk.paths import default_database_path
+from sipdesk.storage import schema
+from sipdesk.storage.db import (
     ConnectionProblem,
     DatabaseUrl,
     Engine,
@@ -24,9 +27,7 @@ from sipdesk.db import (
     parse_url,
     resolve_url,
 )
-from sipdesk.errors import ConflictError
-from sipdesk.models import Person
-from sipdesk.paths import default_database_path
+from sipdesk.storage.models import Person
 from tests.factories import make_person
 
 

@@ -11,8 +11,9 @@ import datetime as dt
 import pytest
 import time_machine as tm
 
-from sipdesk import clock, invitation
-from sipdesk.invitation import SHORT_NOTICE_WARNING, default_meeting_times, time_warnings
+from sipdesk import clock
+from sipdesk.meetings import invitation
+from sipdesk.meetings.invitation import SHORT_NOTICE_WARNING, default_meeting_times, time_warnings
 from tests.core.test_meeting_times import DAYS_THAT_MATTER, travel
 
 

@@ -13,13 +13,18 @@ import peewee
 import pytest
 import time_machine
 
-from sipdesk import clock, invitation, lifecycle, messaging, plan, todo
-from sipdesk.audit import AuditEntry
-from sipdesk.invitation import Meeting, MeetingStatus
-from sipdesk.lifecycle import ClosureReason
-from sipdesk.messaging import AckEnded, Message, MessageKind, Receipt
-from sipdesk.models import Case, CaseStatus, Principal, User
-from sipdesk.todo import Target
+from sipdesk import clock
+from sipdesk.accounts.audit import AuditEntry
+from sipdesk.casework import lifecycle
+from sipdesk.casework.lifecycle import ClosureReason
+from sipdesk.desk import todo
+from sipdesk.desk.todo import Target
+from sipdesk.meetings import invitation
+from sipdesk.meetings.invitation import Meeting, MeetingStatus
+from sipdesk.messages import messaging
+from sipdesk.messages.messaging import AckEnded, Message, MessageKind, Receipt
+from sipdesk.plans import plan
+from sipdesk.storage.models import Case, CaseStatus, Principal, User
 from tests.plan_scenarios import approve_all, fill, plan_world
 from tests.scenarios import MEETING, NOW, good_draft, kallelse_world
 
@@ -188,7 +193,7 @@ def test_the_cancellation_notice_stops_asking_once_the_meeting_time_has_passed(
     assert messaging.open_message(nurse, notice.id).body  # still readable
     assert messaging.badge(nurse).unacknowledged == 0
     # Idempotent: the sweep Att göra runs on every look finds nothing more to write.
-    from sipdesk.meeting import end_kvittens_of_passed_meetings
+    from sipdesk.meetings.meeting import end_kvittens_of_passed_meetings
 
     assert end_kvittens_of_passed_meetings(nurse) == []
     assert end_kvittens_of_passed_meetings(officer) == []

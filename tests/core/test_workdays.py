@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from sipdesk.workdays import add_workdays, is_workday, workdays_between
+from sipdesk.rules.workdays import add_workdays, is_workday, workdays_between
 
 D = dt.date
 

@@ -23,9 +23,9 @@ from pathlib import Path
 import psycopg
 import pytest
 
-from sipdesk import schema
-from sipdesk.db import DatabaseUrl, Engine, connect, database, parse_url
 from sipdesk.demo import fill_demo
+from sipdesk.storage import schema
+from sipdesk.storage.db import DatabaseUrl, Engine, connect, database, parse_url
 from tests.conftest import IN_CI, PG_ADMIN_URL
 
 FULL_SIZE = os.environ.get("SIPDESK_BENCH") == "full"

@@ -17,8 +17,9 @@ import peewee
 import pytest
 from pytestqt.qtbot import QtBot
 
-from sipdesk import case_page, messaging
-from sipdesk.db import DatabaseUrl, Engine
+from sipdesk.desk import case_page
+from sipdesk.messages import messaging
+from sipdesk.storage.db import DatabaseUrl, Engine
 from tests.perf.conftest import BenchReport, Figure, bench_size
 from tests.plan_scenarios import fill, plan_world
 from tests.queries import recorded

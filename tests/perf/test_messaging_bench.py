@@ -27,12 +27,13 @@ from dataclasses import dataclass
 import psycopg
 import pytest
 
-from sipdesk import messaging, schema
-from sipdesk.db import DatabaseUrl, Engine, connect, database, parse_url
 from sipdesk.demo import DEMO_LOGIN, fill_demo
-from sipdesk.messaging import Folder
-from sipdesk.models import User
-from sipdesk.notify import Listener
+from sipdesk.messages import messaging
+from sipdesk.messages.messaging import Folder
+from sipdesk.messages.notify import Listener
+from sipdesk.storage import schema
+from sipdesk.storage.db import DatabaseUrl, Engine, connect, database, parse_url
+from sipdesk.storage.models import User
 from tests.conftest import IN_CI, PG_ADMIN_URL
 from tests.perf.conftest import BenchReport, Figure, bench_size, median_ms, meets_target
 

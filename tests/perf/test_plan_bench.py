@@ -32,9 +32,10 @@ from reportlab.platypus import Paragraph
 
 from reports import base
 from reports.plan import render_many, render_plan
-from sipdesk import plan, schema
-from sipdesk.db import DatabaseUrl, Engine, connect, database, parse_url
-from sipdesk.plan import InterventionInput
+from sipdesk.plans import plan
+from sipdesk.plans.plan import InterventionInput
+from sipdesk.storage import schema
+from sipdesk.storage.db import DatabaseUrl, Engine, connect, database, parse_url
 from tests.conftest import IN_CI, PG_ADMIN_URL
 from tests.perf.conftest import BenchReport, Figure, bench_size, median_ms, meets_target
 from tests.plan_scenarios import (

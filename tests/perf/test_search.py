@@ -33,12 +33,12 @@ import pytest
 from PySide6.QtCore import QEventLoop
 from PySide6.QtWidgets import QApplication
 
-from sipdesk import cases
-from sipdesk import personal_number as pnr
-from sipdesk.cases import CaseFilter, Scope
-from sipdesk.db import DatabaseUrl, Engine, connect, database
 from sipdesk.demo import DEMO_LOGIN
-from sipdesk.models import CaseStatus, User
+from sipdesk.desk import cases
+from sipdesk.desk.cases import CaseFilter, Scope
+from sipdesk.rules import personal_number as pnr
+from sipdesk.storage.db import DatabaseUrl, Engine, connect, database
+from sipdesk.storage.models import CaseStatus, User
 from tests.perf.conftest import (
     FULL_SIZE,
     BenchDatabase,
@@ -76,7 +76,7 @@ def _raw_predicate(
     text: str, engine: Engine, *, coordinator: int | None = None,
 ) -> tuple[str, list[object]]:
     """The WHERE clause on sip_case a person would write for the search box — the rules of
-    sipdesk.people.person_search_condition and sipdesk.cases._text_condition — and its
+    sipdesk.casework.people.person_search_condition and sipdesk.desk.cases._text_condition — and its
     parameters: the matching persons by their indexed keys, or the case number; with
     `coordinator`, only that coordinator's open cases."""
     op, wild = ("GLOB", "*") if engine is Engine.SQLITE else ("LIKE", "%")
@@ -257,7 +257,7 @@ def _measure(
     print(f"\n[bench] {label} search {text!r} in {name}: model {model_ms:.1f} ms "
           f"(max {max(model_s) * 1000:.1f}), raw SQL {raw_ms:.1f} ms "
           f"(max {max(raw_s) * 1000:.1f}), ratio {figure.ratio:.2f}; of the model's time "
-          f"sipdesk.cases count + page {median_ms(core_s):.1f} ms")
+          f"sipdesk.desk.cases count + page {median_ms(core_s):.1f} ms")
     if figure.passed:
         return None
     return f"{name} {text!r}: {model_ms:.1f} ms, raw {raw_ms:.1f} ms"

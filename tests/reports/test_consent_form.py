@@ -12,9 +12,10 @@ from pypdf import PdfReader
 
 from reports.base import written_date
 from reports.consent_form import render_consent_form
-from sipdesk import clock, consent, people
-from sipdesk.db import DatabaseUrl
-from sipdesk.models import Case, ContactKind, Principal, PrincipalKind, User
+from sipdesk import clock
+from sipdesk.casework import consent, people
+from sipdesk.storage.db import DatabaseUrl
+from sipdesk.storage.models import Case, ContactKind, Principal, PrincipalKind, User
 from tests.factories import PNR_CHILD, make_case, make_person, make_user
 from ui.main import main
 

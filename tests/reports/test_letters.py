@@ -20,14 +20,15 @@ from reportlab.lib.units import mm
 
 from reports import letters
 from reports.letters import LetterKind, planned_letters, render_letters
-from sipdesk import consent, contacts, invitation
+from sipdesk.casework import consent, contacts
+from sipdesk.casework.contacts import OrganisationKind
 from sipdesk.clock import STOCKHOLM
-from sipdesk.contacts import OrganisationKind
-from sipdesk.db import DatabaseUrl
 from sipdesk.errors import ValidationError
-from sipdesk.invitation import HowInvited, InvitationDraft, Meeting, ParticipantInput
-from sipdesk.invitation import ParticipantKind as Kind
-from sipdesk.models import Case, Law, Person, Principal, PrincipalKind, Role, User
+from sipdesk.meetings import invitation
+from sipdesk.meetings.invitation import HowInvited, InvitationDraft, Meeting, ParticipantInput
+from sipdesk.meetings.invitation import ParticipantKind as Kind
+from sipdesk.storage.db import DatabaseUrl
+from sipdesk.storage.models import Case, Law, Person, Principal, PrincipalKind, Role, User
 from tests.factories import make_case, make_person, make_unit, make_user
 from ui.main import main
 

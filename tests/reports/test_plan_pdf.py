@@ -22,10 +22,11 @@ from reports.plan import (
     render_many,
     render_plan,
 )
-from sipdesk import clock, plan
-from sipdesk.db import DatabaseUrl
+from sipdesk import clock
 from sipdesk.errors import ValidationError
-from sipdesk.plan import PlanVersion
+from sipdesk.plans import plan
+from sipdesk.plans.plan import PlanVersion
+from sipdesk.storage.db import DatabaseUrl
 from tests.plan_scenarios import (
     TREATMENT_REF,
     approve_all,

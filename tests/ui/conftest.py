@@ -21,8 +21,8 @@ from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
 
-from sipdesk.db import DatabaseUrl, Engine
-from sipdesk.models import Role
+from sipdesk.storage.db import DatabaseUrl, Engine
+from sipdesk.storage.models import Role
 from tests.factories import make_unit, make_user
 from ui import messages
 from ui.session import Session

@@ -12,9 +12,11 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog, QLineEdit, QPlainTextEdit, QWidget, QWizard
 from pytestqt.qtbot import QtBot
 
-from sipdesk import auth, people, plan
-from sipdesk.db import DatabaseUrl
-from sipdesk.models import Case, Principal, User
+from sipdesk.accounts import auth
+from sipdesk.casework import people
+from sipdesk.plans import plan
+from sipdesk.storage.db import DatabaseUrl
+from sipdesk.storage.models import Case, Principal, User
 from tests.scenarios import held_meeting, kallelse_world
 from tests.ui.conftest import settle, type_text
 from ui.case_tabs.base import CaseContext

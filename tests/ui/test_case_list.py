@@ -14,11 +14,14 @@ from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QToolButton
 from pytestqt.qtbot import QtBot
 
-from sipdesk import access, cases, clock, demo, people
-from sipdesk.cases import CaseFilter, Scope, SortKey
-from sipdesk.db import DatabaseUrl, Engine
+from sipdesk import clock, demo
+from sipdesk.accounts import access
+from sipdesk.casework import people
 from sipdesk.demo import skatteverket_test_numbers
-from sipdesk.models import Case, CaseStatus, Role, User
+from sipdesk.desk import cases
+from sipdesk.desk.cases import CaseFilter, Scope, SortKey
+from sipdesk.storage.db import DatabaseUrl, Engine
+from sipdesk.storage.models import Case, CaseStatus, Role, User
 from tests.factories import make_unit, make_user
 from tests.ui.conftest import read_cell, settle, wait_for_operations
 from ui.case_list import model as model_module
@@ -488,7 +491,7 @@ def test_a_documentation_deadline_that_has_passed_is_red(sqlite_session: Session
     """Issue 6: the deadline is shown in the case list; overdue is red."""
     import datetime as dt
 
-    from sipdesk.models import Case, CaseStatus
+    from sipdesk.storage.models import Case, CaseStatus
     from ui.case_list.model import CASE_ID_ROLE, NEXT_DATE_COLUMN, OVERDUE_COLOR, CaseListModel
 
     made = make_people_and_cases(2, coordinators=[sqlite_session.user], actor=sqlite_session.user)

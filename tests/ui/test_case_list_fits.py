@@ -14,8 +14,9 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QHeaderView
 from pytestqt.qtbot import QtBot
 
-from sipdesk import auth, demo
-from sipdesk.db import DatabaseUrl, Engine
+from sipdesk import demo
+from sipdesk.accounts import auth
+from sipdesk.storage.db import DatabaseUrl, Engine
 from ui.case_list.model import COLUMNS, NAME_COLUMN
 from ui.main_window import MainWindow
 from ui.session import Session

@@ -8,7 +8,8 @@ import functools
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
-from sipdesk import cases, people
+from sipdesk.casework import people
+from sipdesk.desk import cases
 from ui.case_list.model import COLUMNS
 from ui.case_list.view import CaseListView
 from ui.session import Session

@@ -21,11 +21,14 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QAbstractButton, QCheckBox, QLabel, QPushButton, QWidget
 from pytestqt.qtbot import QtBot
 
-from sipdesk import audit, case_page, clock, consent, lifecycle
-from sipdesk.audit import AuditAction, LogLine
-from sipdesk.consent import ConsentInput, ConsentKind
-from sipdesk.lifecycle import READ_ONLY, Action
-from sipdesk.models import Case, CaseStatus, Principal, PrincipalKind
+from sipdesk import clock
+from sipdesk.accounts import audit
+from sipdesk.accounts.audit import AuditAction, LogLine
+from sipdesk.casework import consent, lifecycle
+from sipdesk.casework.consent import ConsentInput, ConsentKind
+from sipdesk.casework.lifecycle import READ_ONLY, Action
+from sipdesk.desk import case_page
+from sipdesk.storage.models import Case, CaseStatus, Principal, PrincipalKind
 from tests.factories import make_case, make_person
 from tests.ui.conftest import MessageLog, settle, shown_tab, type_text
 from ui import case_view as case_view_module

@@ -1,5 +1,5 @@
 """Opening a case costs a constant number of queries, and none on the UI thread (issue 11,
-points 1 and 6): the case page reads through core read models (`sipdesk.case_page`, and one per
+points 1 and 6): the case page reads through core read models (`sipdesk.desk.case_page`, and one per
 tab), in the operation runner, and each tab reads its part only when it is shown."""
 
 from __future__ import annotations
@@ -10,8 +10,9 @@ from pathlib import Path
 import peewee
 from pytestqt.qtbot import QtBot
 
-from sipdesk import case_page, messaging
-from sipdesk.db import DatabaseUrl, Engine
+from sipdesk.desk import case_page
+from sipdesk.messages import messaging
+from sipdesk.storage.db import DatabaseUrl, Engine
 from tests.plan_scenarios import fill, plan_world
 from tests.queries import assert_query_count, recorded
 from tests.ui.conftest import settle

@@ -13,9 +13,10 @@ import pytest
 from PySide6.QtCore import Qt, QThreadPool
 from pytestqt.qtbot import QtBot
 
-from sipdesk import passwords, settings
-from sipdesk.db import ConnectionProblem, DatabaseUrl, Engine, ProblemKind
+from sipdesk import settings
+from sipdesk.accounts import passwords
 from sipdesk.paths import default_database_path
+from sipdesk.storage.db import ConnectionProblem, DatabaseUrl, Engine, ProblemKind
 from tests.conftest import MemoryKeyring
 from ui.startup.connection_dialog import NO_KEYRING, WORKS, ConnectionDialog
 

@@ -19,10 +19,12 @@ from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QAbstractButton, QCheckBox, QDateTimeEdit, QDialog, QWidget
 from pytestqt.qtbot import QtBot
 
-from sipdesk import case_forms, clock, consent, lifecycle, people
-from sipdesk.consent import ConsentInput, ConsentKind, HarmConclusion, one_year_after
-from sipdesk.lifecycle import ClosureReason
-from sipdesk.models import Case, CaseStatus, ContactKind, Principal, PrincipalKind
+from sipdesk import clock
+from sipdesk.casework import consent, lifecycle, people
+from sipdesk.casework.consent import ConsentInput, ConsentKind, HarmConclusion, one_year_after
+from sipdesk.casework.lifecycle import ClosureReason
+from sipdesk.desk import case_forms
+from sipdesk.storage.models import Case, CaseStatus, ContactKind, Principal, PrincipalKind
 from tests.factories import PNR_CHILD, make_case, make_person
 from tests.ui.conftest import settle, type_text
 from ui.dialogs.case_dialogs import ClosureDialog, NeedDialog, RefusalDialog

@@ -11,9 +11,9 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLineEdit
 from pytestqt.qtbot import QtBot
 
-from sipdesk import contacts
-from sipdesk.contacts import ContactForm, EntryKind, OrganisationKind
-from sipdesk.models import Law, Principal, PrincipalKind, Role, User
+from sipdesk.casework import contacts
+from sipdesk.casework.contacts import ContactForm, EntryKind, OrganisationKind
+from sipdesk.storage.models import Law, Principal, PrincipalKind, Role, User
 from tests.factories import make_unit, make_user
 from tests.ui.conftest import MessageLog, settle, type_text
 from ui.contacts import view as view_module

@@ -16,8 +16,9 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDateTimeEdit
 from pytestqt.qtbot import QtBot
 
-from sipdesk import drafts, plan
-from sipdesk.db import DatabaseUrl, Engine
+from sipdesk.casework import drafts
+from sipdesk.plans import plan
+from sipdesk.storage.db import DatabaseUrl, Engine
 from tests.ui.conftest import MessageLog, settle, type_text
 from tests.ui.documentation_support import (
     DEADLINE,

@@ -7,7 +7,7 @@ from PySide6.QtCore import QPoint
 from PySide6.QtWidgets import QPushButton, QWidget
 from pytestqt.qtbot import QtBot
 
-from sipdesk import case_page
+from sipdesk.desk import case_page
 from tests.factories import make_case
 from tests.ui.conftest import settle
 from ui.case_tabs.overview import OverviewTab

@@ -15,10 +15,11 @@ from PySide6.QtCore import QPoint, Qt, QTimer
 from PySide6.QtWidgets import QApplication, QDialog, QLabel, QTableWidget, QWidget
 from pytestqt.qtbot import QtBot
 
-from sipdesk import message_page, messaging
+from sipdesk.desk import message_page
 from sipdesk.errors import StorageError
-from sipdesk.messaging import Folder, MessageKind
-from sipdesk.models import Case, Law, PrincipalKind, User
+from sipdesk.messages import messaging
+from sipdesk.messages.messaging import Folder, MessageKind
+from sipdesk.storage.models import Case, Law, PrincipalKind, User
 from tests.factories import PNR_OTHER, make_case, make_person, make_unit, make_user
 from tests.ui.conftest import MessageLog, read_cell, settle, type_text, wait_for_operations
 from ui.inbox.compose import ComposeDialog

@@ -10,8 +10,9 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel
 from pytestqt.qtbot import QtBot
 
-from sipdesk import invitation, messaging
-from sipdesk.db import DatabaseUrl, Engine
+from sipdesk.meetings import invitation
+from sipdesk.messages import messaging
+from sipdesk.storage.db import DatabaseUrl, Engine
 from tests.scenarios import NOW, good_draft, kallelse_world
 from tests.ui.conftest import settle
 from ui.inbox.answer import SubstituteDialog

@@ -12,8 +12,9 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QWizard
 from pytestqt.qtbot import QtBot
 
-from sipdesk import clock, contacts
-from sipdesk.invitation import InvitationDraft, default_meeting_times
+from sipdesk import clock
+from sipdesk.casework import contacts
+from sipdesk.meetings.invitation import InvitationDraft, default_meeting_times
 from tests.ui.test_kallelse_wizard import PURPOSE, make_world, start_of
 from ui.session import Session
 from ui.wizards import kallelse as kallelse_module

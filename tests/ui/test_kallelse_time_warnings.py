@@ -11,8 +11,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QAbstractSpinBox, QWizard
 from pytestqt.qtbot import QtBot
 
-from sipdesk import contacts
-from sipdesk.invitation import InvitationDraft
+from sipdesk.casework import contacts
+from sipdesk.meetings.invitation import InvitationDraft
 from tests.ui.test_kallelse_wizard import PURPOSE, make_world, start_of
 from ui.session import Session
 from ui.wizards import kallelse as kallelse_module

@@ -13,11 +13,22 @@ from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QAbstractButton, QComboBox, QLineEdit, QPlainTextEdit, QWizard
 from pytestqt.qtbot import QtBot
 
-from sipdesk import clock, consent, contacts, drafts, invitation, messaging, people
-from sipdesk.contacts import OrganisationKind
-from sipdesk.invitation import HowInvited, InvitationDraft, ParticipantKind
-from sipdesk.invitation_start import InvitationStart, invitation_start
-from sipdesk.models import Case, CaseStatus, ContactKind, Law, Principal, PrincipalKind, Role
+from sipdesk import clock
+from sipdesk.casework import consent, contacts, drafts, people
+from sipdesk.casework.contacts import OrganisationKind
+from sipdesk.meetings import invitation
+from sipdesk.meetings.invitation import HowInvited, InvitationDraft, ParticipantKind
+from sipdesk.meetings.invitation_start import InvitationStart, invitation_start
+from sipdesk.messages import messaging
+from sipdesk.storage.models import (
+    Case,
+    CaseStatus,
+    ContactKind,
+    Law,
+    Principal,
+    PrincipalKind,
+    Role,
+)
 from tests.factories import make_case, make_person, make_unit, make_user
 from tests.ui.conftest import MessageLog, settle, type_text
 from ui.session import Session
@@ -403,7 +414,7 @@ def test_after_sending_letters_and_calendar_file(
     sent = wizard.sent_page
     assert sent.calendar_button.isVisible() == outputs.calendar_available()
     if not outputs.calendar_available():
-        pytest.skip("sipdesk.calendar_files is not installed")
+        pytest.skip("sipdesk.meetings.calendar_files is not installed")
     target = tmp_path / "mote.ics"
     monkeypatch.setattr(outputs.SaveFileDialog, "ask", classmethod(lambda *a, **k: target))
     qtbot.mouseClick(sent.calendar_button, Qt.MouseButton.LeftButton)

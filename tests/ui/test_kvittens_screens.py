@@ -16,11 +16,14 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QWidget
 from pytestqt.qtbot import QtBot
 
-from sipdesk import clock, invitation, lifecycle, messaging
-from sipdesk.db import DatabaseUrl, Engine
-from sipdesk.lifecycle import ClosureReason, NeedInput, NoticedBy
-from sipdesk.messaging import Folder, Message, MessageKind
-from sipdesk.models import Case, CaseStatus
+from sipdesk import clock
+from sipdesk.casework import lifecycle
+from sipdesk.casework.lifecycle import ClosureReason, NeedInput, NoticedBy
+from sipdesk.meetings import invitation
+from sipdesk.messages import messaging
+from sipdesk.messages.messaging import Folder, Message, MessageKind
+from sipdesk.storage.db import DatabaseUrl, Engine
+from sipdesk.storage.models import Case, CaseStatus
 from tests.core.test_plan import approve_all, fill_plan
 from tests.scenarios import NOW, good_draft, kallelse_world
 from tests.ui.conftest import MessageLog, settle, type_text

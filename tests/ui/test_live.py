@@ -14,10 +14,10 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QSystemTrayIcon
 from pytestqt.qtbot import QtBot
 
-from sipdesk import messaging
-from sipdesk.db import DatabaseUrl, database
-from sipdesk.messaging import Folder, MessageKind
-from sipdesk.models import User
+from sipdesk.messages import messaging
+from sipdesk.messages.messaging import Folder, MessageKind
+from sipdesk.storage.db import DatabaseUrl, database
+from sipdesk.storage.models import User
 from tests.factories import make_case, make_person, make_unit, make_user
 from tests.ui.conftest import settle
 from tests.ui.test_inbox import cell

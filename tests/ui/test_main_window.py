@@ -8,7 +8,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QLabel, QWidget
 from pytestqt.qtbot import QtBot
 
-from sipdesk.models import Case, User
+from sipdesk.storage.models import Case, User
 from tests.factories import PNR_ADULT, make_case, make_person
 from tests.ui.conftest import MessageLog, settle, type_text
 from ui.case_view import CaseView

@@ -15,23 +15,27 @@ from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QAbstractButton, QLabel
 from pytestqt.qtbot import QtBot
 
-from sipdesk import (
-    auth,
-    case_page,
-    clock,
-    consent,
-    contacts,
-    convene,
-    invitation,
-    messaging,
-    people,
+from sipdesk import clock
+from sipdesk.accounts import auth
+from sipdesk.casework import consent, contacts, people
+from sipdesk.casework.contacts import EntryKind, OrganisationKind
+from sipdesk.desk import case_page
+from sipdesk.meetings import convene, invitation
+from sipdesk.meetings import meeting as meetings
+from sipdesk.meetings.invitation import Answer, InvitationDraft, Meeting
+from sipdesk.meetings.meeting import PrimaryCareDecision
+from sipdesk.meetings.meeting_page import mobile_team_form, staff_meeting_form
+from sipdesk.messages import messaging
+from sipdesk.storage.models import (
+    Case,
+    CaseStatus,
+    ContactKind,
+    Law,
+    Principal,
+    PrincipalKind,
+    Role,
+    User,
 )
-from sipdesk import meeting as meetings
-from sipdesk.contacts import EntryKind, OrganisationKind
-from sipdesk.invitation import Answer, InvitationDraft, Meeting
-from sipdesk.meeting import PrimaryCareDecision
-from sipdesk.meeting_page import mobile_team_form, staff_meeting_form
-from sipdesk.models import Case, CaseStatus, ContactKind, Law, Principal, PrincipalKind, Role, User
 from tests.factories import PNR_CHILD, make_case, make_person, make_unit, make_user
 from tests.ui.conftest import MessageLog, settle, shown_tab, type_text
 from ui.case_tabs import meeting_tab
@@ -521,7 +525,7 @@ def test_request_to_convene_from_home_care(session: Session, qtbot: QtBot) -> No
 
 
 def test_a_closed_case_is_read_only(sqlite_session: Session, qtbot: QtBot) -> None:
-    from sipdesk import lifecycle
+    from sipdesk.casework import lifecycle
 
     world = make_world(sqlite_session)
     send(sqlite_session, world)

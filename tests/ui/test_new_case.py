@@ -9,8 +9,10 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLineEdit
 from pytestqt.qtbot import QtBot
 
-from sipdesk import auth, cases, people
-from sipdesk.models import Case, CaseStatus, Person
+from sipdesk.accounts import auth
+from sipdesk.casework import people
+from sipdesk.desk import cases
+from sipdesk.storage.models import Case, CaseStatus, Person
 from tests.factories import PNR_ADULT, PNR_OTHER, make_person, make_unit, make_user
 from tests.ui.conftest import MessageLog, settle, type_text
 from ui.dialogs import new_case as new_case_module

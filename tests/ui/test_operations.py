@@ -10,7 +10,7 @@ from PySide6.QtCore import QThread
 from PySide6.QtWidgets import QApplication, QLineEdit, QWidget
 from pytestqt.qtbot import QtBot
 
-from sipdesk import auth
+from sipdesk.accounts import auth
 from sipdesk.errors import (
     STORAGE_MESSAGE,
     NotFoundError,

@@ -19,12 +19,15 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QPushButton, QWidget
 from pytestqt.qtbot import QtBot
 
-from sipdesk import case_page, clock, invitation, lifecycle
-from sipdesk.cases import CaseFilter
+from sipdesk import clock
+from sipdesk.casework import lifecycle
+from sipdesk.casework.lifecycle import ClosureReason
 from sipdesk.clock import STOCKHOLM
-from sipdesk.db import DatabaseUrl, Engine
-from sipdesk.lifecycle import ClosureReason
-from sipdesk.models import Case, User
+from sipdesk.desk import case_page
+from sipdesk.desk.cases import CaseFilter
+from sipdesk.meetings import invitation
+from sipdesk.storage.db import DatabaseUrl, Engine
+from sipdesk.storage.models import Case, User
 from tests.plan_scenarios import approve_all, fill, plan_world
 from tests.scenarios import NOW, good_draft, kallelse_world
 from tests.ui.conftest import settle

@@ -19,8 +19,9 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox, QWizard
 from pytestqt.qtbot import QtBot
 
-from sipdesk import audit, plan
-from sipdesk.db import DatabaseUrl, Engine
+from sipdesk.accounts import audit
+from sipdesk.plans import plan
+from sipdesk.storage.db import DatabaseUrl, Engine
 from tests.core.test_plan import fill_plan
 from tests.ui.conftest import MessageLog, settle, type_text
 from tests.ui.documentation_support import go_to, open_wizard, stored, world_with_plan

@@ -17,9 +17,11 @@ from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QLabel, QWizard
 from pytestqt.qtbot import QtBot
 
-from sipdesk import auth, invitation, plan
-from sipdesk.db import DatabaseUrl, Engine
-from sipdesk.models import Case
+from sipdesk.accounts import auth
+from sipdesk.meetings import invitation
+from sipdesk.plans import plan
+from sipdesk.storage.db import DatabaseUrl, Engine
+from sipdesk.storage.models import Case
 from tests.plan_scenarios import approve_all, fill
 from tests.scenarios import (
     MEETING,

@@ -12,9 +12,10 @@ import pytest
 import time_machine
 from pytestqt.qtbot import QtBot
 
-from sipdesk import clock, plan
-from sipdesk.db import DatabaseUrl, Engine
-from sipdesk.plan import InterventionInput
+from sipdesk import clock
+from sipdesk.plans import plan
+from sipdesk.plans.plan import InterventionInput
+from sipdesk.storage.db import DatabaseUrl, Engine
 from tests.core.test_plan import fill_plan
 from tests.ui.conftest import MessageLog
 from tests.ui.documentation_support import stored, world_with_plan

@@ -15,9 +15,13 @@ import pytest
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
-from sipdesk import case_page, clock, invitation, meeting, messaging, plan
-from sipdesk.db import DatabaseUrl, Engine
-from sipdesk.models import Case, CaseStatus, Principal, User
+from sipdesk import clock
+from sipdesk.desk import case_page
+from sipdesk.meetings import invitation, meeting
+from sipdesk.messages import messaging
+from sipdesk.plans import plan
+from sipdesk.storage.db import DatabaseUrl, Engine
+from sipdesk.storage.models import Case, CaseStatus, Principal, User
 from tests.core.test_plan import approve_all, fill_plan
 from tests.scenarios import good_draft
 from tests.ui.conftest import MessageLog, settle, shown_tab, type_text
@@ -430,7 +434,7 @@ def test_the_case_view_has_the_plan_after_the_kallelse(
 
 def test_att_gora_opens_the_plan_of_a_case_being_documented(
         qtbot: QtBot, sqlite_url: DatabaseUrl) -> None:
-    from sipdesk.todo import Target
+    from sipdesk.desk.todo import Target
     from ui.main_window import TODO_ROW, MainWindow
     from ui.todo.model import WHAT
 

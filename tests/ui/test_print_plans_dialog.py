@@ -135,8 +135,8 @@ def test_a_failure_is_reported_with_what_was_written(
 def test_the_main_window_prints_every_plan_from_the_arkiv_menu(
         qtbot: QtBot, plan_ids: list[int], tmp_path: Path, message_log: MessageLog,
         monkeypatch: pytest.MonkeyPatch) -> None:
-    from sipdesk import auth
-    from sipdesk.db import DatabaseUrl, Engine
+    from sipdesk.accounts import auth
+    from sipdesk.storage.db import DatabaseUrl, Engine
     from ui.main_window import MainWindow
     from ui.session import Session
 

@@ -12,9 +12,10 @@ import pytest
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
-from sipdesk import auth, plan
-from sipdesk.db import DatabaseUrl, Engine
-from sipdesk.models import User
+from sipdesk.accounts import auth
+from sipdesk.plans import plan
+from sipdesk.storage.db import DatabaseUrl, Engine
+from sipdesk.storage.models import User
 from tests.core.test_plan import approve_all, fill_plan
 from tests.ui.conftest import MessageLog, settle, shown_tab, type_text
 from tests.ui.documentation_support import drive_dialog, stored, world_with_plan

@@ -9,9 +9,10 @@ import pytest
 from PySide6.QtCore import Qt, QThreadPool
 from pytestqt.qtbot import QtBot
 
-from sipdesk import passwords, settings
-from sipdesk.db import ConnectionProblem, DatabaseUrl, Engine, ProblemKind, resolve_url
+from sipdesk import settings
+from sipdesk.accounts import passwords
 from sipdesk.paths import default_database_path
+from sipdesk.storage.db import ConnectionProblem, DatabaseUrl, Engine, ProblemKind, resolve_url
 from tests.ui.conftest import MessageLog
 from ui.dialogs.settings_dialog import APPLIES_NEXT_START, SettingsDialog
 from ui.startup.connection_dialog import SERVER_WANTS_PASSWORD, WORKS

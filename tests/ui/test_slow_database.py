@@ -17,8 +17,10 @@ import peewee
 from PySide6.QtCore import QTimer
 from pytestqt.qtbot import QtBot
 
-from sipdesk import auth, case_forms, case_page, contacts
-from sipdesk.db import DatabaseUrl, Engine
+from sipdesk.accounts import auth
+from sipdesk.casework import contacts
+from sipdesk.desk import case_forms, case_page
+from sipdesk.storage.db import DatabaseUrl, Engine
 from tests.factories import PNR_ADULT
 from tests.plan_scenarios import fill, more_cases, plan_world
 from tests.queries import Statements, recorded

@@ -14,8 +14,8 @@ from pathlib import Path
 
 import peewee
 
-from sipdesk import schema
-from sipdesk.db import DatabaseUrl, Engine, connect
+from sipdesk.storage import schema
+from sipdesk.storage.db import DatabaseUrl, Engine, connect
 from tests.waiting import run_bounded
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -22,10 +22,18 @@ from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
 
-from sipdesk import schema, settings
-from sipdesk.db import ConnectionProblem, DatabaseUrl, Engine, ProblemKind, connect, parse_url
-from sipdesk.models import Law, Role, User
+from sipdesk import settings
 from sipdesk.paths import default_database_path, resource_dir
+from sipdesk.storage import schema
+from sipdesk.storage.db import (
+    ConnectionProblem,
+    DatabaseUrl,
+    Engine,
+    ProblemKind,
+    connect,
+    parse_url,
+)
+from sipdesk.storage.models import Law, Role, User
 from tests.conftest import IN_CI, PG_ADMIN_URL
 from tests.factories import PASSWORD, make_unit, make_user
 from tests.ui.conftest import MessageLog
@@ -381,7 +389,7 @@ def test_log_in_with_the_right_password(
 def test_wrong_password_is_said_at_the_field_and_the_user_stays_chosen(
     qtbot: QtBot, two_users: DatabaseUrl,
 ) -> None:
-    from sipdesk import auth
+    from sipdesk.accounts import auth
 
     connect(two_users)
     dialog = LoginDialog(None, users=auth.active_users_with_unit(), last_login="anna.berg")
@@ -410,7 +418,7 @@ def test_wrong_password_is_said_at_the_field_and_the_user_stays_chosen(
 
 
 def test_empty_password_is_asked_for(qtbot: QtBot, two_users: DatabaseUrl) -> None:
-    from sipdesk import auth
+    from sipdesk.accounts import auth
 
     connect(two_users)
     dialog = LoginDialog(None, users=auth.active_users_with_unit())
@@ -460,7 +468,7 @@ def test_postgresql_password_from_the_keyring_then_the_dialog_when_it_is_wrong(
 ) -> None:
     """The local test server trusts everyone, so the server's answers are simulated here: the
     first (keyring) password is refused, the one typed in the dialog is accepted."""
-    from sipdesk import passwords
+    from sipdesk.accounts import passwords
 
     make_user(db_url.user, full_name="Rut Oskarsson")
     passwords.store_password(db_url, "gammalt-lösen")
@@ -497,7 +505,7 @@ def test_postgresql_empty_password_typed_in_the_dialog_beats_the_keyring(
     no_dialogs: None, monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """Once the user has answered the dialog, the keyring's (wrong) password is not tried."""
-    from sipdesk import passwords
+    from sipdesk.accounts import passwords
 
     make_user(db_url.user, full_name="Rut Oskarsson")
     passwords.store_password(db_url, "gammalt-lösen")
@@ -827,7 +835,7 @@ def test_enter_logs_in_after_a_first_try_without_a_password(
     qtbot: QtBot, db: peewee.Database
 ) -> None:
     """A message at the field must not cost the user the Enter key."""
-    from sipdesk.auth import active_users_with_unit
+    from sipdesk.accounts.auth import active_users_with_unit
     from ui.startup.login_dialog import LoginDialog
 
     make_user()

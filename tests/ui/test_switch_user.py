@@ -35,9 +35,11 @@ from PySide6.QtWidgets import (
 )
 from pytestqt.qtbot import QtBot
 
-from sipdesk import auth, message_page, messaging, passwords
-from sipdesk.db import DatabaseUrl, Engine
-from sipdesk.models import Case, Role, User
+from sipdesk.accounts import auth, passwords
+from sipdesk.desk import message_page
+from sipdesk.messages import messaging
+from sipdesk.storage.db import DatabaseUrl, Engine
+from sipdesk.storage.models import Case, Role, User
 from tests.conftest import _pg_admin_conninfo
 from tests.factories import (
     PASSWORD,
@@ -375,7 +377,7 @@ def test_an_unsent_message_is_asked_about_before_switching(
 def test_the_login_after_switching_suggests_nobody(qtbot: QtBot, sqlite_world: World) -> None:
     """The list does not point at the person who just logged out; logging in without choosing
     says so at the field."""
-    from sipdesk.db import connect
+    from sipdesk.storage.db import connect
 
     connect(sqlite_world.url)
     dialog = LoginDialog(None, users=auth.active_users_with_unit(), last_login="anna.berg",

@@ -10,10 +10,12 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
 from pytestqt.qtbot import QtBot
 
-from sipdesk import clock, consent, messaging
-from sipdesk.messaging import Folder, Message, MessageKind
-from sipdesk.models import Case, Principal, PrincipalKind
-from sipdesk.todo import Target
+from sipdesk import clock
+from sipdesk.casework import consent
+from sipdesk.desk.todo import Target
+from sipdesk.messages import messaging
+from sipdesk.messages.messaging import Folder, Message, MessageKind
+from sipdesk.storage.models import Case, Principal, PrincipalKind
 from tests.factories import PNR_OTHER, make_case, make_person
 from tests.ui.conftest import settle, wait_for_operations
 from ui.main_window import INBOX_ROW, TODO_ROW, MainWindow
@@ -184,7 +186,7 @@ def test_a_meeting_row_opens_the_kallelse_tab(sqlite_session: Session, waiting: 
                                               qtbot: QtBot,
                                               monkeypatch: pytest.MonkeyPatch) -> None:
     """Answers missing, calls not made, a meeting soon, a deviation: the Kallelse tab."""
-    from sipdesk.todo import TodoRow
+    from sipdesk.desk.todo import TodoRow
 
     window = open_window(qtbot, sqlite_session)
     case = waiting["lapsing"]

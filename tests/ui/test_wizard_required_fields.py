@@ -18,8 +18,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QPlainTextEdit, QWizard
 from pytestqt.qtbot import QtBot
 
-from sipdesk import plan
-from sipdesk.db import DatabaseUrl, Engine
+from sipdesk.plans import plan
+from sipdesk.storage.db import DatabaseUrl, Engine
 from tests.ui.conftest import settle, type_text
 from tests.ui.documentation_support import (
     go_to,

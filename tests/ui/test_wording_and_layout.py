@@ -13,8 +13,10 @@ from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 from pytestqt.qtbot import QtBot
 
-from sipdesk import audit, case_forms, plan
-from sipdesk.plan import VersionChange
+from sipdesk.accounts import audit
+from sipdesk.desk import case_forms
+from sipdesk.plans import plan
+from sipdesk.plans.plan import VersionChange
 from tests.factories import make_case, make_person
 from tests.ui.conftest import read_cell, settle
 from tests.ui.documentation_support import stored, world_with_plan

@@ -19,8 +19,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from sipdesk.cases import CaseFilter, Scope
-from sipdesk.models import CaseStatus
+from sipdesk.desk.cases import CaseFilter, Scope
+from sipdesk.storage.models import CaseStatus
 
 SEARCH_DELAY_MS = 120
 SEARCH_PLACEHOLDER = "Sök namn, personnummer eller ärendenummer"

@@ -5,7 +5,7 @@ marker 30 days before it lapses), and the case number carries a marker with the 
 väntar på dig i ärendet" when `CaseRow.waiting` — both from the row itself, no extra queries.
 
 The model never holds all rows: `rowCount()` is the count for the current filter, and rows are
-fetched a page at a time (`sipdesk.cases.fetch_cases`) when the view first asks for one of them
+fetched a page at a time (`sipdesk.desk.cases.fetch_cases`) when the view first asks for one of them
 in `data()`. Pages are cached, and only the most recently used ones are kept, so scrolling
 through 100,000 cases stays within a few thousand rows in memory. Sorting and a new filter reset
 the model (`beginResetModel`/`endResetModel`). No SQL here: the core does the querying.
@@ -30,10 +30,11 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap
 
-from sipdesk import cases, clock
-from sipdesk.cases import CaseFilter, CaseRow, SortKey
-from sipdesk.consent import consent_state
-from sipdesk.models import CaseStatus, User
+from sipdesk import clock
+from sipdesk.casework.consent import consent_state
+from sipdesk.desk import cases
+from sipdesk.desk.cases import CaseFilter, CaseRow, SortKey
+from sipdesk.storage.models import CaseStatus, User
 from ui.paged_rows import PagedRows
 
 log = logging.getLogger("sipdesk.ui.case_list")
@@ -80,7 +81,7 @@ COLUMNS: tuple[Column, ...] = (
     Column("Samordningsansvarig", SortKey.COORDINATOR, lambda r: r.coordinator),
     Column("Enhet", SortKey.UNIT, lambda r: r.unit),
     # ISO 8601 is the Swedish date format (SS-ISO 8601): 2026-03-14.
-    # An ended case has no next date (sipdesk.next_step); a case closed before closing cleared
+    # An ended case has no next date (sipdesk.desk.next_step); a case closed before closing cleared
     # the stored date may still carry one, and it is not shown.
     Column("Nästa datum", SortKey.NEXT_DATE,
            lambda r: r.next_date.isoformat() if r.next_date and r.status.is_open else ""),

@@ -30,8 +30,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from sipdesk.cases import CaseFilter, Scope
-from sipdesk.models import User
+from sipdesk.desk.cases import CaseFilter, Scope
+from sipdesk.storage.models import User
 
 from ..tables import paint_empty_text, read_only
 from ..window_state import read_int, read_str, window_state

@@ -13,9 +13,10 @@ from collections.abc import Callable
 
 from PySide6.QtWidgets import QPushButton, QWidget
 
-from sipdesk import case_forms, lifecycle
-from sipdesk.lifecycle import Action, ActionState
-from sipdesk.models import CaseStatus
+from sipdesk.casework import lifecycle
+from sipdesk.casework.lifecycle import Action, ActionState
+from sipdesk.desk import case_forms
+from sipdesk.storage.models import CaseStatus
 
 from .. import file_output, messages
 from ..dialogs.case_dialogs import ClosureDialog, NeedDialog, RefusalDialog

@@ -25,8 +25,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from sipdesk import lifecycle
-from sipdesk.models import Case, CaseStatus, Person, PersonContact, User
+from sipdesk.casework import lifecycle
+from sipdesk.storage.models import Case, CaseStatus, Person, PersonContact, User
 
 from ..operations import Operation
 from ..session import Session

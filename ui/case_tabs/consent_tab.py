@@ -24,8 +24,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from sipdesk.consent_page import ConsentPage, ConsentRow, HarmRow, consent_page
-from sipdesk.lifecycle import Action
+from sipdesk.casework.consent_page import ConsentPage, ConsentRow, HarmRow, consent_page
+from sipdesk.casework.lifecycle import Action
 
 from .. import file_output
 from ..tables import read_only

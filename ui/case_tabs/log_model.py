@@ -1,4 +1,4 @@
-"""The Händelselogg as a read-only Qt table model over `sipdesk.audit.case_log`.
+"""The Händelselogg as a read-only Qt table model over `sipdesk.accounts.audit.case_log`.
 
 Columns: time, user, what happened, details (old → new values of the fields that changed, in
 Swedish). Newest first, as the core returns it. Nothing can be edited or removed: the flags
@@ -13,10 +13,10 @@ from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
 
-from sipdesk.audit import AuditAction, LogLine, field_label
-from sipdesk.consent import ConsentKind, HarmConclusion
-from sipdesk.lifecycle import ClosureReason, NoticedBy
-from sipdesk.models import CaseStatus
+from sipdesk.accounts.audit import AuditAction, LogLine, field_label
+from sipdesk.casework.consent import ConsentKind, HarmConclusion
+from sipdesk.casework.lifecycle import ClosureReason, NoticedBy
+from sipdesk.storage.models import CaseStatus
 
 ModelIndex = QModelIndex | QPersistentModelIndex
 

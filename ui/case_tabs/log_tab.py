@@ -19,8 +19,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from sipdesk import audit
-from sipdesk.audit import LogLine
+from sipdesk.accounts import audit
+from sipdesk.accounts.audit import LogLine
 
 from ..tables import read_only
 from .base import CaseContext, CaseTab

@@ -16,11 +16,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from sipdesk import meeting as meetings
-from sipdesk.invitation import HowInvited, MeetingStatus, Participant, ParticipantKind
-from sipdesk.meeting import PrimaryCareDecision
-from sipdesk.meeting_page import MeetingPage
-from sipdesk.models import Law
+from sipdesk.meetings import meeting as meetings
+from sipdesk.meetings.invitation import HowInvited, MeetingStatus, Participant, ParticipantKind
+from sipdesk.meetings.meeting import PrimaryCareDecision
+from sipdesk.meetings.meeting_page import MeetingPage
+from sipdesk.storage.models import Law
 
 from ..dialogs import meeting_common
 from .base import value_label

@@ -37,12 +37,25 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from sipdesk import auth, convene, invitation, lifecycle
+from sipdesk.accounts import auth
+from sipdesk.casework import lifecycle
+from sipdesk.casework.lifecycle import Action
 from sipdesk.errors import SipError
-from sipdesk.invitation import HowInvited, Meeting, MeetingStatus, Participant, ParticipantKind
-from sipdesk.lifecycle import Action
-from sipdesk.meeting_page import MeetingPage, meeting_page, mobile_team_form, staff_meeting_form
-from sipdesk.models import CaseStatus, Role, User
+from sipdesk.meetings import convene, invitation
+from sipdesk.meetings.invitation import (
+    HowInvited,
+    Meeting,
+    MeetingStatus,
+    Participant,
+    ParticipantKind,
+)
+from sipdesk.meetings.meeting_page import (
+    MeetingPage,
+    meeting_page,
+    mobile_team_form,
+    staff_meeting_form,
+)
+from sipdesk.storage.models import CaseStatus, Role, User
 
 from .. import messages
 from ..dialogs import meeting_common

@@ -1,6 +1,6 @@
 """Översikt: where the case stands and what comes next.
 
-- **Nästa steg**: the next step of the case's state (`sipdesk.next_step`, one rule for every
+- **Nästa steg**: the next step of the case's state (`sipdesk.desk.next_step`, one rule for every
   state), what is missing before it (the core's own words), and a button for each action the
   case view can run — enabled when the state allows it, otherwise disabled with the reason as
   tooltip (`ui.case_tabs.actions`); the kallelse is "Kalla till uppföljning…" once a plan is
@@ -26,11 +26,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from sipdesk import case_page
-from sipdesk.case_page import Need, Overview, StatusLine
-from sipdesk.lifecycle import Action
-from sipdesk.models import ContactKind, Person, PersonContact
-from sipdesk.next_step import NextStep
+from sipdesk.casework.lifecycle import Action
+from sipdesk.desk import case_page
+from sipdesk.desk.case_page import Need, Overview, StatusLine
+from sipdesk.desk.next_step import NextStep
+from sipdesk.storage.models import ContactKind, Person, PersonContact
 
 from ..flow_layout import FlowLayout
 from . import actions

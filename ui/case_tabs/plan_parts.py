@@ -9,7 +9,7 @@ from pathlib import Path
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QHeaderView, QPushButton, QTableWidget
 
-from sipdesk.plan import PrincipalPart, VersionChange
+from sipdesk.plans.plan import PrincipalPart, VersionChange
 
 from ..tables import read_only
 from .base import format_date

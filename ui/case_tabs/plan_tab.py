@@ -38,12 +38,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from sipdesk import plan
+from sipdesk.casework.lifecycle import READ_ONLY
+from sipdesk.desk.plan_commands import plan_commands
 from sipdesk.errors import SipError
-from sipdesk.lifecycle import READ_ONLY
-from sipdesk.plan import PlanKind, PlanVersion, PrincipalPart
-from sipdesk.plan_commands import plan_commands
-from sipdesk.plan_page import PlanPage, plan_page
+from sipdesk.plans import plan
+from sipdesk.plans.plan import PlanKind, PlanVersion, PrincipalPart
+from sipdesk.plans.plan_page import PlanPage, plan_page
 
 from .. import file_output, messages
 from ..dialogs.plan_reason import ChoosePrincipalDialog, ReopenDialog, SkipFollowUpDialog

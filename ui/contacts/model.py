@@ -1,6 +1,6 @@
 """The contact directory as a Qt table model: a list of `DirectoryEntry` rows from
-`sipdesk.contacts.search_directory`, replaced as a whole with `set_entries` (the directory is
-small, so the rows are held, not paged). Used by the Kontakter page and by the kallelse wizard's
+`sipdesk.casework.contacts.search_directory`, replaced as a whole with `set_entries` (the directory
+is small, so the rows are held, not paged). Used by the Kontakter page and by the kallelse wizard's
 participant search. No SQL here.
 """
 
@@ -12,7 +12,7 @@ from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
 
-from sipdesk.contacts import DirectoryEntry, EntryKind
+from sipdesk.casework.contacts import DirectoryEntry, EntryKind
 
 ENTRY_ROLE = Qt.ItemDataRole.UserRole + 1
 ModelIndex = QModelIndex | QPersistentModelIndex

@@ -1,7 +1,8 @@
 """The Kontakter page: the directory of the usual actors and sipdesk's users, searched as you
 type over name, role, organisation, principal, law, phone and e-mail.
 
-Administrators and unit managers (`sipdesk.contacts.can_edit`) add organisations and contacts
+Administrators and unit managers (`sipdesk.casework.contacts.can_edit`) add organisations and
+contacts
 and change contacts; everyone else reads, and the buttons say why they are greyed out. Enter or a
 double-click on a contact opens "Ändra…"; Down in the search field moves into the table.
 """
@@ -23,10 +24,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from sipdesk import contacts
-from sipdesk.contacts import Contact, DirectoryEntry, EntryKind
+from sipdesk.casework import contacts
+from sipdesk.casework.contacts import Contact, DirectoryEntry, EntryKind
 from sipdesk.errors import StorageError
-from sipdesk.models import Principal, User
+from sipdesk.storage.models import Principal, User
 
 from ..dialogs.contacts_contact import ContactDialog
 from ..dialogs.contacts_organisation import OrganisationDialog

@@ -26,10 +26,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from sipdesk import lifecycle
-from sipdesk.case_forms import ClosureForm, NeedForm
-from sipdesk.lifecycle import ClosureReason, NeedInput, NeedRecord, NoticedBy
-from sipdesk.models import Case, CaseStatus, User
+from sipdesk.casework import lifecycle
+from sipdesk.casework.lifecycle import ClosureReason, NeedInput, NeedRecord, NoticedBy
+from sipdesk.desk.case_forms import ClosureForm, NeedForm
+from sipdesk.storage.models import Case, CaseStatus, User
 
 from ..session import Session
 from .dates import DateEdit

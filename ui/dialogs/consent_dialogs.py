@@ -30,11 +30,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from sipdesk import case_forms, consent, contacts, lifecycle
-from sipdesk.case_forms import ConsentForm, HarmForm
-from sipdesk.consent import ConsentInput, ConsentKind, HarmConclusion
-from sipdesk.models import Case, PersonContact, Principal, PrincipalKind
-from sipdesk.workdays import one_year_after
+from sipdesk.casework import consent, contacts, lifecycle
+from sipdesk.casework.consent import ConsentInput, ConsentKind, HarmConclusion
+from sipdesk.desk import case_forms
+from sipdesk.desk.case_forms import ConsentForm, HarmForm
+from sipdesk.rules.workdays import one_year_after
+from sipdesk.storage.models import Case, PersonContact, Principal, PrincipalKind
 
 from ..operations import Operation
 from ..session import Session

@@ -1,7 +1,8 @@
 """"Ny kontakt…" and "Ändra…" in Kontakter: a person at an organisation outside sipdesk —
 name, role, phone, e-mail and postal address.
 
-Each field's problem (`sipdesk.contacts.contact_problems`) shows under it once the user has been
+Each field's problem (`sipdesk.casework.contacts.contact_problems`) shows under it once the user
+has been
 in it, and all of them on "Spara". When someone else changed the contact in the meantime the
 message says so, the form keeps what was typed, and saving again saves over the new version.
 The contact and the organisations are read before it opens (`contacts.contact_form`, through the
@@ -16,10 +17,10 @@ from collections.abc import Callable
 
 from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit, QWidget
 
-from sipdesk import contacts
-from sipdesk.contacts import Contact, ContactForm, Organisation
+from sipdesk.casework import contacts
+from sipdesk.casework.contacts import Contact, ContactForm, Organisation
 from sipdesk.errors import ConflictError, NotFoundError
-from sipdesk.models import User
+from sipdesk.storage.models import User
 
 from ..operations import Operation, report_failure
 from .form_dialog import FormDialog

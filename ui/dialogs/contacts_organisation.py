@@ -3,7 +3,8 @@ psykiatri, ASIH, skola, tolkförmedling …) with its principal, kind, law, swit
 
 The principal is chosen among those known or typed as a new one; a known principal's kind (region
 / municipality / other) is filled in and locked. Each field's problem
-(`sipdesk.contacts.organisation_problems`) shows under it once the user has been in it, and the
+(`sipdesk.casework.contacts.organisation_problems`) shows under it once the user has been in it,
+and the
 law follows the kind of organisation until the user picks one. Whether the principal already has
 an organisation of that name is asked in the background a moment after the typing stops; the
 save checks it again (`contacts.add_organisation`), so an answer not yet back never lets a
@@ -18,9 +19,9 @@ from collections.abc import Callable
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit, QWidget
 
-from sipdesk import contacts
-from sipdesk.contacts import Organisation, OrganisationKind
-from sipdesk.models import Law, Principal, PrincipalKind, User
+from sipdesk.casework import contacts
+from sipdesk.casework.contacts import Organisation, OrganisationKind
+from sipdesk.storage.models import Law, Principal, PrincipalKind, User
 
 from ..operations import Operation
 from .form_dialog import FormDialog

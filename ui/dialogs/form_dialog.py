@@ -42,7 +42,7 @@ from PySide6.QtWidgets import (
 
 from sipdesk import clock
 from sipdesk.errors import StorageError
-from sipdesk.models import Case, User
+from sipdesk.storage.models import Case, User
 
 from ..fields import INVALID_STYLE, FieldForm
 from ..operations import Operation, report_failure

@@ -1,5 +1,6 @@
 """"Lägg till vårdnadshavare": register a child's guardian from the consent dialog (seed 002:
-for a child, the guardians consent). Saved with `sipdesk.people.add_contact`, which logs it."""
+for a child, the guardians consent). Saved with `sipdesk.casework.people.add_contact`, which logs
+it."""
 
 from __future__ import annotations
 
@@ -7,8 +8,8 @@ from collections.abc import Callable
 
 from PySide6.QtWidgets import QLineEdit, QWidget
 
-from sipdesk import people
-from sipdesk.models import ContactKind, Person, PersonContact
+from sipdesk.casework import people
+from sipdesk.storage.models import ContactKind, Person, PersonContact
 
 from ..session import Session
 from .form_dialog import FormDialog

@@ -11,9 +11,9 @@ from typing import Any
 
 from PySide6.QtWidgets import QButtonGroup, QLineEdit, QRadioButton, QVBoxLayout, QWidget
 
-from sipdesk import invitation
-from sipdesk.invitation import Answer, Participant, ParticipantKind
-from sipdesk.models import User
+from sipdesk.meetings import invitation
+from sipdesk.meetings.invitation import Answer, Participant, ParticipantKind
+from sipdesk.storage.models import User
 
 from .form_dialog import group_box
 from .meeting_common import MeetingFormDialog, who

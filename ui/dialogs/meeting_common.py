@@ -8,9 +8,9 @@ import datetime as dt
 from PySide6.QtCore import QDate, QDateTime, QTime, QTimer
 from PySide6.QtWidgets import QDateTimeEdit, QSizePolicy
 
-from sipdesk.attendance import sent_substitute
-from sipdesk.invitation import Answer, Participant, ParticipantKind
-from sipdesk.models import now
+from sipdesk.meetings.attendance import sent_substitute
+from sipdesk.meetings.invitation import Answer, Participant, ParticipantKind
+from sipdesk.storage.models import now
 
 from .form_dialog import FormDialog
 

@@ -15,10 +15,10 @@ from typing import Any
 
 from PySide6.QtWidgets import QLabel, QWidget
 
-from sipdesk import convene
-from sipdesk.consent import consent_state
-from sipdesk.convene import ConveneInput
-from sipdesk.models import Case, Role, User
+from sipdesk.casework.consent import consent_state
+from sipdesk.meetings import convene
+from sipdesk.meetings.convene import ConveneInput
+from sipdesk.storage.models import Case, Role, User
 
 from .form_dialog import multiline, wide_combo
 from .meeting_common import MeetingFormDialog

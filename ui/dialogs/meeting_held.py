@@ -13,10 +13,10 @@ from typing import Any
 
 from PySide6.QtWidgets import QCheckBox, QLabel, QVBoxLayout, QWidget
 
-from sipdesk import meeting as meetings
-from sipdesk.attendance import sent_substitute
-from sipdesk.invitation import Answer, Meeting, Participant, ParticipantKind
-from sipdesk.models import User
+from sipdesk.meetings import meeting as meetings
+from sipdesk.meetings.attendance import sent_substitute
+from sipdesk.meetings.invitation import Answer, Meeting, Participant, ParticipantKind
+from sipdesk.storage.models import User
 
 from .form_dialog import group_box
 from .meeting_common import SENT_SUBSTITUTE, MeetingFormDialog, answer_text, who

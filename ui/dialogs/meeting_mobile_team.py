@@ -4,8 +4,8 @@ kriterierna" once at least four are met; primary care's decision; refused for an
 needs the reason, and MAS must be informed.
 
 `MobileTeamDialog.ask(parent, user, meeting, form=…)` returns the stored check, or None; `form`
-(`sipdesk.meeting_page.mobile_team_form`: the earlier check and the age) is read by the opener
-through the operation runner.
+(`sipdesk.meetings.meeting_page.mobile_team_form`: the earlier check and the age) is read by the
+opener through the operation runner.
 """
 
 from __future__ import annotations
@@ -15,11 +15,11 @@ from typing import Any
 
 from PySide6.QtWidgets import QCheckBox, QLabel, QVBoxLayout, QWidget
 
-from sipdesk import meeting as meetings
-from sipdesk.invitation import Meeting
-from sipdesk.meeting import CRITERIA, ELIGIBLE_AT, PrimaryCareDecision
-from sipdesk.meeting_page import MobileTeamForm
-from sipdesk.models import User
+from sipdesk.meetings import meeting as meetings
+from sipdesk.meetings.invitation import Meeting
+from sipdesk.meetings.meeting import CRITERIA, ELIGIBLE_AT, PrimaryCareDecision
+from sipdesk.meetings.meeting_page import MobileTeamForm
+from sipdesk.storage.models import User
 
 from .form_dialog import group_box, multiline, wide_combo
 from .meeting_common import MeetingFormDialog

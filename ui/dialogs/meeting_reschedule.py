@@ -12,9 +12,9 @@ from typing import Any
 
 from PySide6.QtWidgets import QWidget
 
-from sipdesk import invitation
-from sipdesk.invitation import Meeting
-from sipdesk.models import User
+from sipdesk.meetings import invitation
+from sipdesk.meetings.invitation import Meeting
+from sipdesk.storage.models import User
 
 from .form_dialog import multiline
 from .meeting_common import MeetingFormDialog, datetime_edit, from_qdatetime

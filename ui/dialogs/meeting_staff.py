@@ -5,7 +5,7 @@ goal*, who writes for the participants without an account, and who is responsibl
 intervention.
 
 `StaffMeetingDialog.ask(parent, user, meeting, form=…, names=[…], current=…)` returns the
-record, or None; `form` (`sipdesk.meeting_page.staff_meeting_form`, the coordinator and the
+record, or None; `form` (`sipdesk.meetings.meeting_page.staff_meeting_form`, the coordinator and the
 active users) is read by the opener through the operation runner.
 """
 
@@ -17,11 +17,11 @@ from typing import Any
 
 from PySide6.QtWidgets import QButtonGroup, QComboBox, QRadioButton, QVBoxLayout, QWidget
 
-from sipdesk import meeting as meetings
-from sipdesk.invitation import Meeting
-from sipdesk.meeting import StaffMeetingInput
-from sipdesk.meeting_page import StaffMeetingForm
-from sipdesk.models import User
+from sipdesk.meetings import meeting as meetings
+from sipdesk.meetings.invitation import Meeting
+from sipdesk.meetings.meeting import StaffMeetingInput
+from sipdesk.meetings.meeting_page import StaffMeetingForm
+from sipdesk.storage.models import User
 
 from .dates import DateEdit
 from .form_dialog import group_box, multiline, user_combo, wide_combo

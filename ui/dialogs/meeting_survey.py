@@ -11,9 +11,9 @@ from typing import Any
 
 from PySide6.QtWidgets import QComboBox, QLineEdit, QWidget
 
-from sipdesk import meeting as meetings
-from sipdesk.invitation import Meeting
-from sipdesk.models import User
+from sipdesk.meetings import meeting as meetings
+from sipdesk.meetings.invitation import Meeting
+from sipdesk.storage.models import User
 
 from .form_dialog import multiline, wide_combo
 from .meeting_common import MeetingFormDialog

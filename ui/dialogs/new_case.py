@@ -1,7 +1,8 @@
 """The "Nytt ärende" dialog: choose the person (find them, or register a new one) and the
 coordinator, then open the case.
 
-Every field of a new person is checked as the user types (`sipdesk.people.person_problems`), with
+Every field of a new person is checked as the user types
+(`sipdesk.casework.people.person_problems`), with
 the Swedish message under the field; a personal number that is already registered offers that
 person instead. "Skapa ärende" is enabled only when everything is valid, and nothing the user
 typed is lost when the database refuses: the message appears and the form stays as it was.
@@ -36,10 +37,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from sipdesk import cases, people
-from sipdesk import personal_number as pnr
+from sipdesk.casework import people
+from sipdesk.desk import cases
 from sipdesk.errors import ValidationError
-from sipdesk.models import Case, Person, User
+from sipdesk.rules import personal_number as pnr
+from sipdesk.storage.models import Case, Person, User
 
 from ..fields import FieldForm
 from ..operations import Operation

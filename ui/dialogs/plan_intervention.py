@@ -4,7 +4,7 @@ action"; it must be clear which action is taken and who is responsible).
 
 Checked as the user types by `plan.intervention_problems`; the text is checked for plain
 language too (it goes into the person's own copy). What is typed is kept as a draft
-(`sipdesk.drafts`) a moment after each change, so a crash loses nothing: opening the same
+(`sipdesk.casework.drafts`) a moment after each change, so a crash loses nothing: opening the same
 intervention again brings it back. `InterventionDialog.ask(parent, session, version, …)` returns
 the saved intervention or None.
 """
@@ -29,9 +29,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from sipdesk import drafts, plan
+from sipdesk.casework import drafts
 from sipdesk.errors import StorageError
-from sipdesk.plan import Intervention, InterventionInput, InterventionStatus, PlanVersion
+from sipdesk.plans import plan
+from sipdesk.plans.plan import Intervention, InterventionInput, InterventionStatus, PlanVersion
 
 from ..operations import Operation, report_failure
 from ..session import Session

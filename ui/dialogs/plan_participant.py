@@ -10,9 +10,9 @@ from collections.abc import Callable
 
 from PySide6.QtWidgets import QComboBox, QLineEdit, QWidget
 
-from sipdesk import plan
-from sipdesk.models import Principal
-from sipdesk.plan import PlanParticipant, PlanVersion
+from sipdesk.plans import plan
+from sipdesk.plans.plan import PlanParticipant, PlanVersion
+from sipdesk.storage.models import Principal
 
 from ..session import Session
 from .form_dialog import FormDialog

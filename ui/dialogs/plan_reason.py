@@ -10,8 +10,8 @@ from typing import Any
 
 from PySide6.QtWidgets import QComboBox, QWidget
 
-from sipdesk import plan
-from sipdesk.plan import PlanVersion
+from sipdesk.plans import plan
+from sipdesk.plans.plan import PlanVersion
 
 from ..session import Session
 from .form_dialog import FormDialog, multiline

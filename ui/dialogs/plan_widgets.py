@@ -10,7 +10,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import QLabel, QSizePolicy, QVBoxLayout, QWidget
 
-from sipdesk import plan
+from sipdesk.plans import plan
 
 from .dates import DateEdit, from_qdate, to_qdate
 

@@ -23,9 +23,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from sipdesk import passwords, settings
-from sipdesk.db import ConnectionProblem, DatabaseUrl, Engine, parse_url
+from sipdesk import settings
+from sipdesk.accounts import passwords
 from sipdesk.paths import default_database_path
+from sipdesk.storage.db import ConnectionProblem, DatabaseUrl, Engine, parse_url
 from ui import messages
 from ui.fields import ERROR_STYLE
 from ui.startup.connection_dialog import OK_STYLE, ServerFields

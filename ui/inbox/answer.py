@@ -1,6 +1,6 @@
 """Answering a kallelse from the inbox: "Jag kommer" or "Jag kan inte komma" with the name and
 contact of a substitute (seed 000: whoever cannot come names a substitute). The core records the
-answer on the meeting and replies to the convener (`sipdesk.invitation.answer_invitation`).
+answer on the meeting and replies to the convener (`sipdesk.meetings.invitation.answer_invitation`).
 
 The substitute dialog is a `FormDialog`: the answer is sent through the operation runner, the
 core's message shows whole at the field (the dialog grows for it), and the required field is
@@ -15,9 +15,9 @@ from typing import Any
 
 from PySide6.QtWidgets import QLabel, QLineEdit, QWidget
 
-from sipdesk import invitation
 from sipdesk.errors import ValidationError
-from sipdesk.invitation import Answer
+from sipdesk.meetings import invitation
+from sipdesk.meetings.invitation import Answer
 
 from ..dialogs.form_dialog import FormDialog
 from ..session import Session

@@ -18,10 +18,12 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject
 
-from sipdesk import invitation, message_page, messaging
+from sipdesk.desk import message_page
+from sipdesk.desk.message_page import ComposeStart
 from sipdesk.errors import NotFoundError, PermissionDenied, SipError, StorageError
-from sipdesk.invitation import Answer
-from sipdesk.message_page import ComposeStart
+from sipdesk.meetings import invitation
+from sipdesk.meetings.invitation import Answer
+from sipdesk.messages import messaging
 
 from .. import messages
 from ..operations import Operation, report_failure

@@ -36,11 +36,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from sipdesk import message_page, messaging
+from sipdesk.desk import message_page
+from sipdesk.desk.message_page import ComposeStart
 from sipdesk.errors import PermissionDenied, SipError, StorageError, ValidationError
-from sipdesk.message_page import ComposeStart
-from sipdesk.messaging import Message, UnitChoice
-from sipdesk.models import Unit, User
+from sipdesk.messages import messaging
+from sipdesk.messages.messaging import Message, UnitChoice
+from sipdesk.storage.models import Unit, User
 
 from .. import messages
 from ..fields import FieldForm

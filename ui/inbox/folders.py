@@ -6,7 +6,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QListWidget, QListWidgetItem, QWidget
 
-from sipdesk.messaging import Badge, Folder
+from sipdesk.messages.messaging import Badge, Folder
 
 FOLDER_ROLE = Qt.ItemDataRole.UserRole + 1
 

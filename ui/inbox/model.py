@@ -25,9 +25,10 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QBrush, QColor, QFont
 
-from sipdesk import clock, messaging
-from sipdesk.messaging import AckEnded, Folder, MailRow, Recipients
-from sipdesk.models import User
+from sipdesk import clock
+from sipdesk.messages import messaging
+from sipdesk.messages.messaging import AckEnded, Folder, MailRow, Recipients
+from sipdesk.storage.models import User
 from ui.operations import Operation
 from ui.paged_rows import PagedRows
 

@@ -4,7 +4,7 @@ Subject, sender, time, a summary of the recipients, the case with "Öppna ärend
 plain text (user text is never interpreted as rich text), a withdrawn message struck through with
 "Makulerat: <reason>", the whole thread (only what this user sent or received), and — for the
 sender only — the receipt table with "N av M har kvitterat". The core's
-`sipdesk.message_page.opened_message` gathers all of it in the operation runner (opening marks
+`sipdesk.desk.message_page.opened_message` gathers all of it in the operation runner (opening marks
 the message read); `ReadingPane.show_message` shows it without touching the database.
 """
 
@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from sipdesk.message_page import OpenedMessage, ThreadEntry, when_text
+from sipdesk.desk.message_page import OpenedMessage, ThreadEntry, when_text
 
 MAX_NAMES = 6
 WITHDRAWN_STYLE = "color: #b00020;"

@@ -47,10 +47,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from sipdesk import messaging
+from sipdesk.desk.message_page import OpenedMessage, opened_message
 from sipdesk.errors import NotFoundError, PermissionDenied, StorageError
-from sipdesk.message_page import OpenedMessage, opened_message
-from sipdesk.messaging import Badge, Folder, MailRow
+from sipdesk.messages import messaging
+from sipdesk.messages.messaging import Badge, Folder, MailRow
 
 from ..operations import Operation, report_failure
 from ..session import Session

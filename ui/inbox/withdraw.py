@@ -18,9 +18,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from sipdesk import messaging
 from sipdesk.errors import SipError, StorageError
-from sipdesk.messaging import Message
+from sipdesk.messages import messaging
+from sipdesk.messages.messaging import Message
 
 from .. import messages
 from ..fields import FieldForm

@@ -27,9 +27,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from sipdesk import passwords, settings
-from sipdesk.db import ConnectionProblem, DatabaseUrl, Engine, ProblemKind, check_connection
+from sipdesk import settings
+from sipdesk.accounts import passwords
 from sipdesk.paths import default_database_path
+from sipdesk.storage.db import ConnectionProblem, DatabaseUrl, Engine, ProblemKind, check_connection
 from ui.fields import ERROR_STYLE, FieldForm
 from ui.operations import Operation
 

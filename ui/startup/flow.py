@@ -31,8 +31,12 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, QThreadPool, Signal
 from PySide6.QtWidgets import QApplication
 
-from sipdesk import auth, passwords, schema, settings, setup
-from sipdesk.db import (
+from sipdesk import settings
+from sipdesk.accounts import auth, passwords, setup
+from sipdesk.errors import AuthError, StorageError
+from sipdesk.paths import default_database_path
+from sipdesk.storage import schema
+from sipdesk.storage.db import (
     ConnectionProblem,
     Database,
     DatabaseUrl,
@@ -41,9 +45,7 @@ from sipdesk.db import (
     connect,
     resolve_url,
 )
-from sipdesk.errors import AuthError, StorageError
-from sipdesk.models import User
-from sipdesk.paths import default_database_path
+from sipdesk.storage.models import User
 from ui import messages
 from ui.operations import wait_for
 from ui.session import Session

@@ -23,9 +23,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from sipdesk import auth
+from sipdesk.accounts import auth
 from sipdesk.errors import AuthError, SipError
-from sipdesk.models import User
+from sipdesk.storage.models import User
 from ui.fields import FieldForm
 from ui.operations import Operation
 

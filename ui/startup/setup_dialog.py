@@ -1,6 +1,6 @@
 """First start on an empty database: the municipality, your unit and you — or demo data.
 
-Every field is checked as the user types (`sipdesk.setup.setup_problems`) and the message
+Every field is checked as the user types (`sipdesk.accounts.setup.setup_problems`) and the message
 stands at the field. Initials and login are proposed from the name until the user edits them.
 On PostgreSQL the database user is the sipdesk login, so the login is filled in and locked and
 there is no password (the server checks it). "Prova med exempeldata" fills the database with
@@ -26,10 +26,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from sipdesk import demo, setup
-from sipdesk.auth import MIN_PASSWORD
+from sipdesk import demo
+from sipdesk.accounts import setup
+from sipdesk.accounts.auth import MIN_PASSWORD
 from sipdesk.errors import SipError
-from sipdesk.models import Law, Role, User
+from sipdesk.storage.models import Law, Role, User
 from ui.fields import ERROR_STYLE, FieldForm
 from ui.operations import Operation
 

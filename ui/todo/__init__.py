@@ -1,1 +1,2 @@
-"""The Att göra page: what needs the user today, computed by `sipdesk.todo` (`model`, `view`)."""
+"""The Att göra page: what needs the user today, computed by `sipdesk.desk.todo` (`model`,
+`view`)."""

@@ -1,4 +1,4 @@
-"""Att göra as a Qt table model: the rows of `sipdesk.todo.todo_for`, oldest first.
+"""Att göra as a Qt table model: the rows of `sipdesk.desk.todo.todo_for`, oldest first.
 
 The list is short (what waits for one person), so it is held whole and fetched again on
 `refresh()`. Overdue rows are red and bold.
@@ -20,10 +20,11 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QBrush, QColor, QFont
 
-from sipdesk import clock, todo
+from sipdesk import clock
+from sipdesk.desk import todo
+from sipdesk.desk.todo import Target, TodoRow
 from sipdesk.errors import StorageError
-from sipdesk.models import User
-from sipdesk.todo import Target, TodoRow
+from sipdesk.storage.models import User
 from ui.operations import Operation, report_failure
 
 log = logging.getLogger("sipdesk.ui.todo")

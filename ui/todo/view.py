@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from sipdesk.todo import Target
+from sipdesk.desk.todo import Target
 
 from ..session import Session
 from ..tables import read_only

@@ -25,9 +25,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from sipdesk import plan
-from sipdesk.plan import Intervention, InterventionStatus, PlanParticipant
-from sipdesk.plan_documentation import OtherRow, OthersValue, PartView
+from sipdesk.plans import plan
+from sipdesk.plans.plan import Intervention, InterventionStatus, PlanParticipant
+from sipdesk.plans.plan_documentation import OtherRow, OthersValue, PartView
 
 from ..tables import read_only
 

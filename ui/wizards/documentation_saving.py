@@ -30,11 +30,11 @@ from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from sipdesk import clock
-from sipdesk.db import storage_errors
 from sipdesk.errors import NotFoundError, PermissionDenied, SipError, StorageError, ValidationError
-from sipdesk.models import User
-from sipdesk.plan import FieldConflict
-from sipdesk.plan_documentation import DocumentationView, save_field
+from sipdesk.plans.plan import FieldConflict
+from sipdesk.plans.plan_documentation import DocumentationView, save_field
+from sipdesk.storage.db import storage_errors
+from sipdesk.storage.models import User
 
 from ..fields import ERROR_STYLE, INVALID_STYLE
 from ..operations import Operation, report_failure

@@ -1,5 +1,5 @@
 """What a sent kallelse produces besides messages: the letters (PDF, `reports.letters`) and the
-calendar file (.ics, `sipdesk.calendar_files`).
+calendar file (.ics, `sipdesk.meetings.calendar_files`).
 
 Both modules are imported only when the user asks (ReportLab and icalendar are slow to load), and
 the buttons for them are shown only when the modules are installed (`letters_available()`,
@@ -17,9 +17,9 @@ from typing import Any
 
 from PySide6.QtWidgets import QWidget
 
-from sipdesk import cases
+from sipdesk.desk import cases
 from sipdesk.errors import SipError
-from sipdesk.invitation import Meeting
+from sipdesk.meetings.invitation import Meeting
 
 from .. import file_output, messages
 from ..file_output import SaveFileDialog
@@ -28,7 +28,7 @@ from ..operations import Operation
 log = logging.getLogger("sipdesk.ui.kallelse")
 
 LETTERS_MODULE = "reports.letters"
-CALENDAR_MODULE = "sipdesk.calendar_files"
+CALENDAR_MODULE = "sipdesk.meetings.calendar_files"
 
 
 def _available(name: str) -> bool:

@@ -17,7 +17,7 @@ version at once and a crash loses nothing; a clash on the same field is shown at
 both texts. Interventions and participants are saved by their dialogs.
 
 No query runs on the UI thread: the wizard reads the plan as one read model
-(`sipdesk.plan_documentation.documentation_view`) in the operation runner when it opens and at
+(`sipdesk.plans.plan_documentation.documentation_view`) in the operation runner when it opens and at
 each change of page, saves in the runner too, and runs "Markera … som klar" and "Ta bort" there.
 
 `DocumentationWizard.ask(parent, session, plan_id)` runs it; it returns True when anything was

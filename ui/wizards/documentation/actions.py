@@ -16,9 +16,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from sipdesk import drafts, plan
-from sipdesk.plan_documentation import DocumentationView
-from sipdesk.workdays import one_year_after
+from sipdesk.casework import drafts
+from sipdesk.plans import plan
+from sipdesk.plans.plan_documentation import DocumentationView
+from sipdesk.rules.workdays import one_year_after
 
 from ... import messages
 from ...dialogs.plan_intervention import DRAFT_NAME as INTERVENTION_DRAFT

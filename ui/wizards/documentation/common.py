@@ -21,9 +21,9 @@ from PySide6.QtWidgets import (
     QWizardPage,
 )
 
-from sipdesk import plan
-from sipdesk.plan import PlanVersion
-from sipdesk.plan_documentation import DocumentationView
+from sipdesk.plans import plan
+from sipdesk.plans.plan import PlanVersion
+from sipdesk.plans.plan_documentation import DocumentationView
 
 from ...dialogs.plan_widgets import OptionalDateEdit, PlainLanguageLabel
 from ..documentation_parts import (

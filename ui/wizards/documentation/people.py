@@ -12,10 +12,11 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
 )
 
-from sipdesk import contacts, plan
-from sipdesk.models import Principal
-from sipdesk.plan import PlanKind
-from sipdesk.plan_documentation import DocumentationView
+from sipdesk.casework import contacts
+from sipdesk.plans import plan
+from sipdesk.plans.plan import PlanKind
+from sipdesk.plans.plan_documentation import DocumentationView
+from sipdesk.storage.models import Principal
 
 from ... import messages
 from ...dialogs.plan_participant import ParticipantDialog

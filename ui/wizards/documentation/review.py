@@ -9,8 +9,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from sipdesk import plan
-from sipdesk.plan_documentation import DocumentationView
+from sipdesk.plans import plan
+from sipdesk.plans.plan_documentation import DocumentationView
 
 from ..documentation_parts import (
     button,

@@ -21,10 +21,11 @@ from PySide6.QtWidgets import (
     QWizard,
 )
 
-from sipdesk import clock, plan
-from sipdesk.models import User
-from sipdesk.plan import PlanVersion
-from sipdesk.plan_documentation import DocumentationView, documentation_view
+from sipdesk import clock
+from sipdesk.plans import plan
+from sipdesk.plans.plan import PlanVersion
+from sipdesk.plans.plan_documentation import DocumentationView, documentation_view
+from sipdesk.storage.models import User
 
 from ... import messages
 from ...dialogs.plan_widgets import PlainLanguageLabel

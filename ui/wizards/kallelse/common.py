@@ -1,6 +1,6 @@
 """The kallelse wizard's shared parts: its constants, the page base class and the small
 helpers the pages share (warning boxes; the participant rows from the case, the directory and
-relatives are the core's, `sipdesk.invitation_start`, re-exported here)."""
+relatives are the core's, `sipdesk.meetings.invitation_start`, re-exported here)."""
 
 from __future__ import annotations
 
@@ -14,8 +14,8 @@ from PySide6.QtWidgets import (
     QWizardPage,
 )
 
-from sipdesk.invitation import HowInvited, InvitationDraft
-from sipdesk.invitation_start import (
+from sipdesk.meetings.invitation import HowInvited, InvitationDraft
+from sipdesk.meetings.invitation_start import (
     DRAFT_NAME,
     FOLLOW_UP_DRAFT_NAME,
     default_way,

@@ -14,9 +14,9 @@ import threading
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from sipdesk import drafts
+from sipdesk.casework import drafts
 from sipdesk.errors import StorageError
-from sipdesk.models import Case, User
+from sipdesk.storage.models import Case, User
 
 from ...operations import Operation, report_failure
 from .common import app, log

@@ -18,10 +18,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from sipdesk import invitation
-from sipdesk.invitation import HowInvited, InvitationDraft, ParticipantRules
-from sipdesk.lifecycle import NeedRecord
-from sipdesk.models import Case
+from sipdesk.casework.lifecycle import NeedRecord
+from sipdesk.meetings import invitation
+from sipdesk.meetings.invitation import HowInvited, InvitationDraft, ParticipantRules
+from sipdesk.storage.models import Case
 
 from ...fields import FieldForm
 from .. import outputs

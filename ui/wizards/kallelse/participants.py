@@ -25,17 +25,18 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from sipdesk import contacts, invitation
-from sipdesk.contacts import DirectoryEntry
+from sipdesk.casework import contacts
+from sipdesk.casework.contacts import DirectoryEntry
 from sipdesk.errors import StorageError
-from sipdesk.invitation import (
+from sipdesk.meetings import invitation
+from sipdesk.meetings.invitation import (
     Check,
     HowInvited,
     InvitationDraft,
     ParticipantInput,
 )
-from sipdesk.invitation_start import InvitationStart
-from sipdesk.models import ContactKind, PersonContact, User
+from sipdesk.meetings.invitation_start import InvitationStart
+from sipdesk.storage.models import ContactKind, PersonContact, User
 
 from ...contacts.model import DirectoryModel
 from ...operations import Operation, report_failure

@@ -20,8 +20,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from sipdesk import invitation
-from sipdesk.invitation import (
+from sipdesk.meetings import invitation
+from sipdesk.meetings.invitation import (
     DEFAULT_MINUTES,
     HOME,
     MAX_MINUTES,
@@ -29,7 +29,7 @@ from sipdesk.invitation import (
     default_staff_meeting,
     default_start,
 )
-from sipdesk.models import Case
+from sipdesk.storage.models import Case
 
 from ...dialogs.meeting_common import from_qdatetime, to_qdatetime
 from ...fields import FieldForm

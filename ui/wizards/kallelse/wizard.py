@@ -19,14 +19,14 @@ from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import QWidget, QWizard
 
 from sipdesk.errors import SipError, StorageError, ValidationError
-from sipdesk.invitation import InvitationDraft, Meeting
-from sipdesk.invitation_start import (
+from sipdesk.meetings.invitation import InvitationDraft, Meeting
+from sipdesk.meetings.invitation_start import (
     InvitationStart,
     SentInvitation,
     invitation_start,
     send_from_wizard,
 )
-from sipdesk.models import Case, now
+from sipdesk.storage.models import Case, now
 
 from ... import messages, operations
 from ...operations import Operation, report_failure

@@ -1,0 +1,154 @@
+"""The audit log (Händelselogg): every write and every opening of a case, with user and time.
+
+Entries are written by the use-case functions inside their own transaction, so a failed write
+leaves neither a change nor an entry. The app has no way to change or delete an entry, and the
+database refuses it too (triggers from migration 0002).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+import peewee as pw
+
+from sipdesk.rules.labelled import LabelledEnum, Labels
+from sipdesk.storage.db import BaseModel
+from sipdesk.storage.models import Case, User, now
+
+
+class AuditAction(LabelledEnum):
+    CREATE = "create"
+    UPDATE = "update"
+    STATE = "state"
+    OPEN = "open"
+
+    __labels__: ClassVar[Labels] = {
+        "create": "Skapad", "update": "Ändrad", "state": "Status", "open": "Öppnad",
+    }
+
+
+class AuditEntry(BaseModel):
+    at = pw.DateTimeField(default=now, index=True)
+    user = pw.ForeignKeyField(User, null=True, on_delete="RESTRICT")
+    case = pw.ForeignKeyField(Case, null=True, on_delete="RESTRICT", backref="audit_entries")
+    action = pw.CharField(max_length=20)
+    entity = pw.CharField(max_length=40)  # table name of what was written
+    entity_id = pw.IntegerField(null=True)
+    summary = pw.CharField(max_length=300)  # Swedish, for the Händelselogg
+    changes = pw.TextField(default="")  # JSON {field: [old, new]}
+
+    class Meta:
+        indexes = ((("case", "at"), False),)
+
+
+# The names of changed fields (the keys of `changes`) as the Händelselogg says them: Swedish,
+# in the words the forms use, never the code's English.
+FIELD_LABELS: dict[str, str] = {
+    # the case and its need
+    "status": "Status",
+    "coordinator": "Samordningsansvarig",
+    "noticed_by": "Uppmärksammat av",
+    "noticed_by_user": "Personal",
+    "noticed_by_name": "Namn",
+    "noticed_on": "Datum",
+    "need": "Behovet",
+    "question": "Frågan",
+    "closed_on": "Avslutsdatum",
+    "reason": "Skäl",
+    # consent
+    "principals": "Huvudmän",
+    "valid_until": "Gäller till och med",
+    "withdrawn_on": "Återkallat",
+    "kind": "Slag",
+    "given_on": "Givet",
+    # meetings
+    "starts_at": "Mötestid",
+    "conclusion": "Slutsats",
+    # the plan (plan.SHARED_FIELDS)
+    "chair": "Ordförande",
+    "adjusted_with": "Deltog i justeringen av texten",
+    "current_situation": "Min nuvarande situation",
+    "what_matters": "Det här är viktigt för mig",
+    "can_do_self": "Det här klarar jag själv",
+    "child_views": "Barnets egna synpunkter",
+    "main_goal": "Huvudmål",
+    "sub_goals": "Delmål",
+    "others_none": "Inga åtgärder av andra",
+    "overall_principal": "Övergripande ansvar",
+    "coordinator_contact": "Samordningsansvarig — så når du hen",
+    "treatment_limitation": "Behandlingsbegränsning",
+    "treatment_limitation_ref": "Hänvisning till journalen",
+    "follow_up_date": "Datum för uppföljning",
+    "follow_up_by": "Vem följer upp",
+    "follow_up_skipped_reason": "Skäl att hoppa över uppföljningen",
+}
+
+
+def field_label(name: str) -> str:
+    """A field's Swedish name for the Händelselogg; an unlisted one is called "Uppgift"."""
+    return FIELD_LABELS.get(name, "Uppgift")
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, dt.date | dt.datetime):
+        return value.isoformat()
+    if isinstance(value, pw.Model):
+        return value.get_id()
+    return value
+
+
+def diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:
+    """{field: [old, new]} for the fields whose value changed (version stamps left out)."""
+    skip = {"version", "updated_at"}
+    return {
+        key: [_plain(before.get(key)), _plain(value)]
+        for key, value in after.items()
+        if key not in skip and _plain(before.get(key)) != _plain(value)
+    }
+
+
+def record(
+    actor: User | None,
+    *,
+    action: AuditAction,
+    entity: str,
+    summary: str,
+    case: Case | int | None = None,
+    entity_id: int | None = None,
+    changes: dict[str, list[Any]] | None = None,
+) -> AuditEntry:
+    """Append one entry. Call it inside the transaction of the write it describes."""
+    return AuditEntry.create(
+        user=actor, case=case, action=action.value, entity=entity, entity_id=entity_id,
+        summary=summary[:300], changes=json.dumps(changes or {}, ensure_ascii=False),
+    )
+
+
+@dataclass(frozen=True)
+class LogLine:
+    at: dt.datetime
+    user: str
+    action: AuditAction
+    summary: str
+    changes: dict[str, list[Any]]
+
+
+def case_log(case_id: int) -> list[LogLine]:
+    """The case's Händelselogg, newest first, in one query."""
+    query = (
+        AuditEntry.select(AuditEntry, User)
+        .join(User, pw.JOIN.LEFT_OUTER)
+        .where(AuditEntry.case == case_id)
+        .order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
+    )
+    return [
+        LogLine(
+            at=e.at, user=e.user.full_name if e.user else "sipdesk",
+            action=AuditAction(e.action), summary=e.summary,
+            changes=json.loads(e.changes) if e.changes else {},
+        )
+        for e in query
+    ]

@@ -1,0 +1,381 @@
+"""Consent (samtycke) and menprövning — DOMAIN.md step 2, seeds 000 "Samtycke" and 003 step 1.
+
+A consent is oral or written, taken by someone on a date, covers an agreed question and named
+principals, may exclude things, lists relatives to invite, and is valid at most one year. For a
+child every registered guardian consents. It can be withdrawn at any time, which closes the
+case; nothing earlier is deleted. When the person cannot consent, a menprövning decides.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import ClassVar
+
+import peewee as pw
+
+from sipdesk import clock
+from sipdesk.accounts import audit
+from sipdesk.accounts.access import require_can_see
+from sipdesk.accounts.audit import AuditAction
+from sipdesk.casework import lifecycle
+from sipdesk.casework.lifecycle import Action, ClosureReason
+from sipdesk.errors import ValidationError
+from sipdesk.rules.labelled import LabelledEnum, Labels
+from sipdesk.rules.personal_number import parse as parse_personal_number
+from sipdesk.rules.workdays import one_year_after
+from sipdesk.storage.db import BaseModel, database
+from sipdesk.storage.models import (
+    Case,
+    CaseStatus,
+    ConsentBasis,
+    ContactKind,
+    Person,
+    PersonContact,
+    Principal,
+    PrincipalKind,
+    User,
+    now,
+)
+
+ADULT_AGE = 18
+WARN_DAYS = 30
+
+
+class ConsentKind(LabelledEnum):
+    ORAL = "oral"
+    WRITTEN = "written"
+
+    __labels__: ClassVar[Labels] = {"oral": "Muntligt", "written": "Skriftligt"}
+
+
+class Consent(BaseModel):
+    case = pw.ForeignKeyField(Case, backref="consents", on_delete="RESTRICT")
+    kind = pw.CharField(max_length=10)
+    given_on = pw.DateField()
+    taken_by = pw.ForeignKeyField(User, on_delete="RESTRICT")
+    covers = pw.TextField()  # the question agreed with the person
+    exclusions = pw.TextField(default="")  # what the person does not want it to cover
+    relatives_to_invite = pw.TextField(default="")
+    valid_until = pw.DateField()
+    superseded_by = pw.ForeignKeyField("self", null=True, on_delete="RESTRICT")
+    superseded_by_id: int | None
+    withdrawn_on = pw.DateField(null=True)
+    withdrawn_how = pw.CharField(max_length=200, default="")
+    withdrawn_recorded_by = pw.ForeignKeyField(User, null=True, on_delete="RESTRICT",
+                                               backref="recorded_withdrawals")
+    withdrawn_recorded_by_id: int | None
+    created_at = pw.DateTimeField(default=now)
+
+
+class ConsentPrincipal(BaseModel):
+    """A principal the person allows to take part and share information."""
+
+    consent = pw.ForeignKeyField(Consent, backref="principal_links", on_delete="CASCADE")
+    principal = pw.ForeignKeyField(Principal, on_delete="RESTRICT")
+
+    class Meta:
+        indexes = ((("consent", "principal"), True),)
+
+
+class GuardianConsent(BaseModel):
+    """For a child: one guardian's consent."""
+
+    consent = pw.ForeignKeyField(Consent, backref="guardian_consents", on_delete="CASCADE")
+    guardian = pw.ForeignKeyField(PersonContact, on_delete="RESTRICT")
+    how = pw.CharField(max_length=10)  # oral / written
+
+
+class HarmConclusion(LabelledEnum):
+    NO_HARM = "no_harm"
+    HARM = "harm"
+
+    __labels__: ClassVar[Labels] = {
+        "no_harm": "SIP skadar inte den enskilde — arbetet kan fortsätta",
+        "harm": "SIP skulle skada den enskilde — ingen SIP upprättas",
+    }
+
+
+class HarmAssessment(BaseModel):
+    case = pw.ForeignKeyField(Case, backref="harm_assessments", on_delete="RESTRICT")
+    assessed_by = pw.ForeignKeyField(User, on_delete="RESTRICT")
+    assessed_on = pw.DateField()
+    contacts = pw.TextField()  # who was contacted and what they said about the person's wishes
+    conclusion = pw.CharField(max_length=10)
+    created_at = pw.DateTimeField(default=now)
+
+
+def is_child(person: Person, on: dt.date) -> bool:
+    return parse_personal_number(person.personal_number, today=on).age_on(on) < ADULT_AGE
+
+
+def guardians_of(person: Person) -> list[PersonContact]:
+    return list(PersonContact.select()
+                .where((PersonContact.person == person)
+                       & (PersonContact.kind == ContactKind.GUARDIAN.value))
+                .order_by(PersonContact.id))
+
+
+@dataclass
+class ConsentInput:
+    kind: ConsentKind
+    given_on: dt.date
+    covers: str
+    principals: Sequence[Principal]
+    taken_by: User | None = None  # defaults to the one recording it
+    exclusions: str = ""
+    relatives_to_invite: str = ""
+    valid_until: dt.date | None = None  # default and maximum: one year after given_on
+    guardians: Sequence[PersonContact] = field(default_factory=list)  # for a child
+
+
+def consent_problems(case: Case, data: ConsentInput, *, today: dt.date) -> dict[str, str]:
+    """Every problem with the input at once, by field."""
+    person = case.person
+    registered = guardians_of(person) if is_child(person, data.given_on) else []
+    return consent_input_problems(person, data, guardians=registered, today=today)
+
+
+def consent_input_problems(person: Person, data: ConsentInput, *,
+                           guardians: Sequence[PersonContact], today: dt.date) -> dict[str, str]:
+    """`consent_problems` with the person's registered `guardians` already read — for
+    validation as you type, without the database."""
+    problems: dict[str, str] = {}
+    if data.given_on > today:
+        problems["given_on"] = "Datumet kan inte ligga i framtiden."
+    if not data.covers.strip():
+        problems["covers"] = "Skriv vilken fråga samtycket gäller, så som ni kom överens."
+    if not data.principals:
+        problems["principals"] = "Välj vilka huvudmän som får delta och dela information."
+    limit = one_year_after(data.given_on)
+    if data.valid_until is not None:
+        if data.valid_until > limit:
+            problems["valid_until"] = (
+                f"Ett samtycke gäller högst ett år — senast {limit:%Y-%m-%d}.")
+        elif data.valid_until < data.given_on:
+            problems["valid_until"] = "Slutdatumet ligger före datumet för samtycket."
+    if is_child(person, data.given_on):
+        chosen = {g.id for g in data.guardians}
+        if not guardians:
+            problems["guardians"] = (
+                "Barnet är under 18 år: registrera vårdnadshavare på personen först — "
+                "det är vårdnadshavarna som samtycker.")
+        elif chosen != {g.id for g in guardians}:
+            problems["guardians"] = (
+                "Båda vårdnadshavarna behöver samtycka." if len(guardians) == 2 else
+                "Alla vårdnadshavare behöver samtycka.")
+    return problems
+
+
+def active_consent(case: Case) -> Consent | None:
+    """The consent now in force (not withdrawn, not replaced), expired or not."""
+    return (Consent.select()
+            .where((Consent.case == case) & Consent.withdrawn_on.is_null()
+                   & Consent.superseded_by.is_null())
+            .order_by(Consent.id.desc()).first())
+
+
+def register_consent(actor: User, case: Case, data: ConsentInput,
+                     *, today: dt.date | None = None) -> Consent:
+    """Register a consent, or renew one: the earlier consent is kept, marked as replaced."""
+    today = today or clock.today()
+    require_can_see(actor, case)
+    lifecycle.ensure_open(case)
+    problems = consent_problems(case, data, today=today)
+    if problems:
+        name, message = next(iter(problems.items()))
+        raise ValidationError(message, field=name)
+    valid_until = data.valid_until or one_year_after(data.given_on)
+    with database.atomic():
+        previous = active_consent(case)
+        consent = Consent.create(
+            case=case, kind=data.kind.value, given_on=data.given_on,
+            taken_by=data.taken_by or actor, covers=data.covers.strip(),
+            exclusions=data.exclusions.strip(),
+            relatives_to_invite=data.relatives_to_invite.strip(), valid_until=valid_until,
+        )
+        ConsentPrincipal.insert_many(
+            [(consent.id, p.id) for p in data.principals],
+            fields=[ConsentPrincipal.consent, ConsentPrincipal.principal],
+        ).execute()
+        if data.guardians:
+            GuardianConsent.insert_many(
+                [(consent.id, g.id, data.kind.value) for g in data.guardians],
+                fields=[GuardianConsent.consent, GuardianConsent.guardian, GuardianConsent.how],
+            ).execute()
+        if previous is not None:
+            previous.superseded_by = consent
+            previous.save()
+        names = ", ".join(p.name for p in data.principals)
+        audit.record(
+            actor, action=AuditAction.CREATE, entity="consent", entity_id=consent.id,
+            case=case,
+            summary=(f"{'Samtycket förnyat' if previous else 'Samtycke registrerat'} "
+                     f"({data.kind.label.lower()}), gäller till och med {valid_until:%Y-%m-%d}"),
+            changes={"principals": [None, names], "valid_until": [None, valid_until.isoformat()]},
+        )
+        case.consent_basis = ConsentBasis.CONSENT.value
+        case.consent_valid_until = valid_until
+        if CaseStatus(case.status) in (CaseStatus.NEED_REGISTERED, CaseStatus.HARM_ASSESSED):
+            lifecycle.transition(actor, case, Action.GIVE_CONSENT, today=today)
+        else:
+            case.save_versioned()
+    return consent
+
+
+def withdrawal_problems(consent: Consent, *, withdrawn_on: dt.date, how: str,
+                        today: dt.date) -> dict[str, str]:
+    """Every problem of a withdrawal's input at once, by field — for validation as you type."""
+    problems: dict[str, str] = {}
+    if withdrawn_on > today:
+        problems["withdrawn_on"] = "Datumet kan inte ligga i framtiden."
+    elif withdrawn_on < consent.given_on:
+        problems["withdrawn_on"] = "Datumet ligger före samtycket."
+    if not how.strip():
+        problems["how"] = ("Skriv hur den enskilde återkallade samtycket, t.ex. "
+                           "muntligt per telefon.")
+    return problems
+
+
+def withdraw_consent(actor: User, case: Case, *, withdrawn_on: dt.date, how: str,
+                     today: dt.date | None = None) -> lifecycle.Closure:
+    """The person takes the consent back: recorded, and the case is closed."""
+    today = today or clock.today()
+    require_can_see(actor, case)
+    consent = active_consent(case)
+    problem = lifecycle.check(case, Action.WITHDRAW_CONSENT, today=today)
+    if problem or consent is None:
+        raise ValidationError(problem or "Det finns inget samtycke att återkalla.",
+                              field="status")
+    for name, message in withdrawal_problems(consent, withdrawn_on=withdrawn_on, how=how,
+                                             today=today).items():
+        raise ValidationError(message, field=name)
+    with database.atomic():
+        consent.withdrawn_on = withdrawn_on
+        consent.withdrawn_how = how.strip()
+        consent.withdrawn_recorded_by = actor
+        consent.save()
+        audit.record(actor, action=AuditAction.UPDATE, entity="consent", entity_id=consent.id,
+                     case=case, summary=f"Samtycket återkallat ({how.strip()})",
+                     changes={"withdrawn_on": [None, withdrawn_on.isoformat()]})
+        return lifecycle.close_case(actor, case, closed_on=withdrawn_on,
+                                    reason=ClosureReason.CONSENT_WITHDRAWN, today=today)
+
+
+def declined_problems(*, declined_on: dt.date, note: str, today: dt.date) -> dict[str, str]:
+    """Every problem of a "tackar nej" input at once, by field."""
+    problems: dict[str, str] = {}
+    if declined_on > today:
+        problems["declined_on"] = "Datumet kan inte ligga i framtiden."
+    if not note.strip():
+        problems["note"] = "Skriv kort hur den enskilde tackade nej och vem som frågade."
+    return problems
+
+
+def record_declined(actor: User, case: Case, *, declined_on: dt.date, note: str,
+                    today: dt.date | None = None) -> Case:
+    """The person says no although the principals see the need: the case ends as declined."""
+    today = today or clock.today()
+    require_can_see(actor, case)
+    for name, message in declined_problems(declined_on=declined_on, note=note,
+                                           today=today).items():
+        raise ValidationError(message, field=name)
+    return lifecycle.transition(actor, case, Action.DECLINE,
+                                reason=f"{declined_on:%Y-%m-%d}: {note.strip()}", today=today)
+
+
+def harm_assessment_problems(*, assessed_on: dt.date, contacts: str,
+                             today: dt.date) -> dict[str, str]:
+    """Every problem of a menprövning's input at once, by field."""
+    problems: dict[str, str] = {}
+    if assessed_on > today:
+        problems["assessed_on"] = "Datumet kan inte ligga i framtiden."
+    if not contacts.strip():
+        problems["contacts"] = (
+            "Skriv vilka närstående, vårdnadshavare eller företrädare som kontaktades och vad "
+            "de sa om den enskildes inställning.")
+    return problems
+
+
+def record_harm_assessment(
+    actor: User, case: Case, *, assessed_on: dt.date, contacts: str,
+    conclusion: HarmConclusion, assessed_by: User | None = None, today: dt.date | None = None,
+) -> HarmAssessment:
+    """Menprövning: no harm → the SIP may go on; harm → no SIP, the case ends as refused."""
+    today = today or clock.today()
+    require_can_see(actor, case)
+    problem = lifecycle.check(case, Action.HARM_ASSESSED, today=today)
+    if problem:
+        raise ValidationError(problem, field="status")
+    for name, message in harm_assessment_problems(assessed_on=assessed_on, contacts=contacts,
+                                                  today=today).items():
+        raise ValidationError(message, field=name)
+    with database.atomic():
+        assessment = HarmAssessment.create(
+            case=case, assessed_by=assessed_by or actor, assessed_on=assessed_on,
+            contacts=contacts.strip(), conclusion=conclusion.value)
+        audit.record(actor, action=AuditAction.CREATE, entity="harm_assessment",
+                     entity_id=assessment.id, case=case,
+                     summary=f"Menprövning: {conclusion.label}")
+        if conclusion is HarmConclusion.NO_HARM:
+            case.consent_basis = ConsentBasis.HARM_ASSESSMENT.value
+            case.consent_valid_until = None
+            lifecycle.transition(actor, case, Action.HARM_ASSESSED, today=today)
+        else:
+            lifecycle.transition(actor, case, Action.REFUSE, today=today,
+                                 reason="Menprövningen visar att SIP skulle skada den enskilde")
+    return assessment
+
+
+@dataclass(frozen=True)
+class ConsentState:
+    """What the case view and the case list say about consent."""
+
+    text: str
+    days_left: int | None
+    warn: bool  # lapsing within 30 days, or lapsed
+
+
+def consent_state(basis: str | None, valid_until: dt.date | None,
+                  *, today: dt.date | None = None) -> ConsentState:
+    today = today or clock.today()
+    if basis == ConsentBasis.HARM_ASSESSMENT:
+        return ConsentState("Menprövning gjord", None, False)
+    if basis != ConsentBasis.CONSENT or valid_until is None:
+        return ConsentState("Samtycke saknas", None, False)
+    days = (valid_until - today).days
+    if days < 0:
+        return ConsentState(f"Gick ut {valid_until:%Y-%m-%d}", days, True)
+    if days <= WARN_DAYS:
+        return ConsentState(
+            f"Går ut om {days} {'dag' if days == 1 else 'dagar'} ({valid_until:%Y-%m-%d})",
+            days, True)
+    return ConsentState(f"Gäller till och med {valid_until:%Y-%m-%d}", days, False)
+
+
+def principals_of(consent: Consent) -> list[Principal]:
+    return list(Principal.select().join(ConsentPrincipal)
+                .where(ConsentPrincipal.consent == consent).order_by(Principal.name))
+
+
+def consents_of(case: Case) -> list[Consent]:
+    return list(Consent.select().where(Consent.case == case).order_by(Consent.id.desc()))
+
+
+def guardians_who_consented(consent: Consent) -> list[PersonContact]:
+    """For a child's consent: the guardians who gave it."""
+    return list(PersonContact.select().join(GuardianConsent)
+                .where(GuardianConsent.consent == consent).order_by(PersonContact.id))
+
+
+def harm_assessments_of(case: Case) -> list[HarmAssessment]:
+    """The case's menprövningar, newest first, with who assessed."""
+    return list(HarmAssessment.select(HarmAssessment, User).join(User)
+                .where(HarmAssessment.case == case).order_by(HarmAssessment.id.desc()))
+
+
+def principal_choices() -> list[Principal]:
+    """Every principal a consent can name: municipalities, then regions, then others."""
+    order = {PrincipalKind.MUNICIPALITY.value: 0, PrincipalKind.REGION.value: 1}
+    return sorted(Principal.select(), key=lambda p: (order.get(p.kind, 2), p.name.casefold()))

@@ -1,0 +1,179 @@
+"""Persons (den enskilde): create, find and change, with validation at each field."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import peewee
+
+from sipdesk.accounts import audit
+from sipdesk.accounts.audit import AuditAction
+from sipdesk.errors import ValidationError
+from sipdesk.rules import personal_number as pnr
+from sipdesk.storage.collation import ordered
+from sipdesk.storage.db import Engine, database, engine_of
+from sipdesk.storage.models import ContactKind, Person, PersonContact, User
+
+
+def name_keys(first_name: str, last_name: str) -> tuple[str, str]:
+    first, last = first_name.strip().casefold(), last_name.strip().casefold()
+    return f"{first} {last}", f"{last} {first}"
+
+
+def prefix(field: peewee.Field, text: str) -> peewee.Expression:
+    """`field` starts with `text`, case-sensitively, so the index on a case-folded key is used:
+    GLOB 'abc*' on SQLite, LIKE 'abc%' on PostgreSQL (with a text_pattern_ops index)."""
+    text = "".join(ch for ch in text if ch not in "%_*?[]\\")
+    if engine_of() is Engine.SQLITE:
+        return peewee.Expression(field, "GLOB", text + "*")
+    return peewee.Expression(field, "LIKE", text + "%")
+
+
+@dataclass
+class PersonInput:
+    personal_number: str
+    first_name: str
+    last_name: str
+    address: str = ""
+    postal_code: str = ""
+    city: str = ""
+    phone: str = ""
+    language: str = "svenska"
+    needs_interpreter: bool = False
+    easy_read: bool = False
+    picture_support: bool = False
+
+
+def person_problems(data: PersonInput, *, today: dt.date | None = None) -> dict[str, str]:
+    """Every field's problem at once, in form order, keyed by field name (empty: all fine).
+
+    The new-case dialog uses this to validate as the user types; `validate_person` raises the
+    first. A number already registered is not checked here (see `find_by_number`).
+    """
+    problems: dict[str, str] = {}
+    try:
+        pnr.parse(data.personal_number, today=today)
+    except ValidationError as problem:
+        problems["personal_number"] = problem.message
+    if not data.first_name.strip():
+        problems["first_name"] = "Ange förnamn."
+    if not data.last_name.strip():
+        problems["last_name"] = "Ange efternamn."
+    code = data.postal_code.replace(" ", "")
+    if code and not (code.isdigit() and len(code) == 5):
+        problems["postal_code"] = "Postnumret ska ha fem siffror, t.ex. 123 45."
+    if not data.language.strip():
+        problems["language"] = "Ange språk (t.ex. svenska)."
+    return problems
+
+
+def validate_person(data: PersonInput, *, today: dt.date | None = None) -> str:
+    """Check every field; returns the canonical personal number."""
+    for field, message in person_problems(data, today=today).items():
+        raise ValidationError(message, field=field)
+    return pnr.parse(data.personal_number, today=today).canonical
+
+
+def find_by_number(text: str) -> Person | None:
+    """The person with this personal number (any accepted format), if registered."""
+    try:
+        canonical = pnr.parse(text).canonical
+    except ValidationError:
+        return None
+    return Person.get_or_none(Person.personal_number == canonical)
+
+
+def create_person(data: PersonInput, *, actor: User) -> Person:
+    """Register a person (logged); a personal number already registered is refused."""
+    canonical = validate_person(data)
+    key, key_rev = name_keys(data.first_name, data.last_name)
+    if Person.select().where(Person.personal_number == canonical).exists():
+        raise ValidationError(
+            "Det finns redan en person med det personnumret — sök fram personen i stället.",
+            field="personal_number",
+        )
+    code = data.postal_code.replace(" ", "")
+    try:
+        with database.atomic():
+            person = Person.create(
+                personal_number=canonical,
+                pnr_short=canonical.replace("-", "")[2:],
+                first_name=data.first_name.strip(),
+                last_name=data.last_name.strip(),
+                name_key=key,
+                name_key_reversed=key_rev,
+                address=data.address.strip(),
+                postal_code=f"{code[:3]} {code[3:]}" if code else "",
+                city=data.city.strip(),
+                phone=data.phone.strip(),
+                language=data.language.strip(),
+                needs_interpreter=data.needs_interpreter,
+                easy_read=data.easy_read,
+                picture_support=data.picture_support,
+            )
+            audit.record(actor, action=AuditAction.CREATE, entity="person", entity_id=person.id,
+                         summary="Person registrerad")
+            return person
+    except peewee.IntegrityError:
+        # Another user registered the same number a moment ago.
+        raise ValidationError(
+            "Det finns redan en person med det personnumret — sök fram personen i stället.",
+            field="personal_number",
+        ) from None
+
+
+def search_persons(text: str, *, limit: int = 20) -> list[Person]:
+    """Persons whose name or personal number starts with `text`."""
+    text = text.strip()
+    if not text:
+        return []
+    return list(
+        Person.select()
+        .where(person_search_condition(text))
+        .order_by(ordered(Person.last_name), ordered(Person.first_name))
+        .limit(limit)
+    )
+
+
+def person_search_condition(text: str) -> peewee.Expression:
+    """Match a person by the start of the name (either order) or of the personal number."""
+    digits = pnr.search_digits(text)
+    if digits is not None:
+        if len(digits) > 8:
+            long_form = prefix(Person.personal_number, f"{digits[:8]}-{digits[8:]}")
+            return long_form if len(digits) > 10 else long_form | prefix(Person.pnr_short, digits)
+        return prefix(Person.pnr_short, digits) | prefix(Person.personal_number, digits)
+    key = " ".join(text.casefold().split())
+    return prefix(Person.name_key, key) | prefix(Person.name_key_reversed, key)
+
+
+def add_contact(
+    person: Person, *, actor: User, kind: ContactKind, name: str, relation: str = "",
+    phone: str = "", email: str = "", address: str = "",
+) -> PersonContact:
+    """Add a relative, guardian or legal representative (logged)."""
+    if not name.strip():
+        raise ValidationError("Ange namn på kontaktpersonen.", field="contact_name")
+    with database.atomic():
+        contact = PersonContact.create(
+            person=person, kind=kind.value, name=name.strip(), relation=relation.strip(),
+            phone=phone.strip(), email=email.strip(), address=address.strip(),
+        )
+        audit.record(actor, action=AuditAction.CREATE, entity="person_contact",
+                     entity_id=contact.id, summary=f"{kind.label} tillagd")
+    return contact
+
+
+def contacts_of(person: Person) -> list[PersonContact]:
+    """The person's relatives, guardians and legal representatives, guardians first."""
+    order = peewee.Case(
+        PersonContact.kind,
+        [(ContactKind.GUARDIAN.value, 0), (ContactKind.LEGAL_REPRESENTATIVE.value, 1)],
+        2,
+    )
+    return list(
+        PersonContact.select()
+        .where(PersonContact.person == person.id)
+        .order_by(order, ordered(PersonContact.name), PersonContact.id)
+    )

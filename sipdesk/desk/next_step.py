@@ -1,0 +1,209 @@
+"""What comes next in a case, and its date: one rule for every state (DOMAIN "The life of a case").
+
+`next_step(case, today)` says, for each `CaseStatus`, what the next step is in plain Swedish,
+which lifecycle action takes it, and the case's next date with what that date is:
+
+- before the kallelse (samtycke, menprövning, inställt möte): the kallelse; no date yet;
+- kallad: the meeting (mark it held once it has taken place); its date;
+- möte hållet / dokumentation pågår: the plan, due two working days after the meeting (or after
+  a reopening); that deadline;
+- plan godkänd / uppföljning planerad: the follow-up kallelse; the follow-up date of the latest
+  approved version;
+- ended (avslutat, avböjt, SIP blev inte av): nothing, and no date.
+
+`Case.next_date` (the case list's "Nästa datum") holds the same date: the use cases that move
+the case set it, and the tests hold the two against each other at every state.
+`consent_line` words the consent for the case's overview without tense problems: a consent
+that has not yet lapsed "gäller", one that has "gällde", and a closed case's consent ended with
+the case.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from sipdesk import clock
+from sipdesk.casework import consent, lifecycle
+from sipdesk.casework.lifecycle import Action
+from sipdesk.meetings import invitation
+from sipdesk.plans import plan
+from sipdesk.rules.workdays import add_workdays
+from sipdesk.storage.models import Case, CaseStatus, ConsentBasis
+
+S = CaseStatus
+
+# The states from which a kallelse to the first (or a new) SIP meeting is the next step.
+BEFORE_MEETING = (S.CONSENT_GIVEN, S.HARM_ASSESSED, S.MEETING_CANCELLED)
+# The states from which a kallelse is to the follow-up of an approved plan.
+FOLLOW_UP_STATES = (S.PLAN_APPROVED, S.FOLLOW_UP_PLANNED)
+
+INVITE_LABEL = "Kalla till möte"
+FOLLOW_UP_INVITE_LABEL = "Kalla till uppföljning"
+
+
+@dataclass(frozen=True)
+class NextStep:
+    """The next step of a case: what to do (`text`), the action that does it (None when there
+    is nothing to do, or nothing the person can do yet), and the next date with what it is."""
+
+    text: str
+    action: Action | None
+    next_date: dt.date | None = None
+    date_what: str = ""  # "SIP-möte", "Planen ska vara klar", "Uppföljning" …
+
+    @property
+    def date_text(self) -> str:
+        """The next date as the overview shows it: '2026-12-10 (SIP-möte)', or 'Inget'."""
+        if self.next_date is None:
+            return "Inget"
+        return f"{self.next_date:%Y-%m-%d} ({self.date_what})" if self.date_what \
+            else f"{self.next_date:%Y-%m-%d}"
+
+
+def invite_label(case: Case) -> str:
+    """The kallelse action's words: a follow-up once a plan is approved."""
+    return FOLLOW_UP_INVITE_LABEL if CaseStatus(case.status) in FOLLOW_UP_STATES \
+        else INVITE_LABEL
+
+
+def _day(value: dt.date) -> str:
+    return f"{value:%Y-%m-%d}"
+
+
+def _when(meeting: invitation.Meeting) -> str:
+    return f"{meeting.starts_at:%Y-%m-%d} kl. {meeting.starts_at:%H.%M}"
+
+
+def next_step(case: Case, today: dt.date | None = None) -> NextStep:
+    """The next step and date of `case` on `today` — every state has its own."""
+    today = today or clock.today()
+    status = CaseStatus(case.status)
+    if not status.is_open:
+        return _ended(case, status)
+    if status is S.NEED_REGISTERED:
+        return NextStep("Fråga den enskilde om samtycke till SIP och registrera det — eller "
+                        "gör en menprövning om hen inte kan samtycka.", Action.GIVE_CONSENT)
+    if status in BEFORE_MEETING:
+        problem = lifecycle.invitation_basis_problem(case, today=today)
+        if problem:  # a lapsed consent: renewing it comes first
+            return NextStep(problem, None)
+        if status is S.MEETING_CANCELLED:
+            return NextStep("Mötet ställdes in. Kalla till ett nytt SIP-möte.", Action.INVITE)
+        return NextStep("Allt som behövs för att kalla till SIP-möte finns. Kalla till möte.",
+                        Action.INVITE)
+    if status is S.INVITED:
+        return _invited(case, today)
+    if status is S.MEETING_HELD:
+        meeting = invitation.current_meeting(case)
+        deadline = (add_workdays(meeting.starts_at.date(), plan.DOCUMENTATION_WORKDAYS)
+                    if meeting is not None else case.next_date)
+        when = f" — den ska vara klar {_due(deadline, today)}" if deadline else ""
+        return NextStep(f"Mötet är hållet. Börja dokumentera planen{when}.",
+                        Action.START_DOCUMENTATION, deadline, "Planen ska vara klar")
+    if status is S.DOCUMENTATION:
+        return _documentation(case, today)
+    return _approved(case, today)
+
+
+def _due(deadline: dt.date, today: dt.date) -> str:
+    return f"senast {_day(deadline)}" if deadline >= today \
+        else f"senast {_day(deadline)}, och den dagen har passerat"
+
+
+def _ended(case: Case, status: CaseStatus) -> NextStep:
+    if status is S.DECLINED:
+        return NextStep("Den enskilde tackade nej till SIP. Inget mer ska göras i ärendet.", None)
+    if status is S.REFUSED:
+        return NextStep("Det blev ingen SIP. Inget mer ska göras i ärendet.", None)
+    closure = lifecycle.closure_of(case)
+    when = f" {_day(closure.closed_on)}" if closure is not None else ""
+    return NextStep(f"Ärendet avslutades{when}. Inget mer ska göras i det.", None)
+
+
+def _invited(case: Case, today: dt.date) -> NextStep:
+    meeting = invitation.current_meeting(case)
+    if meeting is None or meeting.status != invitation.MeetingStatus.PLANNED.value:
+        return NextStep("Mötet är kallat. Markera det som hållet när det har ägt rum.",
+                        Action.HOLD_MEETING, case.next_date, "SIP-möte")
+    what = "Uppföljningsmötet" if meeting.follow_up else "SIP-mötet"
+    day = meeting.starts_at.date()
+    if day > today:
+        text = f"{what} är {_when(meeting)}. Markera det som hållet när det har ägt rum."
+    elif day == today:
+        text = f"{what} är i dag kl. {meeting.starts_at:%H.%M}. Markera det som hållet efteråt."
+    else:
+        text = f"{what} var {_when(meeting)}. Markera det som hållet och vilka som kom."
+    return NextStep(text, Action.HOLD_MEETING, day,
+                    "Uppföljningsmöte" if meeting.follow_up else "SIP-möte")
+
+
+def _documentation(case: Case, today: dt.date) -> NextStep:
+    latest = plan.latest_version(case)
+    # The deadline is stored by the use case that started (or reopened) the documentation.
+    deadline = case.next_date or (latest.deadline if latest is not None else None)
+    reopened = latest is not None and bool(latest.reopened_reason)
+    first = ("Planen är öppnad igen. Gör ändringarna" if reopened
+             else "Dokumentera planen")
+    when = f" — den ska vara klar {_due(deadline, today)}" if deadline else ""
+    again = " på nytt" if reopened else ""
+    return NextStep(f"{first}{when}. Sedan godkänner varje huvudman sin del{again}.",
+                    Action.APPROVE_PLAN, deadline, "Planen ska vara klar")
+
+
+def _approved(case: Case, today: dt.date) -> NextStep:
+    latest = plan.latest_version(case)
+    day = latest.follow_up_date if latest is not None else None
+    if day is None:
+        skipped = latest.follow_up_skipped_reason.strip() if latest is not None else ""
+        why = f" ({skipped.rstrip('.')})" if skipped else ""
+        return NextStep(f"Planen är godkänd. Ingen uppföljning är planerad{why}. Kalla till "
+                        "uppföljning om behoven ändras, eller avsluta ärendet när samordningen "
+                        "inte behövs längre.", Action.INVITE)
+    if day >= today:
+        text = (f"Planen är godkänd. Uppföljning {_day(day)}: kalla till uppföljningsmöte i "
+                "god tid.")
+    else:
+        text = (f"Uppföljningen skulle ha varit {_day(day)}. Kalla till uppföljningsmöte, "
+                "eller avsluta ärendet om samordningen inte behövs längre.")
+    return NextStep(text, Action.INVITE, day, "Uppföljning")
+
+
+# ---- the consent, worded for the case's overview -------------------------------------------------
+
+@dataclass(frozen=True)
+class ConsentLine:
+    text: str
+    warn: bool  # lapsing within 30 days, or lapsed (an ended case never warns)
+    days_left: int | None = None
+
+
+def ended_on(case: Case) -> dt.date | None:
+    """The day an ended case ended: its closure date, or the day it became declined/refused."""
+    closure = lifecycle.closure_of(case)
+    if closure is not None:
+        return closure.closed_on
+    changes = lifecycle.history(case)
+    return changes[-1].at.date() if changes else None
+
+
+def consent_line(case: Case, today: dt.date | None = None) -> ConsentLine:
+    """The consent of `case`: 'Gäller till och med …' while it stands, 'Gällde …' only for a date
+    that has passed — and for an ended case, how it stood when the case ended."""
+    today = today or clock.today()
+    if CaseStatus(case.status).is_open:
+        state = consent.consent_state(case.consent_basis, case.consent_valid_until, today=today)
+        return ConsentLine(state.text, state.warn, state.days_left)
+    current = consent.active_consent(case)
+    if current is not None:
+        end = ended_on(case) or today
+        if current.valid_until < end:
+            return ConsentLine(f"Gällde till och med {_day(current.valid_until)}", False)
+        return ConsentLine(f"Gällde tills ärendet avslutades {_day(end)}", False)
+    withdrawn_on = next((c.withdrawn_on for c in consent.consents_of(case) if c.withdrawn_on),
+                        None)
+    if withdrawn_on is not None:
+        return ConsentLine(f"Återkallat {_day(withdrawn_on)}", False)
+    if case.consent_basis == ConsentBasis.HARM_ASSESSMENT:
+        return ConsentLine("Menprövning gjord", False)
+    return ConsentLine("Inget samtycke", False)

@@ -1,0 +1,257 @@
+"""The kallelse the wizard fills (`InvitationDraft`) and each page's check — DOMAIN.md step 4,
+seeds 000, 002 and 003: who must, may and should be invited, when and where, the staff meeting.
+A check returns problems (which block) by field and warnings (which do not).
+
+Split from `sipdesk.meetings.invitation` (issue 11: no module over ~500 lines), which re-exports
+every name.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from sipdesk.casework.consent import active_consent, principals_of
+from sipdesk.casework.contacts import DirectoryEntry
+from sipdesk.meetings.meeting_times import is_short_notice, time_warnings
+from sipdesk.storage.meeting_records import DEFAULT_MINUTES, HowInvited, ParticipantKind
+from sipdesk.storage.models import Case, ConsentBasis, Law, PrincipalKind, now
+
+MAX_MINUTES = 60
+
+
+HOME = "Hemma hos den enskilde"
+
+
+# ---- the draft the wizard fills ----------------------------------------------------------------
+
+@dataclass
+class ParticipantInput:
+    kind: ParticipantKind
+    name: str
+    role: str = ""
+    user_id: int | None = None
+    contact_id: int | None = None
+    principal_id: int | None = None
+    principal_name: str = ""
+    principal_kind: PrincipalKind | None = None
+    unit_name: str = ""
+    law: Law | None = None
+    outpatient: bool = False
+    phone: str = ""
+    email: str = ""
+    address: str = ""
+    how_invited: HowInvited | None = None  # default: message for users, letter for others
+
+    @classmethod
+    def from_directory(cls, entry: DirectoryEntry) -> ParticipantInput:
+        kind = ParticipantKind.INTERPRETER if entry.is_interpreter else ParticipantKind.PROFESSIONAL
+        return cls(kind=kind, name=entry.name, role=entry.role,
+                   user_id=entry.id if entry.has_account else None,
+                   contact_id=None if entry.has_account else entry.id,
+                   principal_id=entry.principal_id, principal_name=entry.principal,
+                   principal_kind=entry.principal_kind, unit_name=entry.organisation,
+                   law=entry.law, outpatient=entry.outpatient, phone=entry.phone,
+                   email=entry.email, address=entry.address)
+
+    @property
+    def how(self) -> HowInvited:
+        if self.user_id is not None:
+            return HowInvited.MESSAGE
+        return self.how_invited or HowInvited.LETTER
+
+
+@dataclass
+class InvitationDraft:
+    purpose: str = ""
+    participants: list[ParticipantInput] = field(default_factory=list)
+    starts_at: dt.datetime | None = None
+    minutes: int = DEFAULT_MINUTES
+    place: str = ""  # empty: the person's home
+    place_reason: str = ""
+    video_link: str = ""
+    short_notice_reason: str = ""
+    staff_meeting_at: dt.datetime | None = None
+    staff_meeting_place: str = ""
+    staff_meeting_skipped_reason: str = ""
+    follow_up: bool = False
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> InvitationDraft:
+        values = dict(data)
+        for key in ("starts_at", "staff_meeting_at"):
+            if values.get(key):
+                values[key] = dt.datetime.fromisoformat(str(values[key]))
+        people = []
+        for p in values.get("participants", []):
+            item = dict(p)
+            item["kind"] = ParticipantKind(item["kind"])
+            for key, enum in (("principal_kind", PrincipalKind), ("law", Law),
+                              ("how_invited", HowInvited)):
+                if item.get(key):
+                    item[key] = enum(item[key])
+            people.append(ParticipantInput(**item))
+        values["participants"] = people
+        return cls(**values)
+
+
+@dataclass
+class Check:
+    """A page's problems (block) by field, and warnings (shown, not blocking)."""
+
+    problems: dict[str, str] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def check_purpose(draft: InvitationDraft) -> Check:
+    result = Check()
+    if not draft.purpose.strip():
+        result.problems["purpose"] = (
+            "Skriv syftet med mötet och vilka frågor det ska svara på — med vanliga ord.")
+    return result
+
+
+def person_needs_interpreter(case: Case) -> bool:
+    person = case.person
+    return bool(person.needs_interpreter or person.language.strip().casefold() != "svenska")
+
+
+@dataclass(frozen=True)
+class ParticipantRules:
+    """What the participants check needs from the case, read once (`participant_rules`): the
+    wizard then checks every change to the list without the database."""
+
+    by_consent: bool  # the basis is consent and a consent is in force
+    principal_ids: frozenset[int]  # the principals the consent covers
+    principal_names: tuple[str, ...]
+    relatives_to_invite: str  # what the consent says about relatives
+    needs_interpreter: bool
+    language: str  # the person's
+
+
+def participant_rules(case: Case) -> ParticipantRules:
+    consent = active_consent(case)
+    by_consent = case.consent_basis == ConsentBasis.CONSENT and consent is not None
+    principals = principals_of(consent) if consent is not None and by_consent else []
+    return ParticipantRules(
+        by_consent=by_consent, principal_ids=frozenset(p.id for p in principals),
+        principal_names=tuple(p.name for p in principals),
+        relatives_to_invite=consent.relatives_to_invite if consent is not None and by_consent
+        else "",
+        needs_interpreter=person_needs_interpreter(case), language=case.person.language)
+
+
+def check_participants(case: Case, draft: InvitationDraft, *,
+                       rules: ParticipantRules | None = None) -> Check:
+    """DOMAIN step 4 (seeds 000, 002, 003): who must, may and should be invited. With the
+    case's `rules` already read, no statement is run."""
+    rules = rules if rules is not None else participant_rules(case)
+    result = Check()
+    pros = [p for p in draft.participants if p.kind is ParticipantKind.PROFESSIONAL]
+    laws = {p.law for p in pros}
+    kinds = {p.principal_kind for p in pros}
+    missing = []
+    if Law.HSL not in laws:
+        missing.append("någon från hälso- och sjukvården (HSL)")
+    if not laws & {Law.SOL, Law.LSS}:
+        missing.append("någon från socialtjänsten eller LSS (SoL/LSS)")
+    if PrincipalKind.REGION not in kinds:
+        missing.append("någon från regionen")
+    if PrincipalKind.MUNICIPALITY not in kinds:
+        missing.append("någon från kommunen")
+    if missing:
+        result.problems["participants"] = (
+            "En SIP behöver " + ", ".join(missing[:-1])
+            + (" och " if len(missing) > 1 else "") + missing[-1] + ".")
+    if pros and not any(p.outpatient for p in pros):
+        result.warnings.append(
+            "Ingen från öppenvården (t.ex. vårdcentral, psykiatri eller ASIH) är kallad — "
+            "öppenvården ska alltid vara med.")
+    if rules.by_consent:
+        outside = sorted({p.principal_name for p in pros
+                          if p.principal_id not in rules.principal_ids})
+        if outside:
+            result.problems["principals"] = (
+                "Samtycket omfattar inte " + ", ".join(outside)
+                + ". Bjud bara in huvudmän som den enskilde har sagt ja till, eller förnya "
+                "samtycket.")
+        relatives = [p for p in draft.participants if p.kind is ParticipantKind.RELATIVE]
+        if relatives and not rules.relatives_to_invite.strip():
+            result.problems["relatives"] = (
+                "Samtycket säger inget om närstående. Fråga den enskilde och skriv in det i "
+                "samtycket innan närstående bjuds in.")
+    if rules.needs_interpreter and not any(
+        p.kind is ParticipantKind.INTERPRETER for p in draft.participants
+    ):
+        result.warnings.append(
+            f"Den enskilde talar {rules.language} — boka en tolk via "
+            "tolkförmedlingen. En närstående eller personal får inte tolka.")
+    for p in draft.participants:
+        if p.kind is ParticipantKind.INTERPRETER and (p.user_id is not None):
+            result.problems["interpreter"] = (
+                f"{p.name} är personal och kan inte vara tolk — boka en tolk via "
+                "tolkförmedlingen.")
+        if p.user_id is None and p.kind is not ParticipantKind.PERSON \
+                and not (p.phone or p.address or p.email):
+            result.problems["contact_details"] = (
+                f"Ange telefon eller adress till {p.name} så att kallelsen når fram.")
+    return result
+
+
+def check_time_and_place(case: Case, draft: InvitationDraft, *,
+                         current: dt.datetime | None = None) -> Check:
+    result = Check()
+    current = current or now()
+    if draft.starts_at is None:
+        result.problems["starts_at"] = "Välj dag och tid för mötet."
+    elif draft.starts_at <= current:
+        result.problems["starts_at"] = "Mötet måste ligga i framtiden."
+    else:
+        result.warnings.extend(time_warnings(draft.starts_at, minutes=draft.minutes,
+                                             current=current))
+        if is_short_notice(draft.starts_at, current) and not draft.short_notice_reason.strip():
+            result.problems["short_notice_reason"] = "Skriv varför mötet behöver hållas så snart."
+    if not 15 <= draft.minutes <= MAX_MINUTES:
+        result.problems["minutes"] = (
+            f"Boka mellan 15 och {MAX_MINUTES} minuter — {DEFAULT_MINUTES} minuter räcker "
+            "oftast.")
+    if draft.place.strip() and draft.place.strip() != HOME and not draft.place_reason.strip():
+        result.problems["place_reason"] = (
+            "Mötet hålls i första hand hemma hos den enskilde. Skriv varför det behöver vara "
+            "någon annanstans.")
+    if draft.video_link.strip() and not draft.video_link.strip().startswith("https://"):
+        result.problems["video_link"] = "Videolänken ska börja med https://"
+    return result
+
+
+def check_staff_meeting(draft: InvitationDraft) -> Check:
+    result = Check()
+    if draft.staff_meeting_at is None:
+        if not draft.staff_meeting_skipped_reason.strip():
+            result.problems["staff_meeting_at"] = (
+                "Föreslå tid och plats för ett tjänstemannamöte före SIP-mötet, eller skriv "
+                "varför det inte behövs.")
+        return result
+    if draft.starts_at is not None and draft.staff_meeting_at >= draft.starts_at:
+        result.problems["staff_meeting_at"] = "Tjänstemannamötet ska vara före SIP-mötet."
+    if not draft.staff_meeting_place.strip():
+        result.problems["staff_meeting_place"] = "Ange var tjänstemannamötet hålls (eller Teams)."
+    return result
+
+
+def check_all(case: Case, draft: InvitationDraft, *, current: dt.datetime | None = None,
+              rules: ParticipantRules | None = None) -> Check:
+    total = Check()
+    for part in (check_purpose(draft), check_participants(case, draft, rules=rules),
+                 check_time_and_place(case, draft, current=current), check_staff_meeting(draft)):
+        total.problems.update(part.problems)
+        total.warnings.extend(part.warnings)
+    return total

@@ -1,0 +1,175 @@
+"""Where the kallelse wizard starts and ends (DOMAIN.md step 4, step 10 for a follow-up), read
+and written in the operation runner so the wizard runs no statement itself:
+
+- `invitation_start(user, case_id, follow_up=…)`: everything its pages show before the user
+  types — the case with its person, the saved draft, what the consent allows (the
+  participants check's `ParticipantRules`), the person's relatives, the interpreter services,
+  the need and the participants a new kallelse starts with.
+- `send_from_wizard(…)`: send the kallelse, forget its draft and read back who was invited.
+- The participant rows the wizard builds from the case, a relative and a directory entry.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from dataclasses import dataclass
+from typing import Any
+
+from sipdesk.accounts import access
+from sipdesk.casework import contacts, drafts, lifecycle, people
+from sipdesk.casework.contacts import DirectoryEntry, EntryKind
+from sipdesk.casework.lifecycle import NeedRecord
+from sipdesk.errors import StorageError
+from sipdesk.meetings import attendance
+from sipdesk.meetings.invitation import (
+    HowInvited,
+    InvitationDraft,
+    Meeting,
+    Participant,
+    ParticipantInput,
+    ParticipantKind,
+    ParticipantRules,
+    participant_rules,
+    participants_of,
+    send_invitation,
+)
+from sipdesk.storage.db import storage_errors
+from sipdesk.storage.models import Case, ContactKind, Person, PersonContact, User
+
+log = logging.getLogger("sipdesk.meetings.invitation")
+
+DRAFT_NAME = "kallelse"
+FOLLOW_UP_DRAFT_NAME = "kallelse_uppfoljning"
+
+
+def draft_name(*, follow_up: bool) -> str:
+    """A follow-up keeps its own draft beside a first kallelse's."""
+    return FOLLOW_UP_DRAFT_NAME if follow_up else DRAFT_NAME
+
+
+# ---- participant rows ---------------------------------------------------------------------------
+
+def default_way(phone: str, address: str, email: str) -> HowInvited:
+    """A letter when there is an address, else a call, else e-mail."""
+    if address.strip():
+        return HowInvited.LETTER
+    if phone.strip():
+        return HowInvited.PHONE
+    return HowInvited.EMAIL if email.strip() else HowInvited.LETTER
+
+
+def home_address(case: Case) -> str:
+    person = case.person
+    town = " ".join(x for x in (person.postal_code, person.city) if x)
+    return ", ".join(x for x in (person.address, town) if x)
+
+
+def person_participant(case: Case) -> ParticipantInput:
+    person = case.person
+    address = home_address(case)
+    return ParticipantInput(ParticipantKind.PERSON, person.full_name, role="Den enskilde",
+                            phone=person.phone, address=address,
+                            how_invited=default_way(person.phone, address, ""))
+
+
+def relative_participant(contact: PersonContact) -> ParticipantInput:
+    kind = ContactKind(contact.kind)
+    role = kind.label + (f" ({contact.relation})" if contact.relation else "")
+    return ParticipantInput(ParticipantKind.RELATIVE, contact.name, role=role,
+                            phone=contact.phone, email=contact.email, address=contact.address,
+                            how_invited=default_way(contact.phone, contact.address,
+                                                    contact.email))
+
+
+def directory_participant(entry: DirectoryEntry) -> ParticipantInput:
+    participant = ParticipantInput.from_directory(entry)
+    if not entry.has_account:
+        participant.how_invited = default_way(entry.phone, entry.address, entry.email)
+    return participant
+
+
+def same_participant(a: ParticipantInput, b: ParticipantInput) -> bool:
+    if a.user_id is not None or b.user_id is not None:
+        return a.user_id == b.user_id
+    if a.contact_id is not None or b.contact_id is not None:
+        return a.contact_id == b.contact_id
+    return a.kind is b.kind and a.name.casefold() == b.name.casefold()
+
+
+# ---- the start ---------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class InvitationStart:
+    case: Case  # its person joined
+    follow_up: bool
+    saved: dict[str, Any] | None  # the draft the user left, if any
+    rules: ParticipantRules
+    relatives: list[PersonContact]
+    interpreters: list[DirectoryEntry]  # only when the person needs an interpreter
+    need: NeedRecord | None
+    participants: list[ParticipantInput]  # whom a new kallelse starts with
+
+    @property
+    def draft_name(self) -> str:
+        return draft_name(follow_up=self.follow_up)
+
+
+def invitation_start(user: User, case_id: int, *, follow_up: bool = False) -> InvitationStart:
+    """What the kallelse wizard of `case_id` shows when it opens, for `user` who convenes."""
+    access.require_can_see(user, case_id)
+    case = Case.select(Case, Person).join(Person).where(Case.id == case_id).get()
+    rules = participant_rules(case)
+    relatives = people.contacts_of(case.person)
+    # A new kallelse: the person, the convener (who always takes part) and the relatives the
+    # consent names. A follow-up also starts with the latest approved plan's participants and
+    # the previous meeting's invitees (DOMAIN step 10: remove those no longer involved).
+    rows = [person_participant(case),
+            directory_participant(contacts.entry(EntryKind.USER, user.id))]
+    if follow_up:
+        for candidate in attendance.follow_up_invitees(case):
+            if not any(same_participant(candidate, row) for row in rows):
+                rows.append(candidate)
+    allowed = rules.relatives_to_invite.casefold()
+    for contact in relatives:
+        candidate = relative_participant(contact)
+        if allowed and contact.name.casefold() in allowed \
+                and not any(same_participant(candidate, row) for row in rows):
+            rows.append(candidate)
+    return InvitationStart(
+        case=case, follow_up=follow_up,
+        saved=drafts.load_draft(user, case, draft_name(follow_up=follow_up)),
+        rules=rules, relatives=relatives,
+        interpreters=contacts.interpreters() if rules.needs_interpreter else [],
+        need=lifecycle.need_of(case), participants=rows)
+
+
+# ---- sending -----------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class SentInvitation:
+    meeting: Meeting
+    participants: list[Participant] | None  # None: sent, but they could not be read back
+
+
+def send_from_wizard(actor: User, case_id: int, draft: InvitationDraft, *,
+                     current: dt.datetime | None = None) -> SentInvitation:
+    """Send the kallelse (`send_invitation`, one transaction), then forget its draft and read
+    who was invited. Once it is sent, a failure after it is logged, not raised: the caller must
+    never be told that a sent kallelse was not sent."""
+    access.require_can_see(actor, case_id)
+    case = Case.select(Case, Person).join(Person).where(Case.id == case_id).get()
+    meeting = send_invitation(actor, case, draft, current=current)
+    try:
+        with storage_errors():
+            drafts.delete_draft(actor, case, draft_name(follow_up=draft.follow_up))
+    except StorageError as exc:
+        log.error("deleting the kallelse draft failed: %s", type(exc).__name__)
+    participants: list[Participant] | None
+    try:
+        with storage_errors():
+            participants = participants_of(meeting)
+    except StorageError as exc:
+        log.error("reading the invited back failed: %s", type(exc).__name__)
+        participants = None
+    return SentInvitation(meeting, participants)

@@ -1,0 +1,85 @@
+"""What the Kallelse tab shows, read in a fixed number of queries whatever the meeting holds:
+the case's current meeting, its participants, the staff meeting's record, the mobile care team
+check, the status surveys, the deviations and how many have acknowledged the kallelse.
+
+`meeting_page(case)` runs in the operation runner; every related row the tab shows is joined
+here, so the tab touches the database no more. So do the reads of the tab's dialogs, before
+they open: `staff_meeting_form` and `mobile_team_form`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from peewee import JOIN
+
+from sipdesk.accounts import auth
+from sipdesk.meetings import invitation
+from sipdesk.meetings import meeting as meetings
+from sipdesk.meetings.invitation import Meeting, Participant
+from sipdesk.meetings.meeting import Deviation, MobileTeamCheck, StaffMeetingRecord, StatusSurvey
+from sipdesk.messages import messaging
+from sipdesk.storage.models import Case, Person, Unit, User
+
+
+@dataclass(frozen=True)
+class MeetingPage:
+    meeting: Meeting | None
+    participants: list[Participant]
+    staff_record: StaffMeetingRecord | None  # its coordinator_moved_to joined
+    mobile_check: MobileTeamCheck | None
+    surveys: list[StatusSurvey]  # with who wrote each
+    deviations: list[Deviation]  # with the participant who did not come
+    acknowledged: str  # "3 av 5 har kvitterat" when the kallelse went through sipdesk, else ""
+
+
+def meeting_page(case: Case) -> MeetingPage:
+    """The Kallelse tab of `case`."""
+    meeting = invitation.current_meeting(case)
+    if meeting is None:
+        return MeetingPage(None, [], None, None, [], [], "")
+    participants = invitation.participants_of(meeting)
+    moved_to = User.alias()
+    staff = (StaffMeetingRecord.select(StaffMeetingRecord, moved_to)
+             .join(moved_to, JOIN.LEFT_OUTER,
+                   on=(StaffMeetingRecord.coordinator_moved_to == moved_to.id),
+                   attr="coordinator_moved_to")
+             .where(StaffMeetingRecord.meeting == meeting).first())
+    check = meetings.mobile_team_check_of(meeting)
+    surveys = meetings.surveys_of(meeting)  # with who wrote each, joined
+    deviations = list(Deviation.select(Deviation, Participant).join(Participant)
+                      .where(Deviation.meeting == meeting)
+                      .order_by(Deviation.principal_name, Deviation.id))
+    message_id = next((p.message_id for p in participants if p.message_id is not None), None)
+    return MeetingPage(meeting, participants, staff, check, surveys, deviations,
+                       messaging.ack_summary(message_id) if message_id is not None else "")
+
+
+
+@dataclass(frozen=True)
+class StaffMeetingForm:
+    """What "Tjänstemannamöte…" offers: the case's coordinator and whom it may move to."""
+
+    coordinator: User  # with its unit
+    users: list[User]  # the active users, each with its unit
+
+
+def staff_meeting_form(case_id: int) -> StaffMeetingForm:
+    coordinator = (User.select(User, Unit).join(Unit).switch(User)
+                   .join(Case, on=(Case.coordinator == User.id)).where(Case.id == case_id).get())
+    return StaffMeetingForm(coordinator, auth.active_users_with_unit())
+
+
+@dataclass(frozen=True)
+class MobileTeamForm:
+    """What "Mobilt vårdteam…" shows: the check stored earlier, and criterion 5 (75 or older
+    on the meeting date, from the personal number)."""
+
+    existing: MobileTeamCheck | None
+    old_enough: bool
+
+
+def mobile_team_form(meeting: Meeting) -> MobileTeamForm:
+    case = Case.select(Case, Person).join(Person).where(Case.id == meeting.case_id).get()
+    return MobileTeamForm(meetings.mobile_team_check_of(meeting),
+                          meetings.is_75_or_older(case, meeting.starts_at.date()))

@@ -1,0 +1,1 @@
+"""Messages between the principals: sending, the mailbox, receipts (kvittens), live notification."""

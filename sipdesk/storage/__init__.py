@@ -1,0 +1,1 @@
+"""Storage: the connection, the models and the records several steps share, the schema."""
