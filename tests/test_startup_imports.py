@@ -14,6 +14,7 @@ NOT_AT_START = {
     "keyring": "the password store: only a PostgreSQL database has a password",
     "reportlab": "printing: only when something is printed",
     "holidays": "the holiday calendar: on the first working-day check",
+    "stdnum": "personal-number check digits (with pydoc and ssl), ~11 ms: on the first check",
     "sipdesk.demo": "demo data: only for a new, empty database",
     "ui.case_view": "the case page and its tabs: when a case is opened",
     "ui.wizards": "the kallelse and documentation wizards: when one is opened",

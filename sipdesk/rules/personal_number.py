@@ -11,9 +11,6 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-from stdnum import luhn
-from stdnum.exceptions import ValidationError as StdnumError
-
 from sipdesk import clock
 from sipdesk.errors import ValidationError
 
@@ -96,6 +93,11 @@ def parse(text: str, *, today: dt.date | None = None) -> PersonalNumber:
         ) from None
     if born > today:
         raise ValidationError("Födelsedatumet ligger i framtiden.", field="personal_number")
+    # python-stdnum is imported at the first check, not at start-up (its util module pulls in
+    # pydoc and ssl, ~11 ms): the first screen shows numbers, it checks none.
+    from stdnum import luhn
+    from stdnum.exceptions import ValidationError as StdnumError
+
     try:
         luhn.validate(yymmdd + last4)
     except StdnumError:
@@ -118,6 +120,8 @@ def is_valid(text: str, *, today: dt.date | None = None) -> bool:
 
 def check_digit(nine_digits: str) -> str:
     """The Luhn check digit for `YYMMDDNNN` (used by the demo data and tests)."""
+    from stdnum import luhn
+
     return luhn.calc_check_digit(nine_digits)
 
 
