@@ -36,7 +36,6 @@ from PySide6.QtWidgets import (
     QStackedWidget,
     QStyle,
     QToolBar,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -64,33 +63,12 @@ log = logging.getLogger("sipdesk.ui.main_window")
 KEY_GEOMETRY = "main_window/geometry"
 FIRST_START_SHARE = 0.9  # of the screen's free area, for the window's normal (not maximised) size
 
-# Navigation entries that later versions fill in; until then their page says so.
-COMING_LATER: tuple[str, ...] = ()
 INBOX_ROW, TODO_ROW, CONTACTS_ROW = 1, 2, 3  # navigation rows of the messaging pages, Kontakter
 
 
 def window_title(session: Session) -> str:
     """Whose window this is (on a shared office PC it matters): "Anna Berg – sipdesk"."""
     return f"{session.user.full_name} – sipdesk"
-
-
-class PlaceholderPage(QWidget):
-    """A page for something sipdesk does not do yet — says so plainly."""
-
-    def __init__(self, title: str, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        heading = QLabel(title)
-        font = heading.font()
-        font.setPointSizeF(font.pointSizeF() * 1.4)
-        font.setBold(True)
-        heading.setFont(font)
-        text = QLabel("Kommer i en senare version.")
-        text.setObjectName("placeholder_text")
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(24, 24, 24, 24)
-        layout.addWidget(heading)
-        layout.addWidget(text)
-        layout.addStretch(1)
 
 
 class MainWindow(QMainWindow):
@@ -139,11 +117,6 @@ class MainWindow(QMainWindow):
         self.stack.addWidget(self.contacts_page)
         self._pages.append(self.contacts_page)
         self._add_navigation("Kontakter")
-        for title in COMING_LATER:
-            page = PlaceholderPage(title)
-            self.stack.addWidget(page)
-            self._pages.append(page)
-            self._add_navigation(f"{title} (kommer)", tooltip="Kommer i en senare version")
         self.navigation.setCurrentRow(0)
         self.navigation.currentRowChanged.connect(self._navigate)
         self.navigation.setSpacing(2)
@@ -184,11 +157,8 @@ class MainWindow(QMainWindow):
 
     # ---- building -----------------------------------------------------------------------
 
-    def _add_navigation(self, text: str, *, tooltip: str = "") -> None:
-        item = QListWidgetItem(text)
-        if tooltip:
-            item.setToolTip(tooltip)
-        self.navigation.addItem(item)
+    def _add_navigation(self, text: str) -> None:
+        self.navigation.addItem(QListWidgetItem(text))
 
     def _build_actions(self) -> None:
         style = self.style()
