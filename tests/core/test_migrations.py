@@ -1,0 +1,109 @@
+"""Upgrades never strand a database (issue 13): released migrations are frozen, and a database
+made by the early build whose version 1 called the users' table `user` (before that script was
+edited in place) migrates to today's schema and opens in the app with its users."""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+from pathlib import Path
+
+import pytest
+
+from sipdesk.accounts import auth, setup
+from sipdesk.storage import schema
+from sipdesk.storage.db import DatabaseUrl, Engine, connect, database
+
+HERE = Path(__file__).resolve().parent
+
+# sha256 of each released migration (line endings as in the repository). A released script
+# never changes: a database that has run it would not run it again. Repair with a new script,
+# and add its hash here when it is released.
+RELEASED = {
+    "0001_initial.py": "1cda9eb7340946c74b7c478072746dada4657ea956f1387cd90f03c6d24076d9",
+    "0002_lifecycle_consent_audit.py":
+        "1373be60351ae3d7459483ae8f5cb510b01ebbdd066b321036d28af80fbbb9ed",
+    "0003_messages.py": "14976f09821b6ea7a61926757c13f4480ff491ee617112d54fc1ae808604b2ff",
+    "0004_case_list_index.py": "ffc6a015e748e518d73f39d6c7101e0e3317798fd7007031be1ff29a0711c2bd",
+    "0005_kallelse.py": "e470b13fdb4f4211112e2110d566abeb3f8f5811e879353268b5723cf4bb585e",
+    "0006_plan.py": "73c00bb6ccbf0b95eb611ba929bc4346212ca04aa7b956ada4be316ac31fa135",
+    "0007_mailbox_indexes.py": "f30344c07fa69acbc9122a79e1beb406edb2cc97d1d86db9d797a3bc15a3a44a",
+    "0008_case_list_scope_indexes.py":
+        "9af20910364439e617f82bc563b1df2e0570addc4c0cf4af5cb42b7b37045704",
+    "0009_message_ack_ended.py":
+        "ea377e126a1793c6f75d13e59bbdb86af2ac0057000cd7579e1ff802d140a8ea",
+    "0010_case_list_access_index.py":
+        "d5191a9890157e5f5d1b93c5876a0f9eaa203ed5ec8f1ef4b5ec9760d78e8f5e",
+    "0011_ended_cases_settle.py":
+        "6ee6ac7bd457325cf9d16c02717d3f15dc943a60e7054900a8446b4a8f5dc11b",
+    "0012_message_meeting.py": "3f8813f71d46a146f12ed5375aeea70d4c3899c9a898172b25aa907b7b15268f",
+    "0013_repair_user_table.py":
+        "eee0adc27793049a4a517e2ab2a96d7a9a819419f7ef6bb66664b8e5892e7475",
+}
+
+
+def _hash(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes().replace(b"\r\n", b"\n")).hexdigest()
+
+
+def test_released_migrations_are_frozen() -> None:
+    files = {path.name: _hash(path) for path in schema.MIGRATIONS_DIR.glob("[0-9]*.py")}
+    changed = sorted(name for name, digest in RELEASED.items() if files.get(name) != digest)
+    unrecorded = sorted(set(files) - set(RELEASED))
+    assert changed == [], "a released migration was edited (or removed): repair with a new one"
+    assert unrecorded == [], "a new migration: record its hash in RELEASED when it is released"
+
+
+def _early_database(path: Path) -> None:
+    """What the early build made: its version 1 (`user`), with a principal, a unit and a user."""
+    from playhouse.migrations import Runner
+
+    scripts = path.parent / "early_migrations"
+    scripts.mkdir()
+    shutil.copyfile(HERE / "early_schema" / "0001_initial.py.txt", scripts / "0001_initial.py")
+    db = connect(DatabaseUrl(Engine.SQLITE, path=path))
+    Runner(db, str(scripts), table_name=schema.HISTORY_TABLE).up()
+    db.execute_sql("INSERT INTO principal (name, kind, version) VALUES ('Exempelby kommun', "
+                   "'municipality', 1)")
+    db.execute_sql("INSERT INTO unit (name, principal_id, law, version) "
+                   "VALUES ('Biståndsenheten', 1, 'SoL', 1)")
+    db.execute_sql(
+        'INSERT INTO "user" (login, full_name, initials, profession, unit_id, phone, email, role, '
+        "active, password_hash, version) VALUES ('anna.berg', 'Anna Berg', 'AB', "
+        "'Biståndshandläggare', 1, '', '', 'case_officer', 1, NULL, 1)")
+    db.close()
+    database.initialize(None)
+
+
+def test_a_database_from_the_build_before_the_app_user_rename_opens_with_its_users(
+        tmp_path: Path) -> None:
+    path = tmp_path / "tidig.sqlite3"
+    _early_database(path)
+    url = DatabaseUrl(Engine.SQLITE, path=path)
+    db = connect(url)
+    try:
+        assert "user" in db.get_tables() and "app_user" not in db.get_tables()
+        applied, backup = schema.migrate(db, url)
+        assert applied[-1] == "0013_repair_user_table" and backup is not None
+        tables = db.get_tables()
+        assert "user" not in tables and "app_user" in tables
+        assert schema.status(db).is_current
+        # What the start asks: set up, and who may log in — the early build's user is there.
+        assert setup.is_initialized()
+        assert [u.login for u in auth.active_users_with_unit()] == ["anna.berg"]
+        assert auth.active_users_with_unit()[0].unit.name == "Biståndsenheten"
+        # The foreign keys follow the table: a case's coordinator is that user.
+        fk_targets = {row[2] for row in db.execute_sql("PRAGMA foreign_key_list(sip_case)")}
+        assert "app_user" in fk_targets and "user" not in fk_targets
+    finally:
+        db.close()
+        database.initialize(None)
+
+
+@pytest.mark.parametrize("engine", ["sqlite", "postgresql"])
+def test_the_repair_leaves_a_current_database_alone(engine: str, request: pytest.FixtureRequest,
+                                                    ) -> None:
+    """A database made after the rename has no `user` table: version 13 changes nothing."""
+    db = request.getfixturevalue("sqlite_db" if engine == "sqlite" else "pg_db")
+    assert "user" not in db.get_tables() and "app_user" in db.get_tables()
+    assert setup.is_initialized() is False
