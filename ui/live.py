@@ -106,7 +106,7 @@ class LiveUpdates(QObject):
         def started(result: tuple[DataVersionWatcher, int]) -> None:
             self.watcher, self._newest_seen = result
             if self._stopped:
-                self.watcher.close()
+                self._close_watcher()
                 return
             self.poll_timer.start()
 
@@ -116,6 +116,11 @@ class LiveUpdates(QObject):
         self._stopped = False
         Operation(self, watching).success(started).failure(failed).run()
 
+    def _close_watcher(self) -> None:
+        if self.watcher is not None:
+            self.watcher.close()
+            self.watcher = None
+
     def wait_until_listening(self, timeout: float = 5.0) -> bool:
         """PostgreSQL: True once the listener hears the channel (for tests and benchmarks)."""
         return self.listener is not None and self.listener.wait_until_listening(timeout)
@@ -123,9 +128,8 @@ class LiveUpdates(QObject):
     def stop(self) -> None:
         self._stopped = True
         self.poll_timer.stop()
-        if self.watcher is not None and not self._polling:
-            self.watcher.close()
-            self.watcher = None
+        if not self._polling:  # else the look under way closes it when it is done
+            self._close_watcher()
         self._coalesce.stop()
         if self.listener is not None:
             listener, self.listener = self.listener, None
@@ -211,9 +215,8 @@ class LiveUpdates(QObject):
 
         def done() -> None:
             self._polling = False
-            if self._stopped and self.watcher is not None:
-                self.watcher.close()
-                self.watcher = None
+            if self._stopped:
+                self._close_watcher()
 
         self._polling = True
         Operation(self, look).success(looked).failure(failed).finally_(done).run()
