@@ -341,6 +341,7 @@ def test_treatment_limitation_is_only_a_journal_reference(
     replace_text(qtbot, page.reference, "Se journal i NPÖ, 2026-12-10")
     qtbot.waitUntil(lambda: stored(plan_id).treatment_limitation_ref
                     == "Se journal i NPÖ, 2026-12-10", timeout=3000)
+    settle(qtbot)  # the save's answer reaches the wizard too, not only the database
     assert error.isHidden()
     wizard.close()
     assert not wizard.isVisible()  # everything saved: it just closes
