@@ -19,7 +19,7 @@ HEADLESS := QT_QPA_PLATFORM=offscreen
 # clock that timers and timeouts wait on stays real (libfaketime reads this in each process).
 export FAKETIME_DONT_FAKE_MONOTONIC := 1
 
-.PHONY: run test lint bench dist lock clean
+.PHONY: run test lint bench faults dist lock clean
 
 $(BIN)/python$(EXE):
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "sipdesk behöver Python 3.11 eller senare")'
@@ -51,6 +51,12 @@ test: lint
 bench: $(VENV)/.test-installed
 	SIPDESK_BENCH=full $(HEADLESS) $(BIN)/python -m pytest tests/perf -s -p no:cacheprovider \
 		--override-ini "addopts=--strict-markers -ra" --timeout=0 $(PYTEST_ARGS)
+
+# Fault tests at full size (tests/faults: concurrent edits, a restarted server, kill -9, hostile
+# input, upgrades, backups); each prints its figures. `make test` runs them at a small size.
+faults: $(VENV)/.test-installed
+	SIPDESK_FAULTS=full $(HEADLESS) $(BIN)/python -m pytest tests/faults -p no:cacheprovider \
+		--timeout=3600 $(PYTEST_ARGS)
 
 dist: $(VENV)/.test-installed
 	$(BIN)/pyinstaller --noconfirm --clean --distpath dist --workpath build build.spec
