@@ -176,10 +176,17 @@ def open_for_cli(url: DatabaseUrl) -> peewee.Database:
 
 
 def cmd_migrate(url: DatabaseUrl) -> int:
+    from sipdesk.desk import schema_check
+
     db = open_for_cli(url)
     applied, backup = schema.migrate(db, url)
     if backup:
         print(f"Säkerhetskopia: {backup}")
+    try:
+        schema_check.check_after_migration(db, backup)
+    except ConnectionProblem as problem:
+        print(problem.message, file=sys.stderr)
+        return 1
     if applied:
         print(f"Uppdaterade databasen: {', '.join(applied)}")
     else:

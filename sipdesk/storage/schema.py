@@ -105,6 +105,19 @@ def backup_sqlite(path: Path) -> Path:
     return target
 
 
+def _repair_early_names(db: peewee.Database) -> None:
+    """Before any script: the early builds' version 1 named the users' table `user` (the script
+    was later edited in place to say `app_user`). Version 2 on creates foreign keys to
+    `app_user`, which PostgreSQL refuses while the table has its old name — so the rename of
+    version 13 must also happen before the scripts run. It is the same rename; version 13 then
+    finds nothing to do (and still repairs a SQLite database already past version 2)."""
+    tables = set(db.get_tables())
+    if "user" in tables and "app_user" not in tables:
+        with db.atomic():
+            db.execute_sql('ALTER TABLE "user" RENAME TO app_user')
+        log.info("renamed the early build's users' table")
+
+
 def migrate(db: peewee.Database, url: DatabaseUrl) -> tuple[list[str], Path | None]:
     """Apply pending migrations; returns their names and the backup copy (SQLite, if any)."""
     state = status(db)
@@ -114,6 +127,7 @@ def migrate(db: peewee.Database, url: DatabaseUrl) -> tuple[list[str], Path | No
     backup = None
     if url.engine is Engine.SQLITE and not state.is_empty and url.path is not None:
         backup = backup_sqlite(url.path)
+    _repair_early_names(db)
     applied = _runner(db).up()
     log.info("applied %d migration(s)", len(applied))
     analyze(db)

@@ -5,11 +5,9 @@ help that says "Användning:" once."""
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
-import psycopg
 import pytest
 from playhouse.migrations import Runner
 
@@ -17,34 +15,13 @@ from sipdesk import __version__
 from sipdesk.cli import build_parser
 from sipdesk.paths import resource_dir
 from sipdesk.storage import schema
-from sipdesk.storage.db import DatabaseUrl, Engine, connect, database, parse_url
-from tests.conftest import IN_CI, PG_ADMIN_URL
+from sipdesk.storage.db import DatabaseUrl, Engine, connect, database
 from ui.main import main
 
 needs_demo_numbers = pytest.mark.skipif(
     not (resource_dir() / "testpersonnummer.txt").exists(),
     reason="resources/testpersonnummer.txt (demo data) is not in the repo yet",
 )
-
-
-@pytest.fixture
-def blank_pg_url() -> Iterator[DatabaseUrl]:
-    """A brand-new PostgreSQL database without any schema, dropped afterwards."""
-    admin_url = parse_url(PG_ADMIN_URL)
-    conninfo = (f"host={admin_url.host} port={admin_url.port} user={admin_url.user} "
-                f"dbname={admin_url.name} connect_timeout=3")
-    try:
-        admin = psycopg.connect(conninfo, autocommit=True)
-    except psycopg.OperationalError as exc:
-        if IN_CI:
-            pytest.fail(f"PostgreSQL is not reachable at {PG_ADMIN_URL}: {exc}", pytrace=False)
-        pytest.skip(f"PostgreSQL is not reachable at {PG_ADMIN_URL}")
-    name = f"sipdesk_cli_{uuid.uuid4().hex[:10]}"
-    admin.execute(f'CREATE DATABASE "{name}"')
-    yield DatabaseUrl(Engine.POSTGRESQL, host=admin_url.host, port=admin_url.port, name=name,
-                      user=admin_url.user)
-    admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    admin.close()
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

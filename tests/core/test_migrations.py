@@ -11,8 +11,10 @@ from pathlib import Path
 import pytest
 
 from sipdesk.accounts import auth, setup
+from sipdesk.desk import schema_check
 from sipdesk.storage import schema
 from sipdesk.storage.db import DatabaseUrl, Engine, connect, database
+from ui.main import main
 
 HERE = Path(__file__).resolve().parent
 
@@ -54,14 +56,13 @@ def test_released_migrations_are_frozen() -> None:
     assert unrecorded == [], "a new migration: record its hash in RELEASED when it is released"
 
 
-def _early_database(path: Path) -> None:
+def _early_database(url: DatabaseUrl, scripts: Path) -> None:
     """What the early build made: its version 1 (`user`), with a principal, a unit and a user."""
     from playhouse.migrations import Runner
 
-    scripts = path.parent / "early_migrations"
     scripts.mkdir()
     shutil.copyfile(HERE / "early_schema" / "0001_initial.py.txt", scripts / "0001_initial.py")
-    db = connect(DatabaseUrl(Engine.SQLITE, path=path))
+    db = connect(url)
     Runner(db, str(scripts), table_name=schema.HISTORY_TABLE).up()
     db.execute_sql("INSERT INTO principal (name, kind, version) VALUES ('Exempelby kommun', "
                    "'municipality', 1)")
@@ -70,30 +71,33 @@ def _early_database(path: Path) -> None:
     db.execute_sql(
         'INSERT INTO "user" (login, full_name, initials, profession, unit_id, phone, email, role, '
         "active, password_hash, version) VALUES ('anna.berg', 'Anna Berg', 'AB', "
-        "'Biståndshandläggare', 1, '', '', 'case_officer', 1, NULL, 1)")
+        "'Biståndshandläggare', 1, '', '', 'case_officer', TRUE, NULL, 1)")
     db.close()
     database.initialize(None)
 
 
+@pytest.mark.parametrize("engine", ["sqlite", "postgresql"])
 def test_a_database_from_the_build_before_the_app_user_rename_opens_with_its_users(
-        tmp_path: Path) -> None:
-    path = tmp_path / "tidig.sqlite3"
-    _early_database(path)
-    url = DatabaseUrl(Engine.SQLITE, path=path)
+        engine: str, tmp_path: Path, request: pytest.FixtureRequest) -> None:
+    url = (DatabaseUrl(Engine.SQLITE, path=tmp_path / "tidig.sqlite3") if engine == "sqlite"
+           else request.getfixturevalue("blank_pg_url"))
+    _early_database(url, tmp_path / "early_migrations")
     db = connect(url)
     try:
         assert "user" in db.get_tables() and "app_user" not in db.get_tables()
         applied, backup = schema.migrate(db, url)
-        assert applied[-1] == "0013_repair_user_table" and backup is not None
+        assert "0013_repair_user_table" in applied
+        assert (backup is not None) == (engine == "sqlite")  # a server is backed up by its owner
         tables = db.get_tables()
         assert "user" not in tables and "app_user" in tables
         assert schema.status(db).is_current
+        assert schema_check.missing_parts(db) == []
         # What the start asks: set up, and who may log in — the early build's user is there.
         assert setup.is_initialized()
         assert [u.login for u in auth.active_users_with_unit()] == ["anna.berg"]
         assert auth.active_users_with_unit()[0].unit.name == "Biståndsenheten"
         # The foreign keys follow the table: a case's coordinator is that user.
-        fk_targets = {row[2] for row in db.execute_sql("PRAGMA foreign_key_list(sip_case)")}
+        fk_targets = {fk.dest_table for fk in db.get_foreign_keys("sip_case")}
         assert "app_user" in fk_targets and "user" not in fk_targets
     finally:
         db.close()
@@ -107,3 +111,48 @@ def test_the_repair_leaves_a_current_database_alone(engine: str, request: pytest
     db = request.getfixturevalue("sqlite_db" if engine == "sqlite" else "pg_db")
     assert "user" not in db.get_tables() and "app_user" in db.get_tables()
     assert setup.is_initialized() is False
+
+
+def _migrated_up_to(url: DatabaseUrl, scripts: Path, last: int) -> None:
+    """A database as a sipdesk of schema version `last` left it."""
+    from playhouse.migrations import Runner
+
+    scripts.mkdir()
+    for path in sorted(schema.MIGRATIONS_DIR.glob("[0-9]*.py"))[:last]:
+        shutil.copyfile(path, scripts / path.name)
+    db = connect(url)
+    Runner(db, str(scripts), table_name=schema.HISTORY_TABLE).up()
+    db.close()
+    database.initialize(None)
+
+
+def test_a_database_still_off_after_its_upgrade_is_refused_with_the_backups_name(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Every script ran without error, yet a table the app reads is missing (a database some
+    early build left without it): `sipdesk migrate` says so and where the backup is, and fails
+    — never "updated" followed by a refusal at the first read."""
+    url = DatabaseUrl(Engine.SQLITE, path=tmp_path / "sned.sqlite3")
+    _migrated_up_to(url, tmp_path / "scripts", schema.latest_version() - 1)
+    db = connect(url)
+    db.execute_sql("DROP TABLE draft")
+    db.close()
+    database.initialize(None)
+
+    code = main(["--database", url.url, "migrate"])
+    database.close()
+    database.initialize(None)
+
+    err = capsys.readouterr().err
+    assert code == 1
+    assert "saknas: draft" in err
+    backups = list(tmp_path.glob("sned.backup-*.sqlite3"))
+    assert len(backups) == 1 and str(backups[0]) in err
+
+
+def test_the_check_names_every_missing_table_and_column(sqlite_db: object) -> None:
+    """A current database has everything; take a column and a table away and both are named."""
+    assert schema_check.missing_parts(database.obj) == []
+    database.execute_sql("ALTER TABLE person DROP COLUMN picture_support")
+    database.execute_sql("DROP TABLE status_survey")
+    assert schema_check.missing_parts(database.obj) == ["person.picture_support",
+                                                        "status_survey"]

@@ -8,13 +8,11 @@ SQLite and on the local PostgreSQL server.
 from __future__ import annotations
 
 import os
-import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import peewee
-import psycopg
 import pytest
 from playhouse.migrations import Runner
 from PySide6.QtCore import QEvent, Qt, QThreadPool, Signal
@@ -31,10 +29,8 @@ from sipdesk.storage.db import (
     Engine,
     ProblemKind,
     connect,
-    parse_url,
 )
 from sipdesk.storage.models import Law, Role, User
-from tests.conftest import IN_CI, PG_ADMIN_URL
 from tests.factories import PASSWORD, make_unit, make_user
 from tests.ui.conftest import MessageLog
 from ui import app as app_module
@@ -113,26 +109,6 @@ def make_startup(startups: list[Startup], url: DatabaseUrl, **kwargs: Any) -> St
 
 def empty_sqlite_url(tmp_path: Path, name: str = "ny.sqlite3") -> DatabaseUrl:
     return DatabaseUrl(Engine.SQLITE, path=tmp_path / name)
-
-
-@pytest.fixture
-def blank_pg_url() -> Iterator[DatabaseUrl]:
-    """A brand-new PostgreSQL database without any schema, dropped afterwards."""
-    admin_url = parse_url(PG_ADMIN_URL)
-    conninfo = (f"host={admin_url.host} port={admin_url.port} user={admin_url.user} "
-                f"dbname={admin_url.name} connect_timeout=3")
-    try:
-        admin = psycopg.connect(conninfo, autocommit=True)
-    except psycopg.OperationalError as exc:
-        if IN_CI:
-            pytest.fail(f"PostgreSQL is not reachable at {PG_ADMIN_URL}: {exc}", pytrace=False)
-        pytest.skip(f"PostgreSQL is not reachable at {PG_ADMIN_URL}")
-    name = f"sipdesk_start_{uuid.uuid4().hex[:10]}"
-    admin.execute(f'CREATE DATABASE "{name}"')
-    yield DatabaseUrl(Engine.POSTGRESQL, host=admin_url.host, port=admin_url.port, name=name,
-                      user=admin_url.user)
-    admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    admin.close()
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

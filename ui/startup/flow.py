@@ -51,6 +51,8 @@ from ui.operations import wait_for
 from ui.session import Session
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from ui.main_window import MainWindow
 
 log = logging.getLogger("sipdesk.ui.app")
@@ -65,6 +67,16 @@ class StartupFailed(Exception):
     def __init__(self, message: str) -> None:
         super().__init__(message)
         self.message = message
+
+
+def migrated(db: Database, url: DatabaseUrl) -> tuple[list[str], Path | None]:
+    """Migrate, then check that the database is what the app reads (`ConnectionProblem`
+    naming the backup if not — never "updated" followed by a refusal)."""
+    from sipdesk.desk import schema_check  # imports every model: only when migrating
+
+    applied, backup = schema.migrate(db, url)
+    schema_check.check_after_migration(db, backup)
+    return applied, backup
 
 
 def _blank_server_url() -> DatabaseUrl:
@@ -302,7 +314,7 @@ class Startup(QObject):
             ):
                 return False
         try:
-            applied, backup = wait_for(lambda: schema.migrate(db, url))
+            applied, backup = wait_for(lambda: migrated(db, url))
         except ConnectionProblem:
             raise
         except Exception as exc:
