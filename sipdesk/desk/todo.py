@@ -5,8 +5,9 @@ N working days (setting `reminder_workdays`, default 2); consents lapsing within
 cases I coordinate; for meetings I called: invitations without answers and letters or calls not
 done; meetings in the next 7 days I take part in; deviations to handle (unit managers); plans
 being documented that I take part in or coordinate, with their deadline (two working days after
-the meeting, red when passed); follow-ups due within 30 days on cases I coordinate. Each row
-says what, which case, since when, and where to go.
+the meeting, red when passed); follow-ups due within 30 days on cases I coordinate; a wizard or
+dialog I left unfinished — closed, crashed or killed — whose draft waits to be taken up again.
+Each row says what, which case, since when, and where to go.
 
 An ended case (not `CaseStatus.is_open`) chases no one: consents, meetings and plans are asked
 only of open cases, and ending a case ends the kvittens of what was said before (a closure
@@ -26,6 +27,7 @@ import peewee as pw
 from sipdesk import clock, settings
 from sipdesk.accounts.access import visible_case_ids
 from sipdesk.casework import lifecycle
+from sipdesk.casework.drafts import Draft
 from sipdesk.casework.consent import WARN_DAYS
 from sipdesk.meetings.invitation import Answer, Meeting, MeetingStatus, Participant, ParticipantKind
 from sipdesk.meetings.meeting import end_kvittens_of_passed_meetings, open_deviations_for
@@ -232,6 +234,32 @@ def plan_rows(user: User, *, today: dt.date) -> list[TodoRow]:
     return rows
 
 
+# What each wizard's draft is called in Att göra, and where the row leads (the wizard or dialog
+# there offers the draft back when it opens).
+DRAFT_ROWS = {
+    "kallelse": ("Påbörjad kallelse — fortsätt där du slutade", Target.CASE_MEETING),
+    "kallelse_uppfoljning": ("Påbörjad kallelse till uppföljning — fortsätt där du slutade",
+                             Target.CASE_MEETING),
+    "plan_intervention": ("Påbörjad insats i planen — fortsätt där du slutade", Target.CASE_PLAN),
+}
+
+
+def draft_rows(user: User) -> list[TodoRow]:
+    """The user's unfinished drafts on open cases: after a crash, a power cut or closing the
+    app, the next start shows them here (issue 13: drafts survive a kill and are offered)."""
+    query = (Draft.select(Draft.wizard, Draft.saved_at, Case.id, Case.number)
+             .join(Case, on=(Draft.case == Case.id))
+             .where((Draft.user == user) & Case.status.in_(_open_statuses()))
+             .order_by(Draft.saved_at, Draft.id))
+    rows = []
+    for wizard, saved_at, case_id, number in query.tuples().iterator():
+        what, target = DRAFT_ROWS.get(wizard, ("Påbörjat utkast — fortsätt där du slutade",
+                                               Target.CASE_MEETING))
+        rows.append(TodoRow(what, case_id, number, saved_at.date(), target, case_id,
+                            detail=f"Sparat {saved_at:%Y-%m-%d %H:%M}"))
+    return rows
+
+
 def todo_for(user: User, *, today: dt.date | None = None) -> list[TodoRow]:
     """Everything waiting for `user`, oldest first."""
     today = today or clock.today()
@@ -244,7 +272,8 @@ def todo_for(user: User, *, today: dt.date | None = None) -> list[TodoRow]:
             *meeting_rows(user, today=today),
             *deviation_rows(user),
             *plan_rows(user, today=today),
-            *reapproval_rows(user)]
+            *reapproval_rows(user),
+            *draft_rows(user)]
     return sorted(_visible_only(user, rows), key=lambda r: (r.since, r.case_number))
 
 

@@ -12,7 +12,7 @@ import peewee
 import pytest
 
 from sipdesk import settings
-from sipdesk.casework import consent
+from sipdesk.casework import consent, drafts
 from sipdesk.desk import todo
 from sipdesk.messages import messaging
 from sipdesk.messages.messaging import MessageKind
@@ -157,6 +157,26 @@ def test_todo_lists_what_waits_for_me(pair: tuple[User, User, Case]) -> None:
         ("Kvittera: Kallelse till SIP-möte", case.number, todo.Target.MESSAGE, message.id)]
     messaging.acknowledge(maria, message.id)
     assert todo.todo_for(maria) == []
+
+
+def test_a_draft_left_behind_is_offered_in_att_gora_at_the_next_start(
+    pair: tuple[User, User, Case],
+) -> None:
+    """Issue 13: a kallelse or an intervention left unfinished — the app closed, crashed or was
+    killed — is offered back: Att göra leads to the tab whose wizard or dialog takes it up."""
+    anna, maria, case = pair
+    drafts.save_draft(anna, case, "kallelse", {"page": 2, "place": "Storgatan 1"})
+    drafts.save_draft(anna, case, "plan_intervention", {"what": "Hjälp med dusch"})
+    rows = todo.todo_for(anna)
+    assert [(r.what, r.case_number, r.target, r.target_id) for r in rows] == [
+        ("Påbörjad kallelse — fortsätt där du slutade", case.number,
+         todo.Target.CASE_MEETING, case.id),
+        ("Påbörjad insats i planen — fortsätt där du slutade", case.number,
+         todo.Target.CASE_PLAN, case.id)]
+    assert rows[0].detail.startswith("Sparat 2026-11-22")
+    assert todo.todo_for(maria) == []  # a draft is its writer's own
+    drafts.delete_draft(anna, case, "kallelse")  # the wizard finished
+    assert [r.target for r in todo.todo_for(anna)] == [todo.Target.CASE_PLAN]
 
 
 def test_unacknowledged_after_n_working_days_reminds_the_sender(
