@@ -71,10 +71,13 @@ def test_bad_database_urls_are_refused_in_swedish(url: str, message: str) -> Non
     assert "hemligt" not in info.value.message
 
 
-def test_embedded_sqlite_has_foreign_keys_wal_and_busy_timeout(sqlite_db: peewee.Database) -> None:
+def test_embedded_sqlite_has_foreign_keys_wal_busy_timeout_and_full_sync(
+        sqlite_db: peewee.Database) -> None:
+    """synchronous=FULL (2): a save the user was told about survives a power cut too."""
     pragma = {name: sqlite_db.execute_sql(f"PRAGMA {name}").fetchone()[0]
-              for name in ("foreign_keys", "journal_mode", "busy_timeout")}
-    assert pragma == {"foreign_keys": 1, "journal_mode": "wal", "busy_timeout": 10_000}
+              for name in ("foreign_keys", "journal_mode", "busy_timeout", "synchronous")}
+    assert pragma == {"foreign_keys": 1, "journal_mode": "wal", "busy_timeout": 10_000,
+                      "synchronous": 2}
 
 
 def test_a_file_that_is_not_a_database_is_refused(tmp_path: Path) -> None:

@@ -1,5 +1,5 @@
 """A process that is killed (issue 13): kill -9 at a random moment of a write loop and of
-`sipdesk demo`, on SQLite (WAL, synchronous=NORMAL — see README "Under faults"). After every
+`sipdesk demo`, on SQLite (WAL, synchronous=FULL — see README "Under faults"). After every
 kill: `PRAGMA integrity_check` says ok, every commit the program confirmed is there, no half-made
 case is visible (a person without their case, a case without its log entry), the drafts it saved
 are offered in Att göra, and demo data is all there or not at all. At the end the app itself
@@ -120,6 +120,8 @@ def test_kill_9_during_writes_loses_no_confirmed_commit_and_leaves_no_half_made_
     figures(kills=kills, confirmed_commits=len(confirmed_cases) + len(confirmed_drafts),
             lost=lost, half_made=half_made, corrupt=corrupt)
     assert (lost, half_made, corrupt) == (0, 0, 0)
+    with sqlite3.connect(url.path) as con:  # type: ignore[arg-type]
+        assert con.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     started = _smoke(url)
     assert started.returncode == 0, started.stderr[-2000:]
 
