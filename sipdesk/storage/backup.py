@@ -124,18 +124,27 @@ def _prepare_out_dir(out_dir: Path) -> None:
 
 def _copy_sqlite(source: sqlite3.Connection, target: Path, *, journal: str,
                  progress: Progress | None) -> None:
-    """The SQLite backup API, about a hundredth of the database per step, then checked."""
-    pages = source.execute("PRAGMA page_count").fetchone()[0]
-    per_step = max(16, pages // 100)
+    """The SQLite backup API, about a hundredth of the database per step, then checked.
 
-    def report(_status: int, remaining: int, total: int) -> None:
-        if progress is not None:
-            progress(total - remaining, total)
+    The copy is read in one read transaction on the source: the snapshot of the moment it
+    began (WAL lets the app go on writing meanwhile). Without it SQLite starts the copy over
+    after every write by another connection, and under steady writes never finishes."""
+    source.execute("BEGIN")
+    try:
+        source.execute("SELECT count(*) FROM sqlite_master").fetchone()  # the snapshot starts
+        pages = source.execute("PRAGMA page_count").fetchone()[0]
+        per_step = max(16, pages // 100)
 
-    with closing(sqlite3.connect(target)) as dest:
-        source.backup(dest, pages=per_step, progress=report)
-        dest.execute(f"PRAGMA journal_mode={journal}")
-        checked = dest.execute("PRAGMA quick_check").fetchone()[0]
+        def report(_status: int, remaining: int, total: int) -> None:
+            if progress is not None:
+                progress(total - remaining, total)
+
+        with closing(sqlite3.connect(target)) as dest:
+            source.backup(dest, pages=per_step, progress=report)
+            dest.execute(f"PRAGMA journal_mode={journal}")
+            checked = dest.execute("PRAGMA quick_check").fetchone()[0]
+    finally:
+        source.rollback()
     if checked != "ok":
         raise BackupProblem("Kopian blev inte hel (SQLite:s kontroll underkände den). "
                             "Försök igen; upprepas felet, kontrollera disken.")
