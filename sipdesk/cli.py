@@ -269,6 +269,25 @@ class ProgressLine:
             print(file=sys.stderr)
 
 
+# A scheduled backup has no terminal to ask on: where else the password may live.
+_SCHEDULED_PASSWORD = (
+    "I ett schemalagt jobb: spara lösenordet i nyckelringen för kontot som kör jobbet (starta "
+    "sipdesk som det kontot och välj att spara lösenordet), eller i PostgreSQL:s lösenordsfil "
+    "(~/.pgpass på Linux, %APPDATA%\\postgresql\\pgpass.conf på Windows) — aldrig på "
+    "kommandoraden."
+)
+
+
+def _open_for_tool(url: DatabaseUrl) -> tuple[peewee.Database, str | None]:
+    try:
+        return open_with_password(url)
+    except ConnectionProblem as problem:
+        if problem.kind is ProblemKind.PASSWORD_NEEDED and not sys.stdin.isatty():
+            raise ConnectionProblem(problem.kind,
+                                    f"{problem.message} {_SCHEDULED_PASSWORD}") from None
+        raise
+
+
 def _megabytes(path: Path) -> str:
     return f"{path.stat().st_size / 1_000_000:.1f}".replace(".", ",") + " MB"
 
@@ -284,7 +303,7 @@ def cmd_backup(url: DatabaseUrl, out: Path) -> int:
         finally:
             line.end()
     else:
-        db, password = open_with_password(url)
+        db, password = _open_for_tool(url)
         line = ProgressLine("Säkerhetskopierar", unit="tabeller")
         try:
             written = backup.backup_postgresql(db, url, password, out, progress=line)
@@ -323,7 +342,7 @@ def cmd_restore(url: DatabaseUrl, file: Path, *, yes: bool) -> int:
         finally:
             line.end()
     else:
-        db, password = open_with_password(url)
+        db, password = _open_for_tool(url)
         try:
             backup.check_postgresql_target(db, url)
             if not _confirmed(file, url, yes):

@@ -22,7 +22,7 @@ from sipdesk import demo
 from sipdesk.accounts.passwords import store_password
 from sipdesk.cli import ProgressLine
 from sipdesk.storage import pg_tools, schema
-from sipdesk.storage.db import DatabaseUrl, Engine, database
+from sipdesk.storage.db import ConnectionProblem, DatabaseUrl, Engine, ProblemKind, database
 from sipdesk.storage.models import Case, Person
 from tests.pg_databases import new_pg_databases
 from ui.main import main
@@ -301,3 +301,23 @@ def test_the_progress_line(terminal: bool, capsys: pytest.CaptureFixture[str],
     else:
         assert err.splitlines() == [f"Säkerhetskopierar: {p} % ({p * 40 // 100} av 40 tabeller)"
                                     for p in (25, 50, 75, 100)]
+
+
+def test_a_scheduled_backup_without_a_password_says_where_to_keep_one(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """No keyring entry and no terminal to ask on (cron, Task Scheduler)."""
+    import sipdesk.cli
+
+    def needs_password(url: DatabaseUrl, password: str | None = None) -> peewee.Database:
+        raise ConnectionProblem(ProblemKind.PASSWORD_NEEDED, "Servern kräver ett lösenord.")
+
+    monkeypatch.setattr(sipdesk.cli, "connect", needs_password)
+    monkeypatch.setattr(sys.stdin, "isatty", lambda: False, raising=False)
+    code, _out, err = cli(capsys, "backup", "--database",
+                         "postgresql://backup@db.example.invalid:5432/sipdesk",
+                         "--out", str(tmp_path / "backups"))
+    assert code == 1
+    assert "Servern kräver ett lösenord" in err
+    assert "nyckelringen för kontot som kör jobbet" in err and ".pgpass" in err
+    assert not (tmp_path / "backups").exists()
