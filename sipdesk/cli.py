@@ -186,6 +186,11 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _terminal(stream: Any) -> bool:
+    """Whether `stream` is a terminal; the windowed Windows build has no streams at all."""
+    return stream is not None and stream.isatty()
+
+
 def open_with_password(url: DatabaseUrl) -> tuple[peewee.Database, str | None]:
     """Connect as the app does — the PostgreSQL password from the keyring, or asked for on the
     terminal when the keyring has none — and return the password used too (for pg_dump)."""
@@ -195,7 +200,7 @@ def open_with_password(url: DatabaseUrl) -> tuple[peewee.Database, str | None]:
     except ConnectionProblem as problem:
         if problem.kind not in (ProblemKind.PASSWORD_NEEDED, ProblemKind.WRONG_PASSWORD):
             raise
-        if not sys.stdin.isatty():
+        if not _terminal(sys.stdin):
             raise
         password = getpass.getpass(f"Lösenord för {url.user}@{url.host}: ")
         return connect(url, password), password
@@ -246,7 +251,7 @@ class ProgressLine:
     def __init__(self, doing: str, *, unit: str | None = None) -> None:
         self.doing = doing
         self.unit = unit
-        self.live = sys.stderr.isatty()
+        self.live = _terminal(sys.stderr)
         self.shown_quarter = 0
         self.shown = False
 
@@ -282,7 +287,7 @@ def _open_for_tool(url: DatabaseUrl) -> tuple[peewee.Database, str | None]:
     try:
         return open_with_password(url)
     except ConnectionProblem as problem:
-        if problem.kind is ProblemKind.PASSWORD_NEEDED and not sys.stdin.isatty():
+        if problem.kind is ProblemKind.PASSWORD_NEEDED and not _terminal(sys.stdin):
             raise ConnectionProblem(problem.kind,
                                     f"{problem.message} {_SCHEDULED_PASSWORD}") from None
         raise
@@ -320,7 +325,7 @@ def cmd_backup(url: DatabaseUrl, out: Path) -> int:
 def _confirmed(file: Path, url: DatabaseUrl, yes: bool) -> bool:
     if yes:
         return True
-    if not sys.stdin.isatty():
+    if not _terminal(sys.stdin):
         raise SipError("Lägg till --yes för att återställa utan att sipdesk frågar först "
                        "(till exempel i ett skript). Inget har ändrats.")
     answer = input(f"Återställa {file.name} till {url.display}? Skriv ja för att fortsätta: ")
