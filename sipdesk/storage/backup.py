@@ -22,7 +22,6 @@ from collections.abc import Callable, Iterator
 from contextlib import closing, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import quote
 
 import peewee
 
@@ -105,10 +104,18 @@ def _writing(target: Path) -> Iterator[Path]:
     """A `.part` file readable by its owner only, renamed to `target` when the block succeeds,
     removed when it fails (or is interrupted with Ctrl+C)."""
     part = _part(target)
-    os.close(os.open(part, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
+    try:
+        os.close(os.open(part, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
+    except OSError as exc:
+        raise BackupProblem(f"Det går inte att skriva i mappen {target.parent} "
+                            f"({exc.strerror}).") from None
     try:
         yield part
         os.replace(part, target)
+    except sqlite3.Error as exc:  # a full disk, say; the message is SQLite's own (English)
+        log.error("sqlite copy failed: %s", type(exc).__name__)
+        raise BackupProblem(f"Kopian kunde inte skrivas till {target.parent}: {exc}. "
+                            "Inget halvfärdigt har sparats.") from None
     finally:
         part.unlink(missing_ok=True)
 
@@ -153,12 +160,14 @@ def _copy_sqlite(source: sqlite3.Connection, target: Path, *, journal: str,
 def _open_sqlite_readonly(path: Path, what: str) -> sqlite3.Connection:
     if not path.is_file():
         raise BackupProblem(f"{what} {path} finns inte.")
+    # Read-only: a mistyped path never becomes a new, empty database.
+    source = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
     try:
-        source = sqlite3.connect(f"file:{quote(str(path.resolve()))}?mode=ro", uri=True)
         has_history = source.execute(
             "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = ?",
             (schema.HISTORY_TABLE,)).fetchone()[0]
     except sqlite3.DatabaseError:
+        source.close()
         raise BackupProblem(f"{path} går inte att läsa som en sipdesk-databas.") from None
     if not has_history:
         source.close()
