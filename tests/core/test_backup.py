@@ -129,7 +129,10 @@ def test_a_postgresql_backup_restores_into_a_migrated_empty_database(
     assert f"Schemaversion {schema.latest_version()}, samma som" in out
     restored = database.obj
     restored.connect(reuse_if_open=True)
-    assert restored.execute_sql('SELECT count(*) FROM "sip_case"').fetchone()[0] == 4
+    try:
+        assert restored.execute_sql('SELECT count(*) FROM "sip_case"').fetchone()[0] == 4
+    finally:
+        restored.close()
 
 
 def test_a_missing_pg_dump_is_named_in_swedish(
