@@ -1,4 +1,5 @@
-"""The command line: `sipdesk migrate`, `sipdesk demo`, and the options the GUI shares.
+"""The command line: `sipdesk migrate`, `sipdesk demo`, `sipdesk backup`, `sipdesk restore`, and
+the options the GUI shares.
 
 The parser lives here so the core commands run without Qt; `ui.main` adds the GUI on top.
 """
@@ -10,12 +11,14 @@ import getpass
 import logging
 import sys
 import time
+from pathlib import Path
 from typing import Any, NoReturn
 
 import peewee
 
 from sipdesk import __version__
 from sipdesk.accounts.passwords import get_password
+from sipdesk.errors import SipError
 from sipdesk.storage import schema
 from sipdesk.storage.db import (
     ConnectionProblem,
@@ -160,19 +163,52 @@ def build_parser() -> argparse.ArgumentParser:
                           choices=[s.value for s in CaseStatus],
                           help="planer: bara ärenden med den här statusen, t.ex. "
                                "follow_up_planned")
+    backup = sub.add_parser(
+        "backup", help="gör en säkerhetskopia av databasen",
+        description="Gör en säkerhetskopia av hela databasen i en mapp: pg_dump för "
+                    "PostgreSQL, SQLite:s backup-funktion för en databasfil. Filen heter efter "
+                    "tidpunkten, t.ex. sipdesk-2026-12-04T0930.pgdump, och innehåller "
+                    "personuppgifter: förvara den krypterad.",
+    )
+    _add_global_options(backup, default=argparse.SUPPRESS)
+    backup.add_argument("--out", required=True, metavar="MAPP",
+                        help="mappen där säkerhetskopian sparas (skapas om den saknas)")
+    restore = sub.add_parser(
+        "restore", help="återställ en säkerhetskopia till en tom databas",
+        description="Återställer en säkerhetskopia från sipdesk backup till en tom databas "
+                    "(en ny SQLite-fil eller en ny, tom PostgreSQL-databas). En databas med "
+                    "data skrivs aldrig över.",
+    )
+    _add_global_options(restore, default=argparse.SUPPRESS)
+    restore.add_argument("file", metavar="FIL", help="säkerhetskopian (.sqlite3 eller .pgdump)")
+    restore.add_argument("--yes", action="store_true",
+                         help="fråga inte före återställningen (för skript)")
     return parser
+
+
+def _terminal(stream: Any) -> bool:
+    """Whether `stream` is a terminal; the windowed Windows build has no streams at all."""
+    return stream is not None and stream.isatty()
+
+
+def open_with_password(url: DatabaseUrl) -> tuple[peewee.Database, str | None]:
+    """Connect as the app does — the PostgreSQL password from the keyring, or asked for on the
+    terminal when the keyring has none — and return the password used too (for pg_dump)."""
+    password = get_password(url) if url.engine is Engine.POSTGRESQL else None
+    try:
+        return connect(url, password), password
+    except ConnectionProblem as problem:
+        if problem.kind not in (ProblemKind.PASSWORD_NEEDED, ProblemKind.WRONG_PASSWORD):
+            raise
+        if not _terminal(sys.stdin):
+            raise
+        password = getpass.getpass(f"Lösenord för {url.user}@{url.host}: ")
+        return connect(url, password), password
 
 
 def open_for_cli(url: DatabaseUrl) -> peewee.Database:
     """Connect, asking for a PostgreSQL password on the terminal when the keyring has none."""
-    try:
-        return connect(url, get_password(url) if url.engine is Engine.POSTGRESQL else None)
-    except ConnectionProblem as problem:
-        if problem.kind not in (ProblemKind.PASSWORD_NEEDED, ProblemKind.WRONG_PASSWORD):
-            raise
-        if not sys.stdin.isatty():
-            raise
-        return connect(url, getpass.getpass(f"Lösenord för {url.user}@{url.host}: "))
+    return open_with_password(url)[0]
 
 
 def cmd_migrate(url: DatabaseUrl) -> int:
@@ -215,6 +251,127 @@ def cmd_demo(url: DatabaseUrl, cases: int, seed: int) -> int:
     return 0
 
 
+class ProgressLine:
+    """The progress of a backup or restore on stderr: one line rewritten in place on a terminal;
+    elsewhere (a scheduled job's log) a line at each quarter, so a log shows how far it got."""
+
+    def __init__(self, doing: str, *, unit: str | None = None) -> None:
+        self.doing = doing
+        self.unit = unit
+        self.live = _terminal(sys.stderr)
+        self.shown_quarter = 0
+        self.shown = False
+
+    def __call__(self, done: int, total: int) -> None:
+        if total <= 0:
+            return
+        percent = done * 100 // total
+        text = f"{self.doing}: {percent} %"
+        if self.unit:
+            text += f" ({done} av {total} {self.unit})"
+        if self.live:
+            print(f"\r{text}", end="", file=sys.stderr, flush=True)
+            self.shown = True
+        elif percent // 25 > self.shown_quarter:
+            self.shown_quarter = percent // 25
+            print(text, file=sys.stderr, flush=True)
+
+    def end(self) -> None:
+        if self.live and self.shown:
+            print(file=sys.stderr)
+
+
+# A scheduled backup has no terminal to ask on: where else the password may live.
+_SCHEDULED_PASSWORD = (
+    "I ett schemalagt jobb: spara lösenordet i nyckelringen för kontot som kör jobbet (starta "
+    "sipdesk som det kontot och välj att spara lösenordet), eller i PostgreSQL:s lösenordsfil "
+    "(~/.pgpass på Linux, %APPDATA%\\postgresql\\pgpass.conf på Windows) — aldrig på "
+    "kommandoraden."
+)
+
+
+def _open_for_tool(url: DatabaseUrl) -> tuple[peewee.Database, str | None]:
+    try:
+        return open_with_password(url)
+    except ConnectionProblem as problem:
+        if problem.kind is ProblemKind.PASSWORD_NEEDED and not _terminal(sys.stdin):
+            raise ConnectionProblem(problem.kind,
+                                    f"{problem.message} {_SCHEDULED_PASSWORD}") from None
+        raise
+
+
+def _megabytes(path: Path) -> str:
+    return f"{path.stat().st_size / 1_000_000:.1f}".replace(".", ",") + " MB"
+
+
+def cmd_backup(url: DatabaseUrl, out: Path) -> int:
+    from sipdesk.storage import backup
+
+    started = time.perf_counter()
+    if url.engine is Engine.SQLITE:
+        line = ProgressLine("Säkerhetskopierar")
+        try:
+            written = backup.backup_sqlite(url, out, progress=line)
+        finally:
+            line.end()
+    else:
+        db, password = _open_for_tool(url)
+        line = ProgressLine("Säkerhetskopierar", unit="tabeller")
+        try:
+            written = backup.backup_postgresql(db, url, password, out, progress=line)
+        finally:
+            line.end()
+            db.close()
+    seconds = f"{time.perf_counter() - started:.1f}".replace(".", ",")
+    print(f"Säkerhetskopian är klar: {written} ({_megabytes(written)} på {seconds} s).")
+    print("Den innehåller personuppgifter: förvara den krypterad och åtkomlig bara för dem "
+          "som sköter säkerhetskopiorna.")
+    return 0
+
+
+def _confirmed(file: Path, url: DatabaseUrl, yes: bool) -> bool:
+    if yes:
+        return True
+    if not _terminal(sys.stdin):
+        raise SipError("Lägg till --yes för att återställa utan att sipdesk frågar först "
+                       "(till exempel i ett skript). Inget har ändrats.")
+    answer = input(f"Återställa {file.name} till {url.display}? Skriv ja för att fortsätta: ")
+    return answer.strip().lower() in ("ja", "j")
+
+
+def cmd_restore(url: DatabaseUrl, file: Path, *, yes: bool) -> int:
+    from sipdesk.storage import backup
+
+    backup.check_backup_file(file, url.engine)
+    if url.engine is Engine.SQLITE:
+        backup.check_sqlite_target(file, url)
+        if not _confirmed(file, url, yes):
+            print("Avbrutet — inget har ändrats.", file=sys.stderr)
+            return 1
+        line = ProgressLine("Återställer")
+        try:
+            restored = backup.restore_sqlite(file, url, progress=line)
+        finally:
+            line.end()
+    else:
+        db, password = _open_for_tool(url)
+        try:
+            backup.check_postgresql_target(db, url)
+            if not _confirmed(file, url, yes):
+                print("Avbrutet — inget har ändrats.", file=sys.stderr)
+                return 1
+            line = ProgressLine("Återställer", unit="tabeller")
+            try:
+                restored = backup.restore_postgresql(db, file, url, password, progress=line)
+            finally:
+                line.end()
+        finally:
+            db.close()
+    print(f"Säkerhetskopian är återställd till {url.display}.")
+    print(restored.note)
+    return 0
+
+
 def run_core_command(args: argparse.Namespace) -> int:
     """Run a command that needs no screen; the exit code for the process."""
     try:
@@ -223,7 +380,17 @@ def run_core_command(args: argparse.Namespace) -> int:
             return cmd_migrate(url)
         if args.command == "demo":
             return cmd_demo(url, args.cases, args.seed)
+        if args.command == "backup":
+            return cmd_backup(url, Path(args.out))
+        if args.command == "restore":
+            return cmd_restore(url, Path(args.file), yes=args.yes)
     except ConnectionProblem as problem:
         print(problem.message, file=sys.stderr)
         return 1
+    except SipError as problem:
+        print(problem.message, file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("\nAvbrutet — ingen halvfärdig fil har sparats.", file=sys.stderr)
+        return 130
     raise SystemExit(f"okänt kommando: {args.command}")
