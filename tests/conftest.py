@@ -117,18 +117,10 @@ def pg_url() -> Iterator[DatabaseUrl]:
 @pytest.fixture
 def blank_pg_url() -> Iterator[DatabaseUrl]:
     """A brand-new PostgreSQL database without any schema, dropped afterwards."""
-    try:
-        admin = psycopg.connect(_pg_admin_conninfo(), autocommit=True)
-    except psycopg.OperationalError as exc:
-        if IN_CI:
-            pytest.fail(f"PostgreSQL is not reachable at {PG_ADMIN_URL}: {exc}", pytrace=False)
-        pytest.skip(f"PostgreSQL is not reachable at {PG_ADMIN_URL}")
-    name = f"sipdesk_blank_{uuid.uuid4().hex[:10]}"
-    admin.execute(f'CREATE DATABASE "{name}"')
-    base = parse_url(PG_ADMIN_URL)
-    yield DatabaseUrl(Engine.POSTGRESQL, host=base.host, port=base.port, name=name, user=base.user)
-    admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    admin.close()
+    from tests.pg_databases import new_pg_databases
+
+    with new_pg_databases("sipdesk_blank") as make:
+        yield make()
 
 
 def _truncate_all(db: peewee.Database) -> None:

@@ -27,8 +27,8 @@ import peewee as pw
 from sipdesk import clock, settings
 from sipdesk.accounts.access import visible_case_ids
 from sipdesk.casework import lifecycle
-from sipdesk.casework.drafts import Draft
 from sipdesk.casework.consent import WARN_DAYS
+from sipdesk.casework.drafts import Draft
 from sipdesk.meetings.invitation import Answer, Meeting, MeetingStatus, Participant, ParticipantKind
 from sipdesk.meetings.meeting import end_kvittens_of_passed_meetings, open_deviations_for
 from sipdesk.messages import messaging
