@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import logging
 import os
+import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -28,7 +29,13 @@ from urllib.parse import unquote, urlsplit
 import peewee
 
 from sipdesk import settings
-from sipdesk.errors import ServerUnreachable, SipError, StorageError
+from sipdesk.errors import (
+    FILE_GONE_MESSAGE,
+    SERVER_GONE_MESSAGE,
+    ServerUnreachable,
+    SipError,
+    StorageError,
+)
 from sipdesk.paths import default_database_path
 from sipdesk.storage import collation
 from sipdesk.storage.engine import Engine, database, load_postgresql_driver
@@ -67,15 +74,31 @@ def _driver_error(exc: BaseException) -> BaseException | None:
     return seen
 
 
-def connection_lost(exc: BaseException) -> bool:
-    """True when `exc` says the database is out of reach — the server refused or dropped the
-    connection, or the network is gone — rather than that it refused a statement."""
+# SQLite's primary result codes for a file that cannot be opened or read: SQLITE_IOERR,
+# SQLITE_CANTOPEN (a share that went away).
+_SQLITE_GONE_CODES = frozenset({10, 14})
+
+
+def _out_of_reach(exc: BaseException) -> str | None:
+    """The Swedish message when `exc` says the database is out of reach — the server refused
+    or dropped the connection, the network is gone, the SQLite file cannot be opened — rather
+    than that it refused a statement; None otherwise."""
     driver = _driver_error(exc)
     psycopg = peewee.psycopg  # type: ignore[attr-defined]  # set once a PostgreSQL db is made
     if psycopg is not None and isinstance(driver, psycopg.OperationalError):
         state = driver.sqlstate
-        return state is None or state.startswith("08") or state in _GONE_SQLSTATES
-    return False
+        if state is None or state.startswith("08") or state in _GONE_SQLSTATES:
+            return SERVER_GONE_MESSAGE
+    if isinstance(driver, sqlite3.OperationalError):
+        code = getattr(driver, "sqlite_errorcode", None)
+        if code is not None and code & 0xFF in _SQLITE_GONE_CODES:
+            return FILE_GONE_MESSAGE
+    return None
+
+
+def connection_lost(exc: BaseException) -> bool:
+    """True when `exc` says the database is out of reach, not that it refused a statement."""
+    return _out_of_reach(exc) is not None
 
 
 def _is_read(sql: str) -> bool:
@@ -129,6 +152,28 @@ class ReconnectingPostgresqlDatabase(peewee.PostgresqlDatabase):
                     raise
                 attempt += 1
                 log.warning("a read met a dropped connection; reading again (%d)", attempt)
+
+
+class ExistingFileSqliteDatabase(peewee.SqliteDatabase):
+    """SQLite that opens the database file only if it is there (`mode=rw`).
+
+    The runner opens a connection for each job. Were the file's share to vanish, plain SQLite
+    would make a new, empty database where the file was (on the bare mount point), and the app
+    would go on as if every case were gone; here the open fails instead, as "Databasfilen går
+    inte att nå" (`storage_errors`). `connect` makes a new database's file first."""
+
+    def _connect(self) -> sqlite3.Connection:
+        if self.database == ":memory:":
+            return super()._connect()  # type: ignore[misc]
+        uri = Path(self.database).resolve().as_uri() + "?mode=rw"
+        conn = sqlite3.connect(uri, timeout=self._timeout,  # type: ignore[attr-defined]
+                               isolation_level=None, uri=True, **self.connect_params)
+        try:
+            self._add_conn_hooks(conn)  # type: ignore[attr-defined]
+        except Exception:
+            conn.close()
+            raise
+        return conn
 
 
 class BaseModel(peewee.Model):
@@ -269,7 +314,7 @@ def make_database(url: DatabaseUrl, password: str | None = None) -> peewee.Datab
     """A peewee database for `url`, not yet connected."""
     if url.engine is Engine.SQLITE:
         assert url.path is not None
-        return peewee.SqliteDatabase(str(url.path), pragmas=SQLITE_PRAGMAS, timeout=10)
+        return ExistingFileSqliteDatabase(str(url.path), pragmas=SQLITE_PRAGMAS, timeout=10)
     params: dict[str, Any] = {
         "host": url.host,
         "port": url.port,
@@ -301,6 +346,8 @@ def connect(url: DatabaseUrl, password: str | None = None) -> peewee.Database:
         if url.path.exists() and not url.path.is_file():
             raise ConnectionProblem(ProblemKind.NOT_A_FILE, f"{url.path} är inte en databasfil.")
         url.path.parent.mkdir(parents=True, exist_ok=True)
+        if not url.path.exists():  # a new database: its file, which later opens need
+            sqlite3.connect(url.path).close()
     db = make_database(url, password)
     try:
         db.connect(reuse_if_open=True)
@@ -340,9 +387,10 @@ def storage_errors() -> Iterator[None]:
     try:
         yield
     except (peewee.DatabaseError, peewee.InterfaceError) as exc:
-        if connection_lost(exc):
+        gone = _out_of_reach(exc)
+        if gone is not None:
             log.error("database out of reach: %s", type(exc).__name__)
-            raise ServerUnreachable() from exc
+            raise ServerUnreachable(gone) from exc
         log.error("storage error: %s", type(exc).__name__)
         raise StorageError() from exc
 

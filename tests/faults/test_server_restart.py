@@ -9,6 +9,8 @@ the app — never the shared server on 5432.
   once the server is back is in the database.
 - The main window: the status bar follows the connection, the case list on screen stays, and
   live updates resume after the restart (a message sent by another client reaches the window).
+- SQLite on a network share that vanishes: "Databasfilen går inte att nå", no new empty
+  database where the file was, and the next read works once the share is back.
 
 The cluster is made once per module (`initdb`, a free port, a socket folder of its own) and
 stopped with `pg_ctl stop -m immediate` at the end. Run as root (a container), the server runs
@@ -34,7 +36,7 @@ from pytestqt.qtbot import QtBot
 
 from sipdesk.casework import contacts
 from sipdesk.casework.contacts import Contact, OrganisationKind
-from sipdesk.errors import SERVER_GONE_MESSAGE, ServerUnreachable
+from sipdesk.errors import FILE_GONE_MESSAGE, SERVER_GONE_MESSAGE, ServerUnreachable
 from sipdesk.messages import messaging
 from sipdesk.storage import schema
 from sipdesk.storage.db import DatabaseUrl, Engine, connect, database, storage_errors
@@ -377,3 +379,39 @@ def test_live_updates_resume_after_a_restart(
         maria, subject="Och en till", body="Hej", to=[User.get_by_id(anna_id)]))
     qtbot.waitUntil(lambda: badge.text() == "Inkorg\n2 olästa", timeout=5000)
     figures(restarts=1, messages_after_restart=2, missed=0)
+
+
+# ---- SQLite: a share that vanishes -----------------------------------------------------------
+
+def test_sqlite_file_on_a_share_that_vanishes(
+    tmp_path: Path, sqlite_template: Path, qtbot: QtBot, figures: Callable[..., None],
+) -> None:
+    share = tmp_path / "share"
+    share.mkdir()
+    shutil.copyfile(sqlite_template, share / "sipdesk.sqlite3")
+    url = DatabaseUrl(Engine.SQLITE, path=share / "sipdesk.sqlite3")
+    opened = connect(url)
+    try:
+        editor = an_editor()
+        add_organisation(editor, "Psykiatrimottagningen")
+        opened.close()  # the UI thread holds no connection: every job opens its own
+        away = share.rename(tmp_path / "unmounted")
+        share.mkdir()  # the bare mount point
+
+        for work in (count_directory, lambda: add_organisation(editor, "Vårdcentralen")):
+            with pytest.raises(ServerUnreachable) as gone:
+                operations.wait_for(work)
+            assert gone.value.message == FILE_GONE_MESSAGE
+        assert list(share.iterdir()) == []  # no new, empty database where the file was
+        assert not operations.connection_state().reachable
+
+        share.rmdir()
+        away.rename(share)
+        assert operations.wait_for(count_directory) == 1
+        assert operations.connection_state().reachable
+    finally:
+        background_work_done()
+        opened.close()
+        database.initialize(None)
+        operations.connection_state().note(True)
+    figures(outages=1, refused=2, files_made=0)
