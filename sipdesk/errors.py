@@ -59,3 +59,22 @@ class StorageError(SipError):
 
     def __init__(self, message: str = STORAGE_MESSAGE) -> None:
         super().__init__(message)
+
+
+SERVER_GONE_MESSAGE = "Servern svarar inte — det du skrivit finns kvar, försök igen."
+FILE_GONE_MESSAGE = (
+    "Databasfilen går inte att nå — det du skrivit finns kvar. Kontrollera att "
+    "nätverksenheten är ansluten och försök igen."
+)
+
+
+class ServerUnreachable(StorageError):
+    """The database could not be reached, or dropped the connection: a PostgreSQL server that
+    restarted or a network that went away (SQLite: a database file on a share that vanished).
+
+    Nothing the failed call wrote is repeated by itself; the next call connects again, so the
+    user can simply try again once the server answers. A storage error of another kind (a
+    refused statement) stays a plain `StorageError`."""
+
+    def __init__(self, message: str = SERVER_GONE_MESSAGE) -> None:
+        super().__init__(message)

@@ -2,8 +2,9 @@
 
 It composes the pages, it does not contain them: the case list (`ui.case_list.view`), the case
 overview (`ui.case_view`) and, for what later versions bring, honest placeholder pages. The
-toolbar and the "Arkiv" menu hold the commands; the status bar says which database, user and
-unit are in use, the title whose window it is. Window geometry is remembered between sessions.
+toolbar and the "Arkiv" menu hold the commands; the status bar says which user and unit are
+in use and, at its right (`ui.connection_status`), which database and whether it answers; the
+title says whose window it is. Window geometry is remembered between sessions.
 
 "Byt användare…" (Ctrl+Shift+L) closes the user's open dialogs first (each asks, as when the
 user closes it, about unsaved text) and then asks for the switch with `switch_user_requested`:
@@ -46,10 +47,11 @@ from sipdesk.messages.messaging import Badge
 
 from . import messages
 from .case_list.view import CaseListView
+from .connection_status import ConnectionStatus
 from .contacts.view import ContactsPage
 from .inbox.view import InboxView
 from .live import LiveUpdates
-from .operations import Operation, report_failure
+from .operations import Operation, connection_state, report_failure
 from .session import Session
 from .todo.view import TodoView
 from .window_state import window_state
@@ -138,6 +140,9 @@ class MainWindow(QMainWindow):
         # A normal (not permanent) widget: a notification or a "sent" message shows in its
         # place for a while, then the database and user come back.
         self.statusBar().addWidget(self.status_label, 1)
+        # Permanent: the connection's state stays in sight while a notification shows.
+        self.connection_status = ConnectionStatus(session.url)
+        self.statusBar().addPermanentWidget(self.connection_status)
         self._wire_messaging()
 
         geometry = window_state().value(KEY_GEOMETRY)
@@ -356,6 +361,8 @@ class MainWindow(QMainWindow):
         self.live = LiveUpdates(self.session, status_bar=self.statusBar(), parent=self)
         self.inbox.expecting.connect(self.live.expect_echo)
         self.live.changed.connect(self.refresh_messages)
+        # The listener's own connection is a word on the server too (PostgreSQL).
+        self.live.connection_changed.connect(connection_state().note)
         # After the first paint has finished, not inside it (the smoke test times that paint).
         self.case_list_painted.connect(lambda: QTimer.singleShot(0, self._load_messaging))
 

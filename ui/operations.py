@@ -17,6 +17,12 @@
   the work can stop half-way; the work reads `progress.cancelled` between its steps and calls
   `progress.report(done, total)`.
 - `.finally_(fn)` runs after success or failure (re-enable a button, hide a spinner).
+- A database out of reach (a server restarting, a network that dropped) arrives as
+  `ServerUnreachable`, a `StorageError` whose message says "Servern svarar inte — det du
+  skrivit finns kvar, försök igen."; the next operation connects again by itself (the worker's
+  connection is closed after each job, and `sipdesk.storage.db` reconnects). The runner keeps
+  `connection_state()` up to date — unreachable after such a failure, reachable again after the
+  next success — and the status bar shows it (`ui.connection_status`).
 
 `pending()` counts operations whose result has not been delivered yet: tests wait on it, and
 the main window may ask before it closes.
@@ -48,7 +54,7 @@ from PySide6.QtCore import (
 )
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
-from sipdesk.errors import SipError, StorageError, ValidationError
+from sipdesk.errors import ServerUnreachable, SipError, StorageError, ValidationError
 from sipdesk.storage.db import database, storage_errors
 
 from . import messages
@@ -73,6 +79,42 @@ def _count(delta: int) -> None:
     global _pending
     with _lock:
         _pending += delta
+
+
+class ConnectionState(QObject):
+    """Whether the database answered the last operation that reached it (on the UI thread).
+    `changed(reachable)` when that flips: lost after a `ServerUnreachable`, back after a
+    success."""
+
+    changed = Signal(bool)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.reachable = True
+
+    def note(self, reachable: bool) -> None:
+        if reachable != self.reachable:
+            self.reachable = reachable
+            log.warning("database %s", "reachable again" if reachable else "out of reach")
+            self.changed.emit(reachable)
+
+
+_connection_state: ConnectionState | None = None
+
+
+def connection_state() -> ConnectionState:
+    """The one `ConnectionState` of the application."""
+    global _connection_state
+    if _connection_state is None:
+        _connection_state = ConnectionState()  # kept by this module, used on the UI thread
+    return _connection_state
+
+
+def _note_outcome(outcome: object, ok: bool) -> None:
+    if ok:
+        connection_state().note(True)
+    elif isinstance(outcome, ServerUnreachable):
+        connection_state().note(False)
 
 
 class Progress(QObject):
@@ -223,10 +265,12 @@ class Operation(Generic[T]):
             return True
 
         def succeeded(result: object) -> None:
+            _note_outcome(result, True)
             if done() and self._success is not None:
                 self._success(result)  # type: ignore[arg-type]
 
         def failed(exc: object) -> None:
+            _note_outcome(exc, False)
             if not done():
                 return
             assert isinstance(exc, Exception)
@@ -263,6 +307,7 @@ def wait_for(work: Callable[[], T]) -> T:
     outcome: list[tuple[bool, object]] = []
 
     def arrived(ok: bool, value: object) -> None:
+        _note_outcome(value, ok)
         outcome.append((ok, value))
         loop.quit()
 

@@ -16,7 +16,9 @@ search, F5) makes every answer still on its way to an older one be dropped.
 recipients, say) and `keep(extra)` takes it on the UI thread.
 
 After a failure nothing more is fetched until `reset()` (F5): the list shows what it has and
-the model's `failed` callback says once, in Swedish, what happened.
+the model's `failed` callback says once, in Swedish, what happened. A refresh of the same list
+that fails (`reset(keep_on_failure=True)`: a server gone for a while) keeps the rows shown, so
+what is on screen stays readable; a new search that fails shows none of the old list's rows.
 """
 
 from __future__ import annotations
@@ -77,10 +79,11 @@ class PagedRows(Generic[R]):
         self._asked.clear()
         self.failed = False
 
-    def reset(self) -> None:
+    def reset(self, *, keep_on_failure: bool = False) -> None:
         """Count again and fetch the first page, in the background. Until they are here the
         rows fetched before stay (a search typed letter by letter does not blink), and no more
-        pages are fetched."""
+        pages are fetched. `keep_on_failure`: the same rows asked again, which stay if the
+        answer does not come."""
         self._generation += 1
         self._asked.clear()
         self.loading = True
@@ -107,6 +110,9 @@ class PagedRows(Generic[R]):
         def failed(exc: Exception) -> None:
             if generation == self._generation:
                 self.loading = False
+                if keep_on_failure:
+                    self.fail(exc)
+                    return
                 self.pages.clear()
                 self.count = 0
                 self.fail(exc)

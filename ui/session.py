@@ -18,7 +18,8 @@ class Session:
 
     @property
     def status_text(self) -> str:
-        """Status-bar text: database, user and unit (no personal data of any person)."""
+        """Status-bar text: user and unit (no personal data of any person); the database and
+        whether it answers are beside it (`ui.connection_status`)."""
         unit = self.user.unit
         who = f"{self.user.full_name} ({self.user.initials})"
-        return f"{self.url.display}  ·  {who}  ·  {unit.name}"
+        return f"{who}  ·  {unit.name}"

@@ -3,12 +3,21 @@
 `sqlite:///path/to/file.sqlite3` is the embedded default; `postgresql://user@host:port/db` a
 shared server. A PostgreSQL password never appears in a URL: it is passed in separately (from
 the keyring or a dialog). Connection failures become `ConnectionProblem` with a Swedish message.
+
+A server that goes away (a restart, a network that drops) does not break the app until it is
+restarted: `ReconnectingPostgresqlDatabase` lets go of a connection the server dropped and opens
+a new one at the next statement; a read outside a transaction that met the dropped connection
+is tried again on the new one (at most `READ_RETRIES` times), a `BEGIN` too (nothing of the
+transaction was sent). A write is never repeated by itself: it fails, and `storage_errors`
+turns that failure into `ServerUnreachable` ("Servern svarar inte — det du skrivit finns kvar,
+försök igen.") so the UI keeps the form open for the user to try again.
 """
 
 from __future__ import annotations
 
 import logging
 import os
+import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -20,7 +29,13 @@ from urllib.parse import unquote, urlsplit
 import peewee
 
 from sipdesk import settings
-from sipdesk.errors import SipError, StorageError
+from sipdesk.errors import (
+    FILE_GONE_MESSAGE,
+    SERVER_GONE_MESSAGE,
+    ServerUnreachable,
+    SipError,
+    StorageError,
+)
 from sipdesk.paths import default_database_path
 from sipdesk.storage import collation
 from sipdesk.storage.engine import Engine, database, load_postgresql_driver
@@ -43,6 +58,128 @@ SQLITE_PRAGMAS = {
     "busy_timeout": 10_000,
     "synchronous": "full",
 }
+
+
+# A read that met a connection the server had dropped is tried again on a new connection at most
+# this many times (a restart drops every connection once; a second drop means it is not back).
+READ_RETRIES = 2
+# The server said it is going away or cannot take connections yet: admin_shutdown,
+# crash_shutdown, cannot_connect_now. Class 08 is "connection exception".
+_GONE_SQLSTATES = frozenset({"57P01", "57P02", "57P03"})
+
+
+def _driver_error(exc: BaseException) -> BaseException | None:
+    """The driver's exception behind a peewee one. peewee passes it as the first argument,
+    sometimes twice over (a connect inside a statement is wrapped by both)."""
+    seen: BaseException | None = exc
+    while isinstance(seen, peewee.PeeweeException):
+        if seen.args and isinstance(seen.args[0], BaseException):
+            seen = seen.args[0]
+        else:
+            seen = seen.__cause__ or seen.__context__
+    return seen
+
+
+# SQLite's primary result codes for a file that cannot be opened or read: SQLITE_IOERR,
+# SQLITE_CANTOPEN (a share that went away).
+_SQLITE_GONE_CODES = frozenset({10, 14})
+
+
+def _out_of_reach(exc: BaseException) -> str | None:
+    """The Swedish message when `exc` says the database is out of reach — the server refused
+    or dropped the connection, the network is gone, the SQLite file cannot be opened — rather
+    than that it refused a statement; None otherwise."""
+    driver = _driver_error(exc)
+    psycopg = peewee.psycopg  # type: ignore[attr-defined]  # set once a PostgreSQL db is made
+    if psycopg is not None and isinstance(driver, psycopg.OperationalError):
+        state = driver.sqlstate
+        if state is None or state.startswith("08") or state in _GONE_SQLSTATES:
+            return SERVER_GONE_MESSAGE
+    if isinstance(driver, sqlite3.OperationalError):
+        code = getattr(driver, "sqlite_errorcode", None)
+        if code is not None and code & 0xFF in _SQLITE_GONE_CODES:
+            return FILE_GONE_MESSAGE
+    return None
+
+
+def connection_lost(exc: BaseException) -> bool:
+    """True when `exc` says the database is out of reach, not that it refused a statement."""
+    return _out_of_reach(exc) is not None
+
+
+def _is_read(sql: str) -> bool:
+    """A statement that changes nothing, so trying it again is harmless (`SELECT pg_notify`
+    announces a change: not a read)."""
+    head = sql.lstrip()[:6].upper()
+    return head == "SELECT" and "pg_notify" not in sql
+
+
+class ReconnectingPostgresqlDatabase(peewee.PostgresqlDatabase):
+    """PostgreSQL that survives a server restart or a dropped network.
+
+    peewee keeps a connection it believes open (`is_closed()` stays False) after psycopg marked
+    it closed or broken, so every later call failed with "the connection is closed". Here a
+    statement first lets go of such a connection (outside a transaction: inside one, the
+    transaction is lost and its statements must fail) and peewee opens a new one. peewee's
+    `playhouse.shortcuts.ReconnectMixin` matches error texts and retries any statement,
+    writes included; this retries only reads and `BEGIN`."""
+
+    def _dropped(self) -> bool:
+        """The open connection is one the server (or the network) dropped."""
+        state: Any = self._state  # type: ignore[attr-defined]  # peewee's thread-local state
+        conn = state.conn
+        if state.closed or conn is None:
+            return False
+        return bool(conn.closed or conn.broken)
+
+    def cursor(self, named_cursor: Any = None) -> Any:
+        if self._dropped() and not self.in_transaction():
+            log.warning("connection to the server was lost; connecting again")
+            self.close()
+        return super().cursor(named_cursor)
+
+    def begin(self, isolation_level: Any = None) -> None:
+        try:
+            super().begin(isolation_level)
+        except (peewee.OperationalError, peewee.InterfaceError):
+            # Nothing of the transaction was sent: begin it on a new connection.
+            if self.transaction_depth() or not self._dropped():
+                raise
+            super().begin(isolation_level)
+
+    def execute_sql(self, sql: str, params: Any = None) -> Any:
+        attempt = 0
+        while True:
+            try:
+                return super().execute_sql(sql, params)
+            except (peewee.OperationalError, peewee.InterfaceError):
+                if (attempt >= READ_RETRIES or self.in_transaction() or not _is_read(sql)
+                        or not self._dropped()):
+                    raise
+                attempt += 1
+                log.warning("a read met a dropped connection; reading again (%d)", attempt)
+
+
+class ExistingFileSqliteDatabase(peewee.SqliteDatabase):
+    """SQLite that opens the database file only if it is there (`mode=rw`).
+
+    The runner opens a connection for each job. Were the file's share to vanish, plain SQLite
+    would make a new, empty database where the file was (on the bare mount point), and the app
+    would go on as if every case were gone; here the open fails instead, as "Databasfilen går
+    inte att nå" (`storage_errors`). `connect` makes a new database's file first."""
+
+    def _connect(self) -> sqlite3.Connection:
+        if self.database == ":memory:":
+            return super()._connect()  # type: ignore[misc]
+        uri = Path(self.database).resolve().as_uri() + "?mode=rw"
+        conn = sqlite3.connect(uri, timeout=self._timeout,  # type: ignore[attr-defined]
+                               isolation_level=None, uri=True, **self.connect_params)
+        try:
+            self._add_conn_hooks(conn)  # type: ignore[attr-defined]
+        except Exception:
+            conn.close()
+            raise
+        return conn
 
 
 class BaseModel(peewee.Model):
@@ -183,7 +320,7 @@ def make_database(url: DatabaseUrl, password: str | None = None) -> peewee.Datab
     """A peewee database for `url`, not yet connected."""
     if url.engine is Engine.SQLITE:
         assert url.path is not None
-        return peewee.SqliteDatabase(str(url.path), pragmas=SQLITE_PRAGMAS, timeout=10)
+        return ExistingFileSqliteDatabase(str(url.path), pragmas=SQLITE_PRAGMAS, timeout=10)
     params: dict[str, Any] = {
         "host": url.host,
         "port": url.port,
@@ -193,11 +330,19 @@ def make_database(url: DatabaseUrl, password: str | None = None) -> peewee.Datab
         # No server-side prepared statements: after a few runs PostgreSQL switches a prepared
         # search to a generic plan that cannot use the prefix indexes (3× slower keystrokes).
         "prepare_threshold": None,
+        # A network that drops without a word (no reset from the other end): notice within
+        # about half a minute instead of TCP's quarter of an hour. Keepalives while waiting for
+        # an answer; tcp_user_timeout for data the server never acknowledged.
+        "keepalives": 1,
+        "keepalives_idle": 15,
+        "keepalives_interval": 5,
+        "keepalives_count": 3,
+        "tcp_user_timeout": 30_000,
     }
     if password:
         params["password"] = password
     load_postgresql_driver()
-    return peewee.PostgresqlDatabase(url.name, prefer_psycopg3=True, **params)
+    return ReconnectingPostgresqlDatabase(url.name, prefer_psycopg3=True, **params)
 
 
 def connect(url: DatabaseUrl, password: str | None = None) -> peewee.Database:
@@ -207,6 +352,8 @@ def connect(url: DatabaseUrl, password: str | None = None) -> peewee.Database:
         if url.path.exists() and not url.path.is_file():
             raise ConnectionProblem(ProblemKind.NOT_A_FILE, f"{url.path} är inte en databasfil.")
         url.path.parent.mkdir(parents=True, exist_ok=True)
+        if not url.path.exists():  # a new database: its file, which later opens need
+            sqlite3.connect(url.path).close()
     db = make_database(url, password)
     try:
         db.connect(reuse_if_open=True)
@@ -240,13 +387,24 @@ def check_connection(url: DatabaseUrl, password: str | None = None) -> None:
 @contextmanager
 def storage_errors() -> Iterator[None]:
     """Turn a storage failure inside the block into the core's `StorageError` (the cause kept
-    for the log), so callers outside the core handle one error type and never import peewee.
+    for the log), so callers outside the core handle one error type and never import peewee:
+    `ServerUnreachable` when the database is out of reach, else a plain `StorageError`.
     Errors the core raises itself (`SipError`) pass through unchanged."""
     try:
         yield
     except (peewee.DatabaseError, peewee.InterfaceError) as exc:
+        gone = _out_of_reach(exc)
+        if gone is not None:
+            log.error("database out of reach: %s", type(exc).__name__)
+            raise ServerUnreachable(gone) from exc
         log.error("storage error: %s", type(exc).__name__)
         raise StorageError() from exc
+
+
+def ping() -> None:
+    """Ask the database for nothing: raises when it cannot be reached (the UI asks while it
+    waits for a server to come back)."""
+    database.execute_sql("SELECT 1")
 
 
 def analyze(db: peewee.Database | None = None) -> None:

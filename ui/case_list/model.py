@@ -168,12 +168,12 @@ class CaseListModel(QAbstractTableModel):
     def set_filter(self, flt: CaseFilter) -> None:
         """Show the cases matching `flt` (counts them again; rows are fetched when shown)."""
         self._filter = flt
-        self.refresh()
+        self._rows.reset()  # another list: a failure shows none of the old rows
 
     def refresh(self) -> None:
         """Count again and fetch the first page in the background, e.g. after a case was
         created; the rows shown stay until the new ones are here (`count_changed`)."""
-        self._rows.reset()
+        self._rows.reset(keep_on_failure=True)
 
     def _count(self) -> int:
         """In the worker: the cases matching the filter; when none do, also whether there are

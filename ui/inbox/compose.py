@@ -38,7 +38,13 @@ from PySide6.QtWidgets import (
 
 from sipdesk.desk import message_page
 from sipdesk.desk.message_page import ComposeStart
-from sipdesk.errors import PermissionDenied, SipError, StorageError, ValidationError
+from sipdesk.errors import (
+    PermissionDenied,
+    ServerUnreachable,
+    SipError,
+    StorageError,
+    ValidationError,
+)
 from sipdesk.messages import messaging
 from sipdesk.messages.messaging import Message, UnitChoice
 from sipdesk.storage.models import Unit, User
@@ -431,9 +437,10 @@ class ComposeDialog(QDialog):
     def _send_failed(self, problem: Exception) -> None:
         if isinstance(problem, StorageError):
             log.error("sending a message failed: %s", type(problem).__name__)
-            messages.error(self, NOT_SENT,
-                           "Det gick inte att spara i databasen. Det du skrivit finns kvar — "
-                           "kontrollera anslutningen och försök igen.")
+            messages.error(self, NOT_SENT, problem.message if isinstance(
+                problem, ServerUnreachable) else
+                "Det gick inte att spara i databasen. Det du skrivit finns kvar — "
+                "kontrollera anslutningen och försök igen.")
         elif isinstance(problem, SipError):
             self._show_problem(problem)
         else:

@@ -138,14 +138,14 @@ class MailboxModel(QAbstractTableModel):
     def set_filter(self, flt: MailFilter) -> None:
         folder_changed = flt.folder is not self._filter.folder
         self._filter = flt
-        self.refresh()
+        self._rows.reset()  # another list: a failure shows none of the old rows
         if folder_changed:
             self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, CASE)
 
     def refresh(self) -> None:
         """Count again and fetch the first page in the background (a new message, a receipt, a
         new filter); the rows shown stay until the new ones are here (`count_changed`)."""
-        self._rows.reset()
+        self._rows.reset(keep_on_failure=True)
 
     def _counted(self, count: int) -> None:
         self.beginResetModel()

@@ -82,9 +82,9 @@ class TodoModel(QAbstractTableModel):
                 report_failure(None, exc, "Att göra kunde inte hämtas")
                 return
             log.error("todo query failed: %s", type(exc).__name__)
+            # What was shown stays readable (a server away for a while clears nothing).
             self.load_failed.emit("Det gick inte att hämta Att göra från databasen. "
                                   "Kontrollera anslutningen och tryck F5.")
-            self._show([])
 
         Operation(self, lambda: todo.todo_for(user, today=day)).success(done).failure(
             failed).run()

@@ -18,7 +18,7 @@ import shiboken6
 from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import QWidget, QWizard
 
-from sipdesk.errors import SipError, StorageError, ValidationError
+from sipdesk.errors import ServerUnreachable, SipError, StorageError, ValidationError
 from sipdesk.meetings.invitation import InvitationDraft, Meeting
 from sipdesk.meetings.invitation_start import (
     InvitationStart,
@@ -270,6 +270,8 @@ class KallelseWizard(QWizard):
         if isinstance(problem, StorageError):
             log.error("sending a kallelse failed: %s", type(problem).__name__)
             messages.error(self, "Kallelsen kunde inte skickas",
+                           "Servern svarar inte. Ingenting är skickat och det du skrivit finns "
+                           "kvar — försök igen." if isinstance(problem, ServerUnreachable) else
                            "Det gick inte att spara i databasen. Ingenting är skickat och det "
                            "du skrivit finns kvar — kontrollera anslutningen och försök igen.")
         elif isinstance(problem, ValidationError):
