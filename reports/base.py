@@ -20,7 +20,7 @@ from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen import canvas
-from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate
+from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate, Table
 
 from sipdesk import clock, settings
 from sipdesk.paths import resource_dir
@@ -36,6 +36,7 @@ _FONT_FILES = {
 }
 MARGIN = 18 * mm
 HEADER_HEIGHT = 20 * mm
+BODY_HEIGHT = A4[1] - 2 * MARGIN - HEADER_HEIGHT  # the frame every page's text flows in
 BOX_EMPTY = "\u2610"  # ☐
 BOX_TICKED = "\u2612"  # ☒
 
@@ -83,6 +84,51 @@ def iso_date(day: dt.date | None) -> str:
 def esc(text: str | None) -> str:
     """User text made safe for a Paragraph: markup escaped, line breaks kept."""
     return html.escape(text or "", quote=False).replace("\n", "<br/>")
+
+
+# ---- long text ---------------------------------------------------------------------------------
+#
+# Every document prints whatever the input limits allow (issue 13): a name of 200 characters
+# without a space, an intervention of 20,000. A Paragraph breaks a word longer than its line
+# (ReportLab's splitLongWords, on by default), and flows on over as many pages as it needs; a
+# table row cannot, unless the table may split inside it. `SplittableTable` lets it, and only
+# for a row too tall to keep whole: every table of normal rows breaks between rows as before.
+TALL_ROW = BODY_HEIGHT / 3
+# The least of a tall row worth starting at the foot of a page (three lines of body text); with
+# less room left the row starts on the next page.
+ROW_START = 36.0
+
+
+class SplittableTable(Table):
+    """A Table whose rows may be taller than a page.
+
+    It splits between rows as a Table does. When no row boundary fits — the next row is taller
+    than the room left — a row taller than a third of a page is split inside itself (ReportLab's
+    in-row split: each cell's paragraphs continue in the same row on the next page, under the
+    repeated header rows); a shorter row moves to the next page whole, as it always did.
+    A cell that is a single flowable is held in a list: ReportLab splits a row only through
+    cells that are strings or lists of flowables (it would drop a bare flowable's text)."""
+
+    def __init__(self, data: Any, *args: Any, **kwargs: Any) -> None:
+        if not kwargs.get("normalizedData"):
+            data = [[[cell] if isinstance(cell, Flowable) else cell for cell in row]
+                    for row in data]
+        super().__init__(data, *args, **kwargs)
+
+    def split(self, availWidth: float, availHeight: float) -> list[Flowable]:
+        self._calc(availWidth, availHeight)
+        used = 0.0
+        for height in self._rowHeights:
+            if used + height > availHeight:
+                # Split inside the tall row right here: splitting before it would only move it
+                # to the next page, under a second copy of the header rows.
+                if height > TALL_ROW and availHeight - used >= ROW_START:
+                    parts = self._splitRows(availHeight, doInRowSplit=1)
+                    if parts:
+                        return parts
+                break
+            used += height
+        return super().split(availWidth, availHeight)  # between rows (splitInRow stays 0)
 
 
 @dataclass(frozen=True)
