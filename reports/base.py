@@ -18,6 +18,7 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen import canvas
 from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate, Table
@@ -131,6 +132,25 @@ class SplittableTable(Table):
         return super().split(availWidth, availHeight)  # between rows (splitInRow stays 0)
 
 
+def fitted(text: str, font: str, size: float, smallest: float, width: float
+           ) -> tuple[str, float]:
+    """One line drawn straight on the page (a letterhead, an address in the envelope window)
+    that must stay inside `width`: the size shrinks a point at a time down to `smallest`, and a
+    text still too long is cut with "…" rather than running off the sheet."""
+    while size > smallest and stringWidth(text, font, size) > width:
+        size = max(smallest, size - 1)
+    if stringWidth(text, font, size) <= width:
+        return text, size
+    low, high = 0, len(text)  # the longest start that fits with the ellipsis
+    while low < high:
+        middle = (low + high + 1) // 2
+        if stringWidth(text[:middle] + "…", font, size) <= width:
+            low = middle
+        else:
+            high = middle - 1
+    return text[:low].rstrip() + "…", size
+
+
 @dataclass(frozen=True)
 class Letterhead:
     organisation: str
@@ -230,11 +250,14 @@ class SipDocTemplate(BaseDocTemplate):
                            height=logo_height, width=40 * mm, preserveAspectRatio=True,
                            anchor="sw", mask="auto")
             x = MARGIN + 44 * mm
-        canv.setFont(f"{FONT}-Bold", 13)
-        canv.drawString(x, top - 6 * mm, self.letterhead.organisation)
+        room = width - MARGIN - x
+        name, size = fitted(self.letterhead.organisation, f"{FONT}-Bold", 13, 9, room)
+        canv.setFont(f"{FONT}-Bold", size)
+        canv.drawString(x, top - 6 * mm, name)
         if self.letterhead.unit:
-            canv.setFont(FONT, 9)
-            canv.drawString(x, top - 11 * mm, self.letterhead.unit)
+            unit, size = fitted(self.letterhead.unit, FONT, 9, 7, room)
+            canv.setFont(FONT, size)
+            canv.drawString(x, top - 11 * mm, unit)
         canv.setStrokeColor(colors.HexColor("#999999"))
         canv.setLineWidth(0.5)
         canv.line(MARGIN, top - 16 * mm, width - MARGIN, top - 16 * mm)
