@@ -194,9 +194,9 @@ class AddressWindow(Flowable):
                               textColor=colors.HexColor("#a00000"), spaceBefore=size * 0.4)
         lines = [self.name] + ([self.organisation] if self.organisation else []) + self.address
         if clip is not None:
-            cut = keep is not None and keep < len(lines)
-            lines = [fitted(x + ("…" if cut and n == keep - 1 else ""), FONT, size, size,
-                            clip)[0] for n, x in enumerate(lines[:keep])]
+            kept = len(lines) if keep is None else keep
+            lines = [fitted(x + ("…" if kept < len(lines) and n == kept - 1 else ""), FONT,
+                            size, size, clip)[0] for n, x in enumerate(lines[:kept])]
         paragraphs = [Paragraph("<br/>".join(esc(x) for x in lines), style)]
         if not self.address:
             paragraphs.append(Paragraph(ADDRESS_MISSING, note))

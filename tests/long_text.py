@@ -24,7 +24,7 @@ from sipdesk.casework import lifecycle
 from sipdesk.casework.consent import Consent
 from sipdesk.casework.lifecycle import CaseStatusChange
 from sipdesk.meetings import invitation
-from sipdesk.meetings.invitation import HowInvited, InvitationDraft, ParticipantInput
+from sipdesk.meetings.invitation import InvitationDraft, ParticipantInput
 from sipdesk.meetings.invitation import ParticipantKind as Kind
 from sipdesk.plans.plan import (
     Intervention,
