@@ -30,9 +30,11 @@ from tests import long_text
 from tests.faults.conftest import size
 from tests.long_text import PLAN_TEXT, Printed, Text, printed
 
-EXAMPLES = size(8, 25)
+EXAMPLES = size(8, 12)
 FREE_TEXT = size(3_000, PLAN_TEXT)  # the longest free text tried
-ROWS = size(4, 8)
+# Rows of each table (participants, sub-goals, interventions, others' actions; extra letters):
+# fewer at full size, where each holds 20,000-character texts (a plan of ~150 pages).
+ROWS = size(4, 3)
 
 # What a text is made of, repeated up to its length.
 SHAPES = (
