@@ -30,7 +30,7 @@ from tests import long_text
 from tests.faults.conftest import size
 from tests.long_text import PLAN_TEXT, Printed, Text, printed
 
-EXAMPLES = size(8, 12)
+EXAMPLES = size(5, 12)
 FREE_TEXT = size(3_000, PLAN_TEXT)  # the longest free text tried
 # Rows of each table (participants, sub-goals, interventions, others' actions; extra letters):
 # fewer at full size, where each holds 20,000-character texts (a plan of ~150 pages).
