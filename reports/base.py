@@ -18,9 +18,10 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen import canvas
-from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate
+from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate, Table
 
 from sipdesk import clock, settings
 from sipdesk.paths import resource_dir
@@ -36,6 +37,7 @@ _FONT_FILES = {
 }
 MARGIN = 18 * mm
 HEADER_HEIGHT = 20 * mm
+BODY_HEIGHT = A4[1] - 2 * MARGIN - HEADER_HEIGHT  # the frame every page's text flows in
 BOX_EMPTY = "\u2610"  # ☐
 BOX_TICKED = "\u2612"  # ☒
 
@@ -83,6 +85,70 @@ def iso_date(day: dt.date | None) -> str:
 def esc(text: str | None) -> str:
     """User text made safe for a Paragraph: markup escaped, line breaks kept."""
     return html.escape(text or "", quote=False).replace("\n", "<br/>")
+
+
+# ---- long text ---------------------------------------------------------------------------------
+#
+# Every document prints whatever the input limits allow (issue 13): a name of 200 characters
+# without a space, an intervention of 20,000. A Paragraph breaks a word longer than its line
+# (ReportLab's splitLongWords, on by default), and flows on over as many pages as it needs; a
+# table row cannot, unless the table may split inside it. `SplittableTable` lets it, and only
+# for a row too tall to keep whole: every table of normal rows breaks between rows as before.
+TALL_ROW = BODY_HEIGHT / 3
+# The least of a tall row worth starting at the foot of a page (three lines of body text); with
+# less room left the row starts on the next page.
+ROW_START = 36.0
+
+
+class SplittableTable(Table):
+    """A Table whose rows may be taller than a page.
+
+    It splits between rows as a Table does. When no row boundary fits — the next row is taller
+    than the room left — a row taller than a third of a page is split inside itself (ReportLab's
+    in-row split: each cell's paragraphs continue in the same row on the next page, under the
+    repeated header rows); a shorter row moves to the next page whole, as it always did.
+    A cell that is a single flowable is held in a list: ReportLab splits a row only through
+    cells that are strings or lists of flowables (it would drop a bare flowable's text)."""
+
+    def __init__(self, data: Any, *args: Any, **kwargs: Any) -> None:
+        if not kwargs.get("normalizedData"):
+            data = [[[cell] if isinstance(cell, Flowable) else cell for cell in row]
+                    for row in data]
+        super().__init__(data, *args, **kwargs)
+
+    def split(self, availWidth: float, availHeight: float) -> list[Flowable]:
+        self._calc(availWidth, availHeight)
+        used = 0.0
+        for height in self._rowHeights:
+            if used + height > availHeight:
+                # Split inside the tall row right here: splitting before it would only move it
+                # to the next page, under a second copy of the header rows.
+                if height > TALL_ROW and availHeight - used >= ROW_START:
+                    parts = self._splitRows(availHeight, doInRowSplit=1)
+                    if parts:
+                        return parts
+                break
+            used += height
+        return super().split(availWidth, availHeight)  # between rows (splitInRow stays 0)
+
+
+def fitted(text: str, font: str, size: float, smallest: float, width: float
+           ) -> tuple[str, float]:
+    """One line drawn straight on the page (a letterhead, an address in the envelope window)
+    that must stay inside `width`: the size shrinks a point at a time down to `smallest`, and a
+    text still too long is cut with "…" rather than running off the sheet."""
+    while size > smallest and stringWidth(text, font, size) > width:
+        size = max(smallest, size - 1)
+    if stringWidth(text, font, size) <= width:
+        return text, size
+    low, high = 0, len(text)  # the longest start that fits with the ellipsis
+    while low < high:
+        middle = (low + high + 1) // 2
+        if stringWidth(text[:middle] + "…", font, size) <= width:
+            low = middle
+        else:
+            high = middle - 1
+    return text[:low].rstrip() + "…", size
 
 
 @dataclass(frozen=True)
@@ -184,11 +250,14 @@ class SipDocTemplate(BaseDocTemplate):
                            height=logo_height, width=40 * mm, preserveAspectRatio=True,
                            anchor="sw", mask="auto")
             x = MARGIN + 44 * mm
-        canv.setFont(f"{FONT}-Bold", 13)
-        canv.drawString(x, top - 6 * mm, self.letterhead.organisation)
+        room = width - MARGIN - x
+        name, size = fitted(self.letterhead.organisation, f"{FONT}-Bold", 13, 9, room)
+        canv.setFont(f"{FONT}-Bold", size)
+        canv.drawString(x, top - 6 * mm, name)
         if self.letterhead.unit:
-            canv.setFont(FONT, 9)
-            canv.drawString(x, top - 11 * mm, self.letterhead.unit)
+            unit, size = fitted(self.letterhead.unit, FONT, 9, 7, room)
+            canv.setFont(FONT, size)
+            canv.drawString(x, top - 11 * mm, unit)
         canv.setStrokeColor(colors.HexColor("#999999"))
         canv.setLineWidth(0.5)
         canv.line(MARGIN, top - 16 * mm, width - MARGIN, top - 16 * mm)

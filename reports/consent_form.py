@@ -22,6 +22,7 @@ from .base import (
     BOX_EMPTY,
     BOX_TICKED,
     SipDocTemplate,
+    SplittableTable,
     Target,
     build,
     esc,
@@ -133,7 +134,7 @@ def story(data: ConsentFormData) -> list[Flowable]:
         Paragraph(f"Ärende {esc(data.case_number)}", st["small"]),
         Spacer(1, 3 * mm),
         Paragraph("Personuppgifter", st["h2"]),
-        Table(
+        SplittableTable(
             [[Paragraph("Namn", st["small"]), Paragraph(esc(data.person_name), st["body"])],
              [Paragraph("Personnummer", st["small"]), Paragraph(esc(data.personal_number),
                                                                 st["body"])],

@@ -33,7 +33,9 @@ from .base import (
     MARGIN,
     Letterhead,
     NumberedCanvas,
+    SplittableTable,
     esc,
+    fitted,
     municipality_letterhead,
     written_date,
     written_date_with_weekday,
@@ -182,11 +184,19 @@ class AddressWindow(Flowable):
         frame_top = MARGIN + HEADER_HEIGHT
         return availWidth, FIRST_BODY_TOP - frame_top
 
-    def _address_paragraphs(self, size: float) -> list[Paragraph]:
+    def _address_paragraphs(self, size: float, *, clip: float | None = None,
+                            keep: int | None = None) -> list[Paragraph]:
+        """The address block at `size`; with `clip`, each line cut to one line of that width
+        and only the first `keep` lines (the last of them ending in "…" when some are left
+        out)."""
         style = ParagraphStyle("address", fontName=FONT, fontSize=size, leading=size * 1.2)
         note = ParagraphStyle("address-note", parent=style, fontName=f"{FONT}-Bold",
                               textColor=colors.HexColor("#a00000"), spaceBefore=size * 0.4)
         lines = [self.name] + ([self.organisation] if self.organisation else []) + self.address
+        if clip is not None:
+            kept = len(lines) if keep is None else keep
+            lines = [fitted(x + ("…" if kept < len(lines) and n == kept - 1 else ""), FONT,
+                            size, size, clip)[0] for n, x in enumerate(lines[:kept])]
         paragraphs = [Paragraph("<br/>".join(esc(x) for x in lines), style)]
         if not self.address:
             paragraphs.append(Paragraph(ADDRESS_MISSING, note))
@@ -194,19 +204,35 @@ class AddressWindow(Flowable):
             paragraphs.append(Paragraph(POSTAL_CODE_MISSING, note))
         return paragraphs
 
+    def _fitted_address(self, width: float, room: float
+                        ) -> tuple[list[Paragraph], list[float]]:
+        """The address at the largest size that fits the window. 11 pt reads well and suits
+        the post's machines (10–12 pt); a long address shrinks rather than leaving the window,
+        and one too long even at 8 pt is cut, line by line, rather than printed over the
+        letter."""
+        def measure(paragraphs: list[Paragraph]) -> list[float]:
+            return [p.wrap(width, room)[1] + p.getSpaceBefore() for p in paragraphs]
+
+        for size in (11.0, 10.0, 9.0, 8.0):
+            paragraphs = self._address_paragraphs(size)
+            heights = measure(paragraphs)
+            if sum(heights) <= room:
+                return paragraphs, heights
+        lines = 1 + bool(self.organisation) + len(self.address)
+        for keep in range(lines, 0, -1):
+            paragraphs = self._address_paragraphs(8.0, clip=width, keep=keep)
+            heights = measure(paragraphs)
+            if sum(heights) <= room:
+                break
+        return paragraphs, heights
+
     def drawOn(self, canv: canvas.Canvas, x: float, y: float, _sW: float = 0) -> None:
         if isinstance(canv, LetterCanvas):
             canv.letter_starts_here = True
         _page_width, page_height = A4
         width = WINDOW_WIDTH - 2 * WINDOW_INSET
         room = WINDOW_HEIGHT - 2 * WINDOW_INSET
-        # 11 pt reads well and suits the post's machines (10–12 pt); a long address shrinks
-        # rather than leaving the window.
-        for size in (11.0, 10.0, 9.0, 8.0):
-            paragraphs = self._address_paragraphs(size)
-            heights = [p.wrap(width, room)[1] + p.getSpaceBefore() for p in paragraphs]
-            if sum(heights) <= room:
-                break
+        paragraphs, heights = self._fitted_address(width, room)
         top = page_height - WINDOW_TOP - WINDOW_INSET
         for paragraph, height in zip(paragraphs, heights, strict=True):
             top -= height
@@ -275,10 +301,10 @@ def signature(ctx: LetterContext, st: dict[str, ParagraphStyle]) -> list[Flowabl
 def facts_table(rows: list[tuple[str, str | Flowable]], st: dict[str, ParagraphStyle]) -> Table:
     """Label and value, the value already escaped (it may hold <br/>) or a flowable."""
     label = ParagraphStyle("fact-label", parent=st["body"], fontName=f"{FONT}-Bold")
-    table = Table([[Paragraph(esc(caption), label),
-                    Paragraph(value, st["body"]) if isinstance(value, str) else value]
-                   for caption, value in rows],
-                  colWidths=[42 * mm, A4[0] - 2 * MARGIN - 42 * mm], hAlign="LEFT")
+    table = SplittableTable([[Paragraph(esc(caption), label),
+                              Paragraph(value, st["body"]) if isinstance(value, str) else value]
+                             for caption, value in rows],
+                            colWidths=[42 * mm, A4[0] - 2 * MARGIN - 42 * mm], hAlign="LEFT")
     table.setStyle(TableStyle([
         ("LEFTPADDING", (0, 0), (-1, -1), 0),
         ("RIGHTPADDING", (0, 0), (-1, -1), 4),

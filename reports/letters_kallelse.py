@@ -11,11 +11,11 @@ from __future__ import annotations
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer, Table, TableStyle
+from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer, TableStyle
 
 from sipdesk.meetings.invitation import Participant, ParticipantKind
 
-from .base import MARGIN, esc, styles, written_date_with_weekday
+from .base import MARGIN, SplittableTable, esc, styles, written_date_with_weekday
 from .letters_common import (
     Letter,
     LetterContext,
@@ -59,8 +59,8 @@ def _invited_list(lines: list[str], st: dict[str, ParagraphStyle]) -> str | Flow
     half = (len(lines) + 1) // 2
     columns = ["<br/>".join(esc(line) for line in part) for part in (lines[:half], lines[half:])]
     width = (A4[0] - 2 * MARGIN - 42 * mm) / 2
-    table = Table([[Paragraph(columns[0], small), Paragraph(columns[1], small)]],
-                  colWidths=[width, width], hAlign="LEFT")
+    table = SplittableTable([[Paragraph(columns[0], small), Paragraph(columns[1], small)]],
+                            colWidths=[width, width], hAlign="LEFT")
     table.setStyle(TableStyle([("LEFTPADDING", (0, 0), (-1, -1), 0),
                                ("RIGHTPADDING", (0, 0), (-1, -1), 4),
                                ("TOPPADDING", (0, 0), (-1, -1), 0),

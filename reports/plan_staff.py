@@ -28,7 +28,9 @@ from sipdesk.plans.plan import (
 )
 
 from .base import (
+    BODY_HEIGHT,
     FONT,
+    SplittableTable,
     esc,
     iso_date,
 )
@@ -71,8 +73,8 @@ def _section(heading: str, body: list[Flowable], st: dict[str, ParagraphStyle],
 
 
 def _key_values(rows: list[tuple[str, str]], st: dict[str, ParagraphStyle]) -> Table:
-    table = Table([[Para(esc(k), st["label"]), Para(v, st["body"])] for k, v in rows],
-                  colWidths=[38 * mm, WIDTH - 38 * mm], hAlign="LEFT")
+    table = SplittableTable([[Para(esc(k), st["label"]), Para(v, st["body"])] for k, v in rows],
+                            colWidths=[38 * mm, WIDTH - 38 * mm], hAlign="LEFT")
     table.setStyle(TableStyle([
         ("LEFTPADDING", (0, 0), (-1, -1), 0),
         ("TOPPADDING", (0, 0), (-1, -1), 1),
@@ -85,7 +87,11 @@ def _key_values(rows: list[tuple[str, str]], st: dict[str, ParagraphStyle]) -> T
 CELL_SIZE = 8.5
 CELL_LEADING = 10.5
 CELL_PAD = 3
-Cell: TypeAlias = Flowable | str
+# A cell taller than this is a Paragraph, and so is every other cell of its row: only such a
+# row can be tall enough to split across pages (base.TALL_ROW), and ReportLab splits a
+# Paragraph at its lines exactly, a plain string only roughly.
+TALL_CELL = 12 * CELL_LEADING
+Cell: TypeAlias = Flowable | str | list[Flowable]
 
 
 def _fits(text: str, width: float, font: str = FONT) -> bool:
@@ -98,21 +104,39 @@ def _cell(*texts: str, width: float, st: dict[str, ParagraphStyle], font: str = 
     Wrapped here into a string of lines, which the table draws line by line: a Paragraph costs
     several times as much to build, measure and draw, and a plan's tables are most of its
     cells. A word too long for the column (a long e-mail address, say) falls back to a
-    Paragraph, which can break it."""
+    Paragraph, which can break it, and so does a text too tall for a string (TALL_CELL)."""
     lines: list[str] = []
     for text in texts:
         for part in text.strip().splitlines() or [""]:
             lines += simpleSplit(part, font, CELL_SIZE, width - 2 * CELL_PAD) or [""]
-    if all(_fits(line, width, font) for line in lines):
+    if len(lines) * CELL_LEADING <= TALL_CELL and all(_fits(line, width, font)
+                                                      for line in lines):
         return "\n".join(lines)
     markup = "<br/>".join(esc(t.strip()) for t in texts)
     return Para(f"<i>{markup}</i>" if font.endswith("Oblique") else markup, st["cell"])
 
 
+def _tall(cell: Cell, width: float) -> bool:
+    """Whether a cell's paragraph is taller than TALL_CELL (Para keeps the wrap it measured)."""
+    return (isinstance(cell, Flowable)
+            and cell.wrap(width - 2 * CELL_PAD, BODY_HEIGHT)[1] > TALL_CELL)
+
+
+def _paragraph_row(row: list[Cell], st: dict[str, ParagraphStyle]) -> list[Cell]:
+    """A tall row's string cells as Paragraphs, so the row splits across pages cleanly."""
+    return [Para(esc(cell), st["cell"]) if isinstance(cell, str) and cell else cell
+            for cell in row]
+
+
 def _grid(rows: list[list[Cell]], widths: list[float], *, header_rows: int = 1,
           extra: list[tuple] | None = None) -> Table:
-    """A ruled table whose first `header_rows` rows repeat on every page it spans."""
-    table = Table(rows, colWidths=widths, repeatRows=header_rows, hAlign="LEFT")
+    """A ruled table whose first `header_rows` rows repeat on every page it spans; a row
+    taller than a third of a page may split across pages (base.SplittableTable)."""
+    st = plan_styles(large=False)
+    rows = [_paragraph_row(row, st) if any(_tall(cell, width) for cell, width
+                                           in zip(row, widths, strict=True)) else row
+            for row in rows]
+    table = SplittableTable(rows, colWidths=widths, repeatRows=header_rows, hAlign="LEFT")
     table.setStyle(TableStyle([
         ("FONT", (0, 0), (-1, -1), FONT, CELL_SIZE, CELL_LEADING),
         ("FONT", (0, header_rows - 1), (-1, header_rows - 1), f"{FONT}-Bold", CELL_SIZE,
