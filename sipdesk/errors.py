@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 
@@ -41,7 +42,7 @@ class FieldConflict:
     field: str
     mine: Any
     theirs: Any
-    label: str = field(default="", compare=False)  # how it is shown, not what clashed
+    label: str = dataclasses.field(default="", compare=False)  # how it is shown, not what clashed
 
 
 class ConflictError(SipError):

@@ -170,6 +170,9 @@ def compare_and_set(model: type[BaseModel], row_id: int, *, loaded: Mapping[str,
             for name, mine in changes.items()
             if stored.get(name) != base.get(name) and (stored.get(name) != mine or name in strict)
         ]
+        if labels and any(c.field in labels for c in clashes):
+            # A derived column (a search key) clashes with the field it comes from: show that.
+            clashes = [c for c in clashes if c.field in labels]
         if clashes:
             raise ConflictError(what=what, mine=dict(changes), theirs=dict(stored),
                                 conflicts=clashes)
