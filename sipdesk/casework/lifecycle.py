@@ -325,8 +325,8 @@ def register_need(actor: User, case: Case, data: NeedInput,
         "need": data.need.strip(),
         "question": data.question.strip(),
     }
+    existing = need_of(case)  # read first: a correction's transaction starts with the write
     with database.atomic():
-        existing = need_of(case)
         if existing is None:
             record = NeedRecord.create(case=case, **values)
             audit.record(actor, action=AuditAction.CREATE, entity="need_record",

@@ -405,15 +405,18 @@ def save_intervention(actor: User, plan: PlanVersion, data: InterventionInput,
         name, message = next(iter(problems.items()))
         raise ValidationError(message, field=name)
     values = data.values()
+    if intervention_id is not None:
+        # Read before the transaction, so that its first statement is the compare-and-set
+        # (SQLite then waits for the other writer instead of failing on a stale snapshot).
+        item = Intervention.get_by_id(intervention_id)
+        if item.plan_id != plan.id or item.principal_id != data.principal_id:
+            raise PermissionDenied(OTHER_INTERVENTION)
     with database.atomic():
         if intervention_id is None:
             position = Intervention.select().where(Intervention.plan == plan).count()
             item = Intervention.create(plan=plan, written_by=actor, position=position, **values)
             summary = "Insats tillagd" if not data.no_action else "Ingen insats dokumenterad"
         else:
-            item = Intervention.get_by_id(intervention_id)
-            if item.plan_id != plan.id or item.principal_id != data.principal_id:
-                raise PermissionDenied(OTHER_INTERVENTION)
             loaded = (base or InterventionInput.of(item)).values()
             if not compare_and_set(Intervention, item.id, loaded=loaded, new=values,
                                    what=Intervention.called, labels=Intervention.labels):
@@ -453,14 +456,15 @@ def save_participant(actor: User, plan: PlanVersion, *, name: str, initials: str
                   contact=contact.strip(), principal=principal_id)
     if not values["name"]:
         raise ValidationError("Ange namn.", field="name")
+    if participant_id is not None:  # read first: the transaction starts with the write
+        row = PlanParticipant.get_by_id(participant_id)
+        if row.plan_id != plan.id:
+            raise PermissionDenied(OTHER_PARTICIPANT)
     with database.atomic():
         if participant_id is None:
             position = PlanParticipant.select().where(PlanParticipant.plan == plan).count()
             row = PlanParticipant.create(plan=plan, position=position, **values)
         else:
-            row = PlanParticipant.get_by_id(participant_id)
-            if row.plan_id != plan.id:
-                raise PermissionDenied(OTHER_PARTICIPANT)
             loaded = participant_values(row) if base is None else _participant_base(base)
             compare_and_set(PlanParticipant, row.id, loaded=loaded, new=values,
                             what=PlanParticipant.what, labels=PlanParticipant.labels)
