@@ -174,8 +174,10 @@ def compare_and_set(model: type[BaseModel], row_id: int, *, loaded: Mapping[str,
             # A derived column (a search key) clashes with the field it comes from: show that.
             clashes = [c for c in clashes if c.field in labels]
         if clashes:
+            saved_at = stored.get("updated_at")  # when theirs was saved, where it is kept
             raise ConflictError(what=what, mine=dict(changes), theirs=dict(stored),
-                                conflicts=clashes)
+                                conflicts=clashes,
+                                saved_at=saved_at if isinstance(saved_at, dt.datetime) else None)
         # Only other fields (or mine, set to the same value) moved: merge and try again.
         changes = {name: value for name, value in changes.items() if stored.get(name) != value}
         base.update({name: stored.get(name) for name in changes})

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Sequence
+from html import escape
 from typing import Any
 
 from PySide6.QtCore import Qt
@@ -24,8 +25,9 @@ from PySide6.QtWidgets import (
     QButtonGroup,
     QDialog,
     QDialogButtonBox,
+    QFrame,
     QGridLayout,
-    QGroupBox,
+    QHBoxLayout,
     QLabel,
     QPlainTextEdit,
     QRadioButton,
@@ -66,18 +68,21 @@ def _text_box(text: str, *, name: str, style: str) -> QPlainTextEdit:
     box.setReadOnly(True)
     box.setStyleSheet(style)
     box.setTabChangesFocus(True)
-    lines = min(max(text.count("\n") + 1, 2), 8)
-    box.setMinimumHeight(box.fontMetrics().lineSpacing() * lines + 14)
+    wrapped = sum(len(line) // 48 + 1 for line in text.split("\n"))  # about 48 a line
+    box.setFixedHeight(box.fontMetrics().lineSpacing() * min(max(wrapped, 2), 8) + 14)
     return box
 
 
-class _FieldChoice(QGroupBox):
+class _FieldChoice(QFrame):
     """One overlapping field: both texts side by side and the three choices."""
 
     def __init__(self, conflict: FieldConflict, *, theirs_title: str,
                  display: Callable[[str, Any], str], parent: QWidget | None = None) -> None:
-        super().__init__(conflict.label or conflict.field, parent)
+        super().__init__(parent)
         self.setObjectName(f"conflict_{conflict.field}")
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+        title = QLabel(f"<b>{escape(conflict.label or conflict.field)}</b>")
+        title.setObjectName(f"label_{conflict.field}")
         self.conflict = conflict
         self.mergeable = isinstance(conflict.mine, str) and isinstance(conflict.theirs, str)
         mine_text = display(conflict.field, conflict.mine)
@@ -85,21 +90,25 @@ class _FieldChoice(QGroupBox):
         self.mine_box = _text_box(mine_text, name=f"mine_{conflict.field}", style=MINE_STYLE)
         self.theirs_box = _text_box(theirs_text, name=f"theirs_{conflict.field}",
                                     style=THEIRS_STYLE)
+        tallest = max(self.mine_box.height(), self.theirs_box.height())
+        self.mine_box.setFixedHeight(tallest)  # side by side, one height
+        self.theirs_box.setFixedHeight(tallest)
         self.merge_box = QPlainTextEdit(conflict.mine if self.mergeable else "")
         self.merge_box.setObjectName(f"merge_{conflict.field}")
         self.merge_box.setTabChangesFocus(True)
         self.merge_box.setPlaceholderText("Skriv det som ska gälla")
-        self.merge_box.setMinimumHeight(self.merge_box.fontMetrics().lineSpacing() * 4 + 14)
+        self.merge_box.setFixedHeight(max(self.mine_box.height(),
+                                          self.merge_box.fontMetrics().lineSpacing() * 4 + 14))
         self.merge_box.hide()
-        self.mine_title = QLabel("<b>Din text</b>")
-        theirs_label = QLabel(f"<b>{theirs_title}</b>")
+        self.mine_title = QLabel("Din text")
+        theirs_label = QLabel(theirs_title)
         theirs_label.setWordWrap(True)
 
         self.buttons = QButtonGroup(self)
         row = QWidget()
-        row_layout = QVBoxLayout(row)
-        row_layout.setContentsMargins(0, 0, 0, 0)
-        row_layout.setSpacing(2)
+        row_layout = QHBoxLayout(row)
+        row_layout.setContentsMargins(0, 4, 0, 0)
+        row_layout.setSpacing(18)
         for key, text, tip in (
                 (KEEP_MINE, "Behåll min", "Spara din text i stället för den andras"),
                 (TAKE_THEIRS, "Ta deras", "Låt den andra personens text gälla"),
@@ -113,17 +122,19 @@ class _FieldChoice(QGroupBox):
             button.setProperty("choice", key)
             self.buttons.addButton(button)
             row_layout.addWidget(button)
+        row_layout.addStretch(1)
         self.buttons.buttonToggled.connect(self._toggled)
 
         grid = QGridLayout(self)
         grid.setColumnStretch(0, 1)
         grid.setColumnStretch(1, 1)
-        grid.addWidget(self.mine_title, 0, 0)
-        grid.addWidget(theirs_label, 0, 1)
-        grid.addWidget(self.mine_box, 1, 0)
-        grid.addWidget(self.merge_box, 1, 0)
-        grid.addWidget(self.theirs_box, 1, 1)
-        grid.addWidget(row, 2, 0, 1, 2)
+        grid.addWidget(title, 0, 0, 1, 2)
+        grid.addWidget(self.mine_title, 1, 0)
+        grid.addWidget(theirs_label, 1, 1)
+        grid.addWidget(self.mine_box, 2, 0)
+        grid.addWidget(self.merge_box, 2, 0)
+        grid.addWidget(self.theirs_box, 2, 1)
+        grid.addWidget(row, 3, 0, 1, 2)
 
     def choice(self) -> str:
         button = self.buttons.checkedButton()
@@ -141,8 +152,8 @@ class _FieldChoice(QGroupBox):
         merging = self.choice() == MERGE
         self.merge_box.setVisible(merging)
         self.mine_box.setVisible(not merging)
-        self.mine_title.setText("<b>Din text — ändra den till det som ska gälla</b>" if merging
-                                else "<b>Din text</b>")
+        self.mine_title.setText("Din text — skriv om den till det som ska gälla" if merging
+                                else "Din text")
         if merging:
             self.merge_box.setFocus(Qt.FocusReason.OtherFocusReason)
 
@@ -157,14 +168,14 @@ class ConflictDialog(QDialog):
         super().__init__(parent)
         self.setObjectName("conflict_dialog")
         self.setWindowTitle("Någon annan har ändrat samma sak")
-        who = saved_by or "någon annan"
+        who = saved_by or "Någon annan"
         when = f" kl. {saved_at:%H:%M}" if saved_at is not None else ""
-        thing = what or "Uppgifterna"
+        where = f" i {what[:1].lower()}{what[1:]}" if what else ""
+        same = "samma uppgift" if len(conflicts) == 1 else "samma uppgifter"
         intro = QLabel(
-            f"{thing} ändrades av {who}{when} medan du skrev, i "
-            f"{'samma uppgift' if len(conflicts) == 1 else 'samma uppgifter'} som du. "
-            "Ingenting är sparat än, och det du skrev finns kvar. Välj vad som ska gälla — "
-            "det andra du ändrat sparas som det är.")
+            f"{who} har sparat en ändring{when} av {same} som du{where}. Ingenting av ditt är "
+            "sparat än, och det du skrev finns kvar. Välj vad som ska gälla — det andra du "
+            "har ändrat sparas som det är.")
         intro.setObjectName("conflict_intro")
         intro.setWordWrap(True)
         theirs_title = "Den andra personens text"
@@ -204,7 +215,7 @@ class ConflictDialog(QDialog):
         layout.addWidget(self.missing)
         layout.addWidget(self.button_box)
         self._update_ok()
-        self.resize(760, min(220 + 230 * len(self.fields), 700))
+        self.resize(780, min(self.sizeHint().height() + 40, 720))
 
     def _update_ok(self) -> None:
         ready = all(choice.choice() for choice in self.fields)
