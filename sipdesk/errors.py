@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 
@@ -30,21 +34,41 @@ class AuthError(SipError):
     """Login failed."""
 
 
-class ConflictError(SipError):
-    """Someone else saved the record after it was opened.
+@dataclass
+class FieldConflict:
+    """One field both I and someone else changed, to different values: both sides, nothing
+    lost. `label` is the field's Swedish name (as the form says it)."""
 
-    `theirs` holds the values now in the database and `mine` the values the user
-    tried to save, so a dialog can show both and nothing typed is lost.
+    field: str
+    mine: Any
+    theirs: Any
+    label: str = dataclasses.field(default="", compare=False)  # how it is shown, not what clashed
+
+
+class ConflictError(SipError):
+    """Someone else saved the record after it was opened, in a field I changed too.
+
+    `conflicts` holds, for each overlapping field, my value and theirs (edits to different
+    fields merge and raise nothing); `theirs` is the whole record as stored now — the base a
+    choice is saved against, so a third save in between is noticed again — and `mine` the
+    values the user tried to save. `saved_by` and `saved_at` say who saved theirs and when,
+    where that is known.
     """
 
-    def __init__(self, *, what: str, mine: dict[str, Any], theirs: dict[str, Any]) -> None:
+    def __init__(self, *, what: str, mine: dict[str, Any], theirs: dict[str, Any],
+                 conflicts: Sequence[FieldConflict] = (), saved_by: str = "",
+                 saved_at: dt.datetime | None = None) -> None:
         super().__init__(
             f"{what} har ändrats av någon annan sedan du öppnade den. "
             "Dina ändringar är inte sparade men finns kvar i formuläret — "
             "jämför med den nya versionen och spara igen."
         )
+        self.what = what
         self.mine = mine
         self.theirs = theirs
+        self.conflicts = list(conflicts)
+        self.saved_by = saved_by
+        self.saved_at = saved_at
 
 
 STORAGE_MESSAGE = (

@@ -43,6 +43,9 @@ class OrganisationKind(LabelledEnum):
 
 class Organisation(VersionedModel):
     what = "Organisationen"
+    labels: ClassVar[dict[str, str]] = {
+        "name": "Namn", "principal": "Huvudman", "kind": "Slag", "law": "Lag",
+        "phone": "Telefon (växel)", "address": "Adress"}
     name = pw.CharField(max_length=200)
     principal = pw.ForeignKeyField(Principal, on_delete="RESTRICT", backref="organisations")
     principal_id: int
@@ -57,6 +60,9 @@ class Organisation(VersionedModel):
 
 class Contact(VersionedModel):
     what = "Kontakten"
+    labels: ClassVar[dict[str, str]] = {
+        "organisation": "Organisation", "name": "Namn", "role": "Roll", "phone": "Telefon",
+        "email": "E-post", "address": "Adress"}
     organisation = pw.ForeignKeyField(Organisation, on_delete="CASCADE", backref="contacts")
     organisation_id: int
     name = pw.CharField(max_length=200)
@@ -143,7 +149,10 @@ def add_contact(actor: User, organisation: Organisation, *, name: str, role: str
 
 
 def update_contact(actor: User, contact: Contact) -> Contact:
-    """Save changes made to a contact read earlier (refused if someone saved in between)."""
+    """Save changes made to a contact read earlier: only the fields changed since it was read,
+    each on condition it still holds the value read — someone else's change of other fields
+    merges; the same field changed by both is a `ConflictError` with both sides. After a
+    conflict, `contact.rebase(...)` with the stored values the user chose over."""
     _require_editor(actor)
     organisation = Organisation.get_by_id(contact.organisation_id)
     for field, message in contact_problems(organisation, name=contact.name, phone=contact.phone,

@@ -8,10 +8,10 @@ entry in one transaction. Later parts (kallelse, plan) call `transition()` for t
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import ClassVar
+from typing import Any, ClassVar
 
 import peewee as pw
 
@@ -31,7 +31,7 @@ from sipdesk.messages import messaging
 from sipdesk.rules.labelled import LabelledEnum, Labels
 from sipdesk.storage.db import BaseModel, database
 from sipdesk.storage.meeting_records import Meeting, MeetingStatus
-from sipdesk.storage.models import Case, CaseStatus, ConsentBasis, User, now
+from sipdesk.storage.models import Case, CaseStatus, ConsentBasis, User, compare_and_set, now
 from sipdesk.storage.plan_records import latest_version, participants
 
 S = CaseStatus
@@ -293,9 +293,25 @@ def refuse(actor: User, case: Case, *, reason: str, today: dt.date | None = None
 
 # ---- the need (DOMAIN step 1; its record and rules in `casework.need`) ----------------------
 
+NEED_LABELS = {"noticed_by": "Uppmärksammat av", "noticed_by_user": "Personal",
+               "noticed_by_name": "Namn", "noticed_on": "Datum", "need": "Behovet",
+               "question": "Frågan"}
+
+
+def need_values(record: NeedRecord) -> dict[str, Any]:
+    """A stored need's fields as a save compares them (what an edit starts from)."""
+    return {name: record.__data__.get(name) for name in NEED_LABELS}
+
+
 def register_need(actor: User, case: Case, data: NeedInput,
-                  *, today: dt.date | None = None) -> NeedRecord:
-    """Record (or correct) who noticed the need, when, the need and the question."""
+                  *, today: dt.date | None = None,
+                  base: Mapping[str, Any] | None = None) -> NeedRecord:
+    """Record (or correct) who noticed the need, when, the need and the question.
+
+    A correction saves only the fields that differ from `base` (what the dialog opened with,
+    `need_values`; by default the record as read here), each on condition it still holds that
+    value: another person's change of other fields merges, the same field changed by both is
+    a `ConflictError` with both sides and nothing saved."""
     require_can_see(actor, case)
     ensure_open(case)
     today = today or clock.today()
@@ -309,23 +325,18 @@ def register_need(actor: User, case: Case, data: NeedInput,
         "need": data.need.strip(),
         "question": data.question.strip(),
     }
+    existing = need_of(case)  # read first: a correction's transaction starts with the write
     with database.atomic():
-        existing = need_of(case)
         if existing is None:
             record = NeedRecord.create(case=case, **values)
             audit.record(actor, action=AuditAction.CREATE, entity="need_record",
                          entity_id=record.id, case=case, summary="Behovet registrerat",
                          changes=audit.diff({}, values))
             return record
-        before = {k: getattr(existing, k if k != "noticed_by_user" else "noticed_by_user_id")
-                  for k in values}
+        before = need_values(existing) if base is None else dict(base)
         changes = audit.diff(before, values)
-        updated = (NeedRecord.update(**values, version=NeedRecord.version + 1)
-                   .where((NeedRecord.id == existing.id)
-                          & (NeedRecord.version == existing.version)).execute())
-        if updated != 1:
-            raise ValidationError("Behovet har ändrats av någon annan — öppna ärendet igen.")
-        if changes:
+        if compare_and_set(NeedRecord, existing.id, loaded=before, new=values,
+                           what="Behovet", labels=NEED_LABELS) and changes:
             audit.record(actor, action=AuditAction.UPDATE, entity="need_record",
                          entity_id=existing.id, case=case, summary="Behovet ändrat",
                          changes=changes)

@@ -27,7 +27,7 @@ from sipdesk.accounts.access import meeting_case
 from sipdesk.accounts.audit import AuditAction
 from sipdesk.casework import lifecycle
 from sipdesk.casework.lifecycle import Action
-from sipdesk.errors import PermissionDenied, ValidationError
+from sipdesk.errors import ConflictError, FieldConflict, PermissionDenied, ValidationError
 from sipdesk.plans.plan_approval import (
     approval_requested_at,
     approve,
@@ -53,6 +53,14 @@ from sipdesk.plans.plan_language import (
     plain_language_hints,
     plain_language_warnings,
     text_hints,
+)
+from sipdesk.plans.plan_lists import (
+    OthersValue,
+    others_value,
+    save_other_actions,
+    save_sub_goals,
+    set_other_actions,
+    set_sub_goals,
 )
 from sipdesk.plans.plan_reads import (
     PlanView,
@@ -84,7 +92,7 @@ from sipdesk.plans.plan_rules import (
 )
 from sipdesk.storage.db import database
 from sipdesk.storage.meeting_records import Meeting, MeetingStatus
-from sipdesk.storage.models import Case, Principal, User
+from sipdesk.storage.models import Case, Principal, User, compare_and_set
 from sipdesk.storage.plan_records import (
     DOCUMENTATION_WORKDAYS,
     Intervention,
@@ -112,11 +120,13 @@ __all__ = [
     "REQUIRED_FIELDS",
     "SHARED_FIELDS",
     "TEXT_PLACES",
+    "ConflictError",
     "FieldConflict",
     "Intervention",
     "InterventionInput",
     "InterventionStatus",
     "OtherAction",
+    "OthersValue",
     "PlainLanguageHint",
     "PlanKind",
     "PlanParticipant",
@@ -147,6 +157,7 @@ __all__ = [
     "meeting_to_document",
     "municipality_and_region_present",
     "other_actions",
+    "others_value",
     "participant_problems",
     "participants",
     "parts",
@@ -161,7 +172,9 @@ __all__ = [
     "required_fields",
     "reset_part",
     "save_intervention",
+    "save_other_actions",
     "save_participant",
+    "save_sub_goals",
     "set_other_actions",
     "set_sub_goals",
     "skip_follow_up",
@@ -274,15 +287,6 @@ SHARED_FIELDS = (
 )
 
 
-@dataclass
-class FieldConflict:
-    """Someone else changed this field since you read it: both texts, nothing lost."""
-
-    field: str
-    mine: Any
-    theirs: Any
-
-
 _column = {"overall_principal": "overall_principal_id"}
 
 
@@ -313,7 +317,7 @@ def update_fields(actor: User, plan: PlanVersion, changes: dict[str, tuple[Any, 
                 current = PlanVersion.get_by_id(plan.id)
                 theirs = getattr(current, _column.get(name, name))
                 if theirs != new:
-                    conflicts.append(FieldConflict(name, new, theirs))
+                    conflicts.append(FieldConflict(name, new, theirs, audit.field_label(name)))
         if saved:
             audit.record(actor, action=AuditAction.UPDATE, entity="plan_version",
                          entity_id=plan.id, case=case,
@@ -333,17 +337,6 @@ def _check_treatment_reference(text: str) -> None:
             "inga detaljer om behandlingsbegränsningen.", field="treatment_limitation_ref")
 
 
-def set_sub_goals(actor: User, plan: PlanVersion, goals: list[str]) -> None:
-    case = ensure_editable(actor, plan)
-    with database.atomic():
-        SubGoal.delete().where(SubGoal.plan == plan).execute()
-        for position, text in enumerate(g.strip() for g in goals):
-            if text:
-                SubGoal.create(plan=plan, text=text, position=position)
-        audit.record(actor, action=AuditAction.UPDATE, entity="plan_version", entity_id=plan.id,
-                     case=case, summary=f"Delmål ändrade ({len(goals)} st)")
-
-
 @dataclass
 class InterventionInput:
     principal_id: int
@@ -356,6 +349,22 @@ class InterventionInput:
     ends_on: dt.date | None = None
     status: InterventionStatus = InterventionStatus.PLANNED
     no_action: bool = False
+
+    @classmethod
+    def of(cls, item: Intervention) -> InterventionInput:
+        """A stored intervention as the dialog shows it: what an edit starts from."""
+        return cls(principal_id=item.principal_id, what=item.what, goal=item.goal,
+                   unit=item.unit, responsible=item.responsible, how_often=item.how_often,
+                   starts_on=item.starts_on, ends_on=item.ends_on,
+                   status=InterventionStatus(item.status), no_action=bool(item.no_action))
+
+    def values(self) -> dict[str, Any]:
+        """The columns as saved (texts trimmed), keyed by field name."""
+        return dict(principal=self.principal_id, unit=self.unit.strip(), what=self.what.strip(),
+                    goal=self.goal.strip(), responsible=self.responsible.strip(),
+                    how_often=self.how_often.strip(), starts_on=self.starts_on,
+                    ends_on=self.ends_on, status=InterventionStatus(self.status).value,
+                    no_action=self.no_action)
 
 
 def intervention_problems(data: InterventionInput) -> dict[str, str]:
@@ -380,8 +389,14 @@ OTHER_PARTICIPANT = "Deltagaren hör till en annan plan."
 
 
 def save_intervention(actor: User, plan: PlanVersion, data: InterventionInput,
-                      intervention_id: int | None = None) -> Intervention:
-    """Add or change one of a principal's interventions (only that principal's writers)."""
+                      intervention_id: int | None = None, *,
+                      base: InterventionInput | None = None) -> Intervention:
+    """Add or change one of a principal's interventions (only that principal's writers).
+
+    A change saves only the fields that differ from `base` (what the dialog opened with; by
+    default the row as read here), each on condition it still holds that value: another
+    person's change of other fields merges, the same field changed by both is a
+    `ConflictError` with both sides and nothing saved."""
     case = ensure_editable(actor, plan)
     if not may_write_for(actor, plan, data.principal_id):
         raise PermissionDenied("Du kan bara dokumentera din egen huvudmans insatser.")
@@ -389,22 +404,25 @@ def save_intervention(actor: User, plan: PlanVersion, data: InterventionInput,
     if problems:
         name, message = next(iter(problems.items()))
         raise ValidationError(message, field=name)
-    values = dict(principal=data.principal_id, unit=data.unit.strip(), what=data.what.strip(),
-                  goal=data.goal.strip(), responsible=data.responsible.strip(),
-                  how_often=data.how_often.strip(), starts_on=data.starts_on,
-                  ends_on=data.ends_on, status=data.status.value, no_action=data.no_action)
+    values = data.values()
+    if intervention_id is not None:
+        # Read before the transaction, so that its first statement is the compare-and-set
+        # (SQLite then waits for the other writer instead of failing on a stale snapshot).
+        item = Intervention.get_by_id(intervention_id)
+        if item.plan_id != plan.id or item.principal_id != data.principal_id:
+            raise PermissionDenied(OTHER_INTERVENTION)
     with database.atomic():
-        reset_part(plan, data.principal_id)
         if intervention_id is None:
             position = Intervention.select().where(Intervention.plan == plan).count()
             item = Intervention.create(plan=plan, written_by=actor, position=position, **values)
             summary = "Insats tillagd" if not data.no_action else "Ingen insats dokumenterad"
         else:
-            item = Intervention.get_by_id(intervention_id)
-            if item.plan_id != plan.id or item.principal_id != data.principal_id:
-                raise PermissionDenied(OTHER_INTERVENTION)
-            Intervention.update(**values).where(Intervention.id == item.id).execute()
+            loaded = (base or InterventionInput.of(item)).values()
+            if not compare_and_set(Intervention, item.id, loaded=loaded, new=values,
+                                   what=Intervention.called, labels=Intervention.labels):
+                return item  # nothing changed: nothing to write or log
             summary = "Insats ändrad"
+        reset_part(plan, data.principal_id)
         principal = Principal.get_by_id(data.principal_id)
         audit.record(actor, action=AuditAction.UPDATE, entity="intervention", entity_id=item.id,
                      case=case, summary=f"{summary}: {principal.name}")
@@ -425,52 +443,51 @@ def delete_intervention(actor: User, plan: PlanVersion, intervention_id: int) ->
                      case=case, summary="Insats borttagen")
 
 
-def set_other_actions(actor: User, plan: PlanVersion, items: list[tuple[str, str, str]],
-                      *, none: bool = False) -> None:
-    """Actions by others (who, what, when) — or explicitly none."""
-    case = ensure_editable(actor, plan)
-    cleaned = [(w.strip(), t.strip(), n.strip()) for w, t, n in items if w.strip() or t.strip()]
-    for who, what, _when in cleaned:
-        if not who or not what:
-            raise ValidationError("Skriv både vem och vad för varje åtgärd.", field="others")
-    if none and cleaned:
-        raise ValidationError("Kryssa inte i ”inga” när det finns åtgärder av andra.",
-                              field="others_none")
-    with database.atomic():
-        OtherAction.delete().where(OtherAction.plan == plan).execute()
-        for position, (who, what, when) in enumerate(cleaned):
-            OtherAction.create(plan=plan, who=who, what=what, when=when, position=position)
-        PlanVersion.update(others_none=none).where(PlanVersion.id == plan.id).execute()
-        audit.record(actor, action=AuditAction.UPDATE, entity="plan_version", entity_id=plan.id,
-                     case=case, summary=("Åtgärder av andra: inga" if none else
-                                         f"Åtgärder av andra ändrade ({len(cleaned)} st)"))
-
-
 def save_participant(actor: User, plan: PlanVersion, *, name: str, initials: str,
                      profession: str, organisation: str, contact: str,
-                     principal_id: int | None = None, participant_id: int | None = None
-                     ) -> PlanParticipant:
+                     principal_id: int | None = None, participant_id: int | None = None,
+                     base: dict[str, Any] | None = None) -> PlanParticipant:
+    """Add or change a participant. A change saves only the fields that differ from `base`
+    (what the dialog opened with, keyed like the arguments; by default the row as read here),
+    each on condition it still holds that value (`ConflictError` with both sides if not)."""
     case = ensure_editable(actor, plan)
     values = dict(name=name.strip(), initials=initials.strip().upper(),
                   profession=profession.strip(), organisation=organisation.strip(),
                   contact=contact.strip(), principal=principal_id)
     if not values["name"]:
         raise ValidationError("Ange namn.", field="name")
+    if participant_id is not None:  # read first: the transaction starts with the write
+        row = PlanParticipant.get_by_id(participant_id)
+        if row.plan_id != plan.id:
+            raise PermissionDenied(OTHER_PARTICIPANT)
     with database.atomic():
         if participant_id is None:
             position = PlanParticipant.select().where(PlanParticipant.plan == plan).count()
             row = PlanParticipant.create(plan=plan, position=position, **values)
         else:
-            row = PlanParticipant.get_by_id(participant_id)
-            if row.plan_id != plan.id:
-                raise PermissionDenied(OTHER_PARTICIPANT)
-            PlanParticipant.update(**values).where(PlanParticipant.id == row.id).execute()
+            loaded = participant_values(row) if base is None else _participant_base(base)
+            compare_and_set(PlanParticipant, row.id, loaded=loaded, new=values,
+                            what=PlanParticipant.what, labels=PlanParticipant.labels)
         if principal_id is not None and not PrincipalPart.select().where(
                 (PrincipalPart.plan == plan) & (PrincipalPart.principal == principal_id)).exists():
             PrincipalPart.create(plan=plan, principal=principal_id)
         audit.record(actor, action=AuditAction.UPDATE, entity="plan_participant",
                      entity_id=row.id, case=case, summary=f"Deltagare i planen: {values['name']}")
     return PlanParticipant.get_by_id(row.id)
+
+
+def participant_values(row: PlanParticipant) -> dict[str, Any]:
+    """A stored participant's editable fields, keyed by field name."""
+    return {name: row.__data__.get(name) for name in
+            ("name", "initials", "profession", "organisation", "contact", "principal")}
+
+
+def _participant_base(base: dict[str, Any]) -> dict[str, Any]:
+    """What a dialog opened with (keyed like `save_participant`'s arguments), as stored."""
+    return {"name": base["name"].strip(), "initials": base["initials"].strip().upper(),
+            "profession": base["profession"].strip(),
+            "organisation": base["organisation"].strip(), "contact": base["contact"].strip(),
+            "principal": base.get("principal_id")}
 
 
 def remove_participant(actor: User, plan: PlanVersion, participant_id: int) -> None:

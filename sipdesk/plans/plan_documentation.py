@@ -10,8 +10,8 @@ again when the user moves between pages (others may write in the same version at
 `save_field(actor, plan_id, name, old, new)` saves one field the way the wizard saves as the
 user types: only if it still holds `old`, the value the user started from (compare-and-set);
 otherwise the `FieldConflict` with both values, nothing saved and nothing lost. The shared
-texts go through `plan.update_fields`; the sub-goals and the actions by others through their
-own use cases, after the same check.
+texts go through `plan.update_fields`; the sub-goals and the actions by others through
+`plan.save_sub_goals` and `plan.save_other_actions` (compare-and-set on the list's version).
 """
 
 from __future__ import annotations
@@ -35,10 +35,8 @@ from sipdesk.plans.plan import (
     PlanVersion,
     PrincipalPart,
 )
+from sipdesk.plans.plan_lists import OthersValue
 from sipdesk.storage.models import CaseStatus, Principal, User
-
-OtherRow = tuple[str, str, str]
-OthersValue = tuple[tuple[OtherRow, ...], bool]  # the rows (who, what, when), and "none"
 
 # The fields the wizard saves as the user types: the shared texts and two lists.
 LIST_FIELDS = ("sub_goals", "others")
@@ -156,21 +154,14 @@ def documentation_view(user: User, plan_id: int, *, today: dt.date) -> Documenta
 
 def save_field(actor: User, plan_id: int, name: str, old: Any, new: Any
                ) -> FieldConflict | None:
-    """Save one of the wizard's fields if it still holds `old`; else the conflict."""
+    """Save one of the wizard's fields if it still holds `old`; else the conflict. Each is a
+    compare-and-set in the database: a shared text on its column (`plan.update_fields`), a
+    list on the list's version (`plan.save_sub_goals`, `plan.save_other_actions`)."""
     version = plan.get_version(plan_id)
     access.plan_case(actor, version)  # before anything of the plan is compared or told
     if name == "sub_goals":
-        theirs: Any = plan.sub_goals(version)
-        if theirs not in (old, new):
-            return FieldConflict(name, new, theirs)
-        plan.set_sub_goals(actor, version, list(new))
-        return None
+        return plan.save_sub_goals(actor, version, list(old), list(new))
     if name == "others":
-        theirs = others_value(version)
-        if theirs not in (old, new):
-            return FieldConflict(name, new, theirs)
-        rows, none = new
-        plan.set_other_actions(actor, version, list(rows), none=none)
-        return None
+        return plan.save_other_actions(actor, version, old, new)
     conflicts = plan.update_fields(actor, version, {name: (old, new)})
     return conflicts[0] if conflicts else None

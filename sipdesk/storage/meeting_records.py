@@ -64,6 +64,10 @@ class MeetingStatus(StrEnum):
 
 class Meeting(VersionedModel):
     what = "Mötet"
+    labels: ClassVar[dict[str, str]] = {
+        "starts_at": "Mötestid", "status": "Status", "cancelled_reason": "Skäl att ställa in",
+        "person_told": "Den enskilde har fått veta", "place": "Plats", "purpose": "Syfte"}
+    strict: ClassVar[tuple[str, ...]] = ("status",)  # held or cancelled happens once
     case = pw.ForeignKeyField(Case, backref="meetings", on_delete="RESTRICT")
     case_id: int
     follow_up = pw.BooleanField(default=False)

@@ -18,7 +18,7 @@ from sipdesk.rules.labelled import LabelledEnum, Labels
 from sipdesk.rules.workdays import add_workdays
 from sipdesk.storage.db import BaseModel
 from sipdesk.storage.meeting_records import Meeting
-from sipdesk.storage.models import Case, Principal, User, now
+from sipdesk.storage.models import Case, Principal, User, VersionedModel, now
 
 DOCUMENTATION_WORKDAYS = 2
 
@@ -68,6 +68,10 @@ class PlanVersion(BaseModel):
     reopened_reason = pw.TextField(default="")
     previous = pw.ForeignKeyField("self", null=True, on_delete="RESTRICT")
     created_at = pw.DateTimeField(default=now)
+    # The lists edited as a whole are versioned as a whole: a save of one is
+    # `UPDATE … SET sub_goals_version = v + 1 WHERE sub_goals_version = v` (plan.save_sub_goals).
+    sub_goals_version = pw.IntegerField(default=1)
+    others_version = pw.IntegerField(default=1)
 
     class Meta:
         indexes = ((("case", "number"), True),)
@@ -81,7 +85,11 @@ class PlanVersion(BaseModel):
         return self.locked_at is not None
 
 
-class PlanParticipant(BaseModel):
+class PlanParticipant(VersionedModel):
+    what = "Deltagaren"
+    labels: ClassVar[dict[str, str]] = {
+        "name": "Namn", "initials": "Initialer", "profession": "Yrke",
+        "organisation": "Organisation", "principal": "Huvudman", "contact": "Kontaktuppgifter"}
     plan = pw.ForeignKeyField(PlanVersion, backref="participant_rows", on_delete="CASCADE")
     plan_id: int
     name = pw.CharField(max_length=200)
@@ -103,6 +111,15 @@ class SubGoal(BaseModel):
 
 
 class Intervention(BaseModel):
+    """One principal's intervention. Saved with `compare_and_set` on its fields (not a
+    VersionedModel: its text column is called `what`)."""
+
+    version = pw.IntegerField(default=1)
+    called: ClassVar[str] = "Insatsen"
+    labels: ClassVar[dict[str, str]] = {
+        "what": "Vad görs", "goal": "Mål", "unit": "Enhet", "responsible": "Ansvarig",
+        "how_often": "När eller hur ofta", "starts_on": "Startdatum", "ends_on": "Slutdatum",
+        "status": "Status", "no_action": "Ingen insats", "principal": "Huvudman"}
     plan = pw.ForeignKeyField(PlanVersion, backref="interventions", on_delete="CASCADE")
     plan_id: int
     principal = pw.ForeignKeyField(Principal, on_delete="RESTRICT")

@@ -121,15 +121,20 @@ REFUSED: dict[str, Call] = {
                                                                    w["meeting"]),
     "plan.update_fields": lambda w: plan.update_fields(
         w["outsider"], w["plan"], {"main_goal": (w["plan"].main_goal, "Annat")}),
-    "plan.set_sub_goals": lambda w: plan.set_sub_goals(w["outsider"], w["plan"], ["Ett"]),
+    "plan_lists.set_sub_goals": lambda w: plan.set_sub_goals(w["outsider"], w["plan"],
+                                                             ["Ett"]),
+    "plan_lists.save_sub_goals": lambda w: plan.save_sub_goals(
+        w["outsider"], w["plan"], plan.sub_goals(w["plan"]), ["Ett"]),
     "plan.save_intervention": lambda w: plan.save_intervention(
         w["outsider"], w["plan"], plan.InterventionInput(
             principal_id=w["outsider"].unit.principal_id, what="Något",
             responsible="Någon", how_often="Ofta")),
     "plan.delete_intervention": lambda w: plan.delete_intervention(
         w["outsider"], w["plan"], w["intervention"].id),
-    "plan.set_other_actions": lambda w: plan.set_other_actions(
+    "plan_lists.set_other_actions": lambda w: plan.set_other_actions(
         w["outsider"], w["plan"], [], none=True),
+    "plan_lists.save_other_actions": lambda w: plan.save_other_actions(
+        w["outsider"], w["plan"], plan.others_value(w["plan"]), ((), True)),
     "plan.save_participant": lambda w: plan.save_participant(
         w["outsider"], w["plan"], name="Olle Utanför", initials="OU", profession="Läkare",
         organisation="Grannland", contact=""),

@@ -41,6 +41,7 @@ RELEASED = {
     "0012_message_meeting.py": "3f8813f71d46a146f12ed5375aeea70d4c3899c9a898172b25aa907b7b15268f",
     "0013_repair_user_table.py":
         "eee0adc27793049a4a517e2ab2a96d7a9a819419f7ef6bb66664b8e5892e7475",
+    "0014_edit_versions.py": "0860ea7b437b62fe73bb70b57c397adef4fb57b2db63fd66306d5b2d4c00f060",
 }
 
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from typing import Any
 
 from PySide6.QtWidgets import (
     QButtonGroup,
@@ -29,6 +30,7 @@ from PySide6.QtWidgets import (
 from sipdesk.casework import lifecycle
 from sipdesk.casework.lifecycle import ClosureReason, NeedInput, NeedRecord, NoticedBy
 from sipdesk.desk.case_forms import ClosureForm, NeedForm
+from sipdesk.errors import FieldConflict
 from sipdesk.storage.models import Case, CaseStatus, User
 
 from ..session import Session
@@ -47,6 +49,9 @@ class NeedDialog(CaseFormDialog):
     def __init__(self, session: Session, case: Case, data: NeedForm, *,
                  today: dt.date | None = None, parent: QWidget | None = None) -> None:
         self.existing: NeedRecord | None = data.existing
+        # What a correction started from: a save changes only the fields that differ from it.
+        self.base: dict[str, Any] | None = (lifecycle.need_values(self.existing)
+                                            if self.existing else None)
         super().__init__(
             session, case, today=today,
             title="Ändra behov" if self.existing else "Registrera behov",
@@ -155,7 +160,39 @@ class NeedDialog(CaseFormDialog):
 
     def saving(self) -> Callable[[], NeedRecord]:
         user, case, data, today = self.session.user, self.case, self.input(), self.today
-        return lambda: lifecycle.register_need(user, case, data, today=today)
+        base = dict(self.base) if self.base is not None else None
+        return lambda: lifecycle.register_need(user, case, data, today=today, base=base)
+
+    # ---- someone else saved the same field (FormDialog opens the conflict dialog) ----------
+
+    def resolves_conflicts(self) -> bool:
+        return self.base is not None
+
+    def rebase_on(self, conflicts: list[FieldConflict]) -> None:
+        if self.base is not None:
+            self.base.update({c.field: c.theirs for c in conflicts})
+
+    def _user_index(self, user_id: Any) -> int:
+        return next((i for i in range(self.noticed_by_user.count())
+                     if (self.noticed_by_user.itemData(i) is None and user_id is None)
+                     or (self.noticed_by_user.itemData(i) is not None
+                         and self.noticed_by_user.itemData(i).id == user_id)), -1)
+
+    def conflict_display(self, field: str, value: Any) -> str:
+        if field == "noticed_by" and value:
+            return NoticedBy(value).label
+        if field == "noticed_by_user":
+            index = self._user_index(value)
+            return self.noticed_by_user.itemText(index) if index >= 0 else "(ingen)"
+        return super().conflict_display(field, value)
+
+    def set_conflict_value(self, field: str, value: Any) -> None:
+        if field == "noticed_by" and value:
+            self.noticed_by_buttons[NoticedBy(value)].setChecked(True)
+        elif field == "noticed_by_user":
+            self.noticed_by_user.setCurrentIndex(max(self._user_index(value), 0))
+        else:
+            super().set_conflict_value(field, value)
 
 
 class RefusalDialog(CaseFormDialog):

@@ -14,15 +14,15 @@ operation runner.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit, QWidget
 
 from sipdesk.casework import contacts
 from sipdesk.casework.contacts import Contact, ContactForm, Organisation
-from sipdesk.errors import ConflictError, NotFoundError
+from sipdesk.errors import FieldConflict, NotFoundError
 from sipdesk.storage.models import User
 
-from ..operations import Operation, report_failure
 from .form_dialog import FormDialog
 
 TEXT_FIELDS = (
@@ -143,16 +143,20 @@ class ContactDialog(FormDialog):
 
     def save_failed(self, problem: Exception) -> None:
         super().save_failed(problem)
-        if isinstance(problem, ConflictError) and self._contact is not None:
-            # Someone saved in between: keep what is typed, save over their version next time.
-            contact_id = self._contact.id
-            (Operation(self, lambda: contacts.get_contact(contact_id), title=self.failed_title)
-             .success(self._reloaded).failure(self._reload_failed).run())
+        if isinstance(problem, NotFoundError) and self._contact is not None:
+            self.reject()  # removed meanwhile: nothing left to change
 
-    def _reloaded(self, contact: Contact) -> None:
-        self._contact = contact
+    # ---- someone else saved the same field (FormDialog opens the conflict dialog) ----------
 
-    def _reload_failed(self, problem: Exception) -> None:
-        report_failure(self, problem, self.failed_title)
-        if isinstance(problem, NotFoundError):  # removed meanwhile: nothing left to change
-            self.reject()
+    def resolves_conflicts(self) -> bool:
+        return self._contact is not None
+
+    def rebase_on(self, conflicts: list[FieldConflict]) -> None:
+        if self._contact is not None:  # the next save compares with their values
+            self._contact.rebase({c.field: c.theirs for c in conflicts})
+
+    def conflict_display(self, field: str, value: Any) -> str:
+        if field == "organisation" and value in self._organisations:
+            org = self._organisations[value]
+            return f"{org.name} ({org.principal.name})"
+        return super().conflict_display(field, value)

@@ -41,12 +41,13 @@ from PySide6.QtWidgets import (
 )
 
 from sipdesk import clock
-from sipdesk.errors import StorageError
+from sipdesk.errors import ConflictError, FieldConflict, StorageError
 from sipdesk.storage.models import Case, User
 
 from ..fields import INVALID_STYLE, FieldForm
 from ..operations import Operation, report_failure
 from ..session import Session
+from .conflict_dialog import ConflictDialog, shown
 from .dates import DateEdit, from_qdate
 
 log = logging.getLogger("sipdesk.ui.dialogs")
@@ -333,10 +334,57 @@ class FormDialog(QDialog):
         return True
 
     def save_failed(self, problem: Exception) -> None:
-        """The save did not happen: say why, the one way (a subclass may do more after it)."""
+        """The save did not happen: say why, the one way (a subclass may do more after it).
+        Someone else's save of the same field opens the conflict dialog instead, when the
+        form can save a choice against their version (`rebase_on`)."""
+        if (isinstance(problem, ConflictError) and problem.conflicts
+                and self.resolves_conflicts()):
+            ConflictDialog.ask(self, problem.conflicts, what=problem.what,
+                               saved_by=problem.saved_by, saved_at=problem.saved_at,
+                               display=self.conflict_display,
+                               chosen=lambda values: self._conflict_chosen(problem, values))
+            return
         if isinstance(problem, StorageError):
             log.error("saving failed: %s", type(problem).__name__)
         report_failure(self, problem, self.failed_title, self.show_at_field)
+
+    # ---- someone else saved the same field ---------------------------------------------------
+
+    def resolves_conflicts(self) -> bool:
+        """Whether this form saves a conflict's choice against the other's version."""
+        return False
+
+    def rebase_on(self, conflicts: list[FieldConflict]) -> None:
+        """Compare the next save with the other person's values of these fields."""
+
+    def conflict_display(self, field: str, value: Any) -> str:
+        """A value as the conflict dialog shows it (ids named by a subclass)."""
+        return shown(value)
+
+    def set_conflict_value(self, field: str, value: Any) -> None:
+        """Show a chosen value in the form's input of that name."""
+        widget = self.form.inputs.get(field)
+        if isinstance(widget, QPlainTextEdit):
+            widget.setPlainText("" if value is None else str(value))
+        elif isinstance(widget, QLineEdit):
+            widget.setText("" if value is None else str(value))
+        elif isinstance(widget, QComboBox):
+            index = widget.findData(value)
+            if index >= 0:
+                widget.setCurrentIndex(index)
+            elif widget.isEditable():
+                widget.setEditText("" if value is None else str(value))
+        elif isinstance(widget, DateEdit) and isinstance(value, dt.date):
+            widget.set_value(value)
+        elif isinstance(widget, QCheckBox):
+            widget.setChecked(bool(value))
+
+    def _conflict_chosen(self, problem: ConflictError, values: dict[str, Any]) -> None:
+        """The user chose: shown in the form and saved against the other's version."""
+        self.rebase_on(problem.conflicts)
+        for name, value in values.items():
+            self.set_conflict_value(name, value)
+        self.accept()
 
     def _saved(self, result: Any) -> None:
         self.result_value = result

@@ -11,6 +11,7 @@ the saved intervention or None.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import logging
 import threading
@@ -30,7 +31,7 @@ from PySide6.QtWidgets import (
 )
 
 from sipdesk.casework import drafts
-from sipdesk.errors import StorageError
+from sipdesk.errors import FieldConflict, StorageError
 from sipdesk.plans import plan
 from sipdesk.plans.plan import Intervention, InterventionInput, InterventionStatus, PlanVersion
 
@@ -68,6 +69,9 @@ class InterventionDialog(FormDialog):
         self.version = version
         self.principal_id = principal_id
         self.intervention_id = intervention.id if intervention else None
+        # What an edit started from: a save changes only the fields that differ from it.
+        self.base: InterventionInput | None = (InterventionInput.of(intervention)
+                                               if intervention else None)
         self.case_id: int = version.case_id
 
         self.no_action = QCheckBox("Vi gör inget (skriv en mening om det)")
@@ -212,16 +216,43 @@ class InterventionDialog(FormDialog):
         return plan.intervention_problems(self.data())
 
     def saving(self) -> Callable[[], Intervention]:
-        user, version_id, data, intervention_id = (self.session.user, self.version.id,
-                                                   self.data(), self.intervention_id)
+        user, version_id, data, intervention_id, base = (
+            self.session.user, self.version.id, self.data(), self.intervention_id, self.base)
         drop = self._draft_work(None)
 
         def save() -> Intervention:
             saved = plan.save_intervention(user, plan.get_version(version_id), data,
-                                           intervention_id)
+                                           intervention_id, base=base)
             drop()  # saved: nothing to bring back
             return saved
         return save
+
+    # ---- someone else saved the same field (FormDialog opens the conflict dialog) ----------
+
+    def resolves_conflicts(self) -> bool:
+        return self.base is not None
+
+    def rebase_on(self, conflicts: list[FieldConflict]) -> None:
+        if self.base is None:
+            return
+        theirs = {c.field: c.theirs for c in conflicts}
+        if "status" in theirs:
+            theirs["status"] = InterventionStatus(theirs["status"])
+        theirs.pop("principal", None)  # never changed here
+        self.base = dataclasses.replace(self.base, **theirs)
+
+    def conflict_display(self, field: str, value: Any) -> str:
+        if field == "status" and value:
+            return InterventionStatus(value).label
+        return super().conflict_display(field, value)
+
+    def set_conflict_value(self, field: str, value: Any) -> None:
+        if field in ("starts_on", "ends_on"):
+            getattr(self, field).set_optional(value)
+        elif field == "no_action":
+            self.no_action.setChecked(bool(value))
+        else:
+            super().set_conflict_value(field, value)
 
     def on_saved(self, result: Any) -> None:
         self._drop_draft()  # again: a draft typed while the save ran is not kept either

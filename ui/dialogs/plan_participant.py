@@ -7,9 +7,11 @@ saved row or None."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from PySide6.QtWidgets import QComboBox, QLineEdit, QWidget
 
+from sipdesk.errors import FieldConflict
 from sipdesk.plans import plan
 from sipdesk.plans.plan import PlanParticipant, PlanVersion
 from sipdesk.storage.models import Principal
@@ -38,6 +40,11 @@ class ParticipantDialog(FormDialog):
         self.version = version
         self.participant_id = participant.id if participant else None
         self._user_id = participant.user_id if participant else None
+        # What an edit started from: a save changes only the fields that differ from it.
+        self.base: dict[str, Any] | None = (
+            {**{name: getattr(participant, name) for name in
+                ("name", "initials", "profession", "organisation", "contact")},
+             "principal_id": participant.principal_id} if participant else None)
         self.inputs: dict[str, QLineEdit] = {}
         for name, label, placeholder in (
                 ("name", "Namn *", "För- och efternamn"),
@@ -100,8 +107,31 @@ class ParticipantDialog(FormDialog):
         user, version_id, participant_id = (self.session.user, self.version.id,
                                             self.participant_id)
         principal_id = self.principal.currentData()
+        base = dict(self.base) if self.base is not None else None
         return lambda: plan.save_participant(
             user, plan.get_version(version_id), name=values["name"],
             initials=values["initials"], profession=values["profession"],
             organisation=values["organisation"], contact=values["contact"],
-            principal_id=principal_id, participant_id=participant_id)
+            principal_id=principal_id, participant_id=participant_id, base=base)
+
+    # ---- someone else saved the same field (FormDialog opens the conflict dialog) ----------
+
+    def resolves_conflicts(self) -> bool:
+        return self.base is not None
+
+    def rebase_on(self, conflicts: list[FieldConflict]) -> None:
+        if self.base is not None:
+            for c in conflicts:
+                self.base["principal_id" if c.field == "principal" else c.field] = c.theirs
+
+    def conflict_display(self, field: str, value: Any) -> str:
+        if field == "principal":
+            index = self.principal.findData(value)
+            return self.principal.itemText(index) if index >= 0 else "(ingen huvudman)"
+        return super().conflict_display(field, value)
+
+    def set_conflict_value(self, field: str, value: Any) -> None:
+        if field in self.inputs:
+            self.inputs[field].setText("" if value is None else str(value))
+        elif field == "principal":
+            self.principal.setCurrentIndex(max(self.principal.findData(value), 0))

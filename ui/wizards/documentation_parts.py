@@ -27,7 +27,8 @@ from PySide6.QtWidgets import (
 
 from sipdesk.plans import plan
 from sipdesk.plans.plan import Intervention, InterventionStatus, PlanParticipant
-from sipdesk.plans.plan_documentation import OtherRow, OthersValue, PartView
+from sipdesk.plans.plan_documentation import OthersValue, PartView
+from sipdesk.plans.plan_lists import OtherRow
 
 from ..tables import read_only
 
