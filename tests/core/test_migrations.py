@@ -41,6 +41,7 @@ RELEASED = {
     "0012_message_meeting.py": "3f8813f71d46a146f12ed5375aeea70d4c3899c9a898172b25aa907b7b15268f",
     "0013_repair_user_table.py":
         "eee0adc27793049a4a517e2ab2a96d7a9a819419f7ef6bb66664b8e5892e7475",
+    "0016_audit_chain.py": "7190ef68666492ab8fab4953578efef5d6f198768db2fc60b33dd6699f04ebda",
 }
 
 
