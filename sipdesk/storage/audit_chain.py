@@ -30,6 +30,7 @@ from typing import Any
 import peewee
 
 GENESIS = "0" * 64  # the "previous hash" of the first entry
+HEAD_TABLE = "audit_chain_head"
 SQLITE_LINK_FUNCTION = "sipdesk_link_hash"
 
 
