@@ -422,7 +422,8 @@ class MainWindow(QMainWindow):
                 return
             from .dialogs.print_plans_dialog import print_plans_with_progress
 
-            self.print_job = print_plans_with_progress(self, plan_ids, folder)
+            self.print_job = print_plans_with_progress(self, plan_ids, folder,
+                                                       user=self.session.user)
 
         Operation(self, latest_version_ids, title="Skriv ut alla planer").success(found).run()
 

@@ -59,7 +59,8 @@ def test_all_plans_are_written_and_counted(
         qtbot: QtBot, window: QWidget, plan_ids: list[int], tmp_path: Path,
         message_log: MessageLog) -> None:
     folder = tmp_path / "planer"
-    job = print_plans_with_progress(window, plan_ids, folder)
+    job = print_plans_with_progress(window, plan_ids, folder,
+                                    user=window.session.user)
     assert job.dialog.isVisible() and job.dialog.windowTitle() == "Skriv ut planer"
     with qtbot.waitSignal(job.finished, timeout=60_000) as stopped:
         pass
@@ -80,7 +81,8 @@ def test_avbryt_stops_after_the_file_being_written(
         qtbot: QtBot, window: QWidget, plan_ids: list[int], tmp_path: Path,
         message_log: MessageLog, slow_files: None) -> None:
     folder = tmp_path / "planer"
-    job: PrintPlansJob = print_plans_with_progress(window, plan_ids, folder)
+    job: PrintPlansJob = print_plans_with_progress(window, plan_ids, folder,
+                                    user=window.session.user)
     qtbot.waitUntil(lambda: job.dialog.value() >= 2, timeout=30_000)
     assert f"{job.dialog.value()} av {PLANS} klara" in job.dialog.labelText()
     SCREENSHOTS.mkdir(exist_ok=True)
@@ -99,7 +101,8 @@ def test_escape_cancels_too(
         qtbot: QtBot, window: QWidget, plan_ids: list[int], tmp_path: Path,
         message_log: MessageLog, slow_files: None) -> None:
     folder = tmp_path / "planer"
-    job = print_plans_with_progress(window, plan_ids, folder)
+    job = print_plans_with_progress(window, plan_ids, folder,
+                                    user=window.session.user)
     qtbot.waitUntil(lambda: job.dialog.value() >= 1, timeout=30_000)
     with qtbot.waitSignal(job.finished, timeout=30_000) as stopped:
         qtbot.keyClick(job.dialog, Qt.Key.Key_Escape)
@@ -122,7 +125,8 @@ def test_a_failure_is_reported_with_what_was_written(
 
     monkeypatch.setattr(plan_pdf, "_render", third_fails)
     folder = tmp_path / "planer"
-    job = print_plans_with_progress(window, plan_ids, folder)
+    job = print_plans_with_progress(window, plan_ids, folder,
+                                    user=window.session.user)
     with qtbot.waitSignal(job.finished, timeout=60_000) as stopped:
         pass
     assert stopped.args == [2, PLANS]
