@@ -47,6 +47,7 @@ from sipdesk.messages.messaging import Badge
 from . import messages
 from .case_list.view import CaseListView
 from .contacts.view import ContactsPage
+from .dialogs.register_extract_dialog import may_take_extracts
 from .inbox.view import InboxView
 from .live import LiveUpdates
 from .operations import Operation, report_failure
@@ -187,6 +188,11 @@ class MainWindow(QMainWindow):
             "Den senaste planen i varje ärende som har en, som PDF i en mapp")
         self.print_plans_action.triggered.connect(self.print_all_plans)
 
+        self.register_extract_action = QAction("Registerutdrag…", self)
+        self.register_extract_action.setToolTip(
+            "Vem har läst eller ändrat en persons uppgifter? (för administratörer)")
+        self.register_extract_action.triggered.connect(self.show_register_extract)
+
         self.settings_action = QAction("Inställningar…", self)
         self.settings_action.setMenuRole(QAction.MenuRole.PreferencesRole)
         self.settings_action.triggered.connect(self.settings_requested)
@@ -208,6 +214,8 @@ class MainWindow(QMainWindow):
         archive.addAction(self.inbox.new_message_action)
         archive.addSeparator()
         archive.addAction(self.print_plans_action)
+        if may_take_extracts(self.session.user):
+            archive.addAction(self.register_extract_action)
         archive.addSeparator()
         archive.addAction(self.settings_action)
         archive.addSeparator()
@@ -426,6 +434,12 @@ class MainWindow(QMainWindow):
                                                        user=self.session.user)
 
         Operation(self, latest_version_ids, title="Skriv ut alla planer").success(found).run()
+
+    def show_register_extract(self) -> None:
+        """Arkiv → Registerutdrag… (administrators): who read a person's data."""
+        from .dialogs.register_extract_dialog import RegisterExtractDialog
+
+        self.register_extract_dialog = RegisterExtractDialog.ask(self, self.session.user)
 
     def ask_folder(self) -> Path | None:
         """The folder for the PDFs (a method so tests can answer it)."""
