@@ -50,7 +50,7 @@ def extract_story(extract: RegisterExtract) -> list[Flowable]:
          Paragraph(esc(line.case_number), cell)]
         for line in extract.lines
     ]
-    table = LongTable(rows, colWidths=[27 * mm, 45 * mm, 74 * mm, 28 * mm], repeatRows=1)
+    table = LongTable(rows, colWidths=[31 * mm, 45 * mm, 70 * mm, 28 * mm], repeatRows=1)
     table.setStyle(TableStyle([
         ("FONTNAME", (0, 0), (-1, -1), FONT),
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
