@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
@@ -79,16 +80,20 @@ class RegisterExtractDialog(QDialog):
 
         self.person = QLabel()
         self.person.setWordWrap(True)
-        self.table = read_only(QTableWidget(0, len(COLUMNS)), wrap=True)
+        self.table = read_only(QTableWidget(0, len(COLUMNS)), wrap=True, stretch_last=False)
         self.table.setHorizontalHeaderLabels(list(COLUMNS))
         self.table.verticalHeader().hide()
+        header = self.table.horizontalHeader()
+        for column in range(len(COLUMNS)):  # "Vad" takes the room left, the others fit
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch if column == 2
+                                        else QHeaderView.ResizeMode.ResizeToContents)
 
         buttons = QDialogButtonBox()
         self.print_button = buttons.addButton("Skriv ut…",
                                               QDialogButtonBox.ButtonRole.ActionRole)
         self.print_button.setEnabled(False)
         self.print_button.clicked.connect(self.print_extract)
-        close = buttons.addButton(QDialogButtonBox.StandardButton.Close)
+        close = buttons.addButton("Stäng", QDialogButtonBox.ButtonRole.RejectRole)
         close.clicked.connect(self.reject)
 
         layout = QVBoxLayout(self)
@@ -128,7 +133,6 @@ class RegisterExtractDialog(QDialog):
                      f"{line.action.label}: {line.what}", line.case_number)
             for column, text in enumerate(cells):
                 self.table.setItem(row, column, QTableWidgetItem(text))
-        self.table.resizeColumnsToContents()
         self.table.resizeRowsToContents()
         self.print_button.setEnabled(True)
 
