@@ -14,10 +14,12 @@ from pytestqt.qtbot import QtBot
 
 from sipdesk.accounts.audit import AuditAction, AuditEntry
 from sipdesk.desk import cases
+from sipdesk.desk.cases import CaseFilter
 from sipdesk.storage.models import Role
 from tests.factories import PNR_ADULT, make_case, make_person, make_unit, make_user
-from tests.ui.conftest import MessageLog, settle, type_text
+from tests.ui.conftest import MessageLog, settle, type_text, wait_for_operations
 from ui import file_output
+from ui.case_list.model import CaseListModel
 from ui.dialogs.register_extract_dialog import RegisterExtractDialog
 from ui.main_window import MainWindow
 from ui.session import Session
@@ -94,3 +96,19 @@ def test_anyone_else_is_refused_by_the_core(sqlite_session: Session, qtbot: QtBo
     settle(qtbot)
     assert message_log.texts()[-1] == "Bara en administratör kan ta fram ett registerutdrag."
     assert dialog.table.rowCount() == 0
+
+
+def test_the_case_list_logs_a_search_by_personal_number_once(sqlite_session: Session) -> None:
+    """Typed in the case list's search: one entry, written in the worker; counting the same
+    list again (a refresh, a live update) does not log it again, a name search never."""
+    person = make_person()
+    make_case(sqlite_session.user, person)
+    model = CaseListModel(sqlite_session.user)
+    for text in ("Åsa", "19400107-9120"):
+        model.set_filter(CaseFilter(text=text))
+        wait_for_operations()
+    model.refresh()
+    wait_for_operations()
+    assert model.rowCount() == 1
+    searches = list(AuditEntry.select().where(AuditEntry.action == AuditAction.SEARCH.value))
+    assert [(e.entity_id, e.user_id) for e in searches] == [(person.id, sqlite_session.user.id)]
