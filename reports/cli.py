@@ -12,7 +12,8 @@ Each document also answers to its Swedish name (`samtycke`, `brev`, `kalender`, 
 - `plans`: the latest plan of every case (or of those with `--status …`) into a folder, with a
   progress line; Ctrl+C stops after removing the file being written, the others stay.
 
-Output names files only; they carry no personal data.
+Output names files only; they carry no personal data. Every document is logged in the audit log
+before it is written (`read_log`), without a user: the command line has no login.
 """
 
 from __future__ import annotations
@@ -21,6 +22,8 @@ import argparse
 import sys
 from pathlib import Path
 
+from sipdesk.accounts import read_log
+from sipdesk.accounts.read_log import Output
 from sipdesk.cli import open_for_cli
 from sipdesk.desk.cases import find_case_by_number
 from sipdesk.errors import SipError
@@ -66,6 +69,7 @@ def _print_letters(case: Case, out: Path, *, one_file: bool) -> None:
     from .letters import planned_letters, render_letters
 
     meeting = _meeting_of(case)
+    read_log.record_output(None, Output.LETTERS, case_id=case.id, entity_id=meeting.id)
     written = render_letters(meeting.id, out, one_file=one_file)
     planned = planned_letters(meeting)
     where = written[0] if one_file else out
@@ -79,6 +83,7 @@ def _print_calendar(case: Case, out: Path) -> None:
     from sipdesk.meetings.calendar_files import write_calendar
 
     meeting = _meeting_of(case)
+    read_log.record_output(None, Output.CALENDAR, case_id=case.id, entity_id=meeting.id)
     path = write_calendar(meeting.id, out)
     print(f"Skrev {path}")
     if meeting.status == MeetingStatus.CANCELLED.value:
@@ -97,6 +102,8 @@ def _print_plan(case: Case, out: Path, *, easy_read: bool, number: int | None) -
         found = [v for v in found if v.number == number]
         if not found:
             raise SipError(f"Ärende {case.number} har ingen version {number} av planen.")
+    read_log.record_output(None, Output.PLAN_EASY_READ if easy_read else Output.PLAN,
+                           case_id=case.id, entity_id=found[0].id)
     render_plan(found[0].id, out, easy_read=easy_read)
     print(f"Skrev {out}")
 
@@ -115,6 +122,9 @@ def _print_plans(out: Path, *, easy_read: bool, statuses: list[str] | None) -> i
         if drafts:
             print(f"{drafts} planer är inte godkända av alla än och skrivs inte ut som "
                   "lättläst kopia.")
+    # Logged before the first file: a run stopped half-way may have logged a few plans more
+    # than it wrote — the log never shows fewer than were printed.
+    read_log.record_plans_output(None, ids, easy_read=easy_read)
     live = sys.stderr.isatty()
     done = 0
     try:
@@ -157,6 +167,8 @@ def run_print_command(args: argparse.Namespace) -> int:
         elif args.document == "calendar":
             _print_calendar(case, out)
         else:
+            read_log.record_output(None, Output.CONSENT_FORM, case_id=case.id,
+                                   entity_id=case.id)
             render_consent_form(case.id, out)
             print(f"Skrev {out}")
     except ConnectionProblem as problem:

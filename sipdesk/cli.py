@@ -183,6 +183,14 @@ def build_parser() -> argparse.ArgumentParser:
     restore.add_argument("file", metavar="FIL", help="säkerhetskopian (.sqlite3 eller .pgdump)")
     restore.add_argument("--yes", action="store_true",
                          help="fråga inte före återställningen (för skript)")
+    audit = sub.add_parser(
+        "audit", help="kontrollera händelseloggen",
+        description="Händelseloggen: verify går igenom hela loggens hashkedja och säger om "
+                    "någon post har ändrats eller tagits bort.",
+    )
+    _add_global_options(audit, default=argparse.SUPPRESS)
+    audit.add_argument("action", metavar="ÅTGÄRD", choices=["verify"],
+                       help="verify = kontrollera att loggen är hel")
     return parser
 
 
@@ -372,6 +380,23 @@ def cmd_restore(url: DatabaseUrl, file: Path, *, yes: bool) -> int:
     return 0
 
 
+def cmd_audit_verify(url: DatabaseUrl) -> int:
+    """Walk the audit log's chain: 0 when it is whole, 1 at the first broken link."""
+    from sipdesk.accounts.audit_verify import verify
+
+    db = open_for_cli(url)
+    try:
+        schema.check_not_newer(schema.status(db))
+        if schema.status(db).pending:
+            print("Databasen behöver uppdateras först: kör sipdesk migrate.", file=sys.stderr)
+            return 1
+        report = verify()
+    finally:
+        db.close()
+    print(report.text(), file=sys.stdout if report.whole else sys.stderr)
+    return 0 if report.whole else 1
+
+
 def run_core_command(args: argparse.Namespace) -> int:
     """Run a command that needs no screen; the exit code for the process."""
     try:
@@ -384,6 +409,8 @@ def run_core_command(args: argparse.Namespace) -> int:
             return cmd_backup(url, Path(args.out))
         if args.command == "restore":
             return cmd_restore(url, Path(args.file), yes=args.yes)
+        if args.command == "audit":
+            return cmd_audit_verify(url)
     except ConnectionProblem as problem:
         print(problem.message, file=sys.stderr)
         return 1

@@ -49,6 +49,7 @@ from . import messages
 from .case_list.view import CaseListView
 from .connection_status import ConnectionStatus
 from .contacts.view import ContactsPage
+from .dialogs.register_extract_dialog import may_take_extracts
 from .inbox.view import InboxView
 from .live import LiveUpdates
 from .operations import Operation, connection_state, report_failure
@@ -192,6 +193,11 @@ class MainWindow(QMainWindow):
             "Den senaste planen i varje ärende som har en, som PDF i en mapp")
         self.print_plans_action.triggered.connect(self.print_all_plans)
 
+        self.register_extract_action = QAction("Registerutdrag…", self)
+        self.register_extract_action.setToolTip(
+            "Vem har läst eller ändrat en persons uppgifter? (för administratörer)")
+        self.register_extract_action.triggered.connect(self.show_register_extract)
+
         self.settings_action = QAction("Inställningar…", self)
         self.settings_action.setMenuRole(QAction.MenuRole.PreferencesRole)
         self.settings_action.triggered.connect(self.settings_requested)
@@ -213,6 +219,8 @@ class MainWindow(QMainWindow):
         archive.addAction(self.inbox.new_message_action)
         archive.addSeparator()
         archive.addAction(self.print_plans_action)
+        if may_take_extracts(self.session.user):
+            archive.addAction(self.register_extract_action)
         archive.addSeparator()
         archive.addAction(self.settings_action)
         archive.addSeparator()
@@ -429,9 +437,16 @@ class MainWindow(QMainWindow):
                 return
             from .dialogs.print_plans_dialog import print_plans_with_progress
 
-            self.print_job = print_plans_with_progress(self, plan_ids, folder)
+            self.print_job = print_plans_with_progress(self, plan_ids, folder,
+                                                       user=self.session.user)
 
         Operation(self, latest_version_ids, title="Skriv ut alla planer").success(found).run()
+
+    def show_register_extract(self) -> None:
+        """Arkiv → Registerutdrag… (administrators): who read a person's data."""
+        from .dialogs.register_extract_dialog import RegisterExtractDialog
+
+        self.register_extract_dialog = RegisterExtractDialog.ask(self, self.session.user)
 
     def ask_folder(self) -> Path | None:
         """The folder for the PDFs (a method so tests can answer it)."""

@@ -1,8 +1,11 @@
-"""The audit log (Händelselogg): every write and every opening of a case, with user and time.
+"""The audit log (Händelselogg): every write and every opening of a case, every print, export
+and search by personal number, with user and time.
 
 Entries are written by the use-case functions inside their own transaction, so a failed write
 leaves neither a change nor an entry. The app has no way to change or delete an entry, and the
-database refuses it too (triggers from migration 0002).
+database refuses it too (triggers from migrations 0002 and 0015). Each entry is linked into a
+hash chain (`sipdesk.storage.audit_chain`; `audit_verify` walks it), so a change made around
+the triggers shows.
 """
 
 from __future__ import annotations
@@ -15,7 +18,8 @@ from typing import Any, ClassVar
 import peewee as pw
 
 from sipdesk.rules.labelled import LabelledEnum, Labels
-from sipdesk.storage.db import BaseModel
+from sipdesk.storage import audit_chain
+from sipdesk.storage.db import BaseModel, Engine, engine_of
 from sipdesk.storage.models import Case, User, now
 
 
@@ -24,9 +28,13 @@ class AuditAction(LabelledEnum):
     UPDATE = "update"
     STATE = "state"
     OPEN = "open"
+    PRINT = "print"
+    EXPORT = "export"
+    SEARCH = "search"
 
     __labels__: ClassVar[Labels] = {
         "create": "Skapad", "update": "Ändrad", "state": "Status", "open": "Öppnad",
+        "print": "Utskrift", "export": "Export", "search": "Sökning",
     }
 
 
@@ -39,6 +47,12 @@ class AuditEntry(BaseModel):
     entity_id = pw.IntegerField(null=True)
     summary = pw.CharField(max_length=300)  # Swedish, for the Händelselogg
     changes = pw.TextField(default="")  # JSON {field: [old, new]}
+    # The hash chain (sipdesk.storage.audit_chain). The client sends body_hash; the other
+    # three are set by the insert (PostgreSQL: by the server's trigger).
+    chain_seq = pw.BigIntegerField(null=True, unique=True)
+    body_hash = pw.CharField(max_length=64, null=True)
+    prev_hash = pw.CharField(max_length=64, null=True)
+    hash = pw.CharField(max_length=64, null=True)
 
     class Meta:
         indexes = ((("case", "at"), False),)
@@ -119,12 +133,31 @@ def record(
     case: Case | int | None = None,
     entity_id: int | None = None,
     changes: dict[str, list[Any]] | None = None,
-) -> AuditEntry:
-    """Append one entry. Call it inside the transaction of the write it describes."""
-    return AuditEntry.create(
-        user=actor, case=case, action=action.value, entity=entity, entity_id=entity_id,
-        summary=summary[:300], changes=json.dumps(changes or {}, ensure_ascii=False),
-    )
+) -> int:
+    """Append one entry, linked into the chain; returns its id. Call it inside the transaction
+    of the write it describes. One statement on either engine."""
+    fields: dict[str, Any] = {
+        "at": now(),
+        "user_id": actor.id if actor is not None else None,
+        "case_id": case.id if isinstance(case, Case) else case,
+        "action": action.value, "entity": entity, "entity_id": entity_id,
+        "summary": summary[:300], "changes": json.dumps(changes or {}, ensure_ascii=False),
+    }
+    body = audit_chain.body_hash(**fields)
+    if engine_of() is Engine.POSTGRESQL:
+        # The server's trigger links it (audit_entry_link, migration 0015).
+        return int(AuditEntry.insert(
+            at=fields["at"], user=fields["user_id"], case=fields["case_id"],
+            action=fields["action"], entity=entity, entity_id=entity_id,
+            summary=fields["summary"], changes=fields["changes"], body_hash=body,
+        ).execute())
+    db = AuditEntry._meta.database
+    # The time as text, as sqlite3 stores a datetime ("YYYY-MM-DD HH:MM:SS").
+    params = [fields["at"].isoformat(sep=" "), *list(fields.values())[1:], body, body]
+    cursor = db.execute_sql(audit_chain.SQLITE_INSERT, params)
+    if cursor.rowcount != 1:  # no head row: the database was not migrated by sipdesk
+        raise pw.IntegrityError("audit_chain_head has no row")
+    return int(cursor.lastrowid)
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import peewee
 
-from sipdesk.accounts import audit
+from sipdesk.accounts import audit, read_log
 from sipdesk.accounts.audit import AuditAction
 from sipdesk.errors import ValidationError
 from sipdesk.rules import personal_number as pnr
@@ -75,13 +75,19 @@ def validate_person(data: PersonInput, *, today: dt.date | None = None) -> str:
     return pnr.parse(data.personal_number, today=today).canonical
 
 
-def find_by_number(text: str) -> Person | None:
-    """The person with this personal number (any accepted format), if registered."""
+def find_by_number(text: str, *, actor: User | None = None) -> Person | None:
+    """The person with this personal number (any accepted format), if registered. With the
+    `actor` who typed it, the look-up is logged (read_log): one statement more."""
     try:
         canonical = pnr.parse(text).canonical
     except ValidationError:
         return None
-    return Person.get_or_none(Person.personal_number == canonical)
+    person = Person.get_or_none(Person.personal_number == canonical)
+    if actor is not None:
+        read_log.record_number_search(actor, where="vid registrering av en person",
+                                      person_id=person.id if person else None,
+                                      hits=int(person is not None))
+    return person
 
 
 def create_person(data: PersonInput, *, actor: User) -> Person:
@@ -123,17 +129,25 @@ def create_person(data: PersonInput, *, actor: User) -> Person:
         ) from None
 
 
-def search_persons(text: str, *, limit: int = 20) -> list[Person]:
-    """Persons whose name or personal number starts with `text`."""
+def search_persons(text: str, *, limit: int = 20, actor: User | None = None) -> list[Person]:
+    """Persons whose name or personal number starts with `text`. With the `actor` who typed
+    it, a search by a whole personal number is logged (read_log): one statement more."""
     text = text.strip()
     if not text:
         return []
-    return list(
+    found = list(
         Person.select()
         .where(person_search_condition(text))
         .order_by(ordered(Person.last_name), ordered(Person.first_name))
         .limit(limit)
     )
+    number = read_log.as_personal_number(text) if actor is not None else None
+    if actor is not None and number is not None:
+        person = next((p for p in found if p.personal_number == number), None)
+        read_log.record_number_search(actor, where="i Nytt ärende",
+                                      person_id=person.id if person else None,
+                                      hits=int(person is not None))
+    return found
 
 
 def person_search_condition(text: str) -> peewee.Expression:

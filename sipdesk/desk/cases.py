@@ -10,7 +10,7 @@ from typing import ClassVar
 import peewee
 
 from sipdesk import clock
-from sipdesk.accounts import audit
+from sipdesk.accounts import audit, read_log
 from sipdesk.accounts.access import (
     EVERY_CASE,
     Among,
@@ -287,13 +287,27 @@ _SORT_JOINS: dict[SortKey, tuple[str, ...]] = {
 }
 
 
-def count_cases(flt: CaseFilter, user: User) -> int:
-    """How many cases the filter matches (every condition is on sip_case: no join)."""
-    query = Case.select(peewee.fn.COUNT(Case.id))
+def count_cases(flt: CaseFilter, user: User, *, new_search: bool = False) -> int:
+    """How many cases the filter matches (every condition is on sip_case: no join).
+
+    `new_search`: the user has just typed this search (not a refresh of the list). A search by
+    a whole personal number is then logged (read_log), with the person's id read in the same
+    query as the count: one statement more."""
+    number = read_log.as_personal_number(flt.text) if new_search else None
+    person = (Person.select(Person.id).where(Person.personal_number == number)
+              if number else None)
+    query = (Case.select(peewee.fn.COUNT(Case.id), person) if person is not None
+             else Case.select(peewee.fn.COUNT(Case.id)))
     conds = _conditions(flt, user)
     if conds:
         query = query.where(*conds)
-    return int(query.scalar())
+    if person is None:
+        return int(query.scalar())
+    row: tuple[int, int | None] = query.tuples().get()  # type: ignore[assignment]
+    count, person_id = row
+    read_log.record_number_search(user, where="i ärendelistan", person_id=person_id,
+                                  hits=int(count))
+    return int(count)
 
 
 def _not_from_index(column: peewee.ColumnBase) -> peewee.ColumnBase:

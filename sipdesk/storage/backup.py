@@ -27,7 +27,7 @@ import peewee
 
 from sipdesk import clock
 from sipdesk.errors import SipError
-from sipdesk.storage import pg_tools, schema
+from sipdesk.storage import audit_chain, pg_tools, schema
 from sipdesk.storage.db import DatabaseUrl, Engine, make_database
 
 log = logging.getLogger("sipdesk.storage.backup")
@@ -274,11 +274,11 @@ def restore_sqlite(file: Path, url: DatabaseUrl, *,
 
 
 def tables_with_data(db: peewee.Database) -> list[str]:
-    """The tables that hold rows, apart from the schema history (a migrated but unused
-    database is empty)."""
+    """The tables that hold rows, apart from the schema history and the audit chain's head
+    (its one row is there from the migration on): a migrated but unused database is empty."""
     found = []
     for table in db.get_tables():
-        if table == schema.HISTORY_TABLE:
+        if table in (schema.HISTORY_TABLE, audit_chain.HEAD_TABLE):
             continue
         if db.execute_sql(f'SELECT 1 FROM "{table}" LIMIT 1').fetchone() is not None:
             found.append(table)

@@ -37,7 +37,7 @@ from sipdesk.errors import (
     StorageError,
 )
 from sipdesk.paths import default_database_path
-from sipdesk.storage import collation
+from sipdesk.storage import audit_chain, collation
 from sipdesk.storage.engine import Engine, database, load_postgresql_driver
 from sipdesk.storage.engine import engine_of as engine_of  # re-exported: the core asks db for it
 
@@ -367,6 +367,7 @@ def connect(url: DatabaseUrl, password: str | None = None) -> peewee.Database:
             ) from None
         raise _pg_problem(exc, url) from None
     collation.install(db)
+    audit_chain.install(db)
     database.initialize(db)
     log.info("connected to %s database", url.engine.value)
     return db

@@ -193,6 +193,7 @@ NOT_ABOUT_ONE_CASE: dict[str, str] = {
     "todo.plan_rows": "Att göra: filtered by access.visible_case_ids",
     "todo.todo_for": "Att göra: filtered by access.visible_case_ids",
     "todo.cases_waiting_for": "the user's own receipts, case ids for the case list",
+    "todo.draft_rows": "the user's own drafts",
     "meeting.end_kvittens_of_passed_meetings": "the user's own sent and received kallelser",
     "meeting.end_kvittens_of_passed_cancellations": "the user's own sent and received notices",
     "meeting.open_deviations_for": "a list: the unit manager's own unit's cases, or all for "
@@ -223,6 +224,15 @@ NOT_ABOUT_ONE_CASE: dict[str, str] = {
     "plan_rules.may_write_for": "a question about a principal's part, asked of a plan already "
                                 "read through a checked use case (plan_page); changes nothing",
     "plan_commands.plan_commands": "no query: what plan_page (checked) read, and the rules",
+    # The audit log's reads (issue 12)
+    "read_log.record_output": "writes the log line of a print of a case the screen read "
+                              "through a checked use case",
+    "read_log.record_plans_output": "writes the log lines of a print of plans the user listed",
+    "read_log.record_number_search": "writes the log line of a search; reveals nothing",
+    "people.find_by_number": "a person, not a case; the actor only for the log",
+    "people.search_persons": "a person, not a case; the actor only for the log",
+    "register_extract.register_extract": "administrators only, a rule of its own "
+                                         "(tests/core/test_register_extract.py)",
 }
 
 

@@ -13,6 +13,8 @@ from PySide6.QtWidgets import QProgressDialog, QPushButton, QWidget
 from pytestqt.qtbot import QtBot
 
 import reports.plan as plan_pdf
+from sipdesk.accounts.audit import AuditAction, AuditEntry
+from sipdesk.storage.models import User
 from tests.plan_scenarios import approve_all, clone_plan, fill, more_cases, plan_world
 from tests.ui.conftest import MessageLog
 from tests.waiting import pause
@@ -51,6 +53,10 @@ def slow_files(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(plan_pdf, "_render", slower)
 
 
+def _printer() -> User:
+    return User.select().order_by(User.id).first()
+
+
 def files_in(folder: Path) -> list[str]:
     return sorted(p.name for p in folder.iterdir())
 
@@ -59,7 +65,8 @@ def test_all_plans_are_written_and_counted(
         qtbot: QtBot, window: QWidget, plan_ids: list[int], tmp_path: Path,
         message_log: MessageLog) -> None:
     folder = tmp_path / "planer"
-    job = print_plans_with_progress(window, plan_ids, folder)
+    job = print_plans_with_progress(window, plan_ids, folder,
+                                    user=_printer())
     assert job.dialog.isVisible() and job.dialog.windowTitle() == "Skriv ut planer"
     with qtbot.waitSignal(job.finished, timeout=60_000) as stopped:
         pass
@@ -67,6 +74,11 @@ def test_all_plans_are_written_and_counted(
     assert len(files_in(folder)) == PLANS
     assert all(name.startswith("plan-SIP-") and name.endswith("-v1.pdf")
                for name in files_in(folder))
+    # Every plan printed is in the audit log, on its case, with who printed it (issue 12).
+    printed = list(AuditEntry.select().where(AuditEntry.action == AuditAction.PRINT.value))
+    assert sorted(e.entity_id for e in printed) == sorted(plan_ids)
+    assert {e.user_id for e in printed} == {_printer().id}
+    assert all(e.case_id is not None and e.summary == "Planen skrevs ut" for e in printed)
     assert message_log.shown == [("information", "Skriv ut planer",
                                   f"{PLANS} planer skrevs till {folder}.")]
     assert not job.dialog.isVisible()
@@ -80,7 +92,8 @@ def test_avbryt_stops_after_the_file_being_written(
         qtbot: QtBot, window: QWidget, plan_ids: list[int], tmp_path: Path,
         message_log: MessageLog, slow_files: None) -> None:
     folder = tmp_path / "planer"
-    job: PrintPlansJob = print_plans_with_progress(window, plan_ids, folder)
+    job: PrintPlansJob = print_plans_with_progress(window, plan_ids, folder,
+                                    user=_printer())
     qtbot.waitUntil(lambda: job.dialog.value() >= 2, timeout=30_000)
     assert f"{job.dialog.value()} av {PLANS} klara" in job.dialog.labelText()
     SCREENSHOTS.mkdir(exist_ok=True)
@@ -99,7 +112,8 @@ def test_escape_cancels_too(
         qtbot: QtBot, window: QWidget, plan_ids: list[int], tmp_path: Path,
         message_log: MessageLog, slow_files: None) -> None:
     folder = tmp_path / "planer"
-    job = print_plans_with_progress(window, plan_ids, folder)
+    job = print_plans_with_progress(window, plan_ids, folder,
+                                    user=_printer())
     qtbot.waitUntil(lambda: job.dialog.value() >= 1, timeout=30_000)
     with qtbot.waitSignal(job.finished, timeout=30_000) as stopped:
         qtbot.keyClick(job.dialog, Qt.Key.Key_Escape)
@@ -122,7 +136,8 @@ def test_a_failure_is_reported_with_what_was_written(
 
     monkeypatch.setattr(plan_pdf, "_render", third_fails)
     folder = tmp_path / "planer"
-    job = print_plans_with_progress(window, plan_ids, folder)
+    job = print_plans_with_progress(window, plan_ids, folder,
+                                    user=_printer())
     with qtbot.waitSignal(job.finished, timeout=60_000) as stopped:
         pass
     assert stopped.args == [2, PLANS]

@@ -149,6 +149,9 @@ class CaseListModel(QAbstractTableModel):
             failed=self._report_failure, counted=self._counted, arrived=self._arrived)
         self._today = clock.today()  # for the consent column; renewed at each refresh
         self.none_at_all = False  # no cases at all (read with the count when it is 0)
+        # A search text the user has just typed and whose count has not run yet: a search by
+        # personal number is logged once, not at every refresh of the same list.
+        self._new_search = ""
         self._consent_cells: dict[tuple[Any, ...], tuple[str, bool]] = {}
 
     # ---- state ------------------------------------------------------------------------
@@ -167,6 +170,8 @@ class CaseListModel(QAbstractTableModel):
 
     def set_filter(self, flt: CaseFilter) -> None:
         """Show the cases matching `flt` (counts them again; rows are fetched when shown)."""
+        if flt.text.strip() != self._filter.text.strip():
+            self._new_search = flt.text.strip()
         self._filter = flt
         self._rows.reset()  # another list: a failure shows none of the old rows
 
@@ -178,7 +183,11 @@ class CaseListModel(QAbstractTableModel):
     def _count(self) -> int:
         """In the worker: the cases matching the filter; when none do, also whether there are
         any cases at all (the empty list says which)."""
-        count = cases.count_cases(self._filter, self._user)
+        flt = self._filter
+        new_search = bool(self._new_search) and self._new_search == flt.text.strip()
+        if new_search:
+            self._new_search = ""
+        count = cases.count_cases(flt, self._user, new_search=new_search)
         self.none_at_all = count == 0 and cases.count_cases(CaseFilter(), self._user) == 0
         return count
 

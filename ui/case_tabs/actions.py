@@ -13,10 +13,12 @@ from collections.abc import Callable
 
 from PySide6.QtWidgets import QPushButton, QWidget
 
+from sipdesk.accounts import read_log
+from sipdesk.accounts.read_log import Output
 from sipdesk.casework import lifecycle
 from sipdesk.casework.lifecycle import Action, ActionState
 from sipdesk.desk import case_forms
-from sipdesk.storage.models import CaseStatus
+from sipdesk.storage.models import CaseStatus, User
 
 from .. import file_output, messages
 from ..dialogs.case_dialogs import ClosureDialog, NeedDialog, RefusalDialog
@@ -50,7 +52,7 @@ def _refuse(parent: QWidget, context: CaseContext, then: Saved) -> None:
     """Avstå från SIP, then say who was told and offer the letter to the person."""
     done = RefusalDialog.ask(parent, context.session, context.case, today=context.today)
     if isinstance(done, lifecycle.Refusal):
-        after_refusal(parent, done)
+        after_refusal(parent, done, user=context.user)
     if done is not None:
         then(done)
 
@@ -87,7 +89,7 @@ def refusal_text(done: lifecycle.Refusal) -> str:
             "och vem hen kan ringa?")
 
 
-def after_refusal(parent: QWidget, done: lifecycle.Refusal) -> None:
+def after_refusal(parent: QWidget, done: lifecycle.Refusal, *, user: User) -> None:
     if not messages.confirm(parent, "Det blir ingen SIP", refusal_text(done),
                             yes="Skriv ut brevet…", no="Inte nu"):
         return
@@ -101,6 +103,8 @@ def after_refusal(parent: QWidget, done: lifecycle.Refusal) -> None:
     def render() -> None:
         from reports.refusal_letter import render_refusal_letter  # ReportLab: when printing
 
+        read_log.record_output(user, Output.REFUSAL_LETTER, case_id=case_id,
+                               entity_id=case_id)
         render_refusal_letter(case_id, path)
 
     file_output.save_document(parent, file_output.LETTER, render, path)

@@ -24,6 +24,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from sipdesk.accounts import read_log
+from sipdesk.accounts.read_log import Output
 from sipdesk.casework.consent_page import ConsentPage, ConsentRow, HarmRow, consent_page
 from sipdesk.casework.lifecycle import Action
 
@@ -252,9 +254,14 @@ class ConsentTab(CaseTab):
         self.print_button.setEnabled(False)
         self.print_status.setText("Skapar samtyckesblanketten…")
         self.print_status.show()
-        case_id = self.context.case.id
-        file_output.save_document(self, file_output.CONSENT_FORM,
-                                  lambda: render_consent_form(case_id, path), path,
+        case_id, user = self.context.case.id, self.context.user
+
+        def render() -> Path:
+            read_log.record_output(user, Output.CONSENT_FORM, case_id=case_id,
+                                   entity_id=case_id)
+            return render_consent_form(case_id, path)
+
+        file_output.save_document(self, file_output.CONSENT_FORM, render, path,
                                   done=self._done_printing)
 
     def _done_printing(self) -> None:

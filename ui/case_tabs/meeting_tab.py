@@ -462,11 +462,13 @@ class MeetingTab(CaseTab):
 
     def print_letters(self) -> None:
         if self.meeting is not None:
-            outputs.print_letters(self, self.meeting, case_number=self.context.case.number)
+            outputs.print_letters(self, self.meeting, case_number=self.context.case.number,
+                                  user=self.context.user)
 
     def save_calendar(self) -> None:
         if self.meeting is not None:
-            outputs.save_calendar(self, self.meeting, case_number=self.context.case.number)
+            outputs.save_calendar(self, self.meeting, case_number=self.context.case.number,
+                                  user=self.context.user)
 
     def _call_done_changed(self, item: QTableWidgetItem) -> None:
         if item.column() != 0:

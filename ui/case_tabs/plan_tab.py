@@ -38,6 +38,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from sipdesk.accounts import read_log
+from sipdesk.accounts.read_log import Output
 from sipdesk.casework.lifecycle import READ_ONLY
 from sipdesk.desk.plan_commands import plan_commands
 from sipdesk.errors import SipError
@@ -479,9 +481,14 @@ class PlanTab(CaseTab):
         self.print_status.setText("Skapar planen som PDF…")
         self.print_status.show()
         self._enable()
-        plan_id = version.id
-        file_output.save_document(self, file_output.PLAN,
-                                  lambda: render_plan(plan_id, path, easy_read=easy_read), path,
+        plan_id, case_id, user = version.id, self.context.case.id, self.context.user
+
+        def render() -> object:
+            read_log.record_output(user, Output.PLAN_EASY_READ if easy_read else Output.PLAN,
+                                   case_id=case_id, entity_id=plan_id)
+            return render_plan(plan_id, path, easy_read=easy_read)
+
+        file_output.save_document(self, file_output.PLAN, render, path,
                                   done=self._done_printing)
 
     def _done_printing(self) -> None:

@@ -299,7 +299,8 @@ class NewCaseDialog(FormDialog):
                 self._duplicate = person
                 self.revalidate()
 
-        Operation(self, lambda: people.find_by_number(number),
+        user = self.session.user
+        Operation(self, lambda: people.find_by_number(number, actor=user),
                   title="Personnumret kunde inte kontrolleras").success(answered).run()
 
     def _search_text_as_number(self) -> str | None:
@@ -321,7 +322,8 @@ class NewCaseDialog(FormDialog):
         if not text:
             answered([])
             return
-        Operation(self, lambda: people.search_persons(text, limit=50),
+        user = self.session.user
+        Operation(self, lambda: people.search_persons(text, limit=50, actor=user),
                   title="Sökningen gick inte").success(answered).run()
 
     def _show_found(self, text: str, found: list[Person]) -> None:

@@ -19,7 +19,9 @@ from pathlib import Path
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
+from sipdesk.accounts import read_log
 from sipdesk.errors import SipError
+from sipdesk.storage.models import User
 from ui import messages
 from ui.operations import Operation, Progress
 
@@ -33,8 +35,10 @@ class PrintPlansJob(QObject):
 
     finished = Signal(int, int)  # written, total
 
-    def __init__(self, parent: QWidget, plan_ids: Sequence[int], folder: Path) -> None:
+    def __init__(self, parent: QWidget, plan_ids: Sequence[int], folder: Path, *,
+                 user: User) -> None:
         super().__init__(parent)
+        self.user = user
         self.parent_widget = parent
         self.folder = folder
         self.total = len(plan_ids)
@@ -57,7 +61,8 @@ class PrintPlansJob(QObject):
     def start(self) -> None:
         self.dialog.setValue(0)
         self.dialog.show()
-        plan_ids, folder, progress = self._plan_ids, self.folder, self._progress
+        plan_ids, folder, progress, user = (self._plan_ids, self.folder, self._progress,
+                                            self.user)
 
         def write_all() -> int:
             """Off the UI thread: the plans one by one, checking between two files whether
@@ -65,6 +70,9 @@ class PrintPlansJob(QObject):
             from reports.plan import render_many  # ReportLab only when printing
 
             written = 0
+            # Logged before the first file: a run cancelled half-way may have logged a few
+            # plans more than it wrote — the log never shows fewer than were printed.
+            read_log.record_plans_output(user, plan_ids)
             files = render_many(plan_ids, folder)
             try:
                 for done, total, _path in files:
@@ -124,10 +132,10 @@ class PrintPlansJob(QObject):
         self.finished.emit(written, total)
 
 
-def print_plans_with_progress(parent: QWidget, plan_ids: Sequence[int], folder: Path | str
-                              ) -> PrintPlansJob:
+def print_plans_with_progress(parent: QWidget, plan_ids: Sequence[int], folder: Path | str,
+                              *, user: User) -> PrintPlansJob:
     """Print `plan_ids` (staff versions) into `folder` with a progress dialog; returns at
     once. The job reports how many were written when it stops (see `PrintPlansJob`)."""
-    job = PrintPlansJob(parent, plan_ids, Path(folder))
+    job = PrintPlansJob(parent, plan_ids, Path(folder), user=user)
     job.start()
     return job

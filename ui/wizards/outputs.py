@@ -17,9 +17,12 @@ from typing import Any
 
 from PySide6.QtWidgets import QWidget
 
+from sipdesk.accounts import read_log
+from sipdesk.accounts.read_log import Output
 from sipdesk.desk import cases
 from sipdesk.errors import SipError
 from sipdesk.meetings.invitation import Meeting
+from sipdesk.storage.models import User
 
 from .. import file_output, messages
 from ..file_output import SaveFileDialog
@@ -57,14 +60,18 @@ def _failed(parent: QWidget, title: str) -> Any:
     return show
 
 
-def print_letters(parent: QWidget, meeting: Meeting, *, case_number: str) -> None:
+def print_letters(parent: QWidget, meeting: Meeting, *, case_number: str, user: User) -> None:
     """Write every letter of the meeting into one PDF and open it for printing."""
     letters = importlib.import_module(LETTERS_MODULE)
     path = SaveFileDialog.ask(parent, title="Spara breven", file_filter="PDF-filer (*.pdf)",
                               default_name=letters.all_in_one_name(case_number), suffix=".pdf")
     if path is None:
         return
-    meeting_id = meeting.id
+    meeting_id, case_id = meeting.id, meeting.case_id
+
+    def write() -> list[Path]:
+        read_log.record_output(user, Output.LETTERS, case_id=case_id, entity_id=meeting_id)
+        return list(letters.render_letters(meeting_id, path, one_file=True))
 
     def done(written: list[Path]) -> None:
         log.info("letters written: %d file(s)", len(written))
@@ -72,14 +79,14 @@ def print_letters(parent: QWidget, meeting: Meeting, *, case_number: str) -> Non
             file_output.open_file(file)
 
     (
-        Operation(parent, lambda: letters.render_letters(meeting_id, path, one_file=True))
+        Operation(parent, write)
         .success(done)
         .failure(_failed(parent, "Breven kunde inte skrivas"))
         .run()
     )
 
 
-def save_calendar(parent: QWidget, meeting: Meeting, *, case_number: str) -> None:
+def save_calendar(parent: QWidget, meeting: Meeting, *, case_number: str, user: User) -> None:
     """Write the meeting's calendar file (the SIP meeting and the staff meeting)."""
     calendar_files = importlib.import_module(CALENDAR_MODULE)
     path = SaveFileDialog.ask(parent, title="Spara kalenderfil",
@@ -87,7 +94,11 @@ def save_calendar(parent: QWidget, meeting: Meeting, *, case_number: str) -> Non
                               default_name=calendar_files.file_name(case_number), suffix=".ics")
     if path is None:
         return
-    meeting_id = meeting.id
+    meeting_id, case_id = meeting.id, meeting.case_id
+
+    def write() -> Path:
+        read_log.record_output(user, Output.CALENDAR, case_id=case_id, entity_id=meeting_id)
+        return Path(calendar_files.write_calendar(meeting_id, path))
 
     def done(written: Path) -> None:
         log.info("calendar file written")
@@ -96,7 +107,7 @@ def save_calendar(parent: QWidget, meeting: Meeting, *, case_number: str) -> Non
                              "lägga in mötet i Outlook eller en annan kalender.")
 
     (
-        Operation(parent, lambda: calendar_files.write_calendar(meeting_id, path))
+        Operation(parent, write)
         .success(done)
         .failure(_failed(parent, "Kalenderfilen kunde inte sparas"))
         .run()

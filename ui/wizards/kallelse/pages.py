@@ -205,12 +205,14 @@ class SentPage(KallelsePage):
     def _print_letters(self) -> None:
         meeting = self.kallelse().meeting
         if meeting is not None:
-            outputs.print_letters(self, meeting, case_number=self.kallelse().case.number)
+            outputs.print_letters(self, meeting, case_number=self.kallelse().case.number,
+                                  user=self.kallelse().session.user)
 
     def _save_calendar(self) -> None:
         meeting = self.kallelse().meeting
         if meeting is not None:
-            outputs.save_calendar(self, meeting, case_number=self.kallelse().case.number)
+            outputs.save_calendar(self, meeting, case_number=self.kallelse().case.number,
+                                  user=self.kallelse().session.user)
 
 
 def summary_html(case: Case, draft: InvitationDraft, *, convener_id: int | None = None) -> str:
