@@ -320,7 +320,12 @@ def make_database(url: DatabaseUrl, password: str | None = None) -> peewee.Datab
     """A peewee database for `url`, not yet connected."""
     if url.engine is Engine.SQLITE:
         assert url.path is not None
-        return ExistingFileSqliteDatabase(str(url.path), pragmas=SQLITE_PRAGMAS, timeout=10)
+        # Transactions begin IMMEDIATE: one that reads before it writes (most use cases) would
+        # otherwise fail at once with "database is locked" when another connection — a second
+        # worker, another program — committed in between; the busy timeout cannot help a
+        # deferred transaction whose snapshot went stale. IMMEDIATE waits its turn instead.
+        return ExistingFileSqliteDatabase(str(url.path), pragmas=SQLITE_PRAGMAS, timeout=10,
+                                          lock_type="IMMEDIATE")
     params: dict[str, Any] = {
         "host": url.host,
         "port": url.port,

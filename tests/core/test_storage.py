@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import shutil
 import sqlite3
+import threading
 from pathlib import Path
 
 import peewee
@@ -24,11 +25,13 @@ from sipdesk.storage.db import (
     check_connection,
     connect,
     database,
+    make_database,
     parse_url,
     resolve_url,
 )
-from sipdesk.storage.models import Person
+from sipdesk.storage.models import Person, Principal
 from tests.factories import make_person
+from tests.waiting import pause
 
 
 def test_url_order_cli_then_environment_then_setting_then_default(
@@ -209,3 +212,31 @@ def test_versioned_save_bumps_the_version_each_time(db: peewee.Database) -> None
         assert person.version == expected
     stored = Person.get_by_id(person.id)
     assert (stored.city, stored.version) == ("Östby", 4)
+
+
+def test_a_sqlite_transaction_that_reads_first_waits_for_another_writer_instead_of_failing(
+        tmp_path: Path, sqlite_db: peewee.Database) -> None:
+    """Two connections (two workers, or another program): while one use case reads and then
+    writes in its transaction, the other commits. The first still saves — it waited for the
+    lock at BEGIN — instead of failing with "database is locked"."""
+    other = make_database(DatabaseUrl(Engine.SQLITE, path=Path(sqlite_db.database)))
+    other.connect()
+    failures: list[BaseException] = []
+
+    def write_meanwhile() -> None:
+        try:
+            other.execute_sql("INSERT INTO principal (name, kind, version) VALUES "
+                              "('Grannby kommun', 'kommun', 1)")
+        except BaseException as exc:  # handed to the test
+            failures.append(exc)
+
+    with sqlite_db.atomic():
+        before = Principal.select().count()  # the read that starts a deferred snapshot
+        writer = threading.Thread(target=write_meanwhile)
+        writer.start()
+        pause(0.3)  # the other connection tries to commit now
+        Principal.create(name="Exempelby kommun", kind="kommun")
+    writer.join(20)
+    other.close()
+    assert failures == []
+    assert before == 0 and Principal.select().count() == 2
