@@ -149,7 +149,8 @@ def consent_input_problems(person: Person, data: ConsentInput, *,
         problems["covers"] = "Skriv vilken fråga samtycket gäller, så som ni kom överens."
     if not data.principals:
         problems["principals"] = "Välj vilka huvudmän som får delta och dela information."
-    limit = one_year_after(data.given_on)
+    # A date in the future has its problem already (and the year after 9999 does not exist).
+    limit = one_year_after(min(data.given_on, today))
     if data.valid_until is not None:
         if data.valid_until > limit:
             problems["valid_until"] = (

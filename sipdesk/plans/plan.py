@@ -83,7 +83,7 @@ from sipdesk.plans.plan_rules import (
     required_fields,
 )
 from sipdesk.storage.db import database
-from sipdesk.storage.limits import check_each, check_texts, fit, text_problems
+from sipdesk.storage.limits import check_comparable, check_each, check_texts, fit, text_problems
 from sipdesk.storage.meeting_records import Meeting, MeetingStatus
 from sipdesk.storage.models import Case, Principal, User
 from sipdesk.storage.plan_records import (
@@ -301,7 +301,7 @@ def update_fields(actor: User, plan: PlanVersion, changes: dict[str, tuple[Any, 
     if unknown:
         raise ValueError(f"not shared plan fields: {sorted(unknown)}")
     check_texts(PlanVersion, {name: new for name, (_old, new) in changes.items()})
-    check_texts(PlanVersion, {name: old for name, (old, _new) in changes.items()})
+    check_comparable(PlanVersion, {name: old for name, (old, _new) in changes.items()})
     if "treatment_limitation_ref" in changes:
         _check_treatment_reference(changes["treatment_limitation_ref"][1])
     if "follow_up_date" in changes and changes["follow_up_date"][1] is not None:

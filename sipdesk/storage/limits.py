@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
+from typing import Any
 
 import peewee
 
@@ -145,8 +146,17 @@ def search_text(text: str, limit: int = SEARCH_LIMIT) -> str:
     return _SINGLE_LINE_BAD.sub("", spaced)[:limit]
 
 
-def write_problem(model: type[peewee.Model], values: Mapping[object, object]
-                  ) -> ValidationError | None:
+def check_comparable(model: type[peewee.Model], values: Mapping[str, object]) -> None:
+    """Refuse a text the user started from (compared with what is stored, e.g. to find a
+    conflict) that holds a character no database takes: it was never stored, and PostgreSQL
+    would refuse the comparison itself. Its length is not checked: an old value is what it is."""
+    problem = write_problem(model, values, lengths=False)
+    if problem is not None:
+        raise problem
+
+
+def write_problem(model: type[peewee.Model], values: Mapping[Any, object], *,
+                  lengths: bool = True) -> ValidationError | None:
     """The storage layer's last check before it writes `values` (keys: fields or their names)
     to `model`: a text that does not fit its column or holds a character that is never stored.
     Longer texts than `max_chars` in a TextField pass here: the use case sets that limit,
@@ -161,7 +171,7 @@ def write_problem(model: type[peewee.Model], values: Mapping[object, object]
         label = LABELS.get(field.name, "Texten")
         if has_bad_character(value, multiline=True):
             return ValidationError(UNSTORABLE, field=field.name)
-        if isinstance(field, peewee.CharField) and len(value) > field.max_length:
+        if lengths and isinstance(field, peewee.CharField) and len(value) > field.max_length:
             return ValidationError(f"{label} får vara högst {_count(field.max_length)} tecken.",
                                    field=field.name)
     return None

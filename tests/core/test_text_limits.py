@@ -8,7 +8,7 @@ from __future__ import annotations
 import peewee
 import pytest
 
-from sipdesk.casework import people
+from sipdesk.casework import drafts, people
 from sipdesk.casework.contacts import search_directory
 from sipdesk.desk import cases
 from sipdesk.errors import NotFoundError, ValidationError
@@ -133,8 +133,8 @@ def test_a_participant_made_from_the_longest_name_and_address_fits(db: peewee.Da
 
 
 @pytest.mark.parametrize(("text", "finds_her"), [
-    ("\x00", False), ("Öberg\x00", True), ("\x00" * 100_000, False), ("\x00Öb", True),
-    ("%_*?[]\\\x01", True), ("\ud800", False), ("Ö" * 100_000, False)])
+    ("Öberg\x00", True), ("\x00" * 100_000, False), ("\ud800\x01", False),
+    ("Ö" * 100_000, False)])
 def test_searches_take_any_text_on_both_engines(db: peewee.Database, text: str,
                                                 finds_her: bool) -> None:
     """A search never fails: what cannot be stored is not looked for (the rest is; a search
@@ -154,3 +154,18 @@ def test_searches_take_any_text_on_both_engines(db: peewee.Database, text: str,
 def test_a_search_text_loses_its_control_characters_and_is_cut() -> None:
     assert search_text("Ö\x00berg\tÅsa\n") == "Öberg Åsa "
     assert len(search_text("a" * 100_000)) == 200
+
+
+def test_a_draft_keeps_what_the_record_refuses(db: peewee.Database) -> None:
+    """The wizard's draft is where typed text survives: it stores any character."""
+    actor = make_user()
+    case = make_case(actor)
+    drafts.save_draft(actor, case, "kallelse", {"purpose": "Syfte\x00 \ud800 å"})
+    assert drafts.load_draft(actor, case, "kallelse") == {"purpose": "Syfte\x00 \ud800 å"}
+
+
+def test_a_plan_text_started_from_with_nul_is_refused_not_compared(db: peewee.Database) -> None:
+    world = plan_world()
+    problem = refused(plan.update_fields, world["officer"], world["plan"],
+                      {"main_goal": ("Mål\x00", "Mål")})
+    assert (problem.field, problem.message) == ("main_goal", UNSTORABLE)
