@@ -229,7 +229,9 @@ def check_time_and_place(case: Case, draft: InvitationDraft, *,
     elif draft.starts_at <= current:
         result.problems["starts_at"] = "Mötet måste ligga i framtiden."
     else:
-        result.warnings.extend(time_warnings(draft.starts_at, minutes=draft.minutes,
+        # A length out of range has its own problem below (and could overflow the clock).
+        minutes = draft.minutes if 15 <= draft.minutes <= MAX_MINUTES else DEFAULT_MINUTES
+        result.warnings.extend(time_warnings(draft.starts_at, minutes=minutes,
                                              current=current))
         if is_short_notice(draft.starts_at, current) and not draft.short_notice_reason.strip():
             result.problems["short_notice_reason"] = "Skriv varför mötet behöver hållas så snart."
