@@ -2,15 +2,35 @@
 
 `FieldForm` wraps a QFormLayout: `add(name, label, widget)` registers an input with an error
 label below it; `show_error(field, message)` marks it, `clear_errors()` clears all. Core
-ValidationErrors carry `field`, so a dialog can route each message to its input.
+ValidationErrors carry `field`, so a dialog can route each message to its input. `limited(edit,
+column)` stops a line at its column's length; a multi-line text that is too long gets the core's
+message at its field instead (nothing typed is cut).
 """
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QFormLayout, QLabel, QVBoxLayout, QWidget
+from typing import Any
+
+from PySide6.QtWidgets import QFormLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
+
+from sipdesk.storage.limits import SEARCH_LIMIT, max_chars
 
 ERROR_STYLE = "color: #b00020;"
 INVALID_STYLE = "border: 1px solid #b00020;"
+
+
+def limited(edit: QLineEdit, column: Any) -> QLineEdit:
+    """`edit` takes no more characters than `column` (a model's field) holds — the core's
+    limit (`sipdesk.storage.limits`) — so typing or pasting stops where saving would refuse.
+    Set it before the text: Qt cuts a longer text that is already there."""
+    edit.setMaxLength(max_chars(column))
+    return edit
+
+
+def for_search(edit: QLineEdit) -> QLineEdit:
+    """A search box takes at most what a search looks for (`SEARCH_LIMIT`)."""
+    edit.setMaxLength(SEARCH_LIMIT)
+    return edit
 
 
 class FieldForm(QFormLayout):

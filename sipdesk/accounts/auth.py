@@ -11,6 +11,7 @@ import secrets
 
 from sipdesk.errors import AuthError, ValidationError
 from sipdesk.storage.collation import ordered
+from sipdesk.storage.limits import check_texts
 from sipdesk.storage.models import Role, Unit, User
 
 _N, _R, _P = 2**14, 8, 1
@@ -73,6 +74,8 @@ def create_user(
     password: str | None = None,
 ) -> User:
     """Create a user; validates every field with a Swedish message."""
+    check_texts(User, {"login": login, "full_name": full_name, "profession": profession,
+                       "phone": phone, "email": email})
     login = validate_login(login)
     if not full_name.strip():
         raise ValidationError("Ange för- och efternamn.", field="full_name")

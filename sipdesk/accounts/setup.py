@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from sipdesk.accounts.auth import create_user, validate_login, validate_password
 from sipdesk.errors import ValidationError
 from sipdesk.storage.db import database
+from sipdesk.storage.limits import text_problems
 from sipdesk.storage.models import Law, Principal, PrincipalKind, Role, Unit, User
 
 
@@ -59,7 +60,21 @@ def setup_problems(data: SetupInput, *, needs_password: bool) -> dict[str, str]:
             problems["password"] = problem.message
         if data.password_repeat is not None and password != data.password_repeat:
             problems["password_repeat"] = "Lösenorden är inte lika."
+    texts = {**text_problems(Principal, {"municipality": _municipality(data.municipality)},
+                             columns={"municipality": "name"}),
+             **text_problems(Unit, {"unit_name": data.unit_name}, columns={"unit_name": "name"}),
+             **text_problems(User, {"full_name": data.full_name, "initials": data.initials,
+                                    "login": data.login, "profession": data.profession,
+                                    "phone": data.phone, "email": data.email})}
+    for name, message in texts.items():
+        problems.setdefault(name, message)
     return problems
+
+
+def _municipality(text: str) -> str:
+    """The municipality's name as stored: "Exempelby" becomes "Exempelby kommun"."""
+    name = text.strip()
+    return name if "kommun" in name.casefold() else f"{name} kommun"
 
 
 def validate_setup(data: SetupInput, *, needs_password: bool) -> None:
@@ -87,9 +102,7 @@ def first_run_setup(data: SetupInput, *, needs_password: bool) -> User:
     if is_initialized():
         raise ValidationError("Databasen är redan upplagd.")
     validate_setup(data, needs_password=needs_password)
-    name = data.municipality.strip()
-    if "kommun" not in name.casefold():
-        name = f"{name} kommun"
+    name = _municipality(data.municipality)
     with database.atomic():
         principal = Principal.create(name=name, kind=PrincipalKind.MUNICIPALITY.value)
         unit = Unit.create(

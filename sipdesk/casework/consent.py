@@ -26,6 +26,7 @@ from sipdesk.rules.labelled import LabelledEnum, Labels
 from sipdesk.rules.personal_number import parse as parse_personal_number
 from sipdesk.rules.workdays import one_year_after
 from sipdesk.storage.db import BaseModel, database
+from sipdesk.storage.limits import text_problems
 from sipdesk.storage.models import (
     Case,
     CaseStatus,
@@ -148,7 +149,8 @@ def consent_input_problems(person: Person, data: ConsentInput, *,
         problems["covers"] = "Skriv vilken fråga samtycket gäller, så som ni kom överens."
     if not data.principals:
         problems["principals"] = "Välj vilka huvudmän som får delta och dela information."
-    limit = one_year_after(data.given_on)
+    # A date in the future has its problem already (and the year after 9999 does not exist).
+    limit = one_year_after(min(data.given_on, today))
     if data.valid_until is not None:
         if data.valid_until > limit:
             problems["valid_until"] = (
@@ -165,6 +167,10 @@ def consent_input_problems(person: Person, data: ConsentInput, *,
             problems["guardians"] = (
                 "Båda vårdnadshavarna behöver samtycka." if len(guardians) == 2 else
                 "Alla vårdnadshavare behöver samtycka.")
+    for name, message in text_problems(Consent, {
+            "covers": data.covers, "exclusions": data.exclusions,
+            "relatives_to_invite": data.relatives_to_invite}).items():
+        problems.setdefault(name, message)
     return problems
 
 
@@ -235,6 +241,8 @@ def withdrawal_problems(consent: Consent, *, withdrawn_on: dt.date, how: str,
     if not how.strip():
         problems["how"] = ("Skriv hur den enskilde återkallade samtycket, t.ex. "
                            "muntligt per telefon.")
+    else:
+        problems.update(text_problems(Consent, {"how": how}, columns={"how": "withdrawn_how"}))
     return problems
 
 
@@ -270,6 +278,9 @@ def declined_problems(*, declined_on: dt.date, note: str, today: dt.date) -> dic
         problems["declined_on"] = "Datumet kan inte ligga i framtiden."
     if not note.strip():
         problems["note"] = "Skriv kort hur den enskilde tackade nej och vem som frågade."
+    else:
+        problems.update(text_problems(lifecycle.CaseStatusChange, {"note": note},
+                                      columns={"note": "reason"}))
     return problems
 
 
@@ -295,6 +306,8 @@ def harm_assessment_problems(*, assessed_on: dt.date, contacts: str,
         problems["contacts"] = (
             "Skriv vilka närstående, vårdnadshavare eller företrädare som kontaktades och vad "
             "de sa om den enskildes inställning.")
+    else:
+        problems.update(text_problems(HarmAssessment, {"contacts": contacts}))
     return problems
 
 

@@ -16,6 +16,7 @@ import peewee as pw
 from sipdesk.errors import NotFoundError, PermissionDenied, ValidationError
 from sipdesk.rules.labelled import LabelledEnum, Labels
 from sipdesk.storage.collation import ordered, sort_key
+from sipdesk.storage.limits import check_texts, fit, search_text, text_problems
 from sipdesk.storage.models import Law, Principal, PrincipalKind, Role, Unit, User, VersionedModel
 
 
@@ -87,6 +88,7 @@ def ensure_principal(name: str, kind: PrincipalKind) -> Principal:
     name = " ".join(name.split())
     if not name:
         raise ValidationError("Ange huvudman, t.ex. Region Exempelland.", field="principal")
+    check_texts(Principal, {"principal": name}, columns={"principal": "name"})
     principal, _ = Principal.get_or_create(name=name, defaults={"kind": kind.value})
     return principal
 
@@ -113,12 +115,18 @@ def organisation_input_problems(*, name: str, principal_name: str) -> dict[str, 
         problems["name"] = "Ange organisationens namn."
     if not " ".join(principal_name.split()):
         problems["principal"] = "Ange huvudman, t.ex. Region Exempelland."
+    for field, message in {**text_problems(Organisation, {"name": name}),
+                           **text_problems(Principal, {"principal": principal_name},
+                                           columns={"principal": "name"})}.items():
+        problems.setdefault(field, message)
     return problems
 
 
 def organisation_duplicate(*, name: str, principal_name: str) -> str:
     """What to say when the principal already has an organisation of that name ("" if not)."""
     principal = " ".join(principal_name.split())
+    if organisation_input_problems(name=name, principal_name=principal_name):
+        return ""  # nothing to compare until the input itself is right
     if name.strip() and principal and Organisation.select().join(Principal).where(
             (Principal.name == principal) & (Organisation.name == name.strip())).exists():
         return f"{name.strip()} finns redan hos {principal}."
@@ -130,6 +138,7 @@ def add_organisation(actor: User, *, name: str, principal: Principal, kind: Orga
     _require_editor(actor)
     if not name.strip():
         raise ValidationError("Ange organisationens namn.", field="name")
+    check_texts(Organisation, {"name": name, "phone": phone, "address": address})
     if Organisation.select().where((Organisation.principal == principal)
                                    & (Organisation.name == name.strip())).exists():
         raise ValidationError(f"{name.strip()} finns redan hos {principal.name}.", field="name")
@@ -143,9 +152,10 @@ def add_contact(actor: User, organisation: Organisation, *, name: str, role: str
     for field, message in contact_problems(organisation, name=name, phone=phone, email=email,
                                            address=address).items():
         raise ValidationError(message, field=field)
+    check_texts(Contact, {"role": role})
     return Contact.create(organisation=organisation, name=name.strip(), role=role.strip(),
                           phone=phone.strip(), email=email.strip(), address=address.strip(),
-                          name_key=name.strip().casefold())
+                          name_key=fit(name.strip().casefold(), Contact.name_key))
 
 
 def update_contact(actor: User, contact: Contact) -> Contact:
@@ -159,9 +169,10 @@ def update_contact(actor: User, contact: Contact) -> Contact:
                                            email=contact.email,
                                            address=contact.address).items():
         raise ValidationError(message, field=field)
+    check_texts(Contact, {"role": contact.role})
     for name in ("name", "role", "phone", "email", "address"):
         setattr(contact, name, getattr(contact, name).strip())
-    contact.name_key = contact.name.casefold()
+    contact.name_key = fit(contact.name.casefold(), Contact.name_key)
     contact.save_versioned()
     return contact
 
@@ -179,6 +190,9 @@ def contact_problems(organisation: Organisation | None, *, name: str, phone: str
         problems["phone"] = "Ange minst ett sätt att nå kontakten (telefon, e-post eller adress)."
     if email.strip() and "@" not in email:
         problems["email"] = "E-postadressen ser inte riktig ut."
+    for field, message in text_problems(Contact, {"name": name, "phone": phone, "email": email,
+                                                  "address": address}).items():
+        problems.setdefault(field, message)
     return problems
 
 
@@ -251,7 +265,7 @@ def search_directory(text: str = "", *, limit: int = 100) -> list[DirectoryEntry
     The directory is small (a municipality's usual actors), so the matching is done here with
     Python's case folding: SQLite's LIKE folds only A–Z, and "öberg" must find "Öberg".
     """
-    words = text.casefold().split()
+    words = search_text(text).casefold().split()
     users = (User.select(User, Unit, Principal).join(Unit).join(Principal)
              .where(User.active == True))  # noqa: E712
     contacts = Contact.select(Contact, Organisation, Principal).join(Organisation).join(Principal)

@@ -27,7 +27,9 @@ class Draft(BaseModel):
 
 def save_draft(user: User, case: Case | int, wizard: str, data: dict[str, Any]) -> None:
     require_can_see(user, case)
-    text = json.dumps(data, ensure_ascii=False, default=str)
+    # ASCII with escapes: a draft keeps whatever was typed, even a character that the
+    # record itself will refuse (NUL, a lone surrogate), so nothing typed is lost.
+    text = json.dumps(data, ensure_ascii=True, default=str)
     with database.atomic():
         updated = (Draft.update(data=text, saved_at=now())
                    .where((Draft.user == user) & (Draft.case == case) & (Draft.wizard == wizard))

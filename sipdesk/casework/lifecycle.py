@@ -30,6 +30,7 @@ from sipdesk.errors import PermissionDenied, ValidationError
 from sipdesk.messages import messaging
 from sipdesk.rules.labelled import LabelledEnum, Labels
 from sipdesk.storage.db import BaseModel, database
+from sipdesk.storage.limits import check_texts, text_problems
 from sipdesk.storage.meeting_records import Meeting, MeetingStatus
 from sipdesk.storage.models import Case, CaseStatus, ConsentBasis, User, compare_and_set, now
 from sipdesk.storage.plan_records import latest_version, participants
@@ -186,7 +187,7 @@ def refusal_problems(reason: str) -> dict[str, str]:
     """Refusing a SIP needs its reason written down (DOMAIN step 1)."""
     if not reason.strip():
         return {"reason": "Ange skälet till att SIP inte upprättas."}
-    return {}
+    return text_problems(CaseStatusChange, {"reason": reason})
 
 
 def transition(
@@ -458,6 +459,7 @@ def close_case(
                                           replaced_by=replaced_by, person_agreed=person_agreed,
                                           today=today).items():
         raise ValidationError(message, field=name)
+    check_texts(Closure, {"note": note})
     action = Action.WITHDRAW_CONSENT if reason is ClosureReason.CONSENT_WITHDRAWN \
         else Action.CLOSE
     with database.atomic():

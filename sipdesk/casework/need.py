@@ -13,6 +13,7 @@ import peewee as pw
 
 from sipdesk.rules.labelled import LabelledEnum, Labels
 from sipdesk.storage.db import BaseModel
+from sipdesk.storage.limits import text_problems
 from sipdesk.storage.models import Case, User
 
 
@@ -66,4 +67,8 @@ def need_problems(data: NeedInput, *, today: dt.date) -> dict[str, str]:
         problems["noticed_by_name"] = "Ange vilken personal som uppmärksammade behovet."
     if data.noticed_by is NoticedBy.RELATIVE and not data.noticed_by_name.strip():
         problems["noticed_by_name"] = "Ange vilken närstående som uppmärksammade behovet."
+    for name, message in text_problems(NeedRecord, {
+            "need": data.need, "question": data.question,
+            "noticed_by_name": data.noticed_by_name}).items():
+        problems.setdefault(name, message)
     return problems

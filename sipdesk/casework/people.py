@@ -13,18 +13,21 @@ from sipdesk.errors import ValidationError
 from sipdesk.rules import personal_number as pnr
 from sipdesk.storage.collation import ordered
 from sipdesk.storage.db import Engine, database, engine_of
+from sipdesk.storage.limits import check_texts, fit, search_text, text_problems
 from sipdesk.storage.models import ContactKind, Person, PersonContact, User
 
 
 def name_keys(first_name: str, last_name: str) -> tuple[str, str]:
     first, last = first_name.strip().casefold(), last_name.strip().casefold()
-    return f"{first} {last}", f"{last} {first}"
+    # Case folding may lengthen a name ("ß" → "ss"): a key longer than its column is cut (a
+    # prefix search of that length is never typed).
+    return fit(f"{first} {last}", Person.name_key), fit(f"{last} {first}", Person.name_key)
 
 
 def prefix(field: peewee.Field, text: str) -> peewee.Expression:
     """`field` starts with `text`, case-sensitively, so the index on a case-folded key is used:
     GLOB 'abc*' on SQLite, LIKE 'abc%' on PostgreSQL (with a text_pattern_ops index)."""
-    text = "".join(ch for ch in text if ch not in "%_*?[]\\")
+    text = "".join(ch for ch in search_text(text) if ch not in "%_*?[]\\")
     if engine_of() is Engine.SQLITE:
         return peewee.Expression(field, "GLOB", text + "*")
     return peewee.Expression(field, "LIKE", text + "%")
@@ -65,6 +68,11 @@ def person_problems(data: PersonInput, *, today: dt.date | None = None) -> dict[
         problems["postal_code"] = "Postnumret ska ha fem siffror, t.ex. 123 45."
     if not data.language.strip():
         problems["language"] = "Ange språk (t.ex. svenska)."
+    for name, message in text_problems(Person, {
+            "first_name": data.first_name, "last_name": data.last_name, "address": data.address,
+            "postal_code": data.postal_code, "city": data.city, "phone": data.phone,
+            "language": data.language}).items():
+        problems.setdefault(name, message)
     return problems
 
 
@@ -132,7 +140,7 @@ def create_person(data: PersonInput, *, actor: User) -> Person:
 def search_persons(text: str, *, limit: int = 20, actor: User | None = None) -> list[Person]:
     """Persons whose name or personal number starts with `text`. With the `actor` who typed
     it, a search by a whole personal number is logged (read_log): one statement more."""
-    text = text.strip()
+    text = search_text(text).strip()
     if not text:
         return []
     found = list(
@@ -169,6 +177,9 @@ def add_contact(
     """Add a relative, guardian or legal representative (logged)."""
     if not name.strip():
         raise ValidationError("Ange namn på kontaktpersonen.", field="contact_name")
+    check_texts(PersonContact, {"contact_name": name, "relation": relation, "phone": phone,
+                                "email": email, "address": address},
+                columns={"contact_name": "name"})
     with database.atomic():
         contact = PersonContact.create(
             person=person, kind=kind.value, name=name.strip(), relation=relation.strip(),

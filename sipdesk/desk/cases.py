@@ -25,6 +25,7 @@ from sipdesk.errors import NotFoundError, PermissionDenied, ValidationError
 from sipdesk.rules.labelled import LabelledEnum, Labels
 from sipdesk.storage.collation import ordered
 from sipdesk.storage.db import Engine, database, engine_of
+from sipdesk.storage.limits import search_text
 from sipdesk.storage.models import FIRST_STATUS, Case, CaseStatus, Person, Unit, User
 
 CASE_PREFIX = "SIP"
@@ -130,6 +131,7 @@ def find_case_by_number(number: str, *, visible_to: User | None) -> Case:
     answered exactly like one that does not exist, so typing numbers reveals nothing about
     which cases there are (sipdesk.accounts.access). `None` is the command line's `print`, which
     has no sipdesk login: it reads with the database account it was started with."""
+    number = search_text(number)
     query = Case.number == number.strip().upper()
     if visible_to is not None:
         query &= visible_cases(visible_to)
@@ -231,7 +233,7 @@ def _text_condition(text: str) -> peewee.Expression:
 
 
 def _conditions(flt: CaseFilter, user: User) -> list[peewee.ColumnBase]:
-    text = flt.text.strip()
+    text = search_text(flt.text).strip()
     # With a search text the matching persons are the selective part: on SQLite `+` keeps the
     # planner from starting at "all 20,000 cases of this coordinator" instead (without
     # ANALYZE it guesses ten rows for any equality). See _not_from_index.
@@ -348,7 +350,7 @@ def fetch_cases(
         "person", "unit", "coordinator",
     )
     conds = _conditions(flt, user)
-    searching = bool(flt.text.strip())
+    searching = bool(search_text(flt.text).strip())
     if not conds and sort is SortKey.NUMBER:
         query = details.order_by(*order).limit(limit).offset(offset)
     else:

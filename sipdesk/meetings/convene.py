@@ -20,6 +20,7 @@ from sipdesk.errors import PermissionDenied, ValidationError
 from sipdesk.messages import messaging
 from sipdesk.messages.messaging import Message, MessageKind
 from sipdesk.storage.db import BaseModel, database
+from sipdesk.storage.limits import check_texts
 from sipdesk.storage.models import Case, User, now
 
 
@@ -61,6 +62,8 @@ def request_to_convene(actor: User, case: Case, to: User, data: ConveneInput) ->
     ):
         if not text.strip():
             raise ValidationError(problem, field=name)
+    check_texts(ConveneRequest, {"need": data.need, "coordinate": data.coordinate,
+                                 "actors": data.actors})
     state = consent_state(case.consent_basis, case.consent_valid_until).text
     body = (f"Begäran om SIP för ärende {case.number}.\n\n"
             f"Behov: {data.need.strip()}\n\nVad behöver samordnas: {data.coordinate.strip()}\n\n"

@@ -56,6 +56,7 @@ from sipdesk.meetings.meeting_times import (
 from sipdesk.messages import messaging
 from sipdesk.messages.messaging import MessageKind
 from sipdesk.storage.db import database
+from sipdesk.storage.limits import check_texts, fit
 from sipdesk.storage.meeting_records import (
     DEFAULT_MINUTES,
     Answer,
@@ -126,7 +127,7 @@ def place_of(case: Case, draft: InvitationDraft) -> tuple[str, bool]:
         person = case.person
         home = ", ".join(x for x in (person.address, f"{person.postal_code} {person.city}".strip())
                          if x)
-        return (f"{HOME} ({home})" if home else HOME), True
+        return fit(f"{HOME} ({home})" if home else HOME, Meeting.place), True
     return text, False
 
 
@@ -252,6 +253,8 @@ def register_answer(actor: User, participant: Participant, answer: Answer, *,
         raise ValidationError(
             "Den som inte kan komma utser en ersättare — skriv ersättarens namn.",
             field="substitute_name")
+    check_texts(Participant, {"substitute_name": substitute_name,
+                              "substitute_contact": substitute_contact})
     with database.atomic():
         Participant.update(answer=answer.value, substitute_name=substitute_name.strip(),
                            substitute_contact=substitute_contact.strip()
@@ -278,6 +281,7 @@ def reschedule(actor: User, meeting: Meeting, *, starts_at: dt.datetime, reason:
         raise ValidationError("Den nya tiden måste ligga i framtiden.", field="starts_at")
     if not reason.strip():
         raise ValidationError("Skriv varför mötet flyttas.", field="reason")
+    check_texts(Meeting, {"reason": reason}, columns={"reason": "cancelled_reason"})
     with database.atomic():
         old = meeting.starts_at
         meeting.starts_at = starts_at
@@ -312,6 +316,7 @@ def cancel_meeting(actor: User, meeting: Meeting, *, reason: str, person_told: b
             "Mötet har redan ägt rum och kan inte ställas in — markera det som hållet i stället.")
     if not reason.strip():
         raise ValidationError("Skriv varför mötet ställs in.", field="reason")
+    check_texts(Meeting, {"reason": reason}, columns={"reason": "cancelled_reason"})
     if not person_told:
         raise ValidationError("Den enskilde ska få veta att mötet ställs in — kryssa i när det "
                               "är gjort.", field="person_told")

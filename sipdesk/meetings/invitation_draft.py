@@ -15,7 +15,14 @@ from typing import Any
 from sipdesk.casework.consent import active_consent, principals_of
 from sipdesk.casework.contacts import DirectoryEntry
 from sipdesk.meetings.meeting_times import is_short_notice, time_warnings
-from sipdesk.storage.meeting_records import DEFAULT_MINUTES, HowInvited, ParticipantKind
+from sipdesk.storage.limits import text_problems
+from sipdesk.storage.meeting_records import (
+    DEFAULT_MINUTES,
+    HowInvited,
+    Meeting,
+    Participant,
+    ParticipantKind,
+)
 from sipdesk.storage.models import Case, ConsentBasis, Law, PrincipalKind, now
 
 MAX_MINUTES = 60
@@ -116,6 +123,8 @@ def check_purpose(draft: InvitationDraft) -> Check:
     if not draft.purpose.strip():
         result.problems["purpose"] = (
             "Skriv syftet med mötet och vilka frågor det ska svara på — med vanliga ord.")
+    else:
+        result.problems.update(text_problems(Meeting, {"purpose": draft.purpose}))
     return result
 
 
@@ -203,6 +212,11 @@ def check_participants(case: Case, draft: InvitationDraft, *,
                 and not (p.phone or p.address or p.email):
             result.problems["contact_details"] = (
                 f"Ange telefon eller adress till {p.name} så att kallelsen når fram.")
+        texts = text_problems(Participant, {
+            "name": p.name, "role": p.role, "principal_name": p.principal_name,
+            "unit_name": p.unit_name, "phone": p.phone, "email": p.email, "address": p.address})
+        if texts:  # said at the list, naming the field ("Adressen får vara högst …")
+            result.problems.setdefault("participants", next(iter(texts.values())))
     return result
 
 
@@ -215,7 +229,9 @@ def check_time_and_place(case: Case, draft: InvitationDraft, *,
     elif draft.starts_at <= current:
         result.problems["starts_at"] = "Mötet måste ligga i framtiden."
     else:
-        result.warnings.extend(time_warnings(draft.starts_at, minutes=draft.minutes,
+        # A length out of range has its own problem below (and could overflow the clock).
+        minutes = draft.minutes if 15 <= draft.minutes <= MAX_MINUTES else DEFAULT_MINUTES
+        result.warnings.extend(time_warnings(draft.starts_at, minutes=minutes,
                                              current=current))
         if is_short_notice(draft.starts_at, current) and not draft.short_notice_reason.strip():
             result.problems["short_notice_reason"] = "Skriv varför mötet behöver hållas så snart."
@@ -229,6 +245,11 @@ def check_time_and_place(case: Case, draft: InvitationDraft, *,
             "någon annanstans.")
     if draft.video_link.strip() and not draft.video_link.strip().startswith("https://"):
         result.problems["video_link"] = "Videolänken ska börja med https://"
+    for name, message in text_problems(Meeting, {
+            "place": draft.place, "place_reason": draft.place_reason,
+            "video_link": draft.video_link,
+            "short_notice_reason": draft.short_notice_reason}).items():
+        result.problems.setdefault(name, message)
     return result
 
 
@@ -239,11 +260,17 @@ def check_staff_meeting(draft: InvitationDraft) -> Check:
             result.problems["staff_meeting_at"] = (
                 "Föreslå tid och plats för ett tjänstemannamöte före SIP-mötet, eller skriv "
                 "varför det inte behövs.")
+        result.problems.update(text_problems(Meeting, {
+            "staff_meeting_skipped_reason": draft.staff_meeting_skipped_reason}))
         return result
     if draft.starts_at is not None and draft.staff_meeting_at >= draft.starts_at:
         result.problems["staff_meeting_at"] = "Tjänstemannamötet ska vara före SIP-mötet."
     if not draft.staff_meeting_place.strip():
         result.problems["staff_meeting_place"] = "Ange var tjänstemannamötet hålls (eller Teams)."
+    for name, message in text_problems(Meeting, {
+            "staff_meeting_place": draft.staff_meeting_place,
+            "staff_meeting_skipped_reason": draft.staff_meeting_skipped_reason}).items():
+        result.problems.setdefault(name, message)
     return result
 
 

@@ -35,6 +35,7 @@ from sipdesk.meetings.invitation import (
     send_invitation,
 )
 from sipdesk.storage.db import storage_errors
+from sipdesk.storage.limits import fit
 from sipdesk.storage.models import Case, ContactKind, Person, PersonContact, User
 
 log = logging.getLogger("sipdesk.meetings.invitation")
@@ -68,14 +69,17 @@ def home_address(case: Case) -> str:
 def person_participant(case: Case) -> ParticipantInput:
     person = case.person
     address = home_address(case)
-    return ParticipantInput(ParticipantKind.PERSON, person.full_name, role="Den enskilde",
-                            phone=person.phone, address=address,
+    # A name and a home address put together are cut to what a participant's row holds.
+    address = fit(address, Participant.address)
+    return ParticipantInput(ParticipantKind.PERSON, fit(person.full_name, Participant.name),
+                            role="Den enskilde", phone=person.phone, address=address,
                             how_invited=default_way(person.phone, address, ""))
 
 
 def relative_participant(contact: PersonContact) -> ParticipantInput:
     kind = ContactKind(contact.kind)
-    role = kind.label + (f" ({contact.relation})" if contact.relation else "")
+    role = fit(kind.label + (f" ({contact.relation})" if contact.relation else ""),
+               Participant.role)
     return ParticipantInput(ParticipantKind.RELATIVE, contact.name, role=role,
                             phone=contact.phone, email=contact.email, address=contact.address,
                             how_invited=default_way(contact.phone, contact.address,

@@ -30,6 +30,7 @@ from sipdesk.rules.labelled import LabelledEnum, Labels
 from sipdesk.rules.personal_number import parse as parse_personal_number
 from sipdesk.rules.workdays import add_workdays
 from sipdesk.storage.db import BaseModel, database
+from sipdesk.storage.limits import check_texts
 from sipdesk.storage.models import Case, Role, User, now
 from sipdesk.storage.plan_records import DOCUMENTATION_WORKDAYS
 
@@ -76,6 +77,10 @@ def record_staff_meeting(actor: User, meeting: Meeting, data: StaffMeetingInput
     ):
         if not text.strip():
             raise ValidationError(message, field=name)
+    check_texts(StaffMeetingRecord, {
+        "chair": data.chair, "note_taker": data.note_taker,
+        "writes_situation": data.writes_situation, "writes_main_goal": data.writes_main_goal,
+        "writes_for_others": data.writes_for_others, "responsibilities": data.responsibilities})
     if data.new_coordinator is not None and not data.new_coordinator.active:
         raise ValidationError("Den nya samordningsansvariga är inte aktiv.",
                               field="new_coordinator")
@@ -189,6 +194,7 @@ def record_mobile_team_check(actor: User, meeting: Meeting, answers: dict[str, b
         if not mas_informed:
             raise ValidationError("Medicinskt ansvarig sjuksköterska (MAS) ska informeras när "
                                   "primärvården säger nej av annat skäl.", field="mas_informed")
+    check_texts(MobileTeamCheck, {"refused_reason": refused_reason})
     with database.atomic():
         MobileTeamCheck.delete().where(MobileTeamCheck.meeting == meeting).execute()
         check = MobileTeamCheck.create(meeting=meeting, decision=decision.value,
@@ -222,6 +228,8 @@ def add_status_survey(actor: User, meeting: Meeting, *, profession: str, notes: 
     if not notes.strip():
         raise ValidationError("Skriv den enskildes aktuella status som ditt yrke ser den.",
                               field="notes")
+    check_texts(StatusSurvey, {"profession": profession, "notes": notes,
+                               "on_behalf_of": on_behalf_of})
     survey = StatusSurvey.create(meeting=meeting, profession=profession.strip(),
                                  written_by=actor, on_behalf_of=on_behalf_of.strip(),
                                  notes=notes.strip())

@@ -19,6 +19,7 @@ from sipdesk.errors import NotFoundError
 from sipdesk.messages.message_receipts import ensure_involved, mark_read
 from sipdesk.rules.labelled import LabelledEnum, Labels
 from sipdesk.storage.collation import contains, ordered
+from sipdesk.storage.limits import search_text
 from sipdesk.storage.message_records import AckEnded, Message, MessageKind, Receipt
 from sipdesk.storage.models import Case, Principal, Unit, User
 
@@ -98,7 +99,7 @@ def _folder_query(
              .switch(Message).join(Case, pw.JOIN.LEFT_OUTER, on=(Message.case == Case.id)))
     if case_id is not None:
         query = query.where(Message.case == case_id)
-    words = text.strip()
+    words = search_text(text).strip()
     if words:
         query = query.where(contains(Message.subject, words) | contains(Message.body, words)
                             | contains(Case.number, words) | contains(_Sender.full_name, words))

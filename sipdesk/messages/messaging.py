@@ -56,6 +56,7 @@ from sipdesk.messages.message_receipts import (
     receipts_of,
 )
 from sipdesk.storage.db import database
+from sipdesk.storage.limits import check_texts, text_problems
 from sipdesk.storage.message_records import (
     CHANNEL,
     MAX_SUBJECT,
@@ -148,10 +149,10 @@ def message_problems(*, subject: str, body: str, to: Sequence[User] = (),
     subject = subject.strip()
     if not subject:
         problems["subject"] = "Skriv en rubrik."
-    elif len(subject) > MAX_SUBJECT:
-        problems["subject"] = f"Rubriken får vara högst {MAX_SUBJECT} tecken."
     if not body.strip():
         problems["body"] = "Skriv ett meddelande."
+    for name, message in text_problems(Message, {"subject": subject, "body": body}).items():
+        problems.setdefault(name, message)
     if not to and not to_units:
         problems["recipients"] = "Välj minst en mottagare."
     return problems
@@ -230,6 +231,7 @@ def forward(sender: User, message: Message, *, to: Sequence[User], note: str = "
             raise ValidationError(
                 f"{user.full_name} hör till en annan organisation — vidarebefordra bara "
                 "inom din egen.", field="recipients")
+    check_texts(Message, {"note": note}, columns={"note": "ack_ended_note"})
     body = (f"{note.strip()}\n\n" if note.strip() else "") + (
         f"--- Vidarebefordrat meddelande från {message.sender.full_name}, "
         f"{message.sent_at:%Y-%m-%d %H:%M} ---\n{message.body}")
@@ -249,6 +251,7 @@ def withdraw(user: User, message_id: int, *, reason: str) -> Message:
         raise ValidationError("Meddelandet är redan makulerat.")
     if not reason.strip():
         raise ValidationError("Skriv varför meddelandet makuleras.", field="reason")
+    check_texts(Message, {"reason": reason}, columns={"reason": "withdrawn_reason"})
     with database.atomic():
         Message.update(withdrawn_at=now(), withdrawn_reason=reason.strip(), withdrawn_by=user
                        ).where(Message.id == message_id).execute()

@@ -91,6 +91,7 @@ from sipdesk.plans.plan_rules import (
     required_fields,
 )
 from sipdesk.storage.db import database
+from sipdesk.storage.limits import check_comparable, check_texts, fit, text_problems
 from sipdesk.storage.meeting_records import Meeting, MeetingStatus
 from sipdesk.storage.models import Case, Principal, User, compare_and_set
 from sipdesk.storage.plan_records import (
@@ -229,9 +230,13 @@ def start_documentation(actor: User, meeting: Meeting) -> PlanVersion:
                          if p.represents_principal else None)
             if principal is not None:
                 principals[principal.id] = principal
+            # Each part fits its own column; one put together (a contact) is cut to fit.
             PlanParticipant.create(
-                plan=plan, name=p.name, initials=p.initials, profession=p.profession,
-                organisation=p.organisation, principal=principal, contact=p.contact,
+                plan=plan, name=fit(p.name, PlanParticipant.name),
+                initials=fit(p.initials, PlanParticipant.initials),
+                profession=fit(p.profession, PlanParticipant.profession),
+                organisation=fit(p.organisation, PlanParticipant.organisation),
+                principal=principal, contact=fit(p.contact, PlanParticipant.contact),
                 user=p.user_id, position=position)
         if previous is not None:
             _copy_from(previous, plan, actor)
@@ -241,8 +246,9 @@ def start_documentation(actor: User, meeting: Meeting) -> PlanVersion:
             PrincipalPart.create(plan=plan, principal=principal)
         coordinator = User.get_by_id(case.coordinator_id)
         PlanVersion.update(
-            coordinator_contact=", ".join(x for x in (coordinator.full_name, coordinator.phone,
-                                                      coordinator.email) if x),
+            coordinator_contact=fit(", ".join(x for x in (coordinator.full_name, coordinator.phone,
+                                                          coordinator.email) if x),
+                                    PlanVersion.coordinator_contact),
             overall_principal=previous.overall_principal_id if previous else
             coordinator.unit.principal_id,
         ).where(PlanVersion.id == plan.id).execute()
@@ -298,6 +304,8 @@ def update_fields(actor: User, plan: PlanVersion, changes: dict[str, tuple[Any, 
     unknown = set(changes) - set(SHARED_FIELDS)
     if unknown:
         raise ValueError(f"not shared plan fields: {sorted(unknown)}")
+    check_texts(PlanVersion, {name: new for name, (_old, new) in changes.items()})
+    check_comparable(PlanVersion, {name: old for name, (old, _new) in changes.items()})
     if "treatment_limitation_ref" in changes:
         _check_treatment_reference(changes["treatment_limitation_ref"][1])
     if "follow_up_date" in changes and changes["follow_up_date"][1] is not None:
@@ -379,6 +387,10 @@ def intervention_problems(data: InterventionInput) -> dict[str, str]:
             problems["how_often"] = "Skriv när eller hur ofta, t.ex. ”varje morgon”."
     if data.starts_on and data.ends_on and data.ends_on < data.starts_on:
         problems["ends_on"] = "Slutdatumet ligger före startdatumet."
+    for name, message in text_problems(Intervention, {
+            "what": data.what, "goal": data.goal, "unit": data.unit,
+            "responsible": data.responsible, "how_often": data.how_often}).items():
+        problems.setdefault(name, message)
     return problems
 
 
@@ -456,6 +468,8 @@ def save_participant(actor: User, plan: PlanVersion, *, name: str, initials: str
                   contact=contact.strip(), principal=principal_id)
     if not values["name"]:
         raise ValidationError("Ange namn.", field="name")
+    check_texts(PlanParticipant, {"name": name, "initials": initials, "profession": profession,
+                                  "organisation": organisation, "contact": contact})
     if participant_id is not None:  # read first: the transaction starts with the write
         row = PlanParticipant.get_by_id(participant_id)
         if row.plan_id != plan.id:

@@ -29,6 +29,7 @@ from sipdesk.plans.plan_reads import parts
 from sipdesk.plans.plan_rules import approval_problems, ensure_editable, may_write_for
 from sipdesk.rules.workdays import add_workdays
 from sipdesk.storage.db import database
+from sipdesk.storage.limits import check_texts
 from sipdesk.storage.models import Case, Principal, User, now
 from sipdesk.storage.plan_records import (
     DOCUMENTATION_WORKDAYS,
@@ -212,6 +213,7 @@ def reopen(actor: User, plan: PlanVersion, *, reason: str) -> PlanVersion:
         raise ValidationError("Bara den senaste versionen kan öppnas igen.")
     if not reason.strip():
         raise ValidationError("Skriv varför planen öppnas igen.", field="reason")
+    check_texts(PlanVersion, {"reason": reason}, columns={"reason": "reopened_reason"})
     reason = reason.strip()
     with database.atomic():
         PlanVersion.update(locked_at=None, reopened_reason=reason).where(

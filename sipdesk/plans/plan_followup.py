@@ -15,6 +15,7 @@ from sipdesk.accounts.audit import AuditAction
 from sipdesk.errors import ValidationError
 from sipdesk.plans.plan_reads import parts
 from sipdesk.rules.workdays import one_year_after
+from sipdesk.storage.limits import check_texts
 from sipdesk.storage.models import User
 from sipdesk.storage.plan_records import PlanVersion
 
@@ -53,6 +54,7 @@ def skip_follow_up(actor: User, plan: PlanVersion, *, reason: str) -> None:
     case = plan_case(actor, plan)
     if not reason.strip():
         raise ValidationError("Skriv varför uppföljningen inte blir av.", field="reason")
+    check_texts(PlanVersion, {"reason": reason}, columns={"reason": "follow_up_skipped_reason"})
     PlanVersion.update(follow_up_skipped_reason=reason.strip()).where(
         PlanVersion.id == plan.id).execute()
     audit.record(actor, action=AuditAction.UPDATE, entity="plan_version", entity_id=plan.id,

@@ -21,6 +21,7 @@ from sipdesk.errors import ConflictError, FieldConflict, ValidationError
 from sipdesk.plans.plan_reads import other_actions, sub_goals
 from sipdesk.plans.plan_rules import ensure_editable
 from sipdesk.storage.db import database
+from sipdesk.storage.limits import check_each
 from sipdesk.storage.models import Case, User
 from sipdesk.storage.plan_records import OtherAction, PlanVersion, SubGoal
 
@@ -29,6 +30,7 @@ def set_sub_goals(actor: User, plan: PlanVersion, goals: list[str]) -> None:
     """Replace the sub-goals whatever they are now (the list's version still goes up, so an
     editor who loaded the old list is told). The wizard saves with `save_sub_goals`."""
     case = ensure_editable(actor, plan)
+    check_each(SubGoal, "text", goals, field="sub_goals")
     with database.atomic():
         PlanVersion.update(sub_goals_version=PlanVersion.sub_goals_version + 1).where(
             PlanVersion.id == plan.id).execute()
@@ -88,6 +90,7 @@ def save_sub_goals(actor: User, plan: PlanVersion, old: list[str], new: list[str
                    ) -> FieldConflict | None:
     """Save the sub-goals if they still are `old` (compare-and-set on their version)."""
     case = ensure_editable(actor, plan)
+    check_each(SubGoal, "text", new, field="sub_goals")
     old, new = _goals(old), _goals(new)
     return _save_list(plan, PlanVersion.sub_goals_version, name="sub_goals", old=old, new=new,
                       read=lambda: sub_goals(plan),
@@ -110,6 +113,9 @@ def _cleaned_others(items: list[tuple[str, str, str]], none: bool) -> list[Other
     for who, what, _when in cleaned:
         if not who or not what:
             raise ValidationError("Skriv både vem och vad för varje åtgärd.", field="others")
+    for column, texts in (("who", [c[0] for c in cleaned]), ("what", [c[1] for c in cleaned]),
+                          ("when", [c[2] for c in cleaned])):
+        check_each(OtherAction, column, texts, field="others")
     if none and cleaned:
         raise ValidationError("Kryssa inte i ”inga” när det finns åtgärder av andra.",
                               field="others_none")

@@ -23,6 +23,7 @@ import weakref
 import peewee
 
 from sipdesk.storage.engine import Engine, database, engine_of
+from sipdesk.storage.limits import search_text
 
 log = logging.getLogger("sipdesk.storage.collation")
 
@@ -135,7 +136,7 @@ def ordered(column: peewee.ColumnBase) -> peewee.ColumnBase:
 
 def contains(column: peewee.ColumnBase, text: str) -> peewee.Expression:
     """`column` contains `text`, ignoring case for every letter ("åsa" finds "Åsa")."""
-    text = text.replace("%", "").replace("_", "").replace("\\", "")
+    text = search_text(text).replace("%", "").replace("_", "").replace("\\", "")
     if engine_of() is Engine.SQLITE:
         if text.isascii():  # LIKE folds A–Z itself, and runs no Python per row
             return column ** f"%{text}%"

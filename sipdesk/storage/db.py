@@ -18,7 +18,7 @@ from __future__ import annotations
 import logging
 import os
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from enum import StrEnum
@@ -37,7 +37,7 @@ from sipdesk.errors import (
     StorageError,
 )
 from sipdesk.paths import default_database_path
-from sipdesk.storage import audit_chain, collation
+from sipdesk.storage import audit_chain, collation, limits
 from sipdesk.storage.engine import Engine, database, load_postgresql_driver
 from sipdesk.storage.engine import engine_of as engine_of  # re-exported: the core asks db for it
 
@@ -183,11 +183,41 @@ class ExistingFileSqliteDatabase(peewee.SqliteDatabase):
 
 
 class BaseModel(peewee.Model):
+    """Every write goes through `insert`, `insert_many` or `update` (peewee's `save` and
+    `create` too), and each refuses a text that does not fit its column or holds a character
+    that is never stored (`limits.write_problem`): a ValidationError, the same on both engines,
+    never a driver's error — whatever a use case forgot to check."""
+
     id = peewee.AutoField()  # declared so type checkers see it
 
     class Meta:
         database = database
         legacy_table_names = False
+
+    @classmethod
+    def _refuse_unstorable(cls, values: Mapping[Any, Any]) -> None:
+        problem = limits.write_problem(cls, values)
+        if problem is not None:
+            log.warning("refused a text for %s.%s", cls.__name__, problem.field)
+            raise problem
+
+    @classmethod
+    def insert(cls, __data: Any = None, **insert: Any) -> Any:
+        cls._refuse_unstorable({**(__data or {}), **insert})
+        return super().insert(__data, **insert)
+
+    @classmethod
+    def update(cls, __data: Any = None, **update: Any) -> Any:
+        cls._refuse_unstorable({**(__data or {}), **update})
+        return super().update(__data, **update)
+
+    @classmethod
+    def insert_many(cls, rows: Iterable[Any], fields: Sequence[Any] | None = None) -> Any:
+        rows = list(rows)
+        for row in rows:
+            cls._refuse_unstorable(row if isinstance(row, Mapping)
+                                   else dict(zip(fields or (), row, strict=False)))
+        return super().insert_many(rows, fields)
 
 
 @dataclass(frozen=True)

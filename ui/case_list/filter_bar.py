@@ -22,6 +22,8 @@ from PySide6.QtWidgets import (
 from sipdesk.desk.cases import CaseFilter, Scope
 from sipdesk.storage.models import CaseStatus
 
+from ..fields import for_search
+
 SEARCH_DELAY_MS = 120
 SEARCH_PLACEHOLDER = "Sök namn, personnummer eller ärendenummer"
 
@@ -45,7 +47,7 @@ class CaseFilterBar(QWidget):
         status: str = OPEN_ONLY,
     ) -> None:
         super().__init__(parent)
-        self.search = QLineEdit()
+        self.search = for_search(QLineEdit())
         self.search.setObjectName("case_search")
         self.search.setPlaceholderText(SEARCH_PLACEHOLDER)
         self.search.setClearButtonEnabled(True)

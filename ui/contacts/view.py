@@ -31,6 +31,7 @@ from sipdesk.storage.models import Principal, User
 
 from ..dialogs.contacts_contact import ContactDialog
 from ..dialogs.contacts_organisation import OrganisationDialog
+from ..fields import for_search
 from ..operations import Operation, report_failure
 from ..tables import read_only
 from .model import DirectoryModel
@@ -93,7 +94,7 @@ class ContactsPage(QWidget):
                        "kallas med brev, telefon eller e-post.")
         intro.setWordWrap(True)
 
-        self.search = QLineEdit()
+        self.search = for_search(QLineEdit())
         self.search.setObjectName("contact_search")
         self.search.setPlaceholderText(
             "Sök på namn, roll, organisation, huvudman, lag, telefon eller e-post")

@@ -33,6 +33,7 @@ from sipdesk.desk.case_forms import ClosureForm, NeedForm
 from sipdesk.errors import FieldConflict
 from sipdesk.storage.models import Case, CaseStatus, User
 
+from ..fields import limited
 from ..session import Session
 from .dates import DateEdit
 from .form_dialog import CaseFormDialog, hint, multiline, user_combo, wide_combo
@@ -80,7 +81,7 @@ class NeedDialog(CaseFormDialog):
                                           selected=session.user)
         self.noticed_by_user.addItem(NO_ACCOUNT, None)
         self.form.add("noticed_by_user", "Vem i personalen", self.noticed_by_user)
-        self.noticed_by_name = QLineEdit()
+        self.noticed_by_name = limited(QLineEdit(), NeedRecord.noticed_by_name)
         self.noticed_by_name.setObjectName("noticed_by_name")
         self.form.add("noticed_by_name", "Namn", self.noticed_by_name)
 

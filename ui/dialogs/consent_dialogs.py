@@ -37,6 +37,7 @@ from sipdesk.desk.case_forms import ConsentForm, HarmForm
 from sipdesk.rules.workdays import one_year_after
 from sipdesk.storage.models import Case, PersonContact, Principal, PrincipalKind
 
+from ..fields import limited
 from ..operations import Operation
 from ..session import Session
 from .dates import DateEdit
@@ -118,7 +119,7 @@ class AddPrincipalDialog(FormDialog):
             intro="Huvudmän är de som ansvarar för stödet: kommunen, regionen eller till "
                   "exempel en skola eller Försäkringskassan.",
             parent=parent)
-        self.name = QLineEdit()
+        self.name = limited(QLineEdit(), Principal.name)
         self.name.setObjectName("principal")
         self.name.setPlaceholderText("t.ex. Region Skåne")
         self.form.add("principal", "Namn", self.name)

@@ -23,6 +23,7 @@ from sipdesk.casework.contacts import Contact, ContactForm, Organisation
 from sipdesk.errors import FieldConflict, NotFoundError
 from sipdesk.storage.models import User
 
+from ..fields import limited
 from .form_dialog import FormDialog
 
 TEXT_FIELDS = (
@@ -62,7 +63,7 @@ class ContactDialog(FormDialog):
         self.form.add("organisation", "Organisation *", self.organisation)
         self.fields: dict[str, QLineEdit] = {}
         for name, label, placeholder in TEXT_FIELDS:
-            edit = QLineEdit()
+            edit = limited(QLineEdit(), getattr(Contact, name))
             edit.setObjectName(name)
             edit.setPlaceholderText(placeholder)
             edit.setAccessibleName(label.rstrip(" *"))

@@ -23,6 +23,7 @@ from sipdesk.casework import contacts
 from sipdesk.casework.contacts import Organisation, OrganisationKind
 from sipdesk.storage.models import Law, Principal, PrincipalKind, User
 
+from ..fields import limited
 from ..operations import Operation
 from .form_dialog import FormDialog
 
@@ -75,7 +76,7 @@ class OrganisationDialog(FormDialog):
         self._check_timer.timeout.connect(self._check_duplicate)
         self.setObjectName("organisation_dialog")
 
-        self.name = QLineEdit()
+        self.name = limited(QLineEdit(), Organisation.name)
         self.name.setObjectName("name")
         self.name.setPlaceholderText("t.ex. Vårdcentralen Exempelby")
         self.form.add("name", "Namn *", self.name)
@@ -102,11 +103,11 @@ class OrganisationDialog(FormDialog):
         self.law = law_combo()
         self.law.setObjectName("law")
         self.form.add("law", "Lag", self.law)
-        self.phone = QLineEdit()
+        self.phone = limited(QLineEdit(), Organisation.phone)
         self.phone.setObjectName("phone")
         self.phone.setPlaceholderText("Växel eller reception, t.ex. 010-123 00 00")
         self.form.add("phone", "Telefon", self.phone)
-        self.address = QLineEdit()
+        self.address = limited(QLineEdit(), Organisation.address)
         self.address.setObjectName("address")
         self.address.setPlaceholderText("Postadress för brev")
         self.form.add("address", "Adress", self.address)

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QLineEdit, QWidget
 from sipdesk.casework import people
 from sipdesk.storage.models import ContactKind, Person, PersonContact
 
+from ..fields import limited
 from ..session import Session
 from .form_dialog import FormDialog
 
@@ -35,7 +36,7 @@ class AddGuardianDialog(FormDialog):
             ("email", "E-post", ""),
             ("address", "Adress", ""),
         ):
-            edit = QLineEdit()
+            edit = limited(QLineEdit(), getattr(PersonContact, name.removeprefix("contact_")))
             edit.setObjectName(name)
             edit.setPlaceholderText(placeholder)
             self.form.add(name, label, edit)

@@ -15,6 +15,7 @@ from sipdesk.meetings import invitation
 from sipdesk.meetings.invitation import Answer, Participant, ParticipantKind
 from sipdesk.storage.models import User
 
+from ..fields import limited
 from .form_dialog import group_box
 from .meeting_common import MeetingFormDialog, who
 
@@ -44,11 +45,13 @@ class AnswerDialog(MeetingFormDialog):
         current = Answer(participant.answer)
         self.radios[Answer.COMING if current is Answer.NO_ANSWER else current].setChecked(True)
         self.form.add("answer", "Svar", choices)
-        self.substitute_name = QLineEdit(participant.substitute_name)
+        self.substitute_name = limited(QLineEdit(), Participant.substitute_name)
+        self.substitute_name.setText(participant.substitute_name)
         self.substitute_name.setObjectName("substitute_name")
         self.substitute_name.setPlaceholderText("Den som kommer i stället")
         self.form.add("substitute_name", "Ersättare *", self.substitute_name)
-        self.substitute_contact = QLineEdit(participant.substitute_contact)
+        self.substitute_contact = limited(QLineEdit(), Participant.substitute_contact)
+        self.substitute_contact.setText(participant.substitute_contact)
         self.substitute_contact.setObjectName("substitute_contact")
         self.substitute_contact.setPlaceholderText("Telefon eller e-post till ersättaren")
         self.form.add("substitute_contact", "Ersättarens kontakt", self.substitute_contact)

@@ -15,6 +15,7 @@ from sipdesk.meetings import meeting as meetings
 from sipdesk.meetings.invitation import Meeting
 from sipdesk.storage.models import User
 
+from ..fields import limited
 from .form_dialog import multiline, wide_combo
 from .meeting_common import MeetingFormDialog
 
@@ -39,7 +40,8 @@ class StatusSurveyDialog(MeetingFormDialog):
         for name in others:
             self.on_behalf_of.addItem(name, name)
         self.form.add("on_behalf_of", "Skriver för", self.on_behalf_of)
-        self.profession = QLineEdit(user.profession)
+        self.profession = limited(QLineEdit(), meetings.StatusSurvey.profession)
+        self.profession.setText(user.profession)
         self.profession.setObjectName("profession")
         self.profession.setPlaceholderText("t.ex. Distriktssköterska")
         self.form.add("profession", "Yrke *", self.profession)

@@ -43,7 +43,7 @@ from sipdesk.errors import ValidationError
 from sipdesk.rules import personal_number as pnr
 from sipdesk.storage.models import Case, Person, User
 
-from ..fields import FieldForm
+from ..fields import FieldForm, for_search, limited
 from ..operations import Operation
 from ..session import Session
 from .form_dialog import FormDialog
@@ -172,7 +172,7 @@ class NewCaseDialog(FormDialog):
         page = QWidget()
         column = QVBoxLayout(page)
         column.setContentsMargins(0, 0, 0, 0)
-        self.search = QLineEdit()
+        self.search = for_search(QLineEdit())
         self.search.setObjectName("person_search")
         self.search.setPlaceholderText("Sök på namn eller personnummer")
         self.search.setClearButtonEnabled(True)
@@ -209,6 +209,8 @@ class NewCaseDialog(FormDialog):
         self.fields: dict[str, QLineEdit] = {}
         for name, label, placeholder in TEXT_FIELDS:
             edit = QLineEdit()
+            if name != "personal_number":  # typed in many ways; its own check says how
+                limited(edit, getattr(Person, name))
             edit.setObjectName(name)
             edit.setPlaceholderText(placeholder)
             edit.setAccessibleName(label.rstrip(" *"))

@@ -35,6 +35,7 @@ from sipdesk.errors import FieldConflict, StorageError
 from sipdesk.plans import plan
 from sipdesk.plans.plan import Intervention, InterventionInput, InterventionStatus, PlanVersion
 
+from ..fields import limited
 from ..operations import Operation, report_failure
 from ..session import Session
 from .form_dialog import FormDialog, hint, multiline, text_of
@@ -86,13 +87,13 @@ class InterventionDialog(FormDialog):
         self.goal.addItem("")
         for text in goals or []:
             self.goal.addItem(text)
-        self.unit = QLineEdit()
+        self.unit = limited(QLineEdit(), Intervention.unit)
         self.unit.setObjectName("unit")
         self.unit.setPlaceholderText("t.ex. Hemtjänst Norr")
-        self.responsible = QLineEdit()
+        self.responsible = limited(QLineEdit(), Intervention.responsible)
         self.responsible.setObjectName("responsible")
         self.responsible.setPlaceholderText("Ett namn")
-        self.how_often = QLineEdit()
+        self.how_often = limited(QLineEdit(), Intervention.how_often)
         self.how_often.setObjectName("how_often")
         self.how_often.setPlaceholderText("t.ex. ”varje morgon” eller ”två gånger i veckan”")
         self.starts_on = OptionalDateEdit(None, empty_at=EARLIEST)

@@ -16,6 +16,7 @@ from sipdesk.plans import plan
 from sipdesk.plans.plan import PlanParticipant, PlanVersion
 from sipdesk.storage.models import Principal
 
+from ..fields import limited
 from ..session import Session
 from .form_dialog import FormDialog
 
@@ -52,7 +53,7 @@ class ParticipantDialog(FormDialog):
                 ("profession", "Yrke", "t.ex. Sjuksköterska"),
                 ("organisation", "Organisation", "t.ex. Vårdcentralen Exempelby"),
                 ("contact", "Kontaktuppgifter", "Telefon och/eller e-post")):
-            edit = QLineEdit()
+            edit = limited(QLineEdit(), getattr(PlanParticipant, name))
             edit.setObjectName(name)
             edit.setPlaceholderText(placeholder)
             self.inputs[name] = edit
@@ -66,7 +67,6 @@ class ParticipantDialog(FormDialog):
                     self.principal.addItem(found.name, found.id)
                 self.form.add("principal", "Huvudman", self.principal)
                 self.principal.currentIndexChanged.connect(lambda _i: self.revalidate())
-        self.inputs["initials"].setMaxLength(10)
         if participant is not None:
             for name, edit in self.inputs.items():
                 edit.setText(getattr(participant, name))

@@ -20,6 +20,7 @@ from sipdesk.meetings import invitation
 from sipdesk.meetings.invitation import Answer
 
 from ..dialogs.form_dialog import FormDialog
+from ..fields import limited
 from ..session import Session
 
 MIN_WIDTH = 460  # room for the core's message on one or two lines
@@ -43,10 +44,10 @@ class SubstituteDialog(FormDialog):
         self.session = session
         self.message_id = message_id
         self._refusal = ""  # the core's message while the name it refused is still empty
-        self.name = QLineEdit()
+        self.name = limited(QLineEdit(), invitation.Participant.substitute_name)
         self.name.setObjectName("substitute_name")
         self.name.setPlaceholderText("Den som kommer i stället")
-        self.contact = QLineEdit()
+        self.contact = limited(QLineEdit(), invitation.Participant.substitute_contact)
         self.contact.setObjectName("substitute_contact")
         self.contact.setPlaceholderText("Telefon eller e-post")
         self.form.add("substitute_name", "Ersättare *" if required else "Ersättare", self.name)

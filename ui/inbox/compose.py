@@ -50,7 +50,7 @@ from sipdesk.messages.messaging import Message, UnitChoice
 from sipdesk.storage.models import Unit, User
 
 from .. import messages
-from ..fields import FieldForm
+from ..fields import FieldForm, for_search, limited
 from ..operations import Operation, report_failure
 from ..session import Session
 
@@ -101,7 +101,7 @@ class RecipientPicker(QWidget):
         super().__init__(parent)
         self._choices = choices
         self._chosen: dict[tuple[str, int], Choice] = {}
-        self.search = QLineEdit()
+        self.search = for_search(QLineEdit())
         self.search.setObjectName("recipient_search")
         self.search.setPlaceholderText("Skriv namn eller enhet och tryck Enter")
         self.search.setAccessibleName("Sök mottagare")
@@ -296,9 +296,8 @@ class ComposeDialog(QDialog):
                 note.setEnabled(False)
                 self.form.addRow("", note)
 
-        self.subject = QLineEdit()
+        self.subject = limited(QLineEdit(), Message.subject)
         self.subject.setObjectName("subject")
-        self.subject.setMaxLength(messaging.MAX_SUBJECT)
         self.subject.setAccessibleName("Rubrik")
         self.subject.setPlaceholderText("Skriv aldrig personens namn eller personnummer här")
         if start.original is not None:
@@ -323,7 +322,7 @@ class ComposeDialog(QDialog):
         self.body.textChanged.connect(lambda: self.form.clear_error("body"))
         self.form.add("body", "Meddelande" if forwarding else "Meddelande *", self.body)
 
-        self.case_edit = QLineEdit()
+        self.case_edit = for_search(QLineEdit())
         self.case_edit.setObjectName("case")
         self.case_edit.setAccessibleName("Ärendenummer")
         self.case_edit.setPlaceholderText("Ärendenummer, t.ex. SIP-2026-0042 "

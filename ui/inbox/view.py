@@ -52,6 +52,7 @@ from sipdesk.errors import NotFoundError, PermissionDenied, StorageError
 from sipdesk.messages import messaging
 from sipdesk.messages.messaging import Badge, Folder, MailRow
 
+from ..fields import for_search
 from ..operations import Operation, report_failure
 from ..session import Session
 from .commands import MessageCommands
@@ -84,7 +85,7 @@ class InboxView(QWidget):
 
         self.folders = FolderList()
 
-        self.search = QLineEdit()
+        self.search = for_search(QLineEdit())
         self.search.setObjectName("mail_search")
         self.search.setPlaceholderText("Sök i rubrik, text, ärendenummer eller avsändare")
         self.search.setClearButtonEnabled(True)

@@ -30,8 +30,8 @@ from sipdesk import demo
 from sipdesk.accounts import setup
 from sipdesk.accounts.auth import MIN_PASSWORD
 from sipdesk.errors import SipError
-from sipdesk.storage.models import Law, Role, User
-from ui.fields import ERROR_STYLE, FieldForm
+from sipdesk.storage.models import Law, Principal, Role, Unit, User
+from ui.fields import ERROR_STYLE, FieldForm, limited
 from ui.operations import Operation
 
 log = logging.getLogger("sipdesk.ui.setup")
@@ -200,6 +200,10 @@ class SetupDialog(QDialog):
 
     def _line(self, name: str, placeholder: str) -> QLineEdit:
         line = QLineEdit()
+        column = {"municipality": Principal.name, "unit_name": Unit.name}.get(name)
+        column = column if column is not None else getattr(User, name, None)
+        if column is not None and name != "login":  # the login's own check says 2–100
+            limited(line, column)
         line.setObjectName(name)
         line.setPlaceholderText(placeholder)
         line.textEdited.connect(lambda _text, field=name: self._edited(field))

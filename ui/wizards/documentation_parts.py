@@ -30,6 +30,7 @@ from sipdesk.plans.plan import Intervention, InterventionStatus, PlanParticipant
 from sipdesk.plans.plan_documentation import OthersValue, PartView
 from sipdesk.plans.plan_lists import OtherRow
 
+from ..fields import limited
 from ..tables import read_only
 
 HELP_STYLE = ("QLabel { color: #24425f; background: #eef4fb; border-left: 3px solid #7aa7d6;"
@@ -344,7 +345,8 @@ class OthersEditor(QWidget):
         for column, (text, name, placeholder) in enumerate((
                 (who, "who", "t.ex. Dottern Greta"), (what, "what", "t.ex. Handlar på lördagar"),
                 (when, "when", "t.ex. varje vecka"))):
-            edit = QLineEdit(text)
+            edit = limited(QLineEdit(), getattr(plan.OtherAction, name))
+            edit.setText(text)
             edit.setObjectName(f"other_{name}_{line - 1}")
             edit.setPlaceholderText(placeholder)
             edit.textEdited.connect(self._edited)

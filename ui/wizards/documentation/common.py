@@ -26,6 +26,7 @@ from sipdesk.plans.plan import PlanVersion
 from sipdesk.plans.plan_documentation import DocumentationView
 
 from ...dialogs.plan_widgets import OptionalDateEdit, PlainLanguageLabel
+from ...fields import limited
 from ..documentation_parts import (
     heading,
     help_label,
@@ -238,7 +239,7 @@ def text_box(name: str, *, lines: int = 3, placeholder: str = "") -> QPlainTextE
 
 
 def line_edit(name: str, *, placeholder: str = "") -> QLineEdit:
-    edit = QLineEdit()
+    edit = limited(QLineEdit(), getattr(PlanVersion, name))
     edit.setObjectName(name)
     edit.setPlaceholderText(placeholder)
     return edit

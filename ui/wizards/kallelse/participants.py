@@ -39,6 +39,7 @@ from sipdesk.meetings.invitation_start import InvitationStart
 from sipdesk.storage.models import ContactKind, PersonContact, User
 
 from ...contacts.model import DirectoryModel
+from ...fields import for_search
 from ...operations import Operation, report_failure
 from ...tables import read_only
 from .common import (
@@ -192,7 +193,7 @@ class ParticipantsPage(KallelsePage):
         # Search in Kontakter.
         search_box = QGroupBox("Lägg till från Kontakter")
         search_column = QVBoxLayout(search_box)
-        self.search = QLineEdit()
+        self.search = for_search(QLineEdit())
         self.search.setObjectName("participant_search")
         self.search.setPlaceholderText("Sök på namn, roll, enhet, huvudman eller lag")
         self.search.setClearButtonEnabled(True)

@@ -26,13 +26,14 @@ from sipdesk.meetings.invitation import (
     HOME,
     MAX_MINUTES,
     InvitationDraft,
+    Meeting,
     default_staff_meeting,
     default_start,
 )
 from sipdesk.storage.models import Case
 
 from ...dialogs.meeting_common import from_qdatetime, to_qdatetime
-from ...fields import FieldForm
+from ...fields import FieldForm, limited
 from .common import KallelsePage, fmt, home_address, row_visible, show_warnings, warning_box
 
 
@@ -73,7 +74,7 @@ class TimePlacePage(KallelsePage):
         when_column.addWidget(self.warnings)
         self.form.add("starts_at", "Dag och tid *", when)
         self.form.inputs["starts_at"] = self.starts_at  # the red frame on the input itself
-        self.short_notice_reason = QLineEdit()
+        self.short_notice_reason = limited(QLineEdit(), Meeting.short_notice_reason)
         self.short_notice_reason.setObjectName("short_notice_reason")
         self.short_notice_reason.setPlaceholderText("t.ex. Hemgång från sjukhuset på fredag")
         self.form.add("short_notice_reason", "Skäl till kort varsel *", self.short_notice_reason)
@@ -118,15 +119,15 @@ class TimePlacePage(KallelsePage):
         place_column.addLayout(home_row)
         place_column.addWidget(self.elsewhere)
         self.form.addRow("Plats", place)
-        self.place = QLineEdit()
+        self.place = limited(QLineEdit(), Meeting.place)
         self.place.setObjectName("place")
         self.place.setPlaceholderText("t.ex. Vårdcentralen Exempelby, rum 3")
         self.form.add("place", "Annan plats *", self.place)
-        self.place_reason = QLineEdit()
+        self.place_reason = limited(QLineEdit(), Meeting.place_reason)
         self.place_reason.setObjectName("place_reason")
         self.place_reason.setPlaceholderText("t.ex. Den enskilde vill inte ha möte hemma")
         self.form.add("place_reason", "Skäl till annan plats *", self.place_reason)
-        self.video_link = QLineEdit()
+        self.video_link = limited(QLineEdit(), Meeting.video_link)
         self.video_link.setObjectName("video_link")
         self.video_link.setPlaceholderText("https://… (om någon deltar på video)")
         self.form.add("video_link", "Videolänk", self.video_link)
@@ -224,11 +225,11 @@ class StaffMeetingPage(KallelsePage):
         self.at.setDisplayFormat("yyyy-MM-dd HH:mm")
         self.at.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
         self.form.add("staff_meeting_at", "Dag och tid *", self.at)
-        self.place = QLineEdit()
+        self.place = limited(QLineEdit(), Meeting.staff_meeting_place)
         self.place.setObjectName("staff_meeting_place")
         self.place.setPlaceholderText("t.ex. Teams, eller Biståndsenhetens samtalsrum")
         self.form.add("staff_meeting_place", "Plats *", self.place)
-        self.reason = QLineEdit()
+        self.reason = limited(QLineEdit(), Meeting.staff_meeting_skipped_reason)
         self.reason.setObjectName("staff_meeting_skipped_reason")
         self.reason.setPlaceholderText("t.ex. Alla berörda träffades förra veckan")
         self.form.add("staff_meeting_skipped_reason", "Skäl att hoppa över *", self.reason)
