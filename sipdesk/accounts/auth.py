@@ -1,43 +1,43 @@
-"""Users and logging in. On SQLite a user logs in with a password stored as a salted scrypt
-hash; on PostgreSQL the server checks the password and the database user is the sipdesk login."""
+"""Users and logging in. On SQLite a user logs in with a password stored as an argon2id hash
+(`password_hash`; older scrypt hashes are upgraded at login) and repeated failures are slowed
+down (`login_throttle`); on PostgreSQL the server checks the password and the database user is
+the sipdesk login."""
 
 from __future__ import annotations
 
-import base64
-import hashlib
-import hmac
+import logging
 import re
-import secrets
 
+from sipdesk.accounts import login_throttle
+from sipdesk.accounts.password_hash import (
+    hash_password,
+    needs_rehash,
+    spend_a_check,
+    verify_password,
+)
 from sipdesk.errors import AuthError, ValidationError
 from sipdesk.storage.collation import ordered
 from sipdesk.storage.models import Role, Unit, User
 
-_N, _R, _P = 2**14, 8, 1
+__all__ = ["hash_password", "verify_password"]  # re-exported: demo data and tests hash here
+
+log = logging.getLogger("sipdesk.accounts.auth")
+
 _LOGIN = re.compile(r"^[a-z0-9._-]{2,100}$")
 MIN_PASSWORD = 8
+WRONG_LOGIN = "Fel användarnamn eller lösenord."
 
 
-def hash_password(password: str) -> str:
-    salt = secrets.token_bytes(16)
-    digest = hashlib.scrypt(password.encode(), salt=salt, n=_N, r=_R, p=_P, dklen=32)
-    enc = base64.b64encode
-    return f"scrypt${_N}${_R}${_P}${enc(salt).decode()}${enc(digest).decode()}"
+class LoginWait(AuthError):
+    """Too many failed tries: the next one is allowed in `seconds`."""
 
-
-def verify_password(password: str, stored: str | None) -> bool:
-    if not stored or not stored.startswith("scrypt$"):
-        return False
-    try:
-        _, n, r, p, salt, digest = stored.split("$")
-        expected = base64.b64decode(digest)
-        actual = hashlib.scrypt(
-            password.encode(), salt=base64.b64decode(salt), n=int(n), r=int(r), p=int(p),
-            dklen=len(expected),
+    def __init__(self, seconds: int) -> None:
+        unit = "sekund" if seconds == 1 else "sekunder"
+        super().__init__(
+            f"För många felaktiga försök. Vänta {seconds} {unit} och försök sedan igen.",
+            field="password",
         )
-    except (ValueError, TypeError):
-        return False
-    return hmac.compare_digest(actual, expected)
+        self.seconds = seconds
 
 
 def validate_login(login: str) -> str:
@@ -103,10 +103,33 @@ def active_users() -> list[User]:
 
 def authenticate(login: str, password: str) -> User:
     """The active user with this login and password (SQLite), or AuthError; with its unit
-    loaded (the status bar shows it)."""
-    user = _with_unit(login)
-    if user is None or not user.active or not verify_password(password, user.password_hash):
-        raise AuthError("Fel användarnamn eller lösenord.", field="password")
+    loaded (the status bar shows it).
+
+    An unknown or inactive login takes the same path, and the same time, as a wrong password
+    (a check against a dummy hash). After five failed tries in a row the next is allowed only
+    after a growing wait (`login_throttle`: LoginWait). A hash from an earlier version (scrypt)
+    or with older parameters is replaced by a new argon2id hash here, while the password is at
+    hand."""
+    key = login.strip().lower()
+    waiting = login_throttle.wait_left(key)
+    if waiting:
+        raise LoginWait(waiting)
+    user = _with_unit(key)
+    stored = user.password_hash if user is not None and user.active else None
+    if stored:
+        right = verify_password(password, stored)
+    else:
+        spend_a_check(password)
+        right = False
+    if user is None or not right:
+        login_throttle.failed(key, user.id if user is not None else None)
+        raise AuthError(WRONG_LOGIN, field="password")
+    login_throttle.succeeded(key)
+    assert stored is not None
+    if needs_rehash(stored):
+        user.password_hash = hash_password(password)
+        User.update(password_hash=user.password_hash).where(User.id == user.id).execute()
+        log.info("password hash of user %s upgraded", user.id)
     return user
 
 
