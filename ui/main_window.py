@@ -5,6 +5,7 @@ overview (`ui.case_view`) and, for what later versions bring, honest placeholder
 toolbar and the "Arkiv" menu hold the commands; the status bar says which database, user and
 unit are in use, the title whose window it is. Window geometry is remembered between sessions.
 
+"Lås skärmen" (Ctrl+L) and idle time lock the window and its dialogs (`ui.desk_lock`).
 "Byt användare…" (Ctrl+Shift+L) closes the user's open dialogs first (each asks, as when the
 user closes it, about unsaved text) and then asks for the switch with `switch_user_requested`:
 the start-up flow (`ui.app.Startup.switch_user`) closes this window and logs the next one in.
@@ -47,6 +48,7 @@ from sipdesk.messages.messaging import Badge
 from . import messages
 from .case_list.view import CaseListView
 from .contacts.view import ContactsPage
+from .desk_lock import DeskLock
 from .inbox.view import InboxView
 from .live import LiveUpdates
 from .operations import Operation, report_failure
@@ -139,6 +141,8 @@ class MainWindow(QMainWindow):
         # place for a while, then the database and user come back.
         self.statusBar().addWidget(self.status_label, 1)
         self._wire_messaging()
+        self.desk_lock = DeskLock(session, parent=self)
+        self.desk_lock.locked_changed.connect(self.live.set_discreet)
 
         geometry = window_state().value(KEY_GEOMETRY)
         if not isinstance(geometry, QByteArray) or not self.restoreGeometry(geometry):
@@ -191,6 +195,11 @@ class MainWindow(QMainWindow):
         self.settings_action.setMenuRole(QAction.MenuRole.PreferencesRole)
         self.settings_action.triggered.connect(self.settings_requested)
 
+        self.lock_action = QAction("Lås skärmen", self)
+        self.lock_action.setShortcut(QKeySequence("Ctrl+L"))
+        self.lock_action.setToolTip("Dölj allt tills du skriver ditt lösenord (Ctrl+L)")
+        self.lock_action.triggered.connect(lambda: self.desk_lock.lock(reason="Ctrl+L"))
+
         self.switch_user_action = QAction("Byt användare…", self)
         self.switch_user_action.setShortcut(QKeySequence("Ctrl+Shift+L"))
         self.switch_user_action.setToolTip(
@@ -211,6 +220,7 @@ class MainWindow(QMainWindow):
         archive.addSeparator()
         archive.addAction(self.settings_action)
         archive.addSeparator()
+        archive.addAction(self.lock_action)
         archive.addAction(self.switch_user_action)
         archive.addAction(self.quit_action)
         view = self.menuBar().addMenu("&Visa")
@@ -469,6 +479,7 @@ class MainWindow(QMainWindow):
         return [dialog for _steps, dialog in sorted(found, key=lambda pair: -pair[0])]
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        self.desk_lock.stop()
         self.live.stop()
         window_state().setValue(KEY_GEOMETRY, self.saveGeometry())
         super().closeEvent(event)

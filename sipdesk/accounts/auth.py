@@ -17,6 +17,7 @@ from sipdesk.accounts.password_hash import (
 )
 from sipdesk.errors import AuthError, ValidationError
 from sipdesk.storage.collation import ordered
+from sipdesk.storage.db import ConnectionProblem, DatabaseUrl, Engine, ProblemKind, check_connection
 from sipdesk.storage.models import Role, Unit, User
 
 __all__ = ["hash_password", "verify_password"]  # re-exported: demo data and tests hash here
@@ -131,6 +132,32 @@ def authenticate(login: str, password: str) -> User:
         User.update(password_hash=user.password_hash).where(User.id == user.id).execute()
         log.info("password hash of user %s upgraded", user.id)
     return user
+
+
+def unlock_desk(user: User, url: DatabaseUrl, password: str) -> None:
+    """The locked desk opens for the logged-in user's password, or AuthError (LoginWait after
+    five wrong tries, as at the login).
+
+    On SQLite that is the sipdesk password, checked as at the login. On PostgreSQL it is the
+    password the server accepts for the session's database user, checked by connecting with it
+    (a server that asks for no password — `trust` in pg_hba.conf — accepts any: the README
+    tells IT to require one). A server that cannot be reached raises its ConnectionProblem:
+    the desk stays locked and says why."""
+    if url.engine is Engine.SQLITE:
+        authenticate(user.login, password)
+        return
+    key = f"server {url.keyring_key}"
+    waiting = login_throttle.wait_left(key)
+    if waiting:
+        raise LoginWait(waiting)
+    try:
+        check_connection(url, password)
+    except ConnectionProblem as problem:
+        if problem.kind not in (ProblemKind.WRONG_PASSWORD, ProblemKind.PASSWORD_NEEDED):
+            raise
+        login_throttle.failed(key, user.id)
+        raise AuthError(WRONG_LOGIN, field="password") from None
+    login_throttle.succeeded(key)
 
 
 def user_for_database_login(login: str) -> User:

@@ -9,6 +9,7 @@ import datetime as dt
 import hashlib
 import logging
 import secrets
+from pathlib import Path
 
 import peewee
 import pytest
@@ -17,6 +18,7 @@ import time_machine
 from sipdesk.accounts import auth, login_throttle, password_hash
 from sipdesk.clock import STOCKHOLM
 from sipdesk.errors import AuthError
+from sipdesk.storage.db import ConnectionProblem, DatabaseUrl, Engine, ProblemKind
 from sipdesk.storage.models import User
 from tests.factories import PASSWORD, make_user
 
@@ -160,3 +162,50 @@ def test_the_wait_stops_growing_at_five_minutes(sqlite_db: peewee.Database) -> N
             with pytest.raises(AuthError):
                 auth.authenticate("anna.berg", "fel-lösenord")
         assert login_throttle.wait_left("anna.berg") == 300
+
+
+def test_the_locked_desk_opens_for_the_users_own_password_only(
+    sqlite_db: peewee.Database, tmp_path: Path,
+) -> None:
+    user = make_user()
+    url = DatabaseUrl(Engine.SQLITE, path=tmp_path / "only.sqlite3")
+    auth.unlock_desk(user, url, PASSWORD)
+    with pytest.raises(AuthError) as refused:
+        auth.unlock_desk(user, url, "fel-lösenord")
+    assert refused.value.field == "password"
+
+
+def test_on_postgresql_the_server_checks_the_password(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The server's answer decides; a wrong one counts towards the wait; a server that cannot
+    be reached says so (and keeps the desk locked) instead of "wrong password"."""
+    server = DatabaseUrl(Engine.POSTGRESQL, host="sip-db.exempelby.se", name="sip",
+                         user="anna.berg")
+    user = User(id=7, login="anna.berg")
+    answers: list[ConnectionProblem | None] = []
+
+    def check(url: DatabaseUrl, password: str | None = None) -> None:
+        assert url == server
+        problem = answers.pop(0)
+        if problem is not None:
+            raise problem
+
+    monkeypatch.setattr(auth, "check_connection", check)
+    answers.append(None)
+    auth.unlock_desk(user, server, "rätt")
+    answers.append(ConnectionProblem(ProblemKind.WRONG_PASSWORD, "Fel lösenord för anna.berg."))
+    with pytest.raises(AuthError) as refused:
+        auth.unlock_desk(user, server, "fel")
+    assert refused.value.message == "Fel användarnamn eller lösenord."
+    down = ConnectionProblem(ProblemKind.SERVER_DOWN, "Det gick inte att nå databasservern.")
+    answers.append(down)
+    with pytest.raises(ConnectionProblem) as unreachable:
+        auth.unlock_desk(user, server, "rätt")
+    assert unreachable.value is down
+    with time_machine.travel(dt.datetime(2026, 11, 23, 9, 0, tzinfo=STOCKHOLM), tick=False):
+        for _ in range(login_throttle.FREE_TRIES - 1):
+            answers.append(ConnectionProblem(ProblemKind.WRONG_PASSWORD, "Fel."))
+            with pytest.raises(AuthError):
+                auth.unlock_desk(user, server, "fel")
+        with pytest.raises(auth.LoginWait):
+            auth.unlock_desk(user, server, "rätt")  # the server is not even asked
+    assert answers == []
