@@ -30,6 +30,8 @@ SETTINGS: dict[str, Setting] = {
     for s in (
         Setting("database_url", str, "", "Databas (lämna tomt för den inbyggda databasen)"),
         Setting("last_login", str, "", "Senast inloggade användare"),
+        Setting("lock_minutes", int, 10,
+                "Lås sipdesk när du inte har använt det på så här många minuter"),
         Setting("municipality_logo", str, "", "Kommunens logotyp (bildfil) för utskrifter"),
         Setting("remember_password", bool, False, "Kom ihåg lösenordet till databasservern"),
         Setting("reminder_workdays", int, 2,

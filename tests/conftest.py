@@ -24,6 +24,7 @@ import pytest
 import time_machine
 from keyring.backend import KeyringBackend
 
+from sipdesk.accounts import login_throttle
 from sipdesk.clock import STOCKHOLM
 from sipdesk.storage import schema
 from sipdesk.storage.audit_chain import GENESIS
@@ -86,6 +87,15 @@ def isolated_user_state(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iter
     keyring.set_keyring(ring)
     yield ring
     keyring.set_keyring(previous)
+
+
+@pytest.fixture(autouse=True)
+def no_failed_logins() -> Iterator[None]:
+    """The count of failed logins lives in the process (`login_throttle`): each test starts
+    with none, whatever the tests before it typed."""
+    login_throttle.forget_all()
+    yield
+    login_throttle.forget_all()
 
 
 def _pg_admin_conninfo() -> str:

@@ -106,11 +106,16 @@ def test_frozen_version(frozen_app: FrozenApp, tmp_path: Path) -> None:
 
 
 def test_frozen_demo_on_sqlite(frozen_app: FrozenApp, tmp_path: Path) -> None:
-    """`demo` migrates a new database (migration files) and reads resources/."""
-    url = f"sqlite:///{tmp_path / 'demo.sqlite3'}"
-    result = _run(frozen_app, tmp_path, "--database", url, "demo", "--cases", "50")
+    """`demo` migrates a new database (migration files), reads resources/ and hashes the demo
+    users' password with argon2id (argon2-cffi and its `_cffi_backend` were collected)."""
+    path = tmp_path / "demo.sqlite3"
+    result = _run(frozen_app, tmp_path, "--database", f"sqlite:///{path}", "demo", "--cases", "50")
     assert result.returncode == 0, _explain(result)
     assert "50 påhittade ärenden" in result.stdout
+    with sqlite3.connect(path) as con:
+        hashes = {row[0].split("$")[1] for row in con.execute("SELECT password_hash FROM app_user")}
+    con.close()
+    assert hashes == {"argon2id"}
 
 
 def test_frozen_prints_a_consent_form(frozen_app: FrozenApp, tmp_path: Path) -> None:

@@ -12,6 +12,7 @@ NOT_AT_START = {
     "psycopg": "peewee's PostgreSQL driver, ~110 ms: only for a PostgreSQL URL",
     "playhouse.migrations": "the migration runner (and psycopg again): only when migrating",
     "keyring": "the password store: only a PostgreSQL database has a password",
+    "argon2": "password hashing (and its cffi binding), ~40 ms: when a password is checked",
     "reportlab": "printing: only when something is printed",
     "holidays": "the holiday calendar: on the first working-day check",
     "stdnum": "personal-number check digits (with pydoc and ssl), ~11 ms: on the first check",

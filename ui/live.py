@@ -11,6 +11,9 @@ The tray shows it where there is one, else the status bar.
 
 A window's own actions (reading, acknowledging, withdrawing) come back as notifications too;
 `expect_echo(event, message_id)` says so beforehand and that echo is then ignored.
+
+While the desk is locked (`discreet`) a notification says only that a message came: a
+subject may name a person, and a locked screen shows nothing personal.
 """
 
 from __future__ import annotations
@@ -39,6 +42,9 @@ NOTICE_MS = 15000
 NEWEST_LOOKED_AT = 20  # SQLite: new inbox rows since the last look, at most this many
 
 
+LOCKED_NOTICE = "Nytt meddelande i sipdesk"  # while the desk is locked: nobody named
+
+
 def notice_text(sender: str, subject: str) -> str:
     """The notification: sender and subject only."""
     return f"Nytt meddelande från {sender}: {subject}"
@@ -65,6 +71,7 @@ class LiveUpdates(QObject):
         self._newest_seen = 0
         self._polling = False  # SQLite: a look is under way in the runner
         self._stopped = False
+        self.discreet = False  # the desk is locked: notifications name nobody
         self._was_connected: bool | None = None
         self.poll_timer = QTimer(self)
         self.poll_timer.setInterval(POLL_INTERVAL_MS)
@@ -181,7 +188,8 @@ class LiveUpdates(QObject):
 
         def shown(row: messaging.MailRow | None) -> None:
             if row is not None and row.sender and not row.withdrawn:
-                self.show_notice(notice_text(row.sender, row.subject))
+                self.show_notice(LOCKED_NOTICE if self.discreet
+                                 else notice_text(row.sender, row.subject))
 
         def failed(exc: Exception) -> None:
             log.error("reading a new message for the notification failed: %s",
@@ -221,10 +229,16 @@ class LiveUpdates(QObject):
         self._polling = True
         Operation(self, look).success(looked).failure(failed).finally_(done).run()
 
+    def set_discreet(self, discreet: bool) -> None:
+        self.discreet = discreet
+
     def _news(self, fresh: list[messaging.MailRow]) -> None:
         if fresh:
             self._newest_seen = max(r.message_id for r in fresh)
-            if len(fresh) == 1:
+            if self.discreet:
+                self.show_notice(LOCKED_NOTICE if len(fresh) == 1
+                                 else f"{len(fresh)} nya meddelanden i sipdesk")
+            elif len(fresh) == 1:
                 self.show_notice(notice_text(fresh[0].sender, fresh[0].subject))
             else:
                 self.show_notice(f"{len(fresh)} nya meddelanden, senast från {fresh[0].sender}: "

@@ -6,6 +6,7 @@ toolbar and the "Arkiv" menu hold the commands; the status bar says which user a
 in use and, at its right (`ui.connection_status`), which database and whether it answers; the
 title says whose window it is. Window geometry is remembered between sessions.
 
+"Lås skärmen" (Ctrl+L) and idle time lock the window and its dialogs (`ui.desk_lock`).
 "Byt användare…" (Ctrl+Shift+L) closes the user's open dialogs first (each asks, as when the
 user closes it, about unsaved text) and then asks for the switch with `switch_user_requested`:
 the start-up flow (`ui.app.Startup.switch_user`) closes this window and logs the next one in.
@@ -49,6 +50,7 @@ from . import messages
 from .case_list.view import CaseListView
 from .connection_status import ConnectionStatus
 from .contacts.view import ContactsPage
+from .desk_lock import DeskLock
 from .dialogs.register_extract_dialog import may_take_extracts
 from .inbox.view import InboxView
 from .live import LiveUpdates
@@ -145,6 +147,8 @@ class MainWindow(QMainWindow):
         self.connection_status = ConnectionStatus(session.url)
         self.statusBar().addPermanentWidget(self.connection_status)
         self._wire_messaging()
+        self.desk_lock = DeskLock(session, parent=self)
+        self.desk_lock.locked_changed.connect(self.live.set_discreet)
 
         geometry = window_state().value(KEY_GEOMETRY)
         if not isinstance(geometry, QByteArray) or not self.restoreGeometry(geometry):
@@ -202,6 +206,11 @@ class MainWindow(QMainWindow):
         self.settings_action.setMenuRole(QAction.MenuRole.PreferencesRole)
         self.settings_action.triggered.connect(self.settings_requested)
 
+        self.lock_action = QAction("Lås skärmen", self)
+        self.lock_action.setShortcut(QKeySequence("Ctrl+L"))
+        self.lock_action.setToolTip("Dölj allt tills du skriver ditt lösenord (Ctrl+L)")
+        self.lock_action.triggered.connect(lambda: self.desk_lock.lock(reason="Ctrl+L"))
+
         self.switch_user_action = QAction("Byt användare…", self)
         self.switch_user_action.setShortcut(QKeySequence("Ctrl+Shift+L"))
         self.switch_user_action.setToolTip(
@@ -224,6 +233,7 @@ class MainWindow(QMainWindow):
         archive.addSeparator()
         archive.addAction(self.settings_action)
         archive.addSeparator()
+        archive.addAction(self.lock_action)
         archive.addAction(self.switch_user_action)
         archive.addAction(self.quit_action)
         view = self.menuBar().addMenu("&Visa")
@@ -491,6 +501,7 @@ class MainWindow(QMainWindow):
         return [dialog for _steps, dialog in sorted(found, key=lambda pair: -pair[0])]
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        self.desk_lock.stop()
         self.live.stop()
         window_state().setValue(KEY_GEOMETRY, self.saveGeometry())
         super().closeEvent(event)

@@ -1,44 +1,45 @@
-"""Users and logging in. On SQLite a user logs in with a password stored as a salted scrypt
-hash; on PostgreSQL the server checks the password and the database user is the sipdesk login."""
+"""Users and logging in. On SQLite a user logs in with a password stored as an argon2id hash
+(`password_hash`; older scrypt hashes are upgraded at login) and repeated failures are slowed
+down (`login_throttle`); on PostgreSQL the server checks the password and the database user is
+the sipdesk login."""
 
 from __future__ import annotations
 
-import base64
-import hashlib
-import hmac
+import logging
 import re
-import secrets
 
+from sipdesk.accounts import login_throttle
+from sipdesk.accounts.password_hash import (
+    hash_password,
+    needs_rehash,
+    spend_a_check,
+    verify_password,
+)
 from sipdesk.errors import AuthError, ValidationError
 from sipdesk.storage.collation import ordered
+from sipdesk.storage.db import ConnectionProblem, DatabaseUrl, Engine, ProblemKind, check_connection
 from sipdesk.storage.limits import check_texts
 from sipdesk.storage.models import Role, Unit, User
 
-_N, _R, _P = 2**14, 8, 1
+__all__ = ["hash_password", "verify_password"]  # re-exported: demo data and tests hash here
+
+log = logging.getLogger("sipdesk.accounts.auth")
+
 _LOGIN = re.compile(r"^[a-z0-9._-]{2,100}$")
 MIN_PASSWORD = 8
+WRONG_LOGIN = "Fel användarnamn eller lösenord."
 
 
-def hash_password(password: str) -> str:
-    salt = secrets.token_bytes(16)
-    digest = hashlib.scrypt(password.encode(), salt=salt, n=_N, r=_R, p=_P, dklen=32)
-    enc = base64.b64encode
-    return f"scrypt${_N}${_R}${_P}${enc(salt).decode()}${enc(digest).decode()}"
+class LoginWait(AuthError):
+    """Too many failed tries: the next one is allowed in `seconds`."""
 
-
-def verify_password(password: str, stored: str | None) -> bool:
-    if not stored or not stored.startswith("scrypt$"):
-        return False
-    try:
-        _, n, r, p, salt, digest = stored.split("$")
-        expected = base64.b64decode(digest)
-        actual = hashlib.scrypt(
-            password.encode(), salt=base64.b64decode(salt), n=int(n), r=int(r), p=int(p),
-            dklen=len(expected),
+    def __init__(self, seconds: int) -> None:
+        unit = "sekund" if seconds == 1 else "sekunder"
+        super().__init__(
+            f"För många felaktiga försök. Vänta {seconds} {unit} och försök sedan igen.",
+            field="password",
         )
-    except (ValueError, TypeError):
-        return False
-    return hmac.compare_digest(actual, expected)
+        self.seconds = seconds
 
 
 def validate_login(login: str) -> str:
@@ -106,11 +107,60 @@ def active_users() -> list[User]:
 
 def authenticate(login: str, password: str) -> User:
     """The active user with this login and password (SQLite), or AuthError; with its unit
-    loaded (the status bar shows it)."""
-    user = _with_unit(login)
-    if user is None or not user.active or not verify_password(password, user.password_hash):
-        raise AuthError("Fel användarnamn eller lösenord.", field="password")
+    loaded (the status bar shows it).
+
+    An unknown or inactive login takes the same path, and the same time, as a wrong password
+    (a check against a dummy hash). After five failed tries in a row the next is allowed only
+    after a growing wait (`login_throttle`: LoginWait). A hash from an earlier version (scrypt)
+    or with older parameters is replaced by a new argon2id hash here, while the password is at
+    hand."""
+    key = login.strip().lower()
+    waiting = login_throttle.wait_left(key)
+    if waiting:
+        raise LoginWait(waiting)
+    user = _with_unit(key)
+    stored = user.password_hash if user is not None and user.active else None
+    if stored:
+        right = verify_password(password, stored)
+    else:
+        spend_a_check(password)
+        right = False
+    if user is None or not right:
+        login_throttle.failed(key, user.id if user is not None else None)
+        raise AuthError(WRONG_LOGIN, field="password")
+    login_throttle.succeeded(key)
+    assert stored is not None
+    if needs_rehash(stored):
+        user.password_hash = hash_password(password)
+        User.update(password_hash=user.password_hash).where(User.id == user.id).execute()
+        log.info("password hash of user %s upgraded", user.id)
     return user
+
+
+def unlock_desk(user: User, url: DatabaseUrl, password: str) -> None:
+    """The locked desk opens for the logged-in user's password, or AuthError (LoginWait after
+    five wrong tries, as at the login).
+
+    On SQLite that is the sipdesk password, checked as at the login. On PostgreSQL it is the
+    password the server accepts for the session's database user, checked by connecting with it
+    (a server that asks for no password — `trust` in pg_hba.conf — accepts any: the README
+    tells IT to require one). A server that cannot be reached raises its ConnectionProblem:
+    the desk stays locked and says why."""
+    if url.engine is Engine.SQLITE:
+        authenticate(user.login, password)
+        return
+    key = f"server {url.keyring_key}"
+    waiting = login_throttle.wait_left(key)
+    if waiting:
+        raise LoginWait(waiting)
+    try:
+        check_connection(url, password)
+    except ConnectionProblem as problem:
+        if problem.kind not in (ProblemKind.WRONG_PASSWORD, ProblemKind.PASSWORD_NEEDED):
+            raise
+        login_throttle.failed(key, user.id)
+        raise AuthError(WRONG_LOGIN, field="password") from None
+    login_throttle.succeeded(key)
 
 
 def user_for_database_login(login: str) -> User:

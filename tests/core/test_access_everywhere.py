@@ -173,6 +173,7 @@ REFUSED: dict[str, Call] = {
 NOT_ABOUT_ONE_CASE: dict[str, str] = {
     # No case involved
     "audit.record": "writes the log line inside a use case that has checked",
+    "auth.unlock_desk": "the user's own password, to open the locked desk",
     "cases.create_case": "makes a new case: there is none to see yet",
     "cases.create_case_for_new_person": "makes a new case: there is none to see yet",
     "cases.count_cases": "a list: filtered by access.visible_cases",

@@ -1,4 +1,4 @@
-"""Logging in (salted scrypt hashes on SQLite) and the first-run setup, on both engines."""
+"""Logging in on SQLite and the first-run setup, on both engines."""
 
 from __future__ import annotations
 
@@ -10,16 +10,6 @@ from sipdesk.accounts.setup import SetupInput, first_run_setup, is_initialized
 from sipdesk.errors import AuthError, ValidationError
 from sipdesk.storage.models import Law, Principal, Role, Unit, User
 from tests.factories import PASSWORD, make_user
-
-
-def test_password_hash_is_salted_scrypt_and_verifies() -> None:
-    first, second = auth.hash_password("rätt lösen"), auth.hash_password("rätt lösen")
-    assert first.startswith("scrypt$") and first != second  # a new salt each time
-    assert "rätt lösen" not in first
-    assert auth.verify_password("rätt lösen", first)
-    assert not auth.verify_password("fel lösen", first)
-    assert not auth.verify_password("rätt lösen", None)
-    assert not auth.verify_password("rätt lösen", "scrypt$trasig")
 
 
 def test_log_in_with_the_right_password_only(db: peewee.Database) -> None:

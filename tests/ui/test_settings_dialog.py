@@ -170,3 +170,19 @@ def test_a_server_that_wants_a_password_is_good_news_here(
     dialog.server.show_problem(
         ConnectionProblem(ProblemKind.WRONG_PASSWORD, "Fel lösenord för användaren rut."))
     assert dialog.server.status.text() == "Fel lösenord för användaren rut."
+
+
+def test_the_lock_time_is_chosen_here_and_saved_without_a_restart_note(
+    qtbot: QtBot, dialogs: list[SettingsDialog], message_log: MessageLog,
+) -> None:
+    dialog = open_dialog(qtbot, dialogs)
+    assert dialog.lock_minutes.value() == 10  # the default
+    assert dialog.lock_minutes.minimum() >= 1  # a desk that never locks is not offered
+    dialog.lock_minutes.selectAll()
+    qtbot.keyClicks(dialog.lock_minutes, "5")
+    with qtbot.waitSignal(dialog.accepted, timeout=WAIT_MS):
+        qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    assert dialog.saved
+    assert settings.get("lock_minutes") == 5
+    assert settings.get("database_url") == ""  # the database choice is untouched
+    assert not [text for text in message_log.texts() if APPLIES_NEXT_START in text]

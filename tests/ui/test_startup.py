@@ -393,6 +393,24 @@ def test_wrong_password_is_said_at_the_field_and_the_user_stays_chosen(
     assert dialog.result_value is not None and dialog.result_value.login == "karl.lind"
 
 
+def test_after_many_wrong_passwords_the_dialog_says_how_long_to_wait(
+    qtbot: QtBot, two_users: DatabaseUrl,
+) -> None:
+    from sipdesk.accounts import auth, login_throttle
+
+    connect(two_users)
+    for _ in range(login_throttle.FREE_TRIES + 2):  # seven wrong tries already: four seconds
+        login_throttle.failed("anna.berg", None)
+    dialog = LoginDialog(None, users=auth.active_users_with_unit(), last_login="anna.berg")
+    qtbot.addWidget(dialog)
+    dialog.show()
+    type_text(qtbot, dialog.password, PASSWORD)
+    click(qtbot, dialog.login_button)
+    qtbot.waitUntil(lambda: dialog.form.error_text("password") != "", timeout=WAIT_MS)
+    assert dialog.form.error_text("password").startswith("För många felaktiga försök. Vänta ")
+    assert dialog.result_value is None and dialog.password.text() == PASSWORD  # kept
+
+
 def test_empty_password_is_asked_for(qtbot: QtBot, two_users: DatabaseUrl) -> None:
     from sipdesk.accounts import auth
 

@@ -1,8 +1,10 @@
-"""Inställningar: which database sipdesk opens — the embedded one or a shared PostgreSQL server.
+"""Inställningar: which database sipdesk opens — the embedded one or a shared PostgreSQL server —
+and after how many idle minutes the desk locks itself.
 
 Saving writes the `database_url` setting (never a password: the URL holds none, and a stored
 password stays in the keyring). The running session keeps its database; the change applies at
-the next start. "Glöm sparat lösenord" removes the server password from the keyring.
+the next start. "Glöm sparat lösenord" removes the server password from the keyring. The lock
+time (`lock_minutes`) applies at once: the start-up flow hands it to the open window.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QPushButton,
     QRadioButton,
+    QSpinBox,
     QVBoxLayout,
     QWidget,
 )
@@ -37,6 +40,7 @@ EMBEDDED = "Inbyggd databas (på den här datorn)"
 SHARED = "Delad PostgreSQL-server"
 APPLIES_NEXT_START = "Ändringen gäller när du startar sipdesk nästa gång."
 TITLE = "Inställningar"
+LOCK_MINUTES_RANGE = (1, 60)  # a lock that never comes would leave a desk open all day
 
 
 def _saved_url() -> DatabaseUrl | None:
@@ -131,6 +135,23 @@ class SettingsDialog(QDialog):
         note.setWordWrap(True)
         note.setStyleSheet("color: palette(placeholder-text);")
 
+        lock_group = QGroupBox("Skärmlås")
+        self.lock_minutes = QSpinBox()
+        self.lock_minutes.setObjectName("lock_minutes")
+        self.lock_minutes.setRange(*LOCK_MINUTES_RANGE)
+        self.lock_minutes.setSuffix(" minuter")
+        self.lock_minutes.setValue(
+            min(max(int(settings.get("lock_minutes")), LOCK_MINUTES_RANGE[0]),
+                LOCK_MINUTES_RANGE[1]))
+        self.lock_minutes.setAccessibleName("Lås efter antal minuter utan aktivitet")
+        lock_row = QHBoxLayout(lock_group)
+        lock_row.addWidget(QLabel("Lås sipdesk när jag inte har använt det på"))
+        lock_row.addWidget(self.lock_minutes)
+        lock_row.addStretch(1)
+        lock_note = QLabel("Ctrl+L låser direkt. Lösenordet låser upp; det du skrivit finns kvar.")
+        lock_note.setWordWrap(True)
+        lock_note.setStyleSheet("color: palette(placeholder-text);")
+
         self.buttons = QDialogButtonBox()
         self.save_button = self.buttons.addButton("Spara", QDialogButtonBox.ButtonRole.AcceptRole)
         self.save_button.setObjectName("save")
@@ -145,6 +166,8 @@ class SettingsDialog(QDialog):
             layout.addWidget(now)
         layout.addWidget(group)
         layout.addWidget(note)
+        layout.addWidget(lock_group)
+        layout.addWidget(lock_note)
         layout.addStretch(1)
         layout.addWidget(self.buttons)
 
@@ -192,7 +215,11 @@ class SettingsDialog(QDialog):
             settings.set_value("database_url", value)
             log.info("database choice saved (%s)", "server" if value.startswith("postgres")
                      else "embedded")
-        self.saved = changed
+        minutes = self.lock_minutes.value()
+        lock_changed = minutes != settings.get("lock_minutes")
+        if lock_changed:
+            settings.set_value("lock_minutes", minutes)
+        self.saved = changed or lock_changed
         self.accept()
         if changed:
             messages.information(self.parentWidget(), TITLE, f"Sparat. {APPLIES_NEXT_START}")

@@ -237,6 +237,8 @@ class Startup(QObject):
         from ui.dialogs.settings_dialog import SettingsDialog
 
         SettingsDialog.ask(self.window, current=self.url)
+        if self.window is not None:  # the lock time applies at once
+            self.window.desk_lock.set_minutes(int(settings.get("lock_minutes")))
 
     # --- step 2: connect --------------------------------------------------------------
 

@@ -1,6 +1,6 @@
 """Logging in on the embedded (SQLite) database: choose yourself in the list, type the password.
 
-The password is checked off the UI thread (scrypt is deliberately slow). A wrong password is
+The password is checked off the UI thread (argon2id is deliberately slow). A wrong password is
 said at the password field; the chosen user stays chosen. On PostgreSQL there is no such
 dialog: the connection to the server is the login. After "Byt användare…" (`preselect=False`)
 nobody is chosen: the list does not point at the person who just logged out.
@@ -163,7 +163,9 @@ class LoginDialog(QDialog):
         if not shiboken6.isValid(self):
             return
         self._set_busy(False)
-        if isinstance(exc, AuthError):
+        if isinstance(exc, auth.LoginWait):
+            message = exc.message  # too many wrong tries: how long to wait
+        elif isinstance(exc, AuthError):
             # The user was picked from the list, so it is the password that is wrong.
             message = WRONG_PASSWORD
         elif isinstance(exc, SipError):
