@@ -41,6 +41,8 @@ RELEASED = {
     "0012_message_meeting.py": "3f8813f71d46a146f12ed5375aeea70d4c3899c9a898172b25aa907b7b15268f",
     "0013_repair_user_table.py":
         "eee0adc27793049a4a517e2ab2a96d7a9a819419f7ef6bb66664b8e5892e7475",
+    "0015_row_level_security.py":
+        "4b01fad322d800761d7e9e2ac475f83821fa0c01753e07f44617f9818bd520d5",
 }
 
 
