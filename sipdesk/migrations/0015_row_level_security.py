@@ -46,8 +46,9 @@ backups, `sipdesk demo`); the tables are not FORCEd, so the owner keeps working 
 
 Speed: on sip_case the rule is written with each helper in a scalar subquery, so PostgreSQL
 computes the user's id, units and invited cases once per query (an InitPlan), not once per row,
-and the case list stays on its indexes. The tables below a case ask `sipdesk_visible_case` per
-row: they are read a case at a time. The indexes the helpers use exist already (app_user.login,
+and the case list stays on its indexes; a person's policy asks sip_case in a subquery (joined
+once, not a function per person). The tables below a case ask `sipdesk_visible_case` per row:
+they are read a case at a time. The indexes the helpers use exist already (app_user.login,
 unit.principal_id, participant.user_id, meeting.case_id, every case_id, meeting_id and plan_id).
 """
 
@@ -110,14 +111,13 @@ def _functions(schema):
             RETURNS boolean LANGUAGE sql {definer} AS $$
             SELECT EXISTS (SELECT 1 FROM consent k WHERE k.id = $1
                            AND sipdesk_visible_case(k.case_id)) $$""",
-        # A person of a visible case — or, for an active user, of no case yet (registered with
-        # their case, or found by the new-case dialog's person search).
-        f"""CREATE OR REPLACE FUNCTION sipdesk_visible_person(person_id integer)
+        # A person of no case yet, for an active user: registered with their case (the row
+        # must be readable for the INSERT's RETURNING), or found by the new-case dialog's
+        # person search. A person of a case is asked of sip_case itself (its policy applies).
+        f"""CREATE OR REPLACE FUNCTION sipdesk_caseless_person(person_id integer)
             RETURNS boolean LANGUAGE sql {definer} AS $$
-            SELECT EXISTS (SELECT 1 FROM sip_case c WHERE c.person_id = $1
-                           AND {CASE_RULE.format(t="c.")})
-                OR (NOT EXISTS (SELECT 1 FROM sip_case c WHERE c.person_id = $1)
-                    AND sipdesk_current_app_user() IS NOT NULL) $$""",
+            SELECT NOT EXISTS (SELECT 1 FROM sip_case c WHERE c.person_id = $1)
+                AND sipdesk_current_app_user() IS NOT NULL $$""",
         # plan_rules.may_write_for: one's own principal's part; the coordinator also a
         # principal's that has no participant with an account.
         f"""CREATE OR REPLACE FUNCTION sipdesk_may_write_for(plan_id integer,
@@ -166,7 +166,7 @@ def _functions(schema):
 FUNCTIONS = ("sipdesk_current_app_user()", "sipdesk_is_administrator()", "sipdesk_own_units()",
              "sipdesk_invited_cases()", "sipdesk_visible_case(integer)",
              "sipdesk_visible_meeting(integer)", "sipdesk_visible_plan(integer)",
-             "sipdesk_visible_consent(integer)", "sipdesk_visible_person(integer)",
+             "sipdesk_visible_consent(integer)", "sipdesk_caseless_person(integer)",
              "sipdesk_may_write_for(integer, integer)",
              "sipdesk_carried_forward(integer, integer)", "sipdesk_coordinates_plan(integer)",
              "sipdesk_received(integer)", "sipdesk_sent(integer)",
@@ -200,8 +200,12 @@ def _policies():
         same(table, "sipdesk_visible_plan(plan_id)")
     for table in BY_CONSENT:
         same(table, "sipdesk_visible_consent(consent_id)")
-    same("person", "sipdesk_visible_person(id)")
-    same("person_contact", "sipdesk_visible_person(person_id)")
+    # Written as a subquery on sip_case, whose own policy then applies: the planner joins the
+    # visible cases once instead of calling a function for every person (a search of the case
+    # list by name reads many persons).
+    same("person", "(EXISTS (SELECT 1 FROM sip_case c WHERE c.person_id = person.id) "
+                   "OR sipdesk_caseless_person(id))")
+    same("person_contact", "EXISTS (SELECT 1 FROM person p WHERE p.id = person_contact.person_id)")
     same("convene_request", f"(sipdesk_visible_case(case_id) OR requested_by_id = {me} "
                             f"OR requested_to_id = {me})")
     same("draft", f"(user_id = {me} AND sipdesk_visible_case(case_id))")

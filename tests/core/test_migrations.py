@@ -42,7 +42,7 @@ RELEASED = {
     "0013_repair_user_table.py":
         "eee0adc27793049a4a517e2ab2a96d7a9a819419f7ef6bb66664b8e5892e7475",
     "0015_row_level_security.py":
-        "4b01fad322d800761d7e9e2ac475f83821fa0c01753e07f44617f9818bd520d5",
+        "d99d77eabfddde4a9bf9cf00bdfe373a3c91ca70cfe692d3b64029c7ca151f3a",
 }
 
 
