@@ -1,5 +1,5 @@
-"""The command line: `sipdesk migrate`, `sipdesk demo`, `sipdesk backup`, `sipdesk restore`, and
-the options the GUI shares.
+"""The command line: `sipdesk migrate`, `sipdesk demo`, `sipdesk backup`, `sipdesk restore`,
+`sipdesk users add/deactivate`, and the options the GUI shares.
 
 The parser lives here so the core commands run without Qt; `ui.main` adds the GUI on top.
 """
@@ -28,7 +28,7 @@ from sipdesk.storage.db import (
     connect,
     resolve_url,
 )
-from sipdesk.storage.models import CaseStatus
+from sipdesk.storage.models import CaseStatus, Role
 
 log = logging.getLogger("sipdesk.cli")
 
@@ -191,7 +191,44 @@ def build_parser() -> argparse.ArgumentParser:
     _add_global_options(audit, default=argparse.SUPPRESS)
     audit.add_argument("action", metavar="ÅTGÄRD", choices=["verify"],
                        help="verify = kontrollera att loggen är hel")
+    _add_users_parser(sub)
     return parser
+
+
+def _add_users_parser(sub: Any) -> None:
+    users = sub.add_parser(
+        "users", help="lägg upp och inaktivera användare",
+        description="Lägger upp och inaktiverar sipdesk-användare. På PostgreSQL får varje "
+                    "användare också en egen inloggning på databasservern (medlem i gruppen "
+                    "sipdesk_user), och servern visar bara de ärenden användaren får se. "
+                    "Kör kommandot som databasens ägare eller en administratör med CREATEROLE.")
+    _add_global_options(users, default=argparse.SUPPRESS)
+    actions = users.add_subparsers(dest="users_command", metavar="ÅTGÄRD", title="åtgärder",
+                                   parser_class=SwedishArgumentParser, required=True)
+    add = actions.add_parser(
+        "add", help="lägg upp en användare",
+        description="Lägger upp en användare och frågar efter hens lösenord (på PostgreSQL "
+                    "lösenordet till databasservern). Utan terminal läses lösenordet från "
+                    "första raden på standard in.")
+    _add_global_options(add, default=argparse.SUPPRESS)
+    add.add_argument("login", metavar="ANVÄNDARNAMN", help="t.ex. maria.holm")
+    add.add_argument("--name", required=True, metavar="NAMN", help="för- och efternamn")
+    add.add_argument("--unit", required=True, metavar="ENHET",
+                     help="enhetens namn, t.ex. \"Hemtjänst Norr\" (eller \"Huvudman/Enhet\")")
+    add.add_argument("--role", required=True, choices=[role.value for role in Role],
+                     metavar="ROLL",
+                     help="; ".join(f"{role.value} = {role.label}" for role in Role))
+    add.add_argument("--initials", default="", metavar="INITIALER",
+                     help="standard: tas fram ur namnet")
+    add.add_argument("--profession", default="", metavar="YRKE")
+    add.add_argument("--email", default="", metavar="E-POST")
+    add.add_argument("--phone", default="", metavar="TELEFON")
+    deactivate = actions.add_parser(
+        "deactivate", help="inaktivera en användare",
+        description="Inaktiverar en användare: hen kan inte logga in och ser inga ärenden. På "
+                    "PostgreSQL stängs också inloggningen på databasservern (NOLOGIN).")
+    _add_global_options(deactivate, default=argparse.SUPPRESS)
+    deactivate.add_argument("login", metavar="ANVÄNDARNAMN")
 
 
 def _terminal(stream: Any) -> bool:
@@ -256,7 +293,76 @@ def cmd_demo(url: DatabaseUrl, cases: int, seed: int) -> int:
     print(f"{made} påhittade ärenden skapade på {time.perf_counter() - started:.1f} s.")
     print(f"Logga in som {DEMO_LOGIN} (eller någon annan exempelanvändare) "
           f"med lösenordet {DEMO_PASSWORD}.")
+    if url.engine is Engine.POSTGRESQL:
+        _demo_login_roles(url)
     return 0
+
+
+def _demo_login_roles(url: DatabaseUrl) -> None:
+    """On PostgreSQL each demo user gets a login on the server (a role that exists is reused),
+    so the server's row-level security can be tried: `psql -U maria.holm …`."""
+    from sipdesk.accounts import login_roles
+    from sipdesk.demo import DEMO_PASSWORD, USERS
+    from sipdesk.errors import PermissionDenied
+    from sipdesk.storage.db import database
+
+    try:
+        with database.atomic():
+            made = login_roles.ensure_login_roles([u.login for u in USERS], DEMO_PASSWORD)
+    except PermissionDenied as problem:
+        print(f"Exempelanvändarna fick inga egna inloggningar på servern: {problem.message}",
+              file=sys.stderr)
+        return
+    print(f"Exempelanvändarna loggar in på databasservern med sina egna namn ({len(made)} nya "
+          f"inloggningar, lösenordet {DEMO_PASSWORD} för de nya) och ser bara sina ärenden, "
+          f"t.ex. psql -h {url.host} -p {url.port} -U maria.holm -d {url.name}.")
+
+
+def _new_password(login: str) -> str:
+    """The new user's password: asked twice on a terminal, else the first line of stdin."""
+    if not _terminal(sys.stdin):
+        line = sys.stdin.readline() if sys.stdin is not None else ""
+        return line.rstrip("\r\n")
+    first = getpass.getpass(f"Lösenord för {login}: ")
+    again = getpass.getpass("Samma lösenord igen: ")
+    if first != again:
+        raise SipError("Lösenorden är inte lika. Ingen användare har lagts upp.")
+    return first
+
+
+def _open_current(url: DatabaseUrl) -> peewee.Database:
+    db = open_for_cli(url)
+    if not schema.status(db).is_current:
+        db.close()
+        raise SipError("Databasens schema är inte aktuellt. Kör sipdesk migrate först.")
+    return db
+
+
+def cmd_users(args: argparse.Namespace, url: DatabaseUrl) -> int:
+    from sipdesk.accounts import setup
+
+    db = _open_current(url)
+    try:
+        if args.users_command == "deactivate":
+            user = setup.deactivate_user(args.login)
+            where = (" och kan inte längre logga in på databasservern"
+                     if url.engine is Engine.POSTGRESQL else "")
+            print(f"{user.full_name} ({user.login}) är inaktiverad{where}.")
+            return 0
+        unit = setup.unit_by_name(args.unit)
+        from sipdesk.accounts.auth import validate_login
+
+        login = validate_login(args.login)
+        user = setup.add_user(
+            login=login, full_name=args.name, unit=unit, role=Role(args.role),
+            password=_new_password(login), initials=args.initials,
+            profession=args.profession, email=args.email, phone=args.phone)
+        where = (", med en egen inloggning på databasservern"
+                 if url.engine is Engine.POSTGRESQL else "")
+        print(f"{user.full_name} ({user.login}) är upplagd i {unit.name}{where}.")
+        return 0
+    finally:
+        db.close()
 
 
 class ProgressLine:
@@ -411,6 +517,8 @@ def run_core_command(args: argparse.Namespace) -> int:
             return cmd_restore(url, Path(args.file), yes=args.yes)
         if args.command == "audit":
             return cmd_audit_verify(url)
+        if args.command == "users":
+            return cmd_users(args, url)
     except ConnectionProblem as problem:
         print(problem.message, file=sys.stderr)
         return 1

@@ -37,7 +37,12 @@ def format_case_number(year: int, sequence: int) -> str:
 
 
 def _next_sequence(year: int) -> int:
-    last = Case.select(peewee.fn.MAX(Case.sequence)).where(Case.year == year).scalar()
+    """The year's next number, over every case: on PostgreSQL a user sees only some cases
+    (row-level security, migration 15), so the server's helper counts them all for us."""
+    if engine_of() is Engine.POSTGRESQL:
+        last = database.execute_sql("SELECT sipdesk_last_case_sequence(%s)", (year,)).fetchone()[0]
+    else:
+        last = Case.select(peewee.fn.MAX(Case.sequence)).where(Case.year == year).scalar()
     return (last or 0) + 1
 
 

@@ -175,9 +175,10 @@ def test_the_owner_cannot_update_delete_or_truncate_the_log(pg_db: peewee.Databa
 def ordinary_role(pg_url: DatabaseUrl, pg_db: peewee.Database) -> Iterator[str]:
     """A unique login role with what `sipdesk_user` holds on the log: read and append."""
     role = f"sipdesk_test_{uuid.uuid4().hex[:10]}"
-    database.execute_sql(f'CREATE ROLE "{role}" LOGIN')
-    database.execute_sql(f'GRANT SELECT, INSERT ON audit_entry TO "{role}"')
-    database.execute_sql(f'GRANT USAGE ON SEQUENCE audit_entry_id_seq TO "{role}"')
+    # A sipdesk user's login role: a member of the group (row-level security, version 16, lets
+    # it append entries in its own name).
+    database.execute_sql(f'CREATE ROLE "{role}" LOGIN IN ROLE sipdesk_user')
+    make_user(role, full_name="Test Roll")
     yield role
     database.execute_sql(f'DROP OWNED BY "{role}"')
     database.execute_sql(f'DROP ROLE "{role}"')
@@ -191,9 +192,11 @@ def _as_role(url: DatabaseUrl, role: str) -> psycopg.Connection:
 def test_a_user_role_may_append_but_not_update_delete_or_truncate(
         pg_url: DatabaseUrl, ordinary_role: str) -> None:
     _write(make_user(), 1)
+    me = User.get(User.login == ordinary_role).id
     with _as_role(pg_url, ordinary_role) as conn:
-        conn.execute("INSERT INTO audit_entry (at, action, entity, summary, changes, body_hash) "
-                     "VALUES (now(), 'open', 'sip_case', 'Öppnat', '', %s)", ("0" * 64,))
+        conn.execute("INSERT INTO audit_entry (at, user_id, action, entity, summary, changes, "
+                     "body_hash) VALUES (now(), %s, 'open', 'sip_case', 'Öppnat', '', %s)",
+                     (me, "0" * 64))
         for sql in ("UPDATE audit_entry SET summary = 'x'", "DELETE FROM audit_entry",
                     "TRUNCATE audit_entry", "UPDATE audit_chain_head SET seq = 0"):
             with pytest.raises(psycopg.errors.InsufficientPrivilege):

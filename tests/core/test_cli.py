@@ -5,9 +5,11 @@ help that says "Användning:" once."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
+import psycopg
 import pytest
 from playhouse.migrations import Runner
 
@@ -123,20 +125,94 @@ def test_password_in_the_url_is_refused(capsys: pytest.CaptureFixture[str]) -> N
 
 
 @needs_demo_numbers
+@contextmanager
+def server_roles(url: DatabaseUrl, names: list[str]) -> Iterator[Callable[[str], int]]:
+    """On PostgreSQL: the roles of `names` that a command makes are dropped afterwards (roles
+    are per server; a test never leaves one behind). Yields a counter of a role's cases."""
+    if url.engine is not Engine.POSTGRESQL:
+        yield lambda login: 0
+        return
+    admin = psycopg.connect(host=url.host, port=url.port, dbname=url.name, user=url.user,
+                            autocommit=True)
+    there = {row[0] for row in admin.execute(
+        "SELECT rolname FROM pg_roles WHERE rolname = ANY(%s)", (names,))}
+
+    def cases_of(login: str) -> int:
+        with psycopg.connect(host=url.host, port=url.port, dbname=url.name,
+                             user=login) as connection:
+            return int(connection.execute("SELECT count(*) FROM sip_case").fetchone()[0])
+
+    try:
+        yield cases_of
+    finally:
+        for name in names:
+            if name not in there:
+                admin.execute(f'DROP ROLE IF EXISTS "{name}"')
+        admin.close()
+
+
 def test_demo_fills_an_empty_database_once(
     capsys: pytest.CaptureFixture[str], blank_url: DatabaseUrl,
 ) -> None:
-    from sipdesk.demo import DEMO_LOGIN, DEMO_PASSWORD
+    from sipdesk.demo import DEMO_LOGIN, DEMO_PASSWORD, USERS
 
-    code, out, _err = run(capsys, "--database", blank_url.url, "demo", "--cases", "30",
-                          "--seed", "7")
-    assert code == 0
-    assert out.startswith("30 påhittade ärenden skapade på ")
-    assert DEMO_LOGIN in out and DEMO_PASSWORD in out
+    with server_roles(blank_url, [u.login for u in USERS]) as cases_of:
+        code, out, _err = run(capsys, "--database", blank_url.url, "demo", "--cases", "30",
+                              "--seed", "7")
+        assert code == 0
+        assert out.startswith("30 påhittade ärenden skapade på ")
+        assert DEMO_LOGIN in out and DEMO_PASSWORD in out
+        if blank_url.engine is Engine.POSTGRESQL:
+            # psql -U maria.holm: the server answers only what she may see.
+            assert "psql -h 127.0.0.1" in out and "-U maria.holm" in out
+            assert cases_of("maria.holm") >= 30
+            assert cases_of("per.nord") < cases_of("admin")
 
     code, _out, err = run(capsys, "--database", blank_url.url, "demo", "--cases", "5")
     assert code == 1
     assert "Databasen innehåller redan data" in err
+
+
+def test_users_add_and_deactivate(
+    capsys: pytest.CaptureFixture[str], blank_url: DatabaseUrl, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """`sipdesk users add`: the user (and on PostgreSQL their login role, which sees only their
+    cases); `sipdesk users deactivate`: no more logging in."""
+    import io
+
+    from sipdesk.accounts import auth, setup
+    from sipdesk.storage.models import Law
+
+    login = f"cli.{blank_url.name[-10:]}" if blank_url.engine is Engine.POSTGRESQL else "cli.ny"
+    code, _out, _err = run(capsys, "--database", blank_url.url, "migrate")
+    assert code == 0
+    connect(blank_url)
+    setup.first_run_setup(setup.SetupInput(
+        municipality="Exempelby", unit_name="Hemtjänst Norr", unit_law=Law.SOL,
+        full_name="Eva Admin", initials="EA", profession="", login="eva.admin",
+        role=setup.Role.ADMINISTRATOR, password="hemligt-123"), needs_password=True)
+    database.close()
+    with server_roles(blank_url, [login]) as cases_of:
+        monkeypatch.setattr("sys.stdin", io.StringIO("hemligt-456\n"))
+        code, out, err = run(capsys, "--database", blank_url.url, "users", "add", login,
+                             "--name", "Lena Strand", "--unit", "Hemtjänst Norr",
+                             "--role", "staff")
+        assert (code, err) == (0, "")
+        assert out.startswith(f"Lena Strand ({login}) är upplagd i Hemtjänst Norr")
+        code, _out, err = run(capsys, "--database", blank_url.url, "users", "add", "x.y",
+                              "--name", "X Y", "--unit", "Hemtjänst Söder", "--role", "staff")
+        assert code == 1 and "Det finns ingen enhet som heter Hemtjänst Söder" in err
+        if blank_url.engine is Engine.POSTGRESQL:
+            assert cases_of(login) == 0
+        else:
+            connect(blank_url)
+            assert auth.authenticate(login, "hemligt-456").full_name == "Lena Strand"
+            database.close()
+        code, out, _err = run(capsys, "--database", blank_url.url, "users", "deactivate", login)
+        assert code == 0 and "är inaktiverad" in out
+        if blank_url.engine is Engine.POSTGRESQL:
+            with pytest.raises(psycopg.OperationalError, match="not permitted to log in"):
+                cases_of(login)
 
 
 def test_demo_refuses_a_negative_count(

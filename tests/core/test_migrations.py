@@ -43,6 +43,8 @@ RELEASED = {
         "eee0adc27793049a4a517e2ab2a96d7a9a819419f7ef6bb66664b8e5892e7475",
     "0014_edit_versions.py": "0860ea7b437b62fe73bb70b57c397adef4fb57b2db63fd66306d5b2d4c00f060",
     "0015_audit_chain.py": "044f004a5224c82409862c47ebccbfe8fd0f52d5e94b028209a22523b992656a",
+    "0016_row_level_security.py":
+        "e56d745a8f18a98ec875ecb518432d3efd440f0aa38bf9e4fb48e287d4fdd7b6",
 }
 
 

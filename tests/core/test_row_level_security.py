@@ -1,0 +1,376 @@
+"""The server agrees with the core (issue 12): on PostgreSQL each demo user, logged in as their own
+login role with raw SQL (psycopg, not the app), reads exactly the rows the core's rule
+(`sipdesk.accounts.access`) lets them see, in every table with case or person data — and can
+change nothing the core would refuse. The app itself still works as such a user.
+
+One small demo database for the module, with a neighbouring municipality's case beside it; the
+demo users' login roles get a name unique to this run (roles are per server) and are dropped at
+the end."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import peewee
+import psycopg
+import pytest
+
+from sipdesk import demo
+from sipdesk.accounts import auth, login_roles, setup
+from sipdesk.accounts.access import visible_case_ids
+from sipdesk.casework.people import PersonInput
+from sipdesk.desk import cases
+from sipdesk.messages import messaging
+from sipdesk.paths import resource_dir
+from sipdesk.plans import plan
+from sipdesk.storage import schema
+from sipdesk.storage.db import DatabaseUrl, connect, database
+from sipdesk.storage.models import (
+    Case,
+    CaseStatus,
+    Law,
+    Person,
+    Principal,
+    PrincipalKind,
+    Role,
+    Unit,
+    User,
+)
+from sipdesk.storage.plan_records import PlanVersion, PrincipalPart
+from tests.pg_databases import new_pg_databases
+
+pytestmark = pytest.mark.skipif(
+    not (resource_dir() / "testpersonnummer.txt").exists(),
+    reason="resources/testpersonnummer.txt (demo data) is not in the repo",
+)
+
+# Each row's case, read as the owner: what the core's rule is asked about.
+BY_CASE_ID = ("need_record", "consent", "harm_assessment", "case_status_change", "closure",
+              "meeting", "plan_version")
+BY_MEETING = ("participant", "deviation", "mobile_team_check", "staff_meeting_record",
+              "status_survey")
+BY_PLAN = ("plan_participant", "sub_goal", "other_action", "intervention", "principal_part")
+CASE_OF: dict[str, str] = {
+    "sip_case": "SELECT id, id FROM sip_case",
+    "person": "SELECT p.id, c.id FROM person p JOIN sip_case c ON c.person_id = p.id",
+    "person_contact": "SELECT k.id, c.id FROM person_contact k "
+                      "JOIN sip_case c ON c.person_id = k.person_id",
+    **{t: f"SELECT id, case_id FROM {t}" for t in BY_CASE_ID},
+    **{t: f"SELECT x.id, m.case_id FROM {t} x JOIN meeting m ON m.id = x.meeting_id"
+       for t in BY_MEETING},
+    **{t: f"SELECT x.id, v.case_id FROM {t} x JOIN plan_version v ON v.id = x.plan_id"
+       for t in BY_PLAN},
+    **{t: f"SELECT x.id, k.case_id FROM {t} x JOIN consent k ON k.id = x.consent_id"
+       for t in ("consent_principal", "guardian_consent")},
+}
+
+
+@dataclass
+class Server:
+    url: DatabaseUrl
+    logins: list[str]  # the demo users' logins, unique to this run, = their role names
+    other_case: int  # the neighbouring municipality's case
+
+    def as_user(self, login: str) -> psycopg.Connection:
+        """A raw connection as `login` (the test server trusts 127.0.0.1)."""
+        return psycopg.connect(host=self.url.host, port=self.url.port, dbname=self.url.name,
+                               user=login, connect_timeout=5)
+
+
+def _neighbour() -> int:
+    """Grannby kommun, with its own unit, case officer and one case."""
+    principal = Principal.create(name="Grannby kommun", kind=PrincipalKind.MUNICIPALITY.value)
+    unit = Unit.create(principal=principal, name="Biståndsenheten Grannby", law=Law.SOL.value)
+    officer = auth.create_user(login="gun.grann", full_name="Gun Grann", initials="GG",
+                               unit=unit, role=Role.CASE_OFFICER)
+    case = cases.create_case_for_new_person(officer, person=PersonInput(
+        personal_number="19121212-1212", first_name="Tolvan", last_name="Tolvansson"))
+    return case.id
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[Server]:
+    with new_pg_databases("sipdesk_rls") as make:
+        url = make()
+        db = connect(url)
+        schema.migrate(db, url)
+        demo.fill_demo(cases=40, seed=3)
+        other_case = _neighbour()
+        run = f"rls{uuid.uuid4().hex[:8]}."
+        database.execute_sql("UPDATE app_user SET login = %s || login", (run,))
+        logins = [user.login for user in User.select().order_by(User.id)]
+        made: list[str] = []
+        try:
+            with database.atomic():
+                for login in logins:
+                    assert login_roles.create_login_role(login, None)
+                    made.append(login)
+            yield Server(url, logins, other_case)
+        finally:
+            if database.obj is not None:
+                database.close()
+                database.initialize(None)
+            with psycopg.connect(host=url.host, port=url.port, dbname=url.name,
+                                 user="root", autocommit=True) as admin:
+                admin.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                              "WHERE usename = ANY(%s)", (made,))
+                for login in made:
+                    admin.execute(f'DROP ROLE IF EXISTS "{login}"')
+
+
+@pytest.fixture
+def owner(server: Server) -> Iterator[peewee.Database]:
+    """The models bound to the database as its owner (RLS does not apply)."""
+    db = connect(server.url)
+    yield db
+    db.close()
+    database.initialize(None)
+
+
+def _ids(connection: psycopg.Connection, sql: str) -> set[int]:
+    return {row[0] for row in connection.execute(sql)}
+
+
+def _expected(user: User, visible: set[int]) -> dict[str, set[int]]:
+    """For each table, the ids the core lets `user` see."""
+    me = user.id
+    rows: dict[str, set[int]] = {}
+    for table, sql in CASE_OF.items():
+        rows[table] = {row for row, case in database.execute_sql(sql) if case in visible}
+    # A person registered without a case (yet): anyone may find them to open one (the core's
+    # person search, casework.people.search_persons).
+    if user.active:
+        rows["person"] |= {r[0] for r in database.execute_sql(
+            "SELECT id FROM person WHERE id NOT IN (SELECT person_id FROM sip_case)")}
+        rows["person_contact"] |= {r[0] for r in database.execute_sql(
+            "SELECT id FROM person_contact WHERE person_id NOT IN "
+            "(SELECT person_id FROM sip_case)")}
+    # Messages: the sender and the recipients (the mailbox's rule, messaging.open_message).
+    rows["message"] = {r[0] for r in database.execute_sql(
+        "SELECT id FROM message WHERE sender_id = %s OR id IN "
+        "(SELECT message_id FROM receipt WHERE recipient_id = %s)", (me, me))}
+    rows["receipt"] = {r[0] for r in database.execute_sql(
+        "SELECT r.id FROM receipt r JOIN message m ON m.id = r.message_id "
+        "WHERE r.recipient_id = %s OR m.sender_id = %s", (me, me))}
+    rows["draft"] = {r[0] for r in database.execute_sql(
+        "SELECT id, case_id FROM draft WHERE user_id = %s", (me,)) if r[1] in visible}
+    rows["convene_request"] = {r[0] for r in database.execute_sql(
+        "SELECT id, case_id, requested_by_id, requested_to_id FROM convene_request")
+        if r[1] in visible or me in (r[2], r[3])}
+    admin = user.role == Role.ADMINISTRATOR.value and user.active
+    rows["audit_entry"] = {r[0] for r in database.execute_sql(
+        "SELECT id, case_id, user_id FROM audit_entry")
+        if admin or r[2] == me or r[1] in visible}
+    return rows
+
+
+def test_every_demo_user_reads_exactly_what_the_core_lets_them_see(
+    server: Server, owner: peewee.Database,
+) -> None:
+    all_cases = {case.id for case in Case.select(Case.id)}
+    seen: dict[str, int] = {}
+    for login in server.logins:
+        user = User.get(User.login == login)
+        visible = visible_case_ids(user, all_cases)
+        expected = _expected(user, visible)
+        with server.as_user(login) as connection:
+            for table, ids in expected.items():
+                got = _ids(connection, f"SELECT id FROM {table}")
+                assert got == ids, (login, table, len(got), len(ids))
+        seen[login.split(".", 1)[1]] = len(visible)
+    # The rule tells users apart: the neighbouring municipality's case only for its own staff
+    # and the administrator; the region's nurse only the cases she is invited to.
+    total = len(all_cases)
+    assert seen["admin"] == total
+    assert seen["gun.grann"] == 1
+    assert seen["maria.holm"] == total - 1
+    assert 0 < seen["per.nord"] < total - 1
+
+
+def test_a_deactivated_user_reads_nothing_even_with_a_login(
+    server: Server, owner: peewee.Database,
+) -> None:
+    login = next(name for name in server.logins if name.endswith(".karl.lind"))
+    User.update(active=False).where(User.login == login).execute()
+    try:
+        with server.as_user(login) as connection:
+            for table in ("sip_case", "person", "meeting", "plan_version", "message",
+                          "audit_entry"):
+                assert _ids(connection, f"SELECT id FROM {table}") == set(), table
+    finally:
+        User.update(active=True).where(User.login == login).execute()
+
+
+def _region_user(server: Server) -> str:
+    return next(name for name in server.logins if name.endswith(".per.nord"))
+
+
+def test_what_a_user_may_not_see_they_cannot_change(
+    server: Server, owner: peewee.Database,
+) -> None:
+    login = _region_user(server)
+    user = User.get(User.login == login)
+    all_cases = {case.id for case in Case.select(Case.id)}
+    hidden = sorted(all_cases - visible_case_ids(user, all_cases))
+    assert server.other_case in hidden
+    before = {case.id: case.status for case in Case.select().where(Case.id.in_(hidden))}
+    other = Case.get_by_id(server.other_case)
+    with server.as_user(login) as connection:
+        changed = connection.execute("UPDATE sip_case SET status = 'closed' WHERE id = ANY(%s)",
+                                     (hidden,))
+        assert changed.rowcount == 0
+        assert connection.execute("DELETE FROM meeting WHERE case_id = ANY(%s)",
+                                  (hidden,)).rowcount == 0
+        assert connection.execute("UPDATE person SET first_name = 'X' WHERE id IN "
+                                  "(SELECT person_id FROM sip_case)").rowcount == len(
+            {c.person_id for c in Case.select().where(Case.id.not_in(hidden))})
+        connection.rollback()
+        # Nor make themselves an administrator, or move their unit to another principal.
+        assert connection.execute("UPDATE app_user SET role = 'administrator' "
+                                  "WHERE login = current_user").rowcount == 0
+        assert connection.execute("UPDATE unit SET principal_id = principal_id").rowcount == 0
+        # A case of someone else's is not created either.
+        with pytest.raises(psycopg.errors.InsufficientPrivilege):
+            connection.execute(
+                "INSERT INTO sip_case (version, number, year, sequence, person_id, unit_id, "
+                "coordinator_id, status, created_at, updated_at) VALUES (1, 'SIP-2026-9999', "
+                "2026, 9999, %s, %s, %s, 'need_registered', now(), now())",
+                (other.person_id, other.unit_id, other.coordinator_id))
+        connection.rollback()
+    assert {case.id: case.status for case in Case.select().where(Case.id.in_(hidden))} == before
+
+
+def test_the_audit_log_and_the_tables_themselves_are_out_of_reach(
+    server: Server, owner: peewee.Database,
+) -> None:
+    for login in server.logins:
+        with server.as_user(login) as connection:
+            for sql in ("UPDATE audit_entry SET summary = ''", "DELETE FROM audit_entry",
+                        "TRUNCATE sip_case", "DROP TABLE draft",
+                        "ALTER TABLE sip_case DISABLE ROW LEVEL SECURITY",
+                        "CREATE TABLE stolen AS SELECT 1"):
+                with pytest.raises(psycopg.errors.InsufficientPrivilege):
+                    connection.execute(sql)
+                connection.rollback()
+
+
+def test_a_user_writes_only_their_own_principals_part_of_a_plan(
+    server: Server, owner: peewee.Database,
+) -> None:
+    login = _region_user(server)
+    user = User.get(User.login == login)
+    region = user.unit.principal_id
+    # A plan the region's nurse takes part in, with the municipality's part beside hers.
+    part = (PrincipalPart.select().join(PlanVersion)
+            .where(PlanVersion.id.in_(PrincipalPart.select(PrincipalPart.plan)
+                                      .where(PrincipalPart.principal == region))
+                   & (PrincipalPart.principal != region)
+                   & PlanVersion.case.in_(list(visible_case_ids(
+                       user, {c.id for c in Case.select(Case.id)})))).first())
+    assert part is not None
+    assert not plan.may_write_for(user, PlanVersion.get_by_id(part.plan_id), part.principal_id)
+    insert = ("INSERT INTO intervention (plan_id, principal_id, unit, what, goal, responsible, "
+              "how_often, status, no_action, written_by_id, position, version) VALUES (%s, %s, "
+              "'', 'Något', '', '', '', 'planned', false, %s, 99, 1)")
+    with server.as_user(login) as connection:
+        connection.execute(insert, (part.plan_id, region, user.id))  # her own: allowed
+        connection.rollback()
+        with pytest.raises(psycopg.errors.InsufficientPrivilege):
+            connection.execute(insert, (part.plan_id, part.principal_id, user.id))
+        connection.rollback()
+        with pytest.raises(psycopg.errors.InsufficientPrivilege):
+            connection.execute("UPDATE principal_part SET approved_at = now(), "
+                               "approved_by_id = %s WHERE id = %s", (user.id, part.id))
+        connection.rollback()
+
+
+def test_the_app_works_as_a_user_under_row_level_security(server: Server) -> None:
+    # As the owner: a plan still being written, and its coordinator.
+    db = connect(server.url)
+    version = (PlanVersion.select().join(Case)
+               .where(PlanVersion.locked_at.is_null()
+                      & (Case.status == CaseStatus.DOCUMENTATION.value)).first())
+    assert version is not None
+    coordinator_login = User.get_by_id(Case.get_by_id(version.case_id).coordinator_id).login
+    taken = {person.personal_number for person in Person.select(Person.personal_number)}
+    fresh_number = next(n for n in demo.skatteverket_test_numbers() if n not in taken)
+    db.close()
+    database.initialize(None)
+
+    as_user = DatabaseUrl(server.url.engine, host=server.url.host, port=server.url.port,
+                          name=server.url.name, user=coordinator_login)
+    db = connect(as_user)
+    try:
+        assert schema.status(db).is_current
+        user = auth.user_for_database_login(coordinator_login)
+        everything = cases.CaseFilter()
+        count = cases.count_cases(everything, user)
+        rows = cases.fetch_cases(everything, user, limit=20)
+        assert count > 0 and rows
+        opened = cases.open_case(user, rows[0].id)
+        created = cases.create_case_for_new_person(user, person=PersonInput(
+            personal_number=fresh_number, first_name="Ny", last_name="Person"))
+        assert cases.count_cases(everything, user) == count + 1
+        colleague = User.get((User.unit == user.unit_id) & (User.id != user.id))
+        sent = messaging.send(user, to=[colleague], case=created, subject="Ny SIP",
+                              body="Hej! Ett nytt ärende.")
+        assert sent.id is not None
+        version = PlanVersion.get_by_id(version.id)
+        conflicts = plan.update_fields(user, version, {
+            "main_goal": (version.main_goal, "Att kunna bo kvar hemma.")})
+        assert conflicts == []
+        assert PlanVersion.get_by_id(version.id).main_goal == "Att kunna bo kvar hemma."
+        assert opened.id == rows[0].id
+    finally:
+        db.close()
+        database.initialize(None)
+
+
+def test_user_administration_makes_and_disables_login_roles(
+    server: Server, owner: peewee.Database,
+) -> None:
+    login = f"{server.logins[0].split('.', 1)[0]}.ny.anvandare"
+    unit = setup.unit_by_name("Hemtjänst Norr")
+    try:
+        user = setup.add_user(login=login, full_name="Ny Användare", unit=unit,
+                              role=Role.STAFF, password="hemligt-123")
+        assert user.initials == "NA" and user.password_hash is None  # the server keeps it
+        with psycopg.connect(host=server.url.host, port=server.url.port,
+                             dbname=server.url.name, user=login) as connection:
+            assert connection.execute("SELECT count(*) FROM sip_case").fetchone()[0] > 0
+        setup.deactivate_user(login)
+        assert not User.get(User.login == login).active
+        with pytest.raises(psycopg.OperationalError, match="not permitted to log in"):
+            psycopg.connect(host=server.url.host, port=server.url.port,
+                            dbname=server.url.name, user=login, connect_timeout=5)
+    finally:
+        database.execute_sql(f'DROP ROLE IF EXISTS "{login}"')
+
+
+def test_every_table_with_case_data_has_row_level_security(owner: peewee.Database) -> None:
+    """A later migration that adds a table of case data must give it policies too."""
+    columns = {"case_id", "person_id", "meeting_id", "plan_id", "consent_id", "message_id"}
+    rows = database.execute_sql(
+        "SELECT c.relname, c.relrowsecurity, array_agg(a.attname::text) FROM pg_class c "
+        "JOIN pg_namespace n ON n.oid = c.relnamespace AND n.nspname = current_schema() "
+        "JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 "
+        "WHERE c.relkind = 'r' GROUP BY c.relname, c.relrowsecurity").fetchall()
+    unguarded = sorted(name for name, secured, names in rows
+                       if (columns & set(names) or name == "sip_case") and not secured)
+    assert unguarded == []
+    ungranted = [name for (name,) in database.execute_sql(
+        "SELECT c.relname FROM pg_class c WHERE c.relkind = 'r' "
+        "AND c.relnamespace = current_schema()::regnamespace "
+        "AND NOT has_table_privilege('sipdesk_user', c.oid, 'SELECT')")]
+    assert ungranted == ["audit_chain_head"]  # only the server's linking trigger touches it
+
+
+def test_nothing_happens_on_sqlite(sqlite_db: peewee.Database) -> None:
+    unit = Unit.create(principal=Principal.create(name="Exempelby kommun", kind="kommun"),
+                       name="Hemtjänst Norr", law="SoL")
+    user = setup.add_user(login="lena.strand", full_name="Lena Strand", unit=unit,
+                          role=Role.STAFF, password="hemligt-123")
+    assert auth.authenticate("lena.strand", "hemligt-123").id == user.id
+    assert not setup.deactivate_user("lena.strand").active
