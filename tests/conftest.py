@@ -134,7 +134,7 @@ def blank_pg_url() -> Iterator[DatabaseUrl]:
         yield make()
 
 
-def _truncate_all(db: peewee.Database) -> None:
+def truncate_all(db: peewee.Database) -> None:
     """Empty every table for the next test. The audit log refuses TRUNCATE, even to its owner
     (migration 0015): replica mode (a superuser's setting) runs no trigger, and the chain
     starts again from its first link."""
@@ -189,7 +189,7 @@ def _bound(url: DatabaseUrl) -> Iterator[peewee.Database]:
     if url.engine is Engine.POSTGRESQL:
         opened.close()
         opened.connect()
-        _truncate_all(opened)
+        truncate_all(opened)
     opened.close()
     database.initialize(None)
 

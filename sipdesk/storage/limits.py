@@ -76,7 +76,8 @@ def max_chars(field: peewee.Field) -> int:
 
 
 def is_multiline(field: peewee.Field) -> bool:
-    return isinstance(field, peewee.TextField)
+    """A TextField, or a postal address (street and postcode lines, as a letter prints them)."""
+    return isinstance(field, peewee.TextField) or field.name == "address"
 
 
 def has_bad_character(text: str, *, multiline: bool) -> bool:

@@ -41,7 +41,7 @@ from sipdesk.messages import messaging
 from sipdesk.storage import schema
 from sipdesk.storage.db import DatabaseUrl, Engine, connect, database, storage_errors
 from sipdesk.storage.models import Law, Principal, Role, User
-from tests.conftest import IN_CI, background_work_done
+from tests.conftest import IN_CI, background_work_done, truncate_all
 from tests.factories import make_case, make_person, make_unit, make_user
 from tests.faults.conftest import size
 from tests.ui.conftest import (  # noqa: F401  (fixtures, used by name)
@@ -165,8 +165,7 @@ def server(cluster: PrivateCluster) -> Iterator[PrivateCluster]:
         cluster.start()
     opened.close()
     opened.connect()
-    tables = [t for t in opened.get_tables() if t != schema.HISTORY_TABLE]
-    opened.execute_sql(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE")
+    truncate_all(opened)
     opened.close()
     database.initialize(None)
     operations.connection_state().note(True)

@@ -93,5 +93,5 @@ def test_the_main_window_opens_a_case_off_the_ui_thread(
         window.open_case(world["case"].id)
         settle(qtbot)
     assert window.case_view is not None and window.case_view.case_id == world["case"].id
-    logged = [(thread, sql) for thread, sql in statements.seen if '"audit_entry"' in sql]
+    logged = [(thread, sql) for thread, sql in statements.seen if 'audit_entry' in sql]
     assert logged and all(thread != threading.current_thread().name for thread, _ in logged)

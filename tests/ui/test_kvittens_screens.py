@@ -191,7 +191,7 @@ def test_refraining_from_a_sip_tells_who_was_told_and_prints_the_letter(
     monkeypatch.setattr(SaveFileDialog, "ask", classmethod(lambda cls, *a, **k: target))
     opened: list[Path] = []
     monkeypatch.setattr(file_output, "open_file", opened.append)
-    actions.after_refusal(dialog, done)
+    actions.after_refusal(dialog, done, user=session.user)
     first = message_log.texts()[0]
     assert "Maria Holm har fått ett meddelande om det, att kvittera." in first
     assert "brev till den enskilde" in first
