@@ -294,6 +294,15 @@ def up(migrator, db):
         if check is not None:
             sql += f" WITH CHECK ({check})"
         db.execute_sql(sql)
+    # The retention job (version 15) removes the oldest audit entries: it must see them all.
+    db.execute_sql("""DO $$ BEGIN
+        IF EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'sipdesk_retention') THEN
+            CREATE POLICY sipdesk_retention_read ON audit_entry FOR SELECT
+                TO sipdesk_retention USING (true);
+            CREATE POLICY sipdesk_retention_delete ON audit_entry FOR DELETE
+                TO sipdesk_retention USING (true);
+        END IF;
+    END $$""")
 
 
 def down(migrator, db):
