@@ -102,15 +102,14 @@ def sqlite_world(sqlite_db: peewee.Database, tmp_path: Any) -> World:
 
 @pytest.fixture
 def pg_world(pg_db: peewee.Database, pg_url: DatabaseUrl) -> Iterator[World]:
-    """Anna and Maria as two database logins of their own (roles made for this test only)."""
+    """Anna and Maria as two database logins of their own (roles made for this test only), in
+    sipdesk's group role as `sipdesk users add` makes them (row-level security)."""
     tag = uuid.uuid4().hex[:8]
     anna, maria = f"anna_{tag}", f"maria_{tag}"
     anna_case, maria_case, subject = _fill(anna, maria)
     admin = psycopg.connect(_conninfo_for(pg_url), autocommit=True)
     for role in (anna, maria):
-        admin.execute(f'CREATE ROLE "{role}" LOGIN')
-        admin.execute(f'GRANT ALL ON ALL TABLES IN SCHEMA public TO "{role}"')
-        admin.execute(f'GRANT ALL ON ALL SEQUENCES IN SCHEMA public TO "{role}"')
+        admin.execute(f'CREATE ROLE "{role}" LOGIN IN ROLE sipdesk_user')
     yield World(replace(pg_url, user=anna), anna, maria, anna_case, maria_case, subject)
     for role in (anna, maria):
         admin.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
