@@ -137,6 +137,22 @@ def create_person(data: PersonInput, *, actor: User) -> Person:
         ) from None
 
 
+def registered_out_of_sight(data: PersonInput) -> int | None:
+    """The id of the person already registered with the typed personal number, when the user
+    may not read them — only on PostgreSQL, where a user reads the persons of the cases they
+    may see (row-level security, migration 16) and the search cannot find the others. The
+    server's helper `sipdesk_person_id_by_number` gives the id and nothing else. None when the
+    number is free or the person is one the user can find (on SQLite: always)."""
+    canonical = validate_person(data)
+    if engine_of() is not Engine.POSTGRESQL:
+        return None
+    if Person.select().where(Person.personal_number == canonical).exists():
+        return None
+    found = database.execute_sql("SELECT sipdesk_person_id_by_number(%s)",
+                                 (canonical,)).fetchone()[0]
+    return int(found) if found is not None else None
+
+
 def search_persons(text: str, *, limit: int = 20, actor: User | None = None) -> list[Person]:
     """Persons whose name or personal number starts with `text`. With the `actor` who typed
     it, a search by a whole personal number is logged (read_log): one statement more."""

@@ -19,7 +19,13 @@ from sipdesk.accounts.access import (
     visible_cases,
 )
 from sipdesk.accounts.audit import AuditAction
-from sipdesk.casework.people import PersonInput, create_person, person_search_condition, prefix
+from sipdesk.casework.people import (
+    PersonInput,
+    create_person,
+    person_search_condition,
+    prefix,
+    registered_out_of_sight,
+)
 from sipdesk.desk.todo import cases_waiting_for
 from sipdesk.errors import NotFoundError, PermissionDenied, ValidationError
 from sipdesk.rules.labelled import LabelledEnum, Labels
@@ -47,7 +53,7 @@ def _next_sequence(year: int) -> int:
 
 
 def create_case(
-    actor: User, *, person: Person, unit: Unit | None = None, coordinator: User | None = None,
+    actor: User, *, person: Person | int, unit: Unit | None = None, coordinator: User | None = None,
     today: dt.date | None = None,
 ) -> Case:
     """Open a case for `person` in the first state; the coordinator defaults to the actor."""
@@ -90,8 +96,21 @@ def create_case_for_new_person(
     actor: User, *, person: PersonInput, coordinator: User | None = None,
     today: dt.date | None = None,
 ) -> Case:
-    """Register a new person and open a case for them, both or neither (one transaction)."""
+    """Register a new person and open a case for them, both or neither (one transaction).
+
+    A person already registered in a case the user may not see (PostgreSQL: the user cannot
+    find them, `people.registered_out_of_sight`) gets the new case as they are registered: the
+    typed details are not written over theirs (the case shows the registered ones), and the
+    log says so."""
     with database.atomic():
+        registered = registered_out_of_sight(person)
+        if registered is not None:
+            case = create_case(actor, person=registered, coordinator=coordinator, today=today)
+            audit.record(actor, action=AuditAction.CREATE, entity="person",
+                         entity_id=registered, case=case,
+                         summary="Personen fanns redan registrerad — ärendet öppnat för henne "
+                                 "eller honom med de registrerade uppgifterna")
+            return case
         created = create_person(person, actor=actor)
         return create_case(actor, person=created, coordinator=coordinator, today=today)
 

@@ -19,7 +19,7 @@ from sipdesk.casework.consent import consent_state
 from sipdesk.errors import PermissionDenied, ValidationError
 from sipdesk.messages import messaging
 from sipdesk.messages.messaging import Message, MessageKind
-from sipdesk.storage.db import BaseModel, database
+from sipdesk.storage.db import BaseModel, Engine, database, engine_of
 from sipdesk.storage.limits import check_texts
 from sipdesk.storage.models import Case, User, now
 
@@ -85,11 +85,8 @@ def accept(actor: User, request: ConveneRequest) -> Case:
         raise PermissionDenied("Begäran är skickad till någon annan.")
     if request.status != RequestStatus.OPEN.value:
         raise ValidationError("Begäran är redan besvarad.")
-    case = Case.get_by_id(request.case_id)
     with database.atomic():
-        old = case.coordinator_id
-        case.coordinator = actor
-        case.save_versioned()
+        case, old = _take_case(actor, request)
         ConveneRequest.update(status=RequestStatus.ACCEPTED.value).where(
             ConveneRequest.id == request.id).execute()
         receipt = messaging.Receipt.get_or_none(
@@ -104,6 +101,26 @@ def accept(actor: User, request: ConveneRequest) -> Case:
                                         "samordningsansvarig", changes={"coordinator": [old,
                                                                                         actor.id]})
     return case
+
+
+def _take_case(actor: User, request: ConveneRequest) -> tuple[Case, int]:
+    """Make the recipient the case's coordinator; the case afterwards and its coordinator
+    before. The recipient may not see the case until then (access.visible_cases): on
+    PostgreSQL, where the server keeps them from reading it (row-level security), its helper
+    `sipdesk_take_convened_case` (migration 16) makes the change for the recipient of an open
+    request, and the case is read once it is theirs."""
+    if engine_of() is Engine.POSTGRESQL:
+        old = database.execute_sql(
+            "SELECT sipdesk_take_convened_case(%s, %s, %s::timestamp)",
+            (request.id, actor.id, now())).fetchone()[0]
+        if old is None:
+            raise ValidationError("Begäran är redan besvarad.")
+        return Case.get_by_id(request.case_id), old
+    case = Case.get_by_id(request.case_id)
+    old = case.coordinator_id
+    case.coordinator = actor
+    case.save_versioned()
+    return case, old
 
 
 def email_text(*, sender_unit: str, sender_phone: str) -> str:

@@ -293,11 +293,10 @@ def mark_held(actor: User, meeting: Meeting, attendance: dict[int, bool], *,
 def end_kvittens_of_meeting(meeting: Meeting) -> list[int]:
     """The kallelse to a meeting that has taken place no longer asks to be acknowledged (it
     stays readable, marked "Mötet har varit")."""
-    kallelser = (Participant.select(Participant.message)
-                 .where((Participant.meeting == meeting) & Participant.message.is_null(False)))
-    return messaging.end_kvittens(messaging.Message.select(messaging.Message.id)
-                                  .where(messaging.Message.id.in_(kallelser)),
-                                  why=messaging.AckEnded.MEETING_PASSED,
+    kallelser = [p.message_id for p in Participant.select(Participant.message).where(
+        (Participant.meeting == meeting) & Participant.message.is_null(False))
+        if p.message_id is not None]
+    return messaging.end_kvittens(kallelser, why=messaging.AckEnded.MEETING_PASSED,
                                   note=f"mötet {meeting.starts_at:%Y-%m-%d} har redan varit")
 
 

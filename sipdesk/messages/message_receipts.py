@@ -19,8 +19,14 @@ from sipdesk.accounts import audit
 from sipdesk.accounts.audit import AuditAction
 from sipdesk.errors import NotFoundError, PermissionDenied, ValidationError
 from sipdesk.storage.collation import ordered
-from sipdesk.storage.db import database
-from sipdesk.storage.message_records import AckEnded, Message, Receipt, announce
+from sipdesk.storage.db import Engine, database, engine_of
+from sipdesk.storage.message_records import (
+    AckEnded,
+    Message,
+    MessageKind,
+    Receipt,
+    announce,
+)
 from sipdesk.storage.models import Case, Unit, User, now
 
 
@@ -106,43 +112,94 @@ def ended_text(message: Message) -> str:
     return message.ack_ended_note or base
 
 
-def end_kvittens(messages: pw.ModelSelect[Message] | Sequence[int], *, why: AckEnded,
-                 note: str = "") -> list[int]:
+@dataclass(frozen=True)
+class Asking:
+    """Which messages' kvittens to end, as criteria rather than a query: on PostgreSQL a user
+    reads only their own messages (row-level security), so the server picks the messages
+    itself (`sipdesk_end_kvittens`, migration 16). Explicit `ids` (e.g. the kallelser of a
+    meeting, read from its participants), or a `case`; narrowed by `kind`, by `sent_since`, and
+    with `waiting_only` to messages a recipient still has to acknowledge."""
+
+    ids: tuple[int, ...] | None = None
+    case: int | None = None
+    kind: MessageKind | None = None
+    sent_since: dt.datetime | None = None
+    waiting_only: bool = False
+
+
+def end_kvittens(messages: Asking | Sequence[int], *, why: AckEnded, note: str = "") -> list[int]:
     """Stop asking for kvittens on messages that no longer need it — overtaken by a newer one,
     in a case that ended, about a meeting that has passed. Unlike `withdraw` nothing is struck
     through: the message stays readable, marked with `why` (and `note`, e.g. the reason a plan
     was reopened). Receipts already acknowledged keep their time. Returns the message ids
-    changed (those already ended, withdrawn or never asking for kvittens are left alone)."""
-    ids = (list(messages) if not isinstance(messages, pw.ModelSelect)
-           else [row.id for row in messages])
-    if not ids:
+    changed (those already ended, withdrawn or never asking for kvittens are left alone).
+
+    Every recipient's kvittens ends, also on messages the acting user did not send or receive:
+    on PostgreSQL the server's helper does it (only on cases the user may see), on SQLite the
+    core itself."""
+    asking = messages if isinstance(messages, Asking) else Asking(ids=tuple(messages))
+    if asking.ids is not None and not asking.ids:
         return []
+    if asking.ids is None and asking.case is None:
+        raise ValueError("end_kvittens needs message ids or a case")
     with database.atomic():
-        open_ones = [row.id for row in Message.select(Message.id).where(
-            Message.id.in_(ids) & (Message.requires_ack == True)  # noqa: E712
-            & Message.withdrawn_at.is_null() & Message.ack_ended_at.is_null())]
-        if not open_ones:
-            return []
-        Message.update(ack_ended_at=now(), ack_ended_why=why.value, ack_ended_note=note.strip()
-                       ).where(Message.id.in_(open_ones)).execute()
-        waiting = [(r.message_id, r.recipient_id) for r in
-                   Receipt.select(Receipt.message, Receipt.recipient)
-                   .where(Receipt.message.in_(open_ones) & (Receipt.needs_ack == True))]  # noqa: E712
-        Receipt.update(needs_ack=False).where(Receipt.message.in_(open_ones)).execute()
-        senders = {m.id: m.sender_id for m in
-                   Message.select(Message.id, Message.sender).where(Message.id.in_(open_ones))}
-        for message_id in open_ones:
-            announce("ack_ended", message_id,
-                    [senders[message_id], *(r for m, r in waiting if m == message_id)])
-    return open_ones
+        if engine_of() is Engine.POSTGRESQL:
+            ended = _end_on_server(asking, why=why, note=note.strip())
+        else:
+            ended = _end_here(asking, why=why, note=note.strip())
+        for message_id, sender_id, waiting in ended:
+            announce("ack_ended", message_id, [sender_id, *waiting])
+    return [message_id for message_id, _sender, _waiting in ended]
+
+
+# (message id, its sender, the recipients whose kvittens was still asked for)
+_Ended = list[tuple[int, int, list[int]]]
+
+
+def _end_on_server(asking: Asking, *, why: AckEnded, note: str) -> _Ended:
+    cursor = database.execute_sql(
+        "SELECT message_id, sender_id, waiting FROM sipdesk_end_kvittens(%s::integer[], "
+        "%s::integer, %s::text, %s::timestamp, %s, %s, %s, %s::timestamp)",
+        (list(asking.ids) if asking.ids is not None else None, asking.case,
+         asking.kind.value if asking.kind is not None else None, asking.sent_since,
+         asking.waiting_only, why.value, note, now()))
+    return [(message_id, sender_id, list(waiting))
+            for message_id, sender_id, waiting in cursor.fetchall()]
+
+
+def _end_here(asking: Asking, *, why: AckEnded, note: str) -> _Ended:
+    condition = ((Message.requires_ack == True)  # noqa: E712
+                 & Message.withdrawn_at.is_null() & Message.ack_ended_at.is_null())
+    if asking.ids is not None:
+        condition &= Message.id.in_(list(asking.ids))
+    if asking.case is not None:
+        condition &= Message.case == asking.case
+    if asking.kind is not None:
+        condition &= Message.kind == asking.kind.value
+    if asking.sent_since is not None:
+        condition &= Message.sent_at >= asking.sent_since
+    if asking.waiting_only:
+        condition &= Message.id.in_(Receipt.select(Receipt.message).where(
+            Receipt.needs_ack == True))  # noqa: E712
+    senders = {m.id: m.sender_id for m in
+               Message.select(Message.id, Message.sender).where(condition).order_by(Message.id)}
+    if not senders:
+        return []
+    open_ones = list(senders)
+    Message.update(ack_ended_at=now(), ack_ended_why=why.value, ack_ended_note=note
+                   ).where(Message.id.in_(open_ones)).execute()
+    waiting = [(r.message_id, r.recipient_id) for r in
+               Receipt.select(Receipt.message, Receipt.recipient)
+               .where(Receipt.message.in_(open_ones) & (Receipt.needs_ack == True))  # noqa: E712
+               .order_by(Receipt.recipient)]
+    Receipt.update(needs_ack=False).where(Receipt.message.in_(open_ones)).execute()
+    return [(m, senders[m], [r for of, r in waiting if of == m]) for m in open_ones]
 
 
 def end_kvittens_in_case(case: Case | int, *, why: AckEnded, note: str = "") -> list[int]:
     """Every message of a case still waiting for kvittens stops asking (the case has ended)."""
     case_id = case if isinstance(case, int) else case.id
-    pending = Receipt.select(Receipt.message).where(Receipt.needs_ack == True)  # noqa: E712
-    return end_kvittens(Message.select(Message.id).where(
-        (Message.case == case_id) & Message.id.in_(pending)), why=why, note=note)
+    return end_kvittens(Asking(case=case_id, waiting_only=True), why=why, note=note)
 
 
 @dataclass(frozen=True)

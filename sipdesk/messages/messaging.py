@@ -44,6 +44,7 @@ from sipdesk.messages.mailbox import (
     waiting_text,
 )
 from sipdesk.messages.message_receipts import (
+    Asking,
     ReceiptLine,
     ack_summary,
     acknowledge,
@@ -74,6 +75,7 @@ __all__ = [
     "CHANNEL",
     "MAX_SUBJECT",
     "AckEnded",
+    "Asking",
     "Badge",
     "Folder",
     "MailRow",

@@ -44,6 +44,15 @@ They key on `session_user`: inside a SECURITY DEFINER function `current_user` is
 ROLE changes `current_user` alone). The schema's owner and superusers bypass RLS (migrations,
 backups, `sipdesk demo`); the tables are not FORCEd, so the owner keeps working as before.
 
+Three steps of the core reach past what the user may read, so the server does them in a
+SECURITY DEFINER function that checks the core's rule itself and changes only what the step
+changes: ending kvittens (`sipdesk_end_kvittens`: a case closes, a plan is approved or reopened,
+a meeting passes or is cancelled — every recipient's kvittens ends, not only the user's own),
+accepting a request to convene (`sipdesk_take_convened_case`: the recipient becomes the
+coordinator of a case they may not see yet) and opening a case for a person already registered
+in someone else's case (`sipdesk_person_id_by_number`: the id only). None of them lets a user
+read a message, case or person they could not read before.
+
 Speed: on sip_case the rule is written with each helper in a scalar subquery, so PostgreSQL
 computes the user's id, units and invited cases once per query (an InitPlan), not once per row,
 and the case list stays on its indexes; a person's policy asks sip_case in a subquery (joined
@@ -160,6 +169,96 @@ def _functions(schema):
         f"""CREATE OR REPLACE FUNCTION sipdesk_last_case_sequence(year integer)
             RETURNS integer LANGUAGE sql {definer} AS $$
             SELECT max(sequence) FROM sip_case WHERE sip_case.year = $1 $$""",
+        # Whether row-level security leaves the session alone: the schema's owner (who owns
+        # these functions, so is `current_user` in them) or a superuser or BYPASSRLS role
+        # (migrations, `sipdesk demo`, a server run by one login). The helpers below then act
+        # as the core asks, as the tables would let such a session do anyway.
+        f"""CREATE OR REPLACE FUNCTION sipdesk_unrestricted() RETURNS boolean
+            LANGUAGE sql {definer} AS $$
+            SELECT session_user = current_user OR EXISTS (
+                SELECT 1 FROM pg_roles r WHERE r.rolname = session_user
+                AND (r.rolsuper OR r.rolbypassrls)) $$""",
+        # Ending kvittens (messaging.end_kvittens): a case closes, a plan is approved or
+        # reopened, a meeting passes or is cancelled — and every recipient's kvittens of the
+        # case's messages stops being asked for, also those of messages the user may not read.
+        # The messages are chosen here by the caller's criteria (explicit ids, a case, a kind,
+        # sent since; at least ids or a case), among those still asking, on a case the user may
+        # see; only the ack-ended columns and the receipts' needs_ack change. Returns each
+        # message ended with its sender and the recipients who were still asked (for the
+        # core's notifications) — nothing else of the message. The schema's owner and
+        # superusers, whom row-level security does not restrict, are not restricted here either.
+        f"""CREATE OR REPLACE FUNCTION sipdesk_end_kvittens(
+                message_ids integer[], of_case integer, of_kind text, sent_since timestamp,
+                waiting_only boolean, why text, note text, ended_at timestamp)
+            RETURNS TABLE (message_id integer, sender_id integer, waiting integer[])
+            LANGUAGE sql VOLATILE SECURITY DEFINER SET search_path = {schema}, pg_temp AS $$
+            WITH chosen AS (
+                SELECT m.id FROM message m
+                WHERE ($1 IS NOT NULL OR $2 IS NOT NULL)
+                AND ($1 IS NULL OR m.id = ANY ($1)) AND ($2 IS NULL OR m.case_id = $2)
+                AND ($3 IS NULL OR m.kind = $3) AND ($4 IS NULL OR m.sent_at >= $4)
+                AND (NOT $5 OR EXISTS (SELECT 1 FROM receipt r
+                                       WHERE r.message_id = m.id AND r.needs_ack))
+                AND m.requires_ack AND m.withdrawn_at IS NULL AND m.ack_ended_at IS NULL
+                AND (sipdesk_unrestricted()
+                     OR (m.case_id IS NOT NULL AND sipdesk_visible_case(m.case_id)))
+                ORDER BY m.id FOR UPDATE OF m
+            ), ended AS (
+                UPDATE message m SET ack_ended_at = $8, ack_ended_why = $6,
+                       ack_ended_note = $7
+                FROM chosen WHERE m.id = chosen.id RETURNING m.id, m.sender_id
+            ), asked AS (
+                UPDATE receipt r SET needs_ack = false FROM chosen
+                WHERE r.message_id = chosen.id AND r.needs_ack
+                RETURNING r.message_id, r.recipient_id
+            )
+            SELECT e.id, e.sender_id,
+                   coalesce(array_agg(a.recipient_id ORDER BY a.recipient_id)
+                            FILTER (WHERE a.recipient_id IS NOT NULL), '{{}}')
+            FROM ended e LEFT JOIN asked a ON a.message_id = e.id
+            GROUP BY e.id, e.sender_id ORDER BY e.id $$""",
+        # Accepting a request to convene (convene.accept): its recipient becomes the case's
+        # coordinator — also of a case they may not see yet (the request names it; DOMAIN step
+        # 1, seed 004). Only the recipient of an open request, and only the coordinator (and
+        # the row's version) changes; nothing of the case is read out. Returns the coordinator
+        # before, or NULL when the request is not open or not to this user. `actor_id` counts
+        # only for an unrestricted session (which has no user of its own); a user acts as
+        # themselves.
+        f"""CREATE OR REPLACE FUNCTION sipdesk_take_convened_case(request_id integer,
+                                                                 actor_id integer,
+                                                                 taken_at timestamp)
+            RETURNS integer LANGUAGE plpgsql VOLATILE SECURITY DEFINER
+            SET search_path = {schema}, pg_temp AS $$
+            DECLARE
+                me integer := CASE WHEN sipdesk_unrestricted() THEN actor_id
+                                   ELSE sipdesk_current_app_user() END;
+                asked_case integer;
+                before integer;
+            BEGIN
+                SELECT r.case_id INTO asked_case FROM convene_request r
+                WHERE r.id = request_id AND r.requested_to_id = me AND r.status = 'open'
+                FOR UPDATE;
+                IF asked_case IS NULL THEN
+                    RETURN NULL;
+                END IF;
+                SELECT c.coordinator_id INTO before FROM sip_case c WHERE c.id = asked_case
+                FOR UPDATE;
+                IF before IS DISTINCT FROM me THEN
+                    UPDATE sip_case c SET coordinator_id = me, version = c.version + 1,
+                           updated_at = taken_at
+                    WHERE c.id = asked_case;
+                END IF;
+                RETURN before;
+            END $$""",
+        # A new case for a personal number already registered, in a case the user may not
+        # see (cases.create_case_for_new_person): the person's id only, so the new case can
+        # name the registered person instead of the unique number refusing a second row.
+        # Nothing else of the person is read out; once the case is the user's, the person's
+        # own policy lets them read the person.
+        f"""CREATE OR REPLACE FUNCTION sipdesk_person_id_by_number(personal_number text)
+            RETURNS integer LANGUAGE sql {definer} AS $$
+            SELECT p.id FROM person p WHERE p.personal_number = $1
+                AND sipdesk_current_app_user() IS NOT NULL $$""",
     ]
 
 
@@ -170,7 +269,11 @@ FUNCTIONS = ("sipdesk_current_app_user()", "sipdesk_is_administrator()", "sipdes
              "sipdesk_may_write_for(integer, integer)",
              "sipdesk_carried_forward(integer, integer)", "sipdesk_coordinates_plan(integer)",
              "sipdesk_received(integer)", "sipdesk_sent(integer)",
-             "sipdesk_last_case_sequence(integer)")
+             "sipdesk_last_case_sequence(integer)", "sipdesk_unrestricted()",
+             "sipdesk_end_kvittens(integer[], integer, text, timestamp, boolean, text, text, "
+             "timestamp)",
+             "sipdesk_take_convened_case(integer, integer, timestamp)",
+             "sipdesk_person_id_by_number(text)")
 
 
 def _policies():

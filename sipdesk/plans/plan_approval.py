@@ -178,11 +178,18 @@ def _approval_requests(plan: PlanVersion) -> pw.ModelSelect[messaging.Message]:
         & (messaging.Message.sent_at >= plan.created_at))
 
 
+def _asking_to_approve(plan: PlanVersion) -> messaging.Asking:
+    """`_approval_requests` as criteria for `end_kvittens`, which the server applies itself (a
+    user reads only their own messages on PostgreSQL)."""
+    return messaging.Asking(case=plan.case_id, kind=MessageKind.APPROVAL,
+                            sent_since=plan.created_at)
+
+
 def _lock(actor: User, plan: PlanVersion, case: Case) -> None:
     PlanVersion.update(locked_at=now()).where(PlanVersion.id == plan.id).execute()
     # Every principal has approved: the requests to approve ask no one any more (they stay
     # readable, marked "Planen är godkänd"); "Planen är godkänd" below asks instead.
-    messaging.end_kvittens(_approval_requests(plan), why=messaging.AckEnded.PLAN_APPROVED,
+    messaging.end_kvittens(_asking_to_approve(plan), why=messaging.AckEnded.PLAN_APPROVED,
                            note=f"planen godkändes av alla {clock.today():%Y-%m-%d}")
     lifecycle.transition(actor, case, Action.APPROVE_PLAN,
                          reason=f"Plan version {plan.number} godkänd av alla")
@@ -227,9 +234,7 @@ def reopen(actor: User, plan: PlanVersion, *, reason: str) -> PlanVersion:
         # longer something to acknowledge. Every principal is told instead, with the reason,
         # and asked to approve again (Att göra: "Godkänn planen igen", todo.reapproval_rows).
         messaging.end_kvittens(
-            messaging.Message.select(messaging.Message.id).where(
-                (messaging.Message.case == case)
-                & (messaging.Message.kind == MessageKind.APPROVAL.value)),
+            messaging.Asking(case=case.id, kind=MessageKind.APPROVAL),
             why=messaging.AckEnded.SUPERSEDED,
             note=f"planen öppnades igen {clock.today():%Y-%m-%d} ({reason})")
         users = _others_in_plan(actor, plan)

@@ -44,7 +44,7 @@ RELEASED = {
     "0014_edit_versions.py": "0860ea7b437b62fe73bb70b57c397adef4fb57b2db63fd66306d5b2d4c00f060",
     "0015_audit_chain.py": "044f004a5224c82409862c47ebccbfe8fd0f52d5e94b028209a22523b992656a",
     "0016_row_level_security.py":
-        "eee39e5bc23f9cc243e16cd4011926928ebafe0010d6f3bc0c6e26b55c171fd3",
+        "3e1093eacee0729628ec370af4bf6c8f895c5158a090bdfea9251432d2d4daa5",
 }
 
 

@@ -11,17 +11,21 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import peewee
 import psycopg
 import pytest
 
-from sipdesk import demo
+from sipdesk import clock, demo
 from sipdesk.accounts import auth, login_roles, setup
 from sipdesk.accounts.access import visible_case_ids
+from sipdesk.casework import lifecycle, people
 from sipdesk.casework.people import PersonInput
 from sipdesk.desk import cases
+from sipdesk.errors import ValidationError
+from sipdesk.meetings import convene
 from sipdesk.messages import messaging
 from sipdesk.paths import resource_dir
 from sipdesk.plans import plan
@@ -39,6 +43,7 @@ from sipdesk.storage.models import (
     User,
 )
 from sipdesk.storage.plan_records import PlanVersion, PrincipalPart
+from tests.factories import make_user
 from tests.pg_databases import new_pg_databases
 
 pytestmark = pytest.mark.skipif(
@@ -374,3 +379,143 @@ def test_nothing_happens_on_sqlite(sqlite_db: peewee.Database) -> None:
                           role=Role.STAFF, password="hemligt-123")
     assert auth.authenticate("lena.strand", "hemligt-123").id == user.id
     assert not setup.deactivate_user("lena.strand").active
+
+
+# ---- steps of the app that reach past what the user may read (migration 16's helpers) --------
+
+@contextmanager
+def _bound(url: DatabaseUrl) -> Iterator[None]:
+    """The models bound to the database as `url`'s login (the owner, or a user's own role)."""
+    db = connect(url)
+    try:
+        yield
+    finally:
+        db.close()
+        database.initialize(None)
+
+
+def _as_login(server: Server, login: str) -> DatabaseUrl:
+    return DatabaseUrl(server.url.engine, host=server.url.host, port=server.url.port,
+                       name=server.url.name, user=login)
+
+
+def _fresh_number() -> str:
+    """A Skatteverket test number no person has yet (read as the owner)."""
+    taken = {person.personal_number for person in Person.select(Person.personal_number)}
+    return next(n for n in demo.skatteverket_test_numbers() if n not in taken)
+
+
+def _colleagues() -> tuple[User, User, User]:
+    """Three active users of one principal who are no administrators: each sees its cases."""
+    for principal in Principal.select().order_by(Principal.id):
+        users = list(User.select().join(Unit).where(
+            (Unit.principal == principal) & User.active
+            & (User.role != Role.ADMINISTRATOR.value)).order_by(User.id))
+        if len(users) >= 3:
+            return users[0], users[1], users[2]
+    raise AssertionError("the demo has no principal with three users")
+
+
+def _outsider(server: Server) -> User:
+    """The neighbouring municipality's officer: sees only Grannby's case."""
+    return User.get(User.login == next(n for n in server.logins if n.endswith(".gun.grann")))
+
+
+def test_closing_a_case_ends_everyones_kvittens_but_shows_no_one_elses_message(
+    server: Server,
+) -> None:
+    with _bound(server.url):
+        coordinator, sender, recipient = _colleagues()
+        case = cases.create_case_for_new_person(coordinator, person=PersonInput(
+            personal_number=_fresh_number(), first_name="Kvitt", last_name="Ensson"))
+        message = messaging.send(sender, to=[recipient], case=case, requires_ack=True,
+                                 subject="Om ärendet", body="Kvittera när du har läst.")
+    with _bound(_as_login(server, coordinator.login)):
+        user = auth.user_for_database_login(coordinator.login)
+        lifecycle.close_case(user, Case.get_by_id(case.id), closed_on=clock.today(),
+                             reason=lifecycle.ClosureReason.NO_MORE_NEED)
+        # Still not the coordinator's to read: neither the message nor its receipt.
+        assert not messaging.Message.select().where(messaging.Message.id == message.id).exists()
+        assert not messaging.Receipt.select().where(
+            messaging.Receipt.message == message.id).exists()
+    with _bound(server.url):
+        ended = messaging.Message.get_by_id(message.id)
+        assert ended.ack_ended_why == messaging.AckEnded.CASE_CLOSED.value
+        assert ended.ack_ended_at is not None and ended.withdrawn_at is None
+        assert not messaging.Receipt.get(messaging.Receipt.message == message.id).needs_ack
+        assert messaging.badge(recipient).unacknowledged == 0
+
+
+def test_a_user_cannot_end_kvittens_in_a_case_they_may_not_see(server: Server) -> None:
+    with _bound(server.url):
+        outsider = _outsider(server)
+        coordinator, sender, recipient = _colleagues()
+        case = cases.create_case_for_new_person(coordinator, person=PersonInput(
+            personal_number=_fresh_number(), first_name="Inte", last_name="Din"))
+        message = messaging.send(sender, to=[recipient], case=case, requires_ack=True,
+                                 subject="Om ärendet", body="Kvittera när du har läst.")
+    with _bound(_as_login(server, outsider.login)):
+        assert messaging.end_kvittens([message.id], why=messaging.AckEnded.SUPERSEDED) == []
+        assert messaging.end_kvittens_in_case(case.id, why=messaging.AckEnded.CASE_CLOSED) == []
+    with _bound(server.url):
+        assert messaging.Message.get_by_id(message.id).ack_ended_at is None
+        assert messaging.Receipt.get(messaging.Receipt.message == message.id).needs_ack
+
+
+def test_the_recipient_of_a_request_to_convene_takes_on_a_case_they_could_not_see(
+    server: Server,
+) -> None:
+    with _bound(server.url):
+        outsider = _outsider(server)
+        coordinator, _sender, _recipient = _colleagues()
+        case = cases.create_case_for_new_person(coordinator, person=PersonInput(
+            personal_number=_fresh_number(), first_name="Sam", last_name="Kallad"))
+        request = convene.request_to_convene(coordinator, case, outsider, convene.ConveneInput(
+            need="Klarar inte medicinerna själv", coordinate="Hemtjänst och hemsjukvård",
+            actors="Vårdcentralen, hemtjänsten"))
+    with _bound(_as_login(server, outsider.login)):
+        user = auth.user_for_database_login(outsider.login)
+        assert Case.get_or_none(Case.id == case.id) is None  # not theirs until they accept
+        taken = convene.accept(user, convene.ConveneRequest.get_by_id(request.id))
+        assert taken.id == case.id and taken.coordinator_id == user.id
+        assert cases.open_case(user, case.id).coordinator_id == user.id
+        with pytest.raises(ValidationError, match="redan besvarad"):
+            convene.accept(user, convene.ConveneRequest.get_by_id(request.id))
+    with _bound(server.url):
+        assert Case.get_by_id(case.id).coordinator_id == outsider.id
+        assert convene.ConveneRequest.get_by_id(request.id).status == "accepted"
+
+
+def test_a_new_case_for_a_person_registered_in_someone_elses_case_names_that_person(
+    server: Server,
+) -> None:
+    with _bound(server.url):
+        outsider = _outsider(server)
+        coordinator, _sender, _recipient = _colleagues()
+        number = _fresh_number()
+        theirs = cases.create_case_for_new_person(coordinator, person=PersonInput(
+            personal_number=number, first_name="Redan", last_name="Registrerad"))
+    with _bound(_as_login(server, outsider.login)):
+        user = auth.user_for_database_login(outsider.login)
+        assert people.find_by_number(number) is None  # the search cannot find them
+        mine = cases.create_case_for_new_person(user, person=PersonInput(
+            personal_number=number, first_name="Skrivet", last_name="Annorlunda"))
+        person = Person.get_by_id(mine.person_id)  # now in a case of theirs: readable
+        assert person.id == theirs.person_id
+        assert (person.first_name, person.last_name) == ("Redan", "Registrerad")
+        assert Case.get_or_none(Case.id == theirs.id) is None  # the other case stays hidden
+    with _bound(server.url):
+        assert Person.select().where(Person.personal_number == number).count() == 1
+
+
+def test_on_sqlite_a_registered_number_is_refused_and_the_person_found_instead(
+    sqlite_db: peewee.Database,
+) -> None:
+    officer = make_user()
+    first = cases.create_case_for_new_person(officer, person=PersonInput(
+        personal_number="19121212-1212", first_name="Tolvan", last_name="Tolvansson"))
+    with pytest.raises(ValidationError, match="finns redan") as refused:
+        cases.create_case_for_new_person(officer, person=PersonInput(
+            personal_number="19121212-1212", first_name="Annan", last_name="Person"))
+    assert refused.value.field == "personal_number"
+    assert people.find_by_number("191212121212").id == first.person_id
