@@ -295,6 +295,27 @@ def check_postgresql_target(db: peewee.Database, url: DatabaseUrl) -> None:
             "försök igen. Inget har ändrats.")
 
 
+def _make_missing_roles(db: peewee.Database, roles: set[str]) -> None:
+    """Roles are per server: on a new server the group roles the backup grants to
+    (`sipdesk_user`, `sipdesk_retention`) are made first, without login, or the restore would
+    stop at its first GRANT. Refused (no right to create roles): say which to make."""
+    existing = {row[0] for row in db.execute_sql(
+        "SELECT rolname FROM pg_roles WHERE rolname = ANY(%s)", (sorted(roles),))}
+    missing = sorted(roles - existing)
+    for role in missing:
+        quoted = '"' + role.replace('"', '""') + '"'
+        try:
+            with db.atomic():
+                db.execute_sql(f"CREATE ROLE {quoted} NOLOGIN")
+        except peewee.DatabaseError:
+            raise BackupProblem(
+                "Säkerhetskopian ger rättigheter till roller som saknas på den här servern "
+                f"({', '.join(missing)}), och du får inte skapa roller. Be en administratör "
+                "skapa dem (CREATE ROLE … NOLOGIN) och försök igen. Inget har ändrats."
+            ) from None
+        log.info("a role the backup names was made on this server")
+
+
 def restore_postgresql(db: peewee.Database, file: Path, url: DatabaseUrl,
                        password: str | None, *, progress: Progress | None = None) -> Restored:
     """`pg_restore` the backup `file` into the empty database `db` is connected to (at `url`),
@@ -306,6 +327,7 @@ def restore_postgresql(db: peewee.Database, file: Path, url: DatabaseUrl,
     clean = ["--clean", "--if-exists"] if db.get_tables() else []
     listing = pg_tools.list_archive(tool, file)
     total = sum(" TABLE DATA " in line for line in listing)
+    _make_missing_roles(db, pg_tools.roles_in_archive(tool, file))
     db.close()  # pg_restore needs no second session of ours beside it
     done = 0
 

@@ -171,6 +171,27 @@ def list_archive(tool: Tool, file: Path) -> list[str]:
     return answer.stdout.splitlines()
 
 
+_GRANTEE = re.compile(r"^(?:GRANT|REVOKE)\b.*?\b(?:TO|FROM)\s+(.+?);\s*$", re.MULTILINE)
+
+
+def roles_in_archive(tool: Tool, file: Path) -> set[str]:
+    """The roles a backup's privileges name (`GRANT … TO role`): the group roles sipdesk made
+    on the old server, which a new server may lack — `pg_restore` stops at a GRANT to a role
+    that does not exist. Read from the schema part of the backup as SQL (no database needed)."""
+    answer = subprocess.run([str(tool.path), "--schema-only", "--file", "-", str(file)],
+                            capture_output=True, text=True, errors="replace",
+                            env=child_environment(None), timeout=300, check=False)
+    if answer.returncode != 0:
+        return set()  # the restore itself will say what is wrong with the file
+    roles: set[str] = set()
+    for listed in _GRANTEE.findall(answer.stdout):
+        for name in listed.split(","):
+            name = name.strip().removesuffix(" WITH GRANT OPTION").strip()
+            if name and name.upper() not in ("PUBLIC", "CURRENT_USER", "SESSION_USER"):
+                roles.add(name.strip('"'))
+    return roles
+
+
 def run_verbose(command: list[str], *, password: str | None, counts: str,
                 step: Callable[[], None]) -> None:
     """Run a pg_dump/pg_restore `command` with `--verbose`; call `step` for each line of its

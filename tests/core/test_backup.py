@@ -10,6 +10,7 @@ import re
 import sqlite3
 import subprocess
 import sys
+import uuid
 from collections.abc import Callable, Iterator
 from contextlib import closing
 from pathlib import Path
@@ -133,6 +134,37 @@ def test_a_postgresql_backup_restores_into_a_migrated_empty_database(
         assert restored.execute_sql('SELECT count(*) FROM "sip_case"').fetchone()[0] == 4
     finally:
         restored.close()
+
+
+def test_a_restore_on_a_server_without_the_backups_roles_makes_them_first(
+    pg_db: peewee.Database, pg_url: DatabaseUrl, tmp_path: Path,
+    capsys: pytest.CaptureFixture[str], new_pg_database: Callable[[], DatabaseUrl],
+) -> None:
+    """Roles are per server: a backup whose tables are granted to a group role restores on a
+    server that lacks the role (pg_restore would stop at the GRANT) — the role is made first,
+    without login."""
+    role = f"sipdesk_test_{uuid.uuid4().hex[:10]}"
+    pg_db.execute_sql(f'CREATE ROLE "{role}" NOLOGIN')
+    pg_db.execute_sql(f'GRANT SELECT ON principal TO "{role}"')
+    made = make_backup(capsys, pg_url, tmp_path / "backups")
+    pg_db.connect(reuse_if_open=True)
+    pg_db.execute_sql(f'DROP OWNED BY "{role}"')
+    pg_db.execute_sql(f'DROP ROLE "{role}"')  # "another server": the role is not there
+    target = new_pg_database()
+    try:
+        code, _out, err = cli(capsys, "restore", "--database", target.url, str(made), "--yes")
+        assert code == 0, err
+        restored = database.obj
+        restored.connect(reuse_if_open=True)
+        granted = restored.execute_sql(
+            "SELECT has_table_privilege(%s, 'principal', 'SELECT'), "
+            "(SELECT rolcanlogin FROM pg_roles WHERE rolname = %s)", (role, role)).fetchone()
+        assert granted == (True, False)
+        restored.execute_sql(f'DROP OWNED BY "{role}"')
+        restored.close()
+    finally:
+        pg_db.connect(reuse_if_open=True)
+        pg_db.execute_sql(f'DROP ROLE IF EXISTS "{role}"')
 
 
 def test_a_missing_pg_dump_is_named_in_swedish(

@@ -30,6 +30,7 @@ from tests.ui.documentation_support import (
     type_lines,
     world_with_plan,
 )
+from ui.dialogs.conflict_dialog import ConflictDialog
 from ui.dialogs.plan_intervention import DRAFT_NAME, InterventionDialog
 from ui.dialogs.plan_participant import ParticipantDialog
 from ui.wizards.documentation import DocumentationWizard as W
@@ -225,6 +226,35 @@ def test_taking_their_text_shows_it_in_the_field(qtbot: QtBot,
     qtbot.mouseClick(box.theirs_button, Qt.MouseButton.LeftButton)
     assert edit.toPlainText() == "Jag lagar min frukost"
     assert stored(plan_id).can_do_self == "Jag lagar min frukost"
+    assert box.isHidden()
+
+
+def test_merging_by_hand_shows_both_texts_side_by_side_and_saves_the_merged_one(
+        qtbot: QtBot, sqlite_world: dict[str, Any]) -> None:
+    """Issue 13: keep mine, take theirs — or write one text of both, with theirs in view."""
+    world = sqlite_world
+    plan_id = world["plan"].id
+    wizard = open_wizard(qtbot, world["url"], world["nurse"], plan_id)
+    go_to(qtbot, wizard, W.SITUATION)
+    plan.update_fields(world["manager"], stored(plan_id), {"can_do_self": (
+        "", "Jag lagar min frukost")})
+    edit = wizard.page(W.SITUATION).edits["can_do_self"]
+    type_text(qtbot, edit, "Jag klär på mig")
+    box = wizard.saver.bindings["can_do_self"].conflict
+    qtbot.waitUntil(box.isVisible, timeout=3000)
+    assert box.merge_button.isVisible()
+    qtbot.mouseClick(box.merge_button, Qt.MouseButton.LeftButton)
+    dialog = wizard.findChild(ConflictDialog, "conflict_dialog")
+    assert dialog is not None and dialog.isVisible()
+    choice = dialog.fields[0]
+    assert choice.mine_box.toPlainText() == "Jag klär på mig"
+    assert choice.theirs_box.toPlainText() == "Jag lagar min frukost"
+    dialog.choose("can_do_self", "merge")
+    choice.merge_box.setPlainText("Jag klär på mig och lagar min frukost")
+    qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: stored(plan_id).can_do_self
+                    == "Jag klär på mig och lagar min frukost", timeout=3000)
+    assert edit.toPlainText() == "Jag klär på mig och lagar min frukost"
     assert box.isHidden()
 
 

@@ -36,6 +36,7 @@ from sipdesk.plans.plan_documentation import DocumentationView, save_field
 from sipdesk.storage.db import storage_errors
 from sipdesk.storage.models import User
 
+from ..dialogs.conflict_dialog import ConflictDialog
 from ..fields import ERROR_STYLE, INVALID_STYLE
 from ..operations import Operation, report_failure
 
@@ -67,6 +68,7 @@ class ConflictBox(QFrame):
 
     keep_mine = Signal()
     take_theirs = Signal()
+    merge_by_hand = Signal()
 
     def __init__(self, name: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -85,11 +87,17 @@ class ConflictBox(QFrame):
         self.theirs_button.setObjectName(f"take_theirs_{name}")
         self.theirs_button.setToolTip("Visa och behåll det den andra skrev")
         self.theirs_button.setAutoDefault(False)
+        self.merge_button = QPushButton("Slå ihop för hand…")
+        self.merge_button.setObjectName(f"merge_by_hand_{name}")
+        self.merge_button.setToolTip("Se båda texterna sida vid sida och skriv ihop dem")
+        self.merge_button.setAutoDefault(False)
         self.mine_button.clicked.connect(self.keep_mine)
         self.theirs_button.clicked.connect(self.take_theirs)
+        self.merge_button.clicked.connect(self.merge_by_hand)
         buttons = QHBoxLayout()
         buttons.addWidget(self.mine_button)
         buttons.addWidget(self.theirs_button)
+        buttons.addWidget(self.merge_button)
         buttons.addStretch(1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 6, 8, 6)
@@ -98,8 +106,10 @@ class ConflictBox(QFrame):
         layout.addLayout(buttons)
         self.hide()
 
-    def show_conflict(self, theirs: str, mine: str) -> None:
+    def show_conflict(self, theirs: str, mine: str, *, text: bool = True) -> None:
+        """`text`: a text field, which can be merged by hand (a list or a date cannot)."""
         self.text.setText(f"Någon annan har ändrat det här: {theirs}\nDin text: {mine}")
+        self.merge_button.setVisible(text)
         self.show()
 
 
@@ -202,6 +212,7 @@ class FieldSaver(QObject):
         self._show(binding, value)
         binding.conflict.keep_mine.connect(lambda: self.keep_mine(binding.name))
         binding.conflict.take_theirs.connect(lambda: self.take_theirs(binding.name))
+        binding.conflict.merge_by_hand.connect(lambda: self.merge_by_hand(binding.name))
 
     def changed(self, name: str) -> None:
         """Connect the widget's change signal here: saved after the delay."""
@@ -291,8 +302,10 @@ class FieldSaver(QObject):
                 self.status_changed.emit("Inte sparat: se meddelandet vid fältet.")
             elif outcome.conflict is not None:
                 self.conflicts[name] = outcome.conflict
-                binding.conflict.show_conflict(binding.display(outcome.conflict.theirs),
-                                               binding.display(outcome.conflict.mine))
+                binding.conflict.show_conflict(
+                    binding.display(outcome.conflict.theirs),
+                    binding.display(outcome.conflict.mine),
+                    text=isinstance(outcome.conflict.mine, str))
                 self.conflicted.emit(name)
                 self.status_changed.emit("Någon annan har ändrat samma sak — välj vid fältet.")
             else:
@@ -360,6 +373,31 @@ class FieldSaver(QObject):
         self.dirty.discard(name)
         self._show(binding, conflict.theirs)
         self.status_changed.emit("Du tog den andras text.")
+
+    def merge_by_hand(self, name: str) -> None:
+        """Both texts side by side (the conflict dialog), mine editable; what the user writes
+        there is saved over theirs — checked against theirs, so a third change is seen too."""
+        conflict = self.conflicts.get(name)
+        if conflict is None:
+            return
+        binding = self.bindings[name]
+
+        def chosen(values: dict[str, Any]) -> None:
+            if self.conflicts.get(name) is not conflict:
+                return  # settled meanwhile
+            merged = values[conflict.field]
+            if merged == conflict.theirs:
+                self.take_theirs(name)
+                return
+            del self.conflicts[name]
+            binding.conflict.hide()
+            self.base[name] = conflict.theirs
+            self._show(binding, merged)
+            self.dirty.add(name)
+            self.flush()
+
+        ConflictDialog.ask(binding.widget.window(), [conflict], chosen=chosen, what="Planen",
+                           display=lambda _field, value: binding.display(value))
 
     # ---- reading others' changes -----------------------------------------------------------
 
