@@ -59,6 +59,14 @@ def shown_address_lines(person: Person) -> list[str]:
     return [line for line in lines if line]
 
 
+def drop_address(person: Person) -> None:
+    """Blank a protected person's address in this copy, read for a screen, so no view can show
+    it. The copy is not saved (the fields are set as loaded, not as changed)."""
+    if address_hidden(person):
+        for name in ("address", "postal_code", "city"):
+            person.__data__[name] = ""
+
+
 def scrub_address(text: str, person: Person) -> str:
     """`text` without the protected person's address (a contact detail written down before the
     person was marked, e.g. in an earlier plan version): for printing and showing."""
