@@ -19,7 +19,7 @@ from __future__ import annotations
 import peewee as pw
 
 from sipdesk.accounts import audit
-from sipdesk.accounts.access import NOT_YOURS
+from sipdesk.accounts.access import NOT_YOURS, visible_cases
 from sipdesk.accounts.audit import AuditAction
 from sipdesk.errors import NotFoundError, PermissionDenied, ValidationError
 from sipdesk.storage.db import database
@@ -34,6 +34,7 @@ HIDDEN_ADDRESS = "Adressen visas inte (skyddad identitet)"
 # A meeting in the person's home, said without the address (sipdesk.meetings.invitation.HOME).
 HOME_PLACE = "Hemma hos den enskilde"
 REASON_LIMIT = 200
+NOT_PERMITTED = "Bara samordningsansvarig eller en administratör kan ändra skyddad identitet."
 NEED_REASON = ("Personen har skyddad identitet. Skriv varför du öppnar ärendet — "
                "skälet sparas i händelseloggen.")
 
@@ -137,9 +138,10 @@ def set_protection(actor: User, person_id: int, protection: Protection) -> Perso
         if person is None:
             raise NotFoundError("Personen finns inte längre.")
         if not may_set_protection(actor, person):
-            raise PermissionDenied(
-                "Bara samordningsansvarig eller en administratör kan ändra skyddad identitet."
-                if actor.active else NOT_YOURS)
+            # One who may see a case of theirs is told who may; anyone else learns nothing.
+            sees = bool(Case.select(Case.id).where(
+                (Case.person == person.id) & visible_cases(actor)).exists())
+            raise PermissionDenied(NOT_PERMITTED if sees else NOT_YOURS)
         old = protection_of(person)
         if old is protection:
             return person

@@ -142,13 +142,6 @@ def open_case(user: User, case_id: int, *, reason: str | None = None) -> Case:
     return case
 
 
-def needs_reason_to_open(user: User, case_id: int) -> bool:
-    """Whether opening the case asks for a reason (its person has a protected identity)."""
-    case = get_case(case_id)
-    require_can_see(user, case)
-    return protected.is_protected(case.person)
-
-
 def cases_of_person(
     person: Person, *, exclude: Case | None = None, visible_to: User | None = None,
 ) -> list[Case]:
