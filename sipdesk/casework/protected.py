@@ -29,7 +29,7 @@ from sipdesk.storage.models import Case, Person, Protection, Role, User
 MASKED_NAME = "Skyddad identitet"
 MASKED_NUMBER = "—"
 # Where a letter to a protected person goes: the coordinator's unit, who sends it on.
-FORWARD_NOTE = "För vidarebefordran av samordningsansvarig"
+FORWARD_NOTE = "För vidarebefordran"
 HIDDEN_ADDRESS = "Adressen visas inte (skyddad identitet)"
 # A meeting in the person's home, said without the address (sipdesk.meetings.invitation.HOME).
 HOME_PLACE = "Hemma hos den enskilde"
