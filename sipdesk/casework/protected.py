@@ -96,6 +96,21 @@ def name_visible(user: User) -> pw.ColumnBase:
             | pw.Expression(Case.id, "in", _invited_cases(user)))
 
 
+def found_by_name_only_if_visible(user: User, matching: pw.SelectQuery) -> pw.ColumnBase:
+    """SQL condition on `Case` for a search by name or personal number (`matching`: the ids of
+    the persons the text matches): a protected person's case is found that way only by one who
+    may see the name — for others a masked row would still say whose case it is. (A search by
+    case number finds it, masked.) The protected persons among the matches are few, so this is
+    a test of each candidate case, not a way into the list."""
+    hidden = Person.select(Person.id).where(
+        pw.Expression(Person.id, "in", matching)
+        & (Person.protection != Protection.NONE.value))
+    if not user.active:
+        return pw.SQL("1 = 0")
+    near = (Case.coordinator == user.id) | pw.Expression(Case.id, "in", _invited_cases(user))
+    return pw.Expression(Case.person, "not in", hidden) | near
+
+
 def may_see_name(user: User, case: Case, person: Person) -> bool:
     """`name_visible` for one case already read."""
     if not is_protected(person):

@@ -293,6 +293,8 @@ def _conditions(flt: CaseFilter, user: User) -> list[peewee.ColumnBase]:
         conds.append(Case.status.in_([s.value for s in CaseStatus if s.is_open]))
     if text:
         conds.append(_text_condition(text))
+        conds.append(protected.found_by_name_only_if_visible(
+            user, Person.select(Person.id).where(person_search_condition(text))))
     return conds
 
 

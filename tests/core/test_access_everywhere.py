@@ -182,6 +182,7 @@ NOT_ABOUT_ONE_CASE: dict[str, str] = {
     "cases.fetch_cases": "a list: filtered by access.visible_cases",
     "protected.name_visible": "the rule for a protected person's name in the case list: an "
                               "SQL condition beside access.visible_cases",
+    "protected.found_by_name_only_if_visible": "the same rule for a search in the case list",
     "protected.may_see_name": "the same rule for a case the caller has read (and checked)",
     "protected.may_set_protection": "the rule protected.set_protection checks",
     "contacts.can_edit": "the directory of organisations and contacts, no case",

@@ -164,6 +164,20 @@ def test_the_case_list_masks_the_name_for_others_than_coordinator_and_participan
         assert "9120" not in row.personal_number and "Öberg" not in row.person_name
 
 
+def test_a_search_by_name_or_number_finds_a_protected_person_only_for_those_who_see_the_name(
+        listed: dict) -> None:
+    case = listed["case"]
+    for text in ("Öberg", "Åsa Ö", "19400107-9120", "4001079120"):
+        for who, found in (("officer", 1), ("nurse", 1), ("colleague", 0), ("admin", 0)):
+            user = listed[who]
+            assert cases.count_cases(CaseFilter(text=text), user) == found, (text, who)
+            rows = cases.fetch_cases(CaseFilter(text=text), user)
+            assert [row.id for row in rows] == [case.id] * found
+    # By case number, the colleague finds it — masked.
+    rows = cases.fetch_cases(CaseFilter(text=case.number), listed["colleague"])
+    assert [(row.id, row.person_name) for row in rows] == [(case.id, protected.MASKED_NAME)]
+
+
 def test_opening_needs_a_reason_and_the_log_keeps_it(listed: dict) -> None:
     case_id, colleague = listed["case"].id, listed["colleague"]
     for reason in (None, "   "):
