@@ -6,18 +6,22 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import pytest
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QApplication, QLabel
+from PySide6.QtWidgets import QApplication, QLabel, QPushButton
 from pytestqt.qtbot import QtBot
 
 from sipdesk.accounts.audit import AuditAction, AuditEntry
 from sipdesk.casework import protected
 from sipdesk.storage.models import Case, Person, Protection
 from tests.factories import make_case, make_person
-from tests.ui.conftest import settle, type_text
+from tests.ui.conftest import settle, shown_tab, type_text
+from tests.ui.documentation_support import drive_dialog
+from tests.ui.test_case_tabs import button, show_case, text_of
 from tests.ui.test_main_window import open_window
+from ui.case_tabs.overview import OverviewTab
 from ui.case_view import CaseView
-from ui.dialogs.protected_dialogs import OpenReasonDialog
+from ui.dialogs.protected_dialogs import OpenReasonDialog, ProtectionDialog
 from ui.session import Session
 
 
@@ -94,3 +98,32 @@ def test_a_reason_opens_the_case_logged_and_without_the_address(
     assert address is not None and address.text() == protected.HIDDEN_ADDRESS
     shown = " ".join(label.text() for label in view.findChildren(QLabel))
     assert "Hemliggatan" not in shown and "Gömstad" not in shown
+
+
+def test_the_coordinator_marks_the_person_protected_from_the_overview(
+        sqlite_session: Session, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch) -> None:
+    case = make_case(sqlite_session.user, make_person())
+    Person.update(address="Hemliggatan 7", postal_code="123 45", city="Gömstad").where(
+        Person.id == case.person_id).execute()
+
+    def choose(dialog: ProtectionDialog) -> None:
+        dialog.kind.setCurrentIndex(dialog.kind.findText("Skyddad folkbokföring"))
+
+    drive_dialog(monkeypatch, qtbot, ProtectionDialog, choose)
+    view = show_case(qtbot, sqlite_session, case.id)
+    overview = shown_tab(qtbot, view, OverviewTab)
+    assert text_of(overview, "address") == "Hemliggatan 7\n123 45 Gömstad"
+    qtbot.mouseClick(button(overview, "mark_protection"), Qt.MouseButton.LeftButton)
+    settle(qtbot)
+    overview = shown_tab(qtbot, view, OverviewTab)
+    assert text_of(overview, "protection") == "Skyddad folkbokföring"
+    assert text_of(overview, "address") == protected.HIDDEN_ADDRESS
+    assert Person.get_by_id(case.person_id).protection == "skyddad_folkbokforing"
+
+
+def test_a_colleague_who_is_not_the_coordinator_has_no_marking_button(
+        colleague: Session, sqlite_session: Session, qtbot: QtBot) -> None:
+    case = make_case(sqlite_session.user, make_person())
+    view = show_case(qtbot, colleague, case.id)
+    overview = shown_tab(qtbot, view, OverviewTab)
+    assert overview.findChild(QPushButton, "mark_protection") is None
