@@ -15,6 +15,7 @@ from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer, Table,
 
 from sipdesk import clock
 from sipdesk.casework import consent as consent_rules
+from sipdesk.casework import protected
 from sipdesk.desk.cases import get_case
 from sipdesk.storage.models import Case, PrincipalKind
 
@@ -72,8 +73,9 @@ def form_data(case: Case, *, today: dt.date | None = None) -> ConsentFormData:
     guardians = [g.name for g in consent_rules.guardians_of(person)] if child else []
     if child and not guardians:
         guardians = ["", ""]
-    address = ", ".join(part for part in (
-        person.address, f"{person.postal_code} {person.city}".strip()) if part)
+    # A protected identity's address is never printed (sipdesk.casework.protected).
+    address = protected.HIDDEN_ADDRESS if protected.address_hidden(person) else ", ".join(
+        part for part in (person.address, f"{person.postal_code} {person.city}".strip()) if part)
     return ConsentFormData(
         case_number=case.number, person_name=person.full_name,
         personal_number=person.personal_number, address=address, phone=person.phone,

@@ -31,6 +31,7 @@ from pathlib import Path
 from reportlab.platypus import Flowable, PageBreak
 
 from sipdesk import clock
+from sipdesk.casework import protected
 from sipdesk.errors import ValidationError
 from sipdesk.meetings.invitation import HowInvited, Meeting, ParticipantKind, participants_of
 from sipdesk.plans import print_reads
@@ -53,6 +54,7 @@ from .letters_common import (
     LetterKind,
     address_lines,
     convener_letterhead,
+    forwarded_to,
     hhmm,
     letter_context,
     person_address,
@@ -96,9 +98,13 @@ __all__ = [
 def planned_letters(meeting: Meeting, *, include_person: bool = True) -> list[Letter]:
     """The letters a meeting needs: the person's, then a kallelse to each professional without
     an account and an inbjudan to each relative or interpreter, all invited by letter."""
-    person = print_reads.case_and_person(meeting.case_id)[1]
+    case, person = print_reads.case_and_person(meeting.case_id)
     letters: list[Letter] = []
-    if include_person:
+    if include_person and protected.address_hidden(person):
+        organisation, address = forwarded_to(case)
+        letters.append(Letter(LetterKind.PERSON, person.full_name, organisation, address,
+                              None, None, forwarded=True))
+    elif include_person:
         letters.append(Letter(LetterKind.PERSON, person.full_name, "", person_address(person),
                               None, None))
     by_post = [p for p in participants_of(meeting)

@@ -23,6 +23,7 @@ from reportlab.lib.units import mm
 from reportlab.pdfgen import canvas
 from reportlab.platypus import Flowable, Paragraph, Spacer, Table, TableStyle
 
+from sipdesk.casework import protected
 from sipdesk.meetings.invitation import Meeting, Participant, participants_of
 from sipdesk.plans import print_reads
 from sipdesk.storage.models import Case, Person, PrincipalKind, User
@@ -117,6 +118,8 @@ class Letter:
     address: tuple[str, ...]
     participant_id: int | None
     number: int | None
+    # To a protected person, via the coordinator (`forwarded_to`): no postal address to check.
+    forwarded: bool = False
 
     @property
     def address_missing(self) -> bool:
@@ -124,7 +127,8 @@ class Letter:
 
     @property
     def postal_code_missing(self) -> bool:
-        return bool(self.address) and not any(_POSTAL_CODE.search(x) for x in self.address)
+        return (not self.forwarded and bool(self.address)
+                and not any(_POSTAL_CODE.search(x) for x in self.address))
 
     def file_name(self, case_number: str) -> str:
         """No personal data: the kind, the case number and a running number."""
@@ -134,8 +138,20 @@ class Letter:
 
 
 def person_address(person: Person) -> tuple[str, ...]:
+    """The person's address lines; none for a protected identity (sipdesk.casework.protected):
+    it is never printed, and a letter to them goes to the coordinator (`forwarded_to`)."""
+    if protected.address_hidden(person):
+        return ()
     city = f"{person.postal_code} {person.city}".strip()
     return tuple(x for x in (person.address.strip(), city) if x)
+
+
+def forwarded_to(case: Case) -> tuple[str, tuple[str, ...]]:
+    """The address block's second line and address of a letter to a protected person: their
+    coordinator's unit, who sends it on — "c/o" the coordinator, "För vidarebefordran …"."""
+    coordinator = print_reads.user_with_unit(case.coordinator_id)
+    return (f"c/o {coordinator.full_name}, {coordinator.unit.name}",
+            (protected.FORWARD_NOTE,))
 
 
 # ---- page furniture -----------------------------------------------------------------------
@@ -173,8 +189,9 @@ class AddressWindow(Flowable):
     is always the first thing on a page, and its height pushes the text below the window."""
 
     def __init__(self, *, name: str, organisation: str, address: Sequence[str],
-                 info: Sequence[tuple[str, str]]) -> None:
+                 info: Sequence[tuple[str, str]], forwarded: bool = False) -> None:
         super().__init__()
+        self.forwarded = forwarded
         self.name = name
         self.organisation = organisation
         self.address = list(address)
@@ -200,7 +217,7 @@ class AddressWindow(Flowable):
         paragraphs = [Paragraph("<br/>".join(esc(x) for x in lines), style)]
         if not self.address:
             paragraphs.append(Paragraph(ADDRESS_MISSING, note))
-        elif not any(_POSTAL_CODE.search(x) for x in self.address):
+        elif not self.forwarded and not any(_POSTAL_CODE.search(x) for x in self.address):
             paragraphs.append(Paragraph(POSTAL_CODE_MISSING, note))
         return paragraphs
 
@@ -317,7 +334,8 @@ def facts_table(rows: list[tuple[str, str | Flowable]], st: dict[str, ParagraphS
 
 def address_window(ctx: LetterContext, letter: Letter) -> AddressWindow:
     return AddressWindow(name=letter.recipient, organisation=letter.organisation,
-                         address=letter.address, info=_info(ctx, letter))
+                         address=letter.address, info=_info(ctx, letter),
+                         forwarded=letter.forwarded)
 
 
 def video_rows(ctx: LetterContext) -> list[tuple[str, str]]:

@@ -13,11 +13,12 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer
 
 from sipdesk import clock
+from sipdesk.casework import protected
 from sipdesk.plans import print_reads
 from sipdesk.storage.models import Case, Person, PrincipalKind, User
 
 from .base import Letterhead, SipDocTemplate, esc, municipality_letterhead, written_date
-from .letters_common import AddressWindow, LetterCanvas, person_address
+from .letters_common import AddressWindow, LetterCanvas, forwarded_to, person_address
 from .letters_person import easy_read_styles
 
 
@@ -30,9 +31,13 @@ def refusal_story(case: Case, person: Person, by: User, reason: str,
                   today: dt.date) -> list[Flowable]:
     """A short easy-read letter: no SIP this time, why, and whom to call."""
     st = easy_read_styles()
-    window = AddressWindow(name=person.full_name, organisation="",
-                           address=person_address(person),
-                           info=[("Datum", written_date(today)), ("Ärende", case.number)])
+    organisation, address = ("", person_address(person))
+    forwarded = protected.address_hidden(person)
+    if forwarded:  # to a protected person: via the coordinator (letters_common.forwarded_to)
+        organisation, address = forwarded_to(case)
+    window = AddressWindow(name=person.full_name, organisation=organisation, address=address,
+                           info=[("Datum", written_date(today)), ("Ärende", case.number)],
+                           forwarded=forwarded)
     call = [f"Ring {esc(by.full_name)} på {esc(by.unit.name)}."]
     if by.phone:
         call.append(f"Telefon: {esc(by.phone)}")

@@ -16,6 +16,7 @@ import peewee as pw
 
 from sipdesk import clock
 from sipdesk.accounts.auth import hash_password
+from sipdesk.casework import protected
 from sipdesk.casework.consent import Consent, ConsentKind, ConsentPrincipal
 from sipdesk.casework.lifecycle import Closure, ClosureReason, NeedRecord, NoticedBy
 from sipdesk.casework.people import name_keys
@@ -24,6 +25,7 @@ from sipdesk.desk.cases import format_case_number
 from sipdesk.paths import resource_dir
 from sipdesk.rules.workdays import one_year_after
 from sipdesk.storage.db import BaseModel, analyze, database
+from sipdesk.storage.meeting_records import Meeting, MeetingStatus
 from sipdesk.storage.models import (
     Case,
     CaseStatus,
@@ -34,6 +36,7 @@ from sipdesk.storage.models import (
     PersonContact,
     Principal,
     PrincipalKind,
+    Protection,
     Role,
     Unit,
     User,
@@ -283,8 +286,24 @@ def fill_demo(*, cases: int, seed: int = 1, today: dt.date | None = None) -> int
             p.id for p in Principal.select().order_by(Principal.id)])
         made = build_showcase(count=showcase, today=today, rng=rng,
                               person_ids=person_ids[::-1])
+        protect_one()
     analyze()  # 100,000 new cases: plan the first search with statistics, not guesses
     return len(case_rows) + made
+
+
+def protect_one() -> int | None:
+    """One demo person with a protected identity (skyddad folkbokföring): the person of the
+    newest case with a planned meeting (so its letters go via the coordinator), else of the
+    newest case. Marked through the use case, as an administrator would. Returns their id."""
+    planned = (Case.select(Case.person).join(Meeting, on=(Meeting.case == Case.id))
+               .where(Meeting.status == MeetingStatus.PLANNED.value)
+               .order_by(Case.id.desc()).first())
+    chosen = planned or Case.select(Case.person).order_by(Case.id.desc()).first()
+    if chosen is None:
+        return None
+    admin = User.get(User.login == "admin")
+    protected.set_protection(admin, chosen.person_id, Protection.PROTECTED_REGISTRATION)
+    return int(chosen.person_id)
 
 
 NEEDS = (

@@ -43,7 +43,7 @@ from PySide6.QtWidgets import (
 
 from sipdesk.desk import case_page
 from sipdesk.desk.case_page import CasePage
-from sipdesk.errors import NotFoundError, PermissionDenied
+from sipdesk.errors import NotFoundError, PermissionDenied, ValidationError
 from sipdesk.messages.messaging import Badge
 
 from . import messages
@@ -276,6 +276,14 @@ class MainWindow(QMainWindow):
         user = self.session.user
 
         def refused(problem: Exception) -> None:
+            if isinstance(problem, ValidationError) and problem.field == "reason":
+                # A protected identity: the case opens only with a reason (Avbryt: not at all).
+                from .dialogs.protected_dialogs import OpenReasonDialog
+
+                page = OpenReasonDialog.ask(self, self.session, case_id)
+                if page is not None:
+                    self._show_case(page, tab)
+                return
             if isinstance(problem, (NotFoundError, PermissionDenied)):
                 messages.warning(self, "Ärendet kan inte visas", problem.message)
                 self.case_list.refresh()

@@ -14,7 +14,7 @@ from sipdesk.rules import personal_number as pnr
 from sipdesk.storage.collation import ordered
 from sipdesk.storage.db import Engine, database, engine_of
 from sipdesk.storage.limits import check_texts, fit, search_text, text_problems
-from sipdesk.storage.models import ContactKind, Person, PersonContact, User
+from sipdesk.storage.models import ContactKind, Person, PersonContact, Protection, User
 
 
 def name_keys(first_name: str, last_name: str) -> tuple[str, str]:
@@ -46,6 +46,7 @@ class PersonInput:
     needs_interpreter: bool = False
     easy_read: bool = False
     picture_support: bool = False
+    protection: Protection = Protection.NONE  # skyddad identitet (sipdesk.casework.protected)
 
 
 def person_problems(data: PersonInput, *, today: dt.date | None = None) -> dict[str, str]:
@@ -125,9 +126,12 @@ def create_person(data: PersonInput, *, actor: User) -> Person:
                 needs_interpreter=data.needs_interpreter,
                 easy_read=data.easy_read,
                 picture_support=data.picture_support,
+                protection=data.protection.value,
             )
+            protected = ("" if data.protection is Protection.NONE
+                         else f" ({data.protection.label})")
             audit.record(actor, action=AuditAction.CREATE, entity="person", entity_id=person.id,
-                         summary="Person registrerad")
+                         summary=f"Person registrerad{protected}")
             return person
     except peewee.IntegrityError:
         # Another user registered the same number a moment ago.

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 
 from peewee import JOIN
 
-from sipdesk.casework import consent, lifecycle, people
+from sipdesk.casework import consent, lifecycle, people, protected
 from sipdesk.casework.lifecycle import (
     Action,
     ActionState,
@@ -81,15 +81,19 @@ class Overview:
     history: list[StatusLine]  # the latest HISTORY_SHOWN changes, oldest first
 
 
-def open_case_page(user: User, case_id: int) -> CasePage:
-    """Open a case for `user` (refused when they may not see it; the opening is logged)."""
-    case = cases.open_case(user, case_id)
+def open_case_page(user: User, case_id: int, *, reason: str | None = None) -> CasePage:
+    """Open a case for `user` (refused when they may not see it; the opening is logged). A
+    protected person's case needs a `reason` (a ValidationError at the field "reason" asks for
+    it), and its page carries no address (sipdesk.casework.protected)."""
+    case = cases.open_case(user, case_id, reason=reason)
+    protected.drop_address(case.person)
     return CasePage(case, people.contacts_of(case.person), heading(case))
 
 
 def read_case_page(case_id: int) -> CasePage:
     """The case read again after a change (no new log line: the opening was logged)."""
     case = cases.get_case(case_id)
+    protected.drop_address(case.person)
     return CasePage(case, people.contacts_of(case.person), heading(case))
 
 

@@ -19,6 +19,7 @@ from sipdesk.accounts.access import (
     visible_cases,
 )
 from sipdesk.accounts.audit import AuditAction
+from sipdesk.casework import protected
 from sipdesk.casework.people import (
     PersonInput,
     create_person,
@@ -127,13 +128,17 @@ def get_case(case_id: int) -> Case:
     return case
 
 
-def open_case(user: User, case_id: int) -> Case:
+def open_case(user: User, case_id: int, *, reason: str | None = None) -> Case:
     """The case for reading, if the user may see it; every opening is logged (Data protection:
-    a log of who read what)."""
+    a log of who read what). A protected person's case opens only with a reason, which the log
+    keeps (sipdesk.casework.protected)."""
     case = get_case(case_id)
     require_can_see(user, case)
+    why = protected.checked_reason(case.person, reason)
+    summary = ("Ärendet öppnat" if why is None
+               else f"Ärendet öppnat (skyddad identitet). Skäl: {why}")
     audit.record(user, action=AuditAction.OPEN, entity="sip_case", entity_id=case.id, case=case,
-                 summary="Ärendet öppnat")
+                 summary=summary, changes=None if why is None else {"reason": [None, why]})
     return case
 
 
@@ -288,6 +293,8 @@ def _conditions(flt: CaseFilter, user: User) -> list[peewee.ColumnBase]:
         conds.append(Case.status.in_([s.value for s in CaseStatus if s.is_open]))
     if text:
         conds.append(_text_condition(text))
+        conds.append(protected.found_by_name_only_if_visible(
+            user, Person.select(Person.id).where(person_search_condition(text))))
     return conds
 
 
@@ -370,6 +377,7 @@ def fetch_cases(
             Case.status, _Coordinator.full_name, Unit.name, Case.next_date,
             Case.consent_basis, Case.consent_valid_until,
             cases_waiting_for(user, today=today).alias("waiting"),
+            protected.name_visible(user).alias("name_shown"),
         ),
         "person", "unit", "coordinator",
     )
@@ -390,9 +398,12 @@ def fetch_cases(
         query = details.where(_in(Case.id, page_ids)).order_by(*order)
     # Straight from the cursor: peewee's per-value conversion cost more than the query itself.
     rows = database.execute(query).fetchall()
+    # A protected person's name and number only to the coordinator and participants.
     return [
         CaseRow(
-            id=row[0], number=row[1], person_name=f"{row[2]} {row[3]}", personal_number=row[4],
+            id=row[0], number=row[1],
+            person_name=f"{row[2]} {row[3]}" if row[12] else protected.MASKED_NAME,
+            personal_number=row[4] if row[12] else protected.MASKED_NUMBER,
             status=CaseStatus(row[5]), coordinator=row[6], unit=row[7],
             next_date=_as_date(row[8]), consent_basis=row[9],
             consent_valid_until=_as_date(row[10]), waiting=bool(row[11]),

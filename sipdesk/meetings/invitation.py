@@ -19,7 +19,7 @@ import datetime as dt
 from sipdesk.accounts import audit
 from sipdesk.accounts.access import meeting_case, require_can_see
 from sipdesk.accounts.audit import AuditAction
-from sipdesk.casework import lifecycle
+from sipdesk.casework import lifecycle, protected
 from sipdesk.casework.lifecycle import Action
 from sipdesk.errors import ValidationError
 from sipdesk.meetings.invitation_draft import (
@@ -125,8 +125,8 @@ def place_of(case: Case, draft: InvitationDraft) -> tuple[str, bool]:
     text = draft.place.strip()
     if not text or text == HOME:
         person = case.person
-        home = ", ".join(x for x in (person.address, f"{person.postal_code} {person.city}".strip())
-                         if x)
+        home = "" if protected.address_hidden(person) else ", ".join(
+            x for x in (person.address, f"{person.postal_code} {person.city}".strip()) if x)
         return fit(f"{HOME} ({home})" if home else HOME, Meeting.place), True
     return text, False
 

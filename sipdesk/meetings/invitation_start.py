@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sipdesk.accounts import access
-from sipdesk.casework import contacts, drafts, lifecycle, people
+from sipdesk.casework import contacts, drafts, lifecycle, people, protected
 from sipdesk.casework.contacts import DirectoryEntry, EntryKind
 from sipdesk.casework.lifecycle import NeedRecord
 from sipdesk.errors import StorageError
@@ -61,7 +61,10 @@ def default_way(phone: str, address: str, email: str) -> HowInvited:
 
 
 def home_address(case: Case) -> str:
+    """The person's home address on one line; empty for a protected identity."""
     person = case.person
+    if protected.address_hidden(person):
+        return ""
     town = " ".join(x for x in (person.postal_code, person.city) if x)
     return ", ".join(x for x in (person.address, town) if x)
 
@@ -73,7 +76,8 @@ def person_participant(case: Case) -> ParticipantInput:
     address = fit(address, Participant.address)
     return ParticipantInput(ParticipantKind.PERSON, fit(person.full_name, Participant.name),
                             role="Den enskilde", phone=person.phone, address=address,
-                            how_invited=default_way(person.phone, address, ""))
+                            how_invited=(HowInvited.LETTER if protected.address_hidden(person)
+                                         else default_way(person.phone, address, "")))
 
 
 def relative_participant(contact: PersonContact) -> ParticipantInput:

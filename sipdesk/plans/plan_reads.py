@@ -12,9 +12,10 @@ from dataclasses import dataclass, field
 
 import peewee as pw
 
+from sipdesk.casework import protected
 from sipdesk.errors import NotFoundError
 from sipdesk.storage.meeting_records import Meeting, MeetingStatus
-from sipdesk.storage.models import Case, CaseStatus, Principal, PrincipalKind, User
+from sipdesk.storage.models import Case, CaseStatus, Person, Principal, PrincipalKind, User
 from sipdesk.storage.plan_records import (
     Intervention,
     OtherAction,
@@ -124,7 +125,13 @@ def plan_view(plan_id: int) -> PlanView:
     plan_parts = parts(plan)
     names = {p.principal_id: p.principal.name for p in plan_parts}
     names.update({i.principal_id: i.principal.name for i in items})
-    return PlanView(plan, case, participants(plan), sub_goals(plan), items,
+    rows = participants(plan)
+    person = Person.get_by_id(case.person_id)
+    if protected.address_hidden(person):
+        # An address written down before the person was marked protected is not printed.
+        for row in rows:
+            row.contact = protected.scrub_address(row.contact, person)
+    return PlanView(plan, case, rows, sub_goals(plan), items,
                     other_actions(plan), plan_parts, overall,
                     approved=plan.locked, principal_names=names)
 

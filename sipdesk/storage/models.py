@@ -32,6 +32,22 @@ class PrincipalKind(LabelledEnum):
     }
 
 
+class Protection(LabelledEnum):
+    """A person's protected identity (skyddade personuppgifter); see sipdesk.casework.protected."""
+
+    NONE = "none"
+    CONFIDENTIALITY_MARK = "sekretessmarkering"
+    PROTECTED_REGISTRATION = "skyddad_folkbokforing"
+    FICTITIOUS_IDENTITY = "fingerade_personuppgifter"
+
+    __labels__: ClassVar[Labels] = {
+        "none": "Inget skydd",
+        "sekretessmarkering": "Sekretessmarkering",
+        "skyddad_folkbokforing": "Skyddad folkbokföring",
+        "fingerade_personuppgifter": "Fingerade personuppgifter",
+    }
+
+
 class Law(StrEnum):
     HSL = "HSL"
     SOL = "SoL"
@@ -317,6 +333,8 @@ class Person(VersionedModel):
     needs_interpreter = pw.BooleanField(default=False)
     easy_read = pw.BooleanField(default=False)
     picture_support = pw.BooleanField(default=False)
+    # A Protection value (migration 17).
+    protection = pw.CharField(max_length=30, default=Protection.NONE.value)
     created_at = pw.DateTimeField(default=now)
     updated_at = pw.DateTimeField(default=now)
 

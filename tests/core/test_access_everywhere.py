@@ -26,13 +26,13 @@ import pytest
 import sipdesk
 from sipdesk import clock
 from sipdesk.accounts import access
-from sipdesk.casework import consent, drafts, lifecycle
+from sipdesk.casework import consent, drafts, lifecycle, protected
 from sipdesk.desk import case_forms, case_page, cases, message_page
 from sipdesk.errors import PermissionDenied
 from sipdesk.meetings import convene, invitation, invitation_start, meeting
 from sipdesk.messages import messaging
 from sipdesk.plans import plan, plan_documentation, plan_page, plan_rules
-from sipdesk.storage.models import PrincipalKind, Role
+from sipdesk.storage.models import PrincipalKind, Protection, Role
 from tests.factories import PNR_OTHER, make_person, make_unit, make_user
 from tests.plan_scenarios import clone_plan, fill, plan_world
 from tests.scenarios import MEETING, good_draft
@@ -57,6 +57,8 @@ REFUSED: dict[str, Call] = {
     # The case itself
     "cases.open_case": lambda w: cases.open_case(w["outsider"], w["case"].id),
     "case_page.open_case_page": lambda w: case_page.open_case_page(w["outsider"], w["case"].id),
+    "protected.set_protection": lambda w: protected.set_protection(
+        w["outsider"], w["case"].person_id, Protection.PROTECTED_REGISTRATION),
     "drafts.save_draft": lambda w: drafts.save_draft(w["outsider"], w["case"], "kallelse",
                                                      {"purpose": "x"}),
     "drafts.load_draft": lambda w: drafts.load_draft(w["outsider"], w["case"], "kallelse"),
@@ -178,6 +180,11 @@ NOT_ABOUT_ONE_CASE: dict[str, str] = {
     "cases.create_case_for_new_person": "makes a new case: there is none to see yet",
     "cases.count_cases": "a list: filtered by access.visible_cases",
     "cases.fetch_cases": "a list: filtered by access.visible_cases",
+    "protected.name_visible": "the rule for a protected person's name in the case list: an "
+                              "SQL condition beside access.visible_cases",
+    "protected.found_by_name_only_if_visible": "the same rule for a search in the case list",
+    "protected.may_see_name": "the same rule for a case the caller has read (and checked)",
+    "protected.may_set_protection": "the rule protected.set_protection checks",
     "contacts.can_edit": "the directory of organisations and contacts, no case",
     "contacts.add_organisation": "the directory, no case",
     "contacts.add_contact": "the directory, no case",

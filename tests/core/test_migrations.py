@@ -45,6 +45,8 @@ RELEASED = {
     "0015_audit_chain.py": "044f004a5224c82409862c47ebccbfe8fd0f52d5e94b028209a22523b992656a",
     "0016_row_level_security.py":
         "3e1093eacee0729628ec370af4bf6c8f895c5158a090bdfea9251432d2d4daa5",
+    "0017_protected_identity.py":
+        "594a112024e0a8d403ceb780e7934a6a9fae19b80e7ae3eae8575752990d7a26",
 }
 
 

@@ -74,7 +74,7 @@ def case_filter(name: str, text: str) -> CaseFilter:
 # ---- the raw baseline: hand-written SQL, straight through the driver -------------------------
 
 def _raw_predicate(
-    text: str, engine: Engine, *, coordinator: int | None = None,
+    text: str, engine: Engine, *, user_id: int, coordinator: int | None = None,
 ) -> tuple[str, list[object]]:
     """The WHERE clause on sip_case a person would write for the search box — the rules of
     sipdesk.casework.people.person_search_condition and sipdesk.desk.cases._text_condition — and its
@@ -99,7 +99,13 @@ def _raw_predicate(
                  f" (SELECT id FROM person WHERE {person})"
                  f" UNION SELECT id FROM sip_case WHERE number {op} ?)")
         params.append(upper + wild)
-    where = f"({where})"
+    # A protected identity is found by name or number only by the coordinator and participants
+    # (sipdesk.casework.protected.found_by_name_only_if_visible).
+    where = (f"({where}) AND (c.person_id NOT IN (SELECT id FROM person WHERE ({person})"
+             f" AND protection <> 'none') OR c.coordinator_id = ? OR c.id IN"
+             f" (SELECT m.case_id FROM meeting m JOIN participant pa ON pa.meeting_id = m.id"
+             f" WHERE pa.user_id = ?))")
+    params += [*params[:2], user_id, user_id]
     if coordinator is not None:
         # `+`: start from the persons, not from all of this coordinator's cases (SQLite).
         plus = "+" if engine is Engine.SQLITE else ""
@@ -144,8 +150,9 @@ class RawQuery:
                 host=url.host, port=url.port, user=url.user, dbname=url.name, autocommit=True,
             )
 
-    def run(self, text: str, *, coordinator: int | None = None) -> Answer:
-        where, params = _raw_predicate(text, self.engine, coordinator=coordinator)
+    def run(self, text: str, *, user_id: int, coordinator: int | None = None) -> Answer:
+        where, params = _raw_predicate(text, self.engine, user_id=user_id,
+                                       coordinator=coordinator)
         cursor = self.connection.cursor()
         cursor.execute(COUNT_SQL.format(where=where), params)
         (count,) = cursor.fetchone()
@@ -229,7 +236,7 @@ def _measure(
     coordinator = user.id if name == MINE_OPEN else None
     before = case_filter(name, "x-no-match")  # the keystroke before
     # One untimed round each, so neither side pays for a cold cache alone.
-    expected = raw.run(text, coordinator=coordinator)
+    expected = raw.run(text, user_id=user.id, coordinator=coordinator)
     got = _keystroke(model, flt)
     assert got == expected, f"{label} {name} {text!r}: model {got} ≠ raw SQL {expected}"
     # At the suite's tiny size a text may match nothing; 100,000 cases always match.
@@ -242,7 +249,7 @@ def _measure(
         _loaded(model)
         seconds, _answer = _timed(lambda: _keystroke(model, flt))
         model_s.append(seconds)
-        seconds, _answer = _timed(lambda: raw.run(text, coordinator=coordinator))
+        seconds, _answer = _timed(lambda: raw.run(text, user_id=user.id, coordinator=coordinator))
         raw_s.append(seconds)
         # The core's share (peewee, no Qt): where the model's time goes.
         started = time.perf_counter()

@@ -26,11 +26,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from sipdesk.casework import protected
 from sipdesk.casework.lifecycle import Action
 from sipdesk.desk import case_page
 from sipdesk.desk.case_page import Need, Overview, StatusLine
 from sipdesk.desk.next_step import NextStep
-from sipdesk.storage.models import ContactKind, Person, PersonContact
+from sipdesk.storage.models import ContactKind, Person, PersonContact, Role
 
 from ..flow_layout import FlowLayout
 from . import actions
@@ -65,6 +66,8 @@ def communication_text(person: Person) -> str:
 
 
 def address_text(person: Person) -> str:
+    if protected.address_hidden(person):
+        return protected.HIDDEN_ADDRESS
     town = " ".join(part for part in (person.postal_code, person.city) if part)
     lines = [part for part in (person.address, town) if part]
     return "\n".join(lines) if lines else NOT_GIVEN
@@ -180,6 +183,18 @@ class OverviewTab(CaseTab):
         rows.text("Namn:", person.full_name, name="person_name")
         rows.text("Personnummer:", person.personal_number, name="personal_number")
         rows.text("Adress:", address_text(person), name="address")
+        if protected.is_protected(person):
+            shield = value_label(protected.protection_of(person).label, name="protection")
+            shield.setStyleSheet(WARN_STYLE)
+            rows.add("Skyddad identitet:", _left(shield))
+        user, case = self.context.user, self.context.case
+        if user.role == Role.ADMINISTRATOR.value or case.coordinator_id == user.id:
+            mark = QPushButton("Skyddad identitet…")
+            mark.setObjectName("mark_protection")
+            mark.setAutoDefault(False)
+            mark.clicked.connect(self._mark_protection)
+            lock_if_read_only(mark, self.context)
+            rows.span(_left(mark))
         rows.text("Telefon:", person.phone or NOT_GIVEN, name="phone")
         rows.text("Språk:", person.language or NOT_GIVEN, name="language")
         rows.text("Tolk:", "Behöver tolk" if person.needs_interpreter else "Behöver inte tolk",
@@ -277,6 +292,12 @@ class OverviewTab(CaseTab):
 
     def _renew(self) -> None:
         actions.give_consent(self, self.context, lambda _saved: self.changed.emit())
+
+    def _mark_protection(self) -> None:
+        from ..dialogs.protected_dialogs import ProtectionDialog
+
+        if ProtectionDialog.ask(self, self.context.session, self.context.person) is not None:
+            self.changed.emit()
 
     def _edit_need(self) -> None:
         actions.edit_need(self, self.context, lambda _saved: self.changed.emit())

@@ -41,7 +41,7 @@ from sipdesk.casework import people
 from sipdesk.desk import cases
 from sipdesk.errors import ValidationError
 from sipdesk.rules import personal_number as pnr
-from sipdesk.storage.models import Case, Person, User
+from sipdesk.storage.models import Case, Person, Protection, User
 
 from ..fields import FieldForm, for_search, limited
 from ..operations import Operation
@@ -238,6 +238,15 @@ class NewCaseDialog(FormDialog):
         needs.addWidget(self.picture_support)
         needs.addStretch(1)
         self.person_form.addRow("Kommunikation", needs)
+        # Skyddade personuppgifter: the address is then never shown or printed.
+        self.protection = QComboBox()
+        self.protection.setObjectName("protection")
+        for choice in Protection:
+            self.protection.addItem(choice.label, choice.value)
+        self.protection.setToolTip("Sekretessmarkering, skyddad folkbokföring eller fingerade "
+                                   "personuppgifter: adressen visas aldrig och brev går via "
+                                   "samordningsansvarig.")
+        self.person_form.addRow("Skyddad identitet", self.protection)
         required = QLabel("Fält markerade med * måste fyllas i.")
         required.setEnabled(False)
         self.person_form.addRow("", required)
@@ -263,6 +272,7 @@ class NewCaseDialog(FormDialog):
             needs_interpreter=self.needs_interpreter.isChecked(),
             easy_read=self.easy_read.isChecked(),
             picture_support=self.picture_support.isChecked(),
+            protection=Protection(self.protection.currentData()),
         )
 
     def _mode_toggled(self, mode: int, checked: bool) -> None:

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from sipdesk.casework import protected
 from sipdesk.meetings import invitation
 from sipdesk.meetings.invitation import (
     DEFAULT_MINUTES,
@@ -104,6 +105,8 @@ class TimePlacePage(KallelsePage):
         self._place_group.addButton(self.elsewhere)
         self.at_home.setChecked(True)
         address = home_address(case)
+        if protected.address_hidden(case.person):  # skyddad identitet: never on a screen
+            address = protected.HIDDEN_ADDRESS
         self.home_address = QLabel(address or "Adressen saknas — kontrollera den under "
                                               "Översikt innan kallelsen skickas.")
         self.home_address.setObjectName("home_address")

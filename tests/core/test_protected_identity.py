@@ -1,0 +1,222 @@
+"""Protected identities (skyddade personuppgifter, issue 12), on both engines: the address is on
+no screen's read model, letter, consent form, printed plan or calendar file; the case list
+shows the name only to the coordinator and participants; a case opens only with a reason, which
+the log keeps; only the coordinator or an administrator marks a person."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+
+import peewee
+import pytest
+from pypdf import PdfReader
+
+from reports.consent_form import render_consent_form
+from reports.letters import LetterKind, planned_letters, render_letters
+from reports.plan import render_plan
+from sipdesk.accounts.access import NOT_YOURS
+from sipdesk.accounts.audit import AuditEntry
+from sipdesk.casework import protected
+from sipdesk.desk import case_page, cases
+from sipdesk.desk.cases import CaseFilter
+from sipdesk.errors import PermissionDenied, ValidationError
+from sipdesk.meetings import invitation, meeting
+from sipdesk.meetings.calendar_files import calendar_bytes
+from sipdesk.meetings.invitation import Meeting, ParticipantKind
+from sipdesk.meetings.invitation_start import person_participant
+from sipdesk.plans import plan
+from sipdesk.storage.models import Person, PrincipalKind, Protection, Role
+from tests.factories import make_unit, make_user
+from tests.scenarios import MEETING, NOW, good_draft, kallelse_world
+
+STREET, POSTAL_CODE, CITY = "Hemliggatan 7", "123 45", "Gömstad"
+SECRET = (STREET, CITY, "Hemliggatan")
+
+
+def with_address(world: dict) -> dict:
+    person = Person.get_by_id(world["case"].person_id)
+    Person.update(address=STREET, postal_code=POSTAL_CODE, city=CITY).where(
+        Person.id == person.id).execute()
+    world["case"] = cases.get_case(world["case"].id)
+    return world
+
+
+def home_draft(world: dict) -> invitation.InvitationDraft:
+    """`good_draft` with the person as the kallelse wizard adds them: with the home address."""
+    draft = good_draft(world)
+    draft.participants[0] = person_participant(world["case"])
+    return draft
+
+
+def invite(world: dict) -> Meeting:
+    row = invitation.send_invitation(world["officer"], world["case"], home_draft(world),
+                                     current=NOW)
+    assert STREET in row.place  # the copies to forget once the person is protected
+    assert any(STREET in p.address for p in invitation.participants_of(row))
+    return row
+
+
+def protect(world: dict) -> None:
+    protected.set_protection(world["officer"], world["case"].person_id,
+                             Protection.PROTECTED_REGISTRATION)
+    world["case"] = cases.get_case(world["case"].id)
+
+
+def pdf_text(data: bytes) -> str:
+    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
+
+
+def assert_no_address(text: str) -> None:
+    for part in SECRET:
+        assert part not in text
+
+
+@pytest.fixture
+def invited(db: peewee.Database) -> dict:
+    """A planned meeting at the person's home, invited while the address was known; then the
+    person is marked protected."""
+    world = with_address(kallelse_world())
+    world["meeting"] = invite(world)
+    protect(world)
+    return world
+
+
+def test_no_address_in_the_letters_and_the_persons_letter_goes_via_the_coordinator(
+        invited: dict, tmp_path: object) -> None:
+    person_letter = planned_letters(invited["meeting"])[0]
+    assert person_letter.kind is LetterKind.PERSON
+    assert person_letter.organisation == "c/o Anna Berg, Biståndsenheten"
+    assert person_letter.address == (protected.FORWARD_NOTE,)
+    assert not person_letter.postal_code_missing
+    written = render_letters(invited["meeting"].id, tmp_path, one_file=True,  # type: ignore
+                             today=NOW.date())
+    text = pdf_text(written[0].read_bytes())
+    assert_no_address(text)
+    assert "Åsa Öberg" in text and protected.FORWARD_NOTE in text
+
+
+def test_no_address_in_the_calendar_file(invited: dict) -> None:
+    ics = calendar_bytes(Meeting.get_by_id(invited["meeting"].id)).decode("utf-8")
+    assert_no_address(ics.replace("\r\n ", ""))
+
+
+def test_no_address_in_the_consent_form(invited: dict) -> None:
+    buffer = io.BytesIO()
+    render_consent_form(invited["case"].id, buffer)
+    text = pdf_text(buffer.getvalue())
+    assert_no_address(text)
+    assert protected.HIDDEN_ADDRESS in text
+
+
+def test_no_address_in_the_case_pages_read_model(invited: dict) -> None:
+    page = case_page.open_case_page(invited["officer"], invited["case"].id, reason="Planering")
+    assert (page.case.person.address, page.case.person.postal_code,
+            page.case.person.city) == ("", "", "")
+    again = case_page.read_case_page(invited["case"].id)
+    assert again.case.person.address == ""
+    rows = invitation.participants_of(invited["meeting"])
+    assert all(STREET not in p.address for p in rows)
+
+
+def test_no_address_in_the_printed_plan_written_before_the_person_was_marked(
+        db: peewee.Database) -> None:
+    world = with_address(kallelse_world())
+    row = invite(world)
+    meeting.mark_held(world["officer"], row, {p.id: True for p in invitation.participants_of(row)},
+                      current=MEETING + dt.timedelta(hours=1))
+    world["meeting"] = Meeting.get_by_id(row.id)
+    version = plan.start_documentation(world["officer"], world["meeting"])
+    assert any(STREET in p.contact for p in plan.participants(version))  # written down
+    protect(world)
+    buffer = io.BytesIO()
+    render_plan(version.id, buffer)  # the staff plan: the participants' contact details
+    text = pdf_text(buffer.getvalue())
+    assert_no_address(text)
+    assert "Åsa Öberg" in text
+
+
+@pytest.fixture
+def listed(invited: dict) -> dict:
+    """Besides the invited: a colleague of the municipality, who may see the case (own
+    principal) but neither coordinates it nor is invited, and an administrator."""
+    invited["colleague"] = make_user("kim.kollega", unit=make_unit("Hemtjänst Söder"),
+                                     full_name="Kim Kollega")
+    invited["admin"] = make_user("admin", role=Role.ADMINISTRATOR, full_name="Ada Admin",
+                                 unit=make_unit("IT"))
+    return invited
+
+
+def row_for(user: object, case_id: int) -> cases.CaseRow:
+    rows = cases.fetch_cases(CaseFilter(), user)  # type: ignore[arg-type]
+    return next(row for row in rows if row.id == case_id)
+
+
+def test_the_case_list_masks_the_name_for_others_than_coordinator_and_participants(
+        listed: dict) -> None:
+    case_id = listed["case"].id
+    for who in ("officer", "nurse"):  # the coordinator; a participant of another principal
+        row = row_for(listed[who], case_id)
+        assert (row.person_name, row.personal_number) == ("Åsa Öberg", "19400107-9120")
+    for who in ("colleague", "admin"):
+        row = row_for(listed[who], case_id)
+        assert row.person_name == protected.MASKED_NAME
+        assert "9120" not in row.personal_number and "Öberg" not in row.person_name
+
+
+def test_a_search_by_name_or_number_finds_a_protected_person_only_for_those_who_see_the_name(
+        listed: dict) -> None:
+    case = listed["case"]
+    for text in ("Öberg", "Åsa Ö", "19400107-9120", "4001079120"):
+        for who, found in (("officer", 1), ("nurse", 1), ("colleague", 0), ("admin", 0)):
+            user = listed[who]
+            assert cases.count_cases(CaseFilter(text=text), user) == found, (text, who)
+            rows = cases.fetch_cases(CaseFilter(text=text), user)
+            assert [row.id for row in rows] == [case.id] * found
+    # By case number, the colleague finds it — masked.
+    rows = cases.fetch_cases(CaseFilter(text=case.number), listed["colleague"])
+    assert [(row.id, row.person_name) for row in rows] == [(case.id, protected.MASKED_NAME)]
+
+
+def test_opening_needs_a_reason_and_the_log_keeps_it(listed: dict) -> None:
+    case_id, colleague = listed["case"].id, listed["colleague"]
+    for reason in (None, "   "):
+        with pytest.raises(ValidationError) as refused:
+            cases.open_case(colleague, case_id, reason=reason)
+        assert refused.value.field == "reason" and "skäl" in refused.value.message.casefold()
+    cases.open_case(colleague, case_id, reason="Förbereder  mötet")
+    entry = (AuditEntry.select().where(AuditEntry.user == colleague.id)
+             .order_by(AuditEntry.id.desc()).get())
+    assert entry.case_id == case_id
+    assert "Skäl: Förbereder mötet" in entry.summary
+    assert STREET not in entry.summary + entry.changes
+
+
+def test_a_person_without_protection_opens_without_a_reason(db: peewee.Database) -> None:
+    world = kallelse_world()
+    assert cases.open_case(world["officer"], world["case"].id).id == world["case"].id
+
+
+def test_only_the_coordinator_or_an_administrator_marks_a_person(listed: dict) -> None:
+    person_id = listed["case"].person_id
+    with pytest.raises(PermissionDenied) as refused:
+        protected.set_protection(listed["colleague"], person_id, Protection.NONE)
+    assert refused.value.message == protected.NOT_PERMITTED
+    outsider = make_user("olle.ut", full_name="Olle Utanför", unit=make_unit(
+        "Vårdcentral Grannby", principal="Region Grannland", kind=PrincipalKind.REGION))
+    with pytest.raises(PermissionDenied) as refused:
+        protected.set_protection(outsider, person_id, Protection.NONE)
+    assert refused.value.message == NOT_YOURS
+    protected.set_protection(listed["admin"], person_id, Protection.FICTITIOUS_IDENTITY)
+    assert Person.get_by_id(person_id).protection == "fingerade_personuppgifter"
+    entry = AuditEntry.select().order_by(AuditEntry.id.desc()).get()
+    assert entry.user_id == listed["admin"].id
+    assert entry.summary == "Skyddad identitet: Fingerade personuppgifter"
+
+
+def test_a_new_meeting_for_a_protected_person_copies_no_address(invited: dict) -> None:
+    person = invitation.participants_of(invited["meeting"])
+    assert [p for p in person if p.kind == ParticipantKind.PERSON.value]
+    assert person_participant(invited["case"]).address == ""
+    place, at_home = invitation.place_of(invited["case"], good_draft(invited))
+    assert at_home and place == protected.HOME_PLACE == invitation.HOME
