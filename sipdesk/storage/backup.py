@@ -192,6 +192,19 @@ def _server_version(db: peewee.Database) -> pg_tools.PgVersion:
     return pg_tools.PgVersion.from_server_number(int(number))
 
 
+def _counting(total: int, progress: Progress | None) -> Callable[[], None]:
+    """A step for `pg_tools.run_verbose`: each table done moves the progress line on."""
+    done = 0
+
+    def step() -> None:
+        nonlocal done
+        done += 1
+        if progress is not None:
+            progress(min(done, total), total)
+
+    return step
+
+
 def backup_postgresql(db: peewee.Database, url: DatabaseUrl, password: str | None,
                       out_dir: Path, *, progress: Progress | None = None) -> Path:
     """`pg_dump --format=custom` of the database `db` is connected to (at `url`) into
@@ -204,13 +217,7 @@ def backup_postgresql(db: peewee.Database, url: DatabaseUrl, password: str | Non
     total = len(db.get_tables())
     _prepare_out_dir(out_dir)
     target = _free_name(out_dir, Engine.POSTGRESQL)
-    done = 0
-
-    def step() -> None:
-        nonlocal done
-        done += 1
-        if progress is not None:
-            progress(min(done, total), total)
+    step = _counting(total, progress)
 
     with _writing(target) as part:
         pg_tools.run_verbose(
@@ -329,13 +336,7 @@ def restore_postgresql(db: peewee.Database, file: Path, url: DatabaseUrl,
     total = sum(" TABLE DATA " in line for line in listing)
     _make_missing_roles(db, pg_tools.roles_in_archive(tool, file))
     db.close()  # pg_restore needs no second session of ours beside it
-    done = 0
-
-    def step() -> None:
-        nonlocal done
-        done += 1
-        if progress is not None:
-            progress(min(done, total), total)
+    step = _counting(total, progress)
 
     pg_tools.run_verbose(
         [str(tool.path), "--no-owner", "--exit-on-error", "--single-transaction", "--verbose",
