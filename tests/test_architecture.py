@@ -197,7 +197,7 @@ def test_the_core_has_no_import_cycles() -> None:
 # a change to messages cannot break the plan, and the folders tell the SIP's story. Beside them
 # the foundation every layer may use (errors, clock, paths, settings) and, above all, the demo
 # data and the command line.
-FOUNDATION = ("errors", "clock", "paths", "settings")
+FOUNDATION = ("errors", "clock", "paths", "settings", "processes")
 LAYERS = ("rules", "storage", "accounts", "messages", "casework", "meetings", "plans", "desk")
 ABOVE = ("demo_showcase", "demo", "cli")
 

@@ -21,12 +21,12 @@ import re
 import shutil
 import subprocess
 import sys
-import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 from sipdesk.errors import SipError
+from sipdesk.processes import run_bounded
 from sipdesk.storage.db import DatabaseUrl
 
 log = logging.getLogger("sipdesk.storage.pg_tools")
@@ -79,34 +79,9 @@ class Tool:
     version: PgVersion
 
 
-def _run(args: list[str], *, timeout: float, env: dict[str, str] | None = None
-         ) -> subprocess.CompletedProcess[str]:
-    """`subprocess.run(args, capture_output=True, text=True)` that kills the program after
-    `timeout` seconds — with a timer rather than `run(timeout=…)`, whose wait loop sleeps in
-    small steps (and fails with EINVAL under libfaketime, which `faketime … make test` uses).
-    Raises `subprocess.TimeoutExpired` when it had to kill."""
-    with subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                          errors="replace", env=env) as process:
-        killed = threading.Event()
-
-        def kill() -> None:
-            killed.set()
-            process.kill()
-
-        timer = threading.Timer(timeout, kill)
-        timer.start()
-        try:
-            out, err = process.communicate()
-        finally:
-            timer.cancel()
-    if killed.is_set():
-        raise subprocess.TimeoutExpired(args, timeout, out, err)
-    return subprocess.CompletedProcess(args, process.returncode, out, err)
-
-
 def _version_of(path: Path) -> PgVersion | None:
     try:
-        answer = _run([str(path), "--version"], timeout=20)
+        answer = run_bounded([str(path), "--version"], timeout=20, errors="replace")
     except (OSError, subprocess.SubprocessError):
         return None
     found = _VERSION.search(answer.stdout)
@@ -187,8 +162,8 @@ def child_environment(password: str | None) -> dict[str, str]:
 
 def list_archive(tool: Tool, file: Path) -> list[str]:
     """The table of contents of a custom-format backup (`pg_restore --list`)."""
-    answer = _run([str(tool.path), "--list", str(file)], env=child_environment(None),
-                  timeout=300)
+    answer = run_bounded([str(tool.path), "--list", str(file)], env=child_environment(None),
+                         timeout=300, errors="replace")
     if answer.returncode != 0:
         last = (answer.stderr.strip().splitlines() or ["okänt fel"])[-1]
         raise ToolProblem(f"{file} går inte att läsa som en säkerhetskopia av PostgreSQL: {last}")
@@ -202,8 +177,8 @@ def roles_in_archive(tool: Tool, file: Path) -> set[str]:
     """The roles a backup's privileges name (`GRANT … TO role`): the group roles sipdesk made
     on the old server, which a new server may lack — `pg_restore` stops at a GRANT to a role
     that does not exist. Read from the schema part of the backup as SQL (no database needed)."""
-    answer = _run([str(tool.path), "--schema-only", "--file", "-", str(file)],
-                  env=child_environment(None), timeout=300)
+    answer = run_bounded([str(tool.path), "--schema-only", "--file", "-", str(file)],
+                         env=child_environment(None), timeout=300, errors="replace")
     if answer.returncode != 0:
         return set()  # the restore itself will say what is wrong with the file
     roles: set[str] = set()
