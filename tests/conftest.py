@@ -14,7 +14,7 @@ import os
 import shutil
 import sys
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import keyring
@@ -126,12 +126,30 @@ def pg_url() -> Iterator[DatabaseUrl]:
 
 
 @pytest.fixture
-def blank_pg_url() -> Iterator[DatabaseUrl]:
-    """A brand-new PostgreSQL database without any schema, dropped afterwards."""
+def new_pg_database() -> Iterator[Callable[[], DatabaseUrl]]:
+    """A maker of brand-new PostgreSQL databases without any schema, dropped afterwards."""
     from tests.pg_databases import new_pg_databases
 
-    with new_pg_databases("sipdesk_blank") as make:
-        yield make()
+    with new_pg_databases("sipdesk_new") as make:
+        yield make
+
+
+@pytest.fixture
+def blank_pg_url(new_pg_database: Callable[[], DatabaseUrl]) -> DatabaseUrl:
+    """A brand-new PostgreSQL database without any schema, dropped afterwards."""
+    return new_pg_database()
+
+
+def run_command(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    """`sipdesk ARGV` as the command line runs it: exit code, stdout, stderr. The database
+    connection is closed afterwards — each command is its own process in real life."""
+    from ui.main import main
+
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    if database.obj is not None:
+        database.obj.close()
+    return code, out, err
 
 
 def truncate_all(db: peewee.Database) -> None:

@@ -11,7 +11,7 @@ import sqlite3
 import subprocess
 import sys
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from contextlib import closing
 from pathlib import Path
 from typing import Any
@@ -25,24 +25,9 @@ from sipdesk.cli import ProgressLine
 from sipdesk.storage import pg_tools, schema
 from sipdesk.storage.db import ConnectionProblem, DatabaseUrl, Engine, ProblemKind, database
 from sipdesk.storage.models import Case, Person
-from tests.pg_databases import new_pg_databases
-from ui.main import main
+from tests.conftest import run_command as cli
 
 posix_only = pytest.mark.skipif(sys.platform == "win32", reason="stand-in programs are sh scripts")
-
-
-@pytest.fixture
-def new_pg_database() -> Iterator[Callable[[], DatabaseUrl]]:
-    with new_pg_databases("sipdesk_backup") as make:
-        yield make
-
-
-def cli(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    code = main(list(argv))
-    out, err = capsys.readouterr()
-    if database.obj is not None:
-        database.obj.close()  # each command is its own process in real life
-    return code, out, err
 
 
 def make_backup(capsys: pytest.CaptureFixture[str], url: DatabaseUrl, out: Path) -> Path:

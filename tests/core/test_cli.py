@@ -18,6 +18,7 @@ from sipdesk.cli import build_parser
 from sipdesk.paths import resource_dir
 from sipdesk.storage import schema
 from sipdesk.storage.db import DatabaseUrl, Engine, connect, database
+from tests.conftest import run_command as run
 from ui.main import main
 
 needs_demo_numbers = pytest.mark.skipif(
@@ -37,14 +38,6 @@ def blank_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Databa
     if database.obj is not None:
         database.close()
         database.initialize(None)
-
-
-def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    code = main(list(argv))
-    out, err = capsys.readouterr()
-    if database.obj is not None:
-        database.close()  # each command is its own process in real life
-    return code, out, err
 
 
 def test_version(capsys: pytest.CaptureFixture[str]) -> None:

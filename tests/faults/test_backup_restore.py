@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import sqlite3
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from contextlib import closing
 from pathlib import Path
 from typing import Any
@@ -20,24 +20,9 @@ import pytest
 
 from sipdesk import demo
 from sipdesk.storage import backup
-from sipdesk.storage.db import DatabaseUrl, Engine, database, make_database
+from sipdesk.storage.db import DatabaseUrl, Engine, make_database
+from tests.conftest import run_command as cli
 from tests.faults.conftest import size
-from tests.pg_databases import new_pg_databases
-from ui.main import main
-
-
-@pytest.fixture
-def new_pg_database() -> Iterator[Callable[[], DatabaseUrl]]:
-    with new_pg_databases("sipdesk_restore") as make:
-        yield make
-
-
-def cli(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    code = main(list(argv))
-    out, err = capsys.readouterr()
-    if database.obj is not None:
-        database.obj.close()  # each command is its own process in real life
-    return code, out, err
 
 
 def every_row(url: DatabaseUrl) -> dict[str, list[tuple[Any, ...]]]:
