@@ -211,9 +211,9 @@ def test_a_clash_on_the_same_field_shows_both_texts_and_keeps_mine(
     qtbot.waitUntil(lambda: stored(plan_id).main_goal == "Bo hemma med stöd.", timeout=3000)
 
 
-def test_taking_their_text_shows_it_in_the_field(qtbot: QtBot,
-                                                 sqlite_world: dict[str, Any]) -> None:
-    world = sqlite_world
+def clash_at_can_do_self(qtbot: QtBot, world: dict[str, Any]) -> tuple[Any, Any, Any]:
+    """The nurse types in "Det här klarar jag själv" after the manager saved it: the wizard, the
+    field and its conflict box, shown."""
     plan_id = world["plan"].id
     wizard = open_wizard(qtbot, world["url"], world["nurse"], plan_id)
     go_to(qtbot, wizard, W.SITUATION)
@@ -223,6 +223,14 @@ def test_taking_their_text_shows_it_in_the_field(qtbot: QtBot,
     type_text(qtbot, edit, "Jag klär på mig")
     box = wizard.saver.bindings["can_do_self"].conflict
     qtbot.waitUntil(box.isVisible, timeout=3000)
+    return wizard, edit, box
+
+
+def test_taking_their_text_shows_it_in_the_field(qtbot: QtBot,
+                                                 sqlite_world: dict[str, Any]) -> None:
+    world = sqlite_world
+    plan_id = world["plan"].id
+    _wizard, edit, box = clash_at_can_do_self(qtbot, world)
     qtbot.mouseClick(box.theirs_button, Qt.MouseButton.LeftButton)
     assert edit.toPlainText() == "Jag lagar min frukost"
     assert stored(plan_id).can_do_self == "Jag lagar min frukost"
@@ -234,14 +242,7 @@ def test_merging_by_hand_shows_both_texts_side_by_side_and_saves_the_merged_one(
     """Issue 13: keep mine, take theirs — or write one text of both, with theirs in view."""
     world = sqlite_world
     plan_id = world["plan"].id
-    wizard = open_wizard(qtbot, world["url"], world["nurse"], plan_id)
-    go_to(qtbot, wizard, W.SITUATION)
-    plan.update_fields(world["manager"], stored(plan_id), {"can_do_self": (
-        "", "Jag lagar min frukost")})
-    edit = wizard.page(W.SITUATION).edits["can_do_self"]
-    type_text(qtbot, edit, "Jag klär på mig")
-    box = wizard.saver.bindings["can_do_self"].conflict
-    qtbot.waitUntil(box.isVisible, timeout=3000)
+    wizard, edit, box = clash_at_can_do_self(qtbot, world)
     assert box.merge_button.isVisible()
     qtbot.mouseClick(box.merge_button, Qt.MouseButton.LeftButton)
     dialog = wizard.findChild(ConflictDialog, "conflict_dialog")
