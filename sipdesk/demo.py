@@ -17,11 +17,18 @@ import peewee as pw
 from sipdesk import clock
 from sipdesk.accounts.auth import hash_password
 from sipdesk.casework import protected
-from sipdesk.casework.consent import Consent, ConsentKind, ConsentPrincipal
+from sipdesk.casework.consent import Consent, ConsentKind, ConsentPrincipal, is_child
 from sipdesk.casework.lifecycle import Closure, ClosureReason, NeedRecord, NoticedBy
 from sipdesk.casework.people import name_keys
 from sipdesk.demo_showcase import SHOWCASE, build_showcase
 from sipdesk.desk.cases import format_case_number
+from sipdesk.meetings.evaluation import (
+    QUESTION_KEYS,
+    GivenAs,
+    MeetingEvaluation,
+    RespondentKind,
+    respondent_key,
+)
 from sipdesk.paths import resource_dir
 from sipdesk.rules.workdays import one_year_after
 from sipdesk.storage.db import BaseModel, analyze, database
@@ -286,9 +293,62 @@ def fill_demo(*, cases: int, seed: int = 1, today: dt.date | None = None) -> int
             p.id for p in Principal.select().order_by(Principal.id)])
         made = build_showcase(count=showcase, today=today, rng=rng,
                               person_ids=person_ids[::-1])
+        evaluate_held_meetings(rng, today=today)
         protect_one()
     analyze()  # 100,000 new cases: plan the first search with statistics, not guesses
     return len(case_rows) + made
+
+
+def evaluate_held_meetings(rng: random.Random, *, today: dt.date, share: float = 0.7) -> int:
+    """Evaluations of held meetings (seed 002, issue 14), so the meeting tab and the statistics
+    have true data: about `share` of the held meetings that have none yet get the person's own
+    evaluation, some also a guardian's (a child) or a representative's or relative's (an
+    adult) — each respondent's apart. Inserted in bulk, recorded by the case's coordinator.
+    Returns how many were made."""
+    held: list[tuple[int, dt.datetime, int, str]] = list(
+        Meeting.select(Meeting.id, Meeting.starts_at, Case.coordinator, Person.personal_number)
+        .join(Case, on=(Meeting.case == Case.id))
+        .join(Person, on=(Case.person == Person.id))
+        .where((Meeting.status == MeetingStatus.HELD.value)
+               & Meeting.id.not_in(MeetingEvaluation.select(MeetingEvaluation.meeting)))
+        .order_by(Meeting.id).tuples())  # type: ignore[arg-type]
+    rows: list[Row] = []
+    for meeting_id, starts_at, coordinator_id, number in held:
+        if rng.random() >= share:
+            continue
+        child = is_child(Person(personal_number=number), starts_at.date())
+        respondents = [(RespondentKind.PERSON, "")]
+        if child:
+            respondents.append((RespondentKind.GUARDIAN, ""))
+        elif rng.random() < 0.4:
+            respondents.append(rng.choice(((RespondentKind.REPRESENTATIVE, "God man"),
+                                           (RespondentKind.OTHER, "Dottern"))))
+        for kind, name in respondents:
+            low = 1 if kind is RespondentKind.PERSON else 2
+            scores = [None if rng.random() < 0.1 else rng.randint(low, 5)
+                      for _ in QUESTION_KEYS]
+            if all(score is None for score in scores):
+                scores[1] = 4
+            rows.append((meeting_id, kind.value, name, respondent_key(kind, name),
+                         rng.choice(list(GivenAs)).value, *scores,
+                         rng.choice(EVALUATION_COMMENTS), coordinator_id,
+                         min(starts_at + dt.timedelta(days=rng.randint(2, 10)),
+                             dt.datetime.combine(today, dt.time(8, 0)))))
+    _bulk(MeetingEvaluation, [
+        MeetingEvaluation.meeting, MeetingEvaluation.respondent_kind,
+        MeetingEvaluation.respondent_name, MeetingEvaluation.respondent_key,
+        MeetingEvaluation.given_as,
+        *[getattr(MeetingEvaluation, key) for key in QUESTION_KEYS],
+        MeetingEvaluation.comment, MeetingEvaluation.recorded_by,
+        MeetingEvaluation.recorded_at], rows)
+    return len(rows)
+
+
+EVALUATION_COMMENTS = (
+    "", "", "Bra att vi var hemma hos mig.", "Det var många som pratade samtidigt.",
+    "Jag fick säga det jag ville.", "Mötet var lite för långt.",
+    "Skönt att alla var där på en gång.",
+)
 
 
 def protect_one() -> int | None:

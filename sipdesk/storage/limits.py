@@ -36,7 +36,7 @@ SEARCH_LIMIT = 200  # longer than any name or number searched for
 NOTE_FIELDS = frozenset({
     "place_reason", "short_notice_reason", "staff_meeting_skipped_reason", "cancelled_reason",
     "withdrawn_reason", "ack_ended_note", "reopened_reason", "follow_up_skipped_reason",
-    "refused_reason", "reason", "note",
+    "refused_reason", "reason", "note", "comment",
 })
 
 UNSTORABLE = "Texten innehåller ett tecken som inte går att spara."
@@ -58,6 +58,7 @@ LABELS = {
     "staff_meeting_place": "Platsen", "follow_up_by": "Namnet",
     "coordinator_contact": "Kontaktuppgiften", "treatment_limitation_ref": "Hänvisningen",
     "main_goal": "Huvudmålet", "current_situation": "Texten", "contact": "Kontaktuppgiften",
+    "respondent_name": "Namnet",
 }
 
 # Never storable: C0 and C1 control characters (NUL among them), DEL, lone surrogates.

@@ -55,7 +55,7 @@ pytestmark = pytest.mark.skipif(
 BY_CASE_ID = ("need_record", "consent", "harm_assessment", "case_status_change", "closure",
               "meeting", "plan_version")
 BY_MEETING = ("participant", "deviation", "mobile_team_check", "staff_meeting_record",
-              "status_survey")
+              "status_survey", "meeting_evaluation")
 BY_PLAN = ("plan_participant", "sub_goal", "other_action", "intervention", "principal_part")
 CASE_OF: dict[str, str] = {
     "sip_case": "SELECT id, id FROM sip_case",
