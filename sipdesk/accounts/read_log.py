@@ -31,6 +31,7 @@ class Output(LabelledEnum):
     REFUSAL_LETTER = "refusal_letter"
     CALENDAR = "calendar"
     REGISTER_EXTRACT = "register_extract"
+    EVALUATION_FORM = "evaluation_form"
 
     __labels__: ClassVar[Labels] = {
         "consent_form": "Samtyckesblanketten",
@@ -40,6 +41,7 @@ class Output(LabelledEnum):
         "refusal_letter": "Brevet till den enskilde om att det inte blir någon SIP",
         "calendar": "Kalenderfilen för mötet",
         "register_extract": "Registerutdraget",
+        "evaluation_form": "Utvärderingsformuläret för mötet",
     }
 
 
@@ -48,7 +50,7 @@ _ENTITY = {
     Output.CONSENT_FORM: "sip_case", Output.PLAN: "plan_version",
     Output.PLAN_EASY_READ: "plan_version", Output.LETTERS: "meeting",
     Output.REFUSAL_LETTER: "sip_case", Output.CALENDAR: "meeting",
-    Output.REGISTER_EXTRACT: "person",
+    Output.REGISTER_EXTRACT: "person", Output.EVALUATION_FORM: "meeting",
 }
 
 
