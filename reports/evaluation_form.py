@@ -11,18 +11,19 @@ the form names the meeting's day, and, in small type for the staff, the case num
 
 from __future__ import annotations
 
-import datetime as dt
-from dataclasses import dataclass
-
 from reportlab.graphics.shapes import Circle, Drawing, Path, Rect, String
 from reportlab.lib import colors
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer, Table, TableStyle
 
-from sipdesk.meetings.evaluation import QUESTIONS, SCALE, person_was_child
-from sipdesk.meetings.invitation import Meeting
-from sipdesk.storage.models import Case, Unit, User
+from sipdesk.meetings.evaluation import (
+    FACES,
+    QUESTIONS,
+    SCALE,
+    EvaluationFormData,
+    evaluation_form_data,
+)
 
 from .base import (
     FONT,
@@ -37,49 +38,18 @@ from .base import (
 
 TITLE = "Hur var mötet?"
 WIDTH = 174 * mm  # A4 less the margins (reports.base.MARGIN)
-# A face's mouth, from the saddest (1) to the happiest (5): how far it bends up at the ends.
-MOUTH_BEND = {1: -1.0, 2: -0.5, 3: 0.0, 4: 0.5, 5: 1.0}
-# Soft colours that still tell the faces apart when printed in grey.
-FACE_FILL = {1: "#f6c9c3", 2: "#fbdcb8", 3: "#fdf1b8", 4: "#e0efbd", 5: "#c7e8c4"}
-
-
-@dataclass(frozen=True)
-class EvaluationFormData:
-    meeting_day: dt.date
-    child: bool  # the person was under 18 on the meeting's day: a child's words
-    for_person: bool  # False: for a guardian, a god man or someone else (their own form)
-    coordinator: str
-    coordinator_phone: str
-    unit: str
-    case_number: str
-
-
-def form_data(meeting_id: int, *, for_person: bool = True) -> EvaluationFormData:
-    meeting = Meeting.get_by_id(meeting_id)
-    case = (Case.select(Case, User, Unit).join(User, on=(Case.coordinator == User.id))
-            .switch(Case).join(Unit, on=(Case.unit == Unit.id)).where(Case.id == meeting.case_id)
-            .get())
-    return EvaluationFormData(
-        meeting_day=meeting.starts_at.date(), child=person_was_child(meeting),
-        for_person=for_person, coordinator=case.coordinator.full_name,
-        coordinator_phone=case.coordinator.phone, unit=case.unit.name, case_number=case.number)
-
-
-def file_name(case_number: str, *, for_person: bool = True) -> str:
-    """`utvardering-SIP-2026-0001.pdf`: the case number only, never a name."""
-    return f"utvardering-{case_number}{'' if for_person else '-vardnadshavare-ombud'}.pdf"
 
 
 # ---- drawing --------------------------------------------------------------------------------
 
 def face(drawing: Drawing, cx: float, cy: float, radius: float, score: int) -> None:
     """A simple face: the circle, two eyes and a mouth bent by the score (1 sad … 5 happy)."""
-    drawing.add(Circle(cx, cy, radius, fillColor=colors.HexColor(FACE_FILL[score]),
+    drawing.add(Circle(cx, cy, radius, fillColor=colors.HexColor(FACES[score].fill),
                        strokeColor=colors.black, strokeWidth=1.6))
     for side in (-1, 1):
         drawing.add(Circle(cx + side * radius * 0.36, cy + radius * 0.28, radius * 0.11,
                            fillColor=colors.black, strokeColor=None))
-    bend = MOUTH_BEND[score]
+    bend = FACES[score].mouth
     half = radius * 0.5
     mouth_y = cy - radius * 0.38
     ends = mouth_y + radius * 0.16 * bend
@@ -218,7 +188,7 @@ def render_evaluation_form(meeting_id: int, target: Target, *, for_person: bool 
     """Write the evaluation form of a held meeting as PDF to `target` (a path or a binary
     file): for the person (a child's words for a child), or, `for_person=False`, for a
     guardian, a god man or someone else to answer for themselves."""
-    data = form_data(meeting_id, for_person=for_person)
+    data = evaluation_form_data(meeting_id, for_person=for_person)
     doc = SipDocTemplate(target, title=f"{TITLE} {data.case_number}",
                          letterhead=municipality_letterhead(data.unit))
     build(doc, story(data), for_person=True)  # the person reads it: dates written out

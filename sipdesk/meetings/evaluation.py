@@ -41,7 +41,7 @@ from sipdesk.rules.labelled import LabelledEnum, Labels
 from sipdesk.storage.db import BaseModel, database
 from sipdesk.storage.limits import text_problems
 from sipdesk.storage.meeting_records import Meeting, MeetingStatus
-from sipdesk.storage.models import Case, Person, User, now
+from sipdesk.storage.models import Case, Person, Unit, User, now
 
 LOWEST, HIGHEST = 1, 5
 
@@ -97,7 +97,7 @@ class Question:
 
 QUESTIONS: tuple[Question, ...] = (
     Question("felt_before", "Kändes det bra inför mötet?",
-             "Kändes det okej att gå till mötet?", "Kändes det bra inför mötet"),
+             "Kändes det okej att gå till mötet?", "Kändes bra inför mötet"),
     Question("listened", "Kände du att de andra lyssnade på dig?",
              "Lyssnade de vuxna på dig?", "Blev lyssnad på"),
     Question("understood", "Förstod du det som sades på mötet?",
@@ -114,6 +114,22 @@ SCALE: Mapping[int, str] = {
     3: "Mittemellan",
     4: "Ja, ganska",
     5: "Ja, helt",
+}
+
+
+@dataclass(frozen=True)
+class Face:
+    """How a point of the scale is drawn, on paper and on screen alike: a circle of a soft
+    colour (the five still told apart in grey), two eyes, and a mouth whose ends bend up by
+    `mouth` (-1: a deep frown … 1: a big smile)."""
+
+    mouth: float
+    fill: str
+
+
+FACES: Mapping[int, Face] = {
+    1: Face(-1.0, "#f6c9c3"), 2: Face(-0.5, "#fbdcb8"), 3: Face(0.0, "#fdf1b8"),
+    4: Face(0.5, "#e0efbd"), 5: Face(1.0, "#c7e8c4"),
 }
 
 
@@ -274,6 +290,32 @@ def person_was_child(meeting: Meeting) -> bool:
     person = (Person.select(Person.personal_number).join(Case, on=(Case.person == Person.id))
               .where(Case.id == meeting.case_id).get())
     return is_child(person, meeting.starts_at.date())
+
+
+@dataclass(frozen=True)
+class EvaluationFormData:
+    """What the printed form (`reports.evaluation_form`) says: the meeting's day, whether the
+    person was a child, whom to give the paper to and, for the staff, the case number. Nothing
+    more of the person: no name, no personal number."""
+
+    meeting_day: dt.date
+    child: bool  # the person was under 18 on the meeting's day: a child's words
+    for_person: bool  # False: for a guardian, a god man or someone else (their own form)
+    coordinator: str
+    coordinator_phone: str
+    unit: str
+    case_number: str
+
+
+def evaluation_form_data(meeting_id: int, *, for_person: bool = True) -> EvaluationFormData:
+    meeting = Meeting.get_by_id(meeting_id)
+    case = (Case.select(Case, User, Unit).join(User, on=(Case.coordinator == User.id))
+            .switch(Case).join(Unit, on=(Case.unit == Unit.id))
+            .where(Case.id == meeting.case_id).get())
+    return EvaluationFormData(
+        meeting_day=meeting.starts_at.date(), child=person_was_child(meeting),
+        for_person=for_person, coordinator=case.coordinator.full_name,
+        coordinator_phone=case.coordinator.phone, unit=case.unit.name, case_number=case.number)
 
 
 # ---- for the statistics --------------------------------------------------------------------

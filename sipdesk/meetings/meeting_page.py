@@ -9,12 +9,12 @@ they open: `staff_meeting_form` and `mobile_team_form`.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from peewee import JOIN
 
 from sipdesk.accounts import auth
-from sipdesk.meetings import invitation
+from sipdesk.meetings import evaluation, invitation
 from sipdesk.meetings import meeting as meetings
 from sipdesk.meetings.invitation import Meeting, Participant
 from sipdesk.meetings.meeting import Deviation, MobileTeamCheck, StaffMeetingRecord, StatusSurvey
@@ -31,6 +31,10 @@ class MeetingPage:
     surveys: list[StatusSurvey]  # with who wrote each
     deviations: list[Deviation]  # with the participant who did not come
     acknowledged: str  # "3 av 5 har kvitterat" when the kallelse went through sipdesk, else ""
+    # A held meeting's evaluations, person first (evaluation.evaluations_of), and whether the
+    # person was a child that day (the form and the dialog then use a child's words).
+    evaluations: list[evaluation.MeetingEvaluation] = field(default_factory=list)
+    child: bool = False
 
 
 def meeting_page(case: Case) -> MeetingPage:
@@ -51,8 +55,11 @@ def meeting_page(case: Case) -> MeetingPage:
                       .where(Deviation.meeting == meeting)
                       .order_by(Deviation.principal_name, Deviation.id))
     message_id = next((p.message_id for p in participants if p.message_id is not None), None)
+    held = meeting.status == invitation.MeetingStatus.HELD.value
     return MeetingPage(meeting, participants, staff, check, surveys, deviations,
-                       messaging.ack_summary(message_id) if message_id is not None else "")
+                       messaging.ack_summary(message_id) if message_id is not None else "",
+                       evaluations=evaluation.evaluations_of(meeting) if held else [],
+                       child=evaluation.person_was_child(meeting))
 
 
 

@@ -10,6 +10,8 @@
   "Registrera svar…" for an answer given on the phone.
 - **Att ringa eller skriva till** (seed 003): those without an account, with a "Klart" box each.
 - **Kartläggning** and **Avvikelser** once there are any.
+- **Utvärdering av mötet** once the meeting is held (seed 002, `meeting_evaluations`): print the
+  easy-read form, register the answers, and each respondent's evaluation apart.
 - **Begäran om SIP** for home care (seed 004): ask the case officer to convene, or copy an
   e-mail text without personal data.
 """
@@ -72,6 +74,7 @@ from ..tables import read_only
 from ..wizards import outputs
 from ..wizards.kallelse import KallelseWizard
 from .base import READ_ONLY, CaseContext, CaseTab, scrolling, value_label
+from .meeting_evaluations import EvaluationsBox
 from .meeting_parts import (
     PARTICIPANT_ROLE,
     ParticipantsModel,
@@ -162,6 +165,10 @@ class MeetingTab(CaseTab):
         answer_row.addWidget(self.answer_button)
         participants_column.addLayout(answer_row)
 
+        # Utvärdering av mötet (a held meeting)
+        self.evaluations_box = EvaluationsBox()
+        self.evaluations_box.changed.connect(self.changed.emit)
+
         # Att ringa eller skriva till
         self.calls_box = QGroupBox("Att ringa eller skriva till")
         self.calls_box.setObjectName("calls_box")
@@ -215,10 +222,11 @@ class MeetingTab(CaseTab):
         grid = QGridLayout(page)
         grid.setContentsMargins(12, 12, 12, 12)
         grid.setVerticalSpacing(16)
-        for row, box in enumerate((self.meeting_box, self.participants_box, self.calls_box,
-                                   self.surveys_box, self.deviations_box, self.convene_box)):
+        boxes = (self.meeting_box, self.participants_box, self.evaluations_box, self.calls_box,
+                 self.surveys_box, self.deviations_box, self.convene_box)
+        for row, box in enumerate(boxes):
             grid.addWidget(box, row, 0)
-        grid.setRowStretch(6, 1)
+        grid.setRowStretch(len(boxes), 1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(scrolling(page))
@@ -253,6 +261,7 @@ class MeetingTab(CaseTab):
         self._show_calls()
         self._show_surveys()
         self._show_deviations()
+        self.evaluations_box.show_page(self.context, self.page)
         self._update_buttons()
 
     def _show_details(self) -> None:
