@@ -98,6 +98,15 @@ FIELD_LABELS: dict[str, str] = {
     "follow_up_date": "Datum för uppföljning",
     "follow_up_by": "Vem följer upp",
     "follow_up_skipped_reason": "Skäl att hoppa över uppföljningen",
+    # the evaluation of a meeting (meetings.evaluation: the questions' short names)
+    "respondent_kind": "Vem har svarat",
+    "respondent_name": "Namn",
+    "given_as": "Svaren kom",
+    "felt_before": "Kändes bra inför mötet",
+    "listened": "Blev lyssnad på",
+    "understood": "Förstod det som sades",
+    "views_counted": "Egna åsikter med i besluten",
+    "comment": "Fritext",
 }
 
 

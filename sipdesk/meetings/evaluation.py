@@ -259,14 +259,15 @@ def register_evaluation(actor: User, meeting: Meeting, data: EvaluationInput, *,
                          entity_id=row.id, case=case, summary=_summary(meeting, who,
                                                                        replaced=False))
             return row
-        before = {k: getattr(existing, k) for k in values}
+        shown = [k for k in values if k != "respondent_key"]  # the name says it already
+        before = {k: getattr(existing, k) for k in shown}
         stamp = now()
         MeetingEvaluation.update(recorded_by=actor, recorded_at=stamp, **values).where(
             MeetingEvaluation.id == existing.id).execute()
         audit.record(actor, action=AuditAction.UPDATE, entity="meeting_evaluation",
                      entity_id=existing.id, case=case,
                      summary=_summary(meeting, who, replaced=True),
-                     changes=audit.diff(before, values))
+                     changes=audit.diff(before, {k: values[k] for k in shown}))
         return MeetingEvaluation.get_by_id(existing.id)
 
 

@@ -29,7 +29,7 @@ from sipdesk.accounts import access
 from sipdesk.casework import consent, drafts, lifecycle, protected
 from sipdesk.desk import case_forms, case_page, cases, message_page
 from sipdesk.errors import PermissionDenied
-from sipdesk.meetings import convene, invitation, invitation_start, meeting
+from sipdesk.meetings import convene, evaluation, invitation, invitation_start, meeting
 from sipdesk.messages import messaging
 from sipdesk.plans import plan, plan_documentation, plan_page, plan_rules
 from sipdesk.storage.models import PrincipalKind, Protection, Role
@@ -118,6 +118,11 @@ REFUSED: dict[str, Call] = {
     "meeting.mark_held": lambda w: meeting.mark_held(w["outsider"], w["meeting"], {}),
     "meeting.handle_deviation": lambda w: meeting.handle_deviation(w["outsider"],
                                                                    w["deviation"]),
+    "evaluation.register_evaluation": lambda w: evaluation.register_evaluation(
+        w["outsider"], w["meeting"], evaluation.EvaluationInput(
+            evaluation.RespondentKind.PERSON, {"listened": 5})),
+    "evaluation.list_evaluations": lambda w: evaluation.list_evaluations(w["outsider"],
+                                                                         w["meeting"]),
     # The plan (DOMAIN.md steps 8–11)
     "plan.start_documentation": lambda w: plan.start_documentation(w["outsider"],
                                                                    w["meeting"]),
@@ -198,6 +203,8 @@ NOT_ABOUT_ONE_CASE: dict[str, str] = {
     "todo.lapsing_consents": "Att göra: filtered by access.visible_case_ids",
     "todo.meeting_rows": "Att göra: filtered by access.visible_case_ids",
     "todo.deviation_rows": "Att göra: filtered by access.visible_case_ids",
+    "evaluation.evaluation_summary": "statistics over many cases: filtered by "
+                                     "access.visible_cases",
     "todo.plan_rows": "Att göra: filtered by access.visible_case_ids",
     "todo.todo_for": "Att göra: filtered by access.visible_case_ids",
     "todo.cases_waiting_for": "the user's own receipts, case ids for the case list",

@@ -6,10 +6,12 @@ be answered; the statistics' summary (share evaluated, mean per question) in SQL
 from __future__ import annotations
 
 import datetime as dt
+import json
 
 import peewee
 import pytest
 
+from sipdesk.accounts import audit
 from sipdesk.accounts.audit import AuditEntry
 from sipdesk.casework import consent, lifecycle, people
 from sipdesk.casework.lifecycle import ClosureReason
@@ -120,7 +122,13 @@ def test_002_one_evaluation_per_respondent_a_second_is_refused_unless_it_replace
     entry = AuditEntry.select().where(AuditEntry.entity == "meeting_evaluation").order_by(
         AuditEntry.id.desc()).first()
     assert entry.summary == ("Utvärdering av SIP-mötet 2026-12-10 ersatt: den enskilde")
-    assert '"felt_before": [2, 5]' in entry.changes and '"understood": [2, null]' in entry.changes
+    changes = json.loads(entry.changes)
+    assert changes["felt_before"] == [2, 5] and changes["understood"] == [2, None]
+    assert "respondent_key" not in changes
+    # The Händelselogg names each change in Swedish.
+    assert [audit.field_label(k) for k in changes] == [
+        "Fritext", "Kändes bra inför mötet", "Blev lyssnad på", "Förstod det som sades",
+        "Egna åsikter med i besluten"]
 
     # A guardian is told apart by name; the same name (spaces, case) is the same guardian,
     # and two guardians without names are one respondent.
