@@ -47,8 +47,8 @@ RELEASED = {
         "3e1093eacee0729628ec370af4bf6c8f895c5158a090bdfea9251432d2d4daa5",
     "0017_protected_identity.py":
         "594a112024e0a8d403ceb780e7934a6a9fae19b80e7ae3eae8575752990d7a26",
-    "0020_meeting_evaluation.py":
-        "253fc68a26054e7f150dcf535ee118cbb7f9eb3ecbf74ec847a61b34e530b060",
+    "0018_meeting_evaluation.py":
+        "d20bebacd0cbf26c475d397cc62e1abf02d64870a3722bc451d32936e7236a14",
 }
 
 

@@ -1,4 +1,4 @@
-"""Version 20: the evaluation of a held meeting (seed 002 "Utvärdera mötet", issue 14) — one row
+"""Version 18: the evaluation of a held meeting (seed 002 "Utvärdera mötet", issue 14) — one row
 per respondent and meeting: the person, a guardian, a representative (god man, förvaltare) or
 someone else, kept apart by (meeting, kind, name key), with an answer 1–5 or none to each of
 four questions and a free text. A frozen copy of the model (sipdesk.meetings.evaluation).
