@@ -58,6 +58,7 @@ LABELS = {
     "staff_meeting_place": "Platsen", "follow_up_by": "Namnet",
     "coordinator_contact": "Kontaktuppgiften", "treatment_limitation_ref": "Hänvisningen",
     "main_goal": "Huvudmålet", "current_situation": "Texten", "contact": "Kontaktuppgiften",
+    "told_by": "Namnet", "child_trusted": "Namnet",
 }
 
 # Never storable: C0 and C1 control characters (NUL among them), DEL, lone surrogates.
