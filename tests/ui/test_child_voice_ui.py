@@ -15,7 +15,7 @@ from typing import Any
 import peewee
 import pytest
 from PySide6.QtCore import QPoint, Qt
-from PySide6.QtWidgets import QAbstractButton, QWidget, QWizard
+from PySide6.QtWidgets import QAbstractButton, QLabel, QWidget, QWizard
 from pytestqt.qtbot import QtBot
 
 from sipdesk.desk import todo
@@ -258,3 +258,30 @@ def test_a_new_school_is_a_principal_of_its_own_under_the_school_law(
     assert dialog.law.currentData() == Law.SCHOOL.value
     assert dialog.principal_kind.currentData() == PrincipalKind.OTHER.value
     snap(dialog, "organisation_student_health")
+
+
+def test_the_overview_names_the_feedback_to_the_child_as_the_next_step(
+        qtbot: QtBot, url: DatabaseUrl) -> None:
+    """Until the återkoppling is recorded, Översikt says to tell the child what their voice
+    meant — before the follow-up."""
+    from sipdesk.desk import case_page
+    from ui.case_tabs.overview import OverviewTab
+    from ui.case_view import CaseView
+    from ui.session import Session
+
+    world = child_plan_world()
+    approve_child_plan(world, fill_child_plan(world))
+    officer = world["officer"]
+    view = CaseView(case_page.open_case_page(officer, world["case"].id),
+                    session=Session(url=url, user=officer))
+    qtbot.addWidget(view)
+    view.resize(1200, 800)
+    view.show()
+    qtbot.waitExposed(view)
+    settle(qtbot)
+    overview = view.tab(OverviewTab)
+    assert view.tabs.currentWidget() is overview
+    shown = " ".join(label.text() for label in overview.findChildren(QLabel))
+    assert "Berätta för barnet vad barnets röst betydde för planen" in shown
+    qtbot.wait(100)
+    snap(view, "overview_child_feedback_step")
