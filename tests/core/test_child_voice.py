@@ -20,7 +20,7 @@ from sipdesk.plans import child_voice, plan
 from sipdesk.plans.child_voice import AskedWay, ChildVoice, FeedbackInput
 from sipdesk.plans.plan_documentation import documentation_view
 from sipdesk.plans.plan_page import plan_page
-from sipdesk.storage.models import Case
+from sipdesk.storage.models import Case, Person
 from tests.child_scenarios import approve_child_plan, child_plan_world, fill_child_plan
 from tests.plan_scenarios import plan_world
 from tests.scenarios import MEETING
@@ -36,6 +36,15 @@ def world(db: peewee.Database) -> dict:
 def feedback_rows(user: object, day: dt.date = AFTER) -> list[todo.TodoRow]:
     return [r for r in todo.todo_for(user, today=day)  # type: ignore[arg-type]
             if r.what == todo.FEEDBACK_TODO]
+
+
+def test_a_child_is_under_18_on_the_meeting_day() -> None:
+    """The child's page and the återkoppling are for a person under 18 on the meeting day, by
+    the birth date in the personal number: 18 that very day is an adult."""
+    meeting = plan.PlanVersion(meeting_date=dt.date(2026, 12, 10))
+    assert child_voice.is_child_plan(meeting, Person(personal_number="20081211-2381"))
+    assert not child_voice.is_child_plan(meeting, Person(personal_number="20081210-2382"))
+    assert not child_voice.is_child_plan(meeting, Person(personal_number="20081209-2393"))
 
 
 def test_the_documentation_knows_a_child_under_18_on_the_meeting_day(world: dict) -> None:
