@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+from collections.abc import Sequence
 
 from sipdesk.casework import consent, contacts, lifecycle, people
 from sipdesk.casework.contacts import EntryKind, OrganisationKind
@@ -72,8 +73,9 @@ def _directory(admin: User) -> dict[str, contacts.Contact]:
 
 
 def build_showcase(*, count: int, today: dt.date, rng: random.Random,
-                   person_ids: list[int]) -> int:
-    """Make `count` cases (at most len(SHOWCASE)) through the real flow; returns how many."""
+                   person_ids: list[int], spare_numbers: Sequence[str] = ()) -> int:
+    """Make `count` cases (at most len(SHOWCASE)) through the real flow; returns how many.
+    `spare_numbers`: Skatteverket test numbers no demo person has (for the child's SIP)."""
     users = {u.login: u for u in User.select()}
     officer, manager, nurse = users["anna.berg"], users["maria.holm"], users["per.nord"]
     directory = _directory(users["admin"])
@@ -89,7 +91,8 @@ def build_showcase(*, count: int, today: dt.date, rng: random.Random,
     for index, target in enumerate(SHOWCASE[:count]):
         if index == CHILD_SHOWCASE_INDEX:
             child_voice_and_school_case(today=today, officer=officer, manager=manager,
-                                        nurse=nurse, admin=users["admin"], index=index)
+                                        nurse=nurse, admin=users["admin"], index=index,
+                                        spare_numbers=spare_numbers)
             made += 1
             continue
         coordinator = officer if index % 3 else users["karl.lind"]
@@ -195,34 +198,32 @@ CHILD_WEIGHING = ("{name} är nio år och berättar tydligt vad som är jobbigt.
 
 
 def child_voice_and_school_case(*, today: dt.date, officer: User, manager: User, nurse: User,
-                                admin: User, index: int) -> Case:
+                                admin: User, index: int, spare_numbers: Sequence[str] = ()
+                                ) -> Case:
     """One child's SIP through the real flow (seed 002): a nine-year-old (a Skatteverket test
     number no one else in the demo has) with two guardians who consented; the school invited
     beside the municipality and the region (the school a principal of kind other, under the
     school law); the meeting held; the plan with the child's own words — asked before the
     meeting with pictures and at the meeting — weighed by age and maturity, the school's part
     written by the coordinator, approved by all. The återkoppling to the child is left to do,
-    so Att göra and Planen have it to show."""
-    from sipdesk.demo import skatteverket_test_numbers  # the demo's list (it imports this)
-
+    so Att göra and Planen have it to show. The child gets one of `spare_numbers` born nine
+    years ago; when there is none, a child of the bulk data of that age is taken."""
     kommun = Principal.get(Principal.name == "Exempelby kommun")
     region = Principal.get(Principal.name == "Region Exempelland")
     born = str(today.year - 9)
     of_that_year = Person.select().where(Person.personal_number.startswith(born))
-    taken = {p.personal_number for p in of_that_year}
-    number = next((n for n in skatteverket_test_numbers()
-                   if n.startswith(born) and n not in taken), None)
+    number = next((n for n in spare_numbers if n.startswith(born)), None)
     if number is not None:
         child = people.create_person(people.PersonInput(
             number, "Lo", "Ung", address="Skolgatan 3", postal_code="123 45",
             city="Exempelby", picture_support=True), actor=officer)
     else:  # a demo of more cases than test numbers has used them all: a child of the bulk
         child = of_that_year.order_by(Person.id).get()
-    guardians = [people.add_contact(child, actor=officer, kind=ContactKind.GUARDIAN, name=name,
-                                    relation=relation, phone=phone,
-                                    address="Skolgatan 3, 123 45 Exempelby")
-                 for name, relation, phone in (("Karin Ung", "Mamma", "070-111 22 01"),
-                                               ("Olle Ung", "Pappa", "070-111 22 02"))]
+    guardians = [people.add_contact(child, actor=officer, kind=ContactKind.GUARDIAN,
+                                    name=f"{first} {child.last_name}", relation=relation,
+                                    phone=phone, address="Skolgatan 3, 123 45 Exempelby")
+                 for first, relation, phone in (("Karin", "Mamma", "070-111 22 01"),
+                                                ("Olle", "Pappa", "070-111 22 02"))]
     school_principal = contacts.ensure_principal("Exempelby kommun, utbildningsförvaltningen",
                                                  PrincipalKind.OTHER)
     school = contacts.add_organisation(admin, name="Exempelskolan", principal=school_principal,
