@@ -13,6 +13,7 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer, TableStyle
 
+from sipdesk.meetings import school
 from sipdesk.meetings.invitation import Participant, ParticipantKind
 
 from .base import MARGIN, SplittableTable, esc, styles, written_date_with_weekday
@@ -69,6 +70,18 @@ def _invited_list(lines: list[str], st: dict[str, ParagraphStyle]) -> str | Flow
     return table
 
 
+def _school_duty(ctx: LetterContext, letter: Letter) -> str:
+    """To a school, preschool or elevhälsa called by social services or the region: the school's
+    duty to cooperate (skollagen 29 kap. 13 §, seed 002 §2.1), in bold after the duty to attend
+    (a heading of its own would push the answer onto a second page)."""
+    recipient = next((p for p in ctx.participants if p.id == letter.participant_id), None)
+    unit = ctx.convener.unit
+    if recipient is None or not school.is_school(recipient) or not school.school_must_cooperate(
+            convener_law=unit.law, convener_kind=unit.principal.kind):
+        return ""
+    return f" <b>{esc(school.SCHOOL_DUTY)}</b>"
+
+
 def kallelse_story(ctx: LetterContext, letter: Letter) -> list[Flowable]:
     st = styles()
     meeting = ctx.meeting
@@ -102,7 +115,7 @@ def kallelse_story(ctx: LetterContext, letter: Letter) -> list[Flowable]:
         Paragraph(
             "Varje huvudman som kallas till en SIP är skyldig att delta. Kan du inte komma: "
             "utse en ersättare och meddela ersättarens namn och telefonnummer. Uteblir en "
-            "kallad huvudman skrivs en avvikelse.", st["body"]),
+            "kallad huvudman skrivs en avvikelse." + _school_duty(ctx, letter), st["body"]),
         Paragraph("Inför mötet", st["h2"]),
         Paragraph(
             "Ta med vad din verksamhet vet om den enskildes nuvarande situation och vilka "

@@ -18,7 +18,8 @@ from reportlab.platypus import (
 )
 
 from sipdesk.casework.consent import is_child
-from sipdesk.plans import print_reads
+from sipdesk.plans import child_voice, print_reads
+from sipdesk.plans.child_voice import ChildFeedback, ChildVoice
 from sipdesk.plans.plan import (
     Intervention,
     PlanView,
@@ -167,10 +168,16 @@ class PlanPrint:
     child: bool
     documented_by: str
     unit_name: str
+    feedback: ChildFeedback | None = None  # the återkoppling to the child, when recorded
 
     @property
     def approved(self) -> bool:
         return self.view.approved
+
+    @property
+    def voice(self) -> ChildVoice:
+        """The child's voice (seed 002 §4): words, how asked, how weighed."""
+        return ChildVoice.of(self.view.plan)
 
 
 def plan_print(plan_id: int) -> PlanPrint:
@@ -185,7 +192,8 @@ def plan_print(plan_id: int) -> PlanPrint:
     return PlanPrint(view=view, person_name=person.full_name,
                      personal_number=person.personal_number,
                      child=is_child(person, plan.meeting_date),
-                     documented_by=documented_by, unit_name=unit.name)
+                     documented_by=documented_by, unit_name=unit.name,
+                     feedback=child_voice.feedback_of(plan))
 
 
 def _principal_order(view: PlanView) -> list[int]:

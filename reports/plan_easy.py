@@ -95,9 +95,13 @@ def easy_story(data: PlanPrint) -> list[Flowable]:
     if plan.what_matters.strip():
         flow += _easy_section("Det här är viktigt för mig",
                          [Para(esc(plan.what_matters), st["body"])], st)
-    if plan.child_views.strip():
-        flow += _easy_section("Det här tycker jag", [Para(esc(plan.child_views), st["body"])],
-                         st)
+    voice = data.voice
+    if voice.words:
+        flow += _easy_section("Det här tycker jag", [Para(esc(voice.words), st["body"])], st)
+    elif voice.silent:  # a valid answer (seed 002): said kindly, never as something missing
+        flow += _easy_section("Det här tycker jag", [
+            Para("Jag ville inte säga något den här gången. Det är helt okej.", st["body"]),
+            Para("Jag får säga vad jag tycker när jag vill.", st["body"])], st)
 
     heading: list[Flowable] = [Para("Det här gör vi för dig", st["h2"])]
     groups = _actor_groups(view)

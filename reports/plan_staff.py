@@ -20,6 +20,7 @@ from reportlab.platypus import (
     TableStyle,
 )
 
+from sipdesk.plans.child_voice import SILENT_IS_VALID, SILENT_LABEL
 from sipdesk.plans.plan import (
     Intervention,
     InterventionStatus,
@@ -275,6 +276,26 @@ def _treatment_limitation(data: PlanPrint) -> str:
     return "Nej"
 
 
+def _child_voice(data: PlanPrint, st: dict[str, ParagraphStyle]) -> list[Flowable]:
+    """The child's words (or that the child did not want to say anything — a valid answer),
+    how the child was asked, how the views were weighed, and the återkoppling (seed 002 §4)."""
+    voice = data.voice
+    if voice.words:
+        words: Flowable = Para(esc(voice.words), st["body"])
+    elif voice.silent:
+        words = Para(f"{SILENT_LABEL} den här gången. {SILENT_IS_VALID}", st["body"])
+    else:
+        words = Para("Inte ifyllt.", st["empty"])
+    feedback = data.feedback
+    told = (f"{esc(feedback.told_by)}, {iso_date(feedback.told_on)}" if feedback is not None
+            else "Inte gjord än")
+    return [words, Spacer(1, 1.5 * mm), _key_values([
+        ("Så frågade vi barnet", esc(voice.ways_text()) or "Inte ifyllt"),
+        ("Så vägde vi in barnets åsikter", esc(voice.weighing) or "Inte ifyllt"),
+        ("Återkoppling till barnet", told),
+    ], st)]
+
+
 def _signature_cell(title: str, name: str, st: dict[str, ParagraphStyle]) -> list[Flowable]:
     def line(height: float) -> Table:
         return Table([[""]], colWidths=[78 * mm], rowHeights=[height],
@@ -320,8 +341,8 @@ def staff_story(data: PlanPrint) -> list[Flowable]:
         *_section("Det här är viktigt för mig", [_text_or_empty(plan.what_matters, st)], st),
         *_section("Det här klarar jag själv", [_text_or_empty(plan.can_do_self, st)], st),
     ]
-    if data.child or plan.child_views.strip():
-        flow += _section("Barnets egna synpunkter", [_text_or_empty(plan.child_views, st)], st)
+    if data.child or not data.voice.is_empty:
+        flow += _section("Barnets egna ord", _child_voice(data, st), st)
     flow += _section("Huvudmål", [_text_or_empty(plan.main_goal, st)], st)
     goals: list[Flowable] = [Para(esc(g), st["item"], bulletText=f"{n}.")
                              for n, g in enumerate(view.sub_goals, 1)]

@@ -292,7 +292,7 @@ def fill_demo(*, cases: int, seed: int = 1, today: dt.date | None = None) -> int
         _needs_and_consents(rng, case_ids, details, today=today, principals=[
             p.id for p in Principal.select().order_by(Principal.id)])
         made = build_showcase(count=showcase, today=today, rng=rng,
-                              person_ids=person_ids[::-1])
+                              person_ids=person_ids[::-1], spare_numbers=numbers[person_count:])
         evaluate_held_meetings(rng, today=today)
         protect_one()
     analyze()  # 100,000 new cases: plan the first search with statistics, not guesses

@@ -1,30 +1,44 @@
 """A handful of demo cases taken through the real flow — need, consent, kallelse, meeting,
 plan, approvals, closure — with the same core functions the app uses, so every screen has
 something true to show: meetings with answers, messages waiting for kvittens, plans in each
-state, a contact directory. The bulk of `sipdesk.demo` stays fast and simple; these few are
+state, a contact directory, and a child's SIP with the child's own words and the school
+(`child_voice_and_school_case`). The bulk of `sipdesk.demo` stays fast and simple; these few are
 made one step at a time."""
 
 from __future__ import annotations
 
 import datetime as dt
 import random
+from collections.abc import Sequence
 
-from sipdesk.casework import consent, contacts, lifecycle
+from sipdesk.casework import consent, contacts, lifecycle, people
 from sipdesk.casework.contacts import EntryKind, OrganisationKind
 from sipdesk.casework.lifecycle import ClosureReason, NeedInput, NoticedBy
 from sipdesk.desk import cases
 from sipdesk.meetings import evaluation, invitation, meeting
 from sipdesk.meetings.invitation import InvitationDraft, ParticipantInput, ParticipantKind
 from sipdesk.messages import messaging
-from sipdesk.plans import plan
+from sipdesk.plans import child_voice, plan
 from sipdesk.rules.workdays import add_workdays, workday_on_or_after
-from sipdesk.storage.models import CaseStatus, Law, Person, Principal, PrincipalKind, User
+from sipdesk.storage.models import (
+    Case,
+    CaseStatus,
+    ContactKind,
+    Law,
+    Person,
+    Principal,
+    PrincipalKind,
+    User,
+)
 
 S = CaseStatus
 # The order in which showcase cases are made; a small demo gets the first few.
 SHOWCASE = (S.INVITED, S.DOCUMENTATION, S.FOLLOW_UP_PLANNED, S.MEETING_HELD, S.INVITED,
             S.PLAN_APPROVED, S.MEETING_CANCELLED, S.CLOSED, S.DOCUMENTATION, S.FOLLOW_UP_PLANNED,
             S.INVITED, S.MEETING_HELD)
+# The showcase case made as a child's SIP instead (`child_voice_and_school_case`): its plan is
+# approved with a follow-up date, like the adult's it replaces.
+CHILD_SHOWCASE_INDEX = 9
 PAST_TIME = dt.time(13, 0)  # meetings already held were in the afternoon
 NEEDS = (
     ("Jag vill bo kvar hemma men är rädd att ramla i duschen.",
@@ -59,8 +73,9 @@ def _directory(admin: User) -> dict[str, contacts.Contact]:
 
 
 def build_showcase(*, count: int, today: dt.date, rng: random.Random,
-                   person_ids: list[int]) -> int:
-    """Make `count` cases (at most len(SHOWCASE)) through the real flow; returns how many."""
+                   person_ids: list[int], spare_numbers: Sequence[str] = ()) -> int:
+    """Make `count` cases (at most len(SHOWCASE)) through the real flow; returns how many.
+    `spare_numbers`: Skatteverket test numbers no demo person has (for the child's SIP)."""
     users = {u.login: u for u in User.select()}
     officer, manager, nurse = users["anna.berg"], users["maria.holm"], users["per.nord"]
     directory = _directory(users["admin"])
@@ -74,6 +89,12 @@ def build_showcase(*, count: int, today: dt.date, rng: random.Random,
     person_ids = adults or person_ids
     made = 0
     for index, target in enumerate(SHOWCASE[:count]):
+        if index == CHILD_SHOWCASE_INDEX:
+            child_voice_and_school_case(today=today, officer=officer, manager=manager,
+                                        nurse=nurse, admin=users["admin"], index=index,
+                                        spare_numbers=spare_numbers)
+            made += 1
+            continue
         coordinator = officer if index % 3 else users["karl.lind"]
         person = Person.get_by_id(person_ids[index % len(person_ids)])
         case = cases.create_case(coordinator, person=person, today=today)
@@ -189,3 +210,110 @@ def _write_plan(version: plan.PlanVersion, *, coordinator: User, manager: User, 
         plan.mark_part_finished(actor, version, principal.id)
     for actor, principal in ((manager, kommun), (nurse, region)):
         plan.approve(actor, plan.get_version(version.id), principal.id)
+
+
+# ---- a child's SIP: the child's own words and the school (seed 002) --------------------------
+
+CHILD_WORDS = "Jag vill vila efter lunchen. Jag vill inte byta skola, för där är min kompis Ella."
+CHILD_WEIGHING = ("{name} är nio år och berättar tydligt vad som är jobbigt. Vilan efter lunch "
+                  "blev en insats i skolan; att byta skola är inte aktuellt.")
+
+
+def child_voice_and_school_case(*, today: dt.date, officer: User, manager: User, nurse: User,
+                                admin: User, index: int, spare_numbers: Sequence[str] = ()
+                                ) -> Case:
+    """One child's SIP through the real flow (seed 002): a nine-year-old (a Skatteverket test
+    number no one else in the demo has) with two guardians who consented; the school invited
+    beside the municipality and the region (the school a principal of kind other, under the
+    school law); the meeting held; the plan with the child's own words — asked before the
+    meeting with pictures and at the meeting — weighed by age and maturity, the school's part
+    written by the coordinator, approved by all. The återkoppling to the child is left to do,
+    so Att göra and Planen have it to show. The child gets one of `spare_numbers` born nine
+    years ago; when there is none, a child of the bulk data of that age is taken."""
+    kommun = Principal.get(Principal.name == "Exempelby kommun")
+    region = Principal.get(Principal.name == "Region Exempelland")
+    born = str(today.year - 9)
+    of_that_year = Person.select().where(Person.personal_number.startswith(born))
+    number = next((n for n in spare_numbers if n.startswith(born)), None)
+    if number is not None:
+        child = people.create_person(people.PersonInput(
+            number, "Lo", "Ung", address="Skolgatan 3", postal_code="123 45",
+            city="Exempelby", picture_support=True), actor=officer)
+    else:  # a demo of more cases than test numbers has used them all: a child of the bulk
+        child = of_that_year.order_by(Person.id).get()
+    guardians = [people.add_contact(child, actor=officer, kind=ContactKind.GUARDIAN,
+                                    name=f"{first} {child.last_name}", relation=relation,
+                                    phone=phone, address="Skolgatan 3, 123 45 Exempelby")
+                 for first, relation, phone in (("Karin", "Mamma", "070-111 22 01"),
+                                                ("Olle", "Pappa", "070-111 22 02"))]
+    school_principal = contacts.ensure_principal("Exempelby kommun, utbildningsförvaltningen",
+                                                 PrincipalKind.OTHER)
+    school = contacts.add_organisation(admin, name="Exempelskolan", principal=school_principal,
+                                       kind=OrganisationKind.SCHOOL, law=Law.SCHOOL,
+                                       phone="0000-55 55 55",
+                                       address="Skolvägen 1, 123 45 Exempelby")
+    teacher = contacts.add_contact(admin, school, name="Sara Lind", role="Mentor",
+                                   phone="0000-55 55 56")
+    case = cases.create_case(officer, person=child, today=today)
+    question = (f"Hur kan skolan, vårdcentralen och kommunen hjälpa {child.first_name} att orka "
+                "hela skoldagen?")
+    lifecycle.register_need(officer, case, NeedInput(
+        NoticedBy.STAFF, today - dt.timedelta(days=40),
+        f"{child.first_name} är trött i skolan och har ont i magen på morgnarna.", question,
+        noticed_by_name="Sara Lind, mentor på Exempelskolan"), today=today)
+    consent.register_consent(officer, case, consent.ConsentInput(
+        kind=consent.ConsentKind.ORAL, given_on=today - dt.timedelta(days=35), covers=question,
+        principals=[kommun, region, school_principal], guardians=guardians), today=today)
+    starts = dt.datetime.combine(add_workdays(today, -(2 + index)), PAST_TIME)
+    current = starts - dt.timedelta(days=20)
+    draft = InvitationDraft(
+        purpose=question, participants=[
+            ParticipantInput(ParticipantKind.PERSON, child.full_name),
+            ParticipantInput.from_directory(contacts.entry(EntryKind.USER, manager.id)),
+            ParticipantInput.from_directory(contacts.entry(EntryKind.USER, nurse.id)),
+            ParticipantInput.from_directory(contacts.entry(EntryKind.CONTACT, teacher.id)),
+        ], starts_at=starts, staff_meeting_at=invitation.default_staff_meeting(starts, current),
+        staff_meeting_place="Teams", place="Exempelskolan, Skolvägen 1",
+        place_reason=f"{child.first_name} vill hellre träffas i skolan och känner sig trygg där.")
+    held = invitation.send_invitation(officer, case, draft, current=current)
+    meeting.mark_held(officer, held, {p.id: True for p in invitation.participants_of(held)},
+                      current=dt.datetime.combine(today, dt.time(8, 0)))
+    version = plan.start_documentation(officer, invitation.Meeting.get_by_id(held.id))
+    follow_up = workday_on_or_after(version.meeting_date + dt.timedelta(days=120))
+    plan.update_fields(officer, version, {
+        "current_situation": ("", f"{child.first_name} är trött i skolan och har ont i magen "
+                                  "på morgnarna."),
+        "what_matters": ("", "Att få vara kvar i klassen med Ella."),
+        "child_views": ("", CHILD_WORDS),
+        "child_asked": ("", child_voice.asked_text([child_voice.AskedWay.BEFORE,
+                                                    child_voice.AskedWay.AT_MEETING,
+                                                    child_voice.AskedWay.PICTURES])),
+        "child_weighing": ("", CHILD_WEIGHING.format(name=child.first_name)),
+        "main_goal": ("", f"Att {child.first_name} orkar hela skoldagen och känner sig trygg."),
+        "follow_up_date": (None, follow_up),
+        "follow_up_by": ("", officer.full_name),
+    })
+    school_part = plan.InterventionInput(
+        principal_id=school_principal.id, unit="Exempelskolan",
+        what="En lugn plats att vila på efter lunchen", responsible="Sara Lind",
+        how_often="Varje skoldag", starts_on=version.meeting_date)
+    for actor, item in (
+            (manager, plan.InterventionInput(
+                principal_id=kommun.id, unit="Hemtjänst Norr",
+                what="Stödfamilj en helg i månaden", responsible=manager.full_name,
+                how_often="En helg i månaden")),
+            (nurse, plan.InterventionInput(
+                principal_id=region.id, unit="Vårdcentralen Exempelby",
+                what="Undersöker magen och pratar med skolsköterskan",
+                responsible=nurse.full_name, how_often="Varannan vecka")),
+            (officer, school_part)):  # the school has no account: the coordinator writes it
+        plan.save_intervention(actor, version, item)
+    plan.set_other_actions(officer, version, [
+        ("Mamma och pappa", f"Följer {child.first_name} till skolan och pratar om dagen",
+         "Varje dag")])
+    parts = ((manager, kommun), (nurse, region), (officer, school_principal))
+    for actor, principal in parts:
+        plan.mark_part_finished(actor, version, principal.id)
+    for actor, principal in parts:
+        plan.approve(actor, plan.get_version(version.id), principal.id)
+    return cases.get_case(case.id)

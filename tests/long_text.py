@@ -82,6 +82,7 @@ def plan_case() -> PlanVersion:
 
 PLAN_TEXTS = (PlanVersion.chair, PlanVersion.adjusted_with, PlanVersion.current_situation,
               PlanVersion.what_matters, PlanVersion.can_do_self, PlanVersion.child_views,
+              PlanVersion.child_trusted, PlanVersion.child_weighing,
               PlanVersion.main_goal, PlanVersion.coordinator_contact,
               PlanVersion.treatment_limitation_ref, PlanVersion.follow_up_by,
               PlanVersion.follow_up_skipped_reason)

@@ -27,7 +27,10 @@ class OrganisationKind(LabelledEnum):
     HOSPITAL = "hospital"
     MUNICIPAL_CARE = "municipal_care"
     SOCIAL_SERVICES = "social_services"
+    # Under the school law, a principal of kind "other" (sipdesk.meetings.school.SCHOOL_KINDS).
     SCHOOL = "school"
+    PRESCHOOL = "preschool"
+    STUDENT_HEALTH = "student_health"  # elevhälsan
     INTERPRETER = "interpreter"  # tolkförmedling
     OTHER = "other"
 
@@ -37,6 +40,8 @@ class OrganisationKind(LabelledEnum):
         "municipal_care": "Kommunal vård och omsorg",
         "social_services": "Socialtjänst",
         "school": "Skola",
+        "preschool": "Förskola",
+        "student_health": "Elevhälsa",
         "interpreter": "Tolkförmedling",
         "other": "Annan",
     }

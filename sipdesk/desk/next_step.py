@@ -8,7 +8,7 @@ which lifecycle action takes it, and the case's next date with what that date is
 - möte hållet / dokumentation pågår: the plan, due two working days after the meeting (or after
   a reopening); that deadline;
 - plan godkänd / uppföljning planerad: the follow-up kallelse; the follow-up date of the latest
-  approved version;
+  approved version — for a child, first the återkoppling to the child until it is recorded;
 - ended (avslutat, avböjt, SIP blev inte av): nothing, and no date.
 
 `Case.next_date` (the case list's "Nästa datum") holds the same date: the use cases that move
@@ -21,13 +21,13 @@ the case.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from sipdesk import clock
 from sipdesk.casework import consent, lifecycle
 from sipdesk.casework.lifecycle import Action
 from sipdesk.meetings import invitation
-from sipdesk.plans import plan
+from sipdesk.plans import child_voice, plan
 from sipdesk.rules.workdays import add_workdays
 from sipdesk.storage.models import Case, CaseStatus, ConsentBasis
 
@@ -151,7 +151,20 @@ def _documentation(case: Case, today: dt.date) -> NextStep:
                     Action.APPROVE_PLAN, deadline, "Planen ska vara klar")
 
 
+FEEDBACK_STEP = ("Berätta för barnet vad barnets röst betydde för planen, och skriv in "
+                 "återkopplingen under Planen.")
+
+
 def _approved(case: Case, today: dt.date) -> NextStep:
+    step = _approved_plan(case, today)
+    if child_voice.feedback_due(case_ids=[case.id]):  # seed 002: återkoppling to the child
+        head = "Planen är godkänd. "
+        rest = step.text[len(head):] if step.text.startswith(head) else step.text
+        return replace(step, text=f"{head}{FEEDBACK_STEP} {rest}")
+    return step
+
+
+def _approved_plan(case: Case, today: dt.date) -> NextStep:
     latest = plan.latest_version(case)
     day = latest.follow_up_date if latest is not None else None
     if day is None:

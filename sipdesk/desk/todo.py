@@ -5,7 +5,9 @@ N working days (setting `reminder_workdays`, default 2); consents lapsing within
 cases I coordinate; for meetings I called: invitations without answers and letters or calls not
 done; meetings in the next 7 days I take part in; deviations to handle (unit managers); plans
 being documented that I take part in or coordinate, with their deadline (two working days after
-the meeting, red when passed); follow-ups due within 30 days on cases I coordinate; a wizard or
+the meeting, red when passed); follow-ups due within 30 days on cases I coordinate; the
+återkoppling to a child (who told the child what their voice meant for the plan) on an approved
+plan of a case I coordinate, until it is recorded (seed 002, `plans.child_voice`); a wizard or
 dialog I left unfinished — closed, crashed or killed — whose draft waits to be taken up again.
 Each row says what, which case, since when, and where to go.
 
@@ -33,7 +35,7 @@ from sipdesk.meetings.invitation import Answer, Meeting, MeetingStatus, Particip
 from sipdesk.meetings.meeting import end_kvittens_of_passed_meetings, open_deviations_for
 from sipdesk.messages import messaging
 from sipdesk.messages.messaging import Message, Receipt
-from sipdesk.plans import plan
+from sipdesk.plans import child_voice, plan
 from sipdesk.plans.plan import FOLLOW_UP_WARN_DAYS, PlanParticipant, PlanVersion, PrincipalPart
 from sipdesk.rules.workdays import add_workdays
 from sipdesk.storage.models import Case, CaseStatus, ConsentBasis, User
@@ -234,6 +236,18 @@ def plan_rows(user: User, *, today: dt.date) -> list[TodoRow]:
     return rows
 
 
+FEEDBACK_TODO = "Återkoppla till barnet: berätta vad barnets röst betydde för planen"
+
+
+def child_feedback_rows(user: User) -> list[TodoRow]:
+    """Seed 002: after the meeting the child is told what their voice meant for the plan. The
+    coordinator is reminded from the day the plan is approved until it is recorded."""
+    return [TodoRow(FEEDBACK_TODO, due.case_id, due.case_number, due.since, Target.CASE_PLAN,
+                    due.case_id, detail=f"Plan version {due.plan_number}: skriv in vem som "
+                                        "berättade för barnet, och när.")
+            for due in child_voice.feedback_due(coordinator=user)]
+
+
 # What each wizard's draft is called in Att göra, and where the row leads (the wizard or dialog
 # there offers the draft back when it opens).
 DRAFT_ROWS = {
@@ -272,6 +286,7 @@ def todo_for(user: User, *, today: dt.date | None = None) -> list[TodoRow]:
             *meeting_rows(user, today=today),
             *deviation_rows(user),
             *plan_rows(user, today=today),
+            *child_feedback_rows(user),
             *reapproval_rows(user),
             *draft_rows(user)]
     return sorted(_visible_only(user, rows), key=lambda r: (r.since, r.case_number))

@@ -22,6 +22,7 @@ from sipdesk.accounts.audit import AuditAction
 from sipdesk.casework import lifecycle, protected
 from sipdesk.casework.lifecycle import Action
 from sipdesk.errors import ValidationError
+from sipdesk.meetings import school
 from sipdesk.meetings.invitation_draft import (
     HOME,
     MAX_MINUTES,
@@ -160,18 +161,24 @@ def send_invitation(actor: User, case: Case, draft: InvitationDraft, *,
     problem = lifecycle.check(case, Action.INVITE, today=(current or now()).date())
     if problem:
         raise ValidationError(problem, field="status")
-    result = check_all(case, draft, current=current)
-    if result.problems:
-        name, message = next(iter(result.problems.items()))
-        raise ValidationError(message, field=name)
-    assert draft.starts_at is not None
-    place, at_home = place_of(case, draft)
     participants = list(draft.participants)
     if not any(p.user_id == actor.id for p in participants):
         # The convener takes part: for attendance, deviations and the plan's author.
         from sipdesk.casework.contacts import EntryKind, entry
 
         participants.append(ParticipantInput.from_directory(entry(EntryKind.USER, actor.id)))
+    # A school that convenes takes part too: with only one principal beside it, it is not a
+    # SIP (seed 002 §3.1) — also when the school's convener left themselves out of the list.
+    refused = school.not_a_sip([p for p in participants
+                                if p.kind is ParticipantKind.PROFESSIONAL])
+    if refused is not None:
+        raise ValidationError(refused.message, field="participants")
+    result = check_all(case, draft, current=current)
+    if result.problems:
+        name, message = next(iter(result.problems.items()))
+        raise ValidationError(message, field=name)
+    assert draft.starts_at is not None
+    place, at_home = place_of(case, draft)
     with database.atomic():
         meeting = Meeting.create(
             case=case, follow_up=draft.follow_up, purpose=draft.purpose.strip(),

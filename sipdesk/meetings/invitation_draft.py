@@ -14,6 +14,7 @@ from typing import Any
 
 from sipdesk.casework.consent import active_consent, principals_of
 from sipdesk.casework.contacts import DirectoryEntry
+from sipdesk.meetings import school
 from sipdesk.meetings.meeting_times import is_short_notice, time_warnings
 from sipdesk.storage.limits import text_problems
 from sipdesk.storage.meeting_records import (
@@ -166,7 +167,7 @@ def check_participants(case: Case, draft: InvitationDraft, *,
     result = Check()
     pros = [p for p in draft.participants if p.kind is ParticipantKind.PROFESSIONAL]
     laws = {p.law for p in pros}
-    kinds = {p.principal_kind for p in pros}
+    kinds = school.sip_principal_kinds(pros)  # a school counts as neither (seed 002 §3.1)
     missing = []
     if Law.HSL not in laws:
         missing.append("någon från hälso- och sjukvården (HSL)")
@@ -176,7 +177,10 @@ def check_participants(case: Case, draft: InvitationDraft, *,
         missing.append("någon från regionen")
     if PrincipalKind.MUNICIPALITY not in kinds:
         missing.append("någon från kommunen")
-    if missing:
+    refused = school.not_a_sip(pros)
+    if refused is not None:  # the school and one principal: another meeting form (seed 002)
+        result.problems["participants"] = refused.message
+    elif missing:
         result.problems["participants"] = (
             "En SIP behöver " + ", ".join(missing[:-1])
             + (" och " if len(missing) > 1 else "") + missing[-1] + ".")

@@ -28,6 +28,7 @@ from sipdesk.accounts.audit import AuditAction
 from sipdesk.casework import lifecycle
 from sipdesk.casework.lifecycle import Action
 from sipdesk.errors import ConflictError, FieldConflict, PermissionDenied, ValidationError
+from sipdesk.plans.child_voice import asked_problem
 from sipdesk.plans.plan_approval import (
     approval_requested_at,
     approve,
@@ -267,7 +268,7 @@ def _copy_from(previous: PlanVersion, plan: PlanVersion, actor: User) -> None:
     # Not the follow-up date: it was the date of the meeting now held, and the new version
     # sets its own (the case's next date becomes it on approval, next_step.next_step).
     texts = {name: getattr(previous, name) for name in SHARED_FIELDS
-             if name not in ("chair", "adjusted_with", "follow_up_date")}
+             if name not in ("chair", "adjusted_with", "follow_up_date", *_ASKED_EACH_MEETING)}
     PlanVersion.update(**texts).where(PlanVersion.id == plan.id).execute()
     for goal in SubGoal.select().where(SubGoal.plan == previous):
         SubGoal.create(plan=plan, text=goal.text, position=goal.position)
@@ -288,9 +289,14 @@ def _copy_from(previous: PlanVersion, plan: PlanVersion, actor: User) -> None:
 
 SHARED_FIELDS = (
     "chair", "adjusted_with", "current_situation", "what_matters", "can_do_self", "child_views",
+    "child_silent", "child_asked", "child_trusted", "child_weighing",
     "main_goal", "others_none", "overall_principal", "coordinator_contact",
     "treatment_limitation", "treatment_limitation_ref", "follow_up_date", "follow_up_by",
 )
+# Not carried into a follow-up: the child is asked again at every meeting, and what the child
+# said then stays in the version of that meeting (seed 002 §4).
+_ASKED_EACH_MEETING = ("child_views", "child_silent", "child_asked", "child_trusted",
+                       "child_weighing")
 
 
 _column = {"overall_principal": "overall_principal_id"}
@@ -306,6 +312,8 @@ def update_fields(actor: User, plan: PlanVersion, changes: dict[str, tuple[Any, 
         raise ValueError(f"not shared plan fields: {sorted(unknown)}")
     check_texts(PlanVersion, {name: new for name, (_old, new) in changes.items()})
     check_comparable(PlanVersion, {name: old for name, (old, _new) in changes.items()})
+    if "child_asked" in changes and asked_problem(changes["child_asked"][1]):
+        raise ValidationError(str(asked_problem(changes["child_asked"][1])), field="child_asked")
     if "treatment_limitation_ref" in changes:
         _check_treatment_reference(changes["treatment_limitation_ref"][1])
     if "follow_up_date" in changes and changes["follow_up_date"][1] is not None:

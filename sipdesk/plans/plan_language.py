@@ -26,7 +26,7 @@ class PlainLanguageHint:
 # Where each text meant for the person is, in the words the forms use.
 TEXT_PLACES = {
     "current_situation": "Min nuvarande situation", "what_matters": "Det här är viktigt för mig",
-    "can_do_self": "Det här klarar jag själv", "child_views": "Barnets egna synpunkter",
+    "can_do_self": "Det här klarar jag själv", "child_views": "Barnets egna ord",
     "main_goal": "Huvudmål", "sub_goals": "Delmål", "interventions": "Insatser",
     "others": "Åtgärder av andra",
 }

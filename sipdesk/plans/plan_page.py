@@ -17,9 +17,10 @@ from dataclasses import dataclass, field
 from peewee import JOIN
 
 from sipdesk.accounts.access import require_can_see
-from sipdesk.plans import plan
+from sipdesk.plans import child_voice, plan
+from sipdesk.plans.child_voice import ChildFeedback
 from sipdesk.plans.plan import PlanVersion, PrincipalPart, VersionChange
-from sipdesk.storage.models import Case, Principal, User
+from sipdesk.storage.models import Case, Person, Principal, User
 
 
 @dataclass(frozen=True)
@@ -34,6 +35,10 @@ class PlanPage:
     approval_problems: list[str]  # what stops approving the latest version
     overdue: bool = False  # the latest version's documentation is late (plan.is_overdue)
     unclear_words: list[str] = field(default_factory=list)  # plan.plain_language_warnings
+    # The versions of a child's plan (under 18 on the meeting day) and their återkoppling to
+    # the child, where recorded (sipdesk.plans.child_voice).
+    child_versions: frozenset[int] = frozenset()
+    feedback: dict[int, ChildFeedback] = field(default_factory=dict)
 
     @property
     def latest(self) -> PlanVersion | None:
@@ -82,7 +87,12 @@ def plan_page(user: User, case: Case, today: dt.date) -> PlanPage:
         written = {i.principal_id for i in plan.interventions(latest)}
         requested = plan.approval_requested_at(latest)
         problems = plan.approval_problems(latest)
+    person = Person.get_by_id(case.person_id)
+    children = frozenset(v.id for v in versions if child_voice.is_child_plan(v, person))
+    feedback = {row.plan_id: row for row in ChildFeedback.select().where(
+        ChildFeedback.plan.in_(list(children)))} if children else {}
     return PlanPage(versions, parts, changes,
                     can_start=plan.meeting_to_document(case) is not None, mine=mine,
                     written=written, requested_at=requested, approval_problems=problems,
-                    overdue=overdue, unclear_words=unclear)
+                    overdue=overdue, unclear_words=unclear, child_versions=children,
+                    feedback=feedback)

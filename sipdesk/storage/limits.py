@@ -59,6 +59,7 @@ LABELS = {
     "coordinator_contact": "Kontaktuppgiften", "treatment_limitation_ref": "Hänvisningen",
     "main_goal": "Huvudmålet", "current_situation": "Texten", "contact": "Kontaktuppgiften",
     "respondent_name": "Namnet",
+    "told_by": "Namnet", "child_trusted": "Namnet",
 }
 
 # Never storable: C0 and C1 control characters (NUL among them), DEL, lone surrogates.

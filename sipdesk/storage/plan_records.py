@@ -53,7 +53,14 @@ class PlanVersion(BaseModel):
     current_situation = pw.TextField(default="")  # "Min nuvarande situation", own words
     what_matters = pw.TextField(default="")
     can_do_self = pw.TextField(default="")
-    child_views = pw.TextField(default="")  # the child's own views (seed 002)
+    # The child's voice (seed 002 §4; sipdesk.plans.child_voice): the child's own words, that
+    # the child did not want to say anything (a valid answer), how the child was asked (the
+    # ways, comma-separated), whom the child trusts, how the views were weighed (migration 19).
+    child_views = pw.TextField(default="")
+    child_silent = pw.BooleanField(default=False)
+    child_asked = pw.CharField(max_length=100, default="")
+    child_trusted = pw.CharField(max_length=200, default="")
+    child_weighing = pw.TextField(default="")
     main_goal = pw.TextField(default="")
     others_none = pw.BooleanField(default=False)  # explicit "inga" actions by others
     overall_principal = pw.ForeignKeyField(Principal, null=True, on_delete="RESTRICT")

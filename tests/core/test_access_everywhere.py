@@ -31,7 +31,7 @@ from sipdesk.desk import case_forms, case_page, cases, message_page
 from sipdesk.errors import PermissionDenied
 from sipdesk.meetings import convene, evaluation, invitation, invitation_start, meeting
 from sipdesk.messages import messaging
-from sipdesk.plans import plan, plan_documentation, plan_page, plan_rules
+from sipdesk.plans import child_voice, plan, plan_documentation, plan_page, plan_rules
 from sipdesk.storage.models import PrincipalKind, Protection, Role
 from tests.factories import PNR_OTHER, make_person, make_unit, make_user
 from tests.plan_scenarios import clone_plan, fill, plan_world
@@ -158,6 +158,9 @@ REFUSED: dict[str, Call] = {
     "plan_approval.reopen": lambda w: plan.reopen(w["outsider"], w["plan"], reason="Fel"),
     "plan_followup.skip_follow_up": lambda w: plan.skip_follow_up(w["outsider"], w["plan"],
                                                                   reason="Flyttar"),
+    "child_voice.record_feedback": lambda w: child_voice.record_feedback(
+        w["outsider"], w["plan"], child_voice.FeedbackInput(told_by="Olle Utanför",
+                                                            told_on=MEETING.date())),
     "plan_page.plan_page": lambda w: plan_page.plan_page(w["outsider"], w["case"],
                                                          clock.today()),
     "plan_documentation.documentation_view": lambda w: plan_documentation.documentation_view(
@@ -206,6 +209,7 @@ NOT_ABOUT_ONE_CASE: dict[str, str] = {
     "evaluation.evaluation_summary": "statistics over many cases: filtered by "
                                      "access.visible_cases",
     "todo.plan_rows": "Att göra: filtered by access.visible_case_ids",
+    "todo.child_feedback_rows": "Att göra: filtered by access.visible_case_ids",
     "todo.todo_for": "Att göra: filtered by access.visible_case_ids",
     "todo.cases_waiting_for": "the user's own receipts, case ids for the case list",
     "todo.draft_rows": "the user's own drafts",

@@ -49,6 +49,7 @@ RELEASED = {
         "594a112024e0a8d403ceb780e7934a6a9fae19b80e7ae3eae8575752990d7a26",
     "0018_meeting_evaluation.py":
         "d20bebacd0cbf26c475d397cc62e1abf02d64870a3722bc451d32936e7236a14",
+    "0019_child_voice.py": "697250f697b997204527e5e7a5a9a40be84615f066f7b51658b66209c8a2ac71",
 }
 
 

@@ -56,7 +56,8 @@ BY_CASE_ID = ("need_record", "consent", "harm_assessment", "case_status_change",
               "meeting", "plan_version")
 BY_MEETING = ("participant", "deviation", "mobile_team_check", "staff_meeting_record",
               "status_survey", "meeting_evaluation")
-BY_PLAN = ("plan_participant", "sub_goal", "other_action", "intervention", "principal_part")
+BY_PLAN = ("plan_participant", "sub_goal", "other_action", "intervention", "principal_part",
+           "child_feedback")
 CASE_OF: dict[str, str] = {
     "sip_case": "SELECT id, id FROM sip_case",
     "person": "SELECT p.id, c.id FROM person p JOIN sip_case c ON c.person_id = p.id",

@@ -255,7 +255,8 @@ def plan_texts(w: dict[str, Any], data: st.DataObject) -> object:
     officer, version = w["officer"], w["plan"]
     name = data.draw(st.sampled_from([
         "chair", "adjusted_with", "current_situation", "what_matters", "can_do_self",
-        "child_views", "main_goal", "coordinator_contact", "treatment_limitation_ref",
+        "child_views", "child_trusted", "child_weighing", "main_goal", "coordinator_contact",
+        "treatment_limitation_ref",
         "follow_up_by", "follow_up_date", "sub_goals", "others", "skip_follow_up"]))
     if name == "follow_up_date":
         return plan.update_fields(officer, version, {name: (None, data.draw(dates))})

@@ -173,11 +173,12 @@ def test_treatment_limitation_is_only_yes_no_or_not_applicable(
 
 
 def test_the_childs_own_views_have_their_heading(world: dict) -> None:
-    """Seed 002: the child's own views are recorded — and printed."""
+    """Seed 002: the child's own words are recorded — and printed (here on an adult's plan, where
+    they were written all the same; tests/reports/test_child_paper.py prints a child's)."""
     p = fill(world)
-    assert "Barnets egna synpunkter" not in "\n".join(page_texts(render(p.id)))
+    assert "Barnets egna ord" not in "\n".join(page_texts(render(p.id)))
     plan.update_fields(world["officer"], p, {"child_views": ("", "Jag vill spela fotboll.")})
-    assert "Barnets egna synpunkter\nJag vill spela fotboll." in "\n".join(
+    assert "Barnets egna ord\nJag vill spela fotboll." in "\n".join(
         page_texts(render(p.id)))
 
 

@@ -109,7 +109,8 @@ def test_a_page_stays_with_its_required_field_empty_and_moves_on_when_filled(
         qtbot.mouseClick(wizard.page(page_id).quick_buttons[0], Qt.MouseButton.LeftButton)
     assert error.isHidden()  # being fixed: the message goes
     press(qtbot, wizard, how, field)
-    assert wizard.currentId() == page_id + 1
+    ids = wizard.pageIds()  # an adult's wizard has no page for a child between
+    assert wizard.currentId() == ids[ids.index(page_id) + 1]
     version = stored(plan_id)
     assert plan.required_field_problems(version).get(name) is None
     if page_id == W.FOLLOW_UP:

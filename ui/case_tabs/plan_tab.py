@@ -14,6 +14,8 @@ the chosen version's parts with who finished and approved them, and the plan's c
 - **Öppna igen…** (the coordinator, with a reason: all approvals are cleared), **Kalla till
   uppföljning…** (the kallelse wizard in follow-up mode, when installed), **Hoppa över
   uppföljning…** (with a reason).
+- **Återkoppling till barnet…** (a child's plan version, seed 002): who told the child what
+  their voice meant for the plan, and when; the parts' box says whether it is done.
 - **Skriv ut plan…** and **Skriv ut den enskildes exemplar…** (when the printed plan is
   installed): saved as PDF where the user chooses, named by case number and version only, made
   off the UI thread; the person's copy only once the version is approved.
@@ -44,10 +46,12 @@ from sipdesk.casework.lifecycle import READ_ONLY
 from sipdesk.desk.plan_commands import plan_commands
 from sipdesk.errors import SipError
 from sipdesk.plans import plan
+from sipdesk.plans.child_voice import ChildFeedback
 from sipdesk.plans.plan import PlanKind, PlanVersion, PrincipalPart
 from sipdesk.plans.plan_page import PlanPage, plan_page
 
 from .. import file_output, messages
+from ..dialogs.child_feedback import ChildFeedbackDialog
 from ..dialogs.plan_reason import ChoosePrincipalDialog, ReopenDialog, SkipFollowUpDialog
 from ..operations import Operation, report_failure
 from ..wizards.documentation import DocumentationWizard, deadline_text
@@ -70,6 +74,15 @@ from .plan_parts import (
 
 log = logging.getLogger("sipdesk.ui.plan_tab")
 T = TypeVar("T")
+
+
+def feedback_text(feedback: ChildFeedback | None) -> str:
+    """The återkoppling to the child as the parts' box says it."""
+    if feedback is None:
+        return ("Återkoppling till barnet: inte gjord än — berätta för barnet vad barnets röst "
+                "betydde för planen.")
+    return (f"Återkoppling till barnet: {feedback.told_by} berättade "
+            f"{format_date(feedback.told_on)}.")
 
 class PlanTab(CaseTab):
     title = "Planen"
@@ -100,6 +113,9 @@ class PlanTab(CaseTab):
         self.skip_button = make("Hoppa över uppföljning…", "plan_skip_follow_up")
         self.print_button = make("Skriv ut plan…", "plan_print")
         self.easy_button = make("Skriv ut den enskildes exemplar…", "plan_print_easy")
+        self.feedback_button = make("Återkoppling till barnet…", "plan_child_feedback")
+        self.feedback_button.setToolTip("Skriv in vem som berättade för barnet vad barnets "
+                                        "röst betydde för planen, och när")
         self.print_button.setShortcut("Ctrl+P")
         self.start_button.clicked.connect(self.start)
         self.wizard_button.clicked.connect(self.open_wizard)
@@ -111,6 +127,7 @@ class PlanTab(CaseTab):
         self.skip_button.clicked.connect(self.skip_follow_up)
         self.print_button.clicked.connect(lambda: self.print_plan(easy_read=False))
         self.easy_button.clicked.connect(lambda: self.print_plan(easy_read=True))
+        self.feedback_button.clicked.connect(self.child_feedback)
         self.has_kallelse = installed("ui.wizards.kallelse")
         self.has_printing = installed("reports.plan")
         self.follow_up_button.setVisible(self.has_kallelse)
@@ -124,7 +141,7 @@ class PlanTab(CaseTab):
         work.addStretch(1)
         later = QHBoxLayout()
         for found in (self.reopen_button, self.follow_up_button, self.skip_button,
-                      self.print_button, self.easy_button):
+                      self.feedback_button, self.print_button, self.easy_button):
             later.addWidget(found)
         later.addStretch(1)
         self.print_status = QLabel()
@@ -270,7 +287,11 @@ class PlanTab(CaseTab):
                          + (f", {version.follow_up_by}" if version.follow_up_by else ""))
         if version.follow_up_skipped_reason:
             lines.append(f"Uppföljningen hoppas över: {version.follow_up_skipped_reason}")
-        self.follow_up.setText("\n".join(lines) or "Inget datum för uppföljning ännu.")
+        if not lines:
+            lines.append("Inget datum för uppföljning ännu.")
+        if version.id in self.page.child_versions:
+            lines.append(feedback_text(self.page.feedback.get(version.id)))
+        self.follow_up.setText("\n".join(lines))
 
     def _selection_changed(self) -> None:
         rows = self.versions_table.selectionModel().selectedRows()
@@ -302,6 +323,12 @@ class PlanTab(CaseTab):
                              and (found is not self.follow_up_button or self.has_kallelse))
         for found in (self.print_button, self.easy_button):
             found.setVisible(selected is not None and self.has_printing)
+        # Seed 002: the child is told what their voice meant — for a child's plan version.
+        self.feedback_button.setVisible(selected is not None
+                                        and selected.id in self.page.child_versions)
+        set_state(self.feedback_button, not context.read_only, READ_ONLY,
+                  tip="Skriv in vem som berättade för barnet vad barnets röst betydde för "
+                      "planen, och när")
         if latest is None:
             return
         commands = plan_commands(self.page, user=context.user, case=context.case)
@@ -455,6 +482,15 @@ class PlanTab(CaseTab):
         latest = self.latest
         if latest is not None and SkipFollowUpDialog.ask(self, self.context.session,
                                                          latest) is not None:
+            self.changed.emit()
+
+    def child_feedback(self) -> None:
+        version = self.selected
+        if version is None or version.id not in self.page.child_versions:
+            return
+        if ChildFeedbackDialog.ask(self, self.context.session, version,
+                                   existing=self.page.feedback.get(version.id),
+                                   today=self.context.today) is not None:
             self.changed.emit()
 
     def call_follow_up(self) -> None:

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit, QWidget
 
 from sipdesk.casework import contacts
 from sipdesk.casework.contacts import Organisation, OrganisationKind
+from sipdesk.meetings import school
 from sipdesk.storage.models import Law, Principal, PrincipalKind, User
 
 from ..fields import limited
@@ -36,6 +37,8 @@ USUAL_LAW = {
     OrganisationKind.MUNICIPAL_CARE: Law.SOL,
     OrganisationKind.SOCIAL_SERVICES: Law.SOL,
     OrganisationKind.SCHOOL: Law.SCHOOL,
+    OrganisationKind.PRESCHOOL: Law.SCHOOL,
+    OrganisationKind.STUDENT_HEALTH: Law.SCHOOL,
     OrganisationKind.INTERPRETER: Law.OTHER,
     OrganisationKind.OTHER: Law.OTHER,
 }
@@ -140,9 +143,15 @@ class OrganisationDialog(FormDialog):
         self.revalidate()
 
     def _kind_changed(self, _index: int = 0) -> None:
+        kind = OrganisationKind(self.kind.currentData())
         if not self._law_chosen:
-            law = USUAL_LAW[OrganisationKind(self.kind.currentData())]
+            law = USUAL_LAW[kind]
             self.law.setCurrentIndex(self.law.findData(law.value))
+        if kind.value in school.SCHOOL_KINDS and self.principal_kind.isEnabled():
+            # A school is a principal of its own kind in a SIP: neither the municipality nor
+            # the region, whoever runs it (sipdesk.meetings.school).
+            self.principal_kind.setCurrentIndex(
+                self.principal_kind.findData(PrincipalKind.OTHER.value))
 
     def _law_picked(self, _index: int) -> None:
         self._law_chosen = True

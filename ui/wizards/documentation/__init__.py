@@ -2,7 +2,10 @@
 the child's voice): the plan of one meeting, written in the order of the meeting —
 
 1. Deltagare — name, initials, profession, organisation/principal and contact for everyone
-2. Den enskildes situation och mål — in the person's own words; for a child the child's views
+2. Den enskildes situation och mål — in the person's own words
+   For a child only (under 18 on the meeting day), a page of its own after it: Barnets egna
+   ord — the child's words, or "Barnet ville inte säga något" (a valid answer), how the child
+   was asked, how the views were weighed (`child.ChildVoicePage`); the pages after it count on
 3. Insatser per huvudman — each principal writes its own part (or "Vi gör inget")
 4. Andra och ansvar — actions by others (or "inga"), overall responsibility, the coordinator,
    treatment limitation (yes/no and a journal reference only)

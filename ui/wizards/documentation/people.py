@@ -152,13 +152,6 @@ class SituationPage(DocumentationPage):
             self.add_field(name, label, edit, plain_check=True)
             self.bind_text(name, edit)
             self.edits[name] = edit
-        if view.is_child:
-            edit = text_box("child_views", placeholder="Vad barnet själv vill och tycker")
-            self.add_field("child_views", "Barnets egna synpunkter", edit, plain_check=True,
-                       hint="Barnets åsikter väger olika beroende på ålder och mognad — skriv "
-                            "dem ändå.")
-            self.bind_text("child_views", edit)
-            self.edits["child_views"] = edit
         goal = text_box("main_goal", lines=2, placeholder="t.ex. ”Att kunna bo kvar hemma och "
                                                           "känna mig trygg”")
         self.add_field("main_goal", "Huvudmål *", goal, plain_check=True)

@@ -39,6 +39,7 @@ from ..documentation_saving import (
     plain,
 )
 from .actions import FollowUpPage, InterventionsPage, ResponsibilityPage
+from .child import ChildVoicePage
 from .common import DocumentationPage, deadline_text
 from .people import ParticipantsPage, SituationPage
 from .review import ReviewPage
@@ -48,7 +49,9 @@ from .review import ReviewPage
 class DocumentationWizard(QWizard):
     """Dokumentera planen: six pages, saved as the user goes."""
 
-    PARTICIPANTS, SITUATION, INTERVENTIONS, RESPONSIBILITY, FOLLOW_UP, REVIEW = range(6)
+    # CHILD is a page only for a child (`DocumentationView.is_child`), added once the plan is
+    # read; the ids keep the pages' order, so an adult's wizard just has no page 2.
+    PARTICIPANTS, SITUATION, CHILD, INTERVENTIONS, RESPONSIBILITY, FOLLOW_UP, REVIEW = range(7)
     changed = Signal()  # something was saved
 
     def __init__(self, session: Session, plan_id: int, *, today: dt.date | None = None,
@@ -88,7 +91,9 @@ class DocumentationWizard(QWizard):
         self.pages: list[DocumentationPage] = [
             ParticipantsPage(self), SituationPage(self), InterventionsPage(self),
             ResponsibilityPage(self), FollowUpPage(self), ReviewPage(self)]
-        for page_id, page in enumerate(self.pages):
+        ids = (self.PARTICIPANTS, self.SITUATION, self.INTERVENTIONS, self.RESPONSIBILITY,
+               self.FOLLOW_UP, self.REVIEW)
+        for page_id, page in zip(ids, self.pages, strict=True):
             page.setFinalPage(True)  # "Stäng" on every page: everything is saved already
             self.setPage(page_id, page)
         self.currentIdChanged.connect(self._page_changed)
@@ -208,6 +213,13 @@ class DocumentationWizard(QWizard):
         self.read_only = view.read_only
         self.setWindowTitle(f"Dokumentera planen — {view.case_number}, version "
                             f"{view.version.number}")
+        if view.is_child:  # "Barnets egna ord" after the situation (seed 002 §4)
+            child = ChildVoicePage(self)
+            child.setFinalPage(True)
+            self.setPage(self.CHILD, child)
+            after = next(i for i, p in enumerate(self.pages) if isinstance(p, SituationPage))
+            self.pages.insert(after + 1, child)
+        self._number_pages()
         for page in self.pages:
             page.build(view)
             page.set_read_only(self.read_only)
@@ -218,6 +230,12 @@ class DocumentationWizard(QWizard):
             if binding is not None:
                 value = binding.read()
                 label.check("\n".join(value) if isinstance(value, list) else str(value or ""))
+
+    def _number_pages(self) -> None:
+        """"2 av 6 · …" — or of 7, with a child's page."""
+        for number, page in enumerate(self.pages, 1):
+            name = page.title_text.split(" · ", 1)[-1]
+            page.setTitle(f"{number} av {len(self.pages)} · {name}")
 
     # ---- for the pages ----------------------------------------------------------------------
 
