@@ -252,6 +252,9 @@ NOT_ABOUT_ONE_CASE: dict[str, str] = {
     "people.search_persons": "a person, not a case; the actor only for the log",
     "register_extract.register_extract": "administrators only, a rule of its own "
                                          "(tests/core/test_register_extract.py)",
+    # Demo data, made on a new database through the checked use cases
+    "demo_showcase.child_voice_and_school_case": "demo data: builds a case through the "
+                                                 "checked use cases, acting as its own users",
 }
 
 
