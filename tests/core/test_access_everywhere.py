@@ -241,6 +241,15 @@ NOT_ABOUT_ONE_CASE: dict[str, str] = {
     "people.search_persons": "a person, not a case; the actor only for the log",
     "register_extract.register_extract": "administrators only, a rule of its own "
                                          "(tests/core/test_register_extract.py)",
+    # User administration (issue 12): administrators only, a rule of its own
+    # (tests/core/test_user_admin.py); about accounts, not cases.
+    "user_admin.is_administrator": "the rule itself: whether the user administers users",
+    "user_admin.users": "administrators only (user_admin), no case",
+    "user_admin.unit_choices": "administrators only (user_admin), no case",
+    "user_admin.add_user": "administrators only (user_admin), no case",
+    "user_admin.deactivate_user": "administrators only (user_admin), no case",
+    "user_admin.reactivate_user": "administrators only (user_admin), no case",
+    "user_admin.set_password": "administrators only (user_admin), no case",
 }
 
 
