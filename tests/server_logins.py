@@ -20,6 +20,8 @@ from dataclasses import dataclass, field
 import peewee
 import psycopg
 
+from sipdesk.accounts import auth
+from sipdesk.errors import AuthError
 from sipdesk.storage.db import DatabaseUrl, Engine, connect, database, parse_url
 from tests.conftest import PG_ADMIN_URL
 
@@ -115,3 +117,22 @@ def connected_as(owner: peewee.Database, url: DatabaseUrl, login: str) -> Iterat
     finally:
         database.close()
         database.initialize(owner)
+
+
+def logs_in(url: DatabaseUrl, login: str, password: str) -> bool:
+    """Whether `login` can log in with `password`: SQLite checks it itself; on PostgreSQL the
+    server must let the role in and hold this password for it, and the app must know them."""
+    if url.engine is Engine.SQLITE:
+        try:
+            auth.authenticate(login, password)
+        except AuthError:
+            return False
+        return True
+    held = on_server(url, login)
+    if held is None or not held.in_group or not connects(url, login):
+        return False
+    try:
+        auth.user_for_database_login(login)
+    except AuthError:
+        return False
+    return scram_matches(held.verifier, password)

@@ -98,6 +98,10 @@ FIELD_LABELS: dict[str, str] = {
     "follow_up_date": "Datum för uppföljning",
     "follow_up_by": "Vem följer upp",
     "follow_up_skipped_reason": "Skäl att hoppa över uppföljningen",
+    # user administration (sipdesk.accounts.user_admin)
+    "active": "Aktiv",
+    "role": "Roll",
+    "unit": "Enhet",
 }
 
 

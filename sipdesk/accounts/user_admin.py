@@ -55,6 +55,7 @@ COMMON_PASSWORDS = frozenset({
     "hemligt1", "hemligt123", "välkommen", "valkommen", "välkommen1", "valkommen1",
     "sipdesk1", "sipdesk123", "admin123", "administrator",
 })
+PASSWORDS_DIFFER = "Lösenorden är inte lika — skriv samma lösenord två gånger."
 WEAK_PASSWORD = ("Lösenordet är för lätt att gissa. Välj något längre och mindre vanligt — "
                  "gärna några ord i rad, t.ex. ”gul cykel vid sjön”.")
 
@@ -235,7 +236,7 @@ def new_user_problems(data: NewUser) -> dict[str, str]:
     if password:
         problems["password"] = password
     if data.password_repeat is not None and data.password != data.password_repeat:
-        problems["password_repeat"] = "Lösenorden är inte lika — skriv samma lösenord två gånger."
+        problems["password_repeat"] = PASSWORDS_DIFFER
     if data.email.strip() and "@" not in data.email:
         problems["email"] = "E-postadressen ser inte riktig ut."
     texts = text_problems(User, {"full_name": data.full_name, "initials": data.initials,
@@ -333,7 +334,7 @@ def set_password(actor: User | None, login: str, password: str,
     if problem:
         raise ValidationError(problem, field="password")
     if repeated is not None and repeated != password:
-        raise ValidationError("Lösenorden är inte lika — skriv samma lösenord två gånger.",
+        raise ValidationError(PASSWORDS_DIFFER,
                               field="password_repeat")
     with database.atomic():
         if login_roles.is_postgresql():

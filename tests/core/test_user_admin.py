@@ -22,7 +22,7 @@ import pytest
 from sipdesk.accounts import auth, user_admin
 from sipdesk.accounts.audit import AuditAction, AuditEntry
 from sipdesk.accounts.user_admin import ADMINISTRATORS_ONLY, NewUser
-from sipdesk.errors import AuthError, PermissionDenied, ValidationError
+from sipdesk.errors import PermissionDenied, ValidationError
 from sipdesk.storage.db import DatabaseUrl, Engine, database, engine_of
 from sipdesk.storage.models import Role, Unit, User
 from tests.factories import make_unit, make_user
@@ -31,8 +31,8 @@ from tests.server_logins import (
     connected_as,
     connects,
     login_roles_dropped,
+    logs_in,
     on_server,
-    scram_matches,
 )
 
 PASSWORD = "gul cykel vid sjön"
@@ -58,25 +58,6 @@ def _new(name: str, unit: Unit, **changes: object) -> NewUser:
     for name, value in changes.items():
         setattr(data, name, value)
     return data
-
-
-def logs_in(url: DatabaseUrl, login: str, password: str) -> bool:
-    """Whether `login` can log in with `password`: SQLite checks it itself; on PostgreSQL the
-    server must let the role in and hold this password for it, and the app must know them."""
-    if url.engine is Engine.SQLITE:
-        try:
-            auth.authenticate(login, password)
-        except AuthError:
-            return False
-        return True
-    held = on_server(url, login)
-    if held is None or not held.in_group or not connects(url, login):
-        return False
-    try:
-        auth.user_for_database_login(login)
-    except AuthError:
-        return False
-    return scram_matches(held.verifier, password)
 
 
 def _entries() -> list[AuditEntry]:
