@@ -47,8 +47,8 @@ RELEASED = {
         "3e1093eacee0729628ec370af4bf6c8f895c5158a090bdfea9251432d2d4daa5",
     "0017_protected_identity.py":
         "594a112024e0a8d403ceb780e7934a6a9fae19b80e7ae3eae8575752990d7a26",
-    "0022_user_administration.py":
-        "46e682f12eddf3244f3289d897c1147e3700e420924e21153b4a4d1a022bf895",
+    "0022_user_logins_invited_cases.py":
+        "cc6c1782acbc2d9ffee998575fbf4ec9f0c56a50bfc8a3ddb83a3b88c9b9b5b5",
 }
 
 
