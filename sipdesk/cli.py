@@ -1,5 +1,5 @@
 """The command line: `sipdesk migrate`, `sipdesk demo`, `sipdesk backup`, `sipdesk restore`,
-`sipdesk users add/deactivate`, and the options the GUI shares.
+`sipdesk users add/deactivate/activate/password`, and the options the GUI shares.
 
 The parser lives here so the core commands run without Qt; `ui.main` adds the GUI on top.
 """
@@ -197,8 +197,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _add_users_parser(sub: Any) -> None:
     users = sub.add_parser(
-        "users", help="lägg upp och inaktivera användare",
-        description="Lägger upp och inaktiverar sipdesk-användare. På PostgreSQL får varje "
+        "users", help="lägg upp och inaktivera användare, ge nya lösenord",
+        description="Lägger upp och inaktiverar sipdesk-användare och ger dem nya lösenord — "
+                    "samma sak som Arkiv → Användare… i programmet. På PostgreSQL får varje "
                     "användare också en egen inloggning på databasservern (medlem i gruppen "
                     "sipdesk_user), och servern visar bara de ärenden användaren får se. "
                     "Kör kommandot som databasens ägare eller en administratör med CREATEROLE.")
@@ -229,6 +230,19 @@ def _add_users_parser(sub: Any) -> None:
                     "PostgreSQL stängs också inloggningen på databasservern (NOLOGIN).")
     _add_global_options(deactivate, default=argparse.SUPPRESS)
     deactivate.add_argument("login", metavar="ANVÄNDARNAMN")
+    activate = actions.add_parser(
+        "activate", help="aktivera en inaktiverad användare igen",
+        description="Aktiverar en inaktiverad användare igen: hen kan logga in med sitt gamla "
+                    "lösenord. På PostgreSQL öppnas inloggningen på databasservern igen.")
+    _add_global_options(activate, default=argparse.SUPPRESS)
+    activate.add_argument("login", metavar="ANVÄNDARNAMN")
+    password = actions.add_parser(
+        "password", help="ge en användare ett nytt lösenord",
+        description="Ger en användare ett nytt lösenord och frågar efter det (på PostgreSQL "
+                    "lösenordet till databasservern). Utan terminal läses lösenordet från "
+                    "första raden på standard in.")
+    _add_global_options(password, default=argparse.SUPPRESS)
+    password.add_argument("login", metavar="ANVÄNDARNAMN")
 
 
 def _terminal(stream: Any) -> bool:
@@ -318,15 +332,15 @@ def _demo_login_roles(url: DatabaseUrl) -> None:
           f"t.ex. psql -h {url.host} -p {url.port} -U maria.holm -d {url.name}.")
 
 
-def _new_password(login: str) -> str:
-    """The new user's password: asked twice on a terminal, else the first line of stdin."""
+def _new_password(login: str, *, nothing_done: str) -> str:
+    """The new password: asked twice on a terminal, else the first line of stdin."""
     if not _terminal(sys.stdin):
         line = sys.stdin.readline() if sys.stdin is not None else ""
         return line.rstrip("\r\n")
     first = getpass.getpass(f"Lösenord för {login}: ")
     again = getpass.getpass("Samma lösenord igen: ")
     if first != again:
-        raise SipError("Lösenorden är inte lika. Ingen användare har lagts upp.")
+        raise SipError(f"Lösenorden är inte lika. {nothing_done}")
     return first
 
 
@@ -339,26 +353,39 @@ def _open_current(url: DatabaseUrl) -> peewee.Database:
 
 
 def cmd_users(args: argparse.Namespace, url: DatabaseUrl) -> int:
-    from sipdesk.accounts import setup
+    """The admin screen's user administration (`sipdesk.accounts.user_admin`), the same
+    functions, as the database's owner — or as the sipdesk user whose own login it runs with."""
+    from sipdesk.accounts import user_admin
+    from sipdesk.accounts.auth import validate_login
 
     db = _open_current(url)
+    server = url.engine is Engine.POSTGRESQL
     try:
+        actor = user_admin.command_line_actor()
         if args.users_command == "deactivate":
-            user = setup.deactivate_user(args.login)
-            where = (" och kan inte längre logga in på databasservern"
-                     if url.engine is Engine.POSTGRESQL else "")
+            user = user_admin.deactivate_user(actor, args.login)
+            where = " och kan inte längre logga in på databasservern" if server else ""
             print(f"{user.full_name} ({user.login}) är inaktiverad{where}.")
             return 0
-        unit = setup.unit_by_name(args.unit)
-        from sipdesk.accounts.auth import validate_login
-
+        if args.users_command == "activate":
+            user = user_admin.reactivate_user(actor, args.login)
+            print(f"{user.full_name} ({user.login}) är aktiv igen och kan logga in.")
+            return 0
+        if args.users_command == "password":
+            login = validate_login(args.login)
+            user = user_admin.set_password(
+                actor, login, _new_password(login, nothing_done="Lösenordet är inte ändrat."))
+            where = " på databasservern" if server else ""
+            print(f"{user.full_name} ({user.login}) har ett nytt lösenord{where}.")
+            return 0
+        unit = user_admin.unit_by_name(args.unit)
         login = validate_login(args.login)
-        user = setup.add_user(
-            login=login, full_name=args.name, unit=unit, role=Role(args.role),
-            password=_new_password(login), initials=args.initials,
-            profession=args.profession, email=args.email, phone=args.phone)
-        where = (", med en egen inloggning på databasservern"
-                 if url.engine is Engine.POSTGRESQL else "")
+        user = user_admin.add_user(actor, user_admin.NewUser(
+            full_name=args.name, login=login, unit_id=unit.id, role=Role(args.role),
+            password=_new_password(login, nothing_done="Ingen användare har lagts upp."),
+            initials=args.initials, profession=args.profession, email=args.email,
+            phone=args.phone))
+        where = ", med en egen inloggning på databasservern" if server else ""
         print(f"{user.full_name} ({user.login}) är upplagd i {unit.name}{where}.")
         return 0
     finally:

@@ -6,6 +6,9 @@ toolbar and the "Arkiv" menu hold the commands; the status bar says which user a
 in use and, at its right (`ui.connection_status`), which database and whether it answers; the
 title says whose window it is. Window geometry is remembered between sessions.
 
+An administrator's "Arkiv" menu also has "Registerutdrag…" and "Användare…" (Ctrl+Shift+U,
+`ui.users`).
+
 "Lås skärmen" (Ctrl+L) and idle time lock the window and its dialogs (`ui.desk_lock`).
 "Byt användare…" (Ctrl+Shift+L) closes the user's open dialogs first (each asks, as when the
 user closes it, about unsaved text) and then asks for the switch with `switch_user_requested`:
@@ -41,6 +44,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from sipdesk.accounts import user_admin
 from sipdesk.desk import case_page
 from sipdesk.desk.case_page import CasePage
 from sipdesk.errors import NotFoundError, PermissionDenied, ValidationError
@@ -202,6 +206,13 @@ class MainWindow(QMainWindow):
             "Vem har läst eller ändrat en persons uppgifter? (för administratörer)")
         self.register_extract_action.triggered.connect(self.show_register_extract)
 
+        self.users_action = QAction("Användare…", self)
+        self.users_action.setShortcut(QKeySequence("Ctrl+Shift+U"))
+        self.users_action.setToolTip(
+            "Lägg upp användare, ge nya lösenord och inaktivera (för administratörer, "
+            "Ctrl+Shift+U)")
+        self.users_action.triggered.connect(self.show_users)
+
         self.settings_action = QAction("Inställningar…", self)
         self.settings_action.setMenuRole(QAction.MenuRole.PreferencesRole)
         self.settings_action.triggered.connect(self.settings_requested)
@@ -230,6 +241,8 @@ class MainWindow(QMainWindow):
         archive.addAction(self.print_plans_action)
         if may_take_extracts(self.session.user):
             archive.addAction(self.register_extract_action)
+        if user_admin.is_administrator(self.session.user):
+            archive.addAction(self.users_action)
         archive.addSeparator()
         archive.addAction(self.settings_action)
         archive.addSeparator()
@@ -465,6 +478,12 @@ class MainWindow(QMainWindow):
         from .dialogs.register_extract_dialog import RegisterExtractDialog
 
         self.register_extract_dialog = RegisterExtractDialog.ask(self, self.session.user)
+
+    def show_users(self) -> None:
+        """Arkiv → Användare… (administrators; the core refuses anyone else too)."""
+        from .users.view import UsersDialog  # imported when first used
+
+        self.users_dialog = UsersDialog.ask(self, self.session)
 
     def ask_folder(self) -> Path | None:
         """The folder for the PDFs (a method so tests can answer it)."""

@@ -111,6 +111,10 @@ FIELD_LABELS: dict[str, str] = {
     "understood": "Förstod det som sades",
     "views_counted": "Egna åsikter med i besluten",
     "comment": "Fritext",
+    # user administration (sipdesk.accounts.user_admin)
+    "active": "Aktiv",
+    "role": "Roll",
+    "unit": "Enhet",
 }
 
 

@@ -1,5 +1,5 @@
-"""First start on an empty database: the municipality, the user's unit and the user; and the
-user administration of the command line (`sipdesk users add/deactivate`)."""
+"""First start on an empty database: the municipality, the user's unit and the user. (Users
+after the first: `sipdesk.accounts.user_admin`.)"""
 
 from __future__ import annotations
 
@@ -7,7 +7,6 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from sipdesk.accounts import login_roles
 from sipdesk.accounts.auth import create_user, validate_login, validate_password
 from sipdesk.errors import ValidationError
 from sipdesk.storage.db import database
@@ -115,62 +114,3 @@ def first_run_setup(data: SetupInput, *, needs_password: bool) -> User:
             role=data.role, profession=data.profession, phone=data.phone, email=data.email,
             password=data.password if needs_password else None,
         )
-
-
-# ---- user administration (`sipdesk users add/deactivate`) -------------------------------------
-
-def unit_by_name(name: str) -> Unit:
-    """The unit called `name` — or "Huvudman/Enhet" when two principals have a unit of that
-    name — with a Swedish message naming the choices when it is unknown or ambiguous."""
-    wanted = name.strip()
-    principal_name, _, unit_name = wanted.rpartition("/")
-    query = Unit.select(Unit, Principal).join(Principal)
-    if principal_name:
-        query = query.where((Principal.name == principal_name.strip())
-                            & (Unit.name == unit_name.strip()))
-    else:
-        query = query.where(Unit.name == wanted)
-    found = list(query)
-    if len(found) == 1:
-        return found[0]
-    if found:
-        choices = ", ".join(f"{u.principal.name}/{u.name}" for u in found)
-        raise ValidationError(f"Flera enheter heter {wanted}: skriv en av {choices}.",
-                              field="unit")
-    names = ", ".join(sorted(u.name for u in Unit.select(Unit.name)))
-    raise ValidationError(f"Det finns ingen enhet som heter {wanted}. Enheterna: {names}.",
-                          field="unit")
-
-
-def add_user(*, login: str, full_name: str, unit: Unit, role: Role, password: str | None,
-             initials: str = "", profession: str = "", phone: str = "",
-             email: str = "") -> User:
-    """A new sipdesk user and — on PostgreSQL — their login role on the server, both or neither
-    (one transaction; PostgreSQL makes roles transactionally). On SQLite the password is kept as
-    a hash in the user's row; on PostgreSQL only the server keeps it."""
-    postgresql = login_roles.is_postgresql()
-    if password is not None:
-        validate_password(password)
-    elif not postgresql:
-        raise ValidationError("Ange ett lösenord för den nya användaren.", field="password")
-    with database.atomic():
-        user = create_user(
-            login=login, full_name=full_name,
-            initials=initials or propose_initials(full_name), unit=unit, role=role,
-            profession=profession, phone=phone, email=email,
-            password=None if postgresql else password)
-        login_roles.create_login_role(user.login, password)
-    return user
-
-
-def deactivate_user(login: str) -> User:
-    """The user can no longer log in: inactive in sipdesk (the core then shows them no case,
-    sipdesk.accounts.access) and, on PostgreSQL, their login role disabled (NOLOGIN). Their
-    name stays on everything they wrote."""
-    user = User.get_or_none(User.login == login.strip().lower())
-    if user is None:
-        raise ValidationError(f"Det finns ingen användare {login.strip()}.", field="login")
-    with database.atomic():
-        User.update(active=False, version=User.version + 1).where(User.id == user.id).execute()
-        login_roles.disable_login_role(user.login)
-    return User.get_by_id(user.id)

@@ -26,11 +26,35 @@ def name_keys(first_name: str, last_name: str) -> tuple[str, str]:
 
 def prefix(field: peewee.Field, text: str) -> peewee.Expression:
     """`field` starts with `text`, case-sensitively, so the index on a case-folded key is used:
-    GLOB 'abc*' on SQLite, LIKE 'abc%' on PostgreSQL (with a text_pattern_ops index)."""
+    GLOB 'abc*' on SQLite; on PostgreSQL the range `field ~>=~ 'abc' AND field ~<~ 'abd'`,
+    which is what the server makes of LIKE 'abc%' for a text_pattern_ops index — but written
+    out, because those two operators are LEAKPROOF and LIKE is not: under row-level security
+    (migration 16) the server applies a user's LIKE only after the policy, to every row of the
+    table, while a leakproof range is looked up in the index first and the policy asked only
+    of the rows it finds (a search by a user who sees few cases: ~0.2 s → a few ms on 100,000
+    cases)."""
     text = "".join(ch for ch in search_text(text) if ch not in "%_*?[]\\")
     if engine_of() is Engine.SQLITE:
         return peewee.Expression(field, "GLOB", text + "*")
-    return peewee.Expression(field, "LIKE", text + "%")
+    after = _next_prefix(text)
+    from_start = peewee.Expression(field, "~>=~", text)
+    if after is None:  # nothing to bound it by: every text starting at '' matches
+        return from_start
+    return from_start & peewee.Expression(field, "~<~", after)
+
+
+def _next_prefix(text: str) -> str | None:
+    """The smallest string that sorts, byte by byte (text_pattern_ops, UTF-8 — the order of
+    code points), after every string starting with `text`: its last character one higher
+    (surrogates skipped; a last U+10FFFF dropped and the one before raised). None for ''."""
+    chars = list(text)
+    while chars:
+        code = ord(chars.pop()) + 1
+        if code == 0xD800:
+            code = 0xE000
+        if code <= 0x10FFFF:
+            return "".join(chars) + chr(code)
+    return None
 
 
 @dataclass

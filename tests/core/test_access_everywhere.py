@@ -255,6 +255,15 @@ NOT_ABOUT_ONE_CASE: dict[str, str] = {
     # Demo data, made on a new database through the checked use cases
     "demo_showcase.child_voice_and_school_case": "demo data: builds a case through the "
                                                  "checked use cases, acting as its own users",
+    # User administration (issue 12): administrators only, a rule of its own
+    # (tests/core/test_user_admin.py); about accounts, not cases.
+    "user_admin.is_administrator": "the rule itself: whether the user administers users",
+    "user_admin.users": "administrators only (user_admin), no case",
+    "user_admin.unit_choices": "administrators only (user_admin), no case",
+    "user_admin.add_user": "administrators only (user_admin), no case",
+    "user_admin.deactivate_user": "administrators only (user_admin), no case",
+    "user_admin.reactivate_user": "administrators only (user_admin), no case",
+    "user_admin.set_password": "administrators only (user_admin), no case",
 }
 
 

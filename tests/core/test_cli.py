@@ -174,7 +174,9 @@ def test_users_add_and_deactivate(
     import io
 
     from sipdesk.accounts import auth, setup
+    from sipdesk.accounts.audit import AuditEntry
     from sipdesk.storage.models import Law
+    from tests.server_logins import on_server, scram_matches
 
     login = f"cli.{blank_url.name[-10:]}" if blank_url.engine is Engine.POSTGRESQL else "cli.ny"
     code, _out, _err = run(capsys, "--database", blank_url.url, "migrate")
@@ -206,6 +208,29 @@ def test_users_add_and_deactivate(
         if blank_url.engine is Engine.POSTGRESQL:
             with pytest.raises(psycopg.OperationalError, match="not permitted to log in"):
                 cases_of(login)
+        # The admin screen's other two changes, from the command line too.
+        code, out, _err = run(capsys, "--database", blank_url.url, "users", "activate", login)
+        assert (code, out) == (0, f"Lena Strand ({login}) är aktiv igen och kan logga in.\n")
+        monkeypatch.setattr("sys.stdin", io.StringIO("12345678\n"))
+        code, _out, err = run(capsys, "--database", blank_url.url, "users", "password", login)
+        assert code == 1 and "för lätt att gissa" in err
+        monkeypatch.setattr("sys.stdin", io.StringIO("gul cykel vid sjön\n"))
+        code, out, _err = run(capsys, "--database", blank_url.url, "users", "password", login)
+        assert code == 0 and out.startswith(f"Lena Strand ({login}) har ett nytt lösenord")
+        connect(blank_url)
+        if blank_url.engine is Engine.POSTGRESQL:
+            assert cases_of(login) == 0
+            held = on_server(blank_url, login)
+            assert held is not None and scram_matches(held.verifier, "gul cykel vid sjön")
+        else:
+            assert auth.authenticate(login, "gul cykel vid sjön").full_name == "Lena Strand"
+        logged = [e.summary for e in AuditEntry.select().where(
+            AuditEntry.entity == "app_user").order_by(AuditEntry.id)]
+        database.close()
+        assert logged == [f"Användare upplagd: Lena Strand ({login}), Hemtjänst Norr, Personal",
+                          f"Användare inaktiverad: Lena Strand ({login})",
+                          f"Användare aktiverad igen: Lena Strand ({login})",
+                          f"Nytt lösenord för Lena Strand ({login})"]
 
 
 def test_demo_refuses_a_negative_count(

@@ -50,6 +50,8 @@ RELEASED = {
     "0018_meeting_evaluation.py":
         "d20bebacd0cbf26c475d397cc62e1abf02d64870a3722bc451d32936e7236a14",
     "0019_child_voice.py": "697250f697b997204527e5e7a5a9a40be84615f066f7b51658b66209c8a2ac71",
+    "0020_user_logins_invited_cases.py":
+        "4791db91384158983c3e6bec77c1bc65460a78343062fea7fade0c756838c3d1",
 }
 
 

@@ -8,12 +8,21 @@ import peewee
 import pytest
 from playhouse.test_utils import count_queries
 
+from sipdesk import demo
 from sipdesk.casework import people
 from sipdesk.desk import cases
 from sipdesk.desk.cases import CaseFilter, Scope, SortKey
 from sipdesk.errors import NotFoundError, PermissionDenied, ValidationError
 from sipdesk.storage.db import Engine, engine_of
-from sipdesk.storage.models import Case, CaseStatus, ContactKind, Law, PrincipalKind, User
+from sipdesk.storage.models import (
+    Case,
+    CaseStatus,
+    ContactKind,
+    Law,
+    Person,
+    PrincipalKind,
+    User,
+)
 from tests.factories import (
     PNR_ADULT,
     PNR_CHILD,
@@ -66,6 +75,46 @@ def test_find_persons_by_name_start_in_any_case_and_order(db: peewee.Database) -
     for text in ("åsa", "ÅSA Ö", "öberg", "Öberg Åsa", "  öb "):
         assert people.search_persons(text) == [asa], text
     assert people.search_persons("berg") == []  # prefix, not substring
+
+
+def test_a_name_start_finds_exactly_the_names_that_start_so(db: peewee.Database) -> None:
+    """On PostgreSQL the start is a range of the index (`people.prefix`, leakproof under
+    row-level security), not LIKE: it must find the same names — up to the last letter, also
+    å, ä and ö, and nothing just after."""
+    numbers = iter(n for n in demo.skatteverket_test_numbers()
+                   if n not in (PNR_ADULT, PNR_OTHER))
+    names = ("Lind", "Lindö", "Linda", "Lindahl", "Line", "Linc", "Lin", "Lindz")
+    made = {last: make_person(next(numbers), "Kim", last) for last in names}
+    for text, wanted in (("lind", {"Lind", "Lindö", "Linda", "Lindahl", "Lindz"}),
+                         ("lindö", {"Lindö"}), ("linda", {"Linda", "Lindahl"}),
+                         ("lin", set(names)), ("line", {"Line"}), ("lindå", set())):
+        found = {person.last_name for person in people.search_persons(text)}
+        assert found == wanted, text
+    assert made["Lind"] in people.search_persons("Kim Lind")
+
+
+def test_the_range_after_a_start_is_the_next_string_in_code_point_order() -> None:
+    assert people._next_prefix("lind") == "line"
+    assert people._next_prefix("lindö") == "lind÷"
+    assert people._next_prefix("a\U0010ffff") == "b"
+    assert people._next_prefix("\ud7ff") == "\ue000"  # no surrogate
+    assert people._next_prefix("\U0010ffff") is None
+    assert people._next_prefix("") is None
+
+
+def test_a_search_uses_only_leakproof_operators_on_postgresql(pg_db: peewee.Database) -> None:
+    """Row-level security applies a user's condition before the policy only when its operators
+    are LEAKPROOF; a name or number search must be such a condition, or a user who sees few
+    cases waits while the server asks the policy of every person (README, benchmarks)."""
+    sql, _params = Person.select(Person.id).where(
+        people.person_search_condition("lind")).sql()
+    operators = {op for op in ("~>=~", "~<~", "LIKE", "ILIKE", "GLOB") if f" {op} " in sql}
+    assert operators == {"~>=~", "~<~"}
+    leaky = pg_db.execute_sql(
+        "SELECT o.oprname FROM pg_operator o JOIN pg_proc p ON p.oid = o.oprcode "
+        "WHERE o.oprname = ANY(%s) AND o.oprleft = 'text'::regtype AND NOT p.proleakproof",
+        (sorted(operators),)).fetchall()
+    assert leaky == []
 
 
 def test_find_persons_by_personal_number_in_any_form(db: peewee.Database) -> None:

@@ -19,7 +19,7 @@ import psycopg
 import pytest
 
 from sipdesk import clock, demo
-from sipdesk.accounts import auth, login_roles, setup
+from sipdesk.accounts import auth, login_roles, user_admin
 from sipdesk.accounts.access import visible_case_ids
 from sipdesk.casework import lifecycle, people
 from sipdesk.casework.people import PersonInput
@@ -338,15 +338,16 @@ def test_user_administration_makes_and_disables_login_roles(
     server: Server, owner: peewee.Database,
 ) -> None:
     login = f"{server.logins[0].split('.', 1)[0]}.ny.anvandare"
-    unit = setup.unit_by_name("Hemtjänst Norr")
+    unit = user_admin.unit_by_name("Hemtjänst Norr")
     try:
-        user = setup.add_user(login=login, full_name="Ny Användare", unit=unit,
-                              role=Role.STAFF, password="hemligt-123")
+        user = user_admin.add_user(None, user_admin.NewUser(
+            login=login, full_name="Ny Användare", unit_id=unit.id, role=Role.STAFF,
+            password="hemligt-123"))
         assert user.initials == "NA" and user.password_hash is None  # the server keeps it
         with psycopg.connect(host=server.url.host, port=server.url.port,
                              dbname=server.url.name, user=login) as connection:
             assert connection.execute("SELECT count(*) FROM sip_case").fetchone()[0] > 0
-        setup.deactivate_user(login)
+        user_admin.deactivate_user(None, login)
         assert not User.get(User.login == login).active
         with pytest.raises(psycopg.OperationalError, match="not permitted to log in"):
             psycopg.connect(host=server.url.host, port=server.url.port,
@@ -376,10 +377,11 @@ def test_every_table_with_case_data_has_row_level_security(owner: peewee.Databas
 def test_nothing_happens_on_sqlite(sqlite_db: peewee.Database) -> None:
     unit = Unit.create(principal=Principal.create(name="Exempelby kommun", kind="kommun"),
                        name="Hemtjänst Norr", law="SoL")
-    user = setup.add_user(login="lena.strand", full_name="Lena Strand", unit=unit,
-                          role=Role.STAFF, password="hemligt-123")
+    user = user_admin.add_user(None, user_admin.NewUser(
+        login="lena.strand", full_name="Lena Strand", unit_id=unit.id, role=Role.STAFF,
+        password="hemligt-123"))
     assert auth.authenticate("lena.strand", "hemligt-123").id == user.id
-    assert not setup.deactivate_user("lena.strand").active
+    assert not user_admin.deactivate_user(None, "lena.strand").active
 
 
 # ---- steps of the app that reach past what the user may read (migration 16's helpers) --------
