@@ -526,7 +526,8 @@ def run_core_command(args: argparse.Namespace) -> int:
         if args.command == "export":
             from sipdesk.export.command_line import run_export_command
 
-            return run_export_command(args, url, _open_current)
+            return run_export_command(args, url, open_current=_open_current,
+                                      progress_line=ProgressLine)
     except ConnectionProblem as problem:
         print(problem.message, file=sys.stderr)
         return 1

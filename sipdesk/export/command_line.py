@@ -93,13 +93,12 @@ def _count(rows: int) -> str:
     return "1 ärende" if rows == 1 else f"{rows} ärenden"
 
 
-def _cases(args: argparse.Namespace, url: DatabaseUrl) -> int:
-    from sipdesk.cli import ProgressLine
+def _cases(args: argparse.Namespace, url: DatabaseUrl, progress_line: Callable[..., Any]) -> int:
     from sipdesk.export.case_files import Format, export_cases
     from sipdesk.export.case_rows import Period
 
     actor = command_line_user(url)
-    line = ProgressLine("Exporterar", unit="ärenden")
+    line = progress_line("Exporterar", unit="ärenden")
     try:
         result = export_cases(actor, Path(args.out), fmt=Format(args.format),
                               personal_data=args.personal_data,
@@ -126,14 +125,17 @@ def _plan(args: argparse.Namespace, url: DatabaseUrl) -> int:
     return 0
 
 
-def run_export_command(args: argparse.Namespace, url: DatabaseUrl,
-                       open_current: Callable[[DatabaseUrl], peewee.Database]) -> int:
-    """Run `sipdesk export …` on a database whose schema is current (`open_current`)."""
+def run_export_command(args: argparse.Namespace, url: DatabaseUrl, *,
+                       open_current: Callable[[DatabaseUrl], peewee.Database],
+                       progress_line: Callable[..., Any]) -> int:
+    """Run `sipdesk export …` on a database whose schema is current (`open_current`), the
+    progress on stderr (`progress_line`: sipdesk.cli.ProgressLine, handed in so this module
+    and the command line do not import each other)."""
     db = open_current(url)
     try:
         if args.export_command == "plan":
             return _plan(args, url)
-        return _cases(args, url)
+        return _cases(args, url, progress_line)
     finally:
         db.close()
         sys.stdout.flush()
