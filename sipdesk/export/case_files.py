@@ -81,29 +81,28 @@ class _CsvWriter:
     def __init__(self, path: Path, columns: Sequence[Column]) -> None:
         self._file = path.open("w", encoding="utf-8-sig", newline="")
         self._csv = csv.writer(self._file, delimiter=";", lineterminator="\r\n")
-        self._kinds = [c.kind for c in columns]
+        # Only yes/no and text need a word: csv writes None as "", a date as 2026-03-14 and a
+        # number as itself. (Converting every value cost more than writing the file.)
+        self._yes_no = [n for n, c in enumerate(columns) if c.kind is Kind.YES_NO]
+        self._texts = [n for n, c in enumerate(columns) if c.kind is Kind.TEXT]
         self._csv.writerow([c.header for c in columns])
 
     def write(self, rows: Sequence[Row]) -> None:
-        kinds = self._kinds
-        self._csv.writerows([[_csv_value(kind, value) for kind, value in zip(kinds, row,
-                                                                             strict=True)]
-                             for row in rows])
+        words = {True: YES, False: NO, None: None}
+        out = []
+        for row in rows:
+            values = list(row)
+            for n in self._yes_no:
+                values[n] = words[values[n]]
+            for n in self._texts:
+                value = values[n]
+                if value and value.startswith(_FORMULA_START):
+                    values[n] = _as_text(value)
+            out.append(values)
+        self._csv.writerows(out)
 
     def close(self) -> None:
         self._file.close()
-
-
-def _csv_value(kind: Kind, value: Any) -> Any:
-    if value is None:
-        return ""
-    if kind is Kind.YES_NO:
-        return YES if value else NO
-    if kind is Kind.DATE:
-        return value.isoformat()
-    if kind is Kind.TEXT:
-        return _as_text(value)
-    return value
 
 
 class _XlsxWriter:
