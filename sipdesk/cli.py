@@ -1,5 +1,6 @@
 """The command line: `sipdesk migrate`, `sipdesk demo`, `sipdesk backup`, `sipdesk restore`,
-`sipdesk users add/deactivate/activate/password`, and the options the GUI shares.
+`sipdesk users add/deactivate/activate/password`, `sipdesk export` (sipdesk.export.command_line),
+and the options the GUI shares.
 
 The parser lives here so the core commands run without Qt; `ui.main` adds the GUI on top.
 """
@@ -192,6 +193,9 @@ def build_parser() -> argparse.ArgumentParser:
     audit.add_argument("action", metavar="ÅTGÄRD", choices=["verify"],
                        help="verify = kontrollera att loggen är hel")
     _add_users_parser(sub)
+    from sipdesk.export.command_line import add_export_parser
+
+    add_export_parser(sub, _add_global_options)
     return parser
 
 
@@ -546,6 +550,11 @@ def run_core_command(args: argparse.Namespace) -> int:
             return cmd_audit_verify(url)
         if args.command == "users":
             return cmd_users(args, url)
+        if args.command == "export":
+            from sipdesk.export.command_line import run_export_command
+
+            return run_export_command(args, url, open_current=_open_current,
+                                      progress_line=ProgressLine)
     except ConnectionProblem as problem:
         print(problem.message, file=sys.stderr)
         return 1

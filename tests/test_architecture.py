@@ -198,7 +198,8 @@ def test_the_core_has_no_import_cycles() -> None:
 # the foundation every layer may use (errors, clock, paths, settings) and, above all, the demo
 # data and the command line.
 FOUNDATION = ("errors", "clock", "paths", "settings", "processes")
-LAYERS = ("rules", "storage", "accounts", "messages", "casework", "meetings", "plans", "desk")
+LAYERS = ("rules", "storage", "accounts", "messages", "casework", "meetings", "plans", "desk",
+          "export")
 ABOVE = ("demo_showcase", "demo", "cli")
 
 

@@ -14,6 +14,8 @@ NOT_AT_START = {
     "keyring": "the password store: only a PostgreSQL database has a password",
     "argon2": "password hashing (and its cffi binding), ~40 ms: when a password is checked",
     "reportlab": "printing: only when something is printed",
+    "openpyxl": "the .xlsx writer: only when the cases are exported",
+    "ui.dialogs.export_dialog": "Arkiv → Exportera…: when it is opened",
     "holidays": "the holiday calendar: on the first working-day check",
     "stdnum": "personal-number check digits (with pydoc and ssl), ~11 ms: on the first check",
     "sipdesk.demo": "demo data: only for a new, empty database",

@@ -201,6 +201,12 @@ class MainWindow(QMainWindow):
             "Den senaste planen i varje ärende som har en, som PDF i en mapp")
         self.print_plans_action.triggered.connect(self.print_all_plans)
 
+        self.export_action = QAction("Exportera…", self)
+        self.export_action.setShortcut(QKeySequence("Ctrl+E"))
+        self.export_action.setToolTip(
+            "Ärendena som Excel- eller CSV-fil, en rad per ärende (Ctrl+E)")
+        self.export_action.triggered.connect(self.show_export)
+
         self.register_extract_action = QAction("Registerutdrag…", self)
         self.register_extract_action.setToolTip(
             "Vem har läst eller ändrat en persons uppgifter? (för administratörer)")
@@ -239,6 +245,7 @@ class MainWindow(QMainWindow):
         archive.addAction(self.inbox.new_message_action)
         archive.addSeparator()
         archive.addAction(self.print_plans_action)
+        archive.addAction(self.export_action)
         if may_take_extracts(self.session.user):
             archive.addAction(self.register_extract_action)
         if user_admin.is_administrator(self.session.user):
@@ -484,6 +491,12 @@ class MainWindow(QMainWindow):
         from .users.view import UsersDialog  # imported when first used
 
         self.users_dialog = UsersDialog.ask(self, self.session)
+
+    def show_export(self) -> None:
+        """Arkiv → Exportera… (Ctrl+E): the cases the user may see as a spreadsheet."""
+        from .dialogs.export_dialog import ExportDialog
+
+        self.export_dialog = ExportDialog.ask(self, self.session.user)
 
     def ask_folder(self) -> Path | None:
         """The folder for the PDFs (a method so tests can answer it)."""

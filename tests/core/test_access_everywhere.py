@@ -29,6 +29,7 @@ from sipdesk.accounts import access
 from sipdesk.casework import consent, drafts, lifecycle, protected
 from sipdesk.desk import case_forms, case_page, cases, message_page
 from sipdesk.errors import PermissionDenied
+from sipdesk.export import plan_json
 from sipdesk.meetings import convene, evaluation, invitation, invitation_start, meeting
 from sipdesk.messages import messaging
 from sipdesk.plans import child_voice, plan, plan_documentation, plan_page, plan_rules
@@ -177,6 +178,10 @@ REFUSED: dict[str, Call] = {
     # A new message about the case
     "message_page.compose_start": lambda w: message_page.compose_start(
         w["outsider"], case_id=w["case"].id),
+    # The approved plan as data (issue 15; refused before it finds there is no approved one)
+    "plan_json.plan_document": lambda w: plan_json.plan_document(w["outsider"], w["case"].id),
+    "plan_json.export_plan": lambda w: plan_json.export_plan(
+        w["outsider"], w["case"].id, w["tmp"] / "plan.json"),
 }
 
 # Public functions with a user parameter that need no check of their own, and why.
@@ -264,6 +269,11 @@ NOT_ABOUT_ONE_CASE: dict[str, str] = {
     "user_admin.deactivate_user": "administrators only (user_admin), no case",
     "user_admin.reactivate_user": "administrators only (user_admin), no case",
     "user_admin.set_password": "administrators only (user_admin), no case",
+    # Export (issue 15)
+    "case_rows.count_cases": "a list: filtered by access.visible_cases",
+    "case_rows.case_rows": "a list: filtered by access.visible_cases",
+    "case_files.export_cases": "a list: its rows are case_rows's, filtered by "
+                               "access.visible_cases",
 }
 
 
@@ -305,7 +315,7 @@ def everything(db: peewee.Database) -> dict[str, list[tuple[Any, ...]]]:
 
 
 @pytest.fixture
-def world(db: peewee.Database) -> World:
+def world(db: peewee.Database, tmp_path: Path) -> World:
     """A case with consent, a held meeting, its plan filled in, a deviation, a draft and a
     message sent to the outsider; the outsider and a colleague of theirs."""
     w = plan_world()
@@ -325,6 +335,7 @@ def world(db: peewee.Database) -> World:
     w["to_outsider"] = messaging.send(w["officer"], subject="Till fel person", body="Hej",
                                       to=[w["outsider"]], case=w["case"])
     _draft_in(w)
+    w["tmp"] = tmp_path
     return w
 
 
