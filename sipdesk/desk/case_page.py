@@ -22,7 +22,7 @@ from dataclasses import dataclass
 
 from peewee import JOIN
 
-from sipdesk.casework import consent, lifecycle, people, protected
+from sipdesk.casework import consent, guardians, lifecycle, people, protected
 from sipdesk.casework.lifecycle import (
     Action,
     ActionState,
@@ -145,7 +145,11 @@ def missing_items(case: Case, need: NeedRecord | None, today: dt.date) -> list[s
         if problem:
             items.append(problem)
     state = consent.consent_state(case.consent_basis, case.consent_valid_until, today=today)
-    if state.warn and state.days_left is not None and state.days_left >= 0:
+    soon = guardians.turns_adult_soon(case, case.person, today)
+    if soon is not None and state.warn:
+        items.append(f"Fyller 18 år {soon:%Y-%m-%d}. Från den dagen behöver den unga själv "
+                     "samtycka till SIP — fråga i god tid.")
+    elif state.warn and state.days_left is not None and state.days_left >= 0:
         items.append(f"Samtycket går ut om {state.days_left} "
                      f"{'dag' if state.days_left == 1 else 'dagar'} — förnya det i tid.")
     return items

@@ -47,6 +47,7 @@ RELEASED = {
         "3e1093eacee0729628ec370af4bf6c8f895c5158a090bdfea9251432d2d4daa5",
     "0017_protected_identity.py":
         "594a112024e0a8d403ceb780e7934a6a9fae19b80e7ae3eae8575752990d7a26",
+    "0018_guardians.py": "2f4ce6d926dede0037918e72ae645f8c8b56b4e3dad1423719db61baadba3000",
 }
 
 
