@@ -304,16 +304,18 @@ class ChildPaper:
         lines = []
         if self.guardians:
             names = " och ".join(g.name for g in self.guardians)
-            lines.append(f"Vårdnadshavarna får var sitt exemplar till sin egen adress: {names}."
-                         if len(self.guardians) > 1 else
-                         f"Vårdnadshavaren får ett exemplar till sin adress: {names}.")
+            lines.append(f"Vårdnadshavarna får var sina brev och var sitt exemplar av planen, "
+                         f"till sin egen adress: {names}." if len(self.guardians) > 1 else
+                         f"Vårdnadshavaren får brev och exemplar av planen till sin adress: "
+                         f"{names}.")
         for item in self.withheld:
             lines.append(f"Inget brev och inget exemplar till {item.name}: {item.why}.")
         if self.to_child:
-            lines.append(f"{self.first_name} ({self.age} år) får ett eget, med text för barn.")
+            lines.append(f"{self.first_name} ({self.age} år) får egna brev och en egen plan, "
+                         "med text för barn.")
         else:
-            lines.append(f"{self.first_name} är {self.age} år och får inget eget — barn får "
-                         f"ett eget från {self.child_from_age} år (Inställningar).")
+            lines.append(f"{self.first_name} är {self.age} år och får inga egna brev — barn "
+                         f"får egna från {self.child_from_age} år (Inställningar).")
         return lines
 
 

@@ -18,7 +18,7 @@ what the case holds (`tests/ui/test_case_view_queries.py` keeps it so).
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from peewee import JOIN
 
@@ -79,6 +79,9 @@ class Overview:
     consent_warns: bool
     need: Need | None
     history: list[StatusLine]  # the latest HISTORY_SHOWN changes, oldest first
+    # For a child (seed 002): guardians may be added, and who gets letters and copies, in words.
+    child: bool = False
+    paper_notes: list[str] = field(default_factory=list)
 
 
 def open_case_page(user: User, case_id: int, *, reason: str | None = None) -> CasePage:
@@ -182,7 +185,9 @@ def overview(case: Case, today: dt.date) -> Overview:
         text += f" ({line.days_left} dagar kvar)"
     # What the next step itself says is not listed again as missing.
     missing = [item for item in missing_items(case, record, today) if item != step.text]
+    paper = guardians.paper_for(case.person, on=today)
     return Overview(
+        child=paper.child, paper_notes=paper.notes(),
         step=step, missing=missing,
         actions={state.action: state for state in lifecycle.actions(case, today=today)},
         invite_label=invite_label(case),

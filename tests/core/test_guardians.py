@@ -388,7 +388,7 @@ def test_guardian_not_informed_gets_no_paper_and_the_reason_is_said(officer: Use
     notes = paper.notes()
     assert ("Inget brev och inget exemplar till Per Åkesson: får inte få information om barnet "
             "(kontaktförbud: Beslut 2026-03-01).") in notes
-    assert paper.notes()[-1].startswith("Liv är 9 år och får inget eget")
+    assert paper.notes()[-1].startswith("Liv är 9 år och får inga egna brev")
     older = guardians.paper_for(child, on=dt.date(2029, 1, 1), child_from_age=12)
     assert older.to_child and older.age == 12
     assert not guardians.paper_for(child, on=dt.date(2035, 1, 1)).child
