@@ -61,7 +61,12 @@ def birth_date(person: Person) -> dt.date:
 
 def adult_on(person: Person) -> dt.date:
     """The 18th birthday: from this day on the young person decides for themselves."""
-    born = birth_date(person)
+    return adult_on_number(person.personal_number)
+
+
+def adult_on_number(personal_number: str) -> dt.date:
+    """`adult_on` for a personal number."""
+    born = parse_personal_number(personal_number).birth_date
     try:
         return born.replace(year=born.year + ADULT_AGE)
     except ValueError:  # born on 29 February, and the year has none

@@ -12,9 +12,8 @@ import datetime as dt
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from sipdesk import clock
 from sipdesk.casework import guardians as guardian_rules
-from sipdesk.casework.consent import active_consent, principals_of
+from sipdesk.casework.consent import Consent, active_consent, principals_of
 from sipdesk.casework.contacts import DirectoryEntry
 from sipdesk.meetings.meeting_times import is_short_notice, time_warnings
 from sipdesk.storage.limits import text_problems
@@ -164,19 +163,23 @@ def participant_rules(case: Case) -> ParticipantRules:
         relatives_to_invite=consent.relatives_to_invite if consent is not None and by_consent
         else "",
         needs_interpreter=person_needs_interpreter(case), language=case.person.language,
-        **_guardian_rules(case))
+        **_guardian_rules(case, consent if by_consent else None))
 
 
-def _guardian_rules(case: Case) -> dict[str, Any]:
-    person = case.person
-    if not guardian_rules.is_child(person, clock.today()):
+def _guardian_rules(case: Case, consent: Consent | None) -> dict[str, Any]:
+    """A child's guardians (seed 002): when they gave the consent in force, they take part
+    without it naming them; one who may not be told is never invited."""
+    every = guardian_rules.guardians_of(case.person_id)
+    if not every:
         return {}
-    every = guardian_rules.guardians_of(person)
+    by_guardians = consent is not None and guardian_rules.is_child(case.person, consent.given_on)
     return {
-        "guardians": frozenset(g.name.casefold() for g in every),
+        "guardians": frozenset(g.name.casefold() for g in every) if by_guardians
+        else frozenset(),
         "guardians_needing_interpreter": tuple(
             (g.name, g.language.strip()) for g in every
-            if guardian_rules.informed(g) and g.needs_interpreter and g.language.strip()),
+            if by_guardians and guardian_rules.informed(g) and g.needs_interpreter
+            and g.language.strip()),
         "withheld": tuple((g.name, guardian_rules.withheld_reason(g)) for g in every
                           if not guardian_rules.informed(g)),
     }
