@@ -10,6 +10,7 @@ recorded whatever the age and may be empty; a guardian who may not be told gets 
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from pathlib import Path
 
@@ -18,7 +19,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QCheckBox, QDialog, QRadioButton, QWidget
 from pytestqt.qtbot import QtBot
 
-from sipdesk.casework import consent, guardian_answers, guardians
+from sipdesk.casework import consent, contacts, guardian_answers, guardians
 from sipdesk.casework.guardian_answers import AnswerInput
 from sipdesk.casework.guardians import GuardianInput
 from sipdesk.desk import case_forms
@@ -36,14 +37,15 @@ from .test_case_tabs import button, region, show_case, text_of
 from .test_consent_dialogs import click, drive, shown
 
 PNR_THIRTEEN = "20130101-2397"
-SHOTS = Path(os.environ.get("SIPDESK_SHOTS", "/tmp/guardians/shots"))
-
-
 def shot(widget: QWidget, name: str) -> None:
-    """Save what the user sees (looked at by hand; the tests assert the words)."""
-    SHOTS.mkdir(parents=True, exist_ok=True)
+    """What the user sees, painted; saved as `name`.png in the folder SIPDESK_SHOTS names (to
+    look at by hand — the tests assert the words)."""
     QApplication.processEvents()  # the layouts settle first
-    widget.grab().save(str(SHOTS / f"{name}.png"))
+    picture = widget.grab()
+    folder = os.environ.get("SIPDESK_SHOTS")
+    if folder:
+        Path(folder).mkdir(parents=True, exist_ok=True)
+        picture.save(str(Path(folder) / f"{name}.png"))
 
 
 @pytest.fixture
@@ -235,3 +237,47 @@ def test_an_old_answer_is_not_counted_twice(sqlite_session: Session, child: Pers
     [answer] = guardian_answers.answers_of_consents([given.id])[given.id]
     assert (answer.consents, answer.how) == (True, "phone")
     assert guardian_answers.pending_answers(case) == {}
+
+
+def test_the_meeting_tab_says_who_gets_letters_for_a_child(
+        sqlite_session: Session, qtbot: QtBot, child: Person) -> None:
+    """The letters for a child go to the guardians — and the screen says who gets none, and
+    why, before anyone prints (seed 002; a guardian not told gets no paper)."""
+    from sipdesk.meetings import invitation
+    from sipdesk.meetings.invitation import InvitationDraft
+    from sipdesk.meetings.invitation_start import (
+        directory_participant,
+        person_participant,
+        relative_participant,
+    )
+
+    from .test_meeting_tab import START, make_world, open_tab
+
+    world = make_world(sqlite_session)  # its users and directory; its adult case is not used
+    actor = sqlite_session.user
+    eva = guardians.add_guardian(actor, child, GuardianInput(
+        "Eva Åkesson", Custody.JOINT, address="Björkvägen 3, 123 45 Exempelby"))
+    per = guardians.add_guardian(actor, child, GuardianInput(
+        "Per Åkesson", Custody.JOINT, information_block=InformationBlock.PROTECTED_ADDRESS))
+    case = make_case(actor, child)
+    consent.register_consent(actor, case, consent.ConsentInput(
+        kind=consent.ConsentKind.ORAL, given_on=case.created_at.date(), covers="Skolan",
+        principals=[actor.unit.principal, region()], guardian_answers=[
+            AnswerInput(g, True, case.created_at.date(), GuardianHow.PHONE) for g in (eva, per)]))
+    case = Case.get_by_id(case.id)
+    entry = contacts.entry
+    invitation.send_invitation(actor, case, InvitationDraft(
+        purpose="Samordna stödet i skolan", starts_at=START,
+        staff_meeting_at=START - dt.timedelta(days=7), staff_meeting_place="Teams",
+        participants=[
+            person_participant(case), relative_participant(eva),
+            directory_participant(entry(contacts.EntryKind.USER, world["manager"].id)),
+            directory_participant(entry(contacts.EntryKind.USER, world["nurse"].id))]))
+    tab = open_tab(qtbot, sqlite_session, case)
+    note = text_of(tab, "letters_paper_note")
+    assert note.startswith("Brev för ett barn: Vårdnadshavaren får brev och exemplar av planen "
+                           "till sin adress: Eva Åkesson.")
+    assert ("Inget brev och inget exemplar till Per Åkesson: får inte få information om barnet "
+            "(skyddad adress).") in note
+    assert "Liv (13 år) får egna brev och en egen plan, med text för barn." in note
+    shot(tab, "meeting_tab_child_letters")

@@ -5,7 +5,9 @@
   case view can run — enabled when the state allows it, otherwise disabled with the reason as
   tooltip (`ui.case_tabs.actions`); the kallelse is "Kalla till uppföljning…" once a plan is
   approved.
-- **Personen** and **Närstående och företrädare**, as registered.
+- **Personen** and **Närstående och företrädare**, as registered; for a child (seed 002) the
+  guardians with their custody and language, "Lägg till vårdnadshavare…" and "Ändra…", a guardian
+  who may not be told marked with the reason, and who gets letters and copies.
 - **Ärendet**: number, status, unit, coordinator, the next date and what it is (none once the
   case has ended), and the consent with days left (warning colour 30 days before it lapses;
   "gällde" only for a date that has passed).
