@@ -51,10 +51,7 @@ def up(migrator, db):
                             CharField(max_length=200, default="")),
         migrator.add_column("consent", "child_view", TextField(default="")),
     )
-    db.execute_sql(
-        "UPDATE person_contact SET custody = CASE WHEN (SELECT COUNT(*) FROM person_contact o "
-        "WHERE o.person_id = person_contact.person_id AND o.kind = 'guardian') > 1 "
-        "THEN 'joint' ELSE 'sole' END WHERE kind = 'guardian'")
+    _custody_of_those_registered(db)
 
     class Base(Model):
         class Meta:
@@ -95,6 +92,15 @@ def up(migrator, db):
     _end_at_eighteen(db)
     if _is_postgresql(db):
         _secure(db)
+
+
+def _custody_of_those_registered(db):
+    """A guardian registered before this version consented with every other one: two have
+    joint custody, one alone sole custody."""
+    db.execute_sql(
+        "UPDATE person_contact SET custody = CASE WHEN (SELECT COUNT(*) FROM person_contact o "
+        "WHERE o.person_id = person_contact.person_id AND o.kind = 'guardian') > 1 "
+        "THEN 'joint' ELSE 'sole' END WHERE kind = 'guardian'")
 
 
 def _adult_on(personal_number):

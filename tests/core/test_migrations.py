@@ -47,7 +47,7 @@ RELEASED = {
         "3e1093eacee0729628ec370af4bf6c8f895c5158a090bdfea9251432d2d4daa5",
     "0017_protected_identity.py":
         "594a112024e0a8d403ceb780e7934a6a9fae19b80e7ae3eae8575752990d7a26",
-    "0018_guardians.py": "2f4ce6d926dede0037918e72ae645f8c8b56b4e3dad1423719db61baadba3000",
+    "0018_guardians.py": "0536d997cbde31bb1a6f31f98f11d84b80641ca0cb50fb32dd8e83cb11b12a89",
 }
 
 
