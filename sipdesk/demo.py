@@ -289,7 +289,7 @@ def fill_demo(*, cases: int, seed: int = 1, today: dt.date | None = None) -> int
         case_ids: list[int] = [row[0] for row in Case.select(Case.id).order_by(Case.id).tuples()]  # type: ignore[index]
         _needs_and_consents(rng, case_ids, details, today=today, principals=[
             p.id for p in Principal.select().order_by(Principal.id)])
-        demo_children.add_bulk_guardians(today=today, seed=seed)
+        demo_children.add_bulk_guardians(today=today, seed=seed, insert=_bulk)
         made = build_showcase(count=showcase, today=today, rng=rng,
                               person_ids=person_ids[::-1])
         protect_one()

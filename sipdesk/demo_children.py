@@ -377,14 +377,11 @@ def adult_consent_day(number: str, given: dt.date, today: dt.date) -> dt.date:
     return adult if given < adult <= today else given
 
 
-def _insert(model: type[BaseModel], fields: Sequence[pw.Field],
-            rows: list[tuple[Any, ...]]) -> None:
-    from sipdesk.demo import _bulk  # the demo's one bulk insert
-
-    _bulk(model, fields, rows)
+# The demo's one bulk insert (sipdesk.demo._bulk), handed down: this module sits below it.
+Insert = Callable[[type[BaseModel], Sequence[pw.Field], Sequence[tuple[Any, ...]]], None]
 
 
-def add_bulk_guardians(*, today: dt.date, seed: int) -> int:
+def add_bulk_guardians(*, today: dt.date, seed: int, insert: Insert) -> int:
     """Give each child among the persons one or two guardians; a child's consent (bulk) rests
     on each guardian's answer and ends, at the latest, the day before the 18th birthday.
     Returns how many children got guardians. A random stream of its own, so the rest of the
@@ -426,16 +423,17 @@ def add_bulk_guardians(*, today: dt.date, seed: int) -> int:
                          own if rng.random() < 0.4 else home, language, interpreter,
                          InformationBlock.RESTRAINING_ORDER.value if blocked else "",
                          "Kontaktförbud enligt beslut" if blocked else ""))
-    _insert(PersonContact, [
+    insert(PersonContact, [
         PersonContact.person, PersonContact.kind, PersonContact.name, PersonContact.relation,
         PersonContact.custody, PersonContact.phone, PersonContact.address,
         PersonContact.language, PersonContact.needs_interpreter,
         PersonContact.information_block, PersonContact.information_block_note], rows)
-    _child_consents(rng, [c[0] for c in children], today=today)
+    _child_consents(rng, [c[0] for c in children], today=today, insert=insert)
     return len(children)
 
 
-def _child_consents(rng: random.Random, child_ids: list[int], *, today: dt.date) -> None:
+def _child_consents(rng: random.Random, child_ids: list[int], *, today: dt.date,
+                    insert: Insert) -> None:
     """Each bulk consent of a child: every guardian's answer (GuardianConsent and GuardianAnswer),
     sometimes the child's own view, and the last day at most the day before the 18th."""
     if not child_ids:
@@ -479,10 +477,10 @@ def _child_consents(rng: random.Random, child_ids: list[int], *, today: dt.date)
         for start in range(0, len(ids), 500):
             consent.Consent.update(child_view=view).where(
                 consent.Consent.id.in_(ids[start:start + 500])).execute()
-    _insert(consent.GuardianConsent, [consent.GuardianConsent.consent,
+    insert(consent.GuardianConsent, [consent.GuardianConsent.consent,
                                       consent.GuardianConsent.guardian,
                                       consent.GuardianConsent.how], links)
-    _insert(GuardianAnswer, [GuardianAnswer.case, GuardianAnswer.guardian,
+    insert(GuardianAnswer, [GuardianAnswer.case, GuardianAnswer.guardian,
                              GuardianAnswer.consents, GuardianAnswer.answered_on,
                              GuardianAnswer.how, GuardianAnswer.recorded_by,
                              GuardianAnswer.consent_id], answers)

@@ -199,7 +199,7 @@ def test_the_core_has_no_import_cycles() -> None:
 # data and the command line.
 FOUNDATION = ("errors", "clock", "paths", "settings", "processes")
 LAYERS = ("rules", "storage", "accounts", "messages", "casework", "meetings", "plans", "desk")
-ABOVE = ("demo_showcase", "demo", "cli")
+ABOVE = ("demo_showcase", "demo_children", "demo", "cli")
 
 
 def test_the_core_packages_build_on_those_below_them() -> None:
