@@ -145,7 +145,8 @@ def missing_items(case: Case, need: NeedRecord | None, today: dt.date) -> list[s
                      "SIP:en ska besvara.")
     if status in BEFORE_INVITATION:
         problem = lifecycle.invitation_basis_problem(case, today=today)
-        if problem:
+        # From the 18th birthday the next step itself says the young person must consent.
+        if problem and guardians.came_of_age_on(case, case.person, today) is None:
             items.append(problem)
     state = consent.consent_state(case.consent_basis, case.consent_valid_until, today=today)
     soon = guardians.turns_adult_soon(case, case.person, today)

@@ -209,17 +209,14 @@ def consent_line(case: Case, today: dt.date | None = None) -> ConsentLine:
     if CaseStatus(case.status).is_open:
         until = case.consent_valid_until
         birthday = guardians.came_of_age_on(case, case.person, today)
-        if birthday is not None and until is not None:
-            return ConsentLine(f"Vårdnadshavarnas samtycke gällde till och med "
-                               f"{_day(until)} — eget samtycke behövs "
-                               f"(fyllde 18 år {_day(birthday)})", True, None)
+        if birthday is not None:
+            return ConsentLine(f"Fyllde 18 år {_day(birthday)} — eget samtycke behövs",
+                               True, None)
         state = consent.consent_state(case.consent_basis, until, today=today)
         soon = guardians.turns_adult_soon(case, case.person, today)
         if soon is not None and state.warn and until is not None:
-            return ConsentLine(f"Vårdnadshavarnas samtycke gäller till och med "
-                               f"{_day(until)} — fyller 18 år "
-                               f"{_day(soon)}, sedan samtycker hen själv", True,
-                               state.days_left)
+            return ConsentLine(f"Gäller till {_day(until)} — fyller 18 år {_day(soon)}",
+                               True, state.days_left)
         return ConsentLine(state.text, state.warn, state.days_left)
     current = consent.active_consent(case)
     if current is not None:

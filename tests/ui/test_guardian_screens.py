@@ -13,10 +13,11 @@ from __future__ import annotations
 import datetime as dt
 import os
 from pathlib import Path
+from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QCheckBox, QDialog, QRadioButton, QWidget
+from PySide6.QtWidgets import QApplication, QCheckBox, QDialog, QLabel, QRadioButton, QWidget
 from pytestqt.qtbot import QtBot
 
 from sipdesk.casework import consent, contacts, guardian_answers, guardians
@@ -281,3 +282,34 @@ def test_the_meeting_tab_says_who_gets_letters_for_a_child(
             "(skyddad adress).") in note
     assert "Liv (13 år) får egna brev och en egen plan, med text för barn." in note
     shot(tab, "meeting_tab_child_letters")
+
+
+def test_the_overview_says_the_young_person_must_consent_themselves_from_18(
+        sqlite_session: Session, qtbot: QtBot, time_machine: Any) -> None:
+    """Seed 002: from the 18th birthday the guardians' consent no longer carries the case — the
+    overview's next step and its consent line say the young person must consent themselves."""
+    from sipdesk.clock import STOCKHOLM
+
+    actor = sqlite_session.user
+    time_machine.move_to(dt.datetime(2026, 6, 1, 12, 0, tzinfo=STOCKHOLM))
+    young = make_person("20081119-2392", "Noa", "Lind")
+    sara = guardians.add_guardian(actor, young, GuardianInput("Sara Lind", Custody.SOLE))
+    case = make_case(actor, young)
+    consent.register_consent(actor, case, consent.ConsentInput(
+        kind=consent.ConsentKind.ORAL, given_on=dt.date(2026, 6, 1), covers="Skolan",
+        principals=[actor.unit.principal, region()],
+        guardian_answers=[AnswerInput(sara, True, dt.date(2026, 6, 1), GuardianHow.PHONE)]))
+    time_machine.move_to(dt.datetime(2026, 11, 19, 9, 0, tzinfo=STOCKHOLM))
+    view = show_case(qtbot, sqlite_session, case.id)
+    overview = shown_tab(qtbot, view, OverviewTab)
+    assert text_of(overview, "next_step").startswith("Har fyllt 18 år (2026-11-19). "
+                                                     "Vårdnadshavarnas samtycke gäller inte "
+                                                     "längre")
+    assert text_of(overview, "consent_state") == ("Fyllde 18 år 2026-11-19 — eget samtycke "
+                                                  "behövs")
+    assert not [m for m in overview.findChildren(QLabel) if m.objectName().startswith(
+        "missing_") and "18 år" in m.text()]  # said once, in the next step
+    assert not button(overview, "renew_consent").isHidden()
+    shot(view, "overview_turned_18")
+    tab = shown_tab(qtbot, view, ConsentTab)
+    assert text_of(tab, "consent_adulthood").startswith("Har fyllt 18 år (2026-11-19).")
