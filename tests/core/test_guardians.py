@@ -33,6 +33,7 @@ from sipdesk.clock import STOCKHOLM
 from sipdesk.desk import case_page, todo
 from sipdesk.desk.next_step import consent_line, next_step
 from sipdesk.errors import ValidationError
+from sipdesk.meetings import invitation
 from sipdesk.storage.guardian_records import GuardianAnswer, GuardianHow
 from sipdesk.storage.models import (
     Case,
@@ -392,3 +393,27 @@ def test_guardian_not_informed_gets_no_paper_and_the_reason_is_said(officer: Use
     older = guardians.paper_for(child, on=dt.date(2029, 1, 1), child_from_age=12)
     assert older.to_child and older.age == 12
     assert not guardians.paper_for(child, on=dt.date(2035, 1, 1)).child
+
+
+def test_the_kallelse_starts_with_the_guardians_who_may_be_told(
+        officer: User, child: Person, principals: list[Principal]) -> None:
+    """Seed 002: the guardians who gave the consent are invited from the start, without the
+    consent naming them; one who may not be told is neither proposed nor accepted."""
+    from sipdesk.meetings import invitation_start
+    from sipdesk.meetings.invitation import ParticipantKind, check_participants
+
+    eva = mother(officer, child)
+    per = father(officer, child, information_block=InformationBlock.PROTECTED_ADDRESS)
+    case = make_case(officer, child)
+    consent.register_consent(officer, case, consent_input(principals, guardian_answers=[
+        yes(eva), yes(per)]), today=TODAY)
+    start = invitation_start.invitation_start(officer, case.id)
+    relatives = [p.name for p in start.participants if p.kind is ParticipantKind.RELATIVE]
+    assert relatives == ["Eva Åkesson"]
+    assert start.rules.guardians == {"eva åkesson", "per åkesson"}
+    draft = invitation.InvitationDraft(purpose="Skolan", participants=[
+        *start.participants, invitation_start.relative_participant(per)])
+    problems = check_participants(Case.get_by_id(case.id), draft, rules=start.rules).problems
+    assert problems["relatives"] == (
+        "Per Åkesson får inte få information om barnet (skyddad adress), och kan inte bjudas "
+        "in. Ta bort Per Åkesson från listan.")
