@@ -9,7 +9,10 @@ post to those who are not in sipdesk.
   person's to share, and the interpreter needs only the time, the place and the language;
 - an **easy-read letter to the person** (always offered): 16 pt and up, short sentences, one idea
   on each line, no abbreviations; any abbreviation in text someone typed (the purpose, a role)
-  is explained at the end.
+  is explained at the end;
+- for a **child** instead (seed 002): a letter to each guardian at their own address — none to
+  one who may not receive information about the child — and, from the age in the setting
+  `child_letter_age`, one to the child in child-friendly words (`letters_child`).
 
 Every letter starts on a new page with the recipient's address placed for a window envelope
 (see WINDOW_* below); a recipient without an address gets a clear note in the window instead of
@@ -31,12 +34,14 @@ from pathlib import Path
 from reportlab.platypus import Flowable, PageBreak
 
 from sipdesk import clock
-from sipdesk.casework import protected
+from sipdesk.casework import guardians, protected
 from sipdesk.errors import ValidationError
 from sipdesk.meetings.invitation import HowInvited, Meeting, ParticipantKind, participants_of
 from sipdesk.plans import print_reads
+from sipdesk.storage.models import Case, Person
 
 from .base import SipDocTemplate
+from .letters_child import child_story, guardian_story
 from .letters_common import (
     ADDRESS_MISSING,
     FIRST_BODY_TOP,
@@ -95,21 +100,43 @@ __all__ = [
 ]
 
 
+def _to_person(kind: LetterKind, case: Case, person: Person) -> Letter:
+    """The letter to the person (or the child), at their address — via the coordinator for a
+    protected identity."""
+    if protected.address_hidden(person):
+        organisation, address = forwarded_to(case)
+        return Letter(kind, person.full_name, organisation, address, None, None, forwarded=True)
+    return Letter(kind, person.full_name, "", person_address(person), None, None)
+
+
 def planned_letters(meeting: Meeting, *, include_person: bool = True) -> list[Letter]:
     """The letters a meeting needs: the person's, then a kallelse to each professional without
-    an account and an inbjudan to each relative or interpreter, all invited by letter."""
+    an account and an inbjudan to each relative or interpreter, all invited by letter.
+
+    For a child (on the meeting day, seed 002): instead of the person's letter, one to each
+    guardian who may be told, at their own address, and one to the child from the age in the
+    setting `child_letter_age`. A guardian who may not receive information about the child gets
+    no letter, also not as an invited relative; an informed guardian invited as a relative gets
+    their guardian's letter only."""
     case, person = print_reads.case_and_person(meeting.case_id)
+    paper = guardians.paper_for(person, on=meeting.starts_at.date())
     letters: list[Letter] = []
-    if include_person and protected.address_hidden(person):
-        organisation, address = forwarded_to(case)
-        letters.append(Letter(LetterKind.PERSON, person.full_name, organisation, address,
-                              None, None, forwarded=True))
+    if include_person and paper.child:
+        letters += [Letter(LetterKind.GUARDIAN, g.name, "", tuple(address_lines(g.address)),
+                           None, number, guardian_id=g.id)
+                    for number, g in enumerate(paper.guardians, start=1)]
+        if paper.to_child:
+            letters.append(_to_person(LetterKind.CHILD, case, person))
     elif include_person:
-        letters.append(Letter(LetterKind.PERSON, person.full_name, "", person_address(person),
-                              None, None))
+        letters.append(_to_person(LetterKind.PERSON, case, person))
+    skip = {w.name.casefold() for w in paper.withheld}
+    if include_person:
+        skip |= {g.name.casefold() for g in paper.guardians}
     by_post = [p for p in participants_of(meeting)
                if not p.has_account and p.how_invited == HowInvited.LETTER.value
-               and p.kind != ParticipantKind.PERSON.value]
+               and p.kind != ParticipantKind.PERSON.value
+               and not (p.kind == ParticipantKind.RELATIVE.value
+                        and p.name.casefold() in skip)]
     order = {ParticipantKind.PROFESSIONAL.value: 0, ParticipantKind.INTERPRETER.value: 1,
              ParticipantKind.RELATIVE.value: 2}
     by_post.sort(key=lambda p: (order.get(p.kind, 3), p.name.casefold(), p.id))
@@ -126,6 +153,8 @@ _STORIES = {
     LetterKind.KALLELSE: kallelse_story,
     LetterKind.INVITATION: invitation_story,
     LetterKind.PERSON: person_story,
+    LetterKind.GUARDIAN: guardian_story,
+    LetterKind.CHILD: child_story,
 }
 
 
@@ -175,7 +204,9 @@ def render_letters(meeting_id: int, target: str | Path, *, one_file: bool,
         path = target / letter.file_name(number)
         titles = {LetterKind.KALLELSE: f"Kallelse till SIP-möte {number}",
                   LetterKind.INVITATION: f"Inbjudan till SIP-möte {number}",
-                  LetterKind.PERSON: f"Välkommen till ett möte om din hjälp ({number})"}
+                  LetterKind.PERSON: f"Välkommen till ett möte om din hjälp ({number})",
+                  LetterKind.GUARDIAN: f"Inbjudan till vårdnadshavare ({number})",
+                  LetterKind.CHILD: f"Ett möte om dig ({number})"}
         _write(path, title=titles[letter.kind], ctx=ctx, letters=[letter])
         written.append(path)
     return written

@@ -12,7 +12,7 @@ import datetime as dt
 import itertools
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
@@ -23,10 +23,10 @@ from reportlab.lib.units import mm
 from reportlab.pdfgen import canvas
 from reportlab.platypus import Flowable, Paragraph, Spacer, Table, TableStyle
 
-from sipdesk.casework import protected
+from sipdesk.casework import guardians, protected
 from sipdesk.meetings.invitation import Meeting, Participant, participants_of
 from sipdesk.plans import print_reads
-from sipdesk.storage.models import Case, Person, PrincipalKind, User
+from sipdesk.storage.models import Case, Person, PersonContact, PrincipalKind, User
 
 from .base import (
     FONT,
@@ -101,11 +101,15 @@ class LetterKind(StrEnum):
     KALLELSE = "kallelse"
     INVITATION = "inbjudan"
     PERSON = "brev-till-den-enskilde"
+    GUARDIAN = "brev-till-vardnadshavare"  # a child's guardian (reports.letters_child)
+    CHILD = "brev-till-barnet"  # the child, from the age in the setting child_letter_age
 
     @property
     def label(self) -> str:
         return {"kallelse": "Kallelse", "inbjudan": "Inbjudan",
-                "brev-till-den-enskilde": "Lättläst brev till den enskilde"}[self.value]
+                "brev-till-den-enskilde": "Lättläst brev till den enskilde",
+                "brev-till-vardnadshavare": "Brev till vårdnadshavare",
+                "brev-till-barnet": "Brev till barnet"}[self.value]
 
 
 @dataclass(frozen=True)
@@ -120,6 +124,7 @@ class Letter:
     number: int | None
     # To a protected person, via the coordinator (`forwarded_to`): no postal address to check.
     forwarded: bool = False
+    guardian_id: int | None = None  # a letter to a child's guardian
 
     @property
     def address_missing(self) -> bool:
@@ -280,14 +285,21 @@ class LetterContext:
     convener_unit: str
     participants: list[Participant]
     today: dt.date
+    # For a child: who gets paper (sipdesk.casework.guardians.paper_for) and every guardian by id.
+    paper: guardians.ChildPaper | None = None
+    guardians: dict[int, PersonContact] = field(default_factory=dict)
 
 
 def letter_context(meeting: Meeting, today: dt.date) -> LetterContext:
     case, person = print_reads.case_and_person(meeting.case_id)
     convener = print_reads.user_with_unit(meeting.created_by_id)
+    every = guardians.guardians_of(person)
+    paper = guardians.paper_for(person, on=meeting.starts_at.date(), guardians=every)
     return LetterContext(case=case, person=person, meeting=meeting,
                          convener=convener, convener_unit=convener.unit.name,
-                         participants=participants_of(meeting), today=today)
+                         participants=participants_of(meeting), today=today,
+                         paper=paper if paper.child else None,
+                         guardians={g.id: g for g in every})
 
 
 def convener_letterhead(ctx: LetterContext) -> Letterhead:

@@ -32,6 +32,7 @@ from .base import (
     build,
     municipality_letterhead,
 )
+from .letters_common import LetterCanvas
 from .plan_common import (
     DRAFT_MARK,
     EASY_TITLE,
@@ -46,7 +47,7 @@ from .plan_common import (
     log,
     plan_print,
 )
-from .plan_easy import easy_story
+from .plan_easy import child_copies_story, easy_story
 from .plan_staff import staff_story
 
 # ---- rendering ------------------------------------------------------------------------------
@@ -57,6 +58,11 @@ def _render(data: PlanPrint, target: Target, *, easy_read: bool,
         raise ValidationError(NOT_APPROVED)
     view = data.view
     title = f"{EASY_TITLE if easy_read else TITLE} {view.case.number} version {view.plan.number}"
+    if easy_read and data.paper is not None:  # a child's: the guardians' and the child's copies
+        story = child_copies_story(data)
+        doc = PlanDocTemplate(target, title=title, letterhead=letterhead, draft=False)
+        doc.build(story, canvasmaker=LetterCanvas)
+        return
     doc = PlanDocTemplate(target, title=title, letterhead=letterhead,
                           draft=not data.approved and not easy_read)
     build(doc, easy_story(data) if easy_read else staff_story(data), for_person=easy_read)

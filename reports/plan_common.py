@@ -3,6 +3,7 @@ small helpers and the page template with the draft mark."""
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import re
 from dataclasses import dataclass
@@ -17,6 +18,8 @@ from reportlab.platypus import (
     Paragraph,
 )
 
+from sipdesk import clock
+from sipdesk.casework import guardians, protected
 from sipdesk.casework.consent import is_child
 from sipdesk.plans import child_voice, print_reads
 from sipdesk.plans.child_voice import ChildFeedback, ChildVoice
@@ -34,11 +37,15 @@ from .base import (
     iso_date,
     styles,
 )
+from .letters_common import forwarded_to, person_address
 
 log = logging.getLogger("sipdesk.reports.plan")
 
 TITLE = "Samordnad individuell plan (SIP)"
 EASY_TITLE = "Min plan"
+CHILD_TITLE = "Det här är din plan"
+NO_COPIES = ("Ingen ska ha ett exemplar: ingen vårdnadshavare får information om barnet, och "
+             "barnet är för ungt för ett eget (se Inställningar).")
 DRAFT_MARK = "UTKAST"
 NOT_APPROVED = "Planen kan skrivas ut för den enskilde först när alla har godkänt den."
 
@@ -169,6 +176,12 @@ class PlanPrint:
     documented_by: str
     unit_name: str
     feedback: ChildFeedback | None = None  # the återkoppling to the child, when recorded
+    first_name: str = ""
+    printed_on: dt.date = dt.date.min
+    # For a child on the day of printing (seed 002): who gets a copy, and the envelope of the
+    # child's own (organisation, address lines, forwarded via the coordinator).
+    paper: guardians.ChildPaper | None = None
+    child_envelope: tuple[str, tuple[str, ...], bool] = ("", (), False)
 
     @property
     def approved(self) -> bool:
@@ -180,7 +193,8 @@ class PlanPrint:
         return ChildVoice.of(self.view.plan)
 
 
-def plan_print(plan_id: int) -> PlanPrint:
+def plan_print(plan_id: int, *, today: dt.date | None = None) -> PlanPrint:
+    today = today or clock.today()
     view = plan_view(plan_id)
     plan, case = view.plan, view.case
     person, unit = print_reads.person_and_unit(case.id)
@@ -189,11 +203,19 @@ def plan_print(plan_id: int) -> PlanPrint:
         user = print_reads.user_with_unit(plan.documented_by_id)
         documented_by = ", ".join(x for x in (user.full_name, user.profession, user.unit.name)
                                   if x)
+    paper = guardians.paper_for(person, on=today)
+    if protected.address_hidden(person):
+        organisation, address = forwarded_to(case)
+        envelope = (organisation, address, True)
+    else:
+        envelope = ("", person_address(person), False)
     return PlanPrint(view=view, person_name=person.full_name,
                      personal_number=person.personal_number,
                      child=is_child(person, plan.meeting_date),
                      documented_by=documented_by, unit_name=unit.name,
-                     feedback=child_voice.feedback_of(plan))
+                     feedback=child_voice.feedback_of(plan),
+                     first_name=person.first_name, printed_on=today,
+                     paper=paper if paper.child else None, child_envelope=envelope)
 
 
 def _principal_order(view: PlanView) -> list[int]:

@@ -1,14 +1,24 @@
 """The person's copy (easy-read plan, "Min plan"): large type, plain words, who does what and
-whom to call — printed only once every principal has approved the version."""
+whom to call — printed only once every principal has approved the version.
+
+For a child (seed 002) the copies go to each guardian who may be told, at their own address,
+in words about the child ("Planen för Liv"), and from the age in the setting `child_letter_age`
+to the child in child-friendly words ("Det här är din plan"); each copy starts in the envelope
+window with its own page numbers (`child_copies_story`)."""
 
 from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
 
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.platypus import (
     Flowable,
     KeepTogether,
+    PageBreak,
 )
 
+from sipdesk.errors import ValidationError
 from sipdesk.plans.plan import (
     Intervention,
     PlanView,
@@ -18,7 +28,17 @@ from .base import (
     esc,
     written_date,
 )
-from .plan_common import EASY_TITLE, Para, PlanPrint, phone_in, plan_styles, split_contact
+from .letters_common import AddressWindow, address_lines
+from .plan_common import (
+    CHILD_TITLE,
+    EASY_TITLE,
+    NO_COPIES,
+    Para,
+    PlanPrint,
+    phone_in,
+    plan_styles,
+    split_contact,
+)
 from .plan_staff import EASY_ROOM, _section
 
 # ---- the person's copy ---------------------------------------------------------------------
@@ -75,41 +95,113 @@ def _easy_item(item: Intervention, phones: dict[str, str], st: dict[str, Paragra
     return lines
 
 
-def easy_story(data: PlanPrint) -> list[Flowable]:
+@dataclass(frozen=True)
+class Voice:
+    """The words of one reader's copy: the person's own ("Min plan"), a child's ("Det här är din
+    plan") or a child's guardian's. `{first}`, `{full}`, `{date}` and `{who}` are filled in."""
+
+    title: str
+    intro: tuple[str, ...]
+    main_goal: str
+    sub_goals: str
+    matters: str
+    views: str
+    we_do: str
+    self_do: str
+    call_heading: str
+    call_line: str
+    next_again: str
+    invitation: str
+    ask_someone: str
+    # When the child did not want to say anything — a valid answer (seed 002 §4)
+    silent: tuple[str, ...] = ("{first} ville inte säga något den här gången. Det är helt okej.",
+                               "{first} får säga vad hen tycker när hen vill.")
+
+
+PERSON_VOICE = Voice(
+    title=EASY_TITLE,
+    intro=("Det här är planen för {full}.", "Vi skrev den tillsammans den {date}.",
+           "Planen kallas SIP. Den visar hur kommunen, regionen och andra hjälper dig."),
+    main_goal="Mitt mål", sub_goals="Mina delmål", matters="Det här är viktigt för mig",
+    views="Det här tycker jag", we_do="Det här gör vi för dig",
+    self_do="Det här gör jag själv", call_heading="Vem ringer jag?",
+    call_line="Ring <b>{who}</b> om du undrar något eller om något inte fungerar.",
+    next_again="Då pratar vi om hur det går och ändrar planen om det behövs.",
+    invitation="Du får en inbjudan från {who}.",
+    ask_someone="Fråga den som gav dig planen.",
+    silent=("Jag ville inte säga något den här gången. Det är helt okej.",
+            "Jag får säga vad jag tycker när jag vill."))
+
+CHILD_VOICE = Voice(
+    title=CHILD_TITLE,
+    intro=("Hej {first}!", "Här står det vi bestämde tillsammans på mötet den {date}.",
+           "Planen heter SIP. Den visar vem som hjälper dig och hur."),
+    main_goal="Ditt mål", sub_goals="Steg på vägen", matters="Det här är viktigt för dig",
+    views="Det här sa du", we_do="Så här hjälper vi dig", self_do="Det här gör du själv",
+    call_heading="Vem kan du fråga?",
+    call_line="Fråga <b>{who}</b> om du undrar något eller om något inte känns bra.",
+    next_again="Då pratar vi om hur det går. Vi ändrar planen om det behövs.",
+    invitation="Du får ett brev innan.",
+    ask_someone="Fråga en vuxen du litar på.",
+    silent=("Du ville inte säga något den här gången. Det är helt okej.",
+            "Du får säga vad du tycker när du vill."))
+
+GUARDIAN_VOICE = Voice(
+    title="Planen för {first}",
+    intro=("Till dig som är vårdnadshavare för {full}.",
+           "Här står det vi kom överens om på mötet den {date}.",
+           "Planen kallas SIP. Den visar hur kommunen, regionen och andra hjälper {first}."),
+    main_goal="Målet", sub_goals="Delmålen", matters="Det här är viktigt för {first}",
+    views="Det här tycker {first}", we_do="Det här gör vi för {first}",
+    self_do="Det här gör {first} själv", call_heading="Vem ringer du?",
+    call_line="Ring <b>{who}</b> om du undrar något eller om något inte fungerar.",
+    next_again="Då pratar vi om hur det går och ändrar planen om det behövs.",
+    invitation="Ni får en inbjudan från {who}.",
+    ask_someone="Fråga den som gav dig planen.")
+
+
+def easy_story(data: PlanPrint, voice: Voice = PERSON_VOICE) -> list[Flowable]:
     st = plan_styles(large=True)
     view = data.view
     plan = view.plan
     phones = _phone_book(view)
-    flow: list[Flowable] = [
-        Para(EASY_TITLE, st["title"]),
-        Para(f"Det här är planen för {esc(data.person_name)}.", st["body"]),
-        Para(f"Vi skrev den tillsammans den {written_date(plan.meeting_date)}.", st["body"]),
-        Para("Planen kallas SIP. Den visar hur kommunen, regionen och andra hjälper dig.",
-                  st["body"]),
-    ]
-    flow += _easy_section("Mitt mål", [Para(esc(plan.main_goal) or "Vi har inte skrivit något "
-                                            "mål än.", st["body"])], st)
-    if view.sub_goals:
-        flow += _easy_section("Mina delmål", [Para(esc(g), st["item"], bulletText="•")
-                                         for g in view.sub_goals], st)
-    if plan.what_matters.strip():
-        flow += _easy_section("Det här är viktigt för mig",
-                         [Para(esc(plan.what_matters), st["body"])], st)
-    voice = data.voice
-    if voice.words:
-        flow += _easy_section("Det här tycker jag", [Para(esc(voice.words), st["body"])], st)
-    elif voice.silent:  # a valid answer (seed 002): said kindly, never as something missing
-        flow += _easy_section("Det här tycker jag", [
-            Para("Jag ville inte säga något den här gången. Det är helt okej.", st["body"]),
-            Para("Jag får säga vad jag tycker när jag vill.", st["body"])], st)
+    first = data.first_name
 
-    heading: list[Flowable] = [Para("Det här gör vi för dig", st["h2"])]
+    def say(text: str, **more: str) -> str:
+        """`text` with the names filled in, each escaped (the text itself is ours)."""
+        return text.format(first=esc(first), full=esc(data.person_name),
+                           date=written_date(plan.meeting_date),
+                           **{k: esc(v) for k, v in more.items()})
+
+    def heading(text: str) -> str:  # _section escapes the heading itself
+        return text.format(first=first)
+
+    flow: list[Flowable] = [Para(say(voice.title), st["title"]),
+                            *[Para(say(line), st["body"]) for line in voice.intro]]
+    flow += _easy_section(heading(voice.main_goal), [Para(esc(plan.main_goal) or "Vi har inte "
+                                                          "skrivit något mål än.", st["body"])],
+                          st)
+    if view.sub_goals:
+        flow += _easy_section(heading(voice.sub_goals),
+                              [Para(esc(g), st["item"], bulletText="•") for g in view.sub_goals],
+                              st)
+    if plan.what_matters.strip():
+        flow += _easy_section(heading(voice.matters),
+                              [Para(esc(plan.what_matters), st["body"])], st)
+    words = data.voice  # the child's own words (seed 002 §4)
+    if words.words:
+        flow += _easy_section(heading(voice.views), [Para(esc(words.words), st["body"])], st)
+    elif words.silent:  # a valid answer (seed 002): said kindly, never as something missing
+        flow += _easy_section(heading(voice.views),
+                              [Para(say(line), st["body"]) for line in voice.silent], st)
+
+    lead_heading: list[Flowable] = [Para(say(voice.we_do), st["h2"])]
     groups = _actor_groups(view)
     for actor, items in groups:
         # Each intervention is kept together on one page, and the headings go with the first
         # one: a heading before a KeepTogether could otherwise be left alone at a page's foot.
-        lead: list[Flowable] = [*heading, Para(esc(actor), st["h3"])]
-        heading = []
+        lead: list[Flowable] = [*lead_heading, Para(esc(actor), st["h3"])]
+        lead_heading = []
         blocks = [_easy_item(item, phones, st) for item in items]
         if not any(phones.get(i.responsible.casefold()) for i in items if i.responsible):
             name, phone = _principal_phone(view, items[0].principal_id)
@@ -118,12 +210,12 @@ def easy_story(data: PlanPrint) -> list[Flowable]:
                                        st["line"]))
         blocks[0] = lead + blocks[0]
         flow += [KeepTogether(block) for block in blocks]
-    if heading:
-        flow += [*heading, Para("Här står ingenting än.", st["body"])]
+    if lead_heading:
+        flow += [*lead_heading, Para("Här står ingenting än.", st["body"])]
 
     if plan.can_do_self.strip():
-        flow += _easy_section("Det här gör jag själv", [Para(esc(plan.can_do_self), st["body"])],
-                         st)
+        flow += _easy_section(heading(voice.self_do), [Para(esc(plan.can_do_self), st["body"])],
+                              st)
     others: list[Flowable] = []
     for other in view.other_actions:
         others.append(Para(f"<b>{esc(other.who)}:</b> {esc(other.what)}", st["item"],
@@ -131,33 +223,71 @@ def easy_story(data: PlanPrint) -> list[Flowable]:
         if other.when:
             others.append(Para(f"När: {esc(other.when)}", st["line"]))
     flow += _easy_section("Det här gör andra",
-                     others or [Para("Ingen annan har en uppgift i planen.", st["body"])],
-                     st)
+                          others or [Para("Ingen annan har en uppgift i planen.", st["body"])],
+                          st)
 
     name, phone, email = split_contact(plan.coordinator_contact)
     call: list[Flowable] = []
     if name:
-        call.append(Para(f"Ring <b>{esc(name)}</b> om du undrar något eller om något "
-                              "inte fungerar.", st["body"]))
+        call.append(Para(say(voice.call_line, who=name), st["body"]))
     if phone:
         call.append(Para(f"Telefon: {esc(phone)}", st["line"]))
     if email:
         call.append(Para(f"E-post: {esc(email)}", st["line"]))
     if view.overall_principal:
         call.append(Para(f"{esc(view.overall_principal)} har huvudansvaret för planen.",
-                              st["body"]))
-    flow.append(KeepTogether([Para("Vem ringer jag?", st["h2"]), *(call or [
-        Para("Fråga den som gav dig planen.", st["body"])])]))
+                         st["body"]))
+    flow.append(KeepTogether([Para(say(voice.call_heading), st["h2"]), *(call or [
+        Para(say(voice.ask_someone), st["body"])])]))
 
     if plan.follow_up_date is not None:
-        next_time = [Para(f"Vi ses igen den {written_date(plan.follow_up_date)}.",
-                               st["body"]),
-                     Para("Då pratar vi om hur det går och ändrar planen om det behövs.",
-                               st["body"])]
+        next_time = [Para(f"Vi ses igen den {written_date(plan.follow_up_date)}.", st["body"]),
+                     Para(say(voice.next_again), st["body"])]
         if plan.follow_up_by.strip():
-            next_time.append(Para(f"Du får en inbjudan från {esc(plan.follow_up_by)}.",
-                                  st["body"]))
+            next_time.append(Para(say(voice.invitation, who=plan.follow_up_by), st["body"]))
     else:
         next_time = [Para("Vi hör av oss när det är dags att ses igen.", st["body"])]
     flow.append(KeepTogether([Para("Nästa gång vi ses", st["h2"]), *next_time]))
+    return flow
+
+
+# ---- a child's copies (seed 002) ----------------------------------------------------------------
+
+def _window(data: PlanPrint, *, name: str, organisation: str, address: Sequence[str],
+            forwarded: bool = False) -> AddressWindow:
+    info = [("Datum", written_date(data.printed_on)), ("Ärende", data.view.case.number)]
+    return AddressWindow(name=name, organisation=organisation, address=address, info=info,
+                         forwarded=forwarded)
+
+
+def child_copies_story(data: PlanPrint) -> list[Flowable]:
+    """For a child: a copy to each guardian who may be told, at their own address, and one to
+    the child from the age in the setting `child_letter_age` — each starting in the envelope
+    window, with its own page numbers. None to a guardian who may not receive information."""
+    paper = data.paper
+    assert paper is not None
+    st = plan_styles(large=True)
+    copies: list[list[Flowable]] = []
+    for guardian in paper.guardians:
+        story: list[Flowable] = [_window(data, name=guardian.name, organisation="",
+                                         address=address_lines(guardian.address))]
+        words = easy_story(data, GUARDIAN_VOICE)
+        if guardian.needs_interpreter and guardian.language.strip():
+            after_intro = 1 + len(GUARDIAN_VOICE.intro)
+            words.insert(after_intro, Para(
+                f"Vill du få planen förklarad på {esc(guardian.language)}? Säg till, så bokar "
+                "vi en tolk.", st["body"]))
+        copies.append(story + words)
+    if paper.to_child:
+        organisation, address, forwarded = data.child_envelope
+        copies.append([_window(data, name=data.person_name, organisation=organisation,
+                               address=address, forwarded=forwarded),
+                       *easy_story(data, CHILD_VOICE)])
+    if not copies:
+        raise ValidationError(NO_COPIES)
+    flow: list[Flowable] = []
+    for index, story in enumerate(copies):
+        if index:
+            flow.append(PageBreak())
+        flow += story
     return flow

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import peewee as pw
 
-from sipdesk import clock
+from sipdesk import clock, demo_children
 from sipdesk.accounts.auth import hash_password
 from sipdesk.casework import protected
 from sipdesk.casework.consent import Consent, ConsentKind, ConsentPrincipal, is_child
@@ -248,7 +248,9 @@ def fill_demo(*, cases: int, seed: int = 1, today: dt.date | None = None) -> int
         statuses = list(STATUS_WEIGHTS)
         weights = list(STATUS_WEIGHTS.values())
         showcase = min(len(SHOWCASE), cases // 4)
-        bulk_cases = cases - showcase
+        children = demo_children.plan_children(numbers, count=cases // 10, today=today)
+        bulk_cases = cases - showcase - len(children)
+        number_of = dict(zip(person_ids, numbers[:person_count], strict=True))
         first_year = today.year - 6
         per_year: dict[int, int] = {}
         case_rows: list[Row] = []
@@ -270,6 +272,9 @@ def fill_demo(*, cases: int, seed: int = 1, today: dt.date | None = None) -> int
                 created = min(created, dt.datetime.combine(given, dt.time(9, 0)))
             else:
                 given = created.date() + dt.timedelta(days=rng.randint(1, 10))
+            # A child then but an adult now consented themselves, on the 18th birthday at the
+            # latest (demo_children gives guardians only to those who are children today).
+            given = demo_children.adult_consent_day(number_of[person_id], given, today)
             basis = _basis(status, rng)
             until = one_year_after(given) if basis == ConsentBasis.CONSENT else None
             # The bulk states have no next date by the one rule (next_step.next_step): before
@@ -291,10 +296,13 @@ def fill_demo(*, cases: int, seed: int = 1, today: dt.date | None = None) -> int
         case_ids: list[int] = [row[0] for row in Case.select(Case.id).order_by(Case.id).tuples()]  # type: ignore[index]
         _needs_and_consents(rng, case_ids, details, today=today, principals=[
             p.id for p in Principal.select().order_by(Principal.id)])
+        demo_children.add_bulk_guardians(today=today, seed=seed, insert=_bulk)
         made = build_showcase(count=showcase, today=today, rng=rng,
                               person_ids=person_ids[::-1], spare_numbers=numbers[person_count:])
         evaluate_held_meetings(rng, today=today)
         protect_one()
+        made += demo_children.build_child_showcase(children, today=today,
+                                                   rng=random.Random(seed * 31 + 2))
     analyze()  # 100,000 new cases: plan the first search with statistics, not guesses
     return len(case_rows) + made
 

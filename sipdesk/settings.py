@@ -28,6 +28,8 @@ class Setting:
 SETTINGS: dict[str, Setting] = {
     s.key: s
     for s in (
+        Setting("child_letter_age", int, 12,
+                "Från den här åldern får ett barn egna brev och en egen plan med text för barn"),
         Setting("database_url", str, "", "Databas (lämna tomt för den inbyggda databasen)"),
         Setting("last_login", str, "", "Senast inloggade användare"),
         Setting("lock_minutes", int, 10,

@@ -200,7 +200,7 @@ def test_the_core_has_no_import_cycles() -> None:
 FOUNDATION = ("errors", "clock", "paths", "settings", "processes")
 LAYERS = ("rules", "storage", "accounts", "messages", "casework", "meetings", "plans", "desk",
           "export")
-ABOVE = ("demo_showcase", "demo", "cli")
+ABOVE = ("demo_showcase", "demo_children", "demo", "cli")
 
 
 def test_the_core_packages_build_on_those_below_them() -> None:

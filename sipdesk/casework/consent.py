@@ -2,8 +2,11 @@
 
 A consent is oral or written, taken by someone on a date, covers an agreed question and named
 principals, may exclude things, lists relatives to invite, and is valid at most one year. For a
-child every registered guardian consents. It can be withdrawn at any time, which closes the
-case; nothing earlier is deleted. When the person cannot consent, a menprövning decides.
+child every guardian with custody consents, each for themselves (their answers are kept apart,
+sipdesk.casework.guardian_answers), the child's own view is recorded beside it, and the
+guardians' consent carries the case only until the day before the 18th birthday
+(sipdesk.casework.guardians). It can be withdrawn at any time, which closes the case; nothing
+earlier is deleted. When the person cannot consent, a menprövning decides.
 """
 
 from __future__ import annotations
@@ -19,19 +22,20 @@ from sipdesk import clock
 from sipdesk.accounts import audit
 from sipdesk.accounts.access import require_can_see
 from sipdesk.accounts.audit import AuditAction
-from sipdesk.casework import lifecycle
+from sipdesk.casework import guardian_answers, lifecycle
+from sipdesk.casework import guardians as guardian_rules
+from sipdesk.casework.guardian_answers import AnswerInput
 from sipdesk.casework.lifecycle import Action, ClosureReason
 from sipdesk.errors import ValidationError
 from sipdesk.rules.labelled import LabelledEnum, Labels
-from sipdesk.rules.personal_number import parse as parse_personal_number
 from sipdesk.rules.workdays import one_year_after
 from sipdesk.storage.db import BaseModel, database
+from sipdesk.storage.guardian_records import GuardianHow
 from sipdesk.storage.limits import text_problems
 from sipdesk.storage.models import (
     Case,
     CaseStatus,
     ConsentBasis,
-    ContactKind,
     Person,
     PersonContact,
     Principal,
@@ -40,7 +44,7 @@ from sipdesk.storage.models import (
     now,
 )
 
-ADULT_AGE = 18
+ADULT_AGE = guardian_rules.ADULT_AGE
 WARN_DAYS = 30
 
 
@@ -68,6 +72,9 @@ class Consent(BaseModel):
                                                backref="recorded_withdrawals")
     withdrawn_recorded_by_id: int | None
     created_at = pw.DateTimeField(default=now)
+    # For a child: the child's own view of the SIP, whatever the age (seed 002; migration 21).
+    # A child need not have or give one: empty is a valid answer.
+    child_view = pw.TextField(default="")
 
 
 class ConsentPrincipal(BaseModel):
@@ -81,7 +88,8 @@ class ConsentPrincipal(BaseModel):
 
 
 class GuardianConsent(BaseModel):
-    """For a child: one guardian's consent."""
+    """For a child: one guardian's consent (how: a GuardianHow value). Each guardian's answer,
+    with its day, is kept in guardian_answer (migration 21)."""
 
     consent = pw.ForeignKeyField(Consent, backref="guardian_consents", on_delete="CASCADE")
     guardian = pw.ForeignKeyField(PersonContact, on_delete="RESTRICT")
@@ -108,14 +116,20 @@ class HarmAssessment(BaseModel):
 
 
 def is_child(person: Person, on: dt.date) -> bool:
-    return parse_personal_number(person.personal_number, today=on).age_on(on) < ADULT_AGE
+    return guardian_rules.is_child(person, on)
 
 
 def guardians_of(person: Person) -> list[PersonContact]:
-    return list(PersonContact.select()
-                .where((PersonContact.person == person)
-                       & (PersonContact.kind == ContactKind.GUARDIAN.value))
-                .order_by(PersonContact.id))
+    return guardian_rules.guardians_of(person)
+
+
+def latest_valid_until(person: Person, given_on: dt.date) -> dt.date:
+    """The last day a consent given on `given_on` may be valid: one year later (seed 003) —
+    and for a child, at most the day before the 18th birthday (the guardians decide until
+    then; seed 002)."""
+    limit = one_year_after(given_on)
+    until_adult = guardian_rules.guardians_consent_until(person, given_on)
+    return min(limit, until_adult) if until_adult is not None else limit
 
 
 @dataclass
@@ -128,7 +142,19 @@ class ConsentInput:
     exclusions: str = ""
     relatives_to_invite: str = ""
     valid_until: dt.date | None = None  # default and maximum: one year after given_on
-    guardians: Sequence[PersonContact] = field(default_factory=list)  # for a child
+    guardians: Sequence[PersonContact] = field(default_factory=list)  # for a child: all said yes
+    # For a child: each guardian's answer, with its day and how (instead of `guardians`).
+    guardian_answers: Sequence[AnswerInput] = field(default_factory=list)
+    child_view: str = ""  # the child's own view of the SIP; may be empty
+
+
+def answers_of(data: ConsentInput) -> list[AnswerInput]:
+    """The guardians' answers of a consent's input: as given, or every guardian in `guardians`
+    saying yes on the day of the consent, the way the consent was given."""
+    if data.guardian_answers:
+        return list(data.guardian_answers)
+    return [AnswerInput(g, True, data.given_on, GuardianHow(data.kind.value))
+            for g in data.guardians]
 
 
 def consent_problems(case: Case, data: ConsentInput, *, today: dt.date) -> dict[str, str]:
@@ -150,28 +176,50 @@ def consent_input_problems(person: Person, data: ConsentInput, *,
     if not data.principals:
         problems["principals"] = "Välj vilka huvudmän som får delta och dela information."
     # A date in the future has its problem already (and the year after 9999 does not exist).
-    limit = one_year_after(min(data.given_on, today))
+    given_on = min(data.given_on, today)
+    limit = latest_valid_until(person, given_on)
     if data.valid_until is not None:
-        if data.valid_until > limit:
+        if data.valid_until > limit and limit < one_year_after(given_on):
+            problems["valid_until"] = (
+                f"Vårdnadshavarnas samtycke gäller bara tills {person.first_name} fyller 18 år "
+                f"— senast {limit:%Y-%m-%d}. Sedan samtycker hen själv.")
+        elif data.valid_until > limit:
             problems["valid_until"] = (
                 f"Ett samtycke gäller högst ett år — senast {limit:%Y-%m-%d}.")
         elif data.valid_until < data.given_on:
             problems["valid_until"] = "Slutdatumet ligger före datumet för samtycket."
     if is_child(person, data.given_on):
-        chosen = {g.id for g in data.guardians}
-        if not guardians:
-            problems["guardians"] = (
-                "Barnet är under 18 år: registrera vårdnadshavare på personen först — "
-                "det är vårdnadshavarna som samtycker.")
-        elif chosen != {g.id for g in guardians}:
-            problems["guardians"] = (
-                "Båda vårdnadshavarna behöver samtycka." if len(guardians) == 2 else
-                "Alla vårdnadshavare behöver samtycka.")
+        problem = guardian_problem(guardians, answers_of(data))
+        if problem:
+            problems["guardians"] = problem
+        problems.update(guardian_answers.answer_problems(data.guardian_answers, today=today))
     for name, message in text_problems(Consent, {
             "covers": data.covers, "exclusions": data.exclusions,
-            "relatives_to_invite": data.relatives_to_invite}).items():
+            "relatives_to_invite": data.relatives_to_invite,
+            "child_view": data.child_view}).items():
         problems.setdefault(name, message)
     return problems
+
+
+def guardian_problem(guardians: Sequence[PersonContact],
+                     answers: Sequence[AnswerInput]) -> str | None:
+    """Seed 002: every guardian with custody consents for the child — both, when there are
+    two. None when they all have; otherwise what is missing, in Swedish."""
+    gap = guardian_rules.custody_gap(guardians)
+    if gap:
+        return gap
+    said = {a.guardian.id: a.consents for a in answers}
+    refused = [g.name for g in guardians if said.get(g.id) is False]
+    if refused:
+        who = " och ".join(refused)
+        return (f"{who} samtycker inte. Utan samtycke från "
+                f"{'båda vårdnadshavarna' if len(guardians) == 2 else 'vårdnadshavaren'} "
+                "blir det ingen SIP — spara svaren och prata vidare med familjen.")
+    if any(not said.get(g.id) for g in guardians):
+        return ("Båda vårdnadshavarna behöver samtycka." if len(guardians) == 2 else
+                "Vårdnadshavaren behöver samtycka." if len(guardians) == 1 else
+                "Alla vårdnadshavare behöver samtycka.")
+    return None
 
 
 def active_consent(case: Case) -> Consent | None:
@@ -192,7 +240,8 @@ def register_consent(actor: User, case: Case, data: ConsentInput,
     if problems:
         name, message = next(iter(problems.items()))
         raise ValidationError(message, field=name)
-    valid_until = data.valid_until or one_year_after(data.given_on)
+    valid_until = data.valid_until or latest_valid_until(case.person, data.given_on)
+    answers = answers_of(data) if is_child(case.person, data.given_on) else []
     with database.atomic():
         previous = active_consent(case)
         consent = Consent.create(
@@ -200,16 +249,18 @@ def register_consent(actor: User, case: Case, data: ConsentInput,
             taken_by=data.taken_by or actor, covers=data.covers.strip(),
             exclusions=data.exclusions.strip(),
             relatives_to_invite=data.relatives_to_invite.strip(), valid_until=valid_until,
+            child_view=data.child_view.strip() if answers else "",
         )
         ConsentPrincipal.insert_many(
             [(consent.id, p.id) for p in data.principals],
             fields=[ConsentPrincipal.consent, ConsentPrincipal.principal],
         ).execute()
-        if data.guardians:
+        if answers:
             GuardianConsent.insert_many(
-                [(consent.id, g.id, data.kind.value) for g in data.guardians],
+                [(consent.id, a.guardian.id, a.how.value) for a in answers],
                 fields=[GuardianConsent.consent, GuardianConsent.guardian, GuardianConsent.how],
             ).execute()
+            guardian_answers.link_to_consent(actor, case, answers, consent.id)
         if previous is not None:
             previous.superseded_by = consent
             previous.save()

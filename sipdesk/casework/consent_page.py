@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from peewee import JOIN
 
-from sipdesk.casework import consent, lifecycle
+from sipdesk.casework import consent, guardian_answers, lifecycle
+from sipdesk.casework import guardians as guardians_rules
 from sipdesk.casework.consent import (
     Consent,
     ConsentKind,
@@ -22,7 +23,9 @@ from sipdesk.casework.consent import (
     GuardianConsent,
     HarmConclusion,
 )
+from sipdesk.casework.guardian_answers import answer_text
 from sipdesk.casework.lifecycle import Action, ActionState
+from sipdesk.storage.guardian_records import GuardianHow
 from sipdesk.storage.models import Case, ConsentBasis, PersonContact, Principal, User
 
 
@@ -40,7 +43,10 @@ class ConsentRow:
     relatives_to_invite: str
     valid_until: dt.date
     became: str  # what became of it: "Gäller", "Förnyat …", "Återkallat …"
-    guardians: list[str]  # for a child: the guardians who consented
+    # For a child: each guardian's answer, "Eva Åkesson samtycker (muntligt per telefon,
+    # 2026-11-20)", and the child's own view (may be empty: no child must have one).
+    guardians: list[str]
+    child_view: str = ""
 
 
 @dataclass(frozen=True)
@@ -59,6 +65,10 @@ class ConsentPage:
     assessments: list[HarmRow]  # newest first
     earlier: list[ConsentRow]  # newest first
     actions: dict[Action, ActionState]
+    # For a child: the guardians' answers given since the last consent ("Per Åkesson samtycker
+    # inte (…)"), and what the 18th birthday means for the consent in force.
+    pending: list[str] = field(default_factory=list)
+    adulthood: str = ""
 
 
 def _became(item: Consent, given_on: dict[int, dt.date], recorded_by: dict[int, str]) -> str:
@@ -94,11 +104,20 @@ def consent_page(case: Case, today: dt.date) -> ConsentPage:
             .order_by(Principal.name).tuples())  # type: ignore[arg-type]
         for consent_id, name in links:
             principals[consent_id].append(name)
-        links = list(GuardianConsent.select(GuardianConsent.consent, PersonContact.name)
-                     .join(PersonContact).where(GuardianConsent.consent.in_(ids))
-                     .order_by(PersonContact.id).tuples())  # type: ignore[arg-type]
-        for consent_id, name in links:
-            guardians[consent_id].append(name)
+        answers = guardian_answers.answers_of_consents(ids)
+        for consent_id, given in answers.items():
+            guardians[consent_id] = [
+                f"{a.guardian.name} {answer_text(a.consents, a.how, a.answered_on, a.note)}"
+                for a in given]
+        # A consent registered before each answer was kept: who gave it, and how.
+        legacy: list[tuple[int, str, str]] = list(
+            GuardianConsent.select(GuardianConsent.consent, PersonContact.name,
+                                   GuardianConsent.how)
+            .join(PersonContact)
+            .where(GuardianConsent.consent.in_([i for i in ids if not answers.get(i)]))
+            .order_by(PersonContact.id).tuples())  # type: ignore[arg-type]
+        for consent_id, name, how in legacy:
+            guardians[consent_id].append(f"{name} har samtyckt ({_how(how)})")
     given_on = {item.id: item.given_on for item in items}
     recorded_by = {item.id: item.recorder.full_name  # type: ignore[attr-defined]
                    for item in items
@@ -108,7 +127,7 @@ def consent_page(case: Case, today: dt.date) -> ConsentPage:
         taken_by=item.taken_by.full_name, covers=item.covers, principals=principals[item.id],
         exclusions=item.exclusions, relatives_to_invite=item.relatives_to_invite,
         valid_until=item.valid_until, became=_became(item, given_on, recorded_by),
-        guardians=guardians[item.id]) for item in items}
+        guardians=guardians[item.id], child_view=item.child_view) for item in items}
     active = next((item for item in items
                    if item.withdrawn_on is None and item.superseded_by_id is None), None)
     current = rows[active.id] if active is not None else None
@@ -117,10 +136,27 @@ def consent_page(case: Case, today: dt.date) -> ConsentPage:
     assessments = [HarmRow(item.assessed_on, HarmConclusion(item.conclusion).label,
                            item.assessed_by.full_name, item.contacts)
                    for item in consent.harm_assessments_of(case)]
+    person = case.person
+    pending = [f"{g.guardian.name} {answer_text(g.consents, g.how, g.answered_on, g.note)}"
+               for g in guardian_answers.pending_answers(case).values()]
+    birthday = guardians_rules.came_of_age_on(case, person, today)
+    soon = guardians_rules.turns_adult_soon(case, person, today)
+    adulthood = (guardians_rules.came_of_age_text(birthday) if birthday is not None else
+                 f"Vårdnadshavarnas samtycke gäller tills {person.first_name} fyller 18 år "
+                 f"{soon:%Y-%m-%d}. Från den dagen samtycker hen själv." if soon is not None
+                 else "")
     return ConsentPage(
         current=current, current_state=state,
         harm_based=case.consent_basis == ConsentBasis.HARM_ASSESSMENT,
         assessments=assessments,
         earlier=[row for row in rows.values() if current is None or row.id != current.id],
-        actions={s.action: s for s in lifecycle.actions(case, today=today)})
+        actions={s.action: s for s in lifecycle.actions(case, today=today)},
+        pending=pending, adulthood=adulthood)
+
+
+def _how(value: str) -> str:
+    try:
+        return GuardianHow(value).label.lower()
+    except ValueError:
+        return value
 

@@ -19,6 +19,7 @@ from sipdesk import clock
 from sipdesk.accounts import audit
 from sipdesk.accounts.access import require_can_see
 from sipdesk.accounts.audit import AuditAction
+from sipdesk.casework import guardians
 from sipdesk.casework.need import (  # the need's record and rules; named here for callers
     NeedInput,
     NeedRecord,
@@ -160,6 +161,9 @@ def invitation_basis_problem(case: Case, *, today: dt.date | None = None) -> str
     if case.consent_basis != ConsentBasis.CONSENT or case.consent_valid_until is None:
         return _MISSING[Action.INVITE]
     if case.consent_valid_until < today:
+        birthday = guardians.came_of_age_on(case, case.person, today)
+        if birthday is not None:  # seed 002: from the 18th birthday the young person decides
+            return f"{guardians.came_of_age_text(birthday)} Det behövs innan kallelse."
         return (
             f"Samtycket gällde till och med {case.consent_valid_until:%Y-%m-%d} — "
             "förnya samtycket innan kallelse."

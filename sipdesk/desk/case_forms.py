@@ -9,14 +9,15 @@ takes the guardians read here).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sipdesk.accounts import access, auth
-from sipdesk.casework import consent, lifecycle
+from sipdesk.casework import consent, guardian_answers, lifecycle
 from sipdesk.casework.consent import Consent
 from sipdesk.casework.lifecycle import NeedRecord
 from sipdesk.desk import cases
 from sipdesk.errors import NotFoundError
+from sipdesk.storage.guardian_records import GuardianAnswer
 from sipdesk.storage.models import Case, Person, PersonContact, Principal, PrincipalKind, User
 
 
@@ -55,6 +56,8 @@ class ConsentForm:
     principals: list[Principal]  # every principal a consent can name, in `principal_choices` order
     guardians: list[PersonContact]  # the person's registered guardians
     users: list[User]  # active users, each with its unit
+    # For a child: each guardian's answer given since the last consent, by the guardian's id.
+    pending: dict[int, GuardianAnswer] = field(default_factory=dict)
 
 
 def consent_form(user: User, case: Case) -> ConsentForm:
@@ -71,7 +74,8 @@ def consent_form(user: User, case: Case) -> ConsentForm:
     need = lifecycle.need_of(case) if previous is None else None
     person = case.person
     return ConsentForm(person, previous, chosen, need.question if need is not None else "",
-                       principals, consent.guardians_of(person), auth.active_users_with_unit())
+                       principals, consent.guardians_of(person), auth.active_users_with_unit(),
+                       guardian_answers.pending_answers(case))
 
 
 def principal_choices() -> list[Principal]:

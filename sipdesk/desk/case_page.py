@@ -18,11 +18,11 @@ what the case holds (`tests/ui/test_case_view_queries.py` keeps it so).
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from peewee import JOIN
 
-from sipdesk.casework import consent, lifecycle, people, protected
+from sipdesk.casework import consent, guardians, lifecycle, people, protected
 from sipdesk.casework.lifecycle import (
     Action,
     ActionState,
@@ -79,6 +79,9 @@ class Overview:
     consent_warns: bool
     need: Need | None
     history: list[StatusLine]  # the latest HISTORY_SHOWN changes, oldest first
+    # For a child (seed 002): guardians may be added, and who gets letters and copies, in words.
+    child: bool = False
+    paper_notes: list[str] = field(default_factory=list)
 
 
 def open_case_page(user: User, case_id: int, *, reason: str | None = None) -> CasePage:
@@ -142,10 +145,15 @@ def missing_items(case: Case, need: NeedRecord | None, today: dt.date) -> list[s
                      "SIP:en ska besvara.")
     if status in BEFORE_INVITATION:
         problem = lifecycle.invitation_basis_problem(case, today=today)
-        if problem:
+        # From the 18th birthday the next step itself says the young person must consent.
+        if problem and guardians.came_of_age_on(case, case.person, today) is None:
             items.append(problem)
     state = consent.consent_state(case.consent_basis, case.consent_valid_until, today=today)
-    if state.warn and state.days_left is not None and state.days_left >= 0:
+    soon = guardians.turns_adult_soon(case, case.person, today)
+    if soon is not None and state.warn:
+        items.append(f"Fyller 18 år {soon:%Y-%m-%d}. Från den dagen behöver den unga själv "
+                     "samtycka till SIP — fråga i god tid.")
+    elif state.warn and state.days_left is not None and state.days_left >= 0:
         items.append(f"Samtycket går ut om {state.days_left} "
                      f"{'dag' if state.days_left == 1 else 'dagar'} — förnya det i tid.")
     return items
@@ -178,7 +186,9 @@ def overview(case: Case, today: dt.date) -> Overview:
         text += f" ({line.days_left} dagar kvar)"
     # What the next step itself says is not listed again as missing.
     missing = [item for item in missing_items(case, record, today) if item != step.text]
+    paper = guardians.paper_for(case.person, on=today)
     return Overview(
+        child=paper.child, paper_notes=paper.notes(),
         step=step, missing=missing,
         actions={state.action: state for state in lifecycle.actions(case, today=today)},
         invite_label=invite_label(case),

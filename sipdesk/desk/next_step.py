@@ -16,6 +16,10 @@ the case set it, and the tests hold the two against each other at every state.
 `consent_line` words the consent for the case's overview without tense problems: a consent
 that has not yet lapsed "gäller", one that has "gällde", and a closed case's consent ended with
 the case.
+
+A child's case whose guardians consented: from the 18th birthday on (seed 002) the young person
+must consent themselves — the next step of every open state says so first, keeping the state's
+own date (`sipdesk.casework.guardians.came_of_age_on`).
 """
 
 from __future__ import annotations
@@ -24,7 +28,7 @@ import datetime as dt
 from dataclasses import dataclass, replace
 
 from sipdesk import clock
-from sipdesk.casework import consent, lifecycle
+from sipdesk.casework import consent, guardians, lifecycle
 from sipdesk.casework.lifecycle import Action
 from sipdesk.meetings import invitation
 from sipdesk.plans import child_voice, plan
@@ -78,6 +82,17 @@ def _when(meeting: invitation.Meeting) -> str:
 def next_step(case: Case, today: dt.date | None = None) -> NextStep:
     """The next step and date of `case` on `today` — every state has its own."""
     today = today or clock.today()
+    step = _step(case, today)
+    if CaseStatus(case.status).is_open:
+        birthday = guardians.came_of_age_on(case, case.person, today)
+        if birthday is not None:
+            return NextStep(f"{guardians.came_of_age_text(birthday)} Registrera hens eget "
+                            "samtycke med Förnya samtycke.", None, step.next_date,
+                            step.date_what)
+    return step
+
+
+def _step(case: Case, today: dt.date) -> NextStep:
     status = CaseStatus(case.status)
     if not status.is_open:
         return _ended(case, status)
@@ -205,7 +220,16 @@ def consent_line(case: Case, today: dt.date | None = None) -> ConsentLine:
     that has passed — and for an ended case, how it stood when the case ended."""
     today = today or clock.today()
     if CaseStatus(case.status).is_open:
-        state = consent.consent_state(case.consent_basis, case.consent_valid_until, today=today)
+        until = case.consent_valid_until
+        birthday = guardians.came_of_age_on(case, case.person, today)
+        if birthday is not None:
+            return ConsentLine(f"Fyllde 18 år {_day(birthday)} — eget samtycke behövs",
+                               True, None)
+        state = consent.consent_state(case.consent_basis, until, today=today)
+        soon = guardians.turns_adult_soon(case, case.person, today)
+        if soon is not None and state.warn and until is not None:
+            return ConsentLine(f"Gäller till {_day(until)} — fyller 18 år {_day(soon)}",
+                               True, state.days_left)
         return ConsentLine(state.text, state.warn, state.days_left)
     current = consent.active_consent(case)
     if current is not None:

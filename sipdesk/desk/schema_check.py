@@ -20,7 +20,12 @@ from sipdesk.accounts import audit  # noqa: F401
 from sipdesk.casework import consent, contacts, drafts, lifecycle, need  # noqa: F401
 from sipdesk.meetings import convene, evaluation, meeting  # noqa: F401
 from sipdesk.plans import child_voice  # noqa: F401
-from sipdesk.storage import meeting_records, message_records, plan_records  # noqa: F401
+from sipdesk.storage import (  # noqa: F401
+    guardian_records,
+    meeting_records,
+    message_records,
+    plan_records,
+)
 from sipdesk.storage.db import BaseModel, ConnectionProblem, ProblemKind
 from sipdesk.storage.models import VersionedModel
 

@@ -28,7 +28,7 @@ import peewee as pw
 
 from sipdesk import clock, settings
 from sipdesk.accounts.access import visible_case_ids
-from sipdesk.casework import lifecycle
+from sipdesk.casework import guardians, lifecycle
 from sipdesk.casework.consent import WARN_DAYS
 from sipdesk.casework.drafts import Draft
 from sipdesk.meetings.invitation import Answer, Meeting, MeetingStatus, Participant, ParticipantKind
@@ -38,7 +38,7 @@ from sipdesk.messages.messaging import Message, Receipt
 from sipdesk.plans import child_voice, plan
 from sipdesk.plans.plan import FOLLOW_UP_WARN_DAYS, PlanParticipant, PlanVersion, PrincipalPart
 from sipdesk.rules.workdays import add_workdays
-from sipdesk.storage.models import Case, CaseStatus, ConsentBasis, User
+from sipdesk.storage.models import Case, CaseStatus, ConsentBasis, Person, User
 
 
 class Target(StrEnum):
@@ -125,19 +125,35 @@ def reapproval_rows(user: User) -> list[TodoRow]:
 
 
 def lapsing_consents(user: User, *, today: dt.date) -> list[TodoRow]:
+    """Consents lapsing within 30 days, or lapsed, on open cases I coordinate. A guardians'
+    consent ends the day before the child's 18th birthday (seed 002): from the birthday on the
+    row says the young person must now consent themselves."""
     limit = today + dt.timedelta(days=WARN_DAYS)
-    query = (Case.select(Case.id, Case.number, Case.consent_valid_until)
+    query = (Case.select(Case, Person).join(Person)
              .where((Case.coordinator == user) & (Case.consent_basis == ConsentBasis.CONSENT.value)
                     & (Case.consent_valid_until <= limit)
                     & Case.status.in_(_open_statuses()))
              .order_by(Case.consent_valid_until))
     rows = []
-    for case_id, number, until in query.tuples().iterator():
+    for case in query:
+        until = case.consent_valid_until
+        assert until is not None  # the query asks for one
         lapsed = until < today
-        what = (f"Samtycket gick ut {until:%Y-%m-%d} — förnya det" if lapsed
-                else f"Samtycket går ut {until:%Y-%m-%d}")
-        rows.append(TodoRow(what, case_id, number, until - dt.timedelta(days=WARN_DAYS),
-                            Target.CASE_CONSENT, case_id, overdue=lapsed))
+        birthday = guardians.came_of_age_on(case, case.person, today)
+        if birthday is not None:
+            rows.append(TodoRow("Har fyllt 18 år — den unga behöver nu själv samtycka till SIP",
+                                case.id, case.number, birthday, Target.CASE_CONSENT, case.id,
+                                overdue=True, detail=guardians.came_of_age_text(birthday)))
+            continue
+        soon = guardians.turns_adult_soon(case, case.person, today)
+        if soon is not None:
+            what = (f"Fyller 18 år {soon:%Y-%m-%d} — då behöver den unga själv samtycka "
+                    "till SIP")
+        else:
+            what = (f"Samtycket gick ut {until:%Y-%m-%d} — förnya det" if lapsed
+                    else f"Samtycket går ut {until:%Y-%m-%d}")
+        rows.append(TodoRow(what, case.id, case.number, until - dt.timedelta(days=WARN_DAYS),
+                            Target.CASE_CONSENT, case.id, overdue=lapsed))
     return rows
 
 

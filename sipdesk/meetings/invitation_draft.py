@@ -12,7 +12,8 @@ import datetime as dt
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from sipdesk.casework.consent import active_consent, principals_of
+from sipdesk.casework import guardians as guardian_rules
+from sipdesk.casework.consent import Consent, active_consent, principals_of
 from sipdesk.casework.contacts import DirectoryEntry
 from sipdesk.meetings import school
 from sipdesk.meetings.meeting_times import is_short_notice, time_warnings
@@ -145,6 +146,12 @@ class ParticipantRules:
     relatives_to_invite: str  # what the consent says about relatives
     needs_interpreter: bool
     language: str  # the person's
+    # For a child (seed 002): the guardians, who may take part without the consent naming them
+    # (they gave it), those of them who need an interpreter (name, language), and those who may
+    # not receive information about the child (name, why) — by case-folded name.
+    guardians: frozenset[str] = frozenset()
+    guardians_needing_interpreter: tuple[tuple[str, str], ...] = ()
+    withheld: tuple[tuple[str, str], ...] = ()
 
 
 def participant_rules(case: Case) -> ParticipantRules:
@@ -156,7 +163,27 @@ def participant_rules(case: Case) -> ParticipantRules:
         principal_names=tuple(p.name for p in principals),
         relatives_to_invite=consent.relatives_to_invite if consent is not None and by_consent
         else "",
-        needs_interpreter=person_needs_interpreter(case), language=case.person.language)
+        needs_interpreter=person_needs_interpreter(case), language=case.person.language,
+        **_guardian_rules(case, consent if by_consent else None))
+
+
+def _guardian_rules(case: Case, consent: Consent | None) -> dict[str, Any]:
+    """A child's guardians (seed 002): when they gave the consent in force, they take part
+    without it naming them; one who may not be told is never invited."""
+    every = guardian_rules.guardians_of(case.person_id)
+    if not every:
+        return {}
+    by_guardians = consent is not None and guardian_rules.is_child(case.person, consent.given_on)
+    return {
+        "guardians": frozenset(g.name.casefold() for g in every) if by_guardians
+        else frozenset(),
+        "guardians_needing_interpreter": tuple(
+            (g.name, g.language.strip()) for g in every
+            if by_guardians and guardian_rules.informed(g) and g.needs_interpreter
+            and g.language.strip()),
+        "withheld": tuple((g.name, guardian_rules.withheld_reason(g)) for g in every
+                          if not guardian_rules.informed(g)),
+    }
 
 
 def check_participants(case: Case, draft: InvitationDraft, *,
@@ -196,7 +223,8 @@ def check_participants(case: Case, draft: InvitationDraft, *,
                 "Samtycket omfattar inte " + ", ".join(outside)
                 + ". Bjud bara in huvudmän som den enskilde har sagt ja till, eller förnya "
                 "samtycket.")
-        relatives = [p for p in draft.participants if p.kind is ParticipantKind.RELATIVE]
+        relatives = [p for p in draft.participants if p.kind is ParticipantKind.RELATIVE
+                     and p.name.casefold() not in rules.guardians]
         if relatives and not rules.relatives_to_invite.strip():
             result.problems["relatives"] = (
                 "Samtycket säger inget om närstående. Fråga den enskilde och skriv in det i "
@@ -207,6 +235,16 @@ def check_participants(case: Case, draft: InvitationDraft, *,
         result.warnings.append(
             f"Den enskilde talar {rules.language} — boka en tolk via "
             "tolkförmedlingen. En närstående eller personal får inte tolka.")
+    invited = {p.name.casefold() for p in draft.participants}
+    for name, language in rules.guardians_needing_interpreter:
+        if name.casefold() in invited and not any(
+                p.kind is ParticipantKind.INTERPRETER for p in draft.participants):
+            result.warnings.append(f"Vårdnadshavaren {name} behöver tolk på {language} — boka "
+                                   "en tolk via tolkförmedlingen.")
+    for name, why in rules.withheld:
+        if name.casefold() in invited:
+            result.problems["relatives"] = (f"{name} {why}, och kan inte bjudas in. Ta bort "
+                                            f"{name} från listan.")
     for p in draft.participants:
         if p.kind is ParticipantKind.INTERPRETER and (p.user_id is not None):
             result.problems["interpreter"] = (

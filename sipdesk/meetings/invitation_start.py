@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sipdesk.accounts import access
-from sipdesk.casework import contacts, drafts, lifecycle, people, protected
+from sipdesk.casework import contacts, drafts, guardians, lifecycle, people, protected
 from sipdesk.casework.contacts import DirectoryEntry, EntryKind
 from sipdesk.casework.lifecycle import NeedRecord
 from sipdesk.errors import StorageError
@@ -141,7 +141,11 @@ def invitation_start(user: User, case_id: int, *, follow_up: bool = False) -> In
     allowed = rules.relatives_to_invite.casefold()
     for contact in relatives:
         candidate = relative_participant(contact)
-        if allowed and contact.name.casefold() in allowed \
+        # A child's guardians who gave the consent are invited from the start (seed 002); one
+        # who may not be told about the child never is.
+        wanted = ((allowed and contact.name.casefold() in allowed)
+                  or contact.name.casefold() in rules.guardians)
+        if wanted and guardians.informed(contact) \
                 and not any(same_participant(candidate, row) for row in rows):
             rows.append(candidate)
     return InvitationStart(

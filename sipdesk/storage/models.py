@@ -137,6 +137,38 @@ class ContactKind(LabelledEnum):
     }
 
 
+class Custody(LabelledEnum):
+    """How a child's guardian holds custody (vårdnad): with the other parent, alone, or as a
+    särskilt förordnad vårdnadshavare appointed by a court (sipdesk.casework.guardians)."""
+
+    JOINT = "joint"
+    SOLE = "sole"
+    APPOINTED = "appointed"
+
+    __labels__: ClassVar[Labels] = {
+        "joint": "Gemensam vårdnad",
+        "sole": "Ensam vårdnad",
+        "appointed": "Särskilt förordnad vårdnadshavare",
+    }
+
+
+class InformationBlock(LabelledEnum):
+    """Why a guardian may not receive information about the child: no letter or copy is
+    produced for them (sipdesk.casework.guardians)."""
+
+    NONE = ""
+    PROTECTED_ADDRESS = "protected_address"
+    RESTRAINING_ORDER = "restraining_order"
+    OTHER = "other"
+
+    __labels__: ClassVar[Labels] = {
+        "": "Får information",
+        "protected_address": "Skyddad adress",
+        "restraining_order": "Kontaktförbud",
+        "other": "Annat beslut",
+    }
+
+
 def now() -> dt.datetime:
     """Local wall-clock time without microseconds (what users read and compare)."""
     return clock.now()
@@ -344,12 +376,16 @@ class Person(VersionedModel):
 
 
 class PersonContact(VersionedModel):
-    """A relative, guardian or legal representative of a person."""
+    """A relative, guardian or legal representative of a person. A child's guardian also has
+    custody, a language and interpreter need of their own, and may be one who must not receive
+    information about the child (migration 21, sipdesk.casework.guardians)."""
 
     what = "Kontaktpersonen"
     labels: ClassVar[dict[str, str]] = {
         "kind": "Slag", "name": "Namn", "relation": "Relation", "phone": "Telefon",
-        "email": "E-post", "address": "Adress"}
+        "email": "E-post", "address": "Adress", "custody": "Vårdnad", "language": "Språk",
+        "needs_interpreter": "Behöver tolk", "information_block": "Får inte information",
+        "information_block_note": "Beslut om information"}
     person = pw.ForeignKeyField(Person, backref="contacts", on_delete="CASCADE")
     person_id: int
     kind = pw.CharField(max_length=30)
@@ -358,6 +394,13 @@ class PersonContact(VersionedModel):
     phone = pw.CharField(max_length=50, default="")
     email = pw.CharField(max_length=200, default="")
     address = pw.CharField(max_length=300, default="")
+    # For a guardian (migration 21): a Custody value ("" for other contacts), their own language
+    # and interpreter need, and an InformationBlock value with a short note of the decision.
+    custody = pw.CharField(max_length=20, default="")
+    language = pw.CharField(max_length=50, default="svenska")
+    needs_interpreter = pw.BooleanField(default=False)
+    information_block = pw.CharField(max_length=30, default="")
+    information_block_note = pw.CharField(max_length=200, default="")
 
 
 class Case(VersionedModel):

@@ -26,14 +26,15 @@ import pytest
 import sipdesk
 from sipdesk import clock
 from sipdesk.accounts import access
-from sipdesk.casework import consent, drafts, lifecycle, protected
+from sipdesk.casework import consent, drafts, guardian_answers, lifecycle, protected
 from sipdesk.desk import case_forms, case_page, cases, message_page
 from sipdesk.errors import PermissionDenied
 from sipdesk.export import plan_json
 from sipdesk.meetings import convene, evaluation, invitation, invitation_start, meeting
 from sipdesk.messages import messaging
 from sipdesk.plans import child_voice, plan, plan_documentation, plan_page, plan_rules
-from sipdesk.storage.models import PrincipalKind, Protection, Role
+from sipdesk.storage.guardian_records import GuardianHow
+from sipdesk.storage.models import PersonContact, PrincipalKind, Protection, Role
 from tests.factories import PNR_OTHER, make_person, make_unit, make_user
 from tests.plan_scenarios import clone_plan, fill, plan_world
 from tests.scenarios import MEETING, good_draft
@@ -76,6 +77,10 @@ REFUSED: dict[str, Call] = {
     "consent.record_harm_assessment": lambda w: consent.record_harm_assessment(
         w["outsider"], w["case"], assessed_on=clock.today(), contacts="Dottern",
         conclusion=consent.HarmConclusion.NO_HARM),
+    "guardian_answers.record_guardian_answers":
+        lambda w: guardian_answers.record_guardian_answers(w["outsider"], w["case"], [
+            guardian_answers.AnswerInput(PersonContact(id=0, name="Eva"), True, clock.today(),
+                                         GuardianHow.PHONE)]),
     "lifecycle.transition": lambda w: lifecycle.transition(
         w["outsider"], w["case"], lifecycle.Action.CLOSE, reason="Klart"),
     "lifecycle.refuse": lambda w: lifecycle.refuse(w["outsider"], w["case"], reason="Skäl"),
@@ -204,6 +209,10 @@ NOT_ABOUT_ONE_CASE: dict[str, str] = {
     "contacts.update_contact": "the directory, no case",
     "people.create_person": "a person, not a case (cases.create_case follows)",
     "people.add_contact": "a person's relative or representative, not a case",
+    "guardians.add_guardian": "a person's guardian, not a case (as people.add_contact)",
+    "guardians.update_guardian": "a person's guardian, not a case (as people.add_contact)",
+    "guardian_answers.link_to_consent": "inside consent.register_consent, which checks the "
+                                        "case first",
     "plan_reads.principals_of_user": "the user's own principals, no case",
     "todo.waiting_for_my_ack": "the user's own receipts",
     "todo.others_not_acknowledged": "the user's own sent messages",

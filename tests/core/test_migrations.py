@@ -52,6 +52,8 @@ RELEASED = {
     "0019_child_voice.py": "697250f697b997204527e5e7a5a9a40be84615f066f7b51658b66209c8a2ac71",
     "0020_user_logins_invited_cases.py":
         "4791db91384158983c3e6bec77c1bc65460a78343062fea7fade0c756838c3d1",
+    "0021_guardians.py":
+        "841f432cc59facb5524407921adee7ce4620783e20c75e31c7822fc41d558b23",
 }
 
 

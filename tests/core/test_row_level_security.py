@@ -53,7 +53,7 @@ pytestmark = pytest.mark.skipif(
 
 # Each row's case, read as the owner: what the core's rule is asked about.
 BY_CASE_ID = ("need_record", "consent", "harm_assessment", "case_status_change", "closure",
-              "meeting", "plan_version")
+              "meeting", "plan_version", "guardian_answer")
 BY_MEETING = ("participant", "deviation", "mobile_team_check", "staff_meeting_record",
               "status_survey", "meeting_evaluation")
 BY_PLAN = ("plan_participant", "sub_goal", "other_action", "intervention", "principal_part",

@@ -16,15 +16,24 @@ from typing import Any
 import peewee
 import pytest
 from PySide6.QtCore import QPoint, Qt
-from PySide6.QtWidgets import QAbstractButton, QCheckBox, QDateTimeEdit, QDialog, QWidget
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QCheckBox,
+    QDateTimeEdit,
+    QDialog,
+    QLabel,
+    QRadioButton,
+    QWidget,
+)
 from pytestqt.qtbot import QtBot
 
 from sipdesk import clock
-from sipdesk.casework import consent, lifecycle, people
+from sipdesk.casework import consent, guardians, lifecycle
 from sipdesk.casework.consent import ConsentInput, ConsentKind, HarmConclusion, one_year_after
+from sipdesk.casework.guardians import GuardianInput
 from sipdesk.casework.lifecycle import ClosureReason
 from sipdesk.desk import case_forms
-from sipdesk.storage.models import Case, CaseStatus, ContactKind, Principal, PrincipalKind
+from sipdesk.storage.models import Case, CaseStatus, Custody, Principal, PrincipalKind
 from tests.factories import PNR_CHILD, make_case, make_person
 from tests.ui.conftest import settle, type_text
 from ui.dialogs.case_dialogs import ClosureDialog, NeedDialog, RefusalDialog
@@ -180,24 +189,26 @@ def test_valid_until_cannot_be_more_than_one_year(
 
 
 def test_a_child_needs_both_guardians(sqlite_session: Session, qtbot: QtBot) -> None:
-    """Seed 002: for a child the guardians consent; with two guardians both are needed."""
+    """Seed 002: for a child the guardians consent; with two guardians both are needed, each
+    answering for themselves — one yes is saved as an answer, not as the consent."""
     actor = sqlite_session.user
     child = make_person(PNR_CHILD, "Ella", "Åberg")
-    mother = people.add_contact(child, actor=actor, kind=ContactKind.GUARDIAN, name="Mira Åberg",
-                                relation="mamma")
-    father = people.add_contact(child, actor=actor, kind=ContactKind.GUARDIAN, name="Olle Åberg",
-                                relation="pappa")
+    mother = guardians.add_guardian(actor, child, GuardianInput("Mira Åberg", relation="mamma"))
+    father = guardians.add_guardian(actor, child, GuardianInput("Olle Åberg", relation="pappa"))
     case = make_case(actor, child)
     dialog = shown(qtbot, consent_dialog(sqlite_session, case))
     assert dialog.form.errors["guardians"].parentWidget().isVisible()
     type_text(qtbot, dialog.covers, "Stöd i skolan och hemma")
-    click(qtbot, dialog.findChild(QCheckBox, f"guardian_{mother.id}"))
     qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
     settle(qtbot)
     assert dialog.isVisible()
     assert dialog.form.error_text("guardians") == "Båda vårdnadshavarna behöver samtycka."
-    click(qtbot, dialog.findChild(QCheckBox, f"guardian_{father.id}"))
+    click(qtbot, dialog.findChild(QRadioButton, f"guardian_{mother.id}_yes"))
+    assert dialog.ok_button.text() == "Spara svaren"
+    assert dialog.warning.text().startswith("Samtycket registreras inte än")
     assert dialog.form.error_text("guardians") == ""
+    click(qtbot, dialog.findChild(QRadioButton, f"guardian_{father.id}_yes"))
+    assert dialog.ok_button.text() == "Registrera samtycket"
     qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
     settle(qtbot)
     assert dialog.result() == QDialog.DialogCode.Accepted
@@ -219,16 +230,18 @@ def test_a_child_without_guardians_gets_them_added_first(
     def fill(guardian: AddGuardianDialog) -> None:
         type_text(qtbot, guardian.fields["contact_name"], "Mira Åberg")
         type_text(qtbot, guardian.fields["relation"], "mamma")
+        guardian.custody.setCurrentIndex(guardian.custody.findData(Custody.SOLE.value))
 
     monkeypatch.setattr(AddGuardianDialog, "ask", drive(qtbot, AddGuardianDialog, fill))
     qtbot.mouseClick(dialog.findChild(QAbstractButton, "add_guardian"),
                      Qt.MouseButton.LeftButton)
     [guardian] = consent.guardians_of(case.person)
-    assert (guardian.name, guardian.relation, guardian.kind) == ("Mira Åberg", "mamma",
-                                                                 "guardian")
-    box = dialog.findChild(QCheckBox, f"guardian_{guardian.id}")
-    assert box.text() == "Mira Åberg (mamma) har samtyckt"
-    assert dialog.form.error_text("guardians") == "Alla vårdnadshavare behöver samtycka."
+    assert (guardian.name, guardian.relation, guardian.kind, guardian.custody) == (
+        "Mira Åberg", "mamma", "guardian", "sole")
+    row = dialog.findChild(QWidget, f"guardian_{guardian.id}")
+    assert row.findChild(QLabel, f"guardian_{guardian.id}_name").text() == (
+        "<b>Mira Åberg (mamma)</b> — ensam vårdnad")
+    assert dialog.form.error_text("guardians") == "Vårdnadshavaren behöver samtycka."
 
 
 def test_add_principal_from_the_consent_dialog(

@@ -14,6 +14,7 @@ from sipdesk.accounts import passwords
 from sipdesk.paths import default_database_path
 from sipdesk.storage.db import ConnectionProblem, DatabaseUrl, Engine, ProblemKind, resolve_url
 from tests.ui.conftest import MessageLog
+from tests.ui.test_guardian_screens import shot
 from ui.dialogs.settings_dialog import APPLIES_NEXT_START, SettingsDialog
 from ui.startup.connection_dialog import SERVER_WANTS_PASSWORD, WORKS
 
@@ -186,3 +187,20 @@ def test_the_lock_time_is_chosen_here_and_saved_without_a_restart_note(
     assert settings.get("lock_minutes") == 5
     assert settings.get("database_url") == ""  # the database choice is untouched
     assert not [text for text in message_log.texts() if APPLIES_NEXT_START in text]
+
+
+def test_the_age_for_a_childs_own_letters_is_chosen_here(
+    qtbot: QtBot, dialogs: list[SettingsDialog],
+) -> None:
+    """Seed 002, issue 14: from a reasonable age (default 12) a child gets letters and the plan
+    of their own; the user chooses the age."""
+    dialog = open_dialog(qtbot, dialogs)
+    assert dialog.child_letter_age.value() == 12  # the default
+    dialog.child_letter_age.selectAll()
+    qtbot.keyClicks(dialog.child_letter_age, "14")
+    shot(dialog, "settings_dialog")
+    with qtbot.waitSignal(dialog.accepted, timeout=WAIT_MS):
+        qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    assert dialog.saved
+    assert settings.get("child_letter_age") == 14
+

@@ -186,3 +186,16 @@ def lock_if_read_only(button: QAbstractButton, context: CaseContext) -> None:
     if context.read_only:
         button.setEnabled(False)
         button.setToolTip(READ_ONLY)
+
+
+def child_paper_text(context: CaseContext, *, what: str) -> str:
+    """For a child (seed 002): who gets `what` (letters, copies of the plan) and who gets none
+    and why — read from the case as last read, without the database. Empty for an adult."""
+    from sipdesk.casework import guardians
+    from sipdesk.storage.models import ContactKind
+
+    registered = [c for c in context.contacts if c.kind == ContactKind.GUARDIAN.value]
+    paper = guardians.paper_for(context.person, on=context.today, guardians=registered)
+    if not paper.child:
+        return ""
+    return f"{what} för ett barn: " + " ".join(paper.notes())

@@ -137,6 +137,8 @@ class ConsentTab(CaseTab):
         column = QVBoxLayout(page)
         column.setContentsMargins(0, 4, 0, 12)
         column.setSpacing(16)
+        if data.pending:
+            column.addWidget(self._pending(data))
         column.addWidget(self._current(context, data))
         if data.assessments:
             column.addWidget(self._assessments(data.assessments))
@@ -186,9 +188,25 @@ class ConsentTab(CaseTab):
         line.addStretch(1)
         rows.add("Gäller till och med:", holder)
         if current.guardians:
-            rows.text("Vårdnadshavare:",
-                      "\n".join(f"{name} har samtyckt" for name in current.guardians),
+            rows.text("Vårdnadshavare:", "\n".join(current.guardians),
                       name="consent_guardians")
+            rows.text("Barnets egen inställning:",
+                      current.child_view or "Inget antecknat (barnet behöver inte ha någon "
+                                            "åsikt)", name="consent_child_view")
+        if data.adulthood:
+            adult = value_label(data.adulthood, name="consent_adulthood", wrap=True)
+            adult.setStyleSheet(WARN_STYLE)
+            rows.span(adult)
+        return box
+
+    def _pending(self, data: ConsentPage) -> QGroupBox:
+        box = QGroupBox("Vårdnadshavarnas svar som väntar")
+        box.setObjectName("pending_answers")
+        rows = Details(box)
+        rows.span(value_label(
+            "Samtycket registreras när alla vårdnadshavare har sagt ja. Hittills:",
+            name="pending_intro", wrap=True))
+        rows.span(value_label("\n".join(data.pending), name="pending_list", wrap=True))
         return box
 
     def _assessments(self, assessments: list[HarmRow]) -> QGroupBox:

@@ -73,7 +73,7 @@ from ..operations import Operation, report_failure
 from ..tables import read_only
 from ..wizards import outputs
 from ..wizards.kallelse import KallelseWizard
-from .base import READ_ONLY, CaseContext, CaseTab, scrolling, value_label
+from .base import READ_ONLY, CaseContext, CaseTab, child_paper_text, scrolling, value_label
 from .meeting_evaluations import EvaluationsBox
 from .meeting_parts import (
     PARTICIPANT_ROLE,
@@ -140,6 +140,8 @@ class MeetingTab(CaseTab):
         meeting_column.addWidget(self.details_holder)
         meeting_column.addLayout(first_row)
         meeting_column.addLayout(second_row)
+        self.paper_note = value_label("", name="letters_paper_note", wrap=True)
+        meeting_column.addWidget(self.paper_note)
 
         # Deltagare och svar
         self.participants_box = QGroupBox("Deltagare och svar")
@@ -352,6 +354,9 @@ class MeetingTab(CaseTab):
         # event in the calendars that imported it).
         self.letters_button.setVisible(outputs.letters_available() and planned is None and any(
             p.how_invited == HowInvited.LETTER.value for p in self.participants))
+        note = child_paper_text(self.context, what="Brev")
+        self.paper_note.setText(note)
+        self.paper_note.setVisible(bool(note) and self.letters_button.isVisibleTo(self))
         self.calendar_button.setVisible(outputs.calendar_available() and m is not None
                                         and m.status != MeetingStatus.HELD.value)
         home_care = self.user.role in HOME_CARE_ROLES

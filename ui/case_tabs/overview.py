@@ -5,7 +5,9 @@
   case view can run — enabled when the state allows it, otherwise disabled with the reason as
   tooltip (`ui.case_tabs.actions`); the kallelse is "Kalla till uppföljning…" once a plan is
   approved.
-- **Personen** and **Närstående och företrädare**, as registered.
+- **Personen** and **Närstående och företrädare**, as registered; for a child (seed 002) the
+  guardians with their custody and language, "Lägg till vårdnadshavare…" and "Ändra…", a guardian
+  who may not be told marked with the reason, and who gets letters and copies.
 - **Ärendet**: number, status, unit, coordinator, the next date and what it is (none once the
   case has ended), and the consent with days left (warning colour 30 days before it lapses;
   "gällde" only for a date that has passed).
@@ -16,6 +18,7 @@
 
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QGridLayout,
     QGroupBox,
@@ -26,7 +29,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from sipdesk.casework import protected
+from sipdesk.casework import guardians, protected
 from sipdesk.casework.lifecycle import Action
 from sipdesk.desk import case_page
 from sipdesk.desk.case_page import Need, Overview, StatusLine
@@ -77,9 +80,17 @@ def contact_text(contact: PersonContact) -> str:
     parts = [contact.name]
     if contact.relation:
         parts[0] += f" ({contact.relation})"
+    if contact.kind == ContactKind.GUARDIAN.value and contact.custody:
+        parts.append(guardians.custody_text(contact).lower())
     for extra in (contact.phone, contact.email, contact.address):
         if extra:
             parts.append(extra)
+    if contact.kind == ContactKind.GUARDIAN.value:
+        language = contact.language.strip()
+        if contact.needs_interpreter:
+            parts.append(f"behöver tolk{' på ' + language if language else ''}")
+        elif language and language.casefold() != "svenska":
+            parts.append(f"talar {language}")
     return ", ".join(parts)
 
 
@@ -130,7 +141,7 @@ class OverviewTab(CaseTab):
         grid.addWidget(self._case(context, data), 1, 1)
         grid.addWidget(self._need(context, data.need), 2, 0)
         grid.addWidget(self._status(context, data.history), 2, 1)
-        grid.addWidget(self._contacts(context.contacts), 3, 0, 1, 2)
+        grid.addWidget(self._contacts(context, data), 3, 0, 1, 2)
         grid.setColumnStretch(0, 1)
         grid.setColumnStretch(1, 1)
         grid.setRowStretch(4, 1)
@@ -273,16 +284,56 @@ class OverviewTab(CaseTab):
         column.addStretch(1)
         return box
 
-    def _contacts(self, contacts: list[PersonContact]) -> QGroupBox:
+    def _contacts(self, context: CaseContext, data: Overview) -> QGroupBox:
+        """The relatives and representatives; for a child the guardians with their custody,
+        language, whether they may be told about the child — and who gets letters."""
         box = QGroupBox("Närstående och företrädare")
+        box.setObjectName("contacts_box")
         rows = Details(box)
-        if contacts:
-            for index, contact in enumerate(contacts):
-                rows.text(f"{ContactKind(contact.kind).label}:", contact_text(contact),
-                          name=f"contact_{index}")
-        else:
+        contacts = context.contacts
+        for index, contact in enumerate(contacts):
+            caption = f"{ContactKind(contact.kind).label}:"
+            if contact.kind != ContactKind.GUARDIAN.value:
+                rows.text(caption, contact_text(contact), name=f"contact_{index}")
+                continue
+            holder = QWidget()
+            column = QVBoxLayout(holder)
+            column.setContentsMargins(0, 0, 0, 0)
+            column.setSpacing(2)
+            line = QHBoxLayout()
+            line.addWidget(value_label(contact_text(contact), name=f"contact_{index}",
+                                       wrap=True), 1)
+            edit = QPushButton("Ändra…")
+            edit.setObjectName(f"edit_guardian_{contact.id}")
+            edit.setAutoDefault(False)
+            edit.clicked.connect(lambda _c=False, chosen=contact: self._edit_guardian(chosen))
+            lock_if_read_only(edit, context)
+            line.addWidget(edit, 0, Qt.AlignmentFlag.AlignTop)
+            column.addLayout(line)
+            if not guardians.informed(contact):
+                why = guardians.withheld_reason(contact)
+                warn = value_label(f"{why[:1].upper()}{why[1:]} — inga brev eller exemplar "
+                                   "skapas till hen.",
+                                   name=f"not_informed_{contact.id}", wrap=True)
+                warn.setStyleSheet(WARN_STYLE)
+                column.addWidget(warn)
+            rows.add(caption, holder)
+        if not contacts:
             rows.span(value_label("Inga närstående eller företrädare registrerade.",
                                   name="no_contacts", wrap=True))
+        if data.child:
+            registered = [c for c in contacts if c.kind == ContactKind.GUARDIAN.value]
+            add = QPushButton("Lägg till vårdnadshavare…")
+            add.setObjectName("add_guardian")
+            add.setAutoDefault(False)
+            add.clicked.connect(self._add_guardian)
+            full = len(registered) >= guardians.MAX_GUARDIANS
+            add.setEnabled(not full)
+            add.setToolTip("Ett barn har högst två vårdnadshavare." if full else "")
+            lock_if_read_only(add, context)
+            rows.span(_left(add))
+            for index, note in enumerate(data.paper_notes):
+                rows.span(value_label(note, name=f"paper_note_{index}", wrap=True))
         return box
 
     # ---- commands -----------------------------------------------------------------------------
@@ -297,6 +348,23 @@ class OverviewTab(CaseTab):
         from ..dialogs.protected_dialogs import ProtectionDialog
 
         if ProtectionDialog.ask(self, self.context.session, self.context.person) is not None:
+            self.changed.emit()
+
+    def _guardians(self) -> list[PersonContact]:
+        return [c for c in self.context.contacts if c.kind == ContactKind.GUARDIAN.value]
+
+    def _add_guardian(self) -> None:
+        from ..dialogs.guardian_dialog import GuardianDialog
+
+        if GuardianDialog.ask(self, self.context.session, self.context.person,
+                              others=self._guardians()) is not None:
+            self.changed.emit()
+
+    def _edit_guardian(self, contact: PersonContact) -> None:
+        from ..dialogs.guardian_dialog import GuardianDialog
+
+        if GuardianDialog.ask(self, self.context.session, self.context.person,
+                              others=self._guardians(), existing=contact) is not None:
             self.changed.emit()
 
     def _edit_need(self) -> None:

@@ -55,7 +55,7 @@ from ..dialogs.child_feedback import ChildFeedbackDialog
 from ..dialogs.plan_reason import ChoosePrincipalDialog, ReopenDialog, SkipFollowUpDialog
 from ..operations import Operation, report_failure
 from ..wizards.documentation import DocumentationWizard, deadline_text
-from .base import CaseContext, CaseTab, format_date, value_label
+from .base import CaseContext, CaseTab, child_paper_text, format_date, value_label
 from .plan_parts import (
     APPROVED_COLOR,
     DEADLINE_STYLE,
@@ -173,6 +173,8 @@ class PlanTab(CaseTab):
         layout.addWidget(self.summary)
         layout.addLayout(work)
         layout.addLayout(later)
+        self.paper_note = value_label("", name="plan_paper_note", wrap=True)
+        layout.addWidget(self.paper_note)
         layout.addWidget(self.print_status)
         layout.addWidget(self.empty)
         layout.addWidget(self.versions_box)
@@ -202,6 +204,9 @@ class PlanTab(CaseTab):
         self._show()
 
     def _show(self) -> None:
+        note = child_paper_text(self.context, what="Den enskildes exemplar")
+        self.paper_note.setText(note)
+        self.paper_note.setVisible(bool(note) and self.has_printing)
         self.versions = self.page.versions
         if self.selected_id not in {v.id for v in self.versions}:
             self.selected_id = self.latest.id if self.latest else None

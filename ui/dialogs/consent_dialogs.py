@@ -4,7 +4,10 @@
   or written, given on (today), taken by (me), what it covers (the need's question), which
   principals may take part (checkboxes; "Lägg till huvudman…"), exclusions, relatives to invite,
   valid until (one year, never later: the date field stops there and says why), and for a child
-  every registered guardian's consent (or a way to register the guardians first).
+  (seed 002) each guardian's own answer — samtycker, samtycker inte or not yet, how and when —
+  with a way to register the guardians first, and the child's own view. While not every
+  guardian has said yes the dialog saves the answers given ("Spara svaren"), and the consent is
+  registered once all have; for a child the consent lasts at most to the day before 18.
 - `WithdrawConsentDialog`: the person takes the consent back; the case is closed.
 - `HarmAssessmentDialog`: menprövning when the person cannot consent.
 - `DeclinedDialog`: the person says no; the case ends as declined.
@@ -30,16 +33,17 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from sipdesk.casework import consent, contacts, lifecycle
+from sipdesk.casework import consent, contacts, guardian_answers, lifecycle
 from sipdesk.casework.consent import ConsentInput, ConsentKind, HarmConclusion
 from sipdesk.desk import case_forms
 from sipdesk.desk.case_forms import ConsentForm, HarmForm
 from sipdesk.rules.workdays import one_year_after
-from sipdesk.storage.models import Case, PersonContact, Principal, PrincipalKind
+from sipdesk.storage.models import Case, Principal, PrincipalKind
 
 from ..fields import limited
 from ..operations import Operation
 from ..session import Session
+from .child_consent import ChildConsentPart, fresh_content, left
 from .dates import DateEdit
 from .form_dialog import (
     CaseFormDialog,
@@ -50,7 +54,6 @@ from .form_dialog import (
     user_combo,
     wide_combo,
 )
-from .guardian_dialog import AddGuardianDialog
 
 ONE_YEAR_HINT = "Ett samtycke gäller högst ett år. Senast {limit:%Y-%m-%d}."
 
@@ -83,30 +86,6 @@ def _checked_value(group: QButtonGroup, name: str) -> str | None:
     return button.objectName().removeprefix(f"{name}_") if button is not None else None
 
 
-def _fresh_content(frame: QWidget) -> QVBoxLayout:
-    """Replace what a group frame shows with an empty column, and return the column."""
-    outer = frame.layout()
-    assert outer is not None
-    while outer.count():
-        item = outer.takeAt(0)
-        widget = item.widget() if item is not None else None
-        if widget is not None:
-            widget.deleteLater()
-    content = QWidget()
-    column = QVBoxLayout(content)
-    column.setContentsMargins(0, 0, 0, 0)
-    column.setSpacing(4)
-    outer.addWidget(content)
-    return column
-
-
-def _left(button: QPushButton) -> QHBoxLayout:
-    row = QHBoxLayout()
-    row.addWidget(button)
-    row.addStretch(1)
-    return row
-
-
 class AddPrincipalDialog(FormDialog):
     """A new principal (huvudman) for the consent's list."""
 
@@ -135,7 +114,7 @@ class AddPrincipalDialog(FormDialog):
         return lambda: contacts.ensure_principal(name, kind)
 
 
-class ConsentDialog(CaseFormDialog):
+class ConsentDialog(ChildConsentPart, CaseFormDialog):
     """Register the person's consent, or renew the one in force."""
 
     ok_text = "Registrera samtycket"
@@ -146,6 +125,7 @@ class ConsentDialog(CaseFormDialog):
         self.data = data
         self.previous = data.previous
         self._guardians = list(data.guardians)
+        self._rows = []
         renewing = self.previous is not None
         if renewing:
             assert self.previous is not None
@@ -188,22 +168,30 @@ class ConsentDialog(CaseFormDialog):
                                    placeholder="Närstående som den enskilde vill ska bjudas in")
         self.form.add("relatives_to_invite", "Närstående att bjuda in", self.relatives)
 
-        limit = one_year_after(self.today)
+        limit = consent.latest_valid_until(data.person, self.today)
         self.valid_until = DateEdit(limit, minimum=self.today, maximum=limit)
         self.valid_until.setObjectName("valid_until")
         self.form.add("valid_until", "Gäller till och med", self.valid_until)
-        self.valid_until_hint = hint(ONE_YEAR_HINT.format(limit=limit), name="valid_until_hint")
+        self.valid_until_hint = hint(self._limit_hint(self.today), name="valid_until_hint")
         self.form.addRow("", self.valid_until_hint)
 
         self.guardians = group_box("guardians")
-        self._guardian_boxes: list[tuple[QCheckBox, PersonContact]] = []
-        self.form.add("guardians", "Vårdnadshavare", self.guardians)
+        self.form.add("guardians", "Vårdnadshavarnas svar", self.guardians)
+        self.child_view = multiline(
+            name="child_view", lines=3,
+            placeholder="Vad barnet tycker om SIP och mötet, med barnets egna ord")
+        self.form.add("child_view", "Barnets egen inställning", self.child_view)
+        self.child_view_hint = hint(
+            "Fråga barnet på ett sätt som passar hen, vilken ålder barnet än har. Barnet behöver "
+            "inte ha eller säga någon åsikt — lämna tomt eller skriv t.ex. ”Ville inte säga "
+            "något”.", name="child_view_hint")
+        self.form.addRow("", self.child_view_hint)
 
         self._fill_defaults()
         self._build_principals(data.principals, chosen=data.chosen)
         self._build_guardians()
         for name, widget in (("given_on", self.given_on), ("covers", self.covers),
-                             ("valid_until", self.valid_until)):
+                             ("valid_until", self.valid_until), ("child_view", self.child_view)):
             self.watch(name, widget)
         self.given_on.dateChanged.connect(self._given_on_changed)
         self.resize(680, min(self.sizeHint().height(), 900))
@@ -221,7 +209,7 @@ class ConsentDialog(CaseFormDialog):
             self.covers.setPlainText(self.data.question)  # what the SIP should answer
 
     def _build_principals(self, principals: list[Principal], *, chosen: set[int]) -> None:
-        layout = _fresh_content(self.principals)
+        layout = fresh_content(self.principals)
         self._principal_boxes = []
         for principal in principals:
             box = QCheckBox(f"{principal.name} ({PrincipalKind(principal.kind).label.lower()})")
@@ -234,51 +222,18 @@ class ConsentDialog(CaseFormDialog):
         add.setObjectName("add_principal")
         add.setAutoDefault(False)
         add.clicked.connect(self._add_principal)
-        layout.addLayout(_left(add))
-
-    def _build_guardians(self) -> None:
-        """For a child (on the date of the consent): a box per registered guardian."""
-        child = consent.is_child(self.data.person, self.given_on.value())
-        self.set_field_visible("guardians", child)
-        if not child:
-            self._guardian_boxes = []
-            return
-        chosen = {g.id for box, g in self._guardian_boxes if box.isChecked()}
-        layout = _fresh_content(self.guardians)
-        self._guardian_boxes = []
-        registered = self._guardians
-        if registered:
-            layout.addWidget(hint(
-                "Barnet är under 18 år: vårdnadshavarna samtycker. Kryssa i var och en som "
-                "har samtyckt — alla behöver göra det.", name="guardians_hint"))
-        else:
-            layout.addWidget(hint(
-                "Barnet är under 18 år: det är vårdnadshavarna som samtycker, men inga "
-                "vårdnadshavare är registrerade. Lägg till dem först.", name="guardians_hint"))
-        for guardian in registered:
-            text = guardian.name + (f" ({guardian.relation})" if guardian.relation else "")
-            box = QCheckBox(f"{text} har samtyckt")
-            box.setObjectName(f"guardian_{guardian.id}")
-            box.setChecked(guardian.id in chosen)
-            box.toggled.connect(lambda _c: self._edited("guardians"))
-            layout.addWidget(box)
-            self._guardian_boxes.append((box, guardian))
-        add = QPushButton("Lägg till vårdnadshavare…")
-        add.setObjectName("add_guardian")
-        add.setAutoDefault(False)
-        add.clicked.connect(self._add_guardian)
-        layout.addLayout(_left(add))
+        layout.addLayout(left(add))
 
     # ---- reacting -----------------------------------------------------------------------------
 
     def _given_on_changed(self) -> None:
         given = self.given_on.value()
-        limit = one_year_after(given)
+        limit = consent.latest_valid_until(self.data.person, given)
         was_default = self.valid_until.date() == self.valid_until.maximumDate()
         self.valid_until.set_range(given, limit)
         if was_default:
             self.valid_until.set_value(limit)
-        self.valid_until_hint.setText(ONE_YEAR_HINT.format(limit=limit))
+        self.valid_until_hint.setText(self._limit_hint(given))
         self._build_guardians()
         self.revalidate()
 
@@ -297,17 +252,14 @@ class ConsentDialog(CaseFormDialog):
         Operation(self, case_forms.principal_choices,
                   title="Huvudmännen kunde inte läsas").success(show).run()
 
-    def _add_guardian(self) -> None:
-        added = AddGuardianDialog.ask(self, self.session, self.data.person)
-        if added is None:
-            return
-        self._guardians.append(added)  # registered last: guardians_of orders by id
-        self._build_guardians()
-        self._edited("guardians")
-
     def refused_message(self, name: str, widget: DateEdit, day: dt.date) -> str:
         if name == "valid_until" and day > widget.value():
-            limit = one_year_after(self.given_on.value())
+            given = self.given_on.value()
+            limit = consent.latest_valid_until(self.data.person, given)
+            if limit < one_year_after(given):
+                return (f"Vårdnadshavarnas samtycke gäller bara tills "
+                        f"{self.data.person.first_name} fyller 18 år — senast "
+                        f"{limit:%Y-%m-%d}.")
             return f"Ett samtycke gäller högst ett år — senast {limit:%Y-%m-%d}."
         return super().refused_message(name, widget, day)
 
@@ -324,15 +276,36 @@ class ConsentDialog(CaseFormDialog):
             exclusions=self.exclusions.toPlainText(),
             relatives_to_invite=self.relatives.toPlainText(),
             valid_until=self.valid_until.value(),
-            guardians=[g for box, g in self._guardian_boxes if box.isChecked()],
+            guardian_answers=self.answers(),
+            child_view=self.child_view.toPlainText() if self._rows else "",
         )
 
     def problems(self) -> dict[str, str]:
-        return consent.consent_input_problems(self.data.person, self.input(),
-                                              guardians=self._guardians, today=self.today)
+        if self.answers_only():
+            found = guardian_answers.answer_problems(self.answers(), today=self.today)
+            return {"guardians": next(iter(found.values()))} if found else {}
+        problems = consent.consent_input_problems(self.data.person, self.input(),
+                                                  guardians=self._guardians, today=self.today)
+        for name in [n for n in problems if n.startswith("guardian_")]:
+            problems.setdefault("guardians", problems.pop(name))
+        return problems
 
-    def saving(self) -> Callable[[], consent.Consent]:
-        user, case, data, today = self.session.user, self.case, self.input(), self.today
+    def on_revalidated(self, problems: dict[str, str]) -> None:
+        if not self.answers_only():
+            self.ok_button.setText("Förnya samtycket" if self.previous is not None
+                                   else self.ok_text)
+            self.show_warning("")
+            return
+        self.ok_button.setText("Spara svaren")
+        self.show_warning(self.answers_warning())
+
+    def saving(self) -> Callable[[], object]:
+        user, case, today = self.session.user, self.case, self.today
+        if self.answers_only():
+            answers = self.answers()
+            return lambda: guardian_answers.record_guardian_answers(user, case, answers,
+                                                                    today=today)
+        data = self.input()
         return lambda: consent.register_consent(user, case, data, today=today)
 
 

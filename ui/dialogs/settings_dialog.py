@@ -1,5 +1,6 @@
 """Inställningar: which database sipdesk opens — the embedded one or a shared PostgreSQL server —
-and after how many idle minutes the desk locks itself.
+after how many idle minutes the desk locks itself, and from which age a child gets letters and
+the plan of their own (`child_letter_age`, seed 002).
 
 Saving writes the `database_url` setting (never a password: the URL holds none, and a stored
 password stays in the keyring). The running session keeps its database; the change applies at
@@ -41,6 +42,7 @@ SHARED = "Delad PostgreSQL-server"
 APPLIES_NEXT_START = "Ändringen gäller när du startar sipdesk nästa gång."
 TITLE = "Inställningar"
 LOCK_MINUTES_RANGE = (1, 60)  # a lock that never comes would leave a desk open all day
+CHILD_LETTER_AGE_RANGE = (6, 17)  # seed 002: the child's own letter, from an age that reads
 
 
 def _saved_url() -> DatabaseUrl | None:
@@ -152,6 +154,24 @@ class SettingsDialog(QDialog):
         lock_note.setWordWrap(True)
         lock_note.setStyleSheet("color: palette(placeholder-text);")
 
+        child_group = QGroupBox("Brev och plan till barn")
+        self.child_letter_age = QSpinBox()
+        self.child_letter_age.setObjectName("child_letter_age")
+        self.child_letter_age.setRange(*CHILD_LETTER_AGE_RANGE)
+        self.child_letter_age.setSuffix(" år")
+        self.child_letter_age.setValue(
+            min(max(int(settings.get("child_letter_age")), CHILD_LETTER_AGE_RANGE[0]),
+                CHILD_LETTER_AGE_RANGE[1]))
+        self.child_letter_age.setAccessibleName("Ålder då ett barn får egna brev")
+        child_row = QHBoxLayout(child_group)
+        child_row.addWidget(QLabel("Ett barn får egna brev och en egen plan från"))
+        child_row.addWidget(self.child_letter_age)
+        child_row.addStretch(1)
+        child_note = QLabel("Vårdnadshavarna får alltid var sina brev. Barnets egna brev och "
+                            "plan har text skriven för barn.")
+        child_note.setWordWrap(True)
+        child_note.setStyleSheet("color: palette(placeholder-text);")
+
         self.buttons = QDialogButtonBox()
         self.save_button = self.buttons.addButton("Spara", QDialogButtonBox.ButtonRole.AcceptRole)
         self.save_button.setObjectName("save")
@@ -168,6 +188,8 @@ class SettingsDialog(QDialog):
         layout.addWidget(note)
         layout.addWidget(lock_group)
         layout.addWidget(lock_note)
+        layout.addWidget(child_group)
+        layout.addWidget(child_note)
         layout.addStretch(1)
         layout.addWidget(self.buttons)
 
@@ -219,7 +241,11 @@ class SettingsDialog(QDialog):
         lock_changed = minutes != settings.get("lock_minutes")
         if lock_changed:
             settings.set_value("lock_minutes", minutes)
-        self.saved = changed or lock_changed
+        age = self.child_letter_age.value()
+        age_changed = age != settings.get("child_letter_age")
+        if age_changed:
+            settings.set_value("child_letter_age", age)
+        self.saved = changed or lock_changed or age_changed
         self.accept()
         if changed:
             messages.information(self.parentWidget(), TITLE, f"Sparat. {APPLIES_NEXT_START}")

@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from sipdesk.casework import contacts
+from sipdesk.casework import contacts, guardians
 from sipdesk.casework.contacts import DirectoryEntry
 from sipdesk.errors import StorageError
 from sipdesk.meetings import invitation
@@ -115,6 +115,9 @@ class ParticipantsPage(KallelsePage):
                 f"Enligt samtycket: {rules.relatives_to_invite}"
                 if rules.relatives_to_invite.strip() else
                 "Samtycket säger inget om närstående — fråga den enskilde innan du bjuder in.")
+            if rules.guardians:
+                self._relatives_note += (" Vårdnadshavarna har själva samtyckt och kan alltid "
+                                         "bjudas in.")
         else:
             self._consent_text = "Menprövning är gjord — den enskilde kan inte samtycka."
 
@@ -142,6 +145,10 @@ class ParticipantsPage(KallelsePage):
             box = QCheckBox(f"{contact.name} — {ContactKind(contact.kind).label.lower()}"
                             + (f" ({contact.relation})" if contact.relation else ""))
             box.setObjectName(f"relative_{contact.id}")
+            if not guardians.informed(contact):  # seed 002: one who may not be told
+                box.setEnabled(False)
+                box.setToolTip(f"{contact.name} {guardians.withheld_reason(contact)} och kan "
+                               "inte bjudas in.")
             box.toggled.connect(lambda on, c=contact: self._relative_toggled(c, on))
             relatives_column.addWidget(box)
             self.relative_boxes[contact.id] = box
