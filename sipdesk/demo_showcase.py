@@ -11,8 +11,9 @@ import datetime as dt
 import random
 from collections.abc import Sequence
 
-from sipdesk.casework import consent, contacts, lifecycle, people
+from sipdesk.casework import consent, contacts, guardians, lifecycle, people
 from sipdesk.casework.contacts import EntryKind, OrganisationKind
+from sipdesk.casework.guardians import GuardianInput
 from sipdesk.casework.lifecycle import ClosureReason, NeedInput, NoticedBy
 from sipdesk.desk import cases
 from sipdesk.meetings import evaluation, invitation, meeting
@@ -23,7 +24,7 @@ from sipdesk.rules.workdays import add_workdays, workday_on_or_after
 from sipdesk.storage.models import (
     Case,
     CaseStatus,
-    ContactKind,
+    Custody,
     Law,
     Person,
     Principal,
@@ -241,11 +242,13 @@ def child_voice_and_school_case(*, today: dt.date, officer: User, manager: User,
             city="Exempelby", picture_support=True), actor=officer)
     else:  # a demo of more cases than test numbers has used them all: a child of the bulk
         child = of_that_year.order_by(Person.id).get()
-    guardians = [people.add_contact(child, actor=officer, kind=ContactKind.GUARDIAN,
-                                    name=f"{first} {child.last_name}", relation=relation,
-                                    phone=phone, address="Skolgatan 3, 123 45 Exempelby")
-                 for first, relation, phone in (("Karin", "Mamma", "070-111 22 01"),
-                                                ("Olle", "Pappa", "070-111 22 02"))]
+    # Joint custody; a bulk child may have its guardians already (demo_children)
+    parents = guardians.guardians_of(child) or [
+        guardians.add_guardian(officer, child, GuardianInput(
+            f"{first} {child.last_name}", Custody.JOINT, relation=relation, phone=phone,
+            address="Skolgatan 3, 123 45 Exempelby"))
+        for first, relation, phone in (("Karin", "Mamma", "070-111 22 01"),
+                                       ("Olle", "Pappa", "070-111 22 02"))]
     school_principal = contacts.ensure_principal("Exempelby kommun, utbildningsförvaltningen",
                                                  PrincipalKind.OTHER)
     school = contacts.add_organisation(admin, name="Exempelskolan", principal=school_principal,
@@ -263,7 +266,7 @@ def child_voice_and_school_case(*, today: dt.date, officer: User, manager: User,
         noticed_by_name="Sara Lind, mentor på Exempelskolan"), today=today)
     consent.register_consent(officer, case, consent.ConsentInput(
         kind=consent.ConsentKind.ORAL, given_on=today - dt.timedelta(days=35), covers=question,
-        principals=[kommun, region, school_principal], guardians=guardians), today=today)
+        principals=[kommun, region, school_principal], guardians=parents), today=today)
     starts = dt.datetime.combine(add_workdays(today, -(2 + index)), PAST_TIME)
     current = starts - dt.timedelta(days=20)
     draft = InvitationDraft(

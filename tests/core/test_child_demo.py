@@ -34,4 +34,5 @@ def test_the_demo_has_a_childs_sip_with_the_childs_words_and_the_school(
     officer = User.get(User.login == demo.DEMO_LOGIN)
     assert case.coordinator_id == officer.id
     rows = [r for r in todo.todo_for(officer, today=today) if r.what == todo.FEEDBACK_TODO]
-    assert [r.case_id for r in rows] == [case.id]
+    # (the guardians' demo children may have approved plans waiting for återkoppling too)
+    assert case.id in [r.case_id for r in rows]
