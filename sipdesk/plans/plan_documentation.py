@@ -158,7 +158,7 @@ def save_field(actor: User, plan_id: int, name: str, old: Any, new: Any
     compare-and-set in the database: a shared text on its column (`plan.update_fields`), a
     list on the list's version (`plan.save_sub_goals`, `plan.save_other_actions`)."""
     version = plan.get_version(plan_id)
-    access.plan_case(actor, version)  # before anything of the plan is compared or told
+    access.plan_case(actor, version, change=True)  # before anything of the plan is compared or told
     if name == "sub_goals":
         return plan.save_sub_goals(actor, version, list(old), list(new))
     if name == "others":

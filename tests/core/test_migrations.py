@@ -47,6 +47,8 @@ RELEASED = {
         "3e1093eacee0729628ec370af4bf6c8f895c5158a090bdfea9251432d2d4daa5",
     "0017_protected_identity.py":
         "594a112024e0a8d403ceb780e7934a6a9fae19b80e7ae3eae8575752990d7a26",
+    "0021_change_only_ones_own_cases.py":
+        "4830a8916c77f77fa45c2c9a0ebf6e4812cb8fef650dcc20ba1fc40fd8d8de0b",
 }
 
 
