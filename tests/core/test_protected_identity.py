@@ -27,7 +27,7 @@ from sipdesk.meetings.invitation import Meeting, ParticipantKind
 from sipdesk.meetings.invitation_start import person_participant
 from sipdesk.plans import plan
 from sipdesk.storage.models import Person, PrincipalKind, Protection, Role
-from tests.factories import make_unit, make_user
+from tests.factories import make_person, make_unit, make_user
 from tests.scenarios import MEETING, NOW, good_draft, kallelse_world
 
 STREET, POSTAL_CODE, CITY = "Hemliggatan 7", "123 45", "Gömstad"
@@ -220,3 +220,48 @@ def test_a_new_meeting_for_a_protected_person_copies_no_address(invited: dict) -
     assert person_participant(invited["case"]).address == ""
     place, at_home = invitation.place_of(invited["case"], good_draft(invited))
     assert at_home and place == protected.HOME_PLACE == invitation.HOME
+
+
+def _others_beside(world: dict) -> list[int]:
+    """Three more cases of the coordinator, for people around the protected one in the
+    alphabet, born before her (Skatteverket test numbers)."""
+    from sipdesk.demo import skatteverket_test_numbers
+
+    taken = {p.personal_number for p in Person.select(Person.personal_number)}
+    numbers = [n for n in skatteverket_test_numbers() if n not in taken and n < "1940"][:3]
+    made = []
+    for number, (first, last) in zip(numbers, (("Bo", "Ahl"), ("Cia", "Berg"),
+                                              ("Dan", "Trulsson")), strict=True):
+        person = make_person(number, first, last)
+        made.append(cases.create_case(world["officer"], person=person).id)
+    return made
+
+
+def test_sorting_by_name_or_number_tells_nothing_of_a_masked_row(listed: dict) -> None:
+    """Skyddade personuppgifter: sorted by name, a masked row takes the place of what it
+    shows ("Skyddad identitet"), not of the real name — Öberg would sort last, and the place
+    would say whose case it is. Sorted by personal number, it sorts before every number. The
+    coordinator sees the real order."""
+    _others_beside(listed)
+    case_id = listed["case"].id
+
+    def names(user: object, sort: cases.SortKey, descending: bool = False) -> list[str]:
+        return [row.person_name for row in cases.fetch_cases(
+            CaseFilter(), user, sort=sort, descending=descending)]  # type: ignore[arg-type]
+
+    assert names(listed["officer"], cases.SortKey.NAME) == [
+        "Bo Ahl", "Cia Berg", "Dan Trulsson", "Åsa Öberg"]
+    for who in ("colleague", "admin"):
+        assert names(listed[who], cases.SortKey.NAME) == [
+            "Bo Ahl", "Cia Berg", protected.MASKED_NAME, "Dan Trulsson"], who
+        assert names(listed[who], cases.SortKey.NAME, descending=True) == [
+            "Dan Trulsson", protected.MASKED_NAME, "Cia Berg", "Bo Ahl"], who
+        # The protected person is born 1940, after the others: by number the masked row
+        # sorts before every number, not last.
+        by_number = cases.fetch_cases(CaseFilter(), listed[who],
+                                      sort=cases.SortKey.PERSONAL_NUMBER, descending=False)
+        assert by_number[0].id == case_id, who
+        assert by_number[0].personal_number == protected.MASKED_NUMBER
+    real = cases.fetch_cases(CaseFilter(), listed["officer"], sort=cases.SortKey.PERSONAL_NUMBER,
+                             descending=False)
+    assert real[-1].id == case_id
