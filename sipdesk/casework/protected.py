@@ -121,6 +121,41 @@ def may_see_name(user: User, case: Case, person: Person) -> bool:
         _invited_cases(user).where(Meeting.case == case.id).exists())
 
 
+def person_name_visible(user: User) -> pw.ColumnBase:
+    """SQL condition on `Person` rows, for a search of persons rather than cases (the new-case
+    dialog): may the user see the person's name and personal number? Yes for an unprotected
+    person; for a protected one only as the coordinator of one of their cases or a user invited
+    to one of its meetings (`name_visible`)."""
+    unprotected = Person.protection == Protection.NONE.value
+    if not user.active:
+        return unprotected
+    near = Case.select(Case.person).where(
+        (Case.coordinator == user.id) | pw.Expression(Case.id, "in", _invited_cases(user)))
+    return unprotected | pw.Expression(Person.id, "in", near)
+
+
+def may_see_person(user: User, person: Person) -> bool:
+    """`person_name_visible` for one person already read."""
+    if not is_protected(person):
+        return True
+    return bool(Person.select(Person.id).where(
+        (Person.id == person.id) & person_name_visible(user)).exists())
+
+
+def masked(person: Person) -> Person:
+    """A copy of a protected person for one who may not see them: the name `MASKED_NAME`, no
+    address, phone or other detail — only the id (to open a case for them) and the personal
+    number, which the user has typed whole to find them. Never saved."""
+    twin = Person(**{name: value for name, value in person.__data__.items()})
+    twin._dirty.clear()
+    for name in ("address", "postal_code", "city", "phone", "last_name", "name_key",
+                 "name_key_reversed", "pnr_short"):
+        if name in twin.__data__:
+            twin.__data__[name] = ""
+    twin.__data__["first_name"] = MASKED_NAME
+    return twin
+
+
 def checked_reason(person: Person, reason: str | None) -> str | None:
     """The reason for opening a protected person's case, trimmed; refused when missing. None
     for a person who is not protected (no reason asked)."""

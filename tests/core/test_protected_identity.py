@@ -17,7 +17,7 @@ from reports.letters import LetterKind, planned_letters, render_letters
 from reports.plan import render_plan
 from sipdesk.accounts.access import NOT_YOURS
 from sipdesk.accounts.audit import AuditEntry
-from sipdesk.casework import protected
+from sipdesk.casework import people, protected
 from sipdesk.desk import case_page, cases
 from sipdesk.desk.cases import CaseFilter
 from sipdesk.errors import PermissionDenied, ValidationError
@@ -265,3 +265,33 @@ def test_sorting_by_name_or_number_tells_nothing_of_a_masked_row(listed: dict) -
     real = cases.fetch_cases(CaseFilter(), listed["officer"], sort=cases.SortKey.PERSONAL_NUMBER,
                              descending=False)
     assert real[-1].id == case_id
+
+
+def test_the_new_case_search_finds_a_protected_person_by_name_only_for_those_who_see_it(
+        listed: dict) -> None:
+    """Skyddade personuppgifter in the new-case dialog's person search (people.search_persons,
+    people.find_by_number): the coordinator and the invited find the person by name or part of
+    the number, as before; anyone else only by the whole personal number — to open a new case
+    for them — and then sees "Skyddad identitet", no address and no phone."""
+    person_id = listed["case"].person_id
+    Person.update(phone="070-111 22 33").where(Person.id == person_id).execute()
+    for who in ("officer", "nurse"):
+        for text in ("Öberg", "Åsa", "194001", "19400107-9120"):
+            found = people.search_persons(text, actor=listed[who])
+            assert [(p.id, p.full_name) for p in found] == [(person_id, "Åsa Öberg")], (who, text)
+    for who in ("colleague", "admin"):
+        user = listed[who]
+        for text in ("Öberg", "Åsa Ö", "194001", "4001079"):
+            assert people.search_persons(text, actor=user) == [], (who, text)
+        for text in ("19400107-9120", "194001079120", "400107-9120"):
+            [hit] = people.search_persons(text, actor=user)
+            assert (hit.id, hit.full_name, hit.personal_number) == (
+                person_id, protected.MASKED_NAME, "19400107-9120"), (who, text)
+            assert (hit.address, hit.city, hit.phone, hit.last_name) == ("", "", "", "")
+        typed = people.find_by_number("19400107-9120", actor=user)
+        assert typed is not None and typed.full_name == protected.MASKED_NAME
+        assert typed.phone == "" and typed.address == ""
+        # A new case for them is theirs as registered, not the masked copy.
+        case = cases.create_case(user, person=typed)
+        assert Person.get_by_id(case.person_id).first_name == "Åsa"
+    assert Person.get_by_id(person_id).first_name == "Åsa"  # the copies were never saved
