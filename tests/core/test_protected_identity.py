@@ -295,3 +295,35 @@ def test_the_new_case_search_finds_a_protected_person_by_name_only_for_those_who
         case = cases.create_case(user, person=typed)
         assert Person.get_by_id(case.person_id).first_name == "Åsa"
     assert Person.get_by_id(person_id).first_name == "Åsa"  # the copies were never saved
+
+
+def test_lifting_the_protection_gives_planned_meetings_their_address_back(
+        invited: dict) -> None:
+    """Skyddade personuppgifter lifted (set_protection to "Inget skydd"): nothing stays half
+    hidden — the planned meeting at home says the address again and the person's participant
+    row has it (a letter or call list made now is complete), the letter goes to the person
+    again, not via the coordinator, the name shows in everyone's list and no reason is asked.
+    A meeting already held keeps "Hemma hos den enskilde", as it was then."""
+    world, planned = invited, Meeting.get_by_id(invited["meeting"].id)
+    assert planned.place == protected.HOME_PLACE
+    held = Meeting.create(case=world["case"], purpose="Förra mötet", starts_at=NOW,
+                          place=protected.HOME_PLACE, at_home=True, created_by=world["officer"],
+                          status=invitation.MeetingStatus.HELD.value)
+    version = planned.version
+    protected.set_protection(world["officer"], world["case"].person_id, Protection.NONE)
+    planned = Meeting.get_by_id(planned.id)
+    assert planned.place == f"{protected.HOME_PLACE} ({STREET}, {POSTAL_CODE} {CITY})"
+    assert planned.version == version + 1  # a window showing the meeting sees the change
+    person_row = next(p for p in invitation.participants_of(planned)
+                      if p.kind == ParticipantKind.PERSON.value)
+    assert person_row.address == f"{STREET}, {POSTAL_CODE} {CITY}"
+    assert Meeting.get_by_id(held.id).place == protected.HOME_PLACE
+    letter = planned_letters(planned)[0]
+    assert letter.kind is LetterKind.PERSON and STREET in " ".join(letter.address)
+    colleague = make_user("kim.kollega", unit=make_unit("Hemtjänst Söder"),
+                          full_name="Kim Kollega")
+    assert row_for(colleague, world["case"].id).person_name == "Åsa Öberg"
+    assert cases.open_case(colleague, world["case"].id).id == world["case"].id  # no reason
+    # Marked again, the copies are forgotten again.
+    protect(world)
+    assert Meeting.get_by_id(planned.id).place == protected.HOME_PLACE
