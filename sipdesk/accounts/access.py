@@ -138,9 +138,8 @@ def can_change(user: User, case: CaseRef) -> bool:
                 .where((Case.id == _case_id(case)) & changeable_cases(user)).exists())
 
 
-READ_ONLY_HERE = ("Ärendet hör till en annan enhet. Du kan läsa det men inte ändra i det — "
-                  "bara samordningsansvarig, ärendets egen enhet och de som är kallade till "
-                  "dess möten kan det.")
+# The refusal, and what a screen says of a case the user may only read.
+READ_ONLY_HERE = "Ärendet hör till en annan enhet — du kan läsa det men inte ändra i det."
 
 
 def require_can_see(user: User, case: CaseRef, *, field: str | None = None) -> None:
