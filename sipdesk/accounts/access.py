@@ -166,7 +166,7 @@ def case_for(user: User, case: CaseRef, *, change: bool = False,
     found = query.where((Case.id == _case_id(case)) & visible_cases(user)).first()
     if found is None:
         raise PermissionDenied(NOT_YOURS, field=field)
-    if change and not found.changeable:  # type: ignore[attr-defined]
+    if change and not found.changeable:
         raise PermissionDenied(READ_ONLY_HERE, field=field)
     return found
 

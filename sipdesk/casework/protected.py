@@ -149,7 +149,7 @@ def masked(person: Person) -> Person:
     address, phone or other detail — only the id (to open a case for them) and the personal
     number, which the user has typed whole to find them. Never saved."""
     twin = Person(**{name: value for name, value in person.__data__.items()})
-    twin._dirty.clear()
+    twin._dirty.clear()  # type: ignore[attr-defined]  # peewee's set of changed fields
     for name in ("address", "postal_code", "city", "phone", "last_name", "name_key",
                  "name_key_reversed", "pnr_short"):
         if name in twin.__data__:
