@@ -36,7 +36,7 @@ from sipdesk.casework import protected
 from sipdesk.desk import case_page, cases
 from sipdesk.desk.cases import CaseFilter
 from sipdesk.errors import PermissionDenied
-from sipdesk.meetings import meeting
+from sipdesk.meetings import convene, meeting
 from sipdesk.plans import plan
 from sipdesk.storage.models import Case, PrincipalKind, Protection, Role, User
 from tests.factories import make_unit, make_user
@@ -177,7 +177,8 @@ def test_other_unit_of_the_municipality_may_read_but_not_change_the_case(world: 
     """Rule: "another unit cannot change a case it may only read" (issue 12). Lena Strand of
     Hemtjänst Söder — the municipality's staff, neither the case's unit, nor coordinator, nor
     invited — reads the case (the municipality's staff see its cases) but every change is
-    refused with access.READ_ONLY_HERE; what she may do is ask: a message about the case."""
+    refused with access.READ_ONLY_HERE; what she may do is ask: a message about the case, a
+    request to its coordinator to convene."""
     from sipdesk.messages import messaging
 
     staff = world["other_unit"]
@@ -194,6 +195,11 @@ def test_other_unit_of_the_municipality_may_read_but_not_change_the_case(world: 
     sent = messaging.send(staff, to=[world["officer"]], case=world["case"],
                           subject="Fråga om ärendet", body="Hej! Kan vi prata om insatserna?")
     assert sent.case_id == world["case"].id
+    asked = convene.request_to_convene(staff, world["case"], world["officer"],
+                                       convene.ConveneInput(need="Ramlar ofta",
+                                                            coordinate="Hemtjänst och vård",
+                                                            actors="Hemtjänsten"))
+    assert asked.case_id == world["case"].id
 
 
 def test_a_unit_of_another_principal_neither_reads_nor_changes_the_case(world: World) -> None:
