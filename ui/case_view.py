@@ -82,7 +82,7 @@ class CaseView(QWidget):
         self._today = today
         self._ended = page.ended
         self.context = CaseContext(session=session, case=page.case, contacts=page.contacts,
-                                   today=today or clock.today())
+                                   today=today or clock.today(), may_change=page.may_change)
 
         self.back_button = QPushButton("← Tillbaka till ärendelistan")
         self.back_button.setObjectName("back_to_list")
@@ -162,13 +162,15 @@ class CaseView(QWidget):
                 return
             report_failure(self, problem, "Ärendet kunde inte läsas")
 
-        Operation(self, lambda: case_page.read_case_page(case_id)).success(
+        user = self.session.user
+        Operation(self, lambda: case_page.read_case_page(case_id, user=user)).success(
             self._show_page).failure(failed).run()
 
     def _show_page(self, page: CasePage) -> None:
         self._ended = page.ended
         self.context = CaseContext(session=self.session, case=page.case, contacts=page.contacts,
-                                   today=self._today or clock.today())
+                                   today=self._today or clock.today(),
+                                   may_change=page.may_change)
         for tab in self.tab_pages:
             tab.refresh(self.context)
         self._show_heading()
@@ -180,5 +182,5 @@ class CaseView(QWidget):
         self.status_badge.setText(self.context.status.label)
         ended = self.context.read_only
         self.status_badge.setStyleSheet(ENDED_BADGE_STYLE if ended else BADGE_STYLE)
-        self.banner.setText(self._ended)
+        self.banner.setText(self._ended or self.context.read_only_reason)
         self.banner.setVisible(ended)

@@ -478,7 +478,9 @@ class MainWindow(QMainWindow):
             self.print_job = print_plans_with_progress(self, plan_ids, folder,
                                                        user=self.session.user)
 
-        Operation(self, latest_version_ids, title="Skriv ut alla planer").success(found).run()
+        user = self.session.user
+        Operation(self, lambda: latest_version_ids(visible_to=user),
+                  title="Skriv ut alla planer").success(found).run()
 
     def show_register_extract(self) -> None:
         """Arkiv → Registerutdrag… (administrators): who read a person's data."""

@@ -13,8 +13,17 @@ participant, a plan version, a consent, a draft), asks the rule itself (issue 11
 hides what is not allowed): `require_can_see` when it is given the case, or one of the readers
 below when it reads the case anyway — `case_for` by the case's id, `meeting_case` for a meeting
 or what hangs on one (a participant, a deviation), `plan_case` for a plan version — which read
-the case and check the rule in the same query. A rule on who may write (issue 12) goes beside
-`can_see` in these, once per kind of thing, not in every use case."""
+the case and check the rule in the same query.
+
+Who may change a case (issue 12: "another unit cannot change a case it may only read") is
+narrower, and asked the same way — `require_can_change`, or a reader given `change=True`:
+those who work with the case or its unit — its coordinator, the staff of the case's own unit,
+the users invited to one of its meetings — and administrators. The staff of the principal's
+other units may read the case (above) but not change it (`READ_ONLY_HERE`); what they may still
+do about it is ask, not change: write a message about it, ask its coordinator to convene
+(`convene.request_to_convene`), keep their own drafts. In a plan a writer changes only their own
+principal's part (`plans.plan_rules.may_write_for`). On PostgreSQL migrations 16 and 21 write the
+same two rules as row-level security."""
 
 from __future__ import annotations
 
@@ -84,6 +93,21 @@ def visible_cases(user: User, *, among: Among = Among.ALL, by_index: bool = True
             | _in(Case.id, invited))
 
 
+def changeable_cases(user: User) -> pw.ColumnBase:
+    """SQL condition on `Case` rows: true exactly for the cases `user` may change — the case's
+    coordinator, its own unit's staff and the users invited to its meetings; every case for an
+    administrator, none for a deactivated account. Always within `visible_cases`."""
+    if not user.active:
+        return _NO_CASE
+    if user.role == Role.ADMINISTRATOR.value:
+        return EVERY_CASE
+    invited = (Meeting.select(Meeting.case)
+               .join(Participant, on=(Participant.meeting == Meeting.id))
+               .where(Participant.user == user.id))
+    return ((Case.coordinator == user.id) | (Case.unit == user.unit_id)
+            | _in(Case.id, invited))
+
+
 def sees_own_principal_cases(user: User) -> bool:
     """Whether the user's principal has any case, i.e. the user sees a broad list (the
     municipality's staff) rather than only the cases they coordinate or are invited to."""
@@ -108,6 +132,16 @@ def can_see(user: User, case: CaseRef) -> bool:
 NOT_YOURS = "Du har inte behörighet till det ärendet."
 
 
+def can_change(user: User, case: CaseRef) -> bool:
+    """May `user` change this case (`changeable_cases`)?"""
+    return bool(Case.select(Case.id)
+                .where((Case.id == _case_id(case)) & changeable_cases(user)).exists())
+
+
+# The refusal, and what a screen says of a case the user may only read.
+READ_ONLY_HERE = "Ärendet hör till en annan enhet — du kan läsa det men inte ändra i det."
+
+
 def require_can_see(user: User, case: CaseRef, *, field: str | None = None) -> None:
     """For a use case: refuse, with the same Swedish words everywhere, a user who may not see
     the case (DOMAIN.md, data protection: access only for those who work with the case)."""
@@ -115,26 +149,40 @@ def require_can_see(user: User, case: CaseRef, *, field: str | None = None) -> N
         raise PermissionDenied(NOT_YOURS, field=field)
 
 
-def case_for(user: User, case: CaseRef) -> Case:
+def require_can_change(user: User, case: CaseRef, *, field: str | None = None) -> None:
+    """For a use case that changes the case: refuse one who may not see it (`NOT_YOURS`) or
+    may only read it (`READ_ONLY_HERE`) — one query."""
+    case_for(user, case, change=True, field=field)
+
+
+def case_for(user: User, case: CaseRef, *, change: bool = False,
+             field: str | None = None) -> Case:
     """The case, read for a use case that acts on it for `user`, refused like
-    `require_can_see` when they may not see it: the read and the rule in one query."""
-    found = Case.select().where((Case.id == _case_id(case)) & visible_cases(user)).first()
+    `require_can_see` when they may not see it — and, with `change`, like
+    `require_can_change` when they may only read it: the read and the rule in one query."""
+    query = Case.select()
+    if change:
+        query = Case.select(Case, changeable_cases(user).alias("changeable"))
+    found = query.where((Case.id == _case_id(case)) & visible_cases(user)).first()
     if found is None:
-        raise PermissionDenied(NOT_YOURS)
+        raise PermissionDenied(NOT_YOURS, field=field)
+    if change and not found.changeable:
+        raise PermissionDenied(READ_ONLY_HERE, field=field)
     return found
 
 
-def meeting_case(user: User, meeting: Meeting | int) -> Case:
+def meeting_case(user: User, meeting: Meeting | int, *, change: bool = False) -> Case:
     """The case of a meeting — or, given a meeting's id, of what hangs on it (a participant, a
     deviation) — for a use case acting for `user` (`case_for`)."""
     if isinstance(meeting, Meeting):
-        return case_for(user, meeting.case_id)
-    return case_for(user, Meeting.select(Meeting.case).where(Meeting.id == meeting))
+        return case_for(user, meeting.case_id, change=change)
+    return case_for(user, Meeting.select(Meeting.case).where(Meeting.id == meeting),
+                    change=change)
 
 
-def plan_case(user: User, plan: PlanVersion) -> Case:
+def plan_case(user: User, plan: PlanVersion, *, change: bool = False) -> Case:
     """The case of a plan version, for a use case acting for `user` on it (`case_for`)."""
-    return case_for(user, plan.case_id)
+    return case_for(user, plan.case_id, change=change)
 
 
 def visible_case_ids(user: User, case_ids: set[int]) -> set[int]:

@@ -20,7 +20,7 @@ import peewee as pw
 
 from sipdesk import clock
 from sipdesk.accounts import audit
-from sipdesk.accounts.access import require_can_see
+from sipdesk.accounts.access import require_can_change
 from sipdesk.accounts.audit import AuditAction
 from sipdesk.casework import guardian_answers, lifecycle
 from sipdesk.casework import guardians as guardian_rules
@@ -234,7 +234,7 @@ def register_consent(actor: User, case: Case, data: ConsentInput,
                      *, today: dt.date | None = None) -> Consent:
     """Register a consent, or renew one: the earlier consent is kept, marked as replaced."""
     today = today or clock.today()
-    require_can_see(actor, case)
+    require_can_change(actor, case)
     lifecycle.ensure_open(case)
     problems = consent_problems(case, data, today=today)
     if problems:
@@ -301,7 +301,7 @@ def withdraw_consent(actor: User, case: Case, *, withdrawn_on: dt.date, how: str
                      today: dt.date | None = None) -> lifecycle.Closure:
     """The person takes the consent back: recorded, and the case is closed."""
     today = today or clock.today()
-    require_can_see(actor, case)
+    require_can_change(actor, case)
     consent = active_consent(case)
     problem = lifecycle.check(case, Action.WITHDRAW_CONSENT, today=today)
     if problem or consent is None:
@@ -339,7 +339,7 @@ def record_declined(actor: User, case: Case, *, declined_on: dt.date, note: str,
                     today: dt.date | None = None) -> Case:
     """The person says no although the principals see the need: the case ends as declined."""
     today = today or clock.today()
-    require_can_see(actor, case)
+    require_can_change(actor, case)
     for name, message in declined_problems(declined_on=declined_on, note=note,
                                            today=today).items():
         raise ValidationError(message, field=name)
@@ -368,7 +368,7 @@ def record_harm_assessment(
 ) -> HarmAssessment:
     """Menprövning: no harm → the SIP may go on; harm → no SIP, the case ends as refused."""
     today = today or clock.today()
-    require_can_see(actor, case)
+    require_can_change(actor, case)
     problem = lifecycle.check(case, Action.HARM_ASSESSED, today=today)
     if problem:
         raise ValidationError(problem, field="status")

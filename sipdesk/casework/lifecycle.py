@@ -17,7 +17,7 @@ import peewee as pw
 
 from sipdesk import clock
 from sipdesk.accounts import audit
-from sipdesk.accounts.access import require_can_see
+from sipdesk.accounts.access import require_can_change
 from sipdesk.accounts.audit import AuditAction
 from sipdesk.casework import guardians
 from sipdesk.casework.need import (  # the need's record and rules; named here for callers
@@ -200,7 +200,7 @@ def transition(
     """Move the case; refused with the Swedish reason when the state does not allow it, or
     when `actor` may not see the case (sipdesk.accounts.access). Call inside the caller's
     transaction when the move is part of a larger write."""
-    require_can_see(actor, case)
+    require_can_change(actor, case)
     return _transition(actor, case, action, reason=reason, today=today)
 
 
@@ -257,7 +257,7 @@ def refuse(actor: User, case: Case, *, reason: str, today: dt.date | None = None
     The case ends as "SIP blev inte av" and whoever raised the need is told — with a message to
     acknowledge when they have an account; otherwise the result says whom to tell (and the
     person gets a letter, reports.letters.render_refusal_letter)."""
-    require_can_see(actor, case)
+    require_can_change(actor, case)
     need = need_of(case)
     with database.atomic():
         _transition(actor, case, Action.REFUSE, reason=reason, today=today)
@@ -317,7 +317,7 @@ def register_need(actor: User, case: Case, data: NeedInput,
     `need_values`; by default the record as read here), each on condition it still holds that
     value: another person's change of other fields merges, the same field changed by both is
     a `ConflictError` with both sides and nothing saved."""
-    require_can_see(actor, case)
+    require_can_change(actor, case)
     ensure_open(case)
     today = today or clock.today()
     for name, message in need_problems(data, today=today).items():
@@ -458,7 +458,7 @@ def close_case(
     """Close the case with a date and one of the reasons of DOMAIN step 11. Meetings still
     ahead are cancelled (`_cancel_coming_meetings`); everyone is told by the closure notice."""
     today = today or clock.today()
-    require_can_see(actor, case)
+    require_can_change(actor, case)
     for name, message in closure_problems(case, closed_on=closed_on, reason=reason,
                                           replaced_by=replaced_by, person_agreed=person_agreed,
                                           today=today).items():

@@ -9,6 +9,7 @@ import peewee
 
 from sipdesk.accounts import audit, read_log
 from sipdesk.accounts.audit import AuditAction
+from sipdesk.casework import protected
 from sipdesk.errors import ValidationError
 from sipdesk.rules import personal_number as pnr
 from sipdesk.storage.collation import ordered
@@ -120,6 +121,8 @@ def find_by_number(text: str, *, actor: User | None = None) -> Person | None:
         read_log.record_number_search(actor, where="vid registrering av en person",
                                       person_id=person.id if person else None,
                                       hits=int(person is not None))
+        if person is not None and not protected.may_see_person(actor, person):
+            return protected.masked(person)
     return person
 
 
@@ -187,19 +190,29 @@ def search_persons(text: str, *, limit: int = 20, actor: User | None = None) -> 
     text = search_text(text).strip()
     if not text:
         return []
+    condition = person_search_condition(text)
+    number = read_log.as_personal_number(text)
+    if actor is not None:
+        # A protected person whose name the actor may not see is found only by their whole
+        # personal number, and then masked (sipdesk.casework.protected): a match by name or
+        # part of a number would tell who they are.
+        whole = Person.personal_number == number if number is not None else peewee.SQL("1 = 0")
+        condition &= protected.person_name_visible(actor) | whole
     found = list(
         Person.select()
-        .where(person_search_condition(text))
+        .where(condition)
         .order_by(ordered(Person.last_name), ordered(Person.first_name))
         .limit(limit)
     )
-    number = read_log.as_personal_number(text) if actor is not None else None
     if actor is not None and number is not None:
         person = next((p for p in found if p.personal_number == number), None)
         read_log.record_number_search(actor, where="i Nytt ärende",
                                       person_id=person.id if person else None,
                                       hits=int(person is not None))
-    return found
+    if actor is None:
+        return found
+    return [p if not protected.is_protected(p) or protected.may_see_person(actor, p)
+            else protected.masked(p) for p in found]
 
 
 def person_search_condition(text: str) -> peewee.Expression:

@@ -11,7 +11,8 @@ For a protected person:
 - every opening of the case asks for a reason, which goes into the audit log (`checked_reason`,
   used by sipdesk.desk.cases.open_case);
 - the coordinator of one of the person's cases, or an administrator, marks or unmarks it
-  (`set_protection`), logged.
+  (`set_protection`), logged. Marking forgets the address copied into the person's meetings;
+  lifting writes it back into those still planned (a held or cancelled one keeps what it said).
 """
 
 from __future__ import annotations
@@ -23,7 +24,8 @@ from sipdesk.accounts.access import NOT_YOURS, visible_cases
 from sipdesk.accounts.audit import AuditAction
 from sipdesk.errors import NotFoundError, PermissionDenied, ValidationError
 from sipdesk.storage.db import database
-from sipdesk.storage.meeting_records import Meeting, Participant, ParticipantKind
+from sipdesk.storage.limits import fit
+from sipdesk.storage.meeting_records import Meeting, MeetingStatus, Participant, ParticipantKind
 from sipdesk.storage.models import Case, Person, Protection, Role, User
 
 MASKED_NAME = "Skyddad identitet"
@@ -121,6 +123,41 @@ def may_see_name(user: User, case: Case, person: Person) -> bool:
         _invited_cases(user).where(Meeting.case == case.id).exists())
 
 
+def person_name_visible(user: User) -> pw.ColumnBase:
+    """SQL condition on `Person` rows, for a search of persons rather than cases (the new-case
+    dialog): may the user see the person's name and personal number? Yes for an unprotected
+    person; for a protected one only as the coordinator of one of their cases or a user invited
+    to one of its meetings (`name_visible`)."""
+    unprotected = Person.protection == Protection.NONE.value
+    if not user.active:
+        return unprotected
+    near = Case.select(Case.person).where(
+        (Case.coordinator == user.id) | pw.Expression(Case.id, "in", _invited_cases(user)))
+    return unprotected | pw.Expression(Person.id, "in", near)
+
+
+def may_see_person(user: User, person: Person) -> bool:
+    """`person_name_visible` for one person already read."""
+    if not is_protected(person):
+        return True
+    return bool(Person.select(Person.id).where(
+        (Person.id == person.id) & person_name_visible(user)).exists())
+
+
+def masked(person: Person) -> Person:
+    """A copy of a protected person for one who may not see them: the name `MASKED_NAME`, no
+    address, phone or other detail — only the id (to open a case for them) and the personal
+    number, which the user has typed whole to find them. Never saved."""
+    twin = Person(**{name: value for name, value in person.__data__.items()})
+    twin._dirty.clear()  # type: ignore[attr-defined]  # peewee's set of changed fields
+    for name in ("address", "postal_code", "city", "phone", "last_name", "name_key",
+                 "name_key_reversed", "pnr_short"):
+        if name in twin.__data__:
+            twin.__data__[name] = ""
+    twin.__data__["first_name"] = MASKED_NAME
+    return twin
+
+
 def checked_reason(person: Person, reason: str | None) -> str | None:
     """The reason for opening a protected person's case, trimmed; refused when missing. None
     for a person who is not protected (no reason asked)."""
@@ -166,6 +203,8 @@ def set_protection(actor: User, person_id: int, protection: Protection) -> Perso
             Person.id == person.id).execute()
         if protection is not Protection.NONE:
             _forget_copied_address(person)
+        else:
+            _restore_home_address(person)
         case = (Case.select(Case.id).where(Case.person == person.id)
                 .order_by(Case.id.desc()).first())
         audit.record(actor, action=AuditAction.UPDATE, entity="person", entity_id=person.id,
@@ -180,7 +219,27 @@ def _forget_copied_address(person: Person) -> None:
     of a meeting at home (which said the address) and the person's own participant row."""
     meetings = Meeting.select(Meeting.id).join(Case, on=(Meeting.case == Case.id)).where(
         Case.person == person.id)
-    Meeting.update(place=HOME_PLACE).where(Meeting.at_home & Meeting.id.in_(meetings)).execute()
+    Meeting.update(place=HOME_PLACE, version=Meeting.version + 1).where(
+        Meeting.at_home & Meeting.id.in_(meetings)).execute()
     Participant.update(address="").where(
         (Participant.kind == ParticipantKind.PERSON.value)
         & Participant.meeting.in_(meetings)).execute()
+
+
+def _restore_home_address(person: Person) -> None:
+    """The protection lifted: the person's meetings still planned are as if called now — a
+    meeting at home says the address again (as sipdesk.meetings.invitation.place_of writes it)
+    and the person's participant row has it, so a letter or a call list made from now on is
+    complete. A meeting held or cancelled keeps what it said then ("Hemma hos den enskilde")."""
+    home = ", ".join(x for x in (person.address.strip(),
+                                 f"{person.postal_code} {person.city}".strip()) if x)
+    if not home:
+        return
+    planned = Meeting.select(Meeting.id).join(Case, on=(Meeting.case == Case.id)).where(
+        (Case.person == person.id) & (Meeting.status == MeetingStatus.PLANNED.value))
+    Meeting.update(place=fit(f"{HOME_PLACE} ({home})", Meeting.place),
+                   version=Meeting.version + 1).where(
+        Meeting.at_home & (Meeting.place == HOME_PLACE) & Meeting.id.in_(planned)).execute()
+    Participant.update(address=fit(home, Participant.address)).where(
+        (Participant.kind == ParticipantKind.PERSON.value) & (Participant.address == "")
+        & Participant.meeting.in_(planned)).execute()

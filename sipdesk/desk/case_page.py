@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 
 from peewee import JOIN
 
+from sipdesk.accounts import access
 from sipdesk.casework import consent, guardians, lifecycle, people, protected
 from sipdesk.casework.lifecycle import (
     Action,
@@ -47,6 +48,9 @@ class CasePage:
     case: Case
     contacts: list[PersonContact]
     ended: str
+    # Whether the user may change the case (sipdesk.accounts.access.can_change): another unit
+    # of the principal reads it only, and the case view shows it so, with why.
+    may_change: bool = True
 
 
 @dataclass(frozen=True)
@@ -90,14 +94,20 @@ def open_case_page(user: User, case_id: int, *, reason: str | None = None) -> Ca
     it), and its page carries no address (sipdesk.casework.protected)."""
     case = cases.open_case(user, case_id, reason=reason)
     protected.drop_address(case.person)
-    return CasePage(case, people.contacts_of(case.person), heading(case))
+    return CasePage(case, people.contacts_of(case.person), heading(case),
+                    may_change=access.can_change(user, case))
 
 
-def read_case_page(case_id: int) -> CasePage:
-    """The case read again after a change (no new log line: the opening was logged)."""
+def read_case_page(case_id: int, *, user: User | None = None) -> CasePage:
+    """The case read again after a change (no new log line: the opening was logged); with the
+    `user` who reads it, refused if they may no longer see it, and whether they may change
+    it."""
     case = cases.get_case(case_id)
+    if user is not None:
+        access.require_can_see(user, case)
     protected.drop_address(case.person)
-    return CasePage(case, people.contacts_of(case.person), heading(case))
+    return CasePage(case, people.contacts_of(case.person), heading(case),
+                    may_change=user is None or access.can_change(user, case))
 
 
 def heading(case: Case) -> str:

@@ -218,11 +218,22 @@ class CaseRow:
 _Coordinator = User.alias("coordinator")
 
 
-def _sort_columns(key: SortKey) -> list[peewee.ColumnBase]:
+def _shown(user: User, column: peewee.ColumnBase, masked: str) -> peewee.ColumnBase:
+    """`column` of the person as the list shows it to `user`: `masked` in place of a protected
+    person's name or number that the user may not see (sipdesk.casework.protected). Sorting by
+    it keeps the real name's place in the order from telling whose case a masked row is."""
+    return peewee.Case(None, [(protected.name_visible(user), column)], masked)
+
+
+def _sort_columns(key: SortKey, user: User) -> list[peewee.ColumnBase]:
+    # A masked row sorts as what it shows: "Skyddad identitet" by the last name, nothing by
+    # the first name; by the personal number before every number ("—" would sort differently
+    # under different collations).
     columns: dict[SortKey, list[peewee.ColumnBase]] = {
         SortKey.NUMBER: [Case.year, Case.sequence],
-        SortKey.NAME: [ordered(Person.last_name), ordered(Person.first_name)],
-        SortKey.PERSONAL_NUMBER: [Person.personal_number],
+        SortKey.NAME: [ordered(_shown(user, Person.last_name, protected.MASKED_NAME)),
+                       ordered(_shown(user, Person.first_name, ""))],
+        SortKey.PERSONAL_NUMBER: [_shown(user, Person.personal_number, "")],
         SortKey.STATUS: [Case.status],
         SortKey.COORDINATOR: [ordered(_Coordinator.full_name)],
         SortKey.UNIT: [ordered(Unit.name)],
@@ -367,7 +378,7 @@ def fetch_cases(
     0008) — and the shown columns, the consent and the "waits for you" marker are read for
     those ids alone (a "deferred join"): the 1,800 open cases of one coordinator among 100,000
     are sorted as ids, and only the 200 shown are joined."""
-    columns = _sort_columns(sort)
+    columns = _sort_columns(sort, user)
     if sort is not SortKey.NUMBER:
         columns = [*columns, Case.id]
     order = [c.desc() if descending else c.asc() for c in columns]

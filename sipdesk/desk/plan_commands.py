@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from sipdesk.accounts.access import READ_ONLY_HERE
 from sipdesk.casework.lifecycle import READ_ONLY
 from sipdesk.desk.next_step import FOLLOW_UP_STATES
 from sipdesk.plans.plan_page import PlanPage
@@ -34,12 +35,15 @@ class PlanCommands:
     coordinator: bool  # the user coordinates the case: reopening is theirs
 
 
-def plan_commands(page: PlanPage, *, user: User, case: Case) -> PlanCommands | None:
-    """The commands for the latest version (None: there is no plan yet)."""
+def plan_commands(page: PlanPage, *, user: User, case: Case,
+                  may_change: bool = True) -> PlanCommands | None:
+    """The commands for the latest version (None: there is no plan yet). `may_change`: whether
+    the user may change the case (access.can_change) — another unit only reads it."""
     latest = page.latest
     if latest is None:
         return None
-    closed = READ_ONLY if not CaseStatus(case.status).is_open else ""
+    closed = (READ_ONLY if not CaseStatus(case.status).is_open
+              else "" if may_change else READ_ONLY_HERE)
     stop = closed or (LOCKED if latest.locked else "")
     unfinished = [p.principal.name for p in page.parts.get(latest.id, [])
                   if p.finished_at is None]

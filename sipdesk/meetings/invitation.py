@@ -17,7 +17,7 @@ from __future__ import annotations
 import datetime as dt
 
 from sipdesk.accounts import audit
-from sipdesk.accounts.access import meeting_case, require_can_see
+from sipdesk.accounts.access import meeting_case, require_can_change
 from sipdesk.accounts.audit import AuditAction
 from sipdesk.casework import lifecycle, protected
 from sipdesk.casework.lifecycle import Action
@@ -156,7 +156,7 @@ def invitation_text(case: Case, meeting: Meeting) -> str:
 def send_invitation(actor: User, case: Case, draft: InvitationDraft, *,
                     current: dt.datetime | None = None) -> Meeting:
     """Store the meeting, invite, message the users with kvittens — one transaction."""
-    require_can_see(actor, case)
+    require_can_change(actor, case)
     lifecycle.ensure_open(case)
     problem = lifecycle.check(case, Action.INVITE, today=(current or now()).date())
     if problem:
@@ -236,7 +236,7 @@ def current_meeting(case: Case) -> Meeting | None:
 
 
 def mark_invitation_done(actor: User, participant: Participant, done: bool = True) -> None:
-    case = meeting_case(actor, participant.meeting_id)
+    case = meeting_case(actor, participant.meeting_id, change=True)
     Participant.update(invitation_done=done).where(Participant.id == participant.id).execute()
     audit.record(actor, action=AuditAction.UPDATE, entity="participant",
                  entity_id=participant.id, case=case,
@@ -249,7 +249,7 @@ def register_answer(actor: User, participant: Participant, answer: Answer, *,
     """Will come / cannot come (with a substitute) / no answer — by the participant in sipdesk
     or by the convener for an answer given on the phone."""
     meeting = Meeting.get_by_id(participant.meeting_id)
-    case = meeting_case(actor, meeting)
+    case = meeting_case(actor, meeting, change=True)
     if meeting.status != MeetingStatus.PLANNED.value:
         raise ValidationError("Mötet är inte längre planerat.")
     if participant.user_id is not None and participant.user_id != actor.id \
@@ -281,7 +281,7 @@ def reschedule(actor: User, meeting: Meeting, *, starts_at: dt.datetime, reason:
                current: dt.datetime | None = None) -> Meeting:
     """A new time: everyone with an account is told again with kvittens; answers start over."""
     current = current or now()
-    case = meeting_case(actor, meeting)
+    case = meeting_case(actor, meeting, change=True)
     if meeting.status != MeetingStatus.PLANNED.value or meeting.starts_at <= current:
         raise ValidationError("Bara ett möte som inte har hållits kan flyttas.")
     if starts_at <= current:
@@ -315,7 +315,7 @@ def cancel_meeting(actor: User, meeting: Meeting, *, reason: str, person_told: b
                    current: dt.datetime | None = None) -> Meeting:
     """Ställ in: only before the meeting took place; the case stays open (seed 000)."""
     current = current or now()
-    case = meeting_case(actor, meeting)
+    case = meeting_case(actor, meeting, change=True)
     if meeting.status != MeetingStatus.PLANNED.value:
         raise ValidationError("Mötet är redan inställt eller hållet.")
     if meeting.starts_at <= current:

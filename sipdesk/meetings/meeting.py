@@ -13,7 +13,7 @@ from typing import ClassVar
 import peewee as pw
 
 from sipdesk.accounts import audit
-from sipdesk.accounts.access import meeting_case, require_can_see
+from sipdesk.accounts.access import meeting_case, require_can_change
 from sipdesk.accounts.audit import AuditAction
 from sipdesk.casework import lifecycle
 from sipdesk.casework.lifecycle import Action
@@ -66,7 +66,7 @@ class StaffMeetingInput:
 
 def record_staff_meeting(actor: User, meeting: Meeting, data: StaffMeetingInput
                          ) -> StaffMeetingRecord:
-    case = meeting_case(actor, meeting)
+    case = meeting_case(actor, meeting, change=True)
     lifecycle.ensure_open(case)
     for name, text, message in (
         ("chair", data.chair, "Utse en ordförande för SIP-mötet."),
@@ -102,7 +102,7 @@ def record_staff_meeting(actor: User, meeting: Meeting, data: StaffMeetingInput
 
 def transfer_coordinator(actor: User, case: Case, new: User) -> Case:
     """Coordinator responsibility moves to another principal's user (logged)."""
-    require_can_see(actor, case)
+    require_can_change(actor, case)
     return _transfer_coordinator(actor, case, new)
 
 
@@ -180,7 +180,7 @@ def record_mobile_team_check(actor: User, meeting: Meeting, answers: dict[str, b
                              refused_reason: str = "", mas_informed: bool = False
                              ) -> MobileTeamCheck:
     """The age criterion is always taken from the personal number on the meeting date."""
-    case = meeting_case(actor, meeting)
+    case = meeting_case(actor, meeting, change=True)
     values = {key: bool(answers.get(key)) for key in CRITERIA}
     values["age_75"] = is_75_or_older(case, meeting.starts_at.date())
     if decision is not PrimaryCareDecision.NOT_DECIDED and not is_eligible(values) \
@@ -222,7 +222,7 @@ class StatusSurvey(BaseModel):
 
 def add_status_survey(actor: User, meeting: Meeting, *, profession: str, notes: str,
                       on_behalf_of: str = "") -> StatusSurvey:
-    case = meeting_case(actor, meeting)
+    case = meeting_case(actor, meeting, change=True)
     if not profession.strip():
         raise ValidationError("Ange yrke, t.ex. distriktssköterska.", field="profession")
     if not notes.strip():
@@ -257,7 +257,7 @@ def mark_held(actor: User, meeting: Meeting, attendance: dict[int, bool], *,
               current: dt.datetime | None = None) -> list[Deviation]:
     """Record who came; each summoned principal that did not come gets a deviation."""
     current = current or now()
-    case = meeting_case(actor, meeting)
+    case = meeting_case(actor, meeting, change=True)
     if meeting.status != MeetingStatus.PLANNED.value:
         raise ValidationError("Mötet är inställt eller redan markerat som hållet.")
     if meeting.starts_at > current:
@@ -367,7 +367,7 @@ def open_deviations_for(user: User) -> list[Deviation]:
 
 
 def handle_deviation(actor: User, deviation: Deviation) -> None:
-    case = meeting_case(actor, deviation.meeting_id)  # type: ignore[attr-defined]
+    case = meeting_case(actor, deviation.meeting_id, change=True)  # type: ignore[attr-defined]
     if actor.role not in (Role.UNIT_MANAGER.value, Role.ADMINISTRATOR.value):
         raise PermissionDenied("Avvikelser hanteras av enhetschefen.")
     Deviation.update(handled_at=now(), handled_by=actor).where(

@@ -203,7 +203,7 @@ def start_documentation(actor: User, meeting: Meeting) -> PlanVersion:
     """After a held meeting: a new version prefilled from the meeting — its date, chair, the
     participants who came, and the principals present — or, for a follow-up, a copy of the
     previous version with goals and interventions to update."""
-    case = meeting_case(actor, meeting)
+    case = meeting_case(actor, meeting, change=True)
     if meeting.status != MeetingStatus.HELD.value:
         raise ValidationError("Mötet är inte markerat som hållet.")
     if PlanVersion.select().where(PlanVersion.meeting == meeting).exists():

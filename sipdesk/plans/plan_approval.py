@@ -92,7 +92,7 @@ def _others_in_plan(actor: User, plan: PlanVersion) -> list[User]:
 
 def request_approval(actor: User, plan: PlanVersion) -> messaging.Message | None:
     """Ask the users of every participating principal to approve, with kvittens."""
-    case = plan_case(actor, plan)
+    case = plan_case(actor, plan, change=True)
     users = _others_in_plan(actor, plan)
     if not users:
         return None
@@ -210,7 +210,7 @@ def _lock(actor: User, plan: PlanVersion, case: Case) -> None:
 
 def reopen(actor: User, plan: PlanVersion, *, reason: str) -> PlanVersion:
     """The coordinator reopens a locked version with a reason; all approvals are cleared."""
-    case = plan_case(actor, plan)
+    case = plan_case(actor, plan, change=True)
     lifecycle.ensure_open(case)
     if actor.id != case.coordinator_id:
         raise PermissionDenied("Bara samordningsansvarig kan öppna en godkänd plan igen.")

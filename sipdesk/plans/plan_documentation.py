@@ -65,6 +65,7 @@ class DocumentationView:
     case_number: str
     case_open: bool
     latest: bool  # the newest version of the case (an older one is read only)
+    may_change: bool  # the user may change the case (access.can_change): not another unit
     is_child: bool  # the person was a child on the meeting day (their own views asked for)
     coordinator: str  # the case's coordinator's full name
     documented_by: str  # who documents the version, or ""
@@ -83,12 +84,15 @@ class DocumentationView:
     @property
     def read_only(self) -> bool:
         """A locked (approved) version, an older version or a closed case is only read."""
-        return self.version.locked or not self.case_open or not self.latest
+        return (self.version.locked or not self.case_open or not self.latest
+                or not self.may_change)
 
     @property
     def read_only_reason(self) -> str:
         if not self.case_open:
             return READ_ONLY
+        if not self.may_change:
+            return "ärendet hör till en annan enhet."
         if self.version.locked:
             return "planen är godkänd och låst."
         return "det här är en äldre version."
@@ -136,6 +140,7 @@ def documentation_view(user: User, plan_id: int, *, today: dt.date) -> Documenta
         version=version, case_number=case.number,
         case_open=CaseStatus(case.status).is_open,
         latest=latest is not None and latest.id == version.id,
+        may_change=access.can_change(user, case),
         is_child=consent.is_child(case.person, version.meeting_date),
         coordinator=User.get_by_id(case.coordinator_id).full_name,
         documented_by=writer.full_name if writer is not None else "",
@@ -158,7 +163,7 @@ def save_field(actor: User, plan_id: int, name: str, old: Any, new: Any
     compare-and-set in the database: a shared text on its column (`plan.update_fields`), a
     list on the list's version (`plan.save_sub_goals`, `plan.save_other_actions`)."""
     version = plan.get_version(plan_id)
-    access.plan_case(actor, version)  # before anything of the plan is compared or told
+    access.plan_case(actor, version, change=True)  # before anything of the plan is compared or told
     if name == "sub_goals":
         return plan.save_sub_goals(actor, version, list(old), list(new))
     if name == "others":

@@ -51,7 +51,7 @@ def follow_up_due(plan: PlanVersion, *, today: dt.date | None = None) -> bool:
 
 def skip_follow_up(actor: User, plan: PlanVersion, *, reason: str) -> None:
     """A follow-up that does not happen needs a reason (seed 000)."""
-    case = plan_case(actor, plan)
+    case = plan_case(actor, plan, change=True)
     if not reason.strip():
         raise ValidationError("Skriv varför uppföljningen inte blir av.", field="reason")
     check_texts(PlanVersion, {"reason": reason}, columns={"reason": "follow_up_skipped_reason"})

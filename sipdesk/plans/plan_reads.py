@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 import peewee as pw
 
+from sipdesk.accounts.access import visible_cases
 from sipdesk.casework import protected
 from sipdesk.errors import NotFoundError
 from sipdesk.storage.meeting_records import Meeting, MeetingStatus
@@ -146,10 +147,16 @@ def is_documenting(case: Case) -> bool:
 
 
 def latest_version_ids(*, statuses: Iterable[CaseStatus] | None = None,
-                       approved_only: bool = False) -> list[int]:
+                       approved_only: bool = False,
+                       visible_to: User | None = None) -> list[int]:
     """The latest plan version of every case that has one, in case-number order — what a bulk
     print of "every plan" prints. `statuses` limits it to cases in those states;
-    `approved_only` to versions every principal has approved (the person's copy). One query."""
+    `approved_only` to versions every principal has approved (the person's copy). One query.
+
+    `visible_to`: the user who prints — only the cases they may see (sipdesk.accounts.access),
+    and not a protected person's whose name they may not see (a printed plan names the person;
+    it is printed from the case, opened with a reason). None is the command line's `print`,
+    which reads with the database account it was started with."""
     latest = (PlanVersion.select(PlanVersion.case.alias("case_id"),
                                  pw.fn.MAX(PlanVersion.number).alias("number"))
               .group_by(PlanVersion.case).alias("latest"))
@@ -161,4 +168,7 @@ def latest_version_ids(*, statuses: Iterable[CaseStatus] | None = None,
         query = query.where(Case.status.in_([CaseStatus(s).value for s in statuses]))
     if approved_only:
         query = query.where(PlanVersion.locked_at.is_null(False))
+    if visible_to is not None:
+        query = (query.join(Person, on=(Case.person == Person.id))
+                 .where(visible_cases(visible_to) & protected.name_visible(visible_to)))
     return [row.id for row in query.order_by(Case.number)]

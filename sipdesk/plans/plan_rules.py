@@ -23,7 +23,7 @@ from sipdesk.storage.plan_records import PlanParticipant, PlanVersion, participa
 def ensure_editable(actor: User, plan: PlanVersion) -> Case:
     """The case of a version that `actor` may still change: they may see the case
     (sipdesk.accounts.access), the case is open and the version not locked by approval."""
-    case = plan_case(actor, plan)
+    case = plan_case(actor, plan, change=True)
     lifecycle.ensure_open(case)
     if plan.locked:
         raise PermissionDenied("Planen är godkänd och låst. Samordningsansvarig kan öppna den "

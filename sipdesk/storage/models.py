@@ -372,7 +372,7 @@ class Person(VersionedModel):
 
     @property
     def full_name(self) -> str:
-        return f"{self.first_name} {self.last_name}"
+        return f"{self.first_name} {self.last_name}".strip()
 
 
 class PersonContact(VersionedModel):

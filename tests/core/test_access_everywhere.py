@@ -59,6 +59,8 @@ REFUSED: dict[str, Call] = {
     # The case itself
     "cases.open_case": lambda w: cases.open_case(w["outsider"], w["case"].id),
     "case_page.open_case_page": lambda w: case_page.open_case_page(w["outsider"], w["case"].id),
+    "case_page.read_case_page": lambda w: case_page.read_case_page(w["case"].id,
+                                                                   user=w["outsider"]),
     "protected.set_protection": lambda w: protected.set_protection(
         w["outsider"], w["case"].person_id, Protection.PROTECTED_REGISTRATION),
     "drafts.save_draft": lambda w: drafts.save_draft(w["outsider"], w["case"], "kallelse",
@@ -202,6 +204,9 @@ NOT_ABOUT_ONE_CASE: dict[str, str] = {
                               "SQL condition beside access.visible_cases",
     "protected.found_by_name_only_if_visible": "the same rule for a search in the case list",
     "protected.may_see_name": "the same rule for a case the caller has read (and checked)",
+    "protected.person_name_visible": "the same rule for the new-case dialog's person search "
+                                     "(people.search_persons)",
+    "protected.may_see_person": "the same rule for a person the search has found",
     "protected.may_set_protection": "the rule protected.set_protection checks",
     "contacts.can_edit": "the directory of organisations and contacts, no case",
     "contacts.add_organisation": "the directory, no case",

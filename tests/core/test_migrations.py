@@ -54,6 +54,8 @@ RELEASED = {
         "4791db91384158983c3e6bec77c1bc65460a78343062fea7fade0c756838c3d1",
     "0021_guardians.py":
         "841f432cc59facb5524407921adee7ce4620783e20c75e31c7822fc41d558b23",
+    "0022_change_only_ones_own_cases.py":
+        "4571ed58aff10fe2d4a737b3f2708c3a0390b988b6b980091d86ac69eafc3fa6",
 }
 
 

@@ -17,7 +17,7 @@ from reports.letters import LetterKind, planned_letters, render_letters
 from reports.plan import render_plan
 from sipdesk.accounts.access import NOT_YOURS
 from sipdesk.accounts.audit import AuditEntry
-from sipdesk.casework import protected
+from sipdesk.casework import people, protected
 from sipdesk.desk import case_page, cases
 from sipdesk.desk.cases import CaseFilter
 from sipdesk.errors import PermissionDenied, ValidationError
@@ -27,7 +27,7 @@ from sipdesk.meetings.invitation import Meeting, ParticipantKind
 from sipdesk.meetings.invitation_start import person_participant
 from sipdesk.plans import plan
 from sipdesk.storage.models import Person, PrincipalKind, Protection, Role
-from tests.factories import make_unit, make_user
+from tests.factories import make_person, make_unit, make_user
 from tests.scenarios import MEETING, NOW, good_draft, kallelse_world
 
 STREET, POSTAL_CODE, CITY = "Hemliggatan 7", "123 45", "Gömstad"
@@ -220,3 +220,110 @@ def test_a_new_meeting_for_a_protected_person_copies_no_address(invited: dict) -
     assert person_participant(invited["case"]).address == ""
     place, at_home = invitation.place_of(invited["case"], good_draft(invited))
     assert at_home and place == protected.HOME_PLACE == invitation.HOME
+
+
+def _others_beside(world: dict) -> list[int]:
+    """Three more cases of the coordinator, for people around the protected one in the
+    alphabet, born before her (Skatteverket test numbers)."""
+    from sipdesk.demo import skatteverket_test_numbers
+
+    taken = {p.personal_number for p in Person.select(Person.personal_number)}
+    numbers = [n for n in skatteverket_test_numbers() if n not in taken and n < "1940"][:3]
+    made = []
+    for number, (first, last) in zip(numbers, (("Bo", "Ahl"), ("Cia", "Berg"),
+                                              ("Dan", "Trulsson")), strict=True):
+        person = make_person(number, first, last)
+        made.append(cases.create_case(world["officer"], person=person).id)
+    return made
+
+
+def test_sorting_by_name_or_number_tells_nothing_of_a_masked_row(listed: dict) -> None:
+    """Skyddade personuppgifter: sorted by name, a masked row takes the place of what it
+    shows ("Skyddad identitet"), not of the real name — Öberg would sort last, and the place
+    would say whose case it is. Sorted by personal number, it sorts before every number. The
+    coordinator sees the real order."""
+    _others_beside(listed)
+    case_id = listed["case"].id
+
+    def names(user: object, sort: cases.SortKey, descending: bool = False) -> list[str]:
+        return [row.person_name for row in cases.fetch_cases(
+            CaseFilter(), user, sort=sort, descending=descending)]  # type: ignore[arg-type]
+
+    assert names(listed["officer"], cases.SortKey.NAME) == [
+        "Bo Ahl", "Cia Berg", "Dan Trulsson", "Åsa Öberg"]
+    for who in ("colleague", "admin"):
+        assert names(listed[who], cases.SortKey.NAME) == [
+            "Bo Ahl", "Cia Berg", protected.MASKED_NAME, "Dan Trulsson"], who
+        assert names(listed[who], cases.SortKey.NAME, descending=True) == [
+            "Dan Trulsson", protected.MASKED_NAME, "Cia Berg", "Bo Ahl"], who
+        # The protected person is born 1940, after the others: by number the masked row
+        # sorts before every number, not last.
+        by_number = cases.fetch_cases(CaseFilter(), listed[who],
+                                      sort=cases.SortKey.PERSONAL_NUMBER, descending=False)
+        assert by_number[0].id == case_id, who
+        assert by_number[0].personal_number == protected.MASKED_NUMBER
+    real = cases.fetch_cases(CaseFilter(), listed["officer"], sort=cases.SortKey.PERSONAL_NUMBER,
+                             descending=False)
+    assert real[-1].id == case_id
+
+
+def test_the_new_case_search_finds_a_protected_person_by_name_only_for_those_who_see_it(
+        listed: dict) -> None:
+    """Skyddade personuppgifter in the new-case dialog's person search (people.search_persons,
+    people.find_by_number): the coordinator and the invited find the person by name or part of
+    the number, as before; anyone else only by the whole personal number — to open a new case
+    for them — and then sees "Skyddad identitet", no address and no phone."""
+    person_id = listed["case"].person_id
+    Person.update(phone="070-111 22 33").where(Person.id == person_id).execute()
+    for who in ("officer", "nurse"):
+        for text in ("Öberg", "Åsa", "194001", "19400107-9120"):
+            found = people.search_persons(text, actor=listed[who])
+            assert [(p.id, p.full_name) for p in found] == [(person_id, "Åsa Öberg")], (who, text)
+    for who in ("colleague", "admin"):
+        user = listed[who]
+        for text in ("Öberg", "Åsa Ö", "194001", "4001079"):
+            assert people.search_persons(text, actor=user) == [], (who, text)
+        for text in ("19400107-9120", "194001079120", "400107-9120"):
+            [hit] = people.search_persons(text, actor=user)
+            assert (hit.id, hit.full_name, hit.personal_number) == (
+                person_id, protected.MASKED_NAME, "19400107-9120"), (who, text)
+            assert (hit.address, hit.city, hit.phone, hit.last_name) == ("", "", "", "")
+        typed = people.find_by_number("19400107-9120", actor=user)
+        assert typed is not None and typed.full_name == protected.MASKED_NAME
+        assert typed.phone == "" and typed.address == ""
+        # A new case for them is theirs as registered, not the masked copy.
+        case = cases.create_case(user, person=typed)
+        assert Person.get_by_id(case.person_id).first_name == "Åsa"
+    assert Person.get_by_id(person_id).first_name == "Åsa"  # the copies were never saved
+
+
+def test_lifting_the_protection_gives_planned_meetings_their_address_back(
+        invited: dict) -> None:
+    """Skyddade personuppgifter lifted (set_protection to "Inget skydd"): nothing stays half
+    hidden — the planned meeting at home says the address again and the person's participant
+    row has it (a letter or call list made now is complete), the letter goes to the person
+    again, not via the coordinator, the name shows in everyone's list and no reason is asked.
+    A meeting already held keeps "Hemma hos den enskilde", as it was then."""
+    world, planned = invited, Meeting.get_by_id(invited["meeting"].id)
+    assert planned.place == protected.HOME_PLACE
+    held = Meeting.create(case=world["case"], purpose="Förra mötet", starts_at=NOW,
+                          place=protected.HOME_PLACE, at_home=True, created_by=world["officer"],
+                          status=invitation.MeetingStatus.HELD.value)
+    version = planned.version
+    protected.set_protection(world["officer"], world["case"].person_id, Protection.NONE)
+    planned = Meeting.get_by_id(planned.id)
+    assert planned.place == f"{protected.HOME_PLACE} ({STREET}, {POSTAL_CODE} {CITY})"
+    assert planned.version == version + 1  # a window showing the meeting sees the change
+    person_row = next(p for p in invitation.participants_of(planned)
+                      if p.kind == ParticipantKind.PERSON.value)
+    assert person_row.address == f"{STREET}, {POSTAL_CODE} {CITY}"
+    assert Meeting.get_by_id(held.id).place == protected.HOME_PLACE
+    letter = planned_letters(planned)[0]
+    assert letter.kind is LetterKind.PERSON and STREET in " ".join(letter.address)
+    colleague = make_user("kim.kollega", unit=make_unit("Hemtjänst Söder"),
+                          full_name="Kim Kollega")
+    assert row_for(colleague, world["case"].id).person_name == "Åsa Öberg"
+    assert cases.open_case(colleague, world["case"].id).id == world["case"].id  # no reason
+    # Marked again, the copies are forgotten again.
+    protect(world)
+    assert Meeting.get_by_id(planned.id).place == protected.HOME_PLACE

@@ -20,7 +20,7 @@ import pytest
 
 from sipdesk import clock, demo
 from sipdesk.accounts import auth, login_roles, user_admin
-from sipdesk.accounts.access import visible_case_ids
+from sipdesk.accounts.access import changeable_cases, visible_case_ids
 from sipdesk.casework import lifecycle, people
 from sipdesk.casework.people import PersonInput
 from sipdesk.desk import cases
@@ -193,6 +193,43 @@ def test_every_demo_user_reads_exactly_what_the_core_lets_them_see(
     assert seen["gun.grann"] == 1
     assert seen["maria.holm"] == total - 1
     assert 0 < seen["per.nord"] < total - 1
+
+
+def test_every_demo_user_changes_exactly_what_the_core_lets_them_change(
+    server: Server, owner: peewee.Database,
+) -> None:
+    """"Another unit cannot change a case it may only read" (issue 12, migration 22): as each
+    demo user's login, an UPDATE touches exactly the cases — and their meetings and plan
+    versions — that the core's `access.changeable_cases` allows; a row below a case the user
+    may only read cannot be added."""
+    all_cases = {case.id for case in Case.select(Case.id)}
+    only_read: dict[str, set[int]] = {}
+    for login in server.logins:
+        user = User.get(User.login == login)
+        mine = {c.id for c in Case.select(Case.id).where(changeable_cases(user))}
+        meetings = {r[0] for r in database.execute_sql("SELECT id, case_id FROM meeting")
+                    if r[1] in mine}
+        versions = {r[0] for r in database.execute_sql("SELECT id, case_id FROM plan_version")
+                    if r[1] in mine}
+        with server.as_user(login) as connection:
+            assert _ids(connection, "UPDATE sip_case SET version = version RETURNING id") \
+                == mine, login
+            assert _ids(connection, "UPDATE meeting SET id = id RETURNING id") == meetings
+            assert _ids(connection, "UPDATE plan_version SET id = id RETURNING id") == versions
+            connection.rollback()
+            readable = visible_case_ids(user, all_cases) - mine
+            only_read[login.split(".", 1)[1]] = readable
+            if readable:
+                with pytest.raises(psycopg.errors.InsufficientPrivilege):
+                    connection.execute(
+                        "INSERT INTO case_status_change (case_id, from_status, to_status, at, "
+                        "by_id, reason) VALUES (%s, 'x', 'y', now(), %s, '')",
+                        (min(readable), user.id))
+                connection.rollback()
+    # The municipality's staff of another unit read cases they may not change; the
+    # administrator and the region's invited nurse change all they read.
+    assert only_read["lena.strand"] and only_read["maria.holm"]
+    assert not only_read["admin"] and not only_read["per.nord"]
 
 
 def test_a_deactivated_user_reads_nothing_even_with_a_login(

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from sipdesk.accounts import access
 from sipdesk.casework import lifecycle
 from sipdesk.storage.models import Case, CaseStatus, Person, PersonContact, User
 
@@ -33,6 +34,7 @@ from ..session import Session
 
 NOT_GIVEN = "Ej angivet"
 READ_ONLY = lifecycle.READ_ONLY
+OTHER_UNIT = access.READ_ONLY_HERE
 WARN_STYLE = "color: #8a4b00; background: #fff4e5; border-radius: 4px; padding: 1px 6px;"
 
 
@@ -44,6 +46,7 @@ class CaseContext:
     case: Case
     contacts: list[PersonContact]
     today: dt.date
+    may_change: bool = True  # False: another unit of the principal, which only reads the case
 
     @property
     def user(self) -> User:
@@ -59,8 +62,16 @@ class CaseContext:
 
     @property
     def read_only(self) -> bool:
-        """A closed, declined or refused case: fully readable, nothing can be changed."""
-        return not self.status.is_open
+        """A closed, declined or refused case, or a case of another unit (access.can_change):
+        fully readable, nothing can be changed."""
+        return not self.status.is_open or not self.may_change
+
+    @property
+    def read_only_reason(self) -> str:
+        """Why nothing can be changed (a button's tooltip), or "" when it can."""
+        if not self.status.is_open:
+            return READ_ONLY
+        return OTHER_UNIT if not self.may_change else ""
 
 
 class CaseTab(QWidget):
@@ -182,10 +193,10 @@ def set_page(scroll: QScrollArea, page: QWidget) -> None:
 
 
 def lock_if_read_only(button: QAbstractButton, context: CaseContext) -> None:
-    """A closed case: the button is disabled and says why."""
+    """A closed case, or another unit's: the button is disabled and says why."""
     if context.read_only:
         button.setEnabled(False)
-        button.setToolTip(READ_ONLY)
+        button.setToolTip(context.read_only_reason)
 
 
 def child_paper_text(context: CaseContext, *, what: str) -> str:

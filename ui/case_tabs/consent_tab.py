@@ -125,6 +125,7 @@ class ConsentTab(CaseTab):
             button.setText(actions.button_text(action))
             button.setEnabled(state.allowed)
             button.setToolTip("" if state.allowed else state.why_not)
+            lock_if_read_only(button, context)
         self.print_button.setEnabled(not self.printing)
         self.print_button.setToolTip("Spara samtyckesblanketten som PDF, att skriva ut och "
                                      "skriva under")
@@ -154,7 +155,7 @@ class ConsentTab(CaseTab):
         if current is None or state is None:
             if data.harm_based:
                 text = "Inget samtycke — en menprövning är grunden för SIP:en (se nedan)."
-            elif context.read_only:
+            elif not context.status.is_open:
                 text = "Inget samtycke gäller."
             else:
                 text = ("Inget samtycke är registrerat. Samtycke behövs innan kallelse — eller en "
@@ -172,14 +173,14 @@ class ConsentTab(CaseTab):
         rows.text("Närstående att bjuda in:", current.relatives_to_invite or "Inga angivna",
                   name="consent_relatives")
         until = format_date(current.valid_until)
-        if context.read_only:
+        if not context.status.is_open:
             pass
         elif state.days_left is not None and state.days_left >= 0:
             until += f" ({state.days_left} {'dag' if state.days_left == 1 else 'dagar'} kvar)"
         elif state.days_left is not None:
             until += " — har gått ut, förnya samtycket"
         valid = value_label(until, name="consent_valid_until")
-        if state.warn and not context.read_only:
+        if state.warn and context.status.is_open:
             valid.setStyleSheet(WARN_STYLE)
         holder = QWidget()
         line = QHBoxLayout(holder)

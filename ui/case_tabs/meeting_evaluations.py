@@ -38,7 +38,7 @@ from sipdesk.meetings.meeting_page import MeetingPage
 from .. import file_output
 from ..dialogs.meeting_evaluation import EvaluationDialog
 from ..faces import face_pixmap, no_answer_pixmap
-from .base import READ_ONLY, CaseContext, value_label
+from .base import CaseContext, value_label
 from .meeting_parts import allow, clear_layout, tab_button
 
 log = logging.getLogger("sipdesk.ui.meeting_evaluations")
@@ -130,7 +130,7 @@ class EvaluationsBox(QGroupBox):
         for index, row in enumerate(page.evaluations):
             self._list.addWidget(self._evaluation(index, row))
         self.empty.setVisible(not page.evaluations)
-        why = READ_ONLY if context.read_only else None
+        why = context.read_only_reason or None
         allow(self.register_button, why,
               tip="Skriv in svaren från ett ifyllt formulär eller ett samtal")
         allow(self.print_button, None if not self.printing else "Formuläret skapas…",

@@ -73,7 +73,7 @@ from ..operations import Operation, report_failure
 from ..tables import read_only
 from ..wizards import outputs
 from ..wizards.kallelse import KallelseWizard
-from .base import READ_ONLY, CaseContext, CaseTab, child_paper_text, scrolling, value_label
+from .base import CaseContext, CaseTab, child_paper_text, scrolling, value_label
 from .meeting_evaluations import EvaluationsBox
 from .meeting_parts import (
     PARTICIPANT_ROLE,
@@ -331,7 +331,7 @@ class MeetingTab(CaseTab):
         return None
 
     def _update_buttons(self) -> None:
-        read_only = READ_ONLY if self.context.read_only else None
+        read_only = self.context.read_only_reason or None
         planned = self._planned()
         m = self.meeting
         now = clock()
@@ -379,7 +379,7 @@ class MeetingTab(CaseTab):
 
     def _update_answer(self) -> None:
         p = self.selected_participant()
-        why = READ_ONLY if self.context.read_only else self._planned()
+        why = self.context.read_only_reason or self._planned()
         if why is None and p is None:
             why = "Välj en deltagare i listan."
         allow(self.answer_button, why, tip="Registrera ett svar som kom per telefon eller brev")

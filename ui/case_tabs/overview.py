@@ -179,6 +179,8 @@ class OverviewTab(CaseTab):
             renew.setAutoDefault(False)
             renew.clicked.connect(self._renew)
             buttons.insert(1, renew)
+        for button in buttons:  # another unit's case: nothing changes it from here either
+            lock_if_read_only(button, context)
         # The buttons wrap onto a second row rather than push the page sideways: in one row
         # they are wider than a 1200-pixel window, and the last ones were cut.
         row = FlowLayout(spacing=8)

@@ -42,7 +42,6 @@ from PySide6.QtWidgets import (
 
 from sipdesk.accounts import read_log
 from sipdesk.accounts.read_log import Output
-from sipdesk.casework.lifecycle import READ_ONLY
 from sipdesk.desk.plan_commands import plan_commands
 from sipdesk.errors import SipError
 from sipdesk.plans import plan
@@ -316,7 +315,7 @@ class PlanTab(CaseTab):
         can_start = self.page.can_start and not context.read_only
         self.start_button.setVisible(latest is None or can_start)
         set_state(self.start_button, can_start,
-                  READ_ONLY if context.read_only else "Mötet är inte markerat som hållet.")
+                  context.read_only_reason or "Mötet är inte markerat som hållet.")
         self.wizard_button.setVisible(selected is not None)
         self.wizard_button.setText("Fortsätt dokumentera…" if self._editable(selected)
                                    else "Visa planen…")
@@ -331,12 +330,13 @@ class PlanTab(CaseTab):
         # Seed 002: the child is told what their voice meant — for a child's plan version.
         self.feedback_button.setVisible(selected is not None
                                         and selected.id in self.page.child_versions)
-        set_state(self.feedback_button, not context.read_only, READ_ONLY,
+        set_state(self.feedback_button, not context.read_only, context.read_only_reason,
                   tip="Skriv in vem som berättade för barnet vad barnets röst betydde för "
                       "planen, och när")
         if latest is None:
             return
-        commands = plan_commands(self.page, user=context.user, case=context.case)
+        commands = plan_commands(self.page, user=context.user, case=context.case,
+                                 may_change=context.may_change)
         assert commands is not None
         for button, allowed in ((self.finish_button, commands.finish),
                                 (self.request_button, commands.request),
