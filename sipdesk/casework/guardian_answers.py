@@ -17,7 +17,7 @@ import peewee as pw
 
 from sipdesk import clock
 from sipdesk.accounts import audit
-from sipdesk.accounts.access import require_can_see
+from sipdesk.accounts.access import require_can_change
 from sipdesk.accounts.audit import AuditAction
 from sipdesk.casework import guardians as guardian_rules
 from sipdesk.casework import lifecycle
@@ -90,7 +90,7 @@ def record_guardian_answers(actor: User, case: Case, answers: Sequence[AnswerInp
     """Record guardians' answers before the consent can be registered — one has said yes and
     the other not yet, or one has said no. Logged with how many said yes and no."""
     today = today or clock.today()
-    require_can_see(actor, case)
+    require_can_change(actor, case)
     lifecycle.ensure_open(case)
     if not answers:
         raise ValidationError("Fyll i minst en vårdnadshavares svar.", field="guardians")

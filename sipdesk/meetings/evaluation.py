@@ -228,7 +228,7 @@ def register_evaluation(actor: User, meeting: Meeting, data: EvaluationInput, *,
     """Register one respondent's evaluation of a held meeting (rule 002: evaluation kept apart
     per respondent). A respondent who already has one is refused unless `replace`, when their
     answers are replaced and the log keeps the old ones."""
-    case = meeting_case(actor, meeting)
+    case = meeting_case(actor, meeting, change=True)
     lifecycle.ensure_open(case)
     if meeting.status != MeetingStatus.HELD.value:
         raise ValidationError("Mötet har inte hållits än. Det kan utvärderas när det är hållet.")

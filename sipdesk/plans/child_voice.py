@@ -183,7 +183,7 @@ def record_feedback(actor: User, plan: PlanVersion, data: FeedbackInput, *,
     their voice meant for the plan, and when. Only for a child's plan; the plan need not be
     approved yet, and a closed case keeps what it had."""
     today = today or clock.today()
-    case = plan_case(actor, plan)
+    case = plan_case(actor, plan, change=True)
     if not CaseStatus(case.status).is_open:
         raise ValidationError("Ärendet är avslutat och kan bara läsas.")
     if not is_child_plan(plan, Person.get_by_id(case.person_id)):
