@@ -45,7 +45,10 @@ HAS_DEMO_NUMBERS = (resource_dir() / "testpersonnummer.txt").exists()
 needs_demo_numbers = pytest.mark.skipif(
     not HAS_DEMO_NUMBERS, reason="resources/testpersonnummer.txt (demo data) is not in the repo yet"
 )
-WAIT_MS = 10_000
+# A wait for the dialog's background work, not a speed target: the demo (showcase cases through
+# the real use cases — children, evaluations, school) takes ~5 s on PostgreSQL on a busy CI
+# machine; its speed is measured in tests/perf.
+WAIT_MS = 60_000
 # For flows that exist only on the server (on SQLite the login dialog does the job).
 only_postgresql = pytest.mark.parametrize("db_url", ["postgresql"], indirect=True)
 
