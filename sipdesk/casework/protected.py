@@ -19,7 +19,7 @@ from __future__ import annotations
 import peewee as pw
 
 from sipdesk.accounts import audit
-from sipdesk.accounts.access import NOT_YOURS, visible_cases
+from sipdesk.accounts.access import NOT_YOURS, invited_case_ids, visible_cases
 from sipdesk.accounts.audit import AuditAction
 from sipdesk.errors import NotFoundError, PermissionDenied, ValidationError
 from sipdesk.storage.db import database
@@ -93,7 +93,7 @@ def name_visible(user: User) -> pw.ColumnBase:
     if not user.active:
         return pw.SQL("1 = 0")
     return ((Person.protection == Protection.NONE.value) | (Case.coordinator == user.id)
-            | pw.Expression(Case.id, "in", _invited_cases(user)))
+            | pw.Expression(Case.id, "in", invited_case_ids(user)))
 
 
 def found_by_name_only_if_visible(user: User, matching: pw.SelectQuery) -> pw.ColumnBase:
@@ -107,7 +107,7 @@ def found_by_name_only_if_visible(user: User, matching: pw.SelectQuery) -> pw.Co
         & (Person.protection != Protection.NONE.value))
     if not user.active:
         return pw.SQL("1 = 0")
-    near = (Case.coordinator == user.id) | pw.Expression(Case.id, "in", _invited_cases(user))
+    near = (Case.coordinator == user.id) | pw.Expression(Case.id, "in", invited_case_ids(user))
     return pw.Expression(Case.person, "not in", hidden) | near
 
 

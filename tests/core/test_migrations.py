@@ -52,6 +52,8 @@ RELEASED = {
     "0019_child_voice.py": "697250f697b997204527e5e7a5a9a40be84615f066f7b51658b66209c8a2ac71",
     "0020_user_logins_invited_cases.py":
         "4791db91384158983c3e6bec77c1bc65460a78343062fea7fade0c756838c3d1",
+    "0021_invited_cases_by_index.py":
+        "511daabaa742fe976eb23c8686d5e25e53d1b193e109f566c5240febfe12cf45",
 }
 
 
