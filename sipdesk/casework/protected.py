@@ -96,15 +96,16 @@ def name_visible(user: User) -> pw.ColumnBase:
             | pw.Expression(Case.id, "in", invited_case_ids(user)))
 
 
-def found_by_name_only_if_visible(user: User, matching: pw.SelectQuery) -> pw.ColumnBase:
-    """SQL condition on `Case` for a search by name or personal number (`matching`: the ids of
-    the persons the text matches): a protected person's case is found that way only by one who
-    may see the name — for others a masked row would still say whose case it is. (A search by
-    case number finds it, masked.) The protected persons among the matches are few, so this is
-    a test of each candidate case, not a way into the list."""
+def found_by_name_only_if_visible(user: User, matching: pw.ColumnBase) -> pw.ColumnBase:
+    """SQL condition on `Case` for a search by name or personal number (`matching`: the
+    condition on `Person` the text sets): a protected person's case is found that way only by
+    one who may see the name — for others a masked row would still say whose case it is. (A
+    search by case number finds it, masked.) The protected persons among the matches are few,
+    so this is a test of each candidate case, not a way into the list. One read of `person`,
+    protected first: on PostgreSQL each read of it asks its row-level security policy, and the
+    server asks it only of the few protected persons."""
     hidden = Person.select(Person.id).where(
-        pw.Expression(Person.id, "in", matching)
-        & (Person.protection != Protection.NONE.value))
+        (Person.protection != Protection.NONE.value) & matching)
     if not user.active:
         return pw.SQL("1 = 0")
     near = (Case.coordinator == user.id) | pw.Expression(Case.id, "in", invited_case_ids(user))

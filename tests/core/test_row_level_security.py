@@ -334,6 +334,85 @@ def test_the_app_works_as_a_user_under_row_level_security(server: Server) -> Non
         database.initialize(None)
 
 
+def _case_list(user: User) -> list[tuple[str, int, list[int]]]:
+    """What the case list shows `user` (count and first page) for a few filters."""
+    answers = []
+    for name, flt in (("Alla", cases.CaseFilter()),
+                      ("Mina, Pågående", cases.CaseFilter(scope=cases.Scope.MINE,
+                                                          open_only=True)),
+                      ("Enhetens", cases.CaseFilter(scope=cases.Scope.UNIT)),
+                      ("a", cases.CaseFilter(text="a")), ("19", cases.CaseFilter(text="19")),
+                      ("SIP-", cases.CaseFilter(text="SIP-"))):
+        answers.append((name, cases.count_cases(flt, user),
+                        [row.id for row in cases.fetch_cases(flt, user, limit=50)]))
+    return answers
+
+
+def test_the_case_list_as_a_users_own_login_is_the_cores_answer(server: Server) -> None:
+    """On a user's own login the core leaves the case rule to the server's policy (the same
+    rule, access._server_keeps_the_rule) instead of testing every case twice: the list must be
+    exactly what the core's own rule gives when connected as the owner."""
+    for login in server.logins:
+        with _bound(server.url):
+            user = User.get(User.login == login)
+            expected = _case_list(user)
+        with _bound(_as_login(server, login)):
+            assert _case_list(user) == expected, login
+
+
+def test_a_participants_case_is_kept_by_the_server(server: Server, owner: peewee.Database) -> None:
+    """participant.case_id (migration 21) is the case of the participant's meeting, whatever a
+    user writes into it: an invitation cannot be moved to a case one may not see."""
+    login = _region_user(server)
+    user = User.get(User.login == login)
+    all_cases = {case.id for case in Case.select(Case.id)}
+    hidden = sorted(all_cases - visible_case_ids(user, all_cases))
+    with server.as_user(login) as connection:
+        mine = connection.execute("SELECT id, case_id FROM participant WHERE user_id = %s "
+                                  "ORDER BY id",
+                                  (user.id,)).fetchall()
+        assert mine
+        connection.execute("UPDATE participant SET case_id = %s WHERE user_id = %s",
+                           (hidden[0], user.id))
+        assert connection.execute("SELECT id, case_id FROM participant WHERE user_id = %s "
+                                  "ORDER BY id", (user.id,)).fetchall() == mine
+        assert connection.execute("SELECT count(*) FROM sip_case WHERE id = %s",
+                                  (hidden[0],)).fetchone()[0] == 0
+        connection.rollback()
+    # A meeting moved to another case (sipdesk never does it) takes its participants along.
+    participant_id, case_id = mine[0]
+    meeting = database.execute_sql("SELECT meeting_id FROM participant WHERE id = %s",
+                                   (participant_id,)).fetchone()[0]
+    with database.atomic() as transaction:
+        database.execute_sql("UPDATE meeting SET case_id = %s WHERE id = %s",
+                             (hidden[0], meeting))
+        moved = {row[0] for row in database.execute_sql(
+            "SELECT case_id FROM participant WHERE meeting_id = %s", (meeting,))}
+        assert moved == {hidden[0]} != {case_id}
+        transaction.rollback()
+
+
+def test_invited_cases_asked_for_someone_else_stay_within_the_sessions_own(
+    server: Server, owner: peewee.Database,
+) -> None:
+    """sipdesk_invited_case_ids(user) reads past the policies of meeting and participant: for
+    another user than the session's it answers only among the cases the session may see."""
+    nurse = User.get(User.login == _region_user(server))
+    manager = User.get(User.login.endswith(".maria.holm"))
+    all_cases = {case.id for case in Case.select(Case.id)}
+    theirs = {row[0] for row in database.execute_sql(
+        "SELECT sipdesk_invited_case_ids(%s)", (manager.id,))}  # the owner: every one
+    assert theirs - visible_case_ids(nurse, all_cases)  # some the nurse may not see
+    with server.as_user(nurse.login) as connection:
+        asked = {row[0] for row in connection.execute(
+            "SELECT sipdesk_invited_case_ids(%s)", (manager.id,))}
+        own = {row[0] for row in connection.execute(
+            "SELECT sipdesk_invited_case_ids(%s)", (nurse.id,))}
+    assert asked == theirs & visible_case_ids(nurse, all_cases)
+    assert own == {row[0] for row in database.execute_sql(
+        "SELECT sipdesk_invited_case_ids(%s)", (nurse.id,))}
+
+
 def test_user_administration_makes_and_disables_login_roles(
     server: Server, owner: peewee.Database,
 ) -> None:
