@@ -77,8 +77,7 @@ def visible_cases(user: User, *, among: Among = Among.ALL, by_index: bool = True
     if not by_index and engine_of() is Engine.SQLITE:
         coordinator, unit = (pw.NodeList((pw.SQL("+"), column), glue="")
                              for column in (Case.coordinator, Case.unit))
-    rule = ((coordinator == user.id) | _in(unit, _own_units(user))
-            | _in(Case.id, invited_case_ids(user)))
+    rule = (coordinator == user.id) | _in(unit, _own_units(user)) | invited_to(user)
     if engine_of() is Engine.POSTGRESQL:
         return _server_keeps_the_rule(user) | rule
     return rule
@@ -97,20 +96,27 @@ def _server_keeps_the_rule(user: User) -> pw.ColumnBase:
                   [user.id])
 
 
-def invited_case_ids(user: User) -> pw.SelectBase:
-    """A one-column query of the ids of the cases with a meeting `user` is invited to (a
-    participant with their account; a case may come twice), for `Case.id IN (…)`.
+def invited_to(user: User) -> pw.ColumnBase:
+    """SQL condition on `Case` rows: `user` is invited to one of the case's meetings (a
+    participant with their account).
 
-    On SQLite the meetings joined to their participants by index. On PostgreSQL the server's
-    `sipdesk_invited_case_ids(user)` (migration 21) gives the same ids from two indexes, asked
-    once per statement: reading meeting and participant here would make their row-level
-    security policies ask about every one of the user's invitations (a region nurse invited to a
-    third of 100,000 cases waited half a minute for her first page)."""
+    On SQLite the case's id among the user's meetings, joined to their participants by index.
+    On PostgreSQL the user's participant row for that case, looked up by the case the server
+    keeps on every participant row (participant.case_id, migration 21; not in the models) and
+    the index (user_id, case_id): the planner tests a few cases one by one, or hashes the
+    user's invitations once for many — without reading meeting, whose row-level security policy
+    would be asked about each of the user's invitations (a region nurse invited to a third of
+    100,000 cases waited over a minute for her first page). On the user's own login the
+    participant policy lets their own rows through first."""
     if engine_of() is Engine.POSTGRESQL:
-        return pw.Select(columns=[pw.fn.sipdesk_invited_case_ids(user.id)])
-    return (Meeting.select(Meeting.case)
-            .join(Participant, on=(Participant.meeting == Meeting.id))
-            .where(Participant.user == user.id))
+        return pw.fn.EXISTS(pw.NodeList((
+            pw.SQL("SELECT 1 FROM participant sipdesk_invited WHERE sipdesk_invited.user_id = %s"
+                   " AND sipdesk_invited.case_id =", [user.id]),
+            Case.id)))
+    invited = (Meeting.select(Meeting.case)
+               .join(Participant, on=(Participant.meeting == Meeting.id))
+               .where(Participant.user == user.id))
+    return _in(Case.id, invited)
 
 
 def sees_own_principal_cases(user: User) -> bool:

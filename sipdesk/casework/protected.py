@@ -19,7 +19,7 @@ from __future__ import annotations
 import peewee as pw
 
 from sipdesk.accounts import audit
-from sipdesk.accounts.access import NOT_YOURS, invited_case_ids, visible_cases
+from sipdesk.accounts.access import NOT_YOURS, invited_to, visible_cases
 from sipdesk.accounts.audit import AuditAction
 from sipdesk.errors import NotFoundError, PermissionDenied, ValidationError
 from sipdesk.storage.db import database
@@ -93,7 +93,7 @@ def name_visible(user: User) -> pw.ColumnBase:
     if not user.active:
         return pw.SQL("1 = 0")
     return ((Person.protection == Protection.NONE.value) | (Case.coordinator == user.id)
-            | pw.Expression(Case.id, "in", invited_case_ids(user)))
+            | invited_to(user))
 
 
 def found_by_name_only_if_visible(user: User, matching: pw.ColumnBase) -> pw.ColumnBase:
@@ -108,7 +108,7 @@ def found_by_name_only_if_visible(user: User, matching: pw.ColumnBase) -> pw.Col
         (Person.protection != Protection.NONE.value) & matching)
     if not user.active:
         return pw.SQL("1 = 0")
-    near = (Case.coordinator == user.id) | pw.Expression(Case.id, "in", invited_case_ids(user))
+    near = (Case.coordinator == user.id) | invited_to(user)
     return pw.Expression(Case.person, "not in", hidden) | near
 
 

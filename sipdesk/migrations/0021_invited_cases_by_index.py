@@ -1,6 +1,6 @@
-"""Version 21 (PostgreSQL only; nothing happens on SQLite), issue 12: "indexes so RLS does not
-slow the case list" — with real meeting volumes. The rule does not change (migration 16: who
-may see a case, and what hangs on it); only how the server asks it.
+"""Version 21, issue 12: "indexes so RLS does not slow the case list" — with real meeting
+volumes. The rule does not change (migration 16: who may see a case, and what hangs on it);
+only how the server asks it. PostgreSQL only, but for one index on both engines (5).
 
 With a meeting for nearly every case (the demo's bulk data since this version: ~82,000 meetings
 and ~323,000 participants for 100,000 cases, a region nurse invited to 27,000 of them) migration
@@ -12,28 +12,32 @@ meeting and participant under their per-row policies.
 1. participant.case_id: the case of the participant's meeting, set by the server in a trigger
    on every insert and on any change of the meeting (or of the column itself: a user cannot set
    it), and followed should a meeting ever move to another case. Not in the models (the app never
-   reads it; a restore that loads participants before meetings keeps the value it loads).
-   With the index participant (user_id, case_id) a user's invited cases are one index range:
-   ~3 ms for 27,000 invitations (through meeting: 20–60 ms).
-2. `sipdesk_invited_case_ids()`: the session user's invited cases as a set; the case policy asks
-   `id IN (SELECT …)`, which the server hashes once per statement and looks each case up in.
-   `sipdesk_invited_case_ids(for_user)`: the same for the user the core acts for
-   (`access.invited_case_ids`); it reads past the policies of meeting and participant — a user's
-   invitations are cases the rule lets them see anyway — for the session's own user or a session
-   that row-level security leaves alone (the owner, a superuser); for anyone else only among the
-   cases the session user may see, as reading the tables would.
+   writes it; a restore that loads participants before meetings keeps the value it loads). With
+   the index participant (user_id, case_id), whether a user is invited to a case is one index
+   look-up, and all their invitations one index range (~3 ms for 27,000).
+2. The case policy asks that look-up as plain SQL — `EXISTS (SELECT 1 FROM participant p WHERE
+   p.user_id = me AND p.case_id = sip_case.id)` — so the planner picks: a few cases tested one
+   by one (a search, a page, one case opened), or the user's invitations hashed once for a
+   whole list. The core asks the same (`access.invited_to`) instead of reading meeting.
+   Participant reads let a user's own rows through first (they are invited, so the case is
+   theirs to see anyway: the same rows, without a call per row — also for Att göra).
 3. The helpers each policy asks once per statement (`sipdesk_current_app_user`,
    `sipdesk_is_administrator`, `sipdesk_own_units`) are PL/pgSQL: planned once per session, not
    again in every statement (~0.5 ms each, for every sip_case in a statement).
 4. The per-row helpers (`sipdesk_visible_case`, `_meeting`, `_plan`, `_consent`) ask the rule
    of their one case directly — the coordinator, the unit's principal, the user's participant
-   row for that case (index) — instead of calling each other and the per-statement helpers
-   (an SQL function called from another is planned again in every call: 0.2–0.6 ms a row).
-5. Policies: participant reads also let a user's own participant rows through first (they are
-   invited, so the case is theirs to see anyway: the same rows, without a call per row — Att
-   göra reads them); the person policy's look-up of a person's cases carries a cost the planner
-   reads (`sipdesk_by_index`), so that for a search's matching persons it looks their cases up
-   by index rather than reading all 100,000 cases to hash them (a search by name: ~30 ms less).
+   row for that case — instead of calling each other and the per-statement helpers (an SQL
+   function called from another is planned again in every call: 0.2–0.6 ms a row, now ~0.03).
+5. An index of the protected persons (person (id) WHERE protection <> 'none', both engines): a
+   search asks whether a matching person is protected (`protected.found_by_name_only_if_visible`);
+   the index answers it from the one or two protected persons, and under row-level security
+   the person policy is then asked of those alone — the planner, which priced that policy for
+   every matching person, read all 100,000 cases instead of looking the matches' cases up.
+6. JIT compilation off for the database (when the owner owns it; the app also asks for it in
+   every session, `storage.db`): a statement under these policies is estimated dear — the
+   planner prices each case's look-up as if from disk — and PostgreSQL then compiled it for
+   0.3–1.5 s, while it runs in milliseconds. sipdesk's statements are short; JIT is for long
+   reports.
 """
 
 import importlib.util
@@ -41,20 +45,19 @@ from pathlib import Path
 
 from peewee import PostgresqlDatabase
 
-GROUP = "sipdesk_user"
-FUNCTIONS = ("sipdesk_invited_case_ids()", "sipdesk_invited_case_ids(integer)",
-             "sipdesk_by_index(integer)")
 # Migration 16's definitions of these come back in `down`.
 REPLACED_16 = ("sipdesk_current_app_user()", "sipdesk_is_administrator()", "sipdesk_own_units()",
                "sipdesk_visible_case(", "sipdesk_visible_meeting(", "sipdesk_visible_plan(",
                "sipdesk_visible_consent(")
 
-# access.visible_cases on sip_case rows (migration 16's CASE_RULE), the invited cases a set.
+# access.visible_cases on sip_case rows (migration 16's CASE_RULE), an invitation looked up by
+# the case on the user's participant rows.
 CASE_RULE = """(
     (SELECT sipdesk_is_administrator())
     OR coordinator_id = (SELECT sipdesk_current_app_user())
     OR unit_id = ANY ((SELECT sipdesk_own_units())::integer[])
-    OR id IN (SELECT sipdesk_invited_case_ids())
+    OR EXISTS (SELECT 1 FROM participant p
+               WHERE p.user_id = (SELECT sipdesk_current_app_user()) AND p.case_id = sip_case.id)
 )"""
 
 # The same rule for one case `c`, read in a helper that runs as the owner: `me` the session's
@@ -67,10 +70,6 @@ ONE_CASE = """EXISTS (
                     AND u.principal_id = own.principal_id)
          OR EXISTS (SELECT 1 FROM participant p WHERE p.user_id = me.id AND p.case_id = c.id)))"""
 
-# A person's cases, looked up for the person policy (migration 16's, with the cost hint).
-PERSON_RULE = ("(EXISTS (SELECT 1 FROM sip_case c WHERE c.person_id = person.id"
-               " AND (c.id > 0 OR sipdesk_by_index(c.id)))"
-               " OR sipdesk_caseless_person(id))")
 PARTICIPANT_READ = ("(user_id = (SELECT sipdesk_current_app_user())"
                     " OR sipdesk_visible_case(case_id))")
 
@@ -141,50 +140,19 @@ def _functions(schema):
                         JOIN unit other ON other.principal_id = own.principal_id
                         WHERE me.login = session_user AND me.active);
             END $$""",
-        f"""CREATE OR REPLACE FUNCTION sipdesk_invited_case_ids() RETURNS SETOF integer
-            LANGUAGE plpgsql {definer} ROWS 1000 AS $$
-            DECLARE
-                me integer;
-            BEGIN
-                SELECT u.id INTO me FROM app_user u WHERE u.login = session_user AND u.active;
-                IF me IS NOT NULL THEN
-                    RETURN QUERY SELECT p.case_id FROM participant p WHERE p.user_id = me;
-                END IF;
-            END $$""",
-        f"""CREATE OR REPLACE FUNCTION sipdesk_invited_case_ids(for_user integer)
-            RETURNS SETOF integer LANGUAGE plpgsql {definer} ROWS 1000 AS $$
-            DECLARE
-                me integer;
-            BEGIN
-                SELECT u.id INTO me FROM app_user u WHERE u.login = session_user AND u.active;
-                IF for_user IS NOT DISTINCT FROM me OR sipdesk_unrestricted() THEN
-                    RETURN QUERY SELECT p.case_id FROM participant p
-                        WHERE p.user_id = for_user;
-                ELSIF me IS NOT NULL THEN
-                    RETURN QUERY SELECT p.case_id FROM participant p
-                        WHERE p.user_id = for_user AND sipdesk_visible_case(p.case_id);
-                END IF;
-            END $$""",
         one_case("sipdesk_visible_case", "case_id", "sip_case", "c"),
         one_case("sipdesk_visible_meeting", "meeting_id", "meeting", "m"),
         one_case("sipdesk_visible_plan", "plan_id", "plan_version", "v"),
         one_case("sipdesk_visible_consent", "consent_id", "consent", "k"),
-        # Always true. Its cost (PL/pgSQL's default, 100 operators) tells the planner that
-        # testing every case is dear, so the person policy looks a person's cases up by index
-        # for up to ~1,500 persons instead of reading all cases; it is never called: `c.id > 0`
-        # before it in the OR is true for every case.
-        """CREATE OR REPLACE FUNCTION sipdesk_by_index(case_id integer) RETURNS boolean
-            LANGUAGE plpgsql IMMUTABLE COST 100 AS $$ BEGIN RETURN true; END $$""",
     ]
 
 
-def _policies(case_rule, person_rule, participant_read):
+def _policies(case_rule, participant_read):
     return [
         f"ALTER POLICY sipdesk_read ON sip_case USING ({case_rule})",
         f"ALTER POLICY sipdesk_insert ON sip_case WITH CHECK ({case_rule})",
         f"ALTER POLICY sipdesk_update ON sip_case USING ({case_rule}) WITH CHECK ({case_rule})",
         f"ALTER POLICY sipdesk_delete ON sip_case USING ({case_rule})",
-        f"ALTER POLICY sipdesk_read ON person USING ({person_rule})",
         f"ALTER POLICY sipdesk_read ON participant USING ({participant_read})",
     ]
 
@@ -204,33 +172,43 @@ def _is_postgresql(db):
     return isinstance(getattr(db, "obj", db), PostgresqlDatabase)  # obj: behind a proxy
 
 
+PROTECTED_INDEX = ("CREATE INDEX IF NOT EXISTS person_protected ON person (id) "
+                   "WHERE protection <> 'none'")
+
+
 def up(migrator, db):
+    db.execute_sql(PROTECTED_INDEX)
     if not _is_postgresql(db):
         return
     schema = db.execute_sql("SELECT current_schema()").fetchone()[0]
     for sql in [*_case_column(schema), *_functions(schema)]:
         db.execute_sql(sql)
-    for function in FUNCTIONS:
-        db.execute_sql(f"REVOKE ALL ON FUNCTION {function} FROM PUBLIC")
-        db.execute_sql(f"GRANT EXECUTE ON FUNCTION {function} TO {GROUP}")
-    for sql in _policies(CASE_RULE, PERSON_RULE, PARTICIPANT_READ):
+    for sql in _policies(CASE_RULE, PARTICIPANT_READ):
         db.execute_sql(sql)
+    # For every session on this database, the owner's too (only its owner may set this).
+    # Every % is doubled: the driver reads a statement's % as its placeholders.
+    db.execute_sql("""DO $$ BEGIN
+        EXECUTE format('ALTER DATABASE %%I SET jit = off', current_database());
+    EXCEPTION WHEN insufficient_privilege THEN NULL;
+    END $$""")
 
 
 def down(migrator, db):
+    db.execute_sql("DROP INDEX IF EXISTS person_protected")
     if not _is_postgresql(db):
         return
     schema = db.execute_sql("SELECT current_schema()").fetchone()[0]
     v16 = _migration_16()
     rule = {(table, name): using for table, name, _command, using, _check in v16._policies()}
-    for sql in _policies(v16.CASE_RULE.format(t=""), rule[("person", "sipdesk_read")],
-                         rule[("participant", "sipdesk_read")]):
+    for sql in _policies(v16.CASE_RULE.format(t=""), rule[("participant", "sipdesk_read")]):
         db.execute_sql(sql)
     for sql in v16._functions(schema):
         if any(f"FUNCTION {name}" in sql for name in REPLACED_16):
             db.execute_sql(sql)
-    for function in FUNCTIONS:
-        db.execute_sql(f"DROP FUNCTION IF EXISTS {function}")
+    db.execute_sql("""DO $$ BEGIN
+        EXECUTE format('ALTER DATABASE %%I RESET jit', current_database());
+    EXCEPTION WHEN insufficient_privilege THEN NULL;
+    END $$""")
     db.execute_sql("DROP TRIGGER IF EXISTS meeting_case_moved ON meeting")
     db.execute_sql("DROP TRIGGER IF EXISTS participant_case ON participant")
     db.execute_sql("DROP FUNCTION IF EXISTS sipdesk_meeting_case_moved()")
