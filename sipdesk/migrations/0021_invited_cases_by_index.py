@@ -73,6 +73,34 @@ ONE_CASE = """EXISTS (
 PARTICIPANT_READ = ("(user_id = (SELECT sipdesk_current_app_user())"
                     " OR sipdesk_visible_case(case_id))")
 
+# What hangs on a case is read through the case (the tables of migrations 16, 18, 19): plain
+# SQL the planner can join, where migration 16 called a helper per row. (table, column, the
+# table it belongs to, migration 16's read rule.)
+BELOW_A_CASE = (
+    *((table, "case_id", "sip_case", "sipdesk_visible_case(case_id)")
+      for table in ("need_record", "consent", "harm_assessment", "case_status_change",
+                    "closure", "meeting", "plan_version")),
+    *((table, "meeting_id", "meeting", "sipdesk_visible_meeting(meeting_id)")
+      for table in ("deviation", "mobile_team_check", "staff_meeting_record",
+                    "status_survey", "meeting_evaluation")),
+    *((table, "plan_id", "plan_version", "sipdesk_visible_plan(plan_id)")
+      for table in ("plan_participant", "sub_goal", "other_action", "intervention",
+                    "principal_part", "child_feedback")),
+    *((table, "consent_id", "consent", "sipdesk_visible_consent(consent_id)")
+      for table in ("consent_principal", "guardian_consent")),
+)
+
+
+def _reads_below_a_case(*, as_of_16=False):
+    """The read policies of the tables below a case: through their case (or, as of migration
+    16, a helper per row). Writes keep the helpers: they touch a row at a time."""
+    def through(table, column, parent):
+        return f"EXISTS (SELECT 1 FROM {parent} x WHERE x.id = {table}.{column})"
+
+    return [f'ALTER POLICY sipdesk_read ON "{table}" USING '
+            f"({rule if as_of_16 else through(table, column, parent)})"
+            for table, column, parent, rule in BELOW_A_CASE]
+
 
 def _case_column(schema):
     """participant.case_id: its meeting's case, kept by the server (a user cannot set it)."""
@@ -183,7 +211,7 @@ def up(migrator, db):
     schema = db.execute_sql("SELECT current_schema()").fetchone()[0]
     for sql in [*_case_column(schema), *_functions(schema)]:
         db.execute_sql(sql)
-    for sql in _policies(CASE_RULE, PARTICIPANT_READ):
+    for sql in [*_policies(CASE_RULE, PARTICIPANT_READ), *_reads_below_a_case()]:
         db.execute_sql(sql)
     # For every session on this database, the owner's too (only its owner may set this).
     # Every % is doubled: the driver reads a statement's % as its placeholders.
@@ -200,7 +228,8 @@ def down(migrator, db):
     schema = db.execute_sql("SELECT current_schema()").fetchone()[0]
     v16 = _migration_16()
     rule = {(table, name): using for table, name, _command, using, _check in v16._policies()}
-    for sql in _policies(v16.CASE_RULE.format(t=""), rule[("participant", "sipdesk_read")]):
+    for sql in [*_policies(v16.CASE_RULE.format(t=""), rule[("participant", "sipdesk_read")]),
+                *_reads_below_a_case(as_of_16=True)]:
         db.execute_sql(sql)
     for sql in v16._functions(schema):
         if any(f"FUNCTION {name}" in sql for name in REPLACED_16):

@@ -53,7 +53,7 @@ RELEASED = {
     "0020_user_logins_invited_cases.py":
         "4791db91384158983c3e6bec77c1bc65460a78343062fea7fade0c756838c3d1",
     "0021_invited_cases_by_index.py":
-        "3b27f2095706f86a645becab095bf2ee391cd7f812dd6c73553fa88cd2e45aac",
+        "aefc9eaf69a80c58943353096d898f5e8910a84eb72799e4d7799b8023250271",
 }
 
 
