@@ -93,7 +93,7 @@ def name_visible(user: User) -> pw.ColumnBase:
     if not user.active:
         return pw.SQL("1 = 0")
     return ((Person.protection == Protection.NONE.value) | (Case.coordinator == user.id)
-            | invited_to(user))
+            | invited_to(user, case_by_case=True))
 
 
 def found_by_name_only_if_visible(user: User, matching: pw.ColumnBase) -> pw.ColumnBase:
@@ -108,7 +108,7 @@ def found_by_name_only_if_visible(user: User, matching: pw.ColumnBase) -> pw.Col
         (Person.protection != Protection.NONE.value) & matching)
     if not user.active:
         return pw.SQL("1 = 0")
-    near = (Case.coordinator == user.id) | invited_to(user)
+    near = (Case.coordinator == user.id) | invited_to(user, case_by_case=True)
     return pw.Expression(Case.person, "not in", hidden) | near
 
 
