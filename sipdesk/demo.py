@@ -2,7 +2,8 @@
 
 Persons carry Skatteverket's test personal numbers (resources/testpersonnummer.txt) and names
 put together at random from common Swedish first and last names — nobody real, and never the
-names in the seed documents. Rows are inserted in bulk so 100,000 cases take seconds.
+names in the seed documents. Rows are inserted in bulk so 100,000 cases — with a meeting for
+nearly every case that got that far, and its participants — take seconds.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from sipdesk.casework import protected
 from sipdesk.casework.consent import Consent, ConsentKind, ConsentPrincipal, is_child
 from sipdesk.casework.lifecycle import Closure, ClosureReason, NeedRecord, NoticedBy
 from sipdesk.casework.people import name_keys
-from sipdesk.demo_showcase import SHOWCASE, build_showcase
+from sipdesk.demo_showcase import PAST_TIME, SHOWCASE, build_showcase
 from sipdesk.desk.cases import format_case_number
 from sipdesk.meetings.evaluation import (
     QUESTION_KEYS,
@@ -29,10 +30,22 @@ from sipdesk.meetings.evaluation import (
     RespondentKind,
     respondent_key,
 )
+from sipdesk.meetings.meeting_times import (
+    SIP_MEETING_TIME,
+    STAFF_MEETING_TIME,
+    STAFF_MEETING_WORKDAYS_BEFORE,
+)
 from sipdesk.paths import resource_dir
-from sipdesk.rules.workdays import one_year_after
-from sipdesk.storage.db import BaseModel, analyze, database
-from sipdesk.storage.meeting_records import Meeting, MeetingStatus
+from sipdesk.rules.workdays import add_workdays, one_year_after, workday_on_or_after
+from sipdesk.storage.db import BaseModel, Engine, analyze, database, engine_of
+from sipdesk.storage.meeting_records import (
+    Answer,
+    HowInvited,
+    Meeting,
+    MeetingStatus,
+    Participant,
+    ParticipantKind,
+)
 from sipdesk.storage.models import (
     Case,
     CaseStatus,
@@ -48,6 +61,7 @@ from sipdesk.storage.models import (
     Unit,
     User,
 )
+from sipdesk.storage.plan_records import DOCUMENTATION_WORKDAYS
 
 DEMO_PASSWORD = "demo1234"
 DEMO_LOGIN = "anna.berg"  # the case officer the "Prova med exempeldata" button logs in as
@@ -74,18 +88,24 @@ STREETS = (
 RELATIONS = ("dotter", "son", "make", "maka", "syster", "bror", "granne")
 LANGUAGES = ("svenska",) * 17 + ("arabiska", "finska", "somaliska")
 
-# Weights of the statuses of the bulk cases: states whose records are made in bulk here. The
-# states with meetings and plans come from `demo_showcase`, made through the real flow. None of
-# these states has a next date (next_step.next_step), so bulk cases carry none; the showcase's
-# use cases set theirs (tests/core/test_demo.py holds every case to next_step).
+# Weights of the statuses of the bulk cases: states whose records are made in bulk here — most
+# open cases have a meeting, called or held (`_meetings`); the states with plans come from
+# `demo_showcase`, made through the real flow. A called case's next date is its meeting, a held
+# meeting's the plan's deadline, the others have none (next_step.next_step; tests/core/test_demo.py
+# holds every case to it).
 STATUS_WEIGHTS: dict[CaseStatus, int] = {
-    CaseStatus.NEED_REGISTERED: 10,
-    CaseStatus.CONSENT_GIVEN: 30,
-    CaseStatus.HARM_ASSESSED: 3,
-    CaseStatus.CLOSED: 45,
-    CaseStatus.DECLINED: 5,
+    CaseStatus.NEED_REGISTERED: 5,
+    CaseStatus.CONSENT_GIVEN: 9,
+    CaseStatus.HARM_ASSESSED: 2,
+    CaseStatus.INVITED: 16,
+    CaseStatus.MEETING_HELD: 5,
+    CaseStatus.MEETING_CANCELLED: 2,
+    CaseStatus.CLOSED: 50,
+    CaseStatus.DECLINED: 8,
     CaseStatus.REFUSED: 3,
 }
+MEETING_STATES = (CaseStatus.INVITED, CaseStatus.MEETING_HELD, CaseStatus.MEETING_CANCELLED)
+CLOSED_WITH_MEETING = 0.85  # most ended SIPs had their meeting
 
 
 @dataclass(frozen=True)
@@ -151,8 +171,9 @@ Row = tuple[object, ...]
 
 
 def _bulk(model: type[BaseModel], fields: Sequence[pw.Field], rows: Sequence[Row]) -> None:
-    """Insert many rows with the driver's executemany: several times faster than building
-    multi-row INSERTs, which matters for 100,000 cases."""
+    """Insert many rows with the driver's executemany (SQLite) or COPY (PostgreSQL): several
+    times faster than building multi-row INSERTs, which matters for 100,000 cases and their
+    meetings."""
     if not rows:
         return
     # The models' Python-side defaults (version, created_at, …) are not in the SQL schema.
@@ -163,8 +184,14 @@ def _bulk(model: type[BaseModel], fields: Sequence[pw.Field], rows: Sequence[Row
                      for f in extra)
     every = [*fields, *extra]
     columns = ", ".join(f.column_name for f in every)
+    table = model._meta.table_name
+    if engine_of() is Engine.POSTGRESQL:
+        with database.cursor().copy(f'COPY "{table}" ({columns}) FROM STDIN') as copy:
+            for row in rows:
+                copy.write_row((*row, *defaults))
+        return
     marks = ", ".join([database.param] * len(every))
-    sql = f'INSERT INTO "{model._meta.table_name}" ({columns}) VALUES ({marks})'
+    sql = f'INSERT INTO "{table}" ({columns}) VALUES ({marks})'
     database.cursor().executemany(sql, [(*row, *defaults) for row in rows])
 
 
@@ -267,8 +294,10 @@ def fill_demo(*, cases: int, seed: int = 1, today: dt.date | None = None) -> int
             created = dt.datetime(year, rng.randint(1, 12), rng.randint(1, 28), 9, 0)
             created = min(created, stamp)
             if status.is_open and status not in (CaseStatus.NEED_REGISTERED,):
-                # An open case's consent was given within the last year (some lapse soon).
-                given = today - dt.timedelta(days=rng.randint(5, 355))
+                # An open case's consent was given within the last year (some lapse soon; not
+                # one with a meeting called: it lasts past the meeting).
+                given = today - dt.timedelta(
+                    days=rng.randint(30, 300) if status in MEETING_STATES else rng.randint(5, 355))
                 created = min(created, dt.datetime.combine(given, dt.time(9, 0)))
             else:
                 given = created.date() + dt.timedelta(days=rng.randint(1, 10))
@@ -277,26 +306,28 @@ def fill_demo(*, cases: int, seed: int = 1, today: dt.date | None = None) -> int
             given = demo_children.adult_consent_day(number_of[person_id], given, today)
             basis = _basis(status, rng)
             until = one_year_after(given) if basis == ConsentBasis.CONSENT else None
-            # The bulk states have no next date by the one rule (next_step.next_step): before
-            # the kallelse nothing is booked yet, and an ended case has none.
-            if status.is_open and status is not CaseStatus.NEED_REGISTERED:
-                rng.randint(1, 120)  # the draw that once made a date: same seed, same cases
+            meeting_day = _meeting_day(rng, status, today)
             unit = coordinator.unit if coordinator.unit in municipal_units else rng.choice(
                 municipal_units)
             case_rows.append((
                 format_case_number(year, sequence), year, sequence, person_id, unit.id,
-                coordinator.id, status.value, None, created, created, basis, until,
+                coordinator.id, status.value, _next_date(status, meeting_day), created, created,
+                basis, until,
             ))
-            details.append((coordinator.id, created.date(), given, basis, status))
+            details.append((coordinator.id, created.date(), given, basis, status, person_id,
+                            meeting_day))
         _bulk(Case, [
                 Case.number, Case.year, Case.sequence, Case.person, Case.unit, Case.coordinator,
                 Case.status, Case.next_date, Case.created_at, Case.updated_at,
                 Case.consent_basis, Case.consent_valid_until,
             ], case_rows)
         case_ids: list[int] = [row[0] for row in Case.select(Case.id).order_by(Case.id).tuples()]  # type: ignore[index]
-        _needs_and_consents(rng, case_ids, details, today=today, principals=[
+        asked = _needs_and_consents(rng, case_ids, details, today=today, principals=[
             p.id for p in Principal.select().order_by(Principal.id)])
         demo_children.add_bulk_guardians(today=today, seed=seed, insert=_bulk)
+        _meetings(rng, case_ids, details, asked, today=today, users=users, people={
+            pid: (f"{row[2]} {row[3]}", f"{row[6]}, {row[7]} {row[8]}")
+            for pid, row in zip(person_ids, person_rows, strict=False)})
         made = build_showcase(count=showcase, today=today, rng=rng,
                               person_ids=person_ids[::-1], spare_numbers=numbers[person_count:])
         evaluate_held_meetings(rng, today=today)
@@ -321,6 +352,7 @@ def evaluate_held_meetings(rng: random.Random, *, today: dt.date, share: float =
                & Meeting.id.not_in(MeetingEvaluation.select(MeetingEvaluation.meeting)))
         .order_by(Meeting.id).tuples())  # type: ignore[arg-type]
     rows: list[Row] = []
+    ways = [way.value for way in GivenAs]
     for meeting_id, starts_at, coordinator_id, number in held:
         if rng.random() >= share:
             continue
@@ -338,7 +370,7 @@ def evaluate_held_meetings(rng: random.Random, *, today: dt.date, share: float =
             if all(score is None for score in scores):
                 scores[1] = 4
             rows.append((meeting_id, kind.value, name, respondent_key(kind, name),
-                         rng.choice(list(GivenAs)).value, *scores,
+                         rng.choice(ways), *scores,
                          rng.choice(EVALUATION_COMMENTS), coordinator_id,
                          min(starts_at + dt.timedelta(days=rng.randint(2, 10)),
                              dt.datetime.combine(today, dt.time(8, 0)))))
@@ -396,21 +428,28 @@ def _basis(status: CaseStatus, rng: random.Random) -> str | None:
     return ConsentBasis.CONSENT.value
 
 
-Detail = tuple[int, dt.date, dt.date, str | None, CaseStatus]
+# coordinator, noticed on, consent given on, consent basis, status, person, meeting day (an open
+# case's meeting, decided with its next date; a closed case's comes with its closure)
+Detail = tuple[int, dt.date, dt.date, str | None, CaseStatus, int, dt.date | None]
 
 
 def _needs_and_consents(rng: random.Random, case_ids: list[int], details: list[Detail],
-                        *, principals: list[int], today: dt.date) -> None:
+                        *, principals: list[int], today: dt.date,
+                        ) -> dict[int, tuple[str, dt.date | None]]:
     """Every demo case gets its need; those past the consent step get the consent itself, so
-    the case view and the case list agree with the status."""
+    the case view and the case list agree with the status. Returns each case's question and,
+    for a closed case, the day it closed."""
     need_rows, consent_rows, closure_rows = [], [], []
+    asked: dict[int, tuple[str, dt.date | None]] = {}
     reasons = [r.value for r in ClosureReason if r is not ClosureReason.REPLACED]
-    for case_id, (coordinator_id, noticed, given, basis, status) in zip(
+    for case_id, (coordinator_id, noticed, given, basis, status, _person, _day) in zip(
             case_ids, details, strict=True):
+        closed_on = None
         if status is CaseStatus.CLOSED:
             closed_on = min(today, given + dt.timedelta(days=rng.randint(60, 400)))
             closure_rows.append((case_id, closed_on, rng.choice(reasons), coordinator_id))
         need, question = rng.choice(NEEDS)
+        asked[case_id] = (question, closed_on)
         need_rows.append((case_id, rng.choice(list(NoticedBy)).value, "", noticed, need,
                           question, coordinator_id if rng.random() < 0.3 else None))
         if basis == ConsentBasis.CONSENT:
@@ -431,3 +470,153 @@ def _needs_and_consents(rng: random.Random, case_ids: list[int], details: list[D
     links = [(cid, pid) for cid in consent_ids for pid in principals]
     _bulk(ConsentPrincipal, [ConsentPrincipal.consent,
                                                     ConsentPrincipal.principal], links)
+    return asked
+
+
+def _meeting_day(rng: random.Random, status: CaseStatus, today: dt.date) -> dt.date | None:
+    """The day of an open case's meeting, on a working day: a called one two to six weeks ahead
+    (some already passed, not yet marked held), a held one a few working days ago, a cancelled
+    one around now. None for a state without one."""
+    if status is CaseStatus.INVITED:
+        if rng.random() < 0.1:
+            return add_workdays(today, -rng.randint(1, 4))
+        return workday_on_or_after(today + dt.timedelta(days=rng.randint(14, 42)))
+    if status is CaseStatus.MEETING_HELD:
+        return add_workdays(today, -rng.randint(1, 4))
+    if status is CaseStatus.MEETING_CANCELLED:
+        return workday_on_or_after(today + dt.timedelta(days=rng.randint(-20, 30)))
+    return None
+
+
+def _next_date(status: CaseStatus, meeting_day: dt.date | None) -> dt.date | None:
+    """next_step's date of a bulk case: the called meeting, or the held meeting's plan deadline;
+    none before the kallelse, after a cancelled meeting or when ended."""
+    if meeting_day is None:
+        return None
+    if status is CaseStatus.INVITED:
+        return meeting_day
+    if status is CaseStatus.MEETING_HELD:
+        return add_workdays(meeting_day, DOCUMENTATION_WORKDAYS)
+    return None
+
+
+REGION_ROLES = ("Läkare", "Distriktssköterska", "Fysioterapeut", "Kurator")
+REGION_CLINICS = ("Vårdcentralen Exempelby", "Psykiatrimottagningen Exempelby")
+CANCEL_REASONS = ("Den enskilde ligger på sjukhus", "Den enskilde är sjuk",
+                  "Tolken kunde inte komma")
+REGION_NURSE_SHARE = 1 / 3  # per.nord, the vårdcentral's nurse, is asked to a third of the SIPs
+# Other municipal users asked beside the coordinator: the home-care managers, the municipal
+# nurses, the home-care staff (login, share of the meetings).
+MUNICIPAL_GUESTS = ((("maria.holm", "johan.sten"), 0.45), (("erik.falk", "ida.moberg"), 0.2),
+                    (("lena.strand",), 0.05))
+
+
+def _meetings(rng: random.Random, case_ids: list[int], details: list[Detail],
+              asked: dict[int, tuple[str, dt.date | None]], *, today: dt.date,
+              users: list[User], people: dict[int, tuple[str, str]]) -> int:
+    """The bulk cases' SIP meetings, as many as real use gives (one for nearly every case that
+    got that far): an open case that is called, held or cancelled has its meeting, and most
+    closed cases had one, held between the consent and the end. Each meeting has the person,
+    the coordinator (a participant like the others, as the kallelse makes them), the region —
+    Per Nord (a sipdesk user) for a third, otherwise a clinic's professional without an account
+    — often a municipal user of another unit, sometimes a relative. Held meetings have
+    attendance. Inserted in bulk like the cases (no kallelse messages). Returns how many."""
+    by_login = {u.login: u for u in users}
+    principals = {p.id: p for p in Principal.select()}
+    units = {u.id: u for u in Unit.select()}
+
+    def as_guest(user: User) -> tuple[object, ...]:
+        unit = units[user.unit_id]
+        principal = principals[unit.principal_id]
+        return (user.full_name, user.profession, user.id, principal.name, principal.kind,
+                principal.id, unit.name, unit.law, principal.kind == PrincipalKind.REGION.value,
+                user.phone, user.email)
+
+    guests = {u.id: as_guest(u) for u in users}
+    region = next(p for p in principals.values() if p.kind == PrincipalKind.REGION.value)
+    nurse = by_login["per.nord"]
+    now = dt.datetime.combine(today, dt.time(8, 0))
+    meeting_rows: list[Row] = []
+    made: list[tuple[int, int, MeetingStatus]] = []  # person, coordinator, status
+    for case_id, (coordinator_id, _noticed, given, _basis, status, person_id, day) in zip(
+            case_ids, details, strict=True):
+        question, closed_on = asked[case_id]
+        if status is CaseStatus.CLOSED and closed_on is not None:
+            day = workday_on_or_after(given + dt.timedelta(days=rng.randint(7, 45)))
+            if day >= min(closed_on, today) or rng.random() >= CLOSED_WITH_MEETING:
+                day = None
+        if day is None:
+            continue
+        meeting_status = (MeetingStatus.PLANNED if status is CaseStatus.INVITED
+                          else MeetingStatus.CANCELLED if status is CaseStatus.MEETING_CANCELLED
+                          else MeetingStatus.HELD)
+        at = SIP_MEETING_TIME if meeting_status is MeetingStatus.PLANNED else PAST_TIME
+        starts = dt.datetime.combine(day, at)
+        called = min(dt.datetime.combine(
+            max(given, day - dt.timedelta(days=rng.randint(14, 28))), dt.time(9, 0)), now)
+        cancelled = meeting_status is MeetingStatus.CANCELLED
+        meeting_rows.append((
+            case_id, question, starts, f"Hemma hos den enskilde ({people[person_id][1]})", True,
+            dt.datetime.combine(add_workdays(day, -STAFF_MEETING_WORKDAYS_BEFORE),
+                                STAFF_MEETING_TIME), "Teams", meeting_status.value,
+            rng.choice(CANCEL_REASONS) if cancelled else "", cancelled, coordinator_id, called))
+        made.append((person_id, coordinator_id, meeting_status))
+    first = (Meeting.select(pw.fn.MAX(Meeting.id)).scalar() or 0)
+    _bulk(Meeting, [
+        Meeting.case, Meeting.purpose, Meeting.starts_at, Meeting.place, Meeting.at_home,
+        Meeting.staff_meeting_at, Meeting.staff_meeting_place, Meeting.status,
+        Meeting.cancelled_reason, Meeting.person_told, Meeting.created_by, Meeting.created_at,
+    ], meeting_rows)
+    meeting_ids: list[int] = [row[0] for row in Meeting.select(Meeting.id).where(  # type: ignore[index]
+        Meeting.id > first).order_by(Meeting.id).tuples()]
+    rows: list[Row] = []
+    none = ("", "", None, "", "", None, "", "", False, "", "")
+    for meeting_id, (person_id, coordinator_id, meeting_status) in zip(
+            meeting_ids, made, strict=True):
+        held = meeting_status is MeetingStatus.HELD
+        name = people[person_id][0]
+        invited: list[tuple[ParticipantKind, tuple[object, ...], HowInvited, bool]] = [
+            (ParticipantKind.PERSON, (name, *none[1:]), HowInvited.LETTER, False),
+            (ParticipantKind.PROFESSIONAL, guests[coordinator_id], HowInvited.MESSAGE, True)]
+        if rng.random() < REGION_NURSE_SHARE:
+            invited.append((ParticipantKind.PROFESSIONAL, guests[nurse.id], HowInvited.MESSAGE,
+                            False))
+        else:
+            invited.append((ParticipantKind.PROFESSIONAL, (
+                f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}", rng.choice(REGION_ROLES),
+                None, region.name, region.kind, region.id, rng.choice(REGION_CLINICS),
+                Law.HSL.value, True, f"010-{rng.randint(1000000, 9999999)}", ""),
+                rng.choice((HowInvited.LETTER, HowInvited.PHONE)), False))
+        for logins, share in MUNICIPAL_GUESTS:
+            guest = by_login[rng.choice(logins)]
+            if rng.random() < share and guest.id != coordinator_id:
+                invited.append((ParticipantKind.PROFESSIONAL, guests[guest.id],
+                                HowInvited.MESSAGE, False))
+        if rng.random() < 0.3:
+            invited.append((ParticipantKind.RELATIVE, (
+                f"{rng.choice(FIRST_NAMES)} {name.split(' ')[-1]}", rng.choice(RELATIONS),
+                *none[2:9], f"070-{rng.randint(1000000, 9999999)}", ""), HowInvited.PHONE, False))
+        for kind, who, how, sure in invited:
+            answer, attended = _answer(rng, held=held, sure=sure)
+            done = how is not HowInvited.MESSAGE and (held or rng.random() < 0.7)
+            rows.append((meeting_id, kind.value, *who, "", how.value, done, answer, attended))
+    _bulk(Participant, [
+        Participant.meeting, Participant.kind, Participant.name, Participant.role,
+        Participant.user, Participant.principal_name, Participant.principal_kind,
+        Participant.principal_id, Participant.unit_name, Participant.law,
+        Participant.outpatient, Participant.phone, Participant.email, Participant.address,
+        Participant.how_invited, Participant.invitation_done, Participant.answer,
+        Participant.attended,
+    ], rows)
+    return len(meeting_rows)
+
+
+def _answer(rng: random.Random, *, held: bool, sure: bool) -> tuple[str, bool | None]:
+    """A bulk participant's answer to the kallelse, and whether they came to a held meeting
+    (`sure`: the coordinator, who comes)."""
+    if held:
+        came = sure or rng.random() < 0.9
+        return (Answer.COMING if came else Answer.NOT_COMING).value, came
+    answer = Answer.COMING if sure else rng.choices(
+        (Answer.NO_ANSWER, Answer.COMING, Answer.NOT_COMING), (50, 45, 5))[0]
+    return answer.value, None

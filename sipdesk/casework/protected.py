@@ -20,7 +20,7 @@ from __future__ import annotations
 import peewee as pw
 
 from sipdesk.accounts import audit
-from sipdesk.accounts.access import NOT_YOURS, visible_cases
+from sipdesk.accounts.access import NOT_YOURS, invited_to, visible_cases
 from sipdesk.accounts.audit import AuditAction
 from sipdesk.errors import NotFoundError, PermissionDenied, ValidationError
 from sipdesk.storage.db import database
@@ -95,21 +95,22 @@ def name_visible(user: User) -> pw.ColumnBase:
     if not user.active:
         return pw.SQL("1 = 0")
     return ((Person.protection == Protection.NONE.value) | (Case.coordinator == user.id)
-            | pw.Expression(Case.id, "in", _invited_cases(user)))
+            | invited_to(user, case_by_case=True))
 
 
-def found_by_name_only_if_visible(user: User, matching: pw.SelectQuery) -> pw.ColumnBase:
-    """SQL condition on `Case` for a search by name or personal number (`matching`: the ids of
-    the persons the text matches): a protected person's case is found that way only by one who
-    may see the name — for others a masked row would still say whose case it is. (A search by
-    case number finds it, masked.) The protected persons among the matches are few, so this is
-    a test of each candidate case, not a way into the list."""
+def found_by_name_only_if_visible(user: User, matching: pw.ColumnBase) -> pw.ColumnBase:
+    """SQL condition on `Case` for a search by name or personal number (`matching`: the
+    condition on `Person` the text sets): a protected person's case is found that way only by
+    one who may see the name — for others a masked row would still say whose case it is. (A
+    search by case number finds it, masked.) The protected persons among the matches are few,
+    so this is a test of each candidate case, not a way into the list. One read of `person`,
+    protected first: on PostgreSQL each read of it asks its row-level security policy, and the
+    server asks it only of the few protected persons."""
     hidden = Person.select(Person.id).where(
-        pw.Expression(Person.id, "in", matching)
-        & (Person.protection != Protection.NONE.value))
+        (Person.protection != Protection.NONE.value) & matching)
     if not user.active:
         return pw.SQL("1 = 0")
-    near = (Case.coordinator == user.id) | pw.Expression(Case.id, "in", _invited_cases(user))
+    near = (Case.coordinator == user.id) | invited_to(user, case_by_case=True)
     return pw.Expression(Case.person, "not in", hidden) | near
 
 

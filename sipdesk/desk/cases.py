@@ -305,7 +305,7 @@ def _conditions(flt: CaseFilter, user: User) -> list[peewee.ColumnBase]:
     if text:
         conds.append(_text_condition(text))
         conds.append(protected.found_by_name_only_if_visible(
-            user, Person.select(Person.id).where(person_search_condition(text))))
+            user, person_search_condition(text)))
     return conds
 
 

@@ -365,6 +365,10 @@ def make_database(url: DatabaseUrl, password: str | None = None) -> peewee.Datab
         # No server-side prepared statements: after a few runs PostgreSQL switches a prepared
         # search to a generic plan that cannot use the prefix indexes (3× slower keystrokes).
         "prepare_threshold": None,
+        # No JIT compilation: sipdesk's statements run in milliseconds, but under row-level
+        # security the planner prices them high enough that PostgreSQL would compile them
+        # first, for 0.3–1.5 s each (migration 23 also sets it for the database).
+        "options": "-c jit=off",
         # A network that drops without a word (no reset from the other end): notice within
         # about half a minute instead of TCP's quarter of an hour. Keepalives while waiting for
         # an answer; tcp_user_timeout for data the server never acknowledged.

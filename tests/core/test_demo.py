@@ -118,3 +118,29 @@ def test_demo_leaves_postgresql_statistics_for_the_planner(pg_db: peewee.Databas
         "SELECT reltuples FROM pg_class WHERE relname = %s", (Case._meta.table_name,)
     ).fetchone()[0]
     assert estimated == cases
+
+
+def test_the_bulk_demo_has_meetings_in_real_volume(db: peewee.Database) -> None:
+    """Most open cases past the consent have a meeting, called, held or cancelled, and most
+    closed ones had one; each meeting has the person and the coordinator among its
+    participants, and the region nurse (a user of the other principal) is invited to about a
+    third — so the case list's "invited to" part and row-level security meet real numbers."""
+    from sipdesk.meetings.invitation import Meeting, Participant, ParticipantKind
+
+    demo.fill_demo(cases=600, seed=5)
+    with_meeting = {m.case_id for m in Meeting.select(Meeting.case)}
+    open_cases = [c for c in Case.select() if CaseStatus(c.status).is_open]
+    assert sum(c.id in with_meeting for c in open_cases) > len(open_cases) / 2
+    closed = [c for c in Case.select().where(Case.status == CaseStatus.CLOSED.value)]
+    assert sum(c.id in with_meeting for c in closed) > 0.7 * len(closed)
+    meetings = list(Meeting.select())
+    people = {}
+    for p in Participant.select():
+        people.setdefault(p.meeting_id, []).append(p)
+    for m in meetings:
+        case = Case.get_by_id(m.case_id)
+        assert any(p.kind == ParticipantKind.PERSON.value for p in people[m.id])
+        assert any(p.user_id == case.coordinator_id for p in people[m.id])
+    nurse = User.get(User.login == "per.nord")
+    invited = sum(any(p.user_id == nurse.id for p in people[m.id]) for m in meetings)
+    assert 0.2 * len(meetings) < invited < 0.45 * len(meetings)

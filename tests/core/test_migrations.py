@@ -56,6 +56,8 @@ RELEASED = {
         "841f432cc59facb5524407921adee7ce4620783e20c75e31c7822fc41d558b23",
     "0022_change_only_ones_own_cases.py":
         "4571ed58aff10fe2d4a737b3f2708c3a0390b988b6b980091d86ac69eafc3fa6",
+    "0023_invited_cases_by_index.py":
+        "0aaae648107283e3373f7e8c4804b182bf7baaecfb35bf3e9c122d3cd2c8f13d",
 }
 
 

@@ -371,6 +371,64 @@ def test_the_app_works_as_a_user_under_row_level_security(server: Server) -> Non
         database.initialize(None)
 
 
+def _case_list(user: User) -> list[tuple[str, int, list[int]]]:
+    """What the case list shows `user` (count and first page) for a few filters."""
+    answers = []
+    for name, flt in (("Alla", cases.CaseFilter()),
+                      ("Mina, Pågående", cases.CaseFilter(scope=cases.Scope.MINE,
+                                                          open_only=True)),
+                      ("Enhetens", cases.CaseFilter(scope=cases.Scope.UNIT)),
+                      ("a", cases.CaseFilter(text="a")), ("19", cases.CaseFilter(text="19")),
+                      ("SIP-", cases.CaseFilter(text="SIP-"))):
+        answers.append((name, cases.count_cases(flt, user),
+                        [row.id for row in cases.fetch_cases(flt, user, limit=50)]))
+    return answers
+
+
+def test_the_case_list_as_a_users_own_login_is_the_cores_answer(server: Server) -> None:
+    """On a user's own login the core leaves the case rule to the server's policy (the same
+    rule, access._server_keeps_the_rule) instead of testing every case twice: the list must be
+    exactly what the core's own rule gives when connected as the owner."""
+    for login in server.logins:
+        with _bound(server.url):
+            user = User.get(User.login == login)
+            expected = _case_list(user)
+        with _bound(_as_login(server, login)):
+            assert _case_list(user) == expected, login
+
+
+def test_a_participants_case_is_kept_by_the_server(server: Server, owner: peewee.Database) -> None:
+    """participant.case_id (migration 23) is the case of the participant's meeting, whatever a
+    user writes into it: an invitation cannot be moved to a case one may not see."""
+    login = _region_user(server)
+    user = User.get(User.login == login)
+    all_cases = {case.id for case in Case.select(Case.id)}
+    hidden = sorted(all_cases - visible_case_ids(user, all_cases))
+    with server.as_user(login) as connection:
+        mine = connection.execute("SELECT id, case_id FROM participant WHERE user_id = %s "
+                                  "ORDER BY id",
+                                  (user.id,)).fetchall()
+        assert mine
+        connection.execute("UPDATE participant SET case_id = %s WHERE user_id = %s",
+                           (hidden[0], user.id))
+        assert connection.execute("SELECT id, case_id FROM participant WHERE user_id = %s "
+                                  "ORDER BY id", (user.id,)).fetchall() == mine
+        assert connection.execute("SELECT count(*) FROM sip_case WHERE id = %s",
+                                  (hidden[0],)).fetchone()[0] == 0
+        connection.rollback()
+    # A meeting moved to another case (sipdesk never does it) takes its participants along.
+    participant_id, case_id = mine[0]
+    meeting = database.execute_sql("SELECT meeting_id FROM participant WHERE id = %s",
+                                   (participant_id,)).fetchone()[0]
+    with database.atomic() as transaction:
+        database.execute_sql("UPDATE meeting SET case_id = %s WHERE id = %s",
+                             (hidden[0], meeting))
+        moved = {row[0] for row in database.execute_sql(
+            "SELECT case_id FROM participant WHERE meeting_id = %s", (meeting,))}
+        assert moved == {hidden[0]} != {case_id}
+        transaction.rollback()
+
+
 def test_user_administration_makes_and_disables_login_roles(
     server: Server, owner: peewee.Database,
 ) -> None:
@@ -559,3 +617,11 @@ def test_on_sqlite_a_registered_number_is_refused_and_the_person_found_instead(
             personal_number="19121212-1212", first_name="Annan", last_name="Person"))
     assert refused.value.field == "personal_number"
     assert people.find_by_number("191212121212").id == first.person_id
+
+
+def test_no_statement_is_compiled_just_in_time(server: Server, owner: peewee.Database) -> None:
+    """Under the policies the planner prices a short statement high, and JIT compilation would
+    cost 0.3–1.5 s more (migration 23): off for the app's sessions and for the database."""
+    assert database.execute_sql("SHOW jit").fetchone()[0] == "off"
+    with server.as_user(server.logins[0]) as connection:  # raw SQL, the database's setting
+        assert connection.execute("SHOW jit").fetchone()[0] == "off"
