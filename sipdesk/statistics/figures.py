@@ -33,12 +33,19 @@ class Spread:
 
 @dataclass
 class Evaluations:
-    """Meeting evaluations (issue 14): the share of held meetings evaluated and the mean score.
-    Filled in once evaluations exist (`queries.evaluation_figures`)."""
+    """Meeting evaluations (`meetings.evaluation.evaluation_summary`): of the meetings held in
+    the period, how many were evaluated, and the mean score per question (1–5; short name →
+    mean, None when no one answered it)."""
 
-    evaluated: int
     meetings: int
-    mean_score: float | None
+    evaluated: int
+    means: dict[str, float | None] = field(default_factory=dict)
+
+    @property
+    def mean_score(self) -> float | None:
+        """The mean over the questions answered."""
+        values = [v for v in self.means.values() if v is not None]
+        return sum(values) / len(values) if values else None
 
 
 @dataclass
@@ -77,7 +84,7 @@ class Figures:
     kvittens_waiting: int | None = None
     # Consents
     consents_expiring: int | None = None
-    # Issue 14: None until meetings can be evaluated
+    # Meeting evaluations: for the whole selection only
     evaluations: Evaluations | None = None
 
     @property

@@ -56,7 +56,7 @@ from sipdesk.statistics.dialect import Dialect
 from sipdesk.statistics.figures import MEDIAN, P90, Evaluations, Figures, Spread
 from sipdesk.statistics.period import Period, Scope, ScopeKind
 from sipdesk.storage.db import database, engine_of
-from sipdesk.storage.models import Case, CaseStatus, ConsentBasis, Unit, User
+from sipdesk.storage.models import Case, CaseStatus, ConsentBasis, Role, Unit, User
 
 DOCUMENTATION_WORKDAYS = 2  # DOMAIN step 8 (plan_records.DOCUMENTATION_WORKDAYS)
 KVITTENS_WORKDAYS = 2  # a kvittens owed longer than this is counted as waiting
@@ -310,17 +310,21 @@ def _plans(req: Request, sink: Sink) -> None:
 # Plan versions in force (approved, or followed by a new version) with their follow-up's day —
 # the date set, else a year after the meeting (DOMAIN step 10) — and the next version's meeting.
 def _follow_ups_cte(req: Request) -> str:
-    # A follow-up is due at most a year after its meeting: older plans need not be read.
+    # A follow-up is due at most a year after its meeting: older plans need not be read. The next
+    # versions are grouped once and joined (a correlated MIN per plan version made SQLite scan
+    # the whole table for every row: an hour at 100,000 cases).
+    since = req.d.date_literal(req.calendar_start)
     return (
-        "fu AS (SELECT pv.id, sc.unit_id,"
+        "nv AS (SELECT nx.previous_id, MIN(nx.meeting_date) AS done_on FROM plan_version nx"
+        f" WHERE nx.previous_id IS NOT NULL AND nx.meeting_date >= {since}"
+        " GROUP BY nx.previous_id),"
+        " fu AS (SELECT pv.id, sc.unit_id,"
         f" COALESCE(pv.follow_up_date, {req.year_after('pv.meeting_date')}) AS due,"
-        " pv.follow_up_skipped_reason AS reason,"
-        " (SELECT MIN(nx.meeting_date) FROM plan_version nx WHERE nx.previous_id = pv.id)"
-        " AS done_on"
+        " pv.follow_up_skipped_reason AS reason, nv.done_on AS done_on"
         " FROM plan_version pv JOIN sc ON sc.id = pv.case_id"
-        f" WHERE pv.meeting_date >= {req.d.date_literal(req.calendar_start)}"
-        " AND (pv.locked_at IS NOT NULL"
-        "  OR EXISTS (SELECT 1 FROM plan_version nx WHERE nx.previous_id = pv.id)))")
+        " LEFT JOIN nv ON nv.previous_id = pv.id"
+        f" WHERE pv.meeting_date >= {since}"
+        " AND (pv.locked_at IS NOT NULL OR nv.previous_id IS NOT NULL))")
 
 
 def _follow_ups(req: Request, sink: Sink) -> None:
@@ -473,12 +477,22 @@ def _spreads(req: Request) -> list[tuple[Any, ...]]:
 
 # ---- evaluations of meetings (issue 14) ----------------------------------------------------------
 
-def evaluation_figures(req: Request) -> Evaluations | None:
-    """Issue 14 — evaluations of meetings — is being built apart from this. When its table
-    lands, count here, on the meetings held in the period (`m.status = 'held'`, the scope's
-    cases `sc`): how many were evaluated and the mean score, and return `Evaluations`. Until
-    then there is nothing to count: None, shown as "—"."""
-    return None
+def evaluation_figures(req: Request) -> Evaluations:
+    """Evaluations of the meetings held in the period on the scope's cases the user may see —
+    counted by `meetings.evaluation.evaluation_summary` (one rule for both). The command line
+    (no user) counts every case, as an administrator would."""
+    from sipdesk.meetings.evaluation import QUESTIONS, evaluation_summary
+
+    actor = req.user or User(role=Role.ADMINISTRATOR.value, active=True)
+    unit_ids: list[int] | None = None
+    if req.scope.kind is ScopeKind.UNIT:
+        unit_ids = [int(req.scope.id or 0)]
+    elif req.scope.kind is ScopeKind.PRINCIPAL:
+        unit_ids = [u.id for u in Unit.select(Unit.id).where(Unit.principal == req.scope.id)]
+    summary = evaluation_summary(actor, held_from=req.period.start, held_to=req.period.end,
+                                 unit_ids=unit_ids)
+    return Evaluations(summary.held_meetings, summary.evaluated_meetings,
+                       {q.short: summary.means[q.key].mean for q in QUESTIONS})
 
 
 def run_counts(req: Request, sink: Sink, steps: Iterable[Callable[[Request, Sink], None]]
