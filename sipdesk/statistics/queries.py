@@ -189,6 +189,13 @@ class Request:
         return list(database.execute_sql(text, [*self.case_params, *params]).fetchall())
 
 
+def _adding(method: str, *args: Any) -> Callable[[Figures], None]:
+    """What a grouped row adds to a `Figures`: `f.<method>(*args)`."""
+    def add(f: Figures) -> None:
+        getattr(f, method)(*args)
+    return add
+
+
 # ---- counts -------------------------------------------------------------------------------------
 
 def _started(req: Request, sink: Sink) -> None:
@@ -243,7 +250,7 @@ def _open_at_end(req: Request, sink: Sink) -> None:
         [d.value(req.period.after_end), d.value(req.period.end), *ENDED_BEFORE_SIP,
          d.value(req.period.after_end)])
     for unit_id, count in rows:
-        sink(Group(unit_id, None), lambda f, count=count: f.count_snapshot("open_at_end", count))
+        sink(Group(unit_id, None), _adding("count_snapshot", "open_at_end", count))
 
 
 def _meetings(req: Request, sink: Sink) -> None:
@@ -355,7 +362,7 @@ def _follow_ups(req: Request, sink: Sink) -> None:
         extra_ctes=_follow_ups_cte(req))
     for unit_id, reason, count in reasons:
         sink(Group(unit_id, None),
-             lambda f, reason=reason, count=count: f.count_in("skipped_reasons", reason, count))
+             _adding("count_in", "skipped_reasons", reason, count))
 
 
 def _kvittens_waiting(req: Request, sink: Sink) -> None:
@@ -383,7 +390,7 @@ def _kvittens_waiting(req: Request, sink: Sink) -> None:
         extra_ctes=f"vc(id) AS ({visible.replace('%s', '?')})")
     for unit_id, count in rows:
         sink(Group(unit_id, None),
-             lambda f, count=count: f.count_snapshot("kvittens_waiting", count))
+             _adding("count_snapshot", "kvittens_waiting", count))
 
 
 def _consents_expiring(req: Request, sink: Sink) -> None:
@@ -397,7 +404,7 @@ def _consents_expiring(req: Request, sink: Sink) -> None:
          d.value(req.today + dt.timedelta(days=EXPIRING_DAYS))])
     for unit_id, count in rows:
         sink(Group(unit_id, None),
-             lambda f, count=count: f.count_snapshot("consents_expiring", count))
+             _adding("count_snapshot", "consents_expiring", count))
 
 
 COUNTS: tuple[Callable[[Request, Sink], None], ...] = (
