@@ -76,7 +76,7 @@ def _reason_label(key: str) -> str:
 
     for enum in (ClosureReason, CaseStatus):
         try:
-            return str(enum(key).label)  # type: ignore[attr-defined]
+            return str(enum(key).label)
         except ValueError:
             continue
     return key  # a skipped follow-up's reason, as written
