@@ -143,6 +143,33 @@ def _print_plans(out: Path, *, easy_read: bool, statuses: list[str] | None) -> i
     return 0
 
 
+def _print_statistics(args: argparse.Namespace, out: Path) -> int:
+    """`sipdesk print statistik --from … --to … [--unit …] --out report.pdf`: every case
+    (the command line has no login), or one unit's."""
+    from sipdesk import clock
+    from sipdesk.statistics.compute import find_unit_scope, statistics_for
+    from sipdesk.statistics.period import Period, Scope, this_year_so_far
+
+    from .statistics_report import render_statistics
+
+    if args.case_number:
+        print("Ange inget ärendenummer för statistik.", file=sys.stderr)
+        return 2
+    default = this_year_so_far(clock.today())
+    period = Period(args.period_start or default.start, args.period_end or default.end)
+    try:
+        db = open_for_cli(resolve_url(args.database))
+        check_not_newer(status(db))
+        scope = find_unit_scope(args.unit) if args.unit else Scope.whole()
+        stats = statistics_for(None, period=period, scope=scope)
+        render_statistics(stats, out)
+    except (ConnectionProblem, SipError) as problem:
+        print(problem.message, file=sys.stderr)
+        return 1
+    print(f"Skrev {out}")
+    return 0
+
+
 def run_print_command(args: argparse.Namespace) -> int:
     out = Path(args.out)
     one_file = bool(getattr(args, "one_file", False))
@@ -150,6 +177,8 @@ def run_print_command(args: argparse.Namespace) -> int:
     if wrong_target:
         print(wrong_target, file=sys.stderr)
         return 2
+    if args.document == "statistics":
+        return _print_statistics(args, out)
     if (args.document == "plans") == bool(args.case_number):
         print("Ange inget ärendenummer för planer." if args.case_number else
               "Ange ett ärendenummer, t.ex. SIP-2026-0042.", file=sys.stderr)

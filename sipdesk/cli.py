@@ -8,6 +8,7 @@ The parser lives here so the core commands run without Qt; `ui.main` adds the GU
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import getpass
 import logging
 import sys
@@ -82,10 +83,12 @@ PRINT_KINDS = {
     "kalender": "calendar",
     "plan": "plan",
     "planer": "plans",
+    "statistik": "statistics",
     "consent": "consent",
     "letters": "letters",
     "calendar": "calendar",
     "plans": "plans",
+    "statistics": "statistics",
 }
 
 
@@ -146,7 +149,8 @@ def build_parser() -> argparse.ArgumentParser:
                                "till dem som bjuds in per brev, kalender (calendar) = "
                                "kalenderfil (.ics) för mötet, plan = ärendets plan, planer "
                                "(plans) = senaste planen i alla ärenden (utan ärendenummer, "
-                               "till en mapp)")
+                               "till en mapp), statistik (statistics) = statistikrapport för "
+                               "nämnden (med --from/--to)")
     printing.add_argument("case_number", metavar="ÄRENDENUMMER", nargs="?",
                           help="t.ex. SIP-2026-0042 (inte för planer)")
     printing.add_argument("--out", required=True, metavar="FIL/MAPP",
@@ -164,6 +168,12 @@ def build_parser() -> argparse.ArgumentParser:
                           choices=[s.value for s in CaseStatus],
                           help="planer: bara ärenden med den här statusen, t.ex. "
                                "follow_up_planned")
+    printing.add_argument("--from", dest="period_start", type=dt.date.fromisoformat,
+                          metavar="DATUM", help="statistik: periodens första dag, 2026-01-01")
+    printing.add_argument("--to", dest="period_end", type=dt.date.fromisoformat,
+                          metavar="DATUM", help="statistik: periodens sista dag, 2026-12-31")
+    printing.add_argument("--unit", metavar="ENHET",
+                          help="statistik: bara en enhet, \"Enhet\" eller \"Huvudman/Enhet\"")
     backup = sub.add_parser(
         "backup", help="gör en säkerhetskopia av databasen",
         description="Gör en säkerhetskopia av hela databasen i en mapp: pg_dump för "

@@ -1,0 +1,145 @@
+"""The statistics report for the committee (nämnden): the municipality's letterhead, the period
+and scope, the figures for the whole selection, two charts drawn with ReportLab's own charts
+(cases started and meetings held per month as bars; the median days from consent to the SIP
+meeting per month as a line), then the figures per unit. Counts only — no name, no personal
+number — and every count under five written "<5" (`rows`, `mask=True`). "Sida X av Y"."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import BinaryIO
+
+from reportlab.graphics.charts.barcharts import VerticalBarChart
+from reportlab.graphics.charts.legends import Legend
+from reportlab.graphics.charts.linecharts import HorizontalLineChart
+from reportlab.graphics.shapes import Drawing, String
+from reportlab.lib import colors
+from reportlab.lib.units import mm
+from reportlab.platypus import (
+    CondPageBreak,
+    Flowable,
+    KeepTogether,
+    Paragraph,
+    Spacer,
+    Table,
+    TableStyle,
+)
+
+from sipdesk.statistics.figures import Figures, Statistics
+from sipdesk.statistics.period import month_label
+from sipdesk.statistics.rows import ROWS, SMALLEST_SHOWN
+
+from .base import FONT, SipDocTemplate, build, esc, municipality_letterhead, styles
+
+TITLE = "Statistik för samordnad individuell plan"
+BLUE, GREEN = colors.HexColor("#2F5D8A"), colors.HexColor("#7BA05B")
+
+
+def _table(figures: Figures, width: float) -> Table:
+    st = styles()
+    rows = [[Paragraph(esc(row.label), st["small"]), Paragraph(esc(row.text(figures, True)),
+                                                                st["small"])]
+            for row in ROWS]
+    table = Table(rows, colWidths=[width * 0.45, width * 0.55])
+    table.setStyle(TableStyle([
+        ("FONTNAME", (0, 0), (-1, -1), FONT),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("LINEBELOW", (0, 0), (-1, -1), 0.25, colors.HexColor("#CCCCCC")),
+        ("TOPPADDING", (0, 0), (-1, -1), 1), ("BOTTOMPADDING", (0, 0), (-1, -1), 1),
+    ]))
+    return table
+
+
+def _masked(n: int) -> int:
+    """A bar of 1–4 is drawn at 0 — the chart must not tell what the table hides."""
+    return 0 if 0 < n < SMALLEST_SHOWN else n
+
+
+def _title(drawing: Drawing, text: str) -> None:
+    drawing.add(String(0, drawing.height - 10, text, fontName=f"{FONT}-Bold", fontSize=9))
+
+
+def month_bars(stats: Statistics, width: float) -> Drawing:
+    drawing = Drawing(width, 62 * mm)
+    _title(drawing, "Startade ärenden och hållna möten per månad")
+    chart = VerticalBarChart()
+    chart.x, chart.y, chart.width, chart.height = 10 * mm, 10 * mm, width - 45 * mm, 42 * mm
+    chart.data = [[_masked(f.started) for _m, f in stats.months],
+                  [_masked(f.meetings_held) for _m, f in stats.months]]
+    chart.categoryAxis.categoryNames = [month_label(m, short=True) for m, _f in stats.months]
+    chart.categoryAxis.labels.fontName = FONT
+    chart.categoryAxis.labels.fontSize = 7
+    chart.valueAxis.labels.fontName = FONT
+    chart.valueAxis.labels.fontSize = 7
+    chart.valueAxis.valueMin = 0
+    chart.bars[0].fillColor, chart.bars[1].fillColor = BLUE, GREEN
+    drawing.add(chart)
+    legend = Legend()
+    legend.x, legend.y = width - 32 * mm, 40 * mm
+    legend.fontName, legend.fontSize = FONT, 7
+    legend.colorNamePairs = [(BLUE, "Startade"), (GREEN, "Möten")]
+    drawing.add(legend)
+    return drawing
+
+
+def meeting_line(stats: Statistics, width: float) -> Drawing:
+    drawing = Drawing(width, 58 * mm)
+    _title(drawing, "Dagar från samtycke till SIP-möte, median per månad")
+    chart = HorizontalLineChart()
+    chart.x, chart.y, chart.width, chart.height = 10 * mm, 10 * mm, width - 45 * mm, 38 * mm
+    values = [f.consent_to_meeting.median
+              if f.consent_to_meeting.count >= SMALLEST_SHOWN else None
+              for _m, f in stats.months]
+    if sum(v is not None for v in values) < 2:
+        drawing.add(String(10 * mm, 25 * mm, "För få möten per månad för att visa en linje "
+                           f"(färre än {SMALLEST_SHOWN}).", fontName=FONT, fontSize=8))
+        return drawing
+    # A month with fewer than five meetings has no point; the line joins the others.
+    known = [(i, v) for i, v in enumerate(values) if v is not None]
+    chart.data = [[v for _i, v in known]]
+    chart.categoryAxis.categoryNames = [month_label(stats.months[i][0], short=True)
+                                        for i, _v in known]
+    chart.categoryAxis.labels.fontName = FONT
+    chart.categoryAxis.labels.fontSize = 7
+    chart.valueAxis.labels.fontName = FONT
+    chart.valueAxis.labels.fontSize = 7
+    chart.valueAxis.valueMin = 0
+    chart.lines[0].strokeColor = BLUE
+    chart.lines[0].strokeWidth = 1.5
+    drawing.add(chart)
+    return drawing
+
+
+def statistics_story(stats: Statistics, width: float) -> list[Flowable]:
+    st = styles()
+    story: list[Flowable] = [
+        Paragraph(TITLE, st["title"]),
+        Paragraph(f"<b>Period:</b> {esc(stats.period.label)}. <b>Urval:</b> "
+                  f"{esc(stats.scope_label)}. Beräknad {stats.computed_on:%Y-%m-%d}.",
+                  st["body"]),
+        Paragraph("Rapporten innehåller bara antal, inga personuppgifter. Antal från 1 till 4 "
+                  "skrivs &lt;5 och andelar med färre än fem i underlaget skrivs inte, så att "
+                  "ingen kan kännas igen.", st["small"]),
+        Spacer(1, 3 * mm),
+        Paragraph("Hela urvalet", st["h2"]),
+        _table(stats.total, width),
+        Spacer(1, 4 * mm),
+        KeepTogether([month_bars(stats, width), meeting_line(stats, width)]),
+    ]
+    for unit in stats.units:
+        story.append(CondPageBreak(60 * mm))
+        story.append(KeepTogether([
+            Spacer(1, 4 * mm),
+            Paragraph(f"{esc(unit.unit)} ({esc(unit.principal)})",
+                      st["h2"]),
+            _table(unit.figures, width)]))
+    return story
+
+
+def render_statistics(stats: Statistics, target: str | Path | BinaryIO) -> Path | BinaryIO:
+    """Write the report to `target` (a .pdf file or an open binary file)."""
+    path: Path | BinaryIO = target if not isinstance(target, str | Path) else Path(target)
+    doc = SipDocTemplate(path, title=TITLE, letterhead=municipality_letterhead(),
+                         subject="Statistik")
+    build(doc, statistics_story(stats, doc.width))
+    return path

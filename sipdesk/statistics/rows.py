@@ -1,0 +1,163 @@
+"""Each figure's Swedish name, how it is counted (the page's tooltip, the report's note) and how
+it is written — one list for the Statistik page and the printed report.
+
+`mask=True` (the report for the committee): a count from 1 to 4 is written "<5", and a share or a
+median over fewer than five is not written at all, so no one can be recognised from it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from sipdesk.statistics.figures import Figures, Spread
+
+SMALLEST_SHOWN = 5
+
+
+@dataclass(frozen=True)
+class Row:
+    label: str
+    how: str  # how it is counted, in plain Swedish
+    text: Callable[[Figures, bool], str]
+    snapshot: bool = False  # a moment, not a month (empty in a month's column)
+
+
+def count_text(n: int | None, mask: bool) -> str:
+    if n is None:
+        return "—"
+    if mask and 0 < n < SMALLEST_SHOWN:
+        return f"<{SMALLEST_SHOWN}"
+    return f"{n:,}".replace(",", " ")
+
+
+def share_text(part: int, whole: int, mask: bool) -> str:
+    if not whole:
+        return "—"
+    if mask and whole < SMALLEST_SHOWN:
+        return f"underlag <{SMALLEST_SHOWN}"
+    return f"{round(100 * part / whole)} % ({count_text(part, mask)} av {count_text(whole, mask)})"
+
+
+def spread_text(s: Spread, mask: bool, unit: str = "dagar", divide: int = 1) -> str:
+    if not s.count or s.median is None or s.p90 is None:
+        return "—"
+    if mask and s.count < SMALLEST_SHOWN:
+        return f"underlag <{SMALLEST_SHOWN}"
+    median, p90 = round(s.median / divide), round(s.p90 / divide)
+    return f"{median} {unit} (90 %: {p90}; {count_text(s.count, mask)} st)"
+
+
+def _count(name: str) -> Callable[[Figures, bool], str]:
+    return lambda f, mask: count_text(getattr(f, name), mask)
+
+
+def _share(part: str, whole: str) -> Callable[[Figures, bool], str]:
+    return lambda f, mask: share_text(getattr(f, part), getattr(f, whole), mask)
+
+
+def _spread(name: str, unit: str = "dagar", divide: int = 1) -> Callable[[Figures, bool], str]:
+    return lambda f, mask: spread_text(getattr(f, name), mask, unit, divide)
+
+
+def _reasons(name: str) -> Callable[[Figures, bool], str]:
+    def text(f: Figures, mask: bool) -> str:
+        counts: dict[str, int] = getattr(f, name)
+        if not counts:
+            return "—"
+        return "; ".join(f"{_reason_label(k)}: {count_text(v, mask)}"
+                         for k, v in sorted(counts.items()))
+    return text
+
+
+def _reason_label(key: str) -> str:
+    from sipdesk.casework.lifecycle import ClosureReason
+    from sipdesk.storage.models import CaseStatus
+
+    for enum in (ClosureReason, CaseStatus):
+        try:
+            return str(enum(key).label)
+        except ValueError:
+            continue
+    return key  # a skipped follow-up's reason, as written
+
+
+def _evaluated(f: Figures, mask: bool) -> str:
+    if f.evaluations is None:
+        return "—"
+    return share_text(f.evaluations.evaluated, f.evaluations.meetings, mask)
+
+
+def _mean(f: Figures, mask: bool) -> str:
+    e = f.evaluations
+    if e is None or e.mean_score is None:
+        return "—"
+    if mask and e.evaluated < SMALLEST_SHOWN:
+        return f"underlag <{SMALLEST_SHOWN}"
+    return f"{e.mean_score:.1f} av 5".replace(".", ",")
+
+
+ROWS: tuple[Row, ...] = (
+    Row("Startade ärenden", "Ärenden som registrerades under perioden.", _count("started")),
+    Row("– varav barn", "Startade ärenden där personen var under 18 år den dagen "
+        "(enligt personnumret).", _count("started_children")),
+    Row("– varav vuxna", "Startade ärenden där personen var 18 år eller äldre.",
+        lambda f, mask: count_text(f.started_adults, mask)),
+    Row("Avslutade ärenden", "Ärenden som avslutades under perioden (avslutsdatum), och "
+        "ärenden som slutade före en SIP: personen tackade nej eller det blev ingen SIP.",
+        _count("ended")),
+    Row("– per skäl", "Avslutade ärenden räknade per avslutsskäl.",
+        _reasons("ended_by_reason")),
+    Row("Öppna ärenden vid periodens slut", "Ärenden registrerade senast sista dagen och "
+        "inte avslutade då.", _count("open_at_end"), snapshot=True),
+    Row("Dagar från behov till samtycke", "Från dagen behovet uppmärksammades (annars "
+        "ärendets start) till ärendets första samtycke, för samtycken under perioden. "
+        "Median och 90:e percentil.", _spread("need_to_consent")),
+    Row("Dagar från samtycke till SIP-möte", "Från första samtycket (eller menprövningen) "
+        "till ärendets första hållna SIP-möte (inte uppföljning), för möten under perioden. "
+        "Median och 90:e percentil.", _spread("consent_to_meeting")),
+    Row("Hållna möten", "Möten med status hållet under perioden, uppföljningar också.",
+        _count("meetings_held")),
+    Row("Personen deltog", "Andel hållna möten där personen inte markerades som frånvarande.",
+        _share("person_took_part", "meetings_held")),
+    Row("Regionens öppenvård (HSL) deltog", "Andel hållna möten där en deltagare från "
+        "öppenvården markerades som närvarande.",
+        _share("outpatient_took_part", "meetings_held")),
+    Row("Tolk bokad när tolk behövdes", "Av hållna möten där personen behöver tolk: andel "
+        "där en tolk bjöds in.", _share("interpreter_booked", "interpreter_needed")),
+    Row("Planer (möten under perioden)", "Planversioner vars möte var under perioden.",
+        _count("plans")),
+    Row("Dokumenterade inom två arbetsdagar", "Av planerna som är dokumenterade eller vars "
+        "tidsgräns har passerat: andel där alla huvudmäns delar var klara senast två "
+        "arbetsdagar efter mötet (helgdagar, midsommarafton, julafton och nyårsafton räknas "
+        "inte).", _share("documented_in_time", "plans_due")),
+    Row("Godkända av alla huvudmän", "Andel planer där varje huvudmans del är godkänd.",
+        _share("approved_by_all", "plans")),
+    Row("Dagar till godkännande", "Från mötet till den sista huvudmannens godkännande. "
+        "Median och 90:e percentil.", _spread("days_to_approval")),
+    Row("Uppföljningar som skulle göras", "Gällande planer vars uppföljning (satt datum, "
+        "annars ett år efter mötet) infaller under perioden.", _count("follow_ups_due")),
+    Row("– i tid", "Nästa planversions möte hölls senast uppföljningsdagen.",
+        _count("follow_ups_on_time")),
+    Row("– sent", "Nästa planversions möte hölls efter uppföljningsdagen.",
+        _count("follow_ups_late")),
+    Row("– hoppades över", "Ingen uppföljning hölls och ett skäl skrevs.",
+        _count("follow_ups_skipped")),
+    Row("– skäl att hoppa över", "De skäl som skrevs, räknade.",
+        _reasons("skipped_reasons")),
+    Row("– försenade", "Dagen har passerat utan uppföljning och utan skäl.",
+        _count("follow_ups_overdue")),
+    Row("– kommande", "Uppföljningsdagen har inte kommit ännu.", _count("follow_ups_coming")),
+    Row("Tid till kvittens", "Meddelanden som kräver kvittens, per mottagarens enhet: tid från "
+        "leverans till kvittens för dem som levererades under perioden. Median och 90:e "
+        "percentil, i timmar.", _spread("kvittens_minutes", "timmar", 60)),
+    Row("Kvittenser som väntat mer än två arbetsdagar", "Vid periodens slut (eller i dag): "
+        "levererade men inte kvitterade efter två arbetsdagar, varken återkallade eller "
+        "avslutade.", _count("kvittens_waiting"), snapshot=True),
+    Row("Samtycken som går ut inom 30 dagar", "Öppna ärenden vars samtycke upphör inom 30 "
+        "dagar räknat från i dag.", _count("consents_expiring"), snapshot=True),
+    Row("Utvärderade möten", "Andel av de hållna mötena under perioden som har minst en "
+        "utvärdering.", _evaluated, snapshot=True),
+    Row("Medelbetyg i utvärderingarna", "Medelvärdet av frågornas medelbetyg (1–5); en fråga "
+        "utan svar räknas inte.", _mean, snapshot=True),
+)
