@@ -199,7 +199,7 @@ def test_the_core_has_no_import_cycles() -> None:
 # data and the command line.
 FOUNDATION = ("errors", "clock", "paths", "settings", "processes")
 LAYERS = ("rules", "storage", "accounts", "messages", "casework", "meetings", "plans", "desk",
-          "export")
+          "export", "statistics")
 ABOVE = ("demo_showcase", "demo_children", "demo", "cli")
 
 

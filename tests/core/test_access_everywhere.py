@@ -283,6 +283,9 @@ NOT_ABOUT_ONE_CASE: dict[str, str] = {
     "user_admin.deactivate_user": "administrators only (user_admin), no case",
     "user_admin.reactivate_user": "administrators only (user_admin), no case",
     "user_admin.set_password": "administrators only (user_admin), no case",
+    # Statistics (issue 15): counts only, over the cases the user may see
+    "compute.statistics_for": "a list: counts over access.visible_cases, no case named",
+    "compute.scope_choices": "the units and principals to choose among; no case",
     # Export (issue 15)
     "case_rows.count_cases": "a list: filtered by access.visible_cases",
     "case_rows.case_rows": "a list: filtered by access.visible_cases",
