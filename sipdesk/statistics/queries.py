@@ -134,7 +134,7 @@ class Request:
                                       "person" if c == "person_id" else c)
                               for c in _SC_COLUMNS)).where(self._case_condition())
         case_sql, self.case_params = query.sql()
-        self.cases_cte = f"sc({', '.join(_SC_COLUMNS)}) AS ({case_sql})"
+        self.cases_cte = f"sc({', '.join(_SC_COLUMNS)}) AS {self.d.inlined}({case_sql})"
 
     def _visible(self) -> pw.ColumnBase:
         return EVERY_CASE if self.user is None else visible_cases(self.user)
@@ -463,23 +463,45 @@ def _spread_sources(req: Request) -> tuple[list[str], list[Any], str]:
 
 
 def _spreads(req: Request) -> list[tuple[Any, ...]]:
-    """(measure, 'all'|'unit'|'month', key, n, median, p90) for every group."""
+    """(measure, 'all'|'unit'|'month', key, n, median, p90) for every group.
+
+    The database sorts the values once, counting equal values of a unit and month together
+    (`GROUP BY measure, x, unit, month` — one ordered scan, a row per distinct value, not per
+    case); the walk up that ordered list finds each group's ranks (`_nearest_ranks`). A window
+    pass per group (ROW_NUMBER over three partitions) sorted every value three times over and
+    took half the time of the whole statistics at 100,000 cases."""
     selects, params, ctes = _spread_sources(req)
-    grouped = (
-        f"b(measure, unit_id, month, x) AS ({' UNION ALL '.join(selects)}),"
-        " g(measure, kind, grp, x) AS ("
-        "  SELECT measure, 'all', '', x FROM b"
-        f"  UNION ALL SELECT measure, 'unit', {req.d.text('unit_id')}, x FROM b"
-        "  UNION ALL SELECT measure, 'month', month, x FROM b),"
-        " r AS (SELECT measure, kind, grp, x,"
-        "  ROW_NUMBER() OVER (PARTITION BY measure, kind, grp ORDER BY x) AS rn,"
-        "  COUNT(*) OVER (PARTITION BY measure, kind, grp) AS n FROM g)")
-    body = (
-        "SELECT measure, kind, grp, n,"
-        f"  MAX(CASE WHEN rn = (n * {MEDIAN} + 99) / 100 THEN x END),"
-        f"  MAX(CASE WHEN rn = (n * {P90} + 99) / 100 THEN x END)"
-        " FROM r GROUP BY measure, kind, grp, n")
-    return req.run(body, params, extra_ctes=f"{ctes}, {grouped}")
+    rows = req.run(
+        "SELECT measure, x, unit_id, month, COUNT(*) FROM b"
+        " GROUP BY measure, x, unit_id, month ORDER BY measure, x, unit_id, month",
+        params,
+        extra_ctes=f"{ctes}, b(measure, unit_id, month, x) AS ({' UNION ALL '.join(selects)})")
+    return _nearest_ranks(rows)
+
+
+def _nearest_ranks(rows: Iterable[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
+    """From (measure, value, unit, month, count) rows in order of measure and value: each
+    group's (measure, kind, key, n, median, p90), the nearest-rank percentiles — the value at
+    place ⌈p·n/100⌉ of the group's n sorted values."""
+    groups: dict[tuple[str, str, str], list[tuple[int, int]]] = {}
+    for measure, x, unit_id, month, count in rows:
+        for kind, key in (("all", ""), ("unit", str(unit_id)), ("month", month)):
+            groups.setdefault((measure, kind, key), []).append((int(x), int(count)))
+    found = []
+    for (measure, kind, key), values in groups.items():
+        n = sum(count for _x, count in values)
+        places = [(n * p + 99) // 100 for p in (MEDIAN, P90)]
+        picked: list[int | None] = [None, None]
+        seen = 0
+        for x, count in values:
+            seen += count
+            for i, place in enumerate(places):
+                if picked[i] is None and seen >= place:
+                    picked[i] = x
+            if picked[1] is not None:
+                break
+        found.append((measure, kind, key, n, *picked))
+    return found
 
 
 # ---- evaluations of meetings (issue 14) ----------------------------------------------------------
