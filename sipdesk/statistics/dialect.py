@@ -78,6 +78,25 @@ class Dialect:
             return f"date({day}, '+' || ({count}) || ' days')"
         return f"({day} + ({count}))"
 
+    def no_index(self, column: str) -> str:
+        """`column` as a value that no index is chosen for (SQLite's unary `+`): a count over
+        most of the cases grouped by unit reads the table straight through and sorts the few
+        groups, instead of walking the unit index and fetching every row from it (three times
+        slower at 100,000 cases). PostgreSQL's planner decides this by its statistics."""
+        return f"+{column}" if self.sqlite else column
+
+    def none_in(self, key: str, table: str, column: str, condition: str) -> str:
+        """SQL: no row of `table` (aliased, "closure cl") with `column` = `key` meets
+        `condition` — `column` must be NOT NULL. SQLite gathers the matching keys once (NOT IN:
+        one scan of `table`, where a lookup per case read each row from the index); PostgreSQL
+        makes NOT EXISTS an anti-join (NOT IN there falls back to a scan per row when the keys
+        do not fit in memory)."""
+        alias = table.split()[-1]
+        if self.sqlite:
+            return f"{key} NOT IN (SELECT {alias}.{column} FROM {table} WHERE {condition})"
+        return (f"NOT EXISTS (SELECT 1 FROM {table} WHERE {alias}.{column} = {key}"
+                f" AND {condition})")
+
     def date_literal(self, day: dt.date) -> str:
         return f"'{day.isoformat()}'" if self.sqlite else f"DATE '{day.isoformat()}'"
 

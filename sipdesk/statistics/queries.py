@@ -153,6 +153,11 @@ class Request:
         sql, params = Case.select(Case.id).where(self._visible()).sql()
         return sql, list(params)
 
+    def visible_cte(self, visible_sql: str) -> str:
+        """`vc(id)`: the cases the user may see, inlined so that a message's case is looked up
+        by its key rather than every visible case gathered first."""
+        return f"vc(id) AS {self.d.inlined}({visible_sql.replace('%s', '?')})"
+
     def recipient_scope(self) -> tuple[str, list[Any]]:
         """The scope as a condition on the recipient's unit (`u.unit_id`)."""
         if self.scope.kind is ScopeKind.UNIT:
@@ -207,7 +212,7 @@ def _started(req: Request, sink: Sink) -> None:
                 f" + CAST(substr({pn}, 5, 2) AS INTEGER) * 100"
                 f" + CASE WHEN {birth_day} > 60 THEN {birth_day} - 60 ELSE {birth_day} END)")
     rows = req.run(
-        f"SELECT sc.unit_id, {d.month('sc.created_at')}, COUNT(*),"
+        f"SELECT {d.no_index('sc.unit_id')}, {d.month('sc.created_at')}, COUNT(*),"
         f" SUM(CASE WHEN {d.day_number('sc.created_at')} < {turns_18} THEN 1 ELSE 0 END)"
         " FROM sc JOIN person p ON p.id = sc.person_id"
         " WHERE sc.created_at >= ? AND sc.created_at < ? GROUP BY 1, 2",
@@ -223,8 +228,10 @@ def _ended(req: Request, sink: Sink) -> None:
     d = req.d
     closures = req.run(
         f"SELECT sc.unit_id, {d.month('cl.closed_on')}, cl.reason, COUNT(*)"
-        " FROM closure cl JOIN sc ON sc.id = cl.case_id"
-        " WHERE cl.closed_on >= ? AND cl.closed_on <= ? GROUP BY 1, 2, 3",
+        # CROSS JOIN: SQLite reads the closures and looks their cases up (it would otherwise
+        # walk every case and look for a closure); PostgreSQL reads it as a plain join.
+        " FROM closure cl CROSS JOIN sc WHERE sc.id = cl.case_id"
+        " AND cl.closed_on >= ? AND cl.closed_on <= ? GROUP BY 1, 2, 3",
         [d.value(req.period.start), d.value(req.period.end)])
     before_sip = req.run(
         f"SELECT sc.unit_id, {d.month('ch.at')}, ch.to_status, COUNT(*)"
@@ -240,13 +247,12 @@ def _ended(req: Request, sink: Sink) -> None:
 
 def _open_at_end(req: Request, sink: Sink) -> None:
     d = req.d
+    closed = d.none_in("sc.id", "closure cl", "case_id", "cl.closed_on <= ?")
+    declined = d.none_in("sc.id", "case_status_change ch", "case_id",
+                         "ch.to_status IN (?, ?) AND ch.at < ?")
     rows = req.run(
-        "SELECT sc.unit_id, COUNT(*) FROM sc WHERE sc.created_at < ?"
-        " AND NOT EXISTS (SELECT 1 FROM closure cl WHERE cl.case_id = sc.id"
-        "  AND cl.closed_on <= ?)"
-        " AND NOT EXISTS (SELECT 1 FROM case_status_change ch WHERE ch.case_id = sc.id"
-        "  AND ch.to_status IN (?, ?) AND ch.at < ?)"
-        " GROUP BY 1",
+        f"SELECT {d.no_index('sc.unit_id')}, COUNT(*) FROM sc WHERE sc.created_at < ?"
+        f" AND {closed} AND {declined} GROUP BY 1",
         [d.value(req.period.after_end), d.value(req.period.end), *ENDED_BEFORE_SIP,
          d.value(req.period.after_end)])
     for unit_id, count in rows:
@@ -379,15 +385,15 @@ def _kvittens_waiting(req: Request, sink: Sink) -> None:
     scope, scope_params = req.recipient_scope()
     rows = req.run(
         "SELECT u.unit_id, COUNT(*) FROM receipt r JOIN message m ON m.id = r.message_id"
-        " JOIN app_user u ON u.id = r.recipient_id"
-        " WHERE m.requires_ack = TRUE AND m.case_id IN (SELECT id FROM vc)" + scope +
+        " JOIN vc ON vc.id = m.case_id JOIN app_user u ON u.id = r.recipient_id"
+        " WHERE m.requires_ack = TRUE" + scope +
         " AND r.delivered_at < ?"
         " AND (r.acknowledged_at IS NULL OR r.acknowledged_at > ?)"
         " AND (m.withdrawn_at IS NULL OR m.withdrawn_at > ?)"
         " AND (m.ack_ended_at IS NULL OR m.ack_ended_at > ?) GROUP BY 1",
         [*visible_params, *scope_params, d.value(last + dt.timedelta(days=1)),
          d.value(moment), d.value(moment), d.value(moment)],
-        extra_ctes=f"vc(id) AS ({visible.replace('%s', '?')})")
+        extra_ctes=req.visible_cte(visible))
     for unit_id, count in rows:
         sink(Group(unit_id, None),
              _adding("count_snapshot", "kvittens_waiting", count))
@@ -397,7 +403,7 @@ def _consents_expiring(req: Request, sink: Sink) -> None:
     d = req.d
     marks = ", ".join("?" for _ in OPEN_STATES)
     rows = req.run(
-        f"SELECT sc.unit_id, COUNT(*) FROM sc WHERE sc.status IN ({marks})"
+        f"SELECT {d.no_index('sc.unit_id')}, COUNT(*) FROM sc WHERE sc.status IN ({marks})"
         " AND sc.consent_basis = ? AND sc.consent_valid_until >= ?"
         " AND sc.consent_valid_until <= ? GROUP BY 1",
         [*OPEN_STATES, ConsentBasis.CONSENT.value, d.value(req.today),
@@ -452,13 +458,13 @@ def _spread_sources(req: Request) -> tuple[list[str], list[Any], str]:
         f"SELECT 'kvittens_minutes', u.unit_id, {d.month('r.delivered_at')},"
         f" {d.minutes('r.delivered_at', 'r.acknowledged_at')}"
         " FROM receipt r JOIN message m ON m.id = r.message_id"
-        " JOIN app_user u ON u.id = r.recipient_id"
-        " WHERE m.requires_ack = TRUE AND m.case_id IN (SELECT id FROM vc)" + scope +
+        " JOIN vc ON vc.id = m.case_id JOIN app_user u ON u.id = r.recipient_id"
+        " WHERE m.requires_ack = TRUE" + scope +
         " AND r.acknowledged_at IS NOT NULL AND r.delivered_at >= ? AND r.delivered_at < ?")
     selects = [need_to_consent, consent_to_meeting, days_to_approval, kvittens]
     # Parameters in the order their markers appear: the CTEs (pl, vc), then each SELECT.
     params = [start, end, *visible_params, start, end, start, after, *scope_params, start, after]
-    ctes = f"{_plans_cte(req)}, vc(id) AS ({visible.replace('%s', '?')})"
+    ctes = f"{_plans_cte(req)}, {req.visible_cte(visible)}"
     return selects, params, ctes
 
 
