@@ -29,10 +29,13 @@ Definitions (DOMAIN.md rules named where one is used; `rows.HOW` says them in Sw
   period — the date set, or a year after the meeting. On time: the next version's meeting was
   on or before that day; late: after it; skipped: not held and a reason noted; overdue: none of
   these and the day has passed; coming: the day has not come yet;
-- kvittens: receipts of messages requiring kvittens, on cases the user may see, grouped by the
-  recipient's unit (the scope too picks the recipient's unit): minutes from delivery to
-  kvittens for those delivered in the period; waiting: at the end of the period (or now), still
-  owed more than two working days after delivery (a withdrawn or ended one is not);
+- kvittens: receipts of messages requiring kvittens, on cases the user may see, that the user
+  may read — their own, or of a message they sent (the mailbox's rule and PostgreSQL's
+  row-level security; the command line reads all) — grouped by the recipient's unit (the scope
+  too picks the recipient's unit): minutes from delivery to kvittens, weekends and holidays
+  included, for those delivered in the period; waiting: at the end of the period (or now), still
+  owed after the end of the second working day after the day of delivery (`rules.workdays`, as
+  the documentation deadline of DOMAIN step 8; a withdrawn or ended one is not);
 - consents expiring: open cases whose consent lapses within 30 days from today.
 
 Percentiles are nearest-rank: the value at place ⌈p·n/100⌉ of the n sorted values, with
@@ -159,13 +162,22 @@ class Request:
         return f"vc(id) AS {self.d.inlined}({visible_sql.replace('%s', '?')})"
 
     def recipient_scope(self) -> tuple[str, list[Any]]:
-        """The scope as a condition on the recipient's unit (`u.unit_id`)."""
+        """The scope as a condition on the recipient's unit (`u.unit_id`), and the rule for
+        messages: a user reads a receipt only as its recipient or as the message's sender — the
+        only messages any list shows them (`messages.mailbox`), and what PostgreSQL's row-level
+        security lets them read (migration 0016), so both engines count the same. The command
+        line (no user) counts every receipt."""
+        condition, params = "", []
+        if self.user is not None:
+            condition, params = " AND (r.recipient_id = ? OR m.sender_id = ?)", [
+                self.user.id, self.user.id]
         if self.scope.kind is ScopeKind.UNIT:
-            return " AND u.unit_id = ?", [self.scope.id]
+            return f"{condition} AND u.unit_id = ?", [*params, self.scope.id]
         if self.scope.kind is ScopeKind.PRINCIPAL:
-            return " AND u.unit_id IN (SELECT un.id FROM unit un WHERE un.principal_id = ?)", [
-                self.scope.id]
-        return "", []
+            return (f"{condition} AND u.unit_id IN"
+                    " (SELECT un.id FROM unit un WHERE un.principal_id = ?)",
+                    [*params, self.scope.id])
+        return condition, params
 
     @cached_property
     def _calendar(self) -> Calendar:
