@@ -275,19 +275,23 @@ def _meetings(req: Request, sink: Sink) -> None:
     d = req.d
 
     def took_part(condition: str) -> str:
-        return (f"CASE WHEN EXISTS (SELECT 1 FROM participant pa WHERE pa.meeting_id = m.id"
-                f" AND {condition}) THEN 1 ELSE 0 END")
+        return f"MAX(CASE WHEN {condition} THEN 1 ELSE 0 END)"
 
+    # One row per meeting with its participants gathered in one join (an EXISTS per question
+    # made PostgreSQL read the whole participant table three times).
     person = took_part("pa.kind = 'person' AND (pa.attended IS NULL OR pa.attended = TRUE)")
     outpatient = took_part("pa.outpatient = TRUE AND pa.attended = TRUE")
     interpreter = took_part("pa.kind = 'interpreter'")
+    needs = "CASE WHEN p.needs_interpreter = TRUE THEN 1 ELSE 0 END"
     rows = req.run(
-        f"SELECT sc.unit_id, {d.month('m.starts_at')}, COUNT(*), SUM({person}),"
-        f" SUM({outpatient}),"
-        " SUM(CASE WHEN p.needs_interpreter = TRUE THEN 1 ELSE 0 END),"
-        f" SUM(CASE WHEN p.needs_interpreter = TRUE THEN {interpreter} ELSE 0 END)"
+        "SELECT hm.unit_id, hm.month, COUNT(*), SUM(hm.person), SUM(hm.outpatient),"
+        " SUM(hm.needs), SUM(hm.needs * hm.interpreter) FROM ("
+        f"SELECT m.id, sc.unit_id, {d.month('m.starts_at')} AS month, {needs} AS needs,"
+        f" {person} AS person, {outpatient} AS outpatient, {interpreter} AS interpreter"
         " FROM meeting m JOIN sc ON sc.id = m.case_id JOIN person p ON p.id = sc.person_id"
-        " WHERE m.status = 'held' AND m.starts_at >= ? AND m.starts_at < ? GROUP BY 1, 2",
+        " LEFT JOIN participant pa ON pa.meeting_id = m.id"
+        " WHERE m.status = 'held' AND m.starts_at >= ? AND m.starts_at < ?"
+        " GROUP BY m.id, sc.unit_id, m.starts_at, p.needs_interpreter) hm GROUP BY 1, 2",
         [d.value(req.period.start), d.value(req.period.after_end)])
     for unit_id, month, held, person_n, outpatient_n, needed, booked in rows:
         def add(f: Figures, values: tuple[int, ...] = (held, person_n, outpatient_n, needed,
