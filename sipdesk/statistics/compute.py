@@ -72,6 +72,8 @@ def statistics_for(user: User | None, *, period: Period, scope: Scope,
             target = months.get(key)
         if target is not None:
             setattr(target, measure, spread)
+    for figures in (total, *by_unit.values()):
+        figures.settle_snapshots()
     evaluations = queries.evaluation_figures(request)
     total.evaluations = evaluations
     return Statistics(

@@ -98,10 +98,21 @@ class Figures:
     def count_snapshot(self, name: str, value: int) -> None:
         setattr(self, name, (getattr(self, name) or 0) + value)
 
+    def settle_snapshots(self) -> None:
+        """A snapshot figure of the whole or of a unit with nothing to count is 0, not "—"
+        (None stays for months, where a moment has no meaning)."""
+        for name in SNAPSHOTS:
+            if getattr(self, name) is None:
+                setattr(self, name, 0)
+
     def count_in(self, name: str, key: str, value: int) -> None:
         """Add `value` under `key` of the dict `name` (ended_by_reason, skipped_reasons)."""
         counts: dict[str, int] = getattr(self, name)
         counts[key] = counts.get(key, 0) + value
+
+
+# The figures that describe a moment (None in a month's figures).
+SNAPSHOTS = ("open_at_end", "kvittens_waiting", "consents_expiring")
 
 
 def share(part: int, whole: int) -> float | None:

@@ -148,12 +148,16 @@ ROWS: tuple[Row, ...] = (
     Row("– försenade", "Dagen har passerat utan uppföljning och utan skäl.",
         _count("follow_ups_overdue")),
     Row("– kommande", "Uppföljningsdagen har inte kommit ännu.", _count("follow_ups_coming")),
-    Row("Tid till kvittens", "Meddelanden som kräver kvittens, per mottagarens enhet: tid från "
-        "leverans till kvittens för dem som levererades under perioden. Median och 90:e "
+    Row("Tid till kvittens", "Meddelanden som kräver kvittens och som du själv har skickat "
+        "eller fått (från kommandoraden: alla), per mottagarens enhet: tid från leverans till "
+        "kvittens (helger inräknade) för dem som levererades under perioden. Median och 90:e "
         "percentil, i timmar.", _spread("kvittens_minutes", "timmar", 60)),
     Row("Kvittenser som väntat mer än två arbetsdagar", "Vid periodens slut (eller i dag): "
-        "levererade men inte kvitterade efter två arbetsdagar, varken återkallade eller "
-        "avslutade.", _count("kvittens_waiting"), snapshot=True),
+        "levererade men inte kvitterade när två hela arbetsdagar efter leveransdagen har gått "
+        "(helgdagar och midsommar-, jul- och nyårsafton räknas inte), varken återkallade eller "
+        "avslutade. Bara meddelanden som du själv har skickat eller fått (från kommandoraden: "
+        "alla).",
+        _count("kvittens_waiting"), snapshot=True),
     Row("Samtycken som går ut inom 30 dagar", "Öppna ärenden vars samtycke upphör inom 30 "
         "dagar räknat från i dag.", _count("consents_expiring"), snapshot=True),
     Row("Utvärderade möten", "Andel av de hållna mötena under perioden som har minst en "

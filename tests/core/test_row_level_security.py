@@ -9,6 +9,8 @@ the end."""
 
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -625,3 +627,46 @@ def test_no_statement_is_compiled_just_in_time(server: Server, owner: peewee.Dat
     assert database.execute_sql("SHOW jit").fetchone()[0] == "off"
     with server.as_user(server.logins[0]) as connection:  # raw SQL, the database's setting
         assert connection.execute("SHOW jit").fetchone()[0] == "off"
+
+
+# ---- statistics (issue 15) ---------------------------------------------------------------------
+
+def _statistics(user: User) -> list[object]:
+    """The figures `user` gets for 2026 and for 2025, the whole and per unit and month."""
+    from sipdesk.statistics.compute import statistics_for
+    from sipdesk.statistics.period import Period, Scope
+
+    found: list[object] = []
+    for year in (2025, 2026):
+        s = statistics_for(user, period=Period(dt.date(year, 1, 1), dt.date(year, 12, 31)),
+                           scope=Scope.whole())
+        found.append((dataclasses.asdict(s.total),
+                      [(u.unit, dataclasses.asdict(u.figures)) for u in s.units],
+                      [(m, dataclasses.asdict(f)) for m, f in s.months]))
+    return found
+
+
+def test_statistics_as_a_users_own_login_are_the_cores_answer(server: Server) -> None:
+    """Statistics on a user's own login (row-level security) are the figures the core gives
+    the same user as the owner — also the kvittens figures, where the server lets a user read
+    only the receipts they got and those of the messages they sent: the core counts just
+    those (the mailbox's rule), so the figures do not depend on the engine or the login."""
+    from sipdesk.messages import message_receipts
+
+    with _bound(server.url):
+        coordinator, sender, recipient = _colleagues()
+        case = cases.create_case_for_new_person(coordinator, person=PersonInput(
+            personal_number=_fresh_number(), first_name="Stat", last_name="Istiksson"))
+        asked = messaging.send(sender, to=[coordinator, recipient], case=case, requires_ack=True,
+                               subject="Kallelse", body="Kvittera, tack.")
+        message_receipts.acknowledge(coordinator, asked.id)
+        messaging.send(coordinator, to=[sender], case=case, requires_ack=True,
+                       subject="Planen", body="Kvittera när du har läst.")
+        assert messaging.Receipt.select().where(
+            messaging.Receipt.acknowledged_at.is_null(False)).count() >= 1
+    for login in server.logins:
+        with _bound(server.url):
+            user = User.get(User.login == login)
+            expected = _statistics(user)
+        with _bound(_as_login(server, login)):
+            assert _statistics(user) == expected, login

@@ -245,3 +245,181 @@ def test_same_figures_on_both_engines(tmp_path: Path, sqlite_template: Path,
         finally:
             next(bound, None)  # its clean-up: PostgreSQL emptied, the binding undone
     assert results[0] == results[1]
+
+
+# ---- kvittens: time to kvittens and kvittenser waiting more than two working days ---------------
+#
+# One case in Hemtjänst Norr, coordinated by Anna; Olle works there too, Rita at the region's
+# Vårdcentralen Syd. Every message requires kvittens (sent at the times below with the app's own
+# use cases, the clock moved to each moment):
+# - M1 Anna → Olle, Rita on Friday 8 May 15:00: Rita kvitterar 15:30 (30 min), Olle on Monday
+#   11 May 09:00 — across the weekend: 66 hours, 3,960 min (time to kvittens counts every minute);
+# - M2 Anna → Olle on Wednesday 13 May 16:00, the eve of Kristi himmelsfärd: Olle on Friday
+#   15 May 10:00 (42 hours, 2,520 min);
+# - M6 Anna → Rita on Wednesday 27 May 11:00: Rita on Wednesday 3 June 09:00 (9,960 min) — so
+#   at the end of May it was waiting (two working days, 28 and 29 May, had passed);
+# - M5 Anna → Olle on Monday 1 June 10:00, withdrawn the next day: never waiting;
+# - M3 the administrator → Anna, Olle on Wednesday 17 June 14:00: Anna 14:10 (10 min); Olle
+#   never — on Tuesday 23 June it is waiting: the two working days after the 17th, Thursday
+#   18 and Monday 22 June, have passed (midsommarafton 19 June is no working day);
+# - M4 Anna → Olle on Thursday 18 June 15:00, never acknowledged — on Tuesday 23 June NOT waiting:
+#   only one working day after it has passed (Monday 22; midsommarafton and the weekend are not
+#   working days), although five calendar days have;
+# - a message without kvittens (never counted).
+# "Today" is Tuesday 23 June 2026, noon.
+
+KVITTENS_TODAY = dt.datetime(2026, 6, 23, 12, 0)
+MAY = Period(dt.date(2026, 5, 1), dt.date(2026, 5, 31))
+
+
+@dataclasses.dataclass
+class Mail:
+    admin: User
+    anna: User
+    olle: User
+    rita: User
+    north: int
+    south: int
+
+
+def _kvittens_world(clock_at: Any) -> Mail:
+    from sipdesk.messages import message_receipts, messaging
+    from sipdesk.storage.message_records import MessageKind
+
+    north = make_unit("Hemtjänst Norr")
+    south = make_unit("Vårdcentralen Syd", principal="Region Exempel",
+                      kind=PrincipalKind.REGION)
+    admin = make_user("admin", unit=north, role=Role.ADMINISTRATOR, full_name="Ada Admin")
+    anna = make_user("anna.berg", unit=north)
+    olle = make_user("olle.ek", unit=north, full_name="Olle Ek")
+    rita = make_user("rita.holm", unit=south, full_name="Rita Holm")
+    clock_at("2026-05-04 09:00")
+    case = make_case(anna, make_person(PNR_ADULT))
+
+    def send(sender: User, to: list[User], when: str, *, ack: bool = True) -> int:
+        clock_at(when)
+        return messaging.send(sender, subject="Kallelse", body="Kvittera, tack.", to=to,
+                              case=case, kind=MessageKind.INVITATION, requires_ack=ack).id
+
+    def acknowledge(user: User, message_id: int, when: str) -> None:
+        clock_at(when)
+        message_receipts.acknowledge(user, message_id)
+
+    m1 = send(anna, [olle, rita], "2026-05-08 15:00")
+    acknowledge(rita, m1, "2026-05-08 15:30")
+    acknowledge(olle, m1, "2026-05-11 09:00")
+    m2 = send(anna, [olle], "2026-05-13 16:00")
+    acknowledge(olle, m2, "2026-05-15 10:00")
+    m6 = send(anna, [rita], "2026-05-27 11:00")
+    m5 = send(anna, [olle], "2026-06-01 10:00")
+    clock_at("2026-06-02 09:00")
+    messaging.withdraw(anna, m5, reason="Fel mottagare")
+    acknowledge(rita, m6, "2026-06-03 09:00")
+    m3 = send(admin, [anna, olle], "2026-06-17 14:00")
+    acknowledge(anna, m3, "2026-06-17 14:10")
+    send(anna, [olle], "2026-06-18 15:00")
+    send(anna, [olle], "2026-06-18 15:05", ack=False)
+    clock_at(KVITTENS_TODAY.isoformat(sep=" "))
+    return Mail(admin, anna, olle, rita, north.id, south.id)
+
+
+@pytest.fixture
+def clock_at(time_machine: Any) -> Any:
+    from sipdesk.clock import STOCKHOLM
+
+    def move(when: str) -> None:
+        time_machine.move_to(dt.datetime.fromisoformat(when).replace(tzinfo=STOCKHOLM),
+                             tick=False)
+    return move
+
+
+def test_kvittens_two_working_days_across_midsommar() -> None:
+    """The rule the waiting figure uses (as DOMAIN step 8's deadline, `rules.workdays`): a
+    message delivered on Wednesday 17 June 2026 is owed by the end of Monday 22 June, one
+    delivered on Thursday 18 June by the end of Tuesday 23 June — midsommarafton is no working
+    day."""
+    assert add_workdays(_d("2026-06-17"), 2) == _d("2026-06-22")
+    assert add_workdays(_d("2026-06-18"), 2) == _d("2026-06-23")
+
+
+def test_kvittens_figures_on_known_data(db: peewee.Database, clock_at: Any) -> None:
+    """Statistics, kvittens (issue 15): the median and 90th percentile of the time from delivery
+    to kvittens, per recipient's unit and per month, across a weekend and Kristi himmelsfärd;
+    and kvittenser unacknowledged after two working days (DOMAIN step 8's working days:
+    holidays and midsommarafton are not working days) — one just over (delivered 17 June),
+    one just under (18 June, the day before midsommarafton), a withdrawn one never. Counted
+    from the command line (every receipt)."""
+    w = _kvittens_world(clock_at)
+    s = statistics_for(None, period=YEAR, scope=Scope.whole())
+    t = s.total
+    # 10, 30, 2520, 3960, 9960 minutes: the 3rd and the 5th (nearest rank).
+    assert t.kvittens_minutes == Spread(5, 2520, 9960)
+    assert t.kvittens_waiting == 1  # M3 to Olle; not M4 (just under), not M5 (withdrawn)
+    by_unit = {u.unit: u.figures for u in s.units}
+    assert by_unit["Hemtjänst Norr"].kvittens_minutes == Spread(3, 2520, 3960)
+    assert by_unit["Hemtjänst Norr"].kvittens_waiting == 1
+    assert by_unit["Vårdcentralen Syd"].kvittens_minutes == Spread(2, 30, 9960)
+    assert by_unit["Vårdcentralen Syd"].kvittens_waiting == 0
+    months = dict(s.months)
+    assert months["2026-05"].kvittens_minutes == Spread(4, 2520, 9960)
+    assert months["2026-06"].kvittens_minutes == Spread(1, 10, 10)
+    assert months["2026-07"].kvittens_minutes == Spread(0, None, None)
+    assert months["2026-06"].kvittens_waiting is None  # a moment, not a month
+
+    # At the end of May (the period over, counted on 23 June): M6 to Rita was waiting then —
+    # delivered Wednesday 27 May, its two working days 28 and 29 May had passed — although it
+    # was acknowledged on 3 June; M1 and M2 had been acknowledged.
+    may = statistics_for(None, period=MAY, scope=Scope.whole())
+    assert may.total.kvittens_waiting == 1
+    assert may.total.kvittens_minutes == Spread(4, 2520, 9960)
+    assert {u.unit: u.figures.kvittens_waiting for u in may.units}["Vårdcentralen Syd"] == 1
+
+    # A unit's scope picks the recipients in it.
+    south = statistics_for(None, period=YEAR, scope=Scope.unit(w.south)).total
+    assert (south.kvittens_minutes, south.kvittens_waiting) == (Spread(2, 30, 9960), 0)
+
+
+def test_kvittens_figures_count_only_the_messages_a_user_may_read(
+        db: peewee.Database, clock_at: Any) -> None:
+    """Statistics, kvittens, access: a user counts the receipts they may read — their own, and
+    those of the messages they sent (the mailbox's rule, and PostgreSQL's row-level security on
+    messages) — on cases they may see; seeing every case is not enough to count others'
+    messages."""
+    w = _kvittens_world(clock_at)
+    anna = statistics_for(w.anna, period=YEAR, scope=Scope.whole()).total
+    # Her messages' receipts (M1 ×2, M2, M6) and her own receipt of M3; not Olle's of M3.
+    assert (anna.kvittens_minutes, anna.kvittens_waiting) == (Spread(5, 2520, 9960), 0)
+    olle = statistics_for(w.olle, period=YEAR, scope=Scope.whole()).total
+    # His own receipts: M1 3960, M2 2520; M3 waiting.
+    assert (olle.kvittens_minutes, olle.kvittens_waiting) == (Spread(2, 2520, 3960), 1)
+    admin = statistics_for(w.admin, period=YEAR, scope=Scope.whole()).total
+    # The administrator sent M3: its two receipts only.
+    assert (admin.kvittens_minutes, admin.kvittens_waiting) == (Spread(1, 10, 10), 1)
+    # Rita received M1 and M6, but the case is the municipality's: she may not see it.
+    rita = statistics_for(w.rita, period=YEAR, scope=Scope.whole()).total
+    assert (rita.kvittens_minutes, rita.kvittens_waiting) == (Spread(0, None, None), 0)
+
+
+def test_same_kvittens_figures_on_both_engines(tmp_path: Path, sqlite_template: Path,
+                                               pg_url: DatabaseUrl, clock_at: Any) -> None:
+    """Statistics, kvittens: SQLite and PostgreSQL give the same figures on identical data,
+    for the command line and for each user."""
+    path = tmp_path / "same.sqlite3"
+    shutil.copyfile(sqlite_template, path)
+    results = []
+    for url in (DatabaseUrl(Engine.SQLITE, path=path), pg_url):
+        bound = _bound(url)
+        next(bound)
+        try:
+            w = _kvittens_world(clock_at)
+            found = []
+            for user in (None, w.admin, w.anna, w.olle, w.rita):
+                for period in (YEAR, MAY):
+                    s = statistics_for(user, period=period, scope=Scope.whole())
+                    found.append((_plain(s.total),
+                                  [(u.unit, _plain(u.figures)) for u in s.units],
+                                  [(m, _plain(f)) for m, f in s.months]))
+            results.append(found)
+        finally:
+            next(bound, None)
+    assert results[0] == results[1]
