@@ -2,10 +2,15 @@
 and scope, the figures for the whole selection, two charts drawn with ReportLab's own charts
 (cases started and meetings held per month as bars; the median days from consent to the SIP
 meeting per month as a line), then the figures per unit. Counts only — no name, no personal
-number — and every count under five written "<5" (`rows`, `mask=True`). "Sida X av Y"."""
+number — and every count under five written "<5" (`rows`, `mask=True`). "Sida X av Y".
+
+`print_statistics` is what the command line (`sipdesk print statistik`) and the app (Arkiv →
+Skriv ut statistik…) both call: the figures, the audit entry (`record_report_printed`), the
+file."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import BinaryIO
 
@@ -25,8 +30,10 @@ from reportlab.platypus import (
     TableStyle,
 )
 
+from sipdesk.statistics.compute import record_report_printed, statistics_for
 from sipdesk.statistics.figures import Figures, Statistics
-from sipdesk.statistics.period import month_label
+from sipdesk.statistics.period import Period, Scope, month_label
+from sipdesk.storage.models import User
 from sipdesk.statistics.rows import ROWS, SMALLEST_SHOWN
 
 from .base import FONT, SipDocTemplate, build, esc, municipality_letterhead, styles
@@ -143,3 +150,26 @@ def render_statistics(stats: Statistics, target: str | Path | BinaryIO) -> Path 
                          subject="Statistik")
     build(doc, statistics_story(stats, doc.width))
     return path
+
+
+def default_file_name(period: Period) -> str:
+    """"statistik-2026-01-01--2026-12-31.pdf": the period only, never a person or a unit."""
+    return f"statistik-{period.start:%Y-%m-%d}--{period.end:%Y-%m-%d}.pdf"
+
+
+def print_statistics(user: User | None, *, period: Period, scope: Scope,
+                     target: str | Path | BinaryIO,
+                     progress: Callable[[int, int], None] | None = None) -> Statistics:
+    """The report for `period` and `scope` as `user` may see it (None: the command line, every
+    case), logged in the audit log and written to `target`. `progress(done, 3)` after each
+    step: the figures, the log entry, the file."""
+    stats = statistics_for(user, period=period, scope=scope)
+    if progress is not None:
+        progress(1, 3)
+    record_report_printed(user, period=period, scope=scope)
+    if progress is not None:
+        progress(2, 3)
+    render_statistics(stats, target)
+    if progress is not None:
+        progress(3, 3)
+    return stats
