@@ -33,8 +33,8 @@ from reportlab.platypus import (
 from sipdesk.statistics.compute import record_report_printed, statistics_for
 from sipdesk.statistics.figures import Figures, Statistics
 from sipdesk.statistics.period import Period, Scope, month_label
-from sipdesk.storage.models import User
 from sipdesk.statistics.rows import ROWS, SMALLEST_SHOWN
+from sipdesk.storage.models import User
 
 from .base import FONT, SipDocTemplate, build, esc, municipality_letterhead, styles
 
@@ -150,11 +150,6 @@ def render_statistics(stats: Statistics, target: str | Path | BinaryIO) -> Path 
                          subject="Statistik")
     build(doc, statistics_story(stats, doc.width))
     return path
-
-
-def default_file_name(period: Period) -> str:
-    """"statistik-2026-01-01--2026-12-31.pdf": the period only, never a person or a unit."""
-    return f"statistik-{period.start:%Y-%m-%d}--{period.end:%Y-%m-%d}.pdf"
 
 
 def print_statistics(user: User | None, *, period: Period, scope: Scope,

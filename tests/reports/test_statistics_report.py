@@ -13,10 +13,10 @@ import pytest
 from pypdf import PdfReader
 from reportlab.lib.pagesizes import A4
 
-from reports.statistics_report import default_file_name, print_statistics, render_statistics
+from reports.statistics_report import print_statistics, render_statistics
 from sipdesk.accounts.audit import AuditAction, AuditEntry
 from sipdesk.statistics.compute import statistics_for
-from sipdesk.statistics.period import Scope
+from sipdesk.statistics.period import Scope, report_file_name
 from sipdesk.storage.db import database
 from tests.core.test_statistics import YEAR, _world
 from tests.factories import PNR_ADULT, PNR_CHILD
@@ -82,7 +82,7 @@ def test_printing_the_report_is_logged_without_personal_data(
     name or personal number; the file's name carries only the period."""
     w = _world()
     assert _printed() == []
-    out = tmp_path / default_file_name(YEAR)
+    out = tmp_path / report_file_name(YEAR)
     stats = print_statistics(w.officer, period=YEAR, scope=Scope.unit(w.north), target=out)
     assert out.name == "statistik-2026-01-01--2026-12-31.pdf" and out.is_file()
     [entry] = _printed()
