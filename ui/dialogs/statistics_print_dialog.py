@@ -42,7 +42,7 @@ log = logging.getLogger("sipdesk.ui.statistics_print")
 TITLE = "Skriv ut statistik"
 INTRO = ("Rapporten för nämnden som PDF: perioden, måtten för hela urvalet och för varje "
          "enhet, och två diagram. Den innehåller bara antal — inga namn eller personnummer — "
-         "och antal under 5 skrivs <5. Utskriften skrivs i händelseloggen med ditt namn, "
+         "och antal under 5 skrivs\u00a0<5. Utskriften skrivs i händelseloggen med ditt namn, "
          "perioden och urvalet.")
 
 

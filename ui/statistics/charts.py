@@ -45,6 +45,12 @@ LIGHT_BARS = (f"Ljusa staplar: färre än {SMALLEST_SHOWN} (visas som <{SMALLEST
               "ingen kan kännas igen).")
 
 
+def pale(colour: QColor) -> QColor:
+    """The colour mixed 60 % towards white: a light bar, its border still in the full colour."""
+    return QColor(*(round(c + (255 - c) * 0.6) for c in (colour.red(), colour.green(),
+                                                          colour.blue())))
+
+
 def masked(n: int) -> bool:
     return 0 < n < SMALLEST_SHOWN
 
@@ -119,7 +125,7 @@ class MonthBars(ChartPanel):
             bar_set = QBarSet(bar.name)
             bar_set.setColor(bar.colour)
             bar_set.setBorderColor(bar.colour)
-            bar_set.setSelectedColor(bar.colour.lighter(165))
+            bar_set.setSelectedColor(pale(bar.colour))
             for index, (_month, figures) in enumerate(stats.months):
                 n = getattr(figures, bar.attribute)
                 if masked(n):

@@ -62,6 +62,7 @@ class PeriodPicker(QWidget):
         row.addWidget(self.start)
         row.addWidget(QLabel("till och med"))
         row.addWidget(self.end)
+        row.addStretch(1)
         self._setting = False
         self._show_choice()
         self.quick.activated.connect(self._quick_chosen)

@@ -120,12 +120,7 @@ class StatisticsPage(QWidget):
         pickers.addSpacing(12)
         pickers.addWidget(scope_label)
         pickers.addWidget(self.scope)
-        pickers.addSpacing(12)
-        pickers.addWidget(columns_label)
-        pickers.addWidget(self.columns)
         pickers.addStretch(1)
-        pickers.addWidget(self.export_button)
-        pickers.addWidget(self.print_button)
 
         self.period_error = QLabel()
         self.period_error.setObjectName("error_period")
@@ -158,7 +153,15 @@ class StatisticsPage(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(12, 12, 12, 12)
         layout.setSpacing(6)
-        layout.addWidget(heading)
+        top = QHBoxLayout()
+        top.addWidget(heading)
+        top.addStretch(1)
+        top.addWidget(columns_label)
+        top.addWidget(self.columns)
+        top.addSpacing(12)
+        top.addWidget(self.export_button)
+        top.addWidget(self.print_button)
+        layout.addLayout(top)
         layout.addLayout(pickers)
         layout.addWidget(self.period_error)
         layout.addWidget(self.status)
@@ -292,11 +295,13 @@ class StatisticsPage(QWidget):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
         char = self.fontMetrics().horizontalAdvance("0")
+        # A long value (the reasons) is cut; its tooltip has it whole.
+        widest = (24 if self.model.columns is Columns.MONTHS else 34) * char
         for column in range(1, self.model.columnCount()):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
             self.table.resizeColumnToContents(column)
-            if header.sectionSize(column) > 34 * char:
-                header.resizeSection(column, 34 * char)
+            if header.sectionSize(column) > widest:
+                header.resizeSection(column, widest)
 
     # ---- commands -------------------------------------------------------------------------
 
