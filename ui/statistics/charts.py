@@ -102,6 +102,20 @@ class ChartPanel(QWidget):
         QToolTip.hideText()
 
 
+def _month_axis(labels: list[str]) -> QBarCategoryAxis:
+    """The months under a chart, in a smaller font and never cut to "…" (twelve or more three-
+    letter names fit below a half-width chart)."""
+    axis = QBarCategoryAxis()
+    axis.append(labels)
+    axis.setTruncateLabels(False)
+    font = axis.labelsFont()
+    font.setPointSizeF(font.pointSizeF() * 0.85)
+    axis.setLabelsFont(font)
+    if len(labels) > 12:
+        axis.setLabelsAngle(-90)
+    return axis
+
+
 def _chart(title: str) -> QChart:
     chart = QChart()
     chart.setTitle(title)
@@ -140,12 +154,11 @@ class MonthBars(ChartPanel):
             bar_set.hovered.connect(
                 lambda status, index, which=which: self._hovered(status, index, which))
         chart.addSeries(series)
-        x_axis = QBarCategoryAxis()
-        x_axis.append(self.labels)
+        x_axis = _month_axis(self.labels)
         chart.addAxis(x_axis, Qt.AlignmentFlag.AlignBottom)
         series.attachAxis(x_axis)
         y_axis = QValueAxis()
-        y_axis.setRange(0, max(top, SMALLEST_SHOWN))
+        y_axis.setRange(0, max(top * 1.05, SMALLEST_SHOWN))
         y_axis.setLabelFormat("%d")
         y_axis.applyNiceNumbers()
         chart.addAxis(y_axis, Qt.AlignmentFlag.AlignLeft)
@@ -194,11 +207,10 @@ class MeetingLine(ChartPanel):
             top = max(top, spread.median)
         chart.addSeries(line)
         chart.addSeries(points)
-        x_axis = QBarCategoryAxis()
-        x_axis.append(self.labels)
+        x_axis = _month_axis(self.labels)
         chart.addAxis(x_axis, Qt.AlignmentFlag.AlignBottom)
         y_axis = QValueAxis()
-        y_axis.setRange(0, max(top, 10))
+        y_axis.setRange(0, max(top * 1.1, 10))  # room above the highest point
         y_axis.setLabelFormat("%d")
         y_axis.setTitleText("dagar")
         y_axis.applyNiceNumbers()

@@ -23,14 +23,18 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QSize, Qt, QTimer, Signal
+from PySide6.QtGui import QPainter
 from PySide6.QtWidgets import (
     QComboBox,
+    QGridLayout,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QPushButton,
     QSplitter,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -57,12 +61,35 @@ RELOAD_DELAY_MS = 350
 COUNTING = "Räknar …"
 
 
+LEVEL_ROLE = Qt.ItemDataRole.UserRole + 1
+INDENT = 16  # pixels per level in the scope list
+
+
+class _IndentedItems(QStyledItemDelegate):
+    """The scope list: each principal under the whole, each unit under its principal — indented
+    in the open list only, so the chosen scope reads "Hemtjänst Norr", not "    Hemtjänst Norr"."""
+
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem,
+              index: QModelIndex | QPersistentModelIndex) -> None:
+        shifted = QStyleOptionViewItem(option)
+        shifted.rect = option.rect.adjusted(INDENT * int(index.data(LEVEL_ROLE) or 0), 0, 0, 0)
+        super().paint(painter, shifted, index)
+
+    def sizeHint(self, option: QStyleOptionViewItem,
+                 index: QModelIndex | QPersistentModelIndex) -> QSize:
+        size = super().sizeHint(option, index)
+        return QSize(size.width() + INDENT * int(index.data(LEVEL_ROLE) or 0), size.height())
+
+
 def scope_combo_fill(combo: QComboBox, choices: list[ScopeChoice], chosen: Scope | None) -> None:
     """The scopes, principals and units indented under the whole; `chosen` selected if there."""
     combo.blockSignals(True)
     combo.clear()
-    for choice in choices:
-        combo.addItem("    " * choice.level + choice.label, choice.scope)
+    if not isinstance(combo.itemDelegate(), _IndentedItems):
+        combo.setItemDelegate(_IndentedItems(combo))
+    for row, choice in enumerate(choices):
+        combo.addItem(choice.label, choice.scope)
+        combo.setItemData(row, choice.level, LEVEL_ROLE)
     found = next((i for i, c in enumerate(choices) if chosen is not None and c.scope == chosen),
                  0)
     combo.setCurrentIndex(found)
@@ -113,14 +140,22 @@ class StatisticsPage(QWidget):
         self.print_button = QPushButton("&Skriv ut…")
         self.print_button.setToolTip("Rapporten för nämnden som PDF (Ctrl+Shift+P)")
 
-        pickers = QHBoxLayout()
-        pickers.setSpacing(8)
-        pickers.addWidget(period_label)
-        pickers.addWidget(self.period)
-        pickers.addSpacing(12)
-        pickers.addWidget(scope_label)
-        pickers.addWidget(self.scope)
-        pickers.addStretch(1)
+        # Two rows, labels aligned: a long scope name is never cut by the dates beside it.
+        pickers = QGridLayout()
+        pickers.setHorizontalSpacing(8)
+        pickers.setVerticalSpacing(4)
+        pickers.addWidget(period_label, 0, 0)
+        pickers.addWidget(self.period, 0, 1)
+        scope_row = QHBoxLayout()
+        scope_row.addWidget(self.scope)
+        scope_row.addSpacing(16)
+        scope_row.addWidget(columns_label)
+        scope_row.addSpacing(4)
+        scope_row.addWidget(self.columns)
+        scope_row.addStretch(1)
+        pickers.addWidget(scope_label, 1, 0)
+        pickers.addLayout(scope_row, 1, 1)
+        pickers.setColumnStretch(1, 1)
 
         self.period_error = QLabel()
         self.period_error.setObjectName("error_period")
@@ -156,9 +191,6 @@ class StatisticsPage(QWidget):
         top = QHBoxLayout()
         top.addWidget(heading)
         top.addStretch(1)
-        top.addWidget(columns_label)
-        top.addWidget(self.columns)
-        top.addSpacing(12)
         top.addWidget(self.export_button)
         top.addWidget(self.print_button)
         layout.addLayout(top)
