@@ -138,6 +138,8 @@ class MainWindow(QMainWindow):
         self.stack.addWidget(self.statistics)
         self._pages.append(self.statistics)
         self._add_navigation("Statistik")
+        self.navigation.item(STATISTICS_ROW).setToolTip(
+            "Siffror och diagram för en period (Ctrl+Shift+S)")
         self.navigation.setCurrentRow(0)
         self.navigation.currentRowChanged.connect(self._navigate)
         self.navigation.setSpacing(2)

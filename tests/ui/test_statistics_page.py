@@ -336,3 +336,38 @@ def test_the_page_can_be_tabbed_through(
         if window.focusWidget() is page.table:
             break
     assert reached == expected
+
+
+def test_the_page_says_it_is_counting_and_keeps_only_the_latest_answer(
+        sqlite_session: Session, qtbot: QtBot) -> None:
+    """The figures are read in the background: the page says "Räknar …" meanwhile, and when
+    the user asks twice before the first answer is here, only the second is shown."""
+    world(sqlite_session)
+    window = open_window(qtbot, sqlite_session)
+    page = open_statistics(qtbot, window)
+    shown: list[object] = []
+    page.figures_shown.connect(shown.append)
+    page.reload()
+    assert page.status.text() == "Räknar …"
+    page.reload()
+    settle(qtbot)
+    assert len(shown) == 1 and page.statistics is shown[0]
+    assert page.status.text().startswith("Exempelby kommun")
+
+
+def test_the_page_counts_again_after_a_save(sqlite_session: Session, qtbot: QtBot) -> None:
+    """Something saved in the window (`data_changed`) makes the page count again the next time
+    it is shown — not while another page is in front."""
+    w = world(sqlite_session)
+    window = open_window(qtbot, sqlite_session)
+    page = open_statistics(qtbot, window)
+    assert cell(page.model, STARTED, "Hela urvalet") == "13"
+    window.navigation.setCurrentRow(0)
+    _case(sqlite_session.user, skatteverket_test_numbers()[20], w.north, dt.date(2026, 10, 1))
+    window.data_changed.emit()
+    settle(qtbot)
+    assert page.stale and cell(page.model, STARTED, "Hela urvalet") == "13"
+    with qtbot.waitSignal(page.figures_shown, timeout=20_000):
+        window.navigation.setCurrentRow(STATISTICS_ROW)
+    settle(qtbot)
+    assert not page.stale and cell(page.model, STARTED, "Hela urvalet") == "14"

@@ -140,3 +140,23 @@ def test_skriv_ut_on_the_page_opens_the_dialog_with_its_period_and_scope(
     dialog.reject()
     window.show_print_statistics()
     assert window.statistics_print_dialog.chosen_scope == page.chosen_scope
+
+
+def test_a_file_that_cannot_be_written_is_said_plainly(
+        sqlite_session: Session, qtbot: QtBot, tmp_path: Path, message_log: MessageLog,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """A folder that is gone: a Swedish message about where to save, no crash; the dialog stays
+    open with the choices made."""
+    world(sqlite_session)
+    save_as(monkeypatch, tmp_path / "borta" / "rapport.pdf")
+    dialog = StatisticsPrintDialog(sqlite_session.user)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    settle(qtbot)
+    with qtbot.waitSignal(dialog.finished_print, timeout=30_000) as finished:
+        qtbot.mouseClick(dialog.print_button, Qt.MouseButton.LeftButton)
+    settle(qtbot)
+    assert finished.args[0] is None
+    assert message_log.shown[-1][0] == "warning"
+    assert message_log.shown[-1][2].startswith("Det gick inte att spara filen där.")
+    assert dialog.isVisible() and dialog.print_button.isEnabled()
