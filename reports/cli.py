@@ -145,12 +145,12 @@ def _print_plans(out: Path, *, easy_read: bool, statuses: list[str] | None) -> i
 
 def _print_statistics(args: argparse.Namespace, out: Path) -> int:
     """`sipdesk print statistik --from … --to … [--unit …] --out report.pdf`: every case
-    (the command line has no login), or one unit's."""
+    (the command line has no login), or one unit's; logged in the audit log."""
     from sipdesk import clock
-    from sipdesk.statistics.compute import find_unit_scope, statistics_for
+    from sipdesk.statistics.compute import find_unit_scope
     from sipdesk.statistics.period import Period, Scope, this_year_so_far
 
-    from .statistics_report import render_statistics
+    from .statistics_report import print_statistics
 
     if args.case_number:
         print("Ange inget ärendenummer för statistik.", file=sys.stderr)
@@ -161,8 +161,7 @@ def _print_statistics(args: argparse.Namespace, out: Path) -> int:
         db = open_for_cli(resolve_url(args.database))
         check_not_newer(status(db))
         scope = find_unit_scope(args.unit) if args.unit else Scope.whole()
-        stats = statistics_for(None, period=period, scope=scope)
-        render_statistics(stats, out)
+        print_statistics(None, period=period, scope=scope, target=out)
     except (ConnectionProblem, SipError) as problem:
         print(problem.message, file=sys.stderr)
         return 1

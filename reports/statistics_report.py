@@ -2,10 +2,15 @@
 and scope, the figures for the whole selection, two charts drawn with ReportLab's own charts
 (cases started and meetings held per month as bars; the median days from consent to the SIP
 meeting per month as a line), then the figures per unit. Counts only — no name, no personal
-number — and every count under five written "<5" (`rows`, `mask=True`). "Sida X av Y"."""
+number — and every count under five written "<5" (`rows`, `mask=True`). "Sida X av Y".
+
+`print_statistics` is what the command line (`sipdesk print statistik`) and the app (Arkiv →
+Skriv ut statistik…) both call: the figures, the audit entry (`record_report_printed`), the
+file."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import BinaryIO
 
@@ -25,9 +30,11 @@ from reportlab.platypus import (
     TableStyle,
 )
 
+from sipdesk.statistics.compute import record_report_printed, statistics_for
 from sipdesk.statistics.figures import Figures, Statistics
-from sipdesk.statistics.period import month_label
+from sipdesk.statistics.period import Period, Scope, month_label
 from sipdesk.statistics.rows import ROWS, SMALLEST_SHOWN
+from sipdesk.storage.models import User
 
 from .base import FONT, SipDocTemplate, build, esc, municipality_letterhead, styles
 
@@ -143,3 +150,21 @@ def render_statistics(stats: Statistics, target: str | Path | BinaryIO) -> Path 
                          subject="Statistik")
     build(doc, statistics_story(stats, doc.width))
     return path
+
+
+def print_statistics(user: User | None, *, period: Period, scope: Scope,
+                     target: str | Path | BinaryIO,
+                     progress: Callable[[int, int], None] | None = None) -> Statistics:
+    """The report for `period` and `scope` as `user` may see it (None: the command line, every
+    case), logged in the audit log and written to `target`. `progress(done, 3)` after each
+    step: the figures, the log entry, the file."""
+    stats = statistics_for(user, period=period, scope=scope)
+    if progress is not None:
+        progress(1, 3)
+    record_report_printed(user, period=period, scope=scope)
+    if progress is not None:
+        progress(2, 3)
+    render_statistics(stats, target)
+    if progress is not None:
+        progress(3, 3)
+    return stats

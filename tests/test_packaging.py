@@ -99,6 +99,20 @@ def test_build_ships_the_migration_scripts_as_files(frozen_app: FrozenApp) -> No
     assert shipped == expected
 
 
+def test_build_ships_qtcharts_and_not_the_large_addons(frozen_app: FrozenApp) -> None:
+    """The Statistik page's charts (QtCharts from PySide6-Addons, imported when the page is
+    first shown) are in the build, with the Qt library it needs; the large Addons modules that
+    build.spec excludes (WebEngine, 3D, Multimedia, Graphs …) are not."""
+    names = {p.name for p in frozen_app.folder.rglob("*")}
+    assert any(n.startswith("QtCharts.") for n in names), "no PySide6.QtCharts module"
+    # libQt6Charts links these two: without them the page would fail as it first opens.
+    for needed in ("Qt6Charts", "Qt6OpenGL", "Qt6OpenGLWidgets"):
+        assert any(needed in n for n in names), f"no {needed} library"
+    for unwanted in ("Qt6WebEngineCore", "Qt63DCore", "Qt6Multimedia", "Qt6Graphs",
+                     "Qt6DataVisualization", "Qt6Quick3D"):
+        assert not any(unwanted in n for n in names), unwanted
+
+
 def test_frozen_version(frozen_app: FrozenApp, tmp_path: Path) -> None:
     result = _run(frozen_app, tmp_path, "--version")
     assert result.returncode == 0, _explain(result)

@@ -16,6 +16,10 @@ NOT_AT_START = {
     "reportlab": "printing: only when something is printed",
     "openpyxl": "the .xlsx writer: only when the cases are exported",
     "ui.dialogs.export_dialog": "Arkiv → Exportera…: when it is opened",
+    "PySide6.QtCharts": "the Statistik page's charts (and libQt6Charts, OpenGL): when the page "
+                        "first shows figures",
+    "ui.statistics.charts": "the Statistik page's charts: when the page first shows figures",
+    "ui.dialogs.statistics_print_dialog": "Arkiv → Skriv ut statistik…: when it is opened",
     "holidays": "the holiday calendar: on the first working-day check",
     "stdnum": "personal-number check digits (with pydoc and ssl), ~11 ms: on the first check",
     "sipdesk.demo": "demo data: only for a new, empty database",

@@ -6,6 +6,10 @@ toolbar and the "Arkiv" menu hold the commands; the status bar says which user a
 in use and, at its right (`ui.connection_status`), which database and whether it answers; the
 title says whose window it is. Window geometry is remembered between sessions.
 
+The Statistik page (`ui.statistics.view`, Visa → Statistik, Ctrl+Shift+S) counts the figures
+of a period when it is first shown; "Arkiv → Skriv ut statistik…" (Ctrl+Shift+P) prints the
+report for the committee (`ui.dialogs.statistics_print_dialog`).
+
 An administrator's "Arkiv" menu also has "Registerutdrag…" and "Användare…" (Ctrl+Shift+U,
 `ui.users`).
 
@@ -60,6 +64,7 @@ from .inbox.view import InboxView
 from .live import LiveUpdates
 from .operations import Operation, connection_state, report_failure
 from .session import Session
+from .statistics.view import StatisticsPage
 from .todo.view import TodoView
 from .window_state import window_state
 
@@ -72,7 +77,8 @@ log = logging.getLogger("sipdesk.ui.main_window")
 KEY_GEOMETRY = "main_window/geometry"
 FIRST_START_SHARE = 0.9  # of the screen's free area, for the window's normal (not maximised) size
 
-INBOX_ROW, TODO_ROW, CONTACTS_ROW = 1, 2, 3  # navigation rows of the messaging pages, Kontakter
+# Navigation rows of the messaging pages, Kontakter and Statistik.
+INBOX_ROW, TODO_ROW, CONTACTS_ROW, STATISTICS_ROW = 1, 2, 3, 4
 
 
 def window_title(session: Session) -> str:
@@ -126,6 +132,14 @@ class MainWindow(QMainWindow):
         self.stack.addWidget(self.contacts_page)
         self._pages.append(self.contacts_page)
         self._add_navigation("Kontakter")
+        # Counts nothing until it is first shown (`_navigate`): the start stays quick.
+        self.statistics = StatisticsPage(session, load=False)
+        self.statistics.setObjectName("statistics_page")
+        self.stack.addWidget(self.statistics)
+        self._pages.append(self.statistics)
+        self._add_navigation("Statistik")
+        self.navigation.item(STATISTICS_ROW).setToolTip(
+            "Siffror och diagram för en period (Ctrl+Shift+S)")
         self.navigation.setCurrentRow(0)
         self.navigation.currentRowChanged.connect(self._navigate)
         self.navigation.setSpacing(2)
@@ -207,6 +221,18 @@ class MainWindow(QMainWindow):
             "Ärendena som Excel- eller CSV-fil, en rad per ärende (Ctrl+E)")
         self.export_action.triggered.connect(self.show_export)
 
+        self.print_statistics_action = QAction("Skriv ut statistik…", self)
+        self.print_statistics_action.setShortcut(QKeySequence("Ctrl+Shift+P"))
+        self.print_statistics_action.setToolTip(
+            "Rapporten för nämnden som PDF: bara antal, inga personuppgifter (Ctrl+Shift+P)")
+        self.print_statistics_action.triggered.connect(self.show_print_statistics)
+
+        self.statistics_action = QAction("Statistik", self)
+        self.statistics_action.setShortcut(QKeySequence("Ctrl+Shift+S"))
+        self.statistics_action.setToolTip(
+            "Hur arbetet med SIP går: siffror och diagram för en period (Ctrl+Shift+S)")
+        self.statistics_action.triggered.connect(self.show_statistics)
+
         self.register_extract_action = QAction("Registerutdrag…", self)
         self.register_extract_action.setToolTip(
             "Vem har läst eller ändrat en persons uppgifter? (för administratörer)")
@@ -245,6 +271,7 @@ class MainWindow(QMainWindow):
         archive.addAction(self.inbox.new_message_action)
         archive.addSeparator()
         archive.addAction(self.print_plans_action)
+        archive.addAction(self.print_statistics_action)
         archive.addAction(self.export_action)
         if may_take_extracts(self.session.user):
             archive.addAction(self.register_extract_action)
@@ -259,6 +286,8 @@ class MainWindow(QMainWindow):
         view = self.menuBar().addMenu("&Visa")
         view.addAction(self.search_action)
         view.addAction(self.refresh_action)
+        view.addSeparator()
+        view.addAction(self.statistics_action)
 
         toolbar = QToolBar("Verktygsfält")
         toolbar.setObjectName("main_toolbar")
@@ -347,6 +376,8 @@ class MainWindow(QMainWindow):
     def refresh_case_list(self) -> None:
         self.case_list.refresh()
         self.refresh_messages()
+        if self.stack.currentWidget() is self.statistics:
+            self.statistics.reload()
 
     def refresh_after_change(self) -> None:
         """After the user saved something here (`data_changed`): the case list, the inbox's
@@ -360,6 +391,7 @@ class MainWindow(QMainWindow):
                 self.inbox.refresh()
         if self.todo.loaded:
             self.todo.refresh()
+        self.statistics.mark_stale()
 
     # ---- internals ------------------------------------------------------------------------
 
@@ -385,6 +417,8 @@ class MainWindow(QMainWindow):
             if row in (INBOX_ROW, TODO_ROW):
                 self._load_messaging()  # already done, unless the list has not painted yet
             self.stack.setCurrentWidget(self._pages[row])
+            if row == STATISTICS_ROW:
+                self.statistics.load()  # the first time, or after a save
 
     def _case_list_painted(self) -> None:
         if not self._painted_once:
@@ -493,6 +527,23 @@ class MainWindow(QMainWindow):
         from .users.view import UsersDialog  # imported when first used
 
         self.users_dialog = UsersDialog.ask(self, self.session)
+
+    def show_statistics(self) -> None:
+        """Visa → Statistik (Ctrl+Shift+S): the page, its period picker in focus."""
+        self.navigation.setCurrentRow(STATISTICS_ROW)
+        self.statistics.period.quick.setFocus()
+
+    def show_print_statistics(self) -> None:
+        """Arkiv → Skriv ut statistik… (Ctrl+Shift+P): the report for the committee, with the
+        Statistik page's period and scope when it has been used."""
+        page = self.statistics
+        if page.loaded:
+            page.print_report()
+            self.statistics_print_dialog = page.print_dialog
+            return
+        from .dialogs.statistics_print_dialog import StatisticsPrintDialog
+
+        self.statistics_print_dialog = StatisticsPrintDialog.ask(self, self.session.user)
 
     def show_export(self) -> None:
         """Arkiv → Exportera… (Ctrl+E): the cases the user may see as a spreadsheet."""

@@ -11,7 +11,10 @@ messages it is stricter — a user reads only the receipts of messages they sent
 so there the kvittens figures count those.
 
 Reading figures writes nothing and holds no lock: it is a read, like the case list (no audit
-entry; printing the report writes one, `reports.statistics_report`).
+entry). Printing the report for the committee writes one: `record_report_printed` (who, when,
+the period and the scope — counts only, no personal data), called by
+`reports.statistics_report.print_statistics` for the command line and the app's Arkiv → Skriv
+ut statistik… alike.
 """
 
 from __future__ import annotations
@@ -21,12 +24,14 @@ from dataclasses import dataclass
 
 from sipdesk import clock
 from sipdesk.accounts.access import EVERY_CASE, visible_cases
+from sipdesk.accounts.audit import AuditAction, record
 from sipdesk.plans.print_reads import municipality_name
 from sipdesk.statistics import queries
 from sipdesk.statistics.figures import Figures, Statistics, UnitFigures
 from sipdesk.statistics.period import Period, Scope, ScopeKind, check_period
 from sipdesk.statistics.queries import Group, Request
 from sipdesk.storage.collation import sort_key
+from sipdesk.storage.db import database
 from sipdesk.storage.models import Case, Principal, Unit, User
 
 
@@ -80,6 +85,20 @@ def statistics_for(user: User | None, *, period: Period, scope: Scope,
         period=period, scope=scope, scope_label=scope_label(scope), computed_on=today,
         total=total, units=_named(by_unit),
         months=[(month, figures) for month, figures in months.items()])
+
+
+def record_report_printed(user: User | None, *, period: Period, scope: Scope) -> int:
+    """Log that the statistics report for `period` and `scope` was printed (`user` None: the
+    command line). One entry, no case and no personal data: the period, and the scope as the
+    report names it. Written before the file (as `read_log`): the log never shows fewer reports
+    than were printed. Returns the entry's id."""
+    check_period(period)
+    where = " från kommandoraden" if user is None else ""
+    label = scope_label(scope)
+    with database.atomic():
+        return record(user, action=AuditAction.PRINT, entity="statistics", entity_id=scope.id,
+                      summary=f"Statistikrapporten skrevs ut{where}: {period.label}, {label}",
+                      changes={"period": [None, period.label], "scope": [None, label]})
 
 
 def _named(by_unit: dict[int, Figures]) -> list[UnitFigures]:

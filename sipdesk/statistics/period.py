@@ -56,6 +56,22 @@ def this_year_so_far(today: dt.date) -> Period:
     return Period(dt.date(today.year, 1, 1), today)
 
 
+def last_year(today: dt.date) -> Period:
+    return Period(dt.date(today.year - 1, 1, 1), dt.date(today.year - 1, 12, 31))
+
+
+def last_twelve_months(today: dt.date) -> Period:
+    """The current month so far and the eleven before it: twelve months on a chart."""
+    year, month = (today.year, today.month - 11) if today.month == 12 else (
+        today.year - 1, today.month + 1)
+    return Period(dt.date(year, month, 1), today)
+
+
+def report_file_name(period: Period) -> str:
+    """"statistik-2026-01-01--2026-12-31.pdf": the period only, never a person or a unit."""
+    return f"statistik-{period.start:%Y-%m-%d}--{period.end:%Y-%m-%d}.pdf"
+
+
 def check_period(period: Period) -> None:
     """Refuse a period that ends before it starts, or one too long to read."""
     if period.end < period.start:

@@ -286,6 +286,8 @@ NOT_ABOUT_ONE_CASE: dict[str, str] = {
     # Statistics (issue 15): counts only, over the cases the user may see
     "compute.statistics_for": "a list: counts over access.visible_cases, no case named",
     "compute.scope_choices": "the units and principals to choose among; no case",
+    "compute.record_report_printed": "writes the log line of a printed statistics report: "
+                                     "counts over access.visible_cases, no case named",
     # Export (issue 15)
     "case_rows.count_cases": "a list: filtered by access.visible_cases",
     "case_rows.case_rows": "a list: filtered by access.visible_cases",

@@ -13,9 +13,10 @@ import pytest
 from pypdf import PdfReader
 from reportlab.lib.pagesizes import A4
 
-from reports.statistics_report import render_statistics
+from reports.statistics_report import print_statistics, render_statistics
+from sipdesk.accounts.audit import AuditAction, AuditEntry
 from sipdesk.statistics.compute import statistics_for
-from sipdesk.statistics.period import Scope
+from sipdesk.statistics.period import Scope, report_file_name
 from sipdesk.storage.db import database
 from tests.core.test_statistics import YEAR, _world
 from tests.factories import PNR_ADULT, PNR_CHILD
@@ -58,6 +59,37 @@ def test_print_statistik_command(db: peewee.Database, tmp_path: Path,
     monkeypatch.setattr(sys, "argv", [
         "sipdesk", "print", "statistik", "--from", "2026-01-01", "--to", "2026-12-31",
         "--unit", "Vårdcentralen Syd", "--out", str(out), "--database", f"sqlite:///{path}"])
+    before = _printed()
     assert main() == 0
     _reader, text = _text(out)
     assert "Vårdcentralen Syd" in text and "Hemtjänst Norr" not in text
+    [entry] = _printed()[len(before):]
+    assert entry.user_id is None and entry.case_id is None
+    assert entry.summary == ("Statistikrapporten skrevs ut från kommandoraden: "
+                             "2026-01-01 – 2026-12-31, Vårdcentralen Syd")
+
+
+def _printed() -> list[AuditEntry]:
+    return list(AuditEntry.select().where(AuditEntry.action == AuditAction.PRINT.value,
+                                          AuditEntry.entity == "statistics")
+                .order_by(AuditEntry.id))
+
+
+def test_printing_the_report_is_logged_without_personal_data(
+        db: peewee.Database, tmp_path: Path) -> None:
+    """DOMAIN.md, Data protection ("a log of who read and changed what"): printing the
+    statistics report writes one audit entry — who, when, the period and the scope — and no
+    name or personal number; the file's name carries only the period."""
+    w = _world()
+    assert _printed() == []
+    out = tmp_path / report_file_name(YEAR)
+    stats = print_statistics(w.officer, period=YEAR, scope=Scope.unit(w.north), target=out)
+    assert out.name == "statistik-2026-01-01--2026-12-31.pdf" and out.is_file()
+    [entry] = _printed()
+    assert entry.user_id == w.officer.id and entry.case_id is None
+    assert entry.entity_id == w.north
+    assert entry.summary == "Statistikrapporten skrevs ut: 2026-01-01 – 2026-12-31, " \
+                            "Hemtjänst Norr"
+    assert stats.scope_label == "Hemtjänst Norr"
+    for secret in ("Öberg", "Åsa", PNR_ADULT, PNR_CHILD, "19121212"):
+        assert secret not in entry.summary + entry.changes

@@ -37,7 +37,7 @@ def test_window_parts(sqlite_session: Session, qtbot: QtBot) -> None:
     assert window.windowTitle() == "Anna Berg – sipdesk"  # whose window, on a shared PC
     nav = [window.navigation.item(i).text() for i in range(window.navigation.count())]
     assert nav[0] == "Ärenden"
-    assert nav[1:] == ["Inkorg", "Att göra", "Kontakter"]
+    assert nav[1:] == ["Inkorg", "Att göra", "Kontakter", "Statistik"]
     assert window.status_label.text() == sqlite_session.status_text
     assert "Anna Berg" in window.status_label.text()
     assert "Hemtjänst Norr" in window.status_label.text()

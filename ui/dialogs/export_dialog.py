@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
 from sipdesk import clock
 from sipdesk.export.case_files import ExportResult, Format, default_file_name, export_cases
 from sipdesk.export.case_rows import Period
+from sipdesk.statistics.period import Period as StatisticsPeriod
 from sipdesk.storage.models import User
 
 from .. import file_output, messages
@@ -124,8 +125,15 @@ class ExportDialog(QDialog):
         self.adjustSize()
 
     @classmethod
-    def ask(cls, parent: QWidget, user: User) -> ExportDialog:
+    def ask(cls, parent: QWidget, user: User, *,
+            period: StatisticsPeriod | None = None) -> ExportDialog:
+        """Open the dialog; `period` (from the Statistik page) ticks "Bara ärenden som var
+        öppna …" with its dates."""
         dialog = cls(user, parent)
+        if period is not None:
+            dialog.use_period.setChecked(True)
+            dialog.start.set_value(period.start)
+            dialog.end.set_value(period.end)
         dialog.open()
         return dialog
 
