@@ -429,6 +429,13 @@ def consent_state(basis: str | None, valid_until: dt.date | None,
     return ConsentState(f"Gäller till och med {valid_until:%Y-%m-%d}", days, False)
 
 
+def case_consent_state(case: Case, *, today: dt.date | None = None) -> ConsentState:
+    """`consent_state` of a case whose person is at hand (read once): from the 18th birthday a
+    consent the guardians gave says that the young person must consent themselves."""
+    return consent_state(case.consent_basis, case.consent_valid_until, today=today,
+                         adult_on=guardian_rules.adult_on(case.person))
+
+
 def principals_of(consent: Consent) -> list[Principal]:
     return list(Principal.select().join(ConsentPrincipal)
                 .where(ConsentPrincipal.consent == consent).order_by(Principal.name))

@@ -27,7 +27,7 @@ from sipdesk.desk import cases
 from sipdesk.desk.cases import CaseFilter
 from sipdesk.desk.plan_commands import plan_commands
 from sipdesk.errors import ValidationError
-from sipdesk.meetings import meeting
+from sipdesk.meetings import convene, meeting
 from sipdesk.plans import plan
 from sipdesk.plans.plan_page import plan_page
 from sipdesk.storage.models import Case, Custody, Person, Principal, PrincipalKind, User
@@ -38,7 +38,7 @@ from tests.core.test_guardians import (
     consent_input,
     yes,
 )
-from tests.factories import make_case, make_person, make_user
+from tests.factories import make_case, make_person, make_unit, make_user
 from tests.plan_scenarios import fill, plan_world
 from tests.scenarios import MEETING, good_draft, kallelse_world
 
@@ -95,6 +95,12 @@ def test_case_list_says_the_young_person_of_18_must_consent_themselves(
     assert _consent_cell(officer, case) == (MUST_CONSENT_THEMSELVES, True)
     at(birthday + dt.timedelta(days=40), time_machine)
     assert _consent_cell(officer, case) == (MUST_CONSENT_THEMSELVES, True)
+
+    # A request to convene says the same (sipdesk.meetings.convene).
+    colleague = make_user("maria.holm", full_name="Maria Holm", unit=make_unit("Elevhälsan"))
+    request = convene.request_to_convene(colleague, case, officer, convene.ConveneInput(
+        need="Behöver stöd", coordinate="Skolan och BUP", actors="Alla"))
+    assert request.consent_status == MUST_CONSENT_THEMSELVES
 
     # Their own consent: the column shows it as any other.
     today = at(birthday + dt.timedelta(days=41), time_machine)
