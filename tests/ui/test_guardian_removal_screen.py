@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QDialog, QWidget
+from PySide6.QtWidgets import QDialog, QLabel, QWidget
 from pytestqt.qtbot import QtBot
 
 from sipdesk.casework import consent, guardians
@@ -83,6 +83,11 @@ def test_removing_a_guardian_asks_first_and_keeps_what_they_answered(
     overview = shown_tab(qtbot, view, OverviewTab)
     assert overview.findChild(QWidget, f"remove_guardian_{per.id}") is None
     assert button(overview, "add_guardian").isEnabled()  # room for a new guardian
+    notes = [label.text() for label in overview.findChildren(QLabel)
+             if label.objectName().startswith("paper_note_")]
+    assert any(n.startswith("Eva Åkesson har gemensam vårdnad med någon mer") for n in notes)
+    assert ("Per Åkesson är inte längre vårdnadshavare. Det hen svarade om samtycke finns kvar "
+            "under Samtycke.") in notes
     shot(overview.findChild(QWidget, "contacts_box"), "overview_after_removal")
     tab = shown_tab(qtbot, view, ConsentTab)
     lines = text_of(tab, "consent_guardians").splitlines()
