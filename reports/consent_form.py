@@ -138,7 +138,8 @@ def _signature_cell(title: str, name: str) -> list[Flowable]:
     ]
 
 
-def _signatures(signers: list[tuple[str, str]], intro: list[Flowable]) -> Flowable:
+def _signatures(signers: list[tuple[str, str]], intro: list[Flowable], *,
+                below: float = 5 * mm) -> Flowable:
     """Signature blocks two by two, kept together on one page with their introduction."""
     cells = [_signature_cell(title, name) for title, name in signers]
     if len(cells) % 2:
@@ -147,7 +148,7 @@ def _signatures(signers: list[tuple[str, str]], intro: list[Flowable]) -> Flowab
     table = Table(rows, colWidths=[87 * mm, 87 * mm], hAlign="LEFT")
     table.setStyle(TableStyle([
         ("LEFTPADDING", (0, 0), (-1, -1), 0),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), 5 * mm),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), below),
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
     ]))
     return KeepTogether([*intro, table])
@@ -296,8 +297,7 @@ def guardian_story(data: ConsentFormData, guardian: str) -> list[Flowable]:
         period = (f"Samtycket gäller från {written_date(data.given_on)} till och med "
                   f"{written_date(data.valid_until)}.")
     else:
-        period = ("Samtycket gäller från ____________ till och med ____________ (högst ett "
-                  "år från den dag du skriver under).")
+        period = "Samtycket gäller från ____________ till och med ____________ (högst ett år)."
     if data.adult_on is not None:
         period += (f" Vårdnadshavarnas samtycke gäller längst till dagen innan {first} fyller "
                    f"18 år ({written_date(data.adult_on)}). Sedan bestämmer {first} själv.")
@@ -307,7 +307,7 @@ def guardian_story(data: ConsentFormData, guardian: str) -> list[Flowable]:
         Paragraph(f"{to} · Ärende {esc(data.case_number)}", st["small"]),
         Paragraph("Varje vårdnadshavare samtycker på sin egen blankett — det här är din.",
                   st["body"]),
-        Paragraph("Barnet", st["h2"]),
+        Spacer(1, 2 * mm),
         _person_table(data),
         Paragraph("Vad samtycket gäller", st["h2"]),
         Paragraph(
@@ -339,7 +339,7 @@ def guardian_story(data: ConsentFormData, guardian: str) -> list[Flowable]:
     ]
     signers = [("Vårdnadshavare", guardian),
                ("Samtycket har tagits emot av", data.coordinator)]
-    flow.append(_signatures(signers, []))
+    flow.append(_signatures(signers, [], below=0))  # the page's last thing: no room below
     return flow
 
 
