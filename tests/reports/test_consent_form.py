@@ -119,8 +119,9 @@ def test_child_form_is_the_guardians_one_each_with_the_childs_own_view(officer: 
 
 def test_child_form_without_registered_guardians_is_two_blank_forms(officer: User) -> None:
     child = make_person(PNR_CHILD, "Liv", "Åkesson")
-    _pages, text = render(make_case(officer, child))
+    pages, text = render(make_case(officer, child))
     assert text.count("Till vårdnadshavare för Liv Åkesson") == 2
+    assert pages == 2 and text.count("Sida 1 av 1") == 2  # a page each, with the signature
 
 
 def _bytes(case: Case) -> bytes:
