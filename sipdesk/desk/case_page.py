@@ -153,9 +153,13 @@ def missing_items(case: Case, need: NeedRecord | None, today: dt.date) -> list[s
     if need is None:
         items.append("Behovet är inte beskrivet: vem som uppmärksammade det, och vilken fråga "
                      "SIP:en ska besvara.")
-    if status in BEFORE_INVITATION:
-        problem = lifecycle.invitation_basis_problem(case, today=today)
-        # From the 18th birthday the next step itself says the young person must consent.
+    # The rule "consent must stand" before the next step that needs it (the kallelse; the
+    # plan's approval): what the next step lacks. From the 18th birthday the next step itself
+    # says the young person must consent.
+    step = (lifecycle.Step.INVITE if status in BEFORE_INVITATION
+            else lifecycle.Step.APPROVE_PLAN if status is CaseStatus.DOCUMENTATION else None)
+    if step is not None:
+        problem = lifecycle.consent_basis_problem(case, step, today=today)
         if problem and guardians.came_of_age_on(case, case.person, today) is None:
             items.append(problem)
     state = consent.consent_state(case.consent_basis, case.consent_valid_until, today=today)

@@ -23,7 +23,7 @@ from sipdesk.casework import consent, guardians, lifecycle
 from sipdesk.casework.consent import MUST_CONSENT_THEMSELVES
 from sipdesk.casework.guardians import GuardianInput
 from sipdesk.casework.lifecycle import Action, Step
-from sipdesk.desk import cases
+from sipdesk.desk import case_page, cases
 from sipdesk.desk.cases import CaseFilter
 from sipdesk.desk.plan_commands import plan_commands
 from sipdesk.errors import ValidationError
@@ -162,6 +162,10 @@ def test_consent_must_stand_for_kallelse_sending_and_approving_the_plan(
         plan.approve(world["manager"], p, kommun.principal_id, plain_language_acknowledged=True)
     assert refused.value.message == problem
     assert plan.get_version(p.id).locked_at is None
+
+    # Översikt lists it as missing (for the one of 18 the next step itself says it).
+    missing = case_page.overview(case, dt.date(2026, 11, 22)).missing
+    assert (problem in missing) is (number is None)
 
     # The Planen tab says why, with the same words.
     commands = plan_commands(plan_page(world["manager"], case, dt.date(2026, 11, 22)),
