@@ -401,14 +401,25 @@ class ConsentState:
     warn: bool  # lapsing within 30 days, or lapsed
 
 
+# The case list's short words for `guardian_rules.came_of_age_on` (the whole sentence is
+# NEEDS_OWN_CONSENT, shown as the cell's tooltip).
+MUST_CONSENT_THEMSELVES = "Fyllt 18 – samtycker själv"
+
+
 def consent_state(basis: str | None, valid_until: dt.date | None,
-                  *, today: dt.date | None = None) -> ConsentState:
+                  *, today: dt.date | None = None,
+                  adult_on: dt.date | None = None) -> ConsentState:
+    """`adult_on`: the person's 18th birthday, when known. A consent that ended before it, on
+    or after that day, was the guardians' (seed 002): the young person must now consent
+    themselves — said so, not "Gick ut …" (`guardian_rules.came_of_age_on`)."""
     today = today or clock.today()
     if basis == ConsentBasis.HARM_ASSESSMENT:
         return ConsentState("Menprövning gjord", None, False)
     if basis != ConsentBasis.CONSENT or valid_until is None:
         return ConsentState("Samtycke saknas", None, False)
     days = (valid_until - today).days
+    if adult_on is not None and valid_until < adult_on <= today:
+        return ConsentState(MUST_CONSENT_THEMSELVES, days, True)
     if days < 0:
         return ConsentState(f"Gick ut {valid_until:%Y-%m-%d}", days, True)
     if days <= WARN_DAYS:
@@ -416,6 +427,13 @@ def consent_state(basis: str | None, valid_until: dt.date | None,
             f"Går ut om {days} {'dag' if days == 1 else 'dagar'} ({valid_until:%Y-%m-%d})",
             days, True)
     return ConsentState(f"Gäller till och med {valid_until:%Y-%m-%d}", days, False)
+
+
+def case_consent_state(case: Case, *, today: dt.date | None = None) -> ConsentState:
+    """`consent_state` of a case whose person is at hand (read once): from the 18th birthday a
+    consent the guardians gave says that the young person must consent themselves."""
+    return consent_state(case.consent_basis, case.consent_valid_until, today=today,
+                         adult_on=guardian_rules.adult_on(case.person))
 
 
 def principals_of(consent: Consent) -> list[Principal]:

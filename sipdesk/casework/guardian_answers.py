@@ -25,7 +25,7 @@ from sipdesk.errors import ValidationError
 from sipdesk.storage.db import database
 from sipdesk.storage.guardian_records import GuardianAnswer, GuardianHow
 from sipdesk.storage.limits import text_problems
-from sipdesk.storage.models import Case, PersonContact, User
+from sipdesk.storage.models import Case, ContactKind, PersonContact, User
 
 
 @dataclass(frozen=True)
@@ -135,9 +135,11 @@ def pending_answers(case: Case | int) -> dict[int, GuardianAnswer]:
     last_linked = (GuardianAnswer.select(pw.fn.MAX(GuardianAnswer.id))
                    .where((GuardianAnswer.case == case_id)
                           & GuardianAnswer.consent_id.is_null(False)))
-    rows = (GuardianAnswer.select()
+    # A former guardian's answer no longer waits for anything (guardian_removal); it is kept.
+    rows = (GuardianAnswer.select().join(PersonContact)
             .where((GuardianAnswer.case == case_id) & GuardianAnswer.consent_id.is_null()
-                   & (GuardianAnswer.id > pw.fn.COALESCE(last_linked, 0)))
+                   & (GuardianAnswer.id > pw.fn.COALESCE(last_linked, 0))
+                   & (PersonContact.kind == ContactKind.GUARDIAN.value))
             .order_by(GuardianAnswer.id))
     return {row.guardian_id: row for row in rows}
 

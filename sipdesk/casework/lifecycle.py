@@ -146,29 +146,65 @@ def check(case: Case, action: Action, *, today: dt.date | None = None) -> str | 
     sources, _target = TRANSITIONS[action]
     if status not in sources:
         return _MISSING.get(action, f"Går inte när ärendet har status {status.label.lower()}.")
-    if action is Action.INVITE:
-        return invitation_basis_problem(case, today=today)
+    if action in NEEDS_CONSENT:
+        return consent_basis_problem(case, NEEDS_CONSENT[action], today=today)
     if action is Action.WITHDRAW_CONSENT and case.consent_basis != ConsentBasis.CONSENT:
         return _MISSING[Action.WITHDRAW_CONSENT]
     return None
 
 
-def invitation_basis_problem(case: Case, *, today: dt.date | None = None) -> str | None:
-    """Consent (or a menprövning) must stand on the day of the invitation."""
+# The rule "consent must stand" (seed 000 "Samtycke": the person consents to the SIP *and* to
+# the sharing of information between the principals; seeds 001/002 and the law: the plan is
+# made only if the person consents, and for a child the guardians consent until the 18th
+# birthday). So every step that shares the case with the other principals or makes the plan
+# needs a consent in force (or a menprövning) on its day — the same rule for an adult whose
+# consent has lapsed and for a young person of 18 whose guardians' consent no longer carries
+# the case:
+# - the kallelse (Action.INVITE; a follow-up's too);
+# - the request to approve the plan, which sends the plan to the other principals
+#   (sipdesk.plans.plan_approval.request_approval, `Step.REQUEST_APPROVAL`);
+# - approving the plan, which makes it (Action.APPROVE_PLAN, checked at each principal's
+#   approval, `plan_approval.approve`).
+# Not the steps that record what has already happened or wind down: marking a meeting held
+# (it took place, convened on a consent that stood), documenting it within two working days,
+# planning or skipping a follow-up, cancelling, closing, a withdrawal — and not registering the
+# young person's own consent, which is the way out.
+class Step(StrEnum):
+    """A step that needs consent: what it is called in "… innan <step>"."""
+
+    INVITE = "kallelse"
+    REQUEST_APPROVAL = "planen skickas för godkännande"
+    APPROVE_PLAN = "planen godkänns"
+
+
+NEEDS_CONSENT: dict[Action, Step] = {Action.INVITE: Step.INVITE,
+                                     Action.APPROVE_PLAN: Step.APPROVE_PLAN}
+
+
+def consent_basis_problem(case: Case, step: Step = Step.INVITE, *,
+                          today: dt.date | None = None) -> str | None:
+    """The rule "consent must stand": None when a consent in force (or a menprövning) carries
+    the case on `today`; otherwise what is missing before `step`, in Swedish. From the 18th
+    birthday a consent the guardians gave no longer does (seed 002)."""
     today = today or clock.today()
     if case.consent_basis == ConsentBasis.HARM_ASSESSMENT:
         return None
     if case.consent_basis != ConsentBasis.CONSENT or case.consent_valid_until is None:
-        return _MISSING[Action.INVITE]
+        return f"Samtycke saknas — registrera samtycke eller menprövning innan {step}."
     if case.consent_valid_until < today:
         birthday = guardians.came_of_age_on(case, case.person, today)
         if birthday is not None:  # seed 002: from the 18th birthday the young person decides
-            return f"{guardians.came_of_age_text(birthday)} Det behövs innan kallelse."
+            return f"{guardians.came_of_age_text(birthday)} Det behövs innan {step}."
         return (
             f"Samtycket gällde till och med {case.consent_valid_until:%Y-%m-%d} — "
-            "förnya samtycket innan kallelse."
+            f"förnya samtycket innan {step}."
         )
     return None
+
+
+def invitation_basis_problem(case: Case, *, today: dt.date | None = None) -> str | None:
+    """Consent (or a menprövning) must stand on the day of the invitation."""
+    return consent_basis_problem(case, Step.INVITE, today=today)
 
 
 @dataclass(frozen=True)

@@ -248,7 +248,8 @@ def add_contact(
 
 
 def contacts_of(person: Person) -> list[PersonContact]:
-    """The person's relatives, guardians and legal representatives, guardians first."""
+    """The person's relatives, guardians and legal representatives, guardians first (not a
+    former guardian: sipdesk.casework.guardian_removal)."""
     order = peewee.Case(
         PersonContact.kind,
         [(ContactKind.GUARDIAN.value, 0), (ContactKind.LEGAL_REPRESENTATIVE.value, 1)],
@@ -256,6 +257,7 @@ def contacts_of(person: Person) -> list[PersonContact]:
     )
     return list(
         PersonContact.select()
-        .where(PersonContact.person == person.id)
+        .where((PersonContact.person == person.id)
+               & (PersonContact.kind != ContactKind.FORMER_GUARDIAN.value))
         .order_by(order, ordered(PersonContact.name), PersonContact.id)
     )

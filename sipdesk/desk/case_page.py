@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from peewee import JOIN
 
 from sipdesk.accounts import access
-from sipdesk.casework import consent, guardians, lifecycle, people, protected
+from sipdesk.casework import consent, guardian_removal, guardians, lifecycle, people, protected
 from sipdesk.casework.lifecycle import (
     Action,
     ActionState,
@@ -153,9 +153,13 @@ def missing_items(case: Case, need: NeedRecord | None, today: dt.date) -> list[s
     if need is None:
         items.append("Behovet är inte beskrivet: vem som uppmärksammade det, och vilken fråga "
                      "SIP:en ska besvara.")
-    if status in BEFORE_INVITATION:
-        problem = lifecycle.invitation_basis_problem(case, today=today)
-        # From the 18th birthday the next step itself says the young person must consent.
+    # The rule "consent must stand" before the next step that needs it (the kallelse; the
+    # plan's approval): what the next step lacks. From the 18th birthday the next step itself
+    # says the young person must consent.
+    step = (lifecycle.Step.INVITE if status in BEFORE_INVITATION
+            else lifecycle.Step.APPROVE_PLAN if status is CaseStatus.DOCUMENTATION else None)
+    if step is not None:
+        problem = lifecycle.consent_basis_problem(case, step, today=today)
         if problem and guardians.came_of_age_on(case, case.person, today) is None:
             items.append(problem)
     state = consent.consent_state(case.consent_basis, case.consent_valid_until, today=today)
@@ -196,9 +200,18 @@ def overview(case: Case, today: dt.date) -> Overview:
         text += f" ({line.days_left} dagar kvar)"
     # What the next step itself says is not listed again as missing.
     missing = [item for item in missing_items(case, record, today) if item != step.text]
-    paper = guardians.paper_for(case.person, on=today)
+    registered = guardians.guardians_of(case.person)
+    paper = guardians.paper_for(case.person, on=today, guardians=registered)
+    notes = paper.notes()
+    gap = guardians.custody_gap(registered) if paper.child and registered else None
+    if gap:  # e.g. one of two guardians with joint custody removed: the custody to put right
+        notes.append(gap)
+    if paper.child:  # a guardian removed (custody changed): kept, and said so
+        notes += [f"{former.name} är inte längre vårdnadshavare. Det hen svarade om samtycke "
+                  "finns kvar under Samtycke."
+                  for former in guardian_removal.former_guardians_of(case.person_id)]
     return Overview(
-        child=paper.child, paper_notes=paper.notes(),
+        child=paper.child, paper_notes=notes,
         step=step, missing=missing,
         actions={state.action: state for state in lifecycle.actions(case, today=today)},
         invite_label=invite_label(case),

@@ -19,7 +19,7 @@ from sipdesk.accounts.access import (
     visible_cases,
 )
 from sipdesk.accounts.audit import AuditAction
-from sipdesk.casework import protected
+from sipdesk.casework import guardians, protected
 from sipdesk.casework.people import (
     PersonInput,
     create_person,
@@ -213,6 +213,9 @@ class CaseRow:
     consent_basis: str | None = None  # a ConsentBasis value, or None
     consent_valid_until: dt.date | None = None
     waiting: bool = False  # something in the case waits for the user (see sipdesk.desk.todo)
+    # The 18th birthday, read only for a consent that has lapsed: whether it was the guardians'
+    # and the young person must now consent themselves (consent.consent_state).
+    adult_on: dt.date | None = None
 
 
 _Coordinator = User.alias("coordinator")
@@ -409,6 +412,7 @@ def fetch_cases(
         query = details.where(_in(Case.id, page_ids)).order_by(*order)
     # Straight from the cursor: peewee's per-value conversion cost more than the query itself.
     rows = database.execute(query).fetchall()
+    day = today or clock.today()
     # A protected person's name and number only to the coordinator and participants.
     return [
         CaseRow(
@@ -418,9 +422,22 @@ def fetch_cases(
             status=CaseStatus(row[5]), coordinator=row[6], unit=row[7],
             next_date=_as_date(row[8]), consent_basis=row[9],
             consent_valid_until=_as_date(row[10]), waiting=bool(row[11]),
+            adult_on=_adult_on_if_lapsed(row[4], _as_date(row[10]), day),
         )
         for row in rows
     ]
+
+
+def _adult_on_if_lapsed(personal_number: str, valid_until: dt.date | None,
+                        today: dt.date) -> dt.date | None:
+    """The 18th birthday of the person of a case whose consent has lapsed (None otherwise, or
+    when the number cannot be read): only then does the list need it."""
+    if valid_until is None or valid_until >= today:
+        return None
+    try:
+        return guardians.adult_on_number(personal_number)
+    except (ValidationError, ValueError):
+        return None
 
 
 def _as_date(value: dt.date | str | None) -> dt.date | None:

@@ -75,6 +75,8 @@ def _request(page: PlanPage, stop: str, unfinished: list[str]) -> Allowed:
     if unfinished:
         return Allowed(False, "Alla delar måste vara klara först. Inte klart: "
                        + ", ".join(unfinished) + ".")
+    if page.request_consent_problem:
+        return Allowed(False, page.request_consent_problem)
     if page.requested_at is not None:
         return Allowed(False, f"Begäran skickad {page.requested_at:%Y-%m-%d}. En ny begäran "
                        "behövs först när en del har ändrats och markerats som klar igen.")
@@ -94,6 +96,8 @@ def _approve(page: PlanPage, stop: str, unfinished: list[str]) -> Allowed:
     if page.approval_problems:
         return Allowed(False, "Planen kan inte godkännas än:\n"
                        + "\n".join(page.approval_problems))
+    if page.approve_consent_problem:
+        return Allowed(False, page.approve_consent_problem)
     return Allowed(True)
 
 

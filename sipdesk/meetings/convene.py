@@ -15,7 +15,7 @@ import peewee as pw
 from sipdesk.accounts import audit
 from sipdesk.accounts.access import require_can_see
 from sipdesk.accounts.audit import AuditAction
-from sipdesk.casework.consent import consent_state
+from sipdesk.casework.consent import case_consent_state
 from sipdesk.errors import PermissionDenied, ValidationError
 from sipdesk.messages import messaging
 from sipdesk.messages.messaging import Message, MessageKind
@@ -64,7 +64,7 @@ def request_to_convene(actor: User, case: Case, to: User, data: ConveneInput) ->
             raise ValidationError(problem, field=name)
     check_texts(ConveneRequest, {"need": data.need, "coordinate": data.coordinate,
                                  "actors": data.actors})
-    state = consent_state(case.consent_basis, case.consent_valid_until).text
+    state = case_consent_state(case).text
     body = (f"Begäran om SIP för ärende {case.number}.\n\n"
             f"Behov: {data.need.strip()}\n\nVad behöver samordnas: {data.coordinate.strip()}\n\n"
             f"Aktörer: {data.actors.strip()}\n\nSamtycke: {state}\n\n"

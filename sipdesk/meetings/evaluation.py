@@ -271,11 +271,13 @@ def register_evaluation(actor: User, meeting: Meeting, data: EvaluationInput, *,
         return MeetingEvaluation.get_by_id(existing.id)
 
 
-def evaluations_of(meeting: Meeting | int) -> list[MeetingEvaluation]:
+def evaluations_of(meeting: Meeting | int | list[int]) -> list[MeetingEvaluation]:
     """The meeting's evaluations, each respondent's on its own: the person's first, then
-    guardians, representatives and others, by name. Who registered each is joined."""
-    rows = list(MeetingEvaluation.select(MeetingEvaluation, User).join(User)
-                .where(MeetingEvaluation.meeting == meeting))
+    guardians, representatives and others, by name. Who registered each is joined. Given a
+    list of meeting ids: theirs, in one query (each meeting's in that order)."""
+    where = (MeetingEvaluation.meeting.in_(meeting) if isinstance(meeting, list)
+             else MeetingEvaluation.meeting == meeting)
+    rows = list(MeetingEvaluation.select(MeetingEvaluation, User).join(User).where(where))
     return sorted(rows, key=lambda e: (KIND_ORDER.index(e.kind), e.respondent_key, e.id))
 
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from peewee import JOIN
 
 from sipdesk.accounts import auth
+from sipdesk.casework.consent import is_child
 from sipdesk.meetings import evaluation, invitation
 from sipdesk.meetings import meeting as meetings
 from sipdesk.meetings.invitation import Meeting, Participant
@@ -35,6 +36,32 @@ class MeetingPage:
     # person was a child that day (the form and the dialog then use a child's words).
     evaluations: list[evaluation.MeetingEvaluation] = field(default_factory=list)
     child: bool = False
+    # Every held meeting of the case with its evaluations, newest first: those of a meeting
+    # before a follow-up stay reachable once the follow-up is the current meeting.
+    held: list[HeldMeeting] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class HeldMeeting:
+    """A held meeting of the case and its evaluations (evaluation.evaluations_of's order)."""
+
+    meeting: Meeting
+    evaluations: list[evaluation.MeetingEvaluation]
+    child: bool  # the person was under 18 that day
+
+
+def held_meetings(case: Case) -> list[HeldMeeting]:
+    """Every held meeting of `case`, newest first, with its evaluations: three queries."""
+    rows = list(Meeting.select().where((Meeting.case == case.id)
+                                       & (Meeting.status == invitation.MeetingStatus.HELD.value))
+                .order_by(Meeting.starts_at.desc(), Meeting.id.desc()))
+    if not rows:
+        return []
+    found: dict[int, list[evaluation.MeetingEvaluation]] = {m.id: [] for m in rows}
+    for row in evaluation.evaluations_of([m.id for m in rows]):
+        found[row.meeting_id].append(row)
+    person = Person.select(Person.personal_number).where(Person.id == case.person_id).get()
+    return [HeldMeeting(m, found[m.id], is_child(person, m.starts_at.date())) for m in rows]
 
 
 def meeting_page(case: Case) -> MeetingPage:
@@ -42,6 +69,7 @@ def meeting_page(case: Case) -> MeetingPage:
     meeting = invitation.current_meeting(case)
     if meeting is None:
         return MeetingPage(None, [], None, None, [], [], "")
+    held_ones = held_meetings(case)
     participants = invitation.participants_of(meeting)
     moved_to = User.alias()
     staff = (StaffMeetingRecord.select(StaffMeetingRecord, moved_to)
@@ -55,11 +83,13 @@ def meeting_page(case: Case) -> MeetingPage:
                       .where(Deviation.meeting == meeting)
                       .order_by(Deviation.principal_name, Deviation.id))
     message_id = next((p.message_id for p in participants if p.message_id is not None), None)
-    held = meeting.status == invitation.MeetingStatus.HELD.value
+    current = next((h for h in held_ones if h.meeting.id == meeting.id), None)
     return MeetingPage(meeting, participants, staff, check, surveys, deviations,
                        messaging.ack_summary(message_id) if message_id is not None else "",
-                       evaluations=evaluation.evaluations_of(meeting) if held else [],
-                       child=evaluation.person_was_child(meeting))
+                       evaluations=current.evaluations if current is not None else [],
+                       child=(current.child if current is not None
+                              else evaluation.person_was_child(meeting)),
+                       held=held_ones)
 
 
 

@@ -20,7 +20,7 @@ from sipdesk.accounts import audit
 from sipdesk.accounts.access import plan_case
 from sipdesk.accounts.audit import AuditAction
 from sipdesk.casework import lifecycle
-from sipdesk.casework.lifecycle import Action
+from sipdesk.casework.lifecycle import Action, Step
 from sipdesk.errors import PermissionDenied, ValidationError
 from sipdesk.messages import messaging
 from sipdesk.messages.messaging import MessageKind
@@ -93,6 +93,10 @@ def _others_in_plan(actor: User, plan: PlanVersion) -> list[User]:
 def request_approval(actor: User, plan: PlanVersion) -> messaging.Message | None:
     """Ask the users of every participating principal to approve, with kvittens."""
     case = plan_case(actor, plan, change=True)
+    # The plan goes to the other principals: the consent must stand (lifecycle's rule).
+    problem = lifecycle.consent_basis_problem(case, Step.REQUEST_APPROVAL)
+    if problem:
+        raise ValidationError(problem, field="consent")
     users = _others_in_plan(actor, plan)
     if not users:
         return None
@@ -143,6 +147,10 @@ def approve(actor: User, plan: PlanVersion, principal_id: int, *,
     part = _part(plan, principal_id)
     if part.approved_at is not None:
         raise ValidationError("Den delen är redan godkänd.")
+    # Approving makes the plan: the consent must stand (lifecycle's rule), at each approval.
+    problem = lifecycle.consent_basis_problem(case, Step.APPROVE_PLAN)
+    if problem:
+        raise ValidationError(problem, field="consent")
     unclear = plain_language_hints(plan)
     if unclear and not plain_language_acknowledged:
         raise ValidationError(

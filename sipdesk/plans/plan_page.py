@@ -17,6 +17,8 @@ from dataclasses import dataclass, field
 from peewee import JOIN
 
 from sipdesk.accounts.access import require_can_see
+from sipdesk.casework import lifecycle
+from sipdesk.casework.lifecycle import Step
 from sipdesk.plans import child_voice, plan
 from sipdesk.plans.child_voice import ChildFeedback
 from sipdesk.plans.plan import PlanVersion, PrincipalPart, VersionChange
@@ -39,6 +41,10 @@ class PlanPage:
     # the child, where recorded (sipdesk.plans.child_voice).
     child_versions: frozenset[int] = frozenset()
     feedback: dict[int, ChildFeedback] = field(default_factory=dict)
+    # The rule "consent must stand" (lifecycle.consent_basis_problem) for sending the latest
+    # version to be approved, and for approving it: what is missing, or "".
+    request_consent_problem: str = ""
+    approve_consent_problem: str = ""
 
     @property
     def latest(self) -> PlanVersion | None:
@@ -80,6 +86,11 @@ def plan_page(user: User, case: Case, today: dt.date) -> PlanPage:
     problems: list[str] = []
     overdue = False
     unclear: list[str] = []
+    consent_problems = {step: "" for step in (Step.REQUEST_APPROVAL, Step.APPROVE_PLAN)}
+    if latest is not None and latest.locked_at is None:
+        for step in consent_problems:
+            consent_problems[step] = lifecycle.consent_basis_problem(case, step,
+                                                                     today=today) or ""
     if latest is not None:
         overdue = plan.is_overdue(latest, today=today)
         unclear = plan.plain_language_warnings(latest)
@@ -95,4 +106,6 @@ def plan_page(user: User, case: Case, today: dt.date) -> PlanPage:
                     can_start=plan.meeting_to_document(case) is not None, mine=mine,
                     written=written, requested_at=requested, approval_problems=problems,
                     overdue=overdue, unclear_words=unclear, child_versions=children,
-                    feedback=feedback)
+                    feedback=feedback,
+                    request_consent_problem=consent_problems[Step.REQUEST_APPROVAL],
+                    approve_consent_problem=consent_problems[Step.APPROVE_PLAN])

@@ -129,11 +129,15 @@ class ContactKind(LabelledEnum):
     RELATIVE = "relative"
     GUARDIAN = "guardian"
     LEGAL_REPRESENTATIVE = "legal_representative"
+    # A guardian removed from the child's record (custody changed): kept, because their answers
+    # and the consents they gave rest on the row (sipdesk.casework.guardian_removal).
+    FORMER_GUARDIAN = "former_guardian"
 
     __labels__: ClassVar[Labels] = {
         "relative": "Närstående",
         "guardian": "Vårdnadshavare",
         "legal_representative": "God man / förvaltare",
+        "former_guardian": "Tidigare vårdnadshavare",
     }
 
 

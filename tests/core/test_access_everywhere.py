@@ -26,7 +26,14 @@ import pytest
 import sipdesk
 from sipdesk import clock
 from sipdesk.accounts import access
-from sipdesk.casework import consent, drafts, guardian_answers, lifecycle, protected
+from sipdesk.casework import (
+    consent,
+    drafts,
+    guardian_answers,
+    guardian_removal,
+    lifecycle,
+    protected,
+)
 from sipdesk.desk import case_forms, case_page, cases, message_page
 from sipdesk.errors import PermissionDenied
 from sipdesk.export import plan_json
@@ -83,6 +90,8 @@ REFUSED: dict[str, Call] = {
         lambda w: guardian_answers.record_guardian_answers(w["outsider"], w["case"], [
             guardian_answers.AnswerInput(PersonContact(id=0, name="Eva"), True, clock.today(),
                                          GuardianHow.PHONE)]),
+    "guardian_removal.remove_guardian": lambda w: guardian_removal.remove_guardian(
+        w["outsider"], w["case"], PersonContact(id=0, name="Eva"), reason="Ny dom"),
     "lifecycle.transition": lambda w: lifecycle.transition(
         w["outsider"], w["case"], lifecycle.Action.CLOSE, reason="Klart"),
     "lifecycle.refuse": lambda w: lifecycle.refuse(w["outsider"], w["case"], reason="Skäl"),

@@ -58,6 +58,8 @@ RELEASED = {
         "4571ed58aff10fe2d4a737b3f2708c3a0390b988b6b980091d86ac69eafc3fa6",
     "0023_invited_cases_by_index.py":
         "0aaae648107283e3373f7e8c4804b182bf7baaecfb35bf3e9c122d3cd2c8f13d",
+    "0024_guardian_removal.py":
+        "925afd88f92bcb1c2a50c3f294912a6c202bc055e72a6bcb9f0efba8b145ae30",
 }
 
 

@@ -23,7 +23,7 @@ import pytest
 from sipdesk import clock, demo
 from sipdesk.accounts import auth, login_roles, user_admin
 from sipdesk.accounts.access import changeable_cases, visible_case_ids
-from sipdesk.casework import lifecycle, people
+from sipdesk.casework import guardian_removal, lifecycle, people
 from sipdesk.casework.people import PersonInput
 from sipdesk.desk import cases
 from sipdesk.errors import ValidationError
@@ -36,8 +36,10 @@ from sipdesk.storage.db import DatabaseUrl, connect, database
 from sipdesk.storage.models import (
     Case,
     CaseStatus,
+    ContactKind,
     Law,
     Person,
+    PersonContact,
     Principal,
     PrincipalKind,
     Role,
@@ -670,3 +672,46 @@ def test_statistics_as_a_users_own_login_are_the_cores_answer(server: Server) ->
             expected = _statistics(user)
         with _bound(_as_login(server, login)):
             assert _statistics(user) == expected, login
+
+
+def test_only_one_who_may_change_a_case_of_the_child_removes_a_guardian(
+    server: Server, owner: peewee.Database,
+) -> None:
+    """Removing a guardian (sipdesk.casework.guardian_removal; migration 24): the server keeps
+    the core's change rule — as a login that only reads the child's case, making the row a
+    former guardian is refused, while other changes to the person's contacts stay as version 16
+    made them; as the case's coordinator the app removes the guardian."""
+    reader = User.get(User.login == next(n for n in server.logins if n.endswith(".lena.strand")))
+    all_cases = {case.id for case in Case.select(Case.id)}
+    mine = {c.id for c in Case.select(Case.id).where(changeable_cases(reader))}
+    readable = visible_case_ids(reader, all_cases) - mine
+    open_states = [s.value for s in CaseStatus if s.is_open]
+    case = next(c for c in Case.select().where(Case.id.in_(sorted(readable))
+                                               & Case.status.in_(open_states)).order_by(Case.id)
+                if not {x.id for x in Case.select(Case.id).where(
+                    Case.person == c.person_id)} & mine)
+    guardian = PersonContact.create(person=case.person_id, kind=ContactKind.GUARDIAN.value,
+                                    name="Eva Vårdnadshavare", custody="sole")
+    try:
+        with server.as_user(reader.login) as connection:
+            with pytest.raises(psycopg.errors.InsufficientPrivilege):
+                connection.execute("UPDATE person_contact SET kind = 'former_guardian' "
+                                   "WHERE id = %s", (guardian.id,))
+            connection.rollback()
+            assert connection.execute("UPDATE person_contact SET phone = '070-000 00 00' "
+                                      "WHERE id = %s", (guardian.id,)).rowcount == 1
+            connection.rollback()
+        coordinator = User.get_by_id(case.coordinator_id).login
+        with _bound(_as_login(server, coordinator)):
+            user = auth.user_for_database_login(coordinator)
+            removed = guardian_removal.remove_guardian(
+                user, Case.get_by_id(case.id), PersonContact.get_by_id(guardian.id),
+                reason="Ny dom om vårdnad")
+            assert removed.kind == ContactKind.FORMER_GUARDIAN.value
+    finally:
+        again = connect(server.url)  # as the owner again
+        try:
+            assert PersonContact.get_by_id(guardian.id).kind == ContactKind.FORMER_GUARDIAN.value
+        finally:
+            PersonContact.delete().where(PersonContact.id == guardian.id).execute()
+            again.close()

@@ -13,9 +13,18 @@ from pypdf import PdfReader
 from reports.base import written_date
 from reports.consent_form import render_consent_form
 from sipdesk import clock
-from sipdesk.casework import consent, people
+from sipdesk.casework import consent, guardians
+from sipdesk.casework.guardians import GuardianInput
 from sipdesk.storage.db import DatabaseUrl
-from sipdesk.storage.models import Case, ContactKind, Principal, PrincipalKind, User
+from sipdesk.storage.models import (
+    Case,
+    Custody,
+    InformationBlock,
+    PersonContact,
+    Principal,
+    PrincipalKind,
+    User,
+)
 from tests.factories import PNR_CHILD, make_case, make_person, make_user
 from ui.main import main
 
@@ -69,14 +78,56 @@ def test_blank_form_lists_every_principal_with_a_box(officer: User) -> None:
     assert "högst ett år" in text
 
 
-def test_child_form_has_a_signature_block_per_guardian(officer: User) -> None:
+def test_child_form_is_the_guardians_one_each_with_the_childs_own_view(officer: User) -> None:
+    """Seed 002, both guardians must consent, each for themselves: for a child the form is the
+    guardians' — one each, on its own page, to them by name with a place for their signature
+    and for the child's own view (which may be "ville inte säga något"). A guardian who may not
+    receive information about the child gets no form."""
     child = make_person(PNR_CHILD, "Liv", "Åkesson")
-    for guardian in ("Eva Åkesson", "Per Åkesson"):
-        people.add_contact(child, actor=officer, kind=ContactKind.GUARDIAN, name=guardian)
+    eva = guardians.add_guardian(officer, child, GuardianInput(
+        "Eva Åkesson", Custody.JOINT, address="Björkvägen 3, 123 45 Exempelby"))
+    per = guardians.add_guardian(officer, child, GuardianInput(
+        "Per Åkesson", Custody.JOINT, address="Tallstigen 9, 123 46 Exempelby"))
+    case = make_case(officer, child)
+    region = Principal.get(Principal.name == "Region Exempelland")
+    consent.register_consent(officer, case, consent.ConsentInput(
+        kind=consent.ConsentKind.ORAL, given_on=dt.date(2026, 11, 2),
+        principals=[officer.unit.principal, region], covers="Stödet i skolan",
+        guardians=[eva, per], child_view="Jag vill att mamma är med."))
+    pages, text = render(case)
+    reader = PdfReader(io.BytesIO(_bytes(case)))
+    firsts = [page.extract_text() for page in reader.pages]
+    to_eva = [i for i, t in enumerate(firsts) if "Till Eva Åkesson, vårdnadshavare för Liv" in t]
+    to_per = [i for i, t in enumerate(firsts) if "Till Per Åkesson, vårdnadshavare för Liv" in t]
+    assert to_eva and to_per and to_eva[0] < to_per[0]
+    assert text.count("Jag är vårdnadshavare för Liv och samtycker") == 2
+    assert text.count("Vad tycker Liv?") == 2
+    assert text.count("Jag vill att mamma är med.") == 2
+    assert "Liv ville inte säga något, och det är okej." in text
+    assert "för mig" not in text  # the guardians' form, not the person's
+    assert "dagen innan Liv fyller 18 år (1 januari 2035)" in text
+    assert "Namnförtydligande: Eva Åkesson" in text and "Namnförtydligande: Per Åkesson" in text
+    # One page each, numbered on its own: each guardian gets only their own form.
+    assert pages == 2 and all("Sida 1 av 1" in t for t in firsts)
+
+    guardians.update_guardian(officer, PersonContact.get_by_id(per.id), GuardianInput(
+        "Per Åkesson", Custody.JOINT, address="Tallstigen 9, 123 46 Exempelby",
+        information_block=InformationBlock.RESTRAINING_ORDER))
+    _pages, text = render(case)
+    assert "Per Åkesson" not in text and "Till Eva Åkesson" in text
+
+
+def test_child_form_without_registered_guardians_is_two_blank_forms(officer: User) -> None:
+    child = make_person(PNR_CHILD, "Liv", "Åkesson")
     pages, text = render(make_case(officer, child))
-    assert "Vårdnadshavare 1" in text and "Vårdnadshavare 2" in text
-    assert "Eva Åkesson" in text and "Per Åkesson" in text
-    assert f"Sida {pages} av {pages}" in text
+    assert text.count("Till vårdnadshavare för Liv Åkesson") == 2
+    assert pages == 2 and text.count("Sida 1 av 1") == 2  # a page each, with the signature
+
+
+def _bytes(case: Case) -> bytes:
+    buffer = io.BytesIO()
+    render_consent_form(case.id, buffer)
+    return buffer.getvalue()
 
 
 def test_print_consent_from_the_command_line(

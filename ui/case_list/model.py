@@ -31,7 +31,8 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap
 
 from sipdesk import clock
-from sipdesk.casework.consent import consent_state
+from sipdesk.casework.consent import MUST_CONSENT_THEMSELVES, consent_state
+from sipdesk.casework.guardians import NEEDS_OWN_CONSENT
 from sipdesk.desk import cases
 from sipdesk.desk.cases import CaseFilter, CaseRow, SortKey
 from sipdesk.storage.models import CaseStatus, User
@@ -69,7 +70,8 @@ def consent_text(row: CaseRow, today: dt.date) -> tuple[str, bool]:
     ended shows nothing — its consent no longer matters."""
     if not row.status.is_open:
         return "", False
-    state = consent_state(row.consent_basis, row.consent_valid_until, today=today)
+    state = consent_state(row.consent_basis, row.consent_valid_until, today=today,
+                          adult_on=row.adult_on)
     return state.text, state.warn
 
 
@@ -283,7 +285,8 @@ class CaseListModel(QAbstractTableModel):
 
     def _consent_data(self, case_row: CaseRow, role: int) -> Any:
         """The consent state; lapsing within 30 days or lapsed gets a colour and a marker."""
-        key = (case_row.status.is_open, case_row.consent_basis, case_row.consent_valid_until)
+        key = (case_row.status.is_open, case_row.consent_basis, case_row.consent_valid_until,
+               case_row.adult_on)
         cell = self._consent_cells.get(key)
         if cell is None:  # few distinct values: worked out once per refresh
             cell = self._consent_cells[key] = consent_text(case_row, self._today)
@@ -292,6 +295,8 @@ class CaseListModel(QAbstractTableModel):
             return warning_icon() if warn else None
         if role == _FOREGROUND:
             return WARN_COLOR if warn else None
+        if role == _TOOLTIP and text == MUST_CONSENT_THEMSELVES:
+            return NEEDS_OWN_CONSENT
         return text
 
     def headerData(

@@ -52,7 +52,7 @@ def _refuse(parent: QWidget, context: CaseContext, then: Saved) -> None:
     """Avstå från SIP, then say who was told and offer the letter to the person."""
     done = RefusalDialog.ask(parent, context.session, context.case, today=context.today)
     if isinstance(done, lifecycle.Refusal):
-        after_refusal(parent, done, user=context.user)
+        after_refusal(parent, done, user=context.user, child_note=refusal_letters_note(context))
     if done is not None:
         then(done)
 
@@ -77,20 +77,45 @@ def edit_need(parent: QWidget, c: CaseContext, then: Saved) -> None:
                              today=c.today, then=then)
 
 
-def refusal_text(done: lifecycle.Refusal) -> str:
-    """What refusing told whom, and the offer of the letter."""
+def refusal_letters_note(context: CaseContext) -> str:
+    """For a child (seed 002): who gets the refusal letter (reports.refusal_letter) and who
+    gets none and why — from the case as last read. Empty for an adult."""
+    from sipdesk.casework import guardians
+    from sipdesk.storage.models import ContactKind
+
+    registered = [c for c in context.contacts if c.kind == ContactKind.GUARDIAN.value]
+    paper = guardians.paper_for(context.person, on=context.today, guardians=registered)
+    if not paper.child:
+        return ""
+    names = " och ".join(g.name for g in paper.guardians)
+    lines = ([f"Vårdnadshavarna får var sitt brev, till sin egen adress: {names}."]
+             if len(paper.guardians) > 1 else
+             [f"Vårdnadshavaren får brevet: {names}."] if paper.guardians else
+             ["Brevet går till vårdnadshavarna på barnets adress."])
+    lines += [f"Inget brev till {w.name}: {w.why}." for w in paper.withheld]
+    if paper.to_child:
+        lines.append(f"{paper.first_name} får ett eget brev, med text för barn.")
+    return " ".join(lines)
+
+
+def refusal_text(done: lifecycle.Refusal, *, child_note: str = "") -> str:
+    """What refusing told whom, and the offer of the letter (for a child: the guardians')."""
     if done.message is not None:
         told = " och ".join(done.told)
         first = f"{told} har fått ett meddelande om det, att kvittera."
     else:
         first = done.tell_otherwise or "Ingen annan behöver få besked i sipdesk."
-    return (f"Ärendet är avslutat – {CaseStatus.REFUSED.label}."
-            f"\n\n{first}\n\nVill du skriva ut ett brev till den enskilde som berättar det "
-            "och vem hen kan ringa?")
+    offer = (f"Vill du skriva ut breven som berättar det och vem man kan ringa? {child_note}"
+             if child_note else
+             "Vill du skriva ut ett brev till den enskilde som berättar det och vem hen kan "
+             "ringa?")
+    return f"Ärendet är avslutat – {CaseStatus.REFUSED.label}.\n\n{first}\n\n{offer}"
 
 
-def after_refusal(parent: QWidget, done: lifecycle.Refusal, *, user: User) -> None:
-    if not messages.confirm(parent, "Det blir ingen SIP", refusal_text(done),
+def after_refusal(parent: QWidget, done: lifecycle.Refusal, *, user: User,
+                  child_note: str = "") -> None:
+    if not messages.confirm(parent, "Det blir ingen SIP",
+                            refusal_text(done, child_note=child_note),
                             yes="Skriv ut brevet…", no="Inte nu"):
         return
     number = done.case.number

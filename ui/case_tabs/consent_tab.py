@@ -57,6 +57,23 @@ def consent_file_name(case_number: str) -> str:
 
 
 
+def consent_forms_note(context: CaseContext) -> str:
+    """For a child (seed 002): one consent form for each guardian who may be told
+    (reports.consent_form) and none, with the reason, for one who may not. Empty for an adult."""
+    from sipdesk.casework import guardians
+    from sipdesk.storage.models import ContactKind
+
+    registered = [c for c in context.contacts if c.kind == ContactKind.GUARDIAN.value]
+    paper = guardians.paper_for(context.person, on=context.today, guardians=registered)
+    if not paper.child:
+        return ""
+    lines = ([f"En blankett till varje vårdnadshavare: "
+              f"{' och '.join(g.name for g in paper.guardians)}"] if paper.guardians else
+             ["Två tomma blanketter, en till varje vårdnadshavare"])
+    lines += [f"Ingen blankett till {w.name}: {w.why}" for w in paper.withheld]
+    return ". ".join(lines) + "."
+
+
 def render_consent_form(case_id: int, path: Path) -> Path:
     """Runs in a worker thread: ReportLab is imported here, when the user prints."""
     from reports.consent_form import render_consent_form as render
@@ -127,8 +144,9 @@ class ConsentTab(CaseTab):
             button.setToolTip("" if state.allowed else state.why_not)
             lock_if_read_only(button, context)
         self.print_button.setEnabled(not self.printing)
+        forms = consent_forms_note(context)
         self.print_button.setToolTip("Spara samtyckesblanketten som PDF, att skriva ut och "
-                                     "skriva under")
+                                     "skriva under" + (f". {forms}" if forms else ""))
         lock_if_read_only(self.print_button, context)
 
         old = self._scroll.takeWidget()

@@ -4,7 +4,9 @@
 person — a child's words for a child — or for a guardian, a god man or someone else, to fill in
 at home; "Registrera utvärdering…" types the answers in afterwards (`EvaluationDialog`). Below,
 every evaluation registered, each respondent's on its own: who, how the answers came, each
-question's face and words, and the free text.
+question's face and words, and the free text. Every held meeting's evaluations stay reachable:
+after a follow-up, "Möte:" chooses an earlier meeting (the newest is shown first), and the form
+and the registering are for the meeting chosen.
 
 The file name carries the case number only (`utvardering-SIP-2026-0001.pdf`); ReportLab is
 imported in the worker that writes the file, when the user prints.
@@ -18,6 +20,7 @@ from pathlib import Path
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
+    QComboBox,
     QFrame,
     QGridLayout,
     QGroupBox,
@@ -32,8 +35,7 @@ from PySide6.QtWidgets import (
 from sipdesk.accounts import read_log
 from sipdesk.accounts.read_log import Output
 from sipdesk.meetings.evaluation import QUESTIONS, SCALE, GivenAs, MeetingEvaluation
-from sipdesk.meetings.invitation import MeetingStatus
-from sipdesk.meetings.meeting_page import MeetingPage
+from sipdesk.meetings.meeting_page import HeldMeeting, MeetingPage
 
 from .. import file_output
 from ..dialogs.meeting_evaluation import EvaluationDialog
@@ -98,6 +100,19 @@ class EvaluationsBox(QGroupBox):
         menu.addAction(self.print_person_action)
         menu.addAction(self.print_others_action)
         self.print_button.setMenu(menu)
+        # Every held meeting's evaluations stay reachable: after a follow-up the earlier
+        # meetings are chosen here (newest first; hidden while there is only one).
+        self.meeting_choice = QComboBox()
+        self.meeting_choice.setObjectName("evaluated_meeting")
+        self.meeting_choice.setAccessibleName("Vilket möte")
+        self.meeting_choice.currentIndexChanged.connect(lambda _i: self._show_chosen())
+        self.meeting_label = QLabel("Möte:")
+        self.meeting_label.setBuddy(self.meeting_choice)
+        choice = QHBoxLayout()
+        choice.addWidget(self.meeting_label)
+        choice.addWidget(self.meeting_choice)
+        choice.addStretch(1)
+        column.addLayout(choice)
         self.register_button = tab_button("Registrera utvärdering…", "register_evaluation",
                                           self.register)
         self.status = QLabel()
@@ -121,15 +136,42 @@ class EvaluationsBox(QGroupBox):
 
     # ---- showing ----------------------------------------------------------------------------
 
+    @property
+    def chosen(self) -> HeldMeeting | None:
+        """The held meeting whose evaluations are shown (the newest unless another is chosen)."""
+        index = self.meeting_choice.currentIndex()
+        return self.page.held[index] if 0 <= index < len(self.page.held) else None
+
     def show_page(self, context: CaseContext, page: MeetingPage) -> None:
         self.context, self.page = context, page
-        held = page.meeting is not None and page.meeting.status == MeetingStatus.HELD.value
-        self.setVisible(held)
-        self.print_person_action.setText("Till barnet" if page.child else "Till den enskilde")
+        self.setVisible(bool(page.held))
+        chosen = self.chosen
+        keep = chosen.meeting.id if chosen is not None else None
+        self.meeting_choice.blockSignals(True)
+        self.meeting_choice.clear()
+        for index, item in enumerate(page.held):
+            when = f"{item.meeting.starts_at:%Y-%m-%d}"
+            self.meeting_choice.addItem(
+                f"{when} (senaste)" if index == 0 else when, item.meeting.id)
+        again = self.meeting_choice.findData(keep) if keep is not None else -1
+        self.meeting_choice.setCurrentIndex(max(again, 0))
+        self.meeting_choice.blockSignals(False)
+        several = len(page.held) > 1
+        self.meeting_choice.setVisible(several)
+        self.meeting_label.setVisible(several)
+        self._show_chosen()
+
+    def _show_chosen(self) -> None:
+        context, chosen = self.context, self.chosen
+        if context is None:
+            return
+        evaluations = chosen.evaluations if chosen is not None else []
+        self.print_person_action.setText(
+            "Till barnet" if chosen is not None and chosen.child else "Till den enskilde")
         clear_layout(self._list)
-        for index, row in enumerate(page.evaluations):
+        for index, row in enumerate(evaluations):
             self._list.addWidget(self._evaluation(index, row))
-        self.empty.setVisible(not page.evaluations)
+        self.empty.setVisible(not evaluations)
         why = context.read_only_reason or None
         allow(self.register_button, why,
               tip="Skriv in svaren från ett ifyllt formulär eller ett samtal")
@@ -173,19 +215,20 @@ class EvaluationsBox(QGroupBox):
     # ---- actions ----------------------------------------------------------------------------
 
     def register(self) -> None:
-        meeting, context = self.page.meeting, self.context
-        if meeting is None or context is None or not self.register_button.isEnabled():
+        chosen, context = self.chosen, self.context
+        if chosen is None or context is None or not self.register_button.isEnabled():
             return
-        saved = EvaluationDialog.ask(self, context.user, meeting,
-                                     existing=self.page.evaluations, child=self.page.child)
+        saved = EvaluationDialog.ask(self, context.user, chosen.meeting,
+                                     existing=chosen.evaluations, child=chosen.child)
         if saved is not None:
             self.changed.emit()
 
     def print_form(self, *, for_person: bool) -> None:
         """Ask where to save the form, then write it in the background and offer to open it."""
-        meeting, context = self.page.meeting, self.context
-        if meeting is None or context is None or self.printing:
+        chosen, context = self.chosen, self.context
+        if chosen is None or context is None or self.printing:
             return
+        meeting = chosen.meeting
         path = file_output.SaveFileDialog.ask(
             self, title="Spara utvärderingsformuläret",
             default_name=form_file_name(context.case.number, for_person=for_person))

@@ -6,7 +6,8 @@
   tooltip (`ui.case_tabs.actions`); the kallelse is "Kalla till uppföljning…" once a plan is
   approved.
 - **Personen** and **Närstående och företrädare**, as registered; for a child (seed 002) the
-  guardians with their custody and language, "Lägg till vårdnadshavare…" and "Ändra…", a guardian
+  guardians with their custody and language, "Lägg till vårdnadshavare…", "Ändra…" and
+  "Ta bort…" (custody changed; what they answered is kept), a guardian
   who may not be told marked with the reason, and who gets letters and copies.
 - **Ärendet**: number, status, unit, coordinator, the next date and what it is (none once the
   case has ended), and the consent with days left (warning colour 30 days before it lapses;
@@ -311,6 +312,15 @@ class OverviewTab(CaseTab):
             edit.clicked.connect(lambda _c=False, chosen=contact: self._edit_guardian(chosen))
             lock_if_read_only(edit, context)
             line.addWidget(edit, 0, Qt.AlignmentFlag.AlignTop)
+            remove = QPushButton("Ta bort…")
+            remove.setObjectName(f"remove_guardian_{contact.id}")
+            remove.setAutoDefault(False)
+            remove.setToolTip("Ta bort som vårdnadshavare, t.ex. när vårdnaden har ändrats. "
+                              "Det hen har svarat finns kvar.")
+            remove.clicked.connect(
+                lambda _c=False, chosen=contact: self._remove_guardian(chosen))
+            lock_if_read_only(remove, context)
+            line.addWidget(remove, 0, Qt.AlignmentFlag.AlignTop)
             column.addLayout(line)
             if not guardians.informed(contact):
                 why = guardians.withheld_reason(contact)
@@ -367,6 +377,14 @@ class OverviewTab(CaseTab):
 
         if GuardianDialog.ask(self, self.context.session, self.context.person,
                               others=self._guardians(), existing=contact) is not None:
+            self.changed.emit()
+
+    def _remove_guardian(self, contact: PersonContact) -> None:
+        from ..dialogs.guardian_dialog import RemoveGuardianDialog
+
+        if RemoveGuardianDialog.ask(self, self.context.session, self.context.case, contact,
+                                    child_name=self.context.person.full_name,
+                                    others=self._guardians()) is not None:
             self.changed.emit()
 
     def _edit_need(self) -> None:

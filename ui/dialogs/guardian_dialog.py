@@ -7,6 +7,10 @@ restraining order, another decision — then no letter or copy is made for them)
 Every field is checked as the user types with the core's rule (`guardians.guardian_problems`,
 which also knows the child's other guardians), and the dialog saves through
 `guardians.add_guardian` or `guardians.update_guardian`, which log it.
+
+"Ta bort vårdnadshavare" (`RemoveGuardianDialog`) asks first, with the reason, and saves through
+`guardian_removal.remove_guardian`: the guardian is kept as a former guardian, with what they
+answered.
 """
 
 from __future__ import annotations
@@ -15,13 +19,13 @@ from collections.abc import Callable, Sequence
 
 from PySide6.QtWidgets import QCheckBox, QComboBox, QLineEdit, QWidget
 
-from sipdesk.casework import guardians
+from sipdesk.casework import guardian_removal, guardians
 from sipdesk.casework.guardians import GuardianInput
-from sipdesk.storage.models import Custody, InformationBlock, Person, PersonContact
+from sipdesk.storage.models import Case, Custody, InformationBlock, Person, PersonContact
 
 from ..fields import limited
 from ..session import Session
-from .form_dialog import FormDialog, hint, wide_combo
+from .form_dialog import CaseFormDialog, FormDialog, hint, multiline, wide_combo
 
 NOT_INFORMED_HINT = ("Inga brev, kallelser eller exemplar av planen skapas till den här "
                      "vårdnadshavaren, och skärmarna säger varför.")
@@ -137,3 +141,46 @@ class GuardianDialog(FormDialog):
 
 # The consent dialog's name for it (a guardian is added from there too).
 AddGuardianDialog = GuardianDialog
+
+
+class RemoveGuardianDialog(CaseFormDialog):
+    """"Ta bort vårdnadshavare": the confirmation, with the reason (custody changed). The
+    guardian is kept as a former guardian with their answers and consents
+    (sipdesk.casework.guardian_removal), and the dialog says so before anything happens."""
+
+    ok_text = "Ta bort som vårdnadshavare"
+    failed_title = "Vårdnadshavaren kunde inte tas bort"
+
+    def __init__(self, session: Session, case: Case, contact: PersonContact, *,
+                 child_name: str, others: Sequence[PersonContact] = (),
+                 parent: QWidget | None = None) -> None:
+        self.contact = contact
+        super().__init__(
+            session, case, title="Ta bort vårdnadshavare", parent=parent,
+            intro=(f"Vill du ta bort {contact.name} som vårdnadshavare för {child_name}?\n\n"
+                   "Gör det när vårdnaden har ändrats, till exempel genom en dom. Ingenting "
+                   f"raderas: det {contact.name} har svarat om SIP och de samtycken hen har "
+                   "gett finns kvar i ärendets historik. Från nu samtycker hen inte längre för "
+                   "barnet och får inga brev, kallelser eller exemplar av planen."))
+        self.setObjectName("remove_guardian_dialog")
+        self.reason = multiline(name="reason",
+                                placeholder="t.ex. tingsrättens dom 2026-10-01 om ensam vårdnad")
+        self.form.add("reason", "Varför *", self.reason)
+        self.watch("reason", self.reason)
+        joint = [o for o in others if o.id != contact.id
+                 and guardians.custody_of(o) is Custody.JOINT]
+        if joint:
+            self.show_warning(
+                f"{joint[0].name} står kvar med gemensam vårdnad. Har hen nu ensam vårdnad, "
+                "eller ska en ny vårdnadshavare in? Ändra det efteråt — sedan kan samtycket "
+                "förnyas.")
+        self.resize(max(self.sizeHint().width(), 560), self.sizeHint().height())
+        self.reason.setFocus()
+
+    def problems(self) -> dict[str, str]:
+        return guardian_removal.removal_problems(self.reason.toPlainText())
+
+    def saving(self) -> Callable[[], PersonContact]:
+        user, case, contact = self.session.user, self.case, self.contact
+        reason = self.reason.toPlainText()
+        return lambda: guardian_removal.remove_guardian(user, case, contact, reason=reason)

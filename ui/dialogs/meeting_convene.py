@@ -15,7 +15,7 @@ from typing import Any
 
 from PySide6.QtWidgets import QLabel, QWidget
 
-from sipdesk.casework.consent import consent_state
+from sipdesk.casework.consent import case_consent_state
 from sipdesk.meetings import convene
 from sipdesk.meetings.convene import ConveneInput
 from sipdesk.storage.models import Case, Role, User
@@ -56,7 +56,7 @@ class ConveneRequestDialog(MeetingFormDialog):
         self.actors = multiline(name="actors", lines=2,
                                 placeholder="t.ex. Vårdcentralen, hemtjänsten, dottern")
         self.form.add("actors", "Vilka aktörer *", self.actors)
-        state = consent_state(case.consent_basis, case.consent_valid_until).text
+        state = case_consent_state(case).text
         consent_label = QLabel(state)
         consent_label.setObjectName("consent_status")
         self.form.addRow("Samtycke", consent_label)
