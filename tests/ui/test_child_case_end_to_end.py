@@ -1,0 +1,446 @@
+"""A child's SIP from the need to the approved plan and the meeting's evaluation, as its users
+do it in the main window (issue 14, "Done when"; seed 002, DOMAIN.md "Children").
+
+Anna Berg (biståndshandläggare, the municipality) registers the case for Malte, twelve, and
+the need; adds his two guardians with joint custody; records both guardians' consents, each
+for themselves, and Malte's own view; calls the meeting with the region (Per Nord, the health
+centre) and Malte's school (Sara Lärare, without an account); marks it held; writes the plan
+with "Barnets egna ord"; the school's part is finished and approved by her on its behalf, the
+region's by Per Nord in his own window. Then she prints the easy-read evaluation form for
+Malte, and a week later registers the answers that came back on it. Along the way: what Att
+göra and the overview's next step tell each of them.
+
+Every step goes through the real dialogs and wizards, driven with qtbot; only the `ask(...)`
+classmethods (the blocking exec()), the file dialog and the message boxes (recorded by
+tests/ui/conftest.py) are replaced, as in the other GUI tests. The world around the case — the
+users, their units and the school in Kontakter — is set up as an administrator left it.
+
+The clock is frozen with time-machine at Monday 1 February 2027 and moved forward as the story
+goes; nothing reads the real date.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import os
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import peewee
+import pytest
+from pypdf import PdfReader
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QApplication,
+    QCheckBox,
+    QDialog,
+    QLabel,
+    QPushButton,
+    QRadioButton,
+    QWidget,
+    QWizard,
+)
+from pytestqt.qtbot import QtBot
+
+from sipdesk.accounts import auth
+from sipdesk.casework import consent, contacts, guardian_answers, guardians, lifecycle
+from sipdesk.casework.contacts import OrganisationKind
+from sipdesk.clock import STOCKHOLM
+from sipdesk.meetings import evaluation, invitation
+from sipdesk.meetings.evaluation import RespondentKind
+from sipdesk.plans import child_voice, plan
+from sipdesk.plans.child_voice import AskedWay
+from sipdesk.storage.db import DatabaseUrl, Engine
+from sipdesk.storage.models import (
+    Case,
+    CaseStatus,
+    Law,
+    Person,
+    Principal,
+    PrincipalKind,
+    Role,
+    User,
+)
+from tests.factories import make_unit, make_user
+from tests.ui.conftest import MessageLog, settle, shown_tab, type_text
+from ui import file_output
+from ui.case_tabs.consent_tab import ConsentTab
+from ui.case_tabs.meeting_tab import MeetingTab
+from ui.case_tabs.overview import OverviewTab
+from ui.case_tabs.plan_tab import PlanTab
+from ui.case_view import CaseView
+from ui.dialogs.case_dialogs import NeedDialog
+from ui.dialogs.child_feedback import ChildFeedbackDialog
+from ui.dialogs.consent_dialogs import ConsentDialog
+from ui.dialogs.guardian_dialog import GuardianDialog
+from ui.dialogs.meeting_evaluation import EvaluationDialog
+from ui.dialogs.meeting_held import MeetingHeldDialog
+from ui.dialogs.new_case import NewCaseDialog
+from ui.dialogs.plan_intervention import InterventionDialog
+from ui.dialogs.plan_reason import ChoosePrincipalDialog
+from ui.main_window import TODO_ROW, MainWindow
+from ui.session import Session
+from ui.wizards.documentation import DocumentationWizard
+from ui.wizards.kallelse import KallelseWizard
+
+# A Skatteverket test personal number: a boy of twelve in 2027. Fictional names throughout.
+PNR_MALTE = "20140602-2390"
+DAY_ONE = dt.datetime(2027, 2, 1, 9, 0, tzinfo=STOCKHOLM)  # a Monday
+MEETING = dt.datetime(2027, 2, 16, 10, 0)  # sent on 2 February: two weeks on, 10:00
+PURPOSE = "Hur kan skolan, vårdcentralen och kommunen hjälpa Malte att orka hela skoldagen?"
+COVERS = "Samordning av stödet i skolan, från vårdcentralen och från kommunen"
+SAVE_MS = 30
+
+
+def snap(widget: QWidget, name: str) -> None:
+    """Saved as `name`.png in the folder SIPDESK_SCREENSHOTS names (to look at by hand)."""
+    folder = os.environ.get("SIPDESK_SCREENSHOTS")
+    if folder:
+        QApplication.processEvents()
+        Path(folder).mkdir(parents=True, exist_ok=True)
+        widget.grab().save(str(Path(folder) / f"e2e_{name}.png"))
+
+
+def click(qtbot: QtBot, button: QAbstractButton) -> None:
+    """Click a button, or a check box or radio button on its indicator; wait for what it
+    started in the background."""
+    assert button.isEnabled(), (button.text(), button.toolTip())
+    if isinstance(button, (QCheckBox, QRadioButton)):
+        qtbot.mouseClick(button, Qt.MouseButton.LeftButton, pos=QPoint(7, button.height() // 2))
+    else:
+        qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    settle(qtbot)
+
+
+def replace_text(qtbot: QtBot, widget: Any, text: str) -> None:
+    """Select what the field holds and type over it, like a user."""
+    widget.setFocus()
+    widget.selectAll()
+    qtbot.keyClick(widget, Qt.Key.Key_Delete)
+    type_text(qtbot, widget, text)
+
+
+def named(widget: QWidget, kind: type, name: str) -> Any:
+    found = widget.findChild(kind, name)
+    assert found is not None, name
+    return found
+
+
+def text_of(widget: QWidget, name: str) -> str:
+    return str(named(widget, QLabel, name).text())
+
+
+def drive(monkeypatch: pytest.MonkeyPatch, qtbot: QtBot, cls: type,
+          fill: Callable[[Any], None], *, seen: list[Any] | None = None) -> None:
+    """`cls.ask` builds the real dialog, `fill` types into it like a user, and its OK button is
+    clicked: what the user does, without the blocking exec()."""
+    def ask(klass: type, parent: QWidget | None, *args: Any, **kwargs: Any) -> Any:
+        dialog = klass(*args, parent=parent, **kwargs)
+        qtbot.addWidget(dialog)
+        dialog.show()
+        qtbot.waitExposed(dialog)
+        fill(dialog)
+        if seen is not None:
+            seen.append(dialog)
+        qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+        settle(qtbot)
+        assert dialog.result() == QDialog.DialogCode.Accepted, (
+            {n: dialog.form.error_text(n) for n in dialog.form.errors}
+            if hasattr(dialog, "form") else "")
+        value = dialog.result_value
+        dialog.setParent(None)  # gone from the parent's children, as after exec()
+        dialog.deleteLater()
+        return value
+
+    monkeypatch.setattr(cls, "ask", classmethod(ask))
+
+
+# ---- the world an administrator left ------------------------------------------------------------
+
+
+@pytest.fixture
+def url(sqlite_db: peewee.Database, tmp_path: Path) -> DatabaseUrl:
+    return DatabaseUrl(Engine.SQLITE, path=tmp_path / "only.sqlite3")
+
+
+def the_world() -> dict[str, Any]:
+    """Ida Admin keeps Kontakter. Anna Berg (Biståndsenheten, the municipality, SoL), Per Nord (the health centre, the
+    region, HSL) and Malte's school in Kontakter: Exempelskolan under the municipality's
+    education department (a principal of its own, kind "other", skollagen), with his mentor."""
+    officer = make_user("anna.berg", unit=make_unit("Biståndsenheten"), full_name="Anna Berg",
+                        role=Role.CASE_OFFICER)
+    nurse = make_user("per.nord", full_name="Per Nord", unit=make_unit(
+        "Vårdcentralen Exempelby", law=Law.HSL, principal="Region Exempelland",
+        kind=PrincipalKind.REGION))
+    admin = make_user("ida.admin", unit=make_unit("Kansliet"), full_name="Ida Admin",
+                      role=Role.ADMINISTRATOR)
+    school_principal = contacts.ensure_principal("Exempelby kommun, utbildningsförvaltningen",
+                                                 PrincipalKind.OTHER)
+    school = contacts.add_organisation(admin, name="Exempelskolan", principal=school_principal,
+                                       kind=OrganisationKind.SCHOOL, law=Law.SCHOOL,
+                                       phone="0000-55 55 55",
+                                       address="Skolvägen 1, 123 45 Exempelby")
+    teacher = contacts.add_contact(admin, school, name="Sara Lärare", role="Mentor",
+                                   phone="0000-55 55 56")
+    return {"officer": officer, "nurse": nurse, "school_principal": school_principal,
+            "teacher": teacher,
+            "kommun": Principal.get(Principal.name == "Exempelby kommun"),
+            "region": Principal.get(Principal.name == "Region Exempelland")}
+
+
+def window_for(qtbot: QtBot, url: DatabaseUrl, user: User) -> MainWindow:
+    """The main window after `user` logged in, with Att göra and the inbox read."""
+    window = MainWindow(Session(url=url, user=auth.user_for_database_login(user.login)))
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    qtbot.waitUntil(lambda: window.todo.loaded and window.inbox.loaded, timeout=5000)
+    settle(qtbot)
+    window.live.stop()  # what follows shows because the window refreshes, not by polling
+    return window
+
+
+def todo_texts(qtbot: QtBot, window: MainWindow) -> list[str]:
+    """Att göra as the user sees it: the page brought up and read."""
+    window.navigation.setCurrentRow(TODO_ROW)
+    settle(qtbot)
+    model = window.todo.model
+    return [model.row(r).what for r in range(model.rowCount())]  # type: ignore[union-attr]
+
+
+def case_view(qtbot: QtBot, window: MainWindow, case_id: int, tab: str = "") -> CaseView:
+    """Open the case as from the list (the opening is logged); the view on screen, read."""
+    window.open_case(case_id, tab=tab)
+    qtbot.waitUntil(lambda: window.case_view is not None
+                    and window.case_view.case_id == case_id, timeout=5000)
+    settle(qtbot)
+    view = window.case_view
+    assert view is not None
+    return view
+
+
+def next_step(qtbot: QtBot, view: CaseView) -> str:
+    overview = shown_tab(qtbot, view, OverviewTab)
+    return text_of(overview, "next_step")
+
+
+def travel(time_machine: Any, when: dt.datetime) -> None:
+    """Move the frozen clock on (never back): the story's next day."""
+    time_machine.move_to(when.replace(tzinfo=STOCKHOLM) if when.tzinfo is None else when)
+
+
+def wizard_next(qtbot: QtBot, wizard: QWizard, which: QWizard.WizardButton =
+                QWizard.WizardButton.NextButton) -> None:
+    button = wizard.button(which)
+    assert button.isVisible() and button.isEnabled(), button.text()
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    settle(qtbot)
+
+
+def add_participant(qtbot: QtBot, wizard: KallelseWizard, search: str) -> None:
+    """Type in the participant search; Enter adds the single match."""
+    page = wizard.participants_page
+    replace_text(qtbot, page.search, search)
+    qtbot.waitUntil(lambda: not page.searching and page.results_model.rowCount() == 1,
+                    timeout=3000)
+    qtbot.keyClick(page.search, Qt.Key.Key_Return)
+
+
+def drive_kallelse(qtbot: QtBot, wizard: KallelseWizard) -> None:
+    """Purpose, the region and the school, the proposed time, Teams for the staff meeting,
+    send."""
+    W = KallelseWizard
+    replace_text(qtbot, wizard.purpose_page.purpose, PURPOSE)
+    wizard_next(qtbot, wizard)
+    assert wizard.currentId() == W.PARTICIPANTS
+    table = wizard.participants_page.table
+    print("PARTICIPANTS", [table.item(r, 0).text() for r in range(table.rowCount())])
+    add_participant(qtbot, wizard, "per nord")
+    add_participant(qtbot, wizard, "sara")
+    snap(wizard, "03_kallelse_participants")
+    wizard_next(qtbot, wizard)
+    assert wizard.currentId() == W.TIME_PLACE, wizard.participants_page.error.text()
+    wizard_next(qtbot, wizard)
+    assert wizard.currentId() == W.STAFF_MEETING
+    replace_text(qtbot, wizard.staff_page.place, "Teams")
+    wizard_next(qtbot, wizard)
+    assert wizard.currentId() == W.REVIEW
+    summary = wizard.review_page.summary.text()
+    print("SUMMARY", summary)
+    snap(wizard, "04_kallelse_review")
+    with qtbot.waitSignal(wizard.sent, timeout=5000):
+        wizard_next(qtbot, wizard, QWizard.WizardButton.CommitButton)
+    assert wizard.currentId() == W.SENT
+    snap(wizard, "05_kallelse_sent")
+    wizard_next(qtbot, wizard, QWizard.WizardButton.FinishButton)
+
+
+# ---- the story ----------------------------------------------------------------------------------
+
+
+def test_a_childs_sip_from_the_need_to_the_approved_plan_and_the_evaluation(
+        qtbot: QtBot, url: DatabaseUrl, monkeypatch: pytest.MonkeyPatch,
+        message_log: MessageLog, time_machine: Any, tmp_path: Path) -> None:
+    """Seed 002 whole: both guardians consent, each for themselves; the child's view beside
+    it; the school invited as a participant of its own; the child's own words in the plan;
+    every principal approves; the child evaluates the meeting on the printed form."""
+    travel(time_machine, DAY_ONE)
+    world = the_world()
+    officer, nurse = world["officer"], world["nurse"]
+    anna = window_for(qtbot, url, officer)
+    anna.resize(1280, 860)
+
+    # ---- 1. The case and the need ------------------------------------------------------------
+    def new_case(dialog: NewCaseDialog) -> None:
+        click(qtbot, dialog.new_radio)
+        for name, text in (("personal_number", PNR_MALTE), ("first_name", "Malte"),
+                           ("last_name", "Sjöberg"), ("address", "Björkvägen 3"),
+                           ("postal_code", "123 45"), ("city", "Exempelby"),
+                           ("phone", "070-100 20 30")):
+            type_text(qtbot, dialog.fields[name], text)
+        click(qtbot, dialog.picture_support)
+        assert dialog.create_button.isEnabled(), dialog.hint.text()
+
+    def ask_new_case(_cls: type, parent: QWidget | None, session: Session,
+                     users: list[User]) -> Case | None:
+        dialog = NewCaseDialog(session, users, parent)
+        qtbot.addWidget(dialog)
+        dialog.show()
+        qtbot.waitExposed(dialog)
+        new_case(dialog)
+        with qtbot.waitSignal(dialog.accepted, timeout=5000):  # created in the background
+            qtbot.mouseClick(dialog.create_button, Qt.MouseButton.LeftButton)
+        return dialog.created_case
+
+    monkeypatch.setattr(NewCaseDialog, "ask", classmethod(ask_new_case))
+    anna.new_case_action.trigger()  # Ctrl+N
+    qtbot.waitUntil(lambda: anna.case_view is not None, timeout=5000)
+    settle(qtbot)
+    view = anna.case_view
+    assert view is not None
+    case_id = view.case_id
+    child = Person.get(Person.personal_number == PNR_MALTE)
+    assert child.full_name == "Malte Sjöberg"
+    assert view.status_badge.text() == CaseStatus.NEED_REGISTERED.label
+    overview = shown_tab(qtbot, view, OverviewTab)
+    assert text_of(overview, "paper_note_0").startswith("Malte (12 år) får egna brev")
+    assert "samtycke" in text_of(overview, "next_step")
+    assert not named(overview, QPushButton, "action_invite").isEnabled()  # consent first
+
+    def need(dialog: NeedDialog) -> None:
+        assert dialog.noticed_by() is lifecycle.NoticedBy.STAFF  # Anna herself, today
+        type_text(qtbot, dialog.need, "Jag är trött i skolan och har ont i magen på morgnarna.")
+        type_text(qtbot, dialog.question, "Hur kan vi hjälpa Malte att orka hela skoldagen?")
+
+    drive(monkeypatch, qtbot, NeedDialog, need)
+    click(qtbot, named(overview, QPushButton, "edit_need"))
+    settle(qtbot)
+    overview = shown_tab(qtbot, view, OverviewTab)
+    assert text_of(overview, "need") == (
+        "Jag är trött i skolan och har ont i magen på morgnarna.")
+    stored_need = lifecycle.need_of(Case.get_by_id(case_id))
+    assert stored_need is not None and stored_need.noticed_on == DAY_ONE.date()
+
+    # ---- 2. Two guardians with joint custody ----------------------------------------------------
+    def mother(dialog: GuardianDialog) -> None:
+        type_text(qtbot, dialog.fields["contact_name"], "Hanna Sjöberg")
+        type_text(qtbot, dialog.fields["relation"], "mamma")
+        type_text(qtbot, dialog.fields["phone"], "070-111 22 33")
+        type_text(qtbot, dialog.fields["address"], "Björkvägen 3, 123 45 Exempelby")
+
+    def father(dialog: GuardianDialog) -> None:
+        type_text(qtbot, dialog.fields["contact_name"], "Jonas Sjöberg")
+        type_text(qtbot, dialog.fields["relation"], "pappa")
+        type_text(qtbot, dialog.fields["phone"], "070-444 55 66")
+        type_text(qtbot, dialog.fields["address"], "Tallstigen 9, 123 46 Exempelby")
+        assert dialog.custody.currentData() == "joint"
+
+    for fill in (mother, father):
+        drive(monkeypatch, qtbot, GuardianDialog, fill)
+        click(qtbot, named(overview, QPushButton, "add_guardian"))
+        overview = shown_tab(qtbot, view, OverviewTab)
+    hanna, jonas = guardians.guardians_of(child)
+    assert [(g.name, g.custody) for g in (hanna, jonas)] == [
+        ("Hanna Sjöberg", "joint"), ("Jonas Sjöberg", "joint")]
+    assert text_of(overview, "contact_0").startswith("Hanna Sjöberg (mamma), gemensam vårdnad")
+    assert not named(overview, QPushButton, "add_guardian").isEnabled()  # two is the most
+    snap(view, "01_overview_guardians")
+
+    # ---- 3. Both guardians' consents, one at a time, and Malte's own view ------------------------
+    consent_button = named(overview, QPushButton, "action_give_consent")
+
+    def mother_says_yes(dialog: ConsentDialog) -> None:
+        # Proposed from the need's question; Anna writes what the family agreed to.
+        assert dialog.covers.toPlainText() == "Hur kan vi hjälpa Malte att orka hela skoldagen?"
+        replace_text(qtbot, dialog.covers, COVERS)
+        click(qtbot, named(dialog, QCheckBox, f"principal_{world['school_principal'].id}"))
+        assert named(dialog, QCheckBox, f"principal_{world['region'].id}").isChecked()
+        click(qtbot, named(dialog, QRadioButton, f"guardian_{hanna.id}_yes"))
+        assert dialog.ok_button.text() == "Spara svaren"  # Jonas has not answered yet
+
+    drive(monkeypatch, qtbot, ConsentDialog, mother_says_yes)
+    click(qtbot, consent_button)
+    assert Case.get_by_id(case_id).status == CaseStatus.NEED_REGISTERED.value
+    assert list(guardian_answers.pending_answers(Case.get_by_id(case_id))) == [hanna.id]
+
+    travel(time_machine, DAY_ONE + dt.timedelta(days=1, hours=2))  # Jonas calls back
+    view = case_view(qtbot, anna, case_id)
+    overview = shown_tab(qtbot, view, OverviewTab)
+
+    def father_says_yes_and_malte_speaks(dialog: ConsentDialog) -> None:
+        assert named(dialog, QRadioButton, f"guardian_{hanna.id}_yes").isChecked()
+        replace_text(qtbot, dialog.covers, COVERS)
+        school_box = named(dialog, QCheckBox, f"principal_{world['school_principal'].id}")
+        if not school_box.isChecked():
+            click(qtbot, school_box)
+        click(qtbot, named(dialog, QRadioButton, f"guardian_{jonas.id}_yes"))
+        how = named(dialog, QWidget, f"guardian_{jonas.id}_how")
+        how.setCurrentIndex(how.findData("written"))
+        type_text(qtbot, dialog.child_view, "Malte vill att mötet är i skolan och att "
+                                            "mamma och pappa är med.")
+        assert dialog.ok_button.text() == "Registrera samtycket"
+        snap(dialog, "02_consent_both_guardians")
+
+    drive(monkeypatch, qtbot, ConsentDialog, father_says_yes_and_malte_speaks)
+    click(qtbot, named(overview, QPushButton, "action_give_consent"))
+    given = consent.active_consent(Case.get_by_id(case_id))
+    assert given is not None
+    assert [g.name for g in consent.guardians_who_consented(given)] == [
+        "Hanna Sjöberg", "Jonas Sjöberg"]
+    assert given.child_view.startswith("Malte vill att mötet är i skolan")
+    assert Case.get_by_id(case_id).status == CaseStatus.CONSENT_GIVEN.value
+    tab = shown_tab(qtbot, view, ConsentTab)
+    lines = text_of(tab, "consent_guardians").splitlines()
+    assert lines[0].startswith("Hanna Sjöberg samtycker (")
+    assert lines[1].startswith("Jonas Sjöberg samtycker (skriftligt")
+    assert text_of(tab, "consent_child_view").startswith("Malte vill att mötet är i skolan")
+    assert next_step(qtbot, view) == ("Allt som behövs för att kalla till SIP-möte finns. "
+                                      "Kalla till möte.")
+
+    # ---- 4. The kallelse: the region and the school ----------------------------------------------
+    sent: list[KallelseWizard] = []
+
+    def ask_kallelse(_cls: type, parent: QWidget | None, session: Session, case: Case, *,
+                     follow_up: bool = False) -> Any:
+        wizard = KallelseWizard.prepare(parent, session, case, follow_up=follow_up)
+        assert wizard is not None
+        qtbot.addWidget(wizard)
+        wizard.start()
+        wizard.show()
+        qtbot.waitExposed(wizard)
+        wizard.resize(1000, 760)
+        drive_kallelse(qtbot, wizard)
+        sent.append(wizard)
+        return wizard.meeting
+
+    monkeypatch.setattr(KallelseWizard, "ask", classmethod(ask_kallelse))
+    overview = shown_tab(qtbot, view, OverviewTab)
+    click(qtbot, named(overview, QPushButton, "action_invite"))
+    assert sent and sent[0].meeting is not None
+    meeting = invitation.current_meeting(Case.get_by_id(case_id))
+    assert meeting is not None and meeting.starts_at == MEETING
+    assert Case.get_by_id(case_id).status == CaseStatus.INVITED.value
+    print("STEP", next_step(qtbot, view))
