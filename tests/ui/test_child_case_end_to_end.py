@@ -93,6 +93,7 @@ MEETING = dt.datetime(2027, 2, 16, 10, 0)  # sent on 2 February: two weeks on, 1
 PURPOSE = "Hur kan skolan, vårdcentralen och kommunen hjälpa Malte att orka hela skoldagen?"
 COVERS = "Samordning av stödet i skolan, från vårdcentralen och från kommunen"
 SAVE_MS = 30
+child_voice_todo = "Återkoppla till barnet: berätta vad barnets röst betydde för planen"
 
 
 def snap(widget: QWidget, name: str) -> None:
@@ -203,9 +204,13 @@ def window_for(qtbot: QtBot, url: DatabaseUrl, user: User) -> MainWindow:
     return window
 
 
-def todo_texts(qtbot: QtBot, window: MainWindow) -> list[str]:
-    """Att göra as the user sees it: the page brought up and read."""
+def todo_texts(qtbot: QtBot, window: MainWindow, *, live: bool = False) -> list[str]:
+    """Att göra as the user sees it. What the window's own user saved shows at once (the
+    window refreshes it); what someone else saved in another window arrives with the live
+    update (`live`: read it again, as that update does — the test stops the timer)."""
     window.navigation.setCurrentRow(TODO_ROW)
+    if live:
+        window.todo.refresh()
     settle(qtbot)
     model = window.todo.model
     return [model.row(r).what for r in range(model.rowCount())]  # type: ignore[union-attr]
@@ -223,6 +228,10 @@ def case_view(qtbot: QtBot, window: MainWindow, case_id: int, tab: str = "") -> 
 
 
 def next_step(qtbot: QtBot, view: CaseView) -> str:
+    """Översikt's next step, as the user sees it (back on "Ärenden" from Att göra)."""
+    window = view.window()
+    if isinstance(window, MainWindow):
+        window.navigation.setCurrentRow(0)
     overview = shown_tab(qtbot, view, OverviewTab)
     return text_of(overview, "next_step")
 
@@ -322,6 +331,7 @@ def test_a_childs_sip_from_the_need_to_the_approved_plan_and_the_evaluation(
     view = anna.case_view
     assert view is not None
     case_id = view.case_id
+    case_number = view.context.case.number
     child = Person.get(Person.personal_number == PNR_MALTE)
     assert child.full_name == "Malte Sjöberg"
     assert view.status_badge.text() == CaseStatus.NEED_REGISTERED.label
@@ -452,8 +462,8 @@ def test_a_childs_sip_from_the_need_to_the_approved_plan_and_the_evaluation(
                                       "hållet när det har ägt rum. Det görs på fliken Kallelse.")
     # Per Nord is asked to acknowledge it; Anna is reminded of those without an account.
     per = window_for(qtbot, url, nurse)
-    assert todo_texts(qtbot, per) == ["Kvittera: Kallelse till SIP-möte 2027-02-16 "
-                                      f"({view.context.case.number})"]
+    assert todo_texts(qtbot, per) == [
+        f"Kvittera: Kallelse till SIP-möte 2027-02-16 ({case_number})"]
     assert todo_texts(qtbot, anna) == ["2 av 6 har inte svarat på kallelsen till 2027-02-16",
                                        "Ring eller skicka brev till 4 deltagare utan konto"]
     view = case_view(qtbot, anna, case_id, tab="Kallelse")
@@ -574,14 +584,159 @@ def test_a_childs_sip_from_the_need_to_the_approved_plan_and_the_evaluation(
             "skola.”\n\nSå frågade vi barnet: före mötet och med bilder.\n"
             "Så vägde vi in barnets åsikter: Malte är tolv år och vet vad han behöver. Den "
             "lugna platsen blev skolans insats.")
-        print("LEGAL", review.legal.text())
-        print("PEOPLE", review.participants.text())
-        print("OTHER", review.other.text())
+        assert review.legal.text() == (  # the region writes its own part
+            "• 2. Det framgår inte vad Region Exempelland ansvarar för — skriv insatserna eller "
+            "en mening om att ni inte gör något.")
+        assert review.participants.property("problems") == 0
+        type_text(qtbot, review.adjusted, "Hanna och Jonas Sjöberg, på mötet")
         snap(wizard, "08_documentation_review")
+        for principal_id in (kommun, school):  # her own part, and the school's on its behalf
+            finish = named(review, QPushButton, f"review_finish_{principal_id}")
+            click(qtbot, finish)
+        assert review.parts.text().splitlines() == [
+            "• Exempelby kommun: klar 2027-02-16",
+            "• Exempelby kommun, utbildningsförvaltningen: klar 2027-02-16 (för huvudmannens "
+            "räkning)",
+            "• Region Exempelland: inte klar"]
+
+    def per_writes(wizard: DocumentationWizard) -> None:
+        go_to(wizard, W.INTERVENTIONS)
+        intervention(region, "Skolsköterskan och vårdcentralen pratar om magen", "Per Nord",
+                     "Varannan vecka")(wizard)
+        go_to(wizard, W.REVIEW)
+        review = wizard.page(W.REVIEW)
+        assert review.legal.property("problems") == 0, review.legal.text()
+        assert review.child is not None and "lugn plats" in review.child.text()
+        click(qtbot, named(review, QPushButton, f"review_finish_{region}"))
+        assert review.parts.text().endswith("• Region Exempelland: klar 2027-02-16")
 
     scripts.append(anna_writes)
     tab = shown_tab(qtbot, view, PlanTab)
     click(qtbot, tab.start_button)  # "Börja dokumentera" opens the wizard
     assert not scripts
-    print("STEP", next_step(qtbot, view))
-    print("ANNA TODO", todo_texts(qtbot, anna))
+    assert next_step(qtbot, view).startswith("Dokumentera planen — den ska vara klar senast "
+                                             "2027-02-18.")
+    assert todo_texts(qtbot, anna) == ["Dokumentationen ska vara klar 2027-02-18"]
+
+    # Per Nord writes the region's part in his own window, from Att göra.
+    assert todo_texts(qtbot, per, live=True) == ["Dokumentationen ska vara klar 2027-02-18"]
+    per_view = case_view(qtbot, per, case_id, tab="Planen")
+    per_tab = shown_tab(qtbot, per_view, PlanTab)
+    scripts.append(per_writes)
+    click(qtbot, per_tab.wizard_button)  # "Fortsätt dokumentera…"
+    assert not scripts
+    assert "Dokumentationen ska vara klar 2027-02-18" not in todo_texts(qtbot, anna, live=True)
+
+    # ---- 7. Approved by every principal ------------------------------------------------------
+    view = case_view(qtbot, anna, case_id, tab="Planen")
+    tab = shown_tab(qtbot, view, PlanTab)
+    click(qtbot, tab.request_button)  # "Begär godkännande": a message with kvittens
+    assert message_log.shown[-1][1] == "Begäran skickad"
+    assert todo_texts(qtbot, per, live=True) == [
+        f"Kvittera: Godkänn planen, version 1 ({case_number})"]
+    chosen: list[list[str]] = []
+
+    def choose(dialog: ChoosePrincipalDialog) -> None:
+        choices = [dialog.combo.itemText(i) for i in range(dialog.combo.count())]
+        chosen.append(choices)
+        dialog.combo.setCurrentIndex(0)
+
+    drive(monkeypatch, qtbot, ChoosePrincipalDialog, choose)
+    click(qtbot, tab.approve_button)
+    tab = shown_tab(qtbot, view, PlanTab)
+    click(qtbot, tab.approve_button)
+    assert chosen == [["Exempelby kommun", "Exempelby kommun, utbildningsförvaltningen (för "
+                       "huvudmannens räkning)"]]  # the second time only the school was left
+    assert not plan.latest_version(Case.get_by_id(case_id)).locked  # the region has not yet
+    per_view = case_view(qtbot, per, case_id, tab="Planen")
+    per_tab = shown_tab(qtbot, per_view, PlanTab)
+    click(qtbot, per_tab.approve_button)
+    version = plan.latest_version(Case.get_by_id(case_id))
+    assert version is not None and version.locked
+    assert ("information", "Planen är godkänd") in [(k, t) for k, t, _x in message_log.shown]
+    assert todo_texts(qtbot, per) == []  # approving answered the request
+    assert todo_texts(qtbot, anna, live=True) == [
+        f"Kvittera: Planen är godkänd ({case_number})", child_voice_todo]
+    view = case_view(qtbot, anna, case_id)
+    assert view.status_badge.text() == CaseStatus.FOLLOW_UP_PLANNED.label
+    assert next_step(qtbot, view).startswith(
+        "Planen är godkänd. Berätta för barnet vad barnets röst betydde för planen, och skriv "
+        "in återkopplingen under Planen.")
+    snap(view, "09_overview_plan_approved")
+
+    # ---- 8. Återkoppling: Malte is told what his voice meant ----------------------------------
+    travel(time_machine, dt.datetime(2027, 2, 18, 15, 0))
+
+    def told(dialog: ChildFeedbackDialog) -> None:
+        replace_text(qtbot, dialog.told_by, "Sara Lärare och Anna Berg")
+        type_text(qtbot, dialog.note, "Vi visade den lugna platsen i skolan.")
+
+    drive(monkeypatch, qtbot, ChildFeedbackDialog, told)
+    view = case_view(qtbot, anna, case_id, tab="Planen")
+    tab = shown_tab(qtbot, view, PlanTab)
+    click(qtbot, tab.feedback_button)
+    feedback = child_voice.feedback_of(version.id)
+    assert feedback is not None and feedback.told_on == dt.date(2027, 2, 18)
+    assert child_voice_todo not in todo_texts(qtbot, anna)
+    assert "Berätta för barnet" not in next_step(qtbot, view)
+
+    # ---- 9. The evaluation: the form printed for Malte, the answers registered later ---------
+    saved_as: list[Path] = []
+
+    def where(_cls: type, _parent: object, *, title: str, default_name: str,
+              **_kw: object) -> Path:
+        saved_as.append(tmp_path / default_name)
+        return saved_as[-1]
+
+    monkeypatch.setattr(file_output.SaveFileDialog, "ask", classmethod(where))
+    monkeypatch.setattr(file_output, "open_file", lambda _path: None)
+    view = case_view(qtbot, anna, case_id, tab="Kallelse")
+    meeting_tab = shown_tab(qtbot, view, MeetingTab)
+    box = meeting_tab.evaluations_box
+    assert box.print_person_action.text() == "Till barnet"
+    box.print_person_action.trigger()
+    settle(qtbot)
+    assert saved_as == [tmp_path / f"utvardering-{case_number}.pdf"]  # no name in it
+    pdf = saved_as[0]
+    assert pdf.exists()
+    text = " ".join(" ".join(page.extract_text() for page in PdfReader(
+        io.BytesIO(pdf.read_bytes())).pages).split())
+    assert "Hur var mötet?" in text
+    for question in evaluation.QUESTIONS:
+        assert question.child in text  # a child's words
+    assert "Mötet tisdag 16 februari 2027 Du var med på ett möte om dig." in text
+    assert "Utskrivet 18 februari 2027" in text  # the frozen day, not the machine's
+    assert "Malte" not in text and PNR_MALTE not in text  # the form carries no one's name
+
+    travel(time_machine, dt.datetime(2027, 2, 23, 10, 0))  # the form came back by post
+
+    def answers(dialog: EvaluationDialog) -> None:
+        assert dialog.question_labels["listened"].text() == "Lyssnade de vuxna på dig?"
+        dialog.kind.setCurrentIndex(dialog.kind.findData(RespondentKind.PERSON.value))
+        for key, face in (("felt_before", 3), ("listened", 4), ("understood", 5),
+                          ("views_counted", 4)):
+            scale = dialog.scales[key]
+            click(qtbot, scale.buttons[face])
+        type_text(qtbot, dialog.comment, "Bra att Sara var med.")
+        snap(dialog, "10_evaluation_dialog")
+
+    drive(monkeypatch, qtbot, EvaluationDialog, answers)
+    view = case_view(qtbot, anna, case_id, tab="Kallelse")
+    meeting_tab = shown_tab(qtbot, view, MeetingTab)
+    box = meeting_tab.evaluations_box
+    assert box.empty.isVisible()
+    click(qtbot, box.register_button)
+    meeting_tab = shown_tab(qtbot, view, MeetingTab)
+    [row] = evaluation.evaluations_of(meeting)
+    assert (row.kind, row.answer("felt_before"), row.answer("listened"),
+            row.answer("understood"), row.answer("views_counted")) == (
+        RespondentKind.PERSON, 3, 4, 5, 4)
+    assert row.comment == "Bra att Sara var med."
+    assert not box.empty.isVisible()
+    # (for a child too: see the report — the print menu says "Till barnet")
+    assert text_of(meeting_tab, "evaluation_0_respondent") == "Den enskilde"
+    assert text_of(meeting_tab, "evaluation_0_listened") == "4 av 5 — Ja, ganska"
+    assert text_of(meeting_tab, "evaluation_0_comment") == "”Bra att Sara var med.”"
+    assert text_of(meeting_tab, "evaluation_0_recorded").startswith(
+        "På blanketten · registrerad 2027-02-23")
+    snap(view, "11_kallelse_tab_evaluation")
