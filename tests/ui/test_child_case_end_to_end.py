@@ -168,9 +168,10 @@ def url(sqlite_db: peewee.Database, tmp_path: Path) -> DatabaseUrl:
 
 
 def the_world() -> dict[str, Any]:
-    """Ida Admin keeps Kontakter. Anna Berg (Biståndsenheten, the municipality, SoL), Per Nord (the health centre, the
-    region, HSL) and Malte's school in Kontakter: Exempelskolan under the municipality's
-    education department (a principal of its own, kind "other", skollagen), with his mentor."""
+    """Anna Berg (Biståndsenheten, the municipality, SoL), Per Nord (the health centre, the
+    region, HSL) and, entered in Kontakter by the administrator Ida Admin, Malte's school:
+    Exempelskolan under the municipality's education department (a principal of its own, kind
+    "other", skollagen), with his mentor Sara Lärare."""
     officer = make_user("anna.berg", unit=make_unit("Biståndsenheten"), full_name="Anna Berg",
                         role=Role.CASE_OFFICER)
     nurse = make_user("per.nord", full_name="Per Nord", unit=make_unit(
@@ -266,7 +267,9 @@ def drive_kallelse(qtbot: QtBot, wizard: KallelseWizard) -> None:
     wizard_next(qtbot, wizard)
     assert wizard.currentId() == W.PARTICIPANTS
     table = wizard.participants_page.table
-    print("PARTICIPANTS", [table.item(r, 0).text() for r in range(table.rowCount())])
+    # The child, the convener and both guardians from the start (seed 002).
+    assert [table.item(r, 0).text() for r in range(table.rowCount())] == [
+        "Malte Sjöberg", "Anna Berg", "Hanna Sjöberg", "Jonas Sjöberg"]
     add_participant(qtbot, wizard, "per nord")
     add_participant(qtbot, wizard, "sara")
     snap(wizard, "03_kallelse_participants")
@@ -278,7 +281,8 @@ def drive_kallelse(qtbot: QtBot, wizard: KallelseWizard) -> None:
     wizard_next(qtbot, wizard)
     assert wizard.currentId() == W.REVIEW
     summary = wizard.review_page.summary.text()
-    print("SUMMARY", summary)
+    assert "<b>Sara Lärare</b> — Mentor, Exempelskolan" in summary
+    assert "<b>Per Nord</b>" in summary and "<b>Hanna Sjöberg</b> — Vårdnadshavare" in summary
     snap(wizard, "04_kallelse_review")
     with qtbot.waitSignal(wizard.sent, timeout=5000):
         wizard_next(qtbot, wizard, QWizard.WizardButton.CommitButton)
@@ -544,8 +548,8 @@ def test_a_childs_sip_from_the_need_to_the_approved_plan_and_the_evaluation(
     def anna_writes(wizard: DocumentationWizard) -> None:
         titles = [wizard.page(i).title() for i in wizard.pageIds()]
         assert titles[2] == "3 av 7 · Barnets egna ord"
-        page = wizard.page(W.PARTICIPANTS)
-        print("PARTICIPANT PROBLEMS", page.problems.text())
+        # Everyone at the meeting, with what the plan needs of them, from the kallelse.
+        assert not wizard.page(W.PARTICIPANTS).problems.isVisibleTo(wizard)
         go_to(wizard, W.SITUATION)
         texts = wizard.page(W.SITUATION).edits
         type_text(qtbot, texts["current_situation"],
