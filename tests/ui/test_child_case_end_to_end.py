@@ -51,9 +51,10 @@ from sipdesk.casework.contacts import OrganisationKind
 from sipdesk.clock import STOCKHOLM
 from sipdesk.meetings import evaluation, invitation
 from sipdesk.meetings.evaluation import RespondentKind
+from sipdesk.meetings.invitation import Answer
 from sipdesk.plans import child_voice, plan
 from sipdesk.plans.child_voice import AskedWay
-from sipdesk.storage.db import DatabaseUrl, Engine
+from sipdesk.storage.db import DatabaseUrl
 from sipdesk.storage.models import (
     Case,
     CaseStatus,
@@ -76,6 +77,7 @@ from ui.dialogs.case_dialogs import NeedDialog
 from ui.dialogs.child_feedback import ChildFeedbackDialog
 from ui.dialogs.consent_dialogs import ConsentDialog
 from ui.dialogs.guardian_dialog import GuardianDialog
+from ui.dialogs.meeting_answer import AnswerDialog
 from ui.dialogs.meeting_evaluation import EvaluationDialog
 from ui.dialogs.meeting_held import MeetingHeldDialog
 from ui.dialogs.new_case import NewCaseDialog
@@ -83,6 +85,7 @@ from ui.dialogs.plan_intervention import InterventionDialog
 from ui.dialogs.plan_reason import ChoosePrincipalDialog
 from ui.main_window import TODO_ROW, MainWindow
 from ui.session import Session
+from ui.todo.model import WHAT
 from ui.wizards.documentation import DocumentationWizard
 from ui.wizards.kallelse import KallelseWizard
 
@@ -163,8 +166,9 @@ def drive(monkeypatch: pytest.MonkeyPatch, qtbot: QtBot, cls: type,
 
 
 @pytest.fixture
-def url(sqlite_db: peewee.Database, tmp_path: Path) -> DatabaseUrl:
-    return DatabaseUrl(Engine.SQLITE, path=tmp_path / "only.sqlite3")
+def url(db: peewee.Database, db_url: DatabaseUrl) -> DatabaseUrl:
+    """The story on SQLite and on PostgreSQL: what each step saves is stored on both."""
+    return db_url
 
 
 def the_world() -> dict[str, Any]:
@@ -481,6 +485,34 @@ def test_a_childs_sip_from_the_need_to_the_approved_plan_and_the_evaluation(
         settle(qtbot)
         assert calls.item(row, 0).checkState() == Qt.CheckState.Checked, row
     assert todo_texts(qtbot, anna) == ["2 av 6 har inte svarat på kallelsen till 2027-02-16"]
+
+    # Sara Lärare says on the phone that she comes: Anna registers it.
+    row = next(r for r in range(meeting_tab.model.rowCount())
+               if meeting_tab.model.index(r, 0).data() == "Sara Lärare")
+    meeting_tab.table.selectRow(row)
+
+    def sara_comes(dialog: AnswerDialog) -> None:
+        assert dialog.radios[Answer.COMING].isChecked()  # proposed
+
+    drive(monkeypatch, qtbot, AnswerDialog, sara_comes)
+    click(qtbot, meeting_tab.answer_button)
+    assert todo_texts(qtbot, anna) == ["1 av 6 har inte svarat på kallelsen till 2027-02-16"]
+
+    # Per Nord opens the kallelse from his Att göra, acknowledges it and answers that he comes.
+    todo_texts(qtbot, per, live=True)
+    per.todo.table.setFocus()
+    per.todo.table.setCurrentIndex(per.todo.model.index(0, WHAT))
+    qtbot.keyClick(per.todo.table, Qt.Key.Key_Return)
+    settle(qtbot)
+    pane = per.inbox.pane
+    assert per.stack.currentWidget() is per.inbox
+    click(qtbot, pane.acknowledge_button)
+    pane = per.inbox.pane
+    click(qtbot, pane.coming_button)
+    assert text_of(per.inbox.pane, "my_answer_state") == "Ditt svar på kallelsen: Kommer."
+    snap(per, "05b_per_answers_in_the_inbox")
+    assert todo_texts(qtbot, per) == []
+    assert todo_texts(qtbot, anna, live=True) == []
 
     # ---- 5. The meeting is held ------------------------------------------------------------------
     travel(time_machine, MEETING + dt.timedelta(hours=1, minutes=30))
