@@ -410,6 +410,8 @@ def test_a_childs_sip_from_the_need_to_the_approved_plan_and_the_evaluation(
 
     def father_says_yes_and_malte_speaks(dialog: ConsentDialog) -> None:
         assert named(dialog, QRadioButton, f"guardian_{hanna.id}_yes").isChecked()
+        # What the consent covers and the school's box are not kept with the first answer
+        # (only the guardians' answers are): Anna writes and ticks them again.
         replace_text(qtbot, dialog.covers, COVERS)
         school_box = named(dialog, QCheckBox, f"principal_{world['school_principal'].id}")
         if not school_box.isChecked():
