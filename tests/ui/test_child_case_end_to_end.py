@@ -504,7 +504,8 @@ def test_a_childs_sip_from_the_need_to_the_approved_plan_and_the_evaluation(
     assert todo_texts(qtbot, anna) == ["1 av 6 har inte svarat på kallelsen till 2027-02-16"]
 
     # Per Nord opens the kallelse from his Att göra, acknowledges it and answers that he comes.
-    todo_texts(qtbot, per, live=True)
+    assert todo_texts(qtbot, per, live=True) == [
+        f"Kvittera: Kallelse till SIP-möte 2027-02-16 ({case_number})"]
     per.todo.table.setFocus()
     per.todo.table.setCurrentIndex(per.todo.model.index(0, WHAT))
     qtbot.keyClick(per.todo.table, Qt.Key.Key_Return)
