@@ -19,7 +19,7 @@ from PySide6.QtWidgets import QAbstractButton, QLabel, QWidget, QWizard
 from pytestqt.qtbot import QtBot
 
 from sipdesk.desk import todo
-from sipdesk.plans import child_voice
+from sipdesk.plans import child_voice, plan
 from sipdesk.plans.child_voice import AskedWay
 from sipdesk.storage.db import DatabaseUrl, Engine
 from sipdesk.storage.models import Case
@@ -285,3 +285,67 @@ def test_the_overview_names_the_feedback_to_the_child_as_the_next_step(
     assert "Berätta för barnet vad barnets röst betydde för planen" in shown
     qtbot.wait(100)
     snap(view, "overview_child_feedback_step")
+
+
+def test_the_review_page_sums_up_the_childs_own_words(qtbot: QtBot, url: DatabaseUrl) -> None:
+    """Seed 002 §4: Granska shows what the child's page says — the child's words, how the child
+    was asked, how the views were weighed — as they are, never as a problem."""
+    world = child_plan_world()
+    plan_id = fill_child_plan(world).id  # the goal and the follow-up the pages ask for
+    wizard = open_wizard(qtbot, url, world["officer"], plan_id)
+    wizard.resize(980, 900)
+    go_to(qtbot, wizard, W.CHILD)
+    page = wizard.page(W.CHILD)
+    type_text(qtbot, page.words, "Jag vill vila efter lunch.")
+    tick(qtbot, page.ways[AskedWay.BEFORE])
+    tick(qtbot, page.ways[AskedWay.TRUSTED])
+    type_text(qtbot, page.trusted, "mormor Elsa")
+    type_text(qtbot, page.weighing, "Lo är nio år och vet vad hon behöver.")
+    go_to(qtbot, wizard, W.REVIEW)
+    summary = wizard.page(W.REVIEW).child
+    assert summary is not None and summary.isVisible()
+    assert summary.text() == (
+        "Det här vill barnet: ”Jag vill vila efter lunch.”\n\n"
+        "Så frågade vi barnet: före mötet och genom någon barnet litar på (mormor Elsa).\n"
+        "Så vägde vi in barnets åsikter: Lo är nio år och vet vad hon behöver.")
+    snap(wizard, "documentation_review_child_words")
+
+    # Changed on the child's page (or by someone else): Granska shows it as stored now.
+    go_to(qtbot, wizard, W.CHILD)
+    page.words.selectAll()
+    qtbot.keyClick(page.words, Qt.Key.Key_Delete)
+    tick(qtbot, page.silent)
+    go_to(qtbot, wizard, W.REVIEW)
+    assert summary.text().startswith(
+        "Barnet ville inte säga något den här gången. Det är ett helt giltigt svar.")
+    assert "problem" not in summary.text()
+    assert summary.property("problems") is None  # not a check: nothing to fix
+    snap(wizard, "documentation_review_child_silent")
+
+
+def test_the_review_page_says_kindly_when_nothing_is_written_for_the_child(
+        qtbot: QtBot, url: DatabaseUrl) -> None:
+    """A child has no duty to say anything: with the page empty, Granska says so and where to
+    write the words if there are any — and asks for nothing before approval."""
+    world = child_plan_world()
+    wizard = open_wizard(qtbot, url, world["officer"], fill_child_plan(world).id)
+    go_to(qtbot, wizard, W.REVIEW)
+    review = wizard.page(W.REVIEW)
+    assert review.child is not None
+    assert review.child.text() == (
+        "Inga ord från barnet är skrivna ännu. Barnet behöver inte säga något — men om barnet "
+        "har sagt något, skriv det gärna på sidan ”Barnets egna ord”.\n\n"
+        "Så frågade vi barnet: inte ifyllt.\nSå vägde vi in barnets åsikter: inte ifyllt")
+    assert "barn" not in review.other.text().casefold()
+
+
+def test_an_adults_review_page_has_no_childs_words(qtbot: QtBot, url: DatabaseUrl) -> None:
+    world = world_with_plan()
+    plan.update_fields(world["officer"], world["plan"], {
+        "main_goal": ("", "Att bo kvar hemma"), "follow_up_date": (None, dt.date(2027, 6, 10))})
+    wizard = open_wizard(qtbot, url, world["manager"], world["plan"].id)
+    go_to(qtbot, wizard, W.REVIEW)
+    review = wizard.page(W.REVIEW)
+    assert review.child is None
+    shown = " ".join(label.text() for label in review.findChildren(QLabel))
+    assert "Barnets egna ord" not in shown

@@ -496,6 +496,7 @@ class MeetingTab(CaseTab):
 
         def saved(_result: object) -> None:
             p.invitation_done = done
+            self.changed.emit()  # Att göra's "Ring eller skicka brev till …" at once
 
         def failed(exc: Exception) -> None:
             if isinstance(exc, SipError):

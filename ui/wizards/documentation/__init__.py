@@ -10,7 +10,9 @@ the child's voice): the plan of one meeting, written in the order of the meeting
 4. Andra och ansvar — actions by others (or "inga"), overall responsibility, the coordinator,
    treatment limitation (yes/no and a journal reference only)
 5. Uppföljning — at most a year after the meeting, and who follows up
-6. Granska — the legal check's missing points, participants, plain-language warnings, parts
+6. Granska — the legal check's missing points, participants, for a child what the child's page
+   says (the words or "ville inte säga något", how asked, how weighed — never a problem),
+   plain-language warnings, parts
 
 One class per page; each shows the conversation support of seed 003 as a short help text, and
 the documentation deadline (two working days after the meeting; red when passed). Nothing

@@ -1,4 +1,5 @@
-"""The documentation wizard's page 6, Granska: the legal, participant and plain-language checks."""
+"""The documentation wizard's last page, Granska: the legal, participant and plain-language
+checks, and for a child a summary of "Barnets egna ord"."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from PySide6.QtWidgets import (
 )
 
 from sipdesk.plans import plan
+from sipdesk.plans.child_voice import SILENT_IS_VALID, SILENT_LABEL, ChildVoice
 from sipdesk.plans.plan_documentation import DocumentationView
 
 from ..documentation_parts import (
@@ -24,6 +26,10 @@ from .common import (
     DocumentationPage,
     line_edit,
 )
+
+# Neither a check passed nor a problem: the child's words are shown as they are.
+CHILD_BOX_STYLE = ("QLabel { color: #1d3d63; background: #eef4fb; border: 1px solid #b7cde6;"
+                   " border-radius: 4px; padding: 6px 8px; }")
 
 # ---- 6 Granska ---------------------------------------------------------------------------------
 
@@ -48,6 +54,13 @@ class ReviewPage(DocumentationPage):
         self.content.addSpacing(6)
         self.content.addWidget(heading("Deltagare"))
         self.content.addWidget(self.participants)
+        self.child: QLabel | None = None
+        if view.is_child:  # the child's page, summarised (seed 002 §4)
+            self.child = self._box("child_voice")
+            self.child.setStyleSheet(CHILD_BOX_STYLE)
+            self.content.addSpacing(6)
+            self.content.addWidget(heading("Barnets egna ord"))
+            self.content.addWidget(self.child)
         self.other_heading = heading("Annat som behövs innan planen kan godkännas")
         self.content.addWidget(self.other_heading)
         self.content.addWidget(self.other)
@@ -87,6 +100,8 @@ class ReviewPage(DocumentationPage):
         people = view.participant_problems
         _show(self.participants, people, ok="Alla deltagare har namn, initialer, yrke, "
                                             "organisation och kontaktuppgifter.", bad=True)
+        if self.child is not None:
+            self.child.setText(child_voice_summary(ChildVoice.of(view.version)))
         other = [p for p in view.approval_problems if p not in legal + people]
         _show(self.other, other, ok="", bad=True)
         self.other_heading.setVisible(bool(other))
@@ -124,6 +139,24 @@ class ReviewPage(DocumentationPage):
 
     def _finish(self, principal_id: int) -> None:
         self.doc.run(lambda user, version: plan.mark_part_finished(user, version, principal_id))
+
+
+def child_voice_summary(voice: ChildVoice) -> str:
+    """The child's page in a few lines: the child's words (or that the child did not want to
+    say anything — a valid answer, seed 002 §2.1.1), how the child was asked, how the views
+    were weighed. Nothing here is a problem: none of it is required."""
+    if voice.words:
+        said = f"Det här vill barnet: ”{voice.words}”"
+    elif voice.silent:
+        said = f"{SILENT_LABEL} den här gången. {SILENT_IS_VALID}"
+    else:
+        said = ("Inga ord från barnet är skrivna ännu. Barnet behöver inte säga något — men om "
+                "barnet har sagt något, skriv det gärna på sidan ”Barnets egna ord”.")
+    asked = voice.ways_text()
+    asked = asked[0].lower() + asked[1:] if asked else "inte ifyllt"
+    weighed = voice.weighing or "inte ifyllt"
+    return (f"{said}\n\nSå frågade vi barnet: {asked}.\n"
+            f"Så vägde vi in barnets åsikter: {weighed}")
 
 
 def _show(label: QLabel, problems: list[str], *, ok: str, bad: bool) -> None:
