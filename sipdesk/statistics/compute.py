@@ -6,9 +6,10 @@ manager (enhetschef) gets the figures of the whole municipality, of another prin
 cases they take part in, or of one unit; someone from the region sees the cases they coordinate
 or are invited to; an administrator sees all; the command line (no login, `user=None`) counts
 every case. Counts carry no personal data, yet a figure is never wider than the lists it sums.
-On PostgreSQL the server's row-level security (migration 0016) keeps the same rule; for
-messages it is stricter — a user reads only the receipts of messages they sent or received —
-so there the kvittens figures count those.
+On PostgreSQL the server's row-level security (migration 0016) keeps the same rule. For
+messages a user counts only the receipts they got and those of the messages they sent — the
+mailbox's rule, and the server's — so both engines give the same kvittens figures (a unit
+manager's are their own messages', not the whole unit's).
 
 Reading figures writes nothing and holds no lock: it is a read, like the case list (no audit
 entry). Printing the report for the committee writes one: `record_report_printed` (who, when,
