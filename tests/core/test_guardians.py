@@ -417,3 +417,43 @@ def test_the_kallelse_starts_with_the_guardians_who_may_be_told(
     assert problems["relatives"] == (
         "Per Åkesson får inte få information om barnet (skyddad adress), och kan inte bjudas "
         "in. Ta bort Per Åkesson från listan.")
+
+
+def test_only_one_who_may_change_a_case_of_the_child_adds_or_changes_a_guardian(
+        officer: User, child: Person) -> None:
+    """The change rule (access.require_can_change; issue 12: "another unit cannot change a case
+    it may only read"), for a child's guardians as for removing one: a colleague of another
+    unit of the municipality reads the child's case but may neither add a guardian nor change
+    one (access.READ_ONLY_HERE); a user of another principal learns nothing (NOT_YOURS); the
+    case's coordinator and the staff of its own unit may. Nothing is saved by a refusal."""
+    from sipdesk.accounts import access
+    from sipdesk.errors import PermissionDenied
+    from tests.factories import make_unit
+
+    eva = mother(officer, child)  # a person of no case yet: registered with the case
+    case = make_case(officer, child)
+    reader = make_user("lena.strand", unit=make_unit("Äldreboendet Sol"),
+                       full_name="Lena Strand")
+    outsider = make_user("olle.ut", unit=make_unit(
+        "Vårdcentralen Grannby", principal="Region Grannland", kind=PrincipalKind.REGION),
+        full_name="Olle Utanför")
+    assert access.can_see(reader, case) and not access.can_change(reader, case)
+    before = [(g.name, g.phone, g.custody) for g in guardians.guardians_of(child)]
+    for who, words in ((reader, access.READ_ONLY_HERE), (outsider, access.NOT_YOURS)):
+        with pytest.raises(PermissionDenied) as refused:
+            guardians.add_guardian(who, child, GuardianInput("Karl Åkesson", relation="pappa"))
+        assert refused.value.message == words
+        with pytest.raises(PermissionDenied) as refused:
+            guardians.update_guardian(who, PersonContact.get_by_id(eva.id), GuardianInput(
+                "Eva Åkesson", Custody.SOLE, phone="070-999 99 99"))
+        assert refused.value.message == words
+    assert [(g.name, g.phone, g.custody) for g in guardians.guardians_of(child)] == before
+    colleague = make_user("karl.lind", unit=officer.unit, full_name="Karl Lind")
+    karl = guardians.add_guardian(colleague, child, GuardianInput("Karl Åkesson",
+                                                                  relation="pappa"))
+    changed = guardians.update_guardian(officer, PersonContact.get_by_id(karl.id), GuardianInput(
+        "Karl Åkesson", relation="pappa", phone="070-444 55 66"))
+    assert changed.phone == "070-444 55 66"
+    logged = [line.summary for line in audit.case_log(case.id)]  # newest first, in the case
+    assert logged[:2] == ["Vårdnadshavare ändrad (gemensam vårdnad)",
+                          "Vårdnadshavare tillagd (gemensam vårdnad)"]
