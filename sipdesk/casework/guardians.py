@@ -122,6 +122,16 @@ def came_of_age_text(birthday: dt.date) -> str:
     return f"Har fyllt 18 år ({birthday:%Y-%m-%d}). {NEEDS_OWN_CONSENT}"
 
 
+def newcomers_text(names: Sequence[str]) -> str:
+    """Guardians registered after the consent (`lifecycle.guardians_not_in_consent`): every
+    guardian with custody consents, so the consent no longer carries the case."""
+    who = " och ".join(names)
+    them = "deras svar" if len(names) > 1 else "hens svar"
+    return (f"{who} har blivit vårdnadshavare efter att samtycket registrerades och har inte "
+            f"samtyckt än. Alla vårdnadshavare behöver samtycka — registrera {them} med "
+            "Förnya samtycke.")
+
+
 # ---- the guardians --------------------------------------------------------------------------
 
 def guardians_of(person: Person | int) -> list[PersonContact]:

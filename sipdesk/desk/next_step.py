@@ -226,6 +226,14 @@ def consent_line(case: Case, today: dt.date | None = None) -> ConsentLine:
             return ConsentLine(f"Fyllde 18 år {_day(birthday)} — eget samtycke behövs",
                                True, None)
         state = consent.consent_state(case.consent_basis, until, today=today)
+        # A guardian registered after the consent has not consented (seed 002: every one).
+        newcomers = (lifecycle.guardians_not_in_consent(case, today=today)
+                     if case.consent_basis == ConsentBasis.CONSENT and until is not None
+                     and until >= today else [])
+        if newcomers:
+            who = " och ".join(newcomers)
+            return ConsentLine(f"Räcker inte — {who} har inte samtyckt än", True,
+                               state.days_left)
         soon = guardians.turns_adult_soon(case, case.person, today)
         if soon is not None and state.warn and until is not None:
             return ConsentLine(f"Gäller till {_day(until)} — fyller 18 år {_day(soon)}",

@@ -457,3 +457,39 @@ def test_only_one_who_may_change_a_case_of_the_child_adds_or_changes_a_guardian(
     logged = [line.summary for line in audit.case_log(case.id)]  # newest first, in the case
     assert logged[:2] == ["Vårdnadshavare ändrad (gemensam vårdnad)",
                           "Vårdnadshavare tillagd (gemensam vårdnad)"]
+
+
+def test_a_guardian_added_after_the_consent_must_consent_before_it_carries_the_case_again(
+        officer: User, child: Person, principals: list[Principal]) -> None:
+    """Rule (seed 002, DOMAIN.md "Children"): every guardian with custody consents for the
+    child. The mother had sole custody and consented; a court then gives the parents joint
+    custody and the father is registered. Until he has said yes the consent no longer carries
+    the case: the rule "consent must stand" (lifecycle.consent_basis_problem) names him, so the
+    kallelse, the request for approval and the approval are refused, and the next step says
+    it. Once both have consented (a renewed consent) it carries the case again."""
+    eva = mother(officer, child, custody=Custody.SOLE)
+    case = make_case(officer, child)
+    consent.register_consent(officer, case, consent_input(
+        principals, guardian_answers=[yes(eva)]), today=TODAY)
+    case = Case.get_by_id(case.id)
+    assert lifecycle.consent_basis_problem(case, today=TODAY) is None
+    guardians.update_guardian(officer, PersonContact.get_by_id(eva.id), GuardianInput(
+        "Eva Åkesson", Custody.JOINT, relation="mamma", phone="070-111 22 33",
+        address="Björkvägen 3, 123 45 Exempelby"))
+    per = father(officer, child)
+    said = ("Per Åkesson har blivit vårdnadshavare efter att samtycket registrerades och har "
+            "inte samtyckt än. Alla vårdnadshavare behöver samtycka — registrera hens svar med "
+            "Förnya samtycke.")
+    for step in lifecycle.Step:
+        assert lifecycle.consent_basis_problem(case, step, today=TODAY) == (
+            f"{said} Det behövs innan {step}.")
+    assert lifecycle.check(case, Action.INVITE, today=TODAY) == (
+        f"{said} Det behövs innan kallelse.")
+    assert next_step(case, TODAY).text == f"{said} Det behövs innan kallelse."
+    line = consent_line(case, TODAY)
+    assert (line.text, line.warn) == ("Räcker inte — Per Åkesson har inte samtyckt än", True)
+    with pytest.raises(ValidationError):
+        lifecycle.transition(officer, case, Action.INVITE, today=TODAY)
+    consent.register_consent(officer, case, consent_input(
+        principals, guardian_answers=[yes(eva), yes(per)]), today=TODAY)
+    assert lifecycle.consent_basis_problem(Case.get_by_id(case.id), today=TODAY) is None
