@@ -243,6 +243,7 @@ NOT_ABOUT_ONE_CASE: dict[str, str] = {
     "evaluation.evaluation_summary": "statistics over many cases: filtered by "
                                      "access.visible_cases",
     "todo.plan_rows": "Att göra: filtered by access.visible_case_ids",
+    "todo.documentation_due_rows": "Att göra: filtered by access.visible_case_ids",
     "todo.child_feedback_rows": "Att göra: filtered by access.visible_case_ids",
     "todo.todo_for": "Att göra: filtered by access.visible_case_ids",
     "todo.cases_waiting_for": "the user's own receipts, case ids for the case list",
