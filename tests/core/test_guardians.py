@@ -493,3 +493,39 @@ def test_a_guardian_added_after_the_consent_must_consent_before_it_carries_the_c
     consent.register_consent(officer, case, consent_input(
         principals, guardian_answers=[yes(eva), yes(per)]), today=TODAY)
     assert lifecycle.consent_basis_problem(Case.get_by_id(case.id), today=TODAY) is None
+
+
+def test_the_first_step_for_a_child_asks_the_guardians_by_name_and_from_18_the_young_person(
+        officer: User, child: Person) -> None:
+    """Seed 002 / DOMAIN.md step 2 ("For a child, the guardian(s) consent"): before the consent
+    the overview's next step asks the guardians, by name — not "den enskilde" — and says who
+    has answered; a child without registered guardians gets them registered first. From the
+    18th birthday the young person is asked themselves."""
+    case = make_case(officer, child)
+    assert next_step(case, TODAY).text == (
+        "Barnet är under 18 år, så vårdnadshavarna samtycker: registrera dem och fråga dem om "
+        "samtycke till SIP. Fråga också Liv vad hen tycker.")
+    eva, per = mother(officer, child), father(officer, child)
+    step = next_step(case, TODAY)
+    assert step.action is Action.GIVE_CONSENT
+    assert step.text == ("Fråga vårdnadshavarna (Eva Åkesson, Per Åkesson) om samtycke till "
+                         "SIP och registrera svaren. Fråga också Liv vad hen tycker.")
+    assert "den enskilde" not in step.text
+    guardian_answers.record_guardian_answers(officer, case, [yes(eva)], today=TODAY)
+    assert next_step(case, TODAY).text == (
+        "Eva Åkesson har samtyckt. Fråga Per Åkesson om samtycke till SIP och registrera "
+        "svaret.")
+    guardian_answers.record_guardian_answers(officer, case, [
+        AnswerInput(per, False, TODAY, GuardianHow.PHONE)], today=TODAY)
+    assert next_step(case, TODAY).text.startswith("Per Åkesson samtycker inte.")
+
+    young = make_person(PNR_TURNS_18, "Noa", "Lind")  # 18 on 2026-11-19
+    guardians.add_guardian(officer, young, GuardianInput("Sara Lind", Custody.SOLE))
+    theirs = make_case(officer, young)
+    before = next_step(theirs, dt.date(2026, 11, 18)).text
+    assert before.startswith("Fråga vårdnadshavaren (Sara Lind) om samtycke")
+    on_the_day = next_step(theirs, dt.date(2026, 11, 19)).text
+    assert on_the_day.startswith("Noa har fyllt 18 år och bestämmer själv: fråga Noa om "
+                                 "samtycke till SIP")
+    adult = make_case(officer, make_person(first="Åsa", last="Öberg"))
+    assert next_step(adult, TODAY).text.startswith("Fråga den enskilde om samtycke")
