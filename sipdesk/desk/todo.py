@@ -306,6 +306,9 @@ DRAFT_ROWS = {
     "kallelse_uppfoljning": ("Påbörjad kallelse till uppföljning — fortsätt där du slutade",
                              Target.CASE_MEETING),
     "plan_intervention": ("Påbörjad insats i planen — fortsätt där du slutade", Target.CASE_PLAN),
+    # consent.save_guardian_answers: a guardian's answer saved, the consent waits for the rest.
+    "samtycke": ("Påbörjat samtycke — registrera det när alla vårdnadshavare har svarat",
+                 Target.CASE_CONSENT),
 }
 
 

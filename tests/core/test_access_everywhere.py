@@ -91,6 +91,12 @@ REFUSED: dict[str, Call] = {
         lambda w: guardian_answers.record_guardian_answers(w["outsider"], w["case"], [
             guardian_answers.AnswerInput(PersonContact(id=0, name="Eva"), True, clock.today(),
                                          GuardianHow.PHONE)]),
+    "consent.save_guardian_answers": lambda w: consent.save_guardian_answers(
+        w["outsider"], w["case"], consent.ConsentInput(
+            kind=consent.ConsentKind.ORAL, given_on=clock.today(), covers="Allt",
+            principals=[w["region"]], guardian_answers=[guardian_answers.AnswerInput(
+                PersonContact(id=0, name="Eva"), True, clock.today(), GuardianHow.PHONE)])),
+    "consent.consent_draft": lambda w: consent.consent_draft(w["outsider"], w["case"]),
     "guardians.add_guardian": lambda w: guardians.add_guardian(
         w["outsider"], w["case"].person, guardians.GuardianInput("Eva Ek")),
     "guardians.update_guardian": lambda w: guardians.update_guardian(

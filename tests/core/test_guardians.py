@@ -529,3 +529,37 @@ def test_the_first_step_for_a_child_asks_the_guardians_by_name_and_from_18_the_y
                                  "samtycke till SIP")
     adult = make_case(officer, make_person(first="Åsa", last="Öberg"))
     assert next_step(adult, TODAY).text.startswith("Fråga den enskilde om samtycke")
+
+
+def test_what_was_typed_with_the_first_guardians_answer_is_kept_until_the_consent(
+        officer: User, child: Person, principals: list[Principal]) -> None:
+    """Nothing typed is lost (project rule; seed 002: each guardian answers for themselves, so
+    the consent often waits for the second). Saving the mother's yes keeps the rest of what was
+    typed — the question agreed, the principals ticked, exclusions, relatives, the child's view
+    — as the user's draft, which the dialog's form offers again; registering the consent ends
+    it (and Att göra's reminder of it)."""
+    from sipdesk.desk import case_forms
+
+    eva, per = mother(officer, child), father(officer, child)
+    case = make_case(officer, child)
+    region = principals[1]
+    typed = consent_input([region], covers="Stöd i skolan, hemma och från BUP",
+                          exclusions="Inte skolans elevhälsa", child_view="Vill ha mötet i skolan",
+                          kind=ConsentKind.WRITTEN, guardian_answers=[yes(eva)])
+    consent.save_guardian_answers(officer, case, typed, today=TODAY)
+    assert list(guardian_answers.pending_answers(case)) == [eva.id]
+    form = case_forms.consent_form(officer, case)
+    assert form.draft is not None
+    assert (form.draft.covers, form.draft.exclusions, form.draft.child_view, form.draft.kind) == (
+        "Stöd i skolan, hemma och från BUP", "Inte skolans elevhälsa",
+        "Vill ha mötet i skolan", "written")
+    assert form.chosen == {region.id}  # as ticked, not the proposal (own principal + region)
+    assert [r.what for r in todo.todo_for(officer, today=TODAY)] == [
+        "Påbörjat samtycke — registrera det när alla vårdnadshavare har svarat"]
+    colleague = make_user("karl.lind", unit=officer.unit, full_name="Karl Lind")
+    assert case_forms.consent_form(colleague, case).draft is None  # the draft is the typist's
+
+    consent.register_consent(officer, case, consent_input(
+        [region], guardian_answers=[yes(eva), yes(per)]), today=TODAY)
+    assert case_forms.consent_form(officer, case).draft is None
+    assert todo.todo_for(officer, today=TODAY) == []
