@@ -156,9 +156,10 @@ def ask_for_consent(case: Case, today: dt.date) -> str:
     if said_yes:
         return (f"{_names(said_yes)} har samtyckt. Fråga {_names(waiting)} om samtycke till "
                 "SIP och registrera svaret.")
-    who = "vårdnadshavarna" if len(registered) > 1 else "vårdnadshavaren"
+    who, answers = (("vårdnadshavarna", "svaren") if len(registered) > 1
+                    else ("vårdnadshavaren", "svaret"))
     return (f"Fråga {who} ({', '.join(g.name for g in registered)}) om samtycke till SIP och "
-            f"registrera svaren. Fråga också {person.first_name} vad hen tycker.")
+            f"registrera {answers}. Fråga också {person.first_name} vad hen tycker.")
 
 
 def _due(deadline: dt.date, today: dt.date) -> str:
