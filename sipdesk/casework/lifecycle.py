@@ -30,6 +30,7 @@ from sipdesk.casework.need import (  # the need's record and rules; named here f
 from sipdesk.errors import PermissionDenied, ValidationError
 from sipdesk.messages import messaging
 from sipdesk.rules.labelled import LabelledEnum, Labels
+from sipdesk.storage.consent_records import Consent, GuardianConsent
 from sipdesk.storage.db import BaseModel, database
 from sipdesk.storage.limits import check_texts, text_problems
 from sipdesk.storage.meeting_records import Meeting, MeetingStatus
@@ -215,9 +216,6 @@ def guardians_not_in_consent(case: Case, *, today: dt.date) -> list[str]:
     registered = guardians.guardians_of(case.person_id)
     if not registered or not guardians.is_child(case.person, today):
         return []
-    # The consent's records live in casework.consent, which builds on this module.
-    from sipdesk.casework.consent import Consent, GuardianConsent
-
     current = (Consent.select(Consent.id)
                .where((Consent.case == case.id) & Consent.withdrawn_on.is_null()
                       & Consent.superseded_by.is_null())
