@@ -213,8 +213,10 @@ def guardians_not_in_consent(case: Case, *, today: dt.date) -> list[str]:
     carries the case. Their names, in registration order; empty for an adult."""
     if case.person_id is None:  # a case not saved yet (the table of moves, tested alone)
         return []
+    if not guardians.is_child(case.person, today):  # an adult asks the database nothing more
+        return []
     registered = guardians.guardians_of(case.person_id)
-    if not registered or not guardians.is_child(case.person, today):
+    if not registered:
         return []
     current = (Consent.select(Consent.id)
                .where((Consent.case == case.id) & Consent.withdrawn_on.is_null()
