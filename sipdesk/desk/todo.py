@@ -30,7 +30,7 @@ import peewee as pw
 from sipdesk import clock, settings
 from sipdesk.accounts.access import visible_case_ids
 from sipdesk.casework import guardians, lifecycle
-from sipdesk.casework.consent import WARN_DAYS
+from sipdesk.casework.consent import CONSENT_DRAFT, WARN_DAYS
 from sipdesk.casework.drafts import Draft
 from sipdesk.meetings.invitation import Answer, Meeting, MeetingStatus, Participant, ParticipantKind
 from sipdesk.meetings.meeting import end_kvittens_of_passed_meetings, open_deviations_for
@@ -39,6 +39,7 @@ from sipdesk.messages.messaging import Message, Receipt
 from sipdesk.plans import child_voice, plan
 from sipdesk.plans.plan import FOLLOW_UP_WARN_DAYS, PlanParticipant, PlanVersion, PrincipalPart
 from sipdesk.rules.workdays import add_workdays, free_day_name
+from sipdesk.storage.consent_records import Consent
 from sipdesk.storage.models import Case, CaseStatus, ConsentBasis, Person, User
 
 
@@ -307,7 +308,7 @@ DRAFT_ROWS = {
                              Target.CASE_MEETING),
     "plan_intervention": ("Påbörjad insats i planen — fortsätt där du slutade", Target.CASE_PLAN),
     # consent.save_guardian_answers: a guardian's answer saved, the consent waits for the rest.
-    "samtycke": ("Påbörjat samtycke — registrera det när alla vårdnadshavare har svarat",
+    CONSENT_DRAFT: ("Påbörjat samtycke — registrera det när alla vårdnadshavare har svarat",
                  Target.CASE_CONSENT),
 }
 
@@ -315,9 +316,14 @@ DRAFT_ROWS = {
 def draft_rows(user: User) -> list[TodoRow]:
     """The user's unfinished drafts on open cases: after a crash, a power cut or closing the
     app, the next start shows them here (issue 13: drafts survive a kill and are offered)."""
+    # A consent's draft waits for the guardians' answers: once a consent is registered after
+    # it (by a colleague, say), it waits for nothing (consent.consent_draft offers it no more).
+    registered_since = pw.fn.EXISTS(Consent.select(Consent.id).where(
+        (Consent.case == Case.id) & (Consent.created_at >= Draft.saved_at)))
     query = (Draft.select(Draft.wizard, Draft.saved_at, Case.id, Case.number)
              .join(Case, on=(Draft.case == Case.id))
-             .where((Draft.user == user) & Case.status.in_(_open_statuses()))
+             .where((Draft.user == user) & Case.status.in_(_open_statuses())
+                    & ~((Draft.wizard == CONSENT_DRAFT) & registered_since))
              .order_by(Draft.saved_at, Draft.id))
     rows = []
     for wizard, saved_at, case_id, number in query.tuples().iterator():

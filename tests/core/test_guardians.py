@@ -537,7 +537,7 @@ def test_what_was_typed_with_the_first_guardians_answer_is_kept_until_the_consen
     the consent often waits for the second). Saving the mother's yes keeps the rest of what was
     typed — the question agreed, the principals ticked, exclusions, relatives, the child's view
     — as the user's draft, which the dialog's form offers again; registering the consent ends
-    it (and Att göra's reminder of it)."""
+    it (and Att göra's reminder of it), whoever registers it."""
     from sipdesk.desk import case_forms
 
     eva, per = mother(officer, child), father(officer, child)
@@ -559,7 +559,8 @@ def test_what_was_typed_with_the_first_guardians_answer_is_kept_until_the_consen
     colleague = make_user("karl.lind", unit=officer.unit, full_name="Karl Lind")
     assert case_forms.consent_form(colleague, case).draft is None  # the draft is the typist's
 
-    consent.register_consent(officer, case, consent_input(
+    # The colleague registers it once the father has said yes: her draft waits for nothing.
+    consent.register_consent(colleague, case, consent_input(
         [region], guardian_answers=[yes(eva), yes(per)]), today=TODAY)
     assert case_forms.consent_form(officer, case).draft is None
     assert todo.todo_for(officer, today=TODAY) == []
