@@ -17,9 +17,10 @@ unit", as sipdesk.accounts.access decides it (and the README's section for IT sa
 Each role's test checks READ three ways — `can_see`, the case list (rows, count and a search by
 the person's name) and opening the case page — and WRITE with representative use cases: a
 shared field of the plan, an intervention of the user's own principal (and of another one), a
-status survey on the meeting, a guardian added to the person (issue 14). Every refusal is a PermissionDenied with the Swedish sentence, and
-leaves the plan as it was. tests/core/test_access.py compares the rule with every demo user and
-case; tests/core/test_access_everywhere.py calls every use case as an outsider;
+status survey on the meeting, a guardian added to the person (issue 14). Every refusal is a
+PermissionDenied with the Swedish sentence, and leaves the plan as it was.
+tests/core/test_access.py compares the rule with every demo user and case;
+tests/core/test_access_everywhere.py calls every use case as an outsider;
 tests/core/test_row_level_security.py holds the server to the same answers.
 """
 
