@@ -20,17 +20,18 @@ import peewee as pw
 
 from sipdesk import clock
 from sipdesk.accounts import audit
-from sipdesk.accounts.access import require_can_change
+from sipdesk.accounts.access import require_can_change, require_can_see
 from sipdesk.accounts.audit import AuditAction
-from sipdesk.casework import guardian_answers, lifecycle
+from sipdesk.casework import drafts, guardian_answers, lifecycle
 from sipdesk.casework import guardians as guardian_rules
 from sipdesk.casework.guardian_answers import AnswerInput
 from sipdesk.casework.lifecycle import Action, ClosureReason
 from sipdesk.errors import ValidationError
 from sipdesk.rules.labelled import LabelledEnum, Labels
 from sipdesk.rules.workdays import one_year_after
+from sipdesk.storage.consent_records import Consent, ConsentPrincipal, GuardianConsent
 from sipdesk.storage.db import BaseModel, database
-from sipdesk.storage.guardian_records import GuardianHow
+from sipdesk.storage.guardian_records import GuardianAnswer, GuardianHow
 from sipdesk.storage.limits import text_problems
 from sipdesk.storage.models import (
     Case,
@@ -53,47 +54,6 @@ class ConsentKind(LabelledEnum):
     WRITTEN = "written"
 
     __labels__: ClassVar[Labels] = {"oral": "Muntligt", "written": "Skriftligt"}
-
-
-class Consent(BaseModel):
-    case = pw.ForeignKeyField(Case, backref="consents", on_delete="RESTRICT")
-    kind = pw.CharField(max_length=10)
-    given_on = pw.DateField()
-    taken_by = pw.ForeignKeyField(User, on_delete="RESTRICT")
-    covers = pw.TextField()  # the question agreed with the person
-    exclusions = pw.TextField(default="")  # what the person does not want it to cover
-    relatives_to_invite = pw.TextField(default="")
-    valid_until = pw.DateField()
-    superseded_by = pw.ForeignKeyField("self", null=True, on_delete="RESTRICT")
-    superseded_by_id: int | None
-    withdrawn_on = pw.DateField(null=True)
-    withdrawn_how = pw.CharField(max_length=200, default="")
-    withdrawn_recorded_by = pw.ForeignKeyField(User, null=True, on_delete="RESTRICT",
-                                               backref="recorded_withdrawals")
-    withdrawn_recorded_by_id: int | None
-    created_at = pw.DateTimeField(default=now)
-    # For a child: the child's own view of the SIP, whatever the age (seed 002; migration 21).
-    # A child need not have or give one: empty is a valid answer.
-    child_view = pw.TextField(default="")
-
-
-class ConsentPrincipal(BaseModel):
-    """A principal the person allows to take part and share information."""
-
-    consent = pw.ForeignKeyField(Consent, backref="principal_links", on_delete="CASCADE")
-    principal = pw.ForeignKeyField(Principal, on_delete="RESTRICT")
-
-    class Meta:
-        indexes = ((("consent", "principal"), True),)
-
-
-class GuardianConsent(BaseModel):
-    """For a child: one guardian's consent (how: a GuardianHow value). Each guardian's answer,
-    with its day, is kept in guardian_answer (migration 21)."""
-
-    consent = pw.ForeignKeyField(Consent, backref="guardian_consents", on_delete="CASCADE")
-    guardian = pw.ForeignKeyField(PersonContact, on_delete="RESTRICT")
-    how = pw.CharField(max_length=10)  # oral / written
 
 
 class HarmConclusion(LabelledEnum):
@@ -274,11 +234,71 @@ def register_consent(actor: User, case: Case, data: ConsentInput,
         )
         case.consent_basis = ConsentBasis.CONSENT.value
         case.consent_valid_until = valid_until
+        drafts.delete_draft(actor, case, CONSENT_DRAFT)  # what it kept is registered now
         if CaseStatus(case.status) in (CaseStatus.NEED_REGISTERED, CaseStatus.HARM_ASSESSED):
             lifecycle.transition(actor, case, Action.GIVE_CONSENT, today=today)
         else:
             case.save_versioned()
     return consent
+
+
+# ---- what was typed while not every guardian has answered -----------------------------------
+
+# The name of the consent dialog's draft (sipdesk.casework.drafts; Att göra names it).
+CONSENT_DRAFT = "samtycke"
+
+
+@dataclass(frozen=True)
+class ConsentDraft:
+    """What the user typed in the consent dialog besides the guardians' answers — kept when
+    only the answers given so far could be saved, and filled in when the dialog opens again.
+    The dates are not kept: they are the day the consent is finally registered."""
+
+    kind: str
+    taken_by_id: int | None
+    covers: str
+    principal_ids: list[int]
+    exclusions: str
+    relatives_to_invite: str
+    child_view: str
+    saved_at: str  # "2026-11-20 14:05"
+
+    @classmethod
+    def of(cls, data: ConsentInput) -> ConsentDraft:
+        return cls(data.kind.value, data.taken_by.id if data.taken_by is not None else None,
+                   data.covers, [p.id for p in data.principals], data.exclusions,
+                   data.relatives_to_invite, data.child_view, f"{now():%Y-%m-%d %H:%M}")
+
+
+def save_guardian_answers(actor: User, case: Case, data: ConsentInput, *,
+                          today: dt.date | None = None) -> list[GuardianAnswer]:
+    """A child's consent that cannot be registered yet — one guardian has said yes, the other
+    not yet (or one has said no): the answers given are recorded
+    (`guardian_answers.record_guardian_answers`), and nothing else typed is lost — the question
+    agreed, the principals ticked, exclusions, relatives and the child's view are kept as the
+    user's draft of the consent (`CONSENT_DRAFT`), filled in when they open the dialog again
+    (`consent_draft`). One transaction."""
+    with database.atomic():
+        saved = guardian_answers.record_guardian_answers(actor, case, data.guardian_answers,
+                                                         today=today)
+        drafts.save_draft(actor, case, CONSENT_DRAFT, ConsentDraft.of(data).__dict__)
+    return saved
+
+
+def consent_draft(actor: User, case: Case) -> ConsentDraft | None:
+    """The actor's draft of the case's consent while guardians' answers wait for it
+    (`save_guardian_answers`); None when there is none, or once no answer waits any more (the
+    consent was registered, or the answers were replaced)."""
+    require_can_see(actor, case)
+    if not guardian_answers.pending_answers(case):
+        return None
+    stored = drafts.load_draft(actor, case, CONSENT_DRAFT)
+    if stored is None:
+        return None
+    try:
+        return ConsentDraft(**stored)
+    except TypeError:  # a draft of another shape: begin again rather than fail
+        return None
 
 
 def withdrawal_problems(consent: Consent, *, withdrawn_on: dt.date, how: str,

@@ -28,8 +28,14 @@ from dataclasses import dataclass
 
 from sipdesk import settings
 from sipdesk.accounts import audit
+from sipdesk.accounts.access import (
+    NOT_YOURS,
+    changeable_cases,
+    require_can_change,
+    visible_cases,
+)
 from sipdesk.accounts.audit import AuditAction
-from sipdesk.errors import NotFoundError, ValidationError
+from sipdesk.errors import NotFoundError, PermissionDenied, ValidationError
 from sipdesk.rules.personal_number import parse as parse_personal_number
 from sipdesk.storage.db import database
 from sipdesk.storage.limits import text_problems
@@ -114,6 +120,16 @@ def turns_adult_soon(case: Case, person: Person, today: dt.date) -> dt.date | No
 
 def came_of_age_text(birthday: dt.date) -> str:
     return f"Har fyllt 18 år ({birthday:%Y-%m-%d}). {NEEDS_OWN_CONSENT}"
+
+
+def newcomers_text(names: Sequence[str]) -> str:
+    """Guardians registered after the consent (`lifecycle.guardians_not_in_consent`): every
+    guardian with custody consents, so the consent no longer carries the case."""
+    who = " och ".join(names)
+    them = "deras svar" if len(names) > 1 else "hens svar"
+    return (f"{who} har blivit vårdnadshavare efter att samtycket registrerades och har inte "
+            f"samtyckt än. Alla vårdnadshavare behöver samtycka — registrera {them} med "
+            "Förnya samtycke.")
 
 
 # ---- the guardians --------------------------------------------------------------------------
@@ -250,8 +266,32 @@ def _summary(data: GuardianInput, what: str) -> str:
     return text
 
 
+def require_may_change_guardians(actor: User, person: Person | int) -> Case | None:
+    """The change rule (`access.require_can_change`) for a child's guardians: only one who may
+    change a case of the child adds or changes a guardian — a reader of the case (another unit
+    of the principal) may not (issue 14; migration 25 holds PostgreSQL to the same rule). A
+    person of no case yet (registered just before the case) is anyone's to complete, as the
+    person record itself (migration 16). Returns the case the change is made in (the newest the
+    actor may change), None for a person of no case."""
+    person_id = person if isinstance(person, int) else person.id
+    of_person = Case.select(Case.id).where(Case.person == person_id).order_by(Case.id.desc())
+    mine = of_person.where(changeable_cases(actor) & visible_cases(actor)).first()
+    if mine is not None:
+        return Case.get_by_id(mine.id)
+    seen = of_person.where(visible_cases(actor)).first() or of_person.first()
+    if seen is None:
+        if not actor.active:
+            raise PermissionDenied(NOT_YOURS)
+        return None
+    # Refused here, with the words of every use case: not yours, or only yours to read.
+    require_can_change(actor, seen.id)
+    return Case.get_by_id(seen.id)
+
+
 def add_guardian(actor: User, person: Person, data: GuardianInput) -> PersonContact:
-    """Register one of the child's guardians (logged, without their details)."""
+    """Register one of the child's guardians (logged, without their details). Only one who may
+    change a case of the child (`require_may_change_guardians`)."""
+    case = require_may_change_guardians(actor, person)
     with database.atomic():
         others = guardians_of(person)
         for name, message in guardian_problems(data, others=others).items():
@@ -259,14 +299,17 @@ def add_guardian(actor: User, person: Person, data: GuardianInput) -> PersonCont
         contact = PersonContact.create(person=person, kind=ContactKind.GUARDIAN.value,
                                        **_values(data))
         audit.record(actor, action=AuditAction.CREATE, entity="person_contact",
-                     entity_id=contact.id, summary=_summary(data, "Vårdnadshavare tillagd"))
+                     entity_id=contact.id, case=case,
+                     summary=_summary(data, "Vårdnadshavare tillagd"))
     return contact
 
 
 def update_guardian(actor: User, contact: PersonContact, data: GuardianInput) -> PersonContact:
     """Change a guardian's details. `contact` is the copy the user started from: only the fields
     changed are saved, each on condition it still holds the value read — someone else's change
-    of another field merges, the same field changed by both is a ConflictError."""
+    of another field merges, the same field changed by both is a ConflictError. Only one who may
+    change a case of the child (`require_may_change_guardians`)."""
+    case = require_may_change_guardians(actor, contact.person_id)
     with database.atomic():
         if contact.kind != ContactKind.GUARDIAN.value:
             raise NotFoundError("Vårdnadshavaren finns inte längre.")
@@ -278,7 +321,8 @@ def update_guardian(actor: User, contact: PersonContact, data: GuardianInput) ->
                 setattr(contact, name, value)
         contact.save_versioned()
         audit.record(actor, action=AuditAction.UPDATE, entity="person_contact",
-                     entity_id=contact.id, summary=_summary(data, "Vårdnadshavare ändrad"))
+                     entity_id=contact.id, case=case,
+                     summary=_summary(data, "Vårdnadshavare ändrad"))
     return contact
 
 

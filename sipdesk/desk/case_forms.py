@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from sipdesk.accounts import access, auth
 from sipdesk.casework import consent, guardian_answers, lifecycle
-from sipdesk.casework.consent import Consent
+from sipdesk.casework.consent import Consent, ConsentDraft
 from sipdesk.casework.lifecycle import NeedRecord
 from sipdesk.desk import cases
 from sipdesk.errors import NotFoundError
@@ -58,6 +58,8 @@ class ConsentForm:
     users: list[User]  # active users, each with its unit
     # For a child: each guardian's answer given since the last consent, by the guardian's id.
     pending: dict[int, GuardianAnswer] = field(default_factory=dict)
+    # What the user typed when those answers were saved (consent.save_guardian_answers).
+    draft: ConsentDraft | None = None
 
 
 def consent_form(user: User, case: Case) -> ConsentForm:
@@ -73,9 +75,12 @@ def consent_form(user: User, case: Case) -> ConsentForm:
                                               if p.kind == PrincipalKind.REGION.value}
     need = lifecycle.need_of(case) if previous is None else None
     person = case.person
+    draft = consent.consent_draft(user, case)
+    if draft is not None:  # the principals ticked when the first answers were saved
+        chosen = {p.id for p in principals if p.id in draft.principal_ids}
     return ConsentForm(person, previous, chosen, need.question if need is not None else "",
                        principals, consent.guardians_of(person), auth.active_users_with_unit(),
-                       guardian_answers.pending_answers(case))
+                       guardian_answers.pending_answers(case), draft)
 
 
 def principal_choices() -> list[Principal]:

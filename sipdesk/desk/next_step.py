@@ -28,7 +28,7 @@ import datetime as dt
 from dataclasses import dataclass, replace
 
 from sipdesk import clock
-from sipdesk.casework import consent, guardians, lifecycle
+from sipdesk.casework import consent, guardian_answers, guardians, lifecycle
 from sipdesk.casework.lifecycle import Action
 from sipdesk.meetings import invitation
 from sipdesk.plans import child_voice, plan
@@ -97,8 +97,7 @@ def _step(case: Case, today: dt.date) -> NextStep:
     if not status.is_open:
         return _ended(case, status)
     if status is S.NEED_REGISTERED:
-        return NextStep("Fråga den enskilde om samtycke till SIP och registrera det — eller "
-                        "gör en menprövning om hen inte kan samtycka.", Action.GIVE_CONSENT)
+        return NextStep(ask_for_consent(case, today), Action.GIVE_CONSENT)
     if status in BEFORE_MEETING:
         problem = lifecycle.invitation_basis_problem(case, today=today)
         if problem:  # a lapsed consent: renewing it comes first
@@ -119,6 +118,48 @@ def _step(case: Case, today: dt.date) -> NextStep:
     if status is S.DOCUMENTATION:
         return _documentation(case, today)
     return _approved(case, today)
+
+
+ASK_THE_PERSON = ("Fråga den enskilde om samtycke till SIP och registrera det — eller gör en "
+                  "menprövning om hen inte kan samtycka.")
+
+
+def _names(people: list[str]) -> str:
+    return people[0] if len(people) == 1 else f"{', '.join(people[:-1])} och {people[-1]}"
+
+
+def ask_for_consent(case: Case, today: dt.date) -> str:
+    """Whom to ask for consent (DOMAIN step 2): the person — or, for a child under 18, the
+    guardians by name (seed 002: every guardian with custody, each for themselves), with the
+    answers already given; from the 18th birthday the young person themselves."""
+    person = case.person
+    registered = guardians.guardians_of(case.person_id)
+    if not guardians.is_child(person, today):
+        if registered:  # the guardians decided once; now the young person does
+            return (f"{person.first_name} har fyllt 18 år och bestämmer själv: fråga "
+                    f"{person.first_name} om samtycke till SIP och registrera det — eller gör "
+                    "en menprövning om hen inte kan samtycka.")
+        return ASK_THE_PERSON
+    if not registered:
+        return ("Barnet är under 18 år, så vårdnadshavarna samtycker: registrera dem och fråga "
+                f"dem om samtycke till SIP. Fråga också {person.first_name} vad hen tycker.")
+    answered = guardian_answers.pending_answers(case)
+    said_no = [g.name for g in registered if g.id in answered and not answered[g.id].consents]
+    said_yes = [g.name for g in registered if g.id in answered and answered[g.id].consents]
+    waiting = [g.name for g in registered if g.id not in answered]
+    if said_no:
+        return (f"{_names(said_no)} samtycker inte. Utan samtycke från alla vårdnadshavare blir "
+                "det ingen SIP — prata vidare med familjen.")
+    if said_yes and not waiting:
+        return (f"{_names(said_yes)} har samtyckt. Registrera samtycket. Fråga också "
+                f"{person.first_name} vad hen tycker.")
+    if said_yes:
+        return (f"{_names(said_yes)} har samtyckt. Fråga {_names(waiting)} om samtycke till "
+                "SIP och registrera svaret.")
+    who, answers = (("vårdnadshavarna", "svaren") if len(registered) > 1
+                    else ("vårdnadshavaren", "svaret"))
+    return (f"Fråga {who} ({', '.join(g.name for g in registered)}) om samtycke till SIP och "
+            f"registrera {answers}. Fråga också {person.first_name} vad hen tycker.")
 
 
 def _due(deadline: dt.date, today: dt.date) -> str:
@@ -226,6 +267,14 @@ def consent_line(case: Case, today: dt.date | None = None) -> ConsentLine:
             return ConsentLine(f"Fyllde 18 år {_day(birthday)} — eget samtycke behövs",
                                True, None)
         state = consent.consent_state(case.consent_basis, until, today=today)
+        # A guardian registered after the consent has not consented (seed 002: every one).
+        newcomers = (lifecycle.guardians_not_in_consent(case, today=today)
+                     if case.consent_basis == ConsentBasis.CONSENT and until is not None
+                     and until >= today else [])
+        if newcomers:
+            who = " och ".join(newcomers)
+            return ConsentLine(f"Räcker inte — {who} har inte samtyckt än", True,
+                               state.days_left)
         soon = guardians.turns_adult_soon(case, case.person, today)
         if soon is not None and state.warn and until is not None:
             return ConsentLine(f"Gäller till {_day(until)} — fyller 18 år {_day(soon)}",

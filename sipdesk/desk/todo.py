@@ -4,8 +4,9 @@ Rows: messages waiting for my kvittens; messages I sent that others have not ack
 N working days (setting `reminder_workdays`, default 2); consents lapsing within 30 days on
 cases I coordinate; for meetings I called: invitations without answers and letters or calls not
 done; meetings in the next 7 days I take part in; deviations to handle (unit managers); plans
-being documented that I take part in or coordinate, with their deadline (two working days after
-the meeting, red when passed); follow-ups due within 30 days on cases I coordinate; the
+to document after a meeting I coordinate was held ("Dokumentera planen") and plans being
+documented that I take part in or coordinate, with their deadline (two working days after the
+meeting, red when passed); follow-ups due within 30 days on cases I coordinate; the
 återkoppling to a child (who told the child what their voice meant for the plan) on an approved
 plan of a case I coordinate, until it is recorded (seed 002, `plans.child_voice`); a wizard or
 dialog I left unfinished — closed, crashed or killed — whose draft waits to be taken up again.
@@ -29,7 +30,7 @@ import peewee as pw
 from sipdesk import clock, settings
 from sipdesk.accounts.access import visible_case_ids
 from sipdesk.casework import guardians, lifecycle
-from sipdesk.casework.consent import WARN_DAYS
+from sipdesk.casework.consent import CONSENT_DRAFT, WARN_DAYS
 from sipdesk.casework.drafts import Draft
 from sipdesk.meetings.invitation import Answer, Meeting, MeetingStatus, Participant, ParticipantKind
 from sipdesk.meetings.meeting import end_kvittens_of_passed_meetings, open_deviations_for
@@ -37,7 +38,8 @@ from sipdesk.messages import messaging
 from sipdesk.messages.messaging import Message, Receipt
 from sipdesk.plans import child_voice, plan
 from sipdesk.plans.plan import FOLLOW_UP_WARN_DAYS, PlanParticipant, PlanVersion, PrincipalPart
-from sipdesk.rules.workdays import add_workdays
+from sipdesk.rules.workdays import add_workdays, free_day_name
+from sipdesk.storage.consent_records import Consent
 from sipdesk.storage.models import Case, CaseStatus, ConsentBasis, Person, User
 
 
@@ -252,6 +254,40 @@ def plan_rows(user: User, *, today: dt.date) -> list[TodoRow]:
     return rows
 
 
+def _free_days_text(start: dt.date, end: dt.date) -> str:
+    """The free weekdays after `start` up to `end` (holidays, free eves), said by name."""
+    names = [name for offset in range(1, (end - start).days + 1)
+             if (day := start + dt.timedelta(days=offset)).weekday() < 5
+             and (name := free_day_name(day)) is not None]
+    if not names:
+        return ""
+    return f" ({' och '.join(names)} räknas inte)"
+
+
+def documentation_due_rows(user: User, *, today: dt.date) -> list[TodoRow]:
+    """DOMAIN step 8: the plan is documented within two working days after the meeting
+    (`workdays.add_workdays`: weekends, public holidays and the free eves are not working days).
+    From the day the meeting is marked held until the documentation starts, the coordinator is
+    reminded ("Dokumentera planen") — for an adult and a child alike. Once it has started,
+    `plan_rows` carries the same deadline to everyone taking part."""
+    held = (Meeting.select(Case.id, Case.number, pw.fn.MAX(Meeting.starts_at))
+            .join(Case)
+            .where((Case.status == CaseStatus.MEETING_HELD.value) & (Case.coordinator == user)
+                   & (Meeting.status == MeetingStatus.HELD.value))
+            .group_by(Case.id, Case.number))
+    rows = []
+    for case_id, number, starts_at in held.tuples().iterator():
+        met = starts_at.date() if isinstance(starts_at, dt.datetime) else \
+            dt.datetime.fromisoformat(str(starts_at)).date()
+        deadline = add_workdays(met, plan.DOCUMENTATION_WORKDAYS)
+        rows.append(TodoRow(
+            f"Dokumentera planen — den ska vara klar {deadline:%Y-%m-%d}", case_id, number,
+            met, Target.CASE_PLAN, case_id, overdue=today > deadline,
+            detail=(f"Mötet hölls {met:%Y-%m-%d}. Planen ska vara klar inom två arbetsdagar"
+                    f"{_free_days_text(met, deadline)}.")))
+    return rows
+
+
 FEEDBACK_TODO = "Återkoppla till barnet: berätta vad barnets röst betydde för planen"
 
 
@@ -271,15 +307,23 @@ DRAFT_ROWS = {
     "kallelse_uppfoljning": ("Påbörjad kallelse till uppföljning — fortsätt där du slutade",
                              Target.CASE_MEETING),
     "plan_intervention": ("Påbörjad insats i planen — fortsätt där du slutade", Target.CASE_PLAN),
+    # consent.save_guardian_answers: a guardian's answer saved, the consent waits for the rest.
+    CONSENT_DRAFT: ("Påbörjat samtycke — registrera det när alla vårdnadshavare har svarat",
+                 Target.CASE_CONSENT),
 }
 
 
 def draft_rows(user: User) -> list[TodoRow]:
     """The user's unfinished drafts on open cases: after a crash, a power cut or closing the
     app, the next start shows them here (issue 13: drafts survive a kill and are offered)."""
+    # A consent's draft waits for the guardians' answers: once a consent is registered after
+    # it (by a colleague, say), it waits for nothing (consent.consent_draft offers it no more).
+    registered_since = pw.fn.EXISTS(Consent.select(Consent.id).where(
+        (Consent.case == Case.id) & (Consent.created_at >= Draft.saved_at)))
     query = (Draft.select(Draft.wizard, Draft.saved_at, Case.id, Case.number)
              .join(Case, on=(Draft.case == Case.id))
-             .where((Draft.user == user) & Case.status.in_(_open_statuses()))
+             .where((Draft.user == user) & Case.status.in_(_open_statuses())
+                    & ~((Draft.wizard == CONSENT_DRAFT) & registered_since))
              .order_by(Draft.saved_at, Draft.id))
     rows = []
     for wizard, saved_at, case_id, number in query.tuples().iterator():
@@ -301,6 +345,7 @@ def todo_for(user: User, *, today: dt.date | None = None) -> list[TodoRow]:
             *lapsing_consents(user, today=today),
             *meeting_rows(user, today=today),
             *deviation_rows(user),
+            *documentation_due_rows(user, today=today),
             *plan_rows(user, today=today),
             *child_feedback_rows(user),
             *reapproval_rows(user),

@@ -173,6 +173,10 @@ class MeetingEvaluation(BaseModel):
     def respondent(self) -> str:
         return respondent_label(self.kind, self.respondent_name)
 
+    def respondent_for(self, *, child: bool) -> str:
+        """`respondent`, with "Barnet" for the person when they were a child that day."""
+        return respondent_label(self.kind, self.respondent_name, child=child)
+
 
 @dataclass(frozen=True)
 class EvaluationInput:
@@ -191,10 +195,23 @@ def respondent_key(kind: RespondentKind, name: str) -> str:
     return "" if kind is RespondentKind.PERSON else " ".join(name.split()).casefold()
 
 
-def respondent_label(kind: RespondentKind, name: str = "") -> str:
-    """"Den enskilde", "Vårdnadshavare (Karin Öberg)", "God man eller förvaltare"."""
+# The person, when the person was a child on the meeting's day (`person_was_child`): the same
+# word on the Kallelse tab, in the dialog and in the print menu ("Till barnet").
+CHILD_LABEL = "Barnet"
+
+
+def kind_label(kind: RespondentKind, *, child: bool = False) -> str:
+    """A respondent kind's words: "Den enskilde" — for a child "Barnet" — "Vårdnadshavare" …"""
+    return CHILD_LABEL if child and kind is RespondentKind.PERSON else kind.label
+
+
+def respondent_label(kind: RespondentKind, name: str = "", *, child: bool = False) -> str:
+    """"Den enskilde" (for a child "Barnet"), "Vårdnadshavare (Karin Öberg)", "God man eller
+    förvaltare"."""
     name = name.strip()
-    return f"{kind.label} ({name})" if name and kind is not RespondentKind.PERSON else kind.label
+    if name and kind is not RespondentKind.PERSON:
+        return f"{kind.label} ({name})"
+    return kind_label(kind, child=child)
 
 
 NOTHING_ANSWERED = "Fyll i minst en fråga eller skriv något i rutan."
@@ -237,7 +254,7 @@ def register_evaluation(actor: User, meeting: Meeting, data: EvaluationInput, *,
     kind = data.respondent_kind
     name = "" if kind is RespondentKind.PERSON else " ".join(data.respondent_name.split())
     key = respondent_key(kind, name)
-    who = respondent_label(kind, name)
+    who = respondent_label(kind, name, child=person_was_child(meeting))
     values = {
         "respondent_kind": kind.value, "respondent_name": name, "respondent_key": key,
         "given_as": data.given_as.value, "comment": data.comment.strip(),

@@ -13,7 +13,9 @@ from dataclasses import dataclass, field
 
 from peewee import JOIN
 
+from sipdesk import clock
 from sipdesk.accounts import auth
+from sipdesk.casework import lifecycle
 from sipdesk.casework.consent import is_child
 from sipdesk.meetings import evaluation, invitation
 from sipdesk.meetings import meeting as meetings
@@ -21,6 +23,8 @@ from sipdesk.meetings.invitation import Meeting, Participant
 from sipdesk.meetings.meeting import Deviation, MobileTeamCheck, StaffMeetingRecord, StatusSurvey
 from sipdesk.messages import messaging
 from sipdesk.storage.models import Case, Person, Unit, User
+
+NOT_READ_YET = "Uppgifterna läses in …"
 
 
 @dataclass(frozen=True)
@@ -39,6 +43,9 @@ class MeetingPage:
     # Every held meeting of the case with its evaluations, newest first: those of a meeting
     # before a follow-up stay reachable once the follow-up is the current meeting.
     held: list[HeldMeeting] = field(default_factory=list)
+    # Why a kallelse cannot go out now (`lifecycle.check`, read here: the rule "consent must
+    # stand" asks the database for the child's guardians), None when it can.
+    invite_problem: str | None = NOT_READ_YET
 
 
 @dataclass(frozen=True)
@@ -67,8 +74,9 @@ def held_meetings(case: Case) -> list[HeldMeeting]:
 def meeting_page(case: Case) -> MeetingPage:
     """The Kallelse tab of `case`."""
     meeting = invitation.current_meeting(case)
+    invite_problem = lifecycle.check(case, lifecycle.Action.INVITE, today=clock.today())
     if meeting is None:
-        return MeetingPage(None, [], None, None, [], [], "")
+        return MeetingPage(None, [], None, None, [], [], "", invite_problem=invite_problem)
     held_ones = held_meetings(case)
     participants = invitation.participants_of(meeting)
     moved_to = User.alias()
@@ -89,7 +97,7 @@ def meeting_page(case: Case) -> MeetingPage:
                        evaluations=current.evaluations if current is not None else [],
                        child=(current.child if current is not None
                               else evaluation.person_was_child(meeting)),
-                       held=held_ones)
+                       held=held_ones, invite_problem=invite_problem)
 
 
 

@@ -5,8 +5,8 @@ by phone, in writing) — and every answer is kept: those given before the conse
 registered (one guardian said yes on Monday, the other on Thursday; or one said no), and those
 the consent rests on (`consent_id`). The rules are in sipdesk.casework.guardians.
 
-The consent is named by its id (the model of a consent lives in sipdesk.casework.consent, above
-storage); the database holds the foreign key (migration 21).
+The consent (sipdesk.storage.consent_records) is named by its id; the database holds the foreign
+key (migration 21).
 """
 
 from __future__ import annotations

@@ -17,9 +17,10 @@ unit", as sipdesk.accounts.access decides it (and the README's section for IT sa
 Each role's test checks READ three ways — `can_see`, the case list (rows, count and a search by
 the person's name) and opening the case page — and WRITE with representative use cases: a
 shared field of the plan, an intervention of the user's own principal (and of another one), a
-status survey on the meeting. Every refusal is a PermissionDenied with the Swedish sentence, and
-leaves the plan as it was. tests/core/test_access.py compares the rule with every demo user and
-case; tests/core/test_access_everywhere.py calls every use case as an outsider;
+status survey on the meeting, a guardian added to the person (issue 14). Every refusal is a
+PermissionDenied with the Swedish sentence, and leaves the plan as it was.
+tests/core/test_access.py compares the rule with every demo user and case;
+tests/core/test_access_everywhere.py calls every use case as an outsider;
 tests/core/test_row_level_security.py holds the server to the same answers.
 """
 
@@ -32,7 +33,7 @@ import peewee
 import pytest
 
 from sipdesk.accounts import access, user_admin
-from sipdesk.casework import protected
+from sipdesk.casework import guardians, protected
 from sipdesk.desk import case_page, cases
 from sipdesk.desk.cases import CaseFilter
 from sipdesk.errors import PermissionDenied
@@ -187,7 +188,10 @@ def test_other_unit_of_the_municipality_may_read_but_not_change_the_case(world: 
     for write in (lambda: change_shared_field(world, staff),
                   lambda: add_intervention(world, staff, world["kommun"].id),
                   lambda: add_survey(world, staff),
-                  lambda: meeting.transfer_coordinator(staff, world["case"], staff)):
+                  lambda: meeting.transfer_coordinator(staff, world["case"], staff),
+                  # the person's guardians too (issue 14; migration 25 on the server)
+                  lambda: guardians.add_guardian(staff, world["case"].person,
+                                                 guardians.GuardianInput("Eva Öberg"))):
         refused(write, access.READ_ONLY_HERE)
     with pytest.raises(PermissionDenied) as no:
         access.require_can_change(staff, world["case"])
@@ -210,7 +214,9 @@ def test_a_unit_of_another_principal_neither_reads_nor_changes_the_case(world: W
     assert not reads(outsider, world["case"])
     for write in (lambda: change_shared_field(world, outsider),
                   lambda: add_intervention(world, outsider, outsider.unit.principal_id),
-                  lambda: add_survey(world, outsider)):
+                  lambda: add_survey(world, outsider),
+                  lambda: guardians.add_guardian(outsider, world["case"].person,
+                                                 guardians.GuardianInput("Eva Öberg"))):
         refused(write, access.NOT_YOURS)
 
 

@@ -31,6 +31,7 @@ from sipdesk.casework import (
     drafts,
     guardian_answers,
     guardian_removal,
+    guardians,
     lifecycle,
     protected,
 )
@@ -90,6 +91,19 @@ REFUSED: dict[str, Call] = {
         lambda w: guardian_answers.record_guardian_answers(w["outsider"], w["case"], [
             guardian_answers.AnswerInput(PersonContact(id=0, name="Eva"), True, clock.today(),
                                          GuardianHow.PHONE)]),
+    "consent.save_guardian_answers": lambda w: consent.save_guardian_answers(
+        w["outsider"], w["case"], consent.ConsentInput(
+            kind=consent.ConsentKind.ORAL, given_on=clock.today(), covers="Allt",
+            principals=[w["region"]], guardian_answers=[guardian_answers.AnswerInput(
+                PersonContact(id=0, name="Eva"), True, clock.today(), GuardianHow.PHONE)])),
+    "consent.consent_draft": lambda w: consent.consent_draft(w["outsider"], w["case"]),
+    "guardians.add_guardian": lambda w: guardians.add_guardian(
+        w["outsider"], w["case"].person, guardians.GuardianInput("Eva Ek")),
+    "guardians.update_guardian": lambda w: guardians.update_guardian(
+        w["outsider"], PersonContact(id=0, person=w["case"].person_id, name="Eva",
+                                     kind="guardian"), guardians.GuardianInput("Eva Ek")),
+    "guardians.require_may_change_guardians": lambda w: guardians.require_may_change_guardians(
+        w["outsider"], w["case"].person_id),
     "guardian_removal.remove_guardian": lambda w: guardian_removal.remove_guardian(
         w["outsider"], w["case"], PersonContact(id=0, name="Eva"), reason="Ny dom"),
     "lifecycle.transition": lambda w: lifecycle.transition(
@@ -223,8 +237,6 @@ NOT_ABOUT_ONE_CASE: dict[str, str] = {
     "contacts.update_contact": "the directory, no case",
     "people.create_person": "a person, not a case (cases.create_case follows)",
     "people.add_contact": "a person's relative or representative, not a case",
-    "guardians.add_guardian": "a person's guardian, not a case (as people.add_contact)",
-    "guardians.update_guardian": "a person's guardian, not a case (as people.add_contact)",
     "guardian_answers.link_to_consent": "inside consent.register_consent, which checks the "
                                         "case first",
     "plan_reads.principals_of_user": "the user's own principals, no case",
@@ -237,6 +249,7 @@ NOT_ABOUT_ONE_CASE: dict[str, str] = {
     "evaluation.evaluation_summary": "statistics over many cases: filtered by "
                                      "access.visible_cases",
     "todo.plan_rows": "Att göra: filtered by access.visible_case_ids",
+    "todo.documentation_due_rows": "Att göra: filtered by access.visible_case_ids",
     "todo.child_feedback_rows": "Att göra: filtered by access.visible_case_ids",
     "todo.todo_for": "Att göra: filtered by access.visible_case_ids",
     "todo.cases_waiting_for": "the user's own receipts, case ids for the case list",

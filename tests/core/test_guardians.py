@@ -417,3 +417,150 @@ def test_the_kallelse_starts_with_the_guardians_who_may_be_told(
     assert problems["relatives"] == (
         "Per Åkesson får inte få information om barnet (skyddad adress), och kan inte bjudas "
         "in. Ta bort Per Åkesson från listan.")
+
+
+def test_only_one_who_may_change_a_case_of_the_child_adds_or_changes_a_guardian(
+        officer: User, child: Person) -> None:
+    """The change rule (access.require_can_change; issue 12: "another unit cannot change a case
+    it may only read"), for a child's guardians as for removing one: a colleague of another
+    unit of the municipality reads the child's case but may neither add a guardian nor change
+    one (access.READ_ONLY_HERE); a user of another principal learns nothing (NOT_YOURS); the
+    case's coordinator and the staff of its own unit may. Nothing is saved by a refusal."""
+    from sipdesk.accounts import access
+    from sipdesk.errors import PermissionDenied
+    from tests.factories import make_unit
+
+    eva = mother(officer, child)  # a person of no case yet: registered with the case
+    case = make_case(officer, child)
+    reader = make_user("lena.strand", unit=make_unit("Äldreboendet Sol"),
+                       full_name="Lena Strand")
+    outsider = make_user("olle.ut", unit=make_unit(
+        "Vårdcentralen Grannby", principal="Region Grannland", kind=PrincipalKind.REGION),
+        full_name="Olle Utanför")
+    assert access.can_see(reader, case) and not access.can_change(reader, case)
+    before = [(g.name, g.phone, g.custody) for g in guardians.guardians_of(child)]
+    for who, words in ((reader, access.READ_ONLY_HERE), (outsider, access.NOT_YOURS)):
+        with pytest.raises(PermissionDenied) as refused:
+            guardians.add_guardian(who, child, GuardianInput("Karl Åkesson", relation="pappa"))
+        assert refused.value.message == words
+        with pytest.raises(PermissionDenied) as refused:
+            guardians.update_guardian(who, PersonContact.get_by_id(eva.id), GuardianInput(
+                "Eva Åkesson", Custody.SOLE, phone="070-999 99 99"))
+        assert refused.value.message == words
+    assert [(g.name, g.phone, g.custody) for g in guardians.guardians_of(child)] == before
+    colleague = make_user("karl.lind", unit=officer.unit, full_name="Karl Lind")
+    karl = guardians.add_guardian(colleague, child, GuardianInput("Karl Åkesson",
+                                                                  relation="pappa"))
+    changed = guardians.update_guardian(officer, PersonContact.get_by_id(karl.id), GuardianInput(
+        "Karl Åkesson", relation="pappa", phone="070-444 55 66"))
+    assert changed.phone == "070-444 55 66"
+    logged = [line.summary for line in audit.case_log(case.id)]  # newest first, in the case
+    assert logged[:2] == ["Vårdnadshavare ändrad (gemensam vårdnad)",
+                          "Vårdnadshavare tillagd (gemensam vårdnad)"]
+
+
+def test_a_guardian_added_after_the_consent_must_consent_before_it_carries_the_case_again(
+        officer: User, child: Person, principals: list[Principal]) -> None:
+    """Rule (seed 002, DOMAIN.md "Children"): every guardian with custody consents for the
+    child. The mother had sole custody and consented; a court then gives the parents joint
+    custody and the father is registered. Until he has said yes the consent no longer carries
+    the case: the rule "consent must stand" (lifecycle.consent_basis_problem) names him, so the
+    kallelse, the request for approval and the approval are refused, and the next step says
+    it. Once both have consented (a renewed consent) it carries the case again."""
+    eva = mother(officer, child, custody=Custody.SOLE)
+    case = make_case(officer, child)
+    consent.register_consent(officer, case, consent_input(
+        principals, guardian_answers=[yes(eva)]), today=TODAY)
+    case = Case.get_by_id(case.id)
+    assert lifecycle.consent_basis_problem(case, today=TODAY) is None
+    guardians.update_guardian(officer, PersonContact.get_by_id(eva.id), GuardianInput(
+        "Eva Åkesson", Custody.JOINT, relation="mamma", phone="070-111 22 33",
+        address="Björkvägen 3, 123 45 Exempelby"))
+    per = father(officer, child)
+    said = ("Per Åkesson har blivit vårdnadshavare efter att samtycket registrerades och har "
+            "inte samtyckt än. Alla vårdnadshavare behöver samtycka — registrera hens svar med "
+            "Förnya samtycke.")
+    for step in lifecycle.Step:
+        assert lifecycle.consent_basis_problem(case, step, today=TODAY) == (
+            f"{said} Det behövs innan {step}.")
+    assert lifecycle.check(case, Action.INVITE, today=TODAY) == (
+        f"{said} Det behövs innan kallelse.")
+    assert next_step(case, TODAY).text == f"{said} Det behövs innan kallelse."
+    line = consent_line(case, TODAY)
+    assert (line.text, line.warn) == ("Räcker inte — Per Åkesson har inte samtyckt än", True)
+    with pytest.raises(ValidationError):
+        lifecycle.transition(officer, case, Action.INVITE, today=TODAY)
+    consent.register_consent(officer, case, consent_input(
+        principals, guardian_answers=[yes(eva), yes(per)]), today=TODAY)
+    assert lifecycle.consent_basis_problem(Case.get_by_id(case.id), today=TODAY) is None
+
+
+def test_the_first_step_for_a_child_asks_the_guardians_by_name_and_from_18_the_young_person(
+        officer: User, child: Person) -> None:
+    """Seed 002 / DOMAIN.md step 2 ("For a child, the guardian(s) consent"): before the consent
+    the overview's next step asks the guardians, by name — not "den enskilde" — and says who
+    has answered; a child without registered guardians gets them registered first. From the
+    18th birthday the young person is asked themselves."""
+    case = make_case(officer, child)
+    assert next_step(case, TODAY).text == (
+        "Barnet är under 18 år, så vårdnadshavarna samtycker: registrera dem och fråga dem om "
+        "samtycke till SIP. Fråga också Liv vad hen tycker.")
+    eva, per = mother(officer, child), father(officer, child)
+    step = next_step(case, TODAY)
+    assert step.action is Action.GIVE_CONSENT
+    assert step.text == ("Fråga vårdnadshavarna (Eva Åkesson, Per Åkesson) om samtycke till "
+                         "SIP och registrera svaren. Fråga också Liv vad hen tycker.")
+    assert "den enskilde" not in step.text
+    guardian_answers.record_guardian_answers(officer, case, [yes(eva)], today=TODAY)
+    assert next_step(case, TODAY).text == (
+        "Eva Åkesson har samtyckt. Fråga Per Åkesson om samtycke till SIP och registrera "
+        "svaret.")
+    guardian_answers.record_guardian_answers(officer, case, [
+        AnswerInput(per, False, TODAY, GuardianHow.PHONE)], today=TODAY)
+    assert next_step(case, TODAY).text.startswith("Per Åkesson samtycker inte.")
+
+    young = make_person(PNR_TURNS_18, "Noa", "Lind")  # 18 on 2026-11-19
+    guardians.add_guardian(officer, young, GuardianInput("Sara Lind", Custody.SOLE))
+    theirs = make_case(officer, young)
+    before = next_step(theirs, dt.date(2026, 11, 18)).text
+    assert before.startswith("Fråga vårdnadshavaren (Sara Lind) om samtycke")
+    on_the_day = next_step(theirs, dt.date(2026, 11, 19)).text
+    assert on_the_day.startswith("Noa har fyllt 18 år och bestämmer själv: fråga Noa om "
+                                 "samtycke till SIP")
+    adult = make_case(officer, make_person(first="Åsa", last="Öberg"))
+    assert next_step(adult, TODAY).text.startswith("Fråga den enskilde om samtycke")
+
+
+def test_what_was_typed_with_the_first_guardians_answer_is_kept_until_the_consent(
+        officer: User, child: Person, principals: list[Principal]) -> None:
+    """Nothing typed is lost (project rule; seed 002: each guardian answers for themselves, so
+    the consent often waits for the second). Saving the mother's yes keeps the rest of what was
+    typed — the question agreed, the principals ticked, exclusions, relatives, the child's view
+    — as the user's draft, which the dialog's form offers again; registering the consent ends
+    it (and Att göra's reminder of it), whoever registers it."""
+    from sipdesk.desk import case_forms
+
+    eva, per = mother(officer, child), father(officer, child)
+    case = make_case(officer, child)
+    region = principals[1]
+    typed = consent_input([region], covers="Stöd i skolan, hemma och från BUP",
+                          exclusions="Inte skolans elevhälsa", child_view="Vill ha mötet i skolan",
+                          kind=ConsentKind.WRITTEN, guardian_answers=[yes(eva)])
+    consent.save_guardian_answers(officer, case, typed, today=TODAY)
+    assert list(guardian_answers.pending_answers(case)) == [eva.id]
+    form = case_forms.consent_form(officer, case)
+    assert form.draft is not None
+    assert (form.draft.covers, form.draft.exclusions, form.draft.child_view, form.draft.kind) == (
+        "Stöd i skolan, hemma och från BUP", "Inte skolans elevhälsa",
+        "Vill ha mötet i skolan", "written")
+    assert form.chosen == {region.id}  # as ticked, not the proposal (own principal + region)
+    assert [r.what for r in todo.todo_for(officer, today=TODAY)] == [
+        "Påbörjat samtycke — registrera det när alla vårdnadshavare har svarat"]
+    colleague = make_user("karl.lind", unit=officer.unit, full_name="Karl Lind")
+    assert case_forms.consent_form(colleague, case).draft is None  # the draft is the typist's
+
+    # The colleague registers it once the father has said yes: her draft waits for nothing.
+    consent.register_consent(colleague, case, consent_input(
+        [region], guardian_answers=[yes(eva), yes(per)]), today=TODAY)
+    assert case_forms.consent_form(officer, case).draft is None
+    assert todo.todo_for(officer, today=TODAY) == []

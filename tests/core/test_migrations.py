@@ -60,6 +60,8 @@ RELEASED = {
         "0aaae648107283e3373f7e8c4804b182bf7baaecfb35bf3e9c122d3cd2c8f13d",
     "0024_guardian_removal.py":
         "925afd88f92bcb1c2a50c3f294912a6c202bc055e72a6bcb9f0efba8b145ae30",
+    "0025_guardian_changes.py":
+        "fa1a6531d4cf32e9c19239dbda7a8c3d6d631459b235eac38c7316d3d5e8ec75",
 }
 
 

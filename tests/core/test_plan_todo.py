@@ -10,12 +10,13 @@ import datetime as dt
 
 import peewee
 import pytest
+import time_machine
 
 from sipdesk.desk import todo
 from sipdesk.desk.todo import Target
 from sipdesk.meetings import invitation
 from sipdesk.plans import plan
-from sipdesk.storage.models import Case, Principal
+from sipdesk.storage.models import Case, Principal, User
 from tests.core.test_plan import approve_all, fill_plan
 from tests.factories import make_unit, make_user
 from tests.plan_scenarios import plan_world
@@ -127,3 +128,55 @@ def test_text_hints_name_the_word_and_a_plain_wording() -> None:
     assert "vardagliga" in hints["ADL"]
     assert plan.text_hints("Hjälp att duscha på morgonen") == []
     assert plan.text_hints("LADLE") == []  # whole words only
+
+
+# Meetings the day before a free day: the deadline skips it (rules.workdays).
+BEFORE_FREE_DAYS = [
+    # Wed 5 May 2027, the day before Kristi himmelsfärdsdag → Fri 7 May (1), Mon 10 May (2)
+    (dt.date(2027, 5, 5), dt.date(2027, 5, 10), "Kristi himmelsfärdsdag"),
+    # Thu 24 June 2027, the day before midsommarafton → Mon 28 June (1), Tue 29 June (2)
+    (dt.date(2027, 6, 24), dt.date(2027, 6, 29), "midsommarafton"),
+]
+
+
+@pytest.mark.parametrize(("met", "deadline", "free"), BEFORE_FREE_DAYS,
+                         ids=["kristi_himmelsfard", "midsommarafton"])
+def test_documentation_reminder_from_the_held_meeting_until_documentation_starts(
+        db: peewee.Database, time_machine: time_machine.TimeMachineFixture, met: dt.date,
+        deadline: dt.date, free: str) -> None:
+    """DOMAIN step 8: the plan is finished within two working days after the meeting (public
+    holidays and the free eves are not working days). From the day the meeting is marked held,
+    Att göra reminds its coordinator — "Dokumentera planen" with that deadline, red once it has
+    passed — until the documentation starts, when the documentation row takes over (and goes
+    when every part is finished). Only the coordinator is reminded before the plan exists."""
+    from sipdesk.clock import STOCKHOLM
+    from sipdesk.meetings import meeting
+    from sipdesk.meetings.meeting_times import default_staff_meeting
+
+    machine = time_machine  # the clock, frozen and moved day by day
+    w = kallelse_world()
+    starts = dt.datetime.combine(met, dt.time(10, 0))
+    called = starts - dt.timedelta(days=21)
+    draft = good_draft(w)
+    draft.starts_at = starts
+    draft.staff_meeting_at = default_staff_meeting(starts, called)
+    row = invitation.send_invitation(w["officer"], w["case"], draft, current=called)
+
+    def doing(day: dt.date, user: User | None = None) -> list[tuple[str, dt.date, bool]]:
+        machine.move_to(dt.datetime.combine(day, dt.time(12, 0), tzinfo=STOCKHOLM))
+        return [(r.what, r.since, r.overdue) for r in todo.todo_for(user or w["officer"])
+                if r.target is Target.CASE_PLAN]
+
+    assert doing(met) == []  # not held yet
+    meeting.mark_held(w["officer"], row, {p.id: True for p in invitation.participants_of(row)},
+                      current=starts + dt.timedelta(hours=1))
+    due = f"Dokumentera planen — den ska vara klar {deadline:%Y-%m-%d}"
+    assert doing(met) == [(due, met, False)]
+    assert doing(deadline) == [(due, met, False)]
+    assert doing(deadline + dt.timedelta(days=1)) == [(due, met, True)]
+    assert doing(met, w["manager"]) == []  # the coordinator documents it, or hands it on
+    [reminder] = [r for r in todo.todo_for(w["officer"], today=met) if r.what == due]
+    assert reminder.detail == (f"Mötet hölls {met:%Y-%m-%d}. Planen ska vara klar inom två "
+                               f"arbetsdagar ({free} räknas inte).")
+    plan.start_documentation(w["officer"], invitation.Meeting.get_by_id(row.id))
+    assert doing(met) == [(f"Dokumentationen ska vara klar {deadline:%Y-%m-%d}", met, False)]

@@ -23,7 +23,7 @@ import pytest
 from sipdesk import clock, demo
 from sipdesk.accounts import auth, login_roles, user_admin
 from sipdesk.accounts.access import changeable_cases, visible_case_ids
-from sipdesk.casework import guardian_removal, lifecycle, people
+from sipdesk.casework import guardian_removal, guardians, lifecycle, people
 from sipdesk.casework.people import PersonInput
 from sipdesk.desk import cases
 from sipdesk.errors import ValidationError
@@ -680,7 +680,8 @@ def test_only_one_who_may_change_a_case_of_the_child_removes_a_guardian(
     """Removing a guardian (sipdesk.casework.guardian_removal; migration 24): the server keeps
     the core's change rule — as a login that only reads the child's case, making the row a
     former guardian is refused, while other changes to the person's contacts stay as version 16
-    made them; as the case's coordinator the app removes the guardian."""
+    made them (a guardian's row is out of such a login's reach altogether since version 25); as
+    the case's coordinator the app removes the guardian."""
     reader = User.get(User.login == next(n for n in server.logins if n.endswith(".lena.strand")))
     all_cases = {case.id for case in Case.select(Case.id)}
     mine = {c.id for c in Case.select(Case.id).where(changeable_cases(reader))}
@@ -692,14 +693,19 @@ def test_only_one_who_may_change_a_case_of_the_child_removes_a_guardian(
                     Case.person == c.person_id)} & mine)
     guardian = PersonContact.create(person=case.person_id, kind=ContactKind.GUARDIAN.value,
                                     name="Eva Vårdnadshavare", custody="sole")
+    relative = PersonContact.create(person=case.person_id, kind=ContactKind.RELATIVE.value,
+                                    name="Moster Ann")
     try:
         with server.as_user(reader.login) as connection:
-            with pytest.raises(psycopg.errors.InsufficientPrivilege):
+            assert connection.execute("UPDATE person_contact SET kind = 'former_guardian' "
+                                      "WHERE id = %s", (guardian.id,)).rowcount == 0
+            connection.rollback()
+            with pytest.raises(psycopg.errors.InsufficientPrivilege):  # version 24's check
                 connection.execute("UPDATE person_contact SET kind = 'former_guardian' "
-                                   "WHERE id = %s", (guardian.id,))
+                                   "WHERE id = %s", (relative.id,))
             connection.rollback()
             assert connection.execute("UPDATE person_contact SET phone = '070-000 00 00' "
-                                      "WHERE id = %s", (guardian.id,)).rowcount == 1
+                                      "WHERE id = %s", (relative.id,)).rowcount == 1
             connection.rollback()
         coordinator = User.get_by_id(case.coordinator_id).login
         with _bound(_as_login(server, coordinator)):
@@ -713,5 +719,72 @@ def test_only_one_who_may_change_a_case_of_the_child_removes_a_guardian(
         try:
             assert PersonContact.get_by_id(guardian.id).kind == ContactKind.FORMER_GUARDIAN.value
         finally:
-            PersonContact.delete().where(PersonContact.id == guardian.id).execute()
+            PersonContact.delete().where(PersonContact.id.in_([guardian.id, relative.id])
+                                         ).execute()
             again.close()
+
+
+def test_only_one_who_may_change_a_case_of_the_child_adds_or_changes_a_guardian(
+    server: Server, owner: peewee.Database,
+) -> None:
+    """Adding and changing a guardian (sipdesk.casework.guardians; migration 25): the server
+    keeps the core's change rule (access.require_can_change) — as a login that only reads the
+    child's case, inserting a guardian row or changing one is refused, while a relative's row
+    stays as version 16 made it; as the case's coordinator the app adds and changes a
+    guardian."""
+    reader = User.get(User.login == next(n for n in server.logins if n.endswith(".lena.strand")))
+    all_cases = {case.id for case in Case.select(Case.id)}
+    mine = {c.id for c in Case.select(Case.id).where(changeable_cases(reader))}
+    readable = visible_case_ids(reader, all_cases) - mine
+    open_states = [s.value for s in CaseStatus if s.is_open]
+    case = next(c for c in Case.select().where(Case.id.in_(sorted(readable))
+                                               & Case.status.in_(open_states)).order_by(Case.id)
+                if not {x.id for x in Case.select(Case.id).where(
+                    Case.person == c.person_id)} & mine)
+    before = {c.id for c in PersonContact.select(PersonContact.id)
+              .where(PersonContact.person == case.person_id)}
+    guardian = PersonContact.create(person=case.person_id, kind=ContactKind.GUARDIAN.value,
+                                    name="Eva Vårdnadshavare", custody="joint")
+    relative = PersonContact.create(person=case.person_id, kind=ContactKind.RELATIVE.value,
+                                    name="Moster Ann")
+    try:
+        with server.as_user(reader.login) as connection:
+            with pytest.raises(psycopg.errors.InsufficientPrivilege):
+                connection.execute(
+                    "INSERT INTO person_contact (person_id, kind, name, relation, phone, email,"
+                    " address, custody, language, needs_interpreter, information_block,"
+                    " information_block_note, version) VALUES (%s, 'guardian', 'Karl',"
+                    " '', '', '', '', 'joint', 'svenska', false, '', '', 1)",
+                    (case.person_id,))
+            connection.rollback()
+            # The guardian's row is out of the UPDATE's reach: nothing is changed.
+            assert connection.execute("UPDATE person_contact SET phone = '070-000 00 00' "
+                                      "WHERE id = %s", (guardian.id,)).rowcount == 0
+            connection.rollback()
+            with pytest.raises(psycopg.errors.InsufficientPrivilege):  # into a guardian
+                connection.execute("UPDATE person_contact SET kind = 'guardian' "
+                                   "WHERE id = %s", (relative.id,))
+            connection.rollback()
+            assert connection.execute("UPDATE person_contact SET phone = '070-000 00 00' "
+                                      "WHERE id = %s", (relative.id,)).rowcount == 1
+            connection.rollback()
+        coordinator = User.get_by_id(case.coordinator_id).login
+        with _bound(_as_login(server, coordinator)):
+            user = auth.user_for_database_login(coordinator)
+            person = Case.get_by_id(case.id).person
+            karl = guardians.add_guardian(user, person, guardians.GuardianInput(
+                "Karl Vårdnadshavare", relation="pappa"))
+            changed = guardians.update_guardian(
+                user, PersonContact.get_by_id(guardian.id), guardians.GuardianInput(
+                    "Eva Vårdnadshavare", phone="070-111 11 11"))
+            assert (karl.kind, changed.phone) == (ContactKind.GUARDIAN.value, "070-111 11 11")
+    finally:
+        again = connect(server.url)  # as the owner again
+        try:
+            assert PersonContact.get_by_id(guardian.id).phone == "070-111 11 11"
+            PersonContact.delete().where(
+                (PersonContact.person == case.person_id)
+                & PersonContact.id.not_in(sorted(before) or [0])).execute()
+        finally:
+            again.close()
+

@@ -413,12 +413,9 @@ def test_a_childs_sip_from_the_need_to_the_approved_plan_and_the_evaluation(
 
     def father_says_yes_and_malte_speaks(dialog: ConsentDialog) -> None:
         assert named(dialog, QRadioButton, f"guardian_{hanna.id}_yes").isChecked()
-        # What the consent covers and the school's box are not kept with the first answer
-        # (only the guardians' answers are): Anna writes and ticks them again.
-        replace_text(qtbot, dialog.covers, COVERS)
-        school_box = named(dialog, QCheckBox, f"principal_{world['school_principal'].id}")
-        if not school_box.isChecked():
-            click(qtbot, school_box)
+        # What Anna typed with the first answer is kept: the question agreed and the school.
+        assert dialog.covers.toPlainText() == COVERS
+        assert named(dialog, QCheckBox, f"principal_{world['school_principal'].id}").isChecked()
         click(qtbot, named(dialog, QRadioButton, f"guardian_{jonas.id}_yes"))
         how = named(dialog, QWidget, f"guardian_{jonas.id}_how")
         how.setCurrentIndex(how.findData("written"))
@@ -775,8 +772,8 @@ def test_a_childs_sip_from_the_need_to_the_approved_plan_and_the_evaluation(
         RespondentKind.PERSON, 3, 4, 5, 4)
     assert row.comment == "Bra att Sara var med."
     assert not box.empty.isVisible()
-    # (for a child too: see the report — the print menu says "Till barnet")
-    assert text_of(meeting_tab, "evaluation_0_respondent") == "Den enskilde"
+    # A child is "Barnet" here, as in the print menu ("Till barnet") and the dialog.
+    assert text_of(meeting_tab, "evaluation_0_respondent") == "Barnet"
     assert text_of(meeting_tab, "evaluation_0_listened") == "4 av 5 — Ja, ganska"
     assert text_of(meeting_tab, "evaluation_0_comment") == "”Bra att Sara var med.”"
     assert text_of(meeting_tab, "evaluation_0_recorded").startswith(

@@ -216,6 +216,55 @@ def test_a_child_needs_both_guardians(sqlite_session: Session, qtbot: QtBot) -> 
         "Mira Åberg", "Olle Åberg"]
 
 
+def test_nothing_typed_is_lost_when_only_the_first_guardians_answer_is_saved(
+        sqlite_session: Session, qtbot: QtBot, region: Principal) -> None:
+    """Nothing typed is lost (project rule), and seed 002's "both guardians consent, each for
+    themselves": the mother says yes, the father has not answered. "Spara svaren" says that
+    what was typed is kept too; the next time the dialog opens, the question, the principals
+    ticked, the exclusions and the child's view are there again, beside her answer."""
+    actor = sqlite_session.user
+    child = make_person(PNR_CHILD, "Ella", "Åberg")
+    mother = guardians.add_guardian(actor, child, GuardianInput("Mira Åberg", relation="mamma"))
+    father = guardians.add_guardian(actor, child, GuardianInput("Olle Åberg", relation="pappa"))
+    case = make_case(actor, child)
+    dialog = shown(qtbot, consent_dialog(sqlite_session, case))
+    own = actor.unit.principal_id
+    assert dialog.findChild(QCheckBox, f"principal_{own}").isChecked()  # proposed
+    click(qtbot, dialog.findChild(QCheckBox, f"principal_{own}"))  # the family said no to it
+    type_text(qtbot, dialog.covers, "Stöd i skolan och hemma")
+    type_text(qtbot, dialog.exclusions, "Inte fritids")
+    click(qtbot, dialog.findChild(QRadioButton, "kind_written"))
+    click(qtbot, dialog.findChild(QRadioButton, f"guardian_{mother.id}_yes"))
+    type_text(qtbot, dialog.child_view, "Ella vill att mötet är i skolan.")
+    assert dialog.ok_button.text() == "Spara svaren"
+    assert "Det du har skrivit — frågan, huvudmännen och resten — sparas också" in (
+        dialog.warning.text())
+    qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+    settle(qtbot)
+    assert dialog.result() == QDialog.DialogCode.Accepted
+    assert fresh(case).status == CaseStatus.NEED_REGISTERED.value
+
+    again = shown(qtbot, consent_dialog(sqlite_session, fresh(case)))
+    assert again.covers.toPlainText() == "Stöd i skolan och hemma"
+    assert again.exclusions.toPlainText() == "Inte fritids"
+    assert again.child_view.toPlainText() == "Ella vill att mötet är i skolan."
+    assert again.findChild(QRadioButton, "kind_written").isChecked()
+    assert not again.findChild(QCheckBox, f"principal_{own}").isChecked()
+    assert again.findChild(QCheckBox, f"principal_{region.id}").isChecked()
+    assert again.findChild(QRadioButton, f"guardian_{mother.id}_yes").isChecked()
+    assert "när de första svaren sparades, är ifyllt igen" in again.intro.text()
+    # On screen at once (not only after an edit): her answer, and what saving does now.
+    assert again.findChild(QWidget, f"guardian_{mother.id}").height() > 0
+    assert again.ok_button.text() == "Spara svaren"
+    click(qtbot, again.findChild(QRadioButton, f"guardian_{father.id}_yes"))
+    qtbot.mouseClick(again.ok_button, Qt.MouseButton.LeftButton)
+    settle(qtbot)
+    given = again.result_value
+    assert (given.covers, given.exclusions, given.kind) == (
+        "Stöd i skolan och hemma", "Inte fritids", "written")
+    assert [p.name for p in consent.principals_of(given)] == [region.name]
+
+
 def test_a_child_without_guardians_gets_them_added_first(
     sqlite_session: Session, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch,
 ) -> None:

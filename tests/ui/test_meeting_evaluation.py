@@ -247,3 +247,70 @@ def test_the_box_shows_only_for_a_held_meeting_and_not_to_change_an_ended_case(
     scale = FaceScale("x")
     qtbot.addWidget(scale)
     assert scale.value() is None
+
+
+def child_held(session: Session) -> tuple[dict[str, Any], Meeting]:
+    """A held meeting about a child (Liv, 9): her mother, with sole custody, consented."""
+    from sipdesk import clock
+    from sipdesk.casework import consent, guardians
+    from sipdesk.casework.guardians import GuardianInput
+    from sipdesk.storage.models import Custody, Principal
+    from tests.factories import PNR_CHILD, make_case, make_person
+
+    world = make_world(session)
+    child = make_person(PNR_CHILD, "Liv", "Åkesson")
+    eva = guardians.add_guardian(session.user, child, GuardianInput(
+        "Eva Åkesson", Custody.SOLE, phone="070-111 22 33"))
+    case = make_case(session.user, child)
+    consent.register_consent(session.user, case, consent.ConsentInput(
+        kind=consent.ConsentKind.ORAL, given_on=clock.today(), covers="Samordning",
+        principals=list(Principal.select()), guardians=[eva]))
+    world["case"] = Case.get_by_id(case.id)
+    row = send(session, world)
+    meetings.mark_held(session.user, row, {p.id: True for p in invitation.participants_of(row)},
+                       current=AFTER)
+    return world, Meeting.get_by_id(row.id)
+
+
+def test_a_childs_evaluation_is_barnet_on_the_tab_in_the_dialog_and_in_the_print_menu(
+    sqlite_session: Session, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Seed 002 "Utvärdera mötet" ("eftersträva att det är den enskilde som lämnar sin
+    utvärdering"): for a child the person is "Barnet" everywhere the evaluation speaks of them —
+    the tab's words, the print menu ("Till barnet"), the dialog's choice of who answered, its
+    warning, and the registered evaluation on the tab — never "Den enskilde"."""
+    world, meeting = child_held(sqlite_session)
+    monkeypatch.setattr(meeting_tab, "clock", lambda: AFTER)
+    tab = open_tab(qtbot, sqlite_session, world["case"])
+    box = tab.evaluations_box
+    assert box.print_person_action.text() == "Till barnet"
+    assert label(box, "evaluations_intro").startswith("Efter mötet får barnet berätta")
+    assert "barnet" in box.print_button.toolTip()
+
+    dialogs: list[EvaluationDialog] = []
+
+    def ask(_cls: object, parent: Any, user: Any, meeting_row: Meeting, **kwargs: Any) -> Any:
+        dialog = EvaluationDialog(user, meeting_row, parent=parent, **kwargs)
+        qtbot.addWidget(dialog)
+        shown(qtbot, dialog)
+        dialogs.append(dialog)
+        assert dialog.kind.itemText(dialog.kind.findData(RespondentKind.PERSON.value)) == (
+            "Barnet")
+        assert "Barnets svar" in dialog.intro.text()
+        fill_in(qtbot, dialog, kind=RespondentKind.PERSON, comment="Det var bra.")
+        return save(qtbot, dialog)
+
+    monkeypatch.setattr(EvaluationDialog, "ask", classmethod(ask))
+    with qtbot.waitSignal(tab.changed, timeout=5000):
+        click(qtbot, box.register_button)
+    tab.refresh(context(sqlite_session, world["case"]))
+    settle(qtbot)
+    assert label(tab, "evaluation_0_respondent") == "Barnet"
+    again = EvaluationDialog(sqlite_session.user, meeting, existing=evaluation.evaluations_of(
+        meeting), child=True)
+    qtbot.addWidget(again)
+    assert again.warning.text().startswith("Barnet har redan lämnat en utvärdering")
+    assert AuditEntry.select().where(AuditEntry.summary.endswith(": barnet")).count() == 1
+    texts = [w.text() for w in box.findChildren(QLabel)] + [
+        a.text() for a in box.print_button.menu().actions()]
+    assert not [t for t in texts if "den enskilde" in t.casefold()]

@@ -147,3 +147,45 @@ def test_a_closed_case_has_nothing_next_and_no_next_date(
     [row] = [r for r in range(model.rowCount()) if model.case_id(r) == world["case"].id]
     assert model.data(model.index(row, NEXT_DATE_COLUMN),
                       Qt.ItemDataRole.DisplayRole) == ""
+
+
+def test_a_childs_overview_names_the_guardians_to_ask_and_one_who_has_not_consented(
+        qtbot: QtBot, url: DatabaseUrl) -> None:
+    """Seed 002 (DOMAIN.md "Children"; step 2: "For a child, the guardian(s) consent"): before
+    the consent Översikt's next step asks the guardians by name, not "den enskilde"; and when a
+    guardian with custody is registered after the consent (a new custody decision), Översikt
+    names him — in the next step, in the consent's line and on the disabled "Kalla till
+    möte…" — until he has consented too (every guardian with custody consents)."""
+    from sipdesk.casework import consent, guardians
+    from sipdesk.casework.guardians import GuardianInput
+    from sipdesk.storage.models import Custody, PersonContact, Principal
+    from tests.factories import PNR_CHILD, make_case, make_person, make_user
+
+    officer = make_user()
+    child = make_person(PNR_CHILD, "Liv", "Åkesson")
+    eva = guardians.add_guardian(officer, child, GuardianInput(
+        "Eva Åkesson", Custody.SOLE, relation="mamma", phone="070-111 22 33"))
+    case = make_case(officer, child)
+    view = show(qtbot, url, officer, case, "child_ask_guardians")
+    overview = view.tab(OverviewTab)
+    assert text_of(overview, "next_step") == (
+        "Fråga vårdnadshavaren (Eva Åkesson) om samtycke till SIP och registrera svaret. "
+        "Fråga också Liv vad hen tycker.")
+    view.close()
+
+    consent.register_consent(officer, case, consent.ConsentInput(
+        kind=consent.ConsentKind.ORAL, given_on=clock.today(), covers="Stöd i skolan",
+        principals=list(Principal.select()), guardians=[eva]))
+    guardians.update_guardian(officer, PersonContact.get_by_id(eva.id), GuardianInput(
+        "Eva Åkesson", Custody.JOINT, relation="mamma", phone="070-111 22 33"))
+    guardians.add_guardian(officer, child, GuardianInput(
+        "Per Åkesson", Custody.JOINT, relation="pappa", phone="070-444 55 66"))
+    view = show(qtbot, url, officer, Case.get_by_id(case.id), "child_new_guardian")
+    overview = view.tab(OverviewTab)
+    said = ("Per Åkesson har blivit vårdnadshavare efter att samtycket registrerades och har "
+            "inte samtyckt än.")
+    assert text_of(overview, "next_step").startswith(said)
+    assert text_of(overview, "consent_state") == (
+        "Räcker inte — Per Åkesson har inte samtyckt än")
+    invite = invite_button(overview)
+    assert not invite.isEnabled() and invite.toolTip().startswith(said)

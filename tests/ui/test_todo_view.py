@@ -4,8 +4,10 @@ click (or Enter) opening the right place — a message in the inbox, a consent i
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import pytest
+import time_machine
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
 from pytestqt.qtbot import QtBot
@@ -200,3 +202,31 @@ def test_a_meeting_row_opens_the_kallelse_tab(sqlite_session: Session, waiting: 
     view = window.case_view
     assert view is not None and view.case_id == case.id
     assert view.tabs.tabText(view.tabs.currentIndex()) == "Kallelse"
+
+
+def test_dokumentera_planen_from_the_held_meeting(
+        sqlite_db: object, tmp_path: Path, qtbot: QtBot,
+        time_machine: time_machine.TimeMachineFixture) -> None:
+    """DOMAIN step 8 (the plan within two working days of the meeting): once the meeting is
+    marked held, Att göra shows its coordinator "Dokumentera planen" with the deadline — the
+    meeting on Thursday 10 December 2026, the plan due on Monday the 14th — before any plan
+    exists."""
+    from sipdesk.clock import STOCKHOLM
+    from sipdesk.storage.db import DatabaseUrl, Engine
+    from tests.scenarios import MEETING, held_meeting, kallelse_world
+
+    world = kallelse_world()
+    held_meeting(world)
+    time_machine.move_to(dt.datetime(2026, 12, 11, 9, 0, tzinfo=STOCKHOLM))
+    view = TodoView(Session(url=DatabaseUrl(Engine.SQLITE, path=tmp_path / "only.sqlite3"),
+                            user=world["officer"]))
+    qtbot.addWidget(view)
+    view.resize(1000, 300)
+    view.show()
+    settle(qtbot)  # what waits is read in the background
+    case = world["case"]
+    assert ("Dokumentera planen — den ska vara klar 2026-12-14", case.number) in rows_of(
+        view.model)
+    row = next(r for r in range(view.model.rowCount())
+               if view.model.index(r, WHAT).data().startswith("Dokumentera planen"))
+    assert view.model.index(row, SINCE).data().startswith(f"{MEETING:%Y-%m-%d}")

@@ -34,7 +34,14 @@ from PySide6.QtWidgets import (
 
 from sipdesk.accounts import read_log
 from sipdesk.accounts.read_log import Output
-from sipdesk.meetings.evaluation import QUESTIONS, SCALE, GivenAs, MeetingEvaluation
+from sipdesk.meetings.evaluation import (
+    QUESTIONS,
+    SCALE,
+    GivenAs,
+    MeetingEvaluation,
+    RespondentKind,
+    kind_label,
+)
 from sipdesk.meetings.meeting_page import HeldMeeting, MeetingPage
 
 from .. import file_output
@@ -49,6 +56,7 @@ EVALUATION_FORM = file_output.Document(
     "Utvärderingsformuläret är sparat", "Formuläret är sparat", "det",
     "Formuläret kunde inte skapas", "utvärderingsformuläret")
 FACE_SIZE = 22
+PERSON = RespondentKind.PERSON.label  # "Den enskilde"; for a child kind_label says "Barnet"
 
 
 def form_file_name(case_number: str, *, for_person: bool = True) -> str:
@@ -81,16 +89,16 @@ class EvaluationsBox(QGroupBox):
         self.page = MeetingPage(None, [], None, None, [], [], "")
         self.printing = False
         column = QVBoxLayout(self)
-        intro = QLabel("Efter mötet får den enskilde berätta hur mötet var. Vårdnadshavare, god "
-                       "man eller förvaltare får lämna egna svar — de hålls isär.")
-        intro.setWordWrap(True)
-        column.addWidget(intro)
+        self.intro = QLabel(self._intro(child=False))
+        self.intro.setObjectName("evaluations_intro")
+        self.intro.setWordWrap(True)
+        column.addWidget(self.intro)
 
         self.print_button = QPushButton("Skriv ut utvärderingsformulär…")
         self.print_button.setObjectName("print_evaluation_form")
         self.print_button.setAutoDefault(False)
         menu = QMenu(self.print_button)
-        self.print_person_action = QAction("Till den enskilde", menu)
+        self.print_person_action = QAction(f"Till {PERSON.lower()}", menu)
         self.print_person_action.setObjectName("print_for_person")
         self.print_person_action.triggered.connect(lambda: self.print_form(for_person=True))
         self.print_others_action = QAction("Till vårdnadshavare, god man eller någon annan",
@@ -166,24 +174,33 @@ class EvaluationsBox(QGroupBox):
         if context is None:
             return
         evaluations = chosen.evaluations if chosen is not None else []
-        self.print_person_action.setText(
-            "Till barnet" if chosen is not None and chosen.child else "Till den enskilde")
+        child = chosen is not None and chosen.child
+        # One word for the person everywhere here: "Barnet" for a child (kind_label).
+        who = kind_label(RespondentKind.PERSON, child=child).lower()
+        self.intro.setText(self._intro(child=child))
+        self.print_person_action.setText(f"Till {who}")
         clear_layout(self._list)
         for index, row in enumerate(evaluations):
-            self._list.addWidget(self._evaluation(index, row))
+            self._list.addWidget(self._evaluation(index, row, child=child))
         self.empty.setVisible(not evaluations)
         why = context.read_only_reason or None
         allow(self.register_button, why,
               tip="Skriv in svaren från ett ifyllt formulär eller ett samtal")
         allow(self.print_button, None if not self.printing else "Formuläret skapas…",
-              tip="Spara formuläret som PDF att skriva ut och ge till den enskilde")
+              tip=f"Spara formuläret som PDF att skriva ut och ge till {who}")
 
-    def _evaluation(self, index: int, row: MeetingEvaluation) -> QFrame:
+    @staticmethod
+    def _intro(*, child: bool) -> str:
+        who = kind_label(RespondentKind.PERSON, child=child).lower()
+        return (f"Efter mötet får {who} berätta hur mötet var. Vårdnadshavare, god man eller "
+                "förvaltare får lämna egna svar — de hålls isär.")
+
+    def _evaluation(self, index: int, row: MeetingEvaluation, *, child: bool) -> QFrame:
         frame = QFrame()
         frame.setObjectName(f"evaluation_{index}")
         frame.setFrameShape(QFrame.Shape.StyledPanel)
         column = QVBoxLayout(frame)
-        who = value_label(row.respondent, name=f"evaluation_{index}_respondent")
+        who = value_label(row.respondent_for(child=child), name=f"evaluation_{index}_respondent")
         font = who.font()
         font.setBold(True)
         who.setFont(font)

@@ -40,8 +40,6 @@ from PySide6.QtWidgets import (
 )
 
 from sipdesk.accounts import auth
-from sipdesk.casework import lifecycle
-from sipdesk.casework.lifecycle import Action
 from sipdesk.errors import SipError
 from sipdesk.meetings import convene, invitation
 from sipdesk.meetings.invitation import (
@@ -336,7 +334,7 @@ class MeetingTab(CaseTab):
         m = self.meeting
         now = clock()
         ahead = m is not None and m.starts_at > now
-        allow(self.invite_button, read_only or self._why_not_invite(now.date()),
+        allow(self.invite_button, read_only or self._why_not_invite(),
                tip="Kalla till SIP-möte med guiden")
         allow(self.reschedule_button, read_only or planned or (
             None if ahead else "Mötet har redan ägt rum — markera det som hållet i stället."))
@@ -364,10 +362,10 @@ class MeetingTab(CaseTab):
                                     and not self.context.read_only)
         self._update_answer()
 
-    def _why_not_invite(self, today: dt.date) -> str | None:
+    def _why_not_invite(self) -> str | None:
         """The core's reason, except where a meeting is already called or held: there the
         core's generic "what is missing" would point to the consent."""
-        problem = lifecycle.check(self.context.case, Action.INVITE, today=today)
+        problem = self.page.invite_problem  # lifecycle.check, read with the page
         if problem is None:
             return None
         status = self.context.status

@@ -224,6 +224,7 @@ class ChildConsentPart:
         add.setEnabled(len(registered) < guardians.MAX_GUARDIANS)
         add.clicked.connect(self._add_guardian)
         layout.addLayout(left(add))
+        self.guardians.updateGeometry()  # the form makes room for the rows now, not at an edit
 
     def _limit_hint(self, given: dt.date) -> str:
         limit = consent.latest_valid_until(self.data.person, given)
@@ -257,13 +258,15 @@ class ChildConsentPart:
                                     and all(a.consents for a in given))
 
     def answers_warning(self) -> str:
+        kept = (" Det du har skrivit — frågan, huvudmännen och resten — sparas också och "
+                "fylls i nästa gång du öppnar samtycket.")
         refused = [a.guardian.name for a in self.answers() if not a.consents]
         if refused:
             return (f"{' och '.join(refused)} samtycker inte. Utan samtycke från alla "
                     "vårdnadshavare blir det ingen SIP. Svaren sparas i ärendet — prata vidare "
-                    "med familjen.")
+                    f"med familjen.{kept}")
         return ("Samtycket registreras inte än: alla vårdnadshavare behöver säga ja. Svaren "
-                "sparas, och du fortsätter här när alla har svarat.")
+                f"sparas, och du fortsätter här när alla har svarat.{kept}")
 
 
 def _html(text: str) -> str:

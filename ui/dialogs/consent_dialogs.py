@@ -194,12 +194,28 @@ class ConsentDialog(ChildConsentPart, CaseFormDialog):
                              ("valid_until", self.valid_until), ("child_view", self.child_view)):
             self.watch(name, widget)
         self.given_on.dateChanged.connect(self._given_on_changed)
+        self.on_revalidated({})  # answers saved earlier: "Spara svaren" until all have said yes
         self.resize(680, min(self.sizeHint().height(), 900))
         self.covers.setFocus()
 
     # ---- building ---------------------------------------------------------------------------
 
     def _fill_defaults(self) -> None:
+        draft = self.data.draft
+        if draft is not None:  # typed when the first guardians' answers were saved
+            self.covers.setPlainText(draft.covers)
+            self.exclusions.setPlainText(draft.exclusions)
+            self.relatives.setPlainText(draft.relatives_to_invite)
+            self.child_view.setPlainText(draft.child_view)
+            for button in self.kind_group.buttons():
+                button.setChecked(button.objectName() == f"kind_{draft.kind}")
+            taken = next((i for i in range(self.taken_by.count())
+                          if self.taken_by.itemData(i).id == draft.taken_by_id), -1)
+            if taken >= 0:
+                self.taken_by.setCurrentIndex(taken)
+            self.intro.setText(f"{self.intro.text()} Det du skrev {draft.saved_at}, när de "
+                               "första svaren sparades, är ifyllt igen.")
+            return
         if self.previous is not None:
             self.covers.setPlainText(self.previous.covers)
             self.exclusions.setPlainText(self.previous.exclusions)
@@ -301,11 +317,9 @@ class ConsentDialog(ChildConsentPart, CaseFormDialog):
 
     def saving(self) -> Callable[[], object]:
         user, case, today = self.session.user, self.case, self.today
-        if self.answers_only():
-            answers = self.answers()
-            return lambda: guardian_answers.record_guardian_answers(user, case, answers,
-                                                                    today=today)
         data = self.input()
+        if self.answers_only():  # the answers, and what was typed kept as a draft
+            return lambda: consent.save_guardian_answers(user, case, data, today=today)
         return lambda: consent.register_consent(user, case, data, today=today)
 
 

@@ -40,6 +40,7 @@ from sipdesk.meetings.evaluation import (
     GivenAs,
     MeetingEvaluation,
     RespondentKind,
+    kind_label,
     respondent_key,
     respondent_label,
 )
@@ -115,10 +116,10 @@ class EvaluationDialog(MeetingFormDialog):
                  parent: QWidget | None = None) -> None:
         super().__init__(
             title="Registrera utvärdering", parent=parent,
-            intro=(f"Svaren på utvärderingen av SIP-mötet {meeting.starts_at:%Y-%m-%d}. Den "
-                   "enskildes svar och en vårdnadshavares eller en god mans hålls isär: "
-                   "registrera var och ens för sig. En fråga som inte besvarades får stå som "
-                   "”Inget svar”."))
+            intro=(f"Svaren på utvärderingen av SIP-mötet {meeting.starts_at:%Y-%m-%d}. "
+                   f"{'Barnets' if child else 'Den enskildes'} svar och en vårdnadshavares "
+                   "eller en god mans hålls isär: registrera var och ens för sig. En fråga som "
+                   "inte besvarades får stå som ”Inget svar”."))
         self.setObjectName("evaluation_dialog")
         self.user = user
         self.meeting = meeting
@@ -126,8 +127,8 @@ class EvaluationDialog(MeetingFormDialog):
         self.existing = {(e.respondent_kind, e.respondent_key): e.respondent for e in existing}
 
         self.kind: QComboBox = wide_combo("respondent_kind")
-        for kind in RespondentKind:
-            self.kind.addItem(kind.label, kind.value)
+        for kind in RespondentKind:  # the person a child: "Barnet", as on the tab
+            self.kind.addItem(kind_label(kind, child=child), kind.value)
         self.form.add("respondent_kind", "Vem har svarat", self.kind)
         self.name = limited(QLineEdit(), MeetingEvaluation.respondent_name)
         self.name.setObjectName("respondent_name")
@@ -206,7 +207,8 @@ class EvaluationDialog(MeetingFormDialog):
     def _show_replacing(self) -> None:
         who = self.replaces()
         self.show_warning(
-            f"{respondent_label(self.respondent_kind(), self.name.text())} har redan lämnat en "
+            f"{respondent_label(self.respondent_kind(), self.name.text(), child=self.child)} "
+            "har redan lämnat en "
             "utvärdering av det här mötet. Sparar du ersätts de tidigare svaren (de finns kvar i "
             "händelseloggen)." if who is not None else "")
 
