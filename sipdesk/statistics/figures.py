@@ -14,8 +14,13 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from functools import cached_property
+from typing import TYPE_CHECKING
 
 from sipdesk.statistics.period import Period, Scope
+
+if TYPE_CHECKING:
+    from sipdesk.statistics.masking import Protection
 
 # Nearest-rank percentiles (see sipdesk.statistics.queries): the value at place ⌈p·n/100⌉ in
 # the sorted list — a value that occurs, identical on SQLite and PostgreSQL.
@@ -139,3 +144,11 @@ class Statistics:
     total: Figures
     units: list[UnitFigures]
     months: list[tuple[str, Figures]]  # every month of the period, "2026-01" first
+
+    @cached_property
+    def hidden(self) -> Protection:
+        """The figures written "<5" — small counts and those that would give them away
+        (`masking`): one decision for the page, its charts and the report."""
+        from sipdesk.statistics.masking import protect
+
+        return protect(self)

@@ -1,0 +1,224 @@
+"""Which figures are not shown, so that no one can be recognised (issue 15: "a cell under 5
+shown as '<5'") — one decision for the Statistik page's table, its charts and the printed
+report.
+
+A count from 1 to 4 is hidden (primary suppression). That alone is not enough: many figures add
+up to another one that is shown, and a single hidden part is then found by subtraction
+("Startade 6, varav vuxna 5, varav barn <5": barn = 1). So a hidden count also hides another
+part of every sum it belongs to (secondary suppression), until no hidden count from 1 to 4 can
+be worked out from what is shown. The sums, all exact in `queries` (each grouped row is added to
+the whole, its unit and its month):
+
+- within one column: started = children + adults; ended = the closures by reason; follow-ups
+  due = on time + late + skipped + overdue + coming; skipped = the reasons written; a share's
+  base = the part + the rest ("5 av 6 deltog" tells that 1 did not: the rest, never shown, is
+  protected as well), the days to approval are counted over the plans approved by all;
+- across columns: the whole = the sum of its units, and (figures of a period, not snapshots) the
+  sum of its months; a median's count ("11 st") adds up the same way.
+
+The rule, kept simple: work out what a reader can compute — a sum whose cells are all known but
+one gives that one — and when that reaches a hidden count from 1 to 4, hide one more shown cell
+of that sum: the smallest part above zero (a unit's or a month's rather than the whole), the
+whole only when no part is left. Repeat until nothing hidden from 1 to 4 can be computed. A
+hidden cell is written "<5" whatever its value (`rows`): a different mark for the secondary ones
+would itself tell ("barn <5, vuxna hidden but 5 or more, 6 in all": barn = 1).
+
+Not covered: solving several sums together as a system of equations, and comparing two reports
+of different scopes (the whole municipality less one principal).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from sipdesk.statistics.figures import SNAPSHOTS, Figures, Statistics
+
+SMALLEST_SHOWN = 5
+
+WHOLE = "all"
+
+# (part, base): shown as "x % (part av base)"; base − part is the rest, never shown.
+SHARES = (("person_took_part", "meetings_held"), ("outpatient_took_part", "meetings_held"),
+          ("interpreter_needed", "meetings_held"), ("interpreter_booked", "interpreter_needed"),
+          ("plans_due", "plans"), ("documented_in_time", "plans_due"),
+          ("approved_by_all", "plans"), ("evaluations.evaluated", "evaluations.meetings"))
+COUNTS = ("started", "started_children", "started_adults", "ended", "meetings_held",
+          "person_took_part", "outpatient_took_part", "interpreter_needed",
+          "interpreter_booked", "plans", "plans_due", "documented_in_time", "approved_by_all",
+          "follow_ups_due", "follow_ups_on_time", "follow_ups_late", "follow_ups_skipped",
+          "follow_ups_overdue", "follow_ups_coming", *SNAPSHOTS)
+SPREADS = ("need_to_consent", "consent_to_meeting", "days_to_approval", "kvittens_minutes")
+FOLLOW_UPS = ("follow_ups_on_time", "follow_ups_late", "follow_ups_skipped",
+              "follow_ups_overdue", "follow_ups_coming")
+REASONS = ("ended_by_reason", "skipped_reasons")
+
+
+def small(n: int | None) -> bool:
+    """A count from 1 to 4: never shown."""
+    return n is not None and 0 < n < SMALLEST_SHOWN
+
+
+def rest(part: str) -> str:
+    """The key of a share's rest (base − part)."""
+    return f"rest:{part}"
+
+
+def reason_key(name: str, reason: str) -> str:
+    return f"{name}:{reason}"
+
+
+@dataclass(frozen=True)
+class Hidden:
+    """The keys of one column's figures that are written "<5": a count's attribute name
+    ("started"), a reason ("ended_by_reason:declined"), a median's count ("consent_to_meeting"),
+    "evaluations.evaluated"."""
+
+    keys: frozenset[str] = frozenset()
+
+    def __contains__(self, key: object) -> bool:
+        return key in self.keys
+
+
+@dataclass(frozen=True)
+class Protection:
+    """The hidden cells of the whole selection, of each unit and of each month."""
+
+    whole: Hidden = Hidden()
+    units: dict[int, Hidden] = field(default_factory=dict)
+    months: dict[str, Hidden] = field(default_factory=dict)
+
+    def unit(self, unit_id: int) -> Hidden:
+        return self.units.get(unit_id, Hidden())
+
+    def month(self, month: str) -> Hidden:
+        return self.months.get(month, Hidden())
+
+
+def cells_of(f: Figures) -> dict[str, int]:
+    """Every count of `f` by key (absent: not counted there, as a month's snapshots), the
+    shares' rests too."""
+    found: dict[str, int] = {}
+    for name in COUNTS:
+        value = f.started_adults if name == "started_adults" else getattr(f, name)
+        if value is not None:
+            found[name] = value
+    for name in REASONS:
+        for reason, n in getattr(f, name).items():
+            found[reason_key(name, reason)] = n
+    for name in SPREADS:
+        found[name] = getattr(f, name).count
+    if f.evaluations is not None:
+        found["evaluations.meetings"] = f.evaluations.meetings
+        found["evaluations.evaluated"] = f.evaluations.evaluated
+    for part, base in SHARES:
+        if part in found and base in found:
+            found[rest(part)] = found[base] - found[part]
+    return found
+
+
+def sums_within(cells: dict[str, int]) -> list[tuple[str, ...]]:
+    """The sums inside one column, the whole first: (whole, part, part …)."""
+    found: list[tuple[str, ...]] = [("started", "started_children", "started_adults"),
+                                    ("follow_ups_due", *FOLLOW_UPS),
+                                    ("approved_by_all", "days_to_approval")]
+    for name, whole in (("ended_by_reason", "ended"), ("skipped_reasons", "follow_ups_skipped")):
+        parts = tuple(k for k in cells if k.startswith(f"{name}:"))
+        if parts:  # (a month has no reasons for skipping: not a sum there)
+            found.append((whole, *parts))
+    found += [(base, part, rest(part)) for part, base in SHARES if rest(part) in cells]
+    if cells.get("evaluations.meetings") == cells.get("meetings_held"):
+        found.append(("meetings_held", "evaluations.meetings"))  # the same meetings
+    return [s for s in found if all(k in cells for k in s)]
+
+
+def by_months(key: str) -> bool:
+    """Whether the months of a period add up to the whole for this key."""
+    return not (key in SNAPSHOTS or key.startswith(("skipped_reasons:", "evaluations."))
+                or key == rest("evaluations.evaluated"))
+
+
+Cell = tuple[str, str]  # (column: "all", "unit:3", "month:2026-03"; key)
+
+
+def protect(stats: Statistics) -> Protection:
+    """The hidden cells of `stats` (see the module's rule)."""
+    columns: dict[str, dict[str, int]] = {WHOLE: cells_of(stats.total)}
+    for unit in stats.units:
+        columns[f"unit:{unit.unit_id}"] = cells_of(unit.figures)
+    for month, figures in stats.months:
+        columns[f"month:{month}"] = cells_of(figures)
+    values = {(column, key): n for column, cells in columns.items() for key, n in cells.items()}
+    sums: list[tuple[Cell, ...]] = []
+    for column, cells in columns.items():
+        sums += [tuple((column, k) for k in s) for s in sums_within(cells)]
+    for key in columns[WHOLE]:
+        for prefix, wanted in (("unit:", True), ("month:", by_months(key))):
+            parts = [(c, key) for c in columns if c.startswith(prefix) and key in columns[c]]
+            if wanted and parts:
+                sums.append(((WHOLE, key), *parts))
+    hidden = hide(values, sums)
+    per_column: dict[str, set[str]] = {c: set() for c in columns}
+    for column, key in hidden:
+        if not key.startswith("rest:"):
+            per_column[column].add(key)
+    return Protection(
+        whole=Hidden(frozenset(per_column[WHOLE])),
+        units={u.unit_id: Hidden(frozenset(per_column[f"unit:{u.unit_id}"]))
+               for u in stats.units},
+        months={m: Hidden(frozenset(per_column[f"month:{m}"])) for m, _f in stats.months})
+
+
+def hide(values: dict[Cell, int], sums: Iterable[tuple[Cell, ...]]) -> set[Cell]:
+    """The cells to hide: those from 1 to 4, the rests (never shown), and enough more that no
+    cell from 1 to 4 can be computed from the sums (each `(whole, part, …)`)."""
+    sums = [s for s in sums if len(s) > 1]
+    sensitive = {c for c, n in values.items() if small(n)}
+    hidden = sensitive | {c for c in values if c[1].startswith("rest:")}
+    while True:
+        leak = _first_leak(values, sums, hidden, sensitive)
+        if leak is None:
+            return hidden
+        hidden.add(leak)
+
+
+def _first_leak(values: dict[Cell, int], sums: list[tuple[Cell, ...]], hidden: set[Cell],
+                sensitive: set[Cell]) -> Cell | None:
+    """What a reader can compute from the shown cells, sum by sum; at the first hidden cell
+    from 1 to 4 reached, the shown cell to hide next (None: nothing leaks)."""
+    known = {c for c in values if c not in hidden}
+    derived_by: dict[Cell, tuple[Cell, ...]] = {}
+    sums_of: dict[Cell, list[tuple[Cell, ...]]] = {}
+    for s in sums:
+        for c in s:
+            sums_of.setdefault(c, []).append(s)
+    queue = list(sums)
+    while queue:
+        s = queue.pop()
+        unknown = [c for c in s if c not in known]
+        if len(unknown) != 1:
+            continue
+        [found] = unknown
+        known.add(found)
+        derived_by[found] = s
+        if found in sensitive:
+            return _to_hide(s, found, values, hidden, derived_by)
+        queue.extend(sums_of[found])
+    return None
+
+
+def _to_hide(s: tuple[Cell, ...], found: Cell, values: dict[Cell, int], hidden: set[Cell],
+             derived_by: dict[Cell, tuple[Cell, ...]]) -> Cell:
+    """The shown cell of the sum `s` to hide so that `found` cannot be computed from it: the
+    smallest part above zero, else a part of zero, else the whole; when every other cell of
+    `s` is itself computed, a shown cell of the sum that computed one of them."""
+    whole, *parts = s
+    shown = [c for c in parts if c not in hidden and c != found]
+    if shown:
+        return min(shown, key=lambda c: (values[c] == 0, values[c]))
+    if whole not in hidden and whole != found:
+        return whole
+    for other in s:
+        if other != found and other in derived_by:
+            return _to_hide(derived_by[other], other, values, hidden, derived_by)
+    raise AssertionError("a computed cell with nothing shown behind it")  # pragma: no cover
