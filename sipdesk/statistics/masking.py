@@ -19,7 +19,8 @@ the whole, its unit and its month):
 The rule, kept simple: work out what a reader can compute — a sum whose cells are all known but
 one gives that one — and when that reaches a hidden count from 1 to 4, hide one more shown cell
 of that sum: the smallest part above zero (a unit's or a month's rather than the whole), the
-whole only when no part is left. Repeat until nothing hidden from 1 to 4 can be computed. A
+whole only when no part is left; when a cell of that sum was itself computed from another sum,
+that computation is broken first (`_breaking`). Repeat until nothing hidden from 1 to 4 can be computed. A
 hidden cell is written "<5" whatever its value (`rows`): a different mark for the secondary ones
 would itself tell ("barn <5, vuxna hidden but 5 or more, 6 in all": barn = 1).
 
@@ -209,16 +210,28 @@ def _first_leak(values: dict[Cell, int], sums: list[tuple[Cell, ...]], hidden: s
 
 def _to_hide(s: tuple[Cell, ...], found: Cell, values: dict[Cell, int], hidden: set[Cell],
              derived_by: dict[Cell, tuple[Cell, ...]]) -> Cell:
-    """The shown cell of the sum `s` to hide so that `found` cannot be computed from it: the
-    smallest part above zero, else a part of zero, else the whole; when every other cell of
-    `s` is itself computed, a shown cell of the sum that computed one of them."""
+    """The shown cell to hide so that `found` can no longer be computed from the sum `s`."""
+    return (_breaking(s, found, values, hidden, derived_by)
+            or min((c for c in s if c not in hidden and c != found), key=lambda c: values[c]))
+
+
+def _breaking(s: tuple[Cell, ...], found: Cell, values: dict[Cell, int], hidden: set[Cell],
+              derived_by: dict[Cell, tuple[Cell, ...]]) -> Cell | None:
+    """In this order: for a cell of `s` that was itself computed from another sum, a cell that
+    breaks that computation (the same cell is often tied over columns — one unit and one month
+    are the whole — and hiding another part here would only move the problem); else the
+    smallest shown part above zero; else the whole; else a part of zero (likely computed again
+    from its own parts: the last resort)."""
     whole, *parts = s
-    shown = [c for c in parts if c not in hidden and c != found]
-    if shown:
-        return min(shown, key=lambda c: (values[c] == 0, values[c]))
-    if whole not in hidden and whole != found:
-        return whole
     for other in s:
         if other != found and other in derived_by:
-            return _to_hide(derived_by[other], other, values, hidden, derived_by)
-    raise AssertionError("a computed cell with nothing shown behind it")  # pragma: no cover
+            deeper = _breaking(derived_by[other], other, values, hidden, derived_by)
+            if deeper is not None:
+                return deeper
+    shown = [c for c in parts if c not in hidden and c != found]
+    above_zero = [c for c in shown if values[c] > 0]
+    if above_zero:
+        return min(above_zero, key=lambda c: values[c])
+    if whole not in hidden and whole != found:
+        return whole
+    return shown[0] if shown else None
