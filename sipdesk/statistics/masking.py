@@ -20,9 +20,9 @@ The rule, kept simple: work out what a reader can compute — a sum whose cells 
 one gives that one — and when that reaches a hidden count from 1 to 4, hide one more shown cell
 of that sum: the smallest part above zero (a unit's or a month's rather than the whole), the
 whole only when no part is left; when a cell of that sum was itself computed from another sum,
-that computation is broken first (`_breaking`). Repeat until nothing hidden from 1 to 4 can be computed. A
-hidden cell is written "<5" whatever its value (`rows`): a different mark for the secondary ones
-would itself tell ("barn <5, vuxna hidden but 5 or more, 6 in all": barn = 1).
+that computation is broken first (`_breaking`). Repeat until nothing hidden from 1 to 4 can be
+computed. A hidden cell is written "<5" whatever its value (`rows`): a different mark for the
+secondary ones would itself tell ("barn <5, vuxna hidden but 5 or more, 6 in all": barn = 1).
 
 Not covered: solving several sums together as a system of equations, and comparing two reports
 of different scopes (the whole municipality less one principal).
