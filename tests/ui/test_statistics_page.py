@@ -236,6 +236,26 @@ def test_choosing_a_scope_and_a_period_counts_again(sqlite_session: Session,
     assert headings(model)[:2] == ["Mått", "Hela urvalet"]
 
 
+def test_the_table_hides_a_month_that_would_give_a_small_one_away(
+        sqlite_session: Session, qtbot: QtBot) -> None:
+    """Data protection, no one can be recognised: by month, August's two started cases are
+    "<5" — and May's five too, since 13 in all less March's 6 and May's 5 would give August's
+    2 away. The page says the rule."""
+    world(sqlite_session)
+    window = open_window(qtbot, sqlite_session)
+    page = open_statistics(qtbot, window)
+    model = page.model
+    assert "värden som skulle avslöja dem" in page.status.text()
+    page.columns.setFocus()
+    qtbot.keyClick(page.columns, Qt.Key.Key_Down)
+    assert model.columns is Columns.MONTHS
+    assert cell(model, STARTED, "Hela urvalet") == "13"
+    assert cell(model, STARTED, "mars 2026") == "6"
+    assert cell(model, STARTED, "augusti 2026") == "<5"
+    assert cell(model, STARTED, "maj 2026") == "<5"  # 5, but it would tell August's
+    assert cell(model, STARTED, "april 2026") == "0"
+
+
 def type_year(qtbot: QtBot, edit: QDateTimeEdit, year: str) -> None:
     """Type a year into a date field's year section, as a user does."""
     edit.setFocus()
