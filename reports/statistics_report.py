@@ -35,7 +35,7 @@ from sipdesk.statistics.compute import record_report_printed, statistics_for
 from sipdesk.statistics.figures import Figures, Statistics
 from sipdesk.statistics.masking import Hidden
 from sipdesk.statistics.period import Period, Scope, ScopeKind, month_label
-from sipdesk.statistics.rows import MASK_NOTE, ROWS, SMALLEST_SHOWN
+from sipdesk.statistics.rows import HIDDEN_HEIGHT, LIGHT_BARS, MASK_NOTE, ROWS, SMALLEST_SHOWN
 from sipdesk.storage.models import User
 
 from .base import FONT, SipDocTemplate, build, esc, municipality_letterhead, styles
@@ -59,11 +59,9 @@ def _table(figures: Figures, hidden: Hidden, width: float) -> Table:
     return table
 
 
-def _bar(stats: Statistics, month: str, name: str) -> int:
-    """A month's count, 0 when the table writes it "<5" — the chart must not tell what the
-    table hides."""
-    figures = dict(stats.months)[month]
-    return 0 if name in stats.hidden.month(month) else int(getattr(figures, name))
+def _pale(colour: colors.Color) -> colors.Color:
+    """The colour 60 % towards white (as the page's light bars)."""
+    return colors.Color(*(c + (1 - c) * 0.6 for c in (colour.red, colour.green, colour.blue)))
 
 
 def _title(drawing: Drawing, text: str) -> None:
@@ -71,25 +69,42 @@ def _title(drawing: Drawing, text: str) -> None:
 
 
 def month_bars(stats: Statistics, width: float) -> Drawing:
-    drawing = Drawing(width, 62 * mm)
+    """Started and held per month. A count the table writes "<5" (`Statistics.hidden`: from 1
+    to 4, or one that would give such a one away) is a light bar at 4, as on the page — the
+    chart must not tell what the table hides, nor look like a month with none."""
+    drawing = Drawing(width, 66 * mm)
     _title(drawing, "Startade ärenden och hållna möten per månad")
     chart = VerticalBarChart()
-    chart.x, chart.y, chart.width, chart.height = 10 * mm, 10 * mm, width - 45 * mm, 42 * mm
-    chart.data = [[_bar(stats, m, "started") for m, _f in stats.months],
-                  [_bar(stats, m, "meetings_held") for m, _f in stats.months]]
+    chart.x, chart.y, chart.width, chart.height = 10 * mm, 14 * mm, width - 45 * mm, 42 * mm
+    chart.bars[0].fillColor, chart.bars[1].fillColor = BLUE, GREEN
+    data: list[list[int]] = []
+    any_hidden = False
+    for series, (name, colour) in enumerate((("started", BLUE), ("meetings_held", GREEN))):
+        values = []
+        for index, (month, figures) in enumerate(stats.months):
+            if name in stats.hidden.month(month):
+                values.append(HIDDEN_HEIGHT)
+                chart.bars[(series, index)].fillColor = _pale(colour)
+                any_hidden = True
+            else:
+                values.append(int(getattr(figures, name)))
+        data.append(values)
+    chart.data = data
     chart.categoryAxis.categoryNames = [month_label(m, short=True) for m, _f in stats.months]
     chart.categoryAxis.labels.fontName = FONT
     chart.categoryAxis.labels.fontSize = 7
     chart.valueAxis.labels.fontName = FONT
     chart.valueAxis.labels.fontSize = 7
     chart.valueAxis.valueMin = 0
-    chart.bars[0].fillColor, chart.bars[1].fillColor = BLUE, GREEN
     drawing.add(chart)
     legend = Legend()
-    legend.x, legend.y = width - 32 * mm, 40 * mm
+    legend.x, legend.y = width - 32 * mm, 44 * mm
     legend.fontName, legend.fontSize = FONT, 7
     legend.colorNamePairs = [(BLUE, "Startade"), (GREEN, "Möten")]
     drawing.add(legend)
+    if any_hidden:
+        drawing.add(String(0, 1 * mm, LIGHT_BARS, fontName=FONT, fontSize=7,
+                           fillColor=colors.HexColor("#555555")))
     return drawing
 
 

@@ -15,7 +15,8 @@ from dataclasses import dataclass
 from sipdesk.statistics.figures import Figures, Spread
 from sipdesk.statistics.masking import SMALLEST_SHOWN, Hidden, reason_key, small
 
-__all__ = ["MASK_NOTE", "ROWS", "SMALLEST_SHOWN", "Hidden", "Row", "count_text"]
+__all__ = ["HIDDEN_HEIGHT", "LIGHT_BARS", "MASK_NOTE", "ROWS", "SMALLEST_SHOWN", "Hidden", "Row",
+           "count_text"]
 
 HIDDEN_TEXT = f"<{SMALLEST_SHOWN}"
 FEW_TEXT = f"underlag <{SMALLEST_SHOWN}"
@@ -23,6 +24,11 @@ MASK_NOTE = (f"Värden under {SMALLEST_SHOWN} och värden som skulle avslöja de
              f"räkna bort de andra delarna av en summa) visas som <{SMALLEST_SHOWN}, och andelar "
              f"och medianer med färre än {SMALLEST_SHOWN} i underlaget visas inte, så att ingen "
              "kan kännas igen.")
+
+# A chart's bar for a hidden count: as high as "<5" can be, in a lighter colour, and this note.
+HIDDEN_HEIGHT = SMALLEST_SHOWN - 1
+LIGHT_BARS = (f"Ljusa staplar: färre än {SMALLEST_SHOWN}, eller ett värde som skulle avslöja ett "
+              f"sådant (visas som <{SMALLEST_SHOWN}, så att ingen kan kännas igen).")
 
 
 @dataclass(frozen=True)

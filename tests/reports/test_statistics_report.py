@@ -130,3 +130,21 @@ def test_report_of_one_unit_names_it_and_does_not_repeat_it(
     _reader, text = _text(out)
     assert "Hela urvalet" not in text and "Hemtjänst Norr (Exempelby kommun)" not in text
     assert text.replace("\n", " ").count("Startade ärenden 7") == 1
+
+
+def test_report_chart_draws_what_the_table_hides_as_a_light_bar() -> None:
+    """The report's bars tell no more than its table: March's 2 and May's 5 (which would give
+    March's away: 13 − 6 − 5) are light bars at 4, with a note; January's 6 is drawn as it is."""
+    from reportlab.graphics.charts.barcharts import VerticalBarChart
+
+    from reports.statistics_report import BLUE, month_bars
+    from tests.core.test_statistics_masking import statistics
+
+    stats = statistics({(1, "2026-01"): Figures(started=6), (1, "2026-03"): Figures(started=2),
+                        (2, "2026-05"): Figures(started=5)})
+    drawing = month_bars(stats, 400)
+    [chart] = [c for c in drawing.contents if isinstance(c, VerticalBarChart)]
+    assert chart.data[0] == [6, 0, 4, 0, 4, 0]
+    assert chart.bars[(0, 2)].fillColor != BLUE and chart.bars[(0, 4)].fillColor != BLUE
+    notes = [getattr(c, "text", "") for c in drawing.contents]
+    assert any(n.startswith("Ljusa staplar") for n in notes)

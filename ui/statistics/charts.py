@@ -37,15 +37,13 @@ from PySide6.QtWidgets import QLabel, QToolTip, QVBoxLayout, QWidget
 
 from sipdesk.statistics.figures import Statistics
 from sipdesk.statistics.period import month_label
-from sipdesk.statistics.rows import SMALLEST_SHOWN, count_text
+from sipdesk.statistics.rows import HIDDEN_HEIGHT, LIGHT_BARS, SMALLEST_SHOWN, count_text
 
 BLUE, GREEN = QColor("#2F5D8A"), QColor("#7BA05B")
-MASKED_HEIGHT = SMALLEST_SHOWN - 1  # a hidden count is drawn as the most "<5" can be
+MASKED_HEIGHT = HIDDEN_HEIGHT  # a hidden count is drawn as the most "<5" can be
 CHART_HEIGHT = 260
 FEW_FOR_LINE = (f"För få möten per månad för att visa medianen (den visas när minst "
                 f"{SMALLEST_SHOWN} möten ligger bakom den).")
-LIGHT_BARS = (f"Ljusa staplar: färre än {SMALLEST_SHOWN}, eller ett värde som skulle avslöja ett "
-              f"sådant (visas som <{SMALLEST_SHOWN}, så att ingen kan kännas igen).")
 
 
 def pale(colour: QColor) -> QColor:
