@@ -151,7 +151,8 @@ def statistics_story(stats: Statistics, width: float) -> list[Flowable]:
         Paragraph(esc(stats.scope_label) if one_unit else "Hela urvalet", st["h2"]),
         _table(stats.total, stats.hidden.whole, width),
         Spacer(1, 4 * mm),
-        KeepTogether([month_bars(stats, width), meeting_line(stats, width)]),
+        KeepTogether([month_bars(stats, width), Spacer(1, 3 * mm),
+                      meeting_line(stats, width)]),
     ]
     for unit in [] if one_unit else stats.units:
         story.append(CondPageBreak(60 * mm))

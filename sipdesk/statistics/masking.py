@@ -30,10 +30,12 @@ of different scopes (the whole municipality less one principal).
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 
-from sipdesk.statistics.figures import SNAPSHOTS, Figures, Statistics
+from sipdesk.statistics.figures import SNAPSHOTS, Figures, Hidden, Protection, Statistics
+
+__all__ = ["SMALLEST_SHOWN", "Hidden", "Protection", "hide", "protect", "protected"]
 
 SMALLEST_SHOWN = 5
 
@@ -67,33 +69,6 @@ def rest(part: str) -> str:
 
 def reason_key(name: str, reason: str) -> str:
     return f"{name}:{reason}"
-
-
-@dataclass(frozen=True)
-class Hidden:
-    """The keys of one column's figures that are written "<5": a count's attribute name
-    ("started"), a reason ("ended_by_reason:declined"), a median's count ("consent_to_meeting"),
-    "evaluations.evaluated"."""
-
-    keys: frozenset[str] = frozenset()
-
-    def __contains__(self, key: object) -> bool:
-        return key in self.keys
-
-
-@dataclass(frozen=True)
-class Protection:
-    """The hidden cells of the whole selection, of each unit and of each month."""
-
-    whole: Hidden = Hidden()
-    units: dict[int, Hidden] = field(default_factory=dict)
-    months: dict[str, Hidden] = field(default_factory=dict)
-
-    def unit(self, unit_id: int) -> Hidden:
-        return self.units.get(unit_id, Hidden())
-
-    def month(self, month: str) -> Hidden:
-        return self.months.get(month, Hidden())
 
 
 def cells_of(f: Figures) -> dict[str, int]:
@@ -140,6 +115,11 @@ def by_months(key: str) -> bool:
 
 
 Cell = tuple[str, str]  # (column: "all", "unit:3", "month:2026-03"; key)
+
+
+def protected(stats: Statistics) -> Statistics:
+    """`stats` with its hidden cells decided (`Statistics.hidden`)."""
+    return dataclasses.replace(stats, hidden=protect(stats))
 
 
 def protect(stats: Statistics) -> Protection:

@@ -13,7 +13,7 @@ import datetime as dt
 import itertools
 
 from sipdesk.statistics.figures import Figures, Spread, Statistics, UnitFigures
-from sipdesk.statistics.masking import Hidden, hide, protect
+from sipdesk.statistics.masking import Hidden, hide, protect, protected
 from sipdesk.statistics.period import Period, Scope
 from sipdesk.statistics.rows import ROWS, Row
 
@@ -46,10 +46,10 @@ def statistics(groups: dict[tuple[int, str], Figures], scope: Scope | None = Non
     for (unit, month), f in groups.items():
         for target in (total, units[unit], months[month]):
             _add(target, f)
-    return Statistics(PERIOD, scope or Scope.whole(), "Exempelby kommun (hela kommunen)",
-                      dt.date(2026, 7, 1), total,
-                      [UnitFigures(u, UNITS[u], "Exempelby kommun", f) for u, f in units.items()],
-                      list(months.items()))
+    return protected(Statistics(
+        PERIOD, scope or Scope.whole(), "Exempelby kommun (hela kommunen)", dt.date(2026, 7, 1),
+        total, [UnitFigures(u, UNITS[u], "Exempelby kommun", f) for u, f in units.items()],
+        list(months.items())))
 
 
 def test_a_small_part_of_a_sum_hides_another_part_so_it_cannot_be_subtracted() -> None:
@@ -168,7 +168,7 @@ def test_no_hidden_small_count_can_be_worked_out_from_the_sums() -> None:
 
 
 def test_protect_is_what_the_statistics_carry() -> None:
-    """`Statistics.hidden` is `protect`, computed once."""
+    """`Statistics.hidden` is `protect`'s answer, decided once."""
     stats = statistics({(1, "2026-03"): Figures(started=6, started_children=1)})
-    assert stats.hidden is stats.hidden
     assert stats.hidden == protect(stats)
+    assert "started_adults" in stats.hidden.whole
