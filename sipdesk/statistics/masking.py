@@ -156,11 +156,30 @@ def hide(values: dict[Cell, int], sums: Iterable[tuple[Cell, ...]]) -> set[Cell]
     sums = [s for s in sums if len(s) > 1]
     sensitive = {c for c, n in values.items() if small(n)}
     hidden = sensitive | {c for c in values if c[1].startswith("rest:")}
+    _plain_cases(values, sums, hidden, sensitive)
     while True:
         leak = _first_leak(values, sums, hidden, sensitive)
         if leak is None:
             return hidden
         hidden.add(leak)
+
+
+def _plain_cases(values: dict[Cell, int], sums: list[tuple[Cell, ...]], hidden: set[Cell],
+                 sensitive: set[Cell]) -> None:
+    """First, cheaply, the sums whose only hidden cell is one from 1 to 4 — it would be the
+    whole less the shown parts: hide the smallest shown part above zero (else the whole), as
+    the full search would, so that it is left only the computations over several sums (a
+    statistics of many units would otherwise search again for every cell it hides)."""
+    changed = True
+    while changed:
+        changed = False
+        for s in sums:
+            inside = [c for c in s if c in hidden]
+            if len(inside) == 1 and inside[0] in sensitive:
+                chosen = _breaking(s, inside[0], values, hidden, {})
+                if chosen is not None:
+                    hidden.add(chosen)
+                    changed = True
 
 
 def _first_leak(values: dict[Cell, int], sums: list[tuple[Cell, ...]], hidden: set[Cell],
