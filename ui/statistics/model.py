@@ -117,8 +117,9 @@ class StatisticsModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.ToolTipRole:
             if column == NAME_COLUMN:
                 return f"{figure.label}: {figure.how}"
-            heading = self._columns[column - 1][0]
-            return f"{figure.label}, {heading}: {self.text(row, column)}\n\n{figure.how}"
+            heading, text = self._columns[column - 1][0], self.text(row, column)
+            tip = f"{figure.label}, {heading}: {text}\n\n{figure.how}"
+            return f"{tip}\n\n{MASK_NOTE}" if "<5" in text else tip
         if role == Qt.ItemDataRole.AccessibleDescriptionRole:
             return figure.how
         if role == Qt.ItemDataRole.TextAlignmentRole and column != NAME_COLUMN:
