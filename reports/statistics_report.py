@@ -2,7 +2,8 @@
 and scope, the figures for the whole selection, two charts drawn with ReportLab's own charts
 (cases started and meetings held per month as bars; the median days from consent to the SIP
 meeting per month as a line), then the figures per unit. Counts only — no name, no personal
-number — and every count under five written "<5" (`rows`, `mask=True`). "Sida X av Y".
+number — and every count under five, and every count that would give one away by subtraction,
+written "<5" (`Statistics.hidden`, the same cells as on the Statistik page). "Sida X av Y".
 
 `print_statistics` is what the command line (`sipdesk print statistik`) and the app (Arkiv →
 Skriv ut statistik…) both call: the figures, the audit entry (`record_report_printed`), the
@@ -32,8 +33,9 @@ from reportlab.platypus import (
 
 from sipdesk.statistics.compute import record_report_printed, statistics_for
 from sipdesk.statistics.figures import Figures, Statistics
-from sipdesk.statistics.period import Period, Scope, month_label
-from sipdesk.statistics.rows import ROWS, SMALLEST_SHOWN
+from sipdesk.statistics.masking import Hidden
+from sipdesk.statistics.period import Period, Scope, ScopeKind, month_label
+from sipdesk.statistics.rows import HIDDEN_HEIGHT, LIGHT_BARS, MASK_NOTE, ROWS, SMALLEST_SHOWN
 from sipdesk.storage.models import User
 
 from .base import FONT, SipDocTemplate, build, esc, municipality_letterhead, styles
@@ -42,9 +44,9 @@ TITLE = "Statistik för samordnad individuell plan"
 BLUE, GREEN = colors.HexColor("#2F5D8A"), colors.HexColor("#7BA05B")
 
 
-def _table(figures: Figures, width: float) -> Table:
+def _table(figures: Figures, hidden: Hidden, width: float) -> Table:
     st = styles()
-    rows = [[Paragraph(esc(row.label), st["small"]), Paragraph(esc(row.text(figures, True)),
+    rows = [[Paragraph(esc(row.label), st["small"]), Paragraph(esc(row.text(figures, hidden)),
                                                                 st["small"])]
             for row in ROWS]
     table = Table(rows, colWidths=[width * 0.45, width * 0.55])
@@ -57,9 +59,9 @@ def _table(figures: Figures, width: float) -> Table:
     return table
 
 
-def _masked(n: int) -> int:
-    """A bar of 1–4 is drawn at 0 — the chart must not tell what the table hides."""
-    return 0 if 0 < n < SMALLEST_SHOWN else n
+def _pale(colour: colors.Color) -> colors.Color:
+    """The colour 60 % towards white (as the page's light bars)."""
+    return colors.Color(*(c + (1 - c) * 0.6 for c in (colour.red, colour.green, colour.blue)))
 
 
 def _title(drawing: Drawing, text: str) -> None:
@@ -67,25 +69,42 @@ def _title(drawing: Drawing, text: str) -> None:
 
 
 def month_bars(stats: Statistics, width: float) -> Drawing:
-    drawing = Drawing(width, 62 * mm)
+    """Started and held per month. A count the table writes "<5" (`Statistics.hidden`: from 1
+    to 4, or one that would give such a one away) is a light bar at 4, as on the page — the
+    chart must not tell what the table hides, nor look like a month with none."""
+    drawing = Drawing(width, 66 * mm)
     _title(drawing, "Startade ärenden och hållna möten per månad")
     chart = VerticalBarChart()
-    chart.x, chart.y, chart.width, chart.height = 10 * mm, 10 * mm, width - 45 * mm, 42 * mm
-    chart.data = [[_masked(f.started) for _m, f in stats.months],
-                  [_masked(f.meetings_held) for _m, f in stats.months]]
+    chart.x, chart.y, chart.width, chart.height = 10 * mm, 14 * mm, width - 45 * mm, 42 * mm
+    chart.bars[0].fillColor, chart.bars[1].fillColor = BLUE, GREEN
+    data: list[list[int]] = []
+    any_hidden = False
+    for series, (name, colour) in enumerate((("started", BLUE), ("meetings_held", GREEN))):
+        values = []
+        for index, (month, figures) in enumerate(stats.months):
+            if name in stats.hidden.month(month):
+                values.append(HIDDEN_HEIGHT)
+                chart.bars[(series, index)].fillColor = _pale(colour)
+                any_hidden = True
+            else:
+                values.append(int(getattr(figures, name)))
+        data.append(values)
+    chart.data = data
     chart.categoryAxis.categoryNames = [month_label(m, short=True) for m, _f in stats.months]
     chart.categoryAxis.labels.fontName = FONT
     chart.categoryAxis.labels.fontSize = 7
     chart.valueAxis.labels.fontName = FONT
     chart.valueAxis.labels.fontSize = 7
     chart.valueAxis.valueMin = 0
-    chart.bars[0].fillColor, chart.bars[1].fillColor = BLUE, GREEN
     drawing.add(chart)
     legend = Legend()
-    legend.x, legend.y = width - 32 * mm, 40 * mm
+    legend.x, legend.y = width - 32 * mm, 44 * mm
     legend.fontName, legend.fontSize = FONT, 7
     legend.colorNamePairs = [(BLUE, "Startade"), (GREEN, "Möten")]
     drawing.add(legend)
+    if any_hidden:
+        drawing.add(String(0, 1 * mm, LIGHT_BARS, fontName=FONT, fontSize=7,
+                           fillColor=colors.HexColor("#555555")))
     return drawing
 
 
@@ -119,27 +138,29 @@ def meeting_line(stats: Statistics, width: float) -> Drawing:
 
 def statistics_story(stats: Statistics, width: float) -> list[Flowable]:
     st = styles()
+    # One unit: the whole selection is that unit, named so; its own table would repeat it.
+    one_unit = stats.scope.kind is ScopeKind.UNIT
     story: list[Flowable] = [
         Paragraph(TITLE, st["title"]),
         Paragraph(f"<b>Period:</b> {esc(stats.period.label)}. <b>Urval:</b> "
                   f"{esc(stats.scope_label)}. Beräknad {stats.computed_on:%Y-%m-%d}.",
                   st["body"]),
-        Paragraph("Rapporten innehåller bara antal, inga personuppgifter. Antal från 1 till 4 "
-                  "skrivs &lt;5 och andelar med färre än fem i underlaget skrivs inte, så att "
-                  "ingen kan kännas igen.", st["small"]),
+        Paragraph(f"Rapporten innehåller bara antal, inga personuppgifter. {esc(MASK_NOTE)}",
+                  st["small"]),
         Spacer(1, 3 * mm),
-        Paragraph("Hela urvalet", st["h2"]),
-        _table(stats.total, width),
+        Paragraph(esc(stats.scope_label) if one_unit else "Hela urvalet", st["h2"]),
+        _table(stats.total, stats.hidden.whole, width),
         Spacer(1, 4 * mm),
-        KeepTogether([month_bars(stats, width), meeting_line(stats, width)]),
+        KeepTogether([month_bars(stats, width), Spacer(1, 3 * mm),
+                      meeting_line(stats, width)]),
     ]
-    for unit in stats.units:
+    for unit in [] if one_unit else stats.units:
         story.append(CondPageBreak(60 * mm))
         story.append(KeepTogether([
             Spacer(1, 4 * mm),
             Paragraph(f"{esc(unit.unit)} ({esc(unit.principal)})",
                       st["h2"]),
-            _table(unit.figures, width)]))
+            _table(unit.figures, stats.hidden.unit(unit.unit_id), width)]))
     return story
 
 

@@ -29,6 +29,7 @@ from sipdesk.accounts.audit import AuditAction, record
 from sipdesk.plans.print_reads import municipality_name
 from sipdesk.statistics import queries
 from sipdesk.statistics.figures import Figures, Statistics, UnitFigures
+from sipdesk.statistics.masking import protected
 from sipdesk.statistics.period import Period, Scope, ScopeKind, check_period
 from sipdesk.statistics.queries import Group, Request
 from sipdesk.storage.collation import sort_key
@@ -82,10 +83,11 @@ def statistics_for(user: User | None, *, period: Period, scope: Scope,
         figures.settle_snapshots()
     evaluations = queries.evaluation_figures(request)
     total.evaluations = evaluations
-    return Statistics(
+    # Which counts are written "<5" is decided here, once (on the page: in its worker thread).
+    return protected(Statistics(
         period=period, scope=scope, scope_label=scope_label(scope), computed_on=today,
         total=total, units=_named(by_unit),
-        months=[(month, figures) for month, figures in months.items()])
+        months=[(month, figures) for month, figures in months.items()]))
 
 
 def record_report_printed(user: User | None, *, period: Period, scope: Scope) -> int:

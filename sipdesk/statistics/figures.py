@@ -121,6 +121,33 @@ def share(part: int, whole: int) -> float | None:
 
 
 @dataclass(frozen=True)
+class Hidden:
+    """The keys of one column's figures that are written "<5" (`masking`): a count's attribute
+    name ("started"), a reason ("ended_by_reason:declined"), a median's count
+    ("consent_to_meeting"), "evaluations.evaluated"."""
+
+    keys: frozenset[str] = frozenset()
+
+    def __contains__(self, key: object) -> bool:
+        return key in self.keys
+
+
+@dataclass(frozen=True)
+class Protection:
+    """The hidden cells of the whole selection, of each unit and of each month."""
+
+    whole: Hidden = Hidden()
+    units: dict[int, Hidden] = field(default_factory=dict)
+    months: dict[str, Hidden] = field(default_factory=dict)
+
+    def unit(self, unit_id: int) -> Hidden:
+        return self.units.get(unit_id, Hidden())
+
+    def month(self, month: str) -> Hidden:
+        return self.months.get(month, Hidden())
+
+
+@dataclass(frozen=True)
 class UnitFigures:
     unit_id: int
     unit: str
@@ -139,3 +166,6 @@ class Statistics:
     total: Figures
     units: list[UnitFigures]
     months: list[tuple[str, Figures]]  # every month of the period, "2026-01" first
+    # The counts written "<5" (`masking.protected`, which `compute.statistics_for` always
+    # applies): one decision for the page's table, its charts and the report.
+    hidden: Protection = field(default_factory=Protection)

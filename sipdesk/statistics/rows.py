@@ -1,8 +1,10 @@
 """Each figure's Swedish name, how it is counted (the page's tooltip, the report's note) and how
 it is written — one list for the Statistik page and the printed report.
 
-`mask=True` (the report for the committee): a count from 1 to 4 is written "<5", and a share or a
-median over fewer than five is not written at all, so no one can be recognised from it.
+Every value is written masked, for the column's `Hidden` cells (`masking`: counts from 1 to 4,
+and the counts that would give them away by subtraction): such a count is written "<5", a share
+over a hidden base and a median over fewer than five "underlag <5", a share whose part is
+hidden gives no percentage, and a median whose count is hidden is written without it.
 """
 
 from __future__ import annotations
@@ -11,61 +13,90 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from sipdesk.statistics.figures import Figures, Spread
+from sipdesk.statistics.masking import SMALLEST_SHOWN, Hidden, reason_key, small
 
-SMALLEST_SHOWN = 5
+__all__ = ["HIDDEN_HEIGHT", "LIGHT_BARS", "MASK_NOTE", "ROWS", "SMALLEST_SHOWN", "Hidden", "Row",
+           "count_text"]
+
+HIDDEN_TEXT = f"<{SMALLEST_SHOWN}"
+FEW_TEXT = f"underlag <{SMALLEST_SHOWN}"
+MASK_NOTE = (f"Värden under {SMALLEST_SHOWN} och värden som skulle avslöja dem (genom att "
+             f"räkna bort de andra delarna av en summa) visas som <{SMALLEST_SHOWN}, och andelar "
+             f"och medianer med färre än {SMALLEST_SHOWN} i underlaget visas inte, så att ingen "
+             "kan kännas igen.")
+
+# A chart's bar for a hidden count: as high as "<5" can be, in a lighter colour, and this note.
+HIDDEN_HEIGHT = SMALLEST_SHOWN - 1
+LIGHT_BARS = (f"Ljusa staplar: färre än {SMALLEST_SHOWN}, eller ett värde som skulle avslöja ett "
+              f"sådant (visas som <{SMALLEST_SHOWN}, så att ingen kan kännas igen).")
 
 
 @dataclass(frozen=True)
 class Row:
     label: str
     how: str  # how it is counted, in plain Swedish
-    text: Callable[[Figures, bool], str]
+    text: Callable[[Figures, Hidden], str]
     snapshot: bool = False  # a moment, not a month (empty in a month's column)
 
 
-def count_text(n: int | None, mask: bool) -> str:
+def count_text(n: int | None, hidden: bool = False) -> str:
+    """A count as shown: "<5" when hidden or from 1 to 4, "—" when there is none."""
     if n is None:
         return "—"
-    if mask and 0 < n < SMALLEST_SHOWN:
-        return f"<{SMALLEST_SHOWN}"
+    if hidden or small(n):
+        return HIDDEN_TEXT
     return f"{n:,}".replace(",", " ")
 
 
-def share_text(part: int, whole: int, mask: bool) -> str:
+def share_text(part: int, whole: int, part_hidden: bool = False,
+               whole_hidden: bool = False) -> str:
+    """"83 % (10 av 12)"; over a hidden base "underlag <5"; a hidden part gives no
+    percentage: "<5 av 40", or — when it is the rest that is small — "över 87 % (alla utom <5
+    av 40)"."""
     if not whole:
         return "—"
-    if mask and whole < SMALLEST_SHOWN:
-        return f"underlag <{SMALLEST_SHOWN}"
-    return f"{round(100 * part / whole)} % ({count_text(part, mask)} av {count_text(whole, mask)})"
+    if whole_hidden or small(whole):
+        return FEW_TEXT
+    if part_hidden or small(part):
+        left = whole - part
+        if small(left) and not small(part):
+            above = 100 * (whole - SMALLEST_SHOWN) // whole
+            return f"över {above} % (alla utom {HIDDEN_TEXT} av {count_text(whole)})"
+        return f"{HIDDEN_TEXT} av {count_text(whole)}"
+    return f"{round(100 * part / whole)} % ({count_text(part)} av {count_text(whole)})"
 
 
-def spread_text(s: Spread, mask: bool, unit: str = "dagar", divide: int = 1) -> str:
+def spread_text(s: Spread, count_hidden: bool = False, unit: str = "dagar",
+                divide: int = 1) -> str:
     if not s.count or s.median is None or s.p90 is None:
         return "—"
-    if mask and s.count < SMALLEST_SHOWN:
-        return f"underlag <{SMALLEST_SHOWN}"
+    if s.count < SMALLEST_SHOWN:
+        return FEW_TEXT
     median, p90 = round(s.median / divide), round(s.p90 / divide)
-    return f"{median} {unit} (90 %: {p90}; {count_text(s.count, mask)} st)"
+    if count_hidden:  # over five or more, but their number would give a small one away
+        return f"{median} {unit} (90 %: {p90})"
+    return f"{median} {unit} (90 %: {p90}; {count_text(s.count)} st)"
 
 
-def _count(name: str) -> Callable[[Figures, bool], str]:
-    return lambda f, mask: count_text(getattr(f, name), mask)
+def _count(name: str) -> Callable[[Figures, Hidden], str]:
+    return lambda f, hidden: count_text(getattr(f, name), name in hidden)
 
 
-def _share(part: str, whole: str) -> Callable[[Figures, bool], str]:
-    return lambda f, mask: share_text(getattr(f, part), getattr(f, whole), mask)
+def _share(part: str, whole: str) -> Callable[[Figures, Hidden], str]:
+    return lambda f, hidden: share_text(getattr(f, part), getattr(f, whole), part in hidden,
+                                        whole in hidden)
 
 
-def _spread(name: str, unit: str = "dagar", divide: int = 1) -> Callable[[Figures, bool], str]:
-    return lambda f, mask: spread_text(getattr(f, name), mask, unit, divide)
+def _spread(name: str, unit: str = "dagar", divide: int = 1) -> Callable[[Figures, Hidden], str]:
+    return lambda f, hidden: spread_text(getattr(f, name), name in hidden, unit, divide)
 
 
-def _reasons(name: str) -> Callable[[Figures, bool], str]:
-    def text(f: Figures, mask: bool) -> str:
+def _reasons(name: str) -> Callable[[Figures, Hidden], str]:
+    def text(f: Figures, hidden: Hidden) -> str:
         counts: dict[str, int] = getattr(f, name)
         if not counts:
             return "—"
-        return "; ".join(f"{_reason_label(k)}: {count_text(v, mask)}"
+        return "; ".join(f"{_reason_label(k)}: {count_text(v, reason_key(name, k) in hidden)}"
                          for k, v in sorted(counts.items()))
     return text
 
@@ -82,18 +113,19 @@ def _reason_label(key: str) -> str:
     return key  # a skipped follow-up's reason, as written
 
 
-def _evaluated(f: Figures, mask: bool) -> str:
+def _evaluated(f: Figures, hidden: Hidden) -> str:
     if f.evaluations is None:
         return "—"
-    return share_text(f.evaluations.evaluated, f.evaluations.meetings, mask)
+    return share_text(f.evaluations.evaluated, f.evaluations.meetings,
+                      "evaluations.evaluated" in hidden, "evaluations.meetings" in hidden)
 
 
-def _mean(f: Figures, mask: bool) -> str:
+def _mean(f: Figures, hidden: Hidden) -> str:
     e = f.evaluations
     if e is None or e.mean_score is None:
         return "—"
-    if mask and e.evaluated < SMALLEST_SHOWN:
-        return f"underlag <{SMALLEST_SHOWN}"
+    if e.evaluated < SMALLEST_SHOWN:
+        return FEW_TEXT
     return f"{e.mean_score:.1f} av 5".replace(".", ",")
 
 
@@ -102,7 +134,7 @@ ROWS: tuple[Row, ...] = (
     Row("– varav barn", "Startade ärenden där personen var under 18 år den dagen "
         "(enligt personnumret).", _count("started_children")),
     Row("– varav vuxna", "Startade ärenden där personen var 18 år eller äldre.",
-        lambda f, mask: count_text(f.started_adults, mask)),
+        lambda f, hidden: count_text(f.started_adults, "started_adults" in hidden)),
     Row("Avslutade ärenden", "Ärenden som avslutades under perioden (avslutsdatum), och "
         "ärenden som slutade före en SIP: personen tackade nej eller det blev ingen SIP.",
         _count("ended")),

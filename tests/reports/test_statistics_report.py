@@ -4,6 +4,7 @@ personal data at all."""
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import sys
 from pathlib import Path
@@ -16,6 +17,7 @@ from reportlab.lib.pagesizes import A4
 from reports.statistics_report import print_statistics, render_statistics
 from sipdesk.accounts.audit import AuditAction, AuditEntry
 from sipdesk.statistics.compute import statistics_for
+from sipdesk.statistics.figures import Figures
 from sipdesk.statistics.period import Scope, report_file_name
 from sipdesk.storage.db import database
 from tests.core.test_statistics import YEAR, _world
@@ -93,3 +95,56 @@ def test_printing_the_report_is_logged_without_personal_data(
     assert stats.scope_label == "Hemtjänst Norr"
     for secret in ("Öberg", "Åsa", PNR_ADULT, PNR_CHILD, "19121212"):
         assert secret not in entry.summary + entry.changes
+
+
+def test_report_hides_a_count_that_would_give_a_small_one_away(
+        db: peewee.Database, tmp_path: Path) -> None:
+    """Statistics report, no one can be recognised: "Startade 6, varav vuxna 5, varav barn <5"
+    would give barn = 1, so vuxna is written "<5" too; "38 av 40 deltog" would tell that 2 did
+    not, so the share says only "över 87 %"; the note says the rule."""
+    from tests.core.test_statistics_masking import statistics
+
+    stats = statistics({(1, "2026-03"): Figures(started=6, started_children=1,
+                                                meetings_held=40, person_took_part=38)})
+    out = tmp_path / "statistik.pdf"
+    render_statistics(stats, out)
+    _reader, text = _text(out)
+    lines = text.replace("\n", " ")
+    assert "Startade ärenden 6" in lines
+    assert "– varav barn <5" in lines and "– varav vuxna <5" in lines
+    assert "– varav vuxna 5" not in lines
+    assert "Personen deltog över 87 % (alla utom <5 av 40)" in lines and "38" not in lines
+    assert "värden som skulle avslöja dem" in lines
+
+
+def test_report_of_one_unit_names_it_and_does_not_repeat_it(
+        db: peewee.Database, tmp_path: Path) -> None:
+    """The report of one unit: its figures under the unit's name, not "Hela urvalet" and then
+    the same table again."""
+    from tests.core.test_statistics_masking import statistics
+
+    stats = statistics({(1, "2026-03"): Figures(started=7)}, Scope.unit(1, "Hemtjänst Norr"))
+    stats = dataclasses.replace(stats, scope_label="Hemtjänst Norr")
+    out = tmp_path / "statistik.pdf"
+    render_statistics(stats, out)
+    _reader, text = _text(out)
+    assert "Hela urvalet" not in text and "Hemtjänst Norr (Exempelby kommun)" not in text
+    assert text.replace("\n", " ").count("Startade ärenden 7") == 1
+
+
+def test_report_chart_draws_what_the_table_hides_as_a_light_bar() -> None:
+    """The report's bars tell no more than its table: March's 2 and May's 5 (which would give
+    March's away: 13 − 6 − 5) are light bars at 4, with a note; January's 6 is drawn as it is."""
+    from reportlab.graphics.charts.barcharts import VerticalBarChart
+
+    from reports.statistics_report import BLUE, month_bars
+    from tests.core.test_statistics_masking import statistics
+
+    stats = statistics({(1, "2026-01"): Figures(started=6), (1, "2026-03"): Figures(started=2),
+                        (2, "2026-05"): Figures(started=5)})
+    drawing = month_bars(stats, 400)
+    [chart] = [c for c in drawing.contents if isinstance(c, VerticalBarChart)]
+    assert chart.data[0] == [6, 0, 4, 0, 4, 0]
+    assert chart.bars[(0, 2)].fillColor != BLUE and chart.bars[(0, 4)].fillColor != BLUE
+    notes = [getattr(c, "text", "") for c in drawing.contents]
+    assert any(n.startswith("Ljusa staplar") for n in notes)

@@ -108,10 +108,12 @@ def open_statistics(qtbot: QtBot, window: MainWindow) -> StatisticsPage:
     return page
 
 
+def headings(model: StatisticsModel) -> list[str]:
+    return [model.headerData(c, Qt.Orientation.Horizontal) for c in range(model.columnCount())]
+
+
 def column(model: StatisticsModel, heading: str) -> int:
-    headings = [model.headerData(c, Qt.Orientation.Horizontal)
-                for c in range(model.columnCount())]
-    return headings.index(heading)
+    return headings(model).index(heading)
 
 
 def cell(model: StatisticsModel, row: int, heading: str) -> str:
@@ -170,14 +172,18 @@ def test_the_page_shows_the_figures_of_this_year_in_the_table_and_the_charts(
     started, ended = bars.sets
     assert started.count() == ended.count() == len(months) == 11
     assert started.at(months.index("2026-03")) == len(NORTH_DAYS)
-    assert started.at(months.index("2026-05")) == len(SOUTH_DAYS)
-    # Two started in August: drawn at four, lighter, and the tooltip says "<5".
-    august = months.index("2026-08")
+    # Two started in August: drawn at four, lighter, and the tooltip says "<5". May's five
+    # too (13 in all less March's 6 and May's 5 would give August's 2 away): the smallest other
+    # month is hidden as well — as in the table's month columns.
+    august, may = months.index("2026-08"), months.index("2026-05")
     assert started.at(august) == 4 and started.isBarSelected(august)
+    assert started.at(may) == 4 and started.isBarSelected(may)
     assert not started.isBarSelected(months.index("2026-03"))
     assert "Ljusa staplar" in bars.note.text() and bars.note.isVisible()
     started.hovered.emit(True, august)
     assert bars.last_tip == "augusti 2026 – Startade: <5"
+    started.hovered.emit(True, may)
+    assert bars.last_tip == "maj 2026 – Startade: <5"
     started.hovered.emit(True, months.index("2026-03"))
     assert bars.last_tip == "mars 2026 – Startade: 6"
     # The line: April and June have five meetings or more.
@@ -192,8 +198,9 @@ def test_the_page_shows_the_figures_of_this_year_in_the_table_and_the_charts(
 
 def test_choosing_a_scope_and_a_period_counts_again(sqlite_session: Session,
                                                     qtbot: QtBot) -> None:
-    """The scope picker narrows the figures to one unit; a quick choice of period ("Förra
-    året") counts that year; the columns can be months."""
+    """The scope picker narrows the figures to one unit — its column named after the unit, so
+    the user sees whose figures they are; a quick choice of period ("Förra året") counts that
+    year; the columns can be months."""
     world(sqlite_session)
     window = open_window(qtbot, sqlite_session)
     page = open_statistics(qtbot, window)
@@ -204,13 +211,16 @@ def test_choosing_a_scope_and_a_period_counts_again(sqlite_session: Session,
     choose_scope(qtbot, page, "Hemtjänst Söder")
     model = page.model
     assert page.chosen_scope == Scope.unit(page.chosen_scope.id or 0, "Hemtjänst Söder")
-    assert cell(model, STARTED, "Hela urvalet") == str(len(SOUTH_DAYS))
-    assert model.columnCount() == 2  # one unit: no column repeating the whole
+    assert headings(model) == ["Mått", "Hemtjänst Söder"]  # one unit: no column repeating it
+    assert cell(model, STARTED, "Hemtjänst Söder") == str(len(SOUTH_DAYS))
+    tip = model.headerData(1, Qt.Orientation.Horizontal, Qt.ItemDataRole.ToolTipRole)
+    assert tip.startswith("Hemtjänst Söder (")  # with its principal
     assert page.charts[1].points.count() == 1  # June only
 
     page.columns.setFocus()
     qtbot.keyClick(page.columns, Qt.Key.Key_Down)
     assert model.columns is Columns.MONTHS
+    assert headings(model)[:3] == ["Mått", "Hemtjänst Söder", "januari 2026"]
     assert cell(model, STARTED, "maj 2026") == str(len(SOUTH_DAYS))
     assert cell(model, STARTED, "mars 2026") == "0"
 
@@ -220,7 +230,33 @@ def test_choosing_a_scope_and_a_period_counts_again(sqlite_session: Session,
     settle(qtbot)
     assert page.period.period() == Period(dt.date(2025, 1, 1), dt.date(2025, 12, 31))
     assert page.statistics is not None and page.statistics.period == page.period.period()
-    assert cell(model, STARTED, "Hela urvalet") == "0"
+    assert cell(model, STARTED, "Hemtjänst Söder") == "0"  # (no case then: still named)
+
+    choose_scope(qtbot, page, labels[0])  # the whole again: "Hela urvalet" and the months
+    assert headings(model)[:2] == ["Mått", "Hela urvalet"]
+
+
+def test_the_table_hides_a_month_that_would_give_a_small_one_away(
+        sqlite_session: Session, qtbot: QtBot) -> None:
+    """Data protection, no one can be recognised: by month, August's two started cases are
+    "<5" — and May's five too, since 13 in all less March's 6 and May's 5 would give August's
+    2 away. The page says the rule."""
+    world(sqlite_session)
+    window = open_window(qtbot, sqlite_session)
+    page = open_statistics(qtbot, window)
+    model = page.model
+    assert "värden som skulle avslöja dem" in page.status.text()
+    page.columns.setFocus()
+    qtbot.keyClick(page.columns, Qt.Key.Key_Down)
+    assert model.columns is Columns.MONTHS
+    assert cell(model, STARTED, "Hela urvalet") == "13"
+    assert cell(model, STARTED, "mars 2026") == "6"
+    assert cell(model, STARTED, "augusti 2026") == "<5"
+    assert cell(model, STARTED, "maj 2026") == "<5"  # 5, but it would tell August's
+    tip = model.data(model.index(STARTED, column(model, "maj 2026")),
+                     Qt.ItemDataRole.ToolTipRole)
+    assert "värden som skulle avslöja dem" in tip  # why a "<5" may be more
+    assert cell(model, STARTED, "april 2026") == "0"
 
 
 def type_year(qtbot: QtBot, edit: QDateTimeEdit, year: str) -> None:

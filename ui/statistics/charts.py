@@ -6,12 +6,15 @@ the start time a first screen does not need; tests/test_startup_imports.py keeps
 
 Hovering a bar or a point shows its value as a tooltip, the way the table writes it.
 
-Small numbers (the report's rule, `rows.SMALLEST_SHOWN`): the table writes a count from 1 to 4
-as "<5", so the chart must not tell more. Such a bar is drawn at 4 — the most it can be — in a
-lighter colour, its tooltip says "<5", and a note under the chart says what the light bars
-mean. The bar stays (a month with a few cases does not look like a month with none), and its
-height gives away nothing the table does not. A month's median with fewer than five meetings
-behind it is not drawn at all (as in the report); the line joins the months that have one.
+Small numbers (the report's rule, `Statistics.hidden`): the table writes a count from 1 to 4 —
+and a count that would give such a one away by subtraction, say another month of the period —
+as "<5", so the chart must not tell more. Such a bar is drawn at 4 in a lighter colour, its
+tooltip says "<5", and a note under the chart says what the light bars mean. The bar stays (a
+month with a few cases does not look like a month with none), and neither its height nor the
+axis (scaled to the shown bars only) gives away anything the table does not. A month's median
+with fewer than five meetings behind it is not drawn at all (as in the report); the line joins
+the months that have one; a point's tooltip leaves out the number of meetings when the table
+does.
 """
 
 from __future__ import annotations
@@ -34,25 +37,19 @@ from PySide6.QtWidgets import QLabel, QToolTip, QVBoxLayout, QWidget
 
 from sipdesk.statistics.figures import Statistics
 from sipdesk.statistics.period import month_label
-from sipdesk.statistics.rows import SMALLEST_SHOWN, count_text
+from sipdesk.statistics.rows import HIDDEN_HEIGHT, LIGHT_BARS, SMALLEST_SHOWN, count_text
 
 BLUE, GREEN = QColor("#2F5D8A"), QColor("#7BA05B")
-MASKED_HEIGHT = SMALLEST_SHOWN - 1  # a count of 1–4 is drawn as its upper bound
+MASKED_HEIGHT = HIDDEN_HEIGHT  # a hidden count is drawn as the most "<5" can be
 CHART_HEIGHT = 260
 FEW_FOR_LINE = (f"För få möten per månad för att visa medianen (den visas när minst "
                 f"{SMALLEST_SHOWN} möten ligger bakom den).")
-LIGHT_BARS = (f"Ljusa staplar: färre än {SMALLEST_SHOWN} (visas som <{SMALLEST_SHOWN}, så att "
-              "ingen kan kännas igen).")
 
 
 def pale(colour: QColor) -> QColor:
     """The colour mixed 60 % towards white: a light bar, its border still in the full colour."""
     return QColor(*(round(c + (255 - c) * 0.6) for c in (colour.red(), colour.green(),
                                                           colour.blue())))
-
-
-def masked(n: int) -> bool:
-    return 0 < n < SMALLEST_SHOWN
 
 
 def axis_labels(stats: Statistics) -> list[str]:
@@ -142,13 +139,13 @@ class MonthBars(ChartPanel):
             bar_set.setSelectedColor(pale(bar.colour))
             for index, (_month, figures) in enumerate(stats.months):
                 n = getattr(figures, bar.attribute)
-                if masked(n):
+                if bar.attribute in stats.hidden.month(_month):
                     bar_set.append(MASKED_HEIGHT)
                     bar_set.selectBar(index)
                     any_masked = True
                 else:
                     bar_set.append(n)
-                top = max(top, n)
+                    top = max(top, n)  # (a hidden one's height would show on the axis)
             series.append(bar_set)
             self.sets.append(bar_set)
             bar_set.hovered.connect(
@@ -172,7 +169,8 @@ class MonthBars(ChartPanel):
         bar = BARS[set_index]
         month, figures = self.stats.months[index]
         n = getattr(figures, bar.attribute)
-        return f"{month_label(month)} – {bar.name}: {count_text(n, True)}"
+        hidden = bar.attribute in self.stats.hidden.month(month)
+        return f"{month_label(month)} – {bar.name}: {count_text(n, hidden)}"
 
     def _hovered(self, status: bool, index: int, which: int) -> None:
         if status:
@@ -228,8 +226,10 @@ class MeetingLine(ChartPanel):
         """"mars 2026: median 12 dagar (90 %: 20), 7 möten"."""
         month, figures = self.stats.months[month_index]
         spread = figures.consent_to_meeting
-        return (f"{month_label(month)}: median {spread.median} dagar (90 %: {spread.p90}), "
-                f"{count_text(spread.count, True)} möten")
+        text = f"{month_label(month)}: median {spread.median} dagar (90 %: {spread.p90})"
+        if "consent_to_meeting" in self.stats.hidden.month(month):
+            return text  # how many would give a small number away (as in the table)
+        return f"{text}, {count_text(spread.count)} möten"
 
     def _hovered(self, point: QPointF, state: bool) -> None:
         index = round(point.x())

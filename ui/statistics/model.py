@@ -2,8 +2,9 @@
 names and wording as the printed report), the first column its name, then the whole selection,
 then one column per unit — or per month (`Columns`).
 
-Every value is written as the report writes it, masked (`mask=True`): a count from 1 to 4 is
-"<5", a share or median over fewer than five is "underlag <5". The tooltip of a figure, on its
+Every value is written as the report writes it, masked (`Statistics.hidden`, the core's one
+decision): a count from 1 to 4, or one that would give such a count away by subtraction, is
+"<5"; a share or median over fewer than five is "underlag <5". The tooltip of a figure, on its
 name and on each value, says how it is counted. A figure that describes a moment (open at the
 end of the period, consents that lapse) has "—" in a month's column.
 
@@ -19,15 +20,15 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 
 from sipdesk.statistics.figures import Figures, Statistics
+from sipdesk.statistics.masking import Hidden
 from sipdesk.statistics.period import ScopeKind, month_label
-from sipdesk.statistics.rows import ROWS, SMALLEST_SHOWN, Row
+from sipdesk.statistics.rows import MASK_NOTE, ROWS, Row
 
 Index = QModelIndex | QPersistentModelIndex
 NAME_COLUMN = 0
 WHOLE_COLUMN = 1
-MASK_NOTE = (f"Antal från 1 till {SMALLEST_SHOWN - 1} visas som <{SMALLEST_SHOWN}, och andelar "
-             f"och medianer med färre än {SMALLEST_SHOWN} i underlaget visas inte, så att ingen "
-             "kan kännas igen.")
+WHOLE_HEADING = "Hela urvalet"
+__all__ = ["MASK_NOTE", "Columns", "StatisticsModel"]
 
 
 class Columns(Enum):
@@ -40,8 +41,8 @@ class StatisticsModel(QAbstractTableModel):
         super().__init__(parent)
         self.statistics: Statistics | None = None
         self.columns = Columns.UNITS
-        # (heading, tooltip, figures, is a month)
-        self._columns: list[tuple[str, str, Figures, bool]] = []
+        # (heading, tooltip, figures, is a month, its hidden cells)
+        self._columns: list[tuple[str, str, Figures, bool, Hidden]] = []
 
     # ---- filling --------------------------------------------------------------------------
 
@@ -59,18 +60,24 @@ class StatisticsModel(QAbstractTableModel):
         self._columns = self._build_columns()
         self.endResetModel()
 
-    def _build_columns(self) -> list[tuple[str, str, Figures, bool]]:
+    def _build_columns(self) -> list[tuple[str, str, Figures, bool, Hidden]]:
         stats = self.statistics
         if stats is None:
             return []
-        found = [("Hela urvalet", stats.scope_label, stats.total, False)]
+        hidden = stats.hidden
+        if stats.scope.kind is ScopeKind.UNIT:
+            # One unit: its column is the whole selection, named after it so the user sees
+            # whose figures they are (a second column would only repeat it).
+            tip = next((f"{u.unit} ({u.principal})" for u in stats.units), stats.scope_label)
+            found = [(stats.scope_label, tip, stats.total, False, hidden.whole)]
+        else:
+            found = [(WHOLE_HEADING, stats.scope_label, stats.total, False, hidden.whole)]
         if self.columns is Columns.MONTHS:
-            found += [(month_label(month), month_label(month), figures, True)
-                      for month, figures in stats.months]
-        elif not (stats.scope.kind is ScopeKind.UNIT and len(stats.units) <= 1):
-            # (A unit's own column would only repeat the whole selection.)
-            found += [(unit.unit, f"{unit.unit} ({unit.principal})", unit.figures, False)
-                      for unit in stats.units]
+            found += [(month_label(month), month_label(month), figures, True,
+                       hidden.month(month)) for month, figures in stats.months]
+        elif stats.scope.kind is not ScopeKind.UNIT:
+            found += [(unit.unit, f"{unit.unit} ({unit.principal})", unit.figures, False,
+                       hidden.unit(unit.unit_id)) for unit in stats.units]
         return found
 
     # ---- reading --------------------------------------------------------------------------
@@ -93,10 +100,10 @@ class StatisticsModel(QAbstractTableModel):
         figure = ROWS[row]
         if column == NAME_COLUMN:
             return figure.label
-        _heading, _tip, figures, month = self._columns[column - 1]
+        _heading, _tip, figures, month, hidden = self._columns[column - 1]
         if month and figure.snapshot:
             return "—"
-        return figure.text(figures, True)
+        return figure.text(figures, hidden)
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or self.statistics is None:
@@ -110,8 +117,9 @@ class StatisticsModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.ToolTipRole:
             if column == NAME_COLUMN:
                 return f"{figure.label}: {figure.how}"
-            heading = self._columns[column - 1][0]
-            return f"{figure.label}, {heading}: {self.text(row, column)}\n\n{figure.how}"
+            heading, text = self._columns[column - 1][0], self.text(row, column)
+            tip = f"{figure.label}, {heading}: {text}\n\n{figure.how}"
+            return f"{tip}\n\n{MASK_NOTE}" if "<5" in text else tip
         if role == Qt.ItemDataRole.AccessibleDescriptionRole:
             return figure.how
         if role == Qt.ItemDataRole.TextAlignmentRole and column != NAME_COLUMN:
