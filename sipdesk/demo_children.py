@@ -26,6 +26,7 @@ from typing import Any
 
 import peewee as pw
 
+from sipdesk.accounts import access
 from sipdesk.casework import consent, contacts, guardian_answers, guardians, lifecycle, people
 from sipdesk.casework.guardian_answers import AnswerInput
 from sipdesk.casework.guardians import GuardianInput
@@ -146,6 +147,11 @@ def _parents(actor: User, child: Person, rng: random.Random, *, custody: Custody
     registered = guardians.guardians_of(child)
     if registered:
         return registered
+    # A bulk child may already have a case of another unit, which only its own people may
+    # change (guardians included): they register the guardians there.
+    newest = Case.select().where(Case.person == child.id).order_by(Case.id.desc()).first()
+    if newest is not None and not access.can_change(actor, newest):
+        actor = User.get_by_id(newest.coordinator_id)
     town = f"{child.postal_code} {child.city}".strip()
     home = f"{child.address}, {town}" if child.address else ""
     if custody is Custody.APPOINTED:
