@@ -22,6 +22,7 @@ from sipdesk.meetings.evaluation import (
     QUESTIONS,
     SCALE,
     EvaluationFormData,
+    comment_question,
     evaluation_form_data,
 )
 
@@ -168,8 +169,7 @@ def story(data: EvaluationFormData) -> list[Flowable]:
             faces_row(),
         ]))
     flow.append(KeepTogether([
-        Paragraph("Vill du berätta något mer?" if child else "Vill du säga något mer om mötet?",
-                  st["question"]),
+        Paragraph(comment_question(child=child), st["question"]),
         Paragraph("Skriv eller rita här." if child else "Skriv här.", st["body"]),
         _writing_lines(5),
     ]))

@@ -68,7 +68,8 @@ def _others(ctx: LetterContext, recipient: str) -> list[str]:
         if p.kind == ParticipantKind.PERSON.value or p.name.casefold() == recipient.casefold():
             continue
         if p.kind == ParticipantKind.RELATIVE.value:
-            lines.append(f"{p.name} ({p.role.lower()})" if p.role else p.name)
+            # "Ali Ekman, vårdnadshavare (pappa)": the role often has brackets of its own.
+            lines.append(f"{p.name}, {p.role.lower()}" if p.role else p.name)
         else:
             lines.append(_plain_participant_line(p))
     return lines

@@ -107,6 +107,12 @@ QUESTIONS: tuple[Question, ...] = (
 )
 QUESTION_KEYS = tuple(q.key for q in QUESTIONS)
 
+
+def comment_question(*, child: bool) -> str:
+    """The free-text box's heading on the printed form (a child's words for a child); the
+    dialog that registers the answers names the box by the same words."""
+    return "Vill du berätta något mer?" if child else "Vill du säga något mer om mötet?"
+
 # The words under the faces, from the saddest (1) to the happiest (5).
 SCALE: Mapping[int, str] = {
     1: "Nej, inte alls",

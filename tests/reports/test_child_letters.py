@@ -111,6 +111,32 @@ def test_one_letter_per_guardian_at_their_own_address(world: dict, tmp_path: Pat
                                                          "brev-till-den-enskilde"))]
 
 
+def test_a_guardians_letter_names_the_other_guardian_without_brackets_in_brackets(
+    world: dict, tmp_path: Path,
+) -> None:
+    """The kallelse wizard gives a guardian the role "Vårdnadshavare (pappa)"; the other
+    guardian's letter lists him as "Per Åkesson, vårdnadshavare (pappa)", the way it lists
+    the staff — it printed "Per Åkesson (vårdnadshavare (pappa))"."""
+    case, _child_row = _child(world, PNR_CHILD, block_father=False)
+    draft = InvitationDraft(
+        purpose="Hur kan skolan hjälpa Liv?",
+        participants=[
+            ParticipantInput(Kind.PERSON, "Liv Åkesson"), entry_for(world["manager"]),
+            entry_for(world["nurse"]), entry_for(world["doctor"]),
+            ParticipantInput(Kind.RELATIVE, "Per Åkesson", role="Vårdnadshavare (pappa)",
+                             address="Tallstigen 9, 123 46 Exempelby",
+                             how_invited=HowInvited.LETTER),
+        ],
+        starts_at=MEETING, staff_meeting_at=MEETING - dt.timedelta(days=3),
+        staff_meeting_place="Teams")
+    meeting = invitation.send_invitation(world["officer"], case, draft, current=NOW)
+    written = render_letters(meeting.id, tmp_path, one_file=False, today=NOW.date())
+    eva = next(p for p in sorted(written) if p.name.startswith("brev-till-vardnadshavare"))
+    text = " ".join(text_of(eva).split())
+    assert "Per Åkesson, vårdnadshavare (pappa)" in text
+    assert "((" not in text and "))" not in text
+
+
 def test_no_letter_for_a_guardian_who_may_not_be_told(world: dict, tmp_path: Path) -> None:
     """A guardian who may not receive information about the child (restraining order): he
     cannot be invited, and when the order comes after the kallelse he gets no letter — also not

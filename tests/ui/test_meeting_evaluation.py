@@ -220,6 +220,24 @@ def test_a_child_reads_the_questions_in_a_childs_words(sqlite_session: Session,
     assert dialog.question_labels["listened"].text() == "Kände du att de andra lyssnade på dig?"
 
 
+def test_the_free_text_box_is_named_by_the_printed_forms_heading(sqlite_session: Session,
+                                                                 qtbot: QtBot) -> None:
+    """The placeholder quotes the box on the paper the answers came on: a child's form asks
+    "Vill du berätta något mer?", a guardian's and an adult's "Vill du säga något mer om
+    mötet?" (it said "Vill du säga något mer?", on neither form)."""
+    _world, meeting = held(sqlite_session)
+    dialog = EvaluationDialog(sqlite_session.user, meeting, child=True)
+    qtbot.addWidget(dialog)
+    assert dialog.comment.placeholderText() == "Det som skrevs i rutan ”Vill du berätta något mer?”"
+    dialog.kind.setCurrentIndex(dialog.kind.findData(RespondentKind.GUARDIAN.value))
+    assert dialog.comment.placeholderText() == (
+        "Det som skrevs i rutan ”Vill du säga något mer om mötet?”")
+    adult = EvaluationDialog(sqlite_session.user, meeting, child=False)
+    qtbot.addWidget(adult)
+    assert adult.comment.placeholderText() == (
+        "Det som skrevs i rutan ”Vill du säga något mer om mötet?”")
+
+
 def test_the_box_shows_only_for_a_held_meeting_and_not_to_change_an_ended_case(
     sqlite_session: Session, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch,
 ) -> None:

@@ -40,6 +40,7 @@ from sipdesk.meetings.evaluation import (
     GivenAs,
     MeetingEvaluation,
     RespondentKind,
+    comment_question,
     kind_label,
     respondent_key,
     respondent_label,
@@ -164,8 +165,7 @@ class EvaluationDialog(MeetingFormDialog):
             self.scales[question.key] = scale
             self.question_labels[question.key] = label
         self.form.add("answers", "Frågorna", answers)
-        self.comment = multiline(name="comment", lines=4,
-                                 placeholder="Det som skrevs i rutan ”Vill du säga något mer?”")
+        self.comment = multiline(name="comment", lines=4)
         self.form.add("comment", "Fritext", self.comment)
         self.form.addRow("", hint("Siffrorna 1–5 väljer en gubbe när en fråga har fokus, 0 "
                                   "tar bort svaret.", name="keys_hint"))
@@ -202,6 +202,8 @@ class EvaluationDialog(MeetingFormDialog):
         for question in QUESTIONS:
             self.question_labels[question.key].setText(
                 question.text(child=self.child and person))
+        self.comment.setPlaceholderText(
+            f"Det som skrevs i rutan ”{comment_question(child=self.child and person)}”")
         self._show_replacing()
 
     def _show_replacing(self) -> None:
