@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPoint, QSize, Qt
 from PySide6.QtWidgets import QApplication, QCheckBox, QDialog, QLabel, QRadioButton, QWidget
 from pytestqt.qtbot import QtBot
 
@@ -313,3 +313,45 @@ def test_the_overview_says_the_young_person_must_consent_themselves_from_18(
     shot(view, "overview_turned_18")
     tab = shown_tab(qtbot, view, ConsentTab)
     assert text_of(tab, "consent_adulthood").startswith("Har fyllt 18 år (2026-11-19).")
+
+
+def test_the_childs_consent_dialog_fits_a_laptop_and_the_guardians_rows_do_not_overlap(
+        sqlite_session: Session, qtbot: QtBot, child: Person) -> None:
+    """A 1366×768 laptop: the consent dialog for a child with two guardians opens no taller than
+    the screen (the form scrolls, the buttons stay in sight), and at the dialog's own size each
+    guardian's row has its full height — no two rows, and nothing in a row, lie on each other."""
+    actor = sqlite_session.user
+    for name, relation in (("Eva Åkesson", "mamma"), ("Per Åkesson", "pappa")):
+        guardians.add_guardian(actor, child, GuardianInput(name, Custody.JOINT,
+                                                           relation=relation))
+    case = make_case(actor, child)
+    region()
+    dialog = shown(qtbot, ConsentDialog(sqlite_session, case,
+                                        case_forms.consent_form(actor, case)))
+    settle(qtbot)
+    laptop = 768 - 40  # the panel and the title bar take their part
+    assert dialog.minimumSizeHint().height() <= laptop
+    assert dialog.minimumHeight() <= laptop
+    assert dialog.height() <= dialog.screen().availableGeometry().height() - 40
+    rows = [w for w in dialog.findChildren(QWidget)
+            if w.objectName().startswith("guardian_") and w.objectName()[9:].isdigit()]
+    assert len(rows) == 2
+    for size, name in ((dialog.size(), "own"),
+                       (dialog.minimumSizeHint().expandedTo(QSize(680, 0)), "smallest")):
+        dialog.resize(size)
+        settle(qtbot)
+        shot(dialog, f"consent_dialog_child_{name}_size")
+        assert dialog.ok_button.isVisible() and dialog.cancel_button.isVisible()
+        assert dialog.buttons.geometry().bottom() <= dialog.height()
+        for row in rows:
+            assert row.height() >= row.sizeHint().height(), row.objectName()
+        a, b = (r.geometry() for r in rows)
+        assert not a.intersects(b)
+        for row in rows:
+            parts = [w for w in row.findChildren(QWidget) if w.isVisibleTo(row)
+                     and w.objectName().endswith(("_name", "_yes", "_how"))]
+            assert len(parts) == 3
+            places = [w.mapTo(row, QPoint(0, 0)).y() for w in parts]
+            heights = [w.height() for w in parts]
+            for top, height, below in zip(places, heights, places[1:], strict=False):
+                assert top + height <= below, row.objectName()  # a line on the next one

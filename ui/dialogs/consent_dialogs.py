@@ -119,6 +119,7 @@ class ConsentDialog(ChildConsentPart, CaseFormDialog):
 
     ok_text = "Registrera samtycket"
     failed_title = "Samtycket kunde inte sparas"
+    scrolls = True  # with a child's guardians it is taller than a laptop's screen
 
     def __init__(self, session: Session, case: Case, data: ConsentForm, *,
                  today: dt.date | None = None, parent: QWidget | None = None) -> None:
@@ -195,7 +196,7 @@ class ConsentDialog(ChildConsentPart, CaseFormDialog):
             self.watch(name, widget)
         self.given_on.dateChanged.connect(self._given_on_changed)
         self.on_revalidated({})  # answers saved earlier: "Spara svaren" until all have said yes
-        self.resize(680, min(self.sizeHint().height(), 900))
+        self.fit_to_screen(680)
         self.covers.setFocus()
 
     # ---- building ---------------------------------------------------------------------------
