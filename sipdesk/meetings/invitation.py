@@ -19,7 +19,7 @@ import datetime as dt
 from sipdesk.accounts import audit
 from sipdesk.accounts.access import meeting_case, require_can_change
 from sipdesk.accounts.audit import AuditAction
-from sipdesk.casework import lifecycle, protected
+from sipdesk.casework import guardians, lifecycle, protected
 from sipdesk.casework.lifecycle import Action
 from sipdesk.errors import ValidationError
 from sipdesk.meetings import school
@@ -115,10 +115,12 @@ __all__ = [
     "participants_of",
     "person_needs_interpreter",
     "place_of",
+    "reached_via_guardians",
     "register_answer",
     "reschedule",
     "send_invitation",
     "time_warnings",
+    "to_call_or_write",
 ]
 
 
@@ -226,9 +228,27 @@ def participants_of(meeting: Meeting) -> list[Participant]:
                 .order_by(Participant.kind, Participant.name))
 
 
+def reached_via_guardians(p: Participant, *, person_letter: bool) -> bool:
+    """The person, invited by letter, is a child under the letter age (`person_letter` False:
+    `guardians.gets_own_letters` on the meeting day, as the letters decide): no letter of their
+    own goes out — the guardians' letters reach them (seed 002)."""
+    return (not person_letter and p.kind == ParticipantKind.PERSON.value
+            and p.how_invited == HowInvited.LETTER.value)
+
+
+def to_call_or_write(participants: list[Participant], *, person_letter: bool
+                     ) -> list[Participant]:
+    """Seed 003: those without an account, to call or write to — but not a young child whom the
+    guardians' letters reach."""
+    return [p for p in participants if not p.has_account
+            and not reached_via_guardians(p, person_letter=person_letter)]
+
+
 def call_list(meeting: Meeting) -> list[Participant]:
     """Seed 003: those without an account, to call or write to — who, how, phone, done."""
-    return [p for p in participants_of(meeting) if not p.has_account]
+    person = meeting.case.person
+    return to_call_or_write(participants_of(meeting), person_letter=guardians.gets_own_letters(
+        person, on=meeting.starts_at.date()))
 
 
 def current_meeting(case: Case) -> Meeting | None:

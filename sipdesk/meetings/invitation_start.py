@@ -162,6 +162,9 @@ def invitation_start(user: User, case_id: int, *, follow_up: bool = False) -> In
 class SentInvitation:
     meeting: Meeting
     participants: list[Participant] | None  # None: sent, but they could not be read back
+    # Whether the person gets a letter of their own (`guardians.gets_own_letters` on the
+    # meeting day): not a child under the letter age, whom the guardians' letters reach.
+    person_letter: bool = True
 
 
 def send_from_wizard(actor: User, case_id: int, draft: InvitationDraft, *,
@@ -178,10 +181,13 @@ def send_from_wizard(actor: User, case_id: int, draft: InvitationDraft, *,
     except StorageError as exc:
         log.error("deleting the kallelse draft failed: %s", type(exc).__name__)
     participants: list[Participant] | None
+    person_letter = True
     try:
         with storage_errors():
             participants = participants_of(meeting)
+            person_letter = guardians.gets_own_letters(case.person,
+                                                       on=meeting.starts_at.date())
     except StorageError as exc:
         log.error("reading the invited back failed: %s", type(exc).__name__)
         participants = None
-    return SentInvitation(meeting, participants)
+    return SentInvitation(meeting, participants, person_letter)

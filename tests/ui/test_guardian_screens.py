@@ -355,3 +355,56 @@ def test_the_childs_consent_dialog_fits_a_laptop_and_the_guardians_rows_do_not_o
             heights = [w.height() for w in parts]
             for top, height, below in zip(places, heights, places[1:], strict=False):
                 assert top + height <= below, row.objectName()  # a line on the next one
+
+
+PNR_NINE = "20170101-2393"
+
+
+def test_a_child_under_the_letter_age_is_invited_via_the_guardians_and_not_on_the_call_list(
+        sqlite_session: Session, qtbot: QtBot) -> None:
+    """Seed 002, the setting `child_letter_age` (default 12): a nine-year-old gets no letter of
+    their own — the guardians' letters reach them. The Kallelse tab says so in the participants'
+    table ("Via vårdnadshavarna", not "Brev"), and the child is not on the list of those to call
+    or write to, as the letters decide (`guardians.gets_own_letters`)."""
+    from sipdesk.meetings import invitation
+    from sipdesk.meetings.invitation import InvitationDraft
+    from sipdesk.meetings.invitation_start import (
+        directory_participant,
+        person_participant,
+        relative_participant,
+    )
+
+    from .test_meeting_tab import START, make_world, open_tab
+
+    world = make_world(sqlite_session)
+    actor = sqlite_session.user
+    child = make_person(PNR_NINE, "Lo", "Åkesson")
+    child.address, child.postal_code, child.city = "Björkvägen 3", "123 45", "Exempelby"
+    child.save()
+    eva = guardians.add_guardian(actor, child, GuardianInput(
+        "Eva Åkesson", Custody.SOLE, relation="mamma", address="Björkvägen 3, 123 45 Exempelby"))
+    case = make_case(actor, child)
+    consent.register_consent(actor, case, consent.ConsentInput(
+        kind=consent.ConsentKind.ORAL, given_on=case.created_at.date(), covers="Skolan",
+        principals=[actor.unit.principal, region()], guardian_answers=[
+            AnswerInput(eva, True, case.created_at.date(), GuardianHow.PHONE)]))
+    case = Case.get_by_id(case.id)
+    meeting = invitation.send_invitation(actor, case, InvitationDraft(
+        purpose="Samordna stödet i skolan", starts_at=START,
+        staff_meeting_at=START - dt.timedelta(days=7), staff_meeting_place="Teams",
+        participants=[
+            person_participant(case), relative_participant(eva),
+            directory_participant(contacts.entry(contacts.EntryKind.USER, world["manager"].id)),
+            directory_participant(contacts.entry(contacts.EntryKind.USER, world["nurse"].id))]))
+    assert [p.name for p in invitation.call_list(meeting)] == ["Eva Åkesson"]
+
+    tab = open_tab(qtbot, sqlite_session, case)
+    table = tab.findChild(QWidget, "meeting_participants")
+    model = table.model()
+    how = {model.index(row, 0).data(): model.index(row, 4).data()
+           for row in range(model.rowCount())}
+    assert how["Lo Åkesson"] == "Via vårdnadshavarna"
+    assert how["Eva Åkesson"] == "Brev"
+    calls = tab.findChild(QWidget, "call_list")
+    assert [calls.item(row, 1).text() for row in range(calls.rowCount())] == ["Eva Åkesson"]
+    shot(tab, "meeting_tab_young_child")

@@ -17,7 +17,13 @@ from PySide6.QtWidgets import (
 )
 
 from sipdesk.meetings import meeting as meetings
-from sipdesk.meetings.invitation import HowInvited, MeetingStatus, Participant, ParticipantKind
+from sipdesk.meetings.invitation import (
+    HowInvited,
+    MeetingStatus,
+    Participant,
+    ParticipantKind,
+    reached_via_guardians,
+)
 from sipdesk.meetings.meeting import PrimaryCareDecision
 from sipdesk.meetings.meeting_page import MeetingPage
 from sipdesk.storage.models import Law
@@ -57,6 +63,7 @@ PARTICIPANT_COLUMNS: tuple[tuple[str, Callable[[Participant], str]], ...] = (
 
 
 HOW_COLUMN = 4
+VIA_GUARDIANS = "Via vårdnadshavarna"
 
 
 class ParticipantsModel(QAbstractTableModel):
@@ -66,12 +73,14 @@ class ParticipantsModel(QAbstractTableModel):
         super().__init__(parent)
         self._rows: list[Participant] = []
         self._convener_id: int | None = None
+        self._person_letter = True
 
-    def set_participants(self, rows: list[Participant], *, convener_id: int | None = None
-                         ) -> None:
+    def set_participants(self, rows: list[Participant], *, convener_id: int | None = None,
+                         person_letter: bool = True) -> None:
         self.beginResetModel()
         self._rows = list(rows)
         self._convener_id = convener_id
+        self._person_letter = person_letter
         self.endResetModel()
 
     def participant(self, row: int) -> Participant | None:
@@ -91,6 +100,9 @@ class ParticipantsModel(QAbstractTableModel):
             if index.column() == HOW_COLUMN and p.user_id is not None \
                     and p.user_id == self._convener_id:
                 return "Kallar"
+            if index.column() == HOW_COLUMN and reached_via_guardians(
+                    p, person_letter=self._person_letter):
+                return VIA_GUARDIANS
             return PARTICIPANT_COLUMNS[index.column()][1](p)
         if role == PARTICIPANT_ROLE:
             return p

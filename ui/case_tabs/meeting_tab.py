@@ -255,7 +255,8 @@ class MeetingTab(CaseTab):
         self._show_details()
         self.model.set_participants(
             self.participants,
-            convener_id=self.meeting.created_by_id if self.meeting is not None else None)
+            convener_id=self.meeting.created_by_id if self.meeting is not None else None,
+            person_letter=self.page.person_letter)
         fit_rows(self.table, len(self.participants))
         self.participants_box.setVisible(has_meeting)
         self._show_calls()
@@ -272,7 +273,8 @@ class MeetingTab(CaseTab):
                                if self.page.acknowledged else "")
 
     def _show_calls(self) -> None:
-        calls = [p for p in self.participants if not p.has_account]
+        calls = invitation.to_call_or_write(self.participants,
+                                            person_letter=self.page.person_letter)
         self.calls_box.setVisible(bool(calls))
         self.calls.blockSignals(True)
         self.calls.setRowCount(len(calls))
