@@ -17,6 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sipdesk.accounts.setup import propose_initials
+from sipdesk.meetings.evaluation import person_was_child
 from sipdesk.meetings.invitation import (
     Answer,
     HowInvited,
@@ -87,6 +88,8 @@ def took_part(meeting: Meeting) -> list[TookPart]:
     users = {u.id: u for u in User.select().where(
         User.id.in_([p.user_id for p in rows if p.user_id is not None]))}
     found: list[TookPart] = []
+    # A child's plan: the child and the guardians have no "Yrke" (not "Den enskilde").
+    child = person_was_child(meeting)
     for p in rows:
         if not came(p):
             continue
@@ -102,11 +105,12 @@ def took_part(meeting: Meeting) -> list[TookPart]:
             continue
         user = users.get(p.user_id) if p.user_id is not None else None
         if kind is ParticipantKind.PERSON:
-            profession = "Den enskilde"
+            profession = "" if child else "Den enskilde"
             contact = _contact(p.phone, p.address)
         else:
-            profession = p.role or (user.profession if user else "") or (
-                kind.label if kind is not ParticipantKind.PROFESSIONAL else "")
+            profession = "" if child and kind is ParticipantKind.RELATIVE else (
+                p.role or (user.profession if user else "") or (
+                    kind.label if kind is not ParticipantKind.PROFESSIONAL else ""))
             contact = _contact(p.phone, p.email)
         found.append(TookPart(
             kind=kind, name=p.name, initials=(user.initials if user and user.initials

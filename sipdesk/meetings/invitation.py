@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from sipdesk import clock
 from sipdesk.accounts import audit
 from sipdesk.accounts.access import meeting_case, require_can_change
 from sipdesk.accounts.audit import AuditAction
@@ -25,6 +26,7 @@ from sipdesk.errors import ValidationError
 from sipdesk.meetings import school
 from sipdesk.meetings.invitation_draft import (
     HOME,
+    HOME_WORDS,
     MAX_MINUTES,
     Check,
     InvitationDraft,
@@ -35,6 +37,7 @@ from sipdesk.meetings.invitation_draft import (
     check_purpose,
     check_staff_meeting,
     check_time_and_place,
+    home_word,
     participant_rules,
     person_needs_interpreter,
 )
@@ -74,6 +77,7 @@ from sipdesk.storage.models import Case, CaseStatus, User, now
 __all__ = [
     "DEFAULT_MINUTES",
     "HOME",
+    "HOME_WORDS",
     "LONGEST_NOTICE_DAYS",
     "MAX_MINUTES",
     "NORMAL_NOTICE_DAYS",
@@ -105,6 +109,7 @@ __all__ = [
     "default_meeting_times",
     "default_staff_meeting",
     "default_start",
+    "home_word",
     "in_office_hours",
     "invitation_for",
     "invitation_text",
@@ -126,11 +131,12 @@ __all__ = [
 
 def place_of(case: Case, draft: InvitationDraft) -> tuple[str, bool]:
     text = draft.place.strip()
-    if not text or text == HOME:
+    if not text or text in HOME_WORDS:
         person = case.person
+        word = home_word(person, draft.starts_at.date() if draft.starts_at else clock.today())
         home = "" if protected.address_hidden(person) else ", ".join(
             x for x in (person.address, f"{person.postal_code} {person.city}".strip()) if x)
-        return fit(f"{HOME} ({home})" if home else HOME, Meeting.place), True
+        return fit(f"{word} ({home})" if home else word, Meeting.place), True
     return text, False
 
 

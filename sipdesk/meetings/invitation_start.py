@@ -16,12 +16,15 @@ import logging
 from dataclasses import dataclass
 from typing import Any
 
+from sipdesk import clock
 from sipdesk.accounts import access
 from sipdesk.casework import contacts, drafts, guardians, lifecycle, people, protected
+from sipdesk.casework.consent import is_child
 from sipdesk.casework.contacts import DirectoryEntry, EntryKind
 from sipdesk.casework.lifecycle import NeedRecord
 from sipdesk.errors import StorageError
 from sipdesk.meetings import attendance
+from sipdesk.meetings.evaluation import RespondentKind, kind_label
 from sipdesk.meetings.invitation import (
     HowInvited,
     InvitationDraft,
@@ -75,7 +78,9 @@ def person_participant(case: Case) -> ParticipantInput:
     # A name and a home address put together are cut to what a participant's row holds.
     address = fit(address, Participant.address)
     return ParticipantInput(ParticipantKind.PERSON, fit(person.full_name, Participant.name),
-                            role="Den enskilde", phone=person.phone, address=address,
+                            role=kind_label(RespondentKind.PERSON,
+                                            child=is_child(person, clock.today())),
+                            phone=person.phone, address=address,
                             how_invited=(HowInvited.LETTER if protected.address_hidden(person)
                                          else default_way(person.phone, address, "")))
 

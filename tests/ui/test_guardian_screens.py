@@ -360,12 +360,8 @@ def test_the_childs_consent_dialog_fits_a_laptop_and_the_guardians_rows_do_not_o
 PNR_NINE = "20170101-2393"
 
 
-def test_a_child_under_the_letter_age_is_invited_via_the_guardians_and_not_on_the_call_list(
-        sqlite_session: Session, qtbot: QtBot) -> None:
-    """Seed 002, the setting `child_letter_age` (default 12): a nine-year-old gets no letter of
-    their own — the guardians' letters reach them. The Kallelse tab says so in the participants'
-    table ("Via vårdnadshavarna", not "Brev"), and the child is not on the list of those to call
-    or write to, as the letters decide (`guardians.gets_own_letters`)."""
+def young_child_meeting(session: Session) -> tuple[Case, Any]:
+    """A nine-year-old's case (one guardian, the mother) called to a meeting at home."""
     from sipdesk.meetings import invitation
     from sipdesk.meetings.invitation import InvitationDraft
     from sipdesk.meetings.invitation_start import (
@@ -374,10 +370,10 @@ def test_a_child_under_the_letter_age_is_invited_via_the_guardians_and_not_on_th
         relative_participant,
     )
 
-    from .test_meeting_tab import START, make_world, open_tab
+    from .test_meeting_tab import START, make_world
 
-    world = make_world(sqlite_session)
-    actor = sqlite_session.user
+    world = make_world(session)
+    actor = session.user
     child = make_person(PNR_NINE, "Lo", "Åkesson")
     child.address, child.postal_code, child.city = "Björkvägen 3", "123 45", "Exempelby"
     child.save()
@@ -396,6 +392,20 @@ def test_a_child_under_the_letter_age_is_invited_via_the_guardians_and_not_on_th
             person_participant(case), relative_participant(eva),
             directory_participant(contacts.entry(contacts.EntryKind.USER, world["manager"].id)),
             directory_participant(contacts.entry(contacts.EntryKind.USER, world["nurse"].id))]))
+    return case, meeting
+
+
+def test_a_child_under_the_letter_age_is_invited_via_the_guardians_and_not_on_the_call_list(
+        sqlite_session: Session, qtbot: QtBot) -> None:
+    """Seed 002, the setting `child_letter_age` (default 12): a nine-year-old gets no letter of
+    their own — the guardians' letters reach them. The Kallelse tab says so in the participants'
+    table ("Via vårdnadshavarna", not "Brev"), and the child is not on the list of those to call
+    or write to, as the letters decide (`guardians.gets_own_letters`)."""
+    from sipdesk.meetings import invitation
+
+    from .test_meeting_tab import open_tab
+
+    case, meeting = young_child_meeting(sqlite_session)
     assert [p.name for p in invitation.call_list(meeting)] == ["Eva Åkesson"]
 
     tab = open_tab(qtbot, sqlite_session, case)
@@ -408,3 +418,39 @@ def test_a_child_under_the_letter_age_is_invited_via_the_guardians_and_not_on_th
     calls = tab.findChild(QWidget, "call_list")
     assert [calls.item(row, 1).text() for row in range(calls.rowCount())] == ["Eva Åkesson"]
     shot(tab, "meeting_tab_young_child")
+
+
+def test_a_child_is_called_barnet_not_den_enskilde(
+        sqlite_session: Session, qtbot: QtBot) -> None:
+    """Seed 002: a child is "Barnet" (the evaluation's word, `evaluation.kind_label`) — the
+    participant's role on the Kallelse tab, the meeting "Hemma hos barnet", the button "Barnet
+    tackar nej…" — and in the documentation wizard's participants neither the child nor a
+    guardian has a profession ("Yrke")."""
+    from sipdesk.meetings import attendance
+
+    from .test_meeting_tab import open_tab
+
+    case, meeting = young_child_meeting(sqlite_session)
+    assert meeting.place == "Hemma hos barnet (Björkvägen 3, 123 45 Exempelby)"
+    tab = open_tab(qtbot, sqlite_session, case)
+    model = tab.findChild(QWidget, "meeting_participants").model()
+    roles = {model.index(row, 0).data(): model.index(row, 1).data()
+             for row in range(model.rowCount())}
+    assert roles["Lo Åkesson"] == "Barnet"
+    shown_texts = [label.text() for label in tab.findChildren(QLabel) if label.isVisible()]
+    assert any("Hemma hos barnet" in t for t in shown_texts), shown_texts
+    assert not any("enskilde" in t for t in shown_texts)
+    shot(tab, "meeting_tab_barnet")
+
+    from sipdesk.meetings.invitation import Participant
+    Participant.update(attended=True).where(Participant.meeting == meeting.id).execute()
+    professions = {t.name: t.profession for t in attendance.took_part(meeting)}
+    assert professions["Lo Åkesson"] == ""
+    assert professions["Eva Åkesson"] == ""
+
+    view = show_case(qtbot, sqlite_session, case.id)
+    overview = shown_tab(qtbot, view, OverviewTab)
+    texts = [b.text() for b in overview.findChildren(QWidget) if hasattr(b, "text")
+             and isinstance(b.text(), str)]
+    assert "Barnet tackar nej…" in texts
+    assert not any("Den enskilde" in t for t in texts)

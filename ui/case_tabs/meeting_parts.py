@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
 )
 
 from sipdesk.meetings import meeting as meetings
+from sipdesk.meetings.evaluation import RespondentKind, kind_label
 from sipdesk.meetings.invitation import (
     HowInvited,
     MeetingStatus,
@@ -62,7 +63,7 @@ PARTICIPANT_COLUMNS: tuple[tuple[str, Callable[[Participant], str]], ...] = (
 )
 
 
-HOW_COLUMN = 4
+ROLE_COLUMN, HOW_COLUMN = 1, 4
 VIA_GUARDIANS = "Via vårdnadshavarna"
 
 
@@ -74,13 +75,15 @@ class ParticipantsModel(QAbstractTableModel):
         self._rows: list[Participant] = []
         self._convener_id: int | None = None
         self._person_letter = True
+        self._child = False
 
     def set_participants(self, rows: list[Participant], *, convener_id: int | None = None,
-                         person_letter: bool = True) -> None:
+                         person_letter: bool = True, child: bool = False) -> None:
         self.beginResetModel()
         self._rows = list(rows)
         self._convener_id = convener_id
         self._person_letter = person_letter
+        self._child = child
         self.endResetModel()
 
     def participant(self, row: int) -> Participant | None:
@@ -103,6 +106,9 @@ class ParticipantsModel(QAbstractTableModel):
             if index.column() == HOW_COLUMN and reached_via_guardians(
                     p, person_letter=self._person_letter):
                 return VIA_GUARDIANS
+            if index.column() == ROLE_COLUMN and self._child \
+                    and p.kind == ParticipantKind.PERSON.value:
+                return kind_label(RespondentKind.PERSON, child=True)  # "Barnet", not as stored
             return PARTICIPANT_COLUMNS[index.column()][1](p)
         if role == PARTICIPANT_ROLE:
             return p

@@ -256,7 +256,7 @@ class MeetingTab(CaseTab):
         self.model.set_participants(
             self.participants,
             convener_id=self.meeting.created_by_id if self.meeting is not None else None,
-            person_letter=self.page.person_letter)
+            person_letter=self.page.person_letter, child=self.page.child)
         fit_rows(self.table, len(self.participants))
         self.participants_box.setVisible(has_meeting)
         self._show_calls()

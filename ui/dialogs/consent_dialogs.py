@@ -33,10 +33,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from sipdesk import clock
 from sipdesk.casework import consent, contacts, guardian_answers, lifecycle
 from sipdesk.casework.consent import ConsentInput, ConsentKind, HarmConclusion
 from sipdesk.desk import case_forms
 from sipdesk.desk.case_forms import ConsentForm, HarmForm
+from sipdesk.meetings.evaluation import RespondentKind, kind_label
 from sipdesk.rules.workdays import one_year_after
 from sipdesk.storage.models import Case, Principal, PrincipalKind
 
@@ -448,10 +450,12 @@ class DeclinedDialog(CaseFormDialog):
 
     def __init__(self, session: Session, case: Case, *, today: dt.date | None = None,
                  parent: QWidget | None = None) -> None:
+        who = kind_label(RespondentKind.PERSON,
+                         child=consent.is_child(case.person, today or clock.today()))
         super().__init__(
             session, case, today=today,
-            title="Den enskilde tackar nej",
-            intro=("Den enskilde vill inte ha en SIP, fast huvudmännen ser ett behov. "
+            title=f"{who} tackar nej",
+            intro=(f"{who} vill inte ha en SIP, fast huvudmännen ser ett behov. "
                    "Skriv kort hur det gick till."),
             parent=parent)
         self.setObjectName("declined_dialog")
@@ -459,7 +463,7 @@ class DeclinedDialog(CaseFormDialog):
         self.declined_on.setObjectName("declined_on")
         self.form.add("declined_on", "Datum", self.declined_on)
         self.note = multiline(name="note", lines=3,
-                              placeholder="Hur den enskilde tackade nej och vem som frågade")
+                              placeholder=f"Hur {who.lower()} tackade nej och vem som frågade")
         self.form.add("note", "Hur det gick till", self.note)
         self.show_warning(f"Ärendet avslutas som ”{lifecycle.S.DECLINED.label}”. Inget som "
                           "redan är registrerat tas bort.")
