@@ -454,3 +454,34 @@ def test_a_child_is_called_barnet_not_den_enskilde(
              and isinstance(b.text(), str)]
     assert "Barnet tackar nej…" in texts
     assert not any("Den enskilde" in t for t in texts)
+
+
+def test_the_participants_table_shows_role_and_answer_whole_in_a_narrow_window(
+        sqlite_session: Session, qtbot: QtBot) -> None:
+    """A 1093 px wide window leaves the Kallelse tab about 860 px: the role ("Vårdnadshavare
+    (mamma)") and the answer are shown whole and the table needs no sideways scrolling — the
+    short Lag column takes no more than its word, the principal and unit give way."""
+    from .test_meeting_tab import open_tab
+
+    case, _meeting = young_child_meeting(sqlite_session)
+    tab = open_tab(qtbot, sqlite_session, case)
+    tab.resize(860, 800)
+    settle(qtbot)
+    table = tab.findChild(QWidget, "meeting_participants")
+    model, header = table.model(), table.horizontalHeader()
+    metrics = table.fontMetrics()
+    for column in range(model.columnCount()):
+        if model.headerData(column, Qt.Orientation.Horizontal) == "Huvudman · enhet":
+            continue  # the one that gives way (the full text is its tooltip)
+        widest = max(metrics.horizontalAdvance(str(model.index(row, column).data() or ""))
+                     for row in range(model.rowCount()))
+        assert header.sectionSize(column) >= widest, model.headerData(
+            column, Qt.Orientation.Horizontal)
+    lag = next(c for c in range(model.columnCount())
+               if model.headerData(c, Qt.Orientation.Horizontal) == "Lag")
+    assert header.sectionSize(lag) <= metrics.horizontalAdvance("Lag") + 40
+    last = model.columnCount() - 1
+    assert header.sectionViewportPosition(last) + header.sectionSize(last) \
+        <= table.viewport().width()
+    assert not table.horizontalScrollBar().isVisible()
+    shot(tab, "meeting_tab_narrow")

@@ -63,7 +63,7 @@ PARTICIPANT_COLUMNS: tuple[tuple[str, Callable[[Participant], str]], ...] = (
 )
 
 
-ROLE_COLUMN, HOW_COLUMN = 1, 4
+ROLE_COLUMN, PRINCIPAL_COLUMN, HOW_COLUMN = 1, 2, 4
 VIA_GUARDIANS = "Via vårdnadshavarna"
 
 

@@ -75,6 +75,7 @@ from .base import CaseContext, CaseTab, child_paper_text, scrolling, value_label
 from .meeting_evaluations import EvaluationsBox
 from .meeting_parts import (
     PARTICIPANT_ROLE,
+    PRINCIPAL_COLUMN,
     ParticipantsModel,
     allow,
     clear_layout,
@@ -151,8 +152,13 @@ class MeetingTab(CaseTab):
         self.table.setModel(self.model)
         read_only(self.table)
         zero = self.fontMetrics().horizontalAdvance("0")
-        for column, chars in enumerate((16, 17, 25, 5, 19, 8)):
-            self.table.setColumnWidth(column, zero * chars)
+        # Every column as wide as its words; the principal and unit take the room left (cut,
+        # with its tooltip), so the role and the answer are whole in a 1100 px window.
+        header = self.table.horizontalHeader()
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(PRINCIPAL_COLUMN, QHeaderView.ResizeMode.Stretch)
+        header.setMinimumSectionSize(zero * 4)
         self.table.selectionModel().selectionChanged.connect(lambda *_: self._update_answer())
         self.table.doubleClicked.connect(lambda _i: self.register_answer())
         self.answer_button = tab_button("Registrera svar…", "register_answer", self.register_answer)
