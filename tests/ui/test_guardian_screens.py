@@ -424,8 +424,8 @@ def test_a_child_is_called_barnet_not_den_enskilde(
         sqlite_session: Session, qtbot: QtBot) -> None:
     """Seed 002: a child is "Barnet" (the evaluation's word, `evaluation.kind_label`) — the
     participant's role on the Kallelse tab, the meeting "Hemma hos barnet", the button "Barnet
-    tackar nej…" — and in the documentation wizard's participants neither the child nor a
-    guardian has a profession ("Yrke")."""
+    tackar nej…" — and in the documentation wizard's participants the child and a
+    guardian have a dash for profession ("Yrke"), which the plan requires in every row."""
     from sipdesk.meetings import attendance
 
     from .test_meeting_tab import open_tab
@@ -445,8 +445,8 @@ def test_a_child_is_called_barnet_not_den_enskilde(
     from sipdesk.meetings.invitation import Participant
     Participant.update(attended=True).where(Participant.meeting == meeting.id).execute()
     professions = {t.name: t.profession for t in attendance.took_part(meeting)}
-    assert professions["Lo Åkesson"] == ""
-    assert professions["Eva Åkesson"] == ""
+    assert professions["Lo Åkesson"] == "—"  # the plan asks for something in every row
+    assert professions["Eva Åkesson"] == "—"
 
     view = show_case(qtbot, sqlite_session, case.id)
     overview = shown_tab(qtbot, view, OverviewTab)
