@@ -329,6 +329,7 @@ def test_the_childs_consent_dialog_fits_a_laptop_and_the_guardians_rows_do_not_o
     dialog = shown(qtbot, ConsentDialog(sqlite_session, case,
                                         case_forms.consent_form(actor, case)))
     settle(qtbot)
+    assert dialog.exclusions.placeholderText() == "Det barnet inte vill att samtycket gäller"
     laptop = 768 - 40  # the panel and the title bar take their part
     assert dialog.minimumSizeHint().height() <= laptop
     assert dialog.minimumHeight() <= laptop
@@ -437,9 +438,12 @@ def test_a_child_is_called_barnet_not_den_enskilde(
     roles = {model.index(row, 0).data(): model.index(row, 1).data()
              for row in range(model.rowCount())}
     assert roles["Lo Åkesson"] == "Barnet"
-    shown_texts = [label.text() for label in tab.findChildren(QLabel) if label.isVisible()]
-    assert any("Hemma hos barnet" in t for t in shown_texts), shown_texts
-    assert not any("enskilde" in t for t in shown_texts)
+
+    def shown_texts() -> list[str]:
+        return [label.text() for label in tab.findChildren(QLabel) if label.isVisible()]
+
+    qtbot.waitUntil(lambda: any("Hemma hos barnet" in t for t in shown_texts()), timeout=5000)
+    assert not any("enskilde" in t for t in shown_texts())
     shot(tab, "meeting_tab_barnet")
 
     from sipdesk.meetings.invitation import Participant
@@ -454,6 +458,11 @@ def test_a_child_is_called_barnet_not_den_enskilde(
              and isinstance(b.text(), str)]
     assert "Barnet tackar nej…" in texts
     assert not any("Den enskilde" in t for t in texts)
+    from ui.dialogs.consent_dialogs import DeclinedDialog
+    declined = shown(qtbot, DeclinedDialog(sqlite_session, case))
+    assert declined.windowTitle() == "Barnet tackar nej"
+    assert declined.intro.text().startswith("Barnet vill inte ha en SIP")
+    shot(declined, "declined_dialog_child")
 
 
 def test_the_participants_table_shows_role_and_answer_whole_in_a_narrow_window(

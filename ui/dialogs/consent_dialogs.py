@@ -164,11 +164,13 @@ class ConsentDialog(ChildConsentPart, CaseFormDialog):
         self._principal_boxes: list[tuple[QCheckBox, Principal]] = []
         self.form.add("principals", "Huvudmän som får delta", self.principals)
 
+        who = kind_label(RespondentKind.PERSON,  # "barnet" for a child
+                         child=consent.is_child(data.person, self.today)).lower()
         self.exclusions = multiline(name="exclusions", lines=2,
-                                    placeholder="Det den enskilde inte vill att samtycket gäller")
+                                    placeholder=f"Det {who} inte vill att samtycket gäller")
         self.form.add("exclusions", "Gäller inte", self.exclusions)
         self.relatives = multiline(name="relatives_to_invite", lines=2,
-                                   placeholder="Närstående som den enskilde vill ska bjudas in")
+                                   placeholder=f"Närstående som {who} vill ska bjudas in")
         self.form.add("relatives_to_invite", "Närstående att bjuda in", self.relatives)
 
         limit = consent.latest_valid_until(data.person, self.today)
