@@ -361,14 +361,16 @@ def test_the_childs_consent_dialog_fits_a_laptop_and_the_guardians_rows_do_not_o
 PNR_NINE = "20170101-2393"
 
 
-def young_child_meeting(session: Session) -> tuple[Case, Any]:
-    """A nine-year-old's case (one guardian, the mother) called to a meeting at home."""
+def young_child_meeting(session: Session, *, from_wizard: bool = False) -> tuple[Case, Any]:
+    """A nine-year-old's case (one guardian, the mother) called to a meeting at home: the
+    meeting, or what the Kallelse wizard's sending returns (`from_wizard`)."""
     from sipdesk.meetings import invitation
     from sipdesk.meetings.invitation import InvitationDraft
     from sipdesk.meetings.invitation_start import (
         directory_participant,
         person_participant,
         relative_participant,
+        send_from_wizard,
     )
 
     from .test_meeting_tab import START, make_world
@@ -386,14 +388,16 @@ def young_child_meeting(session: Session) -> tuple[Case, Any]:
         principals=[actor.unit.principal, region()], guardian_answers=[
             AnswerInput(eva, True, case.created_at.date(), GuardianHow.PHONE)]))
     case = Case.get_by_id(case.id)
-    meeting = invitation.send_invitation(actor, case, InvitationDraft(
+    draft = InvitationDraft(
         purpose="Samordna stödet i skolan", starts_at=START,
         staff_meeting_at=START - dt.timedelta(days=7), staff_meeting_place="Teams",
         participants=[
             person_participant(case), relative_participant(eva),
             directory_participant(contacts.entry(contacts.EntryKind.USER, world["manager"].id)),
-            directory_participant(contacts.entry(contacts.EntryKind.USER, world["nurse"].id))]))
-    return case, meeting
+            directory_participant(contacts.entry(contacts.EntryKind.USER, world["nurse"].id))])
+    if from_wizard:
+        return case, send_from_wizard(actor, case.id, draft)
+    return case, invitation.send_invitation(actor, case, draft)
 
 
 def test_a_child_under_the_letter_age_is_invited_via_the_guardians_and_not_on_the_call_list(
@@ -419,6 +423,18 @@ def test_a_child_under_the_letter_age_is_invited_via_the_guardians_and_not_on_th
     calls = tab.findChild(QWidget, "call_list")
     assert [calls.item(row, 1).text() for row in range(calls.rowCount())] == ["Eva Åkesson"]
     shot(tab, "meeting_tab_young_child")
+
+
+def test_the_kallelse_wizard_leaves_a_young_child_off_the_list_to_call_or_write_to(
+        sqlite_session: Session) -> None:
+    """Seed 002, `child_letter_age`: the wizard's last page lists whom to call or write to from
+    what sending returns — the nine-year-old is not among them, the guardian is."""
+    from sipdesk.meetings import invitation
+
+    _case, sent = young_child_meeting(sqlite_session, from_wizard=True)
+    assert sent.person_letter is False
+    assert [p.name for p in invitation.to_call_or_write(
+        sent.participants, person_letter=sent.person_letter)] == ["Eva Åkesson"]
 
 
 def test_a_child_is_called_barnet_not_den_enskilde(
