@@ -373,6 +373,16 @@ def child_letter_age() -> int:
     return int(settings.get(CHILD_LETTER_AGE_SETTING))
 
 
+def gets_own_letters(person: Person, *, on: dt.date, child_from_age: int | None = None) -> bool:
+    """Whether `person` gets letters and the plan of their own on `on`: an adult always, a child
+    from the age in the setting `child_letter_age` — a younger child is reached through the
+    guardians' letters (seed 002)."""
+    if not is_child(person, on):
+        return True
+    return age_on(person, on) >= (child_letter_age() if child_from_age is None
+                                  else child_from_age)
+
+
 def paper_for(person: Person, *, on: dt.date, guardians: Sequence[PersonContact] | None = None,
               child_from_age: int | None = None) -> ChildPaper:
     """Who gets a letter or a copy about `person` on `on`."""
@@ -385,4 +395,5 @@ def paper_for(person: Person, *, on: dt.date, guardians: Sequence[PersonContact]
         child=True, age=age, first_name=person.first_name,
         guardians=[g for g in every if informed(g)],
         withheld=[Withheld(g.name, withheld_reason(g)) for g in every if not informed(g)],
-        to_child=age >= from_age, child_from_age=from_age)
+        to_child=gets_own_letters(person, on=on, child_from_age=from_age),
+        child_from_age=from_age)

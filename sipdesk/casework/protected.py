@@ -35,6 +35,8 @@ FORWARD_NOTE = "För vidarebefordran"
 HIDDEN_ADDRESS = "Adressen visas inte (skyddad identitet)"
 # A meeting in the person's home, said without the address (sipdesk.meetings.invitation.HOME).
 HOME_PLACE = "Hemma hos den enskilde"
+CHILD_HOME_PLACE = "Hemma hos barnet"  # the person a child on the meeting's day
+HOME_PLACES = (HOME_PLACE, CHILD_HOME_PLACE)
 REASON_LIMIT = 200
 NOT_PERMITTED = "Bara samordningsansvarig eller en administratör kan ändra skyddad identitet."
 NEED_REASON = ("Personen har skyddad identitet. Skriv varför du öppnar ärendet — "
@@ -220,8 +222,12 @@ def _forget_copied_address(person: Person) -> None:
     of a meeting at home (which said the address) and the person's own participant row."""
     meetings = Meeting.select(Meeting.id).join(Case, on=(Meeting.case == Case.id)).where(
         Case.person == person.id)
-    Meeting.update(place=HOME_PLACE, version=Meeting.version + 1).where(
-        Meeting.at_home & Meeting.id.in_(meetings)).execute()
+    at_home = Meeting.select(Meeting.id, Meeting.place).where(
+        Meeting.at_home & Meeting.id.in_(meetings))
+    for meeting in at_home:  # a person's few meetings; each keeps its word for the person
+        word = CHILD_HOME_PLACE if meeting.place.startswith(CHILD_HOME_PLACE) else HOME_PLACE
+        Meeting.update(place=word, version=Meeting.version + 1).where(
+            Meeting.id == meeting.id).execute()
     Participant.update(address="").where(
         (Participant.kind == ParticipantKind.PERSON.value)
         & Participant.meeting.in_(meetings)).execute()
@@ -238,9 +244,10 @@ def _restore_home_address(person: Person) -> None:
         return
     planned = Meeting.select(Meeting.id).join(Case, on=(Meeting.case == Case.id)).where(
         (Case.person == person.id) & (Meeting.status == MeetingStatus.PLANNED.value))
-    Meeting.update(place=fit(f"{HOME_PLACE} ({home})", Meeting.place),
-                   version=Meeting.version + 1).where(
-        Meeting.at_home & (Meeting.place == HOME_PLACE) & Meeting.id.in_(planned)).execute()
+    for meeting in Meeting.select(Meeting.id, Meeting.place).where(
+            Meeting.at_home & Meeting.place.in_(HOME_PLACES) & Meeting.id.in_(planned)):
+        Meeting.update(place=fit(f"{meeting.place} ({home})", Meeting.place),
+                       version=Meeting.version + 1).where(Meeting.id == meeting.id).execute()
     Participant.update(address=fit(home, Participant.address)).where(
         (Participant.kind == ParticipantKind.PERSON.value) & (Participant.address == "")
         & Participant.meeting.in_(planned)).execute()

@@ -17,6 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sipdesk.accounts.setup import propose_initials
+from sipdesk.meetings.evaluation import person_was_child
 from sipdesk.meetings.invitation import (
     Answer,
     HowInvited,
@@ -76,6 +77,9 @@ class TookPart:
         return self.kind is ParticipantKind.PROFESSIONAL and bool(self.principal_name)
 
 
+NO_PROFESSION = "—"  # a child and the guardians, in a child's plan
+
+
 def _contact(*parts: str) -> str:
     return ", ".join(x.strip() for x in parts if x and x.strip())
 
@@ -87,6 +91,9 @@ def took_part(meeting: Meeting) -> list[TookPart]:
     users = {u.id: u for u in User.select().where(
         User.id.in_([p.user_id for p in rows if p.user_id is not None]))}
     found: list[TookPart] = []
+    # A child's plan: the child and the guardians have no "Yrke" — a dash, not "Den enskilde"
+    # (the plan asks for a profession for every participant: plan_rules.required_fields).
+    child = person_was_child(meeting)
     for p in rows:
         if not came(p):
             continue
@@ -102,11 +109,12 @@ def took_part(meeting: Meeting) -> list[TookPart]:
             continue
         user = users.get(p.user_id) if p.user_id is not None else None
         if kind is ParticipantKind.PERSON:
-            profession = "Den enskilde"
+            profession = NO_PROFESSION if child else "Den enskilde"
             contact = _contact(p.phone, p.address)
         else:
-            profession = p.role or (user.profession if user else "") or (
-                kind.label if kind is not ParticipantKind.PROFESSIONAL else "")
+            profession = NO_PROFESSION if child and kind is ParticipantKind.RELATIVE else (
+                p.role or (user.profession if user else "") or (
+                    kind.label if kind is not ParticipantKind.PROFESSIONAL else ""))
             contact = _contact(p.phone, p.email)
         found.append(TookPart(
             kind=kind, name=p.name, initials=(user.initials if user and user.initials

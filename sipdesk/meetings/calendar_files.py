@@ -28,6 +28,7 @@ from zoneinfo import ZoneInfo
 from sipdesk import clock
 from sipdesk.errors import NotFoundError, ValidationError
 from sipdesk.meetings.invitation import DEFAULT_MINUTES, HOME, Meeting, MeetingStatus
+from sipdesk.meetings.invitation_draft import CHILD_HOME
 from sipdesk.storage.models import Case, User
 
 if TYPE_CHECKING:
@@ -75,7 +76,9 @@ def location(meeting: Meeting, which: Which) -> str:
     if which is Which.STAFF_MEETING:
         return meeting.staff_meeting_place
     # Never the home address: calendars are shared with colleagues and synced to phones.
-    return HOME if meeting.at_home else meeting.place
+    if meeting.at_home:
+        return CHILD_HOME if meeting.place.startswith(CHILD_HOME) else HOME
+    return meeting.place
 
 
 def _event(meeting: Meeting, which: Which, *, case_number: str, organizer: User,

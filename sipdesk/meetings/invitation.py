@@ -16,15 +16,17 @@ from __future__ import annotations
 
 import datetime as dt
 
+from sipdesk import clock
 from sipdesk.accounts import audit
 from sipdesk.accounts.access import meeting_case, require_can_change
 from sipdesk.accounts.audit import AuditAction
-from sipdesk.casework import lifecycle, protected
+from sipdesk.casework import guardians, lifecycle, protected
 from sipdesk.casework.lifecycle import Action
 from sipdesk.errors import ValidationError
 from sipdesk.meetings import school
 from sipdesk.meetings.invitation_draft import (
     HOME,
+    HOME_WORDS,
     MAX_MINUTES,
     Check,
     InvitationDraft,
@@ -35,6 +37,7 @@ from sipdesk.meetings.invitation_draft import (
     check_purpose,
     check_staff_meeting,
     check_time_and_place,
+    home_word,
     participant_rules,
     person_needs_interpreter,
 )
@@ -74,6 +77,7 @@ from sipdesk.storage.models import Case, CaseStatus, User, now
 __all__ = [
     "DEFAULT_MINUTES",
     "HOME",
+    "HOME_WORDS",
     "LONGEST_NOTICE_DAYS",
     "MAX_MINUTES",
     "NORMAL_NOTICE_DAYS",
@@ -105,6 +109,7 @@ __all__ = [
     "default_meeting_times",
     "default_staff_meeting",
     "default_start",
+    "home_word",
     "in_office_hours",
     "invitation_for",
     "invitation_text",
@@ -115,20 +120,23 @@ __all__ = [
     "participants_of",
     "person_needs_interpreter",
     "place_of",
+    "reached_via_guardians",
     "register_answer",
     "reschedule",
     "send_invitation",
     "time_warnings",
+    "to_call_or_write",
 ]
 
 
 def place_of(case: Case, draft: InvitationDraft) -> tuple[str, bool]:
     text = draft.place.strip()
-    if not text or text == HOME:
+    if not text or text in HOME_WORDS:
         person = case.person
+        word = home_word(person, draft.starts_at.date() if draft.starts_at else clock.today())
         home = "" if protected.address_hidden(person) else ", ".join(
             x for x in (person.address, f"{person.postal_code} {person.city}".strip()) if x)
-        return fit(f"{HOME} ({home})" if home else HOME, Meeting.place), True
+        return fit(f"{word} ({home})" if home else word, Meeting.place), True
     return text, False
 
 
@@ -226,9 +234,27 @@ def participants_of(meeting: Meeting) -> list[Participant]:
                 .order_by(Participant.kind, Participant.name))
 
 
+def reached_via_guardians(p: Participant, *, person_letter: bool) -> bool:
+    """The person, invited by letter, is a child under the letter age (`person_letter` False:
+    `guardians.gets_own_letters` on the meeting day, as the letters decide): no letter of their
+    own goes out — the guardians' letters reach them (seed 002)."""
+    return (not person_letter and p.kind == ParticipantKind.PERSON.value
+            and p.how_invited == HowInvited.LETTER.value)
+
+
+def to_call_or_write(participants: list[Participant], *, person_letter: bool
+                     ) -> list[Participant]:
+    """Seed 003: those without an account, to call or write to — but not a young child whom the
+    guardians' letters reach."""
+    return [p for p in participants if not p.has_account
+            and not reached_via_guardians(p, person_letter=person_letter)]
+
+
 def call_list(meeting: Meeting) -> list[Participant]:
     """Seed 003: those without an account, to call or write to — who, how, phone, done."""
-    return [p for p in participants_of(meeting) if not p.has_account]
+    person = meeting.case.person
+    return to_call_or_write(participants_of(meeting), person_letter=guardians.gets_own_letters(
+        person, on=meeting.starts_at.date()))
 
 
 def current_meeting(case: Case) -> Meeting | None:

@@ -16,6 +16,7 @@ from sipdesk.casework import guardians as guardian_rules
 from sipdesk.casework.consent import Consent, active_consent, principals_of
 from sipdesk.casework.contacts import DirectoryEntry
 from sipdesk.meetings import school
+from sipdesk.meetings.evaluation import CHILD_LABEL
 from sipdesk.meetings.meeting_times import is_short_notice, time_warnings
 from sipdesk.storage.limits import text_problems
 from sipdesk.storage.meeting_records import (
@@ -25,12 +26,20 @@ from sipdesk.storage.meeting_records import (
     Participant,
     ParticipantKind,
 )
-from sipdesk.storage.models import Case, ConsentBasis, Law, PrincipalKind, now
+from sipdesk.storage.models import Case, ConsentBasis, Law, Person, PrincipalKind, now
 
 MAX_MINUTES = 60
 
 
 HOME = "Hemma hos den enskilde"
+CHILD_HOME = f"Hemma hos {CHILD_LABEL.lower()}"  # the person a child on the meeting's day
+HOME_WORDS = (HOME, CHILD_HOME)
+
+
+def home_word(person: Person, on: dt.date) -> str:
+    """"Hemma hos den enskilde", for a child on `on` "Hemma hos barnet" (the evaluation's word
+    for the person, `evaluation.kind_label`)."""
+    return CHILD_HOME if guardian_rules.is_child(person, on) else HOME
 
 
 # ---- the draft the wizard fills ----------------------------------------------------------------
@@ -281,7 +290,8 @@ def check_time_and_place(case: Case, draft: InvitationDraft, *,
         result.problems["minutes"] = (
             f"Boka mellan 15 och {MAX_MINUTES} minuter — {DEFAULT_MINUTES} minuter räcker "
             "oftast.")
-    if draft.place.strip() and draft.place.strip() != HOME and not draft.place_reason.strip():
+    if draft.place.strip() and draft.place.strip() not in HOME_WORDS \
+            and not draft.place_reason.strip():
         result.problems["place_reason"] = (
             "Mötet hålls i första hand hemma hos den enskilde. Skriv varför det behöver vara "
             "någon annanstans.")

@@ -16,12 +16,15 @@ import logging
 from dataclasses import dataclass
 from typing import Any
 
+from sipdesk import clock
 from sipdesk.accounts import access
 from sipdesk.casework import contacts, drafts, guardians, lifecycle, people, protected
+from sipdesk.casework.consent import is_child
 from sipdesk.casework.contacts import DirectoryEntry, EntryKind
 from sipdesk.casework.lifecycle import NeedRecord
 from sipdesk.errors import StorageError
 from sipdesk.meetings import attendance
+from sipdesk.meetings.evaluation import RespondentKind, kind_label
 from sipdesk.meetings.invitation import (
     HowInvited,
     InvitationDraft,
@@ -75,7 +78,9 @@ def person_participant(case: Case) -> ParticipantInput:
     # A name and a home address put together are cut to what a participant's row holds.
     address = fit(address, Participant.address)
     return ParticipantInput(ParticipantKind.PERSON, fit(person.full_name, Participant.name),
-                            role="Den enskilde", phone=person.phone, address=address,
+                            role=kind_label(RespondentKind.PERSON,
+                                            child=is_child(person, clock.today())),
+                            phone=person.phone, address=address,
                             how_invited=(HowInvited.LETTER if protected.address_hidden(person)
                                          else default_way(person.phone, address, "")))
 
@@ -162,6 +167,9 @@ def invitation_start(user: User, case_id: int, *, follow_up: bool = False) -> In
 class SentInvitation:
     meeting: Meeting
     participants: list[Participant] | None  # None: sent, but they could not be read back
+    # Whether the person gets a letter of their own (`guardians.gets_own_letters` on the
+    # meeting day): not a child under the letter age, whom the guardians' letters reach.
+    person_letter: bool = True
 
 
 def send_from_wizard(actor: User, case_id: int, draft: InvitationDraft, *,
@@ -178,10 +186,13 @@ def send_from_wizard(actor: User, case_id: int, draft: InvitationDraft, *,
     except StorageError as exc:
         log.error("deleting the kallelse draft failed: %s", type(exc).__name__)
     participants: list[Participant] | None
+    person_letter = True
     try:
         with storage_errors():
             participants = participants_of(meeting)
+            person_letter = guardians.gets_own_letters(case.person,
+                                                       on=meeting.starts_at.date())
     except StorageError as exc:
         log.error("reading the invited back failed: %s", type(exc).__name__)
         participants = None
-    return SentInvitation(meeting, participants)
+    return SentInvitation(meeting, participants, person_letter)

@@ -17,6 +17,7 @@ from sipdesk import clock
 from sipdesk.accounts import auth
 from sipdesk.casework import lifecycle
 from sipdesk.casework.consent import is_child
+from sipdesk.casework.guardians import gets_own_letters
 from sipdesk.meetings import evaluation, invitation
 from sipdesk.meetings import meeting as meetings
 from sipdesk.meetings.invitation import Meeting, Participant
@@ -46,6 +47,10 @@ class MeetingPage:
     # Why a kallelse cannot go out now (`lifecycle.check`, read here: the rule "consent must
     # stand" asks the database for the child's guardians), None when it can.
     invite_problem: str | None = NOT_READ_YET
+    # Whether the person gets a letter of their own for the meeting (`guardians.gets_own_letters`
+    # on the meeting day, as the letters do): not a child under the setting's age, whom the
+    # guardians' letters reach.
+    person_letter: bool = True
 
 
 @dataclass(frozen=True)
@@ -92,12 +97,14 @@ def meeting_page(case: Case) -> MeetingPage:
                       .order_by(Deviation.principal_name, Deviation.id))
     message_id = next((p.message_id for p in participants if p.message_id is not None), None)
     current = next((h for h in held_ones if h.meeting.id == meeting.id), None)
+    person = Person.select(Person.personal_number).where(Person.id == case.person_id).get()
     return MeetingPage(meeting, participants, staff, check, surveys, deviations,
                        messaging.ack_summary(message_id) if message_id is not None else "",
                        evaluations=current.evaluations if current is not None else [],
                        child=(current.child if current is not None
                               else evaluation.person_was_child(meeting)),
-                       held=held_ones, invite_problem=invite_problem)
+                       held=held_ones, invite_problem=invite_problem,
+                       person_letter=gets_own_letters(person, on=meeting.starts_at.date()))
 
 
 

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPoint, QSize, Qt
 from PySide6.QtWidgets import QApplication, QCheckBox, QDialog, QLabel, QRadioButton, QWidget
 from pytestqt.qtbot import QtBot
 
@@ -313,3 +313,200 @@ def test_the_overview_says_the_young_person_must_consent_themselves_from_18(
     shot(view, "overview_turned_18")
     tab = shown_tab(qtbot, view, ConsentTab)
     assert text_of(tab, "consent_adulthood").startswith("Har fyllt 18 år (2026-11-19).")
+
+
+def test_the_childs_consent_dialog_fits_a_laptop_and_the_guardians_rows_do_not_overlap(
+        sqlite_session: Session, qtbot: QtBot, child: Person) -> None:
+    """A 1366×768 laptop: the consent dialog for a child with two guardians opens no taller than
+    the screen (the form scrolls, the buttons stay in sight), and at the dialog's own size each
+    guardian's row has its full height — no two rows, and nothing in a row, lie on each other."""
+    actor = sqlite_session.user
+    for name, relation in (("Eva Åkesson", "mamma"), ("Per Åkesson", "pappa")):
+        guardians.add_guardian(actor, child, GuardianInput(name, Custody.JOINT,
+                                                           relation=relation))
+    case = make_case(actor, child)
+    region()
+    dialog = shown(qtbot, ConsentDialog(sqlite_session, case,
+                                        case_forms.consent_form(actor, case)))
+    settle(qtbot)
+    assert dialog.exclusions.placeholderText() == "Det barnet inte vill att samtycket gäller"
+    laptop = 768 - 40  # the panel and the title bar take their part
+    assert dialog.minimumSizeHint().height() <= laptop
+    assert dialog.minimumHeight() <= laptop
+    assert dialog.height() <= dialog.screen().availableGeometry().height() - 40
+    rows = [w for w in dialog.findChildren(QWidget)
+            if w.objectName().startswith("guardian_") and w.objectName()[9:].isdigit()]
+    assert len(rows) == 2
+    for size, name in ((dialog.size(), "own"),
+                       (dialog.minimumSizeHint().expandedTo(QSize(680, 0)), "smallest")):
+        dialog.resize(size)
+        settle(qtbot)
+        shot(dialog, f"consent_dialog_child_{name}_size")
+        assert dialog.ok_button.isVisible() and dialog.cancel_button.isVisible()
+        assert dialog.buttons.geometry().bottom() <= dialog.height()
+        for row in rows:
+            assert row.height() >= row.sizeHint().height(), row.objectName()
+        a, b = (r.geometry() for r in rows)
+        assert not a.intersects(b)
+        for row in rows:
+            parts = [w for w in row.findChildren(QWidget) if w.isVisibleTo(row)
+                     and w.objectName().endswith(("_name", "_yes", "_how"))]
+            assert len(parts) == 3
+            places = [w.mapTo(row, QPoint(0, 0)).y() for w in parts]
+            heights = [w.height() for w in parts]
+            for top, height, below in zip(places, heights, places[1:], strict=False):
+                assert top + height <= below, row.objectName()  # a line on the next one
+
+
+PNR_NINE = "20170101-2393"
+
+
+def young_child_meeting(session: Session, *, from_wizard: bool = False) -> tuple[Case, Any]:
+    """A nine-year-old's case (one guardian, the mother) called to a meeting at home: the
+    meeting, or what the Kallelse wizard's sending returns (`from_wizard`)."""
+    from sipdesk.meetings import invitation
+    from sipdesk.meetings.invitation import InvitationDraft
+    from sipdesk.meetings.invitation_start import (
+        directory_participant,
+        person_participant,
+        relative_participant,
+        send_from_wizard,
+    )
+
+    from .test_meeting_tab import START, make_world
+
+    world = make_world(session)
+    actor = session.user
+    child = make_person(PNR_NINE, "Lo", "Åkesson")
+    child.address, child.postal_code, child.city = "Björkvägen 3", "123 45", "Exempelby"
+    child.save()
+    eva = guardians.add_guardian(actor, child, GuardianInput(
+        "Eva Åkesson", Custody.SOLE, relation="mamma", address="Björkvägen 3, 123 45 Exempelby"))
+    case = make_case(actor, child)
+    consent.register_consent(actor, case, consent.ConsentInput(
+        kind=consent.ConsentKind.ORAL, given_on=case.created_at.date(), covers="Skolan",
+        principals=[actor.unit.principal, region()], guardian_answers=[
+            AnswerInput(eva, True, case.created_at.date(), GuardianHow.PHONE)]))
+    case = Case.get_by_id(case.id)
+    draft = InvitationDraft(
+        purpose="Samordna stödet i skolan", starts_at=START,
+        staff_meeting_at=START - dt.timedelta(days=7), staff_meeting_place="Teams",
+        participants=[
+            person_participant(case), relative_participant(eva),
+            directory_participant(contacts.entry(contacts.EntryKind.USER, world["manager"].id)),
+            directory_participant(contacts.entry(contacts.EntryKind.USER, world["nurse"].id))])
+    if from_wizard:
+        return case, send_from_wizard(actor, case.id, draft)
+    return case, invitation.send_invitation(actor, case, draft)
+
+
+def test_a_child_under_the_letter_age_is_invited_via_the_guardians_and_not_on_the_call_list(
+        sqlite_session: Session, qtbot: QtBot) -> None:
+    """Seed 002, the setting `child_letter_age` (default 12): a nine-year-old gets no letter of
+    their own — the guardians' letters reach them. The Kallelse tab says so in the participants'
+    table ("Via vårdnadshavarna", not "Brev"), and the child is not on the list of those to call
+    or write to, as the letters decide (`guardians.gets_own_letters`)."""
+    from sipdesk.meetings import invitation
+
+    from .test_meeting_tab import open_tab
+
+    case, meeting = young_child_meeting(sqlite_session)
+    assert [p.name for p in invitation.call_list(meeting)] == ["Eva Åkesson"]
+
+    tab = open_tab(qtbot, sqlite_session, case)
+    table = tab.findChild(QWidget, "meeting_participants")
+    model = table.model()
+    how = {model.index(row, 0).data(): model.index(row, 4).data()
+           for row in range(model.rowCount())}
+    assert how["Lo Åkesson"] == "Via vårdnadshavarna"
+    assert how["Eva Åkesson"] == "Brev"
+    calls = tab.findChild(QWidget, "call_list")
+    assert [calls.item(row, 1).text() for row in range(calls.rowCount())] == ["Eva Åkesson"]
+    shot(tab, "meeting_tab_young_child")
+
+
+def test_the_kallelse_wizard_leaves_a_young_child_off_the_list_to_call_or_write_to(
+        sqlite_session: Session) -> None:
+    """Seed 002, `child_letter_age`: the wizard's last page lists whom to call or write to from
+    what sending returns — the nine-year-old is not among them, the guardian is."""
+    from sipdesk.meetings import invitation
+
+    _case, sent = young_child_meeting(sqlite_session, from_wizard=True)
+    assert sent.person_letter is False
+    assert [p.name for p in invitation.to_call_or_write(
+        sent.participants, person_letter=sent.person_letter)] == ["Eva Åkesson"]
+
+
+def test_a_child_is_called_barnet_not_den_enskilde(
+        sqlite_session: Session, qtbot: QtBot) -> None:
+    """Seed 002: a child is "Barnet" (the evaluation's word, `evaluation.kind_label`) — the
+    participant's role on the Kallelse tab, the meeting "Hemma hos barnet", the button "Barnet
+    tackar nej…" — and in the documentation wizard's participants the child and a
+    guardian have a dash for profession ("Yrke"), which the plan requires in every row."""
+    from sipdesk.meetings import attendance
+
+    from .test_meeting_tab import open_tab
+
+    case, meeting = young_child_meeting(sqlite_session)
+    assert meeting.place == "Hemma hos barnet (Björkvägen 3, 123 45 Exempelby)"
+    tab = open_tab(qtbot, sqlite_session, case)
+    model = tab.findChild(QWidget, "meeting_participants").model()
+    roles = {model.index(row, 0).data(): model.index(row, 1).data()
+             for row in range(model.rowCount())}
+    assert roles["Lo Åkesson"] == "Barnet"
+
+    def shown_texts() -> list[str]:
+        return [label.text() for label in tab.findChildren(QLabel) if label.isVisible()]
+
+    qtbot.waitUntil(lambda: any("Hemma hos barnet" in t for t in shown_texts()), timeout=5000)
+    assert not any("enskilde" in t for t in shown_texts())
+    shot(tab, "meeting_tab_barnet")
+
+    from sipdesk.meetings.invitation import Participant
+    Participant.update(attended=True).where(Participant.meeting == meeting.id).execute()
+    professions = {t.name: t.profession for t in attendance.took_part(meeting)}
+    assert professions["Lo Åkesson"] == "—"  # the plan asks for something in every row
+    assert professions["Eva Åkesson"] == "—"
+
+    view = show_case(qtbot, sqlite_session, case.id)
+    overview = shown_tab(qtbot, view, OverviewTab)
+    texts = [b.text() for b in overview.findChildren(QWidget) if hasattr(b, "text")
+             and isinstance(b.text(), str)]
+    assert "Barnet tackar nej…" in texts
+    assert not any("Den enskilde" in t for t in texts)
+    from ui.dialogs.consent_dialogs import DeclinedDialog
+    declined = shown(qtbot, DeclinedDialog(sqlite_session, case))
+    assert declined.windowTitle() == "Barnet tackar nej"
+    assert declined.intro.text().startswith("Barnet vill inte ha en SIP")
+    shot(declined, "declined_dialog_child")
+
+
+def test_the_participants_table_shows_role_and_answer_whole_in_a_narrow_window(
+        sqlite_session: Session, qtbot: QtBot) -> None:
+    """A 1093 px wide window leaves the Kallelse tab about 860 px: the role ("Vårdnadshavare
+    (mamma)") and the answer are shown whole and the table needs no sideways scrolling — the
+    short Lag column takes no more than its word, the principal and unit give way."""
+    from .test_meeting_tab import open_tab
+
+    case, _meeting = young_child_meeting(sqlite_session)
+    tab = open_tab(qtbot, sqlite_session, case)
+    tab.resize(860, 800)
+    settle(qtbot)
+    table = tab.findChild(QWidget, "meeting_participants")
+    model, header = table.model(), table.horizontalHeader()
+    metrics = table.fontMetrics()
+    for column in range(model.columnCount()):
+        if model.headerData(column, Qt.Orientation.Horizontal) == "Huvudman · enhet":
+            continue  # the one that gives way (the full text is its tooltip)
+        widest = max(metrics.horizontalAdvance(str(model.index(row, column).data() or ""))
+                     for row in range(model.rowCount()))
+        assert header.sectionSize(column) >= widest, model.headerData(
+            column, Qt.Orientation.Horizontal)
+    lag = next(c for c in range(model.columnCount())
+               if model.headerData(c, Qt.Orientation.Horizontal) == "Lag")
+    assert header.sectionSize(lag) <= metrics.horizontalAdvance("Lag") + 40
+    last = model.columnCount() - 1
+    assert header.sectionViewportPosition(last) + header.sectionSize(last) \
+        <= table.viewport().width()
+    assert not table.horizontalScrollBar().isVisible()
+    shot(tab, "meeting_tab_narrow")

@@ -18,6 +18,7 @@ from sipdesk.accounts.read_log import Output
 from sipdesk.casework import lifecycle
 from sipdesk.casework.lifecycle import Action, ActionState
 from sipdesk.desk import case_forms
+from sipdesk.meetings.evaluation import RespondentKind, kind_label
 from sipdesk.storage.models import CaseStatus, User
 
 from .. import file_output, messages
@@ -170,7 +171,11 @@ BUTTON_TEXT: dict[Action, str] = {
 }
 
 
-def button_text(action: Action) -> str:
+def button_text(action: Action, *, child: bool = False) -> str:
+    """The button's words; for a child "Barnet tackar nej…" (the evaluation's word for the
+    person, `evaluation.kind_label`)."""
+    if action is Action.DECLINE:
+        return f"{kind_label(RespondentKind.PERSON, child=child)} tackar nej…"
     return BUTTON_TEXT.get(action, f"{action.label}…")
 
 
@@ -179,9 +184,9 @@ def states(context: CaseContext) -> dict[Action, ActionState]:
 
 
 def action_button(action: Action, state: ActionState, *,
-                  run: Callable[[Action], None]) -> QPushButton:
+                  run: Callable[[Action], None], child: bool = False) -> QPushButton:
     """A button for `action`: enabled when allowed, otherwise disabled with the reason."""
-    button = QPushButton(button_text(action))
+    button = QPushButton(button_text(action, child=child))
     button.setObjectName(f"action_{action.value}")
     button.setAutoDefault(False)
     button.setEnabled(state.allowed)

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 
 from sipdesk.accounts import read_log
 from sipdesk.accounts.read_log import Output
+from sipdesk.casework.consent import is_child
 from sipdesk.casework.consent_page import ConsentPage, ConsentRow, HarmRow, consent_page
 from sipdesk.casework.lifecycle import Action
 
@@ -139,7 +140,8 @@ class ConsentTab(CaseTab):
                                (self.declined_button, Action.DECLINE)):
             state = data.actions[action]
             button.setObjectName(f"consent_{action.value}")
-            button.setText(actions.button_text(action))
+            button.setText(actions.button_text(
+                action, child=is_child(context.person, context.today)))
             button.setEnabled(state.allowed)
             button.setToolTip("" if state.allowed else state.why_not)
             lock_if_read_only(button, context)

@@ -17,7 +17,14 @@ from PySide6.QtWidgets import (
 )
 
 from sipdesk.meetings import meeting as meetings
-from sipdesk.meetings.invitation import HowInvited, MeetingStatus, Participant, ParticipantKind
+from sipdesk.meetings.evaluation import RespondentKind, kind_label
+from sipdesk.meetings.invitation import (
+    HowInvited,
+    MeetingStatus,
+    Participant,
+    ParticipantKind,
+    reached_via_guardians,
+)
 from sipdesk.meetings.meeting import PrimaryCareDecision
 from sipdesk.meetings.meeting_page import MeetingPage
 from sipdesk.storage.models import Law
@@ -56,7 +63,8 @@ PARTICIPANT_COLUMNS: tuple[tuple[str, Callable[[Participant], str]], ...] = (
 )
 
 
-HOW_COLUMN = 4
+ROLE_COLUMN, PRINCIPAL_COLUMN, HOW_COLUMN = 1, 2, 4
+VIA_GUARDIANS = "Via vårdnadshavarna"
 
 
 class ParticipantsModel(QAbstractTableModel):
@@ -66,12 +74,16 @@ class ParticipantsModel(QAbstractTableModel):
         super().__init__(parent)
         self._rows: list[Participant] = []
         self._convener_id: int | None = None
+        self._person_letter = True
+        self._child = False
 
-    def set_participants(self, rows: list[Participant], *, convener_id: int | None = None
-                         ) -> None:
+    def set_participants(self, rows: list[Participant], *, convener_id: int | None = None,
+                         person_letter: bool = True, child: bool = False) -> None:
         self.beginResetModel()
         self._rows = list(rows)
         self._convener_id = convener_id
+        self._person_letter = person_letter
+        self._child = child
         self.endResetModel()
 
     def participant(self, row: int) -> Participant | None:
@@ -91,6 +103,12 @@ class ParticipantsModel(QAbstractTableModel):
             if index.column() == HOW_COLUMN and p.user_id is not None \
                     and p.user_id == self._convener_id:
                 return "Kallar"
+            if index.column() == HOW_COLUMN and reached_via_guardians(
+                    p, person_letter=self._person_letter):
+                return VIA_GUARDIANS
+            if index.column() == ROLE_COLUMN and self._child \
+                    and p.kind == ParticipantKind.PERSON.value:
+                return kind_label(RespondentKind.PERSON, child=True)  # "Barnet", not as stored
             return PARTICIPANT_COLUMNS[index.column()][1](p)
         if role == PARTICIPANT_ROLE:
             return p

@@ -75,6 +75,7 @@ from .base import CaseContext, CaseTab, child_paper_text, scrolling, value_label
 from .meeting_evaluations import EvaluationsBox
 from .meeting_parts import (
     PARTICIPANT_ROLE,
+    PRINCIPAL_COLUMN,
     ParticipantsModel,
     allow,
     clear_layout,
@@ -151,8 +152,13 @@ class MeetingTab(CaseTab):
         self.table.setModel(self.model)
         read_only(self.table)
         zero = self.fontMetrics().horizontalAdvance("0")
-        for column, chars in enumerate((16, 17, 25, 5, 19, 8)):
-            self.table.setColumnWidth(column, zero * chars)
+        # Every column as wide as its words; the principal and unit take the room left (cut,
+        # with its tooltip), so the role and the answer are whole in a 1100 px window.
+        header = self.table.horizontalHeader()
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(PRINCIPAL_COLUMN, QHeaderView.ResizeMode.Stretch)
+        header.setMinimumSectionSize(zero * 4)
         self.table.selectionModel().selectionChanged.connect(lambda *_: self._update_answer())
         self.table.doubleClicked.connect(lambda _i: self.register_answer())
         self.answer_button = tab_button("Registrera svar…", "register_answer", self.register_answer)
@@ -255,7 +261,8 @@ class MeetingTab(CaseTab):
         self._show_details()
         self.model.set_participants(
             self.participants,
-            convener_id=self.meeting.created_by_id if self.meeting is not None else None)
+            convener_id=self.meeting.created_by_id if self.meeting is not None else None,
+            person_letter=self.page.person_letter, child=self.page.child)
         fit_rows(self.table, len(self.participants))
         self.participants_box.setVisible(has_meeting)
         self._show_calls()
@@ -272,7 +279,8 @@ class MeetingTab(CaseTab):
                                if self.page.acknowledged else "")
 
     def _show_calls(self) -> None:
-        calls = [p for p in self.participants if not p.has_account]
+        calls = invitation.to_call_or_write(self.participants,
+                                            person_letter=self.page.person_letter)
         self.calls_box.setVisible(bool(calls))
         self.calls.blockSignals(True)
         self.calls.setRowCount(len(calls))

@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 )
 
 from sipdesk.casework import guardians, protected
+from sipdesk.casework.consent import is_child
 from sipdesk.casework.lifecycle import Action
 from sipdesk.desk import case_page
 from sipdesk.desk.case_page import Need, Overview, StatusLine
@@ -169,7 +170,9 @@ class OverviewTab(CaseTab):
         self.action_buttons = {}
         buttons: list[QPushButton] = []
         for action in actions.ACTION_HANDLERS:
-            button = actions.action_button(action, data.actions[action], run=self._run)
+            button = actions.action_button(action, data.actions[action], run=self._run,
+                                           child=is_child(self.context.person,
+                                                          self.context.today))
             if action is Action.INVITE:  # a follow-up once a plan is approved
                 button.setText(f"{data.invite_label}…")
             self.action_buttons[action] = button

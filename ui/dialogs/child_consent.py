@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QPushButton,
     QRadioButton,
+    QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
@@ -53,6 +54,8 @@ class GuardianAnswerRow(QWidget):
         super().__init__(parent)
         self.guardian = guardian
         self.setObjectName(f"guardian_{guardian.id}")
+        # Never lower than it needs: squeezed, its lines would lie on each other.
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
         column = QVBoxLayout(self)
         column.setContentsMargins(0, 2, 0 , 6)
         column.setSpacing(3)

@@ -33,10 +33,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from sipdesk import clock
 from sipdesk.casework import consent, contacts, guardian_answers, lifecycle
 from sipdesk.casework.consent import ConsentInput, ConsentKind, HarmConclusion
 from sipdesk.desk import case_forms
 from sipdesk.desk.case_forms import ConsentForm, HarmForm
+from sipdesk.meetings.evaluation import RespondentKind, kind_label
 from sipdesk.rules.workdays import one_year_after
 from sipdesk.storage.models import Case, Principal, PrincipalKind
 
@@ -119,6 +121,7 @@ class ConsentDialog(ChildConsentPart, CaseFormDialog):
 
     ok_text = "Registrera samtycket"
     failed_title = "Samtycket kunde inte sparas"
+    scrolls = True  # with a child's guardians it is taller than a laptop's screen
 
     def __init__(self, session: Session, case: Case, data: ConsentForm, *,
                  today: dt.date | None = None, parent: QWidget | None = None) -> None:
@@ -161,11 +164,13 @@ class ConsentDialog(ChildConsentPart, CaseFormDialog):
         self._principal_boxes: list[tuple[QCheckBox, Principal]] = []
         self.form.add("principals", "Huvudmän som får delta", self.principals)
 
+        who = kind_label(RespondentKind.PERSON,  # "barnet" for a child
+                         child=consent.is_child(data.person, self.today)).lower()
         self.exclusions = multiline(name="exclusions", lines=2,
-                                    placeholder="Det den enskilde inte vill att samtycket gäller")
+                                    placeholder=f"Det {who} inte vill att samtycket gäller")
         self.form.add("exclusions", "Gäller inte", self.exclusions)
         self.relatives = multiline(name="relatives_to_invite", lines=2,
-                                   placeholder="Närstående som den enskilde vill ska bjudas in")
+                                   placeholder=f"Närstående som {who} vill ska bjudas in")
         self.form.add("relatives_to_invite", "Närstående att bjuda in", self.relatives)
 
         limit = consent.latest_valid_until(data.person, self.today)
@@ -195,7 +200,7 @@ class ConsentDialog(ChildConsentPart, CaseFormDialog):
             self.watch(name, widget)
         self.given_on.dateChanged.connect(self._given_on_changed)
         self.on_revalidated({})  # answers saved earlier: "Spara svaren" until all have said yes
-        self.resize(680, min(self.sizeHint().height(), 900))
+        self.fit_to_screen(680)
         self.covers.setFocus()
 
     # ---- building ---------------------------------------------------------------------------
@@ -447,10 +452,12 @@ class DeclinedDialog(CaseFormDialog):
 
     def __init__(self, session: Session, case: Case, *, today: dt.date | None = None,
                  parent: QWidget | None = None) -> None:
+        who = kind_label(RespondentKind.PERSON,
+                         child=consent.is_child(case.person, today or clock.today()))
         super().__init__(
             session, case, today=today,
-            title="Den enskilde tackar nej",
-            intro=("Den enskilde vill inte ha en SIP, fast huvudmännen ser ett behov. "
+            title=f"{who} tackar nej",
+            intro=(f"{who} vill inte ha en SIP, fast huvudmännen ser ett behov. "
                    "Skriv kort hur det gick till."),
             parent=parent)
         self.setObjectName("declined_dialog")
@@ -458,7 +465,7 @@ class DeclinedDialog(CaseFormDialog):
         self.declined_on.setObjectName("declined_on")
         self.form.add("declined_on", "Datum", self.declined_on)
         self.note = multiline(name="note", lines=3,
-                              placeholder="Hur den enskilde tackade nej och vem som frågade")
+                              placeholder=f"Hur {who.lower()} tackade nej och vem som frågade")
         self.form.add("note", "Hur det gick till", self.note)
         self.show_warning(f"Ärendet avslutas som ”{lifecycle.S.DECLINED.label}”. Inget som "
                           "redan är registrerat tas bort.")

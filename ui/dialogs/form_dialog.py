@@ -35,6 +35,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPlainTextEdit,
+    QScrollArea,
     QSizePolicy,
     QVBoxLayout,
     QWidget,
@@ -122,6 +123,9 @@ class FormDialog(QDialog):
     # The style's own spacing, and every input as wide as the form (Kontakter's dialogs look
     # so); otherwise roomier rows where only expanding inputs take the whole width.
     compact: ClassVar[bool] = False
+    # A long form (e.g. the consent for a child) scrolls between the intro and the buttons, so
+    # the dialog fits a laptop's screen and its buttons stay in sight (`fit_to_screen`).
+    scrolls: ClassVar[bool] = False
 
     def __init__(self, *, title: str, intro: str = "", parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -173,12 +177,43 @@ class FormDialog(QDialog):
         if not self.compact:
             layout.setSpacing(12)
         layout.addWidget(self.intro)
-        layout.addLayout(self.form)
         self.extra = QVBoxLayout()  # room below the form (e.g. a list of checkboxes)
-        layout.addLayout(self.extra)
+        if self.scrolls:
+            self.body = QWidget()
+            self.body.setObjectName("form_body")
+            column = QVBoxLayout(self.body)
+            column.setContentsMargins(0, 0, 4, 0)
+            column.setSpacing(layout.spacing())
+            column.addLayout(self.form)
+            column.addLayout(self.extra)
+            column.addStretch(1)
+            self.form_scroll = QScrollArea()
+            self.form_scroll.setObjectName("form_scroll")
+            self.form_scroll.setWidgetResizable(True)
+            self.form_scroll.setFrameShape(QFrame.Shape.NoFrame)
+            self.form_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+            self.form_scroll.setWidget(self.body)
+            self.form_scroll.setMinimumHeight(320)  # shrunk, still a good part of the form in sight
+            layout.addWidget(self.form_scroll, 1)
+        else:
+            layout.addLayout(self.form)
+            layout.addLayout(self.extra)
         layout.addWidget(self.warning)
-        layout.addStretch(1)
+        if not self.scrolls:  # a scrolling form takes the room itself
+            layout.addStretch(1)
         layout.addWidget(self.buttons)
+
+    def fit_to_screen(self, width: int) -> None:
+        """A scrolling form's size: `width` wide (never narrower than the form needs) and as high
+        as the form wants, but no higher than the screen's free height."""
+        assert self.scrolls
+        bar = self.form_scroll.verticalScrollBar().sizeHint().width()
+        self.form_scroll.setMinimumWidth(self.body.minimumSizeHint().width() + bar)
+        screen = self.screen().availableGeometry().height()
+        chrome = self.sizeHint().height() - self.form_scroll.sizeHint().height()
+        wanted = chrome + self.body.sizeHint().height() + 2
+        self.resize(max(width, self.minimumSizeHint().width()),
+                    min(wanted, max(screen - 40, self.minimumSizeHint().height())))
 
     # ---- to fill in by subclasses --------------------------------------------------------
 

@@ -191,7 +191,7 @@ class SentPage(KallelsePage):
             "Kallelsen är skickad." if everyone is None else  # but could not be read back
             ("Kallelsen har gått som meddelande att kvittera till " + ", ".join(with_account)
              + ".") if with_account else "Ingen av deltagarna har konto i sipdesk.")
-        calls = [p for p in everyone or [] if not p.has_account]
+        calls = invitation.to_call_or_write(everyone or [], person_letter=sent.person_letter)
         self.call_list.setRowCount(len(calls))
         for row, p in enumerate(calls):
             where = p.email if p.how_invited == HowInvited.EMAIL.value else p.address

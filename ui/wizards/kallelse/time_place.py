@@ -24,12 +24,13 @@ from sipdesk.casework import protected
 from sipdesk.meetings import invitation
 from sipdesk.meetings.invitation import (
     DEFAULT_MINUTES,
-    HOME,
+    HOME_WORDS,
     MAX_MINUTES,
     InvitationDraft,
     Meeting,
     default_staff_meeting,
     default_start,
+    home_word,
 )
 from sipdesk.storage.models import Case
 
@@ -96,7 +97,7 @@ class TimePlacePage(KallelsePage):
         self.form.add("minutes", "Längd", length)
         self.form.inputs["minutes"] = self.minutes
 
-        self.at_home = QRadioButton(HOME)
+        self.at_home = QRadioButton(home_word(case.person, self.clock().date()))
         self.at_home.setObjectName("at_home")
         self.elsewhere = QRadioButton("Annan plats")
         self.elsewhere.setObjectName("elsewhere")
@@ -153,7 +154,7 @@ class TimePlacePage(KallelsePage):
         if draft.starts_at is not None:
             self.starts_at.setDateTime(to_qdatetime(draft.starts_at))
         self.minutes.setValue(draft.minutes)
-        other = bool(draft.place.strip()) and draft.place.strip() != HOME
+        other = bool(draft.place.strip()) and draft.place.strip() not in HOME_WORDS
         (self.elsewhere if other else self.at_home).setChecked(True)
         self.place.setText(draft.place if other else "")
         self.place_reason.setText(draft.place_reason)
