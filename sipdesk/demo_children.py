@@ -181,11 +181,12 @@ class _World:
     rng: random.Random
 
 
-def _case_with_need(w: _World, child: Person) -> Case:
+def _case_with_need(w: _World, child: Person, *, noticed_on: dt.date | None = None) -> Case:
+    """The case and its need, noticed (by default) 40 days ago: before the consent."""
     case = cases.create_case(w.officer, person=child, today=w.today)
     need, question = NEED
     lifecycle.register_need(w.officer, case, NeedInput(
-        NoticedBy.RELATIVE, w.today - dt.timedelta(days=40),
+        NoticedBy.RELATIVE, noticed_on or w.today - dt.timedelta(days=40),
         need.replace("Liv", child.first_name), question.replace("Liv", child.first_name),
         noticed_by_name="Vårdnadshavare"), today=w.today)
     return case
@@ -243,7 +244,7 @@ def restraining_order_plan(w: _World, child: Person, index: int) -> None:
     approved — the easy-read copies go to the mother and to the child."""
     parents = _parents(w.officer, child, w.rng,
                        father_block=InformationBlock.RESTRAINING_ORDER)
-    case = _case_with_need(w, child)
+    case = _case_with_need(w, child, noticed_on=w.today - dt.timedelta(days=60))
     _consent(w, case, parents, given_on=w.today - dt.timedelta(days=45),
              child_view=CHILD_VIEWS[3])
     starts = dt.datetime.combine(add_workdays(w.today, -(3 + index)), PAST_TIME)
@@ -278,7 +279,7 @@ def just_turned_18(w: _World, child: Person, index: int) -> None:
     must now consent themselves (the next step and Att göra say so)."""
     birthday = guardians.adult_on(child)
     parents = _parents(w.officer, child, w.rng, custody=Custody.SOLE)
-    case = _case_with_need(w, child)
+    case = _case_with_need(w, child, noticed_on=birthday - dt.timedelta(days=75))
     _consent(w, case, parents, given_on=birthday - dt.timedelta(days=60),
              child_view=CHILD_VIEWS[1])
     current = dt.datetime.combine(birthday - dt.timedelta(days=6), dt.time(8, 0))
