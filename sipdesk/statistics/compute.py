@@ -137,12 +137,19 @@ def scope_choices(user: User | None) -> list[ScopeChoice]:
     units = list(Unit.select(Unit, Principal).join(Principal)
                  .where(Unit.id.in_(sorted(unit_ids))))
     principals = sorted({u.principal for u in units}, key=lambda p: sort_key(p.name))
+    # One principal only: its line would repeat the whole ("Exempelby kommun (hela kommunen)"
+    # and "Exempelby kommun" count the same cases), so its units come right under the whole.
+    alone = len(principals) == 1
+    municipality = municipality_name()
     for principal in principals:
-        choices.append(ScopeChoice(Scope.principal(principal.id, principal.name),
-                                   principal.name, 1))
+        if not alone:
+            label = (f"{principal.name} – huvudman" if principal.name == municipality
+                     else principal.name)
+            choices.append(ScopeChoice(Scope.principal(principal.id, principal.name), label, 1))
         for unit in sorted((u for u in units if u.principal_id == principal.id),
                            key=lambda u: sort_key(u.name)):
-            choices.append(ScopeChoice(Scope.unit(unit.id, unit.name), unit.name, 2))
+            choices.append(ScopeChoice(Scope.unit(unit.id, unit.name), unit.name,
+                                       1 if alone else 2))
     return choices
 
 

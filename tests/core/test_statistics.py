@@ -31,7 +31,7 @@ from sipdesk.casework.need import NeedRecord
 from sipdesk.rules.workdays import add_workdays
 from sipdesk.statistics.compute import scope_choices, statistics_for
 from sipdesk.statistics.figures import Figures, Spread
-from sipdesk.statistics.period import Period, Scope
+from sipdesk.statistics.period import Period, Scope, ScopeKind
 from sipdesk.storage.db import DatabaseUrl, Engine
 from sipdesk.storage.meeting_records import Meeting, Participant
 from sipdesk.storage.models import Case, PrincipalKind, Role, User
@@ -204,6 +204,23 @@ def test_figures_respect_access(db: peewee.Database) -> None:
     assert (t.started, t.ended, t.open_at_end) == (2, 0, 3)
     labels = [c.label for c in scope_choices(w.officer)]
     assert "Vårdcentralen Syd" not in labels and "Hemtjänst Norr" in labels
+
+
+def test_scope_choices_name_no_line_twice(db: peewee.Database) -> None:
+    """The Urval list: with one principal only, its line would repeat the whole municipality
+    (same name, same cases) and is left out; beside other principals the municipality's own
+    line says it is the principal."""
+    w = _world()
+    officer = [(c.label, c.level) for c in scope_choices(w.officer)]
+    assert officer == [("Exempelby kommun (hela kommunen)", 0), ("Hemtjänst Norr", 1)]
+    admin = [(c.label, c.level, c.scope.kind) for c in scope_choices(w.admin)]
+    assert admin == [
+        ("Exempelby kommun (hela kommunen)", 0, ScopeKind.MUNICIPALITY),
+        ("Exempelby kommun – huvudman", 1, ScopeKind.PRINCIPAL),
+        ("Hemtjänst Norr", 2, ScopeKind.UNIT),
+        ("Region Exempel", 1, ScopeKind.PRINCIPAL),
+        ("Vårdcentralen Syd", 2, ScopeKind.UNIT)]
+    assert len({label for label, _level, _kind in admin}) == len(admin)
 
 
 def test_unit_scope(db: peewee.Database) -> None:
