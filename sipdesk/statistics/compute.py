@@ -81,8 +81,9 @@ def statistics_for(user: User | None, *, period: Period, scope: Scope,
             setattr(target, measure, spread)
     for figures in (total, *by_unit.values()):
         figures.settle_snapshots()
-    evaluations = queries.evaluation_figures(request)
-    total.evaluations = evaluations
+    total.evaluations = queries.evaluation_figures(request)
+    for unit_id, figures in by_unit.items():  # the same rule, one unit's cases at a time
+        figures.evaluations = queries.evaluation_figures(request, unit_id=unit_id)
     # Which counts are written "<5" is decided here, once (on the page: in its worker thread).
     return protected(Statistics(
         period=period, scope=scope, scope_label=scope_label(scope), computed_on=today,

@@ -528,15 +528,18 @@ def _nearest_ranks(rows: Iterable[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
 
 # ---- evaluations of meetings (issue 14) ----------------------------------------------------------
 
-def evaluation_figures(req: Request) -> Evaluations:
-    """Evaluations of the meetings held in the period on the scope's cases the user may see —
-    counted by `meetings.evaluation.evaluation_summary` (one rule for both). The command line
-    (no user) counts every case, as an administrator would."""
+def evaluation_figures(req: Request, *, unit_id: int | None = None) -> Evaluations:
+    """Evaluations of the meetings held in the period on the scope's cases the user may see
+    (`unit_id`: on that unit's cases only) — counted by `meetings.evaluation.evaluation_summary`
+    (one rule for both). The command line (no user) counts every case, as an administrator
+    would."""
     from sipdesk.meetings.evaluation import QUESTIONS, evaluation_summary
 
     actor = req.user or User(role=Role.ADMINISTRATOR.value, active=True)
     unit_ids: list[int] | None = None
-    if req.scope.kind is ScopeKind.UNIT:
+    if unit_id is not None:
+        unit_ids = [unit_id]
+    elif req.scope.kind is ScopeKind.UNIT:
         unit_ids = [int(req.scope.id or 0)]
     elif req.scope.kind is ScopeKind.PRINCIPAL:
         unit_ids = [u.id for u in Unit.select(Unit.id).where(Unit.principal == req.scope.id)]
