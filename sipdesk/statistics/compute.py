@@ -28,7 +28,7 @@ from sipdesk.accounts.access import EVERY_CASE, visible_cases
 from sipdesk.accounts.audit import AuditAction, record
 from sipdesk.plans.print_reads import municipality_name
 from sipdesk.statistics import queries
-from sipdesk.statistics.figures import Figures, Statistics, UnitFigures
+from sipdesk.statistics.figures import Evaluations, Figures, Statistics, UnitFigures
 from sipdesk.statistics.masking import protected
 from sipdesk.statistics.period import Period, Scope, ScopeKind, check_period
 from sipdesk.statistics.queries import Group, Request
@@ -81,9 +81,9 @@ def statistics_for(user: User | None, *, period: Period, scope: Scope,
             setattr(target, measure, spread)
     for figures in (total, *by_unit.values()):
         figures.settle_snapshots()
-    total.evaluations = queries.evaluation_figures(request)
-    for unit_id, figures in by_unit.items():  # the same rule, one unit's cases at a time
-        figures.evaluations = queries.evaluation_figures(request, unit_id=unit_id)
+    total.evaluations, unit_evaluations = queries.evaluation_figures(request)
+    for unit_id, figures in by_unit.items():
+        figures.evaluations = unit_evaluations.get(unit_id, Evaluations(0, 0))
     # Which counts are written "<5" is decided here, once (on the page: in its worker thread).
     return protected(Statistics(
         period=period, scope=scope, scope_label=scope_label(scope), computed_on=today,
