@@ -184,11 +184,11 @@ class _World:
 
 
 def _case_with_need(w: _World, child: Person, *, noticed_on: dt.date | None = None) -> Case:
-    """The case and its need, noticed (by default) 40 days ago: before the consent."""
+    """The case and its need, noticed (by default) five to ten weeks ago: before the consent."""
     case = cases.create_case(w.officer, person=child, today=w.today)
     need, question = NEED
     lifecycle.register_need(w.officer, case, NeedInput(
-        NoticedBy.RELATIVE, noticed_on or w.today - dt.timedelta(days=40),
+        NoticedBy.RELATIVE, noticed_on or w.today - dt.timedelta(days=w.rng.randint(36, 70)),
         need.replace("Liv", child.first_name), question.replace("Liv", child.first_name),
         noticed_by_name="Vårdnadshavare"), today=w.today)
     return case
