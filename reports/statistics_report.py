@@ -1,9 +1,10 @@
 """The statistics report for the committee (nämnden): the municipality's letterhead, the period
-and scope, the figures for the whole selection, two charts drawn with ReportLab's own charts
-(cases started and meetings held per month as bars; the median days from consent to the SIP
-meeting per month as a line), then the figures per unit. Counts only — no name, no personal
-number — and every count under five, and every count that would give one away by subtraction,
-written "<5" (`Statistics.hidden`, the same cells as on the Statistik page). "Sida X av Y".
+and scope, the figures for the whole selection, the page's two charts drawn with ReportLab's
+own charts (cases started and ended per month as bars; the median days from consent to the SIP
+meeting per month as a line over the period's months), then the figures per unit. Counts only
+— no name, no personal number — and every count under five, and every count that would give
+one away by subtraction, written "<5" (`Statistics.hidden`, the same cells as on the Statistik
+page). "Sida X av Y".
 
 `print_statistics` is what the command line (`sipdesk print statistik`) and the app (Arkiv →
 Skriv ut statistik…) both call: the figures, the audit entry (`record_report_printed`), the
@@ -19,6 +20,7 @@ from reportlab.graphics.charts.barcharts import VerticalBarChart
 from reportlab.graphics.charts.legends import Legend
 from reportlab.graphics.charts.linecharts import HorizontalLineChart
 from reportlab.graphics.shapes import Drawing, String
+from reportlab.graphics.widgets.markers import makeMarker
 from reportlab.lib import colors
 from reportlab.lib.units import mm
 from reportlab.platypus import (
@@ -34,8 +36,17 @@ from reportlab.platypus import (
 from sipdesk.statistics.compute import record_report_printed, statistics_for
 from sipdesk.statistics.figures import Figures, Statistics
 from sipdesk.statistics.masking import Hidden
-from sipdesk.statistics.period import Period, Scope, ScopeKind, month_label
-from sipdesk.statistics.rows import HIDDEN_HEIGHT, LIGHT_BARS, MASK_NOTE, ROWS, SMALLEST_SHOWN
+from sipdesk.statistics.period import Period, Scope, ScopeKind
+from sipdesk.statistics.rows import (
+    FEW_FOR_LINE,
+    HIDDEN_HEIGHT,
+    LIGHT_BARS,
+    MASK_NOTE,
+    MONTHS_WITHOUT_POINT,
+    ROWS,
+    SMALLEST_SHOWN,
+    month_axis_labels,
+)
 from sipdesk.storage.models import User
 
 from .base import FONT, SipDocTemplate, build, esc, municipality_letterhead, styles
@@ -68,71 +79,97 @@ def _title(drawing: Drawing, text: str) -> None:
     drawing.add(String(0, drawing.height - 10, text, fontName=f"{FONT}-Bold", fontSize=9))
 
 
+def _note(drawing: Drawing, text: str) -> None:
+    drawing.add(String(0, 1 * mm, text, fontName=FONT, fontSize=7,
+                       fillColor=colors.HexColor("#555555")))
+
+
 def month_bars(stats: Statistics, width: float) -> Drawing:
-    """Started and held per month. A count the table writes "<5" (`Statistics.hidden`: from 1
-    to 4, or one that would give such a one away) is a light bar at 4, as on the page — the
-    chart must not tell what the table hides, nor look like a month with none."""
-    drawing = Drawing(width, 66 * mm)
-    _title(drawing, "Startade ärenden och hållna möten per månad")
+    """Started and ended per month, as on the page. A count the table writes "<5"
+    (`Statistics.hidden`: from 1 to 4, or one that would give such a one away) is a light bar
+    at 4, as on the page — the chart must not tell what the table hides, nor look like a month
+    with none — with the page's note under the chart."""
+    extra = _label_room(stats)
+    drawing = Drawing(width, 66 * mm + extra)
+    _title(drawing, "Startade och avslutade ärenden per månad")
     chart = VerticalBarChart()
-    chart.x, chart.y, chart.width, chart.height = 10 * mm, 14 * mm, width - 45 * mm, 42 * mm
+    chart.x, chart.y, chart.width, chart.height = (10 * mm, 14 * mm + extra, width - 45 * mm,
+                                                   42 * mm)
     chart.bars[0].fillColor, chart.bars[1].fillColor = BLUE, GREEN
     data: list[list[int]] = []
     any_hidden = False
-    for series, (name, colour) in enumerate((("started", BLUE), ("meetings_held", GREEN))):
+    for series, (name, colour) in enumerate(BARS):
         values = []
         for index, (month, figures) in enumerate(stats.months):
             if name in stats.hidden.month(month):
                 values.append(HIDDEN_HEIGHT)
                 chart.bars[(series, index)].fillColor = _pale(colour)
+                chart.bars[(series, index)].strokeColor = colour
                 any_hidden = True
             else:
                 values.append(int(getattr(figures, name)))
         data.append(values)
     chart.data = data
-    chart.categoryAxis.categoryNames = [month_label(m, short=True) for m, _f in stats.months]
-    chart.categoryAxis.labels.fontName = FONT
-    chart.categoryAxis.labels.fontSize = 7
-    chart.valueAxis.labels.fontName = FONT
-    chart.valueAxis.labels.fontSize = 7
+    _month_axis(chart, stats)
     chart.valueAxis.valueMin = 0
     drawing.add(chart)
     legend = Legend()
-    legend.x, legend.y = width - 32 * mm, 44 * mm
+    legend.x, legend.y = width - 32 * mm, 44 * mm + extra
     legend.fontName, legend.fontSize = FONT, 7
-    legend.colorNamePairs = [(BLUE, "Startade"), (GREEN, "Möten")]
+    legend.colorNamePairs = [(BLUE, "Startade"), (GREEN, "Avslutade")]
     drawing.add(legend)
     if any_hidden:
-        drawing.add(String(0, 1 * mm, LIGHT_BARS, fontName=FONT, fontSize=7,
-                           fillColor=colors.HexColor("#555555")))
+        _note(drawing, LIGHT_BARS)
     return drawing
 
 
+BARS = (("started", BLUE), ("ended", GREEN))
+
+
+def _label_room(stats: Statistics) -> float:
+    """Room for the month names, slanted when there are more than twelve ("jan 2026")."""
+    return 8 * mm if len(stats.months) > 12 else 0
+
+
+def _month_axis(chart: VerticalBarChart | HorizontalLineChart, stats: Statistics) -> None:
+    labels = month_axis_labels([m for m, _f in stats.months])
+    chart.categoryAxis.categoryNames = labels
+    chart.categoryAxis.labels.fontName = FONT
+    chart.categoryAxis.labels.fontSize = 7 if len(labels) <= 12 else 5
+    if len(labels) > 12:
+        chart.categoryAxis.labels.angle = 45
+        chart.categoryAxis.labels.boxAnchor = "ne"
+    chart.valueAxis.labels.fontName = FONT
+    chart.valueAxis.labels.fontSize = 7
+
+
 def meeting_line(stats: Statistics, width: float) -> Drawing:
-    drawing = Drawing(width, 58 * mm)
+    """The median days from consent to the SIP meeting per month, as on the page: over every
+    month of the period, a point where at least five meetings lie behind it, the line joining
+    those; a note says why a month has none."""
+    extra = _label_room(stats)
+    drawing = Drawing(width, 58 * mm + extra)
     _title(drawing, "Dagar från samtycke till SIP-möte, median per månad")
-    chart = HorizontalLineChart()
-    chart.x, chart.y, chart.width, chart.height = 10 * mm, 10 * mm, width - 45 * mm, 38 * mm
     values = [f.consent_to_meeting.median
               if f.consent_to_meeting.count >= SMALLEST_SHOWN else None
               for _m, f in stats.months]
-    if sum(v is not None for v in values) < 2:
-        drawing.add(String(10 * mm, 25 * mm, "För få möten per månad för att visa en linje "
-                           f"(färre än {SMALLEST_SHOWN}).", fontName=FONT, fontSize=8))
+    if all(v is None for v in values):
+        drawing.add(String(10 * mm, 25 * mm, FEW_FOR_LINE, fontName=FONT, fontSize=8))
         return drawing
-    # A month with fewer than five meetings has no point; the line joins the others.
-    known = [(i, v) for i, v in enumerate(values) if v is not None]
-    chart.data = [[v for _i, v in known]]
-    chart.categoryAxis.categoryNames = [month_label(stats.months[i][0], short=True)
-                                        for i, _v in known]
-    chart.categoryAxis.labels.fontName = FONT
-    chart.categoryAxis.labels.fontSize = 7
-    chart.valueAxis.labels.fontName = FONT
-    chart.valueAxis.labels.fontSize = 7
+    chart = HorizontalLineChart()
+    chart.x, chart.y, chart.width, chart.height = (10 * mm, 12 * mm + extra, width - 45 * mm,
+                                                   36 * mm)
+    chart.data = [values]
+    chart.joinedLines = 1
+    _month_axis(chart, stats)
     chart.valueAxis.valueMin = 0
     chart.lines[0].strokeColor = BLUE
     chart.lines[0].strokeWidth = 1.5
+    chart.lines[0].symbol = makeMarker("FilledCircle", size=4, fillColor=BLUE,
+                                       strokeColor=BLUE)
     drawing.add(chart)
+    if any(v is None for v in values):
+        _note(drawing, MONTHS_WITHOUT_POINT)
     return drawing
 
 

@@ -282,30 +282,56 @@ def fill_demo(*, cases: int, seed: int = 1, today: dt.date | None = None) -> int
         per_year: dict[int, int] = {}
         case_rows: list[Row] = []
         details: list[Detail] = []
+        plans: list[Plan] = []
         for index in range(bulk_cases):
             # Persons beyond the first round reappear in older, closed cases.
             person_id = person_ids[index % len(person_ids)]
             repeated = index >= len(person_ids)
-            year = rng.randint(first_year, today.year - 1) if repeated else rng.randint(
-                first_year, today.year)
             status = CaseStatus.CLOSED if repeated else rng.choices(statuses, weights)[0]
-            sequence = per_year[year] = per_year.get(year, 0) + 1
             coordinator = rng.choice(coordinators)
-            created = dt.datetime(year, rng.randint(1, 12), rng.randint(1, 28), 9, 0)
-            created = min(created, stamp)
-            if status.is_open and status not in (CaseStatus.NEED_REGISTERED,):
-                # An open case's consent was given within the last year (some lapse soon; not
-                # one with a meeting called: it lasts past the meeting).
+            number = number_of[person_id]
+            # Cases come and end evenly over the days, none piled on one: over the last two
+            # years (a repeated person's older, closed case over the years before).
+            noticed = (_day_between(rng, dt.date(first_year, 1, 1),
+                                    today - dt.timedelta(days=2 * 365)) if repeated
+                       else _day_between(rng, today - dt.timedelta(days=2 * 365), today))
+            closed_on = None
+            if status is CaseStatus.NEED_REGISTERED:
+                # Waiting for the consent talk: noticed in the last weeks.
+                noticed = today - dt.timedelta(days=rng.randint(0, 60))
+                given = noticed
+                consents: list[dt.date] = []
+            elif status.is_open:
+                # An open case (all in the steps up to the first SIP meeting) is a young one:
+                # its consent was given within the last year (some lapse soon; not one with a
+                # meeting called: it lasts past the meeting), days or weeks after the need.
                 given = today - dt.timedelta(
                     days=rng.randint(30, 300) if status in MEETING_STATES else rng.randint(5, 355))
-                created = min(created, dt.datetime.combine(given, dt.time(9, 0)))
+                # A child then but an adult now consented themselves, on the 18th birthday at
+                # the latest (demo_children gives guardians only to those who are children
+                # today).
+                given = demo_children.adult_consent_day(number, given, today)
+                consents = [given]
+                noticed = given - dt.timedelta(days=rng.randint(2, 30))
+            elif status is CaseStatus.CLOSED:
+                # Ended on some day of those years (evenly, none piled on today), two months to
+                # a year after the consent, which came days after the need.
+                closed_on = noticed
+                given = demo_children.adult_consent_day(
+                    number, closed_on - dt.timedelta(days=rng.randint(60, 400)), today)
+                if given > closed_on:  # consented on the 18th birthday, after that day
+                    closed_on = _day_between(rng, given, today)
+                noticed = given - dt.timedelta(days=rng.randint(1, 10))
+                consents = _renewed_until(rng, given, closed_on)
             else:
-                given = created.date() + dt.timedelta(days=rng.randint(1, 10))
-            # A child then but an adult now consented themselves, on the 18th birthday at the
-            # latest (demo_children gives guardians only to those who are children today).
-            given = demo_children.adult_consent_day(number_of[person_id], given, today)
+                given = demo_children.adult_consent_day(
+                    number, min(today, noticed + dt.timedelta(days=rng.randint(1, 10))), today)
+                consents = [given]
+            year = noticed.year
+            sequence = per_year[year] = per_year.get(year, 0) + 1
+            created = dt.datetime.combine(noticed, dt.time(9, 0))
             basis = _basis(status, rng)
-            until = one_year_after(given) if basis == ConsentBasis.CONSENT else None
+            until = one_year_after(consents[-1]) if basis == ConsentBasis.CONSENT else None
             meeting_day = _meeting_day(rng, status, today)
             unit = coordinator.unit if coordinator.unit in municipal_units else rng.choice(
                 municipal_units)
@@ -316,13 +342,14 @@ def fill_demo(*, cases: int, seed: int = 1, today: dt.date | None = None) -> int
             ))
             details.append((coordinator.id, created.date(), given, basis, status, person_id,
                             meeting_day))
+            plans.append((consents if basis == ConsentBasis.CONSENT else [], closed_on))
         _bulk(Case, [
                 Case.number, Case.year, Case.sequence, Case.person, Case.unit, Case.coordinator,
                 Case.status, Case.next_date, Case.created_at, Case.updated_at,
                 Case.consent_basis, Case.consent_valid_until,
             ], case_rows)
         case_ids: list[int] = [row[0] for row in Case.select(Case.id).order_by(Case.id).tuples()]  # type: ignore[index]
-        asked = _needs_and_consents(rng, case_ids, details, today=today, principals=[
+        asked = _needs_and_consents(rng, case_ids, details, plans, principals=[
             p.id for p in Principal.select().order_by(Principal.id)])
         demo_children.add_bulk_guardians(today=today, seed=seed, insert=_bulk)
         _meetings(rng, case_ids, details, asked, today=today, users=users, people={
@@ -334,6 +361,7 @@ def fill_demo(*, cases: int, seed: int = 1, today: dt.date | None = None) -> int
         protect_one()
         made += demo_children.build_child_showcase(children, today=today,
                                                    rng=random.Random(seed * 31 + 2))
+        _started_when_noticed()
     analyze()  # 100,000 new cases: plan the first search with statistics, not guesses
     return len(case_rows) + made
 
@@ -420,6 +448,19 @@ NEEDS = (
 )
 
 
+def _started_when_noticed() -> None:
+    """The showcase's cases, made through the use cases today, started the day their need was
+    noticed (weeks ago), like the bulk ones: not a pile of new cases on the day of the demo."""
+    noticed = (NeedRecord.select(NeedRecord.case, pw.fn.MIN(NeedRecord.noticed_on))
+               .group_by(NeedRecord.case).tuples())
+    rows: list[tuple[int, object]] = list(noticed)  # type: ignore[arg-type]
+    for case_id, value in rows:
+        day = value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value))
+        Case.update(created_at=dt.datetime.combine(day, dt.time(9, 0))).where(
+            (Case.id == case_id) & (Case.created_at > dt.datetime.combine(day, dt.time(23, 59)))
+        ).execute()
+
+
 def _basis(status: CaseStatus, rng: random.Random) -> str | None:
     if status in (CaseStatus.NEED_REGISTERED, CaseStatus.DECLINED, CaseStatus.REFUSED):
         return None
@@ -433,28 +474,50 @@ def _basis(status: CaseStatus, rng: random.Random) -> str | None:
 Detail = tuple[int, dt.date, dt.date, str | None, CaseStatus, int, dt.date | None]
 
 
+# each bulk case's consents, the first to the current (renewed about yearly), and its closure day
+Plan = tuple[list[dt.date], dt.date | None]
+RENEWED_AFTER_DAYS = (340, 364)  # a consent is renewed in the weeks before it lapses
+
+
+def _day_between(rng: random.Random, first: dt.date, last: dt.date) -> dt.date:
+    """A day from first to last (both included), evenly."""
+    return first + dt.timedelta(days=rng.randint(0, max(0, (last - first).days)))
+
+
+def _renewed_until(rng: random.Random, first: dt.date, end: dt.date) -> list[dt.date]:
+    """The days a case's consents were given, from the first, renewed yearly before end."""
+    days = [first]
+    while (later := days[-1] + dt.timedelta(days=rng.randint(*RENEWED_AFTER_DAYS))) < end:
+        days.append(later)
+    return days
+
+
 def _needs_and_consents(rng: random.Random, case_ids: list[int], details: list[Detail],
-                        *, principals: list[int], today: dt.date,
+                        plans: list[Plan], *, principals: list[int],
                         ) -> dict[int, tuple[str, dt.date | None]]:
-    """Every demo case gets its need; those past the consent step get the consent itself, so
-    the case view and the case list agree with the status. Returns each case's question and,
-    for a closed case, the day it closed."""
-    need_rows, consent_rows, closure_rows = [], [], []
+    """Every demo case gets its need; those past the consent step get their consents (each
+    renewal supersedes the one before), so the case view and the case list agree with the
+    status. Returns each case's question and, for a closed case, the day it closed."""
+    need_rows: list[Row] = []
+    consent_rows: list[Row] = []
+    closure_rows: list[Row] = []
+    renewed: list[int] = []  # positions in consent_rows of the consents a later one superseded
     asked: dict[int, tuple[str, dt.date | None]] = {}
     reasons = [r.value for r in ClosureReason if r is not ClosureReason.REPLACED]
-    for case_id, (coordinator_id, noticed, given, basis, status, _person, _day) in zip(
-            case_ids, details, strict=True):
-        closed_on = None
-        if status is CaseStatus.CLOSED:
-            closed_on = min(today, given + dt.timedelta(days=rng.randint(60, 400)))
+    for case_id, (coordinator_id, noticed, _given, _basis, _status, _person, _day), (
+            consents, closed_on) in zip(case_ids, details, plans, strict=True):
+        if closed_on is not None:
             closure_rows.append((case_id, closed_on, rng.choice(reasons), coordinator_id))
         need, question = rng.choice(NEEDS)
         asked[case_id] = (question, closed_on)
         need_rows.append((case_id, rng.choice(list(NoticedBy)).value, "", noticed, need,
                           question, coordinator_id if rng.random() < 0.3 else None))
-        if basis == ConsentBasis.CONSENT:
-            consent_rows.append((case_id, ConsentKind.ORAL.value, given, coordinator_id,
-                                 question, one_year_after(given)))
+        for day in consents:
+            renewed.append(len(consent_rows))
+            consent_rows.append((case_id, ConsentKind.ORAL.value, day, coordinator_id,
+                                 question, one_year_after(day)))
+        if consents:
+            renewed.pop()  # the current one
     _bulk(NeedRecord, [
             NeedRecord.case, NeedRecord.noticed_by, NeedRecord.noticed_by_name,
             NeedRecord.noticed_on, NeedRecord.need, NeedRecord.question,
@@ -467,6 +530,11 @@ def _needs_and_consents(rng: random.Random, case_ids: list[int], details: list[D
     consent_ids: list[int] = [
         row[0] for row in Consent.select(Consent.id).order_by(Consent.id).tuples()  # type: ignore[index]
     ]
+    pairs = [(consent_ids[i], consent_ids[i + 1]) for i in renewed]
+    for start in range(0, len(pairs), 500):
+        chunk = pairs[start:start + 500]
+        Consent.update(superseded_by=pw.Case(Consent.id, chunk)).where(
+            Consent.id.in_([old for old, _new in chunk])).execute()
     links = [(cid, pid) for cid in consent_ids for pid in principals]
     _bulk(ConsentPrincipal, [ConsentPrincipal.consent,
                                                     ConsentPrincipal.principal], links)

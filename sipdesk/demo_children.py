@@ -34,7 +34,7 @@ from sipdesk.casework.lifecycle import NeedInput, NoticedBy
 from sipdesk.desk import cases
 from sipdesk.meetings import invitation, invitation_start, meeting
 from sipdesk.meetings.invitation import InvitationDraft, ParticipantInput, ParticipantKind
-from sipdesk.plans import plan
+from sipdesk.plans import child_voice, plan
 from sipdesk.rules.personal_number import parse as parse_personal_number
 from sipdesk.rules.workdays import add_workdays, workday_on_or_after
 from sipdesk.storage.db import BaseModel
@@ -45,9 +45,11 @@ from sipdesk.storage.models import (
     ContactKind,
     Custody,
     InformationBlock,
+    Law,
     Person,
     PersonContact,
     Principal,
+    PrincipalKind,
     User,
 )
 
@@ -187,32 +189,55 @@ class _World:
     rng: random.Random
 
 
-def _case_with_need(w: _World, child: Person) -> Case:
+def _case_with_need(w: _World, child: Person, *, noticed_on: dt.date | None = None) -> Case:
+    """The case and its need, noticed (by default) five to ten weeks ago: before the consent."""
     case = cases.create_case(w.officer, person=child, today=w.today)
     need, question = NEED
     lifecycle.register_need(w.officer, case, NeedInput(
-        NoticedBy.RELATIVE, w.today - dt.timedelta(days=40),
+        NoticedBy.RELATIVE, noticed_on or w.today - dt.timedelta(days=w.rng.randint(36, 70)),
         need.replace("Liv", child.first_name), question.replace("Liv", child.first_name),
         noticed_by_name="Vårdnadshavare"), today=w.today)
     return case
 
 
+SCHOOL_PRINCIPAL = "Exempelby kommun, utbildningsförvaltningen"  # as demo_showcase's school
+
+
+def _school_mentor(w: _World) -> contacts.Contact:
+    """The child's mentor at Exempelskolan (the school a principal of kind other, under the
+    school law), in Kontakter — the same school as the showcase's child's, made when missing."""
+    admin = User.get(User.login == "admin")
+    principal = contacts.ensure_principal(SCHOOL_PRINCIPAL, PrincipalKind.OTHER)
+    school = contacts.Organisation.get_or_none(
+        (contacts.Organisation.principal == principal)
+        & (contacts.Organisation.name == "Exempelskolan")) or contacts.add_organisation(
+        admin, name="Exempelskolan", principal=principal, kind=contacts.OrganisationKind.SCHOOL,
+        law=Law.SCHOOL, phone="0000-55 55 55", address="Skolvägen 1, 123 45 Exempelby")
+    return contacts.add_contact(admin, school, name="Jonas Ek", role="Mentor",
+                                phone="0000-55 55 57")
+
+
 def _consent(w: _World, case: Case, parents: list[PersonContact], *, given_on: dt.date,
-             child_view: str) -> None:
+             child_view: str, school: bool = False) -> None:
     ways = (GuardianHow.PHONE, GuardianHow.WRITTEN, GuardianHow.ORAL)
+    principals = [w.kommun, w.region]
+    if school:
+        principals.append(contacts.ensure_principal(SCHOOL_PRINCIPAL, PrincipalKind.OTHER))
     consent.register_consent(w.officer, case, consent.ConsentInput(
         kind=consent.ConsentKind.ORAL, given_on=given_on,
         covers=f"Samordna stödet till {case.person.first_name} i skolan, hemma och från "
-               "vården", principals=[w.kommun, w.region],
+               "vården", principals=principals,
         guardian_answers=[AnswerInput(g, True, given_on - dt.timedelta(days=n), ways[n % 3])
                           for n, g in enumerate(parents)],
         child_view=child_view), today=w.today)
 
 
 def _invite(w: _World, case: Case, parents: list[PersonContact], *, starts: dt.datetime,
-            current: dt.datetime) -> invitation.Meeting:
+            current: dt.datetime, school: bool = False) -> invitation.Meeting:
     fresh = cases.get_case(case.id)
-    people_invited = [
+    mentor = ([ParticipantInput.from_directory(
+        contacts.entry(contacts.EntryKind.CONTACT, _school_mentor(w).id))] if school else [])
+    people_invited = [*mentor,
         ParticipantInput(ParticipantKind.PERSON, fresh.person.full_name),
         ParticipantInput.from_directory(contacts.entry(contacts.EntryKind.USER, w.manager.id)),
         ParticipantInput.from_directory(contacts.entry(contacts.EntryKind.USER, w.nurse.id)),
@@ -249,11 +274,12 @@ def restraining_order_plan(w: _World, child: Person, index: int) -> None:
     approved — the easy-read copies go to the mother and to the child."""
     parents = _parents(w.officer, child, w.rng,
                        father_block=InformationBlock.RESTRAINING_ORDER)
-    case = _case_with_need(w, child)
+    case = _case_with_need(w, child, noticed_on=w.today - dt.timedelta(days=60))
     _consent(w, case, parents, given_on=w.today - dt.timedelta(days=45),
-             child_view=CHILD_VIEWS[3])
+             child_view=CHILD_VIEWS[3], school=True)
     starts = dt.datetime.combine(add_workdays(w.today, -(3 + index)), PAST_TIME)
-    held = _invite(w, case, parents, starts=starts, current=starts - dt.timedelta(days=20))
+    held = _invite(w, case, parents, starts=starts, current=starts - dt.timedelta(days=20),
+                   school=True)
     meeting.mark_held(w.officer, invitation.Meeting.get_by_id(held.id),
                       {p.id: True for p in invitation.participants_of(held)},
                       current=dt.datetime.combine(w.today, dt.time(8, 0)))
@@ -284,7 +310,7 @@ def just_turned_18(w: _World, child: Person, index: int) -> None:
     must now consent themselves (the next step and Att göra say so)."""
     birthday = guardians.adult_on(child)
     parents = _parents(w.officer, child, w.rng, custody=Custody.SOLE)
-    case = _case_with_need(w, child)
+    case = _case_with_need(w, child, noticed_on=birthday - dt.timedelta(days=75))
     _consent(w, case, parents, given_on=birthday - dt.timedelta(days=60),
              child_view=CHILD_VIEWS[1])
     current = dt.datetime.combine(birthday - dt.timedelta(days=6), dt.time(8, 0))
@@ -320,6 +346,10 @@ def _child_plan(w: _World, version: plan.PlanVersion, child: Person) -> None:
                                   "Hen sover dåligt och är orolig på kvällarna."),
         "what_matters": ("", "Att få vara kvar i sin klass och att träffa sina kompisar."),
         "child_views": ("", CHILD_VIEWS[3]),
+        "child_asked": ("", child_voice.asked_text([child_voice.AskedWay.BEFORE,
+                                                    child_voice.AskedWay.AT_MEETING])),
+        "child_weighing": ("", f"{first} är 13 år och sa tydligt vad hen vill; att få gå kvar "
+                               "i klassen väger tungt i planen."),
         "can_do_self": ("", "Går till skolan själv och spelar fotboll på helgerna."),
         "main_goal": ("", f"Att {first} orkar hela skoldagen och sover bättre."),
         "follow_up_date": (None, follow_up),
@@ -335,11 +365,19 @@ def _child_plan(w: _World, version: plan.PlanVersion, child: Person) -> None:
         principal_id=w.region.id, unit="Vårdcentralen Exempelby",
         what="Samtal om sömn och oro", goal="Sova bättre", responsible=w.nurse.full_name,
         how_often="Varannan vecka", starts_on=version.meeting_date))
-    plan.set_other_actions(w.officer, version, [("Skolan", "Lugn plats att vila på "
-                                                 "under dagen", "Varje skoldag")])
-    for actor, principal in ((w.manager, w.kommun), (w.nurse, w.region)):
+    # The school took part: its part written by the coordinator (the school has no account).
+    school = contacts.ensure_principal(SCHOOL_PRINCIPAL, PrincipalKind.OTHER)
+    plan.save_intervention(w.officer, version, plan.InterventionInput(
+        principal_id=school.id, unit="Exempelskolan", what="Lugn plats att vila på under "
+        "dagen", goal="Orka hela skoldagen", responsible="Jonas Ek", how_often="Varje skoldag",
+        starts_on=version.meeting_date))
+    plan.set_other_actions(w.officer, version, [
+        ("Mamma", f"Pratar med {first} om dagen och hjälper till med kvällsrutinen",
+         "Varje kväll")])
+    parts = ((w.manager, w.kommun), (w.nurse, w.region), (w.officer, school))
+    for actor, principal in parts:
         plan.mark_part_finished(actor, version, principal.id)
-    for actor, principal in ((w.manager, w.kommun), (w.nurse, w.region)):
+    for actor, principal in parts:
         plan.approve(actor, plan.get_version(version.id), principal.id,
                      plain_language_acknowledged=True)
 

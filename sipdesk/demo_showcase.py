@@ -101,7 +101,8 @@ def build_showcase(*, count: int, today: dt.date, rng: random.Random,
         case = cases.create_case(coordinator, person=person, today=today)
         need, question = NEEDS[index % len(NEEDS)]
         lifecycle.register_need(coordinator, case, NeedInput(
-            NoticedBy.STAFF, today - dt.timedelta(days=40), need, question,
+            # (noticed over a month of days, not all on one: the Statistik page's months)
+            NoticedBy.STAFF, today - dt.timedelta(days=36 + 3 * index), need, question,
             noticed_by_user=manager), today=today)
         consent.register_consent(coordinator, case, consent.ConsentInput(
             kind=consent.ConsentKind.ORAL, given_on=today - dt.timedelta(days=35),

@@ -379,6 +379,25 @@ def evaluation_summary(actor: User, *, held_from: dt.date | None = None,
     of the cases' units `unit_ids` (None: every unit). `kinds` chooses whose evaluations count
     (None: every respondent; `{RespondentKind.PERSON}`: the person's own, 002's first aim).
     An unanswered question is left out of its mean, not counted as a low score."""
+    return _summaries(actor, held_from=held_from, held_to=held_to, unit_ids=unit_ids,
+                      kinds=kinds, by_unit=False)[None]
+
+
+def evaluation_summaries_by_unit(actor: User, *, held_from: dt.date | None = None,
+                                 held_to: dt.date | None = None,
+                                 unit_ids: Collection[int] | None = None,
+                                 ) -> dict[int, EvaluationSummary]:
+    """`evaluation_summary` (every respondent) for each unit of the cases at once — the same
+    rule and the same queries, grouped by the case's unit; a unit without a held meeting is
+    left out."""
+    found = _summaries(actor, held_from=held_from, held_to=held_to, unit_ids=unit_ids,
+                       kinds=None, by_unit=True)
+    return {unit: summary for unit, summary in found.items() if unit is not None}
+
+
+def _summaries(actor: User, *, held_from: dt.date | None, held_to: dt.date | None,
+               unit_ids: Collection[int] | None, kinds: Collection[RespondentKind] | None,
+               by_unit: bool) -> dict[int | None, EvaluationSummary]:
     held = (Meeting.select(Meeting.id).join(Case, on=(Meeting.case == Case.id))
             .where((Meeting.status == MeetingStatus.HELD.value) & visible_cases(actor)))
     if held_from is not None:
@@ -388,18 +407,35 @@ def evaluation_summary(actor: User, *, held_from: dt.date | None = None,
             held_to + dt.timedelta(days=1), dt.time()))
     if unit_ids is not None:
         held = held.where(Case.unit.in_(sorted(unit_ids)))
-    held_count = held.count()
+    counts: dict[int | None, int]
+    if by_unit:
+        grouped: list[tuple[Any, ...]] = list(
+            held.select(Case.unit, pw.fn.COUNT(Meeting.id)).group_by(Case.unit).tuples())  # type: ignore[arg-type]
+        counts = {int(unit): int(n) for unit, n in grouped}
+    else:
+        counts = {None: held.count()}
     chosen = MeetingEvaluation.meeting.in_(held)
     if kinds is not None:
         chosen &= MeetingEvaluation.respondent_kind.in_(sorted(k.value for k in kinds))
     columns = [getattr(MeetingEvaluation, key) for key in QUESTION_KEYS]
-    row: tuple[Any, ...] = (MeetingEvaluation.select(
-        pw.fn.COUNT(pw.fn.DISTINCT(MeetingEvaluation.meeting)), pw.fn.COUNT(MeetingEvaluation.id),
-        *[pw.fn.COUNT(c) for c in columns], *[pw.fn.AVG(c) for c in columns])
-        .where(chosen).tuples().get())  # type: ignore[assignment]
-    evaluated, count = int(row[0] or 0), int(row[1] or 0)
+    aggregates = [pw.fn.COUNT(pw.fn.DISTINCT(MeetingEvaluation.meeting)),
+                  pw.fn.COUNT(MeetingEvaluation.id), *[pw.fn.COUNT(c) for c in columns],
+                  *[pw.fn.AVG(c) for c in columns]]
+    rows: dict[int | None, tuple[Any, ...]]
+    if by_unit:
+        query = (MeetingEvaluation.select(Case.unit, *aggregates)
+                 .join(Meeting, on=(MeetingEvaluation.meeting == Meeting.id))
+                 .join(Case, on=(Meeting.case == Case.id))
+                 .where(chosen).group_by(Case.unit).tuples())
+        rows = {int(row[0]): row[1:] for row in query}  # type: ignore[index]
+    else:
+        rows = {None: MeetingEvaluation.select(*aggregates).where(chosen).tuples().get()}  # type: ignore[dict-item]
     n = len(columns)
-    means = {key: ScoreMean(int(row[2 + i] or 0),
-                            float(row[2 + n + i]) if row[2 + n + i] is not None else None)
-             for i, key in enumerate(QUESTION_KEYS)}
-    return EvaluationSummary(held_count, evaluated, count, means)
+    found: dict[int | None, EvaluationSummary] = {}
+    for key, held_count in counts.items():
+        row = rows.get(key) or (0,) * (2 + 2 * n)
+        means = {q: ScoreMean(int(row[2 + i] or 0),
+                              float(row[2 + n + i]) if row[2 + n + i] is not None else None)
+                 for i, q in enumerate(QUESTION_KEYS)}
+        found[key] = EvaluationSummary(held_count, int(row[0] or 0), int(row[1] or 0), means)
+    return found

@@ -28,7 +28,7 @@ from sipdesk.accounts.access import EVERY_CASE, visible_cases
 from sipdesk.accounts.audit import AuditAction, record
 from sipdesk.plans.print_reads import municipality_name
 from sipdesk.statistics import queries
-from sipdesk.statistics.figures import Figures, Statistics, UnitFigures
+from sipdesk.statistics.figures import Evaluations, Figures, Statistics, UnitFigures
 from sipdesk.statistics.masking import protected
 from sipdesk.statistics.period import Period, Scope, ScopeKind, check_period
 from sipdesk.statistics.queries import Group, Request
@@ -81,8 +81,9 @@ def statistics_for(user: User | None, *, period: Period, scope: Scope,
             setattr(target, measure, spread)
     for figures in (total, *by_unit.values()):
         figures.settle_snapshots()
-    evaluations = queries.evaluation_figures(request)
-    total.evaluations = evaluations
+    total.evaluations, unit_evaluations = queries.evaluation_figures(request)
+    for unit_id, figures in by_unit.items():
+        figures.evaluations = unit_evaluations.get(unit_id, Evaluations(0, 0))
     # Which counts are written "<5" is decided here, once (on the page: in its worker thread).
     return protected(Statistics(
         period=period, scope=scope, scope_label=scope_label(scope), computed_on=today,
@@ -137,12 +138,19 @@ def scope_choices(user: User | None) -> list[ScopeChoice]:
     units = list(Unit.select(Unit, Principal).join(Principal)
                  .where(Unit.id.in_(sorted(unit_ids))))
     principals = sorted({u.principal for u in units}, key=lambda p: sort_key(p.name))
+    # One principal only: its line would repeat the whole ("Exempelby kommun (hela kommunen)"
+    # and "Exempelby kommun" count the same cases), so its units come right under the whole.
+    alone = len(principals) == 1
+    municipality = municipality_name()
     for principal in principals:
-        choices.append(ScopeChoice(Scope.principal(principal.id, principal.name),
-                                   principal.name, 1))
+        if not alone:
+            label = (f"{principal.name} – huvudman" if principal.name == municipality
+                     else principal.name)
+            choices.append(ScopeChoice(Scope.principal(principal.id, principal.name), label, 1))
         for unit in sorted((u for u in units if u.principal_id == principal.id),
                            key=lambda u: sort_key(u.name)):
-            choices.append(ScopeChoice(Scope.unit(unit.id, unit.name), unit.name, 2))
+            choices.append(ScopeChoice(Scope.unit(unit.id, unit.name), unit.name,
+                                       1 if alone else 2))
     return choices
 
 

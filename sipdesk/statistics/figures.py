@@ -84,7 +84,7 @@ class Figures:
     kvittens_waiting: int | None = None
     # Consents
     consents_expiring: int | None = None
-    # Meeting evaluations: for the whole selection only
+    # Meeting evaluations: for the whole selection and each unit (not per month)
     evaluations: Evaluations | None = None
 
     @property

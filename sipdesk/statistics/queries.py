@@ -528,11 +528,17 @@ def _nearest_ranks(rows: Iterable[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
 
 # ---- evaluations of meetings (issue 14) ----------------------------------------------------------
 
-def evaluation_figures(req: Request) -> Evaluations:
-    """Evaluations of the meetings held in the period on the scope's cases the user may see —
-    counted by `meetings.evaluation.evaluation_summary` (one rule for both). The command line
-    (no user) counts every case, as an administrator would."""
-    from sipdesk.meetings.evaluation import QUESTIONS, evaluation_summary
+def evaluation_figures(req: Request) -> tuple[Evaluations, dict[int, Evaluations]]:
+    """Evaluations of the meetings held in the period on the scope's cases the user may see,
+    for the whole and for each unit (one with a held meeting) — counted by
+    `meetings.evaluation.evaluation_summary` (one rule for both). The command line (no user)
+    counts every case, as an administrator would."""
+    from sipdesk.meetings.evaluation import (
+        QUESTIONS,
+        EvaluationSummary,
+        evaluation_summaries_by_unit,
+        evaluation_summary,
+    )
 
     actor = req.user or User(role=Role.ADMINISTRATOR.value, active=True)
     unit_ids: list[int] | None = None
@@ -540,10 +546,16 @@ def evaluation_figures(req: Request) -> Evaluations:
         unit_ids = [int(req.scope.id or 0)]
     elif req.scope.kind is ScopeKind.PRINCIPAL:
         unit_ids = [u.id for u in Unit.select(Unit.id).where(Unit.principal == req.scope.id)]
-    summary = evaluation_summary(actor, held_from=req.period.start, held_to=req.period.end,
-                                 unit_ids=unit_ids)
-    return Evaluations(summary.held_meetings, summary.evaluated_meetings,
-                       {q.short: summary.means[q.key].mean for q in QUESTIONS})
+
+    def figures(summary: EvaluationSummary) -> Evaluations:
+        return Evaluations(summary.held_meetings, summary.evaluated_meetings,
+                           {q.short: summary.means[q.key].mean for q in QUESTIONS})
+
+    whole = evaluation_summary(actor, held_from=req.period.start, held_to=req.period.end,
+                               unit_ids=unit_ids)
+    units = evaluation_summaries_by_unit(actor, held_from=req.period.start,
+                                         held_to=req.period.end, unit_ids=unit_ids)
+    return figures(whole), {unit: figures(summary) for unit, summary in units.items()}
 
 
 def run_counts(req: Request, sink: Sink, steps: Iterable[Callable[[Request, Sink], None]]

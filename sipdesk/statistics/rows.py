@@ -15,7 +15,8 @@ from dataclasses import dataclass
 from sipdesk.statistics.figures import Figures, Spread
 from sipdesk.statistics.masking import SMALLEST_SHOWN, Hidden, reason_key, small
 
-__all__ = ["HIDDEN_HEIGHT", "LIGHT_BARS", "MASK_NOTE", "ROWS", "SMALLEST_SHOWN", "Hidden", "Row",
+__all__ = ["FEW_FOR_LINE", "HIDDEN_HEIGHT", "LIGHT_BARS", "MASK_NOTE", "MONTHS_WITHOUT_POINT",
+           "ROWS", "SMALLEST_SHOWN", "Hidden", "Row",
            "count_text"]
 
 HIDDEN_TEXT = f"<{SMALLEST_SHOWN}"
@@ -29,6 +30,21 @@ MASK_NOTE = (f"Värden under {SMALLEST_SHOWN} och värden som skulle avslöja de
 HIDDEN_HEIGHT = SMALLEST_SHOWN - 1
 LIGHT_BARS = (f"Ljusa staplar: färre än {SMALLEST_SHOWN}, eller ett värde som skulle avslöja ett "
               f"sådant (visas som <{SMALLEST_SHOWN}, så att ingen kan kännas igen).")
+# The median line (page and report): a month with fewer than five meetings has no point.
+FEW_FOR_LINE = (f"För få möten per månad för att visa medianen (den visas när minst "
+                f"{SMALLEST_SHOWN} möten ligger bakom den).")
+MONTHS_WITHOUT_POINT = (f"Månader utan punkt: färre än {SMALLEST_SHOWN} möten; linjen går "
+                        "mellan de andra.")
+
+
+def month_axis_labels(months: list[str]) -> list[str]:
+    """A chart's month names: "jan", "feb" …; with the year ("jan 2026") when the months span
+    more than one."""
+    from sipdesk.statistics.period import month_label
+
+    several_years = len({month[:4] for month in months}) > 1
+    return [month_label(month, short=True) + (f" {month[:4]}" if several_years else "")
+            for month in months]
 
 
 @dataclass(frozen=True)

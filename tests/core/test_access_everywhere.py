@@ -248,6 +248,8 @@ NOT_ABOUT_ONE_CASE: dict[str, str] = {
     "todo.deviation_rows": "Att göra: filtered by access.visible_case_ids",
     "evaluation.evaluation_summary": "statistics over many cases: filtered by "
                                      "access.visible_cases",
+    "evaluation.evaluation_summaries_by_unit": "statistics over many cases: filtered by "
+                                               "access.visible_cases",
     "todo.plan_rows": "Att göra: filtered by access.visible_case_ids",
     "todo.documentation_due_rows": "Att göra: filtered by access.visible_case_ids",
     "todo.child_feedback_rows": "Att göra: filtered by access.visible_case_ids",

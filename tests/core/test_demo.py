@@ -144,3 +144,38 @@ def test_the_bulk_demo_has_meetings_in_real_volume(db: peewee.Database) -> None:
     nurse = User.get(User.login == "per.nord")
     invited = sum(any(p.user_id == nurse.id for p in people[m.id]) for m in meetings)
     assert 0.2 * len(meetings) < invited < 0.45 * len(meetings)
+
+
+def test_demo_dates_are_plausible(db: peewee.Database) -> None:
+    """A case's first consent comes days or weeks after its need (later ones renew it, each
+    superseding the one before); cases start and end spread over the days, none piled on today."""
+    import datetime as dt
+    import itertools
+    from collections import Counter
+
+    from sipdesk.casework.consent import Consent
+    from sipdesk.casework.lifecycle import Closure, NeedRecord
+
+    today = dt.date(2026, 12, 4)
+    demo.fill_demo(cases=300, seed=3, today=today)
+    noticed: dict[int, dt.date] = {}
+    for n in NeedRecord.select():
+        noticed[n.case_id] = min(noticed.get(n.case_id, n.noticed_on), n.noticed_on)
+    consents: dict[int, list[Consent]] = {}
+    for c in Consent.select().order_by(Consent.given_on, Consent.id):
+        consents.setdefault(c.case_id, []).append(c)
+    waits = sorted((cs[0].given_on - noticed[case_id]).days for case_id, cs in consents.items())
+    bad = [(Case.get_by_id(i).number, noticed[i], cs[0].given_on) for i, cs in consents.items()
+           if cs[0].given_on < noticed[i]]
+    assert not bad
+    assert waits[len(waits) // 2] <= 21 and waits[int(len(waits) * 0.9)] <= 60
+    renewed = [cs for cs in consents.values() if len(cs) > 1]
+    assert renewed, "a case that lasted over a year renewed its consent"
+    for chain in renewed:
+        assert [c.superseded_by_id for c in chain] == [c.id for c in chain[1:]] + [None]
+        assert all(b.given_on <= a.valid_until for a, b in itertools.pairwise(chain))
+    closures = Counter(c.closed_on for c in Closure.select())
+    assert max(closures) <= today and closures[today] <= 2
+    started = Counter(c.created_at.date() for c in Case.select())
+    assert started[today] <= 3
+    assert max(started.values()) <= 5  # none piled on one day (the showcase's neither)

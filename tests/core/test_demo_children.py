@@ -59,3 +59,24 @@ def test_demo_showcase_children_tell_who_decides(db: peewee.Database) -> None:
                           for c in turned)
     assert any(c.child_view for c in consent.Consent.select())
     assert today - dt.timedelta(days=10) < guardians.adult_on(turned[0].person) <= today
+
+
+def test_demo_child_plans_have_the_school_and_how_the_child_was_asked(
+        db: peewee.Database) -> None:
+    """The 200-case demo (`sipdesk demo`): children's SIPs with the school taking part (seed
+    002: the school invited beside the municipality and the region), and every child's plan
+    says how the child was asked, not only what the child said."""
+    from sipdesk.storage.meeting_records import Meeting, Participant
+    from sipdesk.storage.models import Law
+    from sipdesk.storage.plan_records import PlanVersion
+
+    demo.fill_demo(cases=200, seed=1)
+    today = clock.today()
+    school = (Participant.select(Participant, Meeting).join(Meeting)
+              .where(Participant.law == Law.SCHOOL.value))
+    children = {p.meeting.case.person for p in school
+                if guardians.adult_on(p.meeting.case.person) > today}
+    assert len(children) >= 2
+    child_plans = [v for v in PlanVersion.select()
+                   if guardians.adult_on(v.case.person) > today and v.child_views]
+    assert child_plans and all(v.child_asked for v in child_plans)

@@ -31,7 +31,7 @@ from sipdesk.casework.need import NeedRecord
 from sipdesk.rules.workdays import add_workdays
 from sipdesk.statistics.compute import scope_choices, statistics_for
 from sipdesk.statistics.figures import Figures, Spread
-from sipdesk.statistics.period import Period, Scope
+from sipdesk.statistics.period import Period, Scope, ScopeKind
 from sipdesk.storage.db import DatabaseUrl, Engine
 from sipdesk.storage.meeting_records import Meeting, Participant
 from sipdesk.storage.models import Case, PrincipalKind, Role, User
@@ -204,6 +204,54 @@ def test_figures_respect_access(db: peewee.Database) -> None:
     assert (t.started, t.ended, t.open_at_end) == (2, 0, 3)
     labels = [c.label for c in scope_choices(w.officer)]
     assert "Vårdcentralen Syd" not in labels and "Hemtjänst Norr" in labels
+
+
+def test_scope_choices_name_no_line_twice(db: peewee.Database) -> None:
+    """The Urval list: with one principal only, its line would repeat the whole municipality
+    (same name, same cases) and is left out; beside other principals the municipality's own
+    line says it is the principal."""
+    w = _world()
+    officer = [(c.label, c.level) for c in scope_choices(w.officer)]
+    assert officer == [("Exempelby kommun (hela kommunen)", 0), ("Hemtjänst Norr", 1)]
+    admin = [(c.label, c.level, c.scope.kind) for c in scope_choices(w.admin)]
+    assert admin == [
+        ("Exempelby kommun (hela kommunen)", 0, ScopeKind.MUNICIPALITY),
+        ("Exempelby kommun – huvudman", 1, ScopeKind.PRINCIPAL),
+        ("Hemtjänst Norr", 2, ScopeKind.UNIT),
+        ("Region Exempel", 1, ScopeKind.PRINCIPAL),
+        ("Vårdcentralen Syd", 2, ScopeKind.UNIT)]
+    assert len({label for label, _level, _kind in admin}) == len(admin)
+
+
+def test_evaluations_per_unit_on_known_data(db: peewee.Database) -> None:
+    """Utvärderade möten and Medelbetyg per unit, by the whole's rule (evaluation_summary) on
+    each unit's cases: Norr 1 of its 2 held meetings, two answers (4 and 5) → 4.5; Syd its one
+    meeting, one answer of 2; the whole 2 of 3, mean (4 + 5 + 2) / 3."""
+    from sipdesk.meetings.evaluation import MeetingEvaluation
+
+    w = _world()
+    south_case = Case.get(Case.unit == w.south)
+    south_meeting = _meeting(south_case, w.admin, "2026-03-10")
+    north_meeting = (Meeting.select().join(Case).where(Case.unit == w.north)
+                     .order_by(Meeting.starts_at).first())
+    for meeting, kind, key, score in ((north_meeting, "person", "", 4),
+                                      (north_meeting, "other", "eva", 5),
+                                      (south_meeting, "person", "", 2)):
+        MeetingEvaluation.create(meeting=meeting, respondent_kind=kind, respondent_key=key,
+                                 felt_before=score, listened=score, understood=score,
+                                 views_counted=score, recorded_by=w.admin)
+    s = statistics_for(w.admin, period=YEAR, scope=Scope.whole())
+    units = {u.unit_id: u.figures.evaluations for u in s.units}
+    north, south, whole = units[w.north], units[w.south], s.total.evaluations
+    assert north is not None and (north.meetings, north.evaluated) == (2, 1)
+    assert north.mean_score == pytest.approx(4.5)
+    assert south is not None and (south.meetings, south.evaluated) == (1, 1)
+    assert south.mean_score == pytest.approx(2.0)
+    assert whole is not None and (whole.meetings, whole.evaluated) == (3, 2)
+    assert whole.mean_score == pytest.approx(11 / 3)
+    # A unit's scope gives the same as its line in the whole's table.
+    alone = statistics_for(w.admin, period=YEAR, scope=Scope.unit(w.south)).total.evaluations
+    assert alone == south
 
 
 def test_unit_scope(db: peewee.Database) -> None:

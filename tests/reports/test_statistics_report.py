@@ -133,18 +133,42 @@ def test_report_of_one_unit_names_it_and_does_not_repeat_it(
 
 
 def test_report_chart_draws_what_the_table_hides_as_a_light_bar() -> None:
-    """The report's bars tell no more than its table: March's 2 and May's 5 (which would give
-    March's away: 13 − 6 − 5) are light bars at 4, with a note; January's 6 is drawn as it is."""
+    """The report's bars (started and ended, as the page's) tell no more than its table:
+    March's 2 and May's 5 (which would give March's away: 13 − 6 − 5) are light bars at 4,
+    with a note; January's 6 is drawn as it is; January's 5 ended is the green bar."""
     from reportlab.graphics.charts.barcharts import VerticalBarChart
 
     from reports.statistics_report import BLUE, month_bars
     from tests.core.test_statistics_masking import statistics
 
-    stats = statistics({(1, "2026-01"): Figures(started=6), (1, "2026-03"): Figures(started=2),
-                        (2, "2026-05"): Figures(started=5)})
+    stats = statistics({(1, "2026-01"): Figures(started=6, ended=5),
+                        (1, "2026-03"): Figures(started=2), (2, "2026-05"): Figures(started=5)})
     drawing = month_bars(stats, 400)
     [chart] = [c for c in drawing.contents if isinstance(c, VerticalBarChart)]
     assert chart.data[0] == [6, 0, 4, 0, 4, 0]
+    assert chart.data[1] == [5, 0, 0, 0, 0, 0]
     assert chart.bars[(0, 2)].fillColor != BLUE and chart.bars[(0, 4)].fillColor != BLUE
     notes = [getattr(c, "text", "") for c in drawing.contents]
     assert any(n.startswith("Ljusa staplar") for n in notes)
+    assert "Startade och avslutade ärenden per månad" in notes
+
+
+def test_report_line_spans_every_month_and_says_why_one_has_no_point() -> None:
+    """The median line as on the page: over every month of the period (not only those with a
+    point), a month with fewer than five meetings left without a point — and a note says so."""
+    from reportlab.graphics.charts.linecharts import HorizontalLineChart
+
+    from reports.statistics_report import meeting_line
+    from sipdesk.statistics.figures import Spread
+    from tests.core.test_statistics_masking import statistics
+
+    stats = statistics({(1, "2026-01"): Figures(consent_to_meeting=Spread(6, 20, 30)),
+                        (1, "2026-03"): Figures(consent_to_meeting=Spread(3, 90, 99)),
+                        (1, "2026-04"): Figures(consent_to_meeting=Spread(5, 25, 40))})
+    drawing = meeting_line(stats, 400)
+    [chart] = [c for c in drawing.contents if isinstance(c, HorizontalLineChart)]
+    assert len(chart.categoryAxis.categoryNames) == len(stats.months)
+    assert chart.data[0][0] == 20 and chart.data[0][3] == 25
+    assert chart.data[0][2] is None  # three meetings: no point
+    notes = [getattr(c, "text", "") for c in drawing.contents]
+    assert any(n.startswith("Månader utan punkt") for n in notes)

@@ -37,13 +37,18 @@ from PySide6.QtWidgets import QLabel, QToolTip, QVBoxLayout, QWidget
 
 from sipdesk.statistics.figures import Statistics
 from sipdesk.statistics.period import month_label
-from sipdesk.statistics.rows import HIDDEN_HEIGHT, LIGHT_BARS, SMALLEST_SHOWN, count_text
+from sipdesk.statistics.rows import (
+    FEW_FOR_LINE,
+    HIDDEN_HEIGHT,
+    LIGHT_BARS,
+    SMALLEST_SHOWN,
+    count_text,
+    month_axis_labels,
+)
 
 BLUE, GREEN = QColor("#2F5D8A"), QColor("#7BA05B")
 MASKED_HEIGHT = HIDDEN_HEIGHT  # a hidden count is drawn as the most "<5" can be
 CHART_HEIGHT = 260
-FEW_FOR_LINE = (f"För få möten per månad för att visa medianen (den visas när minst "
-                f"{SMALLEST_SHOWN} möten ligger bakom den).")
 
 
 def pale(colour: QColor) -> QColor:
@@ -54,10 +59,7 @@ def pale(colour: QColor) -> QColor:
 
 def axis_labels(stats: Statistics) -> list[str]:
     """"jan", "feb" …; with the year ("jan 2026") when the period spans more than one."""
-    months = [month for month, _f in stats.months]
-    several_years = len({month[:4] for month in months}) > 1
-    return [month_label(month, short=True) + (f" {month[:4]}" if several_years else "")
-            for month in months]
+    return month_axis_labels([month for month, _f in stats.months])
 
 
 @dataclass(frozen=True)
