@@ -41,17 +41,23 @@ def refusal_file_name(case_number: str) -> str:
     return f"brev-ingen-sip-{case_number}.pdf"
 
 
+def _person_window(case: Case, person: Person, today: dt.date) -> AddressWindow:
+    """The address window of a letter to the person (or the child) themselves; to a protected
+    person via the coordinator (letters_common.forwarded_to)."""
+    organisation, address = ("", person_address(person))
+    forwarded = protected.address_hidden(person)
+    if forwarded:
+        organisation, address = forwarded_to(case)
+    return AddressWindow(name=person.full_name, organisation=organisation, address=address,
+                         info=[("Datum", written_date(today)), ("Ärende", case.number)],
+                         forwarded=forwarded)
+
+
 def refusal_story(case: Case, person: Person, by: User, reason: str,
                   today: dt.date) -> list[Flowable]:
     """A short easy-read letter: no SIP this time, why, and whom to call."""
     st = easy_read_styles()
-    organisation, address = ("", person_address(person))
-    forwarded = protected.address_hidden(person)
-    if forwarded:  # to a protected person: via the coordinator (letters_common.forwarded_to)
-        organisation, address = forwarded_to(case)
-    window = AddressWindow(name=person.full_name, organisation=organisation, address=address,
-                           info=[("Datum", written_date(today)), ("Ärende", case.number)],
-                           forwarded=forwarded)
+    window = _person_window(case, person, today)
     call = [f"Ring {esc(by.full_name)} på {esc(by.unit.name)}."]
     if by.phone:
         call.append(f"Telefon: {esc(by.phone)}")
@@ -126,13 +132,7 @@ def child_refusal_story(case: Case, person: Person, by: User, today: dt.date, *,
                         one_guardian: bool = False) -> list[Flowable]:
     """To the child (from the age in the setting): short sentences, one idea on each line."""
     st = easy_read_styles()
-    organisation, address = ("", person_address(person))
-    forwarded = protected.address_hidden(person)
-    if forwarded:
-        organisation, address = forwarded_to(case)
-    window = AddressWindow(name=person.full_name, organisation=organisation, address=address,
-                           info=[("Datum", written_date(today)), ("Ärende", case.number)],
-                           forwarded=forwarded)
+    window = _person_window(case, person, today)
     call = [f"Fråga {esc(by.full_name)}."]
     if by.phone:
         call.append(f"Telefon: {esc(by.phone)}")
